@@ -1,0 +1,74 @@
+"""Append-only audit events: what changed (ChangeEvent) and who looked (AccessEvent).
+
+Every action writes a ChangeEvent in its own transaction (zulip's audit-log pattern, spec
+engineering-anchors A2); every staff view of a person's data writes an AccessEvent
+(personopplysningsloven / GDPR art. 5(2) accountability). Neither can be edited or deleted
+through the application.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from husly.organisation.models import Municipality
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+class AppendOnlyModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            msg = f"{type(self).__name__} is append-only"
+            raise AppendOnlyError(msg)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        msg = f"{type(self).__name__} is append-only"
+        raise AppendOnlyError(msg)
+
+
+class ChangeEvent(AppendOnlyModel):
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        verbose_name=_("who"),
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True,
+                                     related_name="+")
+    action = models.CharField(_("action"), max_length=80)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=40)
+    object_repr = models.CharField(_("object"), max_length=200)
+    changes = models.JSONField(default=dict)
+    person_id = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class AccessEvent(AppendOnlyModel):
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("who"),
+    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    person_id = models.BigIntegerField()
+    what = models.CharField(_("what"), max_length=200)
+    path = models.CharField(max_length=300)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["person_id", "-at"]), models.Index(fields=["actor", "-at"])]

@@ -1,0 +1,69 @@
+"""The two steps every create and update action shares: validate, save, record the change.
+
+Named actions (``person_create``, ``dwelling_update``, ...) wrap these in their own transaction;
+these helpers never open one themselves so that an action can do several things atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+
+from husly.audit.events import diff, record_change, snapshot
+
+if TYPE_CHECKING:
+    from husly.organisation.models import Municipality, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def create_audited(
+    *,
+    actor: User | None,
+    action: str,
+    instance: M,
+    municipality: Municipality | None,
+    person_id: int | None = None,
+) -> M:
+    instance.full_clean()
+    instance.save()
+    record_change(
+        actor=actor, action=action, instance=instance, municipality=municipality,
+        changes=diff(None, snapshot(instance)),
+        person_id=person_id if person_id is not None else _person_id(instance),
+    )
+    return instance
+
+
+def update_audited(
+    *,
+    actor: User | None,
+    action: str,
+    instance: M,
+    data: Mapping[str, Any],
+    municipality: Municipality | None,
+) -> M:
+    """Apply ``data`` to ``instance`` and record what changed, compared with the stored row
+    (read under a row lock, so two simultaneous edits are recorded in order)."""
+    stored = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    before = snapshot(stored)
+    for field, value in data.items():
+        setattr(instance, field, value)
+    instance.full_clean()
+    instance.save()
+    changes = diff(before, snapshot(instance))
+    if changes:
+        record_change(
+            actor=actor, action=action, instance=instance, municipality=municipality,
+            changes=changes, person_id=_person_id(instance),
+        )
+    return instance
+
+
+def _person_id(instance: models.Model) -> int | None:
+    if instance._meta.label_lower == "people.person":
+        return int(instance.pk)
+    person_id = getattr(instance, "person_id", None)
+    return int(person_id) if person_id is not None else None

@@ -1,0 +1,46 @@
+"""Navigation for the page shell, by the roles the user holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from husly.organisation.access import (
+    HOUSING_READ,
+    ORGANISATION_READ,
+    PEOPLE_READ,
+    roles_by_municipality,
+)
+from husly.organisation.models import User
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_authenticated:
+        return {"nav_items": []}
+    held: set[str] = set()
+    for roles in roles_by_municipality(user).values():
+        held |= roles
+    items = [(reverse("home"), _("Start"))]
+    if held & PEOPLE_READ:
+        items += [
+            (reverse("people:person_list"), _("Persons")),
+            (reverse("people:household_list"), _("Households")),
+        ]
+    if held & HOUSING_READ:
+        items += [
+            (reverse("housing:dwelling_list"), _("Dwellings")),
+            (reverse("housing:building_list"), _("Buildings")),
+        ]
+    if held & ORGANISATION_READ or user.is_superuser:
+        items.append((reverse("organisation:unit_list"), _("Organisation")))
+    path = request.path
+    nav = [
+        {"url": url, "label": label,
+         "current": path == url if url == "/" else path.startswith(url)}
+        for url, label in items
+    ]
+    return {"nav_items": nav, "held_roles": held}

@@ -1,0 +1,41 @@
+"""Form rendering with Designsystemet markup, shared by every form in Husly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+
+
+class HuslyFormRenderer(DjangoTemplates):
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class StyledFormMixin:
+    """Adds Designsystemet classes to widgets and marks invalid fields for assistive tech."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                continue
+            widget.attrs.setdefault("class", "ds-input")
+            if isinstance(widget, forms.DateInput):
+                widget.input_type = "date"
+                widget.format = "%Y-%m-%d"
+
+
+class FilterForm(StyledFormMixin, forms.Form):
+    """A GET form for list pages; invalid filters are ignored rather than failing the page."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+    def value(self, name: str) -> Any:
+        if not self.is_valid():
+            return self.fields[name].initial or ""
+        return self.cleaned_data.get(name) or ""

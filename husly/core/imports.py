@@ -1,0 +1,410 @@
+"""Import of persons and dwellings from CSV or Excel: parse, validate every row, then apply all
+rows in one transaction or none.
+
+A row is validated by building the same model instance the create action would save and
+running the model's own validation, so an import accepts exactly what the forms accept.
+Column headers are Norwegian (see docs/user-guide.md); choice values may be given as the
+code or as the Norwegian label.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from husly.housing.actions import building_create, dwelling_create
+from husly.housing.models import Building, Dwelling, DwellingCategory, DwellingStatus, Ownership
+from husly.organisation.models import LanguageForm, Municipality, User
+from husly.people.actions import person_create
+from husly.people.models import Person, ResidencePermit
+
+MAX_ROWS = 50_000
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, too many rows)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportResult:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    target: str
+    kind: str = "text"  # text, int, decimal, date, bool, choice
+    required: bool = False
+    choices: type[models.TextChoices] | None = None
+
+
+PERSON_COLUMNS = [
+    Column("fødselsnummer", "national_id"),
+    Column("fødselsdato", "date_of_birth", "date"),
+    Column("fornavn", "given_name", required=True),
+    Column("etternavn", "family_name", required=True),
+    Column("telefon", "phone"),
+    Column("e-post", "email"),
+    Column("adresse", "address"),
+    Column("postnummer", "postal_code"),
+    Column("poststed", "postal_town"),
+    Column("målform", "language_form", "choice", choices=LanguageForm),
+    Column("oppholdsstatus", "residence_permit", "choice", choices=ResidencePermit),
+    Column("oppholdstillatelse gyldig til", "residence_permit_valid_until", "date"),
+    Column("folkeregistrert i kommune", "registered_municipality_number"),
+    Column("folkeregistrert siden", "registered_since", "date"),
+]
+
+DWELLING_COLUMNS = [
+    Column("bygg", "building_name", required=True),
+    Column("adresse", "building_address", required=True),
+    Column("postnummer", "building_postal_code", required=True),
+    Column("poststed", "building_postal_town", required=True),
+    Column("bydel", "building_district"),
+    Column("heis", "building_has_lift", "bool"),
+    Column("leilighetsnummer", "number", required=True),
+    Column("soverom", "rooms", "int", required=True),
+    Column("areal", "area_m2", "decimal", required=True),
+    Column("etasje", "floor", "int"),
+    Column("rullestoltilgjengelig", "wheelchair_accessible", "bool"),
+    Column("kategori", "category", "choice", choices=DwellingCategory),
+    Column("eierform", "ownership", "choice", choices=Ownership),
+    Column("husleie", "monthly_rent", "int", required=True),
+    Column("status", "status", "choice", choices=DwellingStatus),
+]
+
+COLUMNS = {"persons": PERSON_COLUMNS, "dwellings": DWELLING_COLUMNS}
+_TRUE = {"ja", "j", "yes", "true", "1", "x"}
+_FALSE = {"nei", "n", "no", "false", "0", ""}
+
+
+def read_table(filename: str, content: bytes) -> list[list[str]]:
+    """Rows of cells as text from a .csv (UTF-8, ; or , separated) or .xlsx file."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return _read_xlsx(content)
+    if name.endswith(".csv"):
+        return _read_csv(content)
+    raise ImportFileError(_("Use a CSV file (.csv) or an Excel file (.xlsx)."))
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+        raise ImportFileError(_("The Excel file could not be read.")) from None
+    sheet = workbook.worksheets[0]
+    rows: list[list[str]] = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append([_cell_text(value) for value in values])
+    workbook.close()
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
+    lookup = {value.lower(): value for value in choices.values}
+    for language in ("nb", "nn", "en"):
+        with translation.override(language):
+            lookup.update({str(label).lower(): value for value, label in choices.choices})
+    return lookup
+
+
+def _parse_cell(column: Column, raw: str) -> Any:  # noqa: PLR0911 - one branch per kind
+    value = raw.strip()
+    if value == "":
+        if column.required:
+            raise ValueError(_("A value is required."))
+        return None
+    if column.kind == "int":
+        try:
+            return int(value.replace(" ", ""))
+        except ValueError:
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value}) from None
+    if column.kind == "decimal":
+        try:
+            return Decimal(value.replace(" ", "").replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": value}) from None
+    if column.kind == "date":
+        for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date only
+            except ValueError:
+                continue
+        raise ValueError(
+            _("“%(value)s” is not a date; use dd.mm.åååå.") % {"value": value}
+        )
+    if column.kind == "bool":
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        raise ValueError(_("Write “ja” or “nei”."))
+    if column.kind == "choice" and column.choices is not None:
+        lookup = _choice_lookup(column.choices)
+        if value.lower() not in lookup:
+            allowed = ", ".join(str(label).lower() for label in column.choices.labels)
+            raise ValueError(
+                _("“%(value)s” is not allowed here. Use one of: %(allowed)s.")
+                % {"value": value, "allowed": allowed}
+            )
+        return lookup[value.lower()]
+    return value
+
+
+def parse_rows(kind: str, table: list[list[str]]) -> ImportResult:
+    """Turn the table into typed rows keyed by target field, with per-cell errors."""
+    columns = COLUMNS[kind]
+    if not table:
+        raise ImportFileError(_("The file is empty."))
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+    header = [cell.strip().lower() for cell in table[0]]
+    by_header = {column.header: column for column in columns}
+    unknown = [h for h in header if h and h not in by_header]
+    missing = [c.header for c in columns if c.required and c.header not in header]
+    if unknown or missing:
+        parts = []
+        if missing:
+            parts.append(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
+        if unknown:
+            parts.append(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
+        parts.append(_("Expected columns: %(cols)s.") % {
+            "cols": ", ".join(c.header for c in columns)})
+        raise ImportFileError(" ".join(parts))
+    result = ImportResult()
+    for number, cells in enumerate(table[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        row: dict[str, Any] = {"_row": number}
+        for index, head in enumerate(header):
+            if not head:
+                continue
+            column = by_header[head]
+            raw = cells[index] if index < len(cells) else ""
+            try:
+                row[column.target] = _parse_cell(column, raw)
+            except ValueError as exc:
+                result.errors.append(RowError(number, column.header, str(exc)))
+        result.rows.append(row)
+    if not result.rows and not result.errors:
+        raise ImportFileError(_("The file has no rows below the header."))
+    return result
+
+
+def _without_none(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    return {
+        key[len(prefix):]: value for key, value in row.items()
+        if value is not None and key.startswith(prefix) and not key.startswith("_")
+    }
+
+
+def _person_instance(municipality: Municipality, row: dict[str, Any]) -> Person:
+    return Person(municipality=municipality, **_without_none(row))
+
+
+def _header_of(kind: str, field_name: str) -> str:
+    for column in COLUMNS[kind]:
+        if column.target in {field_name, f"building_{field_name}"}:
+            return column.header
+    return field_name
+
+
+def _collect(kind: str, number: int, error: ValidationError, prefix_fields: Iterable[str] = ()
+             ) -> list[RowError]:
+    found: list[RowError] = []
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            header = _header_of(kind, name) if name != "__all__" else ""
+            found.extend(RowError(number, header, message) for e in errors for message in e.messages)
+    else:
+        found.extend(RowError(number, "", message) for message in error.messages)
+    return found
+
+
+def validate(kind: str, municipality: Municipality, result: ImportResult) -> ImportResult:
+    """Model validation of every row, plus duplicates within the file and against the register."""
+    validators: dict[str, Callable[[Municipality, ImportResult], None]] = {
+        "persons": _validate_persons, "dwellings": _validate_dwellings,
+    }
+    validators[kind](municipality, result)
+    result.errors.sort(key=lambda e: e.row)
+    return result
+
+
+def _validate_persons(municipality: Municipality, result: ImportResult) -> None:
+    seen: dict[str, int] = {}
+    failed_rows = {e.row for e in result.errors}
+    for row in result.rows:
+        number = row["_row"]
+        if number in failed_rows:
+            continue
+        person = _person_instance(municipality, row)
+        try:
+            person.full_clean()
+        except ValidationError as error:
+            result.errors.extend(_collect("persons", number, error))
+            continue
+        row["national_id"] = person.national_id or None
+        row["date_of_birth"] = person.date_of_birth
+        if person.national_id:
+            if person.national_id in seen:
+                result.errors.append(RowError(number, "fødselsnummer", _(
+                    "The same identity number is on row %(row)s.") % {"row": seen[person.national_id]}))
+            seen[person.national_id] = number
+
+
+def _validate_dwellings(municipality: Municipality, result: ImportResult) -> None:
+    buildings = {b.address.lower(): b for b in Building.objects.filter(municipality=municipality)}
+    existing = set(
+        Dwelling.objects.filter(building__municipality=municipality)
+        .values_list("building__address", "number")
+    )
+    existing = {(address.lower(), number) for address, number in existing}
+    seen: dict[tuple[str, str], int] = {}
+    failed_rows = {e.row for e in result.errors}
+    for row in result.rows:
+        number = row["_row"]
+        if number in failed_rows:
+            continue
+        building_data = _without_none(row, "building_")
+        address_key = building_data["address"].lower()
+        building = buildings.get(address_key) or Building(municipality=municipality,
+                                                          **building_data)
+        try:
+            if building.pk is None:
+                building.full_clean(validate_unique=False)
+            dwelling = Dwelling(building=building, **_without_none(
+                {k: v for k, v in row.items() if not k.startswith("building_") and k != "status"}))
+            dwelling.full_clean(exclude=["building"], validate_unique=False)
+        except ValidationError as error:
+            result.errors.extend(_collect("dwellings", number, error))
+            continue
+        key = (address_key, dwelling.number)
+        if key in existing:
+            result.errors.append(RowError(number, "leilighetsnummer", _(
+                "The dwelling is already registered.")))
+        elif key in seen:
+            result.errors.append(RowError(number, "leilighetsnummer", _(
+                "The same dwelling is on row %(row)s.") % {"row": seen[key]}))
+        seen[key] = number
+
+
+def to_json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return value
+    return [{key: plain(value) for key, value in row.items()} for row in rows]
+
+
+def _from_json(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    typed = dict(row)
+    for column in COLUMNS[kind]:
+        value = typed.get(column.target)
+        if value is None:
+            continue
+        if column.kind == "date" or column.target == "date_of_birth":
+            typed[column.target] = dt.date.fromisoformat(value)
+        elif column.kind == "decimal":
+            typed[column.target] = Decimal(value)
+    return typed
+
+
+@transaction.atomic
+def import_apply(
+    *, actor: User | None, kind: str, municipality: Municipality, rows: list[dict[str, Any]],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Create every row through the register's own actions, all in one transaction.
+
+    Any failure raises and rolls back every row written so far.
+    """
+    buildings: dict[str, Building] = {}
+    for index, json_row in enumerate(rows, start=1):
+        row = _from_json(kind, json_row)
+        if kind == "persons":
+            person_create(actor=actor, data={"municipality": municipality, **_without_none(row)})
+        else:
+            data = _without_none(row, "building_")
+            key = data["address"].lower()
+            building = buildings.get(key) or Building.objects.filter(
+                municipality=municipality, address__iexact=data["address"]).first()
+            if building is None:
+                building = building_create(actor=actor,
+                                           data={"municipality": municipality, **data})
+            buildings[key] = building
+            dwelling_data = _without_none(
+                {k: v for k, v in row.items() if not k.startswith("building_") and k != "status"})
+            dwelling_create(actor=actor, data={"building": building, **dwelling_data},
+                            status=row.get("status") or DwellingStatus.VACANT)
+        if progress is not None:
+            progress(index)
+    return len(rows)
+
+
+
+@transaction.atomic
+def import_batch_apply(*, actor: User, batch: Any) -> int:
+    """Apply a confirmed, pending batch once; the batch is locked so a double click cannot
+    import it twice."""
+    from husly.core.models import ImportBatch, ImportStatus
+
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportStatus.PENDING:
+        raise ValidationError(_("This file has already been imported."))
+    count = import_apply(actor=actor, kind=locked.kind, municipality=locked.municipality,
+                         rows=locked.rows)
+    locked.status = ImportStatus.APPLIED
+    locked.rows = []
+    locked.save(update_fields=["status", "rows"])
+    return count

@@ -1,0 +1,83 @@
+"""Small helpers views share: pagination, role checks on writes, municipality choices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from collections.abc import Callable
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from husly.organisation.access import has_role, municipalities_for_user
+from husly.organisation.models import Municipality, User
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
+    """The requested page; an out-of-range or malformed page number gives the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("side"))
+
+
+def require_role(user: User, municipality_id: int, roles: frozenset[str]) -> None:
+    """For writes on an object the user can already see: without the role it is 403."""
+    if not has_role(user, municipality_id, roles):
+        raise PermissionDenied
+
+
+def writable_municipalities(user: User, roles: frozenset[str]) -> QuerySet[Municipality]:
+    return municipalities_for_user(user, roles)
+
+
+def querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("side", None)
+    return params.urlencode()
+
+
+def user_of(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the login middleware guarantees it
+    return user
+
+
+def model_label(instance: Model) -> str:
+    return str(instance._meta.verbose_name)
+
+
+def add_action_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show an action's validation errors on the form: on the field where the form has it,
+    otherwise at the top, so no error from the model layer is ever lost."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item if target else _prefixed(form, field, item))
+    else:
+        form.add_error(None, error)
+
+
+def _prefixed(form: forms.BaseForm, field: str, item: ValidationError) -> ValidationError:
+    if field == NON_FIELD_ERRORS:
+        return item
+    return ValidationError("; ".join(item.messages))
+
+
+def submit(request: HttpRequest, form: forms.BaseForm, action: Callable[..., Any],
+           **kwargs: Any) -> Any:
+    """On POST with a valid form, call ``action(data=form.cleaned_data, **kwargs)``.
+
+    Returns the action's result, or None when there was nothing to do or the action refused
+    (its errors are then shown on the form and nothing was written: actions are atomic).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(data=form.cleaned_data, **kwargs)
+    except ValidationError as error:
+        add_action_errors(form, error)
+        return None

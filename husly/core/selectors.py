@@ -1,0 +1,53 @@
+"""Figures for the start page, by role. Leaders get aggregates only, never persons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from husly.housing.models import Dwelling, DwellingStatus
+from husly.organisation.access import (
+    HOUSING_READ,
+    ORGANISATION_READ,
+    PEOPLE_READ,
+    municipality_ids,
+    roles_by_municipality,
+)
+from husly.organisation.models import Role, Unit, User
+from husly.people.models import Household, Person
+
+
+@dataclass(frozen=True)
+class StartFigures:
+    roles: list[str]
+    persons: int | None
+    households: int | None
+    dwellings_by_status: list[tuple[str, int]] | None
+    units: int | None
+
+
+def start_page_figures(user: User) -> StartFigures:
+    held: set[str] = set()
+    for roles in roles_by_municipality(user).values():
+        held |= roles
+    people_ids = municipality_ids(user, PEOPLE_READ)
+    housing_ids = municipality_ids(user, HOUSING_READ)
+    org_ids = municipality_ids(user, ORGANISATION_READ)
+    by_status = None
+    if housing_ids:
+        rows = (
+            Dwelling.objects.filter(building__municipality_id__in=housing_ids)
+            .values("status").annotate(n=Count("pk"))
+        )
+        counts = {row["status"]: row["n"] for row in rows}
+        by_status = [(str(status.label), counts.get(status.value, 0)) for status in DwellingStatus]
+    return StartFigures(
+        roles=[role.label for role in Role if role.value in held],
+        persons=Person.objects.filter(municipality_id__in=people_ids).count()
+        if people_ids else None,
+        households=Household.objects.filter(municipality_id__in=people_ids).count()
+        if people_ids else None,
+        dwellings_by_status=by_status,
+        units=Unit.objects.filter(municipality_id__in=org_ids).count() if org_ids else None,
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from husly.core import import_views
+
+app_name = "imports"
+urlpatterns = [
+    path("<str:kind>/", import_views.upload, name="upload"),
+    path("bekreft/<int:pk>/", import_views.confirm, name="confirm"),
+]

@@ -1,0 +1,83 @@
+"""State changes of persons and households. Each is atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from husly.audit.events import record_change
+from husly.core.actions import create_audited, update_audited
+from husly.organisation.models import User
+from husly.people.models import Household, HouseholdMember, Person, Relation
+
+
+@transaction.atomic
+def person_create(*, actor: User | None, data: Mapping[str, Any]) -> Person:
+    person = Person(**data)
+    return create_audited(actor=actor, action="person_create", instance=person,
+                          municipality=person.municipality)
+
+
+@transaction.atomic
+def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Person:
+    return update_audited(actor=actor, action="person_update", instance=person, data=data,
+                          municipality=person.municipality)
+
+
+@transaction.atomic
+def household_create(
+    *, actor: User | None, data: Mapping[str, Any], applicant: Person
+) -> Household:
+    """Create a household with its main applicant as the first member."""
+    household = Household(**data)
+    create_audited(actor=actor, action="household_create", instance=household,
+                   municipality=household.municipality, person_id=applicant.pk)
+    household_member_add(actor=actor, household=household, person=applicant,
+                         relation=Relation.APPLICANT)
+    return household
+
+
+@transaction.atomic
+def household_update(*, actor: User, household: Household, data: Mapping[str, Any]) -> Household:
+    return update_audited(actor=actor, action="household_update", instance=household, data=data,
+                          municipality=household.municipality)
+
+
+@transaction.atomic
+def household_member_add(
+    *,
+    actor: User | None,
+    household: Household,
+    person: Person,
+    relation: str,
+    joint_custody: bool = False,
+) -> HouseholdMember:
+    if person.municipality_id != household.municipality_id:
+        raise ValidationError({"person": _("The person belongs to another municipality.")})
+    if household.members.filter(person=person).exists():
+        raise ValidationError({"person": _("The person is already a member of this household.")})
+    if relation == Relation.APPLICANT and household.members.filter(relation=relation).exists():
+        raise ValidationError({"relation": _("The household already has a main applicant.")})
+    member = HouseholdMember(household=household, person=person, relation=relation,
+                             joint_custody=joint_custody)
+    return create_audited(actor=actor, action="household_member_add", instance=member,
+                          municipality=household.municipality)
+
+
+@transaction.atomic
+def household_member_remove(*, actor: User, member: HouseholdMember) -> None:
+    if member.relation == Relation.APPLICANT:
+        raise ValidationError(
+            _("The main applicant cannot be removed. Register another household instead.")
+        )
+    record_change(
+        actor=actor, action="household_member_remove", instance=member,
+        municipality=member.household.municipality,
+        changes={"person_id": [member.person_id, None], "relation": [member.relation, None]},
+        person_id=member.person_id,
+    )
+    member.delete()

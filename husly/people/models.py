@@ -1,0 +1,195 @@
+"""Persons and households (spec/glossary.md §0, §12)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from husly.organisation.models import LanguageForm, Municipality
+from husly.people.identity import InvalidIdentityNumber, parse_identity_number
+
+municipality_number_validator = RegexValidator(
+    r"^\d{4}$", _("The municipality number has four digits.")
+)
+
+
+class ResidencePermit(models.TextChoices):
+    CITIZEN = "citizen", _("Norwegian citizen")
+    PERMANENT = "permanent", _("Permanent residence permit")
+    TEMPORARY = "temporary", _("Temporary residence permit")
+    PROTECTION = "protection", _("Residence on protection grounds (refugee)")
+    EEA = "eea", _("EEA registration")
+    NONE = "none", _("No lawful residence")
+    UNKNOWN = "unknown", _("Not known")
+
+
+class Person(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="persons",
+        verbose_name=_("municipality"),
+    )
+    national_id = models.CharField(
+        _("national identity number"), max_length=11, blank=True,
+        help_text=_("Fødselsnummer or D-nummer, 11 digits. Leave empty for a person without one."),
+    )
+    date_of_birth = models.DateField(
+        _("date of birth"), blank=True,
+        help_text=_("Filled in from the identity number when one is given."),
+    )
+    given_name = models.CharField(_("given name"), max_length=100)
+    family_name = models.CharField(_("family name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=4, blank=True,
+        validators=[RegexValidator(r"^\d{4}$", _("The postal code has four digits."))],
+    )
+    postal_town = models.CharField(_("postal town"), max_length=100, blank=True)
+    language_form = models.CharField(
+        _("written standard for letters"), max_length=2, choices=LanguageForm.choices,
+        default=LanguageForm.BOKMAL,
+    )
+    needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
+    residence_permit = models.CharField(
+        _("residence status"), max_length=20, choices=ResidencePermit.choices,
+        default=ResidencePermit.UNKNOWN,
+    )
+    residence_permit_valid_until = models.DateField(
+        _("residence permit valid until"), null=True, blank=True
+    )
+    registered_municipality_number = models.CharField(
+        _("registered in municipality (number)"), max_length=4, blank=True,
+        validators=[municipality_number_validator],
+    )
+    registered_since = models.DateField(_("registered there since"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["family_name", "given_name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "national_id"],
+                condition=~models.Q(national_id=""),
+                name="person_national_id_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        """Validate the identity number and the dates against each other.
+
+        A valid number fills in the date of birth when none is given; a date of birth that
+        contradicts the number is an error, not silently overwritten.
+        """
+        errors: dict[str, str] = {}
+        if self.national_id:
+            try:
+                parsed = parse_identity_number(
+                    self.national_id, allow_synthetic=settings.HUSLY_ALLOW_SYNTHETIC_IDS
+                )
+            except InvalidIdentityNumber as exc:
+                errors["national_id"] = str(exc)
+            else:
+                self.national_id = parsed.number
+                if parsed.date_of_birth is not None:
+                    if self.date_of_birth is None:
+                        self.date_of_birth = parsed.date_of_birth
+                    elif self.date_of_birth != parsed.date_of_birth:
+                        errors["date_of_birth"] = str(
+                            _("The date of birth does not match the identity number.")
+                        )
+        if self.date_of_birth is None and "date_of_birth" not in errors and not errors:
+            errors["date_of_birth"] = str(
+                _("Give the date of birth when the person has no identity number.")
+            )
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            errors["date_of_birth"] = str(_("The date of birth cannot be in the future."))
+        if self.registered_since and self.registered_since > today:
+            errors["registered_since"] = str(_("This date cannot be in the future."))
+        if (
+            self.registered_since and self.date_of_birth
+            and self.registered_since < self.date_of_birth
+        ):
+            errors["registered_since"] = str(
+                _("The person cannot be registered before the date of birth.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def masked_national_id(self) -> str:
+        """Date part only, for lists: the personnummer is shown on the detail page."""
+        return f"{self.national_id[:6]} *****" if self.national_id else ""
+
+
+class Household(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="households",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(
+        _("name"), max_length=150, help_text=_("Usually the applicant's family name.")
+    )
+    persons = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relation(models.TextChoices):
+    """A member's relation to the household's main applicant."""
+
+    APPLICANT = "applicant", _("Main applicant")
+    SPOUSE = "spouse", _("Spouse or registered partner")
+    COHABITANT = "cohabitant", _("Cohabitant")
+    CHILD = "child", _("Child")
+    OTHER_ADULT = "other_adult", _("Other adult")
+    OTHER = "other", _("Other")
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
+    )
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    joint_custody = models.BooleanField(
+        _("lives here part of the time (shared custody)"), default=False
+    )
+
+    class Meta:
+        ordering = ["household", "pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person"], name="member_unique"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(relation="applicant"),
+                name="one_main_applicant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_relation_display()})"

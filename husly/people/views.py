@@ -1,0 +1,205 @@
+"""Persons and households. Every view of a person's data is logged (see selectors)."""
+
+from __future__ import annotations
+
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from husly.audit.selectors import access_events_for_person, change_events_for_person
+from husly.core.pages import (
+    add_action_errors,
+    paginate,
+    querystring_without_page,
+    require_role,
+    submit,
+    user_of,
+    writable_municipalities,
+)
+from husly.organisation.access import PEOPLE_WRITE, has_role
+from husly.people import actions, selectors
+from husly.people.forms import (
+    HouseholdForm,
+    MemberAddForm,
+    PersonFilterForm,
+    PersonForm,
+)
+from husly.people.models import Household
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    filter_form = PersonFilterForm(request.GET or None)
+    queryset = selectors.person_list(
+        user, search=filter_form.value("q"),
+        residence_permit=filter_form.value("residence_permit"),
+    )
+    page = paginate(request, queryset)
+    selectors.log_reads(user=user, persons=page.object_list, what="person_list",
+                        path=request.get_full_path())
+    return render(request, "people/person_list.html", {
+        "page": page, "filter_form": filter_form,
+        "querystring": querystring_without_page(request),
+        "can_create": writable_municipalities(user, PEOPLE_WRITE).exists(),
+    })
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    person = selectors.person_read(user=user, pk=pk, what="person_detail",
+                                   path=request.get_full_path())
+    memberships = person.memberships.select_related("household")
+    return render(request, "people/person_detail.html", {
+        "person": person, "memberships": memberships,
+        "can_edit": has_role(user, person.municipality_id, PEOPLE_WRITE),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    municipalities = writable_municipalities(user, PEOPLE_WRITE)
+    if not municipalities.exists():
+        raise PermissionDenied
+    form = PersonForm(request.POST or None, municipalities=municipalities)
+    person = submit(request, form, actions.person_create, actor=user)
+    if person is not None:
+        messages.success(request, _("The person was registered."))
+        return redirect("people:person_detail", pk=person.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Register a person"), "cancel_url": "../",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    person = selectors.person_read(user=user, pk=pk, what="person_edit",
+                                   path=request.get_full_path())
+    require_role(user, person.municipality_id, PEOPLE_WRITE)
+    form = PersonForm(request.POST or None, instance=copy(person))
+    if submit(request, form, actions.person_update, actor=user, person=person):
+        messages.success(request, _("The changes were saved."))
+        return redirect("people:person_detail", pk=person.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Edit %(name)s") % {"name": person.full_name},
+        "cancel_url": "../",
+    })
+
+
+def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    person = selectors.person_read(user=user, pk=pk, what="person_access_log",
+                                   path=request.get_full_path())
+    page = paginate(request, access_events_for_person(person), per_page=50)
+    return render(request, "people/person_access_log.html", {
+        "person": person, "page": page, "querystring": querystring_without_page(request),
+        "changes": change_events_for_person(person)[:50],
+    })
+
+
+def household_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    search = request.GET.get("q", "").strip()[:100]
+    page = paginate(request, selectors.household_list(user, search=search))
+    selectors.log_reads(
+        user=user, persons=[m.person for h in page.object_list for m in h.applicants],
+        what="household_list", path=request.get_full_path(),
+    )
+    return render(request, "people/household_list.html", {
+        "page": page, "search": search, "querystring": querystring_without_page(request),
+    })
+
+
+def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    household = selectors.household_read(user=user, pk=pk, what="household_detail",
+                                         path=request.get_full_path())
+    return render(request, "people/household_detail.html", {
+        "household": household, "members": selectors.household_members(household),
+        "can_edit": has_role(user, household.municipality_id, PEOPLE_WRITE),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest, person_pk: int) -> HttpResponse:
+    """A household is created from its main applicant's page."""
+    user = user_of(request)
+    applicant = selectors.person_get_for_user(user, person_pk)
+    require_role(user, applicant.municipality_id, PEOPLE_WRITE)
+    form = HouseholdForm(request.POST or None, initial={"name": applicant.family_name})
+    household = submit(request, form, _household_create, actor=user, applicant=applicant)
+    if household is not None:
+        messages.success(request, _("The household was registered."))
+        return redirect("people:household_detail", pk=household.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("New household with %(name)s as main applicant")
+        % {"name": applicant.full_name}, "cancel_url": "../../",
+    })
+
+
+def _household_create(*, actor: object, applicant: object, data: dict[str, object]) -> Household:
+    return actions.household_create(
+        actor=actor, applicant=applicant,  # type: ignore[arg-type]
+        data={**data, "municipality": applicant.municipality},  # type: ignore[attr-defined]
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    form = HouseholdForm(request.POST or None, instance=copy(household))
+    if submit(request, form, actions.household_update, actor=user, household=household):
+        messages.success(request, _("The changes were saved."))
+        return redirect("people:household_detail", pk=household.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Edit household %(name)s") % {"name": household.name},
+        "cancel_url": "../",
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    form = MemberAddForm(request.POST or None, household=household,
+                         persons=selectors.person_list(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.household_member_add(
+                actor=user, household=household, person=form.cleaned_data["person_ref"],
+                relation=form.cleaned_data["relation"],
+                joint_custody=form.cleaned_data["joint_custody"],
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The member was added."))
+            return redirect("people:household_detail", pk=household.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Add a member to %(name)s") % {"name": household.name},
+        "cancel_url": "../",
+    })
+
+
+@require_POST
+def household_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    member = selectors.member_get_for_user(user, household, member_pk)
+    try:
+        actions.household_member_remove(actor=user, member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The member was removed."))
+    return redirect("people:household_detail", pk=household.pk)

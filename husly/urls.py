@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from husly.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("logg-inn/", core_views.HuslyLoginView.as_view(), name="login"),
+    path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("helse/", core_views.health, name="health"),
+    path("tilgjengelighet/", core_views.accessibility, name="accessibility"),
+    path("organisasjon/", include("husly.organisation.urls")),
+    path("personer/", include("husly.people.urls")),
+    path("boliger/", include("husly.housing.urls")),
+    path("import/", include("husly.core.urls")),
+]
