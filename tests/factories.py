@@ -54,6 +54,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 class HouseholdFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Household
+        skip_postgeneration_save = True
 
     municipality = factory.SubFactory(MunicipalityFactory)
     name = "Nordmann"

@@ -25,6 +25,12 @@ class StyledFormMixin:
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
                 continue
             widget.attrs.setdefault("class", "ds-input")
+            if isinstance(field, forms.DecimalField):
+                # Norwegian users write 55,5: accept the locale's decimal separator.
+                field.localize = True
+                widget.is_localized = True
+                widget.input_type = "text"
+                widget.attrs["inputmode"] = "decimal"
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"

@@ -33,9 +33,13 @@ class UploadForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: object, municipalities: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
-        if municipalities.count() == 1:  # type: ignore[attr-defined]
+        self.only = municipalities.first() if municipalities.count() == 1 else None  # type: ignore[attr-defined]
+        if self.only is not None:
             self.fields["municipality"].widget = forms.HiddenInput()
-            self.fields["municipality"].initial = municipalities.first()  # type: ignore[attr-defined]
+            self.fields["municipality"].required = False
+
+    def clean_municipality(self) -> object:
+        return self.cleaned_data.get("municipality") or self.only
 
 
 def _kind_or_404(kind: str) -> str:

@@ -14,7 +14,9 @@ from husly.organisation.models import User
 def building_list(user: User, *, search: str = "", district: str = "") -> QuerySet[Building]:
     queryset = cast(
         QuerySet[Building], scoped(Building.objects.all(), user, HOUSING_READ, "municipality_id")
-    ).select_related("municipality").annotate(dwelling_count=Count("dwellings"))
+    ).select_related("municipality").annotate(
+        dwelling_count=Count("dwellings")
+    ).order_by("name", "pk")
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(address__icontains=search))
     if district:

@@ -21,7 +21,7 @@ def municipality_list(user: User, *, search: str = "") -> QuerySet[Municipality]
     )
     queryset = base.annotate(
         unit_count=Count("units", distinct=True)
-    )
+    ).order_by("name", "pk")
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(number__startswith=search))
     return queryset
@@ -35,7 +35,7 @@ def unit_list(user: User, *, search: str = "", kind: str = "") -> QuerySet[Unit]
     queryset = scoped(Unit.objects.all(), user, ORGANISATION_READ, "municipality_id")
     queryset = queryset.select_related("municipality").annotate(
         staff_count=Count("memberships__user", distinct=True)
-    )
+    ).order_by("municipality__name", "name", "pk")
     if search:
         queryset = queryset.filter(name__icontains=search)
     if kind:

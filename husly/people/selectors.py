@@ -73,7 +73,7 @@ def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
     )
     queryset = queryset.select_related("municipality").annotate(
         member_count=Count("members", distinct=True)
-    ).prefetch_related(
+    ).order_by("name", "pk").prefetch_related(
         Prefetch(
             "members",
             queryset=HouseholdMember.objects.filter(relation="applicant").select_related("person"),

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import Workbook
+
+from husly.audit.models import ChangeEvent
+from husly.core import imports
+from husly.core.models import ImportBatch
+from husly.housing.models import Building, Dwelling
+from husly.people.models import Person, ResidencePermit
+from tests.factories import DwellingFactory, synthetic_number
+
+pytestmark = pytest.mark.django_db
+
+PERSON_HEADER = "fødselsnummer;fornavn;etternavn;oppholdsstatus;folkeregistrert siden\n"
+DWELLING_HEADER = (
+    "bygg;adresse;postnummer;poststed;bydel;heis;leilighetsnummer;soverom;areal;etasje;"
+    "rullestoltilgjengelig;kategori;eierform;husleie;status\n"
+)
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client: Client, kind: str, name: str, content: bytes):  # type: ignore[no-untyped-def]
+    return client.post(reverse("imports:upload", args=[kind]),
+                       {"file": SimpleUploadedFile(name, content)})
+
+
+def test_it_previews_then_imports_persons_in_one_go(sara, raelingen) -> None:
+    first, second = synthetic_number(dt.date(1970, 1, 5)), synthetic_number(dt.date(2001, 9, 9))
+    with translation.override("nb"):
+        citizen = str(ResidencePermit.CITIZEN.label).upper()  # labels are matched too
+    csv = (PERSON_HEADER + f"{first};Kari;Hansen;{citizen};01.02.2010\n"
+           f"{second};Ali;Ahmed;permanent;2020-05-05\n").encode()
+    client = _client(sara)
+    preview = _upload(client, "persons", "personer.csv", csv)
+    assert preview.context["result"].ok
+    assert not Person.objects.exists()  # nothing before confirmation
+    batch = preview.context["batch"]
+    response = client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    assert sorted(Person.objects.values_list("given_name", flat=True)) == ["Ali", "Kari"]
+    assert Person.objects.get(given_name="Kari").residence_permit == "citizen"
+    assert ChangeEvent.objects.filter(action="person_create").count() == 2
+
+
+def test_a_bad_row_stops_the_whole_import_with_row_level_errors(sara, raelingen) -> None:
+    good = synthetic_number(dt.date(1970, 1, 5))
+    csv = (PERSON_HEADER + f"{good};Kari;Hansen;;\n"
+           "12345678901;Ola;Olsen;;\n"
+           f"{good};Per;Hansen;ukjent status;\n").encode()
+    response = _upload(_client(sara), "persons", "personer.csv", csv)
+    result = response.context["result"]
+    assert [(e.row, e.column) for e in result.errors] == [
+        (3, "fødselsnummer"), (4, "oppholdsstatus")]
+    assert "Kontrollsifrene stemmer ikke" in response.content.decode()
+    assert not Person.objects.exists()
+    assert not ImportBatch.objects.exists()
+
+
+def test_it_finds_duplicates_within_the_file(sara, raelingen) -> None:
+    number = synthetic_number(dt.date(1970, 1, 5))
+    csv = (PERSON_HEADER + f"{number};Kari;Hansen;;\n{number};Kari;Hansen;;\n").encode()
+    result = _upload(_client(sara), "persons", "p.csv", csv).context["result"]
+    assert [(e.row, e.column) for e in result.errors] == [(3, "fødselsnummer")]
+
+
+def test_it_names_missing_and_unknown_columns(sara, raelingen) -> None:
+    response = _upload(_client(sara), "persons", "p.csv", b"fornavn;skonummer\nKari;42\n")
+    errors = response.context["form"].errors["file"][0]
+    assert "etternavn" in errors
+    assert "skonummer" in errors
+
+
+def test_it_refuses_other_file_types(sara, raelingen) -> None:
+    response = _upload(_client(sara), "persons", "p.pdf", b"%PDF")
+    assert response.context["form"].errors["file"]
+
+
+def test_it_imports_dwellings_from_excel_and_creates_buildings_once(eirik, raelingen) -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([h for h in DWELLING_HEADER.strip().split(";")])
+    sheet.append(["Løvenstadtunet", "Løvenstadvegen 1", "2006", "Løvenstad", "Løvenstad", "ja",
+                  "H0101", 2, 54.5, 1, "nei", "ordinary", "owned", 9800, "vacant"])
+    sheet.append(["Løvenstadtunet", "Løvenstadvegen 1", "2006", "Løvenstad", "Løvenstad", "ja",
+                  "H0102", 1, 38, 1, "ja", "with_services", "owned", 8100, "occupied"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client = _client(eirik)
+    preview = _upload(client, "dwellings", "boliger.xlsx", buffer.getvalue())
+    assert preview.context["result"].ok, preview.context["result"].errors
+    client.post(reverse("imports:confirm", args=[preview.context["batch"].pk]))
+    assert Building.objects.count() == 1
+    assert sorted(Dwelling.objects.values_list("number", "status")) == [
+        ("H0101", "vacant"), ("H0102", "occupied")]
+
+
+def test_it_refuses_a_dwelling_already_registered(eirik, raelingen) -> None:
+    existing = DwellingFactory(building__municipality=raelingen, number="H0101")
+    b = existing.building
+    csv = (DWELLING_HEADER + f"{b.name};{b.address};2008;Fjerdingby;;nei;H0101;2;50;1;nei;;;9000;\n"
+           ).encode()
+    result = _upload(_client(eirik), "dwellings", "b.csv", csv).context["result"]
+    assert [(e.row, e.column) for e in result.errors] == [(2, "leilighetsnummer")]
+
+
+def test_an_import_is_applied_once_even_if_confirmed_twice(sara, raelingen) -> None:
+    csv = (PERSON_HEADER + f"{synthetic_number(dt.date(1970, 1, 5))};Kari;Hansen;;\n").encode()
+    client = _client(sara)
+    batch = _upload(client, "persons", "p.csv", csv).context["batch"]
+    client.post(reverse("imports:confirm", args=[batch.pk]))
+    second = client.post(reverse("imports:confirm", args=[batch.pk]))
+    assert second.status_code == 404
+    assert Person.objects.count() == 1
+
+
+def test_a_failure_while_applying_rolls_back_every_row(sara, raelingen) -> None:
+    number = synthetic_number(dt.date(1970, 1, 5))
+    rows = [{"_row": 2, "national_id": number, "given_name": "Kari", "family_name": "Hansen",
+             "date_of_birth": "1970-01-05"},
+            {"_row": 3, "national_id": number, "given_name": "Kari", "family_name": "Hansen",
+             "date_of_birth": "1970-01-05"}]
+    with pytest.raises(Exception):  # noqa: B017, PT011 - the second row breaks uniqueness
+        imports.import_apply(actor=sara, kind="persons", municipality=raelingen, rows=rows)
+    assert not Person.objects.exists()
+
+
+def test_another_municipality_cannot_confirm_a_batch(sara, olga, raelingen) -> None:
+    csv = (PERSON_HEADER + f"{synthetic_number(dt.date(1970, 1, 5))};Kari;Hansen;;\n").encode()
+    batch = _upload(_client(sara), "persons", "p.csv", csv).context["batch"]
+    assert _client(olga).post(reverse("imports:confirm", args=[batch.pk])).status_code == 404
