@@ -375,5 +375,7 @@ class EvaluationResult:
     def from_dict(cls, data: dict[str, JsonValue]) -> EvaluationResult:
         """Read a stored result back exactly (strict: unknown keys or bad values raise)."""
         if data.get("format") != EVALUATION_FORMAT:
-            raise ValueError(f"not a {EVALUATION_FORMAT} record: {data.get('format')!r}")
+            raise ValueError(
+                f"unknown record format {data.get('format')!r}; expected {EVALUATION_FORMAT!r}"
+            )
         return from_json(cls, data)

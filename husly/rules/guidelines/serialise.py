@@ -75,11 +75,11 @@ def _from_json(tp: Any, data: JsonValue, where: str) -> Any:
             raise SerialisationError(f"{where}: {data!r} is not a valid {tp.__name__}") from exc
     if tp is date:
         if not isinstance(data, str) or len(data) != 10:
-            raise SerialisationError(f"{where}: expected an ISO date string")
+            raise SerialisationError(f"{where}: expected an ISO date (YYYY-MM-DD)")
         try:
             return date.fromisoformat(data)
         except ValueError as exc:
-            raise SerialisationError(f"{where}: {data!r} is not a date") from exc
+            raise SerialisationError(f"{where}: {data!r} is not an ISO date (YYYY-MM-DD)") from exc
     if tp is bool:
         if not isinstance(data, bool):
             raise SerialisationError(f"{where}: expected true or false")
