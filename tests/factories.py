@@ -9,12 +9,12 @@ import factory
 
 from husly.housing.models import Building, Dwelling, DwellingCategory, DwellingStatus
 from husly.organisation.models import Municipality
-from husly.people.identity import make_synthetic_number
+from husly.people.identity import individual_numbers_for, make_synthetic_number
 from husly.people.models import Household, HouseholdMember, Person, Relation
 
 
-def synthetic_number(born: dt.date, start: int = 100) -> str:
-    for individual in range(start, 1000):
+def synthetic_number(born: dt.date) -> str:
+    for individual in individual_numbers_for(born.year):
         number = make_synthetic_number(born, individual)
         if number:
             return number

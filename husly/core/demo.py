@@ -39,7 +39,7 @@ from husly.organisation.models import (
     UnitKind,
     User,
 )
-from husly.people.identity import make_synthetic_number
+from husly.people.identity import individual_numbers_for, make_synthetic_number
 from husly.people.models import Household, HouseholdMember, Person, Relation, ResidencePermit
 
 DEMO_PASSWORD = "husly-demo"  # noqa: S105 - printed for the demo; never used in production
@@ -250,7 +250,8 @@ class DemoGenerator:
 
     def _identity_number(self, born: dt.date) -> str:
         while True:
-            individual = self.rng.randint(0, 999)
+            numbers = individual_numbers_for(born.year)
+            individual = self.rng.randint(numbers.start, numbers.stop - 1)
             number = make_synthetic_number(born, individual)
             if number and number not in self.used_numbers:
                 self.used_numbers.add(number)

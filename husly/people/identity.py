@@ -122,6 +122,15 @@ def _check_digit(weights: tuple[int, ...], digits: list[int]) -> int | None:
     return value
 
 
+def individual_numbers_for(year: int) -> range:
+    """The individnummer range that gives this birth year's century (§ 2-2)."""
+    if year >= 2000:  # noqa: PLR2004
+        return range(500, 1000)
+    if year >= 1900:  # noqa: PLR2004
+        return range(0, 500)
+    return range(500, 750)
+
+
 def make_synthetic_number(born: dt.date, individual: int, *, d_number: bool = False) -> str | None:
     """Build a synthetic number (month + 80) for demo and test persons; None if the
     individual number gives no valid check digit (the caller tries the next one)."""

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from husly.core.demo import DemoGenerator
+from husly.housing.models import Dwelling
+from husly.organisation.models import User
+from husly.people.models import Household, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _fingerprint() -> list[tuple[str, str, str]]:
+    return list(Person.objects.order_by("national_id", "given_name")
+                .values_list("national_id", "given_name", "family_name"))
+
+
+def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
+    DemoGenerator("small", seed=1, as_of=dt.date(2026, 11, 1)).run()
+    assert 180 <= Dwelling.objects.count() <= 240
+    assert Household.objects.count() >= 300
+    for person in Person.objects.all()[:200]:
+        person.full_clean()  # every synthetic identity number validates
+    assert User.objects.filter(username="saksbehandler", memberships__role="caseworker").exists()
+
+
+def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:
+    DemoGenerator("small", seed=7, as_of=dt.date(2026, 11, 1)).run()
+    first = _fingerprint()
+    Household.objects.all().delete()  # members cascade
+    Person.objects.all().delete()
+    Dwelling.objects.all().delete()
+    from husly.housing.models import Building
+
+    Building.objects.all().delete()
+    DemoGenerator("small", seed=7, as_of=dt.date(2026, 11, 1)).run()
+    assert _fingerprint() == first

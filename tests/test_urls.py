@@ -1,0 +1,39 @@
+"""Every URL in the project either requires login or is on a short list of public pages.
+
+A new view that forgets its check fails here (issue 6 extends this to units and municipalities).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC = {"login", "health", "accessibility", "set_language"}
+
+
+def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            found.append((f"{namespace}{entry.name}", prefix + str(entry.pattern)))
+    return found
+
+
+def _example(route: str) -> str:
+    return "/" + (route.replace("<int:pk>", "1").replace("<int:person_pk>", "1")
+                  .replace("<int:member_pk>", "1").replace("<int:membership_pk>", "1")
+                  .replace("<str:kind>", "persons"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "route"), _patterns(get_resolver()))
+def test_an_anonymous_user_is_sent_to_login(name: str, route: str) -> None:
+    if name.split(":")[-1] in PUBLIC or name == "logout":
+        pytest.skip("public page")
+    response = Client().get(_example(route))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/logg-inn/")
