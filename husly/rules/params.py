@@ -3,7 +3,8 @@
 Layout (see ``docs/rules-engine.md``): every ``.yaml`` file under ``husly/rules/parameters/`` is a
 node; folders are nodes too. A mapping with a ``values`` key is a *leaf* (one parameter). Its
 dotted path is built from folder names, the file name and the keys inside the file, for example
-``national.housing_allowance.coverage_rate`` or ``municipal.3224.start_loan.establishment_fee_rate``.
+``national.housing_allowance.coverage_rate`` or
+``municipal.3224.start_loan.establishment_fee_rate``.
 
 Each leaf has a description, a Norwegian label, a type, and ``values``: a map from the date a value
 takes effect (valid from) to the value. A value holds until the next date, or until its own
@@ -23,6 +24,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -100,12 +102,7 @@ class AgeBand:
 
 
 ParameterValue = (
-    float
-    | tuple[float, ...]
-    | Mapping[str, float]
-    | Mapping[str, str]
-    | str
-    | tuple[AgeBand, ...]
+    float | tuple[float, ...] | Mapping[str, float] | Mapping[str, str] | str | tuple[AgeBand, ...]
 )
 
 
@@ -344,9 +341,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[
     return mapping
 
 
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping
-)
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 def _is_number(value: object) -> bool:
@@ -402,24 +397,32 @@ def _parse_bands(raw: object, source: str) -> tuple[AgeBand, ...]:
             raise ParameterFileError(source, f"min_age must be a whole number >= 0: {item!r}")
         if hi is not None and (not isinstance(hi, int) or isinstance(hi, bool) or hi < lo):
             raise ParameterFileError(source, f"max_age must be a whole number >= min_age: {item!r}")
-        sex = "any" if sex is None else sex
-        if sex not in ("any", "female", "male"):
+        who: Sex
+        if sex is None or sex == "any":
+            who = "any"
+        elif sex == "female":
+            who = "female"
+        elif sex == "male":
+            who = "male"
+        else:
             raise ParameterFileError(source, f"sex must be any, female or male: {item!r}")
-        if not _is_number(amount) or amount < 0:
+        if not isinstance(amount, int | float) or isinstance(amount, bool) or amount < 0:
             raise ParameterFileError(source, f"amount must be a number >= 0: {item!r}")
-        bands.append(AgeBand(lo, hi, sex, float(amount)))
+        bands.append(AgeBand(lo, hi, who, float(amount)))
     # Every age 0.._MAX_AGE must be covered exactly once for each sex.
-    for who in ("female", "male"):
+    for person_sex in ("female", "male"):
         covered = [0] * (_MAX_AGE + 1)
         for b in bands:
-            if b.sex in ("any", who):
+            if b.sex in ("any", person_sex):
                 for age in range(b.min_age, (b.max_age if b.max_age is not None else _MAX_AGE) + 1):
                     if age <= _MAX_AGE:
                         covered[age] += 1
         if any(c > 1 for c in covered):
-            raise ParameterFileError(source, f"age bands overlap for {who} at age {covered.index(2)}")
+            age = next(a for a, c in enumerate(covered) if c > 1)
+            raise ParameterFileError(source, f"age bands overlap for {person_sex} at age {age}")
         if any(c == 0 for c in covered):
-            raise ParameterFileError(source, f"age bands leave a gap for {who} at age {covered.index(0)}")
+            age = covered.index(0)
+            raise ParameterFileError(source, f"age bands leave a gap for {person_sex} at age {age}")
     return tuple(bands)
 
 
@@ -496,7 +499,7 @@ def _parse_leaf(path: str, leaf: dict[str, Any], source: str) -> Parameter:
             raise ParameterFileError(entry_where, f"status must be known or unknown: {status!r}")
         known = status == "known"
         unit = spec.get("unit", default_unit)
-        if unit not in UNITS:
+        if not isinstance(unit, str) or unit not in UNITS:
             raise ParameterFileError(entry_where, f"unknown unit {unit!r}; known: {sorted(UNITS)}")
         refs_raw = spec.get("reference", default_refs)
         if refs_raw is None:
@@ -544,7 +547,7 @@ def _parse_leaf(path: str, leaf: dict[str, Any], source: str) -> Parameter:
         )
 
     entries.sort(key=lambda e: e.valid_from)
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         if before.valid_to is None:
             continue
         if before.valid_to >= after.valid_from:
@@ -613,7 +616,7 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:
             if not re.fullmatch(r"[a-z0-9_]+", part):
                 raise ParameterFileError(str(rel), f"path part {part!r} is not lower_snake_case")
         try:
-            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)  # noqa: S506
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)
         except yaml.YAMLError as exc:
             raise ParameterFileError(str(rel), f"invalid YAML: {exc}") from exc
         if file.stem == "index":

@@ -1,0 +1,927 @@
+"""Statlig bostøtte (housing allowance): vectorised formula, one household or a million.
+
+Legal basis: lov om bustøtte 24.08.2012 nr. 64 (bustøttelova) §§ 3-5 and forskrift om bustøtte
+29.11.2012 nr. 1283 §§ 1-7 and 13, as explained in Husbanken's "Veileder i regelverk for
+bostøtte". All amounts are annual; the allowance is calculated one month at a time from the
+month's income made annual (Husbanken, Beregning og utbetaling).
+
+    approved   = min(documented costs + fixed additions (§ 2), cap by group and size (§ 3))
+    income     = household income + 65 % of net wealth above the exempt amount (§ 5, § 6)
+    weighted   = round(income / household weight)                                 (§ 7)
+    own share  = minimum + first term + second term + progressive term             (§ 4)
+    annual     = 73.7 % x max(0, approved - own share)                             (§ 1)
+    monthly    = round(annual / 12); not paid below the minimum payout             (§ 13)
+
+Three entry points:
+
+* :func:`explain_housing_allowance` - one household, with a caseworker-readable trace;
+* :func:`compute_housing_allowance` - a batch of households as NumPy arrays (no trace);
+* :func:`households_from_members` - aggregates person-level arrays into a batch.
+
+Formulas branch with ``np.where``/``take`` on arrays and on dated parameters, never with a
+Python loop over households. The only loop is over cache-sized chunks of the batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from husly.rules.errors import EmptyHouseholdError, RulesInputError
+from husly.rules.municipalities import check_municipality_number, register_for
+from husly.rules.params import ParameterTree, ResolvedValue, default_tree
+from husly.rules.trace import StepInfo, Trace, Tracer
+from husly.rules.validation import (
+    check_amount,
+    check_amount_array,
+    check_bool,
+    check_bool_array,
+    check_date,
+    check_int_array,
+    check_lengths,
+    check_whole,
+)
+
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+P = "national.housing_allowance."
+FORSKRIFT = "Forskrift om bustøtte (FOR-2012-11-29-1283)"
+LAW = "Lov om bustøtte (2012)"
+MAX_AGE = 130
+MAX_HOUSEHOLD = 50
+
+#: Labels, units, formulas and sources of every step; the UI may use this table directly.
+STEPS: Mapping[str, StepInfo] = {
+    "is_eligible": StepInfo(
+        "Husstanden fyller vilkårene",
+        "Household meets the conditions",
+        "ja/nei",
+        "søker over 18 år eller har egne barn i boligen; ingen i førstegangstjeneste; ingen "
+        "studenter uten barn (unntatt søkers egne barn); ikke institusjon; boligen er godkjent",
+        f"{LAW} §§ 3, 4 og 5",
+    ),
+    "municipality_group": StepInfo(
+        "Kommunegruppe",
+        "Municipality group",
+        "gruppe",
+        "1 Oslo; 2 Bergen, Trondheim, Tromsø, Stavanger, Bærum; 3 Kristiansand, Lillestrøm "
+        "(Skedsmo), Frogn, Lørenskog, Nordre Follo, Asker, Nesodden, Sola, Sandnes; 4 andre",
+        f"{FORSKRIFT} § 3; Husbanken, Inntektsgrenser",
+    ),
+    "household_size": StepInfo(
+        "Antall personer i husstanden",
+        "Persons in the household",
+        "personer",
+        "alle som bor i boligen og er folkeregistrert der",
+        "Husbanken, Definisjoner og begreper (husstand)",
+    ),
+    "housing_cost_cap": StepInfo(
+        "Øvre grense for boutgifter",
+        "Housing cost cap",
+        "kr/år",
+        "grunnsats etter antall personer (5 eller flere) + tillegg for kommunegruppe "
+        "+ tillegg for spesialtilpasset bolig",
+        f"{FORSKRIFT} § 3",
+    ),
+    "documented_housing_costs": StepInfo(
+        "Dokumenterte boutgifter",
+        "Documented housing costs",
+        "kr/år",
+        "husleie, eller felleskostnader og renter/avdrag, eller renter/avdrag, kommunale "
+        "avgifter, eiendomsskatt og festeavgift",
+        f"{FORSKRIFT} § 2 bokstav a-c",
+    ),
+    "fixed_cost_additions": StepInfo(
+        "Faste tillegg i boutgiftene",
+        "Fixed additions to housing costs",
+        "kr/år",
+        "sats for driftsutgifter (enebolig) + oppvarmingstillegg (pensjonister som ikke betaler "
+        "oppvarming i husleien)",
+        f"{FORSKRIFT} § 2 bokstav c og d",
+    ),
+    "approved_housing_costs": StepInfo(
+        "Godkjente boutgifter",
+        "Approved housing costs",
+        "kr/år",
+        "det minste av (dokumenterte boutgifter + faste tillegg) og øvre grense",
+        f"{FORSKRIFT} §§ 2 og 3",
+    ),
+    "wealth_exempt_amount": StepInfo(
+        "Fribeløp for formue",
+        "Wealth exempt amount",
+        "kr",
+        "leid bolig: fast fribeløp; ellers likningsverdien av egen bolig, høyst et fast beløp",
+        f"{FORSKRIFT} § 6",
+    ),
+    "wealth_supplement": StepInfo(
+        "Formuestillegg",
+        "Wealth supplement",
+        "kr/år",
+        "65 % av nettoformue over fribeløpet",
+        f"{FORSKRIFT} § 6",
+    ),
+    "household_income": StepInfo(
+        "Husstandens inntekt med formuestillegg",
+        "Household income with wealth supplement",
+        "kr/år",
+        "inntekt (månedens inntekt omregnet til år, barns inntekt holdes utenfor) + formuestillegg",
+        f"{FORSKRIFT} §§ 5 og 6",
+    ),
+    "household_weight": StepInfo(
+        "Husstandens vekt",
+        "Household weight",
+        "vekt",
+        "1,0 for første person + vekt for hver av de andre (barn under 18 år har egen vekt)",
+        f"{FORSKRIFT} § 7",
+    ),
+    "weighted_income": StepInfo(
+        "Omregnet (vektet) inntekt",
+        "Weighted income",
+        "kr/år",
+        "inntekt med formuestillegg / husstandens vekt, avrundet til nærmeste hele krone",
+        f"{FORSKRIFT} § 7",
+    ),
+    "own_share_minimum": StepInfo(
+        "Minste egenandel",
+        "Minimum own share",
+        "kr/år",
+        "fast beløp for alle",
+        f"{FORSKRIFT} § 4 første ledd",
+    ),
+    "own_share_first_term": StepInfo(
+        "Egenandel, første ledd",
+        "Own share, first term",
+        "kr/år",
+        "sats * omregnet inntekt over første innslagspunkt",
+        f"{FORSKRIFT} § 4 andre ledd",
+    ),
+    "own_share_second_term": StepInfo(
+        "Egenandel, andre ledd",
+        "Own share, second term",
+        "kr/år",
+        "lineær sats * omregnet inntekt over andre innslagspunkt, eller progressiv sats * antall "
+        "påbegynte trinn * hele den omregnede inntekten",
+        f"{FORSKRIFT} § 4 tredje ledd",
+    ),
+    "own_share": StepInfo(
+        "Egenandel",
+        "Own share",
+        "kr/år",
+        "minste egenandel + første ledd + andre ledd",
+        f"{FORSKRIFT} § 4",
+    ),
+    "annual_allowance": StepInfo(
+        "Beregnet bostøtte per år",
+        "Calculated allowance per year",
+        "kr/år",
+        "dekningsprosent * (godkjente boutgifter - egenandel), ikke under 0",
+        f"{FORSKRIFT} § 1",
+    ),
+    "monthly_amount": StepInfo(
+        "Beregnet bostøtte for måneden",
+        "Calculated allowance for the month",
+        "kr/mnd",
+        "beregnet bostøtte per år / 12, avrundet til nærmeste hele krone",
+        f"{FORSKRIFT} § 1; Husbanken, Beregning og utbetaling",
+    ),
+    "monthly_payout": StepInfo(
+        "Bostøtte til utbetaling for måneden",
+        "Allowance paid for the month",
+        "kr/mnd",
+        "beregnet bostøtte for måneden, men 0 hvis beløpet er under minste utbetaling",
+        f"{FORSKRIFT} § 13",
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters for one date
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HousingAllowanceParameters:
+    """All bostøtte parameters in force on one date, pre-arranged as lookup tables."""
+
+    on: dt.date
+    coverage_rate: float
+    # cap_table[min(size, 5) + 5 * group + 20 * special]
+    cap_table: F64
+    # addition_table[is_detached_owner * 2 + gets_heating_supplement]
+    addition_table: F64
+    weight_first: float
+    weight_other_adult: float
+    weight_child: float
+    wealth_rate: float
+    exempt_renting: float
+    exempt_owning_cap: float
+    minimum_own_share: float
+    first_rate: float
+    second_rate: float
+    step_rate: float
+    step_size: float
+    # threshold tables indexed by is_young_disabled + 2 * is_single_pensioner
+    first_threshold_table: F64
+    second_threshold_table: F64
+    minimum_payout: float
+    used: Mapping[str, ResolvedValue] = field(repr=False)
+
+    @classmethod
+    def for_date(cls, on: dt.date, tree: ParameterTree | None = None) -> HousingAllowanceParameters:
+        """Parameters in force on ``on`` (cached). OutsideParameterCoverageError if none."""
+        return _parameters_for(tree or default_tree(), check_date("date", on))
+
+    def values(self, *names: str) -> tuple[ResolvedValue, ...]:
+        return tuple(self.used[n] for n in names)
+
+
+@functools.lru_cache(maxsize=128)
+def _parameters_for(tree: ParameterTree, on: dt.date) -> HousingAllowanceParameters:
+    def get(name: str) -> ResolvedValue:
+        return tree.at(P + name, on, field="date")
+
+    used: dict[str, ResolvedValue] = {}
+
+    def number(name: str, unit: str) -> float:
+        used[name] = get(name)
+        return used[name].as_number(unit)
+
+    base_rv = used["housing_cost_cap.base_by_household_size"] = get(
+        "housing_cost_cap.base_by_household_size"
+    )
+    supp_rv = used["housing_cost_cap.group_supplement"] = get("housing_cost_cap.group_supplement")
+    base = np.array(base_rv.as_number_list("NOK/year"), dtype=np.float64)
+    supplement = np.array(supp_rv.as_number_list("NOK/year"), dtype=np.float64)
+    special = number("housing_cost_cap.special_adaptation_supplement", "NOK/year")
+    # Laid out so that cap_table[min(size, 5) + 5 * group + 20 * special] is the cap.
+    cap_table = np.zeros(46)
+    for s in (0, 1):
+        for g in range(1, 5):
+            cap_table[1 + 5 * g + 20 * s : 6 + 5 * g + 20 * s] = (
+                base + supplement[g - 1] + s * special
+            )
+
+    operating = number("housing_costs.operating_cost_allowance", "NOK/year")
+    heating = number("housing_costs.heating_supplement", "NOK/year")
+    addition_table = np.array([0.0, heating, operating, operating + heating])
+
+    t1 = number("own_share.first_threshold", "NOK/year")
+    t2 = number("own_share.second_threshold", "NOK/year")
+    yd_t2 = number("own_share.young_disabled_second_threshold", "NOK/year")
+    sp_t1 = number("own_share.single_pensioner_first_threshold", "NOK/year")
+    sp_t2 = number("own_share.single_pensioner_second_threshold", "NOK/year")
+    step_rate = number("own_share.progressive_step_rate", "ratio")
+    # Dated formula: the step size only matters while the progressive term is stepped.
+    step_size = number("own_share.progressive_step_size", "NOK/year") if step_rate else 0.0
+
+    return HousingAllowanceParameters(
+        on=on,
+        coverage_rate=number("coverage_rate", "ratio"),
+        cap_table=cap_table,
+        addition_table=addition_table,
+        weight_first=number("household_weight.first_person", "weight"),
+        weight_other_adult=number("household_weight.other_adult", "weight"),
+        weight_child=number("household_weight.child", "weight"),
+        wealth_rate=number("wealth.rate", "ratio"),
+        exempt_renting=number("wealth.exempt_amount_renting", "NOK"),
+        exempt_owning_cap=number("wealth.exempt_amount_owning_cap", "NOK"),
+        minimum_own_share=number("own_share.minimum", "NOK/year"),
+        first_rate=number("own_share.first_rate", "ratio"),
+        second_rate=number("own_share.second_rate", "ratio"),
+        step_rate=step_rate,
+        step_size=step_size,
+        # index: young_disabled + 2 * single_pensioner. Young disabled takes precedence for the
+        # second threshold, a single pensioner's first threshold applies to the first [U].
+        first_threshold_table=np.array([t1, t1, sp_t1, sp_t1]),
+        second_threshold_table=np.array([t2, yd_t2, sp_t2, yd_t2]),
+        minimum_payout=number("minimum_payout", "NOK/month"),
+        used=used,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Batch input and result
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HousingAllowanceBatch:
+    """Households as arrays, one element per household (see :func:`households_from_members`).
+
+    Amounts are annual kroner. ``municipality_group`` is the bostøtte kommunegruppe 1-4 (encode
+    kommunenummer with ``register_for(on).group_codes(...)``).
+    """
+
+    municipality_group: npt.NDArray[np.integer[Any]]
+    household_size: npt.NDArray[np.integer[Any]]
+    children_count: npt.NDArray[np.integer[Any]]
+    income_annual: F64
+    net_wealth: F64
+    housing_costs_annual: F64
+    home_assessed_value: F64
+    is_renting: Bools
+    is_detached_owner: Bools
+    gets_heating_supplement: Bools
+    has_special_adaptation: Bools
+    is_young_disabled: Bools
+    is_single_pensioner: Bools
+    meets_conditions: Bools
+
+    def __len__(self) -> int:
+        return len(self.income_annual)
+
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+    def validate(self) -> int:
+        """Check shapes, types and ranges; returns the number of households."""
+        arrays = self.arrays()
+        n = check_lengths(arrays)
+        check_int_array("municipality_group", self.municipality_group, 1, 4)
+        size = self.household_size
+        if size.size and size.dtype.kind in "iu" and size.min() < 1:
+            i = int(np.flatnonzero(size < 1)[0])
+            raise EmptyHouseholdError(
+                f"household_size[{i}]",
+                f"Husstand nr. {i} har ingen medlemmer.",
+                f"household {i} has no members",
+            )
+        check_int_array("household_size", self.household_size, 1, MAX_HOUSEHOLD)
+        check_int_array("children_count", self.children_count, 0, MAX_HOUSEHOLD - 1)
+        if self.children_count.size and (self.children_count >= self.household_size).any():
+            i = int(np.flatnonzero(self.children_count >= self.household_size)[0])
+            raise RulesInputError(
+                f"children_count[{i}]",
+                f"Husstand nr. {i} har flere barn enn personer utenom søker.",
+                f"household {i}: children_count must be below household_size",
+            )
+        for name in ("income_annual", "net_wealth", "housing_costs_annual", "home_assessed_value"):
+            check_amount_array(name, arrays[name])
+        for name, values in arrays.items():
+            if name.startswith(("is_", "gets_", "has_", "meets_")):
+                check_bool_array(name, values)
+        return n
+
+
+@dataclass(frozen=True)
+class HousingAllowanceBatchResult:
+    """Per-household results. ``monthly_payout`` is whole kroner (0 if not paid)."""
+
+    annual_allowance: F64
+    monthly_payout: npt.NDArray[np.int64]
+
+
+# --------------------------------------------------------------------------------------------
+# The formula
+# --------------------------------------------------------------------------------------------
+
+
+def _formula(
+    b: HousingAllowanceBatch,
+    sl: slice,
+    p: HousingAllowanceParameters,
+    annual_out: F64,
+    monthly_out: npt.NDArray[np.int64],
+    tracer: Tracer | None,
+) -> None:
+    """The bostøtte formula for households ``sl`` of ``b``; writes into the output arrays.
+
+    Sources per step in :data:`STEPS`. Pure array code: no branch depends on a household.
+    """
+    # Mixed-type ufuncs are slow, so integer and boolean inputs are cast once, explicitly.
+    size = b.household_size[sl].astype(np.intp)
+    children = b.children_count[sl]
+    eligible = b.meets_conditions[sl].astype(np.float64)
+
+    # § 3: cap by group and size (5 or more persons share a cap), plus special adaptation.
+    cap_index = np.minimum(size, 5)
+    group5 = b.municipality_group[sl].astype(np.intp)
+    group5 *= 5
+    cap_index += group5
+    special20 = b.has_special_adaptation[sl].astype(np.intp)
+    special20 *= 20
+    cap_index += special20
+    cap = p.cap_table.take(cap_index)
+
+    # § 2: documented costs + fixed additions (operating allowance, heating); § 3: capped.
+    addition_index = b.is_detached_owner[sl].astype(np.intp)
+    addition_index *= 2
+    addition_index += b.gets_heating_supplement[sl]
+    additions = p.addition_table.take(addition_index)
+    approved = b.housing_costs_annual[sl] + additions
+    np.minimum(approved, cap, out=approved)
+
+    # § 6: wealth supplement. Exempt amount per household: fixed when renting, otherwise the
+    # assessed value of the own home up to a cap.
+    renting = b.is_renting[sl].astype(np.float64)
+    exempt = np.minimum(b.home_assessed_value[sl], p.exempt_owning_cap)
+    exempt *= 1.0 - renting
+    renting *= p.exempt_renting
+    exempt += renting
+    wealth_supplement = b.net_wealth[sl] - exempt
+    np.maximum(wealth_supplement, 0.0, out=wealth_supplement)
+    wealth_supplement *= p.wealth_rate
+    income = b.income_annual[sl] + wealth_supplement
+
+    # § 7: weight 1.0 for the first person and one weight per other adult and per child.
+    weight = size.astype(np.float64)
+    weight *= p.weight_other_adult
+    if p.weight_child != p.weight_other_adult:  # dated formula: children weigh differently
+        child_weight = children.astype(np.float64)
+        child_weight *= p.weight_child - p.weight_other_adult
+        weight += child_weight
+    weight += p.weight_first - p.weight_other_adult
+    # Rounded to the nearest whole krone (half up; incomes are never negative).
+    weighted = income / weight
+    weighted += 0.5
+    np.floor(weighted, out=weighted)
+
+    # § 4: own share. Thresholds depend on young-disabled and single-pensioner status.
+    category = b.is_single_pensioner[sl].astype(np.intp)
+    category *= 2
+    category += b.is_young_disabled[sl]
+    first = weighted - p.first_threshold_table.take(category)
+    np.maximum(first, 0.0, out=first)
+    first *= p.first_rate
+    own_share = first + p.minimum_own_share
+    over_second = weighted - p.second_threshold_table.take(category)
+    if p.second_rate:  # dated formula: a linear second term
+        second = np.maximum(over_second, 0.0)
+        second *= p.second_rate
+    else:
+        second = np.zeros_like(weighted)
+    if p.step_rate:  # dated formula: n started steps x rate x whole weighted income
+        steps = over_second - 1.0
+        steps /= p.step_size
+        np.floor(steps, out=steps)
+        steps += 1.0
+        np.maximum(steps, 0.0, out=steps)
+        steps *= p.step_rate
+        steps *= weighted
+        second += steps
+    own_share += second
+
+    # § 1: 73.7 % of (approved costs - own share), not below zero; law §§ 3-5: eligibility.
+    annual = annual_out[sl]
+    np.subtract(approved, own_share, out=annual)
+    np.maximum(annual, 0.0, out=annual)
+    annual *= p.coverage_rate
+    annual *= eligible
+
+    # Monthly amount in whole kroner; § 13: not paid below the minimum payout.
+    monthly = annual / 12.0
+    monthly += 0.5
+    np.floor(monthly, out=monthly)
+    paid = (monthly >= p.minimum_payout).astype(np.float64)
+    paid *= monthly
+    payout = monthly_out[sl]
+    np.copyto(payout, paid, casting="unsafe")
+
+    if tracer is not None:
+        u = p.used
+        tracer.record("is_eligible", b.meets_conditions[sl])
+        tracer.record("municipality_group", b.municipality_group[sl])
+        tracer.record("household_size", size)
+        tracer.record(
+            "housing_cost_cap",
+            cap,
+            inputs=("municipality_group", "household_size"),
+            parameters=p.values(
+                "housing_cost_cap.base_by_household_size",
+                "housing_cost_cap.group_supplement",
+                "housing_cost_cap.special_adaptation_supplement",
+            ),
+        )
+        tracer.record("documented_housing_costs", b.housing_costs_annual[sl])
+        tracer.record(
+            "fixed_cost_additions",
+            additions,
+            parameters=p.values(
+                "housing_costs.operating_cost_allowance", "housing_costs.heating_supplement"
+            ),
+        )
+        tracer.record(
+            "approved_housing_costs",
+            approved,
+            inputs=("documented_housing_costs", "fixed_cost_additions", "housing_cost_cap"),
+        )
+        tracer.record(
+            "wealth_exempt_amount",
+            exempt,
+            parameters=p.values("wealth.exempt_amount_renting", "wealth.exempt_amount_owning_cap"),
+        )
+        tracer.record(
+            "wealth_supplement",
+            wealth_supplement,
+            inputs=("wealth_exempt_amount",),
+            parameters=p.values("wealth.rate"),
+        )
+        tracer.record("household_income", income, inputs=("wealth_supplement",))
+        tracer.record(
+            "household_weight",
+            weight,
+            inputs=("household_size",),
+            parameters=p.values(
+                "household_weight.first_person",
+                "household_weight.other_adult",
+                "household_weight.child",
+            ),
+        )
+        tracer.record("weighted_income", weighted, inputs=("household_income", "household_weight"))
+        tracer.record(
+            "own_share_minimum", p.minimum_own_share, parameters=p.values("own_share.minimum")
+        )
+        first_params = ["own_share.first_rate", "own_share.first_threshold"]
+        second_params = ["own_share.second_rate", "own_share.second_threshold"]
+        if p.step_rate:
+            second_params += ["own_share.progressive_step_rate", "own_share.progressive_step_size"]
+        else:
+            tracer.use(u["own_share.progressive_step_rate"])
+        if b.is_single_pensioner[sl].any():
+            first_params.append("own_share.single_pensioner_first_threshold")
+            second_params.append("own_share.single_pensioner_second_threshold")
+        if b.is_young_disabled[sl].any():
+            second_params.append("own_share.young_disabled_second_threshold")
+        tracer.record(
+            "own_share_first_term",
+            first,
+            inputs=("weighted_income",),
+            parameters=p.values(*first_params),
+        )
+        tracer.record(
+            "own_share_second_term",
+            second,
+            inputs=("weighted_income",),
+            parameters=p.values(*second_params),
+        )
+        tracer.record(
+            "own_share",
+            own_share,
+            inputs=("own_share_minimum", "own_share_first_term", "own_share_second_term"),
+        )
+        tracer.record(
+            "annual_allowance",
+            annual,
+            inputs=("approved_housing_costs", "own_share", "is_eligible"),
+            parameters=p.values("coverage_rate"),
+        )
+        tracer.record("monthly_amount", monthly, inputs=("annual_allowance",))
+        tracer.record(
+            "monthly_payout",
+            payout,
+            inputs=("monthly_amount",),
+            parameters=p.values("minimum_payout"),
+        )
+
+
+def compute_housing_allowance(
+    batch: HousingAllowanceBatch,
+    parameters: HousingAllowanceParameters,
+    *,
+    chunk_size: int = 16_384,
+    validate: bool = True,
+) -> HousingAllowanceBatchResult:
+    """Bostøtte for every household in ``batch`` with the parameters of one date.
+
+    The batch is processed in cache-sized chunks (a loop over chunks, not households), which keeps
+    temporaries in the CPU cache and memory flat. Raises RulesInputError for bad input.
+    """
+    n = batch.validate() if validate else len(batch)
+    annual = np.empty(n, dtype=np.float64)
+    monthly = np.empty(n, dtype=np.int64)
+    for start in range(0, n, chunk_size):
+        _formula(batch, slice(start, start + chunk_size), parameters, annual, monthly, None)
+    return HousingAllowanceBatchResult(annual_allowance=annual, monthly_payout=monthly)
+
+
+# --------------------------------------------------------------------------------------------
+# Person level -> household level
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberArrays:
+    """Household members as arrays, one element per person.
+
+    ``household`` is the household's position (0..n-1) for each person; exactly one person per
+    household has ``is_applicant``.
+    """
+
+    household: npt.NDArray[np.integer[Any]]
+    age: npt.NDArray[np.integer[Any]]
+    is_applicant: Bools
+    is_child_of_applicant: Bools
+    is_student: Bools
+    is_in_compulsory_service: Bools
+    is_young_disabled: Bools
+    is_pensioner: Bools
+
+
+@dataclass(frozen=True)
+class HouseholdArrays:
+    """Household-level facts that are not derived from members. Amounts are annual kroner."""
+
+    municipality_group: npt.NDArray[np.integer[Any]]
+    income_annual: F64
+    net_wealth: F64
+    housing_costs_annual: F64
+    home_assessed_value: F64
+    is_renting: Bools
+    is_detached_owner: Bools
+    heating_included_in_costs: Bools
+    has_special_adaptation: Bools
+    lives_in_institution: Bools
+    dwelling_meets_requirements: Bools
+
+
+def households_from_members(
+    households: HouseholdArrays, members: MemberArrays
+) -> HousingAllowanceBatch:
+    """Aggregate members into the household facts the formula needs (who is in the household).
+
+    Sources: bustøttelova § 3 (applicant over 18 or with own children in the home), § 4
+    (exclusions: compulsory military/civilian service; students without children, except a
+    parent's own student children; residents of institutions), § 5 (approved dwelling);
+    forskrift § 2 d (heating supplement for pensioners), § 4 (single pensioners, ung ufør),
+    § 7 (weights for children). Interpretation: "students without children" is read as a student
+    who is not the applicant's child in a household with no children of the applicant.
+    """
+    n = check_lengths({k: getattr(households, k) for k in households.__dataclass_fields__})
+    check_lengths({k: getattr(members, k) for k in members.__dataclass_fields__})
+    check_int_array("household", members.household, 0, max(n - 1, 0))
+    check_int_array("age", members.age, 0, MAX_AGE)
+    hh = members.household.astype(np.intp)
+
+    def count(mask: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        return np.bincount(hh, weights=mask, minlength=n).astype(np.int64)
+
+    size = np.bincount(hh, minlength=n).astype(np.int64)
+    if n and size.min() < 1:
+        i = int(np.flatnonzero(size < 1)[0])
+        raise EmptyHouseholdError(
+            f"members[{i}]" if n > 1 else "members",
+            "Husstanden må ha minst ett medlem."
+            if n == 1
+            else f"Husstand nr. {i} har ingen medlemmer.",
+            "the household has no members" if n == 1 else f"household {i} has no members",
+        )
+    applicants = count(members.is_applicant)
+    if n and (applicants != 1).any():
+        i = int(np.flatnonzero(applicants != 1)[0])
+        raise RulesInputError(
+            "members.is_applicant",
+            "Nøyaktig én person i husstanden må være søker.",
+            f"household {i} must have exactly one applicant, has {applicants[i]}",
+        )
+    minor = members.age < 18
+    children = count(minor & ~members.is_applicant)
+    own_children = count(minor & members.is_child_of_applicant) > 0
+    applicant_adult = count(members.is_applicant & ~minor) > 0
+    in_service = count(members.is_in_compulsory_service) > 0
+    excluded_students = (
+        count(members.is_student & ~members.is_child_of_applicant) > 0
+    ) & ~own_children
+    meets = (applicant_adult | own_children) & ~in_service & ~excluded_students
+    meets &= ~households.lives_in_institution & households.dwelling_meets_requirements
+    pensioners = count(members.is_pensioner) > 0
+    return HousingAllowanceBatch(
+        municipality_group=households.municipality_group,
+        household_size=size,
+        children_count=children,
+        income_annual=households.income_annual,
+        net_wealth=households.net_wealth,
+        housing_costs_annual=households.housing_costs_annual,
+        home_assessed_value=households.home_assessed_value,
+        is_renting=households.is_renting,
+        is_detached_owner=households.is_detached_owner,
+        gets_heating_supplement=pensioners & ~households.heating_included_in_costs,
+        has_special_adaptation=households.has_special_adaptation,
+        is_young_disabled=count(members.is_young_disabled) > 0,
+        is_single_pensioner=pensioners & (size == 1),
+        meets_conditions=meets,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# One household, explained
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """One person living in the dwelling. The first member of a household is the applicant."""
+
+    age: int
+    is_child_of_applicant: bool = False
+    is_student: bool = False
+    is_in_compulsory_service: bool = False
+    is_young_disabled: bool = False
+    is_pensioner: bool = False
+
+
+@dataclass(frozen=True)
+class HousingAllowanceApplication:
+    """One household applying for bostøtte for one month. Amounts are annual kroner.
+
+    ``income_annual`` is the household's income for the month made annual (* 12), children's
+    income excluded (forskrift § 5). ``housing_costs_annual`` is the documented costs under § 2
+    a-c (rent, or common costs and loan costs, or loan costs, municipal charges, property tax and
+    ground rent); the fixed operating allowance and heating supplement are added by the engine.
+    """
+
+    municipality_number: str
+    members: Sequence[Member]
+    housing_costs_annual: float
+    income_annual: float
+    net_wealth: float = 0.0
+    is_renting: bool = True
+    home_assessed_value: float = 0.0
+    is_detached_house_owner: bool = False
+    heating_included_in_costs: bool = True
+    has_special_adaptation: bool = False
+    lives_in_institution: bool = False
+    dwelling_meets_requirements: bool = True
+
+
+@dataclass(frozen=True)
+class HousingAllowanceResult:
+    """The outcome for one household and month, with its explanation."""
+
+    on: dt.date
+    municipality_number: str
+    municipality_name: str
+    municipality_group: int
+    is_eligible: bool
+    annual_allowance: int
+    monthly_payout: int
+    trace: Trace
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": "housing_allowance",
+            "on": self.on.isoformat(),
+            "municipality_number": self.municipality_number,
+            "municipality_name": self.municipality_name,
+            "municipality_group": self.municipality_group,
+            "is_eligible": self.is_eligible,
+            "annual_allowance": self.annual_allowance,
+            "monthly_payout": self.monthly_payout,
+            "trace": self.trace.to_dict(),
+        }
+
+
+def _application_arrays(
+    app: HousingAllowanceApplication, group: int
+) -> tuple[HouseholdArrays, MemberArrays]:
+    members = app.members
+    if not isinstance(members, Sequence) or isinstance(members, str):
+        raise RulesInputError(
+            "members", "Husstandsmedlemmer må være en liste.", "members must be a list of Member"
+        )
+    if len(members) == 0:
+        raise EmptyHouseholdError(
+            "members", "Husstanden må ha minst ett medlem.", "the household has no members"
+        )
+    if len(members) > MAX_HOUSEHOLD:
+        raise RulesInputError(
+            "members",
+            f"Husstanden kan ha høyst {MAX_HOUSEHOLD} medlemmer.",
+            f"at most {MAX_HOUSEHOLD} members",
+        )
+    ages = []
+    flags: dict[str, list[bool]] = {
+        "is_child_of_applicant": [],
+        "is_student": [],
+        "is_in_compulsory_service": [],
+        "is_young_disabled": [],
+        "is_pensioner": [],
+    }
+    for i, m in enumerate(members):
+        if not isinstance(m, Member):
+            raise RulesInputError(
+                f"members[{i}]",
+                f"Husstandsmedlem nr. {i + 1} mangler opplysninger.",
+                f"members[{i}] must be a Member, got {type(m).__name__}",
+            )
+        ages.append(check_whole(f"members[{i}].age", m.age, 0, MAX_AGE))
+        for name, values in flags.items():
+            values.append(check_bool(f"members[{i}].{name}", getattr(m, name)))
+    k = len(members)
+
+    def one(value: float) -> F64:
+        return np.array([value], dtype=np.float64)
+
+    def flag(value: bool) -> Bools:
+        return np.array([value], dtype=np.bool_)
+
+    households = HouseholdArrays(
+        municipality_group=np.array([group], dtype=np.int8),
+        income_annual=one(check_amount("income_annual", app.income_annual)),
+        net_wealth=one(check_amount("net_wealth", app.net_wealth)),
+        housing_costs_annual=one(check_amount("housing_costs_annual", app.housing_costs_annual)),
+        home_assessed_value=one(check_amount("home_assessed_value", app.home_assessed_value)),
+        is_renting=flag(check_bool("is_renting", app.is_renting)),
+        is_detached_owner=flag(check_bool("is_detached_house_owner", app.is_detached_house_owner)),
+        heating_included_in_costs=flag(
+            check_bool("heating_included_in_costs", app.heating_included_in_costs)
+        ),
+        has_special_adaptation=flag(
+            check_bool("has_special_adaptation", app.has_special_adaptation)
+        ),
+        lives_in_institution=flag(check_bool("lives_in_institution", app.lives_in_institution)),
+        dwelling_meets_requirements=flag(
+            check_bool("dwelling_meets_requirements", app.dwelling_meets_requirements)
+        ),
+    )
+    member_arrays = MemberArrays(
+        household=np.zeros(k, dtype=np.intp),
+        age=np.array(ages, dtype=np.int64),
+        is_applicant=np.arange(k) == 0,
+        **{name: np.array(values, dtype=np.bool_) for name, values in flags.items()},
+    )
+    return households, member_arrays
+
+
+def explain_housing_allowance(
+    application: HousingAllowanceApplication,
+    on: dt.date,
+    *,
+    tree: ParameterTree | None = None,
+) -> HousingAllowanceResult:
+    """Bostøtte for one household for the month containing ``on``, with a full trace.
+
+    Uses the parameters in force on ``on`` (use the situation date, the 1st of the month).
+    Raises a :class:`~husly.rules.errors.RulesInputError` subclass naming the field for bad input,
+    an unknown municipality or a date the parameters do not cover.
+    """
+    on = check_date("date", on)
+    number = check_municipality_number(application.municipality_number)
+    params = HousingAllowanceParameters.for_date(on, tree)
+    register = register_for(on, tree)
+    group = int(register.group_codes([number])[0])
+    households, members = _application_arrays(application, group)
+    batch = households_from_members(households, members)
+    batch.validate()
+    tracer = Tracer(STEPS)
+    tracer.use(register.register, register.group_map)
+    annual = np.empty(1, dtype=np.float64)
+    monthly = np.empty(1, dtype=np.int64)
+    _formula(batch, slice(0, 1), params, annual, monthly, tracer)
+    trace = tracer.trace()
+    return HousingAllowanceResult(
+        on=on,
+        municipality_number=number,
+        municipality_name=register.name(number),
+        municipality_group=group,
+        is_eligible=bool(batch.meets_conditions[0]),
+        annual_allowance=int(np.floor(annual[0] + 0.5)),
+        monthly_payout=int(monthly[0]),
+        trace=trace,
+    )
+
+
+def income_limit(
+    batch: HousingAllowanceBatch,
+    parameters: HousingAllowanceParameters,
+    *,
+    upper: float = 5_000_000.0,
+) -> F64:
+    """Lowest annual income at which each household gets no payout (øvre inntektsgrense).
+
+    There is no statutory income limit: it follows from the formula (Husbanken, Inntektsgrenser).
+    Found by vectorised bisection on whole kroner (a loop over ~23 halvings, not households);
+    the other facts of each household (costs, wealth, size...) are kept.
+    """
+    n = batch.validate()
+    low = np.zeros(n)
+    high = np.full(n, upper)
+    fields = batch.arrays()
+    while True:
+        open_ = high - low > 1.0
+        if not open_.any():
+            break
+        mid = np.floor((low + high) / 2.0)
+        fields["income_annual"] = mid
+        paid = (
+            compute_housing_allowance(
+                HousingAllowanceBatch(**fields), parameters, validate=False
+            ).monthly_payout
+            > 0
+        )
+        low = np.where(open_ & paid, mid, low)
+        high = np.where(open_ & ~paid, mid, high)
+    fields["income_annual"] = np.zeros(n)
+    paid_at_zero = (
+        compute_housing_allowance(
+            HousingAllowanceBatch(**fields), parameters, validate=False
+        ).monthly_payout
+        > 0
+    )
+    return np.where(paid_at_zero, high, 0.0)

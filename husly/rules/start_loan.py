@@ -1,0 +1,787 @@
+"""Startlån affordability (betjeningsevne), largest loan, fees and the duty to advise against.
+
+Sources: forskrift om lån fra Husbanken kap. 5 (§ 5-2: the applicant must be able to service the
+loan over time and still have what is needed to live on) and § 8-5 (annuity or serial loan,
+up to 30 years, 50 in special cases); Husbanken, Veileder for startlån: "Beregne
+betjeningsevnen" (income after tax - living costs - other fixed costs - housing running costs =
+what is left for the loan; living costs at least the state guideline rates), "Kalkulasjonsrente"
+(stress test: policy rate + 2.5 pp); finansavtaleloven 2020 (frarådningsplikt: advise against in
+writing when the customer clearly cannot service the loan; the advice is not a refusal). The
+municipality's own guideline sets fees and its living-cost norm (``parameters/municipal``).
+
+    payment(L)   = L * i / (1 - (1 + i)^-n)     annuity, i = rate / 12, n = months
+                 = L * (1/n + i)                 serial loan, first (largest) month
+    available    = net income - other fixed costs - housing running costs - living costs
+    margin       = available - payment at the stressed rate
+    largest loan = max(available, 0) / payment factor
+
+All amounts are kroner per month except loan amounts and one-off fees. Entry points:
+:func:`explain_start_loan` (one household, with trace) and :func:`compute_start_loan` (batch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from husly.rules.errors import (
+    EmptyHouseholdError,
+    MissingMunicipalParametersError,
+    RulesInputError,
+)
+from husly.rules.living_costs import NavRates, PersonArrays, SifoBudget, nav_norm, sifo_norm
+from husly.rules.municipalities import check_municipality_number, register_for
+from husly.rules.params import ParameterTree, ResolvedValue, default_tree
+from husly.rules.trace import StepInfo, Trace, Tracer
+from husly.rules.validation import (
+    check_amount,
+    check_amount_array,
+    check_bool,
+    check_bool_array,
+    check_date,
+    check_int_array,
+    check_lengths,
+    check_whole,
+)
+
+F64 = npt.NDArray[np.float64]
+Bools = npt.NDArray[np.bool_]
+
+N = "national.start_loan."
+FORSKRIFT = "Forskrift om lån fra Husbanken"
+VEILEDER = "Husbanken, Veileder for startlån"
+MAX_AGE = 130
+
+LivingCostNorm = Literal["sifo", "nav"]
+RepaymentProfile = Literal["annuity", "serial"]
+
+STEPS: Mapping[str, StepInfo] = {
+    "living_cost_norm": StepInfo(
+        "Norm for livsopphold",
+        "Living-cost norm",
+        "",
+        "kommunens valg (SIFO eller statlige veiledende satser), eller saksbehandlers valg",
+        f"{VEILEDER}, Vurdere utgifter; kommunens retningslinjer",
+    ),
+    "nav_guideline_amount": StepInfo(
+        "Statlige veiledende satser for husstanden",
+        "State guideline rates for the household",
+        "kr/mnd",
+        "voksensats (enslig eller par, pluss enslig sats for hver voksen utover to) + barnesatser",
+        "Sosialtjenesteloven § 18; rundskriv om statlige veiledende retningslinjer",
+    ),
+    "sifo_amount": StepInfo(
+        "SIFOs referansebudsjett for husstanden",
+        "SIFO reference budget for the household",
+        "kr/mnd",
+        "individspesifikke utgifter etter alder og kjønn + husholdsspesifikke etter antall "
+        "personer + bil",
+        "SIFO referansebudsjett (OsloMet)",
+    ),
+    "actual_living_costs": StepInfo(
+        "Faktiske utgifter til livsopphold (oppgitt)",
+        "Actual living costs (entered)",
+        "kr/mnd",
+        "saksbehandlers vurdering av husstandens faktiske forbruk",
+        f"{VEILEDER}, Vurdere utgifter",
+    ),
+    "living_costs": StepInfo(
+        "Utgifter til livsopphold som legges til grunn",
+        "Living costs used",
+        "kr/mnd",
+        "faktiske utgifter eller valgt norm, men aldri under statlige veiledende satser",
+        f"{VEILEDER}, Beregne betjeningsevnen; {FORSKRIFT} § 5-2",
+    ),
+    "net_income": StepInfo(
+        "Netto inntekt (etter skatt)",
+        "Net income after tax",
+        "kr/mnd",
+        "husstandens samlede inntekt etter skatt",
+        f"{VEILEDER}, Beregne betjeningsevnen",
+    ),
+    "other_fixed_costs": StepInfo(
+        "Andre faste utgifter",
+        "Other fixed costs",
+        "kr/mnd",
+        "forbruksgjeld, studielån, barnehage/SFO, bidrag o.l.",
+        f"{VEILEDER}, Beregne betjeningsevnen",
+    ),
+    "housing_running_costs": StepInfo(
+        "Løpende boutgifter utenom lånet",
+        "Housing running costs besides the loan",
+        "kr/mnd",
+        "felleskostnader, kommunale avgifter, strøm, forsikring, forventet vedlikehold",
+        f"{VEILEDER}, Beregne betjeningsevnen",
+    ),
+    "available_for_loan": StepInfo(
+        "Til disposisjon for renter og avdrag",
+        "Available for the loan payment",
+        "kr/mnd",
+        "netto inntekt - andre faste utgifter - løpende boutgifter - livsopphold",
+        f"{VEILEDER}, Beregne betjeningsevnen",
+    ),
+    "stress_rate": StepInfo(
+        "Kalkulasjonsrente (rentestresstest)",
+        "Stress-test rate",
+        "rente/år",
+        "styringsrenten + påslag, eller kommunens/saksbehandlers kalkulasjonsrente",
+        f"{VEILEDER}, Kalkulasjonsrente",
+    ),
+    "term_years": StepInfo(
+        "Nedbetalingstid",
+        "Repayment term",
+        "år",
+        "inntil 30 år; inntil 50 år når vilkårene i § 8-5 er oppfylt",
+        f"{FORSKRIFT} § 8-5",
+    ),
+    "repayment_profile": StepInfo(
+        "Lånetype",
+        "Repayment profile",
+        "",
+        "annuitetslån (like terminbeløp) eller serielån (like avdrag; første termin er størst)",
+        f"{FORSKRIFT} § 8-5",
+    ),
+    "loan_amount": StepInfo(
+        "Lånebeløp", "Loan amount", "kr", "omsøkt startlån", f"{FORSKRIFT} kap. 5"
+    ),
+    "stressed_payment": StepInfo(
+        "Terminbeløp med kalkulasjonsrente",
+        "Monthly payment at the stress-test rate",
+        "kr/mnd",
+        "annuitet: L·i/(1-(1+i)^-n); serie: L·(1/n + i), i = rente/12, n = måneder",
+        f"{FORSKRIFT} § 8-5; {VEILEDER}, Kalkulasjonsrente",
+    ),
+    "margin": StepInfo(
+        "Margin etter lån og livsopphold",
+        "Margin after the loan and living costs",
+        "kr/mnd",
+        "til disposisjon - terminbeløp med kalkulasjonsrente",
+        f"{FORSKRIFT} § 5-2",
+    ),
+    "can_service_loan": StepInfo(
+        "Kan betjene lånet",
+        "Can service the loan",
+        "ja/nei",
+        "margin ≥ 0",
+        f"{FORSKRIFT} § 5-2",
+    ),
+    "advise_against": StepInfo(
+        "Frarådningsplikt utløst",
+        "Duty to advise against",
+        "ja/nei",
+        "margin under terskelen for frarådning; frarådningen skal være skriftlig og er ikke et "
+        "avslag",
+        "Finansavtaleloven 2020 (frarådningsplikt); Husbanken, Finansavtaleloven og SEF-skjema",
+    ),
+    "margin_is_thin": StepInfo(
+        "Tynn margin",
+        "Thin margin",
+        "ja/nei",
+        "margin under varselgrensen (vurder frarådning)",
+        "Husly (varsel, ikke regel)",
+    ),
+    "largest_loan": StepInfo(
+        "Største lån husstanden kan betjene",
+        "Largest loan the household can service",
+        "kr",
+        "til disposisjon / terminbeløp per krone lånt, rundet ned til hele kroner",
+        f"{FORSKRIFT} § 5-2; {VEILEDER}, Beregne betjeningsevnen",
+    ),
+    "borrower_rate": StepInfo(
+        "Rente for låntaker",
+        "Borrower's rate",
+        "rente/år",
+        "Husbankens flytende rente + kommunalt påslag (høyst 0,25 prosentpoeng)",
+        f"{FORSKRIFT} § 8-2",
+    ),
+    "actual_payment": StepInfo(
+        "Terminbeløp med dagens rente, med termingebyr",
+        "Monthly payment at today's rate, with instalment fee",
+        "kr/mnd",
+        "som over, med låntakers rente, pluss termingebyr",
+        "Husbanken, Renter og Gebyr",
+    ),
+    "establishment_fee": StepInfo(
+        "Etableringsgebyr",
+        "Establishment fee",
+        "kr",
+        "kommunens regel (Rælingen: 1 % av lånet, minst 500 og høyst 1 500 kroner)",
+        "Kommunens retningslinje for saksbehandling av startlån",
+    ),
+    "registration_fee": StepInfo(
+        "Tinglysingsgebyr", "Registration fee", "kr", "fast gebyr", "Husbanken, Gebyr"
+    ),
+    "amount_disbursed": StepInfo(
+        "Utbetalt beløp",
+        "Amount disbursed",
+        "kr",
+        "lånebeløp - etableringsgebyr - tinglysingsgebyr når kommunen trekker gebyrene fra lånet",
+        "Kommunens retningslinje for saksbehandling av startlån",
+    ),
+    "loan_in_g": StepInfo(
+        "Lånebeløp i G",
+        "Loan in G",
+        "G",
+        "lånebeløp / grunnbeløpet (til orientering; kommunale G-grenser kan ikke være absolutte)",
+        "Folketrygdloven § 1-4; Husbanken, Kommunale retningslinjer",
+    ),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters for one municipality and date
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartLoanParameters:
+    """National and municipal startlån parameters in force on one date."""
+
+    on: dt.date
+    municipality_number: str
+    stress_rate: float
+    borrower_rate: float
+    max_term_years: int
+    max_term_years_special: int
+    term_fee: float
+    registration_fee: float
+    establishment_fee_rate: float
+    establishment_fee_min: float
+    establishment_fee_max: float
+    fees_deducted_from_loan: bool
+    living_cost_norm: LivingCostNorm
+    advise_against_below: float
+    thin_margin_below: float
+    basic_amount_g: float
+    used: Mapping[str, ResolvedValue] = field(repr=False)
+
+    @classmethod
+    def for_municipality(
+        cls, municipality_number: str, on: dt.date, tree: ParameterTree | None = None
+    ) -> StartLoanParameters:
+        number = check_municipality_number(municipality_number)
+        return _start_loan_parameters(tree or default_tree(), number, check_date("date", on))
+
+    def values(self, *names: str) -> tuple[ResolvedValue, ...]:
+        return tuple(self.used[n] for n in names if n in self.used)
+
+
+@functools.lru_cache(maxsize=256)
+def _start_loan_parameters(tree: ParameterTree, number: str, on: dt.date) -> StartLoanParameters:
+    register = register_for(on, tree)
+    register.lookup([number])  # UnknownMunicipalityError if not a municipality on that date
+    municipal = f"municipal.{number}.start_loan."
+    if not any(p.startswith(municipal) for p in tree.paths(municipal)):
+        raise MissingMunicipalParametersError(
+            "municipality_number",
+            f"{register.name(number)} ({number}) har ikke lagt inn sine regler for startlån i "
+            "Husly (gebyr, norm for livsopphold).",
+            f"no municipal start-loan parameters for {number} ({register.name(number)})",
+        )
+    used: dict[str, ResolvedValue] = {}
+
+    def get(path: str, key: str) -> ResolvedValue:
+        used[key] = tree.at(path, on, field="date")
+        return used[key]
+
+    def national(name: str) -> ResolvedValue:
+        return get(N + name, name)
+
+    def local(name: str, fallback: str | None = None) -> ResolvedValue:
+        if municipal + name in tree:
+            return get(municipal + name, name)
+        if fallback is not None:
+            return get(N + fallback, name)
+        raise MissingMunicipalParametersError(
+            "municipality_number",
+            f"{register.name(number)} ({number}) mangler startlånsparameteren «{name}» i Husly.",
+            f"municipal parameter {municipal + name} is missing",
+        )
+
+    rule = local("calculation_rate_rule").as_choice()
+    if rule != "husbanken_stress_test":  # the only rule encoded so far
+        raise MissingMunicipalParametersError(
+            "municipality_number", f"Ukjent regel for kalkulasjonsrente: {rule}.", f"rule {rule}"
+        )
+    stress = national("rates.policy_rate").as_number("annual_rate") + national(
+        "rates.stress_margin"
+    ).as_number("annual_rate")
+    markup = local("municipal_markup").as_number("annual_rate")
+    if markup > national("terms.max_municipal_markup").as_number("annual_rate"):
+        raise MissingMunicipalParametersError(
+            "municipality_number",
+            "Kommunens rentepåslag er høyere enn forskriften tillater (0,25 prosentpoeng).",
+            "municipal markup above the § 8-2 maximum",
+        )
+    borrower = national("rates.husbanken_floating_rate").as_number("annual_rate") + markup
+    norm = local("living_cost_norm").as_choice()
+    if norm not in ("sifo", "nav"):
+        raise MissingMunicipalParametersError(
+            "municipality_number", f"Ukjent norm for livsopphold: {norm}.", f"norm {norm}"
+        )
+    return StartLoanParameters(
+        on=on,
+        municipality_number=number,
+        stress_rate=stress,
+        borrower_rate=borrower,
+        max_term_years=int(national("terms.max_term_years").as_number("years")),
+        max_term_years_special=int(national("terms.max_term_years_special").as_number("years")),
+        term_fee=national("fees.term_fee").as_number("NOK"),
+        registration_fee=national("fees.registration_fee").as_number("NOK"),
+        establishment_fee_rate=local("establishment_fee_rate").as_number("ratio"),
+        establishment_fee_min=local("establishment_fee_min").as_number("NOK"),
+        establishment_fee_max=local("establishment_fee_max").as_number("NOK"),
+        fees_deducted_from_loan=local("fees_at_disbursement").as_choice() == "deducted_from_loan",
+        living_cost_norm="sifo" if norm == "sifo" else "nav",
+        advise_against_below=local(
+            "advise_against_below_margin", "advice.advise_against_below_margin"
+        ).as_number("NOK/month"),
+        thin_margin_below=local("thin_margin_below", "advice.thin_margin_below").as_number(
+            "NOK/month"
+        ),
+        basic_amount_g=get("national.basic_amount_g", "basic_amount_g").as_number("NOK/year"),
+        used=used,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Batch
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StartLoanBatch:
+    """Households as arrays. Monthly amounts in kroner; ``loan_amount`` in kroner."""
+
+    net_income_monthly: F64
+    other_fixed_costs_monthly: F64
+    housing_operating_costs_monthly: F64
+    living_costs_monthly: F64
+    loan_amount: F64
+    term_years: npt.NDArray[np.integer[Any]]
+    is_serial: Bools
+
+    def validate(self, max_term_years: int) -> int:
+        arrays = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        n = check_lengths(arrays)
+        for name in (
+            "net_income_monthly",
+            "other_fixed_costs_monthly",
+            "housing_operating_costs_monthly",
+            "living_costs_monthly",
+            "loan_amount",
+        ):
+            check_amount_array(name, arrays[name])
+        check_int_array("term_years", self.term_years, 1, max_term_years)
+        check_bool_array("is_serial", self.is_serial)
+        return n
+
+
+@dataclass(frozen=True)
+class StartLoanBatchResult:
+    """Per-household results (kroner; payments per month, rounded to whole kroner)."""
+
+    available_for_loan: F64
+    stressed_payment: F64
+    margin: F64
+    can_service_loan: Bools
+    advise_against: Bools
+    margin_is_thin: Bools
+    largest_loan: F64
+    actual_payment: F64
+    establishment_fee: F64
+    amount_disbursed: F64
+
+
+def payment_factor(rate: float, term_years: npt.NDArray[Any], is_serial: Bools) -> F64:
+    """Monthly payment per krone borrowed: annuity, or the first (largest) serial instalment.
+
+    Forskrift om lån fra Husbanken § 8-5 (annuity or serial loan). ``rate`` is nominal per year.
+    """
+    months = term_years.astype(np.float64) * 12.0
+    i = rate / 12.0
+    annuity = i / (1.0 - (1.0 + i) ** -months) if i > 0 else 1.0 / months
+    serial = 1.0 / months + i
+    return np.where(is_serial, serial, annuity)
+
+
+def _round(values: F64) -> F64:
+    return np.floor(values + 0.5)
+
+
+def _formula(
+    b: StartLoanBatch, p: StartLoanParameters, tracer: Tracer | None
+) -> StartLoanBatchResult:
+    available = (
+        b.net_income_monthly
+        - b.other_fixed_costs_monthly
+        - b.housing_operating_costs_monthly
+        - b.living_costs_monthly
+    )
+    stressed_factor = payment_factor(p.stress_rate, b.term_years, b.is_serial)
+    stressed_payment = _round(b.loan_amount * stressed_factor)
+    margin = _round(available) - stressed_payment
+    can_service = margin >= 0
+    advise_against = margin < p.advise_against_below
+    thin = margin < p.thin_margin_below
+    largest = np.floor(np.maximum(available, 0.0) / stressed_factor)
+    actual_payment = _round(
+        b.loan_amount * payment_factor(p.borrower_rate, b.term_years, b.is_serial)
+    ) + np.where(b.loan_amount > 0, p.term_fee, 0.0)
+    establishment = np.where(
+        b.loan_amount > 0,
+        _round(
+            np.clip(
+                b.loan_amount * p.establishment_fee_rate,
+                p.establishment_fee_min,
+                p.establishment_fee_max,
+            )
+        ),
+        0.0,
+    )
+    registration = np.where(b.loan_amount > 0, p.registration_fee, 0.0)
+    deducted = establishment + registration if p.fees_deducted_from_loan else 0.0
+    disbursed = np.maximum(b.loan_amount - deducted, 0.0)
+
+    if tracer is not None:
+        tracer.record("net_income", b.net_income_monthly)
+        tracer.record("other_fixed_costs", b.other_fixed_costs_monthly)
+        tracer.record("housing_running_costs", b.housing_operating_costs_monthly)
+        tracer.record(
+            "available_for_loan",
+            available,
+            inputs=("net_income", "other_fixed_costs", "housing_running_costs", "living_costs"),
+        )
+        tracer.record(
+            "stress_rate",
+            p.stress_rate,
+            parameters=p.values(
+                "rates.policy_rate", "rates.stress_margin", "calculation_rate_rule"
+            ),
+        )
+        tracer.record(
+            "term_years",
+            b.term_years,
+            parameters=p.values("terms.max_term_years", "terms.max_term_years_special"),
+        )
+        tracer.record("repayment_profile", "serial" if bool(b.is_serial[0]) else "annuity")
+        tracer.record("loan_amount", b.loan_amount)
+        tracer.record(
+            "stressed_payment",
+            stressed_payment,
+            inputs=("loan_amount", "stress_rate", "term_years", "repayment_profile"),
+        )
+        tracer.record("margin", margin, inputs=("available_for_loan", "stressed_payment"))
+        tracer.record("can_service_loan", can_service, inputs=("margin",))
+        tracer.record(
+            "advise_against",
+            advise_against,
+            inputs=("margin",),
+            parameters=p.values("advise_against_below_margin"),
+        )
+        tracer.record(
+            "margin_is_thin", thin, inputs=("margin",), parameters=p.values("thin_margin_below")
+        )
+        tracer.record(
+            "largest_loan",
+            largest,
+            inputs=("available_for_loan", "stress_rate", "term_years", "repayment_profile"),
+        )
+        tracer.record(
+            "borrower_rate",
+            p.borrower_rate,
+            parameters=p.values("rates.husbanken_floating_rate", "municipal_markup"),
+        )
+        tracer.record(
+            "actual_payment",
+            actual_payment,
+            inputs=("loan_amount", "borrower_rate", "term_years"),
+            parameters=p.values("fees.term_fee"),
+        )
+        tracer.record(
+            "establishment_fee",
+            establishment,
+            inputs=("loan_amount",),
+            parameters=p.values(
+                "establishment_fee_rate", "establishment_fee_min", "establishment_fee_max"
+            ),
+        )
+        tracer.record(
+            "registration_fee", registration, parameters=p.values("fees.registration_fee")
+        )
+        tracer.record(
+            "amount_disbursed",
+            disbursed,
+            inputs=("loan_amount", "establishment_fee", "registration_fee"),
+            parameters=p.values("fees_at_disbursement"),
+        )
+        tracer.record(
+            "loan_in_g",
+            b.loan_amount / p.basic_amount_g,
+            inputs=("loan_amount",),
+            parameters=p.values("basic_amount_g"),
+        )
+
+    return StartLoanBatchResult(
+        available_for_loan=available,
+        stressed_payment=stressed_payment,
+        margin=margin,
+        can_service_loan=can_service,
+        advise_against=advise_against,
+        margin_is_thin=thin,
+        largest_loan=largest,
+        actual_payment=actual_payment,
+        establishment_fee=establishment,
+        amount_disbursed=disbursed,
+    )
+
+
+def compute_start_loan(
+    batch: StartLoanBatch, parameters: StartLoanParameters
+) -> StartLoanBatchResult:
+    """Affordability for a batch of households of one municipality on one date.
+
+    ``living_costs_monthly`` must already be the amount to use (norm or actual, floored at the
+    NAV guideline rates); see :func:`explain_start_loan` for how one household's is found.
+    """
+    batch.validate(parameters.max_term_years_special)
+    return _formula(batch, parameters, None)
+
+
+# --------------------------------------------------------------------------------------------
+# One household, explained
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoanHouseholdMember:
+    """A member of the borrowing household (for the living-cost norm)."""
+
+    age: int
+    sex: Literal["female", "male"]
+    is_student: bool = False
+    is_pregnant: bool = False
+
+
+@dataclass(frozen=True)
+class StartLoanApplication:
+    """One household's startlån application. Monthly amounts in kroner.
+
+    ``actual_living_costs_monthly``: the caseworker's estimate of actual spending (Husbanken
+    recommends starting from it); None uses the norm. Either way the amount is never below the
+    state guideline rates. ``living_cost_norm``: None uses the municipality's choice.
+    ``long_term_conditions_met``: the conditions in § 8-5 for a term over 30 years hold.
+    ``stress_rate``: overrides the stress-test rate (nominal per year), e.g. a rate the
+    municipality has decided.
+    """
+
+    municipality_number: str
+    members: Sequence[LoanHouseholdMember]
+    net_income_monthly: float
+    loan_amount: float
+    term_years: int = 30
+    repayment_profile: RepaymentProfile = "annuity"
+    other_fixed_costs_monthly: float = 0.0
+    housing_operating_costs_monthly: float = 0.0
+    actual_living_costs_monthly: float | None = None
+    living_cost_norm: LivingCostNorm | None = None
+    cars_petrol: int = 0
+    cars_electric: int = 0
+    long_term_conditions_met: bool = False
+    stress_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class StartLoanResult:
+    """The affordability assessment for one household, with its explanation."""
+
+    on: dt.date
+    municipality_number: str
+    municipality_name: str
+    living_costs_monthly: int
+    available_for_loan: int
+    stressed_payment: int
+    margin: int
+    can_service_loan: bool
+    advise_against: bool
+    margin_is_thin: bool
+    largest_loan: int
+    actual_payment: int
+    establishment_fee: int
+    amount_disbursed: int
+    trace: Trace
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("trace", "on")}
+        data["rule"] = "start_loan"
+        data["on"] = self.on.isoformat()
+        data["trace"] = self.trace.to_dict()
+        return data
+
+
+def _person_arrays(members: object) -> PersonArrays:
+    if not isinstance(members, Sequence) or isinstance(members, str):
+        raise RulesInputError(
+            "members", "Husstandsmedlemmer må være en liste.", "members must be a list"
+        )
+    if len(members) == 0:
+        raise EmptyHouseholdError(
+            "members", "Husstanden må ha minst ett medlem.", "the household has no members"
+        )
+    ages, female, student, pregnant = [], [], [], []
+    for i, m in enumerate(members):
+        if not isinstance(m, LoanHouseholdMember):
+            raise RulesInputError(
+                f"members[{i}]",
+                f"Husstandsmedlem nr. {i + 1} mangler opplysninger.",
+                f"members[{i}] must be a LoanHouseholdMember",
+            )
+        ages.append(check_whole(f"members[{i}].age", m.age, 0, MAX_AGE))
+        if m.sex not in ("female", "male"):
+            raise RulesInputError(
+                f"members[{i}].sex",
+                f"Kjønn for husstandsmedlem nr. {i + 1} må være kvinne eller mann (SIFO-budsjettet "
+                "er kjønnsdelt).",
+                f"sex must be 'female' or 'male', got {m.sex!r}",
+            )
+        female.append(m.sex == "female")
+        student.append(check_bool(f"members[{i}].is_student", m.is_student))
+        pregnant.append(check_bool(f"members[{i}].is_pregnant", m.is_pregnant))
+    k = len(members)
+    return PersonArrays(
+        household=np.zeros(k, dtype=np.intp),
+        age=np.array(ages, dtype=np.int64),
+        is_female=np.array(female, dtype=np.bool_),
+        is_student=np.array(student, dtype=np.bool_),
+        is_pregnant=np.array(pregnant, dtype=np.bool_),
+    )
+
+
+def explain_start_loan(
+    application: StartLoanApplication,
+    on: dt.date,
+    *,
+    tree: ParameterTree | None = None,
+) -> StartLoanResult:
+    """Startlån affordability for one household on ``on``, with a full trace.
+
+    Raises a :class:`~husly.rules.errors.RulesInputError` subclass naming the field for bad
+    input, an unknown municipality, a municipality without start-loan parameters, or a date the
+    parameters do not cover.
+    """
+    on = check_date("date", on)
+    app = application
+    p = StartLoanParameters.for_municipality(app.municipality_number, on, tree)
+    tracer = Tracer(STEPS)
+    persons = _person_arrays(app.members)
+
+    net_income = check_amount("net_income_monthly", app.net_income_monthly)
+    loan = check_amount("loan_amount", app.loan_amount)
+    other = check_amount("other_fixed_costs_monthly", app.other_fixed_costs_monthly)
+    running = check_amount("housing_operating_costs_monthly", app.housing_operating_costs_monthly)
+    long_term = check_bool("long_term_conditions_met", app.long_term_conditions_met)
+    max_term = p.max_term_years_special if long_term else p.max_term_years
+    if (
+        isinstance(app.term_years, int)
+        and not isinstance(app.term_years, bool)
+        and p.max_term_years < app.term_years <= p.max_term_years_special
+        and not long_term
+    ):
+        raise RulesInputError(
+            "term_years",
+            f"Nedbetalingstid over {p.max_term_years} år krever at vilkårene i forskrift om "
+            "lån fra Husbanken § 8-5 er oppfylt (long_term_conditions_met).",
+            f"a term over {p.max_term_years} years requires the § 8-5 conditions",
+        )
+    term = check_whole("term_years", app.term_years, 1, max_term)
+    if app.repayment_profile not in ("annuity", "serial"):
+        raise RulesInputError(
+            "repayment_profile",
+            "Lånetype må være annuitetslån eller serielån.",
+            f"repayment_profile must be 'annuity' or 'serial', got {app.repayment_profile!r}",
+        )
+    norm_name = app.living_cost_norm or p.living_cost_norm
+    if norm_name not in ("sifo", "nav"):
+        raise RulesInputError(
+            "living_cost_norm",
+            "Norm for livsopphold må være SIFO eller statlige veiledende satser (nav).",
+            f"living_cost_norm must be 'sifo' or 'nav', got {norm_name!r}",
+        )
+    cars_petrol = check_whole("cars_petrol", app.cars_petrol, 0, 10)
+    cars_electric = check_whole("cars_electric", app.cars_electric, 0, 10)
+    if app.stress_rate is not None:
+        stress = check_amount("stress_rate", app.stress_rate)
+        if stress > 0.5:
+            raise RulesInputError(
+                "stress_rate",
+                "Kalkulasjonsrenten oppgis som desimaltall, for eksempel 0.065 for 6,5 %.",
+                f"stress_rate is a fraction per year (0.065 = 6.5 %), got {stress}",
+            )
+        p = _replace_stress_rate(p, stress)
+
+    # Living costs: the chosen norm or the actual amount, never below the NAV guideline rates.
+    nav = NavRates.for_date(on, tree)
+    nav_amount = float(nav_norm(persons, 1, nav)[0])
+    tracer.record("living_cost_norm", norm_name, parameters=p.values("living_cost_norm"))
+    tracer.record("nav_guideline_amount", nav_amount, parameters=[nav.source])
+    if app.actual_living_costs_monthly is not None:
+        chosen = check_amount("actual_living_costs_monthly", app.actual_living_costs_monthly)
+        tracer.record("actual_living_costs", chosen)
+    elif norm_name == "sifo":
+        budget = SifoBudget.for_date(on, tree)
+        chosen = float(
+            sifo_norm(persons, 1, budget, np.array([cars_petrol]), np.array([cars_electric])).total[
+                0
+            ]
+        )
+        tracer.record("sifo_amount", chosen, parameters=budget.used)
+    else:
+        chosen = nav_amount
+    living = max(chosen, nav_amount)
+    sources = [name for name in ("sifo_amount", "actual_living_costs") if name in tracer.names()]
+    tracer.record("living_costs", living, inputs=("nav_guideline_amount", *sources))
+
+    batch = StartLoanBatch(
+        net_income_monthly=np.array([net_income]),
+        other_fixed_costs_monthly=np.array([other]),
+        housing_operating_costs_monthly=np.array([running]),
+        living_costs_monthly=np.array([living]),
+        loan_amount=np.array([loan]),
+        term_years=np.array([term]),
+        is_serial=np.array([app.repayment_profile == "serial"]),
+    )
+    batch.validate(max_term)
+    r = _formula(batch, p, tracer)
+    register = register_for(on, tree)
+    return StartLoanResult(
+        on=on,
+        municipality_number=p.municipality_number,
+        municipality_name=register.name(p.municipality_number),
+        living_costs_monthly=int(np.floor(living + 0.5)),
+        available_for_loan=int(np.floor(r.available_for_loan[0] + 0.5)),
+        stressed_payment=int(r.stressed_payment[0]),
+        margin=int(r.margin[0]),
+        can_service_loan=bool(r.can_service_loan[0]),
+        advise_against=bool(r.advise_against[0]),
+        margin_is_thin=bool(r.margin_is_thin[0]),
+        largest_loan=int(r.largest_loan[0]),
+        actual_payment=int(r.actual_payment[0]),
+        establishment_fee=int(r.establishment_fee[0]),
+        amount_disbursed=int(r.amount_disbursed[0]),
+        trace=tracer.trace(),
+    )
+
+
+def _replace_stress_rate(p: StartLoanParameters, rate: float) -> StartLoanParameters:
+    from dataclasses import replace
+
+    used = {
+        k: v for k, v in p.used.items() if k not in ("rates.policy_rate", "rates.stress_margin")
+    }
+    return replace(p, stress_rate=rate, used=used)

@@ -1,0 +1,162 @@
+"""Explanation traces: every intermediate value of a calculation, with labels and sources.
+
+A formula records its steps on a :class:`Tracer` when one is given (the single-household path);
+the batch path passes no tracer and pays nothing. Step metadata (labels in bokmål and English,
+unit, formula text and legal source) lives in one :class:`StepInfo` table per rule, so the UI can
+use the same table to label fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from husly.rules.params import ResolvedValue
+
+TraceValue = float | int | bool | str
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    """What a step means: labels, unit, the formula in words and its legal source."""
+
+    label_nb: str
+    label_en: str
+    unit: str
+    formula: str
+    source: str
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One intermediate value of one household's calculation."""
+
+    name: str
+    value: TraceValue
+    info: StepInfo
+    inputs: tuple[str, ...] = ()
+    parameters: tuple[ResolvedValue, ...] = ()
+
+    @property
+    def label_nb(self) -> str:
+        return self.info.label_nb
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "label_nb": self.info.label_nb,
+            "label_en": self.info.label_en,
+            "unit": self.info.unit,
+            "formula": self.info.formula,
+            "source": self.info.source,
+            "inputs": list(self.inputs),
+            "parameters": [p.path for p in self.parameters],
+        }
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The ordered steps of one calculation plus every parameter value used."""
+
+    steps: tuple[TraceStep, ...]
+    parameters: tuple[ResolvedValue, ...]
+
+    def __getitem__(self, name: str) -> TraceStep:
+        for step in self.steps:
+            if step.name == name:
+                return step
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return any(step.name == name for step in self.steps)
+
+    def values(self) -> dict[str, TraceValue]:
+        """Step name -> value."""
+        return {step.name: step.value for step in self.steps}
+
+    @property
+    def uses_unconfirmed_parameters(self) -> bool:
+        """True if any parameter value used is marked ``confirmed: false`` ([U] in the spec)."""
+        return any(not p.confirmed for p in self.parameters)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly data, for storing with a decision (enkeltvedtak) or showing in the UI."""
+        return {
+            "steps": [step.to_dict() for step in self.steps],
+            "parameters": [p.to_dict() for p in self.parameters],
+            "uses_unconfirmed_parameters": self.uses_unconfirmed_parameters,
+        }
+
+    def as_text_nb(self) -> str:
+        """A plain Norwegian listing, one line per step (for logs and the caseworker's printout)."""
+        lines = []
+        for step in self.steps:
+            value = step.value
+            unit = step.info.unit
+            if isinstance(value, float) and unit == "rente/år":
+                shown, unit = f"{value * 100:.3f}".replace(".", ","), "% per år"
+            elif isinstance(value, float):
+                shown = f"{value:,.2f}".replace(",", " ").replace(".", ",")
+            else:
+                shown = ("ja" if value else "nei") if isinstance(value, bool) else str(value)
+            lines.append(f"{step.info.label_nb}: {shown} {unit} ({step.info.source})".rstrip())
+        return "\n".join(lines)
+
+
+@dataclass
+class Tracer:
+    """Records the value of element ``index`` of each intermediate array."""
+
+    catalogue: Mapping[str, StepInfo]
+    index: int = 0
+    _steps: list[TraceStep] = field(default_factory=list)
+    _parameters: dict[str, ResolvedValue] = field(default_factory=dict)
+
+    def record(
+        self,
+        name: str,
+        values: npt.NDArray[Any] | TraceValue,
+        inputs: Iterable[str] = (),
+        parameters: Iterable[ResolvedValue] = (),
+    ) -> None:
+        """Record a step. ``name`` must be in the catalogue (so every step has labels)."""
+        info = self.catalogue[name]
+        value: TraceValue
+        if isinstance(values, np.ndarray):
+            item = values.reshape(-1)[self.index] if values.ndim else values.reshape(-1)[0]
+            value = _plain(item)
+        else:
+            value = values
+        params = tuple(parameters)
+        for p in params:
+            self._parameters.setdefault(p.path, p)
+        self._steps.append(TraceStep(name, value, info, tuple(inputs), params))
+
+    def use(self, *parameters: ResolvedValue) -> None:
+        """Note parameters used outside a recorded step."""
+        for p in parameters:
+            self._parameters.setdefault(p.path, p)
+
+    def names(self) -> list[str]:
+        """Names of the steps recorded so far."""
+        return [step.name for step in self._steps]
+
+    def trace(self) -> Trace:
+        return Trace(tuple(self._steps), tuple(self._parameters.values()))
+
+
+def _plain(item: Any) -> TraceValue:
+    if isinstance(item, np.bool_ | bool):
+        return bool(item)
+    if isinstance(item, np.integer):
+        return int(item)
+    if isinstance(item, np.floating | float):
+        return float(item)
+    if isinstance(item, int | str):
+        return item
+    return str(item)
