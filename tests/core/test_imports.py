@@ -141,3 +141,18 @@ def test_another_municipality_cannot_confirm_a_batch(sara, olga, raelingen) -> N
     csv = (PERSON_HEADER + f"{synthetic_number(dt.date(1970, 1, 5))};Kari;Hansen;;\n").encode()
     batch = _upload(_client(sara), "persons", "p.csv", csv).context["batch"]
     assert _client(olga).post(reverse("imports:confirm", args=[batch.pk])).status_code == 404
+
+
+def test_the_command_line_import_writes_all_rows_or_none(raelingen, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    good = synthetic_number(dt.date(1970, 1, 5))
+    bad = tmp_path / "bad.csv"
+    bad.write_text(PERSON_HEADER + f"{good};Kari;Hansen;;\n1;Ola;Olsen;;\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="ingenting er importert"):
+        call_command("import_file", "persons", str(bad), municipality="3224")
+    assert not Person.objects.exists()
+    ok = tmp_path / "ok.csv"
+    ok.write_text(PERSON_HEADER + f"{good};Kari;Hansen;;\n", encoding="utf-8")
+    call_command("import_file", "persons", str(ok), municipality="3224")
+    assert Person.objects.count() == 1
