@@ -865,7 +865,7 @@ def explain_housing_allowance(
     number = check_municipality_number(application.municipality_number)
     params = HousingAllowanceParameters.for_date(on, tree)
     register = register_for(on, tree)
-    group = int(register.group_codes([number])[0])
+    group = int(register.group_codes(np.asarray(number)))
     households, members = _application_arrays(application, group)
     batch = households_from_members(households, members)
     batch.validate()

@@ -69,7 +69,7 @@ class MunicipalityRegister:
         pos_clipped = np.minimum(pos, len(self.numbers) - 1)
         found = self.numbers[pos_clipped] == codes
         if not found.all():
-            bad = int(np.flatnonzero(~found)[0])
+            bad = int(np.flatnonzero(~found.reshape(-1))[0])
             number = str(raw.reshape(-1)[bad])
             partial = "" if self.register.confirmed else f" ({self.register.note})"
             raise UnknownMunicipalityError(
@@ -78,7 +78,7 @@ class MunicipalityRegister:
                 f"kommunenummer {number} is not in the municipality register for {self.on}"
                 f"{partial}",
             )
-        return pos_clipped.astype(np.intp)
+        return np.asarray(pos_clipped, dtype=np.intp)
 
     def group_codes(
         self, numbers: Sequence[str] | npt.NDArray[Any], field: str = "municipality_number"

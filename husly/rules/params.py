@@ -491,6 +491,10 @@ def _parse_leaf(path: str, leaf: dict[str, Any], source: str) -> Parameter:
         entry_where = f"{where} @ {valid_from}"
         spec = raw_entry if isinstance(raw_entry, dict) else {"value": raw_entry}
         if isinstance(raw_entry, dict):
+            if "value" not in spec and "status" not in spec:
+                raise ParameterFileError(
+                    entry_where, "a dated entry written as a mapping needs a 'value' key"
+                )
             bad = set(spec) - _ENTRY_KEYS
             if bad:
                 raise ParameterFileError(entry_where, f"unknown keys {sorted(bad)}")

@@ -1,0 +1,165 @@
+"""The parameter tree: every value dated, with unit, reference and check date; bad files fail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from husly.rules.errors import OutsideParameterCoverageError, ParameterFileError
+from husly.rules.params import UNITS, default_tree, load_parameter_tree
+
+GOOD_LEAF = """
+description: A test amount.
+label_nb: Testbeløp
+unit: NOK/year
+reference: [{title: "Forskrift om test § 1", href: "https://lovdata.no/test"}]
+last_checked: 2026-01-01
+values:
+  2020-01-01: 100
+  2021-01-01: {value: 200, confirmed: false, note: "[U] not checked"}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "leaf.yaml") -> Path:
+    (tmp_path / name).write_text(textwrap.dedent(text), encoding="utf-8")
+    return tmp_path
+
+
+def test_shipped_tree_loads_and_every_value_is_documented() -> None:
+    tree = default_tree()
+    assert len(tree) > 40
+    for parameter in tree:
+        assert parameter.description and parameter.label_nb
+        for entry in parameter.entries:
+            assert entry.unit in UNITS
+            assert entry.references and all(r.title for r in entry.references)
+            assert entry.last_checked <= dt.date.today()
+            if not entry.confirmed or not entry.known:
+                assert entry.note, f"{parameter.path} @ {entry.valid_from} needs a note"
+
+
+def test_value_in_force_changes_on_its_valid_from_date() -> None:
+    tree = default_tree()
+    path = "national.living_costs.nav_guideline_rates"
+    before = tree.at(path, dt.date(2022, 6, 30)).as_number_map()
+    after = tree.at(path, dt.date(2022, 7, 1)).as_number_map()
+    assert before["single"] == 6550
+    assert after["single"] == 6650
+    assert tree.at(path, dt.date(2022, 7, 1)).valid_from == dt.date(2022, 7, 1)
+    assert tree.at(path, dt.date(2022, 6, 30)).valid_to == dt.date(2022, 6, 30)
+
+
+def test_raelingen_fee_rule_and_unconfirmed_flags() -> None:
+    tree = default_tree()
+    on = dt.date(2026, 7, 1)
+    base = "municipal.3224.start_loan."
+    assert tree.at(base + "establishment_fee_rate", on).as_number("ratio") == 0.01
+    assert tree.at(base + "establishment_fee_min", on).as_number("NOK") == 500
+    assert tree.at(base + "establishment_fee_max", on).as_number("NOK") == 1500
+    # [U] in the spec must be visible in the data.
+    second_rate = tree.at("national.housing_allowance.own_share.second_rate", on)
+    assert not second_rate.confirmed and "[U]" in (second_rate.note or "")
+
+
+def test_unknown_period_is_an_error_not_a_guess() -> None:
+    tree = default_tree()
+    with pytest.raises(OutsideParameterCoverageError) as info:
+        tree.at("national.housing_allowance.own_share.minimum", dt.date(2024, 1, 1))
+    assert info.value.field == "date"
+    assert info.value.parameter == "national.housing_allowance.own_share.minimum"
+    assert "ikke kjent" in info.value.message_nb
+
+
+def test_date_before_first_value(tmp_path: Path) -> None:
+    tree = load_parameter_tree(write(tmp_path, GOOD_LEAF))
+    assert tree.at("leaf", dt.date(2020, 6, 1)).as_number() == 100
+    assert not tree.at("leaf", dt.date(2021, 6, 1)).confirmed
+    with pytest.raises(OutsideParameterCoverageError) as info:
+        tree.at("leaf", dt.date(2019, 12, 31), field="on")
+    assert info.value.field == "on"
+
+
+def test_valid_to_ends_coverage(tmp_path: Path) -> None:
+    text = GOOD_LEAF.replace("2021-01-01: {value: 200,", "2021-01-01: {value: 200, valid_to: 2021-12-31,")
+    tree = load_parameter_tree(write(tmp_path, text))
+    assert tree.at("leaf", dt.date(2021, 12, 31)).as_number() == 200
+    with pytest.raises(OutsideParameterCoverageError):
+        tree.at("leaf", dt.date(2022, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("unit: NOK/year", "unit: NOK/fortnight"), "unknown unit"),
+        (("unit: NOK/year", "unit: francs"), "unknown unit"),
+        (("  2021-01-01: {value: 200,", "  2020-01-01: {value: 200,"), "duplicate key"),
+        (("  2020-01-01: 100", "  2020-01-01: {value: 100, valid_to: 2020-06-30}"), "gap"),
+        (("  2020-01-01: 100", "  2020-01-01: {value: 100, valid_to: 2021-03-01}"), "overlap"),
+        (("reference: [{title", "xreference: [{title"), "unknown keys"),
+        (("last_checked: 2026-01-01\n", ""), "last_checked"),
+        (("  2020-01-01: 100", "  2020-01-01: hundred"), "must be a number"),
+        (("  2020-01-01: 100", "  2020-01-01: {value: 100, confirmed: false}"), "needs a note"),
+        (("  2020-01-01: 100", "  2020-01-01: {status: unknown}"), "needs a note"),
+        (("label_nb: Testbeløp\n", ""), "label_nb is required"),
+    ],
+)
+def test_bad_files_are_load_errors(tmp_path: Path, change: tuple[str, str], message: str) -> None:
+    old, new = change
+    assert old in GOOD_LEAF
+    with pytest.raises(ParameterFileError, match=message):
+        load_parameter_tree(write(tmp_path, GOOD_LEAF.replace(old, new, 1)))
+
+
+def test_missing_reference_is_a_load_error(tmp_path: Path) -> None:
+    text = "\n".join(line for line in GOOD_LEAF.splitlines() if not line.startswith("reference"))
+    with pytest.raises(ParameterFileError, match="no reference"):
+        load_parameter_tree(write(tmp_path, text))
+
+
+def test_unquoted_kommunenummer_is_a_load_error(tmp_path: Path) -> None:
+    text = """
+    description: Groups.
+    label_nb: Grupper
+    type: number_map
+    unit: code
+    reference: Forskrift om bustøtte § 3
+    last_checked: 2026-01-01
+    values:
+      2024-01-01:
+        value:
+          0301: 1
+    """
+    with pytest.raises(ParameterFileError, match="quoted"):
+        load_parameter_tree(write(tmp_path, text))
+    shorthand = text.replace("        value:\n          0301: 1", '        "0301": 1')
+    with pytest.raises(ParameterFileError, match="needs a 'value' key"):
+        load_parameter_tree(write(tmp_path, shorthand))
+
+
+def test_age_bands_must_cover_every_age_once(tmp_path: Path) -> None:
+    text = """
+    description: Food.
+    label_nb: Mat
+    type: age_bands
+    unit: NOK/month
+    reference: SIFO
+    last_checked: 2026-01-01
+    values:
+      2025-01-01:
+        - {min_age: 0, max_age: 17, amount: 2000}
+        - {min_age: 19, amount: 4000}
+    """
+    with pytest.raises(ParameterFileError, match="gap for female at age 18"):
+        load_parameter_tree(write(tmp_path, text))
+    overlapping = text.replace("min_age: 19", "min_age: 17")
+    with pytest.raises(ParameterFileError, match="overlap"):
+        load_parameter_tree(write(tmp_path, overlapping))
+
+
+def test_value_unit_is_checked_where_it_is_used(tmp_path: Path) -> None:
+    tree = load_parameter_tree(write(tmp_path, GOOD_LEAF))
+    with pytest.raises(ParameterFileError, match="expected 'NOK/month'"):
+        tree.at("leaf", dt.date(2020, 6, 1)).as_number("NOK/month")
