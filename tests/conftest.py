@@ -17,7 +17,7 @@ import pytest
 if TYPE_CHECKING:
     from husly.organisation.models import Municipality, Unit, User
 
-PASSWORD = "riktig-hest-batteri-stift"  # noqa: S105 - test users only
+PASSWORD = "riktig-hest-batteri-stift"
 
 
 def _user(username: str, unit: Unit, role: str) -> User:

@@ -7,6 +7,6 @@ os.environ.setdefault("HUSLY_ENV", "development")
 # thread are still synchronous, which is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from husly.settings import *  # noqa: E402, F403
+from husly.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only

@@ -228,8 +228,8 @@ class DemoGenerator:
             dwellings.append(Dwelling(
                 building=building, number=f"H{floor:02d}{index // (len(buildings) * 5) + 1:02d}",
                 rooms=rooms, area_m2=area, floor=floor,
-                wheelchair_accessible=building.has_lift and rng.random() < 0.4 or floor == 1
-                and rng.random() < 0.2,
+                wheelchair_accessible=(building.has_lift and rng.random() < 0.4) or (floor == 1
+                and rng.random() < 0.2),
                 category=category,
                 ownership=rng.choices(list(Ownership.values), weights=[75, 18, 7])[0],
                 monthly_rent=int(round((6500 + rooms * 2100 + rng.randint(-600, 1200)) / 10) * 10),

@@ -126,7 +126,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
+    except Exception:
         raise ImportFileError(_("The Excel file could not be read.")) from None
     sheet = workbook.worksheets[0]
     rows: list[list[str]] = []

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from husly.core.pages import (
     paginate,
     querystring_without_page,
-    submit,
     require_role,
+    submit,
     user_of,
     writable_municipalities,
 )

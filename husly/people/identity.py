@@ -127,7 +127,7 @@ def individual_numbers_for(year: int) -> range:
     if year >= 2000:  # noqa: PLR2004
         return range(500, 1000)
     if year >= 1900:  # noqa: PLR2004
-        return range(0, 500)
+        return range(500)
     return range(500, 750)
 
 

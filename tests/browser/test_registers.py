@@ -56,7 +56,7 @@ def test_a_caseworker_registers_a_person_and_a_household(page: Page, live_server
     expect(page.locator(".husly-facts")).to_contain_text("30.06.1979")
     check_accessibility(page)
     screenshot(page, "person")
-    page.click(f"a[href$='/ny-husstand/']")
+    page.click("a[href$='/ny-husstand/']")
     page.click("form.husly-form button[type=submit]")
     expect(page.locator("table")).to_contain_text("Ingrid Haugen")
     check_accessibility(page)

@@ -132,7 +132,7 @@ def test_a_failure_while_applying_rolls_back_every_row(sara, raelingen) -> None:
              "date_of_birth": "1970-01-05"},
             {"_row": 3, "national_id": number, "given_name": "Kari", "family_name": "Hansen",
              "date_of_birth": "1970-01-05"}]
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the second row breaks uniqueness
+    with pytest.raises(Exception):  # noqa: B017 - the second row breaks uniqueness
         imports.import_apply(actor=sara, kind="persons", municipality=raelingen, rows=rows)
     assert not Person.objects.exists()
 
