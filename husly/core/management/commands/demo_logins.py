@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from husly.core.demo import DEMO_PASSWORD, DEMO_USERS
 from husly.organisation.models import Role
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     help = "Print the demo logins, one per role."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for username, given, family, _unit, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<15} {Role(role).label!s:<28} {given} {family}")
+        with translation.override("nb"):
+            self.stdout.write(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
+            for username, given, family, _unit, role in DEMO_USERS:
+                self.stdout.write(f"  {username:<15} {Role(role).label!s:<28} {given} {family}")
