@@ -275,7 +275,9 @@ class StartLoanParameters:
 @functools.lru_cache(maxsize=256)
 def _start_loan_parameters(tree: ParameterTree, number: str, on: dt.date) -> StartLoanParameters:
     register = register_for(on, tree)
-    register.lookup(np.asarray(number))  # UnknownMunicipalityError if not a municipality on that date
+    register.lookup(
+        np.asarray(number)
+    )  # UnknownMunicipalityError if not a municipality on that date
     municipal = f"municipal.{number}.start_loan."
     if not any(p.startswith(municipal) for p in tree.paths(municipal)):
         raise MissingMunicipalParametersError(

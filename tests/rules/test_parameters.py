@@ -83,7 +83,9 @@ def test_date_before_first_value(tmp_path: Path) -> None:
 
 
 def test_valid_to_ends_coverage(tmp_path: Path) -> None:
-    text = GOOD_LEAF.replace("2021-01-01: {value: 200,", "2021-01-01: {value: 200, valid_to: 2021-12-31,")
+    text = GOOD_LEAF.replace(
+        "2021-01-01: {value: 200,", "2021-01-01: {value: 200, valid_to: 2021-12-31,"
+    )
     tree = load_parameter_tree(write(tmp_path, text))
     assert tree.at("leaf", dt.date(2021, 12, 31)).as_number() == 200
     with pytest.raises(OutsideParameterCoverageError):
