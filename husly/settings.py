@@ -27,8 +27,12 @@ if PRODUCTION and DEBUG:
     msg = "DJANGO_DEBUG must not be true when HUSLY_ENV=production."
     raise ImproperlyConfigured(msg)
 
-SECRET_KEY = env_str("DJANGO_SECRET_KEY") if PRODUCTION else env_str(
-    "DJANGO_SECRET_KEY", "development-only-key-never-use-in-production-0123456789abcdef"
+SECRET_KEY = (
+    env_str("DJANGO_SECRET_KEY")
+    if PRODUCTION
+    else env_str(
+        "DJANGO_SECRET_KEY", "development-only-key-never-use-in-production-0123456789abcdef"
+    )
 )
 ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
@@ -116,8 +120,10 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -22,8 +22,10 @@ PASSWORD = "riktig-hest-batteri-stift"
 
 def _user(username: str, unit: Unit, role: str) -> User:
     from husly.organisation.models import Membership, User
-    user = User.objects.create_user(username=username, password=PASSWORD,
-                                    first_name=username.capitalize(), last_name="Test")
+
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.capitalize(), last_name="Test"
+    )
     Membership.objects.create(user=user, unit=unit, role=role)
     return user
 
@@ -31,27 +33,33 @@ def _user(username: str, unit: Unit, role: str) -> User:
 @pytest.fixture
 def raelingen(db: None) -> Municipality:
     from husly.organisation.models import Municipality
+
     return Municipality.objects.create(number="3224", name="Rælingen")
 
 
 @pytest.fixture
 def lorenskog(db: None) -> Municipality:
     from husly.organisation.models import Municipality
+
     return Municipality.objects.create(number="3222", name="Lørenskog")
 
 
 @pytest.fixture
 def housing_office(raelingen: Municipality) -> Unit:
     from husly.organisation.models import Unit, UnitKind
-    return Unit.objects.create(municipality=raelingen, name="Tjenestekontoret",
-                               kind=UnitKind.HOUSING_OFFICE)
+
+    return Unit.objects.create(
+        municipality=raelingen, name="Tjenestekontoret", kind=UnitKind.HOUSING_OFFICE
+    )
 
 
 @pytest.fixture
 def property_unit(raelingen: Municipality) -> Unit:
     from husly.organisation.models import Unit, UnitKind
-    return Unit.objects.create(municipality=raelingen, name="Eiendomsenheten",
-                               kind=UnitKind.PROPERTY)
+
+    return Unit.objects.create(
+        municipality=raelingen, name="Eiendomsenheten", kind=UnitKind.PROPERTY
+    )
 
 
 @pytest.fixture
@@ -82,6 +90,8 @@ def arne(housing_office: Unit) -> User:
 @pytest.fixture
 def olga(lorenskog: Municipality) -> User:
     from husly.organisation.models import Unit, UnitKind
-    unit = Unit.objects.create(municipality=lorenskog, name="Boligkontoret",
-                               kind=UnitKind.HOUSING_OFFICE)
+
+    unit = Unit.objects.create(
+        municipality=lorenskog, name="Boligkontoret", kind=UnitKind.HOUSING_OFFICE
+    )
     return _user("olga", unit, "caseworker")

@@ -37,17 +37,19 @@ class PersonFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     given_name = factory.Sequence(lambda n: f"Kari{n}")
     family_name = "Nordmann"
-    date_of_birth = dt.date(1985, 5, 17)
     national_id = factory.Sequence(
         lambda n: synthetic_number(dt.date(1985, 5, 17) + dt.timedelta(days=n))
     )
 
     @factory.lazy_attribute
-    def date_of_birth(self) -> dt.date:  # type: ignore[no-redef]
+    def date_of_birth(self) -> dt.date:
         if not self.national_id:
             return dt.date(1985, 5, 17)
-        day, month, year = int(self.national_id[:2]), int(self.national_id[2:4]) - 80, \
-            int(self.national_id[4:6])
+        day, month, year = (
+            int(self.national_id[:2]),
+            int(self.national_id[2:4]) - 80,
+            int(self.national_id[4:6]),
+        )
         return dt.date(1900 + year, month, day)
 
 

@@ -12,7 +12,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 PUBLIC = {"login", "health", "accessibility", "set_language"}
 
 
-def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:
+def _patterns(
+    resolver: URLResolver, prefix: str = "", namespace: str = ""
+) -> list[tuple[str, str]]:
     found = []
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -24,9 +26,13 @@ def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> l
 
 
 def _example(route: str) -> str:
-    return "/" + (route.replace("<int:pk>", "1").replace("<int:person_pk>", "1")
-                  .replace("<int:member_pk>", "1").replace("<int:membership_pk>", "1")
-                  .replace("<str:kind>", "persons"))
+    return "/" + (
+        route.replace("<int:pk>", "1")
+        .replace("<int:person_pk>", "1")
+        .replace("<int:member_pk>", "1")
+        .replace("<int:membership_pk>", "1")
+        .replace("<str:kind>", "persons")
+    )
 
 
 @pytest.mark.django_db

@@ -37,9 +37,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> dict[str, list
     """``{field: [old, new]}`` for every field whose value changed."""
     before = before or {}
     return {
-        key: [before.get(key), value]
-        for key, value in after.items()
-        if before.get(key) != value
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }
 
 

@@ -40,11 +40,15 @@ class AppendOnlyModel(models.Model):
 class ChangeEvent(AppendOnlyModel):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("who"),
     )
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, null=True,
-                                     related_name="+")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, null=True, related_name="+"
+    )
     action = models.CharField(_("action"), max_length=80)
     object_type = models.CharField(max_length=80)
     object_id = models.CharField(max_length=40)
@@ -56,11 +60,16 @@ class ChangeEvent(AppendOnlyModel):
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_repr}"
+
 
 class AccessEvent(AppendOnlyModel):
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("who"),
     )
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
@@ -72,3 +81,6 @@ class AccessEvent(AppendOnlyModel):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["person_id", "-at"]), models.Index(fields=["actor", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.what} ({self.person_id})"

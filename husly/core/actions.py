@@ -30,7 +30,10 @@ def create_audited(
     instance.full_clean()
     instance.save()
     record_change(
-        actor=actor, action=action, instance=instance, municipality=municipality,
+        actor=actor,
+        action=action,
+        instance=instance,
+        municipality=municipality,
         changes=diff(None, snapshot(instance)),
         person_id=person_id if person_id is not None else _person_id(instance),
     )
@@ -56,8 +59,12 @@ def update_audited(
     changes = diff(before, snapshot(instance))
     if changes:
         record_change(
-            actor=actor, action=action, instance=instance, municipality=municipality,
-            changes=changes, person_id=_person_id(instance),
+            actor=actor,
+            action=action,
+            instance=instance,
+            municipality=municipality,
+            changes=changes,
+            person_id=_person_id(instance),
         )
     return instance
 

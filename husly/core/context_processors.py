@@ -39,8 +39,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("organisation:unit_list"), _("Organisation")))
     path = request.path
     nav = [
-        {"url": url, "label": label,
-         "current": path == url if url == "/" else path.startswith(url)}
+        {"url": url, "label": label, "current": path == url if url == "/" else path.startswith(url)}
         for url, label in items
     ]
     return {"nav_items": nav, "held_roles": held}

@@ -59,15 +59,39 @@ class Scale:
 
 SCALES = {
     "small": Scale(
-        "3224", "Rælingen", 17_430, HousingAllowanceArea.OTHER, 210, 420,
+        "3224",
+        "Rælingen",
+        17_430,
+        HousingAllowanceArea.OTHER,
+        210,
+        420,
         ("Fjerdingby", "Løvenstad", "Nordby", "Blystadlia", "Marikollen"),
         (("2008", "Fjerdingby"), ("2005", "Rælingen"), ("2006", "Løvenstad")),
     ),
     "oslo": Scale(
-        "0301", "Oslo", 717_710, HousingAllowanceArea.OSLO, 13_000, 26_000,
-        ("Gamle Oslo", "Grünerløkka", "Sagene", "St. Hanshaugen", "Frogner", "Ullern",
-         "Vestre Aker", "Nordre Aker", "Bjerke", "Grorud", "Stovner", "Alna", "Østensjø",
-         "Nordstrand", "Søndre Nordstrand"),
+        "0301",
+        "Oslo",
+        717_710,
+        HousingAllowanceArea.OSLO,
+        13_000,
+        26_000,
+        (
+            "Gamle Oslo",
+            "Grünerløkka",
+            "Sagene",
+            "St. Hanshaugen",
+            "Frogner",
+            "Ullern",
+            "Vestre Aker",
+            "Nordre Aker",
+            "Bjerke",
+            "Grorud",
+            "Stovner",
+            "Alna",
+            "Østensjø",
+            "Nordstrand",
+            "Søndre Nordstrand",
+        ),
         (("0650", "Oslo"), ("0560", "Oslo"), ("0980", "Oslo"), ("1081", "Oslo"), ("1254", "Oslo")),
     ),
 }
@@ -95,23 +119,116 @@ DEMO_USERS = [
 ]
 
 GIVEN = [
-    "Anne", "Inger", "Kari", "Marit", "Ingrid", "Liv", "Eva", "Berit", "Astrid", "Bjørg",
-    "Hilde", "Nora", "Emma", "Sofie", "Maja", "Ida", "Sara", "Amina", "Fatima", "Maryam",
-    "Zainab", "Agnieszka", "Anna", "Olga", "Hodan", "Jan", "Per", "Bjørn", "Ole", "Lars",
-    "Kjell", "Knut", "Arne", "Svein", "Thomas", "Jonas", "Magnus", "Emil", "Noah", "Oliver",
-    "Mohammed", "Ali", "Ahmed", "Omar", "Piotr", "Tomasz", "Yonas", "Abdi", "Daniel", "Kristian",
+    "Anne",
+    "Inger",
+    "Kari",
+    "Marit",
+    "Ingrid",
+    "Liv",
+    "Eva",
+    "Berit",
+    "Astrid",
+    "Bjørg",
+    "Hilde",
+    "Nora",
+    "Emma",
+    "Sofie",
+    "Maja",
+    "Ida",
+    "Sara",
+    "Amina",
+    "Fatima",
+    "Maryam",
+    "Zainab",
+    "Agnieszka",
+    "Anna",
+    "Olga",
+    "Hodan",
+    "Jan",
+    "Per",
+    "Bjørn",
+    "Ole",
+    "Lars",
+    "Kjell",
+    "Knut",
+    "Arne",
+    "Svein",
+    "Thomas",
+    "Jonas",
+    "Magnus",
+    "Emil",
+    "Noah",
+    "Oliver",
+    "Mohammed",
+    "Ali",
+    "Ahmed",
+    "Omar",
+    "Piotr",
+    "Tomasz",
+    "Yonas",
+    "Abdi",
+    "Daniel",
+    "Kristian",
 ]
 FAMILY = [
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
-    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Lund",
-    "Ahmed", "Ali", "Hussain", "Khan", "Mohamed", "Nowak", "Kowalski", "Tesfay", "Nguyen",
-    "Hassan", "Abdi", "Wiśniewski", "Haile", "Rahimi", "Yilmaz", "Berisha", "Sørensen",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Lund",
+    "Ahmed",
+    "Ali",
+    "Hussain",
+    "Khan",
+    "Mohamed",
+    "Nowak",
+    "Kowalski",
+    "Tesfay",
+    "Nguyen",
+    "Hassan",
+    "Abdi",
+    "Wiśniewski",
+    "Haile",
+    "Rahimi",
+    "Yilmaz",
+    "Berisha",
+    "Sørensen",
 ]
 STREETS = [
-    "Fjerdingbyvegen", "Løvenstadvegen", "Nordbyvegen", "Haugervegen", "Marikollveien",
-    "Blystadlia", "Torvvegen", "Skogvegen", "Bjørnholthagan", "Buholen", "Smedgata",
-    "Kirkevegen", "Sagveien", "Elvebakken", "Bekkestien", "Furuveien",
+    "Fjerdingbyvegen",
+    "Løvenstadvegen",
+    "Nordbyvegen",
+    "Haugervegen",
+    "Marikollveien",
+    "Blystadlia",
+    "Torvvegen",
+    "Skogvegen",
+    "Bjørnholthagan",
+    "Buholen",
+    "Smedgata",
+    "Kirkevegen",
+    "Sagveien",
+    "Elvebakken",
+    "Bekkestien",
+    "Furuveien",
 ]
 
 # Household types with shares from typical municipal tenant populations (oslo.md statistics):
@@ -125,8 +242,9 @@ HOUSEHOLD_TYPES = [
 ]
 
 
-def _weighted(rng: random.Random, items: list[tuple[int, tuple[int, int], float]]
-              ) -> tuple[int, tuple[int, int]]:
+def _weighted(
+    rng: random.Random, items: list[tuple[int, tuple[int, int], float]]
+) -> tuple[int, tuple[int, int]]:
     pick = rng.random()
     for adults, children, share in items:
         pick -= share
@@ -136,8 +254,13 @@ def _weighted(rng: random.Random, items: list[tuple[int, tuple[int, int], float]
 
 
 class DemoGenerator:
-    def __init__(self, scale: str, seed: int, as_of: dt.date,
-                 progress: Callable[[str, int], Progress] | None = None) -> None:
+    def __init__(
+        self,
+        scale: str,
+        seed: int,
+        as_of: dt.date,
+        progress: Callable[[str, int], Progress] | None = None,
+    ) -> None:
         self.scale = SCALES[scale]
         self.scale_name = scale
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -155,7 +278,10 @@ class DemoGenerator:
         dwellings = self._dwellings(buildings)
         self._people(municipality)
         record_change(
-            actor=None, action="seed_demo", instance=municipality, municipality=municipality,
+            actor=None,
+            action="seed_demo",
+            instance=municipality,
+            municipality=municipality,
             changes={"scale": [None, self.scale_name], "dwellings": [None, len(dwellings)]},
         )
         return municipality
@@ -164,20 +290,30 @@ class DemoGenerator:
         s = self.scale
         municipality, _ = Municipality.objects.get_or_create(
             number=s.municipality_number,
-            defaults={"name": s.municipality_name, "housing_allowance_area": s.area,
-                      "inhabitants": s.inhabitants},
+            defaults={
+                "name": s.municipality_name,
+                "housing_allowance_area": s.area,
+                "inhabitants": s.inhabitants,
+            },
         )
         units = [
-            Unit.objects.get_or_create(municipality=municipality,
-                                       name=f"{name} {s.municipality_name}" if kind == UnitKind.NAV
-                                       else name, defaults={"kind": kind})[0]
+            Unit.objects.get_or_create(
+                municipality=municipality,
+                name=f"{name} {s.municipality_name}" if kind == UnitKind.NAV else name,
+                defaults={"kind": kind},
+            )[0]
             for name, kind in UNITS
         ]
         for username, given, family, unit_index, role in DEMO_USERS:
             user, created = User.objects.get_or_create(
-                username=username if self.scale_name == "small" else f"{username}-{s.municipality_number}",
-                defaults={"first_name": given, "last_name": family,
-                          "email": f"{username}@{s.municipality_name.lower()}.kommune.example"},
+                username=username
+                if self.scale_name == "small"
+                else f"{username}-{s.municipality_number}",
+                defaults={
+                    "first_name": given,
+                    "last_name": family,
+                    "email": f"{username}@{s.municipality_name.lower()}.kommune.example",
+                },
             )
             if created:
                 user.set_password(DEMO_PASSWORD)
@@ -192,22 +328,29 @@ class DemoGenerator:
         for index in range(count):
             street = STREETS[index % len(STREETS)]
             postal_code, town = rng.choice(s.postal)
-            buildings.append(Building(
-                municipality=municipality,
-                name=f"{street} {index // len(STREETS) * 2 + 1 + index % 7}",
-                address=f"{street} {index + 1}",
-                postal_code=postal_code, postal_town=town,
-                district=s.districts[index % len(s.districts)],
-                has_lift=rng.random() < 0.35, year_built=rng.randint(1955, 2022),
-            ))
+            buildings.append(
+                Building(
+                    municipality=municipality,
+                    name=f"{street} {index // len(STREETS) * 2 + 1 + index % 7}",
+                    address=f"{street} {index + 1}",
+                    postal_code=postal_code,
+                    postal_town=town,
+                    district=s.districts[index % len(s.districts)],
+                    has_lift=rng.random() < 0.35,
+                    year_built=rng.randint(1955, 2022),
+                )
+            )
         return Building.objects.bulk_create(buildings, batch_size=1000)
 
     def _dwellings(self, buildings: list[Building]) -> list[Dwelling]:
         s, rng = self.scale, self.rng
         categories = [
-            (DwellingCategory.ORDINARY, 0.66), (DwellingCategory.WITH_SERVICES, 0.12),
-            (DwellingCategory.CARE, 0.08), (DwellingCategory.SHARED, 0.05),
-            (DwellingCategory.TRAINING, 0.03), (DwellingCategory.TEMPORARY, 0.06),
+            (DwellingCategory.ORDINARY, 0.66),
+            (DwellingCategory.WITH_SERVICES, 0.12),
+            (DwellingCategory.CARE, 0.08),
+            (DwellingCategory.SHARED, 0.05),
+            (DwellingCategory.TRAINING, 0.03),
+            (DwellingCategory.TEMPORARY, 0.06),
         ]
         dwellings: list[Dwelling] = []
         progress = self._progress("Boliger", s.dwellings)
@@ -223,27 +366,44 @@ class DemoGenerator:
                     break
             area = Decimal(str(round(24 + rooms * 17 + rng.uniform(-4, 9), 1)))
             status = rng.choices(
-                [DwellingStatus.OCCUPIED, DwellingStatus.VACANT, DwellingStatus.RESERVED,
-                 DwellingStatus.MAINTENANCE], weights=[90, 4, 2, 4])[0]
-            dwellings.append(Dwelling(
-                building=building, number=f"H{floor:02d}{index // (len(buildings) * 5) + 1:02d}",
-                rooms=rooms, area_m2=area, floor=floor,
-                wheelchair_accessible=(building.has_lift and rng.random() < 0.4) or (floor == 1
-                and rng.random() < 0.2),
-                category=category,
-                ownership=rng.choices(list(Ownership.values), weights=[75, 18, 7])[0],
-                monthly_rent=int(round((6500 + rooms * 2100 + rng.randint(-600, 1200)) / 10) * 10),
-                status=status,
-            ))
+                [
+                    DwellingStatus.OCCUPIED,
+                    DwellingStatus.VACANT,
+                    DwellingStatus.RESERVED,
+                    DwellingStatus.MAINTENANCE,
+                ],
+                weights=[90, 4, 2, 4],
+            )[0]
+            dwellings.append(
+                Dwelling(
+                    building=building,
+                    number=f"H{floor:02d}{index // (len(buildings) * 5) + 1:02d}",
+                    rooms=rooms,
+                    area_m2=area,
+                    floor=floor,
+                    wheelchair_accessible=(building.has_lift and rng.random() < 0.4)
+                    or (floor == 1 and rng.random() < 0.2),
+                    category=category,
+                    ownership=rng.choices(list(Ownership.values), weights=[75, 18, 7])[0],
+                    monthly_rent=int(
+                        round((6500 + rooms * 2100 + rng.randint(-600, 1200)) / 10) * 10
+                    ),
+                    status=status,
+                )
+            )
             if progress:
                 progress.update(index + 1)
         Dwelling.objects.bulk_create(dwellings, batch_size=2000)
         DwellingStatusChange.objects.bulk_create(
-            (DwellingStatusChange(
-                dwelling=d, status=d.status,
-                valid_from=self.as_of - dt.timedelta(days=self.rng.randint(1, 1500)),
-                reason="Demodata",
-            ) for d in dwellings),
+            (
+                DwellingStatusChange(
+                    dwelling=d,
+                    status=d.status,
+                    valid_from=self.as_of - dt.timedelta(days=self.rng.randint(1, 1500)),
+                    reason="Demodata",
+                )
+                for d in dwellings
+            ),
             batch_size=2000,
         )
         return dwellings
@@ -261,26 +421,35 @@ class DemoGenerator:
         rng = self.rng
         born = self.as_of - dt.timedelta(days=age * 365 + rng.randint(0, 364))
         permit = rng.choices(
-            [ResidencePermit.CITIZEN, ResidencePermit.PERMANENT, ResidencePermit.TEMPORARY,
-             ResidencePermit.PROTECTION, ResidencePermit.EEA],
-            weights=[62, 12, 6, 14, 6])[0]
+            [
+                ResidencePermit.CITIZEN,
+                ResidencePermit.PERMANENT,
+                ResidencePermit.TEMPORARY,
+                ResidencePermit.PROTECTION,
+                ResidencePermit.EEA,
+            ],
+            weights=[62, 12, 6, 14, 6],
+        )[0]
         registered_since = max(born, self.as_of - dt.timedelta(days=rng.randint(30, 9000)))
         has_number = rng.random() > 0.01
         return Person(
             municipality=municipality,
             national_id=self._identity_number(born) if has_number else "",
             date_of_birth=born,
-            given_name=rng.choice(GIVEN), family_name=family,
+            given_name=rng.choice(GIVEN),
+            family_name=family,
             phone=f"9{rng.randint(1000000, 9999999)}" if age >= 16 else "",
             language_form="nn" if rng.random() < 0.05 else "nb",
-            needs_interpreter=permit in {ResidencePermit.PROTECTION} and rng.random() < 0.4,
+            needs_interpreter=permit == ResidencePermit.PROTECTION and rng.random() < 0.4,
             residence_permit=permit,
             residence_permit_valid_until=self.as_of + dt.timedelta(days=rng.randint(60, 900))
-            if permit == ResidencePermit.TEMPORARY else None,
+            if permit == ResidencePermit.TEMPORARY
+            else None,
             registered_municipality_number=self.scale.municipality_number,
             registered_since=registered_since,
             address=f"{rng.choice(STREETS)} {rng.randint(1, 80)}",
-            postal_code=self.scale.postal[0][0], postal_town=self.scale.postal[0][1],
+            postal_code=self.scale.postal[0][0],
+            postal_town=self.scale.postal[0][1],
         )
 
     def _people(self, municipality: Municipality) -> None:
@@ -296,12 +465,16 @@ class DemoGenerator:
                 (self._person(municipality, family, rng.randint(19, 84)), Relation.APPLICANT)
             ]
             for extra in range(1, adults):
-                relation = Relation.SPOUSE if extra == 1 and rng.random() < 0.7 else (
-                    Relation.COHABITANT if extra == 1 else Relation.OTHER_ADULT)
+                relation = (
+                    Relation.SPOUSE
+                    if extra == 1 and rng.random() < 0.7
+                    else (Relation.COHABITANT if extra == 1 else Relation.OTHER_ADULT)
+                )
                 people.append((self._person(municipality, family, rng.randint(19, 80)), relation))
-            for _ in range(rng.randint(low, high)):
-                people.append((self._person(municipality, family, rng.randint(0, 17)),
-                               Relation.CHILD))
+            people.extend(
+                (self._person(municipality, family, rng.randint(0, 17)), Relation.CHILD)
+                for _ in range(rng.randint(low, high))
+            )
             households.append(Household(municipality=municipality, name=family))
             members.append((index, people))
             if progress:
@@ -310,7 +483,10 @@ class DemoGenerator:
         persons = [person for _, people in members for person, _ in people]
         Person.objects.bulk_create(persons, batch_size=2000)
         HouseholdMember.objects.bulk_create(
-            (HouseholdMember(household=households[index], person=person, relation=relation)
-             for index, people in members for person, relation in people),
+            (
+                HouseholdMember(household=households[index], person=person, relation=relation)
+                for index, people in members
+                for person, relation in people
+            ),
             batch_size=2000,
         )

@@ -26,8 +26,10 @@ class UploadForm(StyledFormMixin, forms.Form):
     municipality = forms.ModelChoiceField(label=gettext_lazy("Municipality"), queryset=None)
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy("CSV (UTF-8, separated by semicolon or comma) or Excel (.xlsx). "
-                               "The first row holds the column names."),
+        help_text=gettext_lazy(
+            "CSV (UTF-8, separated by semicolon or comma) or Excel (.xlsx). "
+            "The first row holds the column names."
+        ),
     )
 
     def __init__(self, *args: object, municipalities: object, **kwargs: object) -> None:
@@ -57,7 +59,9 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
     context: dict[str, object] = {
-        "form": form, "kind": kind, "kind_label": ImportKind(kind).label,
+        "form": form,
+        "kind": kind,
+        "kind_label": ImportKind(kind).label,
         "columns": imports.COLUMNS[kind],
     }
     if request.method == "POST" and form.is_valid():
@@ -74,8 +78,11 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         context["result"] = result
         if result.ok:
             batch = ImportBatch.objects.create(
-                kind=kind, municipality=municipality, uploaded_by=user,
-                filename=upload_file.name[:200], rows=imports.to_json_rows(result.rows),
+                kind=kind,
+                municipality=municipality,
+                uploaded_by=user,
+                filename=upload_file.name[:200],
+                rows=imports.to_json_rows(result.rows),
             )
             context["batch"] = batch
             context["preview"] = batch.rows[:20]
@@ -93,10 +100,16 @@ def _max_bytes() -> int:
 @require_POST
 def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    batch = ImportBatch.objects.filter(
-        pk=pk, uploaded_by=user, status=ImportStatus.PENDING,
-        municipality__in=writable_municipalities(user, PEOPLE_WRITE | HOUSING_WRITE),
-    ).select_related("municipality").first()
+    batch = (
+        ImportBatch.objects.filter(
+            pk=pk,
+            uploaded_by=user,
+            status=ImportStatus.PENDING,
+            municipality__in=writable_municipalities(user, PEOPLE_WRITE | HOUSING_WRITE),
+        )
+        .select_related("municipality")
+        .first()
+    )
     if batch is None:
         raise Http404
     if batch.municipality not in writable_municipalities(user, ROLES[batch.kind]):
@@ -104,8 +117,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = imports.import_batch_apply(actor=user, batch=batch)
     except ValidationError as error:
-        messages.error(request, _("Nothing was imported: %(errors)s")
-                       % {"errors": " ".join(error.messages)})
+        messages.error(
+            request, _("Nothing was imported: %(errors)s") % {"errors": " ".join(error.messages)}
+        )
         return redirect("imports:upload", kind=batch.kind)
     messages.success(request, _("%(count)s rows were imported.") % {"count": count})
     return redirect(DONE_URL[batch.kind])

@@ -118,7 +118,7 @@ def _read_csv(content: bytes) -> list[list[str]]:
         raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from None
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _read_xlsx(content: bytes) -> list[list[str]]:
@@ -129,9 +129,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     except Exception:
         raise ImportFileError(_("The Excel file could not be read.")) from None
     sheet = workbook.worksheets[0]
-    rows: list[list[str]] = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append([_cell_text(value) for value in values])
+    rows = [[_cell_text(value) for value in values] for values in sheet.iter_rows(values_only=True)]
     workbook.close()
     return rows
 
@@ -156,7 +154,7 @@ def _choice_lookup(choices: type[models.TextChoices]) -> dict[str, str]:
     return lookup
 
 
-def _parse_cell(column: Column, raw: str) -> Any:  # noqa: PLR0911 - one branch per kind
+def _parse_cell(column: Column, raw: str) -> Any:  # noqa: PLR0911, PLR0912 - one branch per kind
     value = raw.strip()
     if value == "":
         if column.required:
@@ -178,9 +176,7 @@ def _parse_cell(column: Column, raw: str) -> Any:  # noqa: PLR0911 - one branch 
                 return dt.datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a date only
             except ValueError:
                 continue
-        raise ValueError(
-            _("“%(value)s” is not a date; use dd.mm.åååå.") % {"value": value}
-        )
+        raise ValueError(_("“%(value)s” is not a date; use dd.mm.åååå.") % {"value": value})
     if column.kind == "bool":
         if value.lower() in _TRUE:
             return True
@@ -216,8 +212,9 @@ def parse_rows(kind: str, table: list[list[str]]) -> ImportResult:
             parts.append(_("Missing columns: %(cols)s.") % {"cols": ", ".join(missing)})
         if unknown:
             parts.append(_("Unknown columns: %(cols)s.") % {"cols": ", ".join(unknown)})
-        parts.append(_("Expected columns: %(cols)s.") % {
-            "cols": ", ".join(c.header for c in columns)})
+        parts.append(
+            _("Expected columns: %(cols)s.") % {"cols": ", ".join(c.header for c in columns)}
+        )
         raise ImportFileError(" ".join(parts))
     result = ImportResult()
     for number, cells in enumerate(table[1:], start=2):
@@ -241,7 +238,8 @@ def parse_rows(kind: str, table: list[list[str]]) -> ImportResult:
 
 def _without_none(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return {
-        key[len(prefix):]: value for key, value in row.items()
+        key[len(prefix) :]: value
+        for key, value in row.items()
         if value is not None and key.startswith(prefix) and not key.startswith("_")
     }
 
@@ -257,13 +255,16 @@ def _header_of(kind: str, field_name: str) -> str:
     return field_name
 
 
-def _collect(kind: str, number: int, error: ValidationError, prefix_fields: Iterable[str] = ()
-             ) -> list[RowError]:
+def _collect(
+    kind: str, number: int, error: ValidationError, prefix_fields: Iterable[str] = ()
+) -> list[RowError]:
     found: list[RowError] = []
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             header = _header_of(kind, name) if name != "__all__" else ""
-            found.extend(RowError(number, header, message) for e in errors for message in e.messages)
+            found.extend(
+                RowError(number, header, message) for e in errors for message in e.messages
+            )
     else:
         found.extend(RowError(number, "", message) for message in error.messages)
     return found
@@ -272,7 +273,8 @@ def _collect(kind: str, number: int, error: ValidationError, prefix_fields: Iter
 def validate(kind: str, municipality: Municipality, result: ImportResult) -> ImportResult:
     """Model validation of every row, plus duplicates within the file and against the register."""
     validators: dict[str, Callable[[Municipality, ImportResult], None]] = {
-        "persons": _validate_persons, "dwellings": _validate_dwellings,
+        "persons": _validate_persons,
+        "dwellings": _validate_dwellings,
     }
     validators[kind](municipality, result)
     result.errors.sort(key=lambda e: e.row)
@@ -296,16 +298,19 @@ def _validate_persons(municipality: Municipality, result: ImportResult) -> None:
         row["date_of_birth"] = person.date_of_birth
         if person.national_id:
             if person.national_id in seen:
-                result.errors.append(RowError(number, "fødselsnummer", _(
-                    "The same identity number is on row %(row)s.") % {"row": seen[person.national_id]}))
+                message = _("The same identity number is on row %(row)s.") % {
+                    "row": seen[person.national_id]
+                }
+                result.errors.append(RowError(number, "fødselsnummer", message))
             seen[person.national_id] = number
 
 
 def _validate_dwellings(municipality: Municipality, result: ImportResult) -> None:
     buildings = {b.address.lower(): b for b in Building.objects.filter(municipality=municipality)}
     existing = set(
-        Dwelling.objects.filter(building__municipality=municipality)
-        .values_list("building__address", "number")
+        Dwelling.objects.filter(building__municipality=municipality).values_list(
+            "building__address", "number"
+        )
     )
     existing = {(address.lower(), number) for address, number in existing}
     seen: dict[tuple[str, str], int] = {}
@@ -316,24 +321,39 @@ def _validate_dwellings(municipality: Municipality, result: ImportResult) -> Non
             continue
         building_data = _without_none(row, "building_")
         address_key = building_data["address"].lower()
-        building = buildings.get(address_key) or Building(municipality=municipality,
-                                                          **building_data)
+        building = buildings.get(address_key) or Building(
+            municipality=municipality, **building_data
+        )
         try:
             if building.pk is None:
                 building.full_clean(validate_unique=False)
-            dwelling = Dwelling(building=building, **_without_none(
-                {k: v for k, v in row.items() if not k.startswith("building_") and k != "status"}))
+            dwelling = Dwelling(
+                building=building,
+                **_without_none(
+                    {
+                        k: v
+                        for k, v in row.items()
+                        if not k.startswith("building_") and k != "status"
+                    }
+                ),
+            )
             dwelling.full_clean(exclude=["building"], validate_unique=False)
         except ValidationError as error:
             result.errors.extend(_collect("dwellings", number, error))
             continue
         key = (address_key, dwelling.number)
         if key in existing:
-            result.errors.append(RowError(number, "leilighetsnummer", _(
-                "The dwelling is already registered.")))
+            result.errors.append(
+                RowError(number, "leilighetsnummer", _("The dwelling is already registered."))
+            )
         elif key in seen:
-            result.errors.append(RowError(number, "leilighetsnummer", _(
-                "The same dwelling is on row %(row)s.") % {"row": seen[key]}))
+            result.errors.append(
+                RowError(
+                    number,
+                    "leilighetsnummer",
+                    _("The same dwelling is on row %(row)s.") % {"row": seen[key]},
+                )
+            )
         seen[key] = number
 
 
@@ -344,6 +364,7 @@ def to_json_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if isinstance(value, Decimal):
             return str(value)
         return value
+
     return [{key: plain(value) for key, value in row.items()} for row in rows]
 
 
@@ -362,7 +383,11 @@ def _from_json(kind: str, row: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def import_apply(
-    *, actor: User | None, kind: str, municipality: Municipality, rows: list[dict[str, Any]],
+    *,
+    actor: User | None,
+    kind: str,
+    municipality: Municipality,
+    rows: list[dict[str, Any]],
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Create every row through the register's own actions, all in one transaction.
@@ -377,20 +402,26 @@ def import_apply(
         else:
             data = _without_none(row, "building_")
             key = data["address"].lower()
-            building = buildings.get(key) or Building.objects.filter(
-                municipality=municipality, address__iexact=data["address"]).first()
+            building = (
+                buildings.get(key)
+                or Building.objects.filter(
+                    municipality=municipality, address__iexact=data["address"]
+                ).first()
+            )
             if building is None:
-                building = building_create(actor=actor,
-                                           data={"municipality": municipality, **data})
+                building = building_create(actor=actor, data={"municipality": municipality, **data})
             buildings[key] = building
             dwelling_data = _without_none(
-                {k: v for k, v in row.items() if not k.startswith("building_") and k != "status"})
-            dwelling_create(actor=actor, data={"building": building, **dwelling_data},
-                            status=row.get("status") or DwellingStatus.VACANT)
+                {k: v for k, v in row.items() if not k.startswith("building_") and k != "status"}
+            )
+            dwelling_create(
+                actor=actor,
+                data={"building": building, **dwelling_data},
+                status=row.get("status") or DwellingStatus.VACANT,
+            )
         if progress is not None:
             progress(index)
     return len(rows)
-
 
 
 @transaction.atomic
@@ -402,8 +433,9 @@ def import_batch_apply(*, actor: User, batch: Any) -> int:
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != ImportStatus.PENDING:
         raise ValidationError(_("This file has already been imported."))
-    count = import_apply(actor=actor, kind=locked.kind, municipality=locked.municipality,
-                         rows=locked.rows)
+    count = import_apply(
+        actor=actor, kind=locked.kind, municipality=locked.municipality, rows=locked.rows
+    )
     locked.status = ImportStatus.APPLIED
     locked.rows = []
     locked.save(update_fields=["status", "rows"])

@@ -23,13 +23,18 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(models.Model):
     kind = models.CharField(max_length=20, choices=ImportKind.choices)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     filename = models.CharField(max_length=200)
     rows = models.JSONField(default=list)
-    status = models.CharField(max_length=20, choices=ImportStatus.choices,
-                              default=ImportStatus.PENDING)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -66,8 +66,9 @@ def _prefixed(form: forms.BaseForm, field: str, item: ValidationError) -> Valida
     return ValidationError("; ".join(item.messages))
 
 
-def submit(request: HttpRequest, form: forms.BaseForm, action: Callable[..., Any],
-           **kwargs: Any) -> Any:
+def submit(
+    request: HttpRequest, form: forms.BaseForm, action: Callable[..., Any], **kwargs: Any
+) -> Any:
     """On POST with a valid form, call ``action(data=form.cleaned_data, **kwargs)``.
 
     Returns the action's result, or None when there was nothing to do or the action refused

@@ -38,16 +38,19 @@ def start_page_figures(user: User) -> StartFigures:
     if housing_ids:
         rows = (
             Dwelling.objects.filter(building__municipality_id__in=housing_ids)
-            .values("status").annotate(n=Count("pk"))
+            .values("status")
+            .annotate(n=Count("pk"))
         )
         counts = {row["status"]: row["n"] for row in rows}
         by_status = [(str(status.label), counts.get(status.value, 0)) for status in DwellingStatus]
     return StartFigures(
         roles=[role.label for role in Role if role.value in held],
         persons=Person.objects.filter(municipality_id__in=people_ids).count()
-        if people_ids else None,
+        if people_ids
+        else None,
         households=Household.objects.filter(municipality_id__in=people_ids).count()
-        if people_ids else None,
+        if people_ids
+        else None,
         dwellings_by_status=by_status,
         units=Unit.objects.filter(municipality_id__in=org_ids).count() if org_ids else None,
     )

@@ -19,14 +19,20 @@ from husly.organisation.models import User
 @transaction.atomic
 def building_create(*, actor: User | None, data: Mapping[str, Any]) -> Building:
     building = Building(**data)
-    return create_audited(actor=actor, action="building_create", instance=building,
-                          municipality=building.municipality)
+    return create_audited(
+        actor=actor, action="building_create", instance=building, municipality=building.municipality
+    )
 
 
 @transaction.atomic
 def building_update(*, actor: User, building: Building, data: Mapping[str, Any]) -> Building:
-    return update_audited(actor=actor, action="building_update", instance=building, data=data,
-                          municipality=building.municipality)
+    return update_audited(
+        actor=actor,
+        action="building_update",
+        instance=building,
+        data=data,
+        municipality=building.municipality,
+    )
 
 
 @transaction.atomic
@@ -40,11 +46,18 @@ def dwelling_create(
     """Register a dwelling with its first status in the history."""
     dwelling = Dwelling(**data)
     dwelling.status = status
-    create_audited(actor=actor, action="dwelling_create", instance=dwelling,
-                   municipality=dwelling.building.municipality)
+    create_audited(
+        actor=actor,
+        action="dwelling_create",
+        instance=dwelling,
+        municipality=dwelling.building.municipality,
+    )
     DwellingStatusChange.objects.create(
-        dwelling=dwelling, status=status, valid_from=status_from or timezone.localdate(),
-        reason=_("Registered"), actor=actor,
+        dwelling=dwelling,
+        status=status,
+        valid_from=status_from or timezone.localdate(),
+        reason=_("Registered"),
+        actor=actor,
     )
     return dwelling
 
@@ -54,8 +67,13 @@ def dwelling_update(*, actor: User, dwelling: Dwelling, data: Mapping[str, Any])
     if "status" in data:
         msg = "Change the status with dwelling_status_change, which keeps the history."
         raise ValueError(msg)
-    return update_audited(actor=actor, action="dwelling_update", instance=dwelling, data=data,
-                          municipality=dwelling.building.municipality)
+    return update_audited(
+        actor=actor,
+        action="dwelling_update",
+        instance=dwelling,
+        data=data,
+        municipality=dwelling.building.municipality,
+    )
 
 
 @transaction.atomic
@@ -70,14 +88,21 @@ def dwelling_status_change(
         raise ValidationError({"status": _("Unknown status.")})
     latest = dwelling.status_changes.order_by("-valid_from", "-recorded_at", "-pk").first()
     if latest is not None and valid_from < latest.valid_from:
-        raise ValidationError({
-            "valid_from": _("The date cannot be before the current status began (%(date)s).")
-            % {"date": latest.valid_from.strftime("%d.%m.%Y")}
-        })
+        raise ValidationError(
+            {
+                "valid_from": _("The date cannot be before the current status began (%(date)s).")
+                % {"date": latest.valid_from.strftime("%d.%m.%Y")}
+            }
+        )
     if status == dwelling.status:
         raise ValidationError({"status": _("The dwelling already has this status.")})
-    update_audited(actor=actor, action="dwelling_status_change", instance=dwelling,
-                   data={"status": status}, municipality=dwelling.building.municipality)
+    update_audited(
+        actor=actor,
+        action="dwelling_status_change",
+        instance=dwelling,
+        data={"status": status},
+        municipality=dwelling.building.municipality,
+    )
     DwellingStatusChange.objects.create(
         dwelling=dwelling, status=status, valid_from=valid_from, reason=reason, actor=actor
     )

@@ -14,8 +14,16 @@ from husly.housing.models import Building, Dwelling, DwellingCategory, DwellingS
 class BuildingForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Building
-        fields = ["municipality", "name", "address", "postal_code", "postal_town", "district",
-                  "has_lift", "year_built"]
+        fields = [
+            "municipality",
+            "name",
+            "address",
+            "postal_code",
+            "postal_town",
+            "district",
+            "has_lift",
+            "year_built",
+        ]
 
     def __init__(self, *args: Any, municipalities: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,8 +48,17 @@ class BuildingFilterForm(FilterForm):
 class DwellingForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Dwelling
-        fields = ["building", "number", "rooms", "area_m2", "floor", "wheelchair_accessible",
-                  "category", "ownership", "monthly_rent"]
+        fields = [
+            "building",
+            "number",
+            "rooms",
+            "area_m2",
+            "floor",
+            "wheelchair_accessible",
+            "category",
+            "ownership",
+            "monthly_rent",
+        ]
 
     def __init__(self, *args: Any, buildings: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -52,12 +69,15 @@ class DwellingForm(StyledFormMixin, forms.ModelForm):
 
 
 class DwellingFilterForm(FilterForm):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All")), *DwellingStatus.choices])
-    category = forms.ChoiceField(label=_("Category"), required=False,
-                                 choices=[("", _("All")), *DwellingCategory.choices])
-    min_rooms = forms.IntegerField(label=_("At least this many bedrooms"), required=False,
-                                   min_value=0, max_value=20)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *DwellingStatus.choices]
+    )
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All")), *DwellingCategory.choices]
+    )
+    min_rooms = forms.IntegerField(
+        label=_("At least this many bedrooms"), required=False, min_value=0, max_value=20
+    )
     wheelchair = forms.BooleanField(label=_("Wheelchair accessible"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -13,13 +13,16 @@ from husly.organisation.models import Municipality
 
 class Building(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="buildings",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="buildings",
         verbose_name=_("municipality"),
     )
     name = models.CharField(_("name"), max_length=150)
     address = models.CharField(_("address"), max_length=200)
     postal_code = models.CharField(
-        _("postal code"), max_length=4,
+        _("postal code"),
+        max_length=4,
         validators=[RegexValidator(r"^\d{4}$", _("The postal code has four digits."))],
     )
     postal_town = models.CharField(_("postal town"), max_length=100)
@@ -68,11 +71,13 @@ class Dwelling(models.Model):
         Building, on_delete=models.PROTECT, related_name="dwellings", verbose_name=_("building")
     )
     number = models.CharField(
-        _("dwelling number"), max_length=10,
+        _("dwelling number"),
+        max_length=10,
         help_text=_("The dwelling number from the Matrikkel, for example H0101."),
     )
     rooms = models.PositiveSmallIntegerField(
-        _("bedrooms"), validators=[MinValueValidator(0)],
+        _("bedrooms"),
+        validators=[MinValueValidator(0)],
         help_text=_("Number of bedrooms (0 for a studio)."),
     )
     area_m2 = models.DecimalField(
@@ -81,7 +86,9 @@ class Dwelling(models.Model):
     floor = models.SmallIntegerField(_("floor"), default=1)
     wheelchair_accessible = models.BooleanField(_("wheelchair accessible"), default=False)
     category = models.CharField(
-        _("category"), max_length=20, choices=DwellingCategory.choices,
+        _("category"),
+        max_length=20,
+        choices=DwellingCategory.choices,
         default=DwellingCategory.ORDINARY,
     )
     ownership = models.CharField(
@@ -89,8 +96,11 @@ class Dwelling(models.Model):
     )
     monthly_rent = models.PositiveIntegerField(_("monthly rent (NOK)"))
     status = models.CharField(
-        _("status"), max_length=20, choices=DwellingStatus.choices,
-        default=DwellingStatus.VACANT, editable=False,
+        _("status"),
+        max_length=20,
+        choices=DwellingStatus.choices,
+        default=DwellingStatus.VACANT,
+        editable=False,
         help_text=_("Kept by the status history; change it with a status change."),
     )
 
@@ -113,7 +123,10 @@ class DwellingStatusChange(models.Model):
     valid_from = models.DateField(_("from"))
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -122,3 +135,6 @@ class DwellingStatusChange(models.Model):
         ordering = ["-valid_from", "-recorded_at", "-pk"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.valid_from}"

@@ -12,11 +12,15 @@ from husly.organisation.models import User
 
 
 def building_list(user: User, *, search: str = "", district: str = "") -> QuerySet[Building]:
-    queryset = cast(
-        QuerySet[Building], scoped(Building.objects.all(), user, HOUSING_READ, "municipality_id")
-    ).select_related("municipality").annotate(
-        dwelling_count=Count("dwellings")
-    ).order_by("name", "pk")
+    queryset = (
+        cast(
+            QuerySet[Building],
+            scoped(Building.objects.all(), user, HOUSING_READ, "municipality_id"),
+        )
+        .select_related("municipality")
+        .annotate(dwelling_count=Count("dwellings"))
+        .order_by("name", "pk")
+    )
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(address__icontains=search))
     if district:
@@ -25,14 +29,14 @@ def building_list(user: User, *, search: str = "", district: str = "") -> QueryS
 
 
 def building_get_for_user(user: User, pk: object) -> Building:
-    queryset = scoped(Building.objects.select_related("municipality"), user, HOUSING_READ,
-                      "municipality_id")
+    queryset = scoped(
+        Building.objects.select_related("municipality"), user, HOUSING_READ, "municipality_id"
+    )
     return cast(Building, get_or_404(queryset, pk))
 
 
 def districts_for_user(user: User) -> list[str]:
-    queryset = scoped(Building.objects.exclude(district=""), user, HOUSING_READ,
-                      "municipality_id")
+    queryset = scoped(Building.objects.exclude(district=""), user, HOUSING_READ, "municipality_id")
     return sorted(set(queryset.values_list("district", flat=True)))
 
 
@@ -52,7 +56,8 @@ def dwelling_list(
     ).select_related("building")
     if search:
         queryset = queryset.filter(
-            Q(building__address__icontains=search) | Q(building__name__icontains=search)
+            Q(building__address__icontains=search)
+            | Q(building__name__icontains=search)
             | Q(number__iexact=search)
         )
     if status:
@@ -69,6 +74,10 @@ def dwelling_list(
 
 
 def dwelling_get_for_user(user: User, pk: object) -> Dwelling:
-    queryset = scoped(Dwelling.objects.select_related("building", "building__municipality"), user,
-                      HOUSING_READ, "building__municipality_id")
+    queryset = scoped(
+        Dwelling.objects.select_related("building", "building__municipality"),
+        user,
+        HOUSING_READ,
+        "building__municipality_id",
+    )
     return cast(Dwelling, get_or_404(queryset, pk))

@@ -33,24 +33,36 @@ from husly.organisation.access import HOUSING_WRITE, has_role
 
 def building_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    filter_form = BuildingFilterForm(request.GET or None,
-                                     districts=selectors.districts_for_user(user))
-    queryset = selectors.building_list(user, search=filter_form.value("q"),
-                                       district=filter_form.value("district"))
-    return render(request, "housing/building_list.html", {
-        "page": paginate(request, queryset), "filter_form": filter_form,
-        "querystring": querystring_without_page(request),
-        "can_create": writable_municipalities(user, HOUSING_WRITE).exists(),
-    })
+    filter_form = BuildingFilterForm(
+        request.GET or None, districts=selectors.districts_for_user(user)
+    )
+    queryset = selectors.building_list(
+        user, search=filter_form.value("q"), district=filter_form.value("district")
+    )
+    return render(
+        request,
+        "housing/building_list.html",
+        {
+            "page": paginate(request, queryset),
+            "filter_form": filter_form,
+            "querystring": querystring_without_page(request),
+            "can_create": writable_municipalities(user, HOUSING_WRITE).exists(),
+        },
+    )
 
 
 def building_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     building = selectors.building_get_for_user(user, pk)
-    return render(request, "housing/building_detail.html", {
-        "building": building, "dwellings": building.dwellings.order_by("number"),
-        "can_edit": has_role(user, building.municipality_id, HOUSING_WRITE),
-    })
+    return render(
+        request,
+        "housing/building_detail.html",
+        {
+            "building": building,
+            "dwellings": building.dwellings.order_by("number"),
+            "can_edit": has_role(user, building.municipality_id, HOUSING_WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -64,9 +76,15 @@ def building_create(request: HttpRequest) -> HttpResponse:
     if building is not None:
         messages.success(request, _("The building was registered."))
         return redirect("housing:building_detail", pk=building.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New building"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New building"),
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,10 +96,15 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(request, form, actions.building_update, actor=user, building=building):
         messages.success(request, _("The changes were saved."))
         return redirect("housing:building_detail", pk=building.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": building.name},
-        "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": building.name},
+            "cancel_url": "../",
+        },
+    )
 
 
 def dwelling_list(request: HttpRequest) -> HttpResponse:
@@ -89,26 +112,37 @@ def dwelling_list(request: HttpRequest) -> HttpResponse:
     filter_form = DwellingFilterForm(request.GET or None)
     min_rooms = filter_form.value("min_rooms")
     queryset = selectors.dwelling_list(
-        user, search=filter_form.value("q"), status=filter_form.value("status"),
+        user,
+        search=filter_form.value("q"),
+        status=filter_form.value("status"),
         category=filter_form.value("category"),
         min_rooms=min_rooms if min_rooms != "" else None,
         wheelchair=bool(filter_form.value("wheelchair")),
     )
-    return render(request, "housing/dwelling_list.html", {
-        "page": paginate(request, queryset), "filter_form": filter_form,
-        "querystring": querystring_without_page(request),
-        "can_create": writable_municipalities(user, HOUSING_WRITE).exists(),
-    })
+    return render(
+        request,
+        "housing/dwelling_list.html",
+        {
+            "page": paginate(request, queryset),
+            "filter_form": filter_form,
+            "querystring": querystring_without_page(request),
+            "can_create": writable_municipalities(user, HOUSING_WRITE).exists(),
+        },
+    )
 
 
 def dwelling_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     dwelling = selectors.dwelling_get_for_user(user, pk)
-    return render(request, "housing/dwelling_detail.html", {
-        "dwelling": dwelling,
-        "history": dwelling.status_changes.select_related("actor"),
-        "can_edit": has_role(user, dwelling.building.municipality_id, HOUSING_WRITE),
-    })
+    return render(
+        request,
+        "housing/dwelling_detail.html",
+        {
+            "dwelling": dwelling,
+            "history": dwelling.status_changes.select_related("actor"),
+            "can_edit": has_role(user, dwelling.building.municipality_id, HOUSING_WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -118,15 +152,22 @@ def dwelling_create(request: HttpRequest) -> HttpResponse:
     if not municipalities.exists():
         raise PermissionDenied
     buildings = Building.objects.filter(municipality__in=municipalities)
-    form = DwellingForm(request.POST or None, buildings=buildings,
-                        initial={"building": request.GET.get("bygg")})
+    form = DwellingForm(
+        request.POST or None, buildings=buildings, initial={"building": request.GET.get("bygg")}
+    )
     dwelling = submit(request, form, actions.dwelling_create, actor=user)
     if dwelling is not None:
         messages.success(request, _("The dwelling was registered."))
         return redirect("housing:dwelling_detail", pk=dwelling.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New dwelling"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New dwelling"),
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,10 +179,15 @@ def dwelling_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(request, form, actions.dwelling_update, actor=user, dwelling=dwelling):
         messages.success(request, _("The changes were saved."))
         return redirect("housing:dwelling_detail", pk=dwelling.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit dwelling %(name)s") % {"name": dwelling},
-        "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit dwelling %(name)s") % {"name": dwelling},
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -155,11 +201,16 @@ def dwelling_status(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("The status was changed."))
             return redirect("housing:dwelling_detail", pk=dwelling.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Change status of %(name)s") % {"name": dwelling},
-        "intro": _("Current status: %(status)s") % {"status": dwelling.get_status_display()},
-        "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Change status of %(name)s") % {"name": dwelling},
+            "intro": _("Current status: %(status)s") % {"status": dwelling.get_status_display()},
+            "cancel_url": "../",
+        },
+    )
 
 
 def _status_change(*, actor: object, dwelling: object, data: dict[str, object]) -> object:

@@ -54,10 +54,13 @@ def is_staff_member(user: User) -> bool:
     return bool(roles_by_municipality(user))
 
 
-def scoped(queryset: QuerySet[Model], user: User, roles: Iterable[str], path: str) -> QuerySet[Model]:
+def scoped(
+    queryset: QuerySet[Model], user: User, roles: Iterable[str], path: str
+) -> QuerySet[Model]:
     """Filter ``queryset`` to the municipalities where the user holds one of ``roles``.
 
-    ``path`` is the lookup from the model to its municipality id, e.g. ``building__municipality_id``.
+    ``path`` is the lookup from the model to its municipality id,
+    e.g. ``building__municipality_id``.
     """
     return queryset.filter(**{f"{path}__in": municipality_ids(user, roles)})
 

@@ -15,29 +15,37 @@ from husly.organisation.models import Membership, Municipality, Unit, User
 @transaction.atomic
 def municipality_create(*, actor: User, data: Mapping[str, Any]) -> Municipality:
     municipality = Municipality(**data)
-    return create_audited(actor=actor, action="municipality_create", instance=municipality,
-                          municipality=None)
+    return create_audited(
+        actor=actor, action="municipality_create", instance=municipality, municipality=None
+    )
 
 
 @transaction.atomic
 def municipality_update(
     *, actor: User, municipality: Municipality, data: Mapping[str, Any]
 ) -> Municipality:
-    return update_audited(actor=actor, action="municipality_update", instance=municipality,
-                          data=data, municipality=municipality)
+    return update_audited(
+        actor=actor,
+        action="municipality_update",
+        instance=municipality,
+        data=data,
+        municipality=municipality,
+    )
 
 
 @transaction.atomic
 def unit_create(*, actor: User, data: Mapping[str, Any]) -> Unit:
     unit = Unit(**data)
-    return create_audited(actor=actor, action="unit_create", instance=unit,
-                          municipality=unit.municipality)
+    return create_audited(
+        actor=actor, action="unit_create", instance=unit, municipality=unit.municipality
+    )
 
 
 @transaction.atomic
 def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any]) -> Unit:
-    return update_audited(actor=actor, action="unit_update", instance=unit, data=data,
-                          municipality=unit.municipality)
+    return update_audited(
+        actor=actor, action="unit_update", instance=unit, data=data, municipality=unit.municipality
+    )
 
 
 @transaction.atomic
@@ -51,29 +59,34 @@ def staff_create(
         staff.set_password(password)
     else:
         staff.set_unusable_password()
-    create_audited(actor=actor, action="staff_create", instance=staff,
-                   municipality=unit.municipality)
+    create_audited(
+        actor=actor, action="staff_create", instance=staff, municipality=unit.municipality
+    )
     membership_add(actor=actor, staff=staff, unit=unit, role=role)
     return staff
 
 
 @transaction.atomic
 def staff_update(*, actor: User, staff: User, data: Mapping[str, Any]) -> User:
-    return update_audited(actor=actor, action="staff_update", instance=staff, data=data,
-                          municipality=None)
+    return update_audited(
+        actor=actor, action="staff_update", instance=staff, data=data, municipality=None
+    )
 
 
 @transaction.atomic
 def membership_add(*, actor: User | None, staff: User, unit: Unit, role: str) -> Membership:
     membership = Membership(user=staff, unit=unit, role=role)
-    return create_audited(actor=actor, action="membership_add", instance=membership,
-                          municipality=unit.municipality)
+    return create_audited(
+        actor=actor, action="membership_add", instance=membership, municipality=unit.municipality
+    )
 
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
     record_change(
-        actor=actor, action="membership_remove", instance=membership,
+        actor=actor,
+        action="membership_remove",
+        instance=membership,
         municipality=membership.unit.municipality,
         changes={"user_id": [membership.user_id, None], "role": [membership.role, None]},
     )

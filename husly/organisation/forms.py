@@ -28,8 +28,9 @@ class UnitForm(StyledFormMixin, forms.ModelForm):
 
 
 class UnitFilterForm(FilterForm):
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All kinds")), *UnitKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *UnitKind.choices]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -51,7 +52,9 @@ class StaffCreateForm(StaffForm):
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     password = forms.CharField(
-        label=_("First password"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("First password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty when the person logs in with single sign-on."),
     )
 
@@ -79,8 +82,9 @@ class MembershipForm(StyledFormMixin, forms.ModelForm):
 
 
 class StaffFilterForm(FilterForm):
-    role = forms.ChoiceField(label=_("Role"), required=False,
-                             choices=[("", _("All roles")), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

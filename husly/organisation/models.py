@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class HousingAllowanceArea(models.IntegerChoices):
-    """Husbanken's kommunegrupper for the bostøtte housing-cost ceiling (forskrift om bustøtte § 3)."""
+    """Husbanken's kommunegrupper for the bostøtte housing-cost ceiling.
+
+    Source: forskrift om bustøtte § 3.
+    """
 
     OSLO = 1, _("Group 1 (Oslo)")
     LARGE_CITIES = 2, _("Group 2 (Bergen, Trondheim, Stavanger, Tromsø, Bærum)")
@@ -41,7 +44,9 @@ class Municipality(models.Model):
         default=HousingAllowanceArea.OTHER,
     )
     language_form = models.CharField(
-        _("official written standard"), max_length=2, choices=LanguageForm.choices,
+        _("official written standard"),
+        max_length=2,
+        choices=LanguageForm.choices,
         default=LanguageForm.BOKMAL,
     )
     inhabitants = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
@@ -68,7 +73,9 @@ class UnitKind(models.TextChoices):
 
 class Unit(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="units",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("municipality"),
     )
     name = models.CharField(_("name"), max_length=150)

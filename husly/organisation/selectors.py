@@ -16,12 +16,12 @@ from husly.organisation.models import Membership, Municipality, Unit, User
 
 
 def municipality_list(user: User, *, search: str = "") -> QuerySet[Municipality]:
-    base = Municipality.objects.all() if user.is_superuser else municipalities_for_user(
-        user, ORGANISATION_READ
+    base = (
+        Municipality.objects.all()
+        if user.is_superuser
+        else municipalities_for_user(user, ORGANISATION_READ)
     )
-    queryset = base.annotate(
-        unit_count=Count("units", distinct=True)
-    ).order_by("name", "pk")
+    queryset = base.annotate(unit_count=Count("units", distinct=True)).order_by("name", "pk")
     if search:
         queryset = queryset.filter(Q(name__icontains=search) | Q(number__startswith=search))
     return queryset
@@ -33,9 +33,11 @@ def municipality_get_for_user(user: User, pk: object) -> Municipality:
 
 def unit_list(user: User, *, search: str = "", kind: str = "") -> QuerySet[Unit]:
     queryset = scoped(Unit.objects.all(), user, ORGANISATION_READ, "municipality_id")
-    queryset = queryset.select_related("municipality").annotate(
-        staff_count=Count("memberships__user", distinct=True)
-    ).order_by("municipality__name", "name", "pk")
+    queryset = (
+        queryset.select_related("municipality")
+        .annotate(staff_count=Count("memberships__user", distinct=True))
+        .order_by("municipality__name", "name", "pk")
+    )
     if search:
         queryset = queryset.filter(name__icontains=search)
     if kind:
@@ -44,15 +46,15 @@ def unit_list(user: User, *, search: str = "", kind: str = "") -> QuerySet[Unit]
 
 
 def unit_get_for_user(user: User, pk: object) -> Unit:
-    queryset = scoped(Unit.objects.select_related("municipality"), user, ORGANISATION_READ,
-                      "municipality_id")
+    queryset = scoped(
+        Unit.objects.select_related("municipality"), user, ORGANISATION_READ, "municipality_id"
+    )
     return cast(Unit, get_or_404(queryset, pk))
 
 
 def staff_list(user: User, *, search: str = "", role: str = "") -> QuerySet[User]:
     """Staff with a membership in a unit the user can see; each user once."""
-    memberships = scoped(Membership.objects.all(), user, ORGANISATION_READ,
-                         "unit__municipality_id")
+    memberships = scoped(Membership.objects.all(), user, ORGANISATION_READ, "unit__municipality_id")
     if role:
         memberships = memberships.filter(role=role)
     queryset = User.objects.filter(pk__in=memberships.values("user_id")).order_by(
@@ -60,7 +62,8 @@ def staff_list(user: User, *, search: str = "", role: str = "") -> QuerySet[User
     )
     if search:
         queryset = queryset.filter(
-            Q(first_name__icontains=search) | Q(last_name__icontains=search)
+            Q(first_name__icontains=search)
+            | Q(last_name__icontains=search)
             | Q(username__icontains=search)
         )
     return queryset

@@ -17,6 +17,9 @@ urlpatterns = [
     path("ansatte/<int:pk>/", views.staff_detail, name="staff_detail"),
     path("ansatte/<int:pk>/endre/", views.staff_edit, name="staff_edit"),
     path("ansatte/<int:pk>/roller/", views.membership_add, name="membership_add"),
-    path("ansatte/<int:pk>/roller/<int:membership_pk>/fjern/", views.membership_remove,
-         name="membership_remove"),
+    path(
+        "ansatte/<int:pk>/roller/<int:membership_pk>/fjern/",
+        views.membership_remove,
+        name="membership_remove",
+    ),
 ]

@@ -42,20 +42,30 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     search = request.GET.get("q", "").strip()[:100]
     page = paginate(request, selectors.municipality_list(user, search=search))
-    return render(request, "organisation/municipality_list.html", {
-        "page": page, "querystring": querystring_without_page(request), "search": search,
-        "can_create": user.is_superuser,
-    })
+    return render(
+        request,
+        "organisation/municipality_list.html",
+        {
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "search": search,
+            "can_create": user.is_superuser,
+        },
+    )
 
 
 def municipality_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     municipality = selectors.municipality_get_for_user(user, pk)
-    return render(request, "organisation/municipality_detail.html", {
-        "municipality": municipality,
-        "units": selectors.unit_list(user).filter(municipality=municipality),
-        "can_edit": has_role(user, municipality.pk, ORGANISATION_WRITE) or user.is_superuser,
-    })
+    return render(
+        request,
+        "organisation/municipality_detail.html",
+        {
+            "municipality": municipality,
+            "units": selectors.unit_list(user).filter(municipality=municipality),
+            "can_edit": has_role(user, municipality.pk, ORGANISATION_WRITE) or user.is_superuser,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -68,9 +78,15 @@ def municipality_create(request: HttpRequest) -> HttpResponse:
     if municipality is not None:
         messages.success(request, _("The municipality was registered."))
         return redirect("organisation:municipality_detail", pk=municipality.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New municipality"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New municipality"),
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -83,10 +99,15 @@ def municipality_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(request, form, actions.municipality_update, actor=user, municipality=municipality):
         messages.success(request, _("The changes were saved."))
         return redirect("organisation:municipality_detail", pk=municipality.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": municipality.name},
-        "cancel_url": municipality_url(municipality.pk),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": municipality.name},
+            "cancel_url": municipality_url(municipality.pk),
+        },
+    )
 
 
 def municipality_url(pk: int) -> str:
@@ -101,21 +122,31 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.unit_list(
         user, search=filter_form.value("q"), kind=filter_form.value("kind")
     )
-    return render(request, "organisation/unit_list.html", {
-        "page": paginate(request, queryset), "filter_form": filter_form,
-        "querystring": querystring_without_page(request),
-        "can_create": writable_municipalities(user, ORGANISATION_WRITE).exists(),
-    })
+    return render(
+        request,
+        "organisation/unit_list.html",
+        {
+            "page": paginate(request, queryset),
+            "filter_form": filter_form,
+            "querystring": querystring_without_page(request),
+            "can_create": writable_municipalities(user, ORGANISATION_WRITE).exists(),
+        },
+    )
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     unit = selectors.unit_get_for_user(user, pk)
     memberships = unit.memberships.select_related("user").order_by("user__last_name", "role")
-    return render(request, "organisation/unit_detail.html", {
-        "unit": unit, "memberships": memberships,
-        "can_edit": has_role(user, unit.municipality_id, ORGANISATION_WRITE),
-    })
+    return render(
+        request,
+        "organisation/unit_detail.html",
+        {
+            "unit": unit,
+            "memberships": memberships,
+            "can_edit": has_role(user, unit.municipality_id, ORGANISATION_WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -124,15 +155,24 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     municipalities = writable_municipalities(user, ORGANISATION_WRITE)
     if not municipalities.exists():
         raise PermissionDenied
-    form = UnitForm(request.POST or None, municipalities=municipalities,
-                    initial={"municipality": municipalities.first()})
+    form = UnitForm(
+        request.POST or None,
+        municipalities=municipalities,
+        initial={"municipality": municipalities.first()},
+    )
     unit = submit(request, form, actions.unit_create, actor=user)
     if unit is not None:
         messages.success(request, _("The unit was registered."))
         return redirect("organisation:unit_detail", pk=unit.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New unit"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New unit"),
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -144,9 +184,15 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(request, form, actions.unit_update, actor=user, unit=unit):
         messages.success(request, _("The changes were saved."))
         return redirect("organisation:unit_detail", pk=unit.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": unit.name}, "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": unit.name},
+            "cancel_url": "../",
+        },
+    )
 
 
 def staff_list(request: HttpRequest) -> HttpResponse:
@@ -155,22 +201,32 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     queryset = selectors.staff_list(
         user, search=filter_form.value("q"), role=filter_form.value("role")
     ).prefetch_related("memberships__unit")
-    return render(request, "organisation/staff_list.html", {
-        "page": paginate(request, queryset), "filter_form": filter_form,
-        "querystring": querystring_without_page(request),
-        "can_create": writable_municipalities(user, ORGANISATION_WRITE).exists(),
-    })
+    return render(
+        request,
+        "organisation/staff_list.html",
+        {
+            "page": paginate(request, queryset),
+            "filter_form": filter_form,
+            "querystring": querystring_without_page(request),
+            "can_create": writable_municipalities(user, ORGANISATION_WRITE).exists(),
+        },
+    )
 
 
 def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     staff = selectors.staff_get_for_user(user, pk)
     units = _admin_units(request)
-    return render(request, "organisation/staff_detail.html", {
-        "staff": staff, "memberships": selectors.memberships_visible(user, staff),
-        "can_edit": units.exists(),
-        "membership_form": MembershipForm(units=units, auto_id="membership_%s"),
-    })
+    return render(
+        request,
+        "organisation/staff_detail.html",
+        {
+            "staff": staff,
+            "memberships": selectors.memberships_visible(user, staff),
+            "can_edit": units.exists(),
+            "membership_form": MembershipForm(units=units, auto_id="membership_%s"),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -183,14 +239,23 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {key: form.cleaned_data[key] for key in StaffForm._meta.fields}
         staff = actions.staff_create(
-            actor=user, data=data, unit=form.cleaned_data["unit"],
-            role=form.cleaned_data["role"], password=form.cleaned_data["password"] or None,
+            actor=user,
+            data=data,
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+            password=form.cleaned_data["password"] or None,
         )
         messages.success(request, _("The staff member was registered."))
         return redirect("organisation:staff_detail", pk=staff.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New staff member"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New staff member"),
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -203,28 +268,42 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(request, form, actions.staff_update, actor=user, staff=staff):
         messages.success(request, _("The changes were saved."))
         return redirect("organisation:staff_detail", pk=staff.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": staff}, "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": staff},
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_POST
 def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     staff = selectors.staff_get_for_user(user, pk)
-    form = MembershipForm(request.POST, units=_admin_units(request),
-                          instance=Membership(user=staff))
+    form = MembershipForm(
+        request.POST, units=_admin_units(request), instance=Membership(user=staff)
+    )
     if form.is_valid():
         try:
-            actions.membership_add(actor=user, staff=staff, unit=form.cleaned_data["unit"],
-                                   role=form.cleaned_data["role"])
+            actions.membership_add(
+                actor=user,
+                staff=staff,
+                unit=form.cleaned_data["unit"],
+                role=form.cleaned_data["role"],
+            )
         except ValidationError:
             messages.error(request, _("The staff member already has this role in this unit."))
         else:
             messages.success(request, _("The role was added."))
     else:
-        messages.error(request, _("The role could not be added: %(errors)s")
-                       % {"errors": " ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("The role could not be added: %(errors)s")
+            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+        )
     return redirect("organisation:staff_detail", pk=staff.pk)
 
 

@@ -18,14 +18,20 @@ from husly.people.models import Household, HouseholdMember, Person, Relation
 @transaction.atomic
 def person_create(*, actor: User | None, data: Mapping[str, Any]) -> Person:
     person = Person(**data)
-    return create_audited(actor=actor, action="person_create", instance=person,
-                          municipality=person.municipality)
+    return create_audited(
+        actor=actor, action="person_create", instance=person, municipality=person.municipality
+    )
 
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Person:
-    return update_audited(actor=actor, action="person_update", instance=person, data=data,
-                          municipality=person.municipality)
+    return update_audited(
+        actor=actor,
+        action="person_update",
+        instance=person,
+        data=data,
+        municipality=person.municipality,
+    )
 
 
 @transaction.atomic
@@ -34,17 +40,28 @@ def household_create(
 ) -> Household:
     """Create a household with its main applicant as the first member."""
     household = Household(**data)
-    create_audited(actor=actor, action="household_create", instance=household,
-                   municipality=household.municipality, person_id=applicant.pk)
-    household_member_add(actor=actor, household=household, person=applicant,
-                         relation=Relation.APPLICANT)
+    create_audited(
+        actor=actor,
+        action="household_create",
+        instance=household,
+        municipality=household.municipality,
+        person_id=applicant.pk,
+    )
+    household_member_add(
+        actor=actor, household=household, person=applicant, relation=Relation.APPLICANT
+    )
     return household
 
 
 @transaction.atomic
 def household_update(*, actor: User, household: Household, data: Mapping[str, Any]) -> Household:
-    return update_audited(actor=actor, action="household_update", instance=household, data=data,
-                          municipality=household.municipality)
+    return update_audited(
+        actor=actor,
+        action="household_update",
+        instance=household,
+        data=data,
+        municipality=household.municipality,
+    )
 
 
 @transaction.atomic
@@ -62,10 +79,15 @@ def household_member_add(
         raise ValidationError({"person": _("The person is already a member of this household.")})
     if relation == Relation.APPLICANT and household.members.filter(relation=relation).exists():
         raise ValidationError({"relation": _("The household already has a main applicant.")})
-    member = HouseholdMember(household=household, person=person, relation=relation,
-                             joint_custody=joint_custody)
-    return create_audited(actor=actor, action="household_member_add", instance=member,
-                          municipality=household.municipality)
+    member = HouseholdMember(
+        household=household, person=person, relation=relation, joint_custody=joint_custody
+    )
+    return create_audited(
+        actor=actor,
+        action="household_member_add",
+        instance=member,
+        municipality=household.municipality,
+    )
 
 
 @transaction.atomic
@@ -75,7 +97,9 @@ def household_member_remove(*, actor: User, member: HouseholdMember) -> None:
             _("The main applicant cannot be removed. Register another household instead.")
         )
     record_change(
-        actor=actor, action="household_member_remove", instance=member,
+        actor=actor,
+        action="household_member_remove",
+        instance=member,
         municipality=member.household.municipality,
         changes={"person_id": [member.person_id, None], "relation": [member.relation, None]},
         person_id=member.person_id,

@@ -13,10 +13,22 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Person
         fields = [
-            "municipality", "national_id", "date_of_birth", "given_name", "family_name",
-            "phone", "email", "address", "postal_code", "postal_town", "language_form",
-            "needs_interpreter", "residence_permit", "residence_permit_valid_until",
-            "registered_municipality_number", "registered_since",
+            "municipality",
+            "national_id",
+            "date_of_birth",
+            "given_name",
+            "family_name",
+            "phone",
+            "email",
+            "address",
+            "postal_code",
+            "postal_town",
+            "language_form",
+            "needs_interpreter",
+            "residence_permit",
+            "residence_permit_valid_until",
+            "registered_municipality_number",
+            "registered_since",
         ]
 
     def __init__(self, *args: Any, municipalities: Any = None, **kwargs: Any) -> None:
@@ -32,7 +44,8 @@ class PersonForm(StyledFormMixin, forms.ModelForm):
 
 class PersonFilterForm(FilterForm):
     residence_permit = forms.ChoiceField(
-        label=_("Residence status"), required=False,
+        label=_("Residence status"),
+        required=False,
         choices=[("", _("All")), *ResidencePermit.choices],
     )
 
@@ -49,9 +62,12 @@ class HouseholdForm(StyledFormMixin, forms.ModelForm):
 
 class MemberAddForm(StyledFormMixin, forms.Form):
     person_ref = forms.CharField(
-        label=_("Identity number or person number"), max_length=20,
-        help_text=_("Fødselsnummer or D-nummer (11 digits), or the person number shown on the "
-                    "person's page (for example P-123)."),
+        label=_("Identity number or person number"),
+        max_length=20,
+        help_text=_(
+            "Fødselsnummer or D-nummer (11 digits), or the person number shown on the "
+            "person's page (for example P-123)."
+        ),
     )
     relation = forms.ChoiceField(
         label=_("Relation to the main applicant"),
@@ -76,7 +92,9 @@ class MemberAddForm(StyledFormMixin, forms.Form):
             person = queryset.filter(national_id=ref).first()
         if person is None:
             raise forms.ValidationError(
-                _("No person with this number is registered in the municipality. Register the "
-                  "person first.")
+                _(
+                    "No person with this number is registered in the municipality. Register the "
+                    "person first."
+                )
             )
         return person

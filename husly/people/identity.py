@@ -27,7 +27,7 @@ class IdentityKind(Enum):
     H_NUMBER = "H-nummer"
 
 
-class InvalidIdentityNumber(ValueError):
+class InvalidIdentityNumber(ValueError):  # noqa: N818 - reads as what it is
     """Raised with a Norwegian message a caseworker can act on."""
 
 

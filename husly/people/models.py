@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import cast
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -29,15 +32,20 @@ class ResidencePermit(models.TextChoices):
 
 class Person(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="persons",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="persons",
         verbose_name=_("municipality"),
     )
     national_id = models.CharField(
-        _("national identity number"), max_length=11, blank=True,
+        _("national identity number"),
+        max_length=11,
+        blank=True,
         help_text=_("Fødselsnummer or D-nummer, 11 digits. Leave empty for a person without one."),
     )
     date_of_birth = models.DateField(
-        _("date of birth"), blank=True,
+        _("date of birth"),
+        blank=True,
         help_text=_("Filled in from the identity number when one is given."),
     )
     given_name = models.CharField(_("given name"), max_length=100)
@@ -46,24 +54,32 @@ class Person(models.Model):
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(
-        _("postal code"), max_length=4, blank=True,
+        _("postal code"),
+        max_length=4,
+        blank=True,
         validators=[RegexValidator(r"^\d{4}$", _("The postal code has four digits."))],
     )
     postal_town = models.CharField(_("postal town"), max_length=100, blank=True)
     language_form = models.CharField(
-        _("written standard for letters"), max_length=2, choices=LanguageForm.choices,
+        _("written standard for letters"),
+        max_length=2,
+        choices=LanguageForm.choices,
         default=LanguageForm.BOKMAL,
     )
     needs_interpreter = models.BooleanField(_("needs an interpreter"), default=False)
     residence_permit = models.CharField(
-        _("residence status"), max_length=20, choices=ResidencePermit.choices,
+        _("residence status"),
+        max_length=20,
+        choices=ResidencePermit.choices,
         default=ResidencePermit.UNKNOWN,
     )
     residence_permit_valid_until = models.DateField(
         _("residence permit valid until"), null=True, blank=True
     )
     registered_municipality_number = models.CharField(
-        _("registered in municipality (number)"), max_length=4, blank=True,
+        _("registered in municipality (number)"),
+        max_length=4,
+        blank=True,
         validators=[municipality_number_validator],
     )
     registered_since = models.DateField(_("registered there since"), null=True, blank=True)
@@ -92,6 +108,8 @@ class Person(models.Model):
         contradicts the number is an error, not silently overwritten.
         """
         errors: dict[str, str] = {}
+        # blank=True lets a form leave the date empty until the number has filled it in.
+        born = cast("dt.date | None", self.date_of_birth)
         if self.national_id:
             try:
                 parsed = parse_identity_number(
@@ -102,13 +120,13 @@ class Person(models.Model):
             else:
                 self.national_id = parsed.number
                 if parsed.date_of_birth is not None:
-                    if self.date_of_birth is None:
-                        self.date_of_birth = parsed.date_of_birth
-                    elif self.date_of_birth != parsed.date_of_birth:
+                    if born is None:
+                        born = self.date_of_birth = parsed.date_of_birth
+                    elif born != parsed.date_of_birth:
                         errors["date_of_birth"] = str(
                             _("The date of birth does not match the identity number.")
                         )
-        if self.date_of_birth is None and "date_of_birth" not in errors and not errors:
+        if born is None and not errors:
             errors["date_of_birth"] = str(
                 _("Give the date of birth when the person has no identity number.")
             )
@@ -118,7 +136,8 @@ class Person(models.Model):
         if self.registered_since and self.registered_since > today:
             errors["registered_since"] = str(_("This date cannot be in the future."))
         if (
-            self.registered_since and self.date_of_birth
+            self.registered_since
+            and self.date_of_birth
             and self.registered_since < self.date_of_birth
         ):
             errors["registered_since"] = str(
@@ -139,13 +158,17 @@ class Person(models.Model):
 
 class Household(models.Model):
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="households",
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="households",
         verbose_name=_("municipality"),
     )
     name = models.CharField(
         _("name"), max_length=150, help_text=_("Usually the applicant's family name.")
     )
-    persons = models.ManyToManyField(Person, through="HouseholdMember", related_name="households")
+    persons: models.ManyToManyField[Person, HouseholdMember] = models.ManyToManyField(
+        Person, through="HouseholdMember", related_name="households"
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     class Meta:

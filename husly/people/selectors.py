@@ -41,8 +41,10 @@ def person_list(
 
 
 def _scoped_persons(user: User) -> QuerySet[Person]:
-    return cast(QuerySet[Person], scoped(Person.objects.select_related("municipality"), user,
-                                         PEOPLE_READ, "municipality_id"))
+    return cast(
+        QuerySet[Person],
+        scoped(Person.objects.select_related("municipality"), user, PEOPLE_READ, "municipality_id"),
+    )
 
 
 def person_read(*, user: User, pk: object, what: str, path: str) -> Person:
@@ -60,8 +62,13 @@ def person_get_for_user(user: User, pk: object) -> Person:
 def log_reads(*, user: User, persons: Iterable[Person], what: str, path: str) -> None:
     """One access event per person shown, in one insert."""
     AccessEvent.objects.bulk_create(
-        AccessEvent(actor=user, municipality_id=person.municipality_id, person_id=person.pk,
-                    what=what[:200], path=path[:300])
+        AccessEvent(
+            actor=user,
+            municipality_id=person.municipality_id,
+            person_id=person.pk,
+            what=what[:200],
+            path=path[:300],
+        )
         for person in persons
     )
 
@@ -71,13 +78,18 @@ def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
         QuerySet[Household],
         scoped(Household.objects.all(), user, PEOPLE_READ, "municipality_id"),
     )
-    queryset = queryset.select_related("municipality").annotate(
-        member_count=Count("members", distinct=True)
-    ).order_by("name", "pk").prefetch_related(
-        Prefetch(
-            "members",
-            queryset=HouseholdMember.objects.filter(relation="applicant").select_related("person"),
-            to_attr="applicants",
+    queryset = (
+        queryset.select_related("municipality")
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=HouseholdMember.objects.filter(relation="applicant").select_related(
+                    "person"
+                ),
+                to_attr="applicants",
+            )
         )
     )
     if search:
@@ -88,8 +100,12 @@ def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
 
 
 def _scoped_households(user: User) -> QuerySet[Household]:
-    return cast(QuerySet[Household], scoped(Household.objects.select_related("municipality"),
-                                            user, PEOPLE_READ, "municipality_id"))
+    return cast(
+        QuerySet[Household],
+        scoped(
+            Household.objects.select_related("municipality"), user, PEOPLE_READ, "municipality_id"
+        ),
+    )
 
 
 def household_get_for_user(user: User, pk: object) -> Household:
@@ -98,8 +114,9 @@ def household_get_for_user(user: User, pk: object) -> Household:
 
 def household_read(*, user: User, pk: object, what: str, path: str) -> Household:
     household = household_get_for_user(user, pk)
-    log_reads(user=user, persons=[m.person for m in household_members(household)], what=what,
-              path=path)
+    log_reads(
+        user=user, persons=[m.person for m in household_members(household)], what=what, path=path
+    )
     return household
 
 

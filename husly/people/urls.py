@@ -13,8 +13,12 @@ urlpatterns = [
     path("husstander/", views.household_list, name="household_list"),
     path("husstander/<int:pk>/", views.household_detail, name="household_detail"),
     path("husstander/<int:pk>/endre/", views.household_edit, name="household_edit"),
-    path("husstander/<int:pk>/medlemmer/ny/", views.household_member_add,
-         name="household_member_add"),
-    path("husstander/<int:pk>/medlemmer/<int:member_pk>/fjern/", views.household_member_remove,
-         name="household_member_remove"),
+    path(
+        "husstander/<int:pk>/medlemmer/ny/", views.household_member_add, name="household_member_add"
+    ),
+    path(
+        "husstander/<int:pk>/medlemmer/<int:member_pk>/fjern/",
+        views.household_member_remove,
+        name="household_member_remove",
+    ),
 ]

@@ -36,28 +36,41 @@ def person_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     filter_form = PersonFilterForm(request.GET or None)
     queryset = selectors.person_list(
-        user, search=filter_form.value("q"),
+        user,
+        search=filter_form.value("q"),
         residence_permit=filter_form.value("residence_permit"),
     )
     page = paginate(request, queryset)
-    selectors.log_reads(user=user, persons=page.object_list, what="person_list",
-                        path=request.get_full_path())
-    return render(request, "people/person_list.html", {
-        "page": page, "filter_form": filter_form,
-        "querystring": querystring_without_page(request),
-        "can_create": writable_municipalities(user, PEOPLE_WRITE).exists(),
-    })
+    selectors.log_reads(
+        user=user, persons=page.object_list, what="person_list", path=request.get_full_path()
+    )
+    return render(
+        request,
+        "people/person_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "querystring": querystring_without_page(request),
+            "can_create": writable_municipalities(user, PEOPLE_WRITE).exists(),
+        },
+    )
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    person = selectors.person_read(user=user, pk=pk, what="person_detail",
-                                   path=request.get_full_path())
+    person = selectors.person_read(
+        user=user, pk=pk, what="person_detail", path=request.get_full_path()
+    )
     memberships = person.memberships.select_related("household")
-    return render(request, "people/person_detail.html", {
-        "person": person, "memberships": memberships,
-        "can_edit": has_role(user, person.municipality_id, PEOPLE_WRITE),
-    })
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "can_edit": has_role(user, person.municipality_id, PEOPLE_WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -71,36 +84,55 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if person is not None:
         messages.success(request, _("The person was registered."))
         return redirect("people:person_detail", pk=person.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Register a person"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Register a person"),
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    person = selectors.person_read(user=user, pk=pk, what="person_edit",
-                                   path=request.get_full_path())
+    person = selectors.person_read(
+        user=user, pk=pk, what="person_edit", path=request.get_full_path()
+    )
     require_role(user, person.municipality_id, PEOPLE_WRITE)
     form = PersonForm(request.POST or None, instance=copy(person))
     if submit(request, form, actions.person_update, actor=user, person=person):
         messages.success(request, _("The changes were saved."))
         return redirect("people:person_detail", pk=person.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": person.full_name},
-        "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit %(name)s") % {"name": person.full_name},
+            "cancel_url": "../",
+        },
+    )
 
 
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    person = selectors.person_read(user=user, pk=pk, what="person_access_log",
-                                   path=request.get_full_path())
+    person = selectors.person_read(
+        user=user, pk=pk, what="person_access_log", path=request.get_full_path()
+    )
     page = paginate(request, access_events_for_person(person), per_page=50)
-    return render(request, "people/person_access_log.html", {
-        "person": person, "page": page, "querystring": querystring_without_page(request),
-        "changes": change_events_for_person(person)[:50],
-    })
+    return render(
+        request,
+        "people/person_access_log.html",
+        {
+            "person": person,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "changes": change_events_for_person(person)[:50],
+        },
+    )
 
 
 def household_list(request: HttpRequest) -> HttpResponse:
@@ -108,22 +140,36 @@ def household_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     page = paginate(request, selectors.household_list(user, search=search))
     selectors.log_reads(
-        user=user, persons=[m.person for h in page.object_list for m in h.applicants],
-        what="household_list", path=request.get_full_path(),
+        user=user,
+        persons=[m.person for h in page.object_list for m in h.applicants],
+        what="household_list",
+        path=request.get_full_path(),
     )
-    return render(request, "people/household_list.html", {
-        "page": page, "search": search, "querystring": querystring_without_page(request),
-    })
+    return render(
+        request,
+        "people/household_list.html",
+        {
+            "page": page,
+            "search": search,
+            "querystring": querystring_without_page(request),
+        },
+    )
 
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    household = selectors.household_read(user=user, pk=pk, what="household_detail",
-                                         path=request.get_full_path())
-    return render(request, "people/household_detail.html", {
-        "household": household, "members": selectors.household_members(household),
-        "can_edit": has_role(user, household.municipality_id, PEOPLE_WRITE),
-    })
+    household = selectors.household_read(
+        user=user, pk=pk, what="household_detail", path=request.get_full_path()
+    )
+    return render(
+        request,
+        "people/household_detail.html",
+        {
+            "household": household,
+            "members": selectors.household_members(household),
+            "can_edit": has_role(user, household.municipality_id, PEOPLE_WRITE),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,15 +183,22 @@ def household_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     if household is not None:
         messages.success(request, _("The household was registered."))
         return redirect("people:household_detail", pk=household.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("New household with %(name)s as main applicant")
-        % {"name": applicant.full_name}, "cancel_url": "../../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("New household with %(name)s as main applicant")
+            % {"name": applicant.full_name},
+            "cancel_url": "../../",
+        },
+    )
 
 
 def _household_create(*, actor: object, applicant: object, data: dict[str, object]) -> Household:
     return actions.household_create(
-        actor=actor, applicant=applicant,  # type: ignore[arg-type]
+        actor=actor,
+        applicant=applicant,  # type: ignore[arg-type]
         data={**data, "municipality": applicant.municipality},  # type: ignore[attr-defined]
     )
 
@@ -159,10 +212,15 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if submit(request, form, actions.household_update, actor=user, household=household):
         messages.success(request, _("The changes were saved."))
         return redirect("people:household_detail", pk=household.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit household %(name)s") % {"name": household.name},
-        "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit household %(name)s") % {"name": household.name},
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,12 +228,15 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     household = selectors.household_get_for_user(user, pk)
     require_role(user, household.municipality_id, PEOPLE_WRITE)
-    form = MemberAddForm(request.POST or None, household=household,
-                         persons=selectors.person_list(user))
+    form = MemberAddForm(
+        request.POST or None, household=household, persons=selectors.person_list(user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.household_member_add(
-                actor=user, household=household, person=form.cleaned_data["person_ref"],
+                actor=user,
+                household=household,
+                person=form.cleaned_data["person_ref"],
                 relation=form.cleaned_data["relation"],
                 joint_custody=form.cleaned_data["joint_custody"],
             )
@@ -184,10 +245,15 @@ def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The member was added."))
             return redirect("people:household_detail", pk=household.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Add a member to %(name)s") % {"name": household.name},
-        "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Add a member to %(name)s") % {"name": household.name},
+            "cancel_url": "../",
+        },
+    )
 
 
 @require_POST

@@ -18,8 +18,16 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.browser
 
@@ -49,9 +57,14 @@ def check_accessibility(page: Page) -> None:
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
     )
     bad = [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"][:3]]}
-        for v in result["violations"] if v["impact"] in {"serious", "critical"}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:3]],
+        }
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
     ]
     assert not bad, f"{page.url}: " + json.dumps(bad, ensure_ascii=False, indent=1)
 

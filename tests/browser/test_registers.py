@@ -17,8 +17,9 @@ from tests.factories import DwellingFactory, HouseholdFactory, PersonFactory, sy
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_each_role_logs_in_to_its_start_page(page: Page, live_server, sara, eirik, lise,
-                                             arne) -> None:
+def test_each_role_logs_in_to_its_start_page(
+    page: Page, live_server, sara, eirik, lise, arne
+) -> None:
     for user in (sara, eirik, lise, arne):
         log_in(page, live_server.url, user.username, PASSWORD)
         expect(page.locator("h1")).to_be_visible()
@@ -38,8 +39,9 @@ def test_a_wrong_password_is_refused(page: Page, live_server, sara) -> None:
     check_accessibility(page)
 
 
-def test_a_caseworker_registers_a_person_and_a_household(page: Page, live_server, sara,
-                                                         raelingen) -> None:
+def test_a_caseworker_registers_a_person_and_a_household(
+    page: Page, live_server, sara, raelingen
+) -> None:
     log_in(page, live_server.url, "sara", PASSWORD)
     page.goto(f"{live_server.url}/personer/ny/")
     check_accessibility(page)
@@ -110,8 +112,10 @@ def test_an_import_with_a_bad_row_shows_the_row_and_writes_nothing(
 ) -> None:
     csv = tmp_path / "personer.csv"
     good = synthetic_number(dt.date(1990, 1, 1))
-    csv.write_text(f"fødselsnummer;fornavn;etternavn\n{good};Kari;Hansen\n12345678901;Ola;Olsen\n",
-                   encoding="utf-8")
+    csv.write_text(
+        f"fødselsnummer;fornavn;etternavn\n{good};Kari;Hansen\n12345678901;Ola;Olsen\n",
+        encoding="utf-8",
+    )
     log_in(page, live_server.url, "sara", PASSWORD)
     page.goto(f"{live_server.url}/import/persons/")
     check_accessibility(page)
@@ -123,8 +127,9 @@ def test_an_import_with_a_bad_row_shows_the_row_and_writes_nothing(
     assert not Person.objects.exists()
 
 
-def test_every_register_page_passes_axe(page: Page, live_server, arne, raelingen,
-                                        housing_office, property_unit) -> None:
+def test_every_register_page_passes_axe(
+    page: Page, live_server, arne, raelingen, housing_office, property_unit
+) -> None:
     for role in (Role.CASEWORKER, Role.PROPERTY):
         unit = property_unit if role == Role.PROPERTY else housing_office
         Membership.objects.create(user=arne, unit=unit, role=role)
@@ -133,17 +138,30 @@ def test_every_register_page_passes_axe(page: Page, live_server, arne, raelingen
     dwelling = DwellingFactory(building__municipality=raelingen)
     log_in(page, live_server.url, "arne", PASSWORD)
     for path in [
-        "/personer/", f"/personer/{person.pk}/endre/", "/personer/husstander/",
-        f"/personer/husstander/{household.pk}/", f"/personer/husstander/{household.pk}/endre/",
-        "/boliger/", f"/boliger/{dwelling.pk}/", f"/boliger/{dwelling.pk}/endre/",
-        "/boliger/bygg/", f"/boliger/bygg/{dwelling.building_id}/", "/boliger/bygg/ny/",
+        "/personer/",
+        f"/personer/{person.pk}/endre/",
+        "/personer/husstander/",
+        f"/personer/husstander/{household.pk}/",
+        f"/personer/husstander/{household.pk}/endre/",
+        "/boliger/",
+        f"/boliger/{dwelling.pk}/",
+        f"/boliger/{dwelling.pk}/endre/",
+        "/boliger/bygg/",
+        f"/boliger/bygg/{dwelling.building_id}/",
+        "/boliger/bygg/ny/",
         f"/boliger/bygg/{dwelling.building_id}/endre/",
-        "/organisasjon/enheter/", f"/organisasjon/enheter/{housing_office.pk}/",
-        "/organisasjon/enheter/ny/", f"/organisasjon/enheter/{housing_office.pk}/endre/",
-        "/organisasjon/ansatte/", f"/organisasjon/ansatte/{arne.pk}/",
-        "/organisasjon/ansatte/ny/", f"/organisasjon/ansatte/{arne.pk}/endre/",
-        "/organisasjon/kommuner/", f"/organisasjon/kommuner/{raelingen.pk}/",
-        f"/organisasjon/kommuner/{raelingen.pk}/endre/", "/import/dwellings/",
+        "/organisasjon/enheter/",
+        f"/organisasjon/enheter/{housing_office.pk}/",
+        "/organisasjon/enheter/ny/",
+        f"/organisasjon/enheter/{housing_office.pk}/endre/",
+        "/organisasjon/ansatte/",
+        f"/organisasjon/ansatte/{arne.pk}/",
+        "/organisasjon/ansatte/ny/",
+        f"/organisasjon/ansatte/{arne.pk}/endre/",
+        "/organisasjon/kommuner/",
+        f"/organisasjon/kommuner/{raelingen.pk}/",
+        f"/organisasjon/kommuner/{raelingen.pk}/endre/",
+        "/import/dwellings/",
         "/tilgjengelighet/",
     ]:
         response = page.goto(f"{live_server.url}{path}")
@@ -154,8 +172,7 @@ def test_every_register_page_passes_axe(page: Page, live_server, arne, raelingen
     screenshot(page, "units")
 
 
-def test_the_language_can_be_switched_to_nynorsk_and_english(page: Page, live_server,
-                                                              sara) -> None:
+def test_the_language_can_be_switched_to_nynorsk_and_english(page: Page, live_server, sara) -> None:
     log_in(page, live_server.url, "sara", PASSWORD)
     assert page.locator("html").get_attribute("lang") == "nb"
     page.select_option("#language-select", "nn")

@@ -13,8 +13,11 @@ pytestmark = pytest.mark.django_db
 
 
 def _fingerprint() -> list[tuple[str, str, str]]:
-    return list(Person.objects.order_by("national_id", "given_name")
-                .values_list("national_id", "given_name", "family_name"))
+    return list(
+        Person.objects.order_by("national_id", "given_name").values_list(
+            "national_id", "given_name", "family_name"
+        )
+    )
 
 
 def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:

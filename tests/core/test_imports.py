@@ -33,16 +33,19 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def _upload(client: Client, kind: str, name: str, content: bytes):  # type: ignore[no-untyped-def]
-    return client.post(reverse("imports:upload", args=[kind]),
-                       {"file": SimpleUploadedFile(name, content)})
+    return client.post(
+        reverse("imports:upload", args=[kind]), {"file": SimpleUploadedFile(name, content)}
+    )
 
 
 def test_it_previews_then_imports_persons_in_one_go(sara, raelingen) -> None:
     first, second = synthetic_number(dt.date(1970, 1, 5)), synthetic_number(dt.date(2001, 9, 9))
     with translation.override("nb"):
         citizen = str(ResidencePermit.CITIZEN.label).upper()  # labels are matched too
-    csv = (PERSON_HEADER + f"{first};Kari;Hansen;{citizen};01.02.2010\n"
-           f"{second};Ali;Ahmed;permanent;2020-05-05\n").encode()
+    csv = (
+        PERSON_HEADER + f"{first};Kari;Hansen;{citizen};01.02.2010\n"
+        f"{second};Ali;Ahmed;permanent;2020-05-05\n"
+    ).encode()
     client = _client(sara)
     preview = _upload(client, "persons", "personer.csv", csv)
     assert preview.context["result"].ok
@@ -57,13 +60,17 @@ def test_it_previews_then_imports_persons_in_one_go(sara, raelingen) -> None:
 
 def test_a_bad_row_stops_the_whole_import_with_row_level_errors(sara, raelingen) -> None:
     good = synthetic_number(dt.date(1970, 1, 5))
-    csv = (PERSON_HEADER + f"{good};Kari;Hansen;;\n"
-           "12345678901;Ola;Olsen;;\n"
-           f"{good};Per;Hansen;ukjent status;\n").encode()
+    csv = (
+        PERSON_HEADER + f"{good};Kari;Hansen;;\n"
+        "12345678901;Ola;Olsen;;\n"
+        f"{good};Per;Hansen;ukjent status;\n"
+    ).encode()
     response = _upload(_client(sara), "persons", "personer.csv", csv)
     result = response.context["result"]
     assert [(e.row, e.column) for e in result.errors] == [
-        (3, "fødselsnummer"), (4, "oppholdsstatus")]
+        (3, "fødselsnummer"),
+        (4, "oppholdsstatus"),
+    ]
     assert "Kontrollsifrene stemmer ikke" in response.content.decode()
     assert not Person.objects.exists()
     assert not ImportBatch.objects.exists()
@@ -91,11 +98,45 @@ def test_it_refuses_other_file_types(sara, raelingen) -> None:
 def test_it_imports_dwellings_from_excel_and_creates_buildings_once(eirik, raelingen) -> None:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append([h for h in DWELLING_HEADER.strip().split(";")])
-    sheet.append(["Løvenstadtunet", "Løvenstadvegen 1", "2006", "Løvenstad", "Løvenstad", "ja",
-                  "H0101", 2, 54.5, 1, "nei", "ordinary", "owned", 9800, "vacant"])
-    sheet.append(["Løvenstadtunet", "Løvenstadvegen 1", "2006", "Løvenstad", "Løvenstad", "ja",
-                  "H0102", 1, 38, 1, "ja", "with_services", "owned", 8100, "occupied"])
+    sheet.append(DWELLING_HEADER.strip().split(";"))
+    sheet.append(
+        [
+            "Løvenstadtunet",
+            "Løvenstadvegen 1",
+            "2006",
+            "Løvenstad",
+            "Løvenstad",
+            "ja",
+            "H0101",
+            2,
+            54.5,
+            1,
+            "nei",
+            "ordinary",
+            "owned",
+            9800,
+            "vacant",
+        ]
+    )
+    sheet.append(
+        [
+            "Løvenstadtunet",
+            "Løvenstadvegen 1",
+            "2006",
+            "Løvenstad",
+            "Løvenstad",
+            "ja",
+            "H0102",
+            1,
+            38,
+            1,
+            "ja",
+            "with_services",
+            "owned",
+            8100,
+            "occupied",
+        ]
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     client = _client(eirik)
@@ -104,14 +145,17 @@ def test_it_imports_dwellings_from_excel_and_creates_buildings_once(eirik, raeli
     client.post(reverse("imports:confirm", args=[preview.context["batch"].pk]))
     assert Building.objects.count() == 1
     assert sorted(Dwelling.objects.values_list("number", "status")) == [
-        ("H0101", "vacant"), ("H0102", "occupied")]
+        ("H0101", "vacant"),
+        ("H0102", "occupied"),
+    ]
 
 
 def test_it_refuses_a_dwelling_already_registered(eirik, raelingen) -> None:
     existing = DwellingFactory(building__municipality=raelingen, number="H0101")
     b = existing.building
-    csv = (DWELLING_HEADER + f"{b.name};{b.address};2008;Fjerdingby;;nei;H0101;2;50;1;nei;;;9000;\n"
-           ).encode()
+    csv = (
+        DWELLING_HEADER + f"{b.name};{b.address};2008;Fjerdingby;;nei;H0101;2;50;1;nei;;;9000;\n"
+    ).encode()
     result = _upload(_client(eirik), "dwellings", "b.csv", csv).context["result"]
     assert [(e.row, e.column) for e in result.errors] == [(2, "leilighetsnummer")]
 
@@ -128,10 +172,22 @@ def test_an_import_is_applied_once_even_if_confirmed_twice(sara, raelingen) -> N
 
 def test_a_failure_while_applying_rolls_back_every_row(sara, raelingen) -> None:
     number = synthetic_number(dt.date(1970, 1, 5))
-    rows = [{"_row": 2, "national_id": number, "given_name": "Kari", "family_name": "Hansen",
-             "date_of_birth": "1970-01-05"},
-            {"_row": 3, "national_id": number, "given_name": "Kari", "family_name": "Hansen",
-             "date_of_birth": "1970-01-05"}]
+    rows = [
+        {
+            "_row": 2,
+            "national_id": number,
+            "given_name": "Kari",
+            "family_name": "Hansen",
+            "date_of_birth": "1970-01-05",
+        },
+        {
+            "_row": 3,
+            "national_id": number,
+            "given_name": "Kari",
+            "family_name": "Hansen",
+            "date_of_birth": "1970-01-05",
+        },
+    ]
     with pytest.raises(Exception):  # noqa: B017 - the second row breaks uniqueness
         imports.import_apply(actor=sara, kind="persons", municipality=raelingen, rows=rows)
     assert not Person.objects.exists()

@@ -39,11 +39,18 @@ def test_a_secret_is_read_from_a_file(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("HUSLY_", "DJANGO_")) and k != "DATABASE_URL"}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HUSLY_", "DJANGO_")) and k != "DATABASE_URL"
+    }
     return subprocess.run(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
-        capture_output=True, text=True, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -55,7 +62,10 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 def test_production_settings_pass_the_deployment_check() -> None:
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DJANGO_SECRET_KEY="x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
         DJANGO_ALLOWED_HOSTS="husly.kommune.no",
     )

@@ -25,10 +25,19 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 def test_it_registers_a_dwelling_with_its_first_status(eirik, raelingen) -> None:
     building = BuildingFactory(municipality=raelingen)
-    response = _client(eirik).post(reverse("housing:dwelling_create"), {
-        "building": building.pk, "number": "H0101", "rooms": 2, "area_m2": "55,5", "floor": 1,
-        "category": "ordinary", "ownership": "owned", "monthly_rent": 9500,
-    })
+    response = _client(eirik).post(
+        reverse("housing:dwelling_create"),
+        {
+            "building": building.pk,
+            "number": "H0101",
+            "rooms": 2,
+            "area_m2": "55,5",
+            "floor": 1,
+            "category": "ordinary",
+            "ownership": "owned",
+            "monthly_rent": 9500,
+        },
+    )
     dwelling = Dwelling.objects.get()
     assert response.status_code == 302
     assert dwelling.status == "vacant"
@@ -41,9 +50,17 @@ def test_it_refuses_a_caseworker_who_tries_to_register_a_dwelling(sara, raelinge
 
 
 def test_it_keeps_the_status_history_right(eirik, raelingen) -> None:
-    dwelling = dwelling_create(actor=eirik, data={
-        "building": BuildingFactory(municipality=raelingen), "number": "H0201", "rooms": 1,
-        "area_m2": 40, "monthly_rent": 8000}, status_from=dt.date(2026, 1, 1))
+    dwelling = dwelling_create(
+        actor=eirik,
+        data={
+            "building": BuildingFactory(municipality=raelingen),
+            "number": "H0201",
+            "rooms": 1,
+            "area_m2": 40,
+            "monthly_rent": 8000,
+        },
+        status_from=dt.date(2026, 1, 1),
+    )
     client = _client(eirik)
     url = reverse("housing:dwelling_status", args=[dwelling.pk])
     client.post(url, {"status": "occupied", "valid_from": "2026-02-01", "reason": "Utleid"})
@@ -53,24 +70,33 @@ def test_it_keeps_the_status_history_right(eirik, raelingen) -> None:
     dwelling.refresh_from_db()
     assert dwelling.status == "maintenance"
     assert [c.status for c in DwellingStatusChange.objects.filter(dwelling=dwelling)] == [
-        "maintenance", "occupied", "vacant"]
+        "maintenance",
+        "occupied",
+        "vacant",
+    ]
 
 
 def test_it_refuses_a_status_change_to_the_same_status(eirik, raelingen) -> None:
     dwelling = DwellingFactory(building__municipality=raelingen)
-    response = _client(eirik).post(reverse("housing:dwelling_status", args=[dwelling.pk]),
-                                   {"status": "vacant", "valid_from":
-                                    timezone.localdate().isoformat()})
+    response = _client(eirik).post(
+        reverse("housing:dwelling_status", args=[dwelling.pk]),
+        {"status": "vacant", "valid_from": timezone.localdate().isoformat()},
+    )
     assert response.context["form"].errors
 
 
 def test_it_filters_dwellings(sara, raelingen) -> None:
-    wanted = DwellingFactory(building__municipality=raelingen, rooms=3,
-                             wheelchair_accessible=True)
+    wanted = DwellingFactory(building__municipality=raelingen, rooms=3, wheelchair_accessible=True)
     DwellingFactory(building__municipality=raelingen, rooms=1)
     DwellingFactory(building__municipality=raelingen, rooms=3, status="occupied")
-    page = _client(sara).get(reverse("housing:dwelling_list"), {
-        "status": "vacant", "min_rooms": 2, "wheelchair": "on"}).context["page"]
+    page = (
+        _client(sara)
+        .get(
+            reverse("housing:dwelling_list"),
+            {"status": "vacant", "min_rooms": 2, "wheelchair": "on"},
+        )
+        .context["page"]
+    )
     assert list(page) == [wanted]
 
 
@@ -78,8 +104,10 @@ def test_it_hides_dwellings_of_another_municipality(olga, raelingen) -> None:
     dwelling = DwellingFactory(building__municipality=raelingen)
     client = _client(olga)
     assert client.get(reverse("housing:dwelling_detail", args=[dwelling.pk])).status_code == 404
-    assert client.get(reverse("housing:building_detail", args=[dwelling.building_id])
-                      ).status_code == 404
+    assert (
+        client.get(reverse("housing:building_detail", args=[dwelling.building_id])).status_code
+        == 404
+    )
 
 
 def test_the_dwelling_list_uses_the_same_number_of_queries_for_few_and_many_rows(

@@ -19,17 +19,22 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_an_administrator_creates_a_unit(arne, raelingen) -> None:
-    response = _client(arne).post(reverse("organisation:unit_create"), {
-        "municipality": raelingen.pk, "name": "NAV Rælingen", "kind": "nav"})
+    response = _client(arne).post(
+        reverse("organisation:unit_create"),
+        {"municipality": raelingen.pk, "name": "NAV Rælingen", "kind": "nav"},
+    )
     assert response.status_code == 302
     assert Unit.objects.filter(name="NAV Rælingen", municipality=raelingen).exists()
     assert ChangeEvent.objects.filter(action="unit_create", actor=arne).exists()
 
 
-def test_a_duplicate_unit_name_gets_an_error_and_nothing_is_written(arne, raelingen,
-                                                                      housing_office) -> None:
-    response = _client(arne).post(reverse("organisation:unit_create"), {
-        "municipality": raelingen.pk, "name": housing_office.name, "kind": "nav"})
+def test_a_duplicate_unit_name_gets_an_error_and_nothing_is_written(
+    arne, raelingen, housing_office
+) -> None:
+    response = _client(arne).post(
+        reverse("organisation:unit_create"),
+        {"municipality": raelingen.pk, "name": housing_office.name, "kind": "nav"},
+    )
     assert response.status_code == 200
     assert response.context["form"].errors
     assert Unit.objects.filter(name=housing_office.name).count() == 1
@@ -42,9 +47,18 @@ def test_a_caseworker_cannot_create_units_or_staff(sara) -> None:
 
 
 def test_an_administrator_registers_staff_with_a_role(arne, housing_office) -> None:
-    response = _client(arne).post(reverse("organisation:staff_create"), {
-        "username": "nils", "first_name": "Nils", "last_name": "Nilsen", "email": "",
-        "unit": housing_office.pk, "role": "caseworker", "password": ""})
+    response = _client(arne).post(
+        reverse("organisation:staff_create"),
+        {
+            "username": "nils",
+            "first_name": "Nils",
+            "last_name": "Nilsen",
+            "email": "",
+            "unit": housing_office.pk,
+            "role": "caseworker",
+            "password": "",
+        },
+    )
     assert response.status_code == 302
     nils = User.objects.get(username="nils")
     assert not nils.has_usable_password()
@@ -53,34 +67,42 @@ def test_an_administrator_registers_staff_with_a_role(arne, housing_office) -> N
 
 def test_an_administrator_adds_and_removes_a_role(arne, sara, housing_office) -> None:
     client = _client(arne)
-    client.post(reverse("organisation:membership_add", args=[sara.pk]),
-                {"unit": housing_office.pk, "role": "approver"})
+    client.post(
+        reverse("organisation:membership_add", args=[sara.pk]),
+        {"unit": housing_office.pk, "role": "approver"},
+    )
     added = Membership.objects.get(user=sara, role="approver")
     client.post(reverse("organisation:membership_remove", args=[sara.pk, added.pk]))
     assert list(Membership.objects.filter(user=sara).values_list("role", flat=True)) == [
-        "caseworker"]
+        "caseworker"
+    ]
     assert ChangeEvent.objects.filter(action="membership_remove").exists()
 
 
 def test_only_the_operator_creates_municipalities(arne) -> None:
     assert _client(arne).get(reverse("organisation:municipality_create")).status_code == 403
     operator = User.objects.create_superuser("drift", password="x")
-    response = _client(operator).post(reverse("organisation:municipality_create"), {
-        "number": "3203", "name": "Asker", "housing_allowance_area": 3, "language_form": "nb"})
+    response = _client(operator).post(
+        reverse("organisation:municipality_create"),
+        {"number": "3203", "name": "Asker", "housing_allowance_area": 3, "language_form": "nb"},
+    )
     assert response.status_code == 302
     assert Municipality.objects.filter(number="3203").exists()
 
 
 def test_a_municipality_number_has_four_digits(raelingen) -> None:
     operator = User.objects.create_superuser("drift", password="x")
-    response = _client(operator).post(reverse("organisation:municipality_create"), {
-        "number": "32", "name": "Feil", "housing_allowance_area": 4, "language_form": "nb"})
+    response = _client(operator).post(
+        reverse("organisation:municipality_create"),
+        {"number": "32", "name": "Feil", "housing_allowance_area": 4, "language_form": "nb"},
+    )
     assert "number" in response.context["form"].errors
 
 
 def test_staff_of_another_municipality_are_hidden(olga, sara) -> None:
-    assert _client(olga).get(reverse("organisation:staff_detail", args=[sara.pk])
-                             ).status_code == 404
+    assert (
+        _client(olga).get(reverse("organisation:staff_detail", args=[sara.pk])).status_code == 404
+    )
 
 
 def test_the_staff_list_uses_the_same_number_of_queries_for_few_and_many_rows(

@@ -21,8 +21,9 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 def test_it_creates_a_household_with_the_main_applicant(sara, raelingen) -> None:
     applicant = PersonFactory(municipality=raelingen)
-    response = _client(sara).post(reverse("people:household_create", args=[applicant.pk]),
-                                  {"name": "Nordmann"})
+    response = _client(sara).post(
+        reverse("people:household_create", args=[applicant.pk]), {"name": "Nordmann"}
+    )
     household = Household.objects.get()
     assert response.status_code == 302
     assert household.members.get().relation == "applicant"
@@ -45,7 +46,8 @@ def test_it_refuses_a_person_from_another_municipality(sara, raelingen, lorensko
     stranger = PersonFactory(municipality=lorenskog)
     response = _client(sara).post(
         reverse("people:household_member_add", args=[household.pk]),
-        {"person_ref": stranger.national_id, "relation": "child"})
+        {"person_ref": stranger.national_id, "relation": "child"},
+    )
     assert response.status_code == 200
     assert "person_ref" in response.context["form"].errors
     assert household.members.count() == 1
@@ -56,7 +58,8 @@ def test_it_refuses_the_same_person_twice(sara, raelingen) -> None:
     applicant = household.members.get().person
     response = _client(sara).post(
         reverse("people:household_member_add", args=[household.pk]),
-        {"person_ref": applicant.national_id, "relation": "child"})
+        {"person_ref": applicant.national_id, "relation": "child"},
+    )
     assert response.context["form"].errors
     assert household.members.count() == 1
 
@@ -70,8 +73,9 @@ def test_it_does_not_remove_the_main_applicant(sara, raelingen) -> None:
 
 def test_it_logs_a_read_for_every_member_shown(sara, raelingen) -> None:
     household = HouseholdFactory(municipality=raelingen)
-    HouseholdMember.objects.create(household=household, relation="child",
-                                   person=PersonFactory(municipality=raelingen))
+    HouseholdMember.objects.create(
+        household=household, relation="child", person=PersonFactory(municipality=raelingen)
+    )
     _client(sara).get(reverse("people:household_detail", args=[household.pk]))
     assert AccessEvent.objects.filter(what="household_detail").count() == 2
 

@@ -22,8 +22,9 @@ def test_it_accepts_a_number_valid_only_under_the_2032_rule() -> None:
 
 
 def test_it_reads_the_birth_date_from_an_old_rule_number() -> None:
-    assert parse_identity_number("31129956715", allow_synthetic=False).date_of_birth == \
-        dt.date(1899, 12, 31)  # individnummer 567 with year 99: 1854–1899 (§ 2-2)
+    assert parse_identity_number("31129956715", allow_synthetic=False).date_of_birth == dt.date(
+        1899, 12, 31
+    )  # individnummer 567 with year 99: 1854–1899 (§ 2-2)
 
 
 def test_it_rejects_a_wrong_check_digit_in_norwegian() -> None:

@@ -23,8 +23,11 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 def _valid_post(raelingen, **extra):  # type: ignore[no-untyped-def]
     data = {
-        "municipality": raelingen.pk, "national_id": synthetic_number(dt.date(1988, 4, 2)),
-        "given_name": "Ola", "family_name": "Nordmann", "language_form": "nb",
+        "municipality": raelingen.pk,
+        "national_id": synthetic_number(dt.date(1988, 4, 2)),
+        "given_name": "Ola",
+        "family_name": "Nordmann",
+        "language_form": "nb",
         "residence_permit": "citizen",
     }
     data.update(extra)
@@ -44,8 +47,9 @@ def test_it_registers_a_person_and_records_the_change(sara, raelingen) -> None:
 def test_it_rejects_an_invalid_identity_number_in_norwegian_and_writes_nothing(
     sara, raelingen
 ) -> None:
-    response = _client(sara).post(reverse("people:person_create"),
-                                  _valid_post(raelingen, national_id="12345678901"))
+    response = _client(sara).post(
+        reverse("people:person_create"), _valid_post(raelingen, national_id="12345678901")
+    )
     assert response.status_code == 200
     assert "Kontrollsifrene stemmer ikke" in response.content.decode()
     assert not Person.objects.exists()
@@ -64,13 +68,15 @@ def test_it_rejects_a_date_of_birth_that_contradicts_the_number(sara, raelingen)
 
 def test_it_rejects_registration_before_birth(sara, raelingen) -> None:
     response = _client(sara).post(
-        reverse("people:person_create"), _valid_post(raelingen, registered_since="1980-01-01"))
+        reverse("people:person_create"), _valid_post(raelingen, registered_since="1980-01-01")
+    )
     assert "registered_since" in response.context["form"].errors
 
 
 def test_it_requires_a_birth_date_without_an_identity_number(sara, raelingen) -> None:
-    response = _client(sara).post(reverse("people:person_create"),
-                                  _valid_post(raelingen, national_id=""))
+    response = _client(sara).post(
+        reverse("people:person_create"), _valid_post(raelingen, national_id="")
+    )
     assert "date_of_birth" in response.context["form"].errors
 
 
@@ -90,8 +96,16 @@ def test_it_shows_the_access_log_of_a_person(sara, geir, raelingen) -> None:
 
 def test_it_records_only_changed_fields_on_edit(sara, raelingen) -> None:
     person = PersonFactory(municipality=raelingen, phone="")
-    data = {field: getattr(person, field) for field in [
-        "national_id", "given_name", "family_name", "language_form", "residence_permit"]}
+    data = {
+        field: getattr(person, field)
+        for field in [
+            "national_id",
+            "given_name",
+            "family_name",
+            "language_form",
+            "residence_permit",
+        ]
+    }
     data.update(phone="91234567", date_of_birth=person.date_of_birth.isoformat())
     response = _client(sara).post(reverse("people:person_edit", args=[person.pk]), data)
     assert response.status_code == 302

@@ -26,8 +26,9 @@ class Command(BaseCommand):
         path: Path = options["path"]
         try:
             table = imports.read_table(path.name, path.read_bytes())
-            result = imports.validate(options["kind"], municipality,
-                                      imports.parse_rows(options["kind"], table))
+            result = imports.validate(
+                options["kind"], municipality, imports.parse_rows(options["kind"], table)
+            )
         except (OSError, imports.ImportFileError) as exc:
             raise CommandError(str(exc)) from exc
         if not result.ok:
@@ -37,7 +38,10 @@ class Command(BaseCommand):
             raise CommandError(msg)
         progress = Progress("Importerer", len(result.rows))
         count = imports.import_apply(
-            actor=None, kind=options["kind"], municipality=municipality,
-            rows=imports.to_json_rows(result.rows), progress=progress.update,
+            actor=None,
+            kind=options["kind"],
+            municipality=municipality,
+            rows=imports.to_json_rows(result.rows),
+            progress=progress.update,
         )
         self.stdout.write(f"{count} rader importert.")

@@ -16,17 +16,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--as-of", type=dt.date.fromisoformat, default=dt.date(2026, 11, 1),
-                            help="The date the data is generated as of (YYYY-MM-DD).")
+        parser.add_argument(
+            "--as-of",
+            type=dt.date.fromisoformat,
+            default=dt.date(2026, 11, 1),
+            help="The date the data is generated as of (YYYY-MM-DD).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         scale = SCALES[options["scale"]]
-        if Municipality.objects.filter(number=scale.municipality_number,
-                                       buildings__isnull=False).exists():
-            msg = (f"{scale.municipality_name} ({scale.municipality_number}) already has demo "
-                   "data. Start from an empty database to seed again.")
+        if Municipality.objects.filter(
+            number=scale.municipality_number, buildings__isnull=False
+        ).exists():
+            msg = (
+                f"{scale.municipality_name} ({scale.municipality_number}) already has demo "
+                "data. Start from an empty database to seed again."
+            )
             raise CommandError(msg)
-        generator = DemoGenerator(options["scale"], options["seed"], options["as_of"],
-                                  progress=lambda label, total: Progress(label, total))
+        generator = DemoGenerator(
+            options["scale"], options["seed"], options["as_of"], progress=Progress
+        )
         municipality = generator.run()
         self.stdout.write(f"Demo data for {municipality} is ready.")
