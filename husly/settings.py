@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "husly.people",
     "husly.housing",
     "husly.audit",
+    "husly.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,27 @@
+"""Extension points later areas hook into, called inside the deciding action's transaction.
+
+Cases sit below allocation and tenancy in the dependency order (spec/architecture.md), so the
+cases app cannot import them. Instead an app registers a handler in its ``AppConfig.ready``;
+``decision_issue`` calls every handler in the same transaction, so an approval and its waiting
+list entry are written together or not at all. Handlers must not have side effects outside the
+database (use ``transaction.on_commit`` for those).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from husly.cases.models import Decision
+    from husly.organisation.models import User
+
+DecisionIssuedHandler = Callable[["Decision", "User"], None]
+decision_issued_handlers: list[DecisionIssuedHandler] = []
+
+
+def on_decision_issued(handler: DecisionIssuedHandler) -> DecisionIssuedHandler:
+    """Register ``handler(decision, actor)``; usable as a decorator."""
+    if handler not in decision_issued_handlers:
+        decision_issued_handlers.append(handler)
+    return handler

@@ -1,0 +1,339 @@
+"""Cases: one application from a household (one door in), routed to every unit that must act,
+assessed against the municipality's guideline, decided (enkeltvedtak) and appealed.
+
+Names follow spec/glossary.md §3 (case handling).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from husly.organisation.models import Municipality, Unit
+from husly.people.models import Household
+from husly.rules.guidelines import HousingKind
+
+
+class HelpKind(models.TextChoices):
+    """The kinds of help one application can ask for (boligsosial lov § 6; Husbanken's
+    instruments; sosialtjenesteloven § 27)."""
+
+    RENTAL_DWELLING = "rental_dwelling", _("Municipal rental dwelling without services")
+    DWELLING_WITH_SERVICES = "dwelling_with_services", _("Dwelling with services or care")
+    ADVICE = "advice", _("Advice and guidance only")
+    START_LOAN = "start_loan", _("Start loan")
+    GRANT = "grant", _("Grant")
+    DEPOSIT_GUARANTEE = "deposit_guarantee", _("Deposit guarantee")
+    HOUSING_FOLLOW_UP = "housing_follow_up", _("Housing follow-up")
+    TEMPORARY_ACCOMMODATION = "temporary_accommodation", _("Temporary accommodation")
+
+
+class CaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Received")
+    IN_PROGRESS = "in_progress", _("Being processed")
+    DECIDED = "decided", _("Decided")
+    CLOSED = "closed", _("Closed")
+
+
+class Channel(models.TextChoices):
+    SELF_SERVICE = "self_service", _("Self-service")
+    PAPER = "paper", _("Paper form")
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting")
+
+
+class RoutingRule(models.Model):
+    """Which unit in a municipality handles a kind of help (configurable per municipality)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
+                                     related_name="routing_rules")
+    help_kind = models.CharField(_("kind of help"), max_length=30, choices=HelpKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("unit"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "help_kind"],
+                                               name="routing_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.help_kind} → {self.unit}"
+
+
+class Case(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases",
+                                  verbose_name=_("household"))
+    number = models.CharField(_("case number"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
+                              default=CaseStatus.DRAFT)
+    channel = models.CharField(_("received by"), max_length=20, choices=Channel.choices)
+    received_on = models.DateField(_("received"), null=True, blank=True)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="assigned_cases",
+                                    verbose_name=_("caseworker"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Application(models.Model):
+    """What the household tells about its situation (the søknad). Unknown is ``None``."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="application")
+    housing_kind = models.CharField(
+        _("where do you live now"), max_length=30, blank=True,
+        choices=[
+            (HousingKind.NO_HOME.value, _("No home (homeless)")),
+            (HousingKind.TEMPORARY_ACCOMMODATION.value, _("Temporary accommodation")),
+            (HousingKind.WITH_FAMILY_OR_FRIENDS.value, _("With family or friends")),
+            (HousingKind.RENTED_PRIVATE.value, _("Rented privately")),
+            (HousingKind.RENTED_MUNICIPAL.value, _("Rented from the municipality")),
+            (HousingKind.OWNED.value, _("Own home")),
+            (HousingKind.INSTITUTION.value, _("Institution or prison")),
+            (HousingKind.OTHER.value, _("Other")),
+        ],
+    )
+    housing_description = models.TextField(_("describe your housing situation"), blank=True)
+    is_without_suitable_housing = models.BooleanField(
+        _("without a suitable home now"), null=True, blank=True)
+    lease_end_date = models.DateField(_("the lease ends"), null=True, blank=True)
+    has_right_to_renew_lease = models.BooleanField(_("right to renew the lease"), null=True,
+                                                   blank=True)
+    institution_discharge_date = models.DateField(_("discharge date"), null=True, blank=True)
+    has_home_after_discharge = models.BooleanField(_("has a home after discharge"), null=True,
+                                                   blank=True)
+    current_dwelling_is_suitable = models.BooleanField(_("the current home is suitable"),
+                                                       null=True, blank=True)
+    has_alternative_housing_options = models.BooleanField(
+        _("can find a home on your own"), null=True, blank=True)
+    lived_in_municipality_since = models.DateField(_("lived in the municipality since"),
+                                                   null=True, blank=True)
+    gross_annual_income = models.PositiveIntegerField(_("gross income per year (NOK)"),
+                                                      null=True, blank=True)
+    wealth = models.PositiveIntegerField(_("wealth (NOK)"), null=True, blank=True)
+    debt = models.PositiveIntegerField(_("debt (NOK)"), null=True, blank=True)
+    maintenance_obligations = models.PositiveIntegerField(
+        _("child maintenance paid per year (NOK)"), null=True, blank=True)
+    municipal_arrears = models.PositiveIntegerField(
+        _("unpaid debt to the municipality (NOK)"), null=True, blank=True)
+    has_repayment_agreement = models.BooleanField(_("repayment agreement with the municipality"),
+                                                  null=True, blank=True)
+    has_reduced_functional_ability = models.BooleanField(_("reduced functional ability"),
+                                                         null=True, blank=True)
+    has_health_problems = models.BooleanField(_("health problems"), null=True, blank=True)
+    has_social_problems = models.BooleanField(_("social problems"), null=True, blank=True)
+    health_needs = models.TextField(_("health and functional needs"), blank=True)
+    needs_wheelchair_access = models.BooleanField(_("needs wheelchair access"), default=False)
+    children_situation = models.TextField(_("the children's situation"), blank=True)
+    needs_follow_up = models.BooleanField(_("needs follow-up in the home"), null=True,
+                                          blank=True)
+    follow_up_needs = models.TextField(_("what follow-up is needed"), blank=True)
+    wished_districts = models.CharField(_("wished areas"), max_length=200, blank=True)
+    max_floor = models.PositiveSmallIntegerField(_("highest floor without lift"), null=True,
+                                                 blank=True)
+    needs_lift = models.BooleanField(_("needs a lift"), default=False)
+
+    def __str__(self) -> str:
+        return f"Søknad {self.case.number}"
+
+
+class RoutingStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    REFERRED = "referred", _("Referred elsewhere")
+
+
+class CaseRouting(models.Model):
+    """One kind of help asked for, and the unit that must act on it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routings")
+    help_kind = models.CharField(_("kind of help"), max_length=30, choices=HelpKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="routings",
+                             verbose_name=_("unit"))
+    status = models.CharField(_("status"), max_length=20, choices=RoutingStatus.choices,
+                              default=RoutingStatus.OPEN)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["case", "help_kind"],
+                                               name="routing_help_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.help_kind}"
+
+
+class Document(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to="case-documents/%Y/%m/")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoteKind(models.TextChoices):
+    MAPPING = "mapping", _("Mapping conversation (kartlegging)")
+    HOME_VISIT = "home_visit", _("Home visit (befaring)")
+    GUIDANCE = "guidance", _("Guidance conversation")
+    NOTE = "note", _("Note")
+
+
+class JournalNote(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices)
+    held_on = models.DateField(_("date"))
+    text = models.TextField(_("what was found and agreed"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.held_on}"
+
+
+class Assessment(models.Model):
+    """One evaluation of the case against a guideline set, stored with every input so it can be
+    re-read and re-run exactly as it was made (husly.rules.guidelines ``to_dict``)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    guideline_set_id = models.CharField(max_length=100)
+    guideline_version = models.CharField(max_length=40)
+    outcome = models.CharField(max_length=30)
+    record = models.JSONField()
+    grunnbelop = models.PositiveIntegerField(null=True)
+    assessed_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.guideline_set_id} {self.outcome}"
+
+
+class DecisionKind(models.TextChoices):
+    APPROVAL = "approval", _("Approval (placed on the waiting list)")
+    REFUSAL = "refusal", _("Refusal")
+    LAPSE = "lapse", _("Lapse of approval")
+    RENEWAL = "renewal", _("Renewal of lease")
+    RENEWAL_REFUSAL = "renewal_refusal", _("Refusal of renewal")
+    SWAP = "swap", _("Swap approved")
+    SWAP_REFUSAL = "swap_refusal", _("Swap refused")
+
+
+NOT_APPEALABLE = {DecisionKind.SWAP_REFUSAL}  # Rælingen 7.6: swap refusals cannot be appealed
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    APPROVED = "approved", _("Approved, ready to issue")
+    ISSUED = "issued", _("Issued")
+
+
+class Decision(models.Model):
+    """An enkeltvedtak. Once issued it never changes; a new decision replaces it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
+    help_kind = models.CharField(_("kind of help"), max_length=30, choices=HelpKind.choices)
+    kind = models.CharField(_("outcome"), max_length=20, choices=DecisionKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=DecisionStatus.choices,
+                              default=DecisionStatus.DRAFT)
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="decisions")
+    facts = models.TextField(_("the facts the decision is based on"))
+    reasoning = models.TextField(_("reasoning"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    expected_wait_months = models.PositiveSmallIntegerField(
+        _("expected waiting time (months)"), null=True, blank=True)
+    follow_up_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("linked follow-up unit"))
+    language = models.CharField(_("written standard"), max_length=2, default="nb")
+    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="replaced_by")
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    return_comment = models.TextField(blank=True)
+    issued_on = models.DateField(null=True, blank=True)
+    notified_on = models.DateField(null=True, blank=True)
+    letter = models.FileField(upload_to="letters/%Y/", blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.kind}"
+
+    @property
+    def is_appealable(self) -> bool:
+        return self.kind not in NOT_APPEALABLE
+
+
+class AppealStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CHANGED = "changed", _("Changed by the first instance")
+    UPHELD = "upheld", _("Upheld; to be sent to the appeal body")
+    FORWARDED = "forwarded", _("Sent to the appeal body")
+    CLOSED = "closed", _("Closed")
+
+
+class AppealBodyOutcome(models.TextChoices):
+    UPHELD = "upheld", _("Decision upheld")
+    REVERSED = "reversed", _("Decision reversed")
+    RETURNED = "returned", _("Returned for new treatment")
+
+
+class Appeal(models.Model):
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="appeals")
+    received_on = models.DateField(_("received"))
+    posted_on = models.DateField(_("posted"), null=True, blank=True)
+    grounds = models.TextField(_("what the household asks to be changed, and why"))
+    deadline = models.DateField()
+    in_time = models.BooleanField()
+    late_reason = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=AppealStatus.choices,
+                              default=AppealStatus.REGISTERED)
+    reconsideration = models.TextField(blank=True)
+    forwarded_on = models.DateField(null=True, blank=True)
+    appeal_body = models.CharField(max_length=200, blank=True)
+    appeal_body_outcome = models.CharField(max_length=20, choices=AppealBodyOutcome.choices,
+                                           blank=True)
+    appeal_body_decided_on = models.DateField(null=True, blank=True)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Klage {self.decision}"
