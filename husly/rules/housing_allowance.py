@@ -55,6 +55,7 @@ P = "national.housing_allowance."
 FORSKRIFT = "Forskrift om bustøtte (FOR-2012-11-29-1283)"
 LAW = "Lov om bustøtte (2012)"
 MAX_AGE = 130
+ADULT_AGE = 18  # bustøttelova § 3 (over 18 år); forskrift § 7 (barn under 18 år)
 MAX_HOUSEHOLD = 50
 
 #: Labels, units, formulas and sources of every step; the UI may use this table directly.
@@ -383,10 +384,11 @@ class HousingAllowanceBatchResult:
 # --------------------------------------------------------------------------------------------
 
 
-def _formula(
+def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one readable place
     b: HousingAllowanceBatch,
     sl: slice,
     p: HousingAllowanceParameters,
+    *,
     annual_out: F64,
     monthly_out: npt.NDArray[np.int64],
     tracer: Tracer | None,
@@ -597,7 +599,14 @@ def compute_housing_allowance(
     annual = np.empty(n, dtype=np.float64)
     monthly = np.empty(n, dtype=np.int64)
     for start in range(0, n, chunk_size):
-        _formula(batch, slice(start, start + chunk_size), parameters, annual, monthly, None)
+        _formula(
+            batch,
+            slice(start, start + chunk_size),
+            parameters,
+            annual_out=annual,
+            monthly_out=monthly,
+            tracer=None,
+        )
     return HousingAllowanceBatchResult(annual_allowance=annual, monthly_payout=monthly)
 
 
@@ -680,7 +689,7 @@ def households_from_members(
             "Nøyaktig én person i husstanden må være søker.",
             f"household {i} must have exactly one applicant, has {applicants[i]}",
         )
-    minor = members.age < 18
+    minor = members.age < ADULT_AGE
     children = count(minor & ~members.is_applicant)
     own_children = count(minor & members.is_child_of_applicant) > 0
     applicant_adult = count(members.is_applicant & ~minor) > 0
@@ -780,7 +789,7 @@ class HousingAllowanceResult:
 def _application_arrays(
     app: HousingAllowanceApplication, group: int
 ) -> tuple[HouseholdArrays, MemberArrays]:
-    members = app.members
+    members: object = app.members  # checked at run time: callers may pass anything
     if not isinstance(members, Sequence) or isinstance(members, str):
         raise RulesInputError(
             "members", "Husstandsmedlemmer må være en liste.", "members must be a list of Member"
@@ -873,7 +882,7 @@ def explain_housing_allowance(
     tracer.use(register.register, register.group_map)
     annual = np.empty(1, dtype=np.float64)
     monthly = np.empty(1, dtype=np.int64)
-    _formula(batch, slice(0, 1), params, annual, monthly, tracer)
+    _formula(batch, slice(0, 1), params, annual_out=annual, monthly_out=monthly, tracer=tracer)
     trace = tracer.trace()
     return HousingAllowanceResult(
         on=on,

@@ -30,6 +30,14 @@ Bools = npt.NDArray[np.bool_]
 NAV = "national.living_costs.nav_guideline_rates"
 SIFO = "national.living_costs.sifo_reference_budget."
 MAX_AGE = 130
+ADULT_AGE = 18
+# NAV's child bands: 0-5, 6-10 and 11-17 years (rundskriv, statlige veiledende retningslinjer).
+NAV_CHILD_BAND_ENDS = (6, 11, ADULT_AGE)
+TWO_ADULTS = 2  # the couple rate covers two adults
+# SIFO: the student travel amount applies to students aged 20-29; cars cost more from 5 persons.
+SIFO_STUDENT_AGES = (20, 29)
+SIFO_LARGE_HOUSEHOLD = 5
+SIFO_MAX_HOUSEHOLD_SIZE = 7
 SIFO_PERSON_ITEMS = ("food", "clothing", "personal_care", "play_and_media", "travel")
 SIFO_HOUSEHOLD_ITEMS = ("other_groceries", "household_articles", "furniture", "media_and_leisure")
 NAV_KEYS = ("single", "couple", "shared_housing", "child_0_5", "child_6_10", "child_11_17")
@@ -59,7 +67,7 @@ def _band_table(bands: tuple[AgeBand, ...]) -> F64:
     for band in bands:
         hi = MAX_AGE if band.max_age is None else min(band.max_age, MAX_AGE)
         for female in (0, 1):
-            if band.sex == "any" or band.sex == ("female" if female else "male"):
+            if band.sex in ("any", "female" if female else "male"):
                 start = female * (MAX_AGE + 1)
                 table[start + band.min_age : start + hi + 1] = band.amount
     return table
@@ -142,12 +150,17 @@ def nav_norm(persons: PersonArrays, n_households: int, rates: NavRates) -> F64:
     """
     r = rates.rates
     age = persons.age
-    adults = _per_household(persons, (age >= 18).astype(np.float64), n_households)
+    adults = _per_household(persons, (age >= ADULT_AGE).astype(np.float64), n_households)
+    young, middle, old = NAV_CHILD_BAND_ENDS
     band = np.select(
-        [age < 6, age < 11, age < 18], [r["child_0_5"], r["child_6_10"], r["child_11_17"]], 0.0
+        [age < young, age < middle, age < old],
+        [r["child_0_5"], r["child_6_10"], r["child_11_17"]],
+        0.0,
     )
     children = _per_household(persons, band, n_households)
-    adult_part = np.where(adults >= 2, r["couple"] + r["single"] * (adults - 2), r["single"])
+    adult_part = np.where(
+        adults >= TWO_ADULTS, r["couple"] + r["single"] * (adults - TWO_ADULTS), r["single"]
+    )
     return adult_part + children
 
 
@@ -181,14 +194,15 @@ def sifo_norm(
             pregnant = persons.is_pregnant & persons.is_female
             amounts = np.where(pregnant, budget.food_pregnant, amounts)
         if name == "travel":
-            student = persons.is_student & (age >= 20) & (age <= 29)
+            low, high = SIFO_STUDENT_AGES
+            student = persons.is_student & (age >= low) & (age <= high)
             amounts = np.where(student, budget.travel_student, amounts)
         items[name] = _per_household(persons, amounts, n_households)
     size = np.bincount(persons.household.astype(np.intp), minlength=n_households)
-    size_index = np.clip(size, 1, 7) - 1
+    size_index = np.clip(size, 1, SIFO_MAX_HOUSEHOLD_SIZE) - 1
     for name in SIFO_HOUSEHOLD_ITEMS:
         items[name] = budget.household_tables[name].take(size_index)
-    large = size >= 5
+    large = size >= SIFO_LARGE_HOUSEHOLD
     car = budget.car
     items["cars"] = cars_petrol * np.where(
         large, car["petrol_5_plus"], car["petrol_1_4"]

@@ -26,6 +26,7 @@ from husly.rules.params import ParameterTree, ResolvedValue, default_tree
 REGISTER = "national.municipalities.register"
 GROUPS = "national.housing_allowance.municipality_group"
 DEFAULT_GROUP = 4
+KOMMUNENUMMER_DIGITS = 4
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class MunicipalityRegister:
                 f"kommunenummer must be 4-digit strings, got dtype {raw.dtype}",
             )
         text = raw.astype(str)
-        well_formed = (np.char.str_len(text) == 4) & np.char.isdigit(text)
+        well_formed = (np.char.str_len(text) == KOMMUNENUMMER_DIGITS) & np.char.isdigit(text)
         if not well_formed.all():
             bad = int(np.flatnonzero(~well_formed.reshape(-1))[0])
             shown = text.reshape(-1)[bad]

@@ -382,7 +382,7 @@ def _parse_references(raw: object, source: str) -> tuple[Reference, ...]:
     return tuple(refs)
 
 
-def _parse_bands(raw: object, source: str) -> tuple[AgeBand, ...]:
+def _parse_bands(raw: object, source: str) -> tuple[AgeBand, ...]:  # noqa: PLR0912
     if not isinstance(raw, list) or not raw:
         raise ParameterFileError(source, "an age band table must be a non-empty list")
     bands: list[AgeBand] = []
@@ -426,7 +426,9 @@ def _parse_bands(raw: object, source: str) -> tuple[AgeBand, ...]:
     return tuple(bands)
 
 
-def _parse_value(kind: str, raw: object, leaf: dict[str, Any], source: str) -> ParameterValue:
+def _parse_value(  # noqa: PLR0912 - one branch per parameter type
+    kind: str, raw: object, leaf: dict[str, Any], source: str
+) -> ParameterValue:
     if kind == "number":
         if not _is_number(raw):
             raise ParameterFileError(source, f"value must be a number: {raw!r}")
@@ -466,7 +468,9 @@ def _parse_value(kind: str, raw: object, leaf: dict[str, Any], source: str) -> P
     raise ParameterFileError(source, f"unknown type {kind!r}")
 
 
-def _parse_leaf(path: str, leaf: dict[str, Any], source: str) -> Parameter:
+def _parse_leaf(  # noqa: PLR0912, PLR0915 - a validator: one check per branch
+    path: str, leaf: dict[str, Any], source: str
+) -> Parameter:
     where = f"{source} [{path}]"
     unknown = set(leaf) - _LEAF_KEYS
     if unknown:
@@ -600,7 +604,7 @@ def _walk(node: object, path: str, source: str, out: dict[str, Parameter]) -> No
         _walk(child, f"{path}.{key}", source, out)
 
 
-def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:
+def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:  # noqa: PLR0912
     """Load and validate every YAML file under ``root``. Raises ParameterFileError."""
     if not root.is_dir():
         raise ParameterFileError(str(root), "parameter folder not found")
@@ -609,7 +613,7 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:
         if file.is_dir() or file.name.startswith("."):
             continue
         rel = file.relative_to(root)
-        if file.suffix == ".yml" or (file.suffix not in (".yaml",) and file.suffix != ".md"):
+        if file.suffix not in {".yaml", ".md"}:
             raise ParameterFileError(str(rel), "parameter files end in .yaml")
         if file.suffix == ".md":
             continue
@@ -620,7 +624,8 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:
             if not re.fullmatch(r"[a-z0-9_]+", part):
                 raise ParameterFileError(str(rel), f"path part {part!r} is not lower_snake_case")
         try:
-            data = yaml.load(file.read_text(encoding="utf-8"), Loader=_StrictLoader)
+            text = file.read_text(encoding="utf-8")
+            data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             raise ParameterFileError(str(rel), f"invalid YAML: {exc}") from exc
         if file.stem == "index":

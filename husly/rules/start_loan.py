@@ -57,6 +57,7 @@ N = "national.start_loan."
 FORSKRIFT = "Forskrift om lån fra Husbanken"
 VEILEDER = "Husbanken, Veileder for startlån"
 MAX_AGE = 130
+MAX_STRESS_RATE = 0.5  # a rate above 50 % is a typing error (6.5 written for 0.065)
 
 LivingCostNorm = Literal["sifo", "nav"]
 RepaymentProfile = Literal["annuity", "serial"]
@@ -719,7 +720,7 @@ def explain_start_loan(
     cars_electric = check_whole("cars_electric", app.cars_electric, 0, 10)
     if app.stress_rate is not None:
         stress = check_amount("stress_rate", app.stress_rate)
-        if stress > 0.5:
+        if stress > MAX_STRESS_RATE:
             raise RulesInputError(
                 "stress_rate",
                 "Kalkulasjonsrenten oppgis som desimaltall, for eksempel 0.065 for 6,5 %.",

@@ -29,8 +29,10 @@ DEFAULT_MARGIN = 0.005
 def _load_cases() -> list[Any]:
     cases = []
     for file in sorted(CASES_DIR.glob("*.yaml")):
-        for case in yaml.safe_load(file.read_text(encoding="utf-8")):
-            cases.append(pytest.param(case, id=f"{file.stem}: {case['name']}"))
+        cases.extend(
+            pytest.param(case, id=f"{file.stem}: {case['name']}")
+            for case in yaml.safe_load(file.read_text(encoding="utf-8"))
+        )
     return cases
 
 
@@ -66,7 +68,7 @@ def test_case(case: dict[str, Any]) -> None:
             actual = getattr(result, key)
         else:
             actual = result.trace[key].value
-        if isinstance(expected, bool) or isinstance(expected, str):
+        if isinstance(expected, bool | str):
             ok = actual == expected
         else:
             ok = math.isclose(float(actual), float(expected), abs_tol=margin)

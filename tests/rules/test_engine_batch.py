@@ -79,7 +79,7 @@ def to_arrays(apps: list[ha.HousingAllowanceApplication]) -> tuple[Any, Any]:
         lives_in_institution=np.zeros(k, dtype=bool),
         dwelling_meets_requirements=np.ones(k, dtype=bool),
     )
-    first = {i: True for i in range(k)}
+    first = dict.fromkeys(range(k), True)
     applicant = []
     for i, _ in people:
         applicant.append(first.pop(i, False))
