@@ -36,7 +36,7 @@ import numpy.typing as npt
 from husly.rules.errors import EmptyHouseholdError, RulesInputError
 from husly.rules.municipalities import check_municipality_number, register_for
 from husly.rules.params import ParameterTree, ResolvedValue, default_tree
-from husly.rules.trace import StepInfo, Trace, Tracer
+from husly.rules.trace import ENGINE_VERSION, StepInfo, Trace, Tracer
 from husly.rules.validation import (
     check_amount,
     check_amount_array,
@@ -587,7 +587,7 @@ def compute_housing_allowance(
     batch: HousingAllowanceBatch,
     parameters: HousingAllowanceParameters,
     *,
-    chunk_size: int = 16_384,
+    chunk_size: int = 8_192,
     validate: bool = True,
 ) -> HousingAllowanceBatchResult:
     """Bostøtte for every household in ``batch`` with the parameters of one date.
@@ -771,6 +771,8 @@ class HousingAllowanceResult:
     annual_allowance: int
     monthly_payout: int
     trace: Trace
+    parameters_checksum: str
+    engine_version: str = ENGINE_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -782,6 +784,8 @@ class HousingAllowanceResult:
             "is_eligible": self.is_eligible,
             "annual_allowance": self.annual_allowance,
             "monthly_payout": self.monthly_payout,
+            "engine_version": self.engine_version,
+            "parameters_checksum": self.parameters_checksum,
             "trace": self.trace.to_dict(),
         }
 
@@ -893,6 +897,7 @@ def explain_housing_allowance(
         annual_allowance=int(np.floor(annual[0] + 0.5)),
         monthly_payout=int(monthly[0]),
         trace=trace,
+        parameters_checksum=(tree or default_tree()).checksum,
     )
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import functools
+import hashlib
 import itertools
 import re
 from collections.abc import Iterator, Mapping
@@ -291,9 +292,11 @@ class Parameter:
 class ParameterTree:
     """All parameters, by dotted path. Build it with :func:`load_parameter_tree`."""
 
-    def __init__(self, parameters: Mapping[str, Parameter], root: Path) -> None:
+    def __init__(self, parameters: Mapping[str, Parameter], root: Path, checksum: str = "") -> None:
         self._parameters = dict(parameters)
         self.root = root
+        #: sha256 over every parameter file: store it with a decision to re-run it exactly later.
+        self.checksum = checksum
 
     def __contains__(self, path: object) -> bool:
         return path in self._parameters
@@ -609,6 +612,7 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:  # noqa:
     if not root.is_dir():
         raise ParameterFileError(str(root), "parameter folder not found")
     out: dict[str, Parameter] = {}
+    digest = hashlib.sha256()
     for file in sorted(root.rglob("*")):
         if file.is_dir() or file.name.startswith("."):
             continue
@@ -625,6 +629,7 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:  # noqa:
                 raise ParameterFileError(str(rel), f"path part {part!r} is not lower_snake_case")
         try:
             text = file.read_text(encoding="utf-8")
+            digest.update(str(rel).encode() + b"\0" + text.encode() + b"\0")
             data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
         except yaml.YAMLError as exc:
             raise ParameterFileError(str(rel), f"invalid YAML: {exc}") from exc
@@ -639,7 +644,12 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:  # noqa:
             raise ParameterFileError(str(rel), "file defines no parameters")
     if not out:
         raise ParameterFileError(str(root), "no parameters found")
-    return ParameterTree(out, root)
+    return ParameterTree(out, root, digest.hexdigest())
+
+
+def basic_amount_g(on: dt.date, tree: ParameterTree | None = None) -> ResolvedValue:
+    """The grunnbeløp (G) in force on ``on`` (folketrygdloven § 1-4), with its source."""
+    return (tree or default_tree()).at("national.basic_amount_g", on)
 
 
 @functools.cache

@@ -38,7 +38,7 @@ from husly.rules.errors import (
 from husly.rules.living_costs import NavRates, PersonArrays, SifoBudget, nav_norm, sifo_norm
 from husly.rules.municipalities import check_municipality_number, register_for
 from husly.rules.params import ParameterTree, ResolvedValue, default_tree
-from husly.rules.trace import StepInfo, Trace, Tracer
+from husly.rules.trace import ENGINE_VERSION, StepInfo, Trace, Tracer
 from husly.rules.validation import (
     check_amount,
     check_amount_array,
@@ -619,6 +619,8 @@ class StartLoanResult:
     establishment_fee: int
     amount_disbursed: int
     trace: Trace
+    parameters_checksum: str
+    engine_version: str = ENGINE_VERSION
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("trace", "on")}
@@ -778,6 +780,7 @@ def explain_start_loan(
         establishment_fee=int(r.establishment_fee[0]),
         amount_disbursed=int(r.amount_disbursed[0]),
         trace=tracer.trace(),
+        parameters_checksum=(tree or default_tree()).checksum,
     )
 
 

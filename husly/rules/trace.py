@@ -19,6 +19,9 @@ from husly.rules.params import ResolvedValue
 
 TraceValue = float | int | bool | str
 
+#: Bump when a formula changes meaning; stored with every result next to the parameter checksum.
+ENGINE_VERSION = "1.0"
+
 
 @dataclass(frozen=True)
 class StepInfo:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from husly.rules.errors import OutsideParameterCoverageError, ParameterFileError
-from husly.rules.params import UNITS, default_tree, load_parameter_tree
+from husly.rules.params import UNITS, basic_amount_g, default_tree, load_parameter_tree
 
 GOOD_LEAF = """
 description: A test amount.
@@ -165,3 +165,16 @@ def test_value_unit_is_checked_where_it_is_used(tmp_path: Path) -> None:
     tree = load_parameter_tree(write(tmp_path, GOOD_LEAF))
     with pytest.raises(ParameterFileError, match="expected 'NOK/month'"):
         tree.at("leaf", dt.date(2020, 6, 1)).as_number("NOK/month")
+
+
+def test_checksum_identifies_the_parameter_files(tmp_path: Path) -> None:
+    first = load_parameter_tree(write(tmp_path, GOOD_LEAF)).checksum
+    assert first == load_parameter_tree(tmp_path).checksum
+    changed = load_parameter_tree(write(tmp_path, GOOD_LEAF.replace("200", "201"))).checksum
+    assert changed != first
+    assert len(default_tree().checksum) == 64
+
+
+def test_basic_amount_g_is_dated() -> None:
+    assert basic_amount_g(dt.date(2021, 6, 1)).as_number("NOK/year") == 106399
+    assert basic_amount_g(dt.date(2026, 7, 1)).valid_from == dt.date(2026, 5, 1)
