@@ -7,6 +7,14 @@ parameters read from an OpenFisca parameter tree. The parameter values are copie
 YAML tree for the benchmark date, so both engines use identical numbers. The operation order
 matches Husly's so the amounts agree to the krone (the benchmark asserts they are equal).
 
+Two variants of the cap lookup (``build_tax_benefit_system(p, grid=...)``):
+
+* ``"select"`` (default): ``np.select`` over household size and group with scalar parameters,
+  the fastest way we know to write it in OpenFisca;
+* ``"fancy_indexing"``: OpenFisca's documented idiom for a grid of parameters indexed by category
+  (here kommunegruppe x household size, like the French rent ceilings by zone x household), which
+  engineering-anchors B4 measured as a hidden per-element Python loop.
+
 Not used by Husly itself; openfisca-core is a dev dependency.
 """
 
@@ -99,18 +107,47 @@ class housing_cost_cap(Float64Variable):  # noqa: N801 - OpenFisca names variabl
         )
 
 
-class approved_housing_costs(Float64Variable):  # noqa: N801
+GROUP_KEYS = np.array(["group_1", "group_2", "group_3", "group_4"])
+SIZE_KEYS = np.array(["size_1", "size_2", "size_3", "size_4", "size_5_plus"])
+
+
+class housing_cost_cap_fancy(Float64Variable):  # noqa: N801
+    """The same cap, read from a group x size parameter grid by OpenFisca's fancy indexing."""
+
     value_type = float
     entity = Household
     definition_period = DateUnit.MONTH
-    label = "Godkjente boutgifter (forskrift om bustøtte §§ 2, 3)"
+    label = "Øvre grense for boutgifter (forskrift om bustøtte § 3), grid lookup"
 
     def formula(household: Any, period: Any, parameters: Any) -> Any:  # noqa: N805
+        p = parameters(period).housing_allowance
+        size = np.minimum(household("household_size", period), 5)
+        group = household("municipality_group", period)
+        grid = p.cap_grid[GROUP_KEYS[group - 1]][SIZE_KEYS[size - 1]]
+        return grid + p.cap.special_adaptation * household("has_special_adaptation", period)
+
+
+def _approved_housing_costs(cap_variable: str) -> type[Variable]:
+    """approved_housing_costs (forskrift om bustøtte §§ 2, 3), reading the given cap variable."""
+
+    def formula(household: Any, period: Any, parameters: Any) -> Any:
         p = parameters(period).housing_allowance
         additions = p.operating_cost_allowance * household("is_detached_owner", period)
         additions = additions + p.heating_supplement * household("gets_heating_supplement", period)
         costs = household("housing_costs_annual", period) + additions
-        return np.minimum(costs, household("housing_cost_cap", period))
+        return np.minimum(costs, household(cap_variable, period))
+
+    return type(
+        "approved_housing_costs",
+        (Float64Variable,),
+        {
+            "value_type": float,
+            "entity": Household,
+            "definition_period": DateUnit.MONTH,
+            "label": "Godkjente boutgifter (forskrift om bustøtte §§ 2, 3)",
+            "formula": formula,
+        },
+    )
 
 
 class household_income(Float64Variable):  # noqa: N801
@@ -201,8 +238,15 @@ def _parameter_data(p: HousingAllowanceParameters) -> dict[str, Any]:
     for g in (1, 2, 3):
         cap[f"group_{g}"] = leaf(p.cap_table[1 + 5 * g] - p.cap_table[1 + 5 * 4])
     cap["special_adaptation"] = leaf(p.cap_table[1 + 5 * 4 + 20] - p.cap_table[1 + 5 * 4])
+    grid = {
+        str(GROUP_KEYS[g - 1]): {
+            str(SIZE_KEYS[k - 1]): leaf(p.cap_table[k + 5 * g]) for k in range(1, 6)
+        }
+        for g in range(1, 5)
+    }
     return {
         "housing_allowance": {
+            "cap_grid": grid,
             "coverage_rate": leaf(p.coverage_rate),
             "minimum_payout": leaf(p.minimum_payout),
             "operating_cost_allowance": leaf(p.addition_table[2]),
@@ -234,13 +278,20 @@ def _parameter_data(p: HousingAllowanceParameters) -> dict[str, Any]:
     }
 
 
-def build_tax_benefit_system(p: HousingAllowanceParameters) -> TaxBenefitSystem:
+def build_tax_benefit_system(
+    p: HousingAllowanceParameters, grid: str = "select"
+) -> TaxBenefitSystem:
     """The OpenFisca tax-benefit system with Husly's parameter values for ``p.on``."""
+    if grid not in ("select", "fancy_indexing"):
+        raise ValueError(f"grid must be 'select' or 'fancy_indexing', got {grid!r}")
     system = TaxBenefitSystem([Household])
     system.add_variables(*(_input_variable(n, t) for n, t in INPUTS.items()))
     system.add_variables(
         housing_cost_cap,
-        approved_housing_costs,
+        housing_cost_cap_fancy,
+        _approved_housing_costs(
+            "housing_cost_cap" if grid == "select" else "housing_cost_cap_fancy"
+        ),
         household_income,
         weighted_income,
         own_share,
