@@ -60,6 +60,41 @@ MAX_HOUSEHOLD = 50
 
 #: Labels, units, formulas and sources of every step; the UI may use this table directly.
 STEPS: Mapping[str, StepInfo] = {
+    "applicant_adult_or_parent": StepInfo(
+        "Søker er over 18 år eller har egne barn i boligen",
+        "Applicant is 18 or over, or has own children in the home",
+        "ja/nei",
+        "søkers alder >= 18, eller et medlem under 18 år er søkers barn",
+        f"{LAW} § 3",
+    ),
+    "no_member_in_compulsory_service": StepInfo(
+        "Ingen i husstanden avtjener førstegangstjeneste eller siviltjeneste",
+        "Nobody in compulsory military or civilian service",
+        "ja/nei",
+        "ingen medlemmer i førstegangstjeneste/siviltjeneste",
+        f"{LAW} § 4",
+    ),
+    "no_excluded_student": StepInfo(
+        "Ingen studenter uten barn i husstanden (søkers egne studerende barn unntatt)",
+        "No students without children (the applicant's own student children excepted)",
+        "ja/nei",
+        "ingen student som ikke er søkers barn, med mindre søker har barn i boligen",
+        f"{LAW} § 4",
+    ),
+    "not_in_institution": StepInfo(
+        "Bor ikke i institusjon med inntektsavhengig betaling",
+        "Does not live in an institution with income-based fees",
+        "ja/nei",
+        "oppgitt av saksbehandler",
+        f"{LAW} § 4",
+    ),
+    "dwelling_approved": StepInfo(
+        "Boligen er godkjent (egen inngang, bad, wc, kjøkkenløsning, hvilemulighet)",
+        "The dwelling meets the requirements",
+        "ja/nei",
+        "oppgitt av saksbehandler",
+        f"{LAW} § 5",
+    ),
     "is_eligible": StepInfo(
         "Husstanden fyller vilkårene",
         "Household meets the conditions",
@@ -201,6 +236,14 @@ STEPS: Mapping[str, StepInfo] = {
     ),
 }
 
+
+ELIGIBILITY_STEPS = (
+    "applicant_adult_or_parent",
+    "no_member_in_compulsory_service",
+    "no_excluded_student",
+    "not_in_institution",
+    "dwelling_approved",
+)
 
 # --------------------------------------------------------------------------------------------
 # Parameters for one date
@@ -488,7 +531,7 @@ def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one reada
 
     if tracer is not None:
         u = p.used
-        tracer.record("is_eligible", b.meets_conditions[sl])
+        tracer.record("is_eligible", b.meets_conditions[sl], inputs=ELIGIBILITY_STEPS)
         tracer.record("municipality_group", b.municipality_group[sl])
         tracer.record("household_size", size)
         tracer.record(
@@ -651,7 +694,7 @@ class HouseholdArrays:
 
 
 def households_from_members(
-    households: HouseholdArrays, members: MemberArrays
+    households: HouseholdArrays, members: MemberArrays, *, tracer: Tracer | None = None
 ) -> HousingAllowanceBatch:
     """Aggregate members into the household facts the formula needs (who is in the household).
 
@@ -699,6 +742,12 @@ def households_from_members(
     ) & ~own_children
     meets = (applicant_adult | own_children) & ~in_service & ~excluded_students
     meets &= ~households.lives_in_institution & households.dwelling_meets_requirements
+    if tracer is not None:
+        tracer.record("applicant_adult_or_parent", applicant_adult | own_children)
+        tracer.record("no_member_in_compulsory_service", ~in_service)
+        tracer.record("no_excluded_student", ~excluded_students)
+        tracer.record("not_in_institution", ~households.lives_in_institution)
+        tracer.record("dwelling_approved", households.dwelling_meets_requirements)
     pensioners = count(members.is_pensioner) > 0
     return HousingAllowanceBatch(
         municipality_group=households.municipality_group,
@@ -880,9 +929,9 @@ def explain_housing_allowance(
     register = register_for(on, tree)
     group = int(register.group_codes(np.asarray(number)))
     households, members = _application_arrays(application, group)
-    batch = households_from_members(households, members)
-    batch.validate()
     tracer = Tracer(STEPS)
+    batch = households_from_members(households, members, tracer=tracer)
+    batch.validate()
     tracer.use(register.register, register.group_map)
     annual = np.empty(1, dtype=np.float64)
     monthly = np.empty(1, dtype=np.int64)
