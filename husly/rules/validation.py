@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from numbers import Real
 from typing import Any
@@ -49,7 +50,7 @@ FIELD_LABELS_NB: Mapping[str, str] = {
 
 def label_nb(field: str) -> str:
     """The Norwegian label of a field (the field name itself if there is none)."""
-    base = field.split("[", 1)[0].rsplit(".", 1)[-1]
+    base = re.sub(r"\[\d+\]", "", field).rsplit(".", 1)[-1]
     return FIELD_LABELS_NB.get(base, field)
 
 
