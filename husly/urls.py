@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from husly.core import oidc
 from husly.core import views as core_views
 
 urlpatterns = [
@@ -14,4 +15,15 @@ urlpatterns = [
     path("personer/", include("husly.people.urls")),
     path("boliger/", include("husly.housing.urls")),
     path("import/", include("husly.core.urls")),
+    path("saker/", include("husly.cases.urls")),
+    path("sikkerhet/", include("husly.security.urls")),
+    path("logg/", include("husly.audit.urls")),
+    path("innlogging/ansatt/", oidc.LoginStartView.as_view(), {"provider": oidc.STAFF},
+         name="oidc_staff_login"),
+    path("innlogging/ansatt/svar/", oidc.LoginCallbackView.as_view(), {"provider": oidc.STAFF},
+         name="oidc_staff_callback"),
+    path("innlogging/innbygger/", oidc.LoginStartView.as_view(), {"provider": oidc.RESIDENT},
+         name="oidc_resident_login"),
+    path("innlogging/innbygger/svar/", oidc.LoginCallbackView.as_view(),
+         {"provider": oidc.RESIDENT}, name="oidc_resident_callback"),
 ]

@@ -5,6 +5,8 @@ A new view that forgets its check fails here (issue 6 extends this to units and 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -26,13 +28,9 @@ def _patterns(
 
 
 def _example(route: str) -> str:
-    return "/" + (
-        route.replace("<int:pk>", "1")
-        .replace("<int:person_pk>", "1")
-        .replace("<int:member_pk>", "1")
-        .replace("<int:membership_pk>", "1")
-        .replace("<str:kind>", "persons")
-    )
+    route = re.sub(r"<int:\w+>", "1", route)
+    route = re.sub(r"<slug:\w+>", "submit", route)
+    return "/" + re.sub(r"<str:\w+>", "persons", route)
 
 
 @pytest.mark.django_db

@@ -14,7 +14,9 @@ from husly.organisation.access import (
     PEOPLE_READ,
     roles_by_municipality,
 )
-from husly.organisation.models import User
+from husly.organisation.models import Role, User
+
+CASE_READ = {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.FOLLOW_UP}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,6 +27,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for roles in roles_by_municipality(user).values():
         held |= roles
     items = [(reverse("home"), _("Start"))]
+    if held & CASE_READ:
+        items += [
+            (reverse("cases:work_list"), _("Work list")),
+            (reverse("cases:case_list"), _("Cases")),
+        ]
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),
@@ -38,8 +45,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if held & ORGANISATION_READ or user.is_superuser:
         items.append((reverse("organisation:unit_list"), _("Organisation")))
     path = request.path
-    nav = [
-        {"url": url, "label": label, "current": path == url if url == "/" else path.startswith(url)}
-        for url, label in items
-    ]
+    matches = [url for url, _label in items if url != "/" and path.startswith(url)]
+    current = max(matches, key=len) if matches else ("/" if path == "/" else None)
+    nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {"nav_items": nav, "held_roles": held}

@@ -1,0 +1,439 @@
+"""State changes of cases. Each is atomic and writes its audit event in the same transaction.
+
+Sources: forvaltningsloven §§ 11a, 24–25, 27–33 (decisions and appeals, spec/law-and-parameters
+§5); boligsosial lov § 6; the municipality's guideline (e.g. Rælingen points 5–7).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from husly.audit.events import record_change
+from husly.cases import hooks
+from husly.cases.facts import case_facts
+from husly.cases.models import (
+    Appeal,
+    AppealBodyOutcome,
+    AppealStatus,
+    Application,
+    Assessment,
+    Case,
+    CaseRouting,
+    CaseStatus,
+    Decision,
+    DecisionStatus,
+    Document,
+    JournalNote,
+    RoutingRule,
+)
+from husly.core.actions import create_audited, update_audited
+from husly.organisation.access import has_role
+from husly.organisation.models import Role, User
+from husly.people.models import Household
+from husly.rules import deadlines
+from husly.rules import guidelines as g
+from husly.rules.params import default_tree
+
+ALLOWED_UPLOADS = {
+    "application/pdf": b"%PDF",
+    "image/png": b"\x89PNG",
+    "image/jpeg": b"\xff\xd8\xff",
+}
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _applicant_id(case: Case) -> int | None:
+    member = case.household.members.filter(relation="applicant").first()
+    return member.person_id if member else None
+
+
+def _record(actor: User | None, action: str, case: Case, changes: dict[str, Any],
+            instance: Any = None) -> None:
+    record_change(actor=actor, action=action, instance=instance or case,
+                  municipality=case.municipality, changes=changes,
+                  person_id=_applicant_id(case))
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User,
+    household: Household,
+    channel: str,
+    help_kinds: Iterable[str],
+    data: Mapping[str, Any],
+    submit: bool,
+) -> Case:
+    """Register an application for a household: saved as a draft, or submitted at once."""
+    kinds = sorted(set(help_kinds))
+    if not kinds:
+        raise ValidationError({"help_kinds": _("Choose at least one kind of help.")})
+    case = Case(municipality=household.municipality, household=household,
+                number=f"tmp-{timezone.now().timestamp()}", channel=channel, created_by=actor)
+    case.save()
+    case.number = f"{timezone.localdate().year}-{case.pk:06d}"
+    case.save(update_fields=["number"])
+    application = Application(case=case, **data)
+    application.full_clean()
+    application.save()
+    _record(actor, "case_create", case, {"help_kinds": [None, kinds], "channel": [None, channel]})
+    _store_draft_kinds(case, kinds)
+    if submit:
+        case_submit(actor=actor, case=case)
+    return case
+
+
+def _store_draft_kinds(case: Case, kinds: list[str]) -> None:
+    """Until submission the wished kinds of help are kept as unrouted rows (unit resolved at
+    submission), so a draft can be completed later."""
+    CaseRouting.objects.filter(case=case).delete()
+    rules = {r.help_kind: r.unit for r in RoutingRule.objects.filter(
+        municipality=case.municipality).select_related("unit")}
+    missing = [k for k in kinds if k not in rules]
+    if missing:
+        from husly.cases.models import HelpKind
+
+        names = ", ".join(str(HelpKind(k).label).lower() for k in missing)
+        raise ValidationError({"help_kinds": _(
+            "No unit in the municipality handles: %(kinds)s. Ask an administrator to set up "
+            "the routing.") % {"kinds": names}})
+    CaseRouting.objects.bulk_create(
+        CaseRouting(case=case, help_kind=kind, unit=rules[kind]) for kind in kinds
+    )
+
+
+@transaction.atomic
+def case_update_application(
+    *, actor: User, case: Case, help_kinds: Iterable[str] | None, data: Mapping[str, Any]
+) -> Case:
+    if case.status in {CaseStatus.DECIDED, CaseStatus.CLOSED}:
+        raise ValidationError(_("A decided case cannot be changed. Register a new application."))
+    update_audited(actor=actor, action="application_update", instance=case.application,
+                   data=data, municipality=case.municipality)
+    if help_kinds is not None and case.status == CaseStatus.DRAFT:
+        _store_draft_kinds(case, sorted(set(help_kinds)))
+    return case
+
+
+@transaction.atomic
+def case_submit(*, actor: User, case: Case) -> Case:
+    """The application is received: it gets a date and is visible to every routed unit."""
+    if case.status != CaseStatus.DRAFT:
+        raise ValidationError(_("The application has already been submitted."))
+    if not case.routings.exists():
+        raise ValidationError({"help_kinds": _("Choose at least one kind of help.")})
+    case.status = CaseStatus.SUBMITTED
+    case.received_on = timezone.localdate()
+    case.save(update_fields=["status", "received_on"])
+    _record(actor, "case_submit", case, {
+        "status": [CaseStatus.DRAFT, CaseStatus.SUBMITTED],
+        "units": [None, sorted(case.routings.values_list("unit_id", flat=True))],
+    })
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, caseworker: User) -> Case:
+    before = case.assigned_to_id
+    case.assigned_to = caseworker
+    if case.status == CaseStatus.SUBMITTED:
+        case.status = CaseStatus.IN_PROGRESS
+    case.save(update_fields=["assigned_to", "status"])
+    _record(actor, "case_assign", case, {"assigned_to_id": [before, caseworker.pk]})
+    return case
+
+
+@transaction.atomic
+def journal_note_add(*, actor: User, case: Case, data: Mapping[str, Any]) -> JournalNote:
+    note = JournalNote(case=case, author=actor, **data)
+    if note.held_on and note.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("The date cannot be in the future.")})
+    return create_audited(actor=actor, action="journal_note_add", instance=note,
+                          municipality=case.municipality, person_id=_applicant_id(case))
+
+
+@transaction.atomic
+def document_add(*, actor: User, case: Case, title: str, upload: UploadedFile) -> Document:
+    """Store an attachment after checking its size and that its content is what it claims."""
+    if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((ct for ct, magic in ALLOWED_UPLOADS.items() if head.startswith(magic)), None)
+    if kind is None:
+        raise ValidationError({"file": _("Only PDF, PNG and JPEG files can be attached.")})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(case=case, title=title or upload.name or "vedlegg", content_type=kind,
+                        size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
+    document.file.save(f"{digest.hexdigest()[:16]}.{kind.split('/')[1]}", upload, save=False)
+    return create_audited(actor=actor, action="document_add", instance=document,
+                          municipality=case.municipality, person_id=_applicant_id(case))
+
+
+def grunnbelop_on(day: dt.date) -> int:
+    """The grunnbeløp (G) in force on ``day`` (folketrygdloven § 1-4; dated parameter)."""
+    return round(default_tree().at("national.basic_amount_g", day).value)
+
+
+def guideline_for(case: Case, on: dt.date) -> g.GuidelineSet:
+    sets = g.sets_for(case.municipality.number, on, include_examples=True)
+    if not sets:
+        raise ValidationError(_("The municipality has no guideline in force on %(date)s.")
+                              % {"date": on.strftime("%d.%m.%Y")})
+    return sets[0]
+
+
+@transaction.atomic
+def assessment_run(
+    *,
+    actor: User,
+    case: Case,
+    judgements: Mapping[str, tuple[str, str]] = {},  # noqa: B006 - read only
+    exceptions: Mapping[str, tuple[tuple[str, ...], str]] = {},  # noqa: B006 - read only
+    on: dt.date | None = None,
+) -> Assessment:
+    """Assess the case against the municipality's guideline in force, with the caseworker's
+    judgements ``{criterion_id: (outcome, reason)}`` and invoked exceptions
+    ``{exception_id: (criterion_ids, reason)}``; store every input and result."""
+    day = on or timezone.localdate()
+    guideline = guideline_for(case, day)
+    facts = case_facts(case, assessed_on=day)
+    try:
+        result = g.evaluate(
+            guideline, facts, grunnbelop=grunnbelop_on(day),
+            assessments=[g.CaseworkerAssessment(criterion_id=cid, outcome=g.Outcome(outcome),
+                                                reason=reason)
+                         for cid, (outcome, reason) in judgements.items()],
+            invoked_exceptions=[g.InvokedException(exception_id=eid, criterion_ids=tuple(cids),
+                                                   reason=reason, invoked_by=actor.username)
+                                for eid, (cids, reason) in exceptions.items()],
+        )
+    except g.InvalidInputError as exc:
+        raise ValidationError(str(exc)) from exc
+    assessment = Assessment.objects.create(
+        case=case, guideline_set_id=guideline.id, guideline_version=guideline.version,
+        outcome=result.outcome.value, record=result.to_dict(), grunnbelop=grunnbelop_on(day),
+        assessed_on=day, created_by=actor,
+    )
+    if case.status == CaseStatus.SUBMITTED:
+        case.status = CaseStatus.IN_PROGRESS
+        case.save(update_fields=["status"])
+    _record(actor, "assessment_run", case, {"outcome": [None, result.outcome.value],
+                                           "guideline": [None, guideline.id]},
+            instance=assessment)
+    return assessment
+
+
+@transaction.atomic
+def decision_draft(
+    *, actor: User, case: Case, data: Mapping[str, Any], replaces: Decision | None = None
+) -> Decision:
+    if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
+        raise ValidationError(_("Only a received case can be decided."))
+    applicant = case.household.members.filter(relation="applicant").select_related(
+        "person").first()
+    decision = Decision(case=case, drafted_by=actor, replaces=replaces,
+                        assessment=case.assessments.first(),
+                        language=applicant.person.language_form if applicant else "nb", **data)
+    return create_audited(actor=actor, action="decision_draft", instance=decision,
+                          municipality=case.municipality, person_id=_applicant_id(case))
+
+
+def _editable(decision: Decision) -> None:
+    if decision.status == DecisionStatus.ISSUED:
+        raise ValidationError(_("An issued decision cannot be changed. Draft a new decision "
+                                "that replaces it."))
+
+
+@transaction.atomic
+def decision_update(*, actor: User, decision: Decision, data: Mapping[str, Any]) -> Decision:
+    _editable(decision)
+    decision.status = DecisionStatus.DRAFT
+    return update_audited(actor=actor, action="decision_update", instance=decision, data=data,
+                          municipality=decision.case.municipality)
+
+
+@transaction.atomic
+def decision_submit(*, actor: User, decision: Decision) -> Decision:
+    """Send the draft for approval; where the municipality does not require four eyes it is
+    approved at once."""
+    _editable(decision)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for approval."))
+    four_eyes = decision.case.municipality.decision_requires_approval
+    new = DecisionStatus.AWAITING_APPROVAL if four_eyes else DecisionStatus.APPROVED
+    return update_audited(actor=actor, action="decision_submit", instance=decision,
+                          data={"status": new, "return_comment": ""},
+                          municipality=decision.case.municipality)
+
+
+@transaction.atomic
+def decision_approve(*, actor: User, decision: Decision) -> Decision:
+    """The second person approves (four eyes): never the one who drafted it."""
+    if decision.status != DecisionStatus.AWAITING_APPROVAL:
+        raise ValidationError(_("The decision is not waiting for approval."))
+    if decision.drafted_by_id == actor.pk:
+        raise ValidationError(_("The decision must be approved by someone other than the "
+                                "caseworker who drafted it."))
+    if not has_role(actor, decision.case.municipality_id, {Role.APPROVER}):
+        raise ValidationError(_("Only an approver can approve decisions."))
+    return update_audited(actor=actor, action="decision_approve", instance=decision,
+                          data={"status": DecisionStatus.APPROVED, "approved_by": actor},
+                          municipality=decision.case.municipality)
+
+
+@transaction.atomic
+def decision_return(*, actor: User, decision: Decision, comment: str) -> Decision:
+    if decision.status != DecisionStatus.AWAITING_APPROVAL:
+        raise ValidationError(_("The decision is not waiting for approval."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must be changed.")})
+    return update_audited(actor=actor, action="decision_return", instance=decision,
+                          data={"status": DecisionStatus.DRAFT, "return_comment": comment},
+                          municipality=decision.case.municipality)
+
+
+@transaction.atomic
+def decision_issue(*, actor: User, decision: Decision, notified_on: dt.date | None = None
+                   ) -> Decision:
+    """Issue the approved decision: the letter is generated once, stored with its hash, and the
+    decision never changes after this. A decision it replaces stays as it was."""
+    from husly.cases.letters import render_decision_letter
+
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.status != DecisionStatus.APPROVED:
+        raise ValidationError(_("Only an approved decision can be issued."))
+    today = timezone.localdate()
+    decision.status = DecisionStatus.ISSUED
+    decision.issued_on = today
+    decision.notified_on = notified_on or today
+    pdf = render_decision_letter(decision)
+    digest = hashlib.sha256(pdf).hexdigest()
+    decision.letter.save(f"vedtak-{decision.case.number}-{decision.pk}.pdf", ContentFile(pdf),
+                         save=False)
+    decision.letter_sha256 = digest
+    decision.save()
+    case = decision.case
+    case.status = CaseStatus.DECIDED
+    case.save(update_fields=["status"])
+    _record(actor, "decision_issue", case, {
+        "status": [DecisionStatus.APPROVED, DecisionStatus.ISSUED], "kind": [None, decision.kind],
+        "letter_sha256": [None, digest]}, instance=decision)
+    for handler in hooks.decision_issued_handlers:
+        handler(decision, actor)
+    return decision
+
+
+@transaction.atomic
+def appeal_register(
+    *,
+    actor: User,
+    decision: Decision,
+    received_on: dt.date,
+    grounds: str,
+    posted_on: dt.date | None = None,
+    consider_late: bool = False,
+    late_reason: str = "",
+) -> Appeal:
+    """Register an appeal (forvaltningsloven §§ 28–32). A late appeal is refused unless the
+    caseworker decides to consider it anyway under § 31, with a reason."""
+    if not decision.is_appealable:
+        raise ValidationError(_("This decision cannot be appealed: refusals of a swap are final "
+                                "under the municipality's guideline (point 7.6)."))
+    if decision.status != DecisionStatus.ISSUED or decision.notified_on is None:
+        raise ValidationError(_("Only an issued decision can be appealed."))
+    if received_on < decision.notified_on or (posted_on and posted_on < decision.notified_on):
+        raise ValidationError({"received_on": _(
+            "The appeal cannot be dated before the decision was notified (%(date)s).")
+            % {"date": decision.notified_on.strftime("%d.%m.%Y")}})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    if not grounds.strip():
+        raise ValidationError({"grounds": _("Write what the household wants changed.")})
+    due = deadlines.appeal_deadline(decision.notified_on)
+    in_time = deadlines.is_appeal_in_time(decision.notified_on, received_on, posted_on=posted_on)
+    if not in_time and not (consider_late and late_reason.strip()):
+        raise ValidationError({"received_on": _(
+            "The appeal came after the deadline (%(date)s). It can only be considered if you "
+            "decide so under forvaltningsloven § 31 and give the reason.")
+            % {"date": due.strftime("%d.%m.%Y")}})
+    appeal = Appeal(decision=decision, received_on=received_on, posted_on=posted_on,
+                    grounds=grounds, deadline=due, in_time=in_time,
+                    late_reason=late_reason if not in_time else "", registered_by=actor)
+    return create_audited(actor=actor, action="appeal_register", instance=appeal,
+                          municipality=decision.case.municipality,
+                          person_id=_applicant_id(decision.case))
+
+
+@transaction.atomic
+def appeal_reconsider(*, actor: User, appeal: Appeal, change: bool, reasoning: str) -> Appeal:
+    """The first instance reconsiders (§ 33 second paragraph): it changes the decision (a new
+    decision is then drafted that replaces it) or upholds it and prepares to forward it."""
+    if appeal.status != AppealStatus.REGISTERED:
+        raise ValidationError(_("The appeal has already been reconsidered."))
+    if not reasoning.strip():
+        raise ValidationError({"reasoning": _("Give the reasons for the reconsideration.")})
+    status = AppealStatus.CHANGED if change else AppealStatus.UPHELD
+    update_audited(actor=actor, action="appeal_reconsider", instance=appeal,
+                   data={"status": status, "reconsideration": reasoning},
+                   municipality=appeal.decision.case.municipality)
+    if change:
+        case = appeal.decision.case
+        case.status = CaseStatus.IN_PROGRESS
+        case.save(update_fields=["status"])
+    return appeal
+
+
+@transaction.atomic
+def appeal_forward(*, actor: User, appeal: Appeal) -> Appeal:
+    """Send an upheld appeal to the appeal body with the full case record (a PDF stored on the
+    case as a document)."""
+    from husly.cases.letters import render_case_record
+
+    if appeal.status != AppealStatus.UPHELD:
+        raise ValidationError(_("Only an appeal the first instance has upheld can be sent on."))
+    case = appeal.decision.case
+    pdf = render_case_record(appeal)
+    digest = hashlib.sha256(pdf).hexdigest()
+    document = Document(case=case, title=_("Case record sent to the appeal body"),
+                        content_type="application/pdf", size=len(pdf), sha256=digest,
+                        uploaded_by=actor)
+    document.file.save(f"saksdokumenter-{case.number}-{appeal.pk}.pdf", ContentFile(pdf),
+                       save=False)
+    document.save()
+    return update_audited(actor=actor, action="appeal_forward", instance=appeal, data={
+        "status": AppealStatus.FORWARDED, "forwarded_on": timezone.localdate(),
+        "appeal_body": case.municipality.appeal_body}, municipality=case.municipality)
+
+
+@transaction.atomic
+def appeal_body_outcome_record(
+    *, actor: User, appeal: Appeal, outcome: str, decided_on: dt.date
+) -> Appeal:
+    if appeal.status != AppealStatus.FORWARDED:
+        raise ValidationError(_("The appeal has not been sent to the appeal body."))
+    if outcome not in AppealBodyOutcome.values:
+        raise ValidationError({"outcome": _("Unknown outcome.")})
+    if appeal.forwarded_on and decided_on < appeal.forwarded_on:
+        raise ValidationError({"decided_on": _("The date cannot be before the appeal was sent.")})
+    update_audited(actor=actor, action="appeal_body_outcome_record", instance=appeal, data={
+        "status": AppealStatus.CLOSED, "appeal_body_outcome": outcome,
+        "appeal_body_decided_on": decided_on}, municipality=appeal.decision.case.municipality)
+    if outcome != AppealBodyOutcome.UPHELD:
+        case = appeal.decision.case
+        case.status = CaseStatus.IN_PROGRESS
+        case.save(update_fields=["status"])
+    return appeal

@@ -1,0 +1,80 @@
+"""From the registers and the application to the plain facts the guideline engine reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from husly.cases.models import Application, Case
+from husly.people.models import Relation, ResidencePermit
+from husly.rules import guidelines as g
+
+_RESIDENCE = {
+    ResidencePermit.CITIZEN: g.ResidenceStatus.NORWEGIAN_CITIZEN,
+    ResidencePermit.PERMANENT: g.ResidenceStatus.PERMANENT_RESIDENCE_PERMIT,
+    ResidencePermit.TEMPORARY: g.ResidenceStatus.TEMPORARY_RESIDENCE_PERMIT,
+    # Residence on protection grounds is granted as a (renewable) temporary permit (utl. § 28).
+    ResidencePermit.PROTECTION: g.ResidenceStatus.TEMPORARY_RESIDENCE_PERMIT,
+    ResidencePermit.EEA: g.ResidenceStatus.EEA_RIGHT_OF_RESIDENCE,
+    ResidencePermit.NONE: g.ResidenceStatus.NO_RESIDENCE_PERMIT,
+}
+_ROLE = {
+    Relation.SPOUSE: g.MemberRole.SPOUSE_OR_PARTNER,
+    Relation.COHABITANT: g.MemberRole.SPOUSE_OR_PARTNER,
+    Relation.CHILD: g.MemberRole.CHILD,
+}
+
+
+def case_facts(case: Case, *, assessed_on: dt.date) -> g.CaseFacts:
+    """Facts for ``case``: the applicant and members from the register, the rest from the
+    application. Anything not stated stays unknown (None), so the engine asks for judgement."""
+    application: Application = case.application
+    members = list(case.household.members.select_related("person"))
+    applicant = next((m.person for m in members if m.relation == Relation.APPLICANT), None)
+    others = tuple(
+        g.HouseholdMember(role=_ROLE.get(m.relation, g.MemberRole.OTHER),
+                          date_of_birth=m.person.date_of_birth)
+        for m in members if m.relation != Relation.APPLICANT
+    )
+    has_children = any(m.relation == Relation.CHILD and not m.joint_custody for m in members)
+    return g.CaseFacts(
+        application_date=case.received_on or assessed_on,
+        assessment_date=assessed_on,
+        applicant=g.Applicant(
+            date_of_birth=applicant.date_of_birth if applicant else None,
+            residence_status=_RESIDENCE.get(applicant.residence_permit) if applicant else None,
+            residence_permit_valid_until=applicant.residence_permit_valid_until
+            if applicant else None,
+            registered_municipality_number=applicant.registered_municipality_number or None
+            if applicant else None,
+            registered_in_municipality_since=applicant.registered_since if applicant else None,
+            lived_in_municipality_since=application.lived_in_municipality_since,
+            has_daily_care_of_children=True if has_children else None,
+        ),
+        household_members=others,
+        housing=g.HousingSituation(
+            kind=g.HousingKind(application.housing_kind) if application.housing_kind else None,
+            is_without_suitable_housing=application.is_without_suitable_housing,
+            lease_end_date=application.lease_end_date,
+            has_right_to_renew_lease=application.has_right_to_renew_lease,
+            institution_discharge_date=application.institution_discharge_date,
+            has_home_after_discharge=application.has_home_after_discharge,
+            current_dwelling_is_suitable=application.current_dwelling_is_suitable,
+            has_alternative_housing_options=application.has_alternative_housing_options,
+        ),
+        economy=g.Economy(
+            gross_annual_income_kroner=application.gross_annual_income,
+            wealth_kroner=application.wealth,
+            debt_kroner=application.debt,
+            maintenance_obligations_kroner_per_year=application.maintenance_obligations,
+        ),
+        municipal_debt=g.MunicipalDebt(
+            outstanding_arrears_kroner=application.municipal_arrears,
+            has_repayment_agreement=application.has_repayment_agreement,
+        ),
+        health=g.HealthAndSocial(
+            has_reduced_functional_ability=application.has_reduced_functional_ability,
+            has_health_problems=application.has_health_problems,
+            has_social_problems=application.has_social_problems,
+        ),
+        follow_up=g.FollowUp(needs_housing_follow_up=application.needs_follow_up),
+    )

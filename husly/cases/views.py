@@ -1,0 +1,464 @@
+"""Case work for staff: applications, assessment, decisions, appeals and the work list.
+
+Thin views: parse, check access (selectors), call one action, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from husly.cases import actions, selectors
+from husly.cases.forms import (
+    AppealForm,
+    AppealOutcomeForm,
+    ApplicationForm,
+    CaseCreateForm,
+    CaseFilterForm,
+    DecisionForm,
+    DocumentForm,
+    JournalNoteForm,
+    ReconsiderForm,
+    ReturnForm,
+)
+from husly.cases.letters import _flat_criteria, render_decision_letter
+from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus, Document
+from husly.core.pages import add_action_errors, paginate, querystring_without_page, user_of
+from husly.organisation.models import Unit, User
+from husly.people.selectors import household_get_for_user
+
+
+def _writable(user: User, case: Case) -> None:
+    if not selectors.can_act_on(user, case):
+        raise PermissionDenied
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    filter_form = CaseFilterForm(request.GET or None)
+    queryset = selectors.case_list(user, search=filter_form.value("q"),
+                                   status=filter_form.value("status"),
+                                   help_kind=filter_form.value("help_kind"))
+    return render(request, "cases/case_list.html", {
+        "page": paginate(request, queryset), "filter_form": filter_form,
+        "querystring": querystring_without_page(request),
+    })
+
+
+def work_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    return render(request, "cases/work_list.html", {
+        "work": selectors.work_list(user, today=timezone.localdate()),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
+    """A caseworker registers an application on the household's behalf (paper, phone,
+    meeting)."""
+    user = user_of(request)
+    household = household_get_for_user(user, household_pk)
+    if not selectors.unit_ids(user, selectors.CASE_WRITE):
+        raise PermissionDenied
+    form = CaseCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = actions.case_create(
+                actor=user, household=household, channel=form.cleaned_data["channel"],
+                help_kinds=form.cleaned_data["help_kinds"], data=form.application_data(),
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The application was registered as case %(number)s.")
+                             % {"number": case.number})
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(request, "cases/application_form.html", {
+        "form": form, "household": household, "title": _("New application"),
+        "can_save_draft": True,
+    })
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_read(user=user, pk=pk, what="case_detail",
+                               path=request.get_full_path())
+    assessment = case.assessments.first()
+    criteria = _flat_criteria(assessment.record["criteria"]) if assessment else []
+    return render(request, "cases/case_detail.html", {
+        "case": case, "application": case.application,
+        "routings": case.routings.select_related("unit"),
+        "members": case.household.members.select_related("person"),
+        "notes": case.notes.select_related("author"),
+        "documents": case.documents.all(),
+        "assessment": assessment, "criteria": criteria,
+        "judgement_form": _judgement_form(assessment) if assessment else None,
+        "decisions": case.decisions.select_related("drafted_by", "approved_by"),
+        "can_act": selectors.can_act_on(user, case),
+        "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
+        "document_form": DocumentForm(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    kinds = list(case.routings.values_list("help_kind", flat=True))
+    form = ApplicationForm(request.POST or None, instance=case.application,
+                           initial={"help_kinds": kinds})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.case_update_application(
+                actor=user, case=case, help_kinds=form.cleaned_data["help_kinds"] or kinds,
+                data=form.application_data())
+            if "submit" in request.POST and case.status == CaseStatus.DRAFT:
+                actions.case_submit(actor=user, case=case)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The application was saved."))
+            return redirect("cases:case_detail", pk=case.pk)
+    return render(request, "cases/application_form.html", {
+        "form": form, "household": case.household, "case": case,
+        "title": _("Application %(number)s") % {"number": case.number},
+        "can_save_draft": case.status == CaseStatus.DRAFT,
+    })
+
+
+@require_POST
+def case_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    actions.case_assign(actor=user, case=case, caseworker=user)
+    messages.success(request, _("You are now the caseworker."))
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = JournalNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.journal_note_add(actor=user, case=case, data=form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The note was saved."))
+    else:
+        messages.error(request, _("The note was not saved: %(errors)s") % {
+            "errors": " ".join(e for errs in form.errors.values() for e in errs)})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            actions.document_add(actor=user, case=case, title=form.cleaned_data["title"],
+                                 upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The document was added."))
+    else:
+        messages.error(request, _("The document was not added: %(errors)s") % {
+            "errors": " ".join(e for errs in form.errors.values() for e in errs)})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Documents are served only through the case's access check, never from the web root."""
+    user = user_of(request)
+    document = Document.objects.filter(pk=pk, case__in=selectors.cases_for_user(user)).first()
+    if document is None:
+        raise Http404
+    selectors.case_read(user=user, pk=document.case_id, what="document_download",
+                        path=request.get_full_path())
+    return FileResponse(document.file.open("rb"), content_type=document.content_type,
+                        as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+
+
+def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
+    """Fields for every discretionary criterion (outcome and reason) and every exception the set
+    offers (invoke, with reason), prefilled from the latest assessment."""
+    form = forms.Form(data)
+    record = assessment.record
+    for crit in _flat_criteria(record["criteria"]):
+        if crit["kind"] != "judgement":
+            continue
+        previous = crit.get("assessment") or {}
+        key = crit["criterion_id"]
+        form.fields[f"judge:{key}"] = forms.ChoiceField(
+            label=f"{crit['point']} {crit['title']['nb']}", required=False,
+            choices=[("", _("Not assessed yet")), ("met", _("Met")), ("not_met", _("Not met"))],
+            initial=previous.get("outcome", ""), widget=forms.Select(attrs={"class": "ds-input"}))
+        form.fields[f"reason:{key}"] = forms.CharField(
+            label=_("Reason"), required=False, initial=previous.get("reason", ""),
+            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}))
+    for exc in record["exceptions"]:
+        key = exc["exception_id"]
+        form.fields[f"exc:{key}"] = forms.BooleanField(
+            label=exc["title"]["nb"], required=False, initial=bool(exc["invoked_for"]))
+        form.fields[f"excreason:{key}"] = forms.CharField(
+            label=_("Reason for the exception"), required=False, initial=exc["reason"],
+            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}))
+    return form
+
+
+@require_POST
+def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    previous = case.assessments.first()
+    judgements: dict[str, tuple[str, str]] = {}
+    exceptions: dict[str, tuple[tuple[str, ...], str]] = {}
+    problems: list[str] = []
+    if previous is not None:
+        form = _judgement_form(previous, request.POST)
+        form.is_valid()
+        data = form.cleaned_data
+        for name, value in data.items():
+            if name.startswith("judge:") and value:
+                key = name.split(":", 1)[1]
+                reason = data.get(f"reason:{key}", "").strip()
+                if not reason:
+                    problems.append(_("Give a reason for your assessment of %(c)s.") % {"c": key})
+                judgements[key] = (value, reason)
+            if name.startswith("exc:") and value:
+                key = name.split(":", 1)[1]
+                reason = data.get(f"excreason:{key}", "").strip()
+                if not reason:
+                    problems.append(_("Give a reason for using the exception %(e)s.") % {"e": key})
+                spec = next(e for e in previous.record["exceptions"] if e["exception_id"] == key)
+                exceptions[key] = (tuple(spec["available_for"]), reason)
+    if problems:
+        for problem in problems:
+            messages.error(request, problem)
+        return redirect("cases:case_detail", pk=case.pk)
+    try:
+        actions.assessment_run(actor=user, case=case, judgements=judgements,
+                               exceptions=exceptions)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The case was assessed against the guideline."))
+    return redirect(f"{_case_url(case)}#vurdering")
+
+
+def _case_url(case: Case) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:case_detail", args=[case.pk])
+
+
+def _decision_units(case: Case) -> Any:
+    return Unit.objects.filter(municipality=case.municipality)
+
+
+@require_http_methods(["GET", "POST"])
+def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    replaces = None
+    if request.GET.get("erstatter"):
+        replaces = selectors.decision_get_for_user(user, request.GET["erstatter"])
+    assessment = case.assessments.first()
+    kinds = list(case.routings.values_list("help_kind", flat=True))
+    initial: dict[str, Any] = {"help_kind": kinds[0] if kinds else None}
+    if assessment is not None:
+        initial["kind"] = "approval" if assessment.outcome.startswith("meets") else "refusal"
+        initial["reasoning"] = assessment.record["summary"]["nb"]
+    form = DecisionForm(request.POST or None, initial=initial, units=_decision_units(case),
+                        help_kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = actions.decision_draft(actor=user, case=case, data=form.cleaned_data,
+                                              replaces=replaces)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The decision was drafted."))
+            return redirect("cases:decision_detail", pk=decision.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Draft a decision in case %(number)s") % {"number": case.number},
+        "intro": _("The facts, the reasoning and any conditions go into the letter as written."),
+        "cancel_url": _case_url(case),
+    })
+
+
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    decision = selectors.decision_get_for_user(user, pk)
+    case = selectors.case_read(user=user, pk=decision.case_id, what="decision_detail",
+                               path=request.get_full_path())
+    return render(request, "cases/decision_detail.html", {
+        "decision": decision, "case": case, "can_act": selectors.can_act_on(user, case),
+        "is_approver": selectors.DECISION_APPROVE & _roles(user, case),
+        "return_form": ReturnForm(), "appeals": decision.appeals.all(),
+    })
+
+
+def _roles(user: User, case: Case) -> frozenset[str]:
+    from husly.organisation.access import roles_by_municipality
+
+    return roles_by_municipality(user).get(case.municipality_id, frozenset())
+
+
+@require_http_methods(["GET", "POST"])
+def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    decision = selectors.decision_get_for_user(user, pk)
+    _writable(user, decision.case)
+    if decision.status == DecisionStatus.ISSUED:
+        raise PermissionDenied
+    kinds = list(decision.case.routings.values_list("help_kind", flat=True))
+    from copy import copy
+
+    form = DecisionForm(request.POST or None, instance=copy(decision),
+                        units=_decision_units(decision.case), help_kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.decision_update(actor=user, decision=decision, data=form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("cases:decision_detail", pk=decision.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Edit the draft decision"), "cancel_url": "../",
+    })
+
+
+ACTIONS = {
+    "submit": (actions.decision_submit, _("The decision was sent for approval.")),
+    "approve": (actions.decision_approve, _("The decision was approved.")),
+    "issue": (actions.decision_issue, _("The decision was issued and the letter stored.")),
+}
+
+
+@require_POST
+def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user = user_of(request)
+    decision = selectors.decision_get_for_user(user, pk)
+    call: dict[str, Any] = {}
+    if step == "return":
+        action, done = actions.decision_return, _("The decision was returned to the caseworker.")
+        call["comment"] = request.POST.get("comment", "")
+    elif step in ACTIONS:
+        action, done = ACTIONS[step]
+    else:
+        raise Http404
+    if step in {"submit", "issue"}:
+        _writable(user, decision.case)
+    try:
+        action(actor=user, decision=decision, **call)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("cases:decision_detail", pk=decision.pk)
+
+
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issued letter exactly as stored (its hash is checked), or a preview of a draft."""
+    user = user_of(request)
+    decision = selectors.decision_get_for_user(user, pk)
+    selectors.case_read(user=user, pk=decision.case_id, what="decision_letter",
+                        path=request.get_full_path())
+    if decision.status == DecisionStatus.ISSUED:
+        content = decision.letter.open("rb").read()
+        import hashlib
+
+        if hashlib.sha256(content).hexdigest() != decision.letter_sha256:
+            msg = f"Stored letter for decision {decision.pk} does not match its hash"
+            raise RuntimeError(msg)
+    else:
+        decision.issued_on = decision.issued_on or timezone.localdate()
+        content = render_decision_letter(decision, request.GET.get("sprak"))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="vedtak-{decision.case.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    decision = selectors.decision_get_for_user(user, pk)
+    _writable(user, decision.case)
+    if not decision.is_appealable:
+        messages.error(request, _("This decision cannot be appealed: refusals of a swap are "
+                                  "final under the municipality's guideline (point 7.6)."))
+        return redirect("cases:decision_detail", pk=decision.pk)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = actions.appeal_register(actor=user, decision=decision, **form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The appeal was registered."))
+            return redirect("cases:appeal_detail", pk=appeal.pk)
+    return render(request, "core/form_page.html", {
+        "form": form, "title": _("Register an appeal"), "cancel_url": "../",
+    })
+
+
+def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    appeal = selectors.appeal_get_for_user(user, pk)
+    selectors.case_read(user=user, pk=appeal.decision.case_id, what="appeal_detail",
+                        path=request.get_full_path())
+    return render(request, "cases/appeal_detail.html", {
+        "appeal": appeal, "decision": appeal.decision, "case": appeal.decision.case,
+        "can_act": selectors.can_act_on(user, appeal.decision.case),
+        "reconsider_form": ReconsiderForm(), "outcome_form": AppealOutcomeForm(),
+    })
+
+
+@require_POST
+def appeal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user = user_of(request)
+    appeal = selectors.appeal_get_for_user(user, pk)
+    _writable(user, appeal.decision.case)
+    try:
+        if step == "reconsider":
+            form = ReconsiderForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Choose an outcome and give the reasons."))
+            actions.appeal_reconsider(actor=user, appeal=appeal, **form.cleaned_data)
+        elif step == "forward":
+            actions.appeal_forward(actor=user, appeal=appeal)
+        elif step == "outcome":
+            outcome_form = AppealOutcomeForm(request.POST)
+            if not outcome_form.is_valid():
+                raise ValidationError(_("Choose the outcome and the date."))
+            actions.appeal_body_outcome_record(actor=user, appeal=appeal,
+                                               **outcome_form.cleaned_data)
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The appeal was updated."))
+    return redirect("cases:appeal_detail", pk=appeal.pk)
