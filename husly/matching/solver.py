@@ -1,0 +1,522 @@
+"""The assignment machinery behind ``husly.matching.batch``: pruned sparse graph, exact solve,
+optimality certificate, spread-rule handling. No policy lives here; see ``batch``.
+
+Vocabulary: *rows* are vacant dwellings (array positions), *cols* are households (positions).
+A pair's *solver weight* is priority × fit rounded to the policy grid, plus the top-band bonus
+(and, with ``jitter``, a seeded tie-break below one grid step divided by the number of dwellings).
+
+Pruning with a certificate. Each dwelling keeps every top-band pair and its other pairs down to
+its ``k``-th best (ties included), so the kept list is a prefix of its list in weight order;
+``bound`` is the largest weight any dropped pair can have. After an exact solve of the kept graph a
+dwelling is *certified* when its list is complete, or holds a household left unmatched, or its dual
+price (the greatest dual value consistent with the solution, by a Bellman-Ford pass) is at least
+``bound``. If every dwelling is certified, the kept graph's dual solution is feasible for every
+dropped pair (an unmatched household has dual 0), so by LP duality the solution is optimal for the
+full graph. Otherwise the failing dwellings get longer lists and the solve repeats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+from scipy.optimize import LinearConstraint, linear_sum_assignment, milp
+from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+
+from husly.matching.constraints import Prepared
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+_NEG = -np.inf
+
+
+@dataclass
+class Graph:
+    """Kept pairs plus, per dwelling, whether the list is complete and the dropped-pair bound."""
+
+    rows: IntArray
+    cols: IntArray
+    weight: FloatArray
+    complete: BoolArray
+    bound: FloatArray
+    k: IntArray
+
+    def without(self, drop: BoolArray) -> Graph:
+        keep = ~drop
+        return Graph(
+            self.rows[keep], self.cols[keep], self.weight[keep], self.complete, self.bound, self.k
+        )
+
+    def objective(self, match: IntArray) -> float:
+        return float(self.weight[match[self.rows] == self.cols].sum())
+
+
+@dataclass
+class _Part:
+    rows: IntArray
+    cols: IntArray
+    weight: FloatArray
+    feasible: int
+    complete: BoolArray
+    bound: FloatArray
+
+
+class PairBuilder:
+    """Builds kept pairs block by block, vectorised with NumPy. A block is one group of dwellings
+    with the same district and number of rooms, against the households that accept that district
+    and whose occupancy norm allows that many rooms; the remaining constraints (category,
+    wheelchair, floor and lift, spread rule) and the fit are computed per cell."""
+
+    def __init__(self, prep: Prepared, *, top_band_first: bool, jitter: bool = False) -> None:
+        self.prep = prep
+        h, d = prep.inp.households, prep.inp.dwellings
+        n_districts = len(prep.inp.vocabulary.districts)
+        # households in seeded order, so that every kept list is in that order too (the solver
+        # breaks ties between equal pairs by their order)
+        by_rank = np.argsort(prep.household_rank)
+        self.by_district = [
+            by_rank[((h.allowed_districts[by_rank] >> np.int64(t)) & 1) == 1]
+            for t in range(n_districts)
+        ]
+        n_rows = len(d)
+        top = float(prep.scores.total.max()) if len(h) else 0.0
+        # lexicographic top band: the bonus exceeds any possible total of weighted fit
+        self.bonus = (n_rows * top + 1.0) if top_band_first else 0.0
+        self.resolution = prep.inp.matching_policy.weight_resolution
+        self.tie_scale = self.resolution / (n_rows + 2) if jitter else 0.0
+        self.barred = np.zeros(n_rows, dtype=np.bool_)  # closed to heavy-needs households
+        self.building_full = prep.building_room[prep.dwelling_building] <= 0
+        self.floor_levels = np.unique(h.max_floor_without_lift)
+
+    def _group_columns(self, t: int, rooms: int) -> IntArray:
+        p = self.prep
+        cols = self.by_district[t]
+        out: IntArray = cols[(p.min_rooms[cols] <= rooms) & (p.max_rooms[cols] >= rooms)]
+        return out
+
+    def _signatures(self, group: IntArray) -> tuple[IntArray, IntArray]:
+        """Rows of one (district, rooms) group with equal signature are interchangeable: same
+        category, wheelchair access, reachable floor class, and open or closed to heavy needs."""
+        p = self.prep
+        d = p.inp.dwellings
+        floor_class = np.where(
+            d.has_lift[group], -1, np.searchsorted(self.floor_levels, d.floor[group], side="left")
+        )
+        closed = self.building_full[group] | self.barred[group]
+        key = np.stack(
+            [d.category[group], d.wheelchair_accessible[group], floor_class, closed], axis=1
+        ).astype(np.int64)
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        return np.asarray(first, dtype=np.int64), np.asarray(inverse, dtype=np.int64).ravel()
+
+    def _block(self, rows: IntArray, cols: IntArray, t: int) -> tuple[BoolArray, FloatArray]:
+        """Feasibility and weight (no tie-break) of dwellings ``rows`` (one group) × ``cols``.
+        Must agree with ``Prepared.pair_reasons`` and ``Prepared.pair_fit`` (tested)."""
+        p = self.prep
+        h, d = p.inp.households, p.inp.dwellings
+        fw = p.inp.matching_policy.fit
+        wc = h.needs_wheelchair[cols]
+        acc = d.wheelchair_accessible[rows][:, None]
+        ok = ((h.categories[cols][None, :] >> d.category[rows][:, None]) & 1) == 1
+        ok &= acc | ~wc[None, :]
+        reachable = d.floor[rows][:, None] <= h.max_floor_without_lift[cols][None, :]
+        ok &= reachable | d.has_lift[rows][:, None]
+        closed = (self.building_full[rows] | self.barred[rows])[:, None]
+        ok &= ~(closed & h.heavy_needs[cols][None, :])
+        pref = h.preferred_district[cols]
+        rooms = int(d.rooms[rows[0]])
+        pen = fw.extra_room_penalty * np.maximum(rooms - p.min_rooms[cols], 0) + np.where(
+            (pref >= 0) & (pref != t), fw.outside_preferred_district_penalty, 0.0
+        )
+        points = p.scores.total[cols]
+        bonus = np.where(p.top_band[cols], self.bonus, 0.0) if self.bonus else 0.0
+        res = self.resolution
+        plain = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen) / res) * res + bonus
+        pen_acc = pen + np.where(wc, 0.0, fw.unneeded_accessible_penalty)
+        accessible = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen_acc) / res) * res
+        weight = np.where(acc, (accessible + bonus)[None, :], plain[None, :])
+        return ok, np.where(ok, weight, _NEG)
+
+    def _group(self, group: IntArray, t: int, n_rooms: int, kk: int) -> _Part | None:
+        """Kept pairs of one group of dwellings (same district, rooms and ``k``)."""
+        cols = self._group_columns(t, n_rooms)
+        if cols.size == 0:
+            return None
+        first, inverse = self._signatures(group)
+        ok, s = self._block(group[first], cols, t)
+        feasible = int(ok.sum(axis=1)[inverse].sum())
+        top = self.prep.top_band[cols] if self.bonus else np.zeros(cols.size, np.bool_)
+        rest = s[:, ~top]
+        full = (rest > _NEG).sum(axis=1) <= kk
+        keep = ok
+        bound = np.full(first.size, _NEG)
+        if not full.all():
+            kth = [kk - 1, kk] if kk < rest.shape[1] else [kk - 1]
+            part = -np.partition(-rest, kth, axis=1)  # those positions in descending order
+            tau = np.where(full, _NEG, part[:, kk - 1])
+            keep = ok & ((s >= tau[:, None]) | top[None, :])
+            if kk < rest.shape[1]:  # the (k+1)-th best bounds every dropped pair
+                bound = np.where(full, _NEG, part[:, kk] + self.tie_scale)
+        counts = keep.sum(axis=1)
+        rr, cc = np.nonzero(keep)
+        # expand: each dwelling of the group gets its signature's kept pairs
+        n_each = counts[inverse]
+        owner = np.repeat(np.arange(group.size), n_each)
+        offset = np.arange(owner.size) - np.repeat(np.cumsum(n_each) - n_each, n_each)
+        src = (np.cumsum(counts) - counts)[inverse][owner] + offset
+        return _Part(
+            rows=group[owner],
+            cols=cols[cc[src]],
+            weight=s[rr[src], cc[src]],
+            feasible=feasible,
+            complete=full[inverse],
+            bound=bound[inverse],
+        )
+
+    def build(self, rows: IntArray, k: IntArray) -> tuple[Graph, int]:
+        """Kept pairs for dwellings ``rows``: every top-band pair (its bonus puts it ahead of any
+        other pair) and the other pairs down to the ``k[j]``-th best (ties included), so each kept
+        list is a prefix of the dwelling's list in weight order. Also counts feasible pairs.
+        Identical dwellings of a group (same signature, see :meth:`_signatures`) share one
+        computed row."""
+        d = self.prep.inp.dwellings
+        complete = np.zeros(len(d), dtype=np.bool_)
+        bound = np.full(len(d), _NEG)
+        parts: list[_Part] = []
+        rows = np.asarray(rows, dtype=np.int64)
+        keys = np.stack([d.district[rows], d.rooms[rows], k[rows]], axis=1)
+        order = np.lexsort((rows, keys[:, 2], keys[:, 1], keys[:, 0]))
+        rows, keys = rows[order], keys[order]
+        cuts = np.flatnonzero(np.any(keys[1:] != keys[:-1], axis=1)) + 1
+        for group, key in zip(np.split(rows, cuts), keys[np.r_[0, cuts]], strict=True):
+            part = self._group(group, int(key[0]), int(key[1]), int(key[2]))
+            complete[group] = True if part is None else part.complete
+            if part is not None:
+                bound[group] = part.bound
+                parts.append(part)
+        r = np.concatenate([x.rows for x in parts]) if parts else np.zeros(0, np.int64)
+        c = np.concatenate([x.cols for x in parts]) if parts else np.zeros(0, np.int64)
+        weight = np.concatenate([x.weight for x in parts]) if parts else np.zeros(0)
+        if self.tie_scale:
+            weight = weight + self.tie_scale * self.prep.jitter(c, r)
+        feasible = sum(x.feasible for x in parts)
+        return Graph(r, c, weight, complete, bound, k.copy()), feasible
+
+    def heavy_barred_pairs(self, g: Graph) -> BoolArray:
+        return self.barred[g.rows] & self.prep.inp.households.heavy_needs[g.cols]
+
+
+# --- exact assignment on a (pruned) sparse graph -------------------------------------------------
+
+
+def _compress(keys: IntArray, size: int) -> tuple[IntArray, IntArray]:
+    """Like ``np.unique(keys, return_inverse=True)`` for keys in ``range(size)``, in O(n)."""
+    used = np.zeros(size, dtype=np.bool_)
+    used[keys] = True
+    present = np.flatnonzero(used)
+    index = np.cumsum(used) - 1
+    return present, index[keys]
+
+
+def _solve_block(
+    ri: IntArray, ci: IntArray, w: FloatArray, *, n_r: int, n_c: int, method: str, vacant: bool
+) -> tuple[IntArray, IntArray]:
+    """One component: local row and column indices of the chosen pairs. With ``vacant`` each row
+    gets a private "leave vacant" column; without, every row must be matched (``ValueError`` from
+    SciPy when that is impossible)."""
+    if method == "components":
+        width = n_c + (n_r if vacant else 0)
+        dense = np.full((n_r, width), -1.0 if vacant else -np.inf)
+        dense[:, n_c:] = 0.0
+        dense[ri, ci] = w
+        rr, cc = linear_sum_assignment(dense, maximize=True)
+    else:
+        big = float(w.max()) + 1.0
+        if vacant:
+            data = np.concatenate([big - w, np.full(n_r, big)])
+            r_idx = np.concatenate([ri, np.arange(n_r)])
+            c_idx = np.concatenate([ci, n_c + np.arange(n_r)])
+        else:
+            data, r_idx, c_idx = big - w, ri, ci
+        cost = sp.csr_matrix((data, (r_idx, c_idx)), shape=(n_r, n_c + (n_r if vacant else 0)))
+        rr, cc = min_weight_full_bipartite_matching(cost)
+    real = cc < n_c
+    return rr[real], cc[real]
+
+
+def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, FloatArray | None]:
+    """Maximum-weight matching (dwellings may stay vacant) of the kept graph, exact.
+
+    The graph is split into connected components; each is solved with LAPJVsp
+    (``min_weight_full_bipartite_matching``) on compressed columns, or with dense
+    ``linear_sum_assignment`` (``method="components"``). A component is first solved as if every
+    dwelling must be filled (about twice as fast); that answer is kept only if dual prices prove
+    it is also optimal when dwellings may stay vacant (every dwelling's price is non-negative),
+    otherwise the component is solved again with a private "leave vacant" column per dwelling.
+
+    Dwellings and households are handed to the solver in their seeded order
+    (``Prepared.dwelling_rank``/``household_rank``), so among equally good proposals the one
+    returned depends only on the seed and the ids, not on the order of the input arrays.
+    """
+    n_rows = len(prep.inp.dwellings)
+    match = np.full(n_rows, -1, dtype=np.int64)
+    if g.rows.size == 0:
+        return match, np.zeros(n_rows)
+    rows_u, rinv = _compress(prep.dwelling_rank[g.rows], n_rows)
+    cols_u, cinv = _compress(prep.household_rank[g.cols], len(prep.inp.households))
+    row_of = np.empty(n_rows, dtype=np.int64)
+    row_of[prep.dwelling_rank] = np.arange(n_rows)
+    col_of = np.empty(len(prep.inp.households), dtype=np.int64)
+    col_of[prep.household_rank] = np.arange(col_of.size)
+    nr, nc = rows_u.size, cols_u.size
+    adj = sp.coo_matrix((np.ones(rinv.size), (rinv, nr + cinv)), shape=(nr + nc, nr + nc))
+    _, label = connected_components(adj, directed=False)
+    edge_label = label[rinv]
+    order = np.argsort(edge_label, kind="stable")
+    sorted_labels = edge_label[order]
+    starts = np.flatnonzero(np.r_[True, sorted_labels[1:] != sorted_labels[:-1]])
+    ends = np.r_[starts[1:], order.size]
+
+    def solve(idx: IntArray, vacant: bool) -> None:
+        r_loc, ri = _compress(rinv[idx], nr)
+        c_loc, ci = _compress(cinv[idx], nc)
+        rr, cc = _solve_block(
+            ri, ci, g.weight[idx], n_r=r_loc.size, n_c=c_loc.size, method=method, vacant=vacant
+        )
+        rows = row_of[rows_u[r_loc]]
+        match[rows] = -1
+        match[rows[rr]] = col_of[cols_u[c_loc[cc]]]
+
+    filled: list[IntArray] = []
+    for s, e in zip(starts, ends, strict=True):
+        idx = order[s:e]
+        try:
+            solve(idx, vacant=False)
+            filled.append(idx)
+        except ValueError:  # some dwelling cannot be filled: vacancy is part of the answer
+            solve(idx, vacant=True)
+    u = max_dual_prices(g, match)
+    scale = max(float(np.abs(g.weight).max()), 1.0)
+    redone = False
+    for idx in filled:
+        if u is None or np.any(u[g.rows[idx]] < -1e-9 * scale):
+            solve(idx, vacant=True)
+            redone = True
+    if redone:
+        u = max_dual_prices(g, match)
+    return match, u
+
+
+def max_dual_prices(g: Graph, match: IntArray, max_iter: int = 1000) -> FloatArray | None:
+    """Greatest dwelling duals consistent with ``match`` being optimal on ``g`` (vacant: 0).
+
+    Upper bounds: u[j] <= w(i, j) for the household i matched at j (its dual stays >= 0) and
+    u[j] <= u[j'] + w(i, j) - w(i, j') for every other kept dwelling j' of i. A vectorised
+    Bellman-Ford pass from u[j] = w(i, j) converges to the greatest solution; returns ``None`` if it
+    does not converge within ``max_iter`` passes (then only the other certificates are used).
+    """
+    n_rows = match.size
+    on_match = match[g.rows] == g.cols
+    w_match = np.zeros(n_rows)
+    w_match[g.rows[on_match]] = g.weight[on_match]
+    owner = np.full(int(g.cols.max()) + 1 if g.cols.size else 0, -1, dtype=np.int64)
+    js = np.flatnonzero(match >= 0)
+    if js.size == 0:
+        return np.zeros(n_rows)
+    owner[match[js]] = js
+    src = owner[g.cols]
+    sel = (src >= 0) & (src != g.rows)
+    src, dst = src[sel], g.rows[sel]
+    delta = w_match[src] - g.weight[sel]
+    u = np.where(match >= 0, w_match, 0.0)
+    if src.size == 0:
+        return u
+    order = np.argsort(src, kind="stable")
+    src, dst, delta = src[order], dst[order], delta[order]
+    starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
+    heads = src[starts]
+    for _ in range(max_iter):
+        mins = np.minimum.reduceat(u[dst] + delta, starts)
+        lower = mins < u[heads]
+        if not lower.any():
+            return u
+        u[heads[lower]] = mins[lower]
+    return None
+
+
+def failing_rows(g: Graph, match: IntArray, u: FloatArray | None) -> IntArray:
+    """Dwellings whose kept list does not yet prove optimality (see the module docstring)."""
+    n_rows = match.size
+    n_cols = int(g.cols.max()) + 1 if g.cols.size else 0
+    matched = np.zeros(n_cols, dtype=np.bool_)
+    matched[match[match >= 0]] = True
+    has_free = np.zeros(n_rows, dtype=np.bool_)
+    has_free[g.rows[~matched[g.cols]]] = True
+    open_rows = ~(g.complete | has_free)
+    if not open_rows.any():
+        return np.zeros(0, dtype=np.int64)
+    if u is not None:
+        scale = max(float(np.abs(g.weight).max()), 1.0)
+        open_rows &= ~(u >= g.bound + 1e-9 * scale)
+    return np.flatnonzero(open_rows)
+
+
+def solve_certified(
+    builder: PairBuilder, g: Graph, method: str, growth: int = 4
+) -> tuple[IntArray, Graph, int]:
+    """Solve the kept graph; widen failing dwellings until the certificate holds everywhere."""
+    solves = 0
+    while True:
+        match, u = assign(g, builder.prep, method)
+        solves += 1
+        failing = failing_rows(g, match, u)
+        if failing.size == 0:
+            return match, g, solves
+        k = g.k.copy()
+        k[failing] *= growth
+        extra, _ = builder.build(failing, k)
+        keep = ~np.isin(g.rows, failing)
+        if builder.barred.any():
+            extra = extra.without(builder.heavy_barred_pairs(extra))
+        complete, bound = g.complete.copy(), g.bound.copy()
+        complete[failing] = extra.complete[failing]
+        bound[failing] = extra.bound[failing]
+        g = Graph(
+            np.concatenate([g.rows[keep], extra.rows]),
+            np.concatenate([g.cols[keep], extra.cols]),
+            np.concatenate([g.weight[keep], extra.weight]),
+            complete,
+            bound,
+            k,
+        )
+
+
+def focus(g: Graph, match: IntArray, r: int = 4) -> Graph:
+    """A smaller graph for re-solving after a small change: each dwelling keeps the households
+    matched in ``match`` and its ``r`` best unmatched ones (ties included); the weight of what is
+    dropped raises the dwelling's bound, so the certificate stays valid."""
+    matched = np.zeros(int(g.cols.max()) + 1 if g.cols.size else 0, dtype=np.bool_)
+    matched[match[match >= 0]] = True
+    free = ~matched[g.cols]
+    order = np.lexsort((-g.weight, g.rows))
+    rows_o, free_o = g.rows[order], free[order]
+    # rank of each free pair within its dwelling (0 = best), counted in weight order
+    free_count: IntArray = np.cumsum(free_o, dtype=np.int64)
+    start = np.searchsorted(rows_o, rows_o, side="left")
+    before: IntArray = free_count[start] - free_o[start]
+    rank = free_count - before - 1
+    w_o = g.weight[order]
+    keep_o = ~free_o | (rank < r)
+    # ties: keep every free pair as good as the r-th kept one
+    cutoff = np.full(match.size, -np.inf)
+    np.maximum.at(cutoff, rows_o[free_o & (rank == r - 1)], w_o[free_o & (rank == r - 1)])
+    keep_o |= free_o & (w_o >= cutoff[rows_o])
+    bound = g.bound.copy()
+    dropped = ~keep_o
+    np.maximum.at(bound, rows_o[dropped], w_o[dropped])
+    complete = g.complete.copy()
+    complete[rows_o[dropped]] = False
+    keep = np.zeros(g.rows.size, dtype=np.bool_)
+    keep[order] = keep_o
+    return Graph(g.rows[keep], g.cols[keep], g.weight[keep], complete, bound, g.k)
+
+
+# --- the spread rule -----------------------------------------------------------------------------
+
+
+def heavy_load(prep: Prepared, match: IntArray) -> IntArray:
+    """Heavy-needs households proposed per building (building positions)."""
+    js = np.flatnonzero(match >= 0)
+    heavy = prep.inp.households.heavy_needs[match[js]]
+    return np.bincount(prep.dwelling_building[js[heavy]], minlength=len(prep.inp.buildings))
+
+
+def watched_buildings(prep: Prepared) -> IntArray:
+    """Buildings where the spread rule can bind in this round: some room left, but less room
+    than vacancies (full buildings are handled as a hard constraint per pair)."""
+    vacancies = np.bincount(prep.dwelling_building, minlength=len(prep.inp.buildings))
+    return np.flatnonzero((prep.building_room > 0) & (prep.building_room < vacancies)).astype(
+        np.int64
+    )
+
+
+def designate(
+    prep: Prepared, builder: PairBuilder, g: Graph, match: IntArray, buildings: IntArray
+) -> None:
+    """Repair step: in each of ``buildings``, keep only ``room`` of its vacant dwellings open to
+    heavy-needs households and close the others (``builder.barred``), so the next solve cannot
+    break the rule there. Kept open: dwellings the current solution gives a heavy-needs household
+    (highest weight first), then those heavy-needs households want most (highest kept weight)."""
+    heavy = prep.inp.households.heavy_needs
+    on_match = match[g.rows] == g.cols
+    w_at = np.zeros(match.size)
+    w_at[g.rows[on_match]] = g.weight[on_match]
+    demand = np.full(match.size, _NEG)
+    h_edge = heavy[g.cols]
+    np.maximum.at(demand, g.rows[h_edge], g.weight[h_edge])
+    ids = prep.inp.dwellings.id
+    for b in buildings:
+        js = np.flatnonzero((prep.dwelling_building == b) & ~builder.barred)
+        m = match[js]
+        has_heavy = (m >= 0) & heavy[np.maximum(m, 0)]
+        group = np.where(has_heavy, 0, 1)
+        within = np.where(has_heavy, -w_at[js], -demand[js])
+        order = js[np.lexsort((ids[js], within, group))]
+        builder.barred[order[int(prep.building_room[b]) :]] = True
+
+
+def rebuild_barred(builder: PairBuilder, g: Graph) -> Graph:
+    """Drop pairs the repair step barred; rebuild the lists of the dwellings that lost pairs,
+    with the same ``k``, so they stay long enough for the certificate."""
+    drop = builder.heavy_barred_pairs(g)
+    if not drop.any():
+        return g
+    touched = np.unique(g.rows[drop])
+    extra, _ = builder.build(touched, g.k)
+    keep = ~np.isin(g.rows, touched)
+    complete, bound = g.complete.copy(), g.bound.copy()
+    complete[touched] = extra.complete[touched]
+    bound[touched] = extra.bound[touched]
+    return Graph(
+        np.concatenate([g.rows[keep], extra.rows]),
+        np.concatenate([g.cols[keep], extra.cols]),
+        np.concatenate([g.weight[keep], extra.weight]),
+        complete,
+        bound,
+        g.k,
+    )
+
+
+def solve_milp(prep: Prepared, g: Graph, watched: IntArray) -> IntArray | None:
+    """Exact integer programme with the per-building heavy-needs capacities (HiGHS)."""
+    n_rows, n_cols = len(prep.inp.dwellings), len(prep.inp.households)
+    m = g.rows.size
+    e = np.arange(m)
+    a_rows = sp.csr_matrix((np.ones(m), (g.rows, e)), shape=(n_rows, m))
+    a_cols = sp.csr_matrix((np.ones(m), (g.cols, e)), shape=(n_cols, m))
+    b_of_edge = prep.dwelling_building[g.rows]
+    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
+    slot[watched] = np.arange(watched.size)
+    sel = np.flatnonzero(prep.inp.households.heavy_needs[g.cols] & (slot[b_of_edge] >= 0))
+    a_cap = sp.csr_matrix((np.ones(sel.size), (slot[b_of_edge[sel]], sel)), shape=(watched.size, m))
+    a = sp.vstack([a_rows, a_cols, a_cap]).tocsr()
+    upper = np.concatenate(
+        [np.ones(n_rows), np.ones(n_cols), prep.building_room[watched].astype(np.float64)]
+    )
+    res = milp(
+        c=-g.weight,
+        integrality=np.ones(m),
+        bounds=(0, 1),
+        constraints=LinearConstraint(a, -np.inf, upper),
+        options={"mip_rel_gap": 0.0, "disp": False},
+    )
+    if res.status != 0 or res.x is None:
+        return None
+    chosen = np.flatnonzero(np.round(res.x) == 1)
+    match = np.full(n_rows, -1, dtype=np.int64)
+    match[g.rows[chosen]] = g.cols[chosen]
+    return match
