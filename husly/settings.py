@@ -175,3 +175,105 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("HUSLY_LOG_LEVEL", "WARNING")},
 }
+
+# --- Login and hardening (docs/decisions/0007-login-and-hardening.md) -------------------------
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "husly.security",
+]
+_AUTH_MIDDLEWARE = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE.insert(_AUTH_MIDDLEWARE + 1, "django_otp.middleware.OTPMiddleware")
+_MESSAGE_MIDDLEWARE = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE[_MESSAGE_MIDDLEWARE + 1 : _MESSAGE_MIDDLEWARE + 1] = [
+    "husly.security.middleware.SessionTimeoutMiddleware",
+    "husly.security.middleware.TwoFactorMiddleware",
+]
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requires
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out usernames
+    "django.contrib.auth.backends.ModelBackend",
+    "husly.core.oidc.StaffOIDCBackend",  # inactive unless HUSLY_OIDC_STAFF_* is configured
+    "husly.core.oidc.ResidentOIDCBackend",  # inactive unless HUSLY_OIDC_RESIDENT_* is set
+]
+
+# Two-factor authentication (TOTP) for staff: required in production, off in development so
+# the demo logins work. A login through the staff OIDC provider may count as two-factor when
+# the provider enforces it (HUSLY_OIDC_STAFF_MFA_BY_PROVIDER).
+HUSLY_REQUIRE_2FA = env_bool("HUSLY_REQUIRE_2FA", default=PRODUCTION)
+OTP_TOTP_ISSUER = env_str("HUSLY_TOTP_ISSUER", "Husly")
+
+# Lockout after repeated failed logins (django-axes), per username so that users behind one
+# municipal NAT are not locked out together; the lock lifts after the cool-off period.
+AXES_FAILURE_LIMIT = env_int("HUSLY_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env_int("HUSLY_LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "husly.security.views.locked_out"
+AXES_VERBOSE = False
+
+# Session: logged out after HUSLY_SESSION_IDLE_SECONDS without a request, and in any case
+# HUSLY_SESSION_SECONDS (SESSION_COOKIE_AGE above) after logging in.
+HUSLY_SESSION_IDLE_SECONDS = env_int("HUSLY_SESSION_IDLE_SECONDS", default=30 * 60)
+
+# Content Security Policy: scripts and styles from our own origin only, no inline code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+SESSION_COOKIE_NAME = "__Host-husly-session" if PRODUCTION else "husly-session"
+CSRF_COOKIE_NAME = "__Host-husly-csrf" if PRODUCTION else "husly-csrf"
+
+
+def _oidc_provider(prefix: str, *, scopes: str, label: str) -> dict[str, object] | None:
+    """One OpenID Connect provider from ``<prefix>_*`` variables; None when no client id."""
+    client_id = env_str(f"{prefix}_CLIENT_ID", "")
+    if not client_id:
+        return None
+    return {
+        "client_id": client_id,
+        "client_secret": env_str(f"{prefix}_CLIENT_SECRET"),
+        "issuer": env_str(f"{prefix}_ISSUER"),
+        "authorization_endpoint": env_str(f"{prefix}_AUTHORIZATION_ENDPOINT"),
+        "token_endpoint": env_str(f"{prefix}_TOKEN_ENDPOINT"),
+        "userinfo_endpoint": env_str(f"{prefix}_USERINFO_ENDPOINT"),
+        "jwks_endpoint": env_str(f"{prefix}_JWKS_ENDPOINT"),
+        "scopes": env_str(f"{prefix}_SCOPES", scopes),
+        "sign_algo": env_str(f"{prefix}_SIGN_ALGO", "RS256"),
+        "acr_values": env_str(f"{prefix}_ACR_VALUES", ""),
+        "label": env_str(f"{prefix}_LABEL", label),
+        "timeout": env_int(f"{prefix}_TIMEOUT_SECONDS", default=10),
+    }
+
+
+# OpenID Connect: staff (e.g. Entra ID) are matched to an existing Husly user, never created;
+# residents (ID-porten) are handed to HUSLY_RESIDENT_LOGIN_HANDLER with their identity number.
+HUSLY_OIDC = {
+    "staff": _oidc_provider("HUSLY_OIDC_STAFF", scopes="openid profile email", label="Entra ID"),
+    "resident": _oidc_provider("HUSLY_OIDC_RESIDENT", scopes="openid profile", label="ID-porten"),
+}
+HUSLY_OIDC_STAFF_USERNAME_CLAIM = env_str("HUSLY_OIDC_STAFF_USERNAME_CLAIM", "preferred_username")
+HUSLY_OIDC_STAFF_MATCH_FIELD = env_str("HUSLY_OIDC_STAFF_MATCH_FIELD", "username")
+if HUSLY_OIDC_STAFF_MATCH_FIELD not in {"username", "email"}:
+    msg = "HUSLY_OIDC_STAFF_MATCH_FIELD must be username or email."
+    raise ImproperlyConfigured(msg)
+HUSLY_OIDC_STAFF_MFA_BY_PROVIDER = env_bool("HUSLY_OIDC_STAFF_MFA_BY_PROVIDER", default=False)
+HUSLY_RESIDENT_LOGIN_HANDLER = env_str("HUSLY_RESIDENT_LOGIN_HANDLER", "") or None
+HUSLY_RESIDENT_LOGIN_REDIRECT_URL = env_str("HUSLY_RESIDENT_LOGIN_REDIRECT_URL", "/")
+# axes.W006 asks for lockout by IP address too; a municipality's staff often share one public
+# address, so one person's typos would lock out the whole office. Lockout is per username; a
+# password guessed by spraying is still useless without the second factor (ADR 0007).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

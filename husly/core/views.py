@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.db import connection
@@ -18,6 +20,14 @@ from husly.core.selectors import start_page_figures
 class HuslyLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from husly.core.oidc import STAFF, provider_config
+
+        context = super().get_context_data(**kwargs)
+        staff_oidc = provider_config(STAFF)
+        context["staff_oidc_label"] = staff_oidc["label"] if staff_oidc else ""
+        return context
 
 
 @require_GET
