@@ -311,6 +311,12 @@ def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, 
     return match, u
 
 
+def _n_cols(g: Graph, match: IntArray) -> int:
+    """Size for per-household scratch arrays: every household in the graph or the matching."""
+    top = max(int(g.cols.max()) if g.cols.size else -1, int(match.max()) if match.size else -1)
+    return top + 1
+
+
 def max_dual_prices(g: Graph, match: IntArray, max_iter: int = 1000) -> FloatArray | None:
     """Greatest dwelling duals consistent with ``match`` being optimal on ``g`` (vacant: 0).
 
@@ -323,7 +329,7 @@ def max_dual_prices(g: Graph, match: IntArray, max_iter: int = 1000) -> FloatArr
     on_match = match[g.rows] == g.cols
     w_match = np.zeros(n_rows)
     w_match[g.rows[on_match]] = g.weight[on_match]
-    owner = np.full(int(g.cols.max()) + 1 if g.cols.size else 0, -1, dtype=np.int64)
+    owner = np.full(_n_cols(g, match), -1, dtype=np.int64)
     js = np.flatnonzero(match >= 0)
     if js.size == 0:
         return np.zeros(n_rows)
@@ -351,7 +357,7 @@ def max_dual_prices(g: Graph, match: IntArray, max_iter: int = 1000) -> FloatArr
 def failing_rows(g: Graph, match: IntArray, u: FloatArray | None) -> IntArray:
     """Dwellings whose kept list does not yet prove optimality (see the module docstring)."""
     n_rows = match.size
-    n_cols = int(g.cols.max()) + 1 if g.cols.size else 0
+    n_cols = _n_cols(g, match)
     matched = np.zeros(n_cols, dtype=np.bool_)
     matched[match[match >= 0]] = True
     has_free = np.zeros(n_rows, dtype=np.bool_)
@@ -399,7 +405,7 @@ def focus(g: Graph, match: IntArray, r: int = 4) -> Graph:
     """A smaller graph for re-solving after a small change: each dwelling keeps the households
     matched in ``match`` and its ``r`` best unmatched ones (ties included); the weight of what is
     dropped raises the dwelling's bound, so the certificate stays valid."""
-    matched = np.zeros(int(g.cols.max()) + 1 if g.cols.size else 0, dtype=np.bool_)
+    matched = np.zeros(_n_cols(g, match), dtype=np.bool_)
     matched[match[match >= 0]] = True
     free = ~matched[g.cols]
     order = np.lexsort((-g.weight, g.rows))
