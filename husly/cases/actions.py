@@ -31,7 +31,9 @@ from husly.cases.models import (
     CaseRouting,
     CaseStatus,
     Decision,
+    DecisionKind,
     DecisionStatus,
+    HelpKind,
     Document,
     JournalNote,
     RoutingRule,
@@ -50,6 +52,9 @@ ALLOWED_UPLOADS = {
     "image/jpeg": b"\xff\xd8\xff",
 }
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+GUIDELINE_KINDS = {HelpKind.RENTAL_DWELLING}
+"""Kinds of help the municipality's allocation guideline decides (Rælingen: dwellings without
+services). Other kinds are decided on their own rules, outside this guideline."""
 
 
 def _applicant_id(case: Case) -> int | None:
@@ -57,11 +62,17 @@ def _applicant_id(case: Case) -> int | None:
     return member.person_id if member else None
 
 
-def _record(actor: User | None, action: str, case: Case, changes: dict[str, Any],
-            instance: Any = None) -> None:
-    record_change(actor=actor, action=action, instance=instance or case,
-                  municipality=case.municipality, changes=changes,
-                  person_id=_applicant_id(case))
+def _record(
+    actor: User | None, action: str, case: Case, changes: dict[str, Any], instance: Any = None
+) -> None:
+    record_change(
+        actor=actor,
+        action=action,
+        instance=instance or case,
+        municipality=case.municipality,
+        changes=changes,
+        person_id=_applicant_id(case),
+    )
 
 
 @transaction.atomic
@@ -78,8 +89,13 @@ def case_create(
     kinds = sorted(set(help_kinds))
     if not kinds:
         raise ValidationError({"help_kinds": _("Choose at least one kind of help.")})
-    case = Case(municipality=household.municipality, household=household,
-                number=f"tmp-{timezone.now().timestamp()}", channel=channel, created_by=actor)
+    case = Case(
+        municipality=household.municipality,
+        household=household,
+        number=f"tmp-{timezone.now().timestamp()}",
+        channel=channel,
+        created_by=actor,
+    )
     case.save()
     case.number = f"{timezone.localdate().year}-{case.pk:06d}"
     case.save(update_fields=["number"])
@@ -97,16 +113,24 @@ def _store_draft_kinds(case: Case, kinds: list[str]) -> None:
     """Until submission the wished kinds of help are kept as unrouted rows (unit resolved at
     submission), so a draft can be completed later."""
     CaseRouting.objects.filter(case=case).delete()
-    rules = {r.help_kind: r.unit for r in RoutingRule.objects.filter(
-        municipality=case.municipality).select_related("unit")}
+    rules = {
+        r.help_kind: r.unit
+        for r in RoutingRule.objects.filter(municipality=case.municipality).select_related("unit")
+    }
     missing = [k for k in kinds if k not in rules]
     if missing:
         from husly.cases.models import HelpKind
 
         names = ", ".join(str(HelpKind(k).label).lower() for k in missing)
-        raise ValidationError({"help_kinds": _(
-            "No unit in the municipality handles: %(kinds)s. Ask an administrator to set up "
-            "the routing.") % {"kinds": names}})
+        raise ValidationError(
+            {
+                "help_kinds": _(
+                    "No unit in the municipality handles: %(kinds)s. Ask an administrator to set up "
+                    "the routing."
+                )
+                % {"kinds": names}
+            }
+        )
     CaseRouting.objects.bulk_create(
         CaseRouting(case=case, help_kind=kind, unit=rules[kind]) for kind in kinds
     )
@@ -118,8 +142,13 @@ def case_update_application(
 ) -> Case:
     if case.status in {CaseStatus.DECIDED, CaseStatus.CLOSED}:
         raise ValidationError(_("A decided case cannot be changed. Register a new application."))
-    update_audited(actor=actor, action="application_update", instance=case.application,
-                   data=data, municipality=case.municipality)
+    update_audited(
+        actor=actor,
+        action="application_update",
+        instance=case.application,
+        data=data,
+        municipality=case.municipality,
+    )
     if help_kinds is not None and case.status == CaseStatus.DRAFT:
         _store_draft_kinds(case, sorted(set(help_kinds)))
     return case
@@ -135,10 +164,15 @@ def case_submit(*, actor: User, case: Case) -> Case:
     case.status = CaseStatus.SUBMITTED
     case.received_on = timezone.localdate()
     case.save(update_fields=["status", "received_on"])
-    _record(actor, "case_submit", case, {
-        "status": [CaseStatus.DRAFT, CaseStatus.SUBMITTED],
-        "units": [None, sorted(case.routings.values_list("unit_id", flat=True))],
-    })
+    _record(
+        actor,
+        "case_submit",
+        case,
+        {
+            "status": [CaseStatus.DRAFT, CaseStatus.SUBMITTED],
+            "units": [None, sorted(case.routings.values_list("unit_id", flat=True))],
+        },
+    )
     return case
 
 
@@ -158,8 +192,13 @@ def journal_note_add(*, actor: User, case: Case, data: Mapping[str, Any]) -> Jou
     note = JournalNote(case=case, author=actor, **data)
     if note.held_on and note.held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The date cannot be in the future.")})
-    return create_audited(actor=actor, action="journal_note_add", instance=note,
-                          municipality=case.municipality, person_id=_applicant_id(case))
+    return create_audited(
+        actor=actor,
+        action="journal_note_add",
+        instance=note,
+        municipality=case.municipality,
+        person_id=_applicant_id(case),
+    )
 
 
 @transaction.atomic
@@ -176,11 +215,22 @@ def document_add(*, actor: User, case: Case, title: str, upload: UploadedFile) -
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    document = Document(case=case, title=title or upload.name or "vedlegg", content_type=kind,
-                        size=upload.size, sha256=digest.hexdigest(), uploaded_by=actor)
+    document = Document(
+        case=case,
+        title=title or upload.name or "vedlegg",
+        content_type=kind,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
     document.file.save(f"{digest.hexdigest()[:16]}.{kind.split('/')[1]}", upload, save=False)
-    return create_audited(actor=actor, action="document_add", instance=document,
-                          municipality=case.municipality, person_id=_applicant_id(case))
+    return create_audited(
+        actor=actor,
+        action="document_add",
+        instance=document,
+        municipality=case.municipality,
+        person_id=_applicant_id(case),
+    )
 
 
 def grunnbelop_on(day: dt.date) -> int:
@@ -191,8 +241,10 @@ def grunnbelop_on(day: dt.date) -> int:
 def guideline_for(case: Case, on: dt.date) -> g.GuidelineSet:
     sets = g.sets_for(case.municipality.number, on, include_examples=True)
     if not sets:
-        raise ValidationError(_("The municipality has no guideline in force on %(date)s.")
-                              % {"date": on.strftime("%d.%m.%Y")})
+        raise ValidationError(
+            _("The municipality has no guideline in force on %(date)s.")
+            % {"date": on.strftime("%d.%m.%Y")}
+        )
     return sets[0]
 
 
@@ -213,27 +265,45 @@ def assessment_run(
     facts = case_facts(case, assessed_on=day)
     try:
         result = g.evaluate(
-            guideline, facts, grunnbelop=grunnbelop_on(day),
-            assessments=[g.CaseworkerAssessment(criterion_id=cid, outcome=g.Outcome(outcome),
-                                                reason=reason)
-                         for cid, (outcome, reason) in judgements.items()],
-            invoked_exceptions=[g.InvokedException(exception_id=eid, criterion_ids=tuple(cids),
-                                                   reason=reason, invoked_by=actor.username)
-                                for eid, (cids, reason) in exceptions.items()],
+            guideline,
+            facts,
+            grunnbelop=grunnbelop_on(day),
+            assessments=[
+                g.CaseworkerAssessment(criterion_id=cid, outcome=g.Outcome(outcome), reason=reason)
+                for cid, (outcome, reason) in judgements.items()
+            ],
+            invoked_exceptions=[
+                g.InvokedException(
+                    exception_id=eid,
+                    criterion_ids=tuple(cids),
+                    reason=reason,
+                    invoked_by=actor.username,
+                )
+                for eid, (cids, reason) in exceptions.items()
+            ],
         )
     except g.InvalidInputError as exc:
         raise ValidationError(str(exc)) from exc
     assessment = Assessment.objects.create(
-        case=case, guideline_set_id=guideline.id, guideline_version=guideline.version,
-        outcome=result.outcome.value, record=result.to_dict(), grunnbelop=grunnbelop_on(day),
-        assessed_on=day, created_by=actor,
+        case=case,
+        guideline_set_id=guideline.id,
+        guideline_version=guideline.version,
+        outcome=result.outcome.value,
+        record=result.to_dict(),
+        grunnbelop=grunnbelop_on(day),
+        assessed_on=day,
+        created_by=actor,
     )
     if case.status == CaseStatus.SUBMITTED:
         case.status = CaseStatus.IN_PROGRESS
         case.save(update_fields=["status"])
-    _record(actor, "assessment_run", case, {"outcome": [None, result.outcome.value],
-                                           "guideline": [None, guideline.id]},
-            instance=assessment)
+    _record(
+        actor,
+        "assessment_run",
+        case,
+        {"outcome": [None, result.outcome.value], "guideline": [None, guideline.id]},
+        instance=assessment,
+    )
     return assessment
 
 
@@ -243,27 +313,77 @@ def decision_draft(
 ) -> Decision:
     if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
         raise ValidationError(_("Only a received case can be decided."))
-    applicant = case.household.members.filter(relation="applicant").select_related(
-        "person").first()
-    decision = Decision(case=case, drafted_by=actor, replaces=replaces,
-                        assessment=case.assessments.first(),
-                        language=applicant.person.language_form if applicant else "nb", **data)
-    return create_audited(actor=actor, action="decision_draft", instance=decision,
-                          municipality=case.municipality, person_id=_applicant_id(case))
+    assessment = case.assessments.first()
+    if data.get("help_kind") in GUIDELINE_KINDS and assessment is not None:
+        # Rules-as-code: the decision follows the stored assessment, never a silent pass.
+        if assessment.outcome == g.OverallOutcome.NEEDS_JUDGEMENT:
+            raise ValidationError(
+                _(
+                    "The assessment still has criteria that need your judgement. "
+                    "Complete the assessment before you decide."
+                )
+            )
+        meets = assessment.outcome in {
+            g.OverallOutcome.MEETS,
+            g.OverallOutcome.MEETS_WITH_EXCEPTION,
+        }
+        if data.get("kind") == DecisionKind.APPROVAL and not meets:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The assessment says the criteria are not met, so "
+                        "the outcome cannot be an approval. Use an exception "
+                        "with reasons if one applies."
+                    )
+                }
+            )
+        if data.get("kind") == DecisionKind.REFUSAL and meets:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The assessment says the criteria are met, so the "
+                        "outcome cannot be a refusal."
+                    )
+                }
+            )
+    elif data.get("help_kind") in GUIDELINE_KINDS and data.get("kind") == DecisionKind.APPROVAL:
+        raise ValidationError(_("Assess the case against the guideline before you decide."))
+    applicant = case.household.members.filter(relation="applicant").select_related("person").first()
+    decision = Decision(
+        case=case,
+        drafted_by=actor,
+        replaces=replaces,
+        assessment=assessment,
+        language=applicant.person.language_form if applicant else "nb",
+        **data,
+    )
+    return create_audited(
+        actor=actor,
+        action="decision_draft",
+        instance=decision,
+        municipality=case.municipality,
+        person_id=_applicant_id(case),
+    )
 
 
 def _editable(decision: Decision) -> None:
     if decision.status == DecisionStatus.ISSUED:
-        raise ValidationError(_("An issued decision cannot be changed. Draft a new decision "
-                                "that replaces it."))
+        raise ValidationError(
+            _("An issued decision cannot be changed. Draft a new decision that replaces it.")
+        )
 
 
 @transaction.atomic
 def decision_update(*, actor: User, decision: Decision, data: Mapping[str, Any]) -> Decision:
     _editable(decision)
     decision.status = DecisionStatus.DRAFT
-    return update_audited(actor=actor, action="decision_update", instance=decision, data=data,
-                          municipality=decision.case.municipality)
+    return update_audited(
+        actor=actor,
+        action="decision_update",
+        instance=decision,
+        data=data,
+        municipality=decision.case.municipality,
+    )
 
 
 @transaction.atomic
@@ -275,9 +395,13 @@ def decision_submit(*, actor: User, decision: Decision) -> Decision:
         raise ValidationError(_("Only a draft can be sent for approval."))
     four_eyes = decision.case.municipality.decision_requires_approval
     new = DecisionStatus.AWAITING_APPROVAL if four_eyes else DecisionStatus.APPROVED
-    return update_audited(actor=actor, action="decision_submit", instance=decision,
-                          data={"status": new, "return_comment": ""},
-                          municipality=decision.case.municipality)
+    return update_audited(
+        actor=actor,
+        action="decision_submit",
+        instance=decision,
+        data={"status": new, "return_comment": ""},
+        municipality=decision.case.municipality,
+    )
 
 
 @transaction.atomic
@@ -286,13 +410,18 @@ def decision_approve(*, actor: User, decision: Decision) -> Decision:
     if decision.status != DecisionStatus.AWAITING_APPROVAL:
         raise ValidationError(_("The decision is not waiting for approval."))
     if decision.drafted_by_id == actor.pk:
-        raise ValidationError(_("The decision must be approved by someone other than the "
-                                "caseworker who drafted it."))
+        raise ValidationError(
+            _("The decision must be approved by someone other than the caseworker who drafted it.")
+        )
     if not has_role(actor, decision.case.municipality_id, {Role.APPROVER}):
         raise ValidationError(_("Only an approver can approve decisions."))
-    return update_audited(actor=actor, action="decision_approve", instance=decision,
-                          data={"status": DecisionStatus.APPROVED, "approved_by": actor},
-                          municipality=decision.case.municipality)
+    return update_audited(
+        actor=actor,
+        action="decision_approve",
+        instance=decision,
+        data={"status": DecisionStatus.APPROVED, "approved_by": actor},
+        municipality=decision.case.municipality,
+    )
 
 
 @transaction.atomic
@@ -301,14 +430,19 @@ def decision_return(*, actor: User, decision: Decision, comment: str) -> Decisio
         raise ValidationError(_("The decision is not waiting for approval."))
     if not comment.strip():
         raise ValidationError({"comment": _("Say what must be changed.")})
-    return update_audited(actor=actor, action="decision_return", instance=decision,
-                          data={"status": DecisionStatus.DRAFT, "return_comment": comment},
-                          municipality=decision.case.municipality)
+    return update_audited(
+        actor=actor,
+        action="decision_return",
+        instance=decision,
+        data={"status": DecisionStatus.DRAFT, "return_comment": comment},
+        municipality=decision.case.municipality,
+    )
 
 
 @transaction.atomic
-def decision_issue(*, actor: User, decision: Decision, notified_on: dt.date | None = None
-                   ) -> Decision:
+def decision_issue(
+    *, actor: User, decision: Decision, notified_on: dt.date | None = None
+) -> Decision:
     """Issue the approved decision: the letter is generated once, stored with its hash, and the
     decision never changes after this. A decision it replaces stays as it was."""
     from husly.cases.letters import render_decision_letter
@@ -322,16 +456,25 @@ def decision_issue(*, actor: User, decision: Decision, notified_on: dt.date | No
     decision.notified_on = notified_on or today
     pdf = render_decision_letter(decision)
     digest = hashlib.sha256(pdf).hexdigest()
-    decision.letter.save(f"vedtak-{decision.case.number}-{decision.pk}.pdf", ContentFile(pdf),
-                         save=False)
+    decision.letter.save(
+        f"vedtak-{decision.case.number}-{decision.pk}.pdf", ContentFile(pdf), save=False
+    )
     decision.letter_sha256 = digest
     decision.save()
     case = decision.case
     case.status = CaseStatus.DECIDED
     case.save(update_fields=["status"])
-    _record(actor, "decision_issue", case, {
-        "status": [DecisionStatus.APPROVED, DecisionStatus.ISSUED], "kind": [None, decision.kind],
-        "letter_sha256": [None, digest]}, instance=decision)
+    _record(
+        actor,
+        "decision_issue",
+        case,
+        {
+            "status": [DecisionStatus.APPROVED, DecisionStatus.ISSUED],
+            "kind": [None, decision.kind],
+            "letter_sha256": [None, digest],
+        },
+        instance=decision,
+    )
     for handler in hooks.decision_issued_handlers:
         handler(decision, actor)
     return decision
@@ -351,14 +494,23 @@ def appeal_register(
     """Register an appeal (forvaltningsloven §§ 28–32). A late appeal is refused unless the
     caseworker decides to consider it anyway under § 31, with a reason."""
     if not decision.is_appealable:
-        raise ValidationError(_("This decision cannot be appealed: refusals of a swap are final "
-                                "under the municipality's guideline (point 7.6)."))
+        raise ValidationError(
+            _(
+                "This decision cannot be appealed: refusals of a swap are final "
+                "under the municipality's guideline (point 7.6)."
+            )
+        )
     if decision.status != DecisionStatus.ISSUED or decision.notified_on is None:
         raise ValidationError(_("Only an issued decision can be appealed."))
     if received_on < decision.notified_on or (posted_on and posted_on < decision.notified_on):
-        raise ValidationError({"received_on": _(
-            "The appeal cannot be dated before the decision was notified (%(date)s).")
-            % {"date": decision.notified_on.strftime("%d.%m.%Y")}})
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "The appeal cannot be dated before the decision was notified (%(date)s)."
+                )
+                % {"date": decision.notified_on.strftime("%d.%m.%Y")}
+            }
+        )
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date cannot be in the future.")})
     if not grounds.strip():
@@ -366,16 +518,32 @@ def appeal_register(
     due = deadlines.appeal_deadline(decision.notified_on)
     in_time = deadlines.is_appeal_in_time(decision.notified_on, received_on, posted_on=posted_on)
     if not in_time and not (consider_late and late_reason.strip()):
-        raise ValidationError({"received_on": _(
-            "The appeal came after the deadline (%(date)s). It can only be considered if you "
-            "decide so under forvaltningsloven § 31 and give the reason.")
-            % {"date": due.strftime("%d.%m.%Y")}})
-    appeal = Appeal(decision=decision, received_on=received_on, posted_on=posted_on,
-                    grounds=grounds, deadline=due, in_time=in_time,
-                    late_reason=late_reason if not in_time else "", registered_by=actor)
-    return create_audited(actor=actor, action="appeal_register", instance=appeal,
-                          municipality=decision.case.municipality,
-                          person_id=_applicant_id(decision.case))
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "The appeal came after the deadline (%(date)s). It can only be considered if you "
+                    "decide so under forvaltningsloven § 31 and give the reason."
+                )
+                % {"date": due.strftime("%d.%m.%Y")}
+            }
+        )
+    appeal = Appeal(
+        decision=decision,
+        received_on=received_on,
+        posted_on=posted_on,
+        grounds=grounds,
+        deadline=due,
+        in_time=in_time,
+        late_reason=late_reason if not in_time else "",
+        registered_by=actor,
+    )
+    return create_audited(
+        actor=actor,
+        action="appeal_register",
+        instance=appeal,
+        municipality=decision.case.municipality,
+        person_id=_applicant_id(decision.case),
+    )
 
 
 @transaction.atomic
@@ -387,9 +555,13 @@ def appeal_reconsider(*, actor: User, appeal: Appeal, change: bool, reasoning: s
     if not reasoning.strip():
         raise ValidationError({"reasoning": _("Give the reasons for the reconsideration.")})
     status = AppealStatus.CHANGED if change else AppealStatus.UPHELD
-    update_audited(actor=actor, action="appeal_reconsider", instance=appeal,
-                   data={"status": status, "reconsideration": reasoning},
-                   municipality=appeal.decision.case.municipality)
+    update_audited(
+        actor=actor,
+        action="appeal_reconsider",
+        instance=appeal,
+        data={"status": status, "reconsideration": reasoning},
+        municipality=appeal.decision.case.municipality,
+    )
     if change:
         case = appeal.decision.case
         case.status = CaseStatus.IN_PROGRESS
@@ -408,15 +580,29 @@ def appeal_forward(*, actor: User, appeal: Appeal) -> Appeal:
     case = appeal.decision.case
     pdf = render_case_record(appeal)
     digest = hashlib.sha256(pdf).hexdigest()
-    document = Document(case=case, title=_("Case record sent to the appeal body"),
-                        content_type="application/pdf", size=len(pdf), sha256=digest,
-                        uploaded_by=actor)
-    document.file.save(f"saksdokumenter-{case.number}-{appeal.pk}.pdf", ContentFile(pdf),
-                       save=False)
+    document = Document(
+        case=case,
+        title=_("Case record sent to the appeal body"),
+        content_type="application/pdf",
+        size=len(pdf),
+        sha256=digest,
+        uploaded_by=actor,
+    )
+    document.file.save(
+        f"saksdokumenter-{case.number}-{appeal.pk}.pdf", ContentFile(pdf), save=False
+    )
     document.save()
-    return update_audited(actor=actor, action="appeal_forward", instance=appeal, data={
-        "status": AppealStatus.FORWARDED, "forwarded_on": timezone.localdate(),
-        "appeal_body": case.municipality.appeal_body}, municipality=case.municipality)
+    return update_audited(
+        actor=actor,
+        action="appeal_forward",
+        instance=appeal,
+        data={
+            "status": AppealStatus.FORWARDED,
+            "forwarded_on": timezone.localdate(),
+            "appeal_body": case.municipality.appeal_body,
+        },
+        municipality=case.municipality,
+    )
 
 
 @transaction.atomic
@@ -429,11 +615,51 @@ def appeal_body_outcome_record(
         raise ValidationError({"outcome": _("Unknown outcome.")})
     if appeal.forwarded_on and decided_on < appeal.forwarded_on:
         raise ValidationError({"decided_on": _("The date cannot be before the appeal was sent.")})
-    update_audited(actor=actor, action="appeal_body_outcome_record", instance=appeal, data={
-        "status": AppealStatus.CLOSED, "appeal_body_outcome": outcome,
-        "appeal_body_decided_on": decided_on}, municipality=appeal.decision.case.municipality)
+    update_audited(
+        actor=actor,
+        action="appeal_body_outcome_record",
+        instance=appeal,
+        data={
+            "status": AppealStatus.CLOSED,
+            "appeal_body_outcome": outcome,
+            "appeal_body_decided_on": decided_on,
+        },
+        municipality=appeal.decision.case.municipality,
+    )
     if outcome != AppealBodyOutcome.UPHELD:
         case = appeal.decision.case
         case.status = CaseStatus.IN_PROGRESS
         case.save(update_fields=["status"])
     return appeal
+
+
+@transaction.atomic
+def routing_rules_set(*, actor: User, municipality: Any, rules: Mapping[str, Any]) -> None:
+    """Set which unit handles each kind of help in the municipality (``{help_kind: unit}``;
+    ``None`` removes the routing)."""
+    for help_kind, unit in rules.items():
+        existing = RoutingRule.objects.filter(
+            municipality=municipality, help_kind=help_kind
+        ).first()
+        before = existing.unit_id if existing else None
+        after = unit.pk if unit else None
+        if before == after:
+            continue
+        if unit is not None and unit.municipality_id != municipality.pk:
+            raise ValidationError(_("The unit belongs to another municipality."))
+        if unit is None:
+            existing.delete()  # type: ignore[union-attr]
+        elif existing is None:
+            existing = RoutingRule.objects.create(
+                municipality=municipality, help_kind=help_kind, unit=unit
+            )
+        else:
+            existing.unit = unit
+            existing.save(update_fields=["unit"])
+        record_change(
+            actor=actor,
+            action="routing_rule_set",
+            instance=municipality,
+            municipality=municipality,
+            changes={help_kind: [before, after]},
+        )

@@ -31,9 +31,11 @@ def case_facts(case: Case, *, assessed_on: dt.date) -> g.CaseFacts:
     members = list(case.household.members.select_related("person"))
     applicant = next((m.person for m in members if m.relation == Relation.APPLICANT), None)
     others = tuple(
-        g.HouseholdMember(role=_ROLE.get(m.relation, g.MemberRole.OTHER),
-                          date_of_birth=m.person.date_of_birth)
-        for m in members if m.relation != Relation.APPLICANT
+        g.HouseholdMember(
+            role=_ROLE.get(m.relation, g.MemberRole.OTHER), date_of_birth=m.person.date_of_birth
+        )
+        for m in members
+        if m.relation != Relation.APPLICANT
     )
     has_children = any(m.relation == Relation.CHILD and not m.joint_custody for m in members)
     return g.CaseFacts(
@@ -43,9 +45,11 @@ def case_facts(case: Case, *, assessed_on: dt.date) -> g.CaseFacts:
             date_of_birth=applicant.date_of_birth if applicant else None,
             residence_status=_RESIDENCE.get(applicant.residence_permit) if applicant else None,
             residence_permit_valid_until=applicant.residence_permit_valid_until
-            if applicant else None,
+            if applicant
+            else None,
             registered_municipality_number=applicant.registered_municipality_number or None
-            if applicant else None,
+            if applicant
+            else None,
             registered_in_municipality_since=applicant.registered_since if applicant else None,
             lived_in_municipality_since=application.lived_in_municipality_since,
             has_daily_care_of_children=True if has_children else None,
@@ -60,6 +64,9 @@ def case_facts(case: Case, *, assessed_on: dt.date) -> g.CaseFacts:
             has_home_after_discharge=application.has_home_after_discharge,
             current_dwelling_is_suitable=application.current_dwelling_is_suitable,
             has_alternative_housing_options=application.has_alternative_housing_options,
+            has_offer_of_brokered_private_dwelling=(
+                application.has_offer_of_brokered_private_dwelling
+            ),
         ),
         economy=g.Economy(
             gross_annual_income_kroner=application.gross_annual_income,

@@ -23,19 +23,24 @@ YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
 class ApplicationForm(StyledFormMixin, forms.ModelForm):
     help_kinds = forms.MultipleChoiceField(
-        label=_("What do you need help with?"), choices=HelpKind.choices,
-        widget=forms.CheckboxSelectMultiple, required=False,
-        help_text=_("Choose everything that applies. The application goes to every unit that "
-                    "must act."),
+        label=_("What do you need help with?"),
+        choices=HelpKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "Choose everything that applies. The application goes to every unit that must act."
+        ),
     )
 
     class Meta:
         model = Application
         exclude = ["case"]
-        widgets = {"housing_description": forms.Textarea(attrs={"rows": 3}),
-                   "health_needs": forms.Textarea(attrs={"rows": 3}),
-                   "children_situation": forms.Textarea(attrs={"rows": 3}),
-                   "follow_up_needs": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "housing_description": forms.Textarea(attrs={"rows": 3}),
+            "health_needs": forms.Textarea(attrs={"rows": 3}),
+            "children_situation": forms.Textarea(attrs={"rows": 3}),
+            "follow_up_needs": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,28 +54,36 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
         since = data.get("lived_in_municipality_since")
         if since and since > today:
             self.add_error("lived_in_municipality_since", _("The date cannot be in the future."))
-        if data.get("housing_kind") == "institution" and not data.get(
-                "institution_discharge_date") and data.get("has_home_after_discharge") is False:
-            self.add_error("institution_discharge_date",
-                           _("Give the discharge date when you live in an institution."))
+        if (
+            data.get("housing_kind") == "institution"
+            and not data.get("institution_discharge_date")
+            and data.get("has_home_after_discharge") is False
+        ):
+            self.add_error(
+                "institution_discharge_date",
+                _("Give the discharge date when you live in an institution."),
+            )
         return data
 
     def application_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "help_kinds"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in {"help_kinds", "channel"}}
 
 
 class CaseCreateForm(ApplicationForm):
-    channel = forms.ChoiceField(label=_("Received by"), choices=[
-        c for c in Channel.choices if c[0] != Channel.SELF_SERVICE])
+    channel = forms.ChoiceField(
+        label=_("Received by"), choices=[c for c in Channel.choices if c[0] != Channel.SELF_SERVICE]
+    )
 
     field_order = ["channel", "help_kinds"]
 
 
 class CaseFilterForm(FilterForm):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("All")), *CaseStatus.choices])
-    help_kind = forms.ChoiceField(label=_("Kind of help"), required=False,
-                                  choices=[("", _("All")), *HelpKind.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All")), *CaseStatus.choices]
+    )
+    help_kind = forms.ChoiceField(
+        label=_("Kind of help"), required=False, choices=[("", _("All")), *HelpKind.choices]
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,14 +105,24 @@ class DocumentForm(StyledFormMixin, forms.Form):
 class DecisionForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["help_kind", "kind", "facts", "reasoning", "conditions",
-                  "expected_wait_months", "follow_up_unit"]
-        widgets = {"facts": forms.Textarea(attrs={"rows": 6}),
-                   "reasoning": forms.Textarea(attrs={"rows": 8}),
-                   "conditions": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "help_kind",
+            "kind",
+            "facts",
+            "reasoning",
+            "conditions",
+            "expected_wait_months",
+            "follow_up_unit",
+        ]
+        widgets = {
+            "facts": forms.Textarea(attrs={"rows": 6}),
+            "reasoning": forms.Textarea(attrs={"rows": 8}),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
 
-    def __init__(self, *args: Any, units: Any = None, help_kinds: Any = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: Any = None, help_kinds: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["follow_up_unit"].queryset = units
@@ -109,44 +132,63 @@ class DecisionForm(StyledFormMixin, forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("kind") == DecisionKind.APPROVAL and data.get("help_kind") in {
-                HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}:
+            HelpKind.RENTAL_DWELLING,
+            HelpKind.DWELLING_WITH_SERVICES,
+        }:
             if not data.get("follow_up_unit"):
-                self.add_error("follow_up_unit", _(
-                    "An approval must name the unit linked to the household (guideline "
-                    "appendix 1)."))
+                self.add_error(
+                    "follow_up_unit",
+                    _(
+                        "An approval must name the unit linked to the household (guideline "
+                        "appendix 1)."
+                    ),
+                )
             if not data.get("expected_wait_months"):
-                self.add_error("expected_wait_months", _(
-                    "An approval must state the expected waiting time."))
+                self.add_error(
+                    "expected_wait_months", _("An approval must state the expected waiting time.")
+                )
         return data
 
 
 class ReturnForm(StyledFormMixin, forms.Form):
-    comment = forms.CharField(label=_("What must be changed"), widget=forms.Textarea(
-        attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("What must be changed"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class AppealForm(StyledFormMixin, forms.Form):
     received_on = forms.DateField(label=_("Received"), initial=timezone.localdate)
     posted_on = forms.DateField(label=_("Posted (postmark)"), required=False)
-    grounds = forms.CharField(label=_("What the household asks to be changed, and why"),
-                              widget=forms.Textarea(attrs={"rows": 5}))
+    grounds = forms.CharField(
+        label=_("What the household asks to be changed, and why"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     consider_late = forms.BooleanField(
         label=_("Consider the appeal even though it is late (forvaltningsloven § 31)"),
-        required=False)
-    late_reason = forms.CharField(label=_("Why a late appeal is considered"), required=False,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+        required=False,
+    )
+    late_reason = forms.CharField(
+        label=_("Why a late appeal is considered"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class ReconsiderForm(StyledFormMixin, forms.Form):
     change = forms.TypedChoiceField(
-        label=_("Outcome of the reconsideration"), coerce=lambda v: v == "true",
-        choices=[("false", _("Uphold the decision and send the appeal to the appeal body")),
-                 ("true", _("Change the decision (a new decision will be drafted)"))],
-        widget=forms.RadioSelect)
+        label=_("Outcome of the reconsideration"),
+        coerce=lambda v: v == "true",
+        choices=[
+            ("false", _("Uphold the decision and send the appeal to the appeal body")),
+            ("true", _("Change the decision (a new decision will be drafted)")),
+        ],
+        widget=forms.RadioSelect,
+    )
     reasoning = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class AppealOutcomeForm(StyledFormMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("The appeal body's outcome"),
-                                choices=AppealBodyOutcome.choices)
+    outcome = forms.ChoiceField(
+        label=_("The appeal body's outcome"), choices=AppealBodyOutcome.choices
+    )
     decided_on = forms.DateField(label=_("Decided on"), initial=timezone.localdate)

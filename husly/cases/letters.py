@@ -34,34 +34,37 @@ TEXT: dict[str, dict[str, str]] = {
         "facts": "Dette har vi lagt til grunn",
         "rules": "Regelverket vedtaket bygger på",
         "rules_intro": "Vedtaket er fattet etter lov om kommunenes ansvar på det boligsosiale "
-                       "feltet (boligsosial lov) § 6 og kommunens retningslinjer:",
+        "feltet (boligsosial lov) § 6 og kommunens retningslinjer:",
+        "point": "Punkt",
         "criterion": "Vilkår",
         "result": "Vurdering",
-        "met": "oppfylt", "not_met": "ikke oppfylt", "needs_judgement": "skjønnsmessig vurdert",
+        "met": "oppfylt",
+        "not_met": "ikke oppfylt",
+        "needs_judgement": "skjønnsmessig vurdert",
         "reasoning": "Begrunnelse",
         "exceptions": "Unntak som er brukt",
         "conditions": "Vilkår for vedtaket",
         "waiting": "Ventetid",
         "waiting_text": "Vi regner med at du får tilbud om bolig om omtrent {months} måneder. "
-                        "Kommunen skal tildele bolig innen seks måneder etter tilsagnet, det vil "
-                        "si innen {promise} (retningslinjene punkt 7.1).",
+        "Kommunen skal tildele bolig innen seks måneder etter tilsagnet, det vil "
+        "si innen {promise} (retningslinjene punkt 7.1).",
         "lapse_text": "Tilsagnet faller bort hvis situasjonen din endrer seg slik at du ikke "
-                      "lenger fyller vilkårene, eller hvis du takker nei til et tilbud om "
-                      "egnet bolig (retningslinjene punkt 7.3). Gi oss beskjed hvis noe endrer "
-                      "seg.",
+        "lenger fyller vilkårene, eller hvis du takker nei til et tilbud om "
+        "egnet bolig (retningslinjene punkt 7.3). Gi oss beskjed hvis noe endrer "
+        "seg.",
         "follow_up": "Du får oppfølging fra {unit}.",
         "appeal": "Du kan klage",
         "appeal_text": "Du kan klage på vedtaket innen tre uker fra du fikk det "
-                       "(forvaltningsloven § 29). Fristen er {deadline}. Klagen sendes til "
-                       "{municipality}{address}, som har fattet vedtaket. Skriv hvilket vedtak "
-                       "du klager på, hva du vil ha endret, og hvorfor, og skriv under. Du kan "
-                       "også klage i Min side. Hvis vi ikke endrer vedtaket, sender vi klagen "
-                       "til {body} for endelig avgjørelse.",
+        "(forvaltningsloven § 29). Fristen er {deadline}. Klagen sendes til "
+        "{municipality}{address}, som har fattet vedtaket. Skriv hvilket vedtak "
+        "du klager på, hva du vil ha endret, og hvorfor, og skriv under. Du kan "
+        "også klage i Min side. Hvis vi ikke endrer vedtaket, sender vi klagen "
+        "til {body} for endelig avgjørelse.",
         "not_appealable": "Avslag på søknad om bytte kan ikke påklages (retningslinjene "
-                          "punkt 7.6).",
+        "punkt 7.6).",
         "access": "Du har rett til å se dokumentene i saken din (forvaltningsloven §§ 18 og 19).",
         "guidance": "Vi har plikt til å veilede deg (forvaltningsloven § 11). Kontakt oss hvis "
-                    "du har spørsmål om vedtaket eller trenger hjelp til å klage.",
+        "du har spørsmål om vedtaket eller trenger hjelp til å klage.",
         "regards": "Med hilsen",
         "drafted": "Saksbehandler",
         "approved": "Godkjent av",
@@ -82,34 +85,37 @@ TEXT: dict[str, dict[str, str]] = {
         "facts": "Dette har vi lagt til grunn",
         "rules": "Regelverket vedtaket byggjer på",
         "rules_intro": "Vedtaket er gjort etter lov om kommunane sitt ansvar på det bustadsosiale "
-                       "feltet (bustadsosial lov) § 6 og retningslinjene til kommunen:",
+        "feltet (bustadsosial lov) § 6 og retningslinjene til kommunen:",
+        "point": "Punkt",
         "criterion": "Vilkår",
         "result": "Vurdering",
-        "met": "oppfylt", "not_met": "ikkje oppfylt", "needs_judgement": "skjønsmessig vurdert",
+        "met": "oppfylt",
+        "not_met": "ikkje oppfylt",
+        "needs_judgement": "skjønsmessig vurdert",
         "reasoning": "Grunngiving",
         "exceptions": "Unntak som er brukte",
         "conditions": "Vilkår for vedtaket",
         "waiting": "Ventetid",
         "waiting_text": "Vi reknar med at du får tilbod om bustad om omtrent {months} månader. "
-                        "Kommunen skal tildele bustad innan seks månader etter tilsegnet, det vil "
-                        "seie innan {promise} (retningslinjene punkt 7.1).",
+        "Kommunen skal tildele bustad innan seks månader etter tilsegnet, det vil "
+        "seie innan {promise} (retningslinjene punkt 7.1).",
         "lapse_text": "Tilsegnet fell bort dersom situasjonen din endrar seg slik at du ikkje "
-                      "lenger fyller vilkåra, eller dersom du takkar nei til eit tilbod om "
-                      "eigna bustad (retningslinjene punkt 7.3). Gi oss beskjed dersom noko "
-                      "endrar seg.",
+        "lenger fyller vilkåra, eller dersom du takkar nei til eit tilbod om "
+        "eigna bustad (retningslinjene punkt 7.3). Gi oss beskjed dersom noko "
+        "endrar seg.",
         "follow_up": "Du får oppfølging frå {unit}.",
         "appeal": "Du kan klage",
         "appeal_text": "Du kan klage på vedtaket innan tre veker frå du fekk det "
-                       "(forvaltningslova § 29). Fristen er {deadline}. Klaga skal sendast til "
-                       "{municipality}{address}, som har gjort vedtaket. Skriv kva vedtak du "
-                       "klagar på, kva du vil ha endra, og kvifor, og skriv under. Du kan òg "
-                       "klage i Mi side. Dersom vi ikkje endrar vedtaket, sender vi klaga til "
-                       "{body} for endeleg avgjerd.",
+        "(forvaltningslova § 29). Fristen er {deadline}. Klaga skal sendast til "
+        "{municipality}{address}, som har gjort vedtaket. Skriv kva vedtak du "
+        "klagar på, kva du vil ha endra, og kvifor, og skriv under. Du kan òg "
+        "klage i Mi side. Dersom vi ikkje endrar vedtaket, sender vi klaga til "
+        "{body} for endeleg avgjerd.",
         "not_appealable": "Avslag på søknad om byte kan ikkje klagast på (retningslinjene "
-                          "punkt 7.6).",
+        "punkt 7.6).",
         "access": "Du har rett til å sjå dokumenta i saka di (forvaltningslova §§ 18 og 19).",
         "guidance": "Vi har plikt til å rettleie deg (forvaltningslova § 11). Ta kontakt med oss "
-                    "dersom du har spørsmål om vedtaket eller treng hjelp til å klage.",
+        "dersom du har spørsmål om vedtaket eller treng hjelp til å klage.",
         "regards": "Med helsing",
         "drafted": "Saksbehandlar",
         "approved": "Godkjent av",
@@ -130,33 +136,36 @@ TEXT: dict[str, dict[str, str]] = {
         "facts": "The facts we have relied on",
         "rules": "The rules the decision is based on",
         "rules_intro": "The decision is made under the Act on municipal responsibility in the "
-                       "social housing field, section 6, and the municipality's guidelines:",
+        "social housing field, section 6, and the municipality's guidelines:",
+        "point": "Point",
         "criterion": "Criterion",
         "result": "Assessment",
-        "met": "met", "not_met": "not met", "needs_judgement": "assessed by discretion",
+        "met": "met",
+        "not_met": "not met",
+        "needs_judgement": "assessed by discretion",
         "reasoning": "Reasons",
         "exceptions": "Exceptions applied",
         "conditions": "Conditions",
         "waiting": "Waiting time",
         "waiting_text": "We expect you to be offered a dwelling in about {months} months. The "
-                        "municipality shall allocate a dwelling within six months of approval, "
-                        "that is by {promise} (guidelines point 7.1).",
+        "municipality shall allocate a dwelling within six months of approval, "
+        "that is by {promise} (guidelines point 7.1).",
         "lapse_text": "The approval lapses if your situation changes so that you no longer meet "
-                      "the criteria, or if you refuse an offer of a suitable dwelling "
-                      "(guidelines point 7.3). Tell us if anything changes.",
+        "the criteria, or if you refuse an offer of a suitable dwelling "
+        "(guidelines point 7.3). Tell us if anything changes.",
         "follow_up": "You will be followed up by {unit}.",
         "appeal": "You can appeal",
         "appeal_text": "You can appeal within three weeks of receiving this decision (Public "
-                       "Administration Act section 29). The deadline is {deadline}. Send the "
-                       "appeal to {municipality}{address}, which made the decision. Say which "
-                       "decision you appeal, what you want changed and why, and sign it. You "
-                       "can also appeal in the self-service pages. If we do not change the "
-                       "decision, we send the appeal to {body} for a final decision.",
+        "Administration Act section 29). The deadline is {deadline}. Send the "
+        "appeal to {municipality}{address}, which made the decision. Say which "
+        "decision you appeal, what you want changed and why, and sign it. You "
+        "can also appeal in the self-service pages. If we do not change the "
+        "decision, we send the appeal to {body} for a final decision.",
         "not_appealable": "A refused swap cannot be appealed (guidelines point 7.6).",
         "access": "You have the right to see the documents in your case (Public Administration "
-                  "Act sections 18 and 19).",
+        "Act sections 18 and 19).",
         "guidance": "We have a duty to guide you (section 11). Contact us if you have questions "
-                    "about the decision or need help to appeal.",
+        "about the decision or need help to appeal.",
         "regards": "Yours sincerely",
         "drafted": "Caseworker",
         "approved": "Approved by",
@@ -176,9 +185,13 @@ def _flat_criteria(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return bytes(HTML(string=html).write_pdf(
-        pdf_identifier=b"husly", uncompressed_pdf=False, custom_metadata=False,
-    ))
+    return bytes(
+        HTML(string=html).write_pdf(
+            pdf_identifier=b"husly",
+            uncompressed_pdf=False,
+            custom_metadata=False,
+        )
+    )
 
 
 def decision_letter_context(decision: Decision, language: str | None = None) -> dict[str, Any]:
@@ -198,37 +211,52 @@ def decision_letter_context(decision: Decision, language: str | None = None) -> 
     if record:
         guideline_title = ""
         for crit in _flat_criteria(record["criteria"]):
-            criteria.append({
-                "point": crit["point"], "title": crit["title"].get(lang, crit["title"]["nb"]),
-                "outcome": text.get(crit["outcome"], crit["outcome"]),
-                "assessment": (crit.get("assessment") or {}).get("reason", ""),
-            })
+            criteria.append(
+                {
+                    "point": crit["point"],
+                    "title": crit["title"].get(lang, crit["title"]["nb"]),
+                    "outcome": text.get(crit["outcome"], crit["outcome"]),
+                    "assessment": (crit.get("assessment") or {}).get("reason", ""),
+                }
+            )
         for exc in record["exceptions"]:
             if exc["invoked_for"]:
-                exceptions.append({"title": exc["title"].get(lang, exc["title"]["nb"]),
-                                   "reason": exc["reason"]})
+                exceptions.append(
+                    {"title": exc["title"].get(lang, exc["title"]["nb"]), "reason": exc["reason"]}
+                )
         guideline_title = decision.assessment.guideline_set_id if decision.assessment else ""
-    applicant = case.household.members.filter(relation="applicant").select_related(
-        "person").first()
+    applicant = case.household.members.filter(relation="applicant").select_related("person").first()
     notified = decision.notified_on or decision.issued_on
     address = f", {municipality.address}" if municipality.address else ""
     return {
-        "t": text, "lang": lang, "decision": decision, "case": case,
-        "municipality": municipality, "applicant": applicant.person if applicant else None,
+        "t": text,
+        "lang": lang,
+        "decision": decision,
+        "case": case,
+        "municipality": municipality,
+        "applicant": applicant.person if applicant else None,
         "title": text[title_key],
         "conclusion": text[conclusion_key].format(help=help_label, kind=kind_label),
-        "criteria": criteria, "exceptions": exceptions, "guideline_title": guideline_title,
+        "criteria": criteria,
+        "exceptions": exceptions,
+        "guideline_title": guideline_title,
         "waiting_text": text["waiting_text"].format(
             months=decision.expected_wait_months or 6,
             promise=deadlines.allocation_deadline(decision.issued_on).strftime("%d.%m.%Y"),
-        ) if decision.kind == DecisionKind.APPROVAL and decision.issued_on else "",
+        )
+        if decision.kind == DecisionKind.APPROVAL and decision.issued_on
+        else "",
         "appeal_text": text["appeal_text"].format(
             deadline=deadlines.appeal_deadline(notified).strftime("%d.%m.%Y"),
-            municipality=f"{municipality.name} kommune", address=address,
+            municipality=f"{municipality.name} kommune",
+            address=address,
             body=municipality.appeal_body,
-        ) if notified else "",
+        )
+        if notified
+        else "",
         "follow_up_text": text["follow_up"].format(unit=decision.follow_up_unit.name)
-        if decision.follow_up_unit else "",
+        if decision.follow_up_unit
+        else "",
     }
 
 
@@ -243,7 +271,9 @@ def render_case_record(appeal: Appeal) -> bytes:
     decision = appeal.decision
     case = decision.case
     context = {
-        "appeal": appeal, "decision": decision, "case": case,
+        "appeal": appeal,
+        "decision": decision,
+        "case": case,
         "letter": decision_letter_context(decision),
         "documents": list(case.documents.all()),
         "notes": list(case.notes.all()),

@@ -48,15 +48,20 @@ class Channel(models.TextChoices):
 class RoutingRule(models.Model):
     """Which unit in a municipality handles a kind of help (configurable per municipality)."""
 
-    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE,
-                                     related_name="routing_rules")
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="routing_rules"
+    )
     help_kind = models.CharField(_("kind of help"), max_length=30, choices=HelpKind.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit")
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality", "help_kind"],
-                                               name="routing_rule_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "help_kind"], name="routing_rule_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.help_kind} → {self.unit}"
@@ -64,18 +69,26 @@ class RoutingRule(models.Model):
 
 class Case(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="cases")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="cases",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="cases", verbose_name=_("household")
+    )
     number = models.CharField(_("case number"), max_length=20, unique=True)
-    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
-                              default=CaseStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.DRAFT
+    )
     channel = models.CharField(_("received by"), max_length=20, choices=Channel.choices)
     received_on = models.DateField(_("received"), null=True, blank=True)
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="assigned_cases",
-                                    verbose_name=_("caseworker"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("caseworker"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -91,7 +104,9 @@ class Application(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="application")
     housing_kind = models.CharField(
-        _("where do you live now"), max_length=30, blank=True,
+        _("where do you live now"),
+        max_length=30,
+        blank=True,
         choices=[
             (HousingKind.NO_HOME.value, _("No home (homeless)")),
             (HousingKind.TEMPORARY_ACCOMMODATION.value, _("Temporary accommodation")),
@@ -105,42 +120,56 @@ class Application(models.Model):
     )
     housing_description = models.TextField(_("describe your housing situation"), blank=True)
     is_without_suitable_housing = models.BooleanField(
-        _("without a suitable home now"), null=True, blank=True)
+        _("without a suitable home now"), null=True, blank=True
+    )
     lease_end_date = models.DateField(_("the lease ends"), null=True, blank=True)
-    has_right_to_renew_lease = models.BooleanField(_("right to renew the lease"), null=True,
-                                                   blank=True)
+    has_right_to_renew_lease = models.BooleanField(
+        _("right to renew the lease"), null=True, blank=True
+    )
     institution_discharge_date = models.DateField(_("discharge date"), null=True, blank=True)
-    has_home_after_discharge = models.BooleanField(_("has a home after discharge"), null=True,
-                                                   blank=True)
-    current_dwelling_is_suitable = models.BooleanField(_("the current home is suitable"),
-                                                       null=True, blank=True)
+    has_home_after_discharge = models.BooleanField(
+        _("has a home after discharge"), null=True, blank=True
+    )
+    current_dwelling_is_suitable = models.BooleanField(
+        _("the current home is suitable"), null=True, blank=True
+    )
     has_alternative_housing_options = models.BooleanField(
-        _("can find a home on your own"), null=True, blank=True)
-    lived_in_municipality_since = models.DateField(_("lived in the municipality since"),
-                                                   null=True, blank=True)
-    gross_annual_income = models.PositiveIntegerField(_("gross income per year (NOK)"),
-                                                      null=True, blank=True)
+        _("can find a home on your own"), null=True, blank=True
+    )
+    has_offer_of_brokered_private_dwelling = models.BooleanField(
+        _("offered another suitable home through a private landlord"), null=True, blank=True
+    )
+    lived_in_municipality_since = models.DateField(
+        _("lived in the municipality since"), null=True, blank=True
+    )
+    gross_annual_income = models.PositiveIntegerField(
+        _("gross income per year (NOK)"), null=True, blank=True
+    )
     wealth = models.PositiveIntegerField(_("wealth (NOK)"), null=True, blank=True)
     debt = models.PositiveIntegerField(_("debt (NOK)"), null=True, blank=True)
     maintenance_obligations = models.PositiveIntegerField(
-        _("child maintenance paid per year (NOK)"), null=True, blank=True)
+        _("child maintenance paid per year (NOK)"), null=True, blank=True
+    )
     municipal_arrears = models.PositiveIntegerField(
-        _("unpaid debt to the municipality (NOK)"), null=True, blank=True)
-    has_repayment_agreement = models.BooleanField(_("repayment agreement with the municipality"),
-                                                  null=True, blank=True)
-    has_reduced_functional_ability = models.BooleanField(_("reduced functional ability"),
-                                                         null=True, blank=True)
+        _("unpaid debt to the municipality (NOK)"), null=True, blank=True
+    )
+    has_repayment_agreement = models.BooleanField(
+        _("repayment agreement with the municipality"), null=True, blank=True
+    )
+    has_reduced_functional_ability = models.BooleanField(
+        _("reduced functional ability"), null=True, blank=True
+    )
     has_health_problems = models.BooleanField(_("health problems"), null=True, blank=True)
     has_social_problems = models.BooleanField(_("social problems"), null=True, blank=True)
     health_needs = models.TextField(_("health and functional needs"), blank=True)
     needs_wheelchair_access = models.BooleanField(_("needs wheelchair access"), default=False)
     children_situation = models.TextField(_("the children's situation"), blank=True)
-    needs_follow_up = models.BooleanField(_("needs follow-up in the home"), null=True,
-                                          blank=True)
+    needs_follow_up = models.BooleanField(_("needs follow-up in the home"), null=True, blank=True)
     follow_up_needs = models.TextField(_("what follow-up is needed"), blank=True)
     wished_districts = models.CharField(_("wished areas"), max_length=200, blank=True)
-    max_floor = models.PositiveSmallIntegerField(_("highest floor without lift"), null=True,
-                                                 blank=True)
+    max_floor = models.PositiveSmallIntegerField(
+        _("highest floor without lift"), null=True, blank=True
+    )
     needs_lift = models.BooleanField(_("needs a lift"), default=False)
 
     def __str__(self) -> str:
@@ -158,15 +187,18 @@ class CaseRouting(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="routings")
     help_kind = models.CharField(_("kind of help"), max_length=30, choices=HelpKind.choices)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="routings",
-                             verbose_name=_("unit"))
-    status = models.CharField(_("status"), max_length=20, choices=RoutingStatus.choices,
-                              default=RoutingStatus.OPEN)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="routings", verbose_name=_("unit")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=RoutingStatus.choices, default=RoutingStatus.OPEN
+    )
 
     class Meta:
         ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["case", "help_kind"],
-                                               name="routing_help_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "help_kind"], name="routing_help_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} {self.help_kind}"
@@ -179,8 +211,9 @@ class Document(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -202,8 +235,7 @@ class JournalNote(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices)
     held_on = models.DateField(_("date"))
     text = models.TextField(_("what was found and agreed"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -224,8 +256,9 @@ class Assessment(models.Model):
     record = models.JSONField()
     grunnbelop = models.PositiveIntegerField(null=True)
     assessed_on = models.DateField()
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -262,24 +295,36 @@ class Decision(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="decisions")
     help_kind = models.CharField(_("kind of help"), max_length=30, choices=HelpKind.choices)
     kind = models.CharField(_("outcome"), max_length=20, choices=DecisionKind.choices)
-    status = models.CharField(_("status"), max_length=20, choices=DecisionStatus.choices,
-                              default=DecisionStatus.DRAFT)
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="decisions")
+    status = models.CharField(
+        _("status"), max_length=20, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT
+    )
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
     facts = models.TextField(_("the facts the decision is based on"))
     reasoning = models.TextField(_("reasoning"))
     conditions = models.TextField(_("conditions"), blank=True)
     expected_wait_months = models.PositiveSmallIntegerField(
-        _("expected waiting time (months)"), null=True, blank=True)
-    follow_up_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
-                                       related_name="+", verbose_name=_("linked follow-up unit"))
+        _("expected waiting time (months)"), null=True, blank=True
+    )
+    follow_up_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked follow-up unit"),
+    )
     language = models.CharField(_("written standard"), max_length=2, default="nb")
-    replaces = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="replaced_by")
-    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    null=True, blank=True, related_name="+")
+    replaces = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     return_comment = models.TextField(blank=True)
     issued_on = models.DateField(null=True, blank=True)
     notified_on = models.DateField(null=True, blank=True)
@@ -320,16 +365,19 @@ class Appeal(models.Model):
     deadline = models.DateField()
     in_time = models.BooleanField()
     late_reason = models.TextField(blank=True)
-    status = models.CharField(max_length=20, choices=AppealStatus.choices,
-                              default=AppealStatus.REGISTERED)
+    status = models.CharField(
+        max_length=20, choices=AppealStatus.choices, default=AppealStatus.REGISTERED
+    )
     reconsideration = models.TextField(blank=True)
     forwarded_on = models.DateField(null=True, blank=True)
     appeal_body = models.CharField(max_length=200, blank=True)
-    appeal_body_outcome = models.CharField(max_length=20, choices=AppealBodyOutcome.choices,
-                                           blank=True)
+    appeal_body_outcome = models.CharField(
+        max_length=20, choices=AppealBodyOutcome.choices, blank=True
+    )
     appeal_body_decided_on = models.DateField(null=True, blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                      related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

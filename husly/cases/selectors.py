@@ -30,9 +30,7 @@ from husly.people.models import HouseholdMember
 from husly.people.selectors import log_reads
 from husly.rules import deadlines
 
-CASE_READ = frozenset(
-    {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.FOLLOW_UP}
-)
+CASE_READ = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.FOLLOW_UP})
 CASE_WRITE = frozenset({Role.CASEWORKER, Role.APPROVER})
 DECISION_APPROVE = frozenset({Role.APPROVER})
 
@@ -132,20 +130,24 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
     """What waits for the user and the user's units, with deadlines on the Norwegian calendar."""
     visible = cases_for_user(user)
     new_cases = list(
-        visible.filter(status=CaseStatus.SUBMITTED, assigned_to__isnull=True)
-        .order_by("received_on", "pk")[:50]
+        visible.filter(status=CaseStatus.SUBMITTED, assigned_to__isnull=True).order_by(
+            "received_on", "pk"
+        )[:50]
     )
     mine = list(
-        visible.filter(assigned_to=user, status__in=[CaseStatus.SUBMITTED,
-                                                     CaseStatus.IN_PROGRESS])
-        .order_by("received_on", "pk")[:50]
+        visible.filter(
+            assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
+        ).order_by("received_on", "pk")[:50]
     )
     approver_units = unit_ids(user, DECISION_APPROVE)
     awaiting = list(
         Decision.objects.filter(
             status=DecisionStatus.AWAITING_APPROVAL,
             case__routings__unit_id__in=approver_units,
-        ).exclude(drafted_by=user).select_related("case", "case__household").distinct()[:50]
+        )
+        .exclude(drafted_by=user)
+        .select_related("case", "case__household")
+        .distinct()[:50]
     )
     appeals = list(
         Appeal.objects.filter(
@@ -154,12 +156,15 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
         ).select_related("decision", "decision__case")[:50]
     )
     items: list[DeadlineItem] = []
-    for case in visible.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS],
-                               received_on__isnull=False):
+    for case in visible.filter(
+        status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS], received_on__isnull=False
+    ):
         due = case.received_on + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
         items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
     approvals = Decision.objects.filter(
-        case__in=visible, status=DecisionStatus.ISSUED, kind=DecisionKind.APPROVAL,
+        case__in=visible,
+        status=DecisionStatus.ISSUED,
+        kind=DecisionKind.APPROVAL,
         replaced_by__isnull=True,
     ).select_related("case")
     for decision in approvals:
@@ -176,5 +181,9 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
 
 
 def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:
-    return DeadlineItem(case=case, what=what, due=due,
-                        business_days_left=deadlines.business_days_between(today, due))
+    return DeadlineItem(
+        case=case,
+        what=what,
+        due=due,
+        business_days_left=deadlines.business_days_between(today, due),
+    )

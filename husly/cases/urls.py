@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("arbeidsliste/", views.work_list, name="work_list"),
+    path("ruting/", views.routing, name="routing"),
     path("ny/<int:household_pk>/", views.case_create, name="case_create"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/soknad/", views.application_edit, name="application_edit"),

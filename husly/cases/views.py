@@ -44,20 +44,32 @@ def _writable(user: User, case: Case) -> None:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     filter_form = CaseFilterForm(request.GET or None)
-    queryset = selectors.case_list(user, search=filter_form.value("q"),
-                                   status=filter_form.value("status"),
-                                   help_kind=filter_form.value("help_kind"))
-    return render(request, "cases/case_list.html", {
-        "page": paginate(request, queryset), "filter_form": filter_form,
-        "querystring": querystring_without_page(request),
-    })
+    queryset = selectors.case_list(
+        user,
+        search=filter_form.value("q"),
+        status=filter_form.value("status"),
+        help_kind=filter_form.value("help_kind"),
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": paginate(request, queryset),
+            "filter_form": filter_form,
+            "querystring": querystring_without_page(request),
+        },
+    )
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    return render(request, "cases/work_list.html", {
-        "work": selectors.work_list(user, today=timezone.localdate()),
-    })
+    return render(
+        request,
+        "cases/work_list.html",
+        {
+            "work": selectors.work_list(user, today=timezone.localdate()),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,41 +84,57 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             case = actions.case_create(
-                actor=user, household=household, channel=form.cleaned_data["channel"],
-                help_kinds=form.cleaned_data["help_kinds"], data=form.application_data(),
+                actor=user,
+                household=household,
+                channel=form.cleaned_data["channel"],
+                help_kinds=form.cleaned_data["help_kinds"],
+                data=form.application_data(),
                 submit="submit" in request.POST,
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, _("The application was registered as case %(number)s.")
-                             % {"number": case.number})
+            messages.success(
+                request,
+                _("The application was registered as case %(number)s.") % {"number": case.number},
+            )
             return redirect("cases:case_detail", pk=case.pk)
-    return render(request, "cases/application_form.html", {
-        "form": form, "household": household, "title": _("New application"),
-        "can_save_draft": True,
-    })
+    return render(
+        request,
+        "cases/application_form.html",
+        {
+            "form": form,
+            "household": household,
+            "title": _("New application"),
+            "can_save_draft": True,
+        },
+    )
 
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    case = selectors.case_read(user=user, pk=pk, what="case_detail",
-                               path=request.get_full_path())
+    case = selectors.case_read(user=user, pk=pk, what="case_detail", path=request.get_full_path())
     assessment = case.assessments.first()
     criteria = _flat_criteria(assessment.record["criteria"]) if assessment else []
-    return render(request, "cases/case_detail.html", {
-        "case": case, "application": case.application,
-        "routings": case.routings.select_related("unit"),
-        "members": case.household.members.select_related("person"),
-        "notes": case.notes.select_related("author"),
-        "documents": case.documents.all(),
-        "assessment": assessment, "criteria": criteria,
-        "judgement_form": _judgement_form(assessment) if assessment else None,
-        "decisions": case.decisions.select_related("drafted_by", "approved_by"),
-        "can_act": selectors.can_act_on(user, case),
-        "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
-        "document_form": DocumentForm(),
-    })
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "application": case.application,
+            "routings": case.routings.select_related("unit"),
+            "members": case.household.members.select_related("person"),
+            "notes": case.notes.select_related("author"),
+            "documents": case.documents.all(),
+            "assessment": assessment,
+            "criteria": criteria,
+            "judgement_form": _judgement_form(assessment) if assessment else None,
+            "decisions": case.decisions.select_related("drafted_by", "approved_by"),
+            "can_act": selectors.can_act_on(user, case),
+            "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
+            "document_form": DocumentForm(),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,13 +143,17 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user, pk)
     _writable(user, case)
     kinds = list(case.routings.values_list("help_kind", flat=True))
-    form = ApplicationForm(request.POST or None, instance=case.application,
-                           initial={"help_kinds": kinds})
+    form = ApplicationForm(
+        request.POST or None, instance=case.application, initial={"help_kinds": kinds}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.case_update_application(
-                actor=user, case=case, help_kinds=form.cleaned_data["help_kinds"] or kinds,
-                data=form.application_data())
+                actor=user,
+                case=case,
+                help_kinds=form.cleaned_data["help_kinds"] or kinds,
+                data=form.application_data(),
+            )
             if "submit" in request.POST and case.status == CaseStatus.DRAFT:
                 actions.case_submit(actor=user, case=case)
         except ValidationError as error:
@@ -129,11 +161,17 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The application was saved."))
             return redirect("cases:case_detail", pk=case.pk)
-    return render(request, "cases/application_form.html", {
-        "form": form, "household": case.household, "case": case,
-        "title": _("Application %(number)s") % {"number": case.number},
-        "can_save_draft": case.status == CaseStatus.DRAFT,
-    })
+    return render(
+        request,
+        "cases/application_form.html",
+        {
+            "form": form,
+            "household": case.household,
+            "case": case,
+            "title": _("Application %(number)s") % {"number": case.number},
+            "can_save_draft": case.status == CaseStatus.DRAFT,
+        },
+    )
 
 
 @require_POST
@@ -160,8 +198,11 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The note was saved."))
     else:
-        messages.error(request, _("The note was not saved: %(errors)s") % {
-            "errors": " ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("The note was not saved: %(errors)s")
+            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+        )
     return redirect("cases:case_detail", pk=case.pk)
 
 
@@ -173,15 +214,22 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            actions.document_add(actor=user, case=case, title=form.cleaned_data["title"],
-                                 upload=form.cleaned_data["file"])
+            actions.document_add(
+                actor=user,
+                case=case,
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The document was added."))
     else:
-        messages.error(request, _("The document was not added: %(errors)s") % {
-            "errors": " ".join(e for errs in form.errors.values() for e in errs)})
+        messages.error(
+            request,
+            _("The document was not added: %(errors)s")
+            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+        )
     return redirect("cases:case_detail", pk=case.pk)
 
 
@@ -191,10 +239,15 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
     document = Document.objects.filter(pk=pk, case__in=selectors.cases_for_user(user)).first()
     if document is None:
         raise Http404
-    selectors.case_read(user=user, pk=document.case_id, what="document_download",
-                        path=request.get_full_path())
-    return FileResponse(document.file.open("rb"), content_type=document.content_type,
-                        as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
+    selectors.case_read(
+        user=user, pk=document.case_id, what="document_download", path=request.get_full_path()
+    )
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=True,
+        filename=document.file.name.rsplit("/", 1)[-1],
+    )
 
 
 def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
@@ -208,19 +261,29 @@ def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
         previous = crit.get("assessment") or {}
         key = crit["criterion_id"]
         form.fields[f"judge:{key}"] = forms.ChoiceField(
-            label=f"{crit['point']} {crit['title']['nb']}", required=False,
+            label=f"{crit['point']} {crit['title']['nb']}",
+            required=False,
             choices=[("", _("Not assessed yet")), ("met", _("Met")), ("not_met", _("Not met"))],
-            initial=previous.get("outcome", ""), widget=forms.Select(attrs={"class": "ds-input"}))
+            initial=previous.get("outcome", ""),
+            widget=forms.Select(attrs={"class": "ds-input"}),
+        )
         form.fields[f"reason:{key}"] = forms.CharField(
-            label=_("Reason"), required=False, initial=previous.get("reason", ""),
-            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}))
+            label=_("Reason"),
+            required=False,
+            initial=previous.get("reason", ""),
+            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}),
+        )
     for exc in record["exceptions"]:
         key = exc["exception_id"]
         form.fields[f"exc:{key}"] = forms.BooleanField(
-            label=exc["title"]["nb"], required=False, initial=bool(exc["invoked_for"]))
+            label=exc["title"]["nb"], required=False, initial=bool(exc["invoked_for"])
+        )
         form.fields[f"excreason:{key}"] = forms.CharField(
-            label=_("Reason for the exception"), required=False, initial=exc["reason"],
-            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}))
+            label=_("Reason for the exception"),
+            required=False,
+            initial=exc["reason"],
+            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}),
+        )
     return form
 
 
@@ -256,8 +319,7 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, problem)
         return redirect("cases:case_detail", pk=case.pk)
     try:
-        actions.assessment_run(actor=user, case=case, judgements=judgements,
-                               exceptions=exceptions)
+        actions.assessment_run(actor=user, case=case, judgements=judgements, exceptions=exceptions)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -289,34 +351,51 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     if assessment is not None:
         initial["kind"] = "approval" if assessment.outcome.startswith("meets") else "refusal"
         initial["reasoning"] = assessment.record["summary"]["nb"]
-    form = DecisionForm(request.POST or None, initial=initial, units=_decision_units(case),
-                        help_kinds=kinds)
+    form = DecisionForm(
+        request.POST or None, initial=initial, units=_decision_units(case), help_kinds=kinds
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            decision = actions.decision_draft(actor=user, case=case, data=form.cleaned_data,
-                                              replaces=replaces)
+            decision = actions.decision_draft(
+                actor=user, case=case, data=form.cleaned_data, replaces=replaces
+            )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, _("The decision was drafted."))
             return redirect("cases:decision_detail", pk=decision.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Draft a decision in case %(number)s") % {"number": case.number},
-        "intro": _("The facts, the reasoning and any conditions go into the letter as written."),
-        "cancel_url": _case_url(case),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Draft a decision in case %(number)s") % {"number": case.number},
+            "intro": _(
+                "The facts, the reasoning and any conditions go into the letter as written."
+            ),
+            "cancel_url": _case_url(case),
+        },
+    )
 
 
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     decision = selectors.decision_get_for_user(user, pk)
-    case = selectors.case_read(user=user, pk=decision.case_id, what="decision_detail",
-                               path=request.get_full_path())
-    return render(request, "cases/decision_detail.html", {
-        "decision": decision, "case": case, "can_act": selectors.can_act_on(user, case),
-        "is_approver": selectors.DECISION_APPROVE & _roles(user, case),
-        "return_form": ReturnForm(), "appeals": decision.appeals.all(),
-    })
+    case = selectors.case_read(
+        user=user, pk=decision.case_id, what="decision_detail", path=request.get_full_path()
+    )
+    return render(
+        request,
+        "cases/decision_detail.html",
+        {
+            "decision": decision,
+            "case": case,
+            "can_act": selectors.can_act_on(user, case),
+            "is_approver": selectors.DECISION_APPROVE & _roles(user, case),
+            "return_form": ReturnForm(),
+            "appeals": decision.appeals.all(),
+        },
+    )
 
 
 def _roles(user: User, case: Case) -> frozenset[str]:
@@ -335,8 +414,12 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     kinds = list(decision.case.routings.values_list("help_kind", flat=True))
     from copy import copy
 
-    form = DecisionForm(request.POST or None, instance=copy(decision),
-                        units=_decision_units(decision.case), help_kinds=kinds)
+    form = DecisionForm(
+        request.POST or None,
+        instance=copy(decision),
+        units=_decision_units(decision.case),
+        help_kinds=kinds,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.decision_update(actor=user, decision=decision, data=form.cleaned_data)
@@ -345,9 +428,15 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:decision_detail", pk=decision.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit the draft decision"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit the draft decision"),
+            "cancel_url": "../",
+        },
+    )
 
 
 ACTIONS = {
@@ -384,8 +473,9 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The issued letter exactly as stored (its hash is checked), or a preview of a draft."""
     user = user_of(request)
     decision = selectors.decision_get_for_user(user, pk)
-    selectors.case_read(user=user, pk=decision.case_id, what="decision_letter",
-                        path=request.get_full_path())
+    selectors.case_read(
+        user=user, pk=decision.case_id, what="decision_letter", path=request.get_full_path()
+    )
     if decision.status == DecisionStatus.ISSUED:
         content = decision.letter.open("rb").read()
         import hashlib
@@ -407,8 +497,13 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.decision_get_for_user(user, pk)
     _writable(user, decision.case)
     if not decision.is_appealable:
-        messages.error(request, _("This decision cannot be appealed: refusals of a swap are "
-                                  "final under the municipality's guideline (point 7.6)."))
+        messages.error(
+            request,
+            _(
+                "This decision cannot be appealed: refusals of a swap are "
+                "final under the municipality's guideline (point 7.6)."
+            ),
+        )
         return redirect("cases:decision_detail", pk=decision.pk)
     form = AppealForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -419,21 +514,35 @@ def appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The appeal was registered."))
             return redirect("cases:appeal_detail", pk=appeal.pk)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Register an appeal"), "cancel_url": "../",
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Register an appeal"),
+            "cancel_url": "../",
+        },
+    )
 
 
 def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     appeal = selectors.appeal_get_for_user(user, pk)
-    selectors.case_read(user=user, pk=appeal.decision.case_id, what="appeal_detail",
-                        path=request.get_full_path())
-    return render(request, "cases/appeal_detail.html", {
-        "appeal": appeal, "decision": appeal.decision, "case": appeal.decision.case,
-        "can_act": selectors.can_act_on(user, appeal.decision.case),
-        "reconsider_form": ReconsiderForm(), "outcome_form": AppealOutcomeForm(),
-    })
+    selectors.case_read(
+        user=user, pk=appeal.decision.case_id, what="appeal_detail", path=request.get_full_path()
+    )
+    return render(
+        request,
+        "cases/appeal_detail.html",
+        {
+            "appeal": appeal,
+            "decision": appeal.decision,
+            "case": appeal.decision.case,
+            "can_act": selectors.can_act_on(user, appeal.decision.case),
+            "reconsider_form": ReconsiderForm(),
+            "outcome_form": AppealOutcomeForm(),
+        },
+    )
 
 
 @require_POST
@@ -453,8 +562,9 @@ def appeal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             outcome_form = AppealOutcomeForm(request.POST)
             if not outcome_form.is_valid():
                 raise ValidationError(_("Choose the outcome and the date."))
-            actions.appeal_body_outcome_record(actor=user, appeal=appeal,
-                                               **outcome_form.cleaned_data)
+            actions.appeal_body_outcome_record(
+                actor=user, appeal=appeal, **outcome_form.cleaned_data
+            )
         else:
             raise Http404
     except ValidationError as error:
@@ -462,3 +572,47 @@ def appeal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     else:
         messages.success(request, _("The appeal was updated."))
     return redirect("cases:appeal_detail", pk=appeal.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def routing(request: HttpRequest) -> HttpResponse:
+    """Administrators decide which unit handles each kind of help (one door in)."""
+    from husly.cases.models import HelpKind, RoutingRule
+    from husly.core.pages import writable_municipalities
+    from husly.organisation.access import ORGANISATION_WRITE
+
+    user = user_of(request)
+    municipality = writable_municipalities(user, ORGANISATION_WRITE).first()
+    if municipality is None:
+        raise PermissionDenied
+    units = Unit.objects.filter(municipality=municipality)
+    current = {
+        r.help_kind: r.unit_id for r in RoutingRule.objects.filter(municipality=municipality)
+    }
+    form = forms.Form(request.POST or None)
+    for kind in HelpKind:
+        form.fields[kind.value] = forms.ModelChoiceField(
+            label=kind.label,
+            queryset=units,
+            required=False,
+            initial=current.get(kind.value),
+            empty_label=_("No unit (not offered)"),
+            widget=forms.Select(attrs={"class": "ds-input"}),
+        )
+    if request.method == "POST" and form.is_valid():
+        actions.routing_rules_set(actor=user, municipality=municipality, rules=form.cleaned_data)
+        messages.success(request, _("The routing was saved."))
+        return redirect("cases:routing")
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Which unit handles each kind of help"),
+            "intro": _(
+                "An application is sent to every unit that handles one of the kinds of help "
+                "it asks for."
+            ),
+            "cancel_url": "/",
+        },
+    )

@@ -55,6 +55,7 @@ class Scale:
     households: int
     districts: tuple[str, ...]
     postal: tuple[tuple[str, str], ...]
+    cases: int
 
 
 SCALES = {
@@ -67,6 +68,7 @@ SCALES = {
         420,
         ("Fjerdingby", "Løvenstad", "Nordby", "Blystadlia", "Marikollen"),
         (("2008", "Fjerdingby"), ("2005", "Rælingen"), ("2006", "Løvenstad")),
+        48,
     ),
     "oslo": Scale(
         "0301",
@@ -93,6 +95,7 @@ SCALES = {
             "Søndre Nordstrand",
         ),
         (("0650", "Oslo"), ("0560", "Oslo"), ("0980", "Oslo"), ("1081", "Oslo"), ("1254", "Oslo")),
+        90,
     ),
 }
 
@@ -277,6 +280,7 @@ class DemoGenerator:
         buildings = self._buildings(municipality)
         dwellings = self._dwellings(buildings)
         self._people(municipality)
+        self._cases(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -319,7 +323,110 @@ class DemoGenerator:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             Membership.objects.get_or_create(user=user, unit=units[unit_index], role=role)
+        self._routing(municipality, units)
         return municipality
+
+    def _routing(self, municipality: Municipality, units: list[Unit]) -> None:
+        """Which unit handles each kind of help, as in Rælingen (raelingen.md §1.2)."""
+        from husly.cases.models import HelpKind, RoutingRule
+
+        by_kind = {
+            HelpKind.RENTAL_DWELLING: units[0],
+            HelpKind.ADVICE: units[0],
+            HelpKind.DWELLING_WITH_SERVICES: units[2],
+            HelpKind.START_LOAN: units[1],
+            HelpKind.GRANT: units[1],
+            HelpKind.DEPOSIT_GUARANTEE: units[1],
+            HelpKind.TEMPORARY_ACCOMMODATION: units[1],
+            HelpKind.HOUSING_FOLLOW_UP: units[5],
+        }
+        for kind, unit in by_kind.items():
+            RoutingRule.objects.get_or_create(
+                municipality=municipality, help_kind=kind, defaults={"unit": unit}
+            )
+
+    def _cases(self, municipality: Municipality) -> None:
+        """Applications in every state, through the real actions: new, being processed and
+        approved (with issued letters), at a scale like Rælingen's waiting list (16)."""
+        from husly.cases import actions as case_actions
+        from husly.cases.models import HelpKind
+
+        rng = self.rng
+        caseworker = User.objects.get(username=self._username("saksbehandler"))
+        approver = User.objects.get(username=self._username("godkjenner"))
+        follow_up_unit = Unit.objects.get(municipality=municipality, kind=UnitKind.FOLLOW_UP)
+        households = list(
+            Household.objects.filter(municipality=municipality).order_by("pk")[: self.scale.cases]
+        )
+        for index, household in enumerate(households):
+            kinds = [HelpKind.RENTAL_DWELLING]
+            if rng.random() < 0.3:
+                kinds.append(HelpKind.DEPOSIT_GUARANTEE)
+            if rng.random() < 0.2:
+                kinds.append(HelpKind.HOUSING_FOLLOW_UP)
+            situation = rng.choice(
+                ["no_home", "temporary_accommodation", "rented_private", "with_family_or_friends"]
+            )
+            case = case_actions.case_create(
+                actor=caseworker,
+                household=household,
+                channel="meeting",
+                help_kinds=kinds,
+                submit=True,
+                data={
+                    "housing_kind": situation,
+                    "is_without_suitable_housing": situation != "rented_private",
+                    "lease_end_date": self.as_of + dt.timedelta(days=rng.randint(30, 170))
+                    if situation == "rented_private"
+                    else None,
+                    "has_right_to_renew_lease": False if situation == "rented_private" else None,
+                    "has_alternative_housing_options": False,
+                    "has_offer_of_brokered_private_dwelling": False,
+                    "gross_annual_income": rng.randint(150, 420) * 1000,
+                    "wealth": rng.randint(0, 40) * 1000,
+                    "debt": rng.randint(0, 300) * 1000,
+                    "municipal_arrears": 0,
+                    "lived_in_municipality_since": self.as_of
+                    - dt.timedelta(days=rng.randint(400, 6000)),
+                    "needs_follow_up": rng.random() < 0.3,
+                },
+            )
+            stage = index % 3
+            if stage == 0:
+                continue  # new, waiting for a caseworker
+            case_actions.case_assign(actor=caseworker, case=case, caseworker=caseworker)
+            assessment = case_actions.assessment_run(actor=caseworker, case=case)
+            if stage == 1:
+                continue  # being processed
+            judgements = {
+                c["criterion_id"]: ("met", "Vurdert i kartleggingssamtalen.")
+                for c in _flat(assessment.record["criteria"])
+                if c["kind"] == "judgement" and c["outcome"] == "needs_judgement"
+            }
+            assessment = case_actions.assessment_run(
+                actor=caseworker, case=case, judgements=judgements
+            )
+            if not assessment.outcome.startswith("meets"):
+                continue
+            decision = case_actions.decision_draft(
+                actor=caseworker,
+                case=case,
+                data={
+                    "help_kind": HelpKind.RENTAL_DWELLING,
+                    "kind": "approval",
+                    "facts": "Husstanden er uten egnet bolig og har ikke mulighet til å skaffe "
+                    "bolig selv.",
+                    "reasoning": assessment.record["summary"]["nb"],
+                    "expected_wait_months": rng.randint(2, 6),
+                    "follow_up_unit": follow_up_unit,
+                },
+            )
+            case_actions.decision_submit(actor=caseworker, decision=decision)
+            case_actions.decision_approve(actor=approver, decision=decision)
+            case_actions.decision_issue(actor=caseworker, decision=decision)
+
+    def _username(self, base: str) -> str:
+        return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"
 
     def _buildings(self, municipality: Municipality) -> list[Building]:
         s, rng = self.scale, self.rng
@@ -443,7 +550,7 @@ class DemoGenerator:
             needs_interpreter=permit == ResidencePermit.PROTECTION and rng.random() < 0.4,
             residence_permit=permit,
             residence_permit_valid_until=self.as_of + dt.timedelta(days=rng.randint(60, 900))
-            if permit == ResidencePermit.TEMPORARY
+            if permit in {ResidencePermit.TEMPORARY, ResidencePermit.PROTECTION}
             else None,
             registered_municipality_number=self.scale.municipality_number,
             registered_since=registered_since,
@@ -490,3 +597,11 @@ class DemoGenerator:
             ),
             batch_size=2000,
         )
+
+
+def _flat(items: list[dict[str, object]]) -> list[dict[str, object]]:
+    flat: list[dict[str, object]] = []
+    for item in items:
+        flat.append(item)
+        flat.extend(_flat(item.get("children") or []))  # type: ignore[arg-type]
+    return flat
