@@ -142,7 +142,8 @@ def _per_household(persons: PersonArrays, values: F64, n: int) -> F64:
 
 
 def nav_norm(persons: PersonArrays, n_households: int, rates: NavRates) -> F64:
-    """Monthly NAV guideline amount per household.
+    """Monthly NAV guideline amount per household (statlige veiledende satser, sosialtjenesteloven
+    § 18 and the yearly rundskriv; the startlån floor per Husbanken, Beregne betjeningsevnen).
 
     One adult: the single rate; two or more adults: the couple rate plus the single rate for each
     adult beyond two [interpretation: the rundskriv gives no rate for a third adult]; a household

@@ -421,6 +421,11 @@ def _round(values: F64) -> F64:
 def _formula(
     b: StartLoanBatch, p: StartLoanParameters, tracer: Tracer | None
 ) -> StartLoanBatchResult:
+    """Affordability for every household: forskrift om lån fra Husbanken § 5-2 (betjeningsevne
+    with money left to live on) and § 8-5 (annuity/serial, term); Husbanken, Beregne
+    betjeningsevnen and Kalkulasjonsrente; finansavtaleloven 2020 (frarådningsplikt); the
+    municipality's guideline (fees). Sources per step in :data:`STEPS`.
+    """
     available = (
         b.net_income_monthly
         - b.other_fixed_costs_monthly
