@@ -33,8 +33,8 @@ from husly.cases.models import (
     Decision,
     DecisionKind,
     DecisionStatus,
-    HelpKind,
     Document,
+    HelpKind,
     JournalNote,
     RoutingRule,
 )
@@ -253,8 +253,8 @@ def assessment_run(
     *,
     actor: User,
     case: Case,
-    judgements: Mapping[str, tuple[str, str]] = {},  # noqa: B006 - read only
-    exceptions: Mapping[str, tuple[tuple[str, ...], str]] = {},  # noqa: B006 - read only
+    judgements: Mapping[str, tuple[str, str]] = {},
+    exceptions: Mapping[str, tuple[tuple[str, ...], str]] = {},
     on: dt.date | None = None,
 ) -> Assessment:
     """Assess the case against the municipality's guideline in force, with the caseworker's

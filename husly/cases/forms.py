@@ -34,7 +34,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Application
-        exclude = ["case"]
+        fields = [f.name for f in Application._meta.fields if f.name not in {"id", "case"}]
         widgets = {
             "housing_description": forms.Textarea(attrs={"rows": 3}),
             "health_needs": forms.Textarea(attrs={"rows": 3}),

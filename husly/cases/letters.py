@@ -210,20 +210,20 @@ def decision_letter_context(decision: Decision, language: str | None = None) -> 
     guideline_title = ""
     if record:
         guideline_title = ""
-        for crit in _flat_criteria(record["criteria"]):
-            criteria.append(
-                {
-                    "point": crit["point"],
-                    "title": crit["title"].get(lang, crit["title"]["nb"]),
-                    "outcome": text.get(crit["outcome"], crit["outcome"]),
-                    "assessment": (crit.get("assessment") or {}).get("reason", ""),
-                }
-            )
-        for exc in record["exceptions"]:
-            if exc["invoked_for"]:
-                exceptions.append(
-                    {"title": exc["title"].get(lang, exc["title"]["nb"]), "reason": exc["reason"]}
-                )
+        criteria = [
+            {
+                "point": crit["point"],
+                "title": crit["title"].get(lang, crit["title"]["nb"]),
+                "outcome": text.get(crit["outcome"], crit["outcome"]),
+                "assessment": (crit.get("assessment") or {}).get("reason", ""),
+            }
+            for crit in _flat_criteria(record["criteria"])
+        ]
+        exceptions = [
+            {"title": exc["title"].get(lang, exc["title"]["nb"]), "reason": exc["reason"]}
+            for exc in record["exceptions"]
+            if exc["invoked_for"]
+        ]
         guideline_title = decision.assessment.guideline_set_id if decision.assessment else ""
     applicant = case.household.members.filter(relation="applicant").select_related("person").first()
     notified = decision.notified_on or decision.issued_on

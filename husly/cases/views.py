@@ -30,7 +30,7 @@ from husly.cases.forms import (
     ReturnForm,
 )
 from husly.cases.letters import _flat_criteria, render_decision_letter
-from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus, Document
+from husly.cases.models import Case, CaseStatus, DecisionStatus, Document
 from husly.core.pages import add_action_errors, paginate, querystring_without_page, user_of
 from husly.organisation.models import Unit, User
 from husly.people.selectors import household_get_for_user
