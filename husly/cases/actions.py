@@ -125,8 +125,8 @@ def _store_draft_kinds(case: Case, kinds: list[str]) -> None:
         raise ValidationError(
             {
                 "help_kinds": _(
-                    "No unit in the municipality handles: %(kinds)s. Ask an administrator to set up "
-                    "the routing."
+                    "No unit in the municipality handles: %(kinds)s. "
+                    "Ask an administrator to set up the routing."
                 )
                 % {"kinds": names}
             }
@@ -521,8 +521,9 @@ def appeal_register(
         raise ValidationError(
             {
                 "received_on": _(
-                    "The appeal came after the deadline (%(date)s). It can only be considered if you "
-                    "decide so under forvaltningsloven § 31 and give the reason."
+                    "The appeal came after the deadline (%(date)s). "
+                    "It can only be considered if you decide so under forvaltningsloven § 31 "
+                    "and give the reason."
                 )
                 % {"date": due.strftime("%d.%m.%Y")}
             }
