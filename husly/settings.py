@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "husly.housing",
     "husly.audit",
     "husly.cases",
+    "husly.portal",
 ]
 
 MIDDLEWARE = [
@@ -271,8 +272,15 @@ if HUSLY_OIDC_STAFF_MATCH_FIELD not in {"username", "email"}:
     msg = "HUSLY_OIDC_STAFF_MATCH_FIELD must be username or email."
     raise ImproperlyConfigured(msg)
 HUSLY_OIDC_STAFF_MFA_BY_PROVIDER = env_bool("HUSLY_OIDC_STAFF_MFA_BY_PROVIDER", default=False)
-HUSLY_RESIDENT_LOGIN_HANDLER = env_str("HUSLY_RESIDENT_LOGIN_HANDLER", "") or None
-HUSLY_RESIDENT_LOGIN_REDIRECT_URL = env_str("HUSLY_RESIDENT_LOGIN_REDIRECT_URL", "/")
+HUSLY_RESIDENT_LOGIN_HANDLER = env_str(
+    "HUSLY_RESIDENT_LOGIN_HANDLER", "husly.portal.auth.resident_user"
+) or None
+# The development login for residents (identity number only, no ID-porten): never in production.
+HUSLY_DEV_RESIDENT_LOGIN = env_bool("HUSLY_DEV_RESIDENT_LOGIN", default=not PRODUCTION)
+if PRODUCTION and HUSLY_DEV_RESIDENT_LOGIN:
+    msg = "HUSLY_DEV_RESIDENT_LOGIN must not be true when HUSLY_ENV=production."
+    raise ImproperlyConfigured(msg)
+HUSLY_RESIDENT_LOGIN_REDIRECT_URL = env_str("HUSLY_RESIDENT_LOGIN_REDIRECT_URL", "/minside/")
 # axes.W006 asks for lockout by IP address too; a municipality's staff often share one public
 # address, so one person's typos would lock out the whole office. Lockout is per username; a
 # password guessed by spraying is still useless without the second factor (ADR 0007).

@@ -16,6 +16,7 @@ urlpatterns = [
     path("boliger/", include("husly.housing.urls")),
     path("import/", include("husly.core.urls")),
     path("saker/", include("husly.cases.urls")),
+    path("minside/", include("husly.portal.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path("innlogging/ansatt/", oidc.LoginStartView.as_view(), {"provider": oidc.STAFF},

@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 import pytest
 
 if TYPE_CHECKING:
     from husly.organisation.models import Municipality, Unit, User
+    from husly.people.models import Household
 
 PASSWORD = "riktig-hest-batteri-stift"
 
@@ -95,3 +97,41 @@ def olga(lorenskog: Municipality) -> User:
         municipality=lorenskog, name="Boligkontoret", kind=UnitKind.HOUSING_OFFICE
     )
     return _user("olga", unit, "caseworker")
+
+
+@pytest.fixture
+def routing(raelingen: Municipality, housing_office: Unit) -> Unit:
+    """Every kind of help goes to the housing office, except start loans (NAV)."""
+    from husly.cases.models import HelpKind, RoutingRule
+    from husly.organisation.models import Unit
+
+    nav = Unit.objects.create(municipality=raelingen, name="NAV Rælingen", kind="nav")
+    for kind in HelpKind:
+        RoutingRule.objects.create(
+            municipality=raelingen,
+            help_kind=kind,
+            unit=nav if kind == HelpKind.START_LOAN else housing_office,
+        )
+    return nav
+
+
+@pytest.fixture
+def household(raelingen: Municipality) -> Household:
+    """An adult citizen registered in Rælingen for ten years, with one child."""
+    from husly.people.models import HouseholdMember
+    from tests.factories import HouseholdFactory, PersonFactory
+
+    applicant = PersonFactory(
+        municipality=raelingen,
+        residence_permit="citizen",
+        registered_municipality_number="3224",
+        registered_since=dt.date(2015, 1, 1),
+        address="Torvvegen 1",
+        postal_code="2008",
+        postal_town="Fjerdingby",
+    )
+    household = HouseholdFactory(municipality=raelingen, applicant=applicant, name="Nordmann")
+    HouseholdMember.objects.create(
+        household=household, relation="child", person=PersonFactory(municipality=raelingen)
+    )
+    return household

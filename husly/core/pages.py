@@ -41,6 +41,8 @@ def querystring_without_page(request: HttpRequest) -> str:
 def user_of(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - the login middleware guarantees it
+    if hasattr(user, "resident") and not user.memberships.exists():
+        raise PermissionDenied  # residents use the self-service pages only
     return user
 
 

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET
 
@@ -32,6 +32,8 @@ class HuslyLoginView(LoginView):
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    if hasattr(request.user, "resident") and not request.user.memberships.exists():
+        return redirect("portal:home")
     user = user_of(request)
     return render(request, "core/home.html", {"figures": start_page_figures(user)})
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from husly.cases import actions
 from husly.cases.models import Assessment, Case, DecisionStatus
 from husly.rules import guidelines as g
-from tests.cases.conftest import ELIGIBLE, judge_all
+from tests.cases.helpers import ELIGIBLE, judge_all
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,198 @@
+"""Min side: the household's own pages. Apply once, follow the case, read decisions, appeal."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from husly.cases import actions as case_actions
+from husly.cases.forms import ApplicationForm
+from husly.cases.models import CaseStatus
+from husly.core import oidc
+from husly.core.pages import add_action_errors
+from husly.organisation.models import User
+from husly.people.models import Person
+from husly.portal import actions, selectors
+from husly.portal.auth import is_resident, resident_user
+from husly.portal.forms import AboutYouForm, DevLoginForm, MemberFormSet, PortalAppealForm
+from husly.rules import deadlines
+
+portal_login_required = login_required(login_url="portal:login")
+
+
+def _resident(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not is_resident(user):
+        raise PermissionDenied
+    return user
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def portal_login(request: HttpRequest) -> HttpResponse:
+    """ID-porten when configured; a development login (identity number only) in development."""
+    form = DevLoginForm(request.POST or None) if settings.HUSLY_DEV_RESIDENT_LOGIN else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        user = resident_user(request=request, national_id=form.cleaned_data["national_id"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("portal:home")
+    return render(
+        request,
+        "portal/login.html",
+        {
+            "form": form,
+            "idporten": oidc.is_enabled("resident"),
+        },
+    )
+
+
+@portal_login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _resident(request)
+    return render(request, "portal/home.html", {"cases": selectors.my_cases(user)})
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    user = _resident(request)
+    me = selectors.my_persons(user).first()
+    about = AboutYouForm(
+        request.POST or None,
+        prefix="om",
+        instance=me or Person(national_id=user.resident.national_id),
+    )
+    members = MemberFormSet(request.POST or None, prefix="medlem")
+    application = ApplicationForm(request.POST or None, prefix="soknad")
+    if request.method == "POST" and all(f.is_valid() for f in (about, members, application)):
+        applicant = {k: v for k, v in about.cleaned_data.items() if k != "municipality"}
+        try:
+            case = actions.portal_application_create(
+                actor=user,
+                municipality=about.cleaned_data["municipality"],
+                applicant=applicant,
+                members=[m for m in members.cleaned_data if m],
+                help_kinds=application.cleaned_data["help_kinds"],
+                data=application.application_data(),
+                submit="submit" in request.POST,
+            )
+        except ValidationError as error:
+            add_action_errors(application, error)
+        else:
+            if case.status == CaseStatus.DRAFT:
+                messages.success(
+                    request, _("Your application is saved as a draft. You can complete it later.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Your application was received. Case number: %(number)s.")
+                    % {"number": case.number},
+                )
+            return redirect("portal:case", pk=case.pk)
+    return render(
+        request,
+        "portal/apply.html",
+        {
+            "about": about,
+            "members": members,
+            "form": application,
+        },
+    )
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Complete a draft and send it."""
+    user = _resident(request)
+    case = selectors.my_case(user, pk)
+    if not selectors.is_editable(case):
+        raise Http404
+    kinds = list(case.routings.values_list("help_kind", flat=True))
+    form = ApplicationForm(
+        request.POST or None, instance=case.application, initial={"help_kinds": kinds}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case_actions.case_update_application(
+                actor=user,
+                case=case,
+                help_kinds=form.cleaned_data["help_kinds"] or kinds,
+                data=form.application_data(),
+            )
+            if "submit" in request.POST:
+                case_actions.case_submit(actor=user, case=case)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("portal:case", pk=case.pk)
+    return render(request, "portal/edit.html", {"form": form, "case": case})
+
+
+@portal_login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    case = selectors.my_case(user, pk)
+    decisions = [
+        {
+            "decision": d,
+            "deadline": deadlines.appeal_deadline(d.notified_on) if d.notified_on else None,
+            "appeal_form": PortalAppealForm(auto_id=f"klage-{d.pk}-%s"),
+        }
+        for d in case.decisions.filter(status="issued")
+    ]
+    today = timezone.localdate()
+    return render(
+        request,
+        "portal/case.html",
+        {
+            "case": case,
+            "routings": case.routings.select_related("unit"),
+            "decisions": decisions,
+            "today": today,
+        },
+    )
+
+
+@portal_login_required
+def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    decision = selectors.my_decision(user, pk)
+    response = HttpResponse(decision.letter.open("rb").read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="vedtak-{decision.case.number}.pdf"'
+    return response
+
+
+@portal_login_required
+@require_http_methods(["POST"])
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    decision = selectors.my_decision(user, pk)
+    form = PortalAppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write what you want changed, and why."))
+        return redirect("portal:case", pk=decision.case_id)
+    try:
+        case_actions.appeal_register(
+            actor=user,
+            decision=decision,
+            received_on=timezone.localdate(),
+            grounds=form.cleaned_data["grounds"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Your appeal was received. The municipality will consider the decision again."),
+        )
+    return redirect("portal:case", pk=decision.case_id)

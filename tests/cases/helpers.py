@@ -1,0 +1,33 @@
+"""Shared data for case tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from husly.cases.models import Case
+from husly.organisation.models import User
+
+ELIGIBLE = {
+    "housing_kind": "no_home",
+    "is_without_suitable_housing": True,
+    "has_alternative_housing_options": False,
+    "has_offer_of_brokered_private_dwelling": False,
+    "lived_in_municipality_since": dt.date(2015, 1, 1),
+    "gross_annual_income": 250_000,
+    "wealth": 0,
+    "debt": 0,
+    "municipal_arrears": 0,
+    "needs_follow_up": False,
+}
+
+
+def judge_all(case: Case, actor: User, outcome: str = "met") -> dict[str, tuple[str, str]]:
+    """Judgements for every discretionary criterion of the case's latest assessment."""
+    from husly.cases.letters import _flat_criteria
+
+    record = case.assessments.first().record
+    return {
+        c["criterion_id"]: (outcome, "Vurdert i kartleggingssamtalen.")
+        for c in _flat_criteria(record["criteria"])
+        if c["kind"] == "judgement"
+    }
