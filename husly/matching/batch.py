@@ -92,10 +92,10 @@ class SolverOptions:
     """
 
     method: str = "sparse"
-    initial_k: int = 48
+    initial_k: int = 56
     exact_pairs_limit: int = 20_000
     tie_break: str = "seeded_order"
-    repair_rounds: int = 1
+    repair_rounds: int = 0
     focus: int = 4
 
     def __post_init__(self) -> None:
@@ -132,6 +132,8 @@ class SolverReport:
     respects it), ``"exact_milp"`` or ``"repair"``. ``gap_bound`` bounds how far the objective
     (weighted fit plus the top-band bonus) may be from the optimum: 0 when ``certified_optimal``.
     ``top_band_count_optimal`` holds whenever ``gap_bound`` is below the top-band bonus.
+    ``objective_value`` is the solver objective reached, ``relaxation_value`` the optimum without
+    the spread rule (an upper bound), ``top_band_bonus`` the bonus per top-band household.
     """
 
     method: str
@@ -140,6 +142,9 @@ class SolverReport:
     certified_optimal: bool
     gap_bound: float
     top_band_count_optimal: bool
+    objective_value: float
+    relaxation_value: float
+    top_band_bonus: float
     feasible_pairs: int
     candidate_pairs: int
     solves: int
@@ -424,6 +429,8 @@ def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> B
                     break
     value = g.objective(match)
     gap = 0.0 if certified else max(upper_bound - value, 0.0)
+    if not certified and gap <= 1e-9 * max(abs(upper_bound), 1.0):
+        certified, gap = True, 0.0  # the repair reached the relaxation's optimum: optimal
     top_first = inp.matching_policy.top_band_first
     report = SolverReport(
         method=options.method,
@@ -432,6 +439,9 @@ def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> B
         certified_optimal=certified,
         gap_bound=gap,
         top_band_count_optimal=top_first and (certified or gap < builder.bonus),
+        objective_value=value,
+        relaxation_value=upper_bound,
+        top_band_bonus=builder.bonus,
         feasible_pairs=feasible,
         candidate_pairs=int(g.rows.size),
         solves=solves,
@@ -487,6 +497,9 @@ def propose_greedy(inp: MatchingInput) -> BatchProposal:
         certified_optimal=False,
         gap_bound=float("nan"),
         top_band_count_optimal=False,
+        objective_value=float("nan"),
+        relaxation_value=float("nan"),
+        top_band_bonus=0.0,
         feasible_pairs=feasible,
         candidate_pairs=int(g.rows.size),
         solves=1,

@@ -407,25 +407,27 @@ def focus(g: Graph, match: IntArray, r: int = 4) -> Graph:
     dropped raises the dwelling's bound, so the certificate stays valid."""
     matched = np.zeros(_n_cols(g, match), dtype=np.bool_)
     matched[match[match >= 0]] = True
-    free = ~matched[g.cols]
-    order = np.lexsort((-g.weight, g.rows))
-    rows_o, free_o = g.rows[order], free[order]
-    # rank of each free pair within its dwelling (0 = best), counted in weight order
-    free_count: IntArray = np.cumsum(free_o, dtype=np.int64)
-    start = np.searchsorted(rows_o, rows_o, side="left")
-    before: IntArray = free_count[start] - free_o[start]
-    rank = free_count - before - 1
-    w_o = g.weight[order]
+    order = np.lexsort((-g.weight, g.rows))  # by dwelling, best first
+    rows_o, w_o = g.rows[order], g.weight[order]
+    free_o = ~matched[g.cols[order]]
+    seg = np.flatnonzero(np.r_[True, rows_o[1:] != rows_o[:-1]])
+    seg_of = np.repeat(np.arange(seg.size), np.diff(np.r_[seg, rows_o.size]))
+    free_count = np.cumsum(free_o, dtype=np.int64)
+    rank = free_count - (free_count[seg] - free_o[seg])[seg_of] - 1  # among free pairs of the row
     keep_o = ~free_o | (rank < r)
-    # ties: keep every free pair as good as the r-th kept one
-    cutoff = np.full(match.size, -np.inf)
-    np.maximum.at(cutoff, rows_o[free_o & (rank == r - 1)], w_o[free_o & (rank == r - 1)])
-    keep_o |= free_o & (w_o >= cutoff[rows_o])
+    # ties: also keep free pairs exactly as good as the r-th kept one
+    last = free_o & (rank == r - 1)
+    cutoff = np.full(seg.size, np.inf)
+    cutoff[seg_of[last]] = w_o[last]
+    keep_o |= free_o & (w_o >= cutoff[seg_of])
+    dropped = np.flatnonzero(~keep_o)
     bound = g.bound.copy()
-    dropped = ~keep_o
-    np.maximum.at(bound, rows_o[dropped], w_o[dropped])
     complete = g.complete.copy()
-    complete[rows_o[dropped]] = False
+    if dropped.size:
+        first = dropped[np.r_[True, rows_o[dropped][1:] != rows_o[dropped][:-1]]]
+        touched = rows_o[first]  # the first dropped pair of a row is its best dropped pair
+        bound[touched] = np.maximum(bound[touched], w_o[first])
+        complete[touched] = False
     keep = np.zeros(g.rows.size, dtype=np.bool_)
     keep[order] = keep_o
     return Graph(g.rows[keep], g.cols[keep], g.weight[keep], complete, bound, g.k)
