@@ -176,3 +176,20 @@ def test_no_template_has_inline_script_style_or_event_handlers() -> None:
             if pattern.search(text)
         )
     assert not offenders, offenders
+
+
+def test_the_operator_resets_a_lost_authenticator_and_it_is_audited(settings, sara) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    TOTPDevice.objects.create(user=sara, name="Husly", confirmed=True)
+    out = StringIO()
+    call_command("reset_two_factor", "sara", stdout=out)
+    assert "Removed 1" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=sara).exists()
+    assert ChangeEvent.objects.filter(action="totp_device_remove").count() == 1
+    settings.HUSLY_REQUIRE_2FA = True
+    client = Client()
+    _login(client, "sara", PASSWORD)
+    assert client.get("/")["Location"] == reverse("security:otp_setup")
