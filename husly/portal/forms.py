@@ -58,7 +58,7 @@ class MemberForm(StyledFormMixin, forms.Form):
     )
     relation = forms.ChoiceField(
         label=_("Relation to you"),
-        choices=[c for c in Relation.choices if c[0] != Relation.APPLICANT],
+        choices=[("", _("Choose")), *(c for c in Relation.choices if c[0] != Relation.APPLICANT)],
     )
 
     def clean(self) -> dict[str, Any]:
