@@ -32,6 +32,7 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _NEG = -np.inf
+_EMPTY_I: IntArray = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -188,6 +189,8 @@ class PairBuilder:
         bound = np.full(len(d), _NEG)
         parts: list[_Part] = []
         rows = np.asarray(rows, dtype=np.int64)
+        if rows.size == 0:
+            return Graph(_EMPTY_I, _EMPTY_I, np.zeros(0), complete, bound, k.copy()), 0
         keys = np.stack([d.district[rows], d.rooms[rows], k[rows]], axis=1)
         order = np.lexsort((rows, keys[:, 2], keys[:, 1], keys[:, 0]))
         rows, keys = rows[order], keys[order]

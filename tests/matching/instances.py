@@ -70,14 +70,19 @@ def small_instances(
     max_dwellings: int = 4,
     max_households: int = 6,
     top_band_first: bool | None = None,
+    crowded: bool = False,
 ) -> Small:
-    """Random small rounds with every constraint in play (and many ties)."""
-    n_b = draw(st.integers(1, 3))
+    """Random small rounds with every constraint in play (and many ties). ``crowded``: few
+    buildings with room for one more heavy-needs tenant, mostly heavy-needs households that fit
+    most dwellings, so that the spread rule binds."""
+    n_b = draw(st.integers(1, 2 if crowded else 3))
     buildings = [
         BuildingRecord(
             id=10 * (b + 1),
-            heavy_needs_tenants=draw(st.integers(0, 2)),
-            heavy_needs_limit=draw(st.sampled_from([None, None, 1, 2])),
+            heavy_needs_tenants=draw(st.integers(0, 1) if crowded else st.integers(0, 2)),
+            heavy_needs_limit=draw(
+                st.sampled_from([1, 2]) if crowded else st.sampled_from([None, None, 1, 2])
+            ),
         )
         for b in range(n_b)
     ]
@@ -90,8 +95,12 @@ def small_instances(
                 id=100 + j,
                 building_id=buildings[b].id,
                 district=DISTRICTS[b % len(DISTRICTS)],
-                rooms=draw(st.integers(1, 4)),
-                category=draw(st.sampled_from(["ordinary", "ordinary", "care", "hard_use"])),
+                rooms=draw(st.integers(1, 2) if crowded else st.integers(1, 4)),
+                category=draw(
+                    st.just("ordinary")
+                    if crowded
+                    else st.sampled_from(["ordinary", "ordinary", "care", "hard_use"])
+                ),
                 floor=draw(st.integers(0, 3)),
                 has_lift=draw(st.booleans()),
                 wheelchair_accessible=draw(st.booleans()),
@@ -102,6 +111,19 @@ def small_instances(
     for i in range(n_h):
         manual = draw(st.sampled_from([0.0, 0.0, 0.0, 5.0]))
         allowed = draw(st.one_of(st.none(), st.frozensets(st.sampled_from(DISTRICTS), min_size=1)))
+        if crowded:
+            households.append(
+                HouseholdRecord(
+                    id=1000 + i,
+                    size=draw(st.integers(1, 2)),
+                    categories=frozenset({"ordinary"}),
+                    medical=draw(st.sampled_from([0.0, 1.0, 3.0])),
+                    urgency=draw(st.sampled_from(list(Urgency))),
+                    preferred_district=draw(st.sampled_from([None, *DISTRICTS])),
+                    heavy_needs=draw(st.sampled_from([True, True, False])),
+                )
+            )
+            continue
         households.append(
             HouseholdRecord(
                 id=1000 + i,
@@ -125,7 +147,9 @@ def small_instances(
         top_band_first = draw(st.booleans())
     policy = MatchingPolicy(
         version="test-1",
-        max_heavy_needs_per_building=draw(st.sampled_from([None, 1, 2])),
+        max_heavy_needs_per_building=draw(
+            st.sampled_from([1, 2]) if crowded else st.sampled_from([None, 1, 2])
+        ),
         top_band_first=top_band_first,
     )
     # a low top band so that the lexicographic objective matters in small instances
