@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login", "health", "accessibility", "set_language"}
+PUBLIC = {"login", "health", "accessibility", "set_language"}  # portal:login too
 
 
 def _patterns(
@@ -41,4 +41,5 @@ def test_an_anonymous_user_is_sent_to_login(name: str, route: str) -> None:
         pytest.skip("public page")
     response = Client().get(_example(route))
     assert response.status_code == 302
-    assert response["Location"].startswith("/logg-inn/")
+    login = "/minside/logg-inn/" if name.startswith("portal:") else "/logg-inn/"
+    assert response["Location"].startswith(login)

@@ -263,11 +263,14 @@ class DemoGenerator:
         seed: int,
         as_of: dt.date,
         progress: Callable[[str, int], Progress] | None = None,
+        *,
+        with_cases: bool = True,
     ) -> None:
         self.scale = SCALES[scale]
         self.scale_name = scale
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
         self.as_of = as_of
+        self.with_cases = with_cases
         self.progress = progress
         self.used_numbers: set[str] = set()
 
@@ -280,7 +283,8 @@ class DemoGenerator:
         buildings = self._buildings(municipality)
         dwellings = self._dwellings(buildings)
         self._people(municipality)
-        self._cases(municipality)
+        if self.with_cases:
+            self._cases(municipality)
         record_change(
             actor=None,
             action="seed_demo",

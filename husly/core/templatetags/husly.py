@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -21,3 +24,48 @@ def absolute(value: int) -> int:
 def verbose(instance: Any, field: str) -> str:
     """The verbose name of a model field, capitalised, for labels in fact lists."""
     return str(instance._meta.get_field(field).verbose_name).capitalize()
+
+
+_CODES = {
+    "norwegian_citizen": _("Norwegian citizen"),
+    "permanent_residence_permit": _("Permanent residence permit"),
+    "temporary_residence_permit": _("Temporary residence permit"),
+    "eea_right_of_residence": _("EEA registration"),
+    "no_residence_permit": _("No lawful residence"),
+    "no_home": _("No home (homeless)"),
+    "temporary_accommodation": _("Temporary accommodation"),
+    "with_family_or_friends": _("With family or friends"),
+    "rented_private": _("Rented privately"),
+    "rented_municipal": _("Rented from the municipality"),
+    "owned": _("Own home"),
+    "institution": _("Institution or prison"),
+}
+
+
+@register.filter
+def fact_value(value: Any) -> str:
+    """A fact from a rules trace as a caseworker reads it: Ja/Nei, dd.mm.åååå, 250 000."""
+    if value is None:
+        return str(_("not known"))
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, int | float):
+        return f"{value:,.0f}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            return str(_CODES.get(value, value))
+    if isinstance(value, list):
+        return ", ".join(fact_value(item) for item in value)
+    return str(value)
+
+
+@register.filter
+def localised(text: dict[str, str] | None) -> str:
+    """A {nb, nn} text from the rules in the user's language (bokmål for English users, since
+    guideline texts are the municipality's own Norwegian wording)."""
+    if not text:
+        return ""
+    language = translation.get_language() or "nb"
+    return text.get(language) or text.get("nb") or ""
