@@ -26,6 +26,8 @@ def verbose(instance: Any, field: str) -> str:
     return str(instance._meta.get_field(field).verbose_name).capitalize()
 
 
+GROUP_DIGITS_FROM = 10_000  # Språkrådet: group digits in numbers of five digits or more
+
 _CODES = {
     "norwegian_citizen": _("Norwegian citizen"),
     "permanent_residence_permit": _("Permanent residence permit"),
@@ -43,14 +45,18 @@ _CODES = {
 
 
 @register.filter
-def fact_value(value: Any) -> str:
+def fact_value(value: Any) -> str:  # noqa: PLR0911 - one return per kind of value
     """A fact from a rules trace as a caseworker reads it: Ja/Nei, dd.mm.åååå, 250 000."""
     if value is None:
         return str(_("not known"))
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, int | float):
-        return f"{value:,.0f}".replace(",", "\u00a0") if abs(value) >= 10_000 else str(value)
+        return (
+            f"{value:,.0f}".replace(",", "\u00a0")
+            if abs(value) >= GROUP_DIGITS_FROM
+            else str(value)
+        )
     if isinstance(value, str):
         try:
             return dt.date.fromisoformat(value).strftime("%d.%m.%Y")
