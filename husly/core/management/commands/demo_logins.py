@@ -7,6 +7,7 @@ from django.utils import translation
 
 from husly.core.demo import DEMO_PASSWORD, DEMO_USERS
 from husly.organisation.models import Role
+from husly.people.models import HouseholdMember
 
 
 class Command(BaseCommand):
@@ -17,3 +18,19 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
             for username, given, family, _unit, role in DEMO_USERS:
                 self.stdout.write(f"  {username:<15} {Role(role).label!s:<28} {given} {family}")
+            resident = (
+                HouseholdMember.objects.filter(
+                    relation="applicant",
+                    household__cases__decisions__status="issued",
+                    household__cases__decisions__kind="approval",
+                )
+                .exclude(person__national_id="")
+                .select_related("person")
+                .order_by("pk")
+                .first()
+            )
+            if resident is not None:
+                self.stdout.write(
+                    f"Min side (/minside/): logg inn med fødselsnummer "
+                    f"{resident.person.national_id} ({resident.person.full_name}, har tilsagn)"
+                )
