@@ -162,6 +162,11 @@ def case_submit(*, actor: User, case: Case) -> Case:
         raise ValidationError(_("The application has already been submitted."))
     if not case.routings.exists():
         raise ValidationError({"help_kinds": _("Choose at least one kind of help.")})
+    if not case.application.housing_kind:
+        # The one fact every kind of help needs; the rest may be completed during assessment.
+        raise ValidationError(
+            {"housing_kind": _("Tell us where the household lives now before you send.")}
+        )
     case.status = CaseStatus.SUBMITTED
     case.received_on = timezone.localdate()
     case.save(update_fields=["status", "received_on"])
@@ -514,6 +519,10 @@ def appeal_register(
         )
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date cannot be in the future.")})
+    if posted_on and posted_on > received_on:
+        raise ValidationError(
+            {"posted_on": _("The appeal cannot have been posted after it was received.")}
+        )
     if not grounds.strip():
         raise ValidationError({"grounds": _("Write what the household wants changed.")})
     due = deadlines.appeal_deadline(decision.notified_on)

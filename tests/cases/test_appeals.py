@@ -130,3 +130,18 @@ def test_an_appeal_dated_before_the_decision_is_refused(sara, decision) -> None:
         actions.appeal_register(
             actor=sara, decision=decision, received_on=dt.date(2024, 3, 1), grounds="Uenig."
         )
+
+
+def test_an_appeal_posted_after_it_was_received_is_refused(sara, decision) -> None:
+    with (
+        pytest.raises(ValidationError),
+        time_machine.travel(dt.datetime(2024, 3, 25, 9, tzinfo=dt.UTC), tick=False),
+    ):
+        actions.appeal_register(
+            actor=sara,
+            decision=decision,
+            received_on=dt.date(2024, 3, 20),
+            posted_on=dt.date(2024, 3, 22),
+            grounds="Uenig.",
+        )
+    assert not decision.appeals.exists()

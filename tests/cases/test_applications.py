@@ -119,3 +119,18 @@ def test_an_attachment_must_be_what_it_claims(sara, household, routing) -> None:
     document = case.documents.get()
     response = client.get(reverse("cases:document_download", args=[document.pk]))
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_an_application_sent_without_the_housing_situation_is_refused_and_nothing_written(
+    sara, household, routing
+) -> None:
+    response = _post(_client(sara), household, housing_kind="", submit="1")
+    assert response.status_code == 200
+    assert "housing_kind" in response.context["form"].errors
+    assert not Case.objects.exists()
+    assert not ChangeEvent.objects.filter(action__startswith="case_").exists()
+
+
+def test_the_same_application_can_be_saved_as_a_draft_without_it(sara, household, routing) -> None:
+    _post(_client(sara), household, housing_kind="", draft="1")
+    assert Case.objects.get().status == CaseStatus.DRAFT

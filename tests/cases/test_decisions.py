@@ -68,7 +68,7 @@ def test_the_assessment_is_stored_with_every_input_and_can_be_rerun(
 def test_missing_facts_need_judgement_and_block_a_decision(
     sara, household, routing, housing_office
 ) -> None:
-    case = _case(sara, household, housing_kind="", is_without_suitable_housing=None)
+    case = _case(sara, household, housing_kind="other", is_without_suitable_housing=None)
     actions.assessment_run(actor=sara, case=case)
     assert case.assessments.first().outcome == "needs_judgement"
     with pytest.raises(ValidationError):
