@@ -68,10 +68,14 @@ START_LOAN_APPROVAL_VALID_MONTHS = 3
 """Rælingen start-loan guideline (raelingen L5697–5699): tilsagn normally valid for 3 months."""
 
 RENEWAL_APPLICATION_MONTHS_BEFORE_EXPIRY = 4
-"""Rælingen guidelines point 7.5 (raelingen L5538–5540): apply at least four months before expiry."""
+"""Rælingen guidelines point 7.5 (raelingen L5538–5540): apply at least four months before
+expiry."""
 
 # Lazily expanding calendar: years are added on first lookup.
 _NORWAY = holidays.country_holidays("NO")
+
+
+SATURDAY = 5  # date.weekday(): Monday is 0
 
 
 def is_public_holiday(day: date) -> bool:
@@ -84,7 +88,7 @@ def is_business_day(day: date) -> bool:
 
     This is the *virkedag* of domstolloven § 149 (Saturdays, Sundays and holidays excluded).
     """
-    return day.weekday() < 5 and not is_public_holiday(day)
+    return day.weekday() < SATURDAY and not is_public_holiday(day)
 
 
 def roll_forward(day: date) -> date:

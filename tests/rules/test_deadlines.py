@@ -176,7 +176,7 @@ def test_it_rejects_an_appeal_posted_after_the_deadline() -> None:
     assert not is_appeal_in_time(date(2024, 3, 7), date(2024, 4, 5), posted_on=date(2024, 4, 3))
 
 
-# --- guideline periods ------------------------------------------------------------------------------
+# --- guideline periods ----------------------------------------------------------------------------
 
 
 def test_it_promises_allocation_six_calendar_months_after_approval() -> None:

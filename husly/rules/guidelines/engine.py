@@ -284,7 +284,7 @@ def _labelled(results: Sequence[CriterionResult]) -> Text:
     return _join([Text(f"{r.point} {r.title.nb}", f"{r.point} {r.title.nn}") for r in results])
 
 
-def _summary(
+def _summary(  # noqa: PLR0917 - internal helper called in one place
     guideline_set: GuidelineSet,
     outcome: OverallOutcome,
     criteria: Sequence[CriterionResult],

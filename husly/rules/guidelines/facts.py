@@ -53,7 +53,8 @@ class HousingKind(StrEnum):
     RENTED_PRIVATE = "rented_private"
     RENTED_MUNICIPAL = "rented_municipal"
     INSTITUTION = "institution"
-    """Institution or similar accommodation (*institusjon eller liknende botilbud*), incl. prison."""
+    """Institution or similar accommodation (*institusjon eller liknende botilbud*), incl.
+    prison."""
     TEMPORARY_ACCOMMODATION = "temporary_accommodation"
     WITH_FAMILY_OR_FRIENDS = "with_family_or_friends"
     NO_HOME = "no_home"
@@ -69,7 +70,8 @@ class MemberRole(StrEnum):
 
 
 class MunicipalDebtKind(StrEnum):
-    """Kinds of obligation to the municipality named in Rælingen point 5.7 (raelingen L5430–5432)."""
+    """Kinds of obligation to the municipality named in Rælingen point 5.7
+    (raelingen L5430–5432)."""
 
     RENT = "rent"
     HOUSING_LOAN = "housing_loan"
@@ -137,7 +139,8 @@ class MunicipalDebt:
     """Defaulted obligations to the municipality itself (Rælingen point 5.7)."""
 
     outstanding_arrears_kroner: int | None = None
-    """Unpaid defaulted amount (*restanse*); 0 means none or paid off; ``None`` means not checked."""
+    """Unpaid defaulted amount (*restanse*); 0 means none or paid off; ``None`` means not
+    checked."""
     kinds: tuple[MunicipalDebtKind, ...] = ()
     has_repayment_agreement: bool | None = None
     repayment_agreement_is_realistic: bool | None = None

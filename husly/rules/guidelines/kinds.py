@@ -175,7 +175,7 @@ def _check_at(spec: CriterionSpec, default: str) -> None:
 def _reference_date(spec: CriterionSpec, ctx: Context, default: str) -> tuple[date, Text, FactUsed]:
     path, phrase = _AT[str(spec.params.get("at", default))]
     value, used = fact_used(ctx.facts, path)
-    assert isinstance(value, date)
+    assert isinstance(value, date)  # noqa: S101 - internal invariant
     return value, phrase, used
 
 
@@ -952,7 +952,7 @@ def _check_debt(spec: CriterionSpec) -> None:
     _bool_param(spec, "agreement_must_be_realistic", True)
 
 
-def _eval_debt(spec: CriterionSpec, ctx: Context) -> CriterionResult:
+def _eval_debt(spec: CriterionSpec, ctx: Context) -> CriterionResult:  # noqa: PLR0911
     """Defaulted obligations to the municipality are paid, or a (realistic) repayment agreement
     has been made.
 
@@ -1241,7 +1241,7 @@ def evaluate_predicate(
         return count > 0, (used,)
     if predicate.name == "applicant_younger_than":
         years = predicate.argument
-        assert isinstance(years, int)
+        assert isinstance(years, int)  # noqa: S101 - internal invariant
         dob, dob_used = fact_used(facts, "applicant.date_of_birth")
         ref, ref_used = fact_used(facts, "application_date")
         if dob is None:

@@ -264,10 +264,10 @@ def load_set_definition(definition: Mapping[str, Any]) -> GuidelineSet:
     muni = _Reader(r.data.get("municipality"), "$.municipality")
     muni.allow("name", "numbers")
     numbers = tuple(str(n) for n in muni.items("numbers"))
-    if not numbers or not all(len(n) == 4 and n.isdigit() for n in numbers):
+    if not numbers or not all(len(n) == 4 and n.isdigit() for n in numbers):  # noqa: PLR2004
         raise GuidelineDefinitionError("$.municipality.numbers: four-digit kommunenummer required")
     valid_from = r.day("valid_from", required=True)
-    assert valid_from is not None
+    assert valid_from is not None  # noqa: S101 - internal invariant
     valid_to = r.day("valid_to", required=False)
     if valid_to is not None and valid_to < valid_from:
         raise GuidelineDefinitionError("$.valid_to: before valid_from")

@@ -364,10 +364,10 @@ class EvaluationResult:
         of the size); re-evaluation then needs the set, unchanged, in a registry.
         """
         data = to_json(self)
-        assert isinstance(data, dict)
+        assert isinstance(data, dict)  # noqa: S101 - internal invariant
         if not include_definition:
             reference = data["guideline_set"]
-            assert isinstance(reference, dict)
+            assert isinstance(reference, dict)  # noqa: S101 - internal invariant
             reference["definition"] = {}
         return data
 

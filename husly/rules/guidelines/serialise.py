@@ -49,7 +49,7 @@ def from_json(target: type[T], data: JsonValue) -> T:
     return cast(T, _from_json(target, data, "$"))
 
 
-def _from_json(tp: Any, data: JsonValue, where: str) -> Any:
+def _from_json(tp: Any, data: JsonValue, where: str) -> Any:  # noqa: PLR0911, PLR0912
     origin = typing.get_origin(tp)
     if origin is Union or origin is types.UnionType:
         return _from_union(typing.get_args(tp), data, where)
@@ -74,7 +74,7 @@ def _from_json(tp: Any, data: JsonValue, where: str) -> Any:
         except ValueError as exc:
             raise SerialisationError(f"{where}: {data!r} is not a valid {tp.__name__}") from exc
     if tp is date:
-        if not isinstance(data, str) or len(data) != 10:
+        if not isinstance(data, str) or len(data) != len("YYYY-MM-DD"):
             raise SerialisationError(f"{where}: expected an ISO date (YYYY-MM-DD)")
         try:
             return date.fromisoformat(data)

@@ -48,8 +48,9 @@ def _cases() -> list[Any]:
     params = []
     for path in sorted(CASES.glob("*.yaml")):
         suite = _json(yaml.safe_load(path.read_text(encoding="utf-8")))
-        for case in suite["cases"]:
-            params.append(pytest.param(suite, case, id=f"{path.stem}: {case['name']}"))
+        params.extend(
+            pytest.param(suite, case, id=f"{path.stem}: {case['name']}") for case in suite["cases"]
+        )
     return params
 
 

@@ -48,7 +48,7 @@ def with_criterion(**changes: Any) -> dict[str, Any]:
     return definition
 
 
-def test_it_loads_a_minimal_set_and_falls_back_to_bokmål_for_missing_nynorsk() -> None:
+def test_it_loads_a_minimal_set_and_falls_back_to_bokmaal_for_missing_nynorsk() -> None:
     guideline = load_set_definition(minimal())
     assert guideline.title.nn == "Testbys retningslinjer"
     assert guideline.valid_from == date(2020, 1, 1)
@@ -142,7 +142,7 @@ def test_it_rejects_two_versions_of_a_set_that_overlap_in_time() -> None:
         GuidelineRegistry([first, second])
 
 
-def test_it_ships_rælingens_set_with_every_point_5_criterion_citing_its_source() -> None:
+def test_it_ships_raelingens_set_with_every_point_5_criterion_citing_its_source() -> None:
     guideline = raelingen()
     points = [c.source.point for c in guideline.criteria]
     assert points == ["5.2", "5.3", "5.3", "5.3", "5.4", "5.5", "5.6", "5.7"]

@@ -40,7 +40,7 @@ def outcome_of(criterion_id: str, facts: CaseFacts) -> Outcome:
     return evaluate(raelingen(), facts).criterion(criterion_id).outcome
 
 
-# --- the whole set ---------------------------------------------------------------------------------
+# --- the whole set --------------------------------------------------------------------------------
 
 
 def test_it_meets_the_guidelines_when_every_fact_and_judgement_is_in_place() -> None:
@@ -145,7 +145,7 @@ def test_it_shows_the_facts_used_for_the_residence_period() -> None:
     assert result.facts_used[0].label.nb == "Bodd sammenhengende i kommunen siden"
 
 
-def test_it_accepts_registration_under_rælingens_older_kommunenummer() -> None:
+def test_it_accepts_registration_under_raelingens_older_kommunenummer() -> None:
     assert outcome_of("5.3.folkeregistrert", eligible_facts()) is MET
     old = with_applicant(eligible_facts(), registered_municipality_number="0228")
     assert outcome_of("5.3.folkeregistrert", old) is MET
@@ -475,7 +475,7 @@ def test_it_attaches_a_follow_up_agreement_when_the_municipality_finds_it_necess
     assert result.note("6.prioritering").text.nb.startswith("Er antallet søkere")
 
 
-# --- point 7 as data -------------------------------------------------------------------------------
+# --- point 7 as data ------------------------------------------------------------------------------
 
 
 def test_it_keeps_the_procedural_rules_of_point_7_as_data_matching_the_deadline_functions() -> None:
@@ -487,16 +487,16 @@ def test_it_keeps_the_procedural_rules_of_point_7_as_data_matching_the_deadline_
     assert deadlines.RENEWAL_APPLICATION_MONTHS_BEFORE_EXPIRY == 4
 
 
-def test_it_finds_rælingens_set_by_any_of_its_kommunenummer_and_date() -> None:
+def test_it_finds_raelingens_set_by_any_of_its_kommunenummer_and_date() -> None:
     for number, day in [("0228", date(2016, 10, 1)), ("3027", date(2021, 1, 1)), ("3224", APPLIED)]:
         assert [s.id for s in sets_for(number, day)] == ["raelingen-utleiebolig-uten-tjenester"]
     assert sets_for("3224", date(2014, 2, 11)) == []
 
 
-# --- language --------------------------------------------------------------------------------------
+# --- language -------------------------------------------------------------------------------------
 
 
-def test_it_writes_every_explanation_in_both_bokmål_and_nynorsk() -> None:
+def test_it_writes_every_explanation_in_both_bokmaal_and_nynorsk() -> None:
     cases = [
         CaseFacts(application_date=APPLIED),
         eligible_facts(),
