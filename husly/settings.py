@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "husly.audit",
     "husly.cases",
     "husly.portal",
+    "husly.calculators",
+    "husly.allocation",
+    "husly.tenancy",
 ]
 
 MIDDLEWARE = [
@@ -285,3 +288,16 @@ HUSLY_RESIDENT_LOGIN_REDIRECT_URL = env_str("HUSLY_RESIDENT_LOGIN_REDIRECT_URL",
 # address, so one person's typos would lock out the whole office. Lockout is per username; a
 # password guessed by spraying is still useless without the second factor (ADR 0007).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Consent and retention (docs/decisions/0008-consent-and-retention.md) --------------------
+INSTALLED_APPS += ["husly.consent", "husly.retention"]
+# Closed cases (decided or closed, nothing open) are anonymised this many years after the last
+# decision or appeal; persons in no other case are anonymised with them.
+HUSLY_RETENTION_CLOSED_CASE_YEARS = env_int("HUSLY_RETENTION_CLOSED_CASE_YEARS", default=10)
+# Access events (who read what) are deleted after this many years.
+HUSLY_RETENTION_ACCESS_LOG_YEARS = env_int("HUSLY_RETENTION_ACCESS_LOG_YEARS", default=5)
+# Issued decisions and their letters are archive records (arkivlova): kept unchanged by default.
+# Set to false only where the municipality's records schedule allows disposal in Husly.
+HUSLY_RETENTION_KEEP_ISSUED_DECISIONS = env_bool(
+    "HUSLY_RETENTION_KEEP_ISSUED_DECISIONS", default=True
+)

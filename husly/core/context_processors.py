@@ -16,6 +16,9 @@ from husly.organisation.access import (
 )
 from husly.organisation.models import Role, User
 
+ALLOCATION_READ = {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER}
+TENANCY_READ = {Role.PROPERTY, Role.FOLLOW_UP}
+STATS_READ = {Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR}
 CASE_READ = {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.FOLLOW_UP}
 
 
@@ -35,7 +38,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items += [
             (reverse("cases:work_list"), _("Work list")),
             (reverse("cases:case_list"), _("Cases")),
+            (reverse("calculators:allowance"), _("Calculators")),
         ]
+    if held & ALLOCATION_READ:
+        items.append((reverse("allocation:waiting_list"), _("Allocation")))
+    elif held & TENANCY_READ:
+        items.append((reverse("tenancy:lease_list"), _("Leases")))
+    if held & STATS_READ:
+        items.append((reverse("tenancy:throughput"), _("Throughput")))
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),

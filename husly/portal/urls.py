@@ -1,5 +1,6 @@
 from django.urls import path
 
+from husly.calculators import views as calculators
 from husly.portal import views
 
 app_name = "portal"
@@ -11,4 +12,12 @@ urlpatterns = [
     path("sak/<int:pk>/soknad/", views.case_edit, name="case_edit"),
     path("vedtak/<int:pk>/brev/", views.decision_letter, name="decision_letter"),
     path("vedtak/<int:pk>/klage/", views.appeal, name="appeal"),
+    path("kalkulator/bostotte/", calculators.portal_allowance, name="allowance"),
+    path("kalkulator/startlan/", calculators.portal_loan, name="loan"),
+    path("innsyn/", views.access_log, name="access_log"),
+    path("deling/", views.sharing, name="sharing"),
+    path("sak/<int:pk>/samtykke/", views.consent_give, name="consent_give"),
+    path(
+        "deling/samtykke/<int:pk>/trekk-tilbake/", views.consent_withdraw, name="consent_withdraw"
+    ),
 ]

@@ -75,3 +75,31 @@ def localised(text: dict[str, str] | None) -> str:
         return ""
     language = translation.get_language() or "nb"
     return text.get(language) or text.get("nb") or ""
+
+
+@register.filter
+def trace_value(value: Any, unit: str = "") -> str:
+    """A value from a rules trace with its unit: rates as per cent, amounts with grouping."""
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if isinstance(value, float) and ("rente" in unit or unit in {"ratio", "andel"}):
+        return f"{value * 100:.2f}".replace(".", ",") + " %"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",") + (
+            f" {unit}" if unit else ""
+        )
+    if isinstance(value, int | float):
+        return fact_value(round(value)) + (f" {unit}" if unit else "")
+    return f"{value} {unit}".strip()
+
+
+@register.filter
+def parameter_value(value: Any, unit: str = "") -> str:
+    """A parameter value for the explanation; large tables are summarised, not dumped."""
+    if isinstance(value, dict | list | tuple):
+        if len(value) > 6:  # noqa: PLR2004 - more than a screen line: summarise
+            return str(_("a table of %(count)s values") % {"count": len(value)})
+        if isinstance(value, dict):
+            return ", ".join(f"{key}: {trace_value(item, unit)}" for key, item in value.items())
+        return ", ".join(trace_value(item, unit) for item in value)
+    return trace_value(value, unit)

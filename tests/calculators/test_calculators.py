@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from husly.audit.models import AccessEvent
+from husly.cases import actions
+
+pytestmark = pytest.mark.django_db
+
+ALLOWANCE = {
+    "municipality_number": "3224",
+    "on": "2026-11-01",
+    "housing_costs_monthly": "11000",
+    "income_monthly": "20000",
+    "net_wealth": "0",
+    "is_renting": "on",
+    "heating_included_in_costs": "on",
+    "ages": "34, 6",
+}
+
+
+def _direct():  # type: ignore[no-untyped-def]
+    """The engine called directly with the form's inputs: the page must pass them unchanged
+    (the amounts themselves are tested against worked cases in tests/rules)."""
+    import datetime as dt
+
+    from husly.rules.housing_allowance import (
+        HousingAllowanceApplication,
+        Member,
+        explain_housing_allowance,
+    )
+
+    return explain_housing_allowance(
+        HousingAllowanceApplication(
+            municipality_number="3224",
+            members=[Member(age=34), Member(age=6, is_child_of_applicant=True)],
+            housing_costs_annual=132_000,
+            income_annual=240_000,
+            net_wealth=0,
+        ),
+        dt.date(2026, 11, 1),
+    )
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_it_calculates_housing_allowance_with_every_step_explained(sara) -> None:
+    response = _client(sara).post(reverse("calculators:allowance"), ALLOWANCE)
+    result = response.context["result"]
+    assert result.monthly_payout == _direct().monthly_payout > 0
+    page = response.content.decode()
+    assert "Egenandel" in page and "forskrift om bustøtte" in page.lower()
+
+
+def test_an_unknown_municipality_gets_a_norwegian_message_on_its_field(sara) -> None:
+    response = _client(sara).post(
+        reverse("calculators:allowance"), {**ALLOWANCE, "municipality_number": "9999"}
+    )
+    errors = response.context["form"].errors
+    assert "municipality_number" in errors
+    assert response.context["result"] is None
+
+
+def test_ages_must_be_numbers(sara) -> None:
+    response = _client(sara).post(reverse("calculators:allowance"), {**ALLOWANCE, "ages": "34, x"})
+    assert "ages" in response.context["form"].errors
+
+
+def test_a_negative_income_is_refused_naming_the_field(sara) -> None:
+    response = _client(sara).post(
+        reverse("calculators:allowance"), {**ALLOWANCE, "income_monthly": "-5"}
+    )
+    assert "income_monthly" in response.context["form"].errors
+
+
+def test_it_assesses_a_start_loan_and_flags_the_duty_to_advise_against(sara) -> None:
+    data = {
+        "municipality_number": "3224",
+        "on": "2026-11-01",
+        "net_income_monthly": "32000",
+        "loan_amount": "2000000",
+        "term_years": "30",
+        "repayment_profile": "annuity",
+        "housing_operating_costs_monthly": "0",
+        "other_fixed_costs_monthly": "0",
+        "members": "34 k",
+    }
+    client = _client(sara)
+    ok = client.post(reverse("calculators:loan"), data).context["result"]
+    assert ok.can_service_loan and not ok.advise_against
+    too_much = client.post(reverse("calculators:loan"), {**data, "loan_amount": "4500000"})
+    assert too_much.context["result"].advise_against
+
+
+def test_it_prefills_from_a_case_and_logs_the_read(sara, household, routing) -> None:
+    from tests.cases.helpers import ELIGIBLE
+
+    case = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    response = _client(sara).get(reverse("calculators:allowance"), {"sak": case.pk})
+    form = response.context["form"]
+    assert form.initial["municipality_number"] == "3224"
+    assert form.initial["income_monthly"] == round(250_000 / 12)
+    assert len(form.initial["ages"].split(",")) == 2
+    assert AccessEvent.objects.filter(what="calculator_prefill").count() == 2
+
+
+def test_another_municipality_cannot_prefill_from_a_case(olga, sara, household, routing) -> None:
+    from tests.cases.helpers import ELIGIBLE
+
+    case = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    assert _client(olga).get(reverse("calculators:allowance"), {"sak": case.pk}).status_code == 404
+
+
+def test_a_resident_uses_the_calculator_in_min_side() -> None:
+    import datetime as dt
+
+    from tests.factories import synthetic_number
+
+    client = Client()
+    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
+    response = client.post(reverse("portal:allowance"), ALLOWANCE)
+    assert response.context["result"].monthly_payout == _direct().monthly_payout
