@@ -6,10 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from husly.organisation.access import has_role, municipalities_for_user
 from husly.organisation.models import Municipality, User
@@ -83,3 +85,34 @@ def submit(
     except ValidationError as error:
         add_action_errors(form, error)
         return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    *,
+    action: Callable[..., Any],
+    done: str,
+    title: str,
+    redirect_to: str,
+    cancel_url: str = "../",
+    intro: str = "",
+    **action_kwargs: Any,
+) -> HttpResponse:
+    """The create and edit pages of the registers: on a valid POST call ``action`` (an atomic
+    action), say ``done`` and go to the object's page ``redirect_to``; otherwise show the form
+    with every error, nothing written."""
+    result = submit(request, form, action, **action_kwargs)
+    if result is not None:
+        messages.success(request, done)
+        return redirect(redirect_to, pk=result.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "intro": intro,
+        },
+    )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from husly.core.pages import (
+    form_page,
     paginate,
     querystring_without_page,
     require_role,
@@ -72,18 +73,14 @@ def building_create(request: HttpRequest) -> HttpResponse:
     if not municipalities.exists():
         raise PermissionDenied
     form = BuildingForm(request.POST or None, municipalities=municipalities)
-    building = submit(request, form, actions.building_create, actor=user)
-    if building is not None:
-        messages.success(request, _("The building was registered."))
-        return redirect("housing:building_detail", pk=building.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New building"),
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.building_create,
+        done=_("The building was registered."),
+        title=_("New building"),
+        redirect_to="housing:building_detail",
+        actor=user,
     )
 
 
@@ -93,17 +90,15 @@ def building_edit(request: HttpRequest, pk: int) -> HttpResponse:
     building = selectors.building_get_for_user(user, pk)
     require_role(user, building.municipality_id, HOUSING_WRITE)
     form = BuildingForm(request.POST or None, instance=copy(building))
-    if submit(request, form, actions.building_update, actor=user, building=building):
-        messages.success(request, _("The changes were saved."))
-        return redirect("housing:building_detail", pk=building.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": building.name},
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.building_update,
+        done=_("The changes were saved."),
+        title=_("Edit %(name)s") % {"name": building.name},
+        redirect_to="housing:building_detail",
+        actor=user,
+        building=building,
     )
 
 
@@ -155,18 +150,14 @@ def dwelling_create(request: HttpRequest) -> HttpResponse:
     form = DwellingForm(
         request.POST or None, buildings=buildings, initial={"building": request.GET.get("bygg")}
     )
-    dwelling = submit(request, form, actions.dwelling_create, actor=user)
-    if dwelling is not None:
-        messages.success(request, _("The dwelling was registered."))
-        return redirect("housing:dwelling_detail", pk=dwelling.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New dwelling"),
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.dwelling_create,
+        done=_("The dwelling was registered."),
+        title=_("New dwelling"),
+        redirect_to="housing:dwelling_detail",
+        actor=user,
     )
 
 
@@ -176,17 +167,15 @@ def dwelling_edit(request: HttpRequest, pk: int) -> HttpResponse:
     dwelling = selectors.dwelling_get_for_user(user, pk)
     require_role(user, dwelling.building.municipality_id, HOUSING_WRITE)
     form = DwellingForm(request.POST or None, instance=copy(dwelling))
-    if submit(request, form, actions.dwelling_update, actor=user, dwelling=dwelling):
-        messages.success(request, _("The changes were saved."))
-        return redirect("housing:dwelling_detail", pk=dwelling.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit dwelling %(name)s") % {"name": dwelling},
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.dwelling_update,
+        done=_("The changes were saved."),
+        title=_("Edit dwelling %(name)s") % {"name": dwelling},
+        redirect_to="housing:dwelling_detail",
+        actor=user,
+        dwelling=dwelling,
     )
 
 

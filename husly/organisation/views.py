@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.core.pages import (
+    form_page,
     paginate,
     querystring_without_page,
     require_role,
-    submit,
     user_of,
     writable_municipalities,
 )
@@ -74,18 +74,14 @@ def municipality_create(request: HttpRequest) -> HttpResponse:
     if not user.is_superuser:
         raise PermissionDenied
     form = MunicipalityForm(request.POST or None)
-    municipality = submit(request, form, actions.municipality_create, actor=user)
-    if municipality is not None:
-        messages.success(request, _("The municipality was registered."))
-        return redirect("organisation:municipality_detail", pk=municipality.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New municipality"),
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.municipality_create,
+        done=_("The municipality was registered."),
+        title=_("New municipality"),
+        redirect_to="organisation:municipality_detail",
+        actor=user,
     )
 
 
@@ -96,17 +92,16 @@ def municipality_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not user.is_superuser:
         require_role(user, municipality.pk, ORGANISATION_WRITE)
     form = MunicipalityForm(request.POST or None, instance=copy(municipality))
-    if submit(request, form, actions.municipality_update, actor=user, municipality=municipality):
-        messages.success(request, _("The changes were saved."))
-        return redirect("organisation:municipality_detail", pk=municipality.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": municipality.name},
-            "cancel_url": municipality_url(municipality.pk),
-        },
+        form,
+        action=actions.municipality_update,
+        done=_("The changes were saved."),
+        title=_("Edit %(name)s") % {"name": municipality.name},
+        redirect_to="organisation:municipality_detail",
+        cancel_url=municipality_url(municipality.pk),
+        actor=user,
+        municipality=municipality,
     )
 
 
@@ -160,18 +155,14 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         municipalities=municipalities,
         initial={"municipality": municipalities.first()},
     )
-    unit = submit(request, form, actions.unit_create, actor=user)
-    if unit is not None:
-        messages.success(request, _("The unit was registered."))
-        return redirect("organisation:unit_detail", pk=unit.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New unit"),
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.unit_create,
+        done=_("The unit was registered."),
+        title=_("New unit"),
+        redirect_to="organisation:unit_detail",
+        actor=user,
     )
 
 
@@ -181,17 +172,15 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get_for_user(user, pk)
     require_role(user, unit.municipality_id, ORGANISATION_WRITE)
     form = UnitForm(request.POST or None, instance=copy(unit), municipalities=None)
-    if submit(request, form, actions.unit_update, actor=user, unit=unit):
-        messages.success(request, _("The changes were saved."))
-        return redirect("organisation:unit_detail", pk=unit.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": unit.name},
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.unit_update,
+        done=_("The changes were saved."),
+        title=_("Edit %(name)s") % {"name": unit.name},
+        redirect_to="organisation:unit_detail",
+        actor=user,
+        unit=unit,
     )
 
 
@@ -265,17 +254,15 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not _admin_units(request).filter(memberships__user=staff).exists():
         raise PermissionDenied
     form = StaffForm(request.POST or None, instance=copy(staff))
-    if submit(request, form, actions.staff_update, actor=user, staff=staff):
-        messages.success(request, _("The changes were saved."))
-        return redirect("organisation:staff_detail", pk=staff.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": staff},
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.staff_update,
+        done=_("The changes were saved."),
+        title=_("Edit %(name)s") % {"name": staff},
+        redirect_to="organisation:staff_detail",
+        actor=user,
+        staff=staff,
     )
 
 

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from husly.audit.selectors import access_events_for_person, change_events_for_person
 from husly.core.pages import (
     add_action_errors,
+    form_page,
     paginate,
     querystring_without_page,
     require_role,
-    submit,
     user_of,
     writable_municipalities,
 )
@@ -80,18 +80,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if not municipalities.exists():
         raise PermissionDenied
     form = PersonForm(request.POST or None, municipalities=municipalities)
-    person = submit(request, form, actions.person_create, actor=user)
-    if person is not None:
-        messages.success(request, _("The person was registered."))
-        return redirect("people:person_detail", pk=person.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Register a person"),
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.person_create,
+        done=_("The person was registered."),
+        title=_("Register a person"),
+        redirect_to="people:person_detail",
+        actor=user,
     )
 
 
@@ -103,17 +99,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     require_role(user, person.municipality_id, PEOPLE_WRITE)
     form = PersonForm(request.POST or None, instance=copy(person))
-    if submit(request, form, actions.person_update, actor=user, person=person):
-        messages.success(request, _("The changes were saved."))
-        return redirect("people:person_detail", pk=person.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": person.full_name},
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.person_update,
+        done=_("The changes were saved."),
+        title=_("Edit %(name)s") % {"name": person.full_name},
+        redirect_to="people:person_detail",
+        actor=user,
+        person=person,
     )
 
 
@@ -179,19 +173,16 @@ def household_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     applicant = selectors.person_get_for_user(user, person_pk)
     require_role(user, applicant.municipality_id, PEOPLE_WRITE)
     form = HouseholdForm(request.POST or None, initial={"name": applicant.family_name})
-    household = submit(request, form, _household_create, actor=user, applicant=applicant)
-    if household is not None:
-        messages.success(request, _("The household was registered."))
-        return redirect("people:household_detail", pk=household.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("New household with %(name)s as main applicant")
-            % {"name": applicant.full_name},
-            "cancel_url": "../../",
-        },
+        form,
+        action=_household_create,
+        done=_("The household was registered."),
+        title=_("New household with %(name)s as main applicant") % {"name": applicant.full_name},
+        redirect_to="people:household_detail",
+        cancel_url="../../",
+        actor=user,
+        applicant=applicant,
     )
 
 
@@ -209,17 +200,15 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user, pk)
     require_role(user, household.municipality_id, PEOPLE_WRITE)
     form = HouseholdForm(request.POST or None, instance=copy(household))
-    if submit(request, form, actions.household_update, actor=user, household=household):
-        messages.success(request, _("The changes were saved."))
-        return redirect("people:household_detail", pk=household.pk)
-    return render(
+    return form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit household %(name)s") % {"name": household.name},
-            "cancel_url": "../",
-        },
+        form,
+        action=actions.household_update,
+        done=_("The changes were saved."),
+        title=_("Edit household %(name)s") % {"name": household.name},
+        redirect_to="people:household_detail",
+        actor=user,
+        household=household,
     )
 
 
