@@ -65,7 +65,16 @@ def record_change(
     )
 
 
-def record_access(*, actor: User, person: Person, what: str, path: str, reason: str = "") -> None:
+def record_access(
+    *,
+    actor: User,
+    person: Person,
+    what: str,
+    path: str,
+    reason: str = "",
+    role: str = "",
+    unit_id: int | None = None,
+) -> None:
     AccessEvent.objects.create(
         actor=actor,
         municipality_id=person.municipality_id,
@@ -73,4 +82,6 @@ def record_access(*, actor: User, person: Person, what: str, path: str, reason: 
         what=what[:200],
         path=path[:300],
         reason=reason[:300],
+        role=role,
+        unit_id=unit_id,
     )

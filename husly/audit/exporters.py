@@ -128,13 +128,15 @@ def export_changes(person: Person, user: User) -> Section:
 def export_access(person: Person, user: User) -> Section:
     events = (
         AccessEvent.objects.filter(person_id=person.pk)
-        .select_related("actor")
+        .select_related("actor", "unit")
         .order_by("at", "pk")
     )
     rows = [
         {
             "at": plain(event.at),
             "who": _actor(event.actor),
+            "unit": event.unit.name if event.unit else "",
+            "role": event.role,
             "what": event.what,
             "reason": event.reason,
         }
@@ -143,7 +145,13 @@ def export_access(person: Person, user: User) -> Section:
     return Section(
         key="access",
         title=_("Who has seen the data"),
-        fields=[("at", _("When")), ("who", _("Who")), ("what", _("What")), ("reason", _("Reason"))],
+        fields=[
+            ("at", _("When")),
+            ("who", _("Who")),
+            ("unit", _("Unit")),
+            ("what", _("What")),
+            ("reason", _("Reason")),
+        ],
         rows=rows,
         note=_("The export itself is recorded here as a read."),
     )

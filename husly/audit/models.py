@@ -15,7 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from husly.organisation.models import Municipality
+from husly.organisation.models import Municipality, Unit
 
 
 class AppendOnlyError(RuntimeError):
@@ -77,6 +77,13 @@ class AccessEvent(AppendOnlyModel):
     what = models.CharField(_("what"), max_length=200)
     path = models.CharField(max_length=300)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
+    role = models.CharField(_("role"), max_length=30, blank=True)
+    """The role of the membership that gave access (e.g. caseworker)."""
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("unit"),
+    )
+    """The unit of that membership: for a case, the routed (or shared) unit the user is in."""
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -18,7 +18,7 @@ AUDIT_READ = frozenset({Role.ADMINISTRATOR})
 
 
 def access_events_for_person(person: Person) -> QuerySet[AccessEvent]:
-    return AccessEvent.objects.filter(person_id=person.pk).select_related("actor")
+    return AccessEvent.objects.filter(person_id=person.pk).select_related("actor", "unit")
 
 
 def change_events_for_person(person: Person) -> QuerySet[ChangeEvent]:

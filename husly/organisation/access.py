@@ -40,6 +40,53 @@ def roles_by_municipality(user: User) -> dict[int, frozenset[str]]:
     return result
 
 
+ROLE_PREFERENCE = [
+    Role.CASEWORKER,
+    Role.APPROVER,
+    Role.FOLLOW_UP,
+    Role.ALLOCATION_MEMBER,
+    Role.ADMINISTRATOR,
+    Role.PROPERTY,
+    Role.LEADER,
+]
+
+
+def memberships_of(user: User) -> list[tuple[int, int, str]]:
+    """``(unit_id, municipality_id, role)`` for each membership, cached for the request."""
+    cached: list[tuple[int, int, str]] | None = getattr(user, "_husly_memberships", None)
+    if cached is None:
+        cached = []
+        if user.is_authenticated and user.is_active:
+            cached = list(
+                user.memberships.order_by("pk").values_list(
+                    "unit_id", "unit__municipality_id", "role"
+                )
+            )
+        user._husly_memberships = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def access_via(
+    user: User,
+    municipality_id: int,
+    roles: Iterable[str] = ALL_ROLES,
+    unit_ids: Iterable[int] | None = None,
+) -> tuple[str, int | None]:
+    """The membership that gives the user access in a municipality, for the access log:
+    ``(role, unit_id)``, preferring casework roles; ``("", None)`` when there is none."""
+    wanted = set(roles)
+    units = set(unit_ids) if unit_ids is not None else None
+    found = [
+        (ROLE_PREFERENCE.index(role) if role in ROLE_PREFERENCE else 99, role, unit_id)
+        for unit_id, m_id, role in memberships_of(user)
+        if m_id == municipality_id and role in wanted and (units is None or unit_id in units)
+    ]
+    if not found:
+        return "", None
+    _rank, role, unit_id = min(found)
+    return role, unit_id
+
+
 def municipality_ids(user: User, roles: Iterable[str]) -> list[int]:
     """Ids of the municipalities where the user holds at least one of ``roles``."""
     wanted = set(roles)

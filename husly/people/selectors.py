@@ -12,7 +12,7 @@ from typing import cast
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from husly.audit.models import AccessEvent
-from husly.organisation.access import PEOPLE_READ, get_or_404, scoped
+from husly.organisation.access import PEOPLE_READ, access_via, get_or_404, scoped
 from husly.organisation.models import User
 from husly.people.models import Household, HouseholdMember, Person
 
@@ -59,18 +59,31 @@ def person_get_for_user(user: User, pk: object) -> Person:
     return cast(Person, get_or_404(_scoped_persons(user), pk))
 
 
-def log_reads(*, user: User, persons: Iterable[Person], what: str, path: str) -> None:
-    """One access event per person shown, in one insert."""
-    AccessEvent.objects.bulk_create(
-        AccessEvent(
-            actor=user,
-            municipality_id=person.municipality_id,
-            person_id=person.pk,
-            what=what[:200],
-            path=path[:300],
+def log_reads(
+    *,
+    user: User,
+    persons: Iterable[Person],
+    what: str,
+    path: str,
+    via: tuple[str, int | None] | None = None,
+) -> None:
+    """One access event per person shown, in one insert. ``via`` is the ``(role, unit_id)``
+    that gave access; by default the user's register role in the person's municipality."""
+    events = []
+    for person in persons:
+        role, unit_id = via or access_via(user, person.municipality_id, PEOPLE_READ)
+        events.append(
+            AccessEvent(
+                actor=user,
+                municipality_id=person.municipality_id,
+                person_id=person.pk,
+                what=what[:200],
+                path=path[:300],
+                role=role,
+                unit_id=unit_id,
+            )
         )
-        for person in persons
-    )
+    AccessEvent.objects.bulk_create(events)
 
 
 def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
