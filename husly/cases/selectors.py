@@ -1,8 +1,11 @@
 """Reads of cases, scoped to the user's access.
 
 Staff see a case when it is routed to a unit where they hold a casework role (one door in:
-every routed unit sees the same case), or when they registered it themselves (drafts).
-Reading a case logs a read of every household member (the case shows their data).
+every routed unit sees the same case), or when they registered it themselves (drafts). A unit
+the case is not routed to sees it only while the household's consent or a recorded legal basis
+names that unit for a purpose of the user's role there (``husly.consent``), and only the data
+categories it covers. Reading a case logs a read of every household member (the case shows
+their data), with the role and unit that gave access.
 """
 
 from __future__ import annotations
@@ -22,9 +25,12 @@ from husly.cases.models import (
     Decision,
     DecisionKind,
     DecisionStatus,
+    Document,
     HelpKind,
 )
-from husly.organisation.access import get_or_404
+from husly.consent.models import ALL_CATEGORIES
+from husly.consent.selectors import grants_for_user
+from husly.organisation.access import ROLE_PREFERENCE, get_or_404
 from husly.organisation.models import Membership, Role, User
 from husly.people.models import HouseholdMember
 from husly.people.selectors import log_reads
@@ -45,26 +51,98 @@ def unit_ids(user: User, roles: frozenset[str] = CASE_READ) -> list[int]:
     return cached[roles]
 
 
-def cases_for_user(user: User) -> QuerySet[Case]:
+def cases_for_user(
+    user: User, *, category: str | None = None, shared: bool = True
+) -> QuerySet[Case]:
+    """The one access function for cases. ``category`` (a ``husly.consent`` data category)
+    limits shared cases to those whose consent or legal basis covers it; ``shared=False``
+    leaves shared cases out (work lists show only the units' own cases)."""
     routed = CaseRouting.objects.filter(case=OuterRef("pk"), unit_id__in=unit_ids(user))
-    return Case.objects.filter(
-        Q(Exists(routed)) | Q(created_by=user, status=CaseStatus.DRAFT)
-    ).select_related("household", "municipality", "assigned_to")
+    visible = Q(Exists(routed)) | Q(created_by=user, status=CaseStatus.DRAFT)
+    if shared:
+        ids = {
+            g.case_id for g in grants_for_user(user) if category is None or category in g.categories
+        }
+        if ids:
+            visible |= Q(pk__in=ids) & ~Q(status=CaseStatus.DRAFT)
+    return Case.objects.filter(visible).select_related("household", "municipality", "assigned_to")
 
 
-def case_get_for_user(user: User, pk: object) -> Case:
+def case_get_for_user(user: User, pk: object, *, category: str | None = None) -> Case:
     """Fetch one case for a change; 404 when not accessible."""
-    return cast(Case, get_or_404(cases_for_user(user), pk))
+    return cast(Case, get_or_404(cases_for_user(user, category=category), pk))
 
 
-def case_read(*, user: User, pk: object, what: str, path: str) -> Case:
-    """Fetch one case to show it, and log a read of every household member."""
-    case = case_get_for_user(user, pk)
+@dataclass(frozen=True)
+class CaseAccess:
+    """Why the user sees the case: the role and unit, and the data categories they may see
+    (all of them for a routed unit)."""
+
+    role: str
+    unit_id: int | None
+    routed: bool
+    categories: frozenset[str]
+    basis: str = "routing"
+
+    def can_see(self, category: str) -> bool:
+        return category in self.categories
+
+
+def case_access(user: User, case: Case) -> CaseAccess:
+    routed_units = set(case.routings.values_list("unit_id", flat=True))
+    own = [
+        (ROLE_PREFERENCE.index(role), role, unit_id)
+        for unit_id, role in Membership.objects.filter(
+            user=user, role__in=CASE_READ, unit_id__in=routed_units
+        ).values_list("unit_id", "role")
+    ]
+    if own:
+        _rank, role, unit_id = min(own)
+        return CaseAccess(role, unit_id, True, ALL_CATEGORIES)
+    grants = grants_for_user(user, case_id=case.pk)
+    if grants and case.status != CaseStatus.DRAFT:
+        first = min(grants, key=lambda g: (ROLE_PREFERENCE.index(g.role), g.unit_id))
+        categories = frozenset().union(*(g.categories for g in grants))
+        return CaseAccess(first.role, first.unit_id, False, categories, first.basis)
+    # The caseworker who registered a draft before it was routed.
+    membership = (
+        Membership.objects.filter(
+            user=user, role__in=CASE_WRITE, unit__municipality_id=case.municipality_id
+        )
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        return CaseAccess("", None, True, ALL_CATEGORIES)
+    return CaseAccess(membership.role, membership.unit_id, True, ALL_CATEGORIES)
+
+
+def case_read(
+    *, user: User, pk: object, what: str, path: str, category: str | None = None
+) -> Case:
+    """Fetch one case to show it, and log a read of every household member with the role and
+    unit that gave access (``case.access``)."""
+    case = case_get_for_user(user, pk, category=category)
+    access = case_access(user, case)
+    case.access = access  # type: ignore[attr-defined]
     members = HouseholdMember.objects.filter(household_id=case.household_id).select_related(
         "person"
     )
-    log_reads(user=user, persons=[m.person for m in members], what=what, path=path)
+    log_reads(
+        user=user,
+        persons=[m.person for m in members],
+        what=what,
+        path=path,
+        via=(access.role, access.unit_id),
+    )
     return case
+
+
+def is_routed(user: User, case: Case) -> bool:
+    """Is the case routed to one of the user's units (or their own draft)?"""
+    if case.status == CaseStatus.DRAFT and case.created_by_id == user.pk:
+        return True
+    return case.routings.filter(unit_id__in=unit_ids(user)).exists()
 
 
 def can_act_on(user: User, case: Case) -> bool:
@@ -92,14 +170,23 @@ def case_list(
 
 
 def decision_get_for_user(user: User, pk: object) -> Decision:
-    queryset = Decision.objects.filter(case__in=cases_for_user(user)).select_related(
+    queryset = Decision.objects.filter(
+        case__in=cases_for_user(user, category="decisions")
+    ).select_related(
         "case", "case__municipality", "drafted_by", "approved_by", "follow_up_unit"
     )
     return cast(Decision, get_or_404(queryset, pk))
 
 
+def document_get_for_user(user: User, pk: object) -> Document:
+    queryset = Document.objects.filter(case__in=cases_for_user(user, category="documents"))
+    return cast(Document, get_or_404(queryset, pk))
+
+
 def appeal_get_for_user(user: User, pk: object) -> Appeal:
-    queryset = Appeal.objects.filter(decision__case__in=cases_for_user(user)).select_related(
+    queryset = Appeal.objects.filter(
+        decision__case__in=cases_for_user(user, category="decisions")
+    ).select_related(
         "decision", "decision__case", "decision__case__municipality"
     )
     return cast(Appeal, get_or_404(queryset, pk))
@@ -127,8 +214,9 @@ PROCESSING_PRELIMINARY_REPLY_DAYS = 30
 
 
 def work_list(user: User, *, today: dt.date) -> WorkList:
-    """What waits for the user and the user's units, with deadlines on the Norwegian calendar."""
-    visible = cases_for_user(user)
+    """What waits for the user and the user's units, with deadlines on the Norwegian calendar.
+    Only cases routed to the user's units: shared cases are read, not worked on."""
+    visible = cases_for_user(user, shared=False)
     new_cases = list(
         visible.filter(status=CaseStatus.SUBMITTED, assigned_to__isnull=True).order_by(
             "received_on", "pk"

@@ -30,7 +30,8 @@ from husly.cases.forms import (
     ReturnForm,
 )
 from husly.cases.letters import _flat_criteria, render_decision_letter
-from husly.cases.models import Case, CaseStatus, DecisionStatus, Document
+from husly.cases.models import Case, CaseStatus, DecisionStatus
+from husly.consent import selectors as sharing_selectors
 from husly.core.pages import add_action_errors, paginate, querystring_without_page, user_of
 from husly.organisation.models import Unit, User
 from husly.people.selectors import household_get_for_user
@@ -133,6 +134,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_act": selectors.can_act_on(user, case),
             "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
             "document_form": DocumentForm(),
+            "access": case.access,
+            "sharing": sharing_selectors.sharing_for_case(case) if case.access.routed else None,
         },
     )
 
@@ -236,11 +239,13 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> FileResponse:
     """Documents are served only through the case's access check, never from the web root."""
     user = user_of(request)
-    document = Document.objects.filter(pk=pk, case__in=selectors.cases_for_user(user)).first()
-    if document is None:
-        raise Http404
+    document = selectors.document_get_for_user(user, pk)
     selectors.case_read(
-        user=user, pk=document.case_id, what="document_download", path=request.get_full_path()
+        user=user,
+        pk=document.case_id,
+        what="document_download",
+        path=request.get_full_path(),
+        category="documents",
     )
     return FileResponse(
         document.file.open("rb"),
@@ -382,7 +387,11 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     decision = selectors.decision_get_for_user(user, pk)
     case = selectors.case_read(
-        user=user, pk=decision.case_id, what="decision_detail", path=request.get_full_path()
+        user=user,
+        pk=decision.case_id,
+        what="decision_detail",
+        path=request.get_full_path(),
+        category="decisions",
     )
     return render(
         request,
@@ -450,6 +459,8 @@ ACTIONS = {
 def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = user_of(request)
     decision = selectors.decision_get_for_user(user, pk)
+    if not selectors.is_routed(user, decision.case):
+        raise PermissionDenied  # a unit the case is shared with reads it, it does not decide
     call: dict[str, Any] = {}
     if step == "return":
         action, done = actions.decision_return, _("The decision was returned to the caseworker.")
@@ -474,7 +485,11 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     decision = selectors.decision_get_for_user(user, pk)
     selectors.case_read(
-        user=user, pk=decision.case_id, what="decision_letter", path=request.get_full_path()
+        user=user,
+        pk=decision.case_id,
+        what="decision_letter",
+        path=request.get_full_path(),
+        category="decisions",
     )
     if decision.status == DecisionStatus.ISSUED:
         content = decision.letter.open("rb").read()
@@ -529,7 +544,11 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     appeal = selectors.appeal_get_for_user(user, pk)
     selectors.case_read(
-        user=user, pk=appeal.decision.case_id, what="appeal_detail", path=request.get_full_path()
+        user=user,
+        pk=appeal.decision.case_id,
+        what="appeal_detail",
+        path=request.get_full_path(),
+        category="decisions",
     )
     return render(
         request,

@@ -6,7 +6,10 @@ from typing import cast
 
 from django.db.models import QuerySet
 
+from husly.audit.models import AccessEvent
 from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus
+from husly.consent.models import Consent, LegalBasis
+from husly.consent.selectors import sharing_for_case
 from husly.organisation.access import get_or_404
 from husly.organisation.models import User
 from husly.people.models import Person, Relation
@@ -41,3 +44,36 @@ def my_decision(user: User, pk: object) -> Decision:
 
 def is_editable(case: Case) -> bool:
     return case.status == CaseStatus.DRAFT
+
+
+def my_access_events(user: User) -> QuerySet[AccessEvent]:
+    """Staff reads of the resident's own person: who (name and unit), what, when. Reads of a
+    case are logged for every member, so the resident sees the case's reads too, but never
+    another member's own entries."""
+    person_ids = list(my_persons(user).values_list("pk", flat=True))
+    return (
+        AccessEvent.objects.filter(person_id__in=person_ids)
+        .select_related("actor", "unit")
+        .order_by("-at", "-pk")
+    )
+
+
+def my_sharing(user: User) -> list[tuple[Case, list[Consent], list[LegalBasis]]]:
+    """Per case: every consent and legal basis, active or not, with its units."""
+    result = []
+    for case in my_cases(user).exclude(status=CaseStatus.DRAFT):
+        consents, bases = sharing_for_case(case)
+        result.append((case, consents, bases))
+    return result
+
+
+def my_consent(user: User, pk: object) -> Consent:
+    queryset = Consent.objects.filter(case__in=my_cases(user)).select_related("case__municipality")
+    return cast(Consent, get_or_404(queryset, pk))
+
+
+def me_in(user: User, case: Case) -> Person:
+    """The resident's own person in the case's household."""
+    return Person.objects.get(
+        national_id=user.resident.national_id, memberships__household_id=case.household_id
+    )

@@ -11,14 +11,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from husly.cases import actions as case_actions
 from husly.cases.forms import ApplicationForm
 from husly.cases.models import CaseStatus
+from husly.consent import actions as consent_actions
+from husly.consent.forms import PortalConsentForm
+from husly.consent.models import GivenHow
 from husly.core import oidc
-from husly.core.pages import add_action_errors
-from husly.organisation.models import User
+from husly.core.pages import add_action_errors, paginate
+from husly.organisation.models import Role, User
 from husly.people.models import Person
 from husly.portal import actions, selectors
 from husly.portal.auth import is_resident, resident_user
@@ -196,3 +200,90 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
             _("Your appeal was received. The municipality will consider the decision again."),
         )
     return redirect("portal:case", pk=decision.case_id)
+
+
+WHAT_LABELS = {
+    "case_detail": gettext_lazy("Read your case"),
+    "decision_detail": gettext_lazy("Read a decision in your case"),
+    "decision_letter": gettext_lazy("Opened a decision letter"),
+    "appeal_detail": gettext_lazy("Read your appeal"),
+    "document_download": gettext_lazy("Opened a document in your case"),
+    "person_detail": gettext_lazy("Read your personal data"),
+    "person_edit": gettext_lazy("Opened your personal data to change it"),
+    "person_list": gettext_lazy("Saw you in a list of persons"),
+    "person_access_log": gettext_lazy("Read the log of who has seen your data"),
+    "household_detail": gettext_lazy("Read your household"),
+    "household_list": gettext_lazy("Saw your household in a list"),
+    "audit_search": gettext_lazy("Searched the audit log (internal control)"),
+    "person_export_pdf": gettext_lazy("Exported all data about you (PDF)"),
+    "person_export_json": gettext_lazy("Exported all data about you (JSON)"),
+}
+
+
+@portal_login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    """Who in the municipality has looked at the resident's data, and through which unit."""
+    user = _resident(request)
+    page = paginate(request, selectors.my_access_events(user), per_page=50)
+    rows = [
+        {
+            "event": event,
+            "what": WHAT_LABELS.get(event.what, _("Read your data")),
+            "role": Role(event.role).label if event.role in Role.values else "",
+        }
+        for event in page
+    ]
+    return render(request, "portal/access_log.html", {"page": page, "rows": rows})
+
+
+@portal_login_required
+def sharing(request: HttpRequest) -> HttpResponse:
+    """What is shared with which units, on which basis; the resident withdraws consent here."""
+    user = _resident(request)
+    return render(
+        request,
+        "portal/sharing.html",
+        {"cases": selectors.my_sharing(user), "today": timezone.localdate()},
+    )
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household consents digitally to share its case with other units."""
+    user = _resident(request)
+    case = selectors.my_case(user, pk)
+    if case.status == CaseStatus.DRAFT:
+        raise Http404
+    form = PortalConsentForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_actions.consent_give(
+                actor=user,
+                case=case,
+                given_by=selectors.me_in(user, case),
+                given_how=GivenHow.DIGITAL,
+                **form.scope(),
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. The units you chose can now see your case."))
+            return redirect("portal:sharing")
+    return render(request, "portal/consent_form.html", {"form": form, "case": case})
+
+
+@portal_login_required
+@require_http_methods(["POST"])
+def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    consent = selectors.my_consent(user, pk)
+    try:
+        consent_actions.consent_withdraw(actor=user, consent=consent)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Your consent is withdrawn. The units no longer see your case.")
+        )
+    return redirect("portal:sharing")

@@ -1,0 +1,220 @@
+"""The person's cases in the art. 15 export: cases, applications, decisions (with the letter's
+hash), appeals, and consents and legal bases for sharing. Registered in ``CasesConfig.ready``.
+
+Every case of every household the person is a member of is included: the application and the
+decisions are about the household, so about the person too. A kind with no records adds no
+section.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from husly.audit.export import Section, plain, register
+from husly.cases.models import Appeal, Application, Case, Decision
+from husly.organisation.models import User
+from husly.people.models import Person
+
+
+def _cases(person: Person) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(household__members__person=person)
+        .distinct()
+        .order_by("pk")
+        .select_related("household", "assigned_to")
+    )
+
+
+def _value(instance: Any, field: Any) -> Any:
+    if field.choices:
+        return str(getattr(instance, f"get_{field.name}_display")())
+    return plain(getattr(instance, field.attname))
+
+
+@register("cases", order=40)
+def export_cases(person: Person, user: User) -> Section | None:
+    rows = [
+        {
+            "number": case.number,
+            "household": case.household.name,
+            "status": case.get_status_display(),
+            "channel": case.get_channel_display(),
+            "received_on": plain(case.received_on),
+            "help": ", ".join(
+                f"{r.get_help_kind_display()} ({r.unit.name})"
+                for r in case.routings.select_related("unit")
+            ),
+            "caseworker": case.assigned_to.get_full_name() if case.assigned_to else "",
+        }
+        for case in _cases(person)
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="cases",
+        title=_("Cases"),
+        fields=[
+            ("number", _("Case number")),
+            ("household", _("Household")),
+            ("status", _("Status")),
+            ("channel", _("Received by")),
+            ("received_on", _("Received")),
+            ("help", _("Help asked for and the units that act")),
+            ("caseworker", _("Caseworker")),
+        ],
+        rows=rows,
+    )
+
+
+@register("applications", order=41)
+def export_applications(person: Person, user: User) -> Section | None:
+    fields = [
+        f for f in Application._meta.concrete_fields if not f.primary_key and f.name != "case"
+    ]
+    rows = []
+    for application in Application.objects.filter(case__in=_cases(person)).select_related("case"):
+        row = {"case": application.case.number}
+        row.update({f.name: _value(application, f) for f in fields})
+        rows.append(row)
+    if not rows:
+        return None
+    return Section(
+        key="applications",
+        title=_("Applications"),
+        fields=[("case", _("Case number"))]
+        + [(f.name, str(f.verbose_name).capitalize()) for f in fields],
+        rows=rows,
+        note=_("Journal notes and documents are in the case file; ask the municipality."),
+    )
+
+
+@register("decisions", order=50)
+def export_decisions(person: Person, user: User) -> Section | None:
+    decisions = (
+        Decision.objects.filter(case__in=_cases(person))
+        .select_related("case")
+        .order_by("created_at", "pk")
+    )
+    rows = [
+        {
+            "case": d.case.number,
+            "help_kind": d.get_help_kind_display(),
+            "kind": d.get_kind_display(),
+            "status": d.get_status_display(),
+            "issued_on": plain(d.issued_on),
+            "notified_on": plain(d.notified_on),
+            "facts": d.facts,
+            "reasoning": d.reasoning,
+            "conditions": d.conditions,
+            "letter_sha256": d.letter_sha256,
+        }
+        for d in decisions
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="decisions",
+        title=_("Decisions"),
+        fields=[
+            ("case", _("Case number")),
+            ("help_kind", _("Kind of help")),
+            ("kind", _("Outcome")),
+            ("status", _("Status")),
+            ("issued_on", _("Issued")),
+            ("notified_on", _("Notified")),
+            ("facts", _("The facts the decision is based on")),
+            ("reasoning", _("Reasoning")),
+            ("conditions", _("Conditions")),
+            ("letter_sha256", _("Letter checksum (SHA-256)")),
+        ],
+        rows=rows,
+        note=_("The checksum identifies the letter exactly as it was sent."),
+    )
+
+
+@register("appeals", order=55)
+def export_appeals(person: Person, user: User) -> Section | None:
+    appeals = Appeal.objects.filter(decision__case__in=_cases(person)).select_related(
+        "decision__case"
+    )
+    rows = [
+        {
+            "case": a.decision.case.number,
+            "received_on": plain(a.received_on),
+            "grounds": a.grounds,
+            "status": a.get_status_display(),
+            "forwarded_on": plain(a.forwarded_on),
+            "appeal_body": a.appeal_body,
+            "outcome": a.get_appeal_body_outcome_display() if a.appeal_body_outcome else "",
+        }
+        for a in appeals.order_by("received_on", "pk")
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="appeals",
+        title=_("Appeals"),
+        fields=[
+            ("case", _("Case number")),
+            ("received_on", _("Received")),
+            ("grounds", _("Grounds")),
+            ("status", _("Status")),
+            ("forwarded_on", _("Sent to the appeal body")),
+            ("appeal_body", _("Appeal body")),
+            ("outcome", _("Outcome")),
+        ],
+        rows=rows,
+    )
+
+
+@register("sharing", order=60)
+def export_sharing(person: Person, user: User) -> Section | None:
+    from husly.consent.models import Consent, LegalBasis
+
+    cases = _cases(person)
+    rows: list[dict[str, Any]] = [
+        {
+            "case": c.case.number,
+            "basis": _("Consent") + f" ({c.get_given_how_display()})",
+            "units": ", ".join(u.name for u in c.units.all()),
+            "purposes": ", ".join(c.purpose_labels()),
+            "data": ", ".join(c.category_labels()),
+            "from": plain(c.given_on),
+            "until": plain(c.valid_until),
+            "ended": plain(c.withdrawn_at),
+        }
+        for c in Consent.objects.filter(case__in=cases).select_related("case")
+    ]
+    rows += [
+        {
+            "case": b.case.number,
+            "basis": f"{_('Legal basis')}: {b.reference}",
+            "units": ", ".join(u.name for u in b.units.all()),
+            "purposes": ", ".join(b.purpose_labels()),
+            "data": ", ".join(b.category_labels()),
+            "from": plain(b.valid_from),
+            "until": plain(b.valid_until),
+            "ended": plain(b.ended_at),
+        }
+        for b in LegalBasis.objects.filter(case__in=cases).select_related("case")
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="sharing",
+        title=_("Consents and sharing with other units"),
+        fields=[
+            ("case", _("Case number")),
+            ("basis", _("Basis")),
+            ("units", _("Units")),
+            ("purposes", _("Purposes")),
+            ("data", _("Data")),
+            ("from", _("From")),
+            ("until", _("Valid until")),
+            ("ended", _("Withdrawn or ended")),
+        ],
+        rows=rows,
+    )

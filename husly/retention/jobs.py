@@ -1,0 +1,336 @@
+"""The retention job: anonymise closed cases and the persons in no other case, purge old access
+events, and record what it did. Safe to rerun: what is done is recorded in ``Anonymised`` and
+never done twice; a dry run does everything inside a transaction that is rolled back.
+
+Rules (settings, docs/decisions/0008-consent-and-retention.md):
+
+- A case is *closed* when it is decided or closed and has no open appeal. Its reference date is
+  the latest of its received date, decisions issued and appeals received or decided. After
+  ``HUSLY_RETENTION_CLOSED_CASE_YEARS`` the application, journal notes, documents (files
+  deleted), assessments' inputs and legal bases' explanations are anonymised, and the change
+  events that hold copies of that free text are deleted.
+- Issued decisions, their letters (with hash) and appeals are archive records (arkivlova and
+  the municipality's records schedule): kept unchanged while
+  ``HUSLY_RETENTION_KEEP_ISSUED_DECISIONS`` is on (the default). Drafts that were never issued
+  are anonymised.
+- A person is anonymised when every case of every household they belong to is anonymised and
+  no other app still uses them (``husly.retention.hooks``); a household when all its members are.
+- Access events older than ``HUSLY_RETENTION_ACCESS_LOG_YEARS`` are deleted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Model, Q, QuerySet
+
+from husly.audit.events import record_change
+from husly.audit.models import AccessEvent, ChangeEvent
+from husly.cases.models import (
+    Appeal,
+    AppealStatus,
+    Application,
+    Assessment,
+    Case,
+    CaseStatus,
+    Decision,
+    DecisionStatus,
+    Document,
+    JournalNote,
+)
+from husly.consent.models import LegalBasis
+from husly.people.models import Household, HouseholdMember, Person
+from husly.retention.hooks import persons_in_use_handlers
+from husly.retention.models import Anonymised
+
+ANON = "[anonymisert]"
+RULE_CASE = "closed_case"
+RULE_PERSON = "person_no_active_case"
+RULE_HOUSEHOLD = "household_no_active_case"
+OPEN_APPEALS = [AppealStatus.REGISTERED, AppealStatus.CHANGED, AppealStatus.UPHELD]
+ANON_ASSESSMENT = {
+    "anonymised": True,
+    "summary": {"nb": "Anonymisert", "nn": "Anonymisert", "en": "Anonymised"},
+    "criteria": [],
+    "exceptions": [],
+}
+
+
+@dataclass
+class Report:
+    today: dt.date
+    dry_run: bool
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def lines(self) -> list[str]:
+        keys = [
+            "cases", "applications", "notes", "documents", "assessments", "decisions",
+            "appeals", "legal_bases", "persons", "households", "change_events_deleted",
+            "access_events_deleted",
+        ]
+        return [f"{key}: {self.counts[key]}" for key in keys]
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def audit_purge(queryset: QuerySet[Any]) -> int:
+    """Delete audit events: the one path around the append-only trigger (migration
+    audit/0005). Must run inside the job's transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL husly.retention_purge = 'on'")
+    try:
+        deleted, _by_model = queryset.delete()
+    finally:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL husly.retention_purge = 'off'")
+    return deleted
+
+
+def _done(model: type[Model]) -> QuerySet[Anonymised]:
+    return Anonymised.objects.filter(object_type=model._meta.label_lower)
+
+
+def _mark(instance: Model, rule: str) -> None:
+    Anonymised.objects.create(
+        object_type=instance._meta.label_lower, object_id=str(instance.pk), rule=rule
+    )
+
+
+def closed_cases_due(today: dt.date, years: int) -> list[Case]:
+    cutoff = years_before(today, years)
+    done = _done(Case).values_list("object_id", flat=True)
+    candidates = (
+        Case.objects.filter(status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED])
+        .exclude(pk__in=[int(i) for i in done])
+        .exclude(
+            Q(decisions__appeals__status__in=OPEN_APPEALS)
+            | Q(
+                decisions__appeals__status=AppealStatus.FORWARDED,
+                decisions__appeals__appeal_body_decided_on__isnull=True,
+            )
+        )
+        .distinct()
+    )
+    due = []
+    for case in candidates:
+        dates = [case.received_on or case.created_at.date()]
+        dates += [d for d in case.decisions.values_list("issued_on", flat=True) if d]
+        for received, decided in Appeal.objects.filter(decision__case=case).values_list(
+            "received_on", "appeal_body_decided_on"
+        ):
+            dates += [d for d in (received, decided) if d]
+        if max(dates) < cutoff:
+            due.append(case)
+    return due
+
+
+def _blank_application(application: Application) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in Application._meta.concrete_fields:
+        if f.primary_key or f.name == "case":
+            continue
+        if f.null:
+            values[f.attname] = None
+        elif f.get_internal_type() == "BooleanField":
+            values[f.attname] = False
+        else:
+            values[f.attname] = ""
+    return values
+
+
+def _purge_events_for(model: type[Model], ids: list[int], report: Report) -> None:
+    if ids:
+        report.counts["change_events_deleted"] += audit_purge(
+            ChangeEvent.objects.filter(
+                object_type=model._meta.label_lower, object_id__in=[str(i) for i in ids]
+            )
+        )
+
+
+def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
+    counts: Counter[str] = Counter()
+    applications = Application.objects.filter(case=case)
+    for application in applications:
+        Application.objects.filter(pk=application.pk).update(**_blank_application(application))
+        counts["applications"] += 1
+    _purge_events_for(Application, list(applications.values_list("pk", flat=True)), report)
+
+    notes = list(JournalNote.objects.filter(case=case).values_list("pk", flat=True))
+    counts["notes"] = JournalNote.objects.filter(pk__in=notes).update(text=ANON)
+    _purge_events_for(JournalNote, notes, report)
+
+    documents = list(Document.objects.filter(case=case))
+    for document in documents:
+        name = document.file.name
+        storage = document.file.storage
+        if name:
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        Document.objects.filter(pk=document.pk).update(title=ANON, file="")
+    counts["documents"] = len(documents)
+    _purge_events_for(Document, [d.pk for d in documents], report)
+
+    kept = Decision.objects.filter(case=case, status=DecisionStatus.ISSUED) if keep_issued else (
+        Decision.objects.none()
+    )
+    kept_assessments = set(kept.values_list("assessment_id", flat=True))
+    assessments = list(
+        Assessment.objects.filter(case=case)
+        .exclude(pk__in=[a for a in kept_assessments if a])
+        .values_list("pk", flat=True)
+    )
+    counts["assessments"] = Assessment.objects.filter(pk__in=assessments).update(
+        record=ANON_ASSESSMENT
+    )
+    _purge_events_for(Assessment, assessments, report)
+
+    decisions = list(Decision.objects.filter(case=case).exclude(pk__in=kept))
+    for decision in decisions:
+        if decision.letter.name:
+            name, storage = decision.letter.name, decision.letter.storage
+            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+        Decision.objects.filter(pk=decision.pk).update(
+            facts=ANON, reasoning=ANON, conditions="", return_comment="", letter=""
+        )
+    counts["decisions"] = len(decisions)
+    _purge_events_for(Decision, [d.pk for d in decisions], report)
+    appeals = list(
+        Appeal.objects.filter(decision__in=decisions).values_list("pk", flat=True)
+    )
+    counts["appeals"] = Appeal.objects.filter(pk__in=appeals).update(
+        grounds=ANON, reconsideration="", late_reason=""
+    )
+    _purge_events_for(Appeal, appeals, report)
+
+    bases = list(LegalBasis.objects.filter(case=case).values_list("pk", flat=True))
+    counts["legal_bases"] = LegalBasis.objects.filter(pk__in=bases).update(explanation=ANON)
+    _purge_events_for(LegalBasis, bases, report)
+
+    _mark(case, RULE_CASE)
+    counts["cases"] = 1
+    report.counts.update(counts)
+    applicant = case.household.members.filter(relation="applicant").first()
+    record_change(
+        actor=None,
+        action="retention_case_anonymise",
+        instance=case,
+        municipality=case.municipality,
+        changes={"rule": RULE_CASE, **{k: [None, v] for k, v in sorted(counts.items())}},
+        person_id=applicant.person_id if applicant else None,
+    )
+
+
+def _persons_due(households: set[int]) -> list[Person]:
+    done_cases = {int(i) for i in _done(Case).values_list("object_id", flat=True)}
+    done_persons = {int(i) for i in _done(Person).values_list("object_id", flat=True)}
+    candidates = set(
+        HouseholdMember.objects.filter(household_id__in=households).values_list(
+            "person_id", flat=True
+        )
+    ) - done_persons
+    due = set()
+    for person_id in candidates:
+        household_ids = HouseholdMember.objects.filter(person_id=person_id).values_list(
+            "household_id", flat=True
+        )
+        case_ids = set(Case.objects.filter(household_id__in=household_ids).values_list(
+            "pk", flat=True
+        ))
+        if case_ids and case_ids <= done_cases:
+            due.add(person_id)
+    for handler in persons_in_use_handlers:
+        due -= handler(set(due))
+    return list(Person.objects.filter(pk__in=due))
+
+
+def anonymise_person(person: Person, report: Report) -> None:
+    Person.objects.filter(pk=person.pk).update(
+        given_name="Anonymisert",
+        family_name=f"P-{person.pk}",
+        national_id="",
+        date_of_birth=dt.date(person.date_of_birth.year, 1, 1),
+        phone="",
+        email="",
+        address="",
+        postal_code="",
+        postal_town="",
+        needs_interpreter=False,
+        residence_permit="unknown",
+        residence_permit_valid_until=None,
+        registered_municipality_number="",
+        registered_since=None,
+    )
+    _purge_events_for(Person, [person.pk], report)
+    _mark(person, RULE_PERSON)
+    report.counts["persons"] += 1
+    record_change(
+        actor=None,
+        action="retention_person_anonymise",
+        instance=person,
+        municipality=person.municipality,
+        changes={"rule": RULE_PERSON},
+    )
+
+
+def anonymise_household(household: Household, report: Report) -> None:
+    Household.objects.filter(pk=household.pk).update(name=f"H-{household.pk}")
+    _purge_events_for(Household, [household.pk], report)
+    _mark(household, RULE_HOUSEHOLD)
+    report.counts["households"] += 1
+    record_change(
+        actor=None,
+        action="retention_household_anonymise",
+        instance=household,
+        municipality=household.municipality,
+        changes={"rule": RULE_HOUSEHOLD},
+    )
+
+
+def run(*, today: dt.date, dry_run: bool = False) -> Report:
+    """One run of every rule. Idempotent; a dry run reports what a real run would do."""
+    report = Report(today=today, dry_run=dry_run)
+    keep_issued = settings.HUSLY_RETENTION_KEEP_ISSUED_DECISIONS
+    with transaction.atomic():
+        cases = closed_cases_due(today, settings.HUSLY_RETENTION_CLOSED_CASE_YEARS)
+        for case in cases:
+            anonymise_case(case, report, keep_issued=keep_issued)
+        households = set(
+            Case.objects.filter(
+                pk__in=[int(i) for i in _done(Case).values_list("object_id", flat=True)]
+            ).values_list("household_id", flat=True)
+        )
+        for person in _persons_due(households):
+            anonymise_person(person, report)
+        done_persons = {int(i) for i in _done(Person).values_list("object_id", flat=True)}
+        done_households = {int(i) for i in _done(Household).values_list("object_id", flat=True)}
+        for household in Household.objects.filter(pk__in=households - done_households):
+            members = set(household.members.values_list("person_id", flat=True))
+            if members and members <= done_persons:
+                anonymise_household(household, report)
+        cutoff = years_before(today, settings.HUSLY_RETENTION_ACCESS_LOG_YEARS)
+        report.counts["access_events_deleted"] = audit_purge(
+            AccessEvent.objects.filter(at__date__lt=cutoff)
+        )
+        if any(report.counts.values()):
+            ChangeEvent.objects.create(
+                actor=None,
+                action="retention_run",
+                object_type="retention.run",
+                object_id=today.isoformat(),
+                object_repr=f"Retention run {today.isoformat()}",
+                changes={k: v for k, v in sorted(report.counts.items()) if v},
+            )
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
