@@ -285,6 +285,7 @@ class DemoGenerator:
         self._people(municipality)
         if self.with_cases:
             self._cases(municipality)
+            self._allocation(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -428,6 +429,13 @@ class DemoGenerator:
             case_actions.decision_submit(actor=caseworker, decision=decision)
             case_actions.decision_approve(actor=approver, decision=decision)
             case_actions.decision_issue(actor=caseworker, decision=decision)
+
+    def _allocation(self, municipality: Municipality) -> None:
+        """A waiting list (from the approvals above) and one meeting with a proposal."""
+        from husly.allocation.demo import seed_allocation
+
+        member = User.objects.get(username=self._username("tildeling"))
+        seed_allocation(municipality, member, self.as_of)
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"

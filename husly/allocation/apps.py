@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AllocationConfig(AppConfig):
+    name = "husly.allocation"
+
+    def ready(self) -> None:
+        from husly.allocation import hooks
+        from husly.cases.hooks import on_decision_issued
+
+        on_decision_issued(hooks.decision_issued)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from husly.allocation.models import (
+    AllocationMeeting,
+    RefusalRule,
+    Urgency,
+    WaitingListEntry,
+)
+from husly.core.forms import StyledFormMixin
+from husly.housing.models import DwellingCategory
+
+LEVELS = [(0, _("0 – none")), (1, _("1 – some")), (2, _("2 – heavy")), (3, _("3 – very heavy"))]
+
+
+class EntryAssessForm(StyledFormMixin, forms.ModelForm):
+    medical = forms.TypedChoiceField(label=_("Medical circumstances"), choices=LEVELS, coerce=int)
+    social = forms.TypedChoiceField(label=_("Social circumstances"), choices=LEVELS, coerce=int)
+    children = forms.TypedChoiceField(label=_("Children's situation"), choices=LEVELS, coerce=int)
+    urgency = forms.TypedChoiceField(
+        label=_("Housing situation"), choices=Urgency.choices, coerce=int
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Dwelling categories the decision covers"),
+        choices=DwellingCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WaitingListEntry
+        fields = [
+            "persons",
+            "medical",
+            "social",
+            "children",
+            "urgency",
+            "categories",
+            "preferred_district",
+            "needs_wheelchair",
+            "max_floor",
+            "heavy_needs",
+        ]
+
+
+class AdjustForm(StyledFormMixin, forms.Form):
+    points = forms.IntegerField(
+        label=_("Manual adjustment (points)"), min_value=-100, max_value=100
+    )
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReasonForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class MeetingForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = AllocationMeeting
+        fields = ["title", "held_on", "members"]
+        widgets = {"held_on": forms.DateInput()}
+
+
+class MinutesForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = AllocationMeeting
+        fields = ["members", "minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 5})}
+
+
+class ItemDecisionForm(StyledFormMixin, forms.Form):
+    entry = forms.ModelChoiceField(
+        label=_("Household to offer the dwelling to"),
+        queryset=WaitingListEntry.objects.none(),
+        required=False,
+    )
+    reason = forms.CharField(
+        label=_("Reason (needed when departing from the proposal)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, entries: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if entries is not None:
+            self.fields["entry"].queryset = entries
+            self.fields["entry"].label_from_instance = lambda e: f"{e.household} ({e.persons})"
+
+
+class RefuseForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the offer refused?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PolicyForm(StyledFormMixin, forms.Form):
+    version = forms.CharField(label=_("Version"), max_length=40)
+    refusal_rule = forms.ChoiceField(
+        label=_("When a household refuses an offer"), choices=RefusalRule.choices
+    )
+    refusals_allowed = forms.IntegerField(
+        label=_("Refusals allowed (when a number is allowed)"), min_value=0, max_value=5
+    )
+    answer_days = forms.IntegerField(label=_("Days to answer an offer"), min_value=1, max_value=60)
+    priority = forms.CharField(
+        label=_("Priority weights (YAML)"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+    matching = forms.CharField(
+        label=_("Matching rules (YAML)"), widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+    def _yaml(self, name: str) -> dict[str, Any]:
+        try:
+            data = yaml.safe_load(self.cleaned_data[name])
+        except yaml.YAMLError as exc:
+            raise forms.ValidationError(_("Not valid YAML: %(error)s") % {"error": exc}) from exc
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_("Write a YAML mapping."))
+        data.pop("version", None)
+        return data
+
+    def clean_priority(self) -> dict[str, Any]:
+        return self._yaml("priority")
+
+    def clean_matching(self) -> dict[str, Any]:
+        return self._yaml("matching")

@@ -1,0 +1,150 @@
+"""Reads of the waiting list, runs, meetings and offers, scoped to the user's municipalities.
+
+One access function per object type; anything outside the user's access is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.db.models import QuerySet
+
+from husly.allocation.engine import household_record
+from husly.allocation.models import (
+    LIVE_ENTRY,
+    AllocationMeeting,
+    EntryStatus,
+    MatchingRun,
+    MeetingItem,
+    Offer,
+    OfferStatus,
+    WaitingListEntry,
+)
+from husly.housing.models import DwellingCategory
+from husly.matching import Households, PriorityBreakdown, PriorityPolicy, Vocabulary, score_priority
+from husly.organisation.access import get_or_404, municipality_ids, scoped
+from husly.organisation.models import Role, User
+from husly.rules import deadlines
+
+ALLOCATION_READ = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER})
+ALLOCATION_WRITE = ALLOCATION_READ
+POLICY_WRITE = frozenset({Role.ADMINISTRATOR})
+STATS_READ = frozenset({Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR})
+
+
+def entries_for_user(user: User) -> QuerySet[WaitingListEntry]:
+    return cast(
+        QuerySet[WaitingListEntry],
+        scoped(WaitingListEntry.objects.all(), user, ALLOCATION_READ, "municipality_id"),
+    ).select_related("household", "decision", "decision__case", "municipality")
+
+
+def entry_get_for_user(user: User, pk: object) -> WaitingListEntry:
+    return cast(WaitingListEntry, get_or_404(entries_for_user(user), pk))
+
+
+def runs_for_user(user: User) -> QuerySet[MatchingRun]:
+    return cast(
+        QuerySet[MatchingRun],
+        scoped(MatchingRun.objects.all(), user, ALLOCATION_READ, "municipality_id"),
+    )
+
+
+def run_get_for_user(user: User, pk: object) -> MatchingRun:
+    return cast(MatchingRun, get_or_404(runs_for_user(user), pk))
+
+
+def meetings_for_user(user: User) -> QuerySet[AllocationMeeting]:
+    return cast(
+        QuerySet[AllocationMeeting],
+        scoped(AllocationMeeting.objects.all(), user, ALLOCATION_READ, "municipality_id"),
+    )
+
+
+def meeting_get_for_user(user: User, pk: object) -> AllocationMeeting:
+    return cast(AllocationMeeting, get_or_404(meetings_for_user(user), pk))
+
+
+def item_get_for_user(user: User, pk: object) -> MeetingItem:
+    queryset = MeetingItem.objects.filter(
+        meeting__municipality_id__in=municipality_ids(user, ALLOCATION_WRITE)
+    ).select_related("meeting", "dwelling", "dwelling__building", "proposed_entry")
+    return cast(MeetingItem, get_or_404(queryset, pk))
+
+
+def offers_for_user(user: User) -> QuerySet[Offer]:
+    return cast(
+        QuerySet[Offer],
+        scoped(Offer.objects.all(), user, ALLOCATION_READ, "entry__municipality_id"),
+    ).select_related("entry", "entry__household", "dwelling", "dwelling__building")
+
+
+def offer_get_for_user(user: User, pk: object) -> Offer:
+    return cast(Offer, get_or_404(offers_for_user(user), pk))
+
+
+def my_offers(user: User) -> QuerySet[Offer]:
+    """A resident's offers: households where they are an adult member."""
+    from husly.portal.selectors import ADULT_RELATIONS
+
+    return (
+        Offer.objects.filter(
+            entry__household__members__person__national_id=user.resident.national_id,
+            entry__household__members__relation__in=ADULT_RELATIONS,
+        )
+        .distinct()
+        .select_related("dwelling", "dwelling__building", "entry__municipality")
+    )
+
+
+def my_offer(user: User, pk: object) -> Offer:
+    return cast(Offer, get_or_404(my_offers(user), pk))
+
+
+@dataclass(frozen=True)
+class Row:
+    entry: WaitingListEntry
+    priority: PriorityBreakdown
+    waited_days: int
+    promise: dt.date
+    days_left: int
+
+
+def scored(
+    entries: list[WaitingListEntry], policy_data: dict[str, Any], today: dt.date
+) -> list[Row]:
+    """Priority with its breakdown for each entry, highest first (policy in force)."""
+    if not entries:
+        return []
+    vocab = Vocabulary(districts=("–",), categories=tuple(DwellingCategory.values))
+    records = [household_record(e, today, set()) for e in entries]
+    households = Households.from_records(records, vocab)
+    scores = score_priority(PriorityPolicy.from_mapping(policy_data), households)
+    rows = []
+    for index, entry in enumerate(entries):
+        promise = deadlines.allocation_deadline(entry.placed_on)
+        rows.append(
+            Row(
+                entry=entry,
+                priority=scores.breakdown(index),
+                waited_days=(today - entry.placed_on).days,
+                promise=promise,
+                days_left=(promise - today).days,
+            )
+        )
+    rows.sort(key=lambda r: (-r.priority.total, r.entry.placed_on, r.entry.pk))
+    return rows
+
+
+def live_entries(user: User) -> list[WaitingListEntry]:
+    return list(entries_for_user(user).filter(status__in=LIVE_ENTRY))
+
+
+def on_hold(user: User) -> QuerySet[WaitingListEntry]:
+    return entries_for_user(user).filter(status=EntryStatus.ON_HOLD)
+
+
+def open_offers(user: User) -> QuerySet[Offer]:
+    return offers_for_user(user).filter(status__in=[OfferStatus.OPEN, OfferStatus.ACCEPTED])

@@ -1,0 +1,500 @@
+"""Waiting list, vacancies and shortlists, allocation meetings and offers (staff), and the
+household's answer to an offer (Min side). Thin views: parse, check access, call one action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from husly.allocation import actions, engine, selectors
+from husly.allocation.forms import (
+    AdjustForm,
+    EntryAssessForm,
+    ItemDecisionForm,
+    MeetingForm,
+    MinutesForm,
+    PolicyForm,
+    ReasonForm,
+    RefuseForm,
+)
+from husly.allocation.models import (
+    AnsweredVia,
+    EntryStatus,
+    ItemDecision,
+    MeetingStatus,
+    OfferStatus,
+    RunKind,
+)
+from husly.core.pages import add_action_errors, require_role, user_of
+from husly.housing.models import Dwelling
+from husly.matching import ReplayMismatchError, replay
+from husly.organisation.access import municipalities_for_user, scoped
+from husly.organisation.models import Municipality, User
+from husly.people.selectors import log_reads
+from husly.portal.auth import is_resident
+
+
+def _municipality(user: User, roles: frozenset[str]) -> Municipality:
+    municipality = municipalities_for_user(user, roles).first()
+    if municipality is None:
+        raise PermissionDenied
+    return municipality
+
+
+def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
+    try:
+        result = call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, done)
+    return result
+
+
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    municipality = _municipality(user, selectors.ALLOCATION_READ)
+    policy = actions.current_policy(municipality)
+    today = timezone.localdate()
+    rows = selectors.scored(
+        selectors.live_entries(user),
+        policy.priority if policy else engine.DEFAULT_PRIORITY,
+        today,
+    )
+    return render(
+        request,
+        "allocation/waiting_list.html",
+        {
+            "rows": rows,
+            "policy": policy,
+            "on_hold": selectors.on_hold(user),
+            "offers": selectors.open_offers(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    entry = selectors.entry_get_for_user(user, pk)
+    members = list(entry.household.members.select_related("person"))
+    log_reads(
+        user=user,
+        persons=[m.person for m in members],
+        what="waiting_list_entry",
+        path=request.get_full_path(),
+    )
+    form = EntryAssessForm(request.POST if "assess" in request.POST else None, instance=entry)
+    adjust = AdjustForm(
+        request.POST if "adjust" in request.POST else None,
+        initial={"points": entry.manual_points, "reason": entry.manual_reason},
+    )
+    if request.method == "POST":
+        require_role(user, entry.municipality_id, selectors.ALLOCATION_WRITE)
+        try:
+            if "assess" in request.POST and form.is_valid():
+                data = {k: form.cleaned_data[k] for k in form.Meta.fields}
+                entry.refresh_from_db()
+                actions.waiting_list_entry_assess(actor=user, entry=entry, data=data)
+                messages.success(request, _("The assessment was saved."))
+                return redirect("allocation:entry_detail", pk=entry.pk)
+            if "adjust" in request.POST and adjust.is_valid():
+                entry.refresh_from_db()
+                actions.waiting_list_entry_adjust(
+                    actor=user,
+                    entry=entry,
+                    points=adjust.cleaned_data["points"],
+                    reason=adjust.cleaned_data["reason"],
+                )
+                messages.success(request, _("The adjustment was saved."))
+                return redirect("allocation:entry_detail", pk=entry.pk)
+        except ValidationError as error:
+            add_action_errors(adjust if "adjust" in request.POST else form, error)
+    policy = actions.current_policy(entry.municipality)
+    row = selectors.scored(
+        [entry], policy.priority if policy else engine.DEFAULT_PRIORITY, timezone.localdate()
+    )[0]
+    return render(
+        request,
+        "allocation/entry_detail.html",
+        {
+            "entry": entry,
+            "row": row,
+            "members": members,
+            "form": form,
+            "adjust": adjust,
+            "offers": entry.offers.select_related("dwelling", "dwelling__building"),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@require_POST
+def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user = user_of(request)
+    entry = selectors.entry_get_for_user(user, pk)
+    require_role(user, entry.municipality_id, selectors.ALLOCATION_WRITE)
+    if step == "bortfall":
+        decision = _act(
+            request,
+            lambda: actions.waiting_list_lapse_draft(actor=user, entry=entry),
+            _("The lapse decision was drafted. Send it for approval."),
+        )
+        if decision is not None:
+            return redirect("cases:decision_detail", pk=decision.pk)
+    elif step == "behold":
+        _act(
+            request,
+            lambda: actions.waiting_list_entry_resume(
+                actor=user, entry=entry, reason=request.POST.get("reason", "")
+            ),
+            _("The household keeps its place on the waiting list."),
+        )
+    else:
+        raise PermissionDenied
+    return redirect("allocation:entry_detail", pk=entry.pk)
+
+
+def vacancies(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    municipality = _municipality(user, selectors.ALLOCATION_READ)
+    return render(
+        request,
+        "allocation/vacancies.html",
+        {
+            "dwellings": engine.vacant_dwellings(municipality),
+        },
+    )
+
+
+@require_POST
+def shortlist(request: HttpRequest, dwelling_pk: int) -> HttpResponse:
+    user = user_of(request)
+    queryset = scoped(
+        Dwelling.objects.select_related("building"),
+        user,
+        selectors.ALLOCATION_WRITE,
+        "building__municipality_id",
+    )
+    from husly.organisation.access import get_or_404
+
+    dwelling = get_or_404(queryset, dwelling_pk)
+    run = _act(
+        request,
+        lambda: actions.matching_shortlist(actor=user, dwelling=dwelling),
+        _("The shortlist was made."),
+    )
+    if run is None:
+        return redirect("allocation:vacancies")
+    return redirect("allocation:run_detail", pk=run.pk)
+
+
+def _names(ids: list[int]) -> dict[int, Any]:
+    from husly.allocation.models import WaitingListEntry
+
+    return {
+        e.pk: e for e in WaitingListEntry.objects.filter(pk__in=ids).select_related("household")
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    run = selectors.run_get_for_user(user, pk)
+    replayed = None
+    if request.method == "POST" and run.kind == RunKind.BATCH:
+        try:
+            replay(run.snapshot)
+            replayed = True
+        except ReplayMismatchError:
+            replayed = False
+    ids: list[int] = []
+    dwelling = None
+    if run.kind == RunKind.SHORTLIST:
+        ids = [c["household_id"] for c in run.result["candidates"]]
+        ids += [e["household_id"] for e in run.result["excluded"]]
+        dwelling = Dwelling.objects.select_related("building").get(pk=run.result["dwelling_id"])
+    else:
+        ids = [a["household_id"] for a in run.result["assignments"]]
+    return render(
+        request,
+        "allocation/run_detail.html",
+        {
+            "run": run,
+            "entries": _names(ids),
+            "dwelling": dwelling,
+            "replayed": replayed,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    municipality = _municipality(user, selectors.ALLOCATION_READ)
+    form = MeetingForm(
+        request.POST or None,
+        initial={"held_on": timezone.localdate(), "title": _("Allocation meeting")},
+    )
+    if request.method == "POST" and form.is_valid():
+        require_role(user, municipality.pk, selectors.ALLOCATION_WRITE)
+        meeting = actions.allocation_meeting_create(
+            actor=user, municipality=municipality, data=form.cleaned_data
+        )
+        return redirect("allocation:meeting_detail", pk=meeting.pk)
+    return render(
+        request,
+        "allocation/meeting_list.html",
+        {
+            "meetings": selectors.meetings_for_user(user),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    minutes = MinutesForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and minutes.is_valid():
+        require_role(user, meeting.municipality_id, selectors.ALLOCATION_WRITE)
+        meeting.refresh_from_db()
+        if (
+            _act(
+                request,
+                lambda: actions.allocation_meeting_update(
+                    actor=user, meeting=meeting, data=minutes.cleaned_data
+                ),
+                _("The minutes were saved."),
+            )
+            is not None
+        ):
+            return redirect("allocation:meeting_detail", pk=meeting.pk)
+    waiting = selectors.entries_for_user(user).filter(
+        municipality=meeting.municipality, status=EntryStatus.WAITING
+    )
+    items = list(
+        meeting.items.select_related(
+            "dwelling",
+            "dwelling__building",
+            "proposed_entry__household",
+            "chosen_entry__household",
+            "decided_by",
+        )
+    )
+    forms = {
+        item.pk: ItemDecisionForm(
+            prefix=f"i{item.pk}", entries=waiting, initial={"entry": item.proposed_entry_id}
+        )
+        for item in items
+        if item.decision == ItemDecision.PROPOSED
+    }
+    return render(
+        request,
+        "allocation/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": [(i, forms.get(i.pk)) for i in items],
+            "minutes": minutes,
+            "is_open": meeting.status == MeetingStatus.OPEN,
+        },
+    )
+
+
+@require_POST
+def meeting_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user = user_of(request)
+    meeting = selectors.meeting_get_for_user(user, pk)
+    require_role(user, meeting.municipality_id, selectors.ALLOCATION_WRITE)
+    if step == "forslag":
+        _act(
+            request,
+            lambda: actions.allocation_meeting_propose(actor=user, meeting=meeting),
+            _("The proposal was made. Decide each vacancy."),
+        )
+    elif step == "lukk":
+        _act(
+            request,
+            lambda: actions.allocation_meeting_close(actor=user, meeting=meeting),
+            _("The meeting was closed."),
+        )
+    else:
+        raise PermissionDenied
+    return redirect("allocation:meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    item = selectors.item_get_for_user(user, pk)
+    waiting = selectors.entries_for_user(user).filter(status=EntryStatus.WAITING)
+    form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}", entries=waiting)
+    if form.is_valid():
+        confirm = request.POST.get("decision") == "confirm"
+        _act(
+            request,
+            lambda: actions.meeting_item_decide(
+                actor=user,
+                item=item,
+                confirm=confirm,
+                entry=form.cleaned_data["entry"],
+                reason=form.cleaned_data["reason"],
+            ),
+            _("The offer was made.") if confirm else _("The decision was recorded."),
+        )
+    else:
+        messages.error(request, _("Choose a household on the waiting list."))
+    return redirect("allocation:meeting_detail", pk=item.meeting_id)
+
+
+@require_http_methods(["GET", "POST"])
+def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    offer = selectors.offer_get_for_user(user, pk)
+    refuse = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
+    if request.method == "POST":
+        require_role(user, offer.entry.municipality_id, selectors.ALLOCATION_WRITE)
+        step = request.POST.get("step")
+        if step == "accept":
+            _act(
+                request,
+                lambda: actions.offer_accept(actor=user, offer=offer),
+                _("The acceptance was recorded."),
+            )
+            return redirect("allocation:offer_detail", pk=offer.pk)
+        if step == "withdraw":
+            _act(
+                request,
+                lambda: actions.offer_withdraw(
+                    actor=user, offer=offer, reason=request.POST.get("reason", "")
+                ),
+                _("The offer was withdrawn."),
+            )
+            return redirect("allocation:offer_detail", pk=offer.pk)
+        if step == "refuse" and refuse.is_valid():
+            _act(
+                request,
+                lambda: actions.offer_refuse(
+                    actor=user, offer=offer, reason=refuse.cleaned_data["reason"]
+                ),
+                _("The refusal was recorded."),
+            )
+            return redirect("allocation:offer_detail", pk=offer.pk)
+    return render(
+        request,
+        "allocation/offer_detail.html",
+        {
+            "offer": offer,
+            "refuse": refuse,
+            "reason_form": ReasonForm(),
+            "lease": getattr(offer, "lease", None),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    municipality = _municipality(user, selectors.ALLOCATION_READ | selectors.POLICY_WRITE)
+    current = actions.current_policy(municipality)
+    can_edit = bool(
+        municipalities_for_user(user, selectors.POLICY_WRITE).filter(pk=municipality.pk).exists()
+    )
+    initial = {
+        "version": "",
+        "refusal_rule": current.refusal_rule if current else "lapse",
+        "refusals_allowed": current.refusals_allowed if current else 1,
+        "answer_days": current.answer_days if current else 7,
+        "priority": yaml.safe_dump(
+            current.priority if current else engine.DEFAULT_PRIORITY,
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        "matching": yaml.safe_dump(
+            current.matching if current else engine.DEFAULT_MATCHING,
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+    }
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require_role(user, municipality.pk, selectors.POLICY_WRITE)
+        if form.is_valid():
+            try:
+                actions.allocation_policy_set(
+                    actor=user, municipality=municipality, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                add_action_errors(form, error)
+            else:
+                messages.success(request, _("The new policy version is in force."))
+                return redirect("allocation:policy")
+    return render(
+        request,
+        "allocation/policy.html",
+        {
+            "policy": current,
+            "form": form if can_edit else None,
+            "versions": municipality.allocation_policies.all()[:20],
+        },
+    )
+
+
+# --- Min side ------------------------------------------------------------------------------------
+
+
+def _resident(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not is_resident(user):
+        raise PermissionDenied
+    return user
+
+
+@login_required(login_url="portal:login")
+@require_http_methods(["GET", "POST"])
+def my_offer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    offer = selectors.my_offer(user, pk)
+    refuse = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
+    if request.method == "POST":
+        if request.POST.get("step") == "accept":
+            _act(
+                request,
+                lambda: actions.offer_accept(actor=user, offer=offer, via=AnsweredVia.PORTAL),
+                _("Thank you. You have accepted the offer."),
+            )
+            return redirect("allocation:my_offer", pk=offer.pk)
+        if request.POST.get("step") == "refuse" and refuse.is_valid():
+            _act(
+                request,
+                lambda: actions.offer_refuse(
+                    actor=user,
+                    offer=offer,
+                    reason=refuse.cleaned_data["reason"],
+                    via=AnsweredVia.PORTAL,
+                ),
+                _("Your answer was recorded."),
+            )
+            return redirect("allocation:my_offer", pk=offer.pk)
+    policy = actions.current_policy(offer.entry.municipality)
+    return render(
+        request,
+        "allocation/my_offer.html",
+        {
+            "offer": offer,
+            "refuse": refuse,
+            "policy": policy,
+            "is_open": offer.status == OfferStatus.OPEN,
+        },
+    )

@@ -1,0 +1,371 @@
+"""State changes of leases, renewals and moves. Each is atomic and audited; the dwelling's
+status history is kept through ``husly.housing.actions.dwelling_status_change``.
+
+Sources: husleieloven §§ 3-5, 9-3, 11-1 (spec/law-and-parameters §4); Rælingen guideline 7.4
+(three years as the main rule, longer or indefinite after an assessment of permanent need),
+7.5 (renewal: apply four months before, reassessment, other dwelling considered, guidance
+conversation under point 4) and 7.6 (swap); appendix 1 (contract, handover, inspection,
+linked follow-up unit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from husly.allocation import actions as allocation_actions
+from husly.allocation.models import EntryStatus, Offer, OfferStatus
+from husly.audit.events import record_change
+from husly.cases.models import DecisionKind, DecisionStatus, HelpKind, NoteKind
+from husly.core.actions import create_audited, update_audited
+from husly.housing.actions import dwelling_status_change
+from husly.housing.models import Dwelling, DwellingStatus
+from husly.organisation.models import User
+from husly.rules import deadlines
+from husly.tenancy.models import (
+    DepositKind,
+    EndReason,
+    Lease,
+    LeaseStatus,
+    RenewalAlternative,
+    RenewalApplication,
+    RenewalReminder,
+    TermKind,
+)
+
+STANDARD_TERM_YEARS = 3
+"""Husleieloven § 9-3: a time-limited lease of a dwelling runs at least three years; Rælingen
+7.4: three years is the main rule."""
+MAX_DEPOSIT_MONTHS = 6
+"""Husleieloven § 3-5: a deposit may be at most six months' rent."""
+REMIND_MONTHS_BEFORE_END = 6
+"""The reminder goes out six months before the end, two months before the four-month
+application date of Rælingen 7.5 (design default)."""
+
+
+def _applicant_id(lease: Lease) -> int | None:
+    member = lease.household.members.filter(relation="applicant").first()
+    return member.person_id if member else None
+
+
+def _check_term(data: Mapping[str, Any]) -> None:
+    start, end = data["start_date"], data.get("end_date")
+    kind = data.get("term_kind", TermKind.STANDARD)
+    basis = (data.get("term_basis") or "").strip()
+    standard_end = deadlines.add_years(start, STANDARD_TERM_YEARS) - dt.timedelta(days=1)
+    if kind == TermKind.STANDARD and end != standard_end:
+        raise ValidationError(
+            {
+                "end_date": _("A three-year lease starting %(start)s ends %(end)s.")
+                % {"start": start.strftime("%d.%m.%Y"), "end": standard_end.strftime("%d.%m.%Y")}
+            }
+        )
+    if kind == TermKind.INDEFINITE and end is not None:
+        raise ValidationError({"end_date": _("An indefinite lease has no end date.")})
+    if kind == TermKind.LONGER and (end is None or end <= standard_end):
+        raise ValidationError({"end_date": _("A longer lease ends more than three years on.")})
+    if kind == TermKind.SHORTER and (end is None or end >= standard_end):
+        raise ValidationError({"end_date": _("A shorter lease ends before three years.")})
+    if kind in {TermKind.LONGER, TermKind.INDEFINITE} and not basis:
+        raise ValidationError(
+            {
+                "term_basis": _(
+                    "Record the assessment of the household's permanent need (guideline point 7.4)."
+                )
+            }
+        )
+    if kind == TermKind.SHORTER and not basis:
+        raise ValidationError(
+            {
+                "term_basis": _(
+                    "Record the legal basis for a term shorter than three years "
+                    "(husleieloven § 9-3 or § 11-1)."
+                )
+            }
+        )
+    rent, amount = data["monthly_rent"], data.get("deposit_amount", 0)
+    if data.get("deposit_kind") == DepositKind.DEPOSIT and amount > MAX_DEPOSIT_MONTHS * rent:
+        raise ValidationError(
+            {"deposit_amount": _("A deposit can be at most six months' rent (husleieloven § 3-5).")}
+        )
+
+
+def _store_document(lease: Lease) -> None:
+    from husly.tenancy.documents import render_lease
+
+    pdf = render_lease(lease)
+    lease.document.save(f"leiekontrakt-{lease.pk}.pdf", ContentFile(pdf), save=False)
+    lease.document_sha256 = hashlib.sha256(pdf).hexdigest()
+    lease.save(update_fields=["document", "document_sha256"])
+
+
+def _create(actor: User, dwelling: Dwelling, data: Mapping[str, Any], **extra: Any) -> Lease:
+    """Lock the dwelling row, check it has no active lease, create the lease; the partial
+    unique constraint is the last line of defence."""
+    Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    if Lease.objects.filter(dwelling=dwelling, status=LeaseStatus.ACTIVE).exists():
+        raise ValidationError(_("The dwelling already has an active lease."))
+    _check_term(data)
+    lease = Lease(
+        dwelling=dwelling,
+        municipality=dwelling.building.municipality,
+        created_by=actor,
+        **extra,
+        **data,
+    )
+    try:
+        with transaction.atomic():
+            create_audited(
+                actor=actor,
+                action="lease_create",
+                instance=lease,
+                municipality=lease.municipality,
+                person_id=_applicant_id(lease),
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("The dwelling already has an active lease.")) from exc
+    return lease
+
+
+@transaction.atomic
+def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease:
+    """Write the lease for an accepted offer: the dwelling becomes occupied from the start date,
+    the household leaves the waiting list, and for a swap the old lease ends the day before."""
+    offer = (
+        Offer.objects.select_for_update()
+        .select_related("entry", "entry__decision", "dwelling", "dwelling__building")
+        .get(pk=offer.pk)
+    )
+    if offer.status != OfferStatus.ACCEPTED:
+        raise ValidationError(_("A lease is written only for an accepted offer."))
+    entry = offer.entry
+    lease = _create(
+        actor,
+        offer.dwelling,
+        data,
+        household=entry.household,
+        offer=offer,
+        decision=entry.decision,
+        heavy_needs=entry.heavy_needs,
+        follow_up_unit=entry.decision.follow_up_unit,
+    )
+    update_audited(
+        actor=actor,
+        action="offer_leased",
+        instance=offer,
+        data={"status": OfferStatus.LEASED},
+        municipality=lease.municipality,
+    )
+    allocation_actions.waiting_list_close(actor=actor, entry=entry, status=EntryStatus.HOUSED)
+    if entry.current_lease_id:
+        old = Lease.objects.get(pk=entry.current_lease_id)
+        lease_end(
+            actor=actor,
+            lease=old,
+            ended_on=lease.start_date - dt.timedelta(days=1),
+            reason=EndReason.SWAP,
+        )
+    dwelling_status_change(
+        actor=actor,
+        dwelling=offer.dwelling,
+        status=DwellingStatus.OCCUPIED,
+        valid_from=lease.start_date,
+        reason=_("Lease starts"),
+    )
+    _store_document(lease)
+    return lease
+
+
+@transaction.atomic
+def lease_end(*, actor: User, lease: Lease, ended_on: dt.date, reason: str) -> Lease:
+    """The tenancy ends (move-out, swap, eviction, death, institution): the dwelling is vacant
+    from the day after. A renewal ends the lease too, but the dwelling stays occupied."""
+    locked = Lease.objects.select_for_update().get(pk=lease.pk)
+    if locked.status != LeaseStatus.ACTIVE:
+        raise ValidationError(_("The lease has already ended."))
+    if reason not in EndReason.values:
+        raise ValidationError({"reason": _("Unknown reason.")})
+    if ended_on < lease.start_date - dt.timedelta(days=1):
+        raise ValidationError({"ended_on": _("The lease cannot end before it starts.")})
+    update_audited(
+        actor=actor,
+        action="lease_end",
+        instance=lease,
+        data={"status": LeaseStatus.ENDED, "ended_on": ended_on, "end_reason": reason},
+        municipality=lease.municipality,
+    )
+    if reason != EndReason.RENEWED:
+        dwelling = Dwelling.objects.get(pk=lease.dwelling_id)
+        dwelling_status_change(
+            actor=actor,
+            dwelling=dwelling,
+            status=DwellingStatus.VACANT,
+            valid_from=ended_on + dt.timedelta(days=1),
+            reason=_("Tenant moved out: %(reason)s") % {"reason": EndReason(reason).label},
+        )
+    return lease
+
+
+# --- renewal -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def renewal_reminders_send(*, today: dt.date) -> list[RenewalReminder]:
+    """Remind every tenant whose lease ends within six months, once per lease (safe to rerun).
+    The reminder shows on the tenancy work list and on the tenant's Min side."""
+    horizon = deadlines.add_months(today, REMIND_MONTHS_BEFORE_END)
+    due = Lease.objects.filter(
+        status=LeaseStatus.ACTIVE,
+        end_date__isnull=False,
+        end_date__lte=horizon,
+        end_date__gte=today,
+        reminder__isnull=True,
+    ).select_related("municipality")
+    sent = []
+    for lease in due:
+        reminder, created = RenewalReminder.objects.get_or_create(
+            lease=lease,
+            defaults={
+                "sent_on": today,
+                "apply_by": deadlines.renewal_application_due(lease.end_date),
+            },
+        )
+        if created:
+            record_change(
+                actor=None,
+                action="renewal_reminder_send",
+                instance=lease,
+                municipality=lease.municipality,
+                changes={"apply_by": [None, reminder.apply_by.isoformat()]},
+                person_id=_applicant_id(lease),
+            )
+            sent.append(reminder)
+    return sent
+
+
+@transaction.atomic
+def renewal_apply(
+    *, actor: User, lease: Lease, channel: str = "meeting", data: Mapping[str, Any] | None = None
+) -> RenewalApplication:
+    """The tenant applies to renew: a case (help kind rental dwelling) that is assessed against
+    the guideline in force and decided with kind renewal or renewal refusal."""
+    from husly.cases.actions import case_create
+
+    if lease.status != LeaseStatus.ACTIVE or lease.end_date is None:
+        raise ValidationError(_("Only an active time-limited lease can be renewed."))
+    open_renewal = lease.renewals.filter(decision__isnull=True).first()
+    if open_renewal is not None:
+        raise ValidationError(_("A renewal application for this lease is already being handled."))
+    application = {
+        "housing_kind": "rented_municipal",
+        "lease_end_date": lease.end_date,
+        "has_right_to_renew_lease": False,
+        **(data or {}),
+    }
+    case = case_create(
+        actor=actor,
+        household=lease.household,
+        channel=channel,
+        help_kinds=[HelpKind.RENTAL_DWELLING],
+        data=application,
+        submit=True,
+    )
+    renewal = RenewalApplication(lease=lease, case=case)
+    return create_audited(
+        actor=actor,
+        action="renewal_apply",
+        instance=renewal,
+        municipality=lease.municipality,
+        person_id=_applicant_id(lease),
+    )
+
+
+@transaction.atomic
+def renewal_alternatives_record(
+    *, actor: User, renewal: RenewalApplication, alternative: str, note: str
+) -> RenewalApplication:
+    """Record what fits the household now (7.5 point 4: another dwelling; moving on to a private
+    rental, a start loan or rent-to-own). Needs the guidance conversation (point 4) first."""
+    if not renewal.case.notes.filter(kind=NoteKind.GUIDANCE).exists():
+        raise ValidationError(
+            _("Record the guidance conversation on the case first (guideline point 4).")
+        )
+    if alternative not in RenewalAlternative.values:
+        raise ValidationError({"alternative": _("Choose what fits the household now.")})
+    if not note.strip():
+        raise ValidationError({"note": _("Write the assessment of the alternatives.")})
+    return update_audited(
+        actor=actor,
+        action="renewal_alternatives_record",
+        instance=renewal,
+        data={"alternative": alternative, "alternative_note": note},
+        municipality=renewal.lease.municipality,
+    )
+
+
+def renewal_decision_issued(renewal: RenewalApplication, decision: Any) -> None:
+    """Hook: a renewal decision may only be issued once the alternatives are assessed."""
+    if not renewal.alternative:
+        raise ValidationError(
+            _(
+                "Record the assessment of the alternatives (guideline point 7.5) before the "
+                "renewal decision is issued."
+            )
+        )
+    renewal.decision = decision
+    renewal.save(update_fields=["decision"])
+
+
+@transaction.atomic
+def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
+    """A new lease for the same dwelling after an issued renewal decision; the old one ends
+    the day before. The dwelling stays occupied."""
+    renewal = (
+        lease.renewals.filter(
+            decision__kind=DecisionKind.RENEWAL, decision__status=DecisionStatus.ISSUED
+        )
+        .select_related("decision")
+        .first()
+    )
+    if renewal is None:
+        raise ValidationError(_("The lease can be renewed only after a renewal decision."))
+    if hasattr(lease, "renewed_by"):
+        raise ValidationError(_("The lease has already been renewed."))
+    lease_end(
+        actor=actor,
+        lease=lease,
+        ended_on=data["start_date"] - dt.timedelta(days=1),
+        reason=EndReason.RENEWED,
+    )
+    new = _create(
+        actor,
+        lease.dwelling,
+        data,
+        household=lease.household,
+        decision=renewal.decision,
+        renews=lease,
+        heavy_needs=lease.heavy_needs,
+        follow_up_unit=renewal.decision.follow_up_unit or lease.follow_up_unit,
+    )
+    _store_document(new)
+    return new
+
+
+def default_terms(dwelling: Dwelling, start: dt.date) -> dict[str, Any]:
+    return {
+        "start_date": start,
+        "end_date": deadlines.add_years(start, STANDARD_TERM_YEARS) - dt.timedelta(days=1),
+        "term_kind": TermKind.STANDARD,
+        "monthly_rent": dwelling.monthly_rent,
+        "deposit_kind": DepositKind.NAV_GUARANTEE,
+        "deposit_amount": 3 * dwelling.monthly_rent,
+        "handover_on": start,
+        "inspection_on": start + dt.timedelta(days=60),
+    }

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class TenancyConfig(AppConfig):
+    name = "husly.tenancy"
+
+    def ready(self) -> None:
+        from husly.cases.hooks import on_decision_issued
+        from husly.tenancy import hooks
+
+        on_decision_issued(hooks.decision_issued)

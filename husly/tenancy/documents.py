@@ -1,0 +1,42 @@
+"""The lease as PDF (WeasyPrint, like ``husly.cases.letters``), in bokmål.
+
+What it states: the parties, the dwelling, the term under husleieloven § 9-3 with its basis
+(three years as the main rule; longer or indefinite after an assessment of permanent need,
+Rælingen 7.4; shorter only with a recorded legal basis), the notice under § 11-1 that this is a
+lease for a person disadvantaged in the housing market, rent and its adjustment (§§ 4-2, 4-3),
+deposit or NAV guarantee (§ 3-5), handover and inspection dates, and the linked follow-up unit
+(Rælingen appendix 1). Unconfirmed points are marked in docs/allocation.md.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from husly.cases.letters import _pdf
+from husly.rules import deadlines
+from husly.tenancy.models import Lease
+
+
+def lease_context(lease: Lease) -> dict[str, object]:
+    members = lease.household.members.select_related("person").order_by("pk")
+    adults = [m.person for m in members if m.relation != "child"]
+    return {
+        "lease": lease,
+        "dwelling": lease.dwelling,
+        "building": lease.dwelling.building,
+        "municipality": lease.municipality,
+        "tenants": adults,
+        "others": [m.person for m in members if m.relation == "child"],
+        "cpi_from": deadlines.add_years(lease.start_date, 1),
+        "prevailing_rent_from": deadlines.add_months(lease.start_date, 30),
+        "renewal_apply_by": deadlines.renewal_application_due(lease.end_date)
+        if lease.end_date
+        else None,
+    }
+
+
+def render_lease(lease: Lease) -> bytes:
+    with translation.override("nb"):
+        html = render_to_string("tenancy/lease_pdf.html", lease_context(lease))
+    return _pdf(html)

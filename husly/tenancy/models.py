@@ -1,0 +1,173 @@
+"""Leases, renewals and moves (spec/glossary.md §6; Rælingen guideline 7.4–7.6, appendix 1).
+
+A dwelling never has two active leases: a partial unique constraint in the database, and
+``lease_create`` locks the dwelling row first.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from husly.cases.models import Case, Decision
+from husly.housing.models import Dwelling
+from husly.organisation.models import Municipality, Unit
+from husly.people.models import Household
+
+
+class TermKind(models.TextChoices):
+    """Husleieloven § 9-3 and § 11-1; Rælingen 7.4 (three years is the main rule)."""
+
+    STANDARD = "standard", _("Three years (main rule)")
+    LONGER = "longer", _("Longer than three years (permanent need assessed)")
+    INDEFINITE = "indefinite", _("Indefinite (permanent need assessed)")
+    SHORTER = "shorter", _("Shorter than three years (legal basis recorded)")
+
+
+class DepositKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Deposit in a blocked account")
+    NAV_GUARANTEE = "nav_guarantee", _("NAV deposit guarantee")
+    NONE = "none", _("No deposit")
+
+
+class LeaseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class EndReason(models.TextChoices):
+    MOVED_OUT = "moved_out", _("Moved out")
+    RENEWED = "renewed", _("Renewed (new lease)")
+    SWAP = "swap", _("Moved to another municipal dwelling")
+    EVICTION = "eviction", _("Eviction")
+    DEATH = "death", _("Death")
+    INSTITUTION = "institution", _("Long stay in an institution")
+
+
+class Lease(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="leases")
+    dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="leases")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="leases")
+    offer = models.OneToOneField(
+        "allocation.Offer", on_delete=models.PROTECT, null=True, blank=True, related_name="lease"
+    )
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="leases",
+        help_text=_("The approval or renewal decision the lease rests on."),
+    )
+    renews = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewed_by"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=LeaseStatus.choices, default=LeaseStatus.ACTIVE
+    )
+    term_kind = models.CharField(
+        _("term"), max_length=12, choices=TermKind.choices, default=TermKind.STANDARD
+    )
+    term_basis = models.TextField(
+        _("basis for the term"),
+        blank=True,
+        help_text=_(
+            "Required for any term other than three years: the assessment of permanent need, "
+            "or the legal basis for a shorter term."
+        ),
+    )
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    monthly_rent = models.PositiveIntegerField(_("monthly rent (NOK)"))
+    deposit_kind = models.CharField(
+        _("security"), max_length=14, choices=DepositKind.choices, default=DepositKind.NAV_GUARANTEE
+    )
+    deposit_amount = models.PositiveIntegerField(_("deposit or guarantee (NOK)"), default=0)
+    handover_on = models.DateField(_("handover"), null=True, blank=True)
+    inspection_on = models.DateField(_("inspection"), null=True, blank=True)
+    follow_up_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("linked follow-up unit"),
+    )
+    heavy_needs = models.BooleanField(default=False)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("why it ended"), max_length=12, choices=EndReason.choices, blank=True
+    )
+    document = models.FileField(upload_to="leases/%Y/", blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        verbose_name = _("lease")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dwelling"],
+                condition=models.Q(status="active"),
+                name="lease_one_active_lease_per_dwelling",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gt=models.F("start_date")),
+                name="lease_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dwelling} – {self.household}"
+
+
+class RenewalAlternative(models.TextChoices):
+    """What the renewal assessment considered (Rælingen 7.5 points 4 and 6)."""
+
+    SAME_DWELLING = "same_dwelling", _("Stay in the same dwelling")
+    OTHER_DWELLING = "other_dwelling", _("Another municipal dwelling that fits the household now")
+    PRIVATE_RENTAL = "private_rental", _("Move on to a private rental")
+    START_LOAN = "start_loan", _("Buy with a start loan")
+    RENT_TO_OWN = "rent_to_own", _("Rent to own")
+
+
+class RenewalApplication(models.Model):
+    """A tenant's application to renew, handled as a case (help kind rental dwelling, decided
+    with kind renewal or renewal refusal)."""
+
+    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, related_name="renewals")
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="renewal")
+    alternative = models.CharField(
+        _("what fits the household now"),
+        max_length=16,
+        choices=RenewalAlternative.choices,
+        blank=True,
+    )
+    alternative_note = models.TextField(_("assessment of the alternatives"), blank=True)
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case}"
+
+
+class RenewalReminder(models.Model):
+    """A reminder sent once per lease, so the command can be rerun safely."""
+
+    lease = models.OneToOneField(Lease, on_delete=models.CASCADE, related_name="reminder")
+    sent_on = models.DateField()
+    apply_by = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.lease} {self.sent_on}"

@@ -1,0 +1,141 @@
+"""Reads of leases and renewals, scoped to the user's municipalities; throughput aggregates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+from typing import cast
+
+from django.db.models import QuerySet
+
+from husly.allocation.models import Offer, OfferStatus
+from husly.housing.models import DwellingStatus, DwellingStatusChange
+from husly.organisation.access import get_or_404, scoped
+from husly.organisation.models import Municipality, Role, User
+from husly.rules import deadlines
+from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalApplication
+
+TENANCY_READ = frozenset(
+    {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.PROPERTY, Role.FOLLOW_UP}
+)
+TENANCY_WRITE = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.PROPERTY})
+STATS_READ = frozenset({Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR})
+
+
+def leases_for_user(user: User) -> QuerySet[Lease]:
+    return cast(
+        QuerySet[Lease], scoped(Lease.objects.all(), user, TENANCY_READ, "municipality_id")
+    ).select_related("dwelling", "dwelling__building", "household", "follow_up_unit")
+
+
+def lease_get_for_user(user: User, pk: object) -> Lease:
+    return cast(Lease, get_or_404(leases_for_user(user), pk))
+
+
+def accepted_offers_for_user(user: User) -> QuerySet[Offer]:
+    """Accepted offers waiting for their lease (the property unit writes it)."""
+    return cast(
+        QuerySet[Offer],
+        scoped(
+            Offer.objects.filter(status=OfferStatus.ACCEPTED),
+            user,
+            TENANCY_READ,
+            "entry__municipality_id",
+        ),
+    ).select_related("entry", "entry__household", "dwelling", "dwelling__building")
+
+
+def accepted_offer_get_for_user(user: User, pk: object) -> Offer:
+    return cast(Offer, get_or_404(accepted_offers_for_user(user), pk))
+
+
+def renewal_get_for_user(user: User, pk: object) -> RenewalApplication:
+    queryset = RenewalApplication.objects.filter(lease__in=leases_for_user(user))
+    return cast(RenewalApplication, get_or_404(queryset.select_related("lease", "case"), pk))
+
+
+def my_leases(user: User) -> QuerySet[Lease]:
+    from husly.portal.selectors import ADULT_RELATIONS
+
+    return (
+        Lease.objects.filter(
+            household__members__person__national_id=user.resident.national_id,
+            household__members__relation__in=ADULT_RELATIONS,
+            status=LeaseStatus.ACTIVE,
+        )
+        .distinct()
+        .select_related("dwelling", "dwelling__building", "reminder")
+    )
+
+
+def my_lease(user: User, pk: object) -> Lease:
+    return cast(Lease, get_or_404(my_leases(user), pk))
+
+
+@dataclass(frozen=True)
+class Month:
+    month: dt.date
+    moves_in: int
+    moves_out: int
+    median_days_to_offer: float | None
+    vacancy_days: int
+
+
+def _vacancy_days(municipality: Municipality, start: dt.date, end: dt.date) -> int:
+    """Days dwellings stood vacant within [start, end), from the status history."""
+    changes = (
+        DwellingStatusChange.objects.filter(
+            dwelling__building__municipality=municipality, valid_from__lt=end
+        )
+        .order_by("dwelling_id", "valid_from", "recorded_at", "pk")
+        .values_list("dwelling_id", "status", "valid_from")
+    )
+    total = 0
+    rows = list(changes)
+    for index, (dwelling_id, status, since) in enumerate(rows):
+        if status != DwellingStatus.VACANT:
+            continue
+        nxt = rows[index + 1] if index + 1 < len(rows) else None
+        until = nxt[2] if nxt and nxt[0] == dwelling_id else end
+        lo, hi = max(since, start), min(until, end)
+        if hi > lo:
+            total += (hi - lo).days
+    return total
+
+
+def throughput(municipality: Municipality, *, months: int, today: dt.date) -> list[Month]:
+    """Per month, aggregates only: leases starting (moves in, renewals excluded), leases ending
+    with a move (moves out), median days from approval to first offer, vacancy days."""
+    first = deadlines.add_months(today.replace(day=1), -(months - 1))
+    out = []
+    for k in range(months):
+        start = deadlines.add_months(first, k)
+        end = deadlines.add_months(first, k + 1)
+        leases = Lease.objects.filter(municipality=municipality)
+        moves_in = leases.filter(
+            start_date__gte=start, start_date__lt=end, renews__isnull=True
+        ).count()
+        moves_out = (
+            leases.filter(ended_on__gte=start, ended_on__lt=end)
+            .exclude(end_reason=EndReason.RENEWED)
+            .count()
+        )
+        waits = [
+            (made - placed).days
+            for made, placed in Offer.objects.filter(
+                entry__municipality=municipality,
+                made_on__gte=start,
+                made_on__lt=end,
+            ).values_list("made_on", "entry__placed_on")
+        ]
+        out.append(
+            Month(
+                month=start,
+                moves_in=moves_in,
+                moves_out=moves_out,
+                median_days_to_offer=statistics.median(waits) if waits else None,
+                vacancy_days=_vacancy_days(municipality, start, min(end, today + dt.timedelta(1))),
+            )
+        )
+    return out

@@ -1,0 +1,243 @@
+"""Leases, renewals and moves (staff), throughput for leaders, and the tenant's Min side
+actions. Thin views: parse, check access, call one action."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from husly.allocation.views import _act, _municipality, _resident
+from husly.core.pages import add_action_errors, require_role, user_of
+from husly.people.selectors import log_reads
+from husly.tenancy import actions, selectors
+from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm
+from husly.tenancy.models import Lease, LeaseStatus
+
+
+def lease_list(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    leases = selectors.leases_for_user(user)
+    active = leases.filter(status=LeaseStatus.ACTIVE)
+    return render(
+        request,
+        "tenancy/lease_list.html",
+        {
+            "leases": active.order_by("end_date", "pk")[:200],
+            "reminded": active.filter(reminder__isnull=False, renewals__isnull=True).select_related(
+                "reminder"
+            ),
+            "renewals": [
+                r
+                for lease in active.filter(renewals__decision__isnull=True).distinct()
+                for r in lease.renewals.filter(decision__isnull=True)
+            ],
+            "accepted": selectors.accepted_offers_for_user(user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def lease_create(request: HttpRequest, offer_pk: int) -> HttpResponse:
+    user = user_of(request)
+    offer = selectors.accepted_offer_get_for_user(user, offer_pk)
+    require_role(user, offer.entry.municipality_id, selectors.TENANCY_WRITE)
+    start = timezone.localdate()
+    form = LeaseForm(request.POST or None, initial=actions.default_terms(offer.dwelling, start))
+    if request.method == "POST" and form.is_valid():
+        try:
+            lease = actions.lease_create(actor=user, offer=offer, data=form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The lease was written."))
+            return redirect("tenancy:lease_detail", pk=lease.pk)
+    return render(
+        request,
+        "tenancy/lease_form.html",
+        {
+            "form": form,
+            "offer": offer,
+            "dwelling": offer.dwelling,
+            "household": offer.entry.household,
+            "title": _("Write the lease"),
+        },
+    )
+
+
+def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    lease = selectors.lease_get_for_user(user, pk)
+    members = list(lease.household.members.select_related("person"))
+    log_reads(
+        user=user,
+        persons=[m.person for m in members],
+        what="lease_detail",
+        path=request.get_full_path(),
+    )
+    renewal = lease.renewals.select_related("case", "decision").first()
+    return render(
+        request,
+        "tenancy/lease_detail.html",
+        {
+            "lease": lease,
+            "members": members,
+            "renewal": renewal,
+            "end_form": EndForm(initial={"ended_on": lease.end_date}),
+            "alternatives_form": AlternativesForm(
+                initial={"alternative": renewal.alternative, "note": renewal.alternative_note}
+            )
+            if renewal
+            else None,
+            "history": lease.dwelling.status_changes.all()[:10],
+            "can_renew": bool(
+                renewal
+                and renewal.decision
+                and renewal.decision.kind == "renewal"
+                and lease.status == LeaseStatus.ACTIVE
+            ),
+            "reminder": getattr(lease, "reminder", None),
+        },
+    )
+
+
+@require_POST
+def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    user = user_of(request)
+    lease = selectors.lease_get_for_user(user, pk)
+    require_role(user, lease.municipality_id, selectors.TENANCY_WRITE)
+    if step == "avslutt":
+        form = EndForm(request.POST)
+        if form.is_valid():
+            _act(
+                request,
+                lambda: actions.lease_end(
+                    actor=user,
+                    lease=lease,
+                    ended_on=form.cleaned_data["ended_on"],
+                    reason=form.cleaned_data["reason"],
+                ),
+                _("The lease was ended and the dwelling is vacant from the day after."),
+            )
+    elif step == "fornyelse":
+        renewal = _act(
+            request,
+            lambda: actions.renewal_apply(actor=user, lease=lease),
+            _("The renewal application was registered as a case."),
+        )
+        if renewal is not None:
+            return redirect("cases:case_detail", pk=renewal.case_id)
+    elif step == "alternativer":
+        form = AlternativesForm(request.POST)
+        renewal = lease.renewals.first()
+        if renewal is None:
+            raise PermissionDenied
+        if form.is_valid():
+            _act(
+                request,
+                lambda: actions.renewal_alternatives_record(
+                    actor=user,
+                    renewal=renewal,
+                    alternative=form.cleaned_data["alternative"],
+                    note=form.cleaned_data["note"],
+                ),
+                _("The assessment was saved."),
+            )
+        else:
+            messages.error(request, _("Choose what fits and write the assessment."))
+    else:
+        raise PermissionDenied
+    return redirect("tenancy:lease_detail", pk=lease.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    lease = selectors.lease_get_for_user(user, pk)
+    require_role(user, lease.municipality_id, selectors.TENANCY_WRITE)
+    start = (lease.end_date or timezone.localdate()) + dt.timedelta(days=1)
+    initial = {
+        **actions.default_terms(lease.dwelling, start),
+        "monthly_rent": lease.monthly_rent,
+        "deposit_kind": lease.deposit_kind,
+        "deposit_amount": lease.deposit_amount,
+        "handover_on": None,
+        "inspection_on": None,
+    }
+    form = LeaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = actions.lease_renew(actor=user, lease=lease, data=form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The new lease was written."))
+            return redirect("tenancy:lease_detail", pk=new.pk)
+    return render(
+        request,
+        "tenancy/lease_form.html",
+        {
+            "form": form,
+            "dwelling": lease.dwelling,
+            "household": lease.household,
+            "title": _("Renew the lease"),
+        },
+    )
+
+
+def _pdf_response(lease: Lease) -> HttpResponse:
+    content = lease.document.open("rb").read()
+    if hashlib.sha256(content).hexdigest() != lease.document_sha256:
+        msg = f"Stored lease {lease.pk} does not match its hash"
+        raise RuntimeError(msg)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="leiekontrakt-{lease.pk}.pdf"'
+    return response
+
+
+def lease_document(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    lease = selectors.lease_get_for_user(user, pk)
+    log_reads(
+        user=user,
+        persons=[m.person for m in lease.household.members.all()],
+        what="lease_document",
+        path=request.get_full_path(),
+    )
+    return _pdf_response(lease)
+
+
+def throughput(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    municipality = _municipality(user, selectors.STATS_READ)
+    months = selectors.throughput(municipality, months=12, today=timezone.localdate())
+    return render(
+        request, "tenancy/throughput.html", {"months": months, "municipality": municipality}
+    )
+
+
+@login_required(login_url="portal:login")
+@require_POST
+def my_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    lease = selectors.my_lease(user, pk)
+    _act(
+        request,
+        lambda: actions.renewal_apply(actor=user, lease=lease, channel="self_service"),
+        _("Your application to renew the lease was sent."),
+    )
+    return redirect("portal:home")
+
+
+@login_required(login_url="portal:login")
+def my_lease_document(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    return _pdf_response(selectors.my_lease(user, pk))

@@ -1,0 +1,141 @@
+"""Shared steps for allocation and tenancy tests, through the real actions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from husly.allocation.models import WaitingListEntry
+from husly.cases import actions
+from husly.cases.models import Decision
+from husly.housing.actions import building_create, dwelling_create
+from husly.housing.models import Dwelling
+from husly.organisation.models import Municipality, Unit, User
+from husly.people.models import Household, HouseholdMember
+from tests.cases.helpers import ELIGIBLE, judge_all
+from tests.factories import HouseholdFactory, PersonFactory
+
+_buildings: dict[int, Any] = {}
+
+
+def make_dwelling(
+    municipality: Municipality,
+    actor: User | None,
+    *,
+    rooms: int = 1,
+    floor: int = 1,
+    district: str = "Fjerdingby",
+    rent: int = 9800,
+    address: str | None = None,
+    start: dt.date | None = None,
+) -> Dwelling:
+    from husly.housing.models import Building
+
+    address = address or f"{district}vegen 1"
+    building = Building.objects.filter(municipality=municipality, address=address).first()
+    if building is None:
+        building = building_create(
+            actor=actor,
+            data={
+                "municipality": municipality,
+                "name": address,
+                "address": address,
+                "postal_code": "2008",
+                "postal_town": "Fjerdingby",
+                "district": district,
+            },
+        )
+    number = f"H{floor:02d}{building.dwellings.count() + 1:02d}"
+    return dwelling_create(
+        actor=actor,
+        data={
+            "building": building,
+            "number": number,
+            "rooms": rooms,
+            "area_m2": Decimal("54.0"),
+            "floor": floor,
+            "monthly_rent": rent,
+        },
+        status_from=start or dt.date(2026, 1, 1),
+    )
+
+
+def make_household(
+    municipality: Municipality, name: str, *, children: int = 0, national_id: str | None = None
+) -> Household:
+    extra = {"national_id": national_id} if national_id else {}
+    applicant = PersonFactory(
+        municipality=municipality,
+        residence_permit="citizen",
+        registered_municipality_number=municipality.number,
+        registered_since=dt.date(2015, 1, 1),
+        family_name=name,
+        address="Torvvegen 1",
+        postal_code="2008",
+        postal_town="Fjerdingby",
+        **extra,
+    )
+    household = HouseholdFactory(municipality=municipality, applicant=applicant, name=name)
+    for _ in range(children):
+        HouseholdMember.objects.create(
+            household=household,
+            relation="child",
+            person=PersonFactory(municipality=municipality, family_name=name),
+        )
+    return household
+
+
+def approve(
+    sara: User,
+    geir: User,
+    household: Household,
+    follow_up: Unit | None = None,
+    *,
+    kind: str = "approval",
+    **application: Any,
+) -> Decision:
+    """Apply, assess, draft, approve and issue an approval for ``household``."""
+    case = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data={**ELIGIBLE, **application},
+        submit=True,
+    )
+    actions.assessment_run(actor=sara, case=case)
+    actions.assessment_run(actor=sara, case=case, judgements=judge_all(case, sara))
+    return issue(sara, geir, case, kind=kind, follow_up=follow_up)
+
+
+def issue(
+    sara: User,
+    geir: User,
+    case: Any,
+    *,
+    kind: str,
+    follow_up: Unit | None = None,
+    replaces: Decision | None = None,
+) -> Decision:
+    decision = actions.decision_draft(
+        actor=sara,
+        case=case,
+        replaces=replaces,
+        data={
+            "help_kind": "rental_dwelling",
+            "kind": kind,
+            "facts": "Husstanden er uten egnet bolig.",
+            "reasoning": "Vilkårene er oppfylt.",
+            "follow_up_unit": follow_up,
+        },
+    )
+    actions.decision_submit(actor=sara, decision=decision)
+    actions.decision_approve(actor=geir, decision=decision)
+    return actions.decision_issue(actor=sara, decision=decision)
+
+
+def entry_of(household: Household) -> WaitingListEntry:
+    return WaitingListEntry.objects.get(
+        household=household, status__in=["waiting", "offered", "on_hold"]
+    )

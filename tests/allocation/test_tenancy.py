@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from husly.allocation import actions as allocation
+from husly.allocation.models import EntryStatus, OfferStatus, WaitingListEntry
+from husly.cases import actions as cases
+from husly.cases.models import DecisionKind
+from husly.housing.models import DwellingStatus
+from husly.tenancy import actions
+from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalReminder, TermKind
+from husly.tenancy.selectors import throughput
+from tests.allocation.helpers import approve, entry_of, issue, make_dwelling, make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def _accepted(sara, geir, raelingen, dwelling, follow_up=None, name="Berg"):  # type: ignore[no-untyped-def]
+    household = make_household(raelingen, name)
+    approve(sara, geir, household, follow_up)
+    offer = allocation.offer_make(actor=sara, entry=entry_of(household), dwelling=dwelling)
+    allocation.offer_accept(actor=sara, offer=offer)
+    return offer
+
+
+def _terms(start: dt.date, **extra):  # type: ignore[no-untyped-def]
+    return {
+        "start_date": start,
+        "end_date": dt.date(start.year + 3, start.month, start.day) - dt.timedelta(days=1),
+        "term_kind": TermKind.STANDARD,
+        "term_basis": "",
+        "monthly_rent": 9800,
+        "deposit_kind": "nav_guarantee",
+        "deposit_amount": 29_400,
+        "handover_on": start,
+        "inspection_on": start + dt.timedelta(days=60),
+        **extra,
+    }
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_lease_pdf_states_the_terms_and_the_dwelling_history_is_kept(
+    sara, geir, raelingen, routing, vacancy, housing_office
+) -> None:
+    offer = _accepted(sara, geir, raelingen, vacancy, housing_office)
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.RESERVED
+    lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    text = _text(lease.document.open("rb").read())
+    assert "Leiekontrakt for kommunal utleiebolig" in text
+    assert "01.04.2026" in text and "31.03.2029" in text
+    assert "husleieloven § 9-3" in text and "§ 11-1" in text
+    assert "9 800 kr" in text or "9800 kr" in text or "9 800 kr" in text
+    assert "Garanti for depositum fra NAV" in text and "29" in text
+    assert "Overtakelse 01.04.2026" in text and "Befaring 31.05.2026" in text
+    assert "Tilknyttet fagtjeneste Tjenestekontoret" in text
+    assert "30.11.2028" in text  # apply to renew four months before the end (7.5)
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.OCCUPIED
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.LEASED
+    assert WaitingListEntry.objects.get().status == EntryStatus.HOUSED
+    statuses = list(
+        vacancy.status_changes.order_by("valid_from", "pk").values_list("status", "valid_from")
+    )
+    assert statuses == [
+        ("vacant", dt.date(2026, 1, 1)),
+        ("reserved", dt.date(2026, 3, 5)),
+        ("occupied", dt.date(2026, 4, 1)),
+    ]
+    actions.lease_end(
+        actor=sara, lease=lease, ended_on=dt.date(2026, 9, 30), reason=EndReason.MOVED_OUT
+    )
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.VACANT
+    assert vacancy.status_changes.first().valid_from == dt.date(2026, 10, 1)
+    response = Client()
+    response.force_login(sara)
+    pdf = response.get(reverse("tenancy:lease_document", args=[lease.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_a_term_other_than_three_years_needs_its_basis(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    offer = _accepted(sara, geir, raelingen, vacancy)
+    start = dt.date(2026, 4, 1)
+    for extra in (
+        {"term_kind": TermKind.INDEFINITE, "end_date": None},
+        {"term_kind": TermKind.SHORTER, "end_date": dt.date(2027, 3, 31)},
+        {"term_kind": TermKind.STANDARD, "end_date": dt.date(2028, 3, 31)},
+        {"deposit_kind": "deposit", "deposit_amount": 7 * 9800},
+    ):
+        with pytest.raises(ValidationError):
+            actions.lease_create(actor=sara, offer=offer, data=_terms(start, **extra))
+    lease = actions.lease_create(
+        actor=sara,
+        offer=offer,
+        data=_terms(
+            start,
+            term_kind=TermKind.INDEFINITE,
+            end_date=None,
+            term_basis="Varig behov: varig nedsatt funksjonsevne, vurdert 01.03.2026.",
+        ),
+    )
+    assert lease.end_date is None
+    assert "Varig behov" in _text(lease.document.open("rb").read())
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_renewal_reminders_go_out_once_and_show_on_min_side(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    offer = _accepted(sara, geir, raelingen, vacancy)
+    lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    out = io.StringIO()
+    call_command("renewal_reminders", "--today", "2028-09-01", stdout=out)
+    assert "0 renewal reminders" in out.getvalue()  # seven months before the end: too early
+    call_command("renewal_reminders", "--today", "2028-10-01", stdout=out)
+    call_command("renewal_reminders", "--today", "2028-10-02", stdout=out)
+    reminder = RenewalReminder.objects.get()
+    assert reminder.lease == lease and reminder.apply_by == dt.date(2028, 11, 30)
+    assert "1 renewal reminders" in out.getvalue()
+
+
+def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
+        offer = _accepted(sara, geir, raelingen, vacancy)
+        lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    with time_machine.travel(dt.datetime(2028, 10, 3, 10, tzinfo=dt.UTC), tick=False):
+        renewal = actions.renewal_apply(actor=sara, lease=lease)
+        case = renewal.case
+        assert case.routings.get().help_kind == "rental_dwelling"
+        assert case.application.lease_end_date == dt.date(2029, 3, 31)
+        with pytest.raises(ValidationError, match="veiledningssamtalen"):
+            actions.renewal_alternatives_record(
+                actor=sara, renewal=renewal, alternative="same_dwelling", note="x"
+            )
+        cases.journal_note_add(
+            actor=sara,
+            case=case,
+            data={
+                "kind": "guidance",
+                "held_on": dt.date(2028, 10, 3),
+                "text": "Snakket om startlån og leie-til-eie; ikke aktuelt nå.",
+            },
+        )
+        with pytest.raises(ValidationError, match="alternativ"):
+            issue(sara, geir, case, kind=DecisionKind.RENEWAL)
+        actions.renewal_alternatives_record(
+            actor=sara,
+            renewal=renewal,
+            alternative="same_dwelling",
+            note="Boligen passer fortsatt; inntekten er for lav for startlån.",
+        )
+        decision = issue(sara, geir, case, kind=DecisionKind.RENEWAL)
+        renewal.refresh_from_db()
+        assert renewal.decision == decision
+        new = actions.lease_renew(actor=sara, lease=lease, data=_terms(dt.date(2029, 4, 1)))
+    lease.refresh_from_db()
+    assert lease.status == LeaseStatus.ENDED and lease.end_reason == EndReason.RENEWED
+    assert new.renews == lease and new.status == LeaseStatus.ACTIVE
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.OCCUPIED  # a renewal is no move
+
+
+def test_a_swap_moves_the_household_and_ends_the_old_lease(
+    sara, geir, raelingen, routing, eirik
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
+        old_home = make_dwelling(raelingen, eirik)
+        offer = _accepted(sara, geir, raelingen, old_home)
+        old = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        household = old.household
+        case = cases.case_create(
+            actor=sara,
+            household=household,
+            channel="meeting",
+            help_kinds=["rental_dwelling"],
+            data={"housing_kind": "rented_municipal"},
+            submit=True,
+        )
+        swap = issue(sara, geir, case, kind=DecisionKind.SWAP)
+        entry = WaitingListEntry.objects.get(decision=swap)
+        assert entry.current_lease == old
+        new_home = make_dwelling(raelingen, eirik, address="Nordbyvegen 2")
+        offer = allocation.offer_make(actor=sara, entry=entry, dwelling=new_home)
+        allocation.offer_accept(actor=sara, offer=offer)
+        new = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 5, 1)))
+    old.refresh_from_db()
+    assert old.end_reason == EndReason.SWAP and old.ended_on == dt.date(2026, 4, 30)
+    old_home.refresh_from_db()
+    new_home.refresh_from_db()
+    assert old_home.status == DwellingStatus.VACANT
+    assert new_home.status == DwellingStatus.OCCUPIED and new.household == household
+
+
+def test_a_swap_refusal_places_nobody_and_cannot_be_appealed(
+    sara, geir, raelingen, routing
+) -> None:
+    household = make_household(raelingen, "Berg")
+    case = cases.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data={"housing_kind": "rented_municipal"},
+        submit=True,
+    )
+    refusal = issue(sara, geir, case, kind=DecisionKind.SWAP_REFUSAL)
+    assert not WaitingListEntry.objects.exists()
+    with pytest.raises(ValidationError):
+        cases.appeal_register(
+            actor=sara, decision=refusal, received_on=refusal.issued_on, grounds="Vil bytte."
+        )
+
+
+def test_throughput_counts_moves_waits_and_vacancy_days_without_names(
+    sara, geir, lise, raelingen, routing, vacancy
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
+        offer = _accepted(sara, geir, raelingen, vacancy)
+        actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 3, 10)))
+        months = throughput(raelingen, months=3, today=dt.date(2026, 3, 31))
+    march = months[-1]
+    assert march.month == dt.date(2026, 3, 1)
+    assert march.moves_in == 1 and march.moves_out == 0
+    assert march.median_days_to_offer == 0
+    assert march.vacancy_days == 4  # vacant 1 March to reserved 5 March
+    assert months[0].vacancy_days == 31  # January
+    client = Client()
+    client.force_login(lise)
+    page = client.get(reverse("tenancy:throughput")).content.decode()
+    assert "Berg" not in page
+    sara_page = Client()
+    sara_page.force_login(sara)
+    assert sara_page.get(reverse("tenancy:throughput")).status_code == 403
+
+
+def test_the_database_refuses_two_active_leases_for_one_dwelling(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    from django.db import IntegrityError
+
+    offer = _accepted(sara, geir, raelingen, vacancy)
+    lease = actions.lease_create(
+        actor=sara, offer=offer, data=_terms(timezone.localdate() + dt.timedelta(days=1))
+    )
+    lease.pk = None
+    lease.offer = None
+    with pytest.raises(IntegrityError):
+        Lease.objects.bulk_create([lease])
