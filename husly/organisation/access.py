@@ -40,7 +40,7 @@ def roles_by_municipality(user: User) -> dict[int, frozenset[str]]:
     return result
 
 
-ROLE_PREFERENCE = [
+ROLE_PREFERENCE: list[str] = [
     Role.CASEWORKER,
     Role.APPROVER,
     Role.FOLLOW_UP,

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -176,7 +177,7 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
         name = document.file.name
         storage = document.file.storage
         if name:
-            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            transaction.on_commit(partial(storage.delete, name))
         Document.objects.filter(pk=document.pk).update(title=ANON, file="")
     counts["documents"] = len(documents)
     _purge_events_for(Document, [d.pk for d in documents], report)
@@ -198,8 +199,7 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
     decisions = list(Decision.objects.filter(case=case).exclude(pk__in=kept))
     for decision in decisions:
         if decision.letter.name:
-            name, storage = decision.letter.name, decision.letter.storage
-            transaction.on_commit(lambda n=name, s=storage: s.delete(n))
+            transaction.on_commit(partial(decision.letter.storage.delete, decision.letter.name))
         Decision.objects.filter(pk=decision.pk).update(
             facts=ANON, reasoning=ANON, conditions="", return_comment="", letter=""
         )
