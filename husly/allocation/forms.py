@@ -18,7 +18,7 @@ from husly.housing.models import DwellingCategory
 LEVELS = [(0, _("0 – none")), (1, _("1 – some")), (2, _("2 – heavy")), (3, _("3 – very heavy"))]
 
 
-class EntryAssessForm(StyledFormMixin, forms.ModelForm):
+class EntryAssessForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     medical = forms.TypedChoiceField(label=_("Medical circumstances"), choices=LEVELS, coerce=int)
     social = forms.TypedChoiceField(label=_("Social circumstances"), choices=LEVELS, coerce=int)
     children = forms.TypedChoiceField(label=_("Children's situation"), choices=LEVELS, coerce=int)
@@ -62,14 +62,14 @@ class ReasonForm(StyledFormMixin, forms.Form):
     )
 
 
-class MeetingForm(StyledFormMixin, forms.ModelForm):
+class MeetingForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AllocationMeeting
         fields = ["title", "held_on", "members"]
         widgets = {"held_on": forms.DateInput()}
 
 
-class MinutesForm(StyledFormMixin, forms.ModelForm):
+class MinutesForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = AllocationMeeting
         fields = ["members", "minutes"]
@@ -91,8 +91,10 @@ class ItemDecisionForm(StyledFormMixin, forms.Form):
     def __init__(self, *args: Any, entries: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if entries is not None:
-            self.fields["entry"].queryset = entries
-            self.fields["entry"].label_from_instance = lambda e: f"{e.household} ({e.persons})"
+            field = self.fields["entry"]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+            field.queryset = entries
+            field.label_from_instance = lambda e: f"{e.household} ({e.persons})"  # type: ignore[method-assign,assignment]
 
 
 class RefuseForm(StyledFormMixin, forms.Form):

@@ -4,7 +4,7 @@ household's answer to an offer (Min side). Thin views: parse, check access, call
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.contrib import messages
@@ -28,6 +28,7 @@ from husly.allocation.forms import (
     RefuseForm,
 )
 from husly.allocation.models import (
+    AllocationPolicy,
     AnsweredVia,
     EntryStatus,
     ItemDecision,
@@ -79,6 +80,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "policy": policy,
             "on_hold": selectors.on_hold(user),
             "offers": selectors.open_offers(user),
+            "today": today,
         },
     )
 
@@ -188,7 +190,7 @@ def shortlist(request: HttpRequest, dwelling_pk: int) -> HttpResponse:
     )
     from husly.organisation.access import get_or_404
 
-    dwelling = get_or_404(queryset, dwelling_pk)
+    dwelling = cast(Dwelling, get_or_404(queryset, dwelling_pk))
     run = _act(
         request,
         lambda: actions.matching_shortlist(actor=user, dwelling=dwelling),
@@ -446,7 +448,7 @@ def policy(request: HttpRequest) -> HttpResponse:
         {
             "policy": current,
             "form": form if can_edit else None,
-            "versions": municipality.allocation_policies.all()[:20],
+            "versions": AllocationPolicy.objects.filter(municipality=municipality)[:20],
         },
     )
 

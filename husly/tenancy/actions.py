@@ -230,6 +230,7 @@ def renewal_reminders_send(*, today: dt.date) -> list[RenewalReminder]:
     ).select_related("municipality")
     sent = []
     for lease in due:
+        assert lease.end_date is not None  # noqa: S101 - filtered above
         reminder, created = RenewalReminder.objects.get_or_create(
             lease=lease,
             defaults={
@@ -352,7 +353,9 @@ def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
         decision=renewal.decision,
         renews=lease,
         heavy_needs=lease.heavy_needs,
-        follow_up_unit=renewal.decision.follow_up_unit or lease.follow_up_unit,
+        follow_up_unit=renewal.decision.follow_up_unit
+        if renewal.decision
+        else lease.follow_up_unit,
     )
     _store_document(new)
     return new

@@ -7,7 +7,7 @@ from husly.core.forms import StyledFormMixin
 from husly.tenancy.models import EndReason, Lease, RenewalAlternative
 
 
-class LeaseForm(StyledFormMixin, forms.ModelForm):
+class LeaseForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Lease
         fields = [

@@ -136,18 +136,18 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if renewal is not None:
             return redirect("cases:case_detail", pk=renewal.case_id)
     elif step == "alternativer":
-        form = AlternativesForm(request.POST)
+        alternatives = AlternativesForm(request.POST)
         renewal = lease.renewals.first()
         if renewal is None:
             raise PermissionDenied
-        if form.is_valid():
+        if alternatives.is_valid():
             _act(
                 request,
                 lambda: actions.renewal_alternatives_record(
                     actor=user,
                     renewal=renewal,
-                    alternative=form.cleaned_data["alternative"],
-                    note=form.cleaned_data["note"],
+                    alternative=alternatives.cleaned_data["alternative"],
+                    note=alternatives.cleaned_data["note"],
                 ),
                 _("The assessment was saved."),
             )

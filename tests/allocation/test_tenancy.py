@@ -267,3 +267,23 @@ def test_the_database_refuses_two_active_leases_for_one_dwelling(
     lease.offer = None
     with pytest.raises(IntegrityError):
         Lease.objects.bulk_create([lease])
+
+
+def test_a_renewal_that_finds_another_dwelling_fits_places_the_household_as_a_move(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
+        offer = _accepted(sara, geir, raelingen, vacancy)
+        lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        renewal = actions.renewal_apply(actor=sara, lease=lease)
+        cases.journal_note_add(
+            actor=sara,
+            case=renewal.case,
+            data={"kind": "guidance", "held_on": dt.date(2026, 3, 5), "text": "Trenger større."},
+        )
+        actions.renewal_alternatives_record(
+            actor=sara, renewal=renewal, alternative="other_dwelling", note="Familien har vokst."
+        )
+        decision = issue(sara, geir, renewal.case, kind=DecisionKind.RENEWAL)
+    entry = WaitingListEntry.objects.get(decision=decision)
+    assert entry.current_lease == lease and entry.status == EntryStatus.WAITING
