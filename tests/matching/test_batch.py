@@ -101,7 +101,8 @@ def test_it_repairs_the_spread_rule_honestly_when_the_exact_programme_is_off(sma
     report = proposal.report  # type: ignore[attr-defined]
     event(f"spread rule: {report.spread_rule}, certified: {report.certified_optimal}")
     if report.spread_rule == "repair":
-        assert not report.certified_optimal
+        # The repair is called optimal only when its bound proves it (gap 0).
+        assert not report.certified_optimal or report.gap_bound <= 1e-9
         # objective in solver units: bonus per top-band household plus weighted fit
         prep = prepare(small.inp)
         bonus = (

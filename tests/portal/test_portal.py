@@ -107,7 +107,7 @@ def test_a_resident_sees_only_their_own_cases(raelingen, routing, household) -> 
         household=household,
         channel="paper",
         help_kinds=["rental_dwelling"],
-        data={},
+        data={"housing_kind": "no_home"},
         submit=True,
     )
     client = _resident()
