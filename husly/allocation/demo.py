@@ -1,18 +1,36 @@
 """Demo data for allocation: the waiting list comes from the demo's issued approvals (through
-the decision hook); this adds one allocation meeting with a proposal for the vacancies."""
+the decision hook); this adds one allocation meeting with a proposal for the vacancies, where
+the members have confirmed two offers so far, one accepted and leased."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from husly.allocation import actions
+from husly.allocation.models import ItemDecision
 from husly.organisation.models import Municipality, User
 
 
 def seed_allocation(municipality: Municipality, member: User, as_of: dt.date) -> None:
+    from husly.tenancy.actions import default_terms, lease_create
+
     meeting = actions.allocation_meeting_create(
         actor=member,
         municipality=municipality,
         data={"title": "Tildelingsmøte", "held_on": as_of, "members": "Tone, Sara, Geir"},
     )
     actions.allocation_meeting_propose(actor=member, meeting=meeting, seed=1)
+    items = list(meeting.items.filter(proposed_entry__isnull=False).order_by("pk")[:2])
+    for item in items:
+        actions.meeting_item_decide(actor=member, item=item, confirm=True, reason="")
+    if not items:
+        return
+    first = items[0]
+    first.refresh_from_db()
+    assert first.decision == ItemDecision.CONFIRMED  # noqa: S101 - demo invariant
+    offer = first.offers.get()
+    actions.offer_accept(actor=member, offer=offer)
+    start = timezone.localdate() + dt.timedelta(days=14)
+    lease_create(actor=member, offer=offer, data=default_terms(offer.dwelling, start))

@@ -33,6 +33,14 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     statuses = set(Case.objects.values_list("status", flat=True))
     assert {"submitted", "in_progress", "decided"} <= statuses
     assert 10 <= Decision.objects.filter(status="issued", kind="approval").count() <= 16
+    # Allocation: the approvals are on the waiting list; one meeting with a proposal for the
+    # vacancies, two offers confirmed, one accepted and leased.
+    from husly.allocation.models import AllocationMeeting, Offer, WaitingListEntry
+    from husly.tenancy.models import Lease
+
+    assert WaitingListEntry.objects.count() == Decision.objects.filter(kind="approval").count()
+    assert AllocationMeeting.objects.get().items.filter(proposed_entry__isnull=False).exists()
+    assert Offer.objects.count() == 2 and Lease.objects.count() == 1
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:
