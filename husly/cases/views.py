@@ -33,6 +33,7 @@ from husly.cases.letters import _flat_criteria, render_decision_letter
 from husly.cases.models import Case, CaseStatus, DecisionStatus
 from husly.consent import selectors as sharing_selectors
 from husly.core.pages import add_action_errors, paginate, querystring_without_page, user_of
+from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
 from husly.people.selectors import household_get_for_user
 
@@ -266,7 +267,7 @@ def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
         previous = crit.get("assessment") or {}
         key = crit["criterion_id"]
         form.fields[f"judge:{key}"] = forms.ChoiceField(
-            label=f"{crit['point']} {crit['title']['nb']}",
+            label=f"{crit['point']} {localised(crit['title'])}",
             required=False,
             choices=[("", _("Not assessed yet")), ("met", _("Met")), ("not_met", _("Not met"))],
             initial=previous.get("outcome", ""),
@@ -281,7 +282,7 @@ def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
     for exc in record["exceptions"]:
         key = exc["exception_id"]
         form.fields[f"exc:{key}"] = forms.BooleanField(
-            label=exc["title"]["nb"], required=False, initial=bool(exc["invoked_for"])
+            label=localised(exc["title"]), required=False, initial=bool(exc["invoked_for"])
         )
         form.fields[f"excreason:{key}"] = forms.CharField(
             label=_("Reason for the exception"),
@@ -310,13 +311,19 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
                 key = name.split(":", 1)[1]
                 reason = data.get(f"reason:{key}", "").strip()
                 if not reason:
-                    problems.append(_("Give a reason for your assessment of %(c)s.") % {"c": key})
+                    problems.append(
+                        _("Give a reason for your assessment of “%(criterion)s”.")
+                        % {"criterion": form.fields[name].label}
+                    )
                 judgements[key] = (value, reason)
             if name.startswith("exc:") and value:
                 key = name.split(":", 1)[1]
                 reason = data.get(f"excreason:{key}", "").strip()
                 if not reason:
-                    problems.append(_("Give a reason for using the exception %(e)s.") % {"e": key})
+                    problems.append(
+                        _("Give a reason for using the exception “%(exception)s”.")
+                        % {"exception": form.fields[name].label}
+                    )
                 spec = next(e for e in previous.record["exceptions"] if e["exception_id"] == key)
                 exceptions[key] = (tuple(spec["available_for"]), reason)
     if problems:

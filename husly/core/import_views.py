@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.core import imports
@@ -121,5 +121,9 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Nothing was imported: %(errors)s") % {"errors": " ".join(error.messages)}
         )
         return redirect("imports:upload", kind=batch.kind)
-    messages.success(request, _("%(count)s rows were imported.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)s row was imported.", "%(count)s rows were imported.", count)
+        % {"count": count},
+    )
     return redirect(DONE_URL[batch.kind])

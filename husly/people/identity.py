@@ -8,7 +8,7 @@ which is a superset of the old rule, so one check accepts every number, old or n
 
 Synthetic test numbers (Skatteetaten's Tenor test data: month + 80) are accepted only when the
 caller allows them (setting ``HUSLY_ALLOW_SYNTHETIC_IDS``), never in production by default.
-This module is pure Python so it can be used in imports, forms and the rules alike.
+Messages go through gettext, so staff and residents read them in their own language.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+
+from django.utils.translation import gettext as _
 
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -71,11 +73,11 @@ def parse_identity_number(raw: str, *, allow_synthetic: bool) -> IdentityNumber:
     """
     number = "".join(raw.split()).replace(".", "")
     if len(number) != 11 or not number.isdigit():  # noqa: PLR2004
-        msg = "Fødselsnummer og D-nummer har 11 siffer."
+        msg = _("A fødselsnummer or D-nummer has 11 digits.")
         raise InvalidIdentityNumber(msg)
     digits = [int(c) for c in number]
     if not _checksums_ok(digits):
-        msg = "Kontrollsifrene stemmer ikke. Sjekk at nummeret er skrevet riktig."
+        msg = _("The check digits do not match. Check that the number is written correctly.")
         raise InvalidIdentityNumber(msg)
     day = digits[0] * 10 + digits[1]
     month = digits[2] * 10 + digits[3]
@@ -93,7 +95,7 @@ def parse_identity_number(raw: str, *, allow_synthetic: bool) -> IdentityNumber:
         kind = IdentityKind.H_NUMBER
         month -= 40
     if synthetic and not allow_synthetic:
-        msg = "Syntetiske testnummer kan ikke brukes i denne installasjonen."
+        msg = _("Synthetic test numbers cannot be used in this installation.")
         raise InvalidIdentityNumber(msg)
     born: dt.date | None = None
     if _old_rule_ok(digits):
@@ -108,7 +110,7 @@ def parse_identity_number(raw: str, *, allow_synthetic: bool) -> IdentityNumber:
         try:
             dt.date(2000, month, day)  # 2000 is a leap year, so 29 February passes
         except ValueError:
-            msg = "Nummeret inneholder ikke en gyldig dato."
+            msg = _("The number does not contain a valid date.")
             raise InvalidIdentityNumber(msg) from None
     return IdentityNumber(number=number, kind=kind, synthetic=synthetic, date_of_birth=born)
 
