@@ -22,22 +22,48 @@ from husly.allocation.models import (
     OfferStatus,
     WaitingListEntry,
 )
+from husly.cases.models import RoutingRule
 from husly.housing.models import DwellingCategory
 from husly.matching import Households, PriorityBreakdown, PriorityPolicy, Vocabulary, score_priority
-from husly.organisation.access import get_or_404, municipality_ids, scoped
-from husly.organisation.models import Role, User
+from husly.organisation.access import get_or_404, municipality_ids
+from husly.organisation.models import Membership, Role, User
 from husly.rules import deadlines
 
 ALLOCATION_READ = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER})
-ALLOCATION_WRITE = ALLOCATION_READ
+"""Roles that may work with the waiting list, narrowed by :func:`allocation_municipality_ids`."""
 POLICY_WRITE = frozenset({Role.ADMINISTRATOR})
 STATS_READ = frozenset({Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR})
 
 
+DWELLING_KINDS = ["rental_dwelling", "dwelling_with_services"]
+
+
+def allocation_municipality_ids(user: User) -> list[int]:
+    """Municipalities whose waiting list the user works with: allocation meeting members, and
+    caseworkers or approvers in a unit that handles applications for municipal dwellings (by the
+    routing rules). Caseworkers of other units (NAV, refugee service) see no waiting list."""
+    cached: list[int] | None = getattr(user, "_husly_allocation_municipalities", None)
+    if cached is not None:
+        return cached
+    members = set(municipality_ids(user, {Role.ALLOCATION_MEMBER}))
+    units = Membership.objects.filter(
+        user=user, role__in=[Role.CASEWORKER, Role.APPROVER]
+    ).values_list("unit_id", flat=True)
+    handling = RoutingRule.objects.filter(
+        unit_id__in=list(units), help_kind__in=DWELLING_KINDS
+    ).values_list("municipality_id", flat=True)
+    result = sorted(members | set(handling))
+    user._husly_allocation_municipalities = result  # type: ignore[attr-defined]
+    return result
+
+
+def can_allocate(user: User, municipality_id: int) -> bool:
+    return municipality_id in allocation_municipality_ids(user)
+
+
 def entries_for_user(user: User) -> QuerySet[WaitingListEntry]:
-    return cast(
-        QuerySet[WaitingListEntry],
-        scoped(WaitingListEntry.objects.all(), user, ALLOCATION_READ, "municipality_id"),
+    return WaitingListEntry.objects.filter(
+        municipality_id__in=allocation_municipality_ids(user)
     ).select_related("household", "decision", "decision__case", "municipality")
 
 
@@ -46,10 +72,7 @@ def entry_get_for_user(user: User, pk: object) -> WaitingListEntry:
 
 
 def runs_for_user(user: User) -> QuerySet[MatchingRun]:
-    return cast(
-        QuerySet[MatchingRun],
-        scoped(MatchingRun.objects.all(), user, ALLOCATION_READ, "municipality_id"),
-    )
+    return MatchingRun.objects.filter(municipality_id__in=allocation_municipality_ids(user))
 
 
 def run_get_for_user(user: User, pk: object) -> MatchingRun:
@@ -57,10 +80,7 @@ def run_get_for_user(user: User, pk: object) -> MatchingRun:
 
 
 def meetings_for_user(user: User) -> QuerySet[AllocationMeeting]:
-    return cast(
-        QuerySet[AllocationMeeting],
-        scoped(AllocationMeeting.objects.all(), user, ALLOCATION_READ, "municipality_id"),
-    )
+    return AllocationMeeting.objects.filter(municipality_id__in=allocation_municipality_ids(user))
 
 
 def meeting_get_for_user(user: User, pk: object) -> AllocationMeeting:
@@ -69,15 +89,14 @@ def meeting_get_for_user(user: User, pk: object) -> AllocationMeeting:
 
 def item_get_for_user(user: User, pk: object) -> MeetingItem:
     queryset = MeetingItem.objects.filter(
-        meeting__municipality_id__in=municipality_ids(user, ALLOCATION_WRITE)
+        meeting__municipality_id__in=allocation_municipality_ids(user)
     ).select_related("meeting", "dwelling", "dwelling__building", "proposed_entry")
     return cast(MeetingItem, get_or_404(queryset, pk))
 
 
 def offers_for_user(user: User) -> QuerySet[Offer]:
-    return cast(
-        QuerySet[Offer],
-        scoped(Offer.objects.all(), user, ALLOCATION_READ, "entry__municipality_id"),
+    return Offer.objects.filter(
+        entry__municipality_id__in=allocation_municipality_ids(user)
     ).select_related("entry", "entry__household", "dwelling", "dwelling__building")
 
 

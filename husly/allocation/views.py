@@ -39,10 +39,24 @@ from husly.allocation.models import (
 from husly.core.pages import add_action_errors, require_role, user_of
 from husly.housing.models import Dwelling
 from husly.matching import ReplayMismatchError, replay
-from husly.organisation.access import municipalities_for_user, scoped
+from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_reads
 from husly.portal.auth import is_resident
+
+
+def _allocating(user: User) -> Municipality:
+    """The municipality whose waiting list the user works with (403 for anybody else)."""
+    ids = selectors.allocation_municipality_ids(user)
+    municipality = Municipality.objects.filter(pk__in=ids).first()
+    if municipality is None:
+        raise PermissionDenied
+    return municipality
+
+
+def _require(user: User, municipality_id: int) -> None:
+    if not selectors.can_allocate(user, municipality_id):
+        raise PermissionDenied
 
 
 def _municipality(user: User, roles: frozenset[str]) -> Municipality:
@@ -64,7 +78,7 @@ def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
 
 def waiting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _municipality(user, selectors.ALLOCATION_READ)
+    municipality = _allocating(user)
     policy = actions.current_policy(municipality)
     today = timezone.localdate()
     rows = selectors.scored(
@@ -102,7 +116,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"points": entry.manual_points, "reason": entry.manual_reason},
     )
     if request.method == "POST":
-        require_role(user, entry.municipality_id, selectors.ALLOCATION_WRITE)
+        _require(user, entry.municipality_id)
         try:
             if "assess" in request.POST and form.is_valid():
                 data = {k: form.cleaned_data[k] for k in form.Meta.fields}
@@ -145,7 +159,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = user_of(request)
     entry = selectors.entry_get_for_user(user, pk)
-    require_role(user, entry.municipality_id, selectors.ALLOCATION_WRITE)
+    _require(user, entry.municipality_id)
     if step == "bortfall":
         decision = _act(
             request,
@@ -169,7 +183,7 @@ def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def vacancies(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _municipality(user, selectors.ALLOCATION_READ)
+    municipality = _allocating(user)
     return render(
         request,
         "allocation/vacancies.html",
@@ -182,11 +196,8 @@ def vacancies(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shortlist(request: HttpRequest, dwelling_pk: int) -> HttpResponse:
     user = user_of(request)
-    queryset = scoped(
-        Dwelling.objects.select_related("building"),
-        user,
-        selectors.ALLOCATION_WRITE,
-        "building__municipality_id",
+    queryset = Dwelling.objects.select_related("building").filter(
+        building__municipality_id__in=selectors.allocation_municipality_ids(user)
     )
     from husly.organisation.access import get_or_404
 
@@ -243,13 +254,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _municipality(user, selectors.ALLOCATION_READ)
+    municipality = _allocating(user)
     form = MeetingForm(
         request.POST or None,
         initial={"held_on": timezone.localdate(), "title": _("Allocation meeting")},
     )
     if request.method == "POST" and form.is_valid():
-        require_role(user, municipality.pk, selectors.ALLOCATION_WRITE)
+        _require(user, municipality.pk)
         meeting = actions.allocation_meeting_create(
             actor=user, municipality=municipality, data=form.cleaned_data
         )
@@ -270,7 +281,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     minutes = MinutesForm(request.POST or None, instance=meeting)
     if request.method == "POST" and minutes.is_valid():
-        require_role(user, meeting.municipality_id, selectors.ALLOCATION_WRITE)
+        _require(user, meeting.municipality_id)
         meeting.refresh_from_db()
         if (
             _act(
@@ -318,7 +329,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = user_of(request)
     meeting = selectors.meeting_get_for_user(user, pk)
-    require_role(user, meeting.municipality_id, selectors.ALLOCATION_WRITE)
+    _require(user, meeting.municipality_id)
     if step == "forslag":
         _act(
             request,
@@ -366,7 +377,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offer = selectors.offer_get_for_user(user, pk)
     refuse = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
     if request.method == "POST":
-        require_role(user, offer.entry.municipality_id, selectors.ALLOCATION_WRITE)
+        _require(user, offer.entry.municipality_id)
         step = request.POST.get("step")
         if step == "accept":
             _act(
@@ -408,7 +419,11 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _municipality(user, selectors.ALLOCATION_READ | selectors.POLICY_WRITE)
+    ids = set(selectors.allocation_municipality_ids(user))
+    ids |= set(municipality_ids(user, selectors.POLICY_WRITE))
+    municipality = Municipality.objects.filter(pk__in=ids).first()
+    if municipality is None:
+        raise PermissionDenied
     current = actions.current_policy(municipality)
     can_edit = bool(
         municipalities_for_user(user, selectors.POLICY_WRITE).filter(pk=municipality.pk).exists()

@@ -312,3 +312,16 @@ def test_a_policy_change_is_a_new_version_and_an_invalid_one_is_refused(
     )
     assert bad.status_code == 200 and actions.current_policy(raelingen).version == "2026-1"
     assert _client(sara).post(url, {"version": "x"}).status_code == 403
+
+
+def test_a_caseworker_of_a_unit_that_does_not_handle_dwellings_sees_no_waiting_list(
+    sara, geir, raelingen, routing
+) -> None:
+    from tests.conftest import _user
+
+    approve(sara, geir, make_household(raelingen, "Berg"))
+    entry = WaitingListEntry.objects.get()
+    nav = _client(_user("kari", routing, "caseworker"))  # NAV handles start loans only
+    assert nav.get(reverse("allocation:waiting_list")).status_code == 403
+    assert nav.get(reverse("allocation:entry_detail", args=[entry.pk])).status_code == 404
+    assert _client(sara).get(reverse("allocation:entry_detail", args=[entry.pk])).status_code == 200
