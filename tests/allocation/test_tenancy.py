@@ -136,6 +136,10 @@ def test_renewal_reminders_go_out_once_and_show_on_min_side(
     reminder = RenewalReminder.objects.get()
     assert reminder.lease == lease and reminder.apply_by == dt.date(2028, 11, 30)
     assert "1 renewal reminders" in out.getvalue()
+    client = Client()
+    client.force_login(sara)
+    work = client.get(reverse("cases:work_list")).content.decode()
+    assert reverse("tenancy:lease_detail", args=[lease.pk]) in work  # on the work list
 
 
 def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(

@@ -215,6 +215,8 @@ def test_refusing_under_the_lapse_rule_puts_the_entry_on_hold_until_a_lapse_deci
     actions.offer_refuse(actor=sara, offer=offer, reason="For langt fra skolen.")
     entry.refresh_from_db()
     assert entry.status == EntryStatus.ON_HOLD and entry.refusals == 1
+    work = _client(sara).get(reverse("cases:work_list")).content.decode()
+    assert reverse("allocation:entry_detail", args=[entry.pk]) in work
     lapse = actions.waiting_list_lapse_draft(actor=sara, entry=entry)
     assert lapse.kind == DecisionKind.LAPSE and lapse.replaces == approval
     assert "For langt fra skolen" in lapse.facts

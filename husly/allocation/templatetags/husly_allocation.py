@@ -24,3 +24,27 @@ def portal_notices(context: Any) -> dict[str, Any]:
         "leases": my_leases(user),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("allocation/_work_list.html", takes_context=True)
+def allocation_work(context: Any) -> dict[str, Any]:
+    """The allocation and tenancy items on the staff work list: refusals to follow up, offers
+    waiting for an answer or a lease, renewal reminders and renewal applications."""
+    from django.utils import timezone
+
+    from husly.allocation.models import OfferStatus
+    from husly.allocation.selectors import offers_for_user, on_hold
+    from husly.tenancy.models import LeaseStatus
+    from husly.tenancy.selectors import accepted_offers_for_user, leases_for_user
+
+    user = context["request"].user
+    reminded = leases_for_user(user).filter(
+        status=LeaseStatus.ACTIVE, reminder__isnull=False, renewals__isnull=True
+    )
+    return {
+        "today": timezone.localdate(),
+        "on_hold": list(on_hold(user)[:50]),
+        "open_offers": list(offers_for_user(user).filter(status=OfferStatus.OPEN)[:50]),
+        "to_lease": list(accepted_offers_for_user(user)[:50]),
+        "reminded": list(reminded.select_related("reminder")[:50]),
+    }
