@@ -88,13 +88,18 @@ class ItemDecisionForm(StyledFormMixin, forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, entries: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entries: Any = None, choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if entries is not None:
             field = self.fields["entry"]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
             field.queryset = entries
             field.label_from_instance = lambda e: f"{e.household} ({e.persons})"  # type: ignore[method-assign,assignment]
+        if choices is not None:
+            # One query for every form on the meeting page, not one per vacancy.
+            entry = self.fields["entry"]
+            assert isinstance(entry, forms.ModelChoiceField)  # noqa: S101 - declared above
+            entry.choices = [("", "---------"), *choices]
 
 
 class RefuseForm(StyledFormMixin, forms.Form):

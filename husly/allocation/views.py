@@ -306,9 +306,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decided_by",
         )
     )
+    choices = [(e.pk, f"{e.household} ({e.persons})") for e in waiting.order_by("pk")]
     forms = {
         item.pk: ItemDecisionForm(
-            prefix=f"i{item.pk}", entries=waiting, initial={"entry": item.proposed_entry_id}
+            prefix=f"i{item.pk}", choices=choices, initial={"entry": item.proposed_entry_id}
         )
         for item in items
         if item.decision == ItemDecision.PROPOSED
