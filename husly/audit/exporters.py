@@ -34,11 +34,7 @@ def _display(instance: Any, field: Any) -> Any:
 
 @register("person", order=10)
 def export_person(person: Person, user: User) -> Section:
-    fields = [
-        field
-        for field in Person._meta.concrete_fields
-        if not field.primary_key
-    ]
+    fields = [field for field in Person._meta.concrete_fields if not field.primary_key]
     row = {field.name: _display(person, field) for field in fields}
     row = {"person_number": f"P-{person.pk}", **row}
     return Section(

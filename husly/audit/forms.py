@@ -21,7 +21,9 @@ class AuditSearchForm(StyledFormMixin, forms.Form):
         required=False,
     )
     actor = forms.ModelChoiceField(
-        label=_("Staff member"), queryset=User.objects.none(), required=False,
+        label=_("Staff member"),
+        queryset=User.objects.none(),
+        required=False,
         empty_label=_("Everyone"),
     )
     person = forms.CharField(

@@ -80,7 +80,11 @@ class AccessEvent(AppendOnlyModel):
     role = models.CharField(_("role"), max_length=30, blank=True)
     """The role of the membership that gave access (e.g. caseworker)."""
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("unit"),
     )
     """The unit of that membership: for a case, the routed (or shared) unit the user is in."""

@@ -39,9 +39,7 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         queryset = selectors.access_event_search(user).none()
     elif kind == AuditSearchForm.CHANGES:
-        queryset = selectors.change_event_search(
-            user, action=data.get("action") or "", **filters
-        )
+        queryset = selectors.change_event_search(user, action=data.get("action") or "", **filters)
     else:
         queryset = selectors.access_event_search(user, what=data.get("action") or "", **filters)
     page = paginate(request, queryset, per_page=50)
@@ -69,9 +67,7 @@ def _export_for(request: HttpRequest, pk: int, what: str) -> tuple[dict[str, obj
     user = user_of(request)
     person = people_selectors.person_get_for_user(user, pk)
     require_role(user, person.municipality_id, EXPORT_ROLES)
-    people_selectors.log_reads(
-        user=user, persons=[person], what=what, path=request.get_full_path()
-    )
+    people_selectors.log_reads(user=user, persons=[person], what=what, path=request.get_full_path())
     stamp = timezone.localdate().isoformat()
     return build_export(person, user), f"husly-P{person.pk}-{stamp}"
 

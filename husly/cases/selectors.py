@@ -117,9 +117,7 @@ def case_access(user: User, case: Case) -> CaseAccess:
     return CaseAccess(membership.role, membership.unit_id, True, ALL_CATEGORIES)
 
 
-def case_read(
-    *, user: User, pk: object, what: str, path: str, category: str | None = None
-) -> Case:
+def case_read(*, user: User, pk: object, what: str, path: str, category: str | None = None) -> Case:
     """Fetch one case to show it, and log a read of every household member with the role and
     unit that gave access (``case.access``)."""
     case = case_get_for_user(user, pk, category=category)
@@ -172,9 +170,7 @@ def case_list(
 def decision_get_for_user(user: User, pk: object) -> Decision:
     queryset = Decision.objects.filter(
         case__in=cases_for_user(user, category="decisions")
-    ).select_related(
-        "case", "case__municipality", "drafted_by", "approved_by", "follow_up_unit"
-    )
+    ).select_related("case", "case__municipality", "drafted_by", "approved_by", "follow_up_unit")
     return cast(Decision, get_or_404(queryset, pk))
 
 
@@ -186,9 +182,7 @@ def document_get_for_user(user: User, pk: object) -> Document:
 def appeal_get_for_user(user: User, pk: object) -> Appeal:
     queryset = Appeal.objects.filter(
         decision__case__in=cases_for_user(user, category="decisions")
-    ).select_related(
-        "decision", "decision__case", "decision__case__municipality"
-    )
+    ).select_related("decision", "decision__case", "decision__case__municipality")
     return cast(Appeal, get_or_404(queryset, pk))
 
 

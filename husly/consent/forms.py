@@ -72,8 +72,10 @@ class LegalBasisForm(_ScopeForm):
     reference = forms.CharField(
         label=_("Legal basis (law and section)"),
         max_length=300,
-        help_text=_("For example «sosialtjenesteloven § 27». The municipality decides which "
-                    "bases may be used."),
+        help_text=_(
+            "For example «sosialtjenesteloven § 27». The municipality decides which "
+            "bases may be used."
+        ),
     )
     explanation = forms.CharField(
         label=_("Why it applies in this case"), widget=forms.Textarea(attrs={"rows": 3})

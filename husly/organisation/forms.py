@@ -12,8 +12,16 @@ from husly.organisation.models import Membership, Municipality, Role, Unit, Unit
 class MunicipalityForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Municipality
-        fields = ["number", "name", "housing_allowance_area", "language_form", "inhabitants",
-                  "decision_requires_approval", "appeal_body", "address"]
+        fields = [
+            "number",
+            "name",
+            "housing_allowance_area",
+            "language_form",
+            "inhabitants",
+            "decision_requires_approval",
+            "appeal_body",
+            "address",
+        ]
 
 
 class UnitForm(StyledFormMixin, forms.ModelForm):

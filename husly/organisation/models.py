@@ -51,15 +51,19 @@ class Municipality(models.Model):
     )
     inhabitants = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
     decision_requires_approval = models.BooleanField(
-        _("decisions need a second person's approval"), default=True,
+        _("decisions need a second person's approval"),
+        default=True,
         help_text=_("Four eyes: a decision drafted by one caseworker is approved by another."),
     )
     appeal_body = models.CharField(
-        _("appeal body"), max_length=200, default="Kommunens klagenemnd",
+        _("appeal body"),
+        max_length=200,
+        default="Kommunens klagenemnd",
         help_text=_("Where upheld appeals are sent, e.g. the municipal appeals board."),
     )
-    address = models.CharField(_("postal address for letters and appeals"), max_length=200,
-                               blank=True)
+    address = models.CharField(
+        _("postal address for letters and appeals"), max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["name"]

@@ -70,8 +70,17 @@ class Report:
 
     def lines(self) -> list[str]:
         keys = [
-            "cases", "applications", "notes", "documents", "assessments", "decisions",
-            "appeals", "legal_bases", "persons", "households", "change_events_deleted",
+            "cases",
+            "applications",
+            "notes",
+            "documents",
+            "assessments",
+            "decisions",
+            "appeals",
+            "legal_bases",
+            "persons",
+            "households",
+            "change_events_deleted",
             "access_events_deleted",
         ]
         return [f"{key}: {self.counts[key]}" for key in keys]
@@ -182,8 +191,10 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
     counts["documents"] = len(documents)
     _purge_events_for(Document, [d.pk for d in documents], report)
 
-    kept = Decision.objects.filter(case=case, status=DecisionStatus.ISSUED) if keep_issued else (
-        Decision.objects.none()
+    kept = (
+        Decision.objects.filter(case=case, status=DecisionStatus.ISSUED)
+        if keep_issued
+        else (Decision.objects.none())
     )
     kept_assessments = set(kept.values_list("assessment_id", flat=True))
     assessments = list(
@@ -205,9 +216,7 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
         )
     counts["decisions"] = len(decisions)
     _purge_events_for(Decision, [d.pk for d in decisions], report)
-    appeals = list(
-        Appeal.objects.filter(decision__in=decisions).values_list("pk", flat=True)
-    )
+    appeals = list(Appeal.objects.filter(decision__in=decisions).values_list("pk", flat=True))
     counts["appeals"] = Appeal.objects.filter(pk__in=appeals).update(
         grounds=ANON, reconsideration="", late_reason=""
     )
@@ -234,19 +243,22 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
 def _persons_due(households: set[int]) -> list[Person]:
     done_cases = {int(i) for i in _done(Case).values_list("object_id", flat=True)}
     done_persons = {int(i) for i in _done(Person).values_list("object_id", flat=True)}
-    candidates = set(
-        HouseholdMember.objects.filter(household_id__in=households).values_list(
-            "person_id", flat=True
+    candidates = (
+        set(
+            HouseholdMember.objects.filter(household_id__in=households).values_list(
+                "person_id", flat=True
+            )
         )
-    ) - done_persons
+        - done_persons
+    )
     due = set()
     for person_id in candidates:
         household_ids = HouseholdMember.objects.filter(person_id=person_id).values_list(
             "household_id", flat=True
         )
-        case_ids = set(Case.objects.filter(household_id__in=household_ids).values_list(
-            "pk", flat=True
-        ))
+        case_ids = set(
+            Case.objects.filter(household_id__in=household_ids).values_list("pk", flat=True)
+        )
         if case_ids and case_ids <= done_cases:
             due.add(person_id)
     for handler in persons_in_use_handlers:

@@ -11,9 +11,7 @@ class TokenForm(StyledFormMixin, forms.Form):
         label=_("Code from the authenticator app"),
         help_text=_("Six digits."),
         max_length=8,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
     def clean_token(self) -> str:

@@ -14,8 +14,12 @@ from tests.factories import PersonFactory
 def events(sara, raelingen):  # type: ignore[no-untyped-def]
     person = PersonFactory(municipality=raelingen)
     change = record_change(
-        actor=sara, action="person_update", instance=person, municipality=raelingen,
-        changes={"phone": ["", "12345678"]}, person_id=person.pk,
+        actor=sara,
+        action="person_update",
+        instance=person,
+        municipality=raelingen,
+        changes={"phone": ["", "12345678"]},
+        person_id=person.pk,
     )
     access = AccessEvent.objects.create(
         actor=sara, municipality=raelingen, person_id=person.pk, what="person_detail", path="/"

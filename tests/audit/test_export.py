@@ -38,8 +38,16 @@ def test_the_pdf_holds_the_persons_data_households_changes_and_reads(arne, sara,
     assert "attachment" in response["Content-Disposition"]
     reader = PdfReader(io.BytesIO(response.content))
     text = "\n".join(page.extract_text() for page in reader.pages)
-    for expected in ("Anna", "Æsøy", anna.national_id, "41234567", "person_update",
-                     "person_detail", "Sara Test", f"P-{anna.pk}"):
+    for expected in (
+        "Anna",
+        "Æsøy",
+        anna.national_id,
+        "41234567",
+        "person_update",
+        "person_detail",
+        "Sara Test",
+        f"P-{anna.pk}",
+    ):
         assert expected in text, expected
 
 
@@ -57,8 +65,10 @@ def test_the_json_holds_the_same_sections(arne, anna) -> None:
 
 def test_the_export_is_logged_as_a_read_and_lists_itself(arne, anna) -> None:
     response = _client(arne).get(reverse("audit:person_export_json", args=[anna.pk]))
-    assert AccessEvent.objects.filter(actor=arne, person_id=anna.pk,
-                                      what="person_export_json").count() == 1
+    assert (
+        AccessEvent.objects.filter(actor=arne, person_id=anna.pk, what="person_export_json").count()
+        == 1
+    )
     access = next(s for s in json.loads(response.content)["sections"] if s["key"] == "access")
     assert "person_export_json" in {r["what"] for r in access["rows"]}
 
@@ -78,8 +88,12 @@ def test_caseworkers_and_administrators_may_export_others_may_not(
 def test_a_later_record_type_registers_its_own_section(arne, anna) -> None:
     @export.register("test_notes", order=50)
     def notes(person, user):  # type: ignore[no-untyped-def]
-        return export.Section(key="test_notes", title="Notes", fields=[("text", "Text")],
-                              rows=[{"text": f"Note about {person.given_name}"}])
+        return export.Section(
+            key="test_notes",
+            title="Notes",
+            fields=[("text", "Text")],
+            rows=[{"text": f"Note about {person.given_name}"}],
+        )
 
     try:
         response = _client(arne).get(reverse("audit:person_export_json", args=[anna.pk]))

@@ -23,21 +23,39 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def case_with_everything(sara, household, routing):  # type: ignore[no-untyped-def]
     case = actions.case_create(
-        actor=sara, household=household, channel="meeting", help_kinds=["rental_dwelling"],
-        data={**ELIGIBLE, "health_needs": "Trenger trappefri bolig"}, submit=True,
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data={**ELIGIBLE, "health_needs": "Trenger trappefri bolig"},
+        submit=True,
     )
     decision = Decision.objects.create(
-        case=case, help_kind="rental_dwelling", kind="approval", status="issued",
-        facts="Husstanden bor i bil.", reasoning="Vilkårene er oppfylt.", drafted_by=sara,
-        issued_on=dt.date(2026, 1, 5), letter_sha256="b" * 64,
+        case=case,
+        help_kind="rental_dwelling",
+        kind="approval",
+        status="issued",
+        facts="Husstanden bor i bil.",
+        reasoning="Vilkårene er oppfylt.",
+        drafted_by=sara,
+        issued_on=dt.date(2026, 1, 5),
+        letter_sha256="b" * 64,
     )
     Appeal.objects.create(
-        decision=decision, received_on=dt.date(2026, 1, 10), grounds="Vi trenger større bolig",
-        deadline=dt.date(2026, 1, 26), in_time=True, registered_by=sara,
+        decision=decision,
+        received_on=dt.date(2026, 1, 10),
+        grounds="Vi trenger større bolig",
+        deadline=dt.date(2026, 1, 26),
+        in_time=True,
+        registered_by=sara,
     )
     consent_actions.consent_give(
-        actor=sara, case=case, given_by=household.members.get(relation="applicant").person,
-        units=[routing], purposes=["economic_advice"], data_categories=["application"],
+        actor=sara,
+        case=case,
+        given_by=household.members.get(relation="applicant").person,
+        units=[routing],
+        purposes=["economic_advice"],
+        data_categories=["application"],
         given_how="written",
     )
     return case
@@ -56,8 +74,15 @@ def test_the_json_export_holds_cases_applications_decisions_appeals_and_consents
     data = json.loads(_export(arne, child, "json").content)
     sections = {s["key"]: s for s in data["sections"]}
     assert list(sections) == [
-        "person", "households", "cases", "applications", "decisions", "appeals", "sharing",
-        "changes", "access",
+        "person",
+        "households",
+        "cases",
+        "applications",
+        "decisions",
+        "appeals",
+        "sharing",
+        "changes",
+        "access",
     ]
     assert sections["cases"]["rows"][0]["number"] == case_with_everything.number
     assert sections["applications"]["rows"][0]["health_needs"] == "Trenger trappefri bolig"

@@ -21,8 +21,12 @@ def _client(user) -> Client:  # type: ignore[no-untyped-def]
 
 def _read(user, person, what="person_detail", days_ago=0):  # type: ignore[no-untyped-def]
     return AccessEvent.objects.create(
-        actor=user, municipality_id=person.municipality_id, person_id=person.pk, what=what,
-        path="/", at=timezone.now() - dt.timedelta(days=days_ago),
+        actor=user,
+        municipality_id=person.municipality_id,
+        person_id=person.pk,
+        what=what,
+        path="/",
+        at=timezone.now() - dt.timedelta(days=days_ago),
     )
 
 

@@ -30,8 +30,12 @@ def test_consent_is_recorded_used_seen_and_withdrawn(
     applicant.national_id, applicant.date_of_birth = RESIDENT, dt.date(1985, 5, 5)
     applicant.save()
     case: Case = actions.case_create(
-        actor=sara, household=household, channel="meeting", help_kinds=["rental_dwelling"],
-        data=ELIGIBLE, submit=True,
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
     )
     _user("kari", routing, "caseworker")
 

@@ -27,9 +27,9 @@ def csp_violations(page: Page) -> Iterator[list[str]]:
     found: list[str] = []
     page.on(
         "console",
-        lambda message: found.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     yield found
     assert not found, found

@@ -169,8 +169,13 @@ def test_only_adults_of_the_household_and_units_of_the_municipality_count(
     child = case.household.members.get(relation="child").person
     with pytest.raises(ValidationError) as error:
         actions.consent_give(
-            actor=sara, case=case, given_by=child, units=[routing], purposes=["assessment"],
-            data_categories=ALL, given_how="oral",
+            actor=sara,
+            case=case,
+            given_by=child,
+            units=[routing],
+            purposes=["assessment"],
+            data_categories=ALL,
+            given_how="oral",
         )
     assert "given_by" in error.value.error_dict
     other = Unit.objects.exclude(municipality=case.municipality).get()

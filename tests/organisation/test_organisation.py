@@ -84,8 +84,13 @@ def test_only_the_operator_creates_municipalities(arne) -> None:
     operator = User.objects.create_superuser("drift", password="x")
     response = _client(operator).post(
         reverse("organisation:municipality_create"),
-        {"number": "3203", "name": "Asker", "housing_allowance_area": 3, "language_form": "nb",
-            "appeal_body": "Klagenemnda i Asker"},
+        {
+            "number": "3203",
+            "name": "Asker",
+            "housing_allowance_area": 3,
+            "language_form": "nb",
+            "appeal_body": "Klagenemnda i Asker",
+        },
     )
     assert response.status_code == 302
     assert Municipality.objects.filter(number="3203").exists()

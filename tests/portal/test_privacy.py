@@ -68,8 +68,13 @@ def test_the_household_withdraws_consent_and_the_unit_loses_access_at_once(
     client, case = applied
     me = Person.objects.get(national_id=MY_NUMBER)
     consent = consent_actions.consent_give(
-        actor=sara, case=case, given_by=me, units=[routing], purposes=["economic_advice"],
-        data_categories=["application"], given_how="oral",
+        actor=sara,
+        case=case,
+        given_by=me,
+        units=[routing],
+        purposes=["economic_advice"],
+        data_categories=["application"],
+        given_how="oral",
     )
     kari = _user("kari", routing, "caseworker")
     nav = _staff(kari)
@@ -103,12 +108,20 @@ def test_a_resident_cannot_touch_another_households_consent(
     from tests.cases.helpers import ELIGIBLE
 
     other_case = case_actions.case_create(
-        actor=sara, household=household, channel="paper", help_kinds=["rental_dwelling"],
-        data=ELIGIBLE, submit=True,
+        actor=sara,
+        household=household,
+        channel="paper",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
     )
     consent = consent_actions.consent_give(
-        actor=sara, case=other_case, given_by=household.members.get(relation="applicant").person,
-        units=[routing], purposes=["assessment"], data_categories=["application"],
+        actor=sara,
+        case=other_case,
+        given_by=household.members.get(relation="applicant").person,
+        units=[routing],
+        purposes=["assessment"],
+        data_categories=["application"],
         given_how="written",
     )
     client, _case = applied

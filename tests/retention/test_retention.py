@@ -95,16 +95,22 @@ def test_persons_and_the_household_are_anonymised_when_in_no_other_case(
     assert applicant.date_of_birth.month == applicant.date_of_birth.day == 1
     assert Household.objects.get(pk=household.pk).name == f"H-{household.pk}"
     assert ChangeEvent.objects.filter(action="retention_person_anonymise").count() == 2
-    assert not ChangeEvent.objects.filter(
-        object_type="people.person", object_id=str(applicant.pk)
-    ).exclude(action="retention_person_anonymise").exists()
+    assert (
+        not ChangeEvent.objects.filter(object_type="people.person", object_id=str(applicant.pk))
+        .exclude(action="retention_person_anonymise")
+        .exists()
+    )
 
 
 def test_a_person_in_an_active_case_is_kept(sara, household, routing) -> None:
     _closed_case(sara, household)
     actions.case_create(
-        actor=sara, household=household, channel="phone", help_kinds=["advice"],
-        data=ELIGIBLE, submit=True,
+        actor=sara,
+        household=household,
+        channel="phone",
+        help_kinds=["advice"],
+        data=ELIGIBLE,
+        submit=True,
     )
     report = run(today=AFTER)
     assert report.counts["cases"] == 1
@@ -140,9 +146,15 @@ def test_a_dry_run_reports_and_changes_nothing(sara, household, routing) -> None
 
 def _issued(case, sara):  # type: ignore[no-untyped-def]
     decision = Decision.objects.create(
-        case=case, help_kind="rental_dwelling", kind="approval", status="issued",
-        facts="Husstanden bor i bil.", reasoning="Vilkårene er oppfylt.", drafted_by=sara,
-        issued_on=CLOSED_ON, letter_sha256="a" * 64,
+        case=case,
+        help_kind="rental_dwelling",
+        kind="approval",
+        status="issued",
+        facts="Husstanden bor i bil.",
+        reasoning="Vilkårene er oppfylt.",
+        drafted_by=sara,
+        issued_on=CLOSED_ON,
+        letter_sha256="a" * 64,
     )
     Case.objects.filter(pk=case.pk).update(status="decided")
     return decision
@@ -175,8 +187,12 @@ def test_a_case_with_an_open_appeal_is_kept(sara, household, routing) -> None:
     case = _closed_case(sara, household)
     decision = _issued(case, sara)
     Appeal.objects.create(
-        decision=decision, received_on=CLOSED_ON, grounds="Uenig", deadline=CLOSED_ON,
-        in_time=True, registered_by=sara,
+        decision=decision,
+        received_on=CLOSED_ON,
+        grounds="Uenig",
+        deadline=CLOSED_ON,
+        in_time=True,
+        registered_by=sara,
     )
     assert run(today=AFTER).counts["cases"] == 0
 

@@ -115,9 +115,7 @@ def test_staff_must_enrol_and_use_a_second_factor_when_required(settings, sara) 
     client = Client()
     _login(client, "sara", PASSWORD)
     assert client.get("/")["Location"] == reverse("security:otp_verify")
-    assert client.get(reverse("security:otp_setup"))["Location"] == reverse(
-        "security:otp_verify"
-    )
+    assert client.get(reverse("security:otp_setup"))["Location"] == reverse("security:otp_verify")
     device.refresh_from_db()
     device.last_t = -1  # the same time step may not be used twice; allow it for the test
     device.save()

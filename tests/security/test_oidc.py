@@ -144,9 +144,7 @@ def test_it_counts_the_providers_mfa_as_the_second_factor_only_when_configured(
     assert client.get("/").status_code == 200
 
 
-def test_the_login_page_offers_the_staff_provider_only_when_configured(
-    settings, provider
-) -> None:
+def test_the_login_page_offers_the_staff_provider_only_when_configured(settings, provider) -> None:
     assert "Testleverandør" not in Client().get(reverse("login")).content.decode()
     assert Client().get(reverse("oidc_staff_login")).status_code == 404
     settings.HUSLY_OIDC = {**settings.HUSLY_OIDC, "staff": provider.settings()}

@@ -68,75 +68,122 @@ def raelingen_objects(raelingen, housing_office):  # type: ignore[no-untyped-def
     building = BuildingFactory(municipality=raelingen)
     dwelling = DwellingFactory(building=building)
     return {
-        "person": person, "household": household, "building": building,
-        "dwelling": dwelling, "unit": housing_office,
+        "person": person,
+        "household": household,
+        "building": building,
+        "dwelling": dwelling,
+        "unit": housing_office,
     }
 
 
 def test_person_fields_are_escaped(arne, raelingen_objects) -> None:
     client = _client(arne)
     person = raelingen_objects["person"]
-    _edit(client, reverse("people:person_edit", args=[person.pk]), {
-        "given_name": PAYLOAD, "family_name": PAYLOAD, "address": PAYLOAD,
-        "postal_town": PAYLOAD,
-    })
-    _assert_escaped(client, [
-        reverse("people:person_detail", args=[person.pk]),
-        reverse("people:person_list"),
-        reverse("people:household_detail", args=[raelingen_objects["household"].pk]),
-        reverse("people:household_list"),
-        reverse("audit:search"),
-    ], PAYLOAD)
+    _edit(
+        client,
+        reverse("people:person_edit", args=[person.pk]),
+        {
+            "given_name": PAYLOAD,
+            "family_name": PAYLOAD,
+            "address": PAYLOAD,
+            "postal_town": PAYLOAD,
+        },
+    )
+    _assert_escaped(
+        client,
+        [
+            reverse("people:person_detail", args=[person.pk]),
+            reverse("people:person_list"),
+            reverse("people:household_detail", args=[raelingen_objects["household"].pk]),
+            reverse("people:household_list"),
+            reverse("audit:search"),
+        ],
+        PAYLOAD,
+    )
 
 
 def test_household_names_are_escaped(arne, raelingen_objects) -> None:
     client = _client(arne)
     household = raelingen_objects["household"]
     _edit(client, reverse("people:household_edit", args=[household.pk]), {"name": PAYLOAD})
-    _assert_escaped(client, [
-        reverse("people:household_detail", args=[household.pk]),
-        reverse("people:household_list"),
-        reverse("people:person_detail", args=[raelingen_objects["person"].pk]),
-    ], PAYLOAD)
+    _assert_escaped(
+        client,
+        [
+            reverse("people:household_detail", args=[household.pk]),
+            reverse("people:household_list"),
+            reverse("people:person_detail", args=[raelingen_objects["person"].pk]),
+        ],
+        PAYLOAD,
+    )
 
 
 def test_building_and_dwelling_fields_are_escaped(arne, raelingen_objects) -> None:
     client = _client(arne)
     building, dwelling = raelingen_objects["building"], raelingen_objects["dwelling"]
-    _edit(client, reverse("housing:building_edit", args=[building.pk]), {
-        "name": PAYLOAD, "address": PAYLOAD, "postal_town": PAYLOAD, "district": PAYLOAD,
-    })
+    _edit(
+        client,
+        reverse("housing:building_edit", args=[building.pk]),
+        {
+            "name": PAYLOAD,
+            "address": PAYLOAD,
+            "postal_town": PAYLOAD,
+            "district": PAYLOAD,
+        },
+    )
     _edit(client, reverse("housing:dwelling_edit", args=[dwelling.pk]), {"number": SHORT})
-    _assert_escaped(client, [
-        reverse("housing:building_detail", args=[building.pk]),
-        reverse("housing:building_list"),
-        reverse("housing:dwelling_detail", args=[dwelling.pk]),
-    ], PAYLOAD)
-    _assert_escaped(client, [
-        reverse("housing:dwelling_detail", args=[dwelling.pk]),
-        reverse("housing:dwelling_list"),
-    ], SHORT)
+    _assert_escaped(
+        client,
+        [
+            reverse("housing:building_detail", args=[building.pk]),
+            reverse("housing:building_list"),
+            reverse("housing:dwelling_detail", args=[dwelling.pk]),
+        ],
+        PAYLOAD,
+    )
+    _assert_escaped(
+        client,
+        [
+            reverse("housing:dwelling_detail", args=[dwelling.pk]),
+            reverse("housing:dwelling_list"),
+        ],
+        SHORT,
+    )
 
 
 def test_unit_staff_and_municipality_names_are_escaped(arne, sara, raelingen_objects) -> None:
     client = _client(arne)
     unit = raelingen_objects["unit"]
     _edit(client, reverse("organisation:unit_edit", args=[unit.pk]), {"name": PAYLOAD})
-    _edit(client, reverse("organisation:staff_edit", args=[sara.pk]), {
-        "first_name": PAYLOAD, "last_name": PAYLOAD,
-    })
+    _edit(
+        client,
+        reverse("organisation:staff_edit", args=[sara.pk]),
+        {
+            "first_name": PAYLOAD,
+            "last_name": PAYLOAD,
+        },
+    )
     municipality = unit.municipality
-    _edit(client, reverse("organisation:municipality_edit", args=[municipality.pk]), {
-        "name": PAYLOAD, "appeal_body": PAYLOAD, "address": PAYLOAD,
-    })
-    _assert_escaped(client, [
-        reverse("organisation:unit_detail", args=[unit.pk]),
-        reverse("organisation:unit_list"),
-        reverse("organisation:staff_detail", args=[sara.pk]),
-        reverse("organisation:staff_list"),
-        reverse("organisation:municipality_detail", args=[municipality.pk]),
-        reverse("organisation:municipality_list"),
-    ], PAYLOAD)
+    _edit(
+        client,
+        reverse("organisation:municipality_edit", args=[municipality.pk]),
+        {
+            "name": PAYLOAD,
+            "appeal_body": PAYLOAD,
+            "address": PAYLOAD,
+        },
+    )
+    _assert_escaped(
+        client,
+        [
+            reverse("organisation:unit_detail", args=[unit.pk]),
+            reverse("organisation:unit_list"),
+            reverse("organisation:staff_detail", args=[sara.pk]),
+            reverse("organisation:staff_list"),
+            reverse("organisation:municipality_detail", args=[municipality.pk]),
+            reverse("organisation:municipality_list"),
+        ],
+        PAYLOAD,
+    )
 
 
 def test_another_municipalitys_ids_give_404_on_every_detail_and_edit_url(
