@@ -275,9 +275,9 @@ if HUSLY_OIDC_STAFF_MATCH_FIELD not in {"username", "email"}:
     msg = "HUSLY_OIDC_STAFF_MATCH_FIELD must be username or email."
     raise ImproperlyConfigured(msg)
 HUSLY_OIDC_STAFF_MFA_BY_PROVIDER = env_bool("HUSLY_OIDC_STAFF_MFA_BY_PROVIDER", default=False)
-HUSLY_RESIDENT_LOGIN_HANDLER = env_str(
-    "HUSLY_RESIDENT_LOGIN_HANDLER", "husly.portal.auth.resident_user"
-) or None
+HUSLY_RESIDENT_LOGIN_HANDLER = (
+    env_str("HUSLY_RESIDENT_LOGIN_HANDLER", "husly.portal.auth.resident_user") or None
+)
 # The development login for residents (identity number only, no ID-porten): never in production.
 HUSLY_DEV_RESIDENT_LOGIN = env_bool("HUSLY_DEV_RESIDENT_LOGIN", default=not PRODUCTION)
 if PRODUCTION and HUSLY_DEV_RESIDENT_LOGIN:

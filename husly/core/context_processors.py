@@ -31,8 +31,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         held |= roles
     if hasattr(user, "resident") and not held:
         url = reverse("portal:home")
-        return {"nav_items": [{"url": url, "label": _("My page"),
-                               "current": request.path.startswith(url)}]}
+        return {
+            "nav_items": [
+                {"url": url, "label": _("My page"), "current": request.path.startswith(url)}
+            ]
+        }
     items = [(reverse("home"), _("Start"))]
     if held & CASE_READ:
         items += [

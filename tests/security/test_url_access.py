@@ -212,37 +212,69 @@ def world(  # type: ignore[no-untyped-def]
     household.name = "Rælingsen"
     household.save()
     case = case_actions.case_create(
-        actor=sara, household=household, channel="meeting", help_kinds=["rental_dwelling"],
-        data=ELIGIBLE, submit=True,
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
     )
     document = Document.objects.create(
-        case=case, title="Rælingsen erklæring", file=ContentFile(b"%PDF-1.4", name="x.pdf"),
-        content_type="application/pdf", size=8, sha256="0" * 64, uploaded_by=sara,
+        case=case,
+        title="Rælingsen erklæring",
+        file=ContentFile(b"%PDF-1.4", name="x.pdf"),
+        content_type="application/pdf",
+        size=8,
+        sha256="0" * 64,
+        uploaded_by=sara,
     )
     letter = b"%PDF-1.4 Ragnhild"
     decision = Decision(
-        case=case, help_kind="rental_dwelling", kind="approval", status="issued",
-        facts="Ragnhild bor i bil.", reasoning="Oppfylt.", drafted_by=sara,
-        issued_on=timezone.localdate(), notified_on=timezone.localdate(),
+        case=case,
+        help_kind="rental_dwelling",
+        kind="approval",
+        status="issued",
+        facts="Ragnhild bor i bil.",
+        reasoning="Oppfylt.",
+        drafted_by=sara,
+        issued_on=timezone.localdate(),
+        notified_on=timezone.localdate(),
         letter_sha256=hashlib.sha256(letter).hexdigest(),
     )
     decision.letter.save("vedtak.pdf", ContentFile(letter), save=False)
     decision.save()
     draft = Decision.objects.create(
-        case=case, help_kind="rental_dwelling", kind="approval", facts="Ragnhild.",
-        reasoning="Utkast.", drafted_by=sara,
+        case=case,
+        help_kind="rental_dwelling",
+        kind="approval",
+        facts="Ragnhild.",
+        reasoning="Utkast.",
+        drafted_by=sara,
     )
     appeal = Appeal.objects.create(
-        decision=decision, received_on=timezone.localdate(), grounds="Ragnhild klager",
-        deadline=timezone.localdate(), in_time=True, registered_by=sara,
+        decision=decision,
+        received_on=timezone.localdate(),
+        grounds="Ragnhild klager",
+        deadline=timezone.localdate(),
+        in_time=True,
+        registered_by=sara,
     )
     consent = consent_actions.consent_give(
-        actor=sara, case=case, given_by=applicant, units=[housing_office],
-        purposes=["assessment"], data_categories=["application"], given_how="written",
+        actor=sara,
+        case=case,
+        given_by=applicant,
+        units=[housing_office],
+        purposes=["assessment"],
+        data_categories=["application"],
+        given_how="written",
     )
     legal_basis = consent_actions.legal_basis_record(
-        actor=sara, case=case, units=[housing_office], purposes=["assessment"],
-        data_categories=["application"], reference="sosialtjenesteloven § 27",
+        actor=sara,
+        case=case,
+        units=[housing_office],
+        purposes=["assessment"],
+        data_categories=["application"],
+        reference="sosialtjenesteloven § 27",
         explanation="Test.",
     )
     building = BuildingFactory(municipality=raelingen, name="Rælingbygget")
@@ -280,8 +312,12 @@ def _allocation_world(sara, household, decision, dwelling, building, raelingen):
     from husly.tenancy.models import Lease
 
     entry = WaitingListEntry.objects.create(
-        municipality=raelingen, household=household, decision=decision,
-        placed_on=timezone.localdate(), persons=2, categories=["ordinary"],
+        municipality=raelingen,
+        household=household,
+        decision=decision,
+        placed_on=timezone.localdate(),
+        persons=2,
+        categories=["ordinary"],
     )
     run = allocation_actions.matching_shortlist(actor=sara, dwelling=dwelling)
     meeting = AllocationMeeting.objects.create(
@@ -289,19 +325,34 @@ def _allocation_world(sara, household, decision, dwelling, building, raelingen):
     )
     item = MeetingItem.objects.create(meeting=meeting, dwelling=dwelling, proposed_entry=entry)
     offer = Offer.objects.create(
-        entry=entry, dwelling=dwelling, status="accepted", made_on=timezone.localdate(),
-        answer_due=timezone.localdate(), made_by=sara,
+        entry=entry,
+        dwelling=dwelling,
+        status="accepted",
+        made_on=timezone.localdate(),
+        answer_due=timezone.localdate(),
+        made_by=sara,
     )
     pdf = "%PDF-1.4 Ragnhild Rælingsen".encode()
     lease = Lease(
-        municipality=raelingen, dwelling=DwellingFactory(building=building), household=household,
-        start_date=timezone.localdate(), end_date=timezone.localdate() + dt.timedelta(days=1000),
-        monthly_rent=9000, created_by=sara, document_sha256=hashlib.sha256(pdf).hexdigest(),
+        municipality=raelingen,
+        dwelling=DwellingFactory(building=building),
+        household=household,
+        start_date=timezone.localdate(),
+        end_date=timezone.localdate() + dt.timedelta(days=1000),
+        monthly_rent=9000,
+        created_by=sara,
+        document_sha256=hashlib.sha256(pdf).hexdigest(),
     )
     lease.document.save("leiekontrakt.pdf", ContentFile(pdf), save=False)
     lease.save()
-    return {"entry": entry, "run": run, "meeting": meeting, "meeting_item": item,
-            "offer": offer, "lease": lease}
+    return {
+        "entry": entry,
+        "run": run,
+        "meeting": meeting,
+        "meeting_item": item,
+        "offer": offer,
+        "lease": lease,
+    }
 
 
 def _url(name: str, rule: Rule, world: dict[str, Any]) -> str:
@@ -395,8 +446,13 @@ def test_a_leader_reaches_no_person_level_page(world, lise) -> None:
             for method in sorted({"get", rule.method})
             if _refused(client, url, method) is None
         ]
-    for name in ("people:person_list", "people:household_list", "cases:case_list",
-                 "cases:work_list", "audit:search"):
+    for name in (
+        "people:person_list",
+        "people:household_list",
+        "cases:case_list",
+        "cases:work_list",
+        "audit:search",
+    ):
         response = client.get(reverse(name))
         body = response.content.decode() if response.status_code == 200 else ""
         problems += [(name, marker) for marker in MARKERS if marker in body]
