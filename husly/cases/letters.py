@@ -280,3 +280,16 @@ def render_case_record(appeal: Appeal) -> bytes:
         "members": list(case.household.members.select_related("person")),
     }
     return _pdf(render_to_string("cases/letters/case_record.html", context))
+
+
+def stored_letter(decision: Decision) -> bytes:
+    """The issued letter exactly as stored, checked against the hash taken when it was issued,
+    so staff and the household always get the same, untampered bytes."""
+    import hashlib
+
+    with decision.letter.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != decision.letter_sha256:
+        msg = f"Stored letter for decision {decision.pk} does not match its hash"
+        raise RuntimeError(msg)
+    return content

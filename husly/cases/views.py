@@ -29,10 +29,16 @@ from husly.cases.forms import (
     ReconsiderForm,
     ReturnForm,
 )
-from husly.cases.letters import _flat_criteria, render_decision_letter
+from husly.cases.letters import _flat_criteria, render_decision_letter, stored_letter
 from husly.cases.models import Case, CaseStatus, DecisionStatus
 from husly.consent import selectors as sharing_selectors
-from husly.core.pages import add_action_errors, paginate, querystring_without_page, user_of
+from husly.core.pages import (
+    add_action_errors,
+    form_errors_text,
+    paginate,
+    querystring_without_page,
+    user_of,
+)
 from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
 from husly.people.selectors import household_get_for_user
@@ -204,8 +210,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("The note was not saved: %(errors)s")
-            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+            _("The note was not saved: %(errors)s") % {"errors": form_errors_text(form)},
         )
     return redirect("cases:case_detail", pk=case.pk)
 
@@ -231,8 +236,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("The document was not added: %(errors)s")
-            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+            _("The document was not added: %(errors)s") % {"errors": form_errors_text(form)},
         )
     return redirect("cases:case_detail", pk=case.pk)
 
@@ -499,12 +503,7 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
         category="decisions",
     )
     if decision.status == DecisionStatus.ISSUED:
-        content = decision.letter.open("rb").read()
-        import hashlib
-
-        if hashlib.sha256(content).hexdigest() != decision.letter_sha256:
-            msg = f"Stored letter for decision {decision.pk} does not match its hash"
-            raise RuntimeError(msg)
+        content = stored_letter(decision)
     else:
         decision.issued_on = decision.issued_on or timezone.localdate()
         content = render_decision_letter(decision, request.GET.get("sprak"))

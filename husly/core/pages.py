@@ -116,3 +116,8 @@ def form_page(
             "intro": intro,
         },
     )
+
+
+def form_errors_text(form: forms.BaseForm) -> str:
+    """All of a form's error messages in one line, for a message after a redirect."""
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.core.pages import (
+    form_errors_text,
     form_page,
     paginate,
     querystring_without_page,
@@ -288,8 +289,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(
             request,
-            _("The role could not be added: %(errors)s")
-            % {"errors": " ".join(e for errs in form.errors.values() for e in errs)},
+            _("The role could not be added: %(errors)s") % {"errors": form_errors_text(form)},
         )
     return redirect("organisation:staff_detail", pk=staff.pk)
 

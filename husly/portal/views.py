@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from husly.cases import actions as case_actions
 from husly.cases.forms import ApplicationForm
+from husly.cases.letters import stored_letter
 from husly.cases.models import CaseStatus
 from husly.consent import actions as consent_actions
 from husly.consent.forms import PortalConsentForm
@@ -171,7 +172,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = _resident(request)
     decision = selectors.my_decision(user, pk)
-    response = HttpResponse(decision.letter.open("rb").read(), content_type="application/pdf")
+    response = HttpResponse(stored_letter(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="vedtak-{decision.case.number}.pdf"'
     return response
 
