@@ -260,14 +260,19 @@ def assessment_run(
     actor: User,
     case: Case,
     judgements: Mapping[str, tuple[str, str]] = {},
-    exceptions: Mapping[str, tuple[tuple[str, ...], str]] = {},
+    exceptions: Mapping[str, str] = {},
     on: dt.date | None = None,
 ) -> Assessment:
     """Assess the case against the municipality's guideline in force, with the caseworker's
     judgements ``{criterion_id: (outcome, reason)}`` and invoked exceptions
-    ``{exception_id: (criterion_ids, reason)}``; store every input and result."""
+    ``{exception_id: reason}``, each used for every criterion the guideline lets it cover;
+    store every input and result."""
     day = on or timezone.localdate()
     guideline = guideline_for(case, day)
+    covers = {spec.id: spec.applies_to for spec in guideline.exceptions}
+    unknown = sorted(set(exceptions) - set(covers))
+    if unknown:
+        raise ValidationError(_("Unknown exception: %(ids)s.") % {"ids": ", ".join(unknown)})
     facts = case_facts(case, assessed_on=day)
     try:
         result = g.evaluate(
@@ -281,11 +286,11 @@ def assessment_run(
             invoked_exceptions=[
                 g.InvokedException(
                     exception_id=eid,
-                    criterion_ids=tuple(cids),
+                    criterion_ids=tuple(covers[eid]),
                     reason=reason,
                     invoked_by=actor.username,
                 )
-                for eid, (cids, reason) in exceptions.items()
+                for eid, reason in exceptions.items()
             ],
         )
     except g.InvalidInputError as exc:

@@ -304,7 +304,7 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
     _writable(user, case)
     previous = case.assessments.first()
     judgements: dict[str, tuple[str, str]] = {}
-    exceptions: dict[str, tuple[tuple[str, ...], str]] = {}
+    exceptions: dict[str, str] = {}
     problems: list[str] = []
     if previous is not None:
         form = _judgement_form(previous, request.POST)
@@ -328,8 +328,7 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
                         _("Give a reason for using the exception “%(exception)s”.")
                         % {"exception": form.fields[name].label}
                     )
-                spec = next(e for e in previous.record["exceptions"] if e["exception_id"] == key)
-                exceptions[key] = (tuple(spec["available_for"]), reason)
+                exceptions[key] = reason
     if problems:
         for problem in problems:
             messages.error(request, problem)

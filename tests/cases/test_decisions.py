@@ -208,3 +208,23 @@ def test_an_assessment_record_reads_the_same_years_later(sara, household, routin
     stored = Assessment.objects.get(pk=case.assessments.first().pk).record
     result = g.EvaluationResult.from_dict(stored)
     assert result.outcome is g.OverallOutcome.MEETS
+
+
+def test_an_exception_with_a_reason_covers_the_criteria_the_guideline_lets_it_cover(
+    sara, household, routing
+) -> None:
+    recent = dt.date.today() - dt.timedelta(days=200)  # noqa: DTZ011 - a date, months back
+    case = _case(sara, household, lived_in_municipality_since=recent)
+    actions.assessment_run(actor=sara, case=case)
+    judgements = judge_all(case, sara)
+    actions.assessment_run(actor=sara, case=case, judgements=judgements)
+    assert case.assessments.first().outcome == "does_not_meet"  # three years' residence, 5.3
+    actions.assessment_run(
+        actor=sara,
+        case=case,
+        judgements=judgements,
+        exceptions={"5.1.akutt_behov": "Barnefamilie uten bolig i vinter."},
+    )
+    assert case.assessments.first().outcome == "meets_with_exception"
+    with pytest.raises(ValidationError):
+        actions.assessment_run(actor=sara, case=case, exceptions={"9.9": "Ukjent."})
