@@ -54,6 +54,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 from husly.rules.housing_allowance import (  # noqa: E402
+    CAP_STRIDE,
     HousingAllowanceBatch,
     HousingAllowanceParameters,
     compute_housing_allowance,
@@ -94,8 +95,7 @@ def synthetic_households(n: int, seed: int = SEED) -> dict[str, np.ndarray]:
 
 def plain_core(d: dict[str, np.ndarray], p: HousingAllowanceParameters) -> np.ndarray:
     """The core formula in one plain NumPy pass: the baseline to stay within 2x of."""
-    size5 = np.minimum(d["household_size"], 5)
-    cap = p.cap_table[size5 + 5 * d["municipality_group"]]
+    cap = p.cap_table[d["household_size"] + CAP_STRIDE * d["municipality_group"]]
     approved = np.minimum(d["housing_costs_annual"], cap)
     weight = 1.0 + p.weight_other_adult * (d["household_size"] - 1)
     y = np.floor(d["income_annual"] / weight + 0.5)
@@ -114,7 +114,7 @@ def plain_full(d: dict[str, np.ndarray], p: HousingAllowanceParameters) -> np.nd
     """The engine's full formula as straightforward, unchunked NumPy (same operation order)."""
     size = d["household_size"].astype(np.intp)
     cap = p.cap_table[
-        np.minimum(size, 5) + 5 * d["municipality_group"] + 20 * d["has_special_adaptation"]
+        size + CAP_STRIDE * (d["municipality_group"] + 5 * d["has_special_adaptation"])
     ]
     additions = p.addition_table[2 * d["is_detached_owner"] + d["gets_heating_supplement"]]
     approved = np.minimum(d["housing_costs_annual"] + additions, cap)

@@ -231,16 +231,14 @@ def _parameter_data(p: HousingAllowanceParameters) -> dict[str, Any]:
     def leaf(value: float) -> dict[str, Any]:
         return {"values": {start: {"value": float(value)}}}
 
-    cap = {
-        f"size_{k}": leaf(p.cap_table[k + 5 * 4]) for k in range(1, 5)
-    }  # group 4 = no supplement
-    cap["size_5_plus"] = leaf(p.cap_table[5 + 5 * 4])
+    cap = {f"size_{k}": leaf(p.cap_for(k, 4, False)) for k in range(1, 5)}  # group 4: no supplement
+    cap["size_5_plus"] = leaf(p.cap_for(5, 4, False))
     for g in (1, 2, 3):
-        cap[f"group_{g}"] = leaf(p.cap_table[1 + 5 * g] - p.cap_table[1 + 5 * 4])
-    cap["special_adaptation"] = leaf(p.cap_table[1 + 5 * 4 + 20] - p.cap_table[1 + 5 * 4])
+        cap[f"group_{g}"] = leaf(p.cap_for(1, g, False) - p.cap_for(1, 4, False))
+    cap["special_adaptation"] = leaf(p.cap_for(1, 4, True) - p.cap_for(1, 4, False))
     grid = {
         str(GROUP_KEYS[g - 1]): {
-            str(SIZE_KEYS[k - 1]): leaf(p.cap_table[k + 5 * g]) for k in range(1, 6)
+            str(SIZE_KEYS[k - 1]): leaf(p.cap_for(k, g, False)) for k in range(1, 6)
         }
         for g in range(1, 5)
     }

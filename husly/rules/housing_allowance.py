@@ -57,6 +57,7 @@ LAW = "Lov om bustøtte (2012)"
 MAX_AGE = 130
 ADULT_AGE = 18  # bustøttelova § 3 (over 18 år); forskrift § 7 (barn under 18 år)
 MAX_HOUSEHOLD = 50
+CAP_STRIDE = MAX_HOUSEHOLD + 1  # cap_table: one row of household sizes 0..50 per category
 
 #: Labels, units, formulas and sources of every step; the UI may use this table directly.
 STEPS: Mapping[str, StepInfo] = {
@@ -256,10 +257,13 @@ class HousingAllowanceParameters:
 
     on: dt.date
     coverage_rate: float
-    # cap_table[min(size, 5) + 5 * group + 20 * special]
+    # cap_table[size + CAP_STRIDE * (group + 5 * special)]: every size has its own entry, so
+    # the batch needs no min(size, 5) (sizes of 5 or more repeat the 5-person cap).
     cap_table: F64
     # addition_table[is_detached_owner * 2 + gets_heating_supplement]
     addition_table: F64
+    # weight_table[household_size * MAX_HOUSEHOLD + children_count] (forskrift § 7)
+    weight_table: F64
     weight_first: float
     weight_other_adult: float
     weight_child: float
@@ -285,6 +289,12 @@ class HousingAllowanceParameters:
     def values(self, *names: str) -> tuple[ResolvedValue, ...]:
         return tuple(self.used[n] for n in names)
 
+    def cap_for(self, household_size: int, municipality_group: int, special: bool) -> float:
+        """The housing cost cap (forskrift om bustøtte § 3) for one household."""
+        return float(
+            self.cap_table[household_size + CAP_STRIDE * (municipality_group + 5 * special)]
+        )
+
 
 @functools.lru_cache(maxsize=128)
 def _parameters_for(tree: ParameterTree, on: dt.date) -> HousingAllowanceParameters:
@@ -304,17 +314,28 @@ def _parameters_for(tree: ParameterTree, on: dt.date) -> HousingAllowanceParamet
     base = np.array(base_rv.as_number_list("NOK/year"), dtype=np.float64)
     supplement = np.array(supp_rv.as_number_list("NOK/year"), dtype=np.float64)
     special = number("housing_cost_cap.special_adaptation_supplement", "NOK/year")
-    # Laid out so that cap_table[min(size, 5) + 5 * group + 20 * special] is the cap.
-    cap_table = np.zeros(46)
+    # Laid out so that cap_table[size + CAP_STRIDE * (group + 5 * special)] is the cap.
+    by_size = np.concatenate(([0.0], base, np.repeat(base[-1], MAX_HOUSEHOLD - len(base))))
+    cap_table = np.zeros(CAP_STRIDE * 10)
     for s in (0, 1):
         for g in range(1, 5):
-            cap_table[1 + 5 * g + 20 * s : 6 + 5 * g + 20 * s] = (
-                base + supplement[g - 1] + s * special
-            )
+            row = CAP_STRIDE * (g + 5 * s)
+            cap_table[row + 1 : row + CAP_STRIDE] = by_size[1:] + supplement[g - 1] + s * special
 
     operating = number("housing_costs.operating_cost_allowance", "NOK/year")
     heating = number("housing_costs.heating_supplement", "NOK/year")
     addition_table = np.array([0.0, heating, operating, operating + heating])
+
+    weight_first = number("household_weight.first_person", "weight")
+    weight_other_adult = number("household_weight.other_adult", "weight")
+    weight_child = number("household_weight.child", "weight")
+    # § 7 for every (size, children) pair: 1.0 for the first person, one weight per other adult
+    # and per child (same floating-point operations as written out per household).
+    sizes, children = np.divmod(np.arange((MAX_HOUSEHOLD + 1) * MAX_HOUSEHOLD), MAX_HOUSEHOLD)
+    weight_table = sizes * weight_other_adult
+    if weight_child != weight_other_adult:  # dated formula: children weigh differently
+        weight_table = weight_table + children * (weight_child - weight_other_adult)
+    weight_table = weight_table + (weight_first - weight_other_adult)
 
     t1 = number("own_share.first_threshold", "NOK/year")
     t2 = number("own_share.second_threshold", "NOK/year")
@@ -330,9 +351,10 @@ def _parameters_for(tree: ParameterTree, on: dt.date) -> HousingAllowanceParamet
         coverage_rate=number("coverage_rate", "ratio"),
         cap_table=cap_table,
         addition_table=addition_table,
-        weight_first=number("household_weight.first_person", "weight"),
-        weight_other_adult=number("household_weight.other_adult", "weight"),
-        weight_child=number("household_weight.child", "weight"),
+        weight_table=weight_table,
+        weight_first=weight_first,
+        weight_other_adult=weight_other_adult,
+        weight_child=weight_child,
         wealth_rate=number("wealth.rate", "ratio"),
         exempt_renting=number("wealth.exempt_amount_renting", "NOK"),
         exempt_owning_cap=number("wealth.exempt_amount_owning_cap", "NOK"),
@@ -440,26 +462,22 @@ def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one reada
 
     Sources per step in :data:`STEPS`. Pure array code: no branch depends on a household.
     """
-    # Mixed-type ufuncs are slow, so integer and boolean inputs are cast once, explicitly.
-    size = b.household_size[sl].astype(np.intp)
-    children = b.children_count[sl]
-    eligible = b.meets_conditions[sl].astype(np.float64)
+    # Categories become table indexes: the arithmetic runs in int16 (validated ranges: size
+    # <= 50, group 1-4), then one cast to the platform index type, which ``take`` needs for its
+    # fast path. Booleans multiply directly; ``where`` with a mask is slow on mixed data.
+    size = b.household_size[sl].astype(np.int16, copy=False)
+    children = b.children_count[sl].astype(np.int16, copy=False)
 
     # § 3: cap by group and size (5 or more persons share a cap), plus special adaptation.
-    cap_index = np.minimum(size, 5)
-    group5 = b.municipality_group[sl].astype(np.intp)
-    group5 *= 5
-    cap_index += group5
-    special20 = b.has_special_adaptation[sl].astype(np.intp)
-    special20 *= 20
-    cap_index += special20
-    cap = p.cap_table.take(cap_index)
+    cap_index = b.municipality_group[sl] * np.int16(CAP_STRIDE)
+    cap_index += b.has_special_adaptation[sl] * np.int16(5 * CAP_STRIDE)
+    cap_index += size
+    cap = p.cap_table.take(cap_index.astype(np.intp))
 
     # § 2: documented costs + fixed additions (operating allowance, heating); § 3: capped.
-    addition_index = b.is_detached_owner[sl].astype(np.intp)
-    addition_index *= 2
+    addition_index = b.is_detached_owner[sl] * np.int8(2)
     addition_index += b.gets_heating_supplement[sl]
-    additions = p.addition_table.take(addition_index)
+    additions = p.addition_table.take(addition_index.astype(np.intp))
     approved = b.housing_costs_annual[sl] + additions
     np.minimum(approved, cap, out=approved)
 
@@ -476,22 +494,18 @@ def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one reada
     income = b.income_annual[sl] + wealth_supplement
 
     # § 7: weight 1.0 for the first person and one weight per other adult and per child.
-    weight = size.astype(np.float64)
-    weight *= p.weight_other_adult
-    if p.weight_child != p.weight_other_adult:  # dated formula: children weigh differently
-        child_weight = children.astype(np.float64)
-        child_weight *= p.weight_child - p.weight_other_adult
-        weight += child_weight
-    weight += p.weight_first - p.weight_other_adult
+    weight_index = size * np.int16(MAX_HOUSEHOLD)
+    weight_index += children
+    weight = p.weight_table.take(weight_index.astype(np.intp))
     # Rounded to the nearest whole krone (half up; incomes are never negative).
     weighted = income / weight
     weighted += 0.5
     np.floor(weighted, out=weighted)
 
     # § 4: own share. Thresholds depend on young-disabled and single-pensioner status.
-    category = b.is_single_pensioner[sl].astype(np.intp)
-    category *= 2
-    category += b.is_young_disabled[sl]
+    category_small = b.is_single_pensioner[sl] * np.int8(2)
+    category_small += b.is_young_disabled[sl]
+    category = category_small.astype(np.intp)
     first = weighted - p.first_threshold_table.take(category)
     np.maximum(first, 0.0, out=first)
     first *= p.first_rate
@@ -518,14 +532,13 @@ def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one reada
     np.subtract(approved, own_share, out=annual)
     np.maximum(annual, 0.0, out=annual)
     annual *= p.coverage_rate
-    annual *= eligible
+    annual *= b.meets_conditions[sl]
 
     # Monthly amount in whole kroner; § 13: not paid below the minimum payout.
     monthly = annual / 12.0
     monthly += 0.5
     np.floor(monthly, out=monthly)
-    paid = (monthly >= p.minimum_payout).astype(np.float64)
-    paid *= monthly
+    paid = monthly * (monthly >= p.minimum_payout)
     payout = monthly_out[sl]
     np.copyto(payout, paid, casting="unsafe")
 
@@ -630,7 +643,7 @@ def compute_housing_allowance(
     batch: HousingAllowanceBatch,
     parameters: HousingAllowanceParameters,
     *,
-    chunk_size: int = 8_192,
+    chunk_size: int = 32_768,
     validate: bool = True,
 ) -> HousingAllowanceBatchResult:
     """Bostøtte for every household in ``batch`` with the parameters of one date.
