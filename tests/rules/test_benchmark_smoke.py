@@ -17,6 +17,7 @@ def test_benchmark_runs_and_agrees_with_openfisca() -> None:
         "plain_numpy_households_per_s",
         "vs_loop",
         "vs_openfisca",
+        "vs_openfisca_select",
         "peak_mib",
         "n",
         "repeats",
