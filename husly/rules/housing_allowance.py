@@ -65,7 +65,7 @@ STEPS: Mapping[str, StepInfo] = {
         "Søker er over 18 år eller har egne barn i boligen",
         "Applicant is 18 or over, or has own children in the home",
         "ja/nei",
-        "søkers alder >= 18, eller et medlem under 18 år er søkers barn",
+        "søker har fylt 18 år, eller et medlem under 18 år er søkers barn",
         f"{LAW} § 3",
     ),
     "no_member_in_compulsory_service": StepInfo(
@@ -107,7 +107,7 @@ STEPS: Mapping[str, StepInfo] = {
     "municipality_group": StepInfo(
         "Kommunegruppe",
         "Municipality group",
-        "gruppe",
+        "",
         "1 Oslo; 2 Bergen, Trondheim, Tromsø, Stavanger, Bærum; 3 Kristiansand, Lillestrøm "
         "(Skedsmo), Frogn, Lørenskog, Nordre Follo, Asker, Nesodden, Sola, Sandnes; 4 andre",
         f"{FORSKRIFT} § 3; Husbanken, Inntektsgrenser",
@@ -182,7 +182,7 @@ STEPS: Mapping[str, StepInfo] = {
         "Omregnet (vektet) inntekt",
         "Weighted income",
         "kr/år",
-        "inntekt med formuestillegg / husstandens vekt, avrundet til nærmeste hele krone",
+        "inntekt med formuestillegg delt på husstandens vekt, avrundet til nærmeste hele krone",
         f"{FORSKRIFT} § 7",
     ),
     "own_share_minimum": StepInfo(
@@ -196,15 +196,15 @@ STEPS: Mapping[str, StepInfo] = {
         "Egenandel, første ledd",
         "Own share, first term",
         "kr/år",
-        "sats * omregnet inntekt over første innslagspunkt",
+        "sats × omregnet inntekt over første innslagspunkt",
         f"{FORSKRIFT} § 4 andre ledd",
     ),
     "own_share_second_term": StepInfo(
         "Egenandel, andre ledd",
         "Own share, second term",
         "kr/år",
-        "lineær sats * omregnet inntekt over andre innslagspunkt, eller progressiv sats * antall "
-        "påbegynte trinn * hele den omregnede inntekten",
+        "lineær sats × omregnet inntekt over andre innslagspunkt, eller progressiv sats × antall "
+        "påbegynte trinn × hele den omregnede inntekten",
         f"{FORSKRIFT} § 4 tredje ledd",
     ),
     "own_share": StepInfo(
@@ -218,14 +218,14 @@ STEPS: Mapping[str, StepInfo] = {
         "Beregnet bostøtte per år",
         "Calculated allowance per year",
         "kr/år",
-        "dekningsprosent * (godkjente boutgifter - egenandel), ikke under 0",
+        "dekningsprosent × (godkjente boutgifter − egenandel), ikke under 0",
         f"{FORSKRIFT} § 1",
     ),
     "monthly_amount": StepInfo(
         "Beregnet bostøtte for måneden",
         "Calculated allowance for the month",
         "kr/mnd",
-        "beregnet bostøtte per år / 12, avrundet til nærmeste hele krone",
+        "beregnet bostøtte per år delt på 12, avrundet til nærmeste hele krone",
         f"{FORSKRIFT} § 1; Husbanken, Beregning og utbetaling",
     ),
     "monthly_payout": StepInfo(

@@ -124,7 +124,7 @@ STEPS: Mapping[str, StepInfo] = {
         "Til disposisjon for renter og avdrag",
         "Available for the loan payment",
         "kr/mnd",
-        "netto inntekt - andre faste utgifter - løpende boutgifter - livsopphold",
+        "netto inntekt − andre faste utgifter − løpende boutgifter − livsopphold",
         f"{VEILEDER}, Beregne betjeningsevnen",
     ),
     "stress_rate": StepInfo(
@@ -162,7 +162,7 @@ STEPS: Mapping[str, StepInfo] = {
         "Margin etter lån og livsopphold",
         "Margin after the loan and living costs",
         "kr/mnd",
-        "til disposisjon - terminbeløp med kalkulasjonsrente",
+        "til disposisjon − terminbeløp med kalkulasjonsrente",
         f"{FORSKRIFT} § 5-2",
     ),
     "can_service_loan": StepInfo(
@@ -191,7 +191,7 @@ STEPS: Mapping[str, StepInfo] = {
         "Største lån husstanden kan betjene",
         "Largest loan the household can service",
         "kr",
-        "til disposisjon / terminbeløp per krone lånt, rundet ned til hele kroner",
+        "til disposisjon delt på terminbeløp per krone lånt, rundet ned til hele kroner",
         f"{FORSKRIFT} § 5-2; {VEILEDER}, Beregne betjeningsevnen",
     ),
     "borrower_rate": StepInfo(
@@ -222,14 +222,14 @@ STEPS: Mapping[str, StepInfo] = {
         "Utbetalt beløp",
         "Amount disbursed",
         "kr",
-        "lånebeløp - etableringsgebyr - tinglysingsgebyr når kommunen trekker gebyrene fra lånet",
+        "lånebeløp − etableringsgebyr − tinglysingsgebyr når kommunen trekker gebyrene fra lånet",
         "Kommunens retningslinje for saksbehandling av startlån",
     ),
     "loan_in_g": StepInfo(
         "Lånebeløp i G",
         "Loan in G",
         "G",
-        "lånebeløp / grunnbeløpet (til orientering; kommunale G-grenser kan ikke være absolutte)",
+        "lånebeløp delt på grunnbeløpet (til orientering; kommunale G-grenser kan ikke være absolutte)",
         "Folketrygdloven § 1-4; Husbanken, Kommunale retningslinjer",
     ),
 }
