@@ -1,4 +1,7 @@
-"""The lease as PDF (WeasyPrint, like ``husly.cases.letters``), in bokmål.
+"""The lease as PDF (WeasyPrint, like ``husly.cases.letters``), in the applicant's målform.
+
+Bokmål or nynorsk after the main applicant's written standard (språklova § 8, as for letters);
+both wordings sit side by side in ``tenancy/lease_pdf.html`` so they are reviewed together.
 
 What it states: the parties, the dwelling, the term under husleieloven § 9-3 with its basis
 (three years as the main rule; longer or indefinite after an assessment of permanent need,
@@ -18,10 +21,17 @@ from husly.rules import deadlines
 from husly.tenancy.models import Lease
 
 
+def lease_language(lease: Lease) -> str:
+    """The main applicant's målform ("nb" or "nn"); bokmål when the household has none."""
+    member = lease.household.members.filter(relation="applicant").select_related("person").first()
+    return "nn" if member and member.person.language_form == "nn" else "nb"
+
+
 def lease_context(lease: Lease) -> dict[str, object]:
     members = lease.household.members.select_related("person").order_by("pk")
     adults = [m.person for m in members if m.relation != "child"]
     return {
+        "nn": lease_language(lease) == "nn",
         "lease": lease,
         "dwelling": lease.dwelling,
         "building": lease.dwelling.building,
@@ -37,6 +47,6 @@ def lease_context(lease: Lease) -> dict[str, object]:
 
 
 def render_lease(lease: Lease) -> bytes:
-    with translation.override("nb"):
+    with translation.override(lease_language(lease)):
         html = render_to_string("tenancy/lease_pdf.html", lease_context(lease))
     return _pdf(html)

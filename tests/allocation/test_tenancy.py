@@ -95,6 +95,24 @@ def test_the_lease_pdf_states_the_terms_and_the_dwelling_history_is_kept(
 
 
 @time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_lease_is_written_in_nynorsk_when_the_applicant_reads_nynorsk(
+    sara, geir, raelingen, routing, vacancy, housing_office
+) -> None:
+    offer = _accepted(sara, geir, raelingen, vacancy, housing_office)
+    applicant = offer.entry.household.members.get(relation="applicant").person
+    applicant.language_form = "nn"
+    applicant.save(update_fields=["language_form"])
+    lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    text = _text(lease.document.open("rb").read())
+    assert "Leigekontrakt for kommunal utleigebustad" in text
+    assert "Leiekontrakt" not in text and "Leietaker" not in text
+    assert "31.03.2029 utan oppseiing (tidsavgrensa, husleigelova § 9-3)" in text
+    assert "Garanti for depositum frå NAV" in text
+    assert "Overtaking 01.04.2026" in text and "Synfaring 31.05.2026" in text
+    assert "Søk seinast 30.11.2028" in text
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_a_term_other_than_three_years_needs_its_basis(
     sara, geir, raelingen, routing, vacancy
 ) -> None:
