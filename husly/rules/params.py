@@ -6,7 +6,8 @@ dotted path is built from folder names, the file name and the keys inside the fi
 ``national.housing_allowance.coverage_rate`` or
 ``municipal.3224.start_loan.establishment_fee_rate``.
 
-Each leaf has a description, a Norwegian label, a type, and ``values``: a map from the date a value
+Each leaf has a description, a label in bokmål (``label_nb``, required) and optionally in nynorsk
+and English (``label_nn``, ``label_en``), a type, and ``values``: a map from the date a value
 takes effect (valid from) to the value. A value holds until the next date, or until its own
 ``valid_to``. Every value carries a unit, at least one legal or documentary reference and the date
 someone last checked it (inherited from the leaf when not given per value), plus ``confirmed``
@@ -35,6 +36,7 @@ from typing import Any, Literal
 import yaml
 
 from husly.rules.errors import OutsideParameterCoverageError, ParameterFileError
+from husly.rules.language import pick
 
 PARAMETERS_ROOT = Path(__file__).resolve().parent / "parameters"
 
@@ -63,6 +65,7 @@ _LEAF_KEYS = frozenset(
     {
         "description",
         "label_nb",
+        "label_nn",
         "label_en",
         "type",
         "unit",
@@ -76,7 +79,9 @@ _LEAF_KEYS = frozenset(
         "note",
     }
 )
-_NODE_META_KEYS = frozenset({"description", "label_nb", "label_en", "note"})
+_NODE_META_KEYS = frozenset({"description", "label_nb", "label_nn", "label_en", "note"})
+#: Labels besides ``label_nb`` that a leaf or node may have: optional, but never empty.
+_OPTIONAL_LABELS = ("label_nn", "label_en")
 _ENTRY_KEYS = frozenset(
     {"value", "unit", "reference", "last_checked", "confirmed", "note", "valid_to", "status"}
 )
@@ -128,6 +133,8 @@ class ResolvedValue:
 
     path: str
     label_nb: str
+    label_nn: str | None
+    label_en: str | None
     description: str
     value: ParameterValue
     unit: str
@@ -137,6 +144,10 @@ class ResolvedValue:
     last_checked: dt.date
     confirmed: bool
     note: str | None
+
+    def label_in(self, language: str | None) -> str:
+        """The label in ``language`` (``nb``, ``nn`` or ``en``); bokmål if there is none."""
+        return pick(language, self.label_nb, self.label_nn, self.label_en)
 
     def _wrong(self, expected: str) -> ParameterFileError:
         return ParameterFileError(self.path, f"expected a {expected}, got {self.value!r}")
@@ -207,6 +218,8 @@ class ResolvedValue:
         return {
             "path": self.path,
             "label_nb": self.label_nb,
+            "label_nn": self.label_nn,
+            "label_en": self.label_en,
             "value": value,
             "unit": self.unit,
             "valid_from": self.valid_from.isoformat(),
@@ -225,10 +238,15 @@ class Parameter:
     path: str
     description: str
     label_nb: str
+    label_nn: str | None
     label_en: str | None
     kind: str
     entries: tuple[ValueEntry, ...]
     source: str
+
+    def label_in(self, language: str | None) -> str:
+        """The label in ``language`` (``nb``, ``nn`` or ``en``); bokmål if there is none."""
+        return pick(language, self.label_nb, self.label_nn, self.label_en)
 
     @property
     def first_date(self) -> dt.date:
@@ -277,6 +295,8 @@ class Parameter:
         return ResolvedValue(
             path=self.path,
             label_nb=self.label_nb,
+            label_nn=self.label_nn,
+            label_en=self.label_en,
             description=self.description,
             value=entry.value,
             unit=entry.unit,
@@ -481,6 +501,7 @@ def _parse_leaf(  # noqa: PLR0912, PLR0915 - a validator: one check per branch
     for key in ("description", "label_nb"):
         if not isinstance(leaf.get(key), str) or not leaf[key].strip():
             raise ParameterFileError(where, f"{key} is required")
+    _check_optional_labels(leaf, where)
     kind = leaf.get("type", "number")
     if kind not in PARAMETER_TYPES:
         raise ParameterFileError(where, f"unknown type {kind!r}")
@@ -578,16 +599,24 @@ def _parse_leaf(  # noqa: PLR0912, PLR0915 - a validator: one check per branch
         if len(lengths) > 1:
             raise ParameterFileError(where, f"lists of different lengths across dates: {lengths}")
 
-    label_en = leaf.get("label_en")
+    label_nn, label_en = (leaf.get(key) for key in _OPTIONAL_LABELS)
     return Parameter(
         path=path,
         description=leaf["description"].strip(),
         label_nb=leaf["label_nb"].strip(),
+        label_nn=label_nn.strip() if isinstance(label_nn, str) else None,
         label_en=label_en.strip() if isinstance(label_en, str) else None,
         kind=kind,
         entries=tuple(entries),
         source=source,
     )
+
+
+def _check_optional_labels(node: Mapping[str, Any], where: str) -> None:
+    """``label_nn`` and ``label_en`` may be left out, but when given they are non-empty text."""
+    for key in _OPTIONAL_LABELS:
+        if key in node and not (isinstance(node[key], str) and node[key].strip()):
+            raise ParameterFileError(where, f"{key} must be non-empty text: {node[key]!r}")
 
 
 def _walk(node: object, path: str, source: str, out: dict[str, Parameter]) -> None:
@@ -596,6 +625,7 @@ def _walk(node: object, path: str, source: str, out: dict[str, Parameter]) -> No
     if "values" in node:
         out[path] = _parse_leaf(path, node, source)
         return
+    _check_optional_labels(node, f"{source} [{path}]")
     children = {k: v for k, v in node.items() if k not in _NODE_META_KEYS}
     if not children:
         raise ParameterFileError(f"{source} [{path}]", "a node without parameters")
@@ -636,7 +666,10 @@ def load_parameter_tree(root: Path = PARAMETERS_ROOT) -> ParameterTree:  # noqa:
         if file.stem == "index":
             # index.yaml only documents its folder.
             if not isinstance(data, dict) or set(data) - _NODE_META_KEYS:
-                raise ParameterFileError(str(rel), "index.yaml holds only description/label_nb")
+                raise ParameterFileError(
+                    str(rel), "index.yaml holds only description, labels and a note"
+                )
+            _check_optional_labels(data, str(rel))
             continue
         before = len(out)
         _walk(data, ".".join(parts), str(rel), out)

@@ -106,6 +106,9 @@ def test_valid_to_ends_coverage(tmp_path: Path) -> None:
         (("  2020-01-01: 100", "  2020-01-01: {value: 100, confirmed: false}"), "needs a note"),
         (("  2020-01-01: 100", "  2020-01-01: {status: unknown}"), "needs a note"),
         (("label_nb: Testbeløp\n", ""), "label_nb is required"),
+        (("label_nb: Testbeløp\n", "label_nb: Testbeløp\nlabel_nn: ''\n"), "label_nn must be"),
+        (("label_nb: Testbeløp\n", "label_nb: Testbeløp\nlabel_en: [x]\n"), "label_en must be"),
+        (("label_nb: Testbeløp\n", "label_nb: Testbeløp\nlabel_nnn: x\n"), "unknown keys"),
     ],
 )
 def test_bad_files_are_load_errors(tmp_path: Path, change: tuple[str, str], message: str) -> None:
@@ -178,3 +181,40 @@ def test_checksum_identifies_the_parameter_files(tmp_path: Path) -> None:
 def test_basic_amount_g_is_dated() -> None:
     assert basic_amount_g(dt.date(2021, 6, 1)).as_number("NOK/year") == 106399
     assert basic_amount_g(dt.date(2026, 7, 1)).valid_from == dt.date(2026, 5, 1)
+
+
+def test_every_shipped_parameter_has_a_nynorsk_and_an_english_label() -> None:
+    """The calculators list every parameter they used; nobody reading nynorsk or English should
+    meet a bokmål label there (municipal files may leave them out: see the next test)."""
+    for parameter in default_tree():
+        assert parameter.label_nn and parameter.label_en, parameter.path
+
+
+def test_a_parameter_label_is_picked_by_language_with_bokmal_as_fallback(tmp_path: Path) -> None:
+    text = GOOD_LEAF.replace(
+        "label_nb: Testbeløp\n", "label_nb: Testbeløp\nlabel_nn: Testbeløp nn\n"
+    )
+    tree = load_parameter_tree(write(tmp_path, text))
+    resolved = tree.at("leaf", dt.date(2020, 6, 1))
+    assert (resolved.label_nb, resolved.label_nn, resolved.label_en) == (
+        "Testbeløp",
+        "Testbeløp nn",
+        None,
+    )
+    assert resolved.label_in("nn") == tree.get("leaf").label_in("nn") == "Testbeløp nn"
+    assert resolved.label_in("en") == "Testbeløp"  # no English label: bokmål
+    assert resolved.label_in("nb") == resolved.label_in(None) == "Testbeløp"
+    assert resolved.to_dict()["label_nn"] == "Testbeløp nn"
+
+
+def test_node_labels_may_be_given_in_nynorsk_and_english_but_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "index.yaml").write_text("label_nb: Test\nlabel_nn: Test\nlabel_en: Test\n")
+    nested = "label_nb: Gruppe\nlabel_nn: Gruppe\nleaf:\n" + textwrap.indent(
+        textwrap.dedent(GOOD_LEAF), "  "
+    )
+    assert "node.leaf" in load_parameter_tree(write(tmp_path, nested, "node.yaml"))
+    with pytest.raises(ParameterFileError, match="label_nn must be"):
+        load_parameter_tree(write(tmp_path, nested.replace("label_nn: Gruppe", "label_nn: 3")))
+    (tmp_path / "index.yaml").write_text("label_nb: Test\nlabel_en: ''\n")
+    with pytest.raises(ParameterFileError, match="label_en must be"):
+        load_parameter_tree(tmp_path)
