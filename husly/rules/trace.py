@@ -1,9 +1,10 @@
 """Explanation traces: every intermediate value of a calculation, with labels and sources.
 
 A formula records its steps on a :class:`Tracer` when one is given (the single-household path);
-the batch path passes no tracer and pays nothing. Step metadata (labels in bokmål and English,
-unit, formula text and legal source) lives in one :class:`StepInfo` table per rule, so the UI can
-use the same table to label fields.
+the batch path passes no tracer and pays nothing. Step metadata (label and formula in bokmål,
+nynorsk and English, unit and legal source) lives in one :class:`StepInfo` table per rule, so the
+UI can use the same table to label fields. :meth:`StepInfo.label_in` and
+:meth:`StepInfo.formula_in` pick the text for the user's language (bokmål when there is none).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from husly.rules.language import language_of, pick
 from husly.rules.params import ResolvedValue
 
 TraceValue = float | int | bool | str
@@ -23,15 +25,46 @@ TraceValue = float | int | bool | str
 ENGINE_VERSION = "1.0"
 
 
-@dataclass(frozen=True)
+#: How a step's unit reads in nynorsk and English; a unit not listed reads the same everywhere.
+UNIT_NAMES: Mapping[str, Mapping[str, str]] = {
+    "kr": {"nn": "kr", "en": "NOK"},
+    "kr/år": {"nn": "kr/år", "en": "NOK/year"},
+    "kr/mnd": {"nn": "kr/md.", "en": "NOK/month"},
+    "personer": {"nn": "personar", "en": "persons"},
+    "år": {"nn": "år", "en": "years"},
+    "vekt": {"nn": "vekt", "en": "weight"},
+    "ja/nei": {"nn": "ja/nei", "en": "yes/no"},
+    "rente/år": {"nn": "rente/år", "en": "rate/year"},
+}
+
+
+def unit_in(unit: str, language: str | None) -> str:
+    """A step's unit (as written in :class:`StepInfo`) in ``language``."""
+    return UNIT_NAMES.get(unit, {}).get(language_of(language), unit)
+
+
+@dataclass(frozen=True, kw_only=True)
 class StepInfo:
-    """What a step means: labels, unit, the formula in words and its legal source."""
+    """What a step means: label, the formula in words (each in bokmål, nynorsk and English), the
+    unit (in bokmål; :func:`unit_in` gives it in another language) and the legal source (as the
+    source is cited, not translated)."""
 
     label_nb: str
+    label_nn: str
     label_en: str
     unit: str
-    formula: str
+    formula_nb: str
+    formula_nn: str
+    formula_en: str
     source: str
+
+    def label_in(self, language: str | None) -> str:
+        """The label in ``language`` (``nb``, ``nn`` or ``en``); bokmål if there is none."""
+        return pick(language, self.label_nb, self.label_nn, self.label_en)
+
+    def formula_in(self, language: str | None) -> str:
+        """The formula in words in ``language``; bokmål if there is none."""
+        return pick(language, self.formula_nb, self.formula_nn, self.formula_en)
 
 
 @dataclass(frozen=True)
@@ -53,9 +86,12 @@ class TraceStep:
             "name": self.name,
             "value": self.value,
             "label_nb": self.info.label_nb,
+            "label_nn": self.info.label_nn,
             "label_en": self.info.label_en,
             "unit": self.info.unit,
-            "formula": self.info.formula,
+            "formula_nb": self.info.formula_nb,
+            "formula_nn": self.info.formula_nn,
+            "formula_en": self.info.formula_en,
             "source": self.info.source,
             "inputs": list(self.inputs),
             "parameters": [p.path for p in self.parameters],

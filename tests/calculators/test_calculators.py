@@ -140,3 +140,80 @@ def test_a_resident_uses_the_calculator_in_min_side() -> None:
     client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
     response = client.post(reverse("portal:allowance"), ALLOWANCE)
     assert response.context["result"].monthly_payout == _direct().monthly_payout
+
+
+def _result_section(page: str) -> str:
+    """The result and its explanation (not the menus, whose links are Norwegian paths)."""
+    return page.split('id="resultat"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "not_shown"),
+    [
+        (
+            "nn",
+            [
+                "<td>Eigendel</td>",
+                "<td>Godkjente buutgifter</td>",
+                "minste eigendel + første ledd + andre ledd",
+                "<li>Minste eigendel:",
+                "personar",
+            ],
+            ["Egenandel", "boutgifter", "avrundet", "personer"],
+        ),
+        (
+            "en",
+            [
+                "<td>Own share</td>",
+                "<td>Approved housing costs</td>",
+                "minimum own share + first term + second term",
+                "<li>Minimum own share:",
+                "NOK/year",
+            ],
+            ["Egenandel", "Eigendel", "boutgifter", "kr/år"],
+        ),
+        (
+            "nb",
+            ["<td>Egenandel</td>", "minste egenandel + første ledd + andre ledd", "kr/år"],
+            ["Eigendel", "Own share"],
+        ),
+    ],
+)
+def test_the_explanation_reads_in_the_users_language(
+    sara, language: str, shown: list[str], not_shown: list[str]
+) -> None:
+    client = _client(sara)
+    client.post(reverse("set_language"), {"language": language})
+    response = client.post(reverse("calculators:allowance"), ALLOWANCE)
+    assert language == response.wsgi_request.LANGUAGE_CODE
+    page = _result_section(response.content.decode())
+    for text in shown:
+        assert text in page
+    for text in not_shown:
+        assert text not in page
+    assert "Forskrift om bustøtte (FOR-2012-11-29-1283) § 4" in page  # sources are cited as is
+
+
+def test_a_resident_reads_the_start_loan_explanation_in_nynorsk() -> None:
+    import datetime as dt
+
+    from tests.factories import synthetic_number
+
+    client = Client()
+    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
+    client.post(reverse("set_language"), {"language": "nn"})
+    data = {
+        "municipality_number": "3224",
+        "on": "2026-11-01",
+        "net_income_monthly": "32000",
+        "loan_amount": "4500000",
+        "term_years": "30",
+        "repayment_profile": "annuity",
+        "housing_operating_costs_monthly": "0",
+        "other_fixed_costs_monthly": "0",
+        "members": "34 k",
+    }
+    page = _result_section(client.post(reverse("portal:loan"), data).content.decode())
+    assert "<td>Frårådingsplikt utløyst</td>" in page
+    assert "<td>Kan betene lånet</td>" in page
+    assert "Frarådningsplikt utløst" not in page

@@ -7,6 +7,9 @@ from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from husly.rules.params import ResolvedValue
+from husly.rules.trace import StepInfo, unit_in
+
 register = template.Library()
 
 
@@ -78,12 +81,27 @@ def localised(text: dict[str, str] | None) -> str:
 
 
 @register.filter
+def rules_label(item: StepInfo | ResolvedValue) -> str:
+    """The label of a rules trace step (its StepInfo) or of a parameter used, in the user's
+    language (bokmål when the rules have no text in it)."""
+    return item.label_in(translation.get_language())
+
+
+@register.filter
+def rules_formula(info: StepInfo) -> str:
+    """A trace step's formula in words, in the user's language (bokmål when there is none)."""
+    return info.formula_in(translation.get_language())
+
+
+@register.filter
 def trace_value(value: Any, unit: str = "") -> str:
-    """A value from a rules trace with its unit: rates as per cent, amounts with grouping."""
+    """A value from a rules trace with its unit (in the user's language): rates as per cent,
+    amounts with grouping."""
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if isinstance(value, float) and ("rente" in unit or unit in {"ratio", "andel"}):
         return f"{value * 100:.2f}".replace(".", ",") + " %"
+    unit = unit_in(unit, translation.get_language())
     if isinstance(value, float) and not value.is_integer():
         return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",") + (
             f" {unit}" if unit else ""
