@@ -25,7 +25,9 @@ TraceValue = float | int | bool | str
 ENGINE_VERSION = "1.0"
 
 
-#: How a step's unit reads in nynorsk and English; a unit not listed reads the same everywhere.
+#: How a unit reads in each language: the units of steps (written in bokmål in
+#: :class:`StepInfo`) and of parameter values (the YAML units, ``params.UNITS``; rates are shown as
+#: per cent instead). A language not listed for a unit reads the unit as it is written.
 UNIT_NAMES: Mapping[str, Mapping[str, str]] = {
     "kr": {"nn": "kr", "en": "NOK"},
     "kr/år": {"nn": "kr/år", "en": "NOK/year"},
@@ -35,11 +37,20 @@ UNIT_NAMES: Mapping[str, Mapping[str, str]] = {
     "vekt": {"nn": "vekt", "en": "weight"},
     "ja/nei": {"nn": "ja/nei", "en": "yes/no"},
     "rente/år": {"nn": "rente/år", "en": "rate/year"},
+    "NOK": {"nb": "kr", "nn": "kr", "en": "NOK"},
+    "NOK/year": {"nb": "kr/år", "nn": "kr/år", "en": "NOK/year"},
+    "NOK/month": {"nb": "kr/mnd", "nn": "kr/md.", "en": "NOK/month"},
+    "weight": {"nb": "vekt", "nn": "vekt", "en": "weight"},
+    "years": {"nb": "år", "nn": "år", "en": "years"},
+    "months": {"nb": "måneder", "nn": "månader", "en": "months"},
+    "persons": {"nb": "personer", "nn": "personar", "en": "persons"},
+    "code": {"nb": "", "nn": "", "en": ""},  # a code or a name is its own unit
+    "name": {"nb": "", "nn": "", "en": ""},
 }
 
 
 def unit_in(unit: str, language: str | None) -> str:
-    """A step's unit (as written in :class:`StepInfo`) in ``language``."""
+    """A step's or parameter's unit in ``language``."""
     return UNIT_NAMES.get(unit, {}).get(language_of(language), unit)
 
 

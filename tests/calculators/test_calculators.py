@@ -159,7 +159,7 @@ def _result_section(page: str) -> str:
                 "<li>Minste eigendel:",
                 "personar",
             ],
-            ["Egenandel", "boutgifter", "avrundet", "personer"],
+            ["Egenandel", "boutgifter", "avrundet", "personer", "NOK/year"],
         ),
         (
             "en",
@@ -174,8 +174,13 @@ def _result_section(page: str) -> str:
         ),
         (
             "nb",
-            ["<td>Egenandel</td>", "minste egenandel + første ledd + andre ledd", "kr/år"],
-            ["Eigendel", "Own share"],
+            [
+                "<td>Egenandel</td>",
+                "minste egenandel + første ledd + andre ledd",
+                "<li>Minste egenandel:",
+                "kr/år",
+            ],
+            ["Eigendel", "Own share", "NOK/year"],
         ),
     ],
 )

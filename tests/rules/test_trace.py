@@ -16,6 +16,7 @@ from husly.rules.housing_allowance import (
     Member,
     explain_housing_allowance,
 )
+from husly.rules.params import UNITS
 from husly.rules.trace import UNIT_NAMES, StepInfo, unit_in
 
 
@@ -92,6 +93,14 @@ def test_english_texts_are_not_norwegian(info: StepInfo) -> None:
 def test_every_unit_reads_in_each_language(info: StepInfo) -> None:
     assert info.unit in UNIT_NAMES or info.unit in {"", "G"}
     assert unit_in(info.unit, "nb") == info.unit
+
+
+@pytest.mark.parametrize("unit", sorted(UNITS))
+def test_every_parameter_unit_reads_in_each_language(unit: str) -> None:
+    if unit in {"ratio", "annual_rate"}:
+        return  # shown as per cent
+    assert set(UNIT_NAMES[unit]) == {"nb", "nn", "en"}
+    assert unit_in(unit, "nb") != "NOK/year"
 
 
 def test_label_and_formula_are_picked_by_language_with_bokmal_as_fallback() -> None:

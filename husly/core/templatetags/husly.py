@@ -99,7 +99,7 @@ def trace_value(value: Any, unit: str = "") -> str:
     amounts with grouping."""
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
-    if isinstance(value, float) and ("rente" in unit or unit in {"ratio", "andel"}):
+    if isinstance(value, float) and ("rente" in unit or unit in {"ratio", "andel", "annual_rate"}):
         return f"{value * 100:.2f}".replace(".", ",") + " %"
     unit = unit_in(unit, translation.get_language())
     if isinstance(value, float) and not value.is_integer():
