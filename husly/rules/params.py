@@ -7,7 +7,9 @@ dotted path is built from folder names, the file name and the keys inside the fi
 ``municipal.3224.start_loan.establishment_fee_rate``.
 
 Each leaf has a description, a label in bokmål (``label_nb``, required) and optionally in nynorsk
-and English (``label_nn``, ``label_en``), a type, and ``values``: a map from the date a value
+and English (``label_nn``, ``label_en``), a type, and ``values``. Choices and the keys of a map
+may be named for people in ``value_labels`` (code -> ``{nb, nn, en}``), so an explanation never
+shows a code such as ``deducted_from_loan``. Then ``values``: a map from the date a value
 takes effect (valid from) to the value. A value holds until the next date, or until its own
 ``valid_to``. Every value carries a unit, at least one legal or documentary reference and the date
 someone last checked it (inherited from the leaf when not given per value), plus ``confirmed``
@@ -29,7 +31,7 @@ import hashlib
 import itertools
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -76,6 +78,7 @@ _LEAF_KEYS = frozenset(
         "length",
         "choices",
         "key_pattern",
+        "value_labels",
         "note",
     }
 )
@@ -97,6 +100,17 @@ class Reference:
     href: str | None = None
 
 
+#: A text in bokmål, nynorsk and English (the last two may be missing: bokmål is shown then).
+Labels = tuple[str, str | None, str | None]
+
+_AGE_WORDS: Mapping[str, Labels] = {
+    "years": ("år", "år", "years"),
+    "and_over": ("år og eldre", "år og eldre", "and over"),
+    "female": ("kvinner", "kvinner", "women"),
+    "male": ("menn", "menn", "men"),
+}
+
+
 @dataclass(frozen=True)
 class AgeBand:
     """An amount for persons aged ``min_age``..``max_age`` (inclusive; None = no upper limit)."""
@@ -105,6 +119,15 @@ class AgeBand:
     max_age: int | None
     sex: Sex
     amount: float
+
+    def describe(self, language: str | None) -> str:
+        """Who the band is for, e.g. ``"6–19 år"``, ``"67 år og eldre, kvinner"``."""
+        words = {key: pick(language, *texts) for key, texts in _AGE_WORDS.items()}
+        if self.max_age is None:
+            ages = f"{self.min_age} {words['and_over']}"
+        else:
+            ages = f"{self.min_age}–{self.max_age} {words['years']}"
+        return ages if self.sex == "any" else f"{ages}, {words[self.sex]}"
 
 
 ParameterValue = (
@@ -144,10 +167,16 @@ class ResolvedValue:
     last_checked: dt.date
     confirmed: bool
     note: str | None
+    value_labels: Mapping[str, Labels] = field(default_factory=dict)
 
     def label_in(self, language: str | None) -> str:
         """The label in ``language`` (``nb``, ``nn`` or ``en``); bokmål if there is none."""
         return pick(language, self.label_nb, self.label_nn, self.label_en)
+
+    def value_label_in(self, code: str, language: str | None) -> str:
+        """What a choice or map key means, in ``language``; the code itself if unnamed."""
+        labels = self.value_labels.get(code)
+        return pick(language, *labels) if labels else code
 
     def _wrong(self, expected: str) -> ParameterFileError:
         return ParameterFileError(self.path, f"expected a {expected}, got {self.value!r}")
@@ -243,6 +272,7 @@ class Parameter:
     kind: str
     entries: tuple[ValueEntry, ...]
     source: str
+    value_labels: Mapping[str, Labels] = field(default_factory=dict)
 
     def label_in(self, language: str | None) -> str:
         """The label in ``language`` (``nb``, ``nn`` or ``en``); bokmål if there is none."""
@@ -306,6 +336,7 @@ class Parameter:
             last_checked=entry.last_checked,
             confirmed=entry.confirmed,
             note=entry.note,
+            value_labels=self.value_labels,
         )
 
 
@@ -600,6 +631,7 @@ def _parse_leaf(  # noqa: PLR0912, PLR0915 - a validator: one check per branch
             raise ParameterFileError(where, f"lists of different lengths across dates: {lengths}")
 
     label_nn, label_en = (leaf.get(key) for key in _OPTIONAL_LABELS)
+    value_labels = _parse_value_labels(leaf, kind, where)
     return Parameter(
         path=path,
         description=leaf["description"].strip(),
@@ -609,7 +641,34 @@ def _parse_leaf(  # noqa: PLR0912, PLR0915 - a validator: one check per branch
         kind=kind,
         entries=tuple(entries),
         source=source,
+        value_labels=value_labels,
     )
+
+
+def _parse_value_labels(leaf: Mapping[str, Any], kind: str, where: str) -> dict[str, Labels]:
+    """``value_labels``: code -> {nb (required), nn, en}; for a choice only declared choices."""
+    raw = leaf.get("value_labels")
+    if raw is None:
+        return {}
+    if kind not in ("choice", "number_map", "text_map") or not isinstance(raw, dict) or not raw:
+        raise ParameterFileError(
+            where, "value_labels is a non-empty mapping, for choices and maps only"
+        )
+    choices = leaf.get("choices") if kind == "choice" else None
+    out: dict[str, Labels] = {}
+    for code, texts in raw.items():
+        if choices is not None and code not in choices:
+            raise ParameterFileError(where, f"value_labels names {code!r}, not one of {choices!r}")
+        if not isinstance(texts, dict) or set(texts) - {"nb", "nn", "en"}:
+            raise ParameterFileError(where, f"value_labels[{code!r}] needs nb, and may have nn, en")
+        for language in ("nb", "nn", "en"):
+            text = texts.get(language)
+            if (language == "nb" or text is not None) and not (
+                isinstance(text, str) and text.strip()
+            ):
+                raise ParameterFileError(where, f"value_labels[{code!r}].{language} is empty")
+        out[str(code)] = (texts["nb"].strip(), texts.get("nn"), texts.get("en"))
+    return out
 
 
 def _check_optional_labels(node: Mapping[str, Any], where: str) -> None:

@@ -196,6 +196,10 @@ STEPS: Mapping[str, StepInfo] = {
         formula_en="annuity loan (equal payments) or serial loan (equal repayments; the first "
         "payment is the largest)",
         source=f"{FORSKRIFT} § 8-5",
+        value_labels={
+            "annuity": ("annuitetslån", "annuitetslån", "annuity loan"),
+            "serial": ("serielån", "serielån", "serial loan"),
+        },
     ),
     "loan_amount": StepInfo(
         label_nb="Lånebeløp",

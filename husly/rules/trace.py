@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from husly.rules.language import language_of, pick
-from husly.rules.params import ResolvedValue
+from husly.rules.params import Labels, ResolvedValue
 
 TraceValue = float | int | bool | str
 
@@ -68,6 +68,13 @@ class StepInfo:
     formula_nn: str
     formula_en: str
     source: str
+    #: Names of the codes a step's value can be, e.g. ``"serial"``: («serielån», …, "serial loan").
+    value_labels: Mapping[str, Labels] = field(default_factory=dict)
+
+    def value_label_in(self, code: str, language: str | None) -> str | None:
+        """What the code ``code`` means in ``language``; None if the step does not name it."""
+        labels = self.value_labels.get(code)
+        return pick(language, *labels) if labels else None
 
     def label_in(self, language: str | None) -> str:
         """The label in ``language`` (``nb``, ``nn`` or ``en``); bokmål if there is none."""

@@ -222,3 +222,11 @@ def test_a_resident_reads_the_start_loan_explanation_in_nynorsk() -> None:
     assert "<td>Frårådingsplikt utløyst</td>" in page
     assert "<td>Kan betene lånet</td>" in page
     assert "Frarådningsplikt utløst" not in page
+    # Parameters used: choices and table keys by their names, age bands as ages, in nynorsk.
+    assert "Norm for livsopphald: referansebudsjettet til SIFO" in page
+    assert "einslege: " in page and "ektepar og sambuarar: " in page
+    assert "6–19 år: 327 kr/md." in page and "67 år og eldre: " in page
+    assert "blir trekte frå lånet ved utbetaling" in page
+    assert "<td>annuitetslån</td>" in page  # the step's code by its name
+    for code in ("sifo", "deducted_from_loan", "husbanken_stress_test", "AgeBand", "annuity"):
+        assert code not in page

@@ -218,3 +218,49 @@ def test_node_labels_may_be_given_in_nynorsk_and_english_but_not_empty(tmp_path:
     (tmp_path / "index.yaml").write_text("label_nb: Test\nlabel_en: ''\n")
     with pytest.raises(ParameterFileError, match="label_en must be"):
         load_parameter_tree(tmp_path)
+
+
+def test_every_shipped_choice_and_map_key_is_named_in_three_languages() -> None:
+    """An explanation never shows a code such as ``deducted_from_loan``: every choice and every
+    key of a map (except keys that are numbers, such as kommunenummer) has nb, nn and en names."""
+    for parameter in default_tree():
+        if parameter.kind not in ("choice", "number_map", "text_map"):
+            continue
+        for entry in parameter.entries:
+            codes = [entry.value] if isinstance(entry.value, str) else list(entry.value or {})
+            for code in codes:
+                if str(code).isdigit():
+                    continue
+                labels = parameter.value_labels.get(str(code))
+                assert labels and all(labels), (parameter.path, code)
+
+
+CHOICE_LEAF = """
+description: How fees are paid.
+label_nb: Gebyrer
+type: choice
+choices: [deducted_from_loan, paid_separately]
+unit: code
+reference: [{title: "Retningslinje punkt 1"}]
+last_checked: 2026-01-01
+value_labels:
+  deducted_from_loan: {nb: trekkes fra lånet, nn: blir trekte frå lånet}
+values:
+  2020-01-01: deducted_from_loan
+"""
+
+
+def test_choices_are_named_in_the_users_language_and_bad_names_are_load_errors(
+    tmp_path: Path,
+) -> None:
+    resolved = load_parameter_tree(write(tmp_path, CHOICE_LEAF)).at("leaf", dt.date(2021, 1, 1))
+    assert resolved.value_label_in("deducted_from_loan", "nn") == "blir trekte frå lånet"
+    assert resolved.value_label_in("deducted_from_loan", "en") == "trekkes fra lånet"  # fallback
+    assert resolved.value_label_in("paid_separately", "nb") == "paid_separately"  # unnamed
+    for wrong, message in (
+        (("  deducted_from_loan: {", "  cash: {"), "not one of"),  # not a declared choice
+        (("{nb: trekkes fra lånet, nn:", "{nb: '', nn:"), "is empty"),  # empty bokmål name
+        (("nn: blir trekte frå lånet}", "se: lánas}"), "needs nb"),  # a language we lack
+    ):
+        with pytest.raises(ParameterFileError, match=message):
+            load_parameter_tree(write(tmp_path, CHOICE_LEAF.replace(*wrong)))

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django import template
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from husly.rules.params import ResolvedValue
-from husly.rules.trace import StepInfo, unit_in
+from husly.rules.params import AgeBand, ResolvedValue
+from husly.rules.trace import StepInfo, TraceStep, unit_in
 
 register = template.Library()
 
@@ -112,12 +113,38 @@ def trace_value(value: Any, unit: str = "") -> str:
 
 
 @register.filter
-def parameter_value(value: Any, unit: str = "") -> str:
-    """A parameter value for the explanation; large tables are summarised, not dumped."""
-    if isinstance(value, dict | list | tuple):
-        if len(value) > 6:  # noqa: PLR2004 - more than a screen line: summarise
-            return str(_("a table of %(count)s values") % {"count": len(value)})
-        if isinstance(value, dict):
-            return ", ".join(f"{key}: {trace_value(item, unit)}" for key, item in value.items())
-        return ", ".join(trace_value(item, unit) for item in value)
+def step_value(step: TraceStep) -> str:
+    """A trace step's value for the explanation: a code by the name its parameter gives it
+    (``sifo`` reads «SIFOs referansebudsjett»), anything else as :func:`trace_value`."""
+    if isinstance(step.value, str):
+        named = step.info.value_label_in(step.value, translation.get_language())
+        if named:
+            return named
+        for parameter in step.parameters:
+            if step.value in parameter.value_labels:
+                return parameter.value_label_in(step.value, translation.get_language())
+    return trace_value(step.value, step.info.unit)
+
+
+@register.filter
+def parameter_value(parameter: ResolvedValue) -> str:
+    """A parameter's value for the explanation, in the user's language: codes and map keys by
+    their names, age bands as ages; large tables are summarised, not dumped."""
+    value, unit, language = parameter.value, parameter.unit, translation.get_language()
+    if isinstance(value, Mapping | tuple) and len(value) > 6:  # noqa: PLR2004 - summarise
+        return str(_("a table of %(count)s values") % {"count": len(value)})
+    if isinstance(value, Mapping):
+        return ", ".join(
+            f"{parameter.value_label_in(key, language)}: {trace_value(item, unit)}"
+            for key, item in value.items()
+        )
+    if isinstance(value, tuple):
+        return ", ".join(
+            f"{item.describe(language)}: {trace_value(item.amount, unit)}"
+            if isinstance(item, AgeBand)
+            else trace_value(item, unit)
+            for item in value
+        )
+    if isinstance(value, str):
+        return parameter.value_label_in(value, language)
     return trace_value(value, unit)
