@@ -10,16 +10,18 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import ProtectedError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from husly.audit.events import record_change
+from husly.audit.events import diff, record_change, snapshot
 from husly.cases import hooks
 from husly.cases.facts import case_facts
 from husly.cases.models import (
@@ -31,18 +33,22 @@ from husly.cases.models import (
     Case,
     CaseRouting,
     CaseStatus,
+    CloseReason,
     Decision,
     DecisionKind,
     DecisionStatus,
     Document,
     HelpKind,
     JournalNote,
+    NoteKind,
     RoutingRule,
+    WithdrawnHow,
+    open_appeals,
 )
 from husly.core.actions import create_audited, update_audited
 from husly.organisation.access import has_role
 from husly.organisation.models import Role, User
-from husly.people.models import Household
+from husly.people.models import ADULT_RELATIONS, Household, Person
 from husly.rules import deadlines
 from husly.rules import guidelines as g
 from husly.rules.params import default_tree
@@ -193,6 +199,259 @@ def case_assign(*, actor: User, case: Case, caseworker: User) -> Case:
     return case
 
 
+# --- closing, reopening and deleting ---------------------------------------------------------
+
+
+def _journal(actor: User, case: Case, text: str) -> JournalNote:
+    """The journal note an action writes by itself."""
+    note = JournalNote(
+        case=case, author=actor, kind=NoteKind.NOTE, held_on=timezone.localdate(), text=text
+    )
+    return create_audited(
+        actor=actor,
+        action="journal_note_add",
+        instance=note,
+        municipality=case.municipality,
+        person_id=_applicant_id(case),
+    )
+
+
+def _closing_text(case: Case) -> str:
+    """The journal note of a closing, in the municipality's written standard (it is part of
+    the case record, whatever language the actor's pages are in)."""
+    with translation.override(case.municipality.language_form):
+        if case.withdrawn_by is not None:
+            how = str(WithdrawnHow(case.withdrawn_how).label)
+            text = _("The case was closed: %(person)s withdrew the application (%(how)s).") % {
+                "person": case.withdrawn_by.full_name,
+                "how": how[:1].lower() + how[1:],  # «på Min side», «per telefon»
+            }
+        else:
+            text = _("The case was closed: %(reason)s.") % {
+                "reason": CloseReason(case.close_reason).label
+            }
+        if case.duplicate_of is not None:
+            text += " " + _("It duplicates case %(number)s.") % {"number": case.duplicate_of.number}
+    return f"{text}\n\n{case.close_note}" if case.close_note else text
+
+
+def _decision_name(decision: Decision) -> str:
+    return f"{decision.get_kind_display()} – {str(decision.get_help_kind_display()).lower()}"
+
+
+def _check_closable(case: Case, reason: str) -> None:
+    """What every closing needs (no decision half made, no appeal being handled), and for a
+    completed case: something decided, and every issued decision past its appeal period or
+    its appeal decided."""
+    pending = case.decisions.exclude(
+        status__in=[DecisionStatus.ISSUED, DecisionStatus.DISCARDED]
+    ).first()
+    if pending is not None:
+        raise ValidationError(
+            _(
+                "The decision “%(decision)s” is not issued. Issue it or discard it before you "
+                "close the case."
+            )
+            % {"decision": _decision_name(pending)}
+        )
+    if open_appeals().filter(decision__case=case).exists():
+        raise ValidationError(
+            _(
+                "An appeal in the case is still being handled. Close the case when the appeal "
+                "has been decided."
+            )
+        )
+    if reason != CloseReason.COMPLETED:
+        return
+    issued = list(case.decisions.filter(status=DecisionStatus.ISSUED).order_by("pk"))
+    if not issued:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "Nothing has been decided in the case, so it is not completed. "
+                    "Choose another reason."
+                )
+            }
+        )
+    today = timezone.localdate()
+    for decision in issued:
+        if not decision.is_appealable or decision.notified_on is None:
+            continue
+        if decision.appeals.exists():
+            continue  # appealed, and (above) no longer being handled
+        due = deadlines.appeal_deadline(decision.notified_on)
+        if due >= today:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "The household can appeal the decision “%(decision)s” until %(date)s. "
+                        "Close the case as completed after that date."
+                    )
+                    % {"decision": _decision_name(decision), "date": due.strftime("%d.%m.%Y")}
+                }
+            )
+
+
+def _closing_errors(
+    case: Case,
+    *,
+    reason: str,
+    note: str,
+    withdrawn_by: Person | None,
+    withdrawn_how: str,
+    duplicate_of: Case | None,
+) -> dict[str, str]:
+    """What the reason needs: who withdrew and how, the other case, a note."""
+    errors: dict[str, str] = {}
+    if reason not in CloseReason.values:
+        errors["reason"] = _("Choose why the case is closed.")
+    if reason == CloseReason.OTHER and not note:
+        errors["note"] = _("Write why the case is closed.")
+    if reason == CloseReason.WITHDRAWN:
+        adults = case.household.members.filter(relation__in=ADULT_RELATIONS)
+        if withdrawn_by is None or not adults.filter(person=withdrawn_by).exists():
+            errors["withdrawn_by"] = _(
+                "Choose the adult in the household who withdrew the application."
+            )
+        if withdrawn_how not in WithdrawnHow.values:
+            errors["withdrawn_how"] = _("Say how the application was withdrawn.")
+    if reason == CloseReason.DUPLICATE:
+        if duplicate_of is None:
+            errors["duplicate_of"] = _("Give the number of the case this one duplicates.")
+        elif duplicate_of.pk == case.pk or duplicate_of.municipality_id != case.municipality_id:
+            errors["duplicate_of"] = _("Give another case in the same municipality.")
+        elif duplicate_of.duplicate_of_id == case.pk:
+            errors["duplicate_of"] = _(
+                "Case %(number)s is closed as a duplicate of this one. Reopen it first."
+            ) % {"number": duplicate_of.number}
+    return errors
+
+
+@transaction.atomic
+def case_close(
+    *,
+    actor: User,
+    case: Case,
+    reason: str,
+    note: str = "",
+    withdrawn_by: Person | None = None,
+    withdrawn_how: str = "",
+    duplicate_of: Case | None = None,
+) -> Case:
+    """Close a received case: it leaves the work lists, and its retention period runs from
+    the closing. Refused while a decision is drafted but not issued or an appeal is being
+    handled. *Completed* needs an issued decision whose appeal period is over (or whose
+    appeal is decided). A *withdrawn* application needs no decision (forvaltningsloven);
+    who in the household withdrew it and how are recorded. A *duplicate* names the other
+    case; *other* needs a note. A journal note is written, and the ``on_case_closed``
+    handlers run in the same transaction (a waiting-list entry may end, ADR 0012)."""
+    locked = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
+    if locked.status == CaseStatus.DRAFT:
+        raise ValidationError(
+            _("A draft has not been received, so it cannot be closed. Delete it instead.")
+        )
+    if locked.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is already closed."))
+    note = note.strip()
+    errors = _closing_errors(
+        locked,
+        reason=reason,
+        note=note,
+        withdrawn_by=withdrawn_by,
+        withdrawn_how=withdrawn_how,
+        duplicate_of=duplicate_of,
+    )
+    if errors:
+        raise ValidationError(errors)
+    _check_closable(locked, reason)
+    before = snapshot(locked)
+    withdrawn = reason == CloseReason.WITHDRAWN
+    locked.status = CaseStatus.CLOSED
+    locked.closed_at = timezone.now()
+    locked.closed_by = actor
+    locked.close_reason = reason
+    locked.close_note = note
+    locked.withdrawn_by = withdrawn_by if withdrawn else None
+    locked.withdrawn_how = withdrawn_how if withdrawn else ""
+    locked.duplicate_of = duplicate_of if reason == CloseReason.DUPLICATE else None
+    locked.full_clean()
+    locked.save()
+    _record(actor, "case_close", locked, diff(before, snapshot(locked)))
+    _journal(actor, locked, _closing_text(locked))
+    for handler in hooks.case_closed_handlers:
+        handler(locked, actor)
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
+    """Open a closed case again because new information has arrived (``reason`` says what).
+    It goes back to its caseworker, or to its units' new cases when it has none. What the
+    closing ended elsewhere stays ended: a waiting-list entry is not restored (ADR 0012)."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != CaseStatus.CLOSED:
+        raise ValidationError(_("The case is not closed."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say what new information makes it necessary to reopen the case.")}
+        )
+    before = snapshot(locked)
+    locked.status = CaseStatus.IN_PROGRESS if locked.assigned_to_id else CaseStatus.SUBMITTED
+    locked.closed_at = None
+    locked.closed_by = None
+    locked.close_reason = ""
+    locked.close_note = ""
+    locked.withdrawn_by = None
+    locked.withdrawn_how = ""
+    locked.duplicate_of = None
+    locked.reopened_at = timezone.now()
+    locked.full_clean()
+    locked.save()
+    _record(
+        actor, "case_reopen", locked, {**diff(before, snapshot(locked)), "reason": [None, reason]}
+    )
+    with translation.override(locked.municipality.language_form):
+        text = _("The case was reopened: %(reason)s") % {"reason": reason}
+    _journal(actor, locked, text)
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_draft_delete(*, actor: User, case: Case) -> None:
+    """Delete an application that was never sent, with its attachments. A sent application
+    is withdrawn instead (``case_close``). The change event names the records that went, so
+    the retention job can remove the copies of their contents from the audit log."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != CaseStatus.DRAFT:
+        raise ValidationError(
+            _("Only a draft can be deleted. An application that has been sent is withdrawn.")
+        )
+    documents = list(locked.documents.all())
+    gone: dict[str, list[Any]] = {"number": [locked.number, None]}
+    for model, queryset in (
+        (Application, Application.objects.filter(case=locked)),
+        (JournalNote, locked.notes.all()),
+        (Document, locked.documents.all()),
+        (Assessment, locked.assessments.all()),
+    ):
+        ids = sorted(queryset.values_list("pk", flat=True))
+        if ids:
+            gone[model._meta.label_lower] = [ids, None]
+    _record(actor, "case_draft_delete", locked, gone)
+    try:
+        locked.delete()
+    except ProtectedError as error:
+        raise ValidationError(
+            _("The draft is linked to other records and cannot be deleted.")
+        ) from error
+    for document in documents:
+        if document.file.name:
+            transaction.on_commit(partial(document.file.storage.delete, document.file.name))
+
+
 @transaction.atomic
 def journal_note_add(*, actor: User, case: Case, data: Mapping[str, Any]) -> JournalNote:
     note = JournalNote(case=case, author=actor, **data)
@@ -267,6 +526,8 @@ def assessment_run(
     judgements ``{criterion_id: (outcome, reason)}`` and invoked exceptions
     ``{exception_id: reason}``, each used for every criterion the guideline lets it cover;
     store every input and result."""
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is closed. Reopen it to assess it again."))
     day = on or timezone.localdate()
     guideline = guideline_for(case, day)
     covers = {spec.id: spec.applies_to for spec in guideline.exceptions}
@@ -382,6 +643,8 @@ def _editable(decision: Decision) -> None:
         raise ValidationError(
             _("An issued decision cannot be changed. Draft a new decision that replaces it.")
         )
+    if decision.status == DecisionStatus.DISCARDED:
+        raise ValidationError(_("A discarded decision cannot be changed. Draft a new one."))
 
 
 @transaction.atomic
@@ -446,6 +709,27 @@ def decision_return(*, actor: User, decision: Decision, comment: str) -> Decisio
         action="decision_return",
         instance=decision,
         data={"status": DecisionStatus.DRAFT, "return_comment": comment},
+        municipality=decision.case.municipality,
+    )
+
+
+@transaction.atomic
+def decision_discard(*, actor: User, decision: Decision) -> Decision:
+    """Set aside a decision that was drafted but will not be issued (the application was
+    withdrawn, or it was drafted by mistake). It stays in the case, marked discarded, and no
+    longer replaces the decision it was drafted to replace, so a new one can."""
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.status == DecisionStatus.ISSUED:
+        raise ValidationError(
+            _("An issued decision cannot be discarded. Draft a new decision that replaces it.")
+        )
+    if locked.status == DecisionStatus.DISCARDED:
+        raise ValidationError(_("The decision is already discarded."))
+    return update_audited(
+        actor=actor,
+        action="decision_discard",
+        instance=decision,
+        data={"status": DecisionStatus.DISCARDED, "replaces": None},
         municipality=decision.case.municipality,
     )
 
@@ -543,6 +827,13 @@ def appeal_register(
                 % {"date": due.strftime("%d.%m.%Y")}
             }
         )
+    case = decision.case
+    if case.status == CaseStatus.CLOSED:
+        with translation.override(case.municipality.language_form):
+            why = _("An appeal was received on %(date)s.") % {
+                "date": received_on.strftime("%d.%m.%Y")
+            }
+        case_reopen(actor=actor, case=case, reason=why)
     appeal = Appeal(
         decision=decision,
         received_on=received_on,

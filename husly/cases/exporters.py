@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.audit.export import Section, plain, register
@@ -24,7 +25,7 @@ def _cases(person: Person) -> QuerySet[Case]:
         Case.objects.filter(household__members__person=person)
         .distinct()
         .order_by("pk")
-        .select_related("household", "assigned_to")
+        .select_related("household", "assigned_to", "withdrawn_by")
     )
 
 
@@ -48,6 +49,7 @@ def export_cases(person: Person, user: User) -> Section | None:
                 for r in case.routings.select_related("unit")
             ),
             "caseworker": case.assigned_to.get_full_name() if case.assigned_to else "",
+            "closed": _closed(case),
         }
         for case in _cases(person)
     ]
@@ -64,9 +66,20 @@ def export_cases(person: Person, user: User) -> Section | None:
             ("received_on", _("Received")),
             ("help", _("Help asked for and the units that act")),
             ("caseworker", _("Caseworker")),
+            ("closed", _("Closed")),
         ],
         rows=rows,
     )
+
+
+def _closed(case: Case) -> str:
+    """When and why the case was closed, and who withdrew it."""
+    if case.closed_at is None:
+        return ""
+    text = f"{plain(timezone.localtime(case.closed_at).date())}: {case.get_close_reason_display()}"
+    if case.withdrawn_by is not None:
+        text += f" ({case.withdrawn_by.full_name}, {case.get_withdrawn_how_display()})"
+    return text
 
 
 @register("applications", order=41)

@@ -9,14 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from husly.cases.models import (
     AppealBodyOutcome,
     Application,
+    Case,
     CaseStatus,
     Channel,
+    CloseReason,
     Decision,
     DecisionKind,
     HelpKind,
     JournalNote,
+    WithdrawnHow,
 )
 from husly.core.forms import FilterForm, StyledFormMixin
+from husly.people.models import ADULT_RELATIONS, Person
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
@@ -79,7 +83,9 @@ class CaseCreateForm(ApplicationForm):
 
 class CaseFilterForm(FilterForm):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *CaseStatus.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), ("open", _("All but closed")), *CaseStatus.choices],
     )
     help_kind = forms.ChoiceField(
         label=_("Kind of help"), required=False, choices=[("", _("All")), *HelpKind.choices]
@@ -192,3 +198,60 @@ class AppealOutcomeForm(StyledFormMixin, forms.Form):
         label=_("The appeal body's outcome"), choices=AppealBodyOutcome.choices
     )
     decided_on = forms.DateField(label=_("Decided on"), initial=timezone.localdate)
+
+
+class CaseCloseForm(StyledFormMixin, forms.Form):
+    """Why the case is closed. ``cases`` are the cases the user may see: a duplicate is named
+    by the number of one of them."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is the case closed?"), choices=CloseReason.choices, widget=forms.RadioSelect
+    )
+    withdrawn_by = forms.ModelChoiceField(
+        label=_("Who withdrew the application"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Choose"),
+        help_text=_("When the application was withdrawn: the adult in the household who did."),
+    )
+    withdrawn_how = forms.ChoiceField(
+        label=_("How the application was withdrawn"),
+        choices=[("", _("Choose")), *(c for c in WithdrawnHow.choices if c[0] != "self_service")],
+        required=False,
+    )
+    duplicate_of = forms.CharField(
+        label=_("Case number of the case it duplicates"),
+        max_length=20,
+        required=False,
+        help_text=_("When the case is a duplicate, for example 2026-000123."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Goes into the journal note. Required for “Other reason”."),
+    )
+
+    def __init__(self, *args: Any, case: Case, cases: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cases = cases
+        self.fields["withdrawn_by"].queryset = Person.objects.filter(
+            memberships__household_id=case.household_id,
+            memberships__relation__in=ADULT_RELATIONS,
+        )
+
+    def clean_duplicate_of(self) -> Case | None:
+        number = self.cleaned_data["duplicate_of"].strip()
+        if not number:
+            return None
+        other = self.cases.filter(number=number).first()
+        if other is None:
+            raise forms.ValidationError(_("You have no case with that number."))
+        return other
+
+
+class CaseReopenForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("What new information makes it necessary to reopen the case?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

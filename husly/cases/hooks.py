@@ -3,8 +3,10 @@
 Cases sit below allocation and tenancy in the dependency order (spec/architecture.md), so the
 cases app cannot import them. Instead an app registers a handler in its ``AppConfig.ready``;
 ``decision_issue`` calls every handler in the same transaction, so an approval and its waiting
-list entry are written together or not at all. Handlers must not have side effects outside the
-database (use ``transaction.on_commit`` for those).
+list entry are written together or not at all. ``case_close`` does the same for a closed case:
+a handler may refuse the closing by raising ``ValidationError``, and then nothing is written.
+Handlers must not have side effects outside the database (use ``transaction.on_commit`` for
+those).
 """
 
 from __future__ import annotations
@@ -13,15 +15,26 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from husly.cases.models import Decision
+    from husly.cases.models import Case, Decision
     from husly.organisation.models import User
 
 DecisionIssuedHandler = Callable[["Decision", "User"], None]
 decision_issued_handlers: list[DecisionIssuedHandler] = []
+
+CaseClosedHandler = Callable[["Case", "User"], None]
+case_closed_handlers: list[CaseClosedHandler] = []
 
 
 def on_decision_issued(handler: DecisionIssuedHandler) -> DecisionIssuedHandler:
     """Register ``handler(decision, actor)``; usable as a decorator."""
     if handler not in decision_issued_handlers:
         decision_issued_handlers.append(handler)
+    return handler
+
+
+def on_case_closed(handler: CaseClosedHandler) -> CaseClosedHandler:
+    """Register ``handler(case, actor)``, called after the case is stored as closed (its
+    ``close_reason`` says why); usable as a decorator."""
+    if handler not in case_closed_handlers:
+        case_closed_handlers.append(handler)
     return handler

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.organisation.models import Municipality, Unit
-from husly.people.models import Household
+from husly.people.models import Household, Person
 from husly.rules.guidelines import HousingKind
 
 
@@ -36,6 +36,25 @@ class CaseStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Being processed")
     DECIDED = "decided", _("Decided")
     CLOSED = "closed", _("Closed")
+
+
+class CloseReason(models.TextChoices):
+    """Why a case was closed (``case_close``)."""
+
+    COMPLETED = "completed", _("Completed: everything is decided")
+    WITHDRAWN = "withdrawn", _("The applicant withdrew the application")
+    DUPLICATE = "duplicate", _("Duplicate of another case")
+    MOVED = "moved", _("The household moved out of the municipality")
+    OTHER = "other", _("Other reason")
+
+
+class WithdrawnHow(models.TextChoices):
+    """How the municipality was told that an application is withdrawn."""
+
+    SELF_SERVICE = "self_service", _("In My page")
+    IN_WRITING = "in_writing", _("In writing (letter or e-mail)")
+    PHONE = "phone", _("By phone")
+    MEETING = "meeting", _("In a meeting")
 
 
 class Channel(models.TextChoices):
@@ -90,10 +109,56 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Set by case_close, cleared by case_reopen (the change events keep the history).
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by"),
+    )
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True
+    )
+    close_note = models.TextField(_("note on the closing"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who withdrew the application"),
+    )
+    withdrawn_how = models.CharField(
+        _("how the application was withdrawn"),
+        max_length=20,
+        choices=WithdrawnHow.choices,
+        blank=True,
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("the case it duplicates"),
+    )
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
 
     class Meta:
         ordering = ["-received_on", "-pk"]
         indexes = [models.Index(fields=["municipality", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="closed", closed_at__isnull=False) & ~models.Q(close_reason="")
+                )
+                | (~models.Q(status="closed") & models.Q(closed_at__isnull=True, close_reason="")),
+                name="case_closed_when_and_why",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -287,6 +352,7 @@ class DecisionStatus(models.TextChoices):
     AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
     APPROVED = "approved", _("Approved, ready to issue")
     ISSUED = "issued", _("Issued")
+    DISCARDED = "discarded", _("Discarded, never issued")
 
 
 class Decision(models.Model):
@@ -385,3 +451,18 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"Klage {self.decision}"
+
+
+def open_appeals() -> models.QuerySet[Appeal]:
+    """Appeals still being handled: registered, upheld and not yet sent, sent and not yet
+    decided by the appeal body, or changed by the first instance until the decision that
+    replaces the appealed one is issued. A case with one is neither closed (``case_close``)
+    nor anonymised (``husly.retention``)."""
+    return Appeal.objects.filter(
+        models.Q(status__in=[AppealStatus.REGISTERED, AppealStatus.UPHELD])
+        | models.Q(status=AppealStatus.FORWARDED, appeal_body_decided_on__isnull=True)
+        | (
+            models.Q(status=AppealStatus.CHANGED)
+            & ~models.Q(decision__replaced_by__status=DecisionStatus.ISSUED)
+        )
+    )

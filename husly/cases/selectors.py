@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from husly.cases.models import (
     Appeal,
@@ -150,6 +151,10 @@ def can_act_on(user: User, case: Case) -> bool:
     return case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE)).exists()
 
 
+OPEN = "open"
+"""The case list's filter value for every case that is not closed."""
+
+
 def case_list(
     user: User, *, search: str = "", status: str = "", help_kind: str = ""
 ) -> QuerySet[Case]:
@@ -160,7 +165,9 @@ def case_list(
         queryset = queryset.filter(
             Q(number__icontains=search) | Q(household__name__icontains=search)
         )
-    if status:
+    if status == OPEN:
+        queryset = queryset.exclude(status=CaseStatus.CLOSED)
+    elif status:
         queryset = queryset.filter(status=status)
     if help_kind:
         queryset = queryset.filter(routings__help_kind=help_kind).distinct()
@@ -241,10 +248,14 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
     for case in visible.filter(
         status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS], received_on__isnull=False
     ):
-        due = case.received_on + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
+        # A reopened case is a new enquiry: the month runs from the reopening.
+        since = case.received_on
+        if case.reopened_at is not None:
+            since = max(since, timezone.localtime(case.reopened_at).date())
+        due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
         items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
     approvals = Decision.objects.filter(
-        case__in=visible,
+        case__in=visible.exclude(status=CaseStatus.CLOSED),
         status=DecisionStatus.ISSUED,
         kind=DecisionKind.APPROVAL,
         replaced_by__isnull=True,

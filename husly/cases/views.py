@@ -21,8 +21,10 @@ from husly.cases.forms import (
     AppealForm,
     AppealOutcomeForm,
     ApplicationForm,
+    CaseCloseForm,
     CaseCreateForm,
     CaseFilterForm,
+    CaseReopenForm,
     DecisionForm,
     DocumentForm,
     JournalNoteForm,
@@ -35,6 +37,7 @@ from husly.consent import selectors as sharing_selectors
 from husly.core.pages import (
     add_action_errors,
     form_errors_text,
+    form_page,
     paginate,
     querystring_without_page,
     user_of,
@@ -132,7 +135,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": case.application,
             "routings": case.routings.select_related("unit"),
             "members": case.household.members.select_related("person"),
-            "notes": case.notes.select_related("author"),
+            "notes": case.notes.select_related("author", "author__resident"),
             "documents": case.documents.all(),
             "assessment": assessment,
             "criteria": criteria,
@@ -192,6 +195,54 @@ def case_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
     actions.case_assign(actor=user, case=case, caseworker=user)
     messages.success(request, _("You are now the caseworker."))
     return redirect("cases:case_detail", pk=case.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the case: caseworkers and approvers of a unit the case is routed to."""
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = CaseCloseForm(request.POST or None, case=case, cases=selectors.cases_for_user(user))
+    return form_page(
+        request,
+        form,
+        action=lambda *, data, **call: actions.case_close(**call, **data),
+        done=_("The case was closed."),
+        title=_("Close case %(number)s") % {"number": case.number},
+        intro=_(
+            "A closed case leaves the work lists. A case with a decision that is not issued, "
+            "or with an appeal being handled, cannot be closed. If the application is withdrawn "
+            "or the household has moved, the household also leaves the waiting list."
+        ),
+        redirect_to="cases:case_detail",
+        cancel_url=_case_url(case),
+        actor=user,
+        case=case,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = CaseReopenForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        action=lambda *, data, **call: actions.case_reopen(**call, **data),
+        done=_("The case was reopened."),
+        title=_("Reopen case %(number)s") % {"number": case.number},
+        intro=_(
+            "Reopen the case when new information arrives. It goes back to its caseworker. "
+            "A waiting-list place the closing ended is not restored."
+        ),
+        redirect_to="cases:case_detail",
+        cancel_url=_case_url(case),
+        actor=user,
+        case=case,
+    )
 
 
 @require_POST
@@ -462,6 +513,7 @@ ACTIONS = {
     "submit": (actions.decision_submit, _("The decision was sent for approval.")),
     "approve": (actions.decision_approve, _("The decision was approved.")),
     "issue": (actions.decision_issue, _("The decision was issued and the letter stored.")),
+    "discard": (actions.decision_discard, _("The decision was discarded.")),
 }
 
 
@@ -479,7 +531,7 @@ def decision_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         action, done = ACTIONS[step]
     else:
         raise Http404
-    if step in {"submit", "issue"}:
+    if step in {"submit", "issue", "discard"}:
         _writable(user, decision.case)
     try:
         action(actor=user, decision=decision, **call)

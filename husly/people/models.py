@@ -191,6 +191,12 @@ class Relation(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+ADULT_RELATIONS = frozenset(
+    {Relation.APPLICANT, Relation.SPOUSE, Relation.COHABITANT, Relation.OTHER_ADULT}
+)
+"""Members who may act for the household (apply, consent, withdraw)."""
+
+
 class HouseholdMember(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(

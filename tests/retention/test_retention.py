@@ -24,6 +24,7 @@ from tests.cases.helpers import ELIGIBLE
 pytestmark = pytest.mark.django_db
 
 CLOSED_ON = dt.date(2012, 3, 1)
+CLOSED_AT = dt.datetime(2012, 3, 1, 12, tzinfo=dt.UTC)
 AFTER = dt.date(2022, 3, 2)  # ten years and a day later
 BEFORE = dt.date(2022, 2, 28)
 
@@ -48,7 +49,8 @@ def _closed_case(sara, household, status="closed"):  # type: ignore[no-untyped-d
         title="Legeerklæring Nordmann",
         upload=SimpleUploadedFile("lege.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
-    Case.objects.filter(pk=case.pk).update(status=status, received_on=CLOSED_ON)
+    closed = {"closed_at": CLOSED_AT, "close_reason": "other"} if status == "closed" else {}
+    Case.objects.filter(pk=case.pk).update(status=status, received_on=CLOSED_ON, **closed)
     return Case.objects.get(pk=case.pk)
 
 
@@ -156,7 +158,7 @@ def _issued(case, sara):  # type: ignore[no-untyped-def]
         issued_on=CLOSED_ON,
         letter_sha256="a" * 64,
     )
-    Case.objects.filter(pk=case.pk).update(status="decided")
+    Case.objects.filter(pk=case.pk).update(status="decided", closed_at=None, close_reason="")
     return decision
 
 
