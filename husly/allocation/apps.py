@@ -6,6 +6,7 @@ class AllocationConfig(AppConfig):
 
     def ready(self) -> None:
         from husly.allocation import hooks
-        from husly.cases.hooks import on_decision_issued
+        from husly.cases.hooks import on_case_closed, on_decision_issued
 
         on_decision_issued(hooks.decision_issued)
+        on_case_closed(hooks.case_closed)

@@ -1,11 +1,22 @@
-"""Decisions that change the waiting list, in the issuing transaction (husly.cases.hooks)."""
+"""Decisions and closed cases that change the waiting list, in the deciding action's
+transaction (husly.cases.hooks)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from husly.allocation import actions
-from husly.allocation.models import LIVE_ENTRY, OfferStatus, WaitingListEntry
-from husly.cases.models import Decision, DecisionKind
+from husly.allocation.models import LIVE_ENTRY, EntryStatus, OfferStatus, WaitingListEntry
+from husly.cases.models import Case, CloseReason, Decision, DecisionKind
 from husly.organisation.models import User
+
+ENDS_THE_ENTRY = {
+    CloseReason.WITHDRAWN: "Søknaden er trukket.",
+    CloseReason.MOVED: "Husstanden har flyttet fra kommunen.",
+}
+"""Closing reasons after which the household no longer waits for a dwelling (ADR 0012), with
+the reason stored on an open offer withdrawn for it (record text, like the lapse's below)."""
 
 
 def decision_issued(decision: Decision, actor: User) -> None:
@@ -20,3 +31,31 @@ def decision_issued(decision: Decision, actor: User) -> None:
         actions.waiting_list_close(actor=actor, entry=entry, status="lapsed")
         return
     actions.waiting_list_place(actor=actor, decision=decision)
+
+
+def case_closed(case: Case, actor: User) -> None:
+    """A case closed because the application was withdrawn or the household moved away ends
+    the waiting-list entry its approval created: open offers are withdrawn and the entry
+    closed as withdrawn. An accepted offer (the dwelling is reserved for the household) must
+    be settled first, so the closing is refused. Other reasons leave the entry as it is: a
+    completed case's household still waits for its dwelling (ADR 0012)."""
+    why = ENDS_THE_ENTRY.get(CloseReason(case.close_reason))
+    if why is None:
+        return
+    entries = WaitingListEntry.objects.select_for_update().filter(
+        decision__case=case, status__in=LIVE_ENTRY
+    )
+    for entry in entries:
+        accepted = entry.offers.filter(status=OfferStatus.ACCEPTED).select_related("dwelling")
+        if accepted:
+            raise ValidationError(
+                _(
+                    "The household has accepted the offer of %(dwelling)s, and the dwelling is "
+                    "reserved for it. Settle the offer before you close the case."
+                )
+                % {"dwelling": accepted[0].dwelling}
+            )
+        for offer in entry.offers.filter(status=OfferStatus.OPEN):
+            actions.offer_withdraw(actor=actor, offer=offer, reason=why)
+            entry.refresh_from_db()
+        actions.waiting_list_close(actor=actor, entry=entry, status=EntryStatus.WITHDRAWN)
