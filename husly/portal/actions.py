@@ -1,4 +1,4 @@
-"""What a resident does in the self-service pages: apply (one door in) and appeal.
+"""What a resident does in the self-service pages: apply (one door in), withdraw and appeal.
 
 The resident is the actor of every change, so the audit log shows that the household itself
 registered the application.
@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from husly.cases import actions as case_actions
-from husly.cases.models import Case, Channel
+from husly.cases.models import Case, Channel, CloseReason, DecisionStatus, WithdrawnHow
 from husly.organisation.models import Municipality, User
 from husly.people import actions as people_actions
 from husly.people.models import Household, Person, Relation
+from husly.portal import selectors
 
 
 def _person(actor: User, municipality: Municipality, data: Mapping[str, Any]) -> Person:
@@ -65,4 +66,34 @@ def portal_application_create(
         help_kinds=help_kinds,
         data=data,
         submit=submit,
+    )
+
+
+@transaction.atomic
+def portal_application_withdraw(*, actor: User, case: Case) -> Case:
+    """The household withdraws its sent application before anything is decided: the case is
+    closed as withdrawn, with the resident as the actor and as the one who withdrew it. While
+    a caseworker has a decision under way the resident is asked to contact the municipality,
+    which discards the draft and closes the case (a decision half made is never dropped
+    silently)."""
+    if not selectors.can_withdraw(case):
+        raise ValidationError(
+            _(
+                "An application can be withdrawn here only until a decision is made. "
+                "Contact the municipality."
+            )
+        )
+    if case.decisions.exclude(status=DecisionStatus.DISCARDED).exists():
+        raise ValidationError(
+            _(
+                "The municipality is already preparing a decision in your case, so the "
+                "application cannot be withdrawn here. Contact the municipality to withdraw it."
+            )
+        )
+    return case_actions.case_close(
+        actor=actor,
+        case=case,
+        reason=CloseReason.WITHDRAWN,
+        withdrawn_by=selectors.me_in(actor, case),
+        withdrawn_how=WithdrawnHow.SELF_SERVICE,
     )

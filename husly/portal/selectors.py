@@ -46,6 +46,14 @@ def is_editable(case: Case) -> bool:
     return case.status == CaseStatus.DRAFT
 
 
+def can_withdraw(case: Case) -> bool:
+    """A sent application can be withdrawn in Min side until a decision is issued."""
+    return (
+        case.status in {CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS}
+        and not case.decisions.filter(status=DecisionStatus.ISSUED).exists()
+    )
+
+
 def my_access_events(user: User) -> QuerySet[AccessEvent]:
     """Staff reads of the resident's own person: who (name and unit), what, when. Reads of a
     case are logged for every member, so the resident sees the case's reads too, but never

@@ -144,6 +144,69 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @portal_login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a sent application nothing has been decided on yet, after a confirmation."""
+    user = _resident(request)
+    case = selectors.my_case(user, pk)
+    if not selectors.can_withdraw(case):
+        raise Http404
+    if request.method == "POST":
+        try:
+            actions.portal_application_withdraw(actor=user, case=case)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your application is withdrawn, and the case is closed."))
+        return redirect("portal:case", pk=case.pk)
+    return render(
+        request,
+        "portal/confirm.html",
+        {
+            "case": case,
+            "title": _("Withdraw the application"),
+            "text": _(
+                "If you withdraw the application, the municipality stops working on it and "
+                "closes the case. Nothing is decided. You cannot undo this yourself: to go on, "
+                "contact the municipality or send a new application."
+            ),
+            "confirm": _("Yes, withdraw the application"),
+        },
+    )
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft that was never sent, after a confirmation."""
+    user = _resident(request)
+    case = selectors.my_case(user, pk)
+    if not selectors.is_editable(case):
+        raise Http404
+    if request.method == "POST":
+        try:
+            case_actions.case_draft_delete(actor=user, case=case)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("portal:case", pk=case.pk)
+        messages.success(request, _("The draft is deleted."))
+        return redirect("portal:home")
+    return render(
+        request,
+        "portal/confirm.html",
+        {
+            "case": case,
+            "title": _("Delete the draft"),
+            "text": _(
+                "The draft has not been sent, so the municipality has not seen it. "
+                "If you delete it, what you have written is gone."
+            ),
+            "confirm": _("Yes, delete the draft"),
+        },
+    )
+
+
+@portal_login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _resident(request)
     case = selectors.my_case(user, pk)
@@ -164,6 +227,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "routings": case.routings.select_related("unit"),
             "decisions": decisions,
             "today": today,
+            "can_withdraw": selectors.can_withdraw(case),
         },
     )
 
