@@ -4,11 +4,17 @@ never done twice; a dry run does everything inside a transaction that is rolled 
 
 Rules (settings, docs/decisions/0008-consent-and-retention.md):
 
-- A case is *closed* when it is decided or closed and has no open appeal. Its reference date is
-  the latest of its received date, decisions issued and appeals received or decided. After
+- A case is *closed* when it is decided or closed and has no open appeal
+  (``husly.cases.models.open_appeals``). Its reference date is the latest of its received
+  date, decisions issued, appeals received or decided, and the day it was closed
+  (``closed_at``: a case closed years after its last decision keeps its record that long
+  after the closing; a reopened case is not closed and waits). After
   ``HUSLY_RETENTION_CLOSED_CASE_YEARS`` the application, journal notes, documents (files
-  deleted), assessments' inputs and legal bases' explanations are anonymised, and the change
-  events that hold copies of that free text are deleted.
+  deleted), assessments' inputs, the note on the closing and legal bases' explanations are
+  anonymised, and the change events that hold copies of that free text are deleted (for the
+  case itself: its closing and reopening events).
+- A deleted draft (``case_draft_delete``) is gone at once; on the next run the change events
+  that held copies of its application, notes and documents are deleted too.
 - Issued decisions, their letters (with hash) and appeals are archive records (arkivlova and
   the municipality's records schedule): kept unchanged while
   ``HUSLY_RETENTION_KEEP_ISSUED_DECISIONS`` is on (the default). Drafts that were never issued
@@ -28,13 +34,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
+from django.utils import timezone
 
 from husly.audit.events import record_change
 from husly.audit.models import AccessEvent, ChangeEvent
 from husly.cases.models import (
     Appeal,
-    AppealStatus,
     Application,
     Assessment,
     Case,
@@ -43,6 +49,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
     JournalNote,
+    open_appeals,
 )
 from husly.consent.models import LegalBasis
 from husly.people.models import Household, HouseholdMember, Person
@@ -53,7 +60,9 @@ ANON = "[anonymisert]"
 RULE_CASE = "closed_case"
 RULE_PERSON = "person_no_active_case"
 RULE_HOUSEHOLD = "household_no_active_case"
-OPEN_APPEALS = [AppealStatus.REGISTERED, AppealStatus.CHANGED, AppealStatus.UPHELD]
+RULE_DELETED_DRAFT = "deleted_draft"
+CASE_EVENTS_WITH_TEXT = ["case_close", "case_reopen"]
+"""The case's own change events that hold free text (the closing note, the reason)."""
 ANON_ASSESSMENT = {
     "anonymised": True,
     "summary": {"nb": "Anonymisert", "nn": "Anonymisert", "en": "Anonymised"},
@@ -78,6 +87,7 @@ class Report:
             "decisions",
             "appeals",
             "legal_bases",
+            "deleted_drafts",
             "persons",
             "households",
             "change_events_deleted",
@@ -124,18 +134,14 @@ def closed_cases_due(today: dt.date, years: int) -> list[Case]:
     candidates = (
         Case.objects.filter(status__in=[CaseStatus.DECIDED, CaseStatus.CLOSED])
         .exclude(pk__in=[int(i) for i in done])
-        .exclude(
-            Q(decisions__appeals__status__in=OPEN_APPEALS)
-            | Q(
-                decisions__appeals__status=AppealStatus.FORWARDED,
-                decisions__appeals__appeal_body_decided_on__isnull=True,
-            )
-        )
+        .exclude(pk__in=open_appeals().values("decision__case_id"))
         .distinct()
     )
     due = []
     for case in candidates:
         dates = [case.received_on or case.created_at.date()]
+        if case.closed_at is not None:
+            dates.append(timezone.localtime(case.closed_at).date())
         dates += [d for d in case.decisions.values_list("issued_on", flat=True) if d]
         for received, decided in Appeal.objects.filter(decision__case=case).values_list(
             "received_on", "appeal_body_decided_on"
@@ -226,6 +232,16 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
     counts["legal_bases"] = LegalBasis.objects.filter(pk__in=bases).update(explanation=ANON)
     _purge_events_for(LegalBasis, bases, report)
 
+    if case.close_note:
+        Case.objects.filter(pk=case.pk).update(close_note=ANON)
+    report.counts["change_events_deleted"] += audit_purge(
+        ChangeEvent.objects.filter(
+            object_type=Case._meta.label_lower,
+            object_id=str(case.pk),
+            action__in=CASE_EVENTS_WITH_TEXT,
+        )
+    )
+
     _mark(case, RULE_CASE)
     counts["cases"] = 1
     report.counts.update(counts)
@@ -238,6 +254,31 @@ def anonymise_case(case: Case, report: Report, *, keep_issued: bool) -> None:
         changes={"rule": RULE_CASE, **{k: [None, v] for k, v in sorted(counts.items())}},
         person_id=applicant.person_id if applicant else None,
     )
+
+
+def purge_deleted_drafts(report: Report) -> None:
+    """Delete the change events that held copies of a deleted draft's application, notes,
+    documents and assessments (``case_draft_delete`` names them). The deletion's own event
+    stays, marked done in ``Anonymised``."""
+    done = _done(ChangeEvent).filter(rule=RULE_DELETED_DRAFT).values_list("object_id", flat=True)
+    deletions = ChangeEvent.objects.filter(action="case_draft_delete").exclude(
+        pk__in=[int(i) for i in done]
+    )
+    for deletion in deletions:
+        for object_type, (ids, _after) in deletion.changes.items():
+            if object_type == "number":
+                continue
+            report.counts["change_events_deleted"] += audit_purge(
+                ChangeEvent.objects.filter(
+                    object_type=object_type, object_id__in=[str(i) for i in ids]
+                )
+            )
+        Anonymised.objects.create(
+            object_type=ChangeEvent._meta.label_lower,
+            object_id=str(deletion.pk),
+            rule=RULE_DELETED_DRAFT,
+        )
+        report.counts["deleted_drafts"] += 1
 
 
 def _persons_due(households: set[int]) -> list[Person]:
@@ -317,6 +358,7 @@ def run(*, today: dt.date, dry_run: bool = False) -> Report:
         cases = closed_cases_due(today, settings.HUSLY_RETENTION_CLOSED_CASE_YEARS)
         for case in cases:
             anonymise_case(case, report, keep_issued=keep_issued)
+        purge_deleted_drafts(report)
         households = set(
             Case.objects.filter(
                 pk__in=[int(i) for i in _done(Case).values_list("object_id", flat=True)]

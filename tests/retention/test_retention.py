@@ -212,3 +212,102 @@ def test_old_access_events_are_purged_and_other_deletes_still_refused(
     if connection.vendor == "postgresql":
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             AccessEvent.objects.all().delete()
+
+
+# --- closed cases (case_close), reopened cases and deleted drafts ------------------------------
+
+
+def _received(sara, household, on: dt.date):  # type: ignore[no-untyped-def]
+    with time_machine.travel(dt.datetime.combine(on, dt.time(9), tzinfo=dt.UTC), tick=False):
+        return actions.case_create(
+            actor=sara,
+            household=household,
+            channel="phone",
+            help_kinds=["advice"],
+            data={**ELIGIBLE, "health_needs": "Hjertesykdom"},
+            submit=True,
+        )
+
+
+def test_the_clock_of_a_closed_case_runs_from_the_closing(sara, household, routing) -> None:
+    case = _received(sara, household, CLOSED_ON)
+    with time_machine.travel(dt.datetime(2016, 5, 2, 9, tzinfo=dt.UTC), tick=False):
+        actions.case_close(actor=sara, case=case, reason="other", note="Flyttet til Trondheim.")
+    # Ten years after it was received, but not after it was closed: kept.
+    assert run(today=AFTER).counts["cases"] == 0
+    assert run(today=dt.date(2026, 5, 1)).counts["cases"] == 0
+    report = run(today=dt.date(2026, 5, 3))
+    assert report.counts["cases"] == 1
+    case.refresh_from_db()
+    assert case.close_note == ANON
+    assert (case.status, case.close_reason) == ("closed", "other")  # the facts stay
+    texts = str(list(ChangeEvent.objects.values_list("changes", flat=True)))
+    assert "Trondheim" not in texts  # the closing event and the journal note's are gone
+    assert "Hjertesykdom" not in texts
+    assert not ChangeEvent.objects.filter(action="case_close").exists()
+    assert ChangeEvent.objects.filter(action="case_submit", object_id=str(case.pk)).exists()
+
+
+def test_a_reopened_case_is_not_closed_for_retention(sara, household, routing) -> None:
+    case = _received(sara, household, CLOSED_ON)
+    with time_machine.travel(dt.datetime(2012, 4, 2, 9, tzinfo=dt.UTC), tick=False):
+        actions.case_close(actor=sara, case=case, reason="other", note="Feil.")
+        actions.case_reopen(actor=sara, case=case, reason="Nye opplysninger.")
+    assert run(today=dt.date(2030, 1, 1)).counts["cases"] == 0
+
+
+def test_a_case_whose_changed_appeal_led_to_a_new_decision_is_due(sara, household, routing) -> None:
+    from husly.cases.models import Appeal
+
+    case = _closed_case(sara, household)
+    decision = _issued(case, sara)
+    Appeal.objects.create(
+        decision=decision,
+        received_on=CLOSED_ON,
+        grounds="Uenig",
+        deadline=CLOSED_ON,
+        in_time=True,
+        registered_by=sara,
+        status="changed",
+    )
+    assert run(today=AFTER).counts["cases"] == 0  # no new decision yet: the appeal is open
+    Decision.objects.create(
+        case=case,
+        help_kind="rental_dwelling",
+        kind="approval",
+        status="issued",
+        facts="Ny vurdering.",
+        reasoning="Endret etter klage.",
+        drafted_by=sara,
+        issued_on=CLOSED_ON,
+        replaces=decision,
+    )
+    assert run(today=AFTER).counts["cases"] == 1
+
+
+def test_the_audit_copies_of_a_deleted_draft_are_purged(sara, household, routing) -> None:
+    draft = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="phone",
+        help_kinds=["advice"],
+        data=ELIGIBLE,
+        submit=False,
+    )
+    actions.case_update_application(
+        actor=sara, case=draft, help_kinds=None, data={"health_needs": "Hjertesykdom"}
+    )
+    actions.journal_note_add(
+        actor=sara,
+        case=draft,
+        data={"kind": "note", "held_on": timezone.localdate(), "text": "Rusproblemer"},
+    )
+    actions.case_draft_delete(actor=sara, case=draft)
+    assert "Hjertesykdom" in str(list(ChangeEvent.objects.values_list("changes", flat=True)))
+    report = run(today=timezone.localdate())
+    assert report.counts["deleted_drafts"] == 1
+    texts = str(list(ChangeEvent.objects.values_list("changes", flat=True)))
+    assert "Hjertesykdom" not in texts and "Rusproblemer" not in texts
+    assert ChangeEvent.objects.filter(action="case_draft_delete").exists()
+    assert ChangeEvent.objects.filter(action="case_create", object_id=str(draft.pk)).exists()
+    assert run(today=timezone.localdate()).counts["deleted_drafts"] == 0  # done once
