@@ -224,6 +224,30 @@ def waiting_list_place(*, actor: User | None, decision: Decision) -> WaitingList
 
 
 @transaction.atomic
+def waiting_list_transfer(
+    *, actor: User | None, entry: WaitingListEntry, decision: Decision
+) -> WaitingListEntry:
+    """A new approval that replaces the one an entry rests on (a changed decision after an
+    appeal, or a correction under forvaltningsloven § 35) carries the entry over: the household
+    keeps its place and its waiting time counts from the first approval (``placed_on``); the
+    entry now rests on the new decision and its kind of help. Called by the decision hook."""
+    if decision.replaces_id != entry.decision_id or decision.kind not in WAITING_LIST_KINDS:
+        raise ValueError("only an approval that replaces the entry's decision carries it over")
+    if decision.help_kind not in CATEGORIES_BY_HELP:
+        raise ValidationError(_("The new decision is not for a kind of help with a waiting list."))
+    return update_audited(
+        actor=actor,
+        action="waiting_list_transfer",
+        instance=entry,
+        data={
+            "decision": decision,
+            "categories": list(CATEGORIES_BY_HELP[HelpKind(decision.help_kind)]),
+        },
+        municipality=entry.municipality,
+    )
+
+
+@transaction.atomic
 def waiting_list_entry_assess(
     *, actor: User, entry: WaitingListEntry, data: Mapping[str, Any]
 ) -> WaitingListEntry:

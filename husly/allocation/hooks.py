@@ -19,18 +19,37 @@ ENDS_THE_ENTRY = {
 the reason stored on an open offer withdrawn for it (record text, like the lapse's below)."""
 
 
+REPLACED_BY = {
+    DecisionKind.LAPSE: ("Tilsagnet har falt bort.", EntryStatus.LAPSED),
+}
+"""A decision that replaces the approval of a live entry and ends it: the reason stored on an
+open offer withdrawn for it, and the entry's status. Any other decision that is not itself an
+approval ends the entry as withdrawn (e.g. an approval corrected to a refusal, fvl § 35)."""
+
+
 def decision_issued(decision: Decision, actor: User) -> None:
-    if decision.kind == DecisionKind.LAPSE and decision.replaces_id:
+    """Place an approval on the waiting list; a decision replacing the approval of a live entry
+    carries the entry over (a new approval) or ends it (a lapse, or a decision that does not
+    approve)."""
+    entry = None
+    if decision.replaces_id:
         entry = WaitingListEntry.objects.filter(
             decision_id=decision.replaces_id, status__in=LIVE_ENTRY
         ).first()
-        if entry is None:
-            return
-        for offer in entry.offers.filter(status=OfferStatus.OPEN):
-            actions.offer_withdraw(actor=actor, offer=offer, reason="Tilsagnet har falt bort.")
-        actions.waiting_list_close(actor=actor, entry=entry, status="lapsed")
+    if entry is None:
+        if decision.kind != DecisionKind.LAPSE:
+            actions.waiting_list_place(actor=actor, decision=decision)
         return
-    actions.waiting_list_place(actor=actor, decision=decision)
+    if decision.kind in actions.WAITING_LIST_KINDS:
+        actions.waiting_list_transfer(actor=actor, entry=entry, decision=decision)
+        return
+    why, status = REPLACED_BY.get(
+        DecisionKind(decision.kind), ("Tilsagnet er erstattet av et nytt vedtak.", "withdrawn")
+    )
+    for offer in entry.offers.filter(status=OfferStatus.OPEN):
+        actions.offer_withdraw(actor=actor, offer=offer, reason=why)
+    entry.refresh_from_db()
+    actions.waiting_list_close(actor=actor, entry=entry, status=status)
 
 
 def case_closed(case: Case, actor: User) -> None:

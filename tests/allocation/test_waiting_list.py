@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from husly.allocation import actions
 from husly.allocation.models import (
+    LIVE_ENTRY,
     EntryStatus,
     ItemDecision,
     MatchingRun,
@@ -22,9 +23,11 @@ from husly.allocation.models import (
     WaitingListEntry,
 )
 from husly.audit.models import ChangeEvent
+from husly.cases import actions as case_actions
 from husly.cases.models import DecisionKind, DecisionStatus
 from husly.matching import replay
 from tests.allocation.helpers import approve, entry_of, issue, make_dwelling, make_household
+from tests.cases.helpers import judge_all
 
 pytestmark = pytest.mark.django_db
 
@@ -220,14 +223,45 @@ def test_refusing_under_the_lapse_rule_puts_the_entry_on_hold_until_a_lapse_deci
     lapse = actions.waiting_list_lapse_draft(actor=sara, entry=entry)
     assert lapse.kind == DecisionKind.LAPSE and lapse.replaces == approval
     assert "For langt fra skolen" in lapse.facts
-    from husly.cases import actions as case_actions
-
     case_actions.decision_submit(actor=sara, decision=lapse)
     case_actions.decision_approve(actor=geir, decision=lapse)
     case_actions.decision_issue(actor=sara, decision=lapse)
     entry.refresh_from_db()
     assert entry.status == EntryStatus.LAPSED
     assert lapse.status == DecisionStatus.ISSUED
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_approval_changed_after_an_appeal_keeps_the_households_place(
+    sara, geir, raelingen, routing
+) -> None:
+    household = make_household(raelingen, "Berg")
+    first = approve(sara, geir, household)
+    entry = entry_of(household)
+    with time_machine.travel(NOW + dt.timedelta(days=40), tick=False):
+        changed = issue(sara, geir, first.case, kind=DecisionKind.APPROVAL, replaces=first)
+    assert entry_of(household).pk == entry.pk  # the same entry, not a second one
+    entry.refresh_from_db()
+    assert entry.decision == changed and entry.status == EntryStatus.WAITING
+    assert entry.placed_on == first.issued_on  # the waiting time counts from the first approval
+    assert ChangeEvent.objects.filter(action="waiting_list_transfer").count() == 1
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_approval_replaced_by_a_refusal_ends_the_entry_and_withdraws_its_offer(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    household = make_household(raelingen, "Berg")
+    first = approve(sara, geir, household)
+    offer = actions.offer_make(actor=sara, entry=entry_of(household), dwelling=vacancy)
+    # Corrected (fvl § 35): on a new assessment the criteria are not met after all.
+    judged = judge_all(first.case, sara, outcome="not_met")
+    case_actions.assessment_run(actor=sara, case=first.case, judgements=judged)
+    issue(sara, geir, first.case, kind=DecisionKind.REFUSAL, replaces=first)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.WITHDRAWN
+    assert not WaitingListEntry.objects.filter(household=household, status__in=LIVE_ENTRY)
+    assert WaitingListEntry.objects.get(household=household).status == EntryStatus.WITHDRAWN
 
 
 def test_refusing_under_the_count_rule_keeps_the_place_until_the_limit(

@@ -271,7 +271,6 @@ def test_an_open_appeal_blocks_the_closing_and_a_decided_one_does_not(
 def test_a_changed_appeal_is_open_until_the_new_decision_is_issued(
     sara, geir, household, routing, housing_office
 ) -> None:
-    # Not a dwelling: a new approval would try to place the household on the list again.
     guarantee = {"help_kind": "deposit_guarantee"}
     with time_machine.travel(ISSUED_AT, tick=False):
         decision = _issued(sara, geir, household, housing_office, **guarantee)
