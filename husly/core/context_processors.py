@@ -34,7 +34,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {
             "nav_items": [
                 {"url": url, "label": _("My page"), "current": request.path.startswith(url)}
-            ]
+            ],
+            # A resident's user name is a technical pseudonym: never shown.
+            "user_label": _("Logged in"),
         }
     items = [(reverse("home"), _("Start"))]
     if held & CASE_READ:

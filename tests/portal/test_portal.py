@@ -47,7 +47,10 @@ def _application(raelingen, **extra):  # type: ignore[no-untyped-def]
 
 def test_a_resident_logs_in_with_an_identity_number_in_development() -> None:
     client = _resident()
-    assert client.get(reverse("portal:home")).status_code == 200
+    page = client.get(reverse("portal:home"))
+    assert page.status_code == 200
+    header = page.content.decode().split("</header>", 1)[0]
+    assert "Innlogget" in header and "innbygger-" not in header  # no technical user name
 
 
 def test_a_wrong_identity_number_gets_a_norwegian_message() -> None:
