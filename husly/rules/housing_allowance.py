@@ -34,6 +34,7 @@ import numpy as np
 import numpy.typing as npt
 
 from husly.rules.errors import EmptyHouseholdError, RulesInputError
+from husly.rules.language import Texts
 from husly.rules.municipalities import check_municipality_number, register_for
 from husly.rules.params import ParameterTree, ResolvedValue, default_tree
 from husly.rules.trace import ENGINE_VERSION, StepInfo, Trace, Tracer
@@ -45,6 +46,7 @@ from husly.rules.validation import (
     check_date,
     check_int_array,
     check_lengths,
+    check_members,
     check_whole,
 )
 
@@ -77,7 +79,7 @@ STEPS: Mapping[str, StepInfo] = {
         label_en="Nobody in compulsory military or civilian service",
         unit="ja/nei",
         formula_nb="ingen medlemmer i førstegangstjeneste/siviltjeneste",
-        formula_nn="ingen medlemmer i førstegongsteneste/sivilteneste",
+        formula_nn="ingen medlemer i førstegongsteneste/sivilteneste",
         formula_en="no member is in compulsory military or civilian service",
         source=f"{LAW} § 4",
     ),
@@ -525,17 +527,23 @@ class HousingAllowanceBatch:
             i = int(np.flatnonzero(size < 1)[0])
             raise EmptyHouseholdError(
                 f"household_size[{i}]",
-                f"Husstand nr. {i} har ingen medlemmer.",
-                f"household {i} has no members",
+                nb=f"Husstand nr. {i + 1} har ingen medlemmer (antall personer: {size[i]}).",
+                nn=f"Husstand nr. {i + 1} har ingen medlemer (talet på personar: {size[i]}).",
+                en=f"Household {i + 1} has no members (number of persons: {size[i]}).",
             )
         check_int_array("household_size", self.household_size, 1, MAX_HOUSEHOLD)
         check_int_array("children_count", self.children_count, 0, MAX_HOUSEHOLD - 1)
         if self.children_count.size and (self.children_count >= self.household_size).any():
             i = int(np.flatnonzero(self.children_count >= self.household_size)[0])
+            children, persons = self.children_count[i], self.household_size[i]
             raise RulesInputError(
                 f"children_count[{i}]",
-                f"Husstand nr. {i} har flere barn enn personer utenom søker.",
-                f"household {i}: children_count must be below household_size",
+                nb=f"I husstand nr. {i + 1} må antall barn under 18 år ({children}) være lavere "
+                f"enn antall personer ({persons}, søkeren medregnet).",
+                nn=f"I husstand nr. {i + 1} må talet på barn under 18 år ({children}) vere lågare "
+                f"enn talet på personar ({persons}, søkjaren medrekna).",
+                en=f"In household {i + 1} the number of children under 18 ({children}) must be "
+                f"lower than the number of persons ({persons}, the applicant included).",
             )
         for name in ("income_annual", "net_wealth", "housing_costs_annual", "home_assessed_value"):
             check_amount_array(name, arrays[name])
@@ -841,18 +849,32 @@ def households_from_members(
         i = int(np.flatnonzero(size < 1)[0])
         raise EmptyHouseholdError(
             f"members[{i}]" if n > 1 else "members",
-            "Husstanden må ha minst ett medlem."
+            nb="Husstanden må ha minst ett medlem."
             if n == 1
-            else f"Husstand nr. {i} har ingen medlemmer.",
-            "the household has no members" if n == 1 else f"household {i} has no members",
+            else f"Husstand nr. {i + 1} har ingen medlemmer; hver husstand må ha minst ett.",
+            nn="Husstanden må ha minst eitt medlem."
+            if n == 1
+            else f"Husstand nr. {i + 1} har ingen medlemer; kvar husstand må ha minst eitt.",
+            en="The household must have at least one member."
+            if n == 1
+            else f"Household {i + 1} has no members; every household must have at least one.",
         )
     applicants = count(members.is_applicant)
     if n and (applicants != 1).any():
         i = int(np.flatnonzero(applicants != 1)[0])
+        found = applicants[i]
+        where = (
+            Texts("husstanden", "husstanden", "the household")
+            if n == 1
+            else Texts(f"husstand nr. {i + 1}", f"husstand nr. {i + 1}", f"household {i + 1}")
+        )
         raise RulesInputError(
             "members.is_applicant",
-            "Nøyaktig én person i husstanden må være søker.",
-            f"household {i} must have exactly one applicant, has {applicants[i]}",
+            nb=f"Nøyaktig én person i {where.nb} må være søker, men {found} er oppgitt som søker.",
+            nn=f"Nøyaktig éin person i {where.nn} må vere søkjar, men {found} er oppgitt som "
+            "søkjar.",
+            en=f"Exactly one person in {where.en} must be the applicant, but {found} are given "
+            "as the applicant.",
         )
     minor = members.age < ADULT_AGE
     children = count(minor & ~members.is_applicant)
@@ -964,21 +986,7 @@ class HousingAllowanceResult:
 def _application_arrays(
     app: HousingAllowanceApplication, group: int
 ) -> tuple[HouseholdArrays, MemberArrays]:
-    members: object = app.members  # checked at run time: callers may pass anything
-    if not isinstance(members, Sequence) or isinstance(members, str):
-        raise RulesInputError(
-            "members", "Husstandsmedlemmer må være en liste.", "members must be a list of Member"
-        )
-    if len(members) == 0:
-        raise EmptyHouseholdError(
-            "members", "Husstanden må ha minst ett medlem.", "the household has no members"
-        )
-    if len(members) > MAX_HOUSEHOLD:
-        raise RulesInputError(
-            "members",
-            f"Husstanden kan ha høyst {MAX_HOUSEHOLD} medlemmer.",
-            f"at most {MAX_HOUSEHOLD} members",
-        )
+    members = check_members(app.members, Member, MAX_HOUSEHOLD)
     ages = []
     flags: dict[str, list[bool]] = {
         "is_child_of_applicant": [],
@@ -988,12 +996,6 @@ def _application_arrays(
         "is_pensioner": [],
     }
     for i, m in enumerate(members):
-        if not isinstance(m, Member):
-            raise RulesInputError(
-                f"members[{i}]",
-                f"Husstandsmedlem nr. {i + 1} mangler opplysninger.",
-                f"members[{i}] must be a Member, got {type(m).__name__}",
-            )
         ages.append(check_whole(f"members[{i}].age", m.age, 0, MAX_AGE))
         for name, values in flags.items():
             values.append(check_bool(f"members[{i}].{name}", getattr(m, name)))

@@ -21,7 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from husly.rules.errors import RulesInputError, UnknownMunicipalityError
+from husly.rules.language import date_in, each, shown_each
 from husly.rules.params import ParameterTree, ResolvedValue, default_tree
+from husly.rules.validation import kind_of
 
 REGISTER = "national.municipalities.register"
 GROUPS = "national.housing_allowance.municipality_group"
@@ -50,20 +52,28 @@ class MunicipalityRegister:
         """Positions of ``numbers`` in the register; UnknownMunicipalityError for the first miss."""
         raw = np.asarray(numbers)
         if raw.dtype.kind not in "US":
+            kind = each(lambda language: kind_of(raw, language))
             raise RulesInputError(
                 field,
-                "Kommunenummer må være tekst med fire sifre, for eksempel «0301».",
-                f"kommunenummer must be 4-digit strings, got dtype {raw.dtype}",
+                nb=f"Kommunenummer må være tekst med fire sifre, for eksempel «0301» "
+                f"(oppgitt: {kind.nb}).",
+                nn=f"Kommunenummer må vere tekst med fire siffer, til dømes «0301» "
+                f"(oppgitt: {kind.nn}).",
+                en=f"A municipality number must be text with four digits, for example “0301” "
+                f"(entered: {kind.en}).",
+                detail=f"dtype {raw.dtype}",
             )
         text = raw.astype(str)
         well_formed = (np.char.str_len(text) == KOMMUNENUMMER_DIGITS) & np.char.isdigit(text)
         if not well_formed.all():
             bad = int(np.flatnonzero(~well_formed.reshape(-1))[0])
-            shown = text.reshape(-1)[bad]
+            given = shown_each(str(text.reshape(-1)[bad]))
             raise RulesInputError(
                 f"{field}[{bad}]" if raw.ndim else field,
-                f"Kommunenummer må ha fire sifre, for eksempel «0301» (fikk {shown!r}).",
-                f"kommunenummer must have four digits, got {shown!r}",
+                nb=f"Kommunenummer må ha fire sifre, for eksempel «0301» (oppgitt: {given.nb}).",
+                nn=f"Kommunenummer må ha fire siffer, til dømes «0301» (oppgitt: {given.nn}).",
+                en=f"A municipality number must have four digits, for example “0301” "
+                f"(entered: {given.en}).",
             )
         codes = text.astype(np.int64)
         pos = np.searchsorted(self.numbers, codes)
@@ -72,12 +82,14 @@ class MunicipalityRegister:
         if not found.all():
             bad = int(np.flatnonzero(~found.reshape(-1))[0])
             number = str(raw.reshape(-1)[bad])
-            partial = "" if self.register.confirmed else f" ({self.register.note})"
+            when = each(lambda language: date_in(self.on, language))
             raise UnknownMunicipalityError(
                 f"{field}[{bad}]" if raw.ndim else field,
-                f"Kommunenummer {number} finnes ikke i kommuneregisteret for {self.on:%d.%m.%Y}.",
-                f"kommunenummer {number} is not in the municipality register for {self.on}"
-                f"{partial}",
+                nb=f"Kommunenummer {number} finnes ikke i kommuneregisteret per {when.nb}.",
+                nn=f"Kommunenummer {number} finst ikkje i kommuneregisteret per {when.nn}.",
+                en=f"Municipality number {number} is not in the municipality register as of "
+                f"{when.en}.",
+                detail="" if self.register.confirmed else f"register: {self.register.note}",
             )
         return np.asarray(pos_clipped, dtype=np.intp)
 
@@ -91,10 +103,15 @@ class MunicipalityRegister:
 def check_municipality_number(number: object, field: str = "municipality_number") -> str:
     """A kommunenummer must be text with four digits (YAML and Excel like to drop the 0)."""
     if not isinstance(number, str) or not re.fullmatch(r"\d{4}", number):
+        given = shown_each(number)
         raise RulesInputError(
             field,
-            f"Kommunenummer må være fire sifre som tekst, for eksempel «0301» (fikk {number!r}).",
-            f"kommunenummer must be four digits as text, got {number!r}",
+            nb=f"Kommunenummer må være fire sifre skrevet som tekst, for eksempel «0301» "
+            f"(oppgitt: {given.nb}).",
+            nn=f"Kommunenummer må vere fire siffer skrivne som tekst, til dømes «0301» "
+            f"(oppgitt: {given.nn}).",
+            en=f"A municipality number must be four digits written as text, for example “0301” "
+            f"(entered: {given.en}).",
         )
     return number
 

@@ -38,7 +38,7 @@ from typing import Any, Literal
 import yaml
 
 from husly.rules.errors import OutsideParameterCoverageError, ParameterFileError
-from husly.rules.language import pick
+from husly.rules.language import Texts, date_in, each, pick, quote
 
 PARAMETERS_ROOT = Path(__file__).resolve().parent / "parameters"
 
@@ -290,37 +290,59 @@ class Parameter:
             return self.entries[i + 1].valid_from - dt.timedelta(days=1)
         return None
 
+    def _words(self, on: dt.date, limit: dt.date) -> tuple[Texts, Texts, Texts]:
+        """The label, the date asked for and the limit, in each language (for an error)."""
+        return (
+            each(lambda language: quote(self.label_in(language), language)),
+            each(lambda language: date_in(on, language)),
+            each(lambda language: date_in(limit, language)),
+        )
+
     def at(self, on: dt.date, field: str = "date") -> ResolvedValue:
         """The value in force on ``on``. Raises OutsideParameterCoverageError (naming ``field``)."""
         starts = [e.valid_from for e in self.entries]
         i = bisect.bisect_right(starts, on) - 1
         if i < 0:
+            label, when, first = self._words(on, self.first_date)
             raise OutsideParameterCoverageError(
                 field,
                 self.path,
-                f"Datoen {on:%d.%m.%Y} er før reglene Husly kjenner for «{self.label_nb}» "
-                f"(første dato er {self.first_date:%d.%m.%Y}).",
-                f"{on} is before the first date of parameter {self.path} ({self.first_date}).",
+                nb=f"Husly har ikke regler for {label.nb} før {first.nb}, så beregningen kan "
+                f"ikke gjøres for datoen {when.nb}.",
+                nn=f"Husly har ikkje reglar for {label.nn} før {first.nn}, så utrekninga kan "
+                f"ikkje gjerast for datoen {when.nn}.",
+                en=f"Husly has no rules for {label.en} before {first.en}, so the "
+                f"calculation cannot be made for the date {when.en}.",
+                detail=f"{on} is before the first date of parameter {self.path}",
             )
         entry = self.entries[i]
         end = self._end_of(i)
         if entry.valid_to is not None and on > entry.valid_to:
+            label, when, last = self._words(on, entry.valid_to)
             raise OutsideParameterCoverageError(
                 field,
                 self.path,
-                f"Datoen {on:%d.%m.%Y} er etter siste dato Husly har regler for "
-                f"«{self.label_nb}» ({entry.valid_to:%d.%m.%Y}).",
-                f"{on} is after the last date covered by parameter {self.path} ({entry.valid_to}).",
+                nb=f"Husly har regler for {label.nb} bare til og med {last.nb}, så beregningen kan "
+                f"ikke gjøres for datoen {when.nb}.",
+                nn=f"Husly har reglar for {label.nn} berre til og med {last.nn}, så utrekninga kan "
+                f"ikkje gjerast for datoen {when.nn}.",
+                en=f"Husly has rules for {label.en} only up to {last.en}, so the "
+                f"calculation cannot be made for the date {when.en}.",
+                detail=f"{on} is after the last date covered by parameter {self.path}",
             )
         if not entry.known or entry.value is None:
-            note = f" {entry.note}" if entry.note else ""
+            label, when, since = self._words(on, entry.valid_from)
             raise OutsideParameterCoverageError(
                 field,
                 self.path,
-                f"Verdien av «{self.label_nb}» fra {entry.valid_from:%d.%m.%Y} er ikke kjent i "
-                f"Husly ennå, så beregningen kan ikke gjøres for {on:%d.%m.%Y}.",
-                f"Parameter {self.path} has no verified value for {on} "
-                f"(unknown from {entry.valid_from}).{note}",
+                nb=f"Verdien av {label.nb} fra {since.nb} er ikke kjent i Husly ennå, så "
+                f"beregningen kan ikke gjøres for datoen {when.nb}.",
+                nn=f"Verdien av {label.nn} frå {since.nn} er ikkje kjend i Husly enno, så "
+                f"utrekninga kan ikkje gjerast for datoen {when.nn}.",
+                en=f"Husly does not know the value of {label.en} from {since.en} yet, so the "
+                f"calculation cannot be made for the date {when.en}.",
+                detail=f"parameter {self.path} has no verified value from {entry.valid_from}"
+                + (f": {entry.note}" if entry.note else ""),
             )
         return ResolvedValue(
             path=self.path,

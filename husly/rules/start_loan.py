@@ -31,10 +31,10 @@ import numpy as np
 import numpy.typing as npt
 
 from husly.rules.errors import (
-    EmptyHouseholdError,
     MissingMunicipalParametersError,
     RulesInputError,
 )
+from husly.rules.language import each, number_in, pick, quote, shown_each
 from husly.rules.living_costs import NavRates, PersonArrays, SifoBudget, nav_norm, sifo_norm
 from husly.rules.municipalities import check_municipality_number, register_for
 from husly.rules.params import ParameterTree, ResolvedValue, default_tree
@@ -47,6 +47,7 @@ from husly.rules.validation import (
     check_date,
     check_int_array,
     check_lengths,
+    check_members,
     check_whole,
 )
 
@@ -385,6 +386,35 @@ class StartLoanParameters:
         return tuple(self.used[n] for n in names if n in self.used)
 
 
+#: The names of the municipal startlån parameters that have no national fallback (as in the
+#: parameter files), for a message saying that a municipality lacks one.
+MUNICIPAL_LABELS: Mapping[str, tuple[str, str, str]] = {
+    "calculation_rate_rule": ("Kalkulasjonsrente", "Kalkulasjonsrente", "Calculation rate rule"),
+    "municipal_markup": ("Kommunalt rentepåslag", "Kommunalt rentepåslag", "Municipal rate markup"),
+    "living_cost_norm": ("Norm for livsopphold", "Norm for livsopphald", "Living-cost norm"),
+    "establishment_fee_rate": (
+        "Etableringsgebyr, andel av lånet",
+        "Etableringsgebyr, del av lånet",
+        "Establishment fee rate",
+    ),
+    "establishment_fee_min": (
+        "Etableringsgebyr, minst",
+        "Etableringsgebyr, minst",
+        "Establishment fee, minimum",
+    ),
+    "establishment_fee_max": (
+        "Etableringsgebyr, høyst",
+        "Etableringsgebyr, høgst",
+        "Establishment fee, maximum",
+    ),
+    "fees_at_disbursement": (
+        "Gebyrer ved utbetaling",
+        "Gebyr ved utbetaling",
+        "Fees at disbursement",
+    ),
+}
+
+
 @functools.lru_cache(maxsize=256)
 def _start_loan_parameters(tree: ParameterTree, number: str, on: dt.date) -> StartLoanParameters:
     register = register_for(on, tree)
@@ -392,12 +422,17 @@ def _start_loan_parameters(tree: ParameterTree, number: str, on: dt.date) -> Sta
         np.asarray(number)
     )  # UnknownMunicipalityError if not a municipality on that date
     municipal = f"municipal.{number}.start_loan."
+    who = f"{register.name(number)} ({number})"
     if not any(p.startswith(municipal) for p in tree.paths(municipal)):
         raise MissingMunicipalParametersError(
             "municipality_number",
-            f"{register.name(number)} ({number}) har ikke lagt inn sine regler for startlån i "
-            "Husly (gebyr, norm for livsopphold).",
-            f"no municipal start-loan parameters for {number} ({register.name(number)})",
+            nb=f"{who} har ikke lagt inn sine regler for startlån i Husly (gebyr, norm for "
+            "livsopphold), så startlån kan ikke beregnes for denne kommunen ennå.",
+            nn=f"{who} har ikkje lagt inn reglane sine for startlån i Husly (gebyr, norm for "
+            "livsopphald), så startlån kan ikkje reknast ut for denne kommunen enno.",
+            en=f"{who} has not entered its start loan rules in Husly (fees, living-cost norm), so "
+            "start loans cannot be calculated for this municipality yet.",
+            detail=f"no parameters under {municipal}",
         )
     used: dict[str, ResolvedValue] = {}
 
@@ -413,32 +448,61 @@ def _start_loan_parameters(tree: ParameterTree, number: str, on: dt.date) -> Sta
             return get(municipal + name, name)
         if fallback is not None:
             return get(N + fallback, name)
+        labels = MUNICIPAL_LABELS.get(name, (name, name, name))
+        label = each(lambda language: quote(pick(language, *labels), language))
         raise MissingMunicipalParametersError(
             "municipality_number",
-            f"{register.name(number)} ({number}) mangler startlånsparameteren «{name}» i Husly.",
-            f"municipal parameter {municipal + name} is missing",
+            nb=f"{who} mangler regelen {label.nb} for startlån i Husly.",
+            nn=f"{who} manglar regelen {label.nn} for startlån i Husly.",
+            en=f"{who} is missing the start loan rule {label.en} in Husly.",
+            detail=f"municipal parameter {municipal + name} is missing",
         )
 
-    rule = local("calculation_rate_rule").as_choice()
+    rule_value = local("calculation_rate_rule")
+    rule = rule_value.as_choice()
     if rule != "husbanken_stress_test":  # the only rule encoded so far
+        named = each(lambda language: quote(rule_value.value_label_in(rule, language), language))
         raise MissingMunicipalParametersError(
-            "municipality_number", f"Ukjent regel for kalkulasjonsrente: {rule}.", f"rule {rule}"
+            "municipality_number",
+            nb=f"{who} bruker en regel for kalkulasjonsrente som Husly ikke kan regne med ennå: "
+            f"{named.nb}.",
+            nn=f"{who} brukar ein regel for kalkulasjonsrente som Husly ikkje kan rekne med "
+            f"enno: {named.nn}.",
+            en=f"{who} uses a rule for the stress-test interest rate that Husly cannot calculate "
+            f"with yet: {named.en}.",
+            detail=f"calculation_rate_rule {rule!r}",
         )
     stress = national("rates.policy_rate").as_number("annual_rate") + national(
         "rates.stress_margin"
     ).as_number("annual_rate")
     markup = local("municipal_markup").as_number("annual_rate")
-    if markup > national("terms.max_municipal_markup").as_number("annual_rate"):
+    most = national("terms.max_municipal_markup").as_number("annual_rate")
+    if markup > most:
+        given = each(lambda language: number_in(round(markup * 100, 6), language))
+        limit = each(lambda language: number_in(round(most * 100, 6), language))
         raise MissingMunicipalParametersError(
             "municipality_number",
-            "Kommunens rentepåslag er høyere enn forskriften tillater (0,25 prosentpoeng).",
-            "municipal markup above the § 8-2 maximum",
+            nb=f"Rentepåslaget til {who} er {given.nb} prosentpoeng, men forskriften tillater "
+            f"høyst {limit.nb} prosentpoeng.",
+            nn=f"Rentepåslaget til {who} er {given.nn} prosentpoeng, men forskrifta tillèt "
+            f"høgst {limit.nn} prosentpoeng.",
+            en=f"The interest markup of {who} is {given.en} percentage points, but the "
+            f"regulation allows at most {limit.en} percentage points.",
+            detail="municipal markup above the § 8-2 maximum",
         )
     borrower = national("rates.husbanken_floating_rate").as_number("annual_rate") + markup
-    norm = local("living_cost_norm").as_choice()
+    norm_value = local("living_cost_norm")
+    norm = norm_value.as_choice()
     if norm not in ("sifo", "nav"):
+        named = each(lambda language: quote(norm_value.value_label_in(norm, language), language))
         raise MissingMunicipalParametersError(
-            "municipality_number", f"Ukjent norm for livsopphold: {norm}.", f"norm {norm}"
+            "municipality_number",
+            nb=f"{who} bruker en norm for livsopphold som Husly ikke kan regne med ennå: "
+            f"{named.nb}.",
+            nn=f"{who} brukar ein norm for livsopphald som Husly ikkje kan rekne med enno: "
+            f"{named.nn}.",
+            en=f"{who} uses a living-cost norm that Husly cannot calculate with yet: {named.en}.",
+            detail=f"living_cost_norm {norm!r}",
         )
     return StartLoanParameters(
         on=on,
@@ -748,29 +812,20 @@ class StartLoanResult:
 
 
 def _person_arrays(members: object) -> PersonArrays:
-    if not isinstance(members, Sequence) or isinstance(members, str):
-        raise RulesInputError(
-            "members", "Husstandsmedlemmer må være en liste.", "members must be a list"
-        )
-    if len(members) == 0:
-        raise EmptyHouseholdError(
-            "members", "Husstanden må ha minst ett medlem.", "the household has no members"
-        )
+    members = check_members(members, LoanHouseholdMember)
     ages, female, student, pregnant = [], [], [], []
     for i, m in enumerate(members):
-        if not isinstance(m, LoanHouseholdMember):
-            raise RulesInputError(
-                f"members[{i}]",
-                f"Husstandsmedlem nr. {i + 1} mangler opplysninger.",
-                f"members[{i}] must be a LoanHouseholdMember",
-            )
         ages.append(check_whole(f"members[{i}].age", m.age, 0, MAX_AGE))
         if m.sex not in ("female", "male"):
+            given = shown_each(m.sex)
             raise RulesInputError(
                 f"members[{i}].sex",
-                f"Kjønn for husstandsmedlem nr. {i + 1} må være kvinne eller mann (SIFO-budsjettet "
-                "er kjønnsdelt).",
-                f"sex must be 'female' or 'male', got {m.sex!r}",
+                nb=f"Kjønn for husstandsmedlem nr. {i + 1} må være kvinne eller mann, fordi "
+                f"SIFO-budsjettet er ulikt for kvinner og menn (oppgitt: {given.nb}).",
+                nn=f"Kjønn for husstandsmedlem nr. {i + 1} må vere kvinne eller mann, fordi "
+                f"SIFO-budsjettet er ulikt for kvinner og menn (oppgitt: {given.nn}).",
+                en=f"The sex of household member {i + 1} must be female or male, because the "
+                f"SIFO budget differs for women and men (entered: {given.en}).",
             )
         female.append(m.sex == "female")
         student.append(check_bool(f"members[{i}].is_student", m.is_student))
@@ -783,6 +838,74 @@ def _person_arrays(members: object) -> PersonArrays:
         is_student=np.array(student, dtype=np.bool_),
         is_pregnant=np.array(pregnant, dtype=np.bool_),
     )
+
+
+def _term(years: object, long_term: bool, p: StartLoanParameters) -> tuple[int, int]:
+    """The repayment period in years and the longest allowed (§ 8-5: longer if the conditions
+    for it are met)."""
+    most = p.max_term_years_special if long_term else p.max_term_years
+    if (
+        isinstance(years, int)
+        and not isinstance(years, bool)
+        and p.max_term_years < years <= p.max_term_years_special
+        and not long_term
+    ):
+        usual = p.max_term_years
+        raise RulesInputError(
+            "term_years",
+            nb=f"Nedbetalingstid over {usual} år krever at vilkårene i forskrift om lån fra "
+            f"Husbanken § 8-5 er oppfylt (oppgitt: {years} år).",
+            nn=f"Nedbetalingstid over {usual} år krev at vilkåra i § 8-5 i forskrifta om lån frå "
+            f"Husbanken er oppfylte (oppgitt: {years} år).",
+            en=f"A repayment period over {usual} years requires the conditions in § 8-5 of the "
+            f"regulation on loans from Husbanken to be met (entered: {years} years).",
+        )
+    return check_whole("term_years", years, 1, most), most
+
+
+def _choices(app: StartLoanApplication, p: StartLoanParameters) -> str:
+    """Checks the loan type; returns the living-cost norm (the application's or the
+    municipality's)."""
+    if app.repayment_profile not in ("annuity", "serial"):
+        given = shown_each(app.repayment_profile)
+        raise RulesInputError(
+            "repayment_profile",
+            nb=f"Lånetype må være annuitetslån eller serielån (oppgitt: {given.nb}).",
+            nn=f"Lånetype må vere annuitetslån eller serielån (oppgitt: {given.nn}).",
+            en=f"The loan type must be an annuity loan or a serial loan (entered: {given.en}).",
+            detail="repayment_profile is 'annuity' or 'serial'",
+        )
+    norm_name = app.living_cost_norm or p.living_cost_norm
+    if norm_name not in ("sifo", "nav"):
+        given = shown_each(norm_name)
+        raise RulesInputError(
+            "living_cost_norm",
+            nb="Norm for livsopphold må være SIFOs referansebudsjett eller statlige veiledende "
+            f"satser (oppgitt: {given.nb}).",
+            nn="Norm for livsopphald må vere referansebudsjettet til SIFO eller statlege "
+            f"rettleiande satsar (oppgitt: {given.nn}).",
+            en="The living-cost norm must be the SIFO reference budget or the state guideline "
+            f"rates (entered: {given.en}).",
+            detail="living_cost_norm is 'sifo' or 'nav'",
+        )
+    return norm_name
+
+
+def _stress_rate(value: object) -> float:
+    """A stress-test rate given instead of the municipality's: a fraction per year."""
+    stress = check_amount("stress_rate", value)
+    if stress > MAX_STRESS_RATE:
+        given, limit = shown_each(stress), shown_each(MAX_STRESS_RATE)
+        raise RulesInputError(
+            "stress_rate",
+            nb="Kalkulasjonsrenten skal oppgis som en andel per år, for eksempel 0,065 for "
+            f"6,5 %, og kan ikke være over {limit.nb} (oppgitt: {given.nb}).",
+            nn="Kalkulasjonsrenta skal oppgjevast som ein del per år, til dømes 0,065 for "
+            f"6,5 %, og kan ikkje vere over {limit.nn} (oppgitt: {given.nn}).",
+            en="The stress-test interest rate is given as a fraction per year, for example "
+            f"0.065 for 6.5 %, and cannot be over {limit.en} (entered: {given.en}).",
+        )
+    return stress
 
 
 def explain_start_loan(
@@ -808,44 +931,12 @@ def explain_start_loan(
     other = check_amount("other_fixed_costs_monthly", app.other_fixed_costs_monthly)
     running = check_amount("housing_operating_costs_monthly", app.housing_operating_costs_monthly)
     long_term = check_bool("long_term_conditions_met", app.long_term_conditions_met)
-    max_term = p.max_term_years_special if long_term else p.max_term_years
-    if (
-        isinstance(app.term_years, int)
-        and not isinstance(app.term_years, bool)
-        and p.max_term_years < app.term_years <= p.max_term_years_special
-        and not long_term
-    ):
-        raise RulesInputError(
-            "term_years",
-            f"Nedbetalingstid over {p.max_term_years} år krever at vilkårene i forskrift om "
-            "lån fra Husbanken § 8-5 er oppfylt (long_term_conditions_met).",
-            f"a term over {p.max_term_years} years requires the § 8-5 conditions",
-        )
-    term = check_whole("term_years", app.term_years, 1, max_term)
-    if app.repayment_profile not in ("annuity", "serial"):
-        raise RulesInputError(
-            "repayment_profile",
-            "Lånetype må være annuitetslån eller serielån.",
-            f"repayment_profile must be 'annuity' or 'serial', got {app.repayment_profile!r}",
-        )
-    norm_name = app.living_cost_norm or p.living_cost_norm
-    if norm_name not in ("sifo", "nav"):
-        raise RulesInputError(
-            "living_cost_norm",
-            "Norm for livsopphold må være SIFO eller statlige veiledende satser (nav).",
-            f"living_cost_norm must be 'sifo' or 'nav', got {norm_name!r}",
-        )
+    term, max_term = _term(app.term_years, long_term, p)
+    norm_name = _choices(app, p)
     cars_petrol = check_whole("cars_petrol", app.cars_petrol, 0, 10)
     cars_electric = check_whole("cars_electric", app.cars_electric, 0, 10)
     if app.stress_rate is not None:
-        stress = check_amount("stress_rate", app.stress_rate)
-        if stress > MAX_STRESS_RATE:
-            raise RulesInputError(
-                "stress_rate",
-                "Kalkulasjonsrenten oppgis som desimaltall, for eksempel 0.065 for 6,5 %.",
-                f"stress_rate is a fraction per year (0.065 = 6.5 %), got {stress}",
-            )
-        p = _replace_stress_rate(p, stress)
+        p = _replace_stress_rate(p, _stress_rate(app.stress_rate))
 
     # Living costs: the chosen norm or the actual amount, never below the NAV guideline rates.
     nav = NavRates.for_date(on, tree)

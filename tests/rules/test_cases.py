@@ -57,7 +57,7 @@ def test_case(case: dict[str, Any]) -> None:
         with pytest.raises(error_class) as info:
             _run(case)
         assert info.value.field == expected["field"]
-        assert info.value.message_nb and info.value.message_en
+        assert info.value.message_nb and info.value.message_nn and info.value.message_en
         return
 
     result = _run(case)
