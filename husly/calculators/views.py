@@ -1,8 +1,9 @@
 """Calculators for bostøtte and startlån, for caseworkers and in Min side.
 
 The calculation and its explanation come from husly.rules (no Django there); these views parse
-the form, call the engine and show the trace. From a case, the form is prefilled from the
-registers and the application (and the read is logged).
+the form, call the engine and show the trace; an input error the engine finds is shown on its
+field in the user's language. From a case, the form is prefilled from the registers and the
+application (and the read is logged).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from husly.calculators.forms import AllowanceForm, LoanForm, field_for, initial_from
 from husly.cases.models import Case
@@ -83,7 +85,7 @@ def _allowance(request: HttpRequest, template: str) -> HttpResponse:
         try:
             result = explain_housing_allowance(application, data["on"].replace(day=1))
         except RulesInputError as error:
-            form.add_error(field_for(form, error.field), error.message_nb)
+            form.add_error(field_for(form, error.field), error.message_in(get_language()))
     return render(request, template, {"form": form, "result": result, "kind": "allowance"})
 
 
@@ -111,7 +113,7 @@ def _loan(request: HttpRequest, template: str) -> HttpResponse:
         try:
             result = explain_start_loan(application, data["on"])
         except RulesInputError as error:
-            form.add_error(field_for(form, error.field), error.message_nb)
+            form.add_error(field_for(form, error.field), error.message_in(get_language()))
     return render(request, template, {"form": form, "result": result, "kind": "loan"})
 
 

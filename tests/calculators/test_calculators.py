@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -230,3 +232,100 @@ def test_a_resident_reads_the_start_loan_explanation_in_nynorsk() -> None:
     assert "<td>annuitetslån</td>" in page  # the step's code by its name
     for code in ("sifo", "deducted_from_loan", "husbanken_stress_test", "AgeBand", "annuity"):
         assert code not in page
+
+
+def _error_on(page: str, field: str) -> str:
+    """The error message the page shows under the form field ``field``."""
+    start = f'id="id_{field}_error">'
+    assert start in page, f"no error shown on {field}"
+    return html.unescape(page.split(start, 1)[1].split("</div>", 1)[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "changes", "message", "not_shown"),
+    [
+        (
+            "nn",
+            "municipality_number",
+            {"municipality_number": "9999"},
+            "Kommunenummer 9999 finst ikkje i kommuneregisteret per 01.11.2026.",
+            "finnes ikke",
+        ),
+        (
+            "en",
+            "municipality_number",
+            {"municipality_number": "9999"},
+            "Municipality number 9999 is not in the municipality register as of 1 November 2026.",
+            "finnes ikke",
+        ),
+        (
+            "nn",
+            "on",
+            {"on": "2024-03-15"},
+            "så utrekninga kan ikkje gjerast for datoen 01.03.2024.",
+            "beregningen kan ikke",
+        ),
+        (
+            "en",
+            "on",
+            {"on": "2024-03-15"},
+            "so the calculation cannot be made for the date 1 March 2024.",
+            "beregningen kan ikke",
+        ),
+        (
+            "nn",
+            "net_wealth",
+            {"net_wealth": "-5000"},
+            "«nettoformue» kan ikkje vere negativ (oppgitt: -5000).",
+            "kan ikke være negativ",
+        ),
+        (
+            "en",
+            "net_wealth",
+            {"net_wealth": "-5000"},
+            "“net wealth” cannot be negative (entered: -5000).",
+            "kan ikke være negativ",
+        ),
+    ],
+)
+def test_an_input_error_reads_in_the_users_language_on_its_field(
+    sara, language: str, field: str, changes: dict[str, str], message: str, not_shown: str
+) -> None:
+    client = _client(sara)
+    client.post(reverse("set_language"), {"language": language})
+    response = client.post(reverse("calculators:allowance"), {**ALLOWANCE, **changes})
+    assert language == response.wsgi_request.LANGUAGE_CODE
+    assert response.context["result"] is None
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert message in errors[field][0]
+    page = response.content.decode()
+    assert message in _error_on(page, field)
+    assert not_shown not in page
+
+
+def test_a_resident_reads_a_start_loan_error_in_english() -> None:
+    import datetime as dt
+
+    from tests.factories import synthetic_number
+
+    client = Client()
+    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
+    client.post(reverse("set_language"), {"language": "en"})
+    data = {
+        "municipality_number": "0301",
+        "on": "2026-11-01",
+        "net_income_monthly": "32000",
+        "loan_amount": "2000000",
+        "term_years": "30",
+        "repayment_profile": "annuity",
+        "housing_operating_costs_monthly": "0",
+        "other_fixed_costs_monthly": "0",
+        "members": "34 k",
+    }
+    page = client.post(reverse("portal:loan"), data).content.decode()
+    assert _error_on(page, "municipality_number") == (
+        "Oslo (0301) has not entered its start loan rules in Husly (fees, living-cost norm), so "
+        "start loans cannot be calculated for this municipality yet."
+    )
+    assert "har ikke lagt inn" not in page
