@@ -147,7 +147,9 @@ def _store_draft_kinds(case: Case, kinds: list[str]) -> None:
 def case_update_application(
     *, actor: User, case: Case, help_kinds: Iterable[str] | None, data: Mapping[str, Any]
 ) -> Case:
-    if case.status in {CaseStatus.DECIDED, CaseStatus.CLOSED}:
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
+    if case.status == CaseStatus.DECIDED:
         raise ValidationError(_("A decided case cannot be changed. Register a new application."))
     update_audited(
         actor=actor,

@@ -378,6 +378,8 @@ def test_a_closed_case_is_not_assessed_or_decided(sara, household, routing, hous
         actions.decision_draft(
             actor=sara, case=case, data={**APPROVAL, "follow_up_unit": housing_office}
         )
+    with pytest.raises(ValidationError, match="Gjenåpne saken først"):
+        actions.case_update_application(actor=sara, case=case, help_kinds=None, data={})
 
 
 def test_the_case_list_filters_closed_and_open(sara, household, routing) -> None:
