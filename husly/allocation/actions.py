@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.allocation import engine
@@ -674,12 +674,14 @@ def offer_accept(*, actor: User, offer: Offer, via: str = AnsweredVia.CASEWORKER
         data={"status": OfferStatus.ACCEPTED, "answered_at": now, "answered_via": via},
         municipality=locked.entry.municipality,
     )
+    with translation.override(locked.entry.municipality.language_form):
+        reason = _("Offer accepted")  # record text: the municipality's written standard
     dwelling_status_change(
         actor=actor,
         dwelling=locked.dwelling,
         status=DwellingStatus.RESERVED,
         valid_from=timezone.localdate(),
-        reason=_("Offer accepted"),
+        reason=reason,
     )
     offer.refresh_from_db()
     return locked

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.core.actions import create_audited, update_audited
@@ -52,11 +52,13 @@ def dwelling_create(
         instance=dwelling,
         municipality=dwelling.building.municipality,
     )
+    with translation.override(dwelling.building.municipality.language_form):
+        reason = _("Registered")  # record text: the municipality's written standard
     DwellingStatusChange.objects.create(
         dwelling=dwelling,
         status=status,
         valid_from=status_from or timezone.localdate(),
-        reason=_("Registered"),
+        reason=reason,
         actor=actor,
     )
     return dwelling

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from husly.allocation import actions as allocation_actions
@@ -172,12 +173,14 @@ def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease
             ended_on=lease.start_date - dt.timedelta(days=1),
             reason=EndReason.SWAP,
         )
+    with translation.override(lease.municipality.language_form):
+        reason = _("Lease starts")  # record text: the municipality's written standard
     dwelling_status_change(
         actor=actor,
         dwelling=offer.dwelling,
         status=DwellingStatus.OCCUPIED,
         valid_from=lease.start_date,
-        reason=_("Lease starts"),
+        reason=reason,
     )
     _store_document(lease)
     return lease
@@ -203,12 +206,14 @@ def lease_end(*, actor: User, lease: Lease, ended_on: dt.date, reason: str) -> L
     )
     if reason != EndReason.RENEWED:
         dwelling = Dwelling.objects.get(pk=lease.dwelling_id)
+        with translation.override(lease.municipality.language_form):  # record text
+            why = _("Tenant moved out: %(reason)s") % {"reason": EndReason(reason).label}
         dwelling_status_change(
             actor=actor,
             dwelling=dwelling,
             status=DwellingStatus.VACANT,
             valid_from=ended_on + dt.timedelta(days=1),
-            reason=_("Tenant moved out: %(reason)s") % {"reason": EndReason(reason).label},
+            reason=why,
         )
     return lease
 

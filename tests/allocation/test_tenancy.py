@@ -309,3 +309,27 @@ def test_a_renewal_that_finds_another_dwelling_fits_places_the_household_as_a_mo
         decision = issue(sara, geir, renewal.case, kind=DecisionKind.RENEWAL)
     entry = WaitingListEntry.objects.get(decision=decision)
     assert entry.current_lease == lease and entry.status == EntryStatus.WAITING
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_the_dwelling_history_is_written_in_the_municipalitys_language_whatever_the_users(
+    sara, geir, raelingen, routing, vacancy, housing_office
+) -> None:
+    from django.utils import translation
+
+    raelingen.language_form = "nn"
+    raelingen.save(update_fields=["language_form"])
+    with translation.override("en"):  # e.g. a caseworker who uses the English interface
+        offer = _accepted(sara, geir, raelingen, vacancy, housing_office)
+        lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        actions.lease_end(
+            actor=sara, lease=lease, ended_on=dt.date(2026, 9, 30), reason=EndReason.MOVED_OUT
+        )
+    with translation.override("nn"):
+        moved_out = str(EndReason.MOVED_OUT.label)
+    reasons = vacancy.status_changes.order_by("valid_from", "pk").values_list("reason", flat=True)
+    assert list(reasons)[1:] == [
+        "Tilbodet er teke imot",
+        "Leigeforholdet startar",
+        f"Leigetakar flytta ut: {moved_out}",
+    ]
