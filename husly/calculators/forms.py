@@ -16,12 +16,16 @@ class AllowanceForm(StyledFormMixin, forms.Form):
         label=_("Municipality number"), max_length=4, min_length=4
     )
     on = forms.DateField(label=_("Calculate for the month of"), initial=timezone.localdate)
+    # Monthly amounts are made annual for the engine: refused here when negative, so the message
+    # names the amount as the user typed it (per month), not twelve times it.
     housing_costs_monthly = forms.IntegerField(
         label=_("Housing costs per month (NOK)"),
+        min_value=0,
         help_text=_("Rent, or common costs and loan costs."),
     )
     income_monthly = forms.IntegerField(
         label=_("Household income per month (NOK)"),
+        min_value=0,
         help_text=_("Gross income this month for all adults; children's income is not counted."),
     )
     net_wealth = forms.IntegerField(label=_("Net wealth (NOK)"), initial=0)

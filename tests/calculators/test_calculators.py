@@ -78,7 +78,8 @@ def test_a_negative_income_is_refused_naming_the_field(sara) -> None:
     response = _client(sara).post(
         reverse("calculators:allowance"), {**ALLOWANCE, "income_monthly": "-5"}
     )
-    assert "income_monthly" in response.context["form"].errors
+    errors = response.context["form"].errors["income_monthly"]
+    assert errors == ["Verdien må være større enn eller lik 0."]  # the amount as typed, monthly
 
 
 def test_it_assesses_a_start_loan_and_flags_the_duty_to_advise_against(sara) -> None:
