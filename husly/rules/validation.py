@@ -8,6 +8,7 @@ vectorised reductions per array (no per-household Python).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -193,14 +194,15 @@ def kind_of(values: npt.NDArray[Any], language: str | None) -> str:
     return pick(language, *words) if words else str(values.dtype)
 
 
+@functools.lru_cache(maxsize=4096)  # on the success path of every check: built once per field
 def _names(field: str) -> Texts:
     return each(lambda language: subject(field, language))
 
 
 def check_amount(field: str, value: object) -> float:
     """A money amount: a real number (not bool), finite and not negative. Returns it as float."""
-    name, given = _names(field), shown_each(value)
     if isinstance(value, bool) or not isinstance(value, Real):
+        name, given = _names(field), shown_each(value)
         raise InvalidAmountError(
             field,
             nb=f"{name.nb} må være et tall (oppgitt: {given.nb}).",
@@ -209,6 +211,7 @@ def check_amount(field: str, value: object) -> float:
         )
     number = float(value)
     if math.isnan(number) or math.isinf(number):
+        name, given = _names(field), shown_each(value)
         raise InvalidAmountError(
             field,
             nb=f"{name.nb} må være et endelig tall (oppgitt: {given.nb}).",
@@ -216,6 +219,7 @@ def check_amount(field: str, value: object) -> float:
             en=f"{name.en} must be a finite number (entered: {given.en}).",
         )
     if number < 0:
+        name, given = _names(field), shown_each(value)
         raise InvalidAmountError(
             field,
             nb=f"{name.nb} kan ikke være negativ (oppgitt: {given.nb}).",
@@ -227,8 +231,8 @@ def check_amount(field: str, value: object) -> float:
 
 def check_whole(field: str, value: object, low: int, high: int) -> int:
     """A whole number (not bool) in low..high."""
-    name, given = _names(field), shown_each(value)
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        name, given = _names(field), shown_each(value)
         raise RulesInputError(
             field,
             nb=f"{name.nb} må være et helt tall (oppgitt: {given.nb}).",
@@ -237,6 +241,7 @@ def check_whole(field: str, value: object, low: int, high: int) -> int:
         )
     number = int(value)
     if not low <= number <= high:
+        name, given = _names(field), shown_each(value)
         raise RulesInputError(
             field,
             nb=f"{name.nb} må være mellom {low} og {high} (oppgitt: {given.nb}).",
