@@ -47,6 +47,7 @@ from husly.rules.start_loan import (
 )
 from husly.rules.validation import FIELD_LABELS, check_date, label_in, label_nb
 from tests.rules.test_cases import _load_cases, _run
+from tests.rules.test_engine_batch import good_batch
 from tests.rules.wording import BOKMAL_ONLY, NORWEGIAN_IN_ENGLISH
 
 ON = dt.date(2026, 7, 1)
@@ -78,23 +79,7 @@ def _loan(tree: Any = None, **changes: Any) -> None:
 
 
 def _batch(**changes: Any) -> None:
-    n = 2
-    data: dict[str, Any] = {
-        "municipality_group": np.full(n, 4, dtype=np.int8),
-        "household_size": np.ones(n, dtype=np.int16),
-        "children_count": np.zeros(n, dtype=np.int16),
-        "income_annual": np.full(n, 200_000.0),
-        "net_wealth": np.zeros(n),
-        "housing_costs_annual": np.full(n, 100_000.0),
-        "home_assessed_value": np.zeros(n),
-        "is_renting": np.ones(n, dtype=bool),
-        "is_detached_owner": np.zeros(n, dtype=bool),
-        "gets_heating_supplement": np.zeros(n, dtype=bool),
-        "has_special_adaptation": np.zeros(n, dtype=bool),
-        "is_young_disabled": np.zeros(n, dtype=bool),
-        "is_single_pensioner": np.zeros(n, dtype=bool),
-        "meets_conditions": np.ones(n, dtype=bool),
-    }
+    data = {**good_batch(2), "household_size": np.ones(2, dtype=np.int16)}  # single persons
     compute_housing_allowance(
         HousingAllowanceBatch(**{**data, **changes}), ha.HousingAllowanceParameters.for_date(ON)
     )
