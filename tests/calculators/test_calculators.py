@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import pytest
@@ -26,8 +27,6 @@ ALLOWANCE = {
 def _direct():  # type: ignore[no-untyped-def]
     """The engine called directly with the form's inputs: the page must pass them unchanged
     (the amounts themselves are tested against worked cases in tests/rules)."""
-    import datetime as dt
-
     from husly.rules.housing_allowance import (
         HousingAllowanceApplication,
         Member,
@@ -49,6 +48,17 @@ def _direct():  # type: ignore[no-untyped-def]
 def _client(user) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
     client.force_login(user)
+    return client
+
+
+def _resident(language: str | None = None) -> Client:
+    """A resident logged in to Min side (development login), reading ``language`` if given."""
+    from tests.factories import synthetic_number
+
+    client = Client()
+    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
+    if language:
+        client.post(reverse("set_language"), {"language": language})
     return client
 
 
@@ -135,12 +145,7 @@ def test_another_municipality_cannot_prefill_from_a_case(olga, sara, household, 
 
 
 def test_a_resident_uses_the_calculator_in_min_side() -> None:
-    import datetime as dt
-
-    from tests.factories import synthetic_number
-
-    client = Client()
-    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
+    client = _resident()
     response = client.post(reverse("portal:allowance"), ALLOWANCE)
     assert response.context["result"].monthly_payout == _direct().monthly_payout
 
@@ -203,13 +208,7 @@ def test_the_explanation_reads_in_the_users_language(
 
 
 def test_a_resident_reads_the_start_loan_explanation_in_nynorsk() -> None:
-    import datetime as dt
-
-    from tests.factories import synthetic_number
-
-    client = Client()
-    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
-    client.post(reverse("set_language"), {"language": "nn"})
+    client = _resident("nn")
     data = {
         "municipality_number": "3224",
         "on": "2026-11-01",
@@ -306,13 +305,7 @@ def test_an_input_error_reads_in_the_users_language_on_its_field(
 
 
 def test_a_resident_reads_a_start_loan_error_in_english() -> None:
-    import datetime as dt
-
-    from tests.factories import synthetic_number
-
-    client = Client()
-    client.post(reverse("portal:login"), {"national_id": synthetic_number(dt.date(1990, 1, 1))})
-    client.post(reverse("set_language"), {"language": "en"})
+    client = _resident("en")
     data = {
         "municipality_number": "0301",
         "on": "2026-11-01",
