@@ -42,6 +42,7 @@ from husly.cases.models import (
     JournalNote,
     NoteKind,
     RoutingRule,
+    RoutingStatus,
     WithdrawnHow,
     open_appeals,
 )
@@ -67,6 +68,20 @@ services). Other kinds are decided on their own rules, outside this guideline.""
 def _applicant_id(case: Case) -> int | None:
     member = case.household.members.filter(relation="applicant").first()
     return member.person_id if member else None
+
+
+def _routings_set(
+    actor: User, case: Case, *, old: str, new: str, help_kind: str | None = None
+) -> None:
+    """Move the case's routings (its units' parts) from ``old`` to ``new`` status, only those
+    for ``help_kind`` if given, and audit which ones moved."""
+    routings = case.routings.filter(status=old)
+    if help_kind is not None:
+        routings = routings.filter(help_kind=help_kind)
+    kinds = sorted(routings.values_list("help_kind", flat=True))
+    if kinds:
+        routings.update(status=new)
+        _record(actor, "case_routing_status", case, {f"routing:{k}": [old, new] for k in kinds})
 
 
 def _record(
@@ -192,12 +207,32 @@ def case_submit(*, actor: User, case: Case) -> Case:
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, caseworker: User) -> Case:
-    before = case.assigned_to_id
-    case.assigned_to = caseworker
-    if case.status == CaseStatus.SUBMITTED:
-        case.status = CaseStatus.IN_PROGRESS
-    case.save(update_fields=["assigned_to", "status"])
-    _record(actor, "case_assign", case, {"assigned_to_id": [before, caseworker.pk]})
+    """``caseworker`` takes their units' parts of the case (its routings to units where they
+    work on cases). They become the case's caseworker too, unless a caseworker of another unit
+    already is: one door in, each unit works its own part (NAV its start loan, the housing
+    office its dwelling), and taking one's part does not take the others'."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    units = set(
+        caseworker.memberships.filter(role__in=[Role.CASEWORKER, Role.APPROVER]).values_list(
+            "unit_id", flat=True
+        )
+    )
+    parts = list(locked.routings.filter(unit_id__in=units).exclude(assigned_to=caseworker))
+    changes: dict[str, Any] = {
+        f"routing:{part.help_kind}:assigned_to_id": [part.assigned_to_id, caseworker.pk]
+        for part in parts
+    }
+    locked.routings.filter(pk__in=[part.pk for part in parts]).update(assigned_to=caseworker)
+    owner = locked.assigned_to
+    if owner is None or owner.memberships.filter(unit_id__in=units).exists():
+        changes["assigned_to_id"] = [locked.assigned_to_id, caseworker.pk]
+        locked.assigned_to = caseworker
+    if locked.status == CaseStatus.SUBMITTED:
+        changes["status"] = [locked.status, CaseStatus.IN_PROGRESS]
+        locked.status = CaseStatus.IN_PROGRESS
+    locked.save(update_fields=["assigned_to", "status"])
+    _record(actor, "case_assign", locked, changes)
+    case.refresh_from_db()
     return case
 
 
@@ -379,6 +414,7 @@ def case_close(
     locked.full_clean()
     locked.save()
     _record(actor, "case_close", locked, diff(before, snapshot(locked)))
+    _routings_set(actor, locked, old=RoutingStatus.OPEN, new=RoutingStatus.DONE)
     _journal(actor, locked, _closing_text(locked))
     for handler in hooks.case_closed_handlers:
         handler(locked, actor)
@@ -414,6 +450,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     _record(
         actor, "case_reopen", locked, {**diff(before, snapshot(locked)), "reason": [None, reason]}
     )
+    _routings_set(actor, locked, old=RoutingStatus.DONE, new=RoutingStatus.OPEN)
     with translation.override(locked.municipality.language_form):
         text = _("The case was reopened: %(reason)s") % {"reason": reason}
     _journal(actor, locked, text)
@@ -771,6 +808,10 @@ def decision_issue(
             "letter_sha256": [None, digest],
         },
         instance=decision,
+    )
+    # The unit that handles this kind of help has done its part; other units' parts stay open.
+    _routings_set(
+        actor, case, old=RoutingStatus.OPEN, new=RoutingStatus.DONE, help_kind=decision.help_kind
     )
     for handler in hooks.decision_issued_handlers:
         handler(decision, actor)

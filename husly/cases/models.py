@@ -258,6 +258,14 @@ class CaseRouting(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=RoutingStatus.choices, default=RoutingStatus.OPEN
     )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("caseworker in the unit"),
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -28,6 +28,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
     HelpKind,
+    RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES
 from husly.consent.selectors import grants_for_user
@@ -214,19 +215,43 @@ PROCESSING_PRELIMINARY_REPLY_DAYS = 30
 """Forvaltningsloven § 11a: a preliminary reply when a case cannot be answered within a month."""
 
 
+def can_take(user: User, case: Case) -> bool:
+    """Whether ``user`` can take a part of the case: one of its routings to a unit where they
+    work on cases is not theirs yet (and the case is received and not closed)."""
+    if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
+        return False
+    return (
+        case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE))
+        .exclude(assigned_to=user)
+        .exists()
+    )
+
+
 def work_list(user: User, *, today: dt.date) -> WorkList:
     """What waits for the user and the user's units, with deadlines on the Norwegian calendar.
     Only cases routed to the user's units: shared cases are read, not worked on."""
     visible = cases_for_user(user, shared=False)
+    # New for the user's units: a received case with a part for one of them still open, that
+    # nobody in those units has taken. One door in: when the housing office has taken or decided
+    # its part, NAV still finds the start-loan part of the same application here.
+    units = unit_ids(user)
+    received = visible.exclude(status__in=[CaseStatus.DRAFT, CaseStatus.CLOSED])
     new_cases = list(
-        visible.filter(status=CaseStatus.SUBMITTED, assigned_to__isnull=True).order_by(
-            "received_on", "pk"
-        )[:50]
+        received.filter(
+            routings__unit_id__in=units,
+            routings__status=RoutingStatus.OPEN,
+            routings__assigned_to__isnull=True,
+        )
+        .distinct()
+        .order_by("received_on", "pk")[:50]
     )
     mine = list(
-        visible.filter(
-            assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
-        ).order_by("received_on", "pk")[:50]
+        received.filter(
+            Q(assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS])
+            | Q(routings__assigned_to=user, routings__status=RoutingStatus.OPEN)
+        )
+        .distinct()
+        .order_by("received_on", "pk")[:50]
     )
     approver_units = unit_ids(user, DECISION_APPROVE)
     awaiting = list(

@@ -133,7 +133,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "case": case,
             "application": case.application,
-            "routings": case.routings.select_related("unit"),
+            "routings": case.routings.select_related("unit", "assigned_to"),
+            "can_take": selectors.can_take(user, case),
             "members": case.household.members.select_related("person"),
             "notes": case.notes.select_related("author", "author__resident"),
             "documents": case.documents.all(),
@@ -193,7 +194,7 @@ def case_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_user(user, pk)
     _writable(user, case)
     actions.case_assign(actor=user, case=case, caseworker=user)
-    messages.success(request, _("You are now the caseworker."))
+    messages.success(request, _("You now have your unit's part of the case."))
     return redirect("cases:case_detail", pk=case.pk)
 
 

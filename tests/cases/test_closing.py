@@ -21,7 +21,7 @@ from husly.cases.models import (
     DecisionStatus,
     JournalNote,
 )
-from tests.cases.helpers import ELIGIBLE
+from tests.cases.helpers import ELIGIBLE, judge_all
 from tests.cases.test_decisions import APPROVAL, _assessed, _issued
 from tests.conftest import _user
 from tests.factories import PersonFactory
@@ -496,3 +496,79 @@ def test_the_art_15_export_says_when_and_why_the_case_was_closed(
         f"{timezone.localdate().isoformat()}: Søkeren trakk søknaden "
         f"({applicant.full_name}, Per telefon)"
     )
+
+
+def test_each_units_part_is_done_when_its_decision_is_issued_or_the_case_closes(
+    sara, geir, household, routing, housing_office
+) -> None:
+    """One door in: a case for a dwelling and a start loan goes to the housing office and NAV.
+    The housing office's decision ends its part only; closing ends the rest; reopening opens
+    every part again. Each move is audited."""
+    case = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling", "start_loan"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    actions.assessment_run(actor=sara, case=case)
+    actions.assessment_run(actor=sara, case=case, judgements=judge_all(case, sara))
+    decision = actions.decision_draft(
+        actor=sara, case=case, data={**APPROVAL, "follow_up_unit": housing_office}
+    )
+    actions.decision_submit(actor=sara, decision=decision)
+    actions.decision_approve(actor=geir, decision=decision)
+    actions.decision_issue(actor=sara, decision=decision)
+
+    def parts() -> dict[str, str]:
+        return dict(case.routings.values_list("help_kind", "status"))
+
+    assert parts() == {"rental_dwelling": "done", "start_loan": "open"}
+    with time_machine.travel(timezone.now() + dt.timedelta(days=60), tick=False):
+        actions.case_close(actor=sara, case=case, reason="other", note="Husstanden flyttet.")
+        assert parts() == {"rental_dwelling": "done", "start_loan": "done"}
+        actions.case_reopen(actor=sara, case=case, reason="Ny søknad om startlån.")
+    assert parts() == {"rental_dwelling": "open", "start_loan": "open"}
+    moves = ChangeEvent.objects.filter(action="case_routing_status").order_by("pk")
+    assert [sorted(e.changes) for e in moves] == [
+        ["routing:rental_dwelling"],
+        ["routing:start_loan"],
+        ["routing:rental_dwelling", "routing:start_loan"],
+    ]
+
+
+def test_another_units_open_part_stays_new_for_it_after_the_first_unit_takes_the_case(
+    sara, household, routing, housing_office
+) -> None:
+    """``routing`` is NAV: start loans go there, dwellings to the housing office (sara's)."""
+    nav_caseworker = _user("nora", routing, "caseworker")
+    colleague = _user("hanne", housing_office, "caseworker")
+    case = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling", "start_loan"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    today = timezone.localdate()
+
+    def new_for(user) -> list[int]:  # type: ignore[no-untyped-def]
+        return [c.pk for c in selectors.work_list(user, today=today).new_cases]
+
+    assert new_for(nav_caseworker) == new_for(colleague) == [case.pk]
+    actions.case_assign(actor=sara, case=case, caseworker=sara)
+    assert new_for(colleague) == []  # taken in the housing office
+    assert new_for(nav_caseworker) == [case.pk]  # NAV's start-loan part is still waiting
+    assert selectors.can_take(nav_caseworker, case) and not selectors.can_take(sara, case)
+    actions.case_assign(actor=nav_caseworker, case=case, caseworker=nav_caseworker)
+    case.refresh_from_db()
+    assert case.assigned_to == sara  # NAV took its part, not the housing office's
+    parts = dict(case.routings.values_list("help_kind", "assigned_to__username"))
+    assert parts == {"rental_dwelling": "sara", "start_loan": "nora"}
+    assert new_for(nav_caseworker) == []
+    mine = selectors.work_list(nav_caseworker, today=today).my_cases
+    assert [c.pk for c in mine] == [case.pk]
+    actions.case_close(actor=sara, case=case, reason="other", note="Husstanden flyttet.")
+    assert selectors.work_list(nav_caseworker, today=today).my_cases == []
