@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from husly.allocation import engine
 from husly.allocation.models import (
     LIVE_ENTRY,
+    LIVE_OFFER,
     AllocationMeeting,
     AllocationPolicy,
     AnsweredVia,
@@ -727,9 +728,28 @@ def offer_refuse(
 
 @transaction.atomic
 def offer_withdraw(*, actor: User, offer: Offer, reason: str) -> Offer:
+    """Withdraw an offer the household has not answered, or one it accepted before a lease was
+    written (it can no longer move in, say): the household waits again, and a dwelling that was
+    reserved for it is vacant again from today."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the offer is withdrawn.")})
-    locked = _lock_open(offer)
+    locked = (
+        Offer.objects.select_for_update()
+        .select_related("entry", "dwelling", "dwelling__building")
+        .get(pk=offer.pk)
+    )
+    if locked.status not in LIVE_OFFER:
+        raise ValidationError(_("The offer has already been refused, withdrawn or leased."))
+    if locked.status == OfferStatus.ACCEPTED:
+        with translation.override(locked.entry.municipality.language_form):
+            why = _("Accepted offer withdrawn: %(reason)s") % {"reason": reason}  # record text
+        dwelling_status_change(
+            actor=actor,
+            dwelling=locked.dwelling,
+            status=DwellingStatus.VACANT,
+            valid_from=timezone.localdate(),
+            reason=why,
+        )
     update_audited(
         actor=actor,
         action="offer_withdraw",

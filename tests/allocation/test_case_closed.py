@@ -15,6 +15,7 @@ from husly.allocation.models import EntryStatus, OfferStatus, WaitingListEntry
 from husly.audit.models import ChangeEvent
 from husly.cases import actions as case_actions
 from husly.cases.models import Case, CaseStatus, JournalNote
+from husly.housing.models import DwellingStatus
 from tests.allocation.helpers import approve, entry_of, make_household
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +73,30 @@ def test_an_accepted_offer_refuses_the_closing_and_nothing_is_written(
     offer.refresh_from_db()
     assert (entry.status, offer.status) == (EntryStatus.OFFERED, OfferStatus.ACCEPTED)
     assert (ChangeEvent.objects.count(), JournalNote.objects.count()) == (events, notes)
+
+
+def test_an_accepted_offer_is_withdrawn_first_and_then_the_case_closes(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    household = make_household(raelingen, "Berg")
+    with time_machine.travel(NOW, tick=False):
+        decision = approve(sara, geir, household)
+        offer = actions.offer_make(actor=sara, entry=entry_of(household), dwelling=vacancy)
+        actions.offer_accept(actor=sara, offer=offer)
+    with time_machine.travel(LATER, tick=False):
+        with pytest.raises(ValidationError, match="Skriv hvorfor"):
+            actions.offer_withdraw(actor=sara, offer=offer, reason=" ")
+        actions.offer_withdraw(actor=sara, offer=offer, reason="Husstanden flytter til Oslo.")
+        vacancy.refresh_from_db()
+        assert vacancy.status == DwellingStatus.VACANT
+        last = vacancy.status_changes.order_by("-valid_from", "-pk").first()
+        assert last.valid_from == dt.date(2026, 4, 15)
+        assert last.reason == "Tilbud som var tatt imot, er trukket: Husstanden flytter til Oslo."
+        assert entry_of(household).status == EntryStatus.WAITING
+        with pytest.raises(ValidationError):  # nothing left to withdraw
+            actions.offer_withdraw(actor=sara, offer=offer, reason="Igjen.")
+        case_actions.case_close(actor=sara, case=decision.case, reason="moved")
+    assert WaitingListEntry.objects.get(household=household).status == EntryStatus.WITHDRAWN
 
 
 def test_a_completed_case_keeps_the_household_on_the_list(sara, geir, raelingen, routing) -> None:
