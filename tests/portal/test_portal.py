@@ -72,7 +72,10 @@ def test_a_household_applies_once_and_every_unit_gets_the_case(raelingen, routin
         "child",
     ]
     assert ChangeEvent.objects.filter(action="case_submit", actor__resident__isnull=False).exists()
-    assert case.number in client.get(reverse("portal:case", args=[case.pk])).content.decode()
+    page = client.get(reverse("portal:case", args=[case.pk])).content.decode()
+    assert case.number in page
+    # Each part of the one application, with who handles it and how far it has come.
+    assert "Kommunal utleiebolig uten tjenester: Tjenestekontoret (under behandling)" in page
 
 
 def test_a_draft_is_saved_and_sent_later(raelingen, routing) -> None:
