@@ -48,7 +48,7 @@ from husly.cases.models import (
 )
 from husly.core.actions import create_audited, update_audited
 from husly.organisation.access import has_role
-from husly.organisation.models import Role, User
+from husly.organisation.models import Role, Unit, User
 from husly.people.models import ADULT_RELATIONS, Household, Person
 from husly.rules import deadlines
 from husly.rules import guidelines as g
@@ -455,6 +455,53 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         text = _("The case was reopened: %(reason)s") % {"reason": reason}
     _journal(actor, locked, text)
     case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def case_routing_refer(
+    *, actor: User, case: Case, routing: CaseRouting, unit: Unit, reason: str
+) -> Case:
+    """Send one part of the case (a routing) on to another unit of the municipality, because
+    it is that unit's to handle: the part is open again, nobody's yet, and the new unit sees the
+    case (one door in: the household does not apply again). Only a caseworker of the unit that
+    holds the part sends it on; the reason goes into the journal."""
+    locked = CaseRouting.objects.select_for_update().select_related("unit").get(pk=routing.pk)
+    if locked.case_id != case.pk:
+        raise ValueError("the routing belongs to another case")
+    if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
+        raise ValidationError(_("Only a received case that is not closed can be sent on."))
+    if not actor.memberships.filter(
+        unit_id=locked.unit_id, role__in=[Role.CASEWORKER, Role.APPROVER]
+    ).exists():
+        raise ValidationError(_("Only the unit that holds this part can send it on."))
+    if unit.municipality_id != case.municipality_id or unit.pk == locked.unit_id:
+        raise ValidationError({"unit": _("Choose another unit in the municipality.")})
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the other unit is to handle it.")})
+    before = {"unit_id": locked.unit_id, "assigned_to_id": locked.assigned_to_id}
+    old_unit = locked.unit
+    locked.unit, locked.assigned_to, locked.status = unit, None, RoutingStatus.OPEN
+    locked.save(update_fields=["unit", "assigned_to", "status"])
+    _record(
+        actor,
+        "case_routing_refer",
+        case,
+        {
+            f"routing:{locked.help_kind}:unit_id": [before["unit_id"], unit.pk],
+            f"routing:{locked.help_kind}:assigned_to_id": [before["assigned_to_id"], None],
+            "reason": [None, reason],
+        },
+    )
+    with translation.override(case.municipality.language_form):
+        text = _("«%(part)s» was sent on from %(old)s to %(new)s: %(reason)s") % {
+            "part": HelpKind(locked.help_kind).label,
+            "old": old_unit.name,
+            "new": unit.name,
+            "reason": reason,
+        }
+    _journal(actor, case, text)
     return case
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -10,6 +10,7 @@ from husly.cases.models import (
     AppealBodyOutcome,
     Application,
     Case,
+    CaseRouting,
     CaseStatus,
     Channel,
     CloseReason,
@@ -20,6 +21,7 @@ from husly.cases.models import (
     WithdrawnHow,
 )
 from husly.core.forms import FilterForm, StyledFormMixin
+from husly.organisation.models import Unit
 from husly.people.models import ADULT_RELATIONS, Person
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
@@ -248,6 +250,24 @@ class CaseCloseForm(StyledFormMixin, forms.Form):
         if other is None:
             raise forms.ValidationError(_("You have no case with that number."))
         return other
+
+
+class CaseReferForm(StyledFormMixin, forms.Form):
+    """Send a part of the case that the user's unit holds on to another unit."""
+
+    routing = forms.ModelChoiceField(label=_("Which part"), queryset=CaseRouting.objects.none())
+    unit = forms.ModelChoiceField(label=_("To which unit"), queryset=Unit.objects.none())
+    reason = forms.CharField(
+        label=_("Why is it the other unit's to handle?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, parts: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        routing_field = cast(forms.ModelChoiceField, self.fields["routing"])
+        routing_field.queryset = parts
+        routing_field.label_from_instance = lambda r: f"{r.get_help_kind_display()} ({r.unit})"
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
 
 
 class CaseReopenForm(StyledFormMixin, forms.Form):

@@ -215,6 +215,11 @@ PROCESSING_PRELIMINARY_REPLY_DAYS = 30
 """Forvaltningsloven § 11a: a preliminary reply when a case cannot be answered within a month."""
 
 
+def parts_held_by(user: User, case: Case) -> QuerySet[CaseRouting]:
+    """The case's routings held by units where ``user`` works on cases (they may send them on)."""
+    return case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE)).select_related("unit")
+
+
 def can_take(user: User, case: Case) -> bool:
     """Whether ``user`` can take a part of the case: one of its routings to a unit where they
     work on cases is not theirs yet (and the case is received and not closed)."""

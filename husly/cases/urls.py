@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/ta-saken/", views.case_assign_me, name="case_assign_me"),
     path("<int:pk>/avslutt/", views.case_close, name="case_close"),
     path("<int:pk>/gjenapne/", views.case_reopen, name="case_reopen"),
+    path("<int:pk>/send-videre/", views.case_refer, name="case_refer"),
     path("<int:pk>/notat/", views.note_add, name="note_add"),
     path("<int:pk>/dokument/", views.document_add, name="document_add"),
     path("<int:pk>/vurdering/", views.assessment_run, name="assessment_run"),

@@ -24,6 +24,7 @@ from husly.cases.forms import (
     CaseCloseForm,
     CaseCreateForm,
     CaseFilterForm,
+    CaseReferForm,
     CaseReopenForm,
     DecisionForm,
     DocumentForm,
@@ -40,6 +41,7 @@ from husly.core.pages import (
     form_page,
     paginate,
     querystring_without_page,
+    submit,
     user_of,
 )
 from husly.core.templatetags.husly import localised
@@ -135,6 +137,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": case.application,
             "routings": case.routings.select_related("unit", "assigned_to"),
             "can_take": selectors.can_take(user, case),
+            "can_refer": case.status not in {CaseStatus.DRAFT, CaseStatus.CLOSED}
+            and selectors.parts_held_by(user, case).exists(),
             "members": case.household.members.select_related("person"),
             "notes": case.notes.select_related("author", "author__resident"),
             "documents": case.documents.all(),
@@ -243,6 +247,49 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=_case_url(case),
         actor=user,
         case=case,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    parts = selectors.parts_held_by(user, case)
+    if not parts.exists():
+        raise PermissionDenied
+    form = CaseReferForm(
+        request.POST or None,
+        parts=parts,
+        units=Unit.objects.filter(municipality=case.municipality).order_by("name"),
+    )
+    sent = submit(
+        request,
+        form,
+        lambda *, data, **call: actions.case_routing_refer(**call, **data),
+        actor=user,
+        case=case,
+    )
+    if sent is not None:
+        messages.success(
+            request, _("The part was sent on. The other unit finds it among its new cases.")
+        )
+        if selectors.cases_for_user(user).filter(pk=case.pk).exists():
+            return redirect("cases:case_detail", pk=case.pk)
+        return redirect("cases:work_list")  # the case was only this unit's part
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Send a part of case %(number)s on") % {"number": case.number},
+            "cancel_url": _case_url(case),
+            "intro": _(
+                "When a kind of help is another unit's to handle, send that part on: the "
+                "household does not need to apply again, and the other unit sees the case from "
+                "now on. If it was your unit's only part, your unit no longer sees the case."
+            ),
+        },
     )
 
 

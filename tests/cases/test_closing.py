@@ -572,3 +572,65 @@ def test_another_units_open_part_stays_new_for_it_after_the_first_unit_takes_the
     assert [c.pk for c in mine] == [case.pk]
     actions.case_close(actor=sara, case=case, reason="other", note="Husstanden flyttet.")
     assert selectors.work_list(nav_caseworker, today=today).my_cases == []
+
+
+def test_a_unit_sends_its_part_on_and_the_other_unit_gets_it(
+    sara, household, routing, housing_office
+) -> None:
+    """``routing`` is NAV. The housing office sends the dwelling part on to NAV: NAV finds it
+    new on its work list, the housing office no longer sees the case (its only part), and the
+    journal says who sent what where and why."""
+    nav_caseworker = _user("nora", routing, "caseworker")
+    case = _case(sara, household)
+    actions.case_assign(actor=sara, case=case, caseworker=sara)
+    part = case.routings.get()
+    for call, message in (
+        ({"unit": housing_office, "reason": "Feil enhet."}, "en annen enhet"),  # the same unit
+        ({"unit": routing, "reason": " "}, "Skriv hvorfor"),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            actions.case_routing_refer(actor=sara, case=case, routing=part, **call)
+    with pytest.raises(ValidationError, match="Bare enheten"):  # NAV does not hold the part
+        actions.case_routing_refer(
+            actor=nav_caseworker, case=case, routing=part, unit=routing, reason="Vår."
+        )
+    actions.case_routing_refer(
+        actor=sara, case=case, routing=part, unit=routing, reason="Gjelder startlån."
+    )
+    part.refresh_from_db()
+    assert (part.unit, part.assigned_to, part.status) == (routing, None, "open")
+    today = timezone.localdate()
+    assert [c.pk for c in selectors.work_list(nav_caseworker, today=today).new_cases] == [case.pk]
+    assert not selectors.cases_for_user(sara).filter(pk=case.pk).exists()
+    event = ChangeEvent.objects.get(action="case_routing_refer")
+    assert event.changes["routing:rental_dwelling:unit_id"] == [housing_office.pk, routing.pk]
+    note = JournalNote.objects.filter(case=case).order_by("-pk").first()
+    assert note.text == (
+        "«Kommunal utleiebolig uten tjenester» ble sendt videre fra Tjenestekontoret til "
+        "NAV Rælingen: Gjelder startlån."
+    )
+
+
+def test_a_caseworker_sends_a_part_on_from_the_case_page(
+    sara, household, routing, housing_office
+) -> None:
+    case = _case(sara, household)
+    client = _client(sara)
+    page = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert reverse("cases:case_refer", args=[case.pk]) in page
+    form = client.get(reverse("cases:case_refer", args=[case.pk]))
+    assert form.status_code == 200
+    part = case.routings.get()
+    response = client.post(
+        reverse("cases:case_refer", args=[case.pk]),
+        {"routing": part.pk, "unit": routing.pk, "reason": "Gjelder startlån."},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:work_list")  # no longer the office's case
+    nav_caseworker = _user("nora", routing, "caseworker")
+    assert (
+        reverse("cases:case_refer", args=[case.pk])
+        in _client(nav_caseworker)
+        .get(reverse("cases:case_detail", args=[case.pk]))
+        .content.decode()
+    )

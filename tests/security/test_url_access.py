@@ -110,6 +110,7 @@ RULES: dict[str, Rule] = {
     "cases:case_assign_me": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:case_close": R(CASE, {"pk": "case"}),
     "cases:case_reopen": R(CASE, {"pk": "case"}),
+    "cases:case_refer": R(CASE, {"pk": "case"}),
     "cases:note_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:document_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:assessment_run": R(CASE, {"pk": "case"}, "post", owner="none"),
