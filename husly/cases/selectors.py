@@ -275,9 +275,13 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
         ).select_related("decision", "decision__case")[:50]
     )
     items: list[DeadlineItem] = []
-    for case in visible.filter(
-        status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS], received_on__isnull=False
-    ):
+    # The § 11a month runs for every part still open in the user's units, also when another
+    # unit has already decided its own part of the same application.
+    for case in received.filter(
+        routings__unit_id__in=units,
+        routings__status=RoutingStatus.OPEN,
+        received_on__isnull=False,
+    ).distinct():
         # A reopened case is a new enquiry: the month runs from the reopening.
         since = case.received_on
         if case.reopened_at is not None:

@@ -525,6 +525,12 @@ def test_each_units_part_is_done_when_its_decision_is_issued_or_the_case_closes(
         return dict(case.routings.values_list("help_kind", "status"))
 
     assert parts() == {"rental_dwelling": "done", "start_loan": "open"}
+    # The § 11a month still runs for NAV's open part, and no longer for the decided one.
+    nav_caseworker = _user("nora", routing, "caseworker")
+    today = timezone.localdate()
+    for user, expected in ((nav_caseworker, [case.pk]), (sara, [])):
+        work = selectors.work_list(user, today=today)
+        assert [i.case.pk for i in work.deadlines if i.what == "preliminary_reply"] == expected
     with time_machine.travel(timezone.now() + dt.timedelta(days=60), tick=False):
         actions.case_close(actor=sara, case=case, reason="other", note="Husstanden flyttet.")
         assert parts() == {"rental_dwelling": "done", "start_loan": "done"}
