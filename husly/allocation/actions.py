@@ -652,12 +652,16 @@ def offer_make(
     return offer
 
 
-def _lock_open(offer: Offer) -> Offer:
-    locked = (
+def _lock(offer: Offer) -> Offer:
+    return (
         Offer.objects.select_for_update()
         .select_related("entry", "dwelling", "dwelling__building")
         .get(pk=offer.pk)
     )
+
+
+def _lock_open(offer: Offer) -> Offer:
+    locked = _lock(offer)
     if locked.status != OfferStatus.OPEN:
         raise ValidationError(_("The offer has already been answered or withdrawn."))
     return locked
@@ -733,11 +737,7 @@ def offer_withdraw(*, actor: User, offer: Offer, reason: str) -> Offer:
     reserved for it is vacant again from today."""
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the offer is withdrawn.")})
-    locked = (
-        Offer.objects.select_for_update()
-        .select_related("entry", "dwelling", "dwelling__building")
-        .get(pk=offer.pk)
-    )
+    locked = _lock(offer)
     if locked.status not in LIVE_OFFER:
         raise ValidationError(_("The offer has already been refused, withdrawn or leased."))
     if locked.status == OfferStatus.ACCEPTED:

@@ -16,15 +16,16 @@ ENDS_THE_ENTRY = {
     CloseReason.MOVED: "Husstanden har flyttet fra kommunen.",
 }
 """Closing reasons after which the household no longer waits for a dwelling (ADR 0012), with
-the reason stored on an open offer withdrawn for it (record text, like the lapse's below)."""
+the reason stored on an open offer withdrawn for it (record text)."""
 
 
-REPLACED_BY = {
-    DecisionKind.LAPSE: ("Tilsagnet har falt bort.", EntryStatus.LAPSED),
-}
-"""A decision that replaces the approval of a live entry and ends it: the reason stored on an
-open offer withdrawn for it, and the entry's status. Any other decision that is not itself an
-approval ends the entry as withdrawn (e.g. an approval corrected to a refusal, fvl § 35)."""
+def _end(actor: User, entry: WaitingListEntry, *, why: str, status: str) -> None:
+    """End a live entry: its open offers are withdrawn (``why`` is stored on them as record
+    text), then the entry is closed with ``status``."""
+    for offer in entry.offers.filter(status=OfferStatus.OPEN):
+        actions.offer_withdraw(actor=actor, offer=offer, reason=why)
+    entry.refresh_from_db()
+    actions.waiting_list_close(actor=actor, entry=entry, status=status)
 
 
 def decision_issued(decision: Decision, actor: User) -> None:
@@ -43,13 +44,15 @@ def decision_issued(decision: Decision, actor: User) -> None:
     if decision.kind in actions.WAITING_LIST_KINDS:
         actions.waiting_list_transfer(actor=actor, entry=entry, decision=decision)
         return
-    why, status = REPLACED_BY.get(
-        DecisionKind(decision.kind), ("Tilsagnet er erstattet av et nytt vedtak.", "withdrawn")
-    )
-    for offer in entry.offers.filter(status=OfferStatus.OPEN):
-        actions.offer_withdraw(actor=actor, offer=offer, reason=why)
-    entry.refresh_from_db()
-    actions.waiting_list_close(actor=actor, entry=entry, status=status)
+    if decision.kind == DecisionKind.LAPSE:
+        _end(actor, entry, why="Tilsagnet har falt bort.", status=EntryStatus.LAPSED)
+    else:  # e.g. an approval corrected to a refusal (forvaltningsloven § 35)
+        _end(
+            actor,
+            entry,
+            why="Tilsagnet er erstattet av et nytt vedtak.",
+            status=EntryStatus.WITHDRAWN,
+        )
 
 
 def case_closed(case: Case, actor: User) -> None:
@@ -74,7 +77,4 @@ def case_closed(case: Case, actor: User) -> None:
                 )
                 % {"dwelling": accepted[0].dwelling}
             )
-        for offer in entry.offers.filter(status=OfferStatus.OPEN):
-            actions.offer_withdraw(actor=actor, offer=offer, reason=why)
-            entry.refresh_from_db()
-        actions.waiting_list_close(actor=actor, entry=entry, status=EntryStatus.WITHDRAWN)
+        _end(actor, entry, why=why, status=EntryStatus.WITHDRAWN)

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.audit.events import diff, record_change, snapshot
-from husly.cases import hooks
+from husly.cases import hooks, selectors
 from husly.cases.facts import case_facts
 from husly.cases.models import (
     Appeal,
@@ -212,18 +212,14 @@ def case_assign(*, actor: User, case: Case, caseworker: User) -> Case:
     already is: one door in, each unit works its own part (NAV its start loan, the housing
     office its dwelling), and taking one's part does not take the others'."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
-    units = set(
-        caseworker.memberships.filter(role__in=[Role.CASEWORKER, Role.APPROVER]).values_list(
-            "unit_id", flat=True
-        )
-    )
-    parts = list(locked.routings.filter(unit_id__in=units).exclude(assigned_to=caseworker))
+    parts = list(selectors.parts_held_by(caseworker, locked).exclude(assigned_to=caseworker))
     changes: dict[str, Any] = {
         f"routing:{part.help_kind}:assigned_to_id": [part.assigned_to_id, caseworker.pk]
         for part in parts
     }
     locked.routings.filter(pk__in=[part.pk for part in parts]).update(assigned_to=caseworker)
     owner = locked.assigned_to
+    units = selectors.unit_ids(caseworker, selectors.CASE_WRITE)
     if owner is None or owner.memberships.filter(unit_id__in=units).exists():
         changes["assigned_to_id"] = [locked.assigned_to_id, caseworker.pk]
         locked.assigned_to = caseworker
@@ -471,29 +467,22 @@ def case_routing_refer(
         raise ValueError("the routing belongs to another case")
     if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
         raise ValidationError(_("Only a received case that is not closed can be sent on."))
-    if not actor.memberships.filter(
-        unit_id=locked.unit_id, role__in=[Role.CASEWORKER, Role.APPROVER]
-    ).exists():
+    if locked.unit_id not in selectors.unit_ids(actor, selectors.CASE_WRITE):
         raise ValidationError(_("Only the unit that holds this part can send it on."))
     if unit.municipality_id != case.municipality_id or unit.pk == locked.unit_id:
         raise ValidationError({"unit": _("Choose another unit in the municipality.")})
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the other unit is to handle it.")})
-    before = {"unit_id": locked.unit_id, "assigned_to_id": locked.assigned_to_id}
-    old_unit = locked.unit
+    old_unit, part = locked.unit, f"routing:{locked.help_kind}"
+    changes = {
+        f"{part}:unit_id": [old_unit.pk, unit.pk],
+        f"{part}:assigned_to_id": [locked.assigned_to_id, None],
+        "reason": [None, reason],
+    }
     locked.unit, locked.assigned_to, locked.status = unit, None, RoutingStatus.OPEN
     locked.save(update_fields=["unit", "assigned_to", "status"])
-    _record(
-        actor,
-        "case_routing_refer",
-        case,
-        {
-            f"routing:{locked.help_kind}:unit_id": [before["unit_id"], unit.pk],
-            f"routing:{locked.help_kind}:assigned_to_id": [before["assigned_to_id"], None],
-            "reason": [None, reason],
-        },
-    )
+    _record(actor, "case_routing_refer", case, changes)
     with translation.override(case.municipality.language_form):
         text = _("«%(part)s» was sent on from %(old)s to %(new)s: %(reason)s") % {
             "part": HelpKind(locked.help_kind).label,

@@ -216,20 +216,23 @@ PROCESSING_PRELIMINARY_REPLY_DAYS = 30
 
 
 def parts_held_by(user: User, case: Case) -> QuerySet[CaseRouting]:
-    """The case's routings held by units where ``user`` works on cases (they may send them on)."""
+    """The case's routings (its parts) held by units where ``user`` works on cases."""
     return case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE)).select_related("unit")
 
 
+def _in_work(case: Case) -> bool:
+    return case.status not in {CaseStatus.DRAFT, CaseStatus.CLOSED}
+
+
 def can_take(user: User, case: Case) -> bool:
-    """Whether ``user`` can take a part of the case: one of its routings to a unit where they
-    work on cases is not theirs yet (and the case is received and not closed)."""
-    if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
-        return False
-    return (
-        case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE))
-        .exclude(assigned_to=user)
-        .exists()
-    )
+    """Whether ``user`` can take a part of the received, open case: one held by their units
+    that is not theirs yet."""
+    return _in_work(case) and parts_held_by(user, case).exclude(assigned_to=user).exists()
+
+
+def can_refer(user: User, case: Case) -> bool:
+    """Whether ``user`` can send a part of the received, open case on: their units hold one."""
+    return _in_work(case) and parts_held_by(user, case).exists()
 
 
 def work_list(user: User, *, today: dt.date) -> WorkList:

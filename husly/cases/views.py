@@ -137,8 +137,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "application": case.application,
             "routings": case.routings.select_related("unit", "assigned_to"),
             "can_take": selectors.can_take(user, case),
-            "can_refer": case.status not in {CaseStatus.DRAFT, CaseStatus.CLOSED}
-            and selectors.parts_held_by(user, case).exists(),
+            "can_refer": selectors.can_refer(user, case),
             "members": case.household.members.select_related("person"),
             "notes": case.notes.select_related("author", "author__resident"),
             "documents": case.documents.all(),
@@ -255,12 +254,11 @@ def case_refer(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     case = selectors.case_get_for_user(user, pk)
     _writable(user, case)
-    parts = selectors.parts_held_by(user, case)
-    if not parts.exists():
+    if not selectors.can_refer(user, case):
         raise PermissionDenied
     form = CaseReferForm(
         request.POST or None,
-        parts=parts,
+        parts=selectors.parts_held_by(user, case),
         units=Unit.objects.filter(municipality=case.municipality).order_by("name"),
     )
     sent = submit(
