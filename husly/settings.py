@@ -62,6 +62,9 @@ INSTALLED_APPS = [
     "husly.calculators",
     "husly.allocation",
     "husly.tenancy",
+    "husly.imports",
+    "husly.home",
+    "husly.demo",
 ]
 
 MIDDLEWARE = [
@@ -200,8 +203,8 @@ MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes requ
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out usernames
     "django.contrib.auth.backends.ModelBackend",
-    "husly.core.oidc.StaffOIDCBackend",  # inactive unless HUSLY_OIDC_STAFF_* is configured
-    "husly.core.oidc.ResidentOIDCBackend",  # inactive unless HUSLY_OIDC_RESIDENT_* is set
+    "husly.security.oidc.StaffOIDCBackend",  # inactive unless HUSLY_OIDC_STAFF_* is configured
+    "husly.security.oidc.ResidentOIDCBackend",  # inactive unless HUSLY_OIDC_RESIDENT_* is set
 ]
 
 # Two-factor authentication (TOTP) for staff: required in production, off in development so

@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from husly.core import oidc
 from husly.core import views as core_views
+from husly.home import views as home_views
+from husly.security import oidc
+from husly.security import views as security_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("logg-inn/", core_views.HuslyLoginView.as_view(), name="login"),
+    path("", home_views.home, name="home"),
+    path("logg-inn/", security_views.HuslyLoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("helse/", core_views.health, name="health"),
@@ -14,7 +16,7 @@ urlpatterns = [
     path("organisasjon/", include("husly.organisation.urls")),
     path("personer/", include("husly.people.urls")),
     path("boliger/", include("husly.housing.urls")),
-    path("import/", include("husly.core.urls")),
+    path("import/", include("husly.imports.urls")),
     path("saker/", include("husly.cases.urls")),
     path("deling/", include("husly.consent.urls")),
     path("minside/", include("husly.portal.urls")),

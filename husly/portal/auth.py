@@ -1,4 +1,4 @@
-"""Logging residents in: the seam between ID-porten (OIDC, husly.core.oidc) or the development
+"""Logging residents in: the seam between ID-porten (OIDC, husly.security.oidc) or the development
 login and the portal. Both end in ``resident_user``."""
 
 from __future__ import annotations

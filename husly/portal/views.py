@@ -21,7 +21,6 @@ from husly.cases.models import CaseStatus
 from husly.consent import actions as consent_actions
 from husly.consent.forms import PortalConsentForm
 from husly.consent.models import GivenHow
-from husly.core import oidc
 from husly.core.pages import add_action_errors, paginate
 from husly.organisation.models import Role, User
 from husly.people.models import Person
@@ -29,6 +28,7 @@ from husly.portal import actions, selectors
 from husly.portal.auth import is_resident, resident_user
 from husly.portal.forms import AboutYouForm, DevLoginForm, MemberFormSet, PortalAppealForm
 from husly.rules import deadlines
+from husly.security import oidc
 
 portal_login_required = login_required(login_url="portal:login")
 

@@ -1,4 +1,4 @@
-"""Second-factor pages (TOTP enrolment and verification) and the lockout page."""
+"""Login, second-factor pages (TOTP enrolment and verification) and the lockout page."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 import segno
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -87,3 +89,17 @@ def locked_out(
 
     minutes = round(settings.AXES_COOLOFF_TIME * 60)
     return render(request, "security/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HuslyLoginView(LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from husly.security.oidc import STAFF, provider_config
+
+        context = super().get_context_data(**kwargs)
+        staff_oidc = provider_config(STAFF)
+        context["staff_oidc_label"] = staff_oidc["label"] if staff_oidc else ""
+        return context

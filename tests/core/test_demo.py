@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from husly.cases.models import Case, Decision
-from husly.core.demo import DemoGenerator
+from husly.demo.builder import DemoGenerator
 from husly.housing.models import Dwelling
 from husly.organisation.models import User
 from husly.people.models import Household, Person

@@ -11,9 +11,9 @@ from django.utils import translation
 from openpyxl import Workbook
 
 from husly.audit.models import ChangeEvent
-from husly.core import imports
-from husly.core.models import ImportBatch
 from husly.housing.models import Building, Dwelling
+from husly.imports import importers as imports
+from husly.imports.models import ImportBatch
 from husly.people.models import Person, ResidencePermit
 from tests.factories import DwellingFactory, synthetic_number
 

@@ -11,8 +11,8 @@ import requests
 from django.test import Client
 from django.urls import reverse
 
-from husly.core.oidc import resident_from_claims
 from husly.organisation.models import User
+from husly.security.oidc import resident_from_claims
 from tests.factories import synthetic_number
 from tests.security.oidc_provider import OIDCProvider
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from husly.cases import actions as case_actions
 from husly.cases.models import Appeal, Decision, Document
 from husly.consent import actions as consent_actions
-from husly.core.models import ImportBatch
+from husly.imports.models import ImportBatch
 from husly.organisation.models import Membership
 from husly.portal.auth import resident_user
 from tests.cases.helpers import ELIGIBLE

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from husly.core.demo import SCALES, DemoGenerator
 from husly.core.progress import Progress
+from husly.demo.builder import SCALES, DemoGenerator
 from husly.organisation.models import Municipality
 
 

@@ -34,6 +34,7 @@ class ImportBatch(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "core_importbatch"  # the table from before imports became an app
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

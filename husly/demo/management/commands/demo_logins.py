@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from husly.core.demo import DEMO_PASSWORD, DEMO_USERS
+from husly.demo.builder import DEMO_PASSWORD, DEMO_USERS
 from husly.organisation.models import Role
 from husly.people.models import HouseholdMember
 

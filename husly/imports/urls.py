@@ -1,6 +1,6 @@
 from django.urls import path
 
-from husly.core import import_views
+from husly.imports import views as import_views
 
 app_name = "imports"
 urlpatterns = [

@@ -428,7 +428,7 @@ def import_apply(
 def import_batch_apply(*, actor: User, batch: Any) -> int:
     """Apply a confirmed, pending batch once; the batch is locked so a double click cannot
     import it twice."""
-    from husly.core.models import ImportBatch, ImportStatus
+    from husly.imports.models import ImportBatch, ImportStatus
 
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status != ImportStatus.PENDING:

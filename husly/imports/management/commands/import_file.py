@@ -5,8 +5,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from husly.core import imports
 from husly.core.progress import Progress
+from husly.imports import importers as imports
 from husly.organisation.models import Municipality
 
 

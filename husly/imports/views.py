@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.core import imports
 from husly.core.forms import StyledFormMixin
-from husly.core.models import ImportBatch, ImportKind, ImportStatus
 from husly.core.pages import user_of, writable_municipalities
+from husly.imports import importers as imports
+from husly.imports.models import ImportBatch, ImportKind, ImportStatus
 from husly.organisation.access import HOUSING_WRITE, PEOPLE_WRITE
 
 ROLES = {"persons": PEOPLE_WRITE, "dwellings": HOUSING_WRITE}

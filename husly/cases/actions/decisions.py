@@ -1,0 +1,234 @@
+"""Decisions (enkeltvedtak): drafting, approval and issue (forvaltningsloven §§ 24–27)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from husly.cases import hooks
+from husly.cases.actions._common import _applicant_id, _record, _routings_set
+from husly.cases.models import (
+    Case,
+    CaseStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    HelpKind,
+    RoutingStatus,
+)
+from husly.core.actions import create_audited, update_audited
+from husly.organisation.access import has_role
+from husly.organisation.models import Role, User
+from husly.rules import guidelines as g
+
+GUIDELINE_KINDS = {HelpKind.RENTAL_DWELLING}
+"""Kinds of help the municipality's allocation guideline decides (Rælingen: dwellings without
+services). Other kinds are decided on their own rules, outside this guideline."""
+
+
+@transaction.atomic
+def decision_draft(
+    *, actor: User, case: Case, data: Mapping[str, Any], replaces: Decision | None = None
+) -> Decision:
+    if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
+        raise ValidationError(_("Only a received case can be decided."))
+    assessment = case.assessments.first()
+    if data.get("help_kind") in GUIDELINE_KINDS and assessment is not None:
+        # Rules-as-code: the decision follows the stored assessment, never a silent pass.
+        if assessment.outcome == g.OverallOutcome.NEEDS_JUDGEMENT:
+            raise ValidationError(
+                _(
+                    "The assessment still has criteria that need your judgement. "
+                    "Complete the assessment before you decide."
+                )
+            )
+        meets = assessment.outcome in {
+            g.OverallOutcome.MEETS,
+            g.OverallOutcome.MEETS_WITH_EXCEPTION,
+        }
+        if data.get("kind") == DecisionKind.APPROVAL and not meets:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The assessment says the criteria are not met, so "
+                        "the outcome cannot be an approval. Use an exception "
+                        "with reasons if one applies."
+                    )
+                }
+            )
+        if data.get("kind") == DecisionKind.REFUSAL and meets:
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "The assessment says the criteria are met, so the "
+                        "outcome cannot be a refusal."
+                    )
+                }
+            )
+    elif data.get("help_kind") in GUIDELINE_KINDS and data.get("kind") == DecisionKind.APPROVAL:
+        raise ValidationError(_("Assess the case against the guideline before you decide."))
+    applicant = case.household.members.filter(relation="applicant").select_related("person").first()
+    decision = Decision(
+        case=case,
+        drafted_by=actor,
+        replaces=replaces,
+        assessment=assessment,
+        language=applicant.person.language_form if applicant else "nb",
+        **data,
+    )
+    return create_audited(
+        actor=actor,
+        action="decision_draft",
+        instance=decision,
+        municipality=case.municipality,
+        person_id=_applicant_id(case),
+    )
+
+
+def _editable(decision: Decision) -> None:
+    if decision.status == DecisionStatus.ISSUED:
+        raise ValidationError(
+            _("An issued decision cannot be changed. Draft a new decision that replaces it.")
+        )
+    if decision.status == DecisionStatus.DISCARDED:
+        raise ValidationError(_("A discarded decision cannot be changed. Draft a new one."))
+
+
+@transaction.atomic
+def decision_update(*, actor: User, decision: Decision, data: Mapping[str, Any]) -> Decision:
+    _editable(decision)
+    decision.status = DecisionStatus.DRAFT
+    return update_audited(
+        actor=actor,
+        action="decision_update",
+        instance=decision,
+        data=data,
+        municipality=decision.case.municipality,
+    )
+
+
+@transaction.atomic
+def decision_submit(*, actor: User, decision: Decision) -> Decision:
+    """Send the draft for approval; where the municipality does not require four eyes it is
+    approved at once."""
+    _editable(decision)
+    if decision.status != DecisionStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be sent for approval."))
+    four_eyes = decision.case.municipality.decision_requires_approval
+    new = DecisionStatus.AWAITING_APPROVAL if four_eyes else DecisionStatus.APPROVED
+    return update_audited(
+        actor=actor,
+        action="decision_submit",
+        instance=decision,
+        data={"status": new, "return_comment": ""},
+        municipality=decision.case.municipality,
+    )
+
+
+@transaction.atomic
+def decision_approve(*, actor: User, decision: Decision) -> Decision:
+    """The second person approves (four eyes): never the one who drafted it."""
+    if decision.status != DecisionStatus.AWAITING_APPROVAL:
+        raise ValidationError(_("The decision is not waiting for approval."))
+    if decision.drafted_by_id == actor.pk:
+        raise ValidationError(
+            _("The decision must be approved by someone other than the caseworker who drafted it.")
+        )
+    if not has_role(actor, decision.case.municipality_id, {Role.APPROVER}):
+        raise ValidationError(_("Only an approver can approve decisions."))
+    return update_audited(
+        actor=actor,
+        action="decision_approve",
+        instance=decision,
+        data={"status": DecisionStatus.APPROVED, "approved_by": actor},
+        municipality=decision.case.municipality,
+    )
+
+
+@transaction.atomic
+def decision_return(*, actor: User, decision: Decision, comment: str) -> Decision:
+    if decision.status != DecisionStatus.AWAITING_APPROVAL:
+        raise ValidationError(_("The decision is not waiting for approval."))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what must be changed.")})
+    return update_audited(
+        actor=actor,
+        action="decision_return",
+        instance=decision,
+        data={"status": DecisionStatus.DRAFT, "return_comment": comment},
+        municipality=decision.case.municipality,
+    )
+
+
+@transaction.atomic
+def decision_discard(*, actor: User, decision: Decision) -> Decision:
+    """Set aside a decision that was drafted but will not be issued (the application was
+    withdrawn, or it was drafted by mistake). It stays in the case, marked discarded, and no
+    longer replaces the decision it was drafted to replace, so a new one can."""
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.status == DecisionStatus.ISSUED:
+        raise ValidationError(
+            _("An issued decision cannot be discarded. Draft a new decision that replaces it.")
+        )
+    if locked.status == DecisionStatus.DISCARDED:
+        raise ValidationError(_("The decision is already discarded."))
+    return update_audited(
+        actor=actor,
+        action="decision_discard",
+        instance=decision,
+        data={"status": DecisionStatus.DISCARDED, "replaces": None},
+        municipality=decision.case.municipality,
+    )
+
+
+@transaction.atomic
+def decision_issue(
+    *, actor: User, decision: Decision, notified_on: dt.date | None = None
+) -> Decision:
+    """Issue the approved decision: the letter is generated once, stored with its hash, and the
+    decision never changes after this. A decision it replaces stays as it was."""
+    from husly.cases.letters import render_decision_letter
+
+    locked = Decision.objects.select_for_update().get(pk=decision.pk)
+    if locked.status != DecisionStatus.APPROVED:
+        raise ValidationError(_("Only an approved decision can be issued."))
+    today = timezone.localdate()
+    decision.status = DecisionStatus.ISSUED
+    decision.issued_on = today
+    decision.notified_on = notified_on or today
+    pdf = render_decision_letter(decision)
+    digest = hashlib.sha256(pdf).hexdigest()
+    decision.letter.save(
+        f"vedtak-{decision.case.number}-{decision.pk}.pdf", ContentFile(pdf), save=False
+    )
+    decision.letter_sha256 = digest
+    decision.save()
+    case = decision.case
+    case.status = CaseStatus.DECIDED
+    case.save(update_fields=["status"])
+    _record(
+        actor,
+        "decision_issue",
+        case,
+        {
+            "status": [DecisionStatus.APPROVED, DecisionStatus.ISSUED],
+            "kind": [None, decision.kind],
+            "letter_sha256": [None, digest],
+        },
+        instance=decision,
+    )
+    # The unit that handles this kind of help has done its part; other units' parts stay open.
+    _routings_set(
+        actor, case, old=RoutingStatus.OPEN, new=RoutingStatus.DONE, help_kind=decision.help_kind
+    )
+    for handler in hooks.decision_issued_handlers:
+        handler(decision, actor)
+    return decision
