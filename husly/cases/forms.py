@@ -20,8 +20,9 @@ from husly.cases.models import (
     JournalNote,
     WithdrawnHow,
 )
+from husly.cases.selectors import WorkFilter
 from husly.core.forms import FilterForm, StyledFormMixin
-from husly.organisation.models import Unit
+from husly.organisation.models import Unit, User
 from husly.people.models import ADULT_RELATIONS, Person
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
@@ -96,6 +97,73 @@ class CaseFilterForm(FilterForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].label = _("Case number or household")
+
+
+class WorkFilterForm(StyledFormMixin, forms.Form):
+    """The work list's filters and order (GET). Invalid values are ignored, not an error."""
+
+    unit = forms.TypedChoiceField(label=_("Unit"), required=False, coerce=int, empty_value=None)
+    help_kind = forms.ChoiceField(
+        label=_("Kind of help"), required=False, choices=[("", _("All")), *HelpKind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (CaseStatus.SUBMITTED, CaseStatus.SUBMITTED.label),
+            (CaseStatus.IN_PROGRESS, CaseStatus.IN_PROGRESS.label),
+            (CaseStatus.DECIDED, CaseStatus.DECIDED.label),
+        ],
+    )
+    deadline = forms.ChoiceField(
+        label=_("Deadline"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("overdue", _("Overdue")),
+            ("week", _("Due within five working days")),
+        ],
+    )
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[
+            ("received", _("Received, oldest first")),
+            ("deadline", _("Deadline, soonest first")),
+            ("number", _("Case number")),
+        ],
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("All my units")), *units]  # type: ignore[attr-defined]
+
+    def filters(self) -> WorkFilter:
+        if not self.is_valid():
+            return WorkFilter()
+        data = self.cleaned_data
+        return WorkFilter(
+            unit_id=data.get("unit"),
+            help_kind=data.get("help_kind") or "",
+            status=data.get("status") or "",
+            deadline=data.get("deadline") or "",
+            sort=data.get("sort") or "received",
+        )
+
+
+class CaseAssignForm(StyledFormMixin, forms.Form):
+    """Give the case (the parts held by the colleague's units) to a colleague."""
+
+    caseworker = forms.ModelChoiceField(
+        label=_("Caseworker"), queryset=User.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args: Any, colleagues: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["caseworker"]
+        field.queryset = User.objects.filter(pk__in=[c.pk for c in colleagues])  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[attr-defined]
 
 
 class JournalNoteForm(StyledFormMixin, forms.ModelForm):

@@ -33,7 +33,7 @@ from husly.cases.models import (
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
 from husly.organisation.access import ROLE_PREFERENCE, get_or_404
 from husly.organisation.models import Membership, Role, User
-from husly.people.models import HouseholdMember
+from husly.people.models import HouseholdMember, Person, Relation
 from husly.people.selectors import log_reads
 from husly.rules import deadlines
 
@@ -260,12 +260,31 @@ class DeadlineItem:
 
 
 @dataclass(frozen=True)
+class WorkFilter:
+    """What the user narrows the work list to: one of their units, a kind of help, a status,
+    a deadline window; and how the cases are ordered."""
+
+    unit_id: int | None = None
+    help_kind: str = ""
+    status: str = ""
+    deadline: str = ""  # "" (all), "overdue", "week" (due within five working days)
+    sort: str = "received"  # "received" (oldest first), "deadline" (soonest first), "number"
+
+
+DUE_SOON_BUSINESS_DAYS = 5
+
+
+@dataclass(frozen=True)
 class WorkList:
     new_cases: list[Case]
     my_cases: list[Case]
     awaiting_my_approval: list[Decision]
     appeals: list[Appeal]
     deadlines: list[DeadlineItem]
+    counts: dict[str, int]
+    """Whole counts, not only what is listed: new, mine, approvals, appeals, overdue, due_soon."""
+    colleagues: list[User]
+    """Caseworkers of the user's units, to assign a case to."""
 
 
 PROCESSING_PRELIMINARY_REPLY_DAYS = 30
@@ -292,56 +311,126 @@ def can_refer(user: User, case: Case) -> bool:
     return _in_work(case) and parts_held_by(user, case).exists()
 
 
-def work_list(user: User, *, today: dt.date) -> WorkList:
+def work_list(
+    user: User, *, today: dt.date, filters: WorkFilter | None = None, limit: int = 50
+) -> WorkList:
     """What waits for the user and the user's units, with deadlines on the Norwegian calendar.
-    Only cases routed to the user's units: shared cases are read, not worked on."""
+    Only cases routed to the user's units: shared cases are read, not worked on. ``filters``
+    narrows the cases and deadlines; the counts follow the filters too."""
+    filters = filters or WorkFilter()
     visible = cases_for_user(user, shared=False)
     # New for the user's units: a received case with a part for one of them still open, that
     # nobody in those units has taken. One door in: when the housing office has taken or decided
     # its part, NAV still finds the start-loan part of the same application here.
     units = unit_ids(user)
+    if filters.unit_id is not None:
+        units = [unit for unit in units if unit == filters.unit_id]
     received = visible.exclude(status__in=[CaseStatus.DRAFT, CaseStatus.CLOSED])
-    new_cases = list(
-        received.filter(
-            routings__unit_id__in=units,
-            routings__status=RoutingStatus.OPEN,
-            routings__assigned_to__isnull=True,
-        )
-        .distinct()
-        .order_by("received_on", "pk")[:50]
-    )
-    mine = list(
-        received.filter(
-            Q(assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS])
-            | Q(routings__assigned_to=user, routings__status=RoutingStatus.OPEN)
-        )
-        .distinct()
-        .order_by("received_on", "pk")[:50]
-    )
+    if filters.status:
+        received = received.filter(status=filters.status)
+    part = Q(routings__unit_id__in=units)
+    if filters.help_kind:
+        part &= Q(routings__help_kind=filters.help_kind)
+        received = received.filter(routings__help_kind=filters.help_kind)
+    if filters.unit_id is not None:
+        received = received.filter(routings__unit_id__in=units)
+    received = received.distinct()
+    items = _deadline_items(received, units, filters, today)
+    due_by_case: dict[int, dt.date] = {}
+    for item in items:
+        due_by_case.setdefault(item.case.pk, item.due)
+    new_query = received.filter(
+        part, routings__status=RoutingStatus.OPEN, routings__assigned_to__isnull=True
+    ).distinct()
+    mine_query = received.filter(
+        Q(assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS])
+        | Q(routings__assigned_to=user, routings__status=RoutingStatus.OPEN)
+    ).distinct()
+    if filters.deadline:
+        new_query = new_query.filter(pk__in=list(due_by_case))
+        mine_query = mine_query.filter(pk__in=list(due_by_case))
+    new_cases = _sorted(new_query, filters.sort, due_by_case, limit)
+    mine = _sorted(mine_query, filters.sort, due_by_case, limit)
     approver_units = unit_ids(user, DECISION_APPROVE)
-    awaiting = list(
+    awaiting_query = (
         Decision.objects.filter(
             status=DecisionStatus.AWAITING_APPROVAL,
             case__routings__unit_id__in=approver_units,
         )
         .exclude(drafted_by=user)
         .select_related("case", "case__household")
-        .distinct()[:50]
+        .distinct()
     )
-    appeals = list(
-        Appeal.objects.filter(
-            decision__case__in=visible,
-            status__in=[AppealStatus.REGISTERED, AppealStatus.UPHELD],
-        ).select_related("decision", "decision__case")[:50]
+    if filters.help_kind:
+        awaiting_query = awaiting_query.filter(help_kind=filters.help_kind)
+    appeals_query = Appeal.objects.filter(
+        decision__case__in=visible,
+        status__in=[AppealStatus.REGISTERED, AppealStatus.UPHELD],
+    ).select_related("decision", "decision__case", "decision__case__household")
+    if filters.help_kind:
+        appeals_query = appeals_query.filter(decision__help_kind=filters.help_kind)
+    overdue = sum(1 for item in items if item.business_days_left < 0)
+    due_soon = sum(1 for item in items if 0 <= item.business_days_left <= DUE_SOON_BUSINESS_DAYS)
+    counts = {
+        "new": new_query.count(),
+        "mine": mine_query.count(),
+        "approvals": awaiting_query.count(),
+        "appeals": appeals_query.count(),
+        "overdue": overdue,
+        "due_soon": due_soon,
+    }
+    return WorkList(
+        new_cases,
+        mine,
+        list(awaiting_query[:limit]),
+        list(appeals_query[:limit]),
+        items[: limit * 2],
+        counts,
+        colleagues(user),
     )
+
+
+def work_list_persons(work: WorkList) -> list[Person]:
+    """The main applicants of every household the work list names, for the access log (one
+    query)."""
+    household_ids = {case.household_id for case in [*work.new_cases, *work.my_cases]}
+    household_ids |= {item.case.household_id for item in work.deadlines}
+    household_ids |= {d.case.household_id for d in work.awaiting_my_approval}
+    household_ids |= {a.decision.case.household_id for a in work.appeals}
+    return [
+        member.person
+        for member in HouseholdMember.objects.filter(
+            household_id__in=household_ids, relation=Relation.APPLICANT
+        ).select_related("person")
+    ]
+
+
+def colleagues(user: User) -> list[User]:
+    """Caseworkers of the units where ``user`` works on cases: whom a case can be given to."""
+    return list(
+        User.objects.filter(
+            memberships__unit_id__in=unit_ids(user, CASE_WRITE),
+            memberships__role=Role.CASEWORKER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def _deadline_items(
+    received: QuerySet[Case],
+    units: list[int],
+    filters: WorkFilter,
+    today: dt.date,
+) -> list[DeadlineItem]:
     items: list[DeadlineItem] = []
     # The § 11a month runs for every part still open in the user's units, also when another
     # unit has already decided its own part of the same application.
-    for case in received.filter(
-        routings__unit_id__in=units,
-        routings__status=RoutingStatus.OPEN,
-        received_on__isnull=False,
-    ).distinct():
+    open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
+    if filters.help_kind:
+        open_parts &= Q(routings__help_kind=filters.help_kind)
+    for case in received.filter(open_parts, received_on__isnull=False).distinct():
         # A reopened case is a new enquiry: the month runs from the reopening.
         since = case.received_on
         if case.reopened_at is not None:
@@ -349,11 +438,13 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
         due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
         items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
     approvals = Decision.objects.filter(
-        case__in=visible.exclude(status=CaseStatus.CLOSED),
+        case__in=received,
         status=DecisionStatus.ISSUED,
         kind=DecisionKind.APPROVAL,
         replaced_by__isnull=True,
-    ).select_related("case")
+    ).select_related("case", "case__household")
+    if filters.help_kind:
+        approvals = approvals.filter(help_kind=filters.help_kind)
     for decision in approvals:
         if decision.issued_on is None:
             continue
@@ -363,8 +454,25 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
         elif decision.help_kind in {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}:
             due = deadlines.allocation_deadline(decision.issued_on)
             items.append(_item(decision.case, "allocation_promise", due, today))
-    items.sort(key=lambda item: item.due)
-    return WorkList(new_cases, mine, awaiting, appeals, items[:100])
+    if filters.deadline == "overdue":
+        items = [item for item in items if item.business_days_left < 0]
+    elif filters.deadline == "week":
+        items = [item for item in items if item.business_days_left <= DUE_SOON_BUSINESS_DAYS]
+    items.sort(key=lambda item: (item.due, item.case.pk))
+    return items
+
+
+def _sorted(
+    query: QuerySet[Case], sort: str, due_by_case: dict[int, dt.date], limit: int
+) -> list[Case]:
+    if sort == "number":
+        return list(query.order_by("number", "pk")[:limit])
+    if sort == "deadline":
+        cases = list(query.order_by("received_on", "pk"))
+        far = dt.date.max
+        cases.sort(key=lambda case: (due_by_case.get(case.pk, far), case.pk))
+        return cases[:limit]
+    return list(query.order_by("received_on", "pk")[:limit])
 
 
 def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:

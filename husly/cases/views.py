@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +22,7 @@ from husly.cases.forms import (
     AppealForm,
     AppealOutcomeForm,
     ApplicationForm,
+    CaseAssignForm,
     CaseCloseForm,
     CaseCreateForm,
     CaseFilterForm,
@@ -31,6 +33,7 @@ from husly.cases.forms import (
     JournalNoteForm,
     ReconsiderForm,
     ReturnForm,
+    WorkFilterForm,
 )
 from husly.cases.letters import _flat_criteria, render_decision_letter, stored_letter
 from husly.cases.models import Case, CaseStatus, DecisionStatus
@@ -46,7 +49,7 @@ from husly.core.pages import (
 )
 from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
-from husly.people.selectors import household_get_for_user
+from husly.people.selectors import household_get_for_user, household_list, log_reads
 
 
 def _writable(user: User, case: Case) -> None:
@@ -70,19 +73,86 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, queryset),
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
+            "can_register": bool(selectors.unit_ids(user, selectors.CASE_WRITE)),
         },
     )
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
+    units = list(
+        Unit.objects.filter(pk__in=selectors.unit_ids(user))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+    filter_form = WorkFilterForm(request.GET or None, units=units)
+    work = selectors.work_list(user, today=timezone.localdate(), filters=filter_form.filters())
+    log_reads(
+        user=user,
+        persons=selectors.work_list_persons(work),
+        what="work_list",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "cases/work_list.html",
         {
-            "work": selectors.work_list(user, today=timezone.localdate()),
+            "work": work,
+            "filter_form": filter_form,
+            "assign_form": CaseAssignForm(colleagues=work.colleagues, initial={"caseworker": user}),
+            "next": request.get_full_path(),
         },
     )
+
+
+@require_POST
+def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give the case to a colleague (or oneself) from the work list: the parts held by the
+    colleague's units."""
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = CaseAssignForm(request.POST, colleagues=selectors.colleagues(user))
+    if not form.is_valid():
+        messages.error(request, form_errors_text(form))
+    else:
+        caseworker = form.cleaned_data["caseworker"]
+        try:
+            actions.case_assign(actor=user, case=case, caseworker=caseworker)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Case %(number)s was assigned to %(name)s.")
+                % {"number": case.number, "name": caseworker.get_full_name() or caseworker},
+            )
+    return redirect(_safe_next(request) or "cases:work_list")
+
+
+def case_new(request: HttpRequest) -> HttpResponse:
+    """«Ny søknad» from the case list: find the household, then register its application."""
+    user = user_of(request)
+    if not selectors.unit_ids(user, selectors.CASE_WRITE):
+        raise PermissionDenied
+    search = request.GET.get("q", "").strip()[:100]
+    households = list(household_list(user, search=search)[:20]) if search else []
+    log_reads(
+        user=user,
+        persons=[m.person for h in households for m in h.applicants],
+        what="case_new_household_search",
+        path=request.get_full_path(),
+    )
+    return render(request, "cases/case_new.html", {"households": households, "search": search})
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count
+from django.utils import timezone
 
+from husly.cases.selectors import CASE_WRITE, WorkList, unit_ids, work_list
 from husly.housing.models import Dwelling, DwellingStatus
 from husly.organisation.access import (
     HOUSING_READ,
@@ -25,9 +28,15 @@ class StartFigures:
     households: int | None
     dwellings_by_status: list[tuple[str, int]] | None
     units: int | None
+    tasks: WorkList | None = None
+    """The user's own work, when they work on cases: what is theirs, what is due, what is new
+    for their units (the first few of each, with whole counts)."""
 
 
-def start_page_figures(user: User) -> StartFigures:
+TASKS_SHOWN = 5
+
+
+def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigures:
     held: set[str] = set()
     for roles in roles_by_municipality(user).values():
         held |= roles
@@ -53,4 +62,7 @@ def start_page_figures(user: User) -> StartFigures:
         else None,
         dwellings_by_status=by_status,
         units=Unit.objects.filter(municipality_id__in=org_ids).count() if org_ids else None,
+        tasks=work_list(user, today=today or timezone.localdate(), limit=TASKS_SHOWN)
+        if unit_ids(user, CASE_WRITE)
+        else None,
     )

@@ -6,8 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from husly.cases.selectors import work_list_persons
 from husly.core.pages import user_of
 from husly.home.selectors import start_page_figures
+from husly.people.selectors import log_reads
 
 
 @require_GET
@@ -15,4 +17,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if hasattr(request.user, "resident") and not request.user.memberships.exists():
         return redirect("portal:home")
     user = user_of(request)
-    return render(request, "core/home.html", {"figures": start_page_figures(user)})
+    figures = start_page_figures(user)
+    if figures.tasks is not None:
+        log_reads(
+            user=user,
+            persons=work_list_persons(figures.tasks),
+            what="start_page",
+            path=request.get_full_path(),
+        )
+    return render(request, "core/home.html", {"figures": figures})

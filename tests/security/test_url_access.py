@@ -108,6 +108,8 @@ RULES: dict[str, Rule] = {
     "cases:case_detail": R(CASE, {"pk": "case"}),
     "cases:application_edit": R(CASE, {"pk": "case"}),
     "cases:case_assign_me": R(CASE, {"pk": "case"}, "post", owner="none"),
+    "cases:case_assign": R(CASE, {"pk": "case"}, "post", owner="none"),
+    "cases:case_new": R(STAFF, {}),
     "cases:case_close": R(CASE, {"pk": "case"}),
     "cases:case_reopen": R(CASE, {"pk": "case"}),
     "cases:case_refer": R(CASE, {"pk": "case"}),

@@ -156,8 +156,18 @@ def case_assign(*, actor: User, case: Case, caseworker: User) -> Case:
     """``caseworker`` takes their units' parts of the case (its routings to units where they
     work on cases). They become the case's caseworker too, unless a caseworker of another unit
     already is: one door in, each unit works its own part (NAV its start loan, the housing
-    office its dwelling), and taking one's part does not take the others'."""
+    office its dwelling), and taking one's part does not take the others'. Another caseworker
+    (``actor``) may give the case to ``caseworker`` only within a unit both work in that holds
+    a part of the case."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
+    if actor.pk != caseworker.pk:
+        shared = set(selectors.unit_ids(actor, selectors.CASE_WRITE)) & set(
+            selectors.unit_ids(caseworker, selectors.CASE_WRITE)
+        )
+        if not locked.routings.filter(unit_id__in=shared).exists():
+            raise ValidationError(
+                _("A case can only be given to a colleague in a unit that holds a part of it.")
+            )
     parts = list(selectors.parts_held_by(caseworker, locked).exclude(assigned_to=caseworker))
     changes: dict[str, Any] = {
         f"routing:{part.help_kind}:assigned_to_id": [part.assigned_to_id, caseworker.pk]

@@ -1,0 +1,188 @@
+"""The work list a caseworker works in all day: filters, order, whole counts, giving a case to
+a colleague, and «Ny søknad» from the case list. Every page that names households logs the
+reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+
+from husly.audit.models import AccessEvent
+from husly.cases import actions, selectors
+from husly.cases.models import Case, CaseRouting
+from husly.cases.selectors import WorkFilter
+from tests.cases.helpers import ELIGIBLE
+from tests.conftest import _user
+from tests.factories import HouseholdFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _case(actor, household, kinds=("rental_dwelling",)) -> Case:  # type: ignore[no-untyped-def]
+    return actions.case_create(
+        actor=actor,
+        household=household,
+        channel="phone",
+        help_kinds=list(kinds),
+        data=ELIGIBLE,
+        submit=True,
+    )
+
+
+def _household(municipality, name: str):  # type: ignore[no-untyped-def]
+    return HouseholdFactory(
+        municipality=municipality, applicant=PersonFactory(municipality=municipality), name=name
+    )
+
+
+@pytest.fixture
+def three_cases(sara, raelingen, routing):  # type: ignore[no-untyped-def]
+    """An old dwelling case (past its § 11a month), a newer start-loan case for NAV and a new
+    guarantee case."""
+    with time_machine.travel(dt.datetime(2026, 9, 1, 9, tzinfo=dt.UTC)):
+        old = _case(sara, _household(raelingen, "Gammel"))
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC)):
+        loan = _case(sara, _household(raelingen, "Lån"), kinds=["start_loan"])
+        guarantee = _case(sara, _household(raelingen, "Garanti"), kinds=["deposit_guarantee"])
+    return old, loan, guarantee
+
+
+TODAY = dt.date(2026, 12, 2)
+
+
+def test_the_work_list_filters_by_kind_and_deadline_and_counts_what_it_filters(
+    sara, three_cases
+) -> None:
+    old, _loan, guarantee = three_cases
+    everything = selectors.work_list(sara, today=TODAY)
+    assert [c.pk for c in everything.new_cases] == [old.pk, guarantee.pk]  # NAV's loan is not
+    assert everything.counts["new"] == 2
+    assert everything.counts["overdue"] == 1  # the old case's month ran out in October
+    guarantees = selectors.work_list(
+        sara, today=TODAY, filters=WorkFilter(help_kind="deposit_guarantee")
+    )
+    assert [c.pk for c in guarantees.new_cases] == [guarantee.pk]
+    assert guarantees.counts["new"] == 1
+    assert guarantees.counts["overdue"] == 0
+    overdue = selectors.work_list(sara, today=TODAY, filters=WorkFilter(deadline="overdue"))
+    assert [c.pk for c in overdue.new_cases] == [old.pk]
+    assert [item.case.pk for item in overdue.deadlines] == [old.pk]
+
+
+def test_the_work_list_orders_by_received_deadline_or_number(sara, three_cases) -> None:
+    old, _loan, guarantee = three_cases
+    by_number = selectors.work_list(sara, today=TODAY, filters=WorkFilter(sort="number"))
+    expected = sorted([old, guarantee], key=lambda c: c.number)
+    assert [c.pk for c in by_number.new_cases] == [c.pk for c in expected]
+    by_deadline = selectors.work_list(sara, today=TODAY, filters=WorkFilter(sort="deadline"))
+    assert by_deadline.new_cases[0].pk == old.pk
+
+
+def test_the_work_list_page_filters_from_the_query_string_and_logs_the_reads(
+    sara, three_cases
+) -> None:
+    old, _loan, guarantee = three_cases
+    before = AccessEvent.objects.count()
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)):
+        page = _client(sara).get(reverse("cases:work_list"), {"help_kind": "deposit_guarantee"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert guarantee.number in html
+    assert f">{old.number}<" not in html
+    applicant = guarantee.household.members.get(relation="applicant").person
+    logged = AccessEvent.objects.filter(pk__gt=0).order_by("pk")[before:]
+    assert applicant.pk in {event.person_id for event in logged}
+    assert all(event.what == "work_list" for event in logged)
+
+
+def test_a_caseworker_gives_a_new_case_to_a_colleague_from_the_work_list(
+    sara, housing_office, three_cases
+) -> None:
+    old, _loan, _guarantee = three_cases
+    hanne = _user("hanne", housing_office, "caseworker")
+    response = _client(sara).post(
+        reverse("cases:case_assign", args=[old.pk]),
+        {"caseworker": hanne.pk, "next": reverse("cases:work_list")},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:work_list")
+    part = CaseRouting.objects.get(case=old)
+    assert part.assigned_to == hanne
+    assert [c.pk for c in selectors.work_list(hanne, today=TODAY).my_cases] == [old.pk]
+    assert old.pk not in [c.pk for c in selectors.work_list(sara, today=TODAY).new_cases]
+
+
+def test_a_case_is_not_given_to_someone_outside_the_units_that_hold_it(
+    sara, routing, three_cases
+) -> None:
+    """NAV's caseworker is no colleague of the housing office for a dwelling case: refused in
+    the action, with nothing written."""
+    old, _loan, _guarantee = three_cases
+    nora = _user("nora", routing, "caseworker")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="kollega i en enhet"):
+        actions.case_assign(actor=sara, case=old, caseworker=nora)
+    assert CaseRouting.objects.get(case=old).assigned_to is None
+    # The form only offers colleagues, so the page refuses the stranger as an invalid choice.
+    response = _client(sara).post(
+        reverse("cases:case_assign", args=[old.pk]), {"caseworker": nora.pk}, follow=True
+    )
+    assert response.status_code == 200
+    assert CaseRouting.objects.get(case=old).assigned_to is None
+
+
+def test_an_allocation_member_cannot_assign_cases(sara, housing_office, three_cases) -> None:
+    old, _loan, _guarantee = three_cases
+    member = _user("tove", housing_office, "allocation_member")
+    response = _client(member).post(
+        reverse("cases:case_assign", args=[old.pk]), {"caseworker": sara.pk}
+    )
+    assert response.status_code in {403, 404}
+    assert CaseRouting.objects.get(case=old).assigned_to is None
+
+
+def test_the_case_list_offers_a_new_application_to_those_who_register_them(
+    sara, lise, household, routing
+) -> None:
+    assert (
+        reverse("cases:case_new") in _client(sara).get(reverse("cases:case_list")).content.decode()
+    )
+    assert (
+        reverse("cases:case_new")
+        not in _client(lise).get(reverse("cases:case_list")).content.decode()
+    )
+    assert _client(lise).get(reverse("cases:case_new")).status_code == 403
+
+
+def test_new_application_finds_the_household_and_logs_who_was_shown(sara, household) -> None:
+    applicant = household.members.get(relation="applicant").person
+    before = AccessEvent.objects.filter(person_id=applicant.pk).count()
+    page = _client(sara).get(reverse("cases:case_new"), {"q": "Nordmann"})
+    html = page.content.decode()
+    assert reverse("cases:case_create", args=[household.pk]) in html
+    assert AccessEvent.objects.filter(person_id=applicant.pk).count() == before + 1
+
+
+def test_the_start_page_is_a_task_list_with_counts_for_a_caseworker(
+    sara, lise, three_cases
+) -> None:
+    old, _loan, guarantee = three_cases
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)):
+        html = _client(sara).get(reverse("home")).content.decode()
+        leader = _client(lise).get(reverse("home")).content.decode()
+    assert "Oppgavene dine" in html
+    assert old.number in html and guarantee.number in html
+    assert "dager over fristen" in html  # the old case's § 11a month
+    # The leader gets aggregates, never the households.
+    assert old.number not in leader and "Gammel" not in leader
