@@ -27,6 +27,7 @@ from husly.housing.models import DwellingCategory
 from husly.matching import Households, PriorityBreakdown, PriorityPolicy, Vocabulary, score_priority
 from husly.organisation.access import get_or_404, municipality_ids
 from husly.organisation.models import Membership, Role, User
+from husly.people.models import ADULT_RELATIONS
 from husly.rules import deadlines
 
 ALLOCATION_READ = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER})
@@ -106,12 +107,10 @@ def offer_get_for_user(user: User, pk: object) -> Offer:
 
 def my_offers(user: User) -> QuerySet[Offer]:
     """A resident's offers: households where they are an adult member."""
-    from husly.portal.selectors import ADULT_RELATIONS
-
     return (
         Offer.objects.filter(
             entry__household__members__person__national_id=user.resident.national_id,
-            entry__household__members__relation__in=ADULT_RELATIONS,
+            entry__household__members__relation__in=list(ADULT_RELATIONS),
         )
         .distinct()
         .select_related("dwelling", "dwelling__building", "entry__municipality")

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import cast
 
 from django.db.models import QuerySet
 
+from husly.allocation import actions as allocation_actions
+from husly.allocation.engine import DEFAULT_PRIORITY
+from husly.allocation.models import LIVE_ENTRY, WaitingListEntry
+from husly.allocation.selectors import scored
 from husly.audit.models import AccessEvent
 from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus
 from husly.consent.models import Consent, LegalBasis
 from husly.consent.selectors import sharing_for_case
+from husly.matching.priority import PriorityItem
 from husly.organisation.access import get_or_404
 from husly.organisation.models import User
 from husly.people.models import Person, Relation
@@ -84,4 +91,49 @@ def me_in(user: User, case: Case) -> Person:
     """The resident's own person in the case's household."""
     return Person.objects.get(
         national_id=user.resident.national_id, memberships__household_id=case.household_id
+    )
+
+
+@dataclass(frozen=True)
+class WaitingPlace:
+    """Where the household stands on the waiting list, for its own eyes: its place by priority
+    among the households waiting in the municipality, the reasons for its priority, and the
+    date by which the municipality aims to have offered a dwelling (six months from approval,
+    the municipality's service promise; husly.rules.deadlines.allocation_deadline)."""
+
+    entry: WaitingListEntry
+    position: int
+    waiting: int
+    band: str
+    reasons: list[PriorityItem]
+    promise: dt.date
+
+
+def my_waiting_place(case: Case, today: dt.date) -> WaitingPlace | None:
+    """The household's live waiting-list entry from this case, ranked as the allocation
+    meeting ranks it; None when the case put nobody on the list. Aggregates of other
+    households only (their number), never who they are."""
+    entry = (
+        WaitingListEntry.objects.filter(decision__case=case, status__in=LIVE_ENTRY)
+        .select_related("municipality")
+        .first()
+    )
+    if entry is None:
+        return None
+    live = list(
+        WaitingListEntry.objects.filter(
+            municipality_id=entry.municipality_id, status__in=LIVE_ENTRY
+        ).select_related("household")
+    )
+    policy = allocation_actions.current_policy(entry.municipality)
+    rows = scored(live, policy.priority if policy else DEFAULT_PRIORITY, today)
+    position = next(index for index, row in enumerate(rows, 1) if row.entry.pk == entry.pk)
+    row = rows[position - 1]
+    return WaitingPlace(
+        entry=entry,
+        position=position,
+        waiting=len(rows),
+        band=row.priority.band,
+        reasons=[item for item in row.priority.items if item.points > 0],
+        promise=row.promise,
     )

@@ -224,9 +224,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "portal/case.html",
         {
             "case": case,
-            "routings": case.routings.select_related("unit"),
+            "routings": case.routings.select_related("unit", "assigned_to"),
             "decisions": decisions,
             "today": today,
+            "waiting": selectors.my_waiting_place(case, today),
             "can_withdraw": selectors.can_withdraw(case),
         },
     )
