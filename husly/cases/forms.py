@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +27,17 @@ from husly.organisation.models import Unit, User
 from husly.people.models import ADULT_RELATIONS, Person
 
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
+
+
+AMOUNT_LIMITS = {
+    "gross_annual_income": 20_000_000,
+    "wealth": 100_000_000,
+    "debt": 100_000_000,
+    "maintenance_obligations": 1_000_000,
+    "municipal_arrears": 5_000_000,
+}
+"""Plausible upper bounds in whole kroner: far above what a household applying for housing help
+has, low enough to catch a typing slip (an extra zero, øre typed as kroner)."""
 
 
 class ApplicationForm(StyledFormMixin, forms.ModelForm):
@@ -54,6 +66,9 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.NullBooleanField):
                 field.widget = forms.Select(choices=YES_NO_UNKNOWN, attrs={"class": "ds-input"})
+        for name, limit in AMOUNT_LIMITS.items():
+            if name in self.fields:
+                _limit_amount(self.fields[name], limit)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -74,6 +89,15 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
 
     def application_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in {"help_kinds", "channel"}}
+
+
+def _limit_amount(field: forms.Field, limit: int) -> None:
+    """Refuse an absurd amount with a message that names the limit in Norwegian style."""
+    field.validators.append(MaxValueValidator(limit))
+    field.widget.attrs["max"] = limit
+    field.error_messages["max_value"] = _(
+        "The amount is too large to be right. Write it in whole kroner (at most %(limit)s kr)."
+    ) % {"limit": f"{limit:,}".replace(",", "\N{NO-BREAK SPACE}")}
 
 
 class CaseCreateForm(ApplicationForm):
