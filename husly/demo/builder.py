@@ -68,7 +68,7 @@ SCALES = {
         420,
         ("Fjerdingby", "Løvenstad", "Nordby", "Blystadlia", "Marikollen"),
         (("2008", "Fjerdingby"), ("2005", "Rælingen"), ("2006", "Løvenstad")),
-        48,
+        110,
     ),
     "oslo": Scale(
         "0301",
@@ -351,84 +351,24 @@ class DemoGenerator:
             )
 
     def _cases(self, municipality: Municipality) -> None:
-        """Applications in every state, through the real actions: new, being processed and
-        approved (with issued letters), at a scale like Rælingen's waiting list (16)."""
-        from husly.cases import actions as case_actions
-        from husly.cases.models import HelpKind
+        """Two years of applications in every state, through the real actions
+        (husly.demo.history), and a lease for every let dwelling."""
+        from husly.demo import history
 
-        rng = self.rng
-        caseworker = User.objects.get(username=self._username("saksbehandler"))
-        approver = User.objects.get(username=self._username("godkjenner"))
-        follow_up_unit = Unit.objects.get(municipality=municipality, kind=UnitKind.FOLLOW_UP)
-        households = list(
-            Household.objects.filter(municipality=municipality).order_by("pk")[: self.scale.cases]
+        history.unit_contacts(municipality)
+        cast = history.Cast(
+            caseworker=User.objects.get(username=self._username("saksbehandler")),
+            approver=User.objects.get(username=self._username("godkjenner")),
+            nav=User.objects.get(username=self._username("nav")),
+            follow_up_unit=Unit.objects.get(municipality=municipality, kind=UnitKind.FOLLOW_UP),
         )
-        for index, household in enumerate(households):
-            kinds = [HelpKind.RENTAL_DWELLING]
-            if rng.random() < 0.3:
-                kinds.append(HelpKind.DEPOSIT_GUARANTEE)
-            if rng.random() < 0.2:
-                kinds.append(HelpKind.HOUSING_FOLLOW_UP)
-            situation = rng.choice(
-                ["no_home", "temporary_accommodation", "rented_private", "with_family_or_friends"]
-            )
-            case = case_actions.case_create(
-                actor=caseworker,
-                household=household,
-                channel="meeting",
-                help_kinds=kinds,
-                submit=True,
-                data={
-                    "housing_kind": situation,
-                    "is_without_suitable_housing": situation != "rented_private",
-                    "lease_end_date": self.as_of + dt.timedelta(days=rng.randint(30, 170))
-                    if situation == "rented_private"
-                    else None,
-                    "has_right_to_renew_lease": False if situation == "rented_private" else None,
-                    "has_alternative_housing_options": False,
-                    "has_offer_of_brokered_private_dwelling": False,
-                    "gross_annual_income": rng.randint(150, 420) * 1000,
-                    "wealth": rng.randint(0, 40) * 1000,
-                    "debt": rng.randint(0, 300) * 1000,
-                    "municipal_arrears": 0,
-                    "lived_in_municipality_since": self.as_of
-                    - dt.timedelta(days=rng.randint(400, 6000)),
-                    "needs_follow_up": rng.random() < 0.3,
-                },
-            )
-            stage = index % 3
-            if stage == 0:
-                continue  # new, waiting for a caseworker
-            case_actions.case_assign(actor=caseworker, case=case, caseworker=caseworker)
-            assessment = case_actions.assessment_run(actor=caseworker, case=case)
-            if stage == 1:
-                continue  # being processed
-            judgements = {
-                c["criterion_id"]: ("met", "Vurdert i kartleggingssamtalen.")
-                for c in _flat(assessment.record["criteria"])
-                if c["kind"] == "judgement" and c["outcome"] == "needs_judgement"
-            }
-            assessment = case_actions.assessment_run(
-                actor=caseworker, case=case, judgements=judgements
-            )
-            if not assessment.outcome.startswith("meets"):
-                continue
-            decision = case_actions.decision_draft(
-                actor=caseworker,
-                case=case,
-                data={
-                    "help_kind": HelpKind.RENTAL_DWELLING,
-                    "kind": "approval",
-                    "facts": "Husstanden er uten egnet bolig og har ikke mulighet til å skaffe "
-                    "bolig selv.",
-                    "reasoning": assessment.record["summary"]["nb"],
-                    "expected_wait_months": rng.randint(2, 6),
-                    "follow_up_unit": follow_up_unit,
-                },
-            )
-            case_actions.decision_submit(actor=caseworker, decision=decision)
-            case_actions.decision_approve(actor=approver, decision=decision)
-            case_actions.decision_issue(actor=caseworker, decision=decision)
+        households = list(Household.objects.filter(municipality=municipality).order_by("pk"))
+        applicants, tenants = households[: self.scale.cases], households[self.scale.cases :]
+        seed = self.rng.randint(0, 2**31)
+        history.seed_case_history(municipality, applicants, cast, seed=seed, as_of=self.as_of)
+        landlord = User.objects.get(username=self._username("eiendom"))
+        history.house_earlier_approvals(municipality, landlord, seed=seed, as_of=self.as_of)
+        history.seed_tenancies(municipality, tenants, landlord, seed=seed, as_of=self.as_of)
 
     def _allocation(self, municipality: Municipality) -> None:
         """A waiting list (from the approvals above) and one meeting with a proposal."""

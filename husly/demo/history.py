@@ -1,0 +1,386 @@
+"""Two years of case history and the tenancies of the let dwellings, so that every page of the
+demo has something true to show: applications received over the last two years in every state
+(drafts, new, being processed, approved and waiting for different lengths of time, refused,
+appealed at every step, withdrawn), and a lease for every let dwelling.
+
+Everything goes through the real actions; afterwards the dates are moved back to when the
+history says it happened (received, decided, placed on the list, appealed), in one update per
+record. The audit log keeps the real time the demo was built: it is a log, not a story.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from husly.organisation.models import Municipality, Unit, UnitKind, User
+from husly.people.models import Household, Relation
+
+HISTORY_DAYS = 730
+
+APPEAL_GROUNDS = [
+    "Jeg mener kommunen ikke har lagt nok vekt på helsen min.",
+    "Vi bor fortsatt hos familie og har ikke noe annet sted å bo.",
+    "Kommunen har regnet inntekten vår feil. Lønnsslippene er vedlagt.",
+    "Barna må bytte skole hvis vi ikke får bolig i nærheten.",
+]
+
+UNIT_CONTACTS = {
+    UnitKind.HOUSING_OFFICE: ("64 83 50 00", "tjenestekontoret"),
+    UnitKind.NAV: ("55 55 33 33", "nav"),
+    UnitKind.HEALTH_CARE: ("64 83 51 00", "hjemmetjenesten"),
+    UnitKind.PROPERTY: ("64 83 52 00", "eiendom"),
+    UnitKind.REFUGEE_SERVICE: ("64 83 53 00", "flyktning"),
+    UnitKind.FOLLOW_UP: ("64 83 54 00", "booppfolging"),
+}
+
+
+@dataclass(frozen=True)
+class Cast:
+    caseworker: User
+    approver: User
+    nav: User
+    follow_up_unit: Unit
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+
+
+def unit_contacts(municipality: Municipality) -> None:
+    """Phone and e-mail for every unit, as Min side shows them to the household."""
+    domain = f"{municipality.name.lower().replace('æ', 'ae').replace('ø', 'o')}.kommune.example"
+    for unit in Unit.objects.filter(municipality=municipality):
+        phone, box = UNIT_CONTACTS.get(UnitKind(unit.kind), ("", ""))
+        if phone and not unit.phone:
+            Unit.objects.filter(pk=unit.pk).update(phone=phone, email=f"{box}@{domain}")
+
+
+def _application(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
+    situation = rng.choice(
+        ["no_home", "temporary_accommodation", "rented_private", "with_family_or_friends"]
+    )
+    return {
+        "housing_kind": situation,
+        "is_without_suitable_housing": situation != "rented_private",
+        "lease_end_date": as_of + dt.timedelta(days=rng.randint(30, 170))
+        if situation == "rented_private"
+        else None,
+        "has_right_to_renew_lease": False if situation == "rented_private" else None,
+        "has_alternative_housing_options": False,
+        "has_offer_of_brokered_private_dwelling": False,
+        "gross_annual_income": rng.randint(150, 420) * 1000,
+        "wealth": rng.randint(0, 40) * 1000,
+        "debt": rng.randint(0, 300) * 1000,
+        "municipal_arrears": 0,
+        "lived_in_municipality_since": as_of - dt.timedelta(days=rng.randint(400, 6000)),
+        "needs_follow_up": rng.random() < 0.3,
+    }
+
+
+def seed_case_history(
+    municipality: Municipality,
+    households: list[Household],
+    cast: Cast,
+    *,
+    seed: int,
+    as_of: dt.date,
+) -> dict[str, int]:
+    """Applications from ``households``, received evenly over the last two years, each brought
+    as far as its age allows; returns how many ended in each state."""
+    from husly.cases import actions
+    from husly.cases.models import HelpKind
+
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    counts: dict[str, int] = {}
+    total = len(households)
+    for index, household in enumerate(households):
+        age = int(HISTORY_DAYS * (total - index - rng.random()) / total)
+        received = as_of - dt.timedelta(days=max(age, 0))
+        kinds = [HelpKind.RENTAL_DWELLING]
+        if rng.random() < 0.3:
+            kinds.append(HelpKind.DEPOSIT_GUARANTEE)
+        if rng.random() < 0.2:
+            kinds.append(HelpKind.HOUSING_FOLLOW_UP)
+        draft = age < 10 and rng.random() < 0.3
+        case = actions.case_create(
+            actor=cast.caseworker,
+            household=household,
+            channel=rng.choice(["meeting", "phone", "paper"]),
+            help_kinds=kinds,
+            submit=not draft,
+            data=_application(rng, received),
+        )
+        state = "draft" if draft else _advance(case, cast, rng, age, received)
+        _backdate_case(case, received, state)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def _advance(case: Any, cast: Cast, rng: random.Random, age: int, received: dt.date) -> str:
+    """Take the case as far as a case of this age has come; returns its state."""
+    from husly.cases import actions
+
+    if age < 20 or (age < 45 and rng.random() < 0.3):
+        return "new"  # some a month old and still untaken: the § 11a deadline is near or past
+    actions.case_assign(actor=cast.caseworker, case=case, caseworker=cast.caseworker)
+    assessment = actions.assessment_run(actor=cast.caseworker, case=case)
+    if age < 50:
+        return "in_progress"
+    if rng.random() < 0.08:
+        return _withdraw(case, cast, rng, received)
+    refuse = rng.random() < 0.22
+    judgements = {
+        c["criterion_id"]: (
+            "not_met" if refuse and i == 0 else "met",
+            "Vurdert i kartleggingssamtalen."
+            if not refuse or i
+            else "Husstanden kan skaffe "
+            "seg bolig selv: den har inntekt til å leie privat og har ikke behov for oppfølging.",
+        )
+        for i, c in enumerate(
+            c
+            for c in _flat(assessment.record["criteria"])
+            if c["kind"] == "judgement" and c["outcome"] == "needs_judgement"
+        )
+    }
+    assessment = actions.assessment_run(actor=cast.caseworker, case=case, judgements=judgements)
+    if assessment.outcome == "needs_judgement":
+        return "in_progress"  # waiting for documentation of a fact
+    approved = assessment.outcome.startswith("meets")
+    decided = received + dt.timedelta(days=rng.randint(18, 45))
+    decision = _decide(case, cast, rng, assessment, approved=approved)
+    _backdate_decision(decision, decided)
+    appealed = not approved and rng.random() < 0.55 and age > 80
+    if appealed:
+        return _appeal(decision, cast, rng, decided)
+    return "approved" if approved else "refused"
+
+
+def _withdraw(case: Any, cast: Cast, rng: random.Random, received: dt.date) -> str:
+    from husly.cases import actions
+
+    withdrawer = case.household.members.get(relation=Relation.APPLICANT).person
+    actions.case_close(
+        actor=cast.caseworker,
+        case=case,
+        reason="withdrawn",
+        note="Husstanden har funnet bolig selv.",
+        withdrawn_by=withdrawer,
+        withdrawn_how="phone",
+    )
+    _backdate_closing(case, received + dt.timedelta(days=rng.randint(10, 40)))
+    return "withdrawn"
+
+
+def _decide(case: Any, cast: Cast, rng: random.Random, assessment: Any, *, approved: bool) -> Any:
+    from husly.cases import actions
+    from husly.cases.models import HelpKind
+
+    data: dict[str, Any] = {
+        "help_kind": HelpKind.RENTAL_DWELLING,
+        "kind": "approval" if approved else "refusal",
+        "facts": "Husstanden er uten egnet bolig og har søkt om kommunal utleiebolig.",
+        "reasoning": assessment.record["summary"]["nb"],
+    }
+    if approved:
+        data["expected_wait_months"] = rng.randint(2, 6)
+        data["follow_up_unit"] = cast.follow_up_unit
+    decision = actions.decision_draft(actor=cast.caseworker, case=case, data=data)
+    actions.decision_submit(actor=cast.caseworker, decision=decision)
+    actions.decision_approve(actor=cast.approver, decision=decision)
+    return actions.decision_issue(actor=cast.caseworker, decision=decision)
+
+
+def _appeal(decision: Any, cast: Cast, rng: random.Random, decided: dt.date) -> str:
+    """The household appeals the refusal within three weeks; the appeal has come as far as
+    its age allows: registered, upheld and sent to the appeal board, or decided there."""
+    from husly.cases import actions
+
+    decision.refresh_from_db()
+    adult = decision.case.household.members.get(relation=Relation.APPLICANT).person
+    received = decided + dt.timedelta(days=rng.randint(4, 18))
+    appeal = actions.appeal_register(
+        actor=cast.caseworker,
+        decision=decision,
+        received_on=received,
+        grounds=f"Klage fra {adult.full_name}: {rng.choice(APPEAL_GROUNDS)}",
+    )
+    step = rng.random()
+    if step < 0.35:
+        return "appealed"
+    actions.appeal_reconsider(
+        actor=cast.caseworker,
+        appeal=appeal,
+        change=False,
+        reasoning="Klagen gir ikke nye opplysninger som endrer vurderingen.",
+    )
+    actions.appeal_forward(actor=cast.caseworker, appeal=appeal)
+    if step < 0.7:
+        return "appeal_forwarded"
+    appeal.refresh_from_db()
+    actions.appeal_body_outcome_record(
+        actor=cast.caseworker,
+        appeal=appeal,
+        outcome="upheld",
+        decided_on=max(timezone.localdate(), appeal.forwarded_on or timezone.localdate()),
+    )
+    return "appeal_decided"
+
+
+def _backdate_case(case: Any, received: dt.date, state: str) -> None:
+    from husly.cases.models import Case
+
+    if state == "draft":
+        Case.objects.filter(pk=case.pk).update(created_at=_at(received))
+    else:
+        Case.objects.filter(pk=case.pk).update(received_on=received, created_at=_at(received))
+
+
+def _backdate_closing(case: Any, closed: dt.date) -> None:
+    from husly.cases.models import Case
+
+    Case.objects.filter(pk=case.pk).update(closed_at=_at(closed))
+
+
+def _backdate_decision(decision: Any, decided: dt.date) -> None:
+    from husly.allocation.models import WaitingListEntry
+    from husly.cases.models import Decision
+
+    Decision.objects.filter(pk=decision.pk).update(
+        issued_on=decided, notified_on=decided, created_at=_at(decided)
+    )
+    WaitingListEntry.objects.filter(decision=decision).update(placed_on=decided)
+
+
+HOUSED_AFTER_DAYS = 210
+"""Approvals older than about seven months have mostly been housed by now."""
+
+
+def house_earlier_approvals(
+    municipality: Municipality, actor: User, *, seed: int, as_of: dt.date
+) -> int:
+    """Most households approved more than seven months ago have moved into a let dwelling
+    (after two to seven months of waiting, so the waiting times differ): their lease, and their
+    waiting-list entry closed as housed on the day the lease started."""
+    from husly.allocation.actions import waiting_list_close
+    from husly.allocation.models import EntryStatus, WaitingListEntry
+    from husly.housing.models import Dwelling, DwellingStatus
+
+    rng = random.Random(seed + 1)  # noqa: S311 - demo data, not security
+    free = list(
+        Dwelling.objects.filter(
+            building__municipality=municipality, status=DwellingStatus.OCCUPIED, leases__isnull=True
+        ).order_by("pk")
+    )
+    rng.shuffle(free)
+    old = WaitingListEntry.objects.filter(
+        municipality=municipality,
+        status=EntryStatus.WAITING,
+        placed_on__lt=as_of - dt.timedelta(days=HOUSED_AFTER_DAYS),
+    ).select_related("household", "decision")
+    housed = 0
+    for entry in old:
+        if rng.random() > 0.8 or not free:
+            continue
+        dwelling = free.pop()
+        start = entry.placed_on + dt.timedelta(days=rng.randint(60, 200))
+        _lease(
+            municipality,
+            dwelling,
+            entry.household,
+            actor=actor,
+            rng=rng,
+            start=start,
+            decision=entry.decision,
+        )
+        waiting_list_close(actor=actor, entry=entry, status=EntryStatus.HOUSED)
+        WaitingListEntry.objects.filter(pk=entry.pk).update(closed_on=start)
+        housed += 1
+    return housed
+
+
+def _lease(
+    municipality: Municipality,
+    dwelling: Any,
+    household: Household,
+    *,
+    actor: User,
+    rng: random.Random,
+    start: dt.date,
+    decision: Any = None,
+    years: int = 3,
+) -> Any:
+    from husly.tenancy.models import DepositKind, Lease, LeaseStatus, TermKind
+
+    if years == 0:
+        term, end = TermKind.INDEFINITE, None
+    else:
+        term = TermKind.STANDARD if years == 3 else TermKind.LONGER
+        end = _years_later(start, years)
+    rent = dwelling.monthly_rent or 8000
+    return Lease.objects.create(
+        municipality=municipality,
+        dwelling=dwelling,
+        household=household,
+        decision=decision,
+        status=LeaseStatus.ACTIVE,
+        term_kind=term,
+        term_basis="" if term == TermKind.STANDARD else "Varig behov er vurdert.",
+        start_date=start,
+        end_date=end,
+        monthly_rent=rent,
+        deposit_kind=rng.choice([DepositKind.DEPOSIT, DepositKind.NAV_GUARANTEE]),
+        deposit_amount=rent * 3,
+        created_by=actor,
+    )
+
+
+def _years_later(start: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February becomes 28 February."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return dt.date(start.year + years, 2, 28)
+
+
+def seed_tenancies(
+    municipality: Municipality,
+    households: list[Household],
+    actor: User,
+    *,
+    seed: int,
+    as_of: dt.date,
+) -> int:
+    """A lease for every let dwelling that has none, for households already living there
+    (tenancies from before Husly): started one to nine years ago, most on the three-year main
+    rule, some ending within the next months so that renewals are due."""
+    from husly.housing.models import Dwelling, DwellingStatus
+
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    let = list(
+        Dwelling.objects.filter(
+            building__municipality=municipality, status=DwellingStatus.OCCUPIED, leases__isnull=True
+        ).order_by("pk")
+    )
+    count = 0
+    for dwelling, household in zip(let, households, strict=False):
+        years = rng.choice([3, 3, 3, 5, 0])
+        start = as_of - dt.timedelta(
+            days=rng.randint(365, 9 * 365) if years == 0 else rng.randint(30, 3 * 365 - 10)
+        )
+        _lease(municipality, dwelling, household, actor=actor, rng=rng, start=start, years=years)
+        count += 1
+    return count
+
+
+def _flat(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    flat: list[dict[str, Any]] = []
+    for item in items:
+        flat.append(item)
+        flat.extend(_flat(item.get("children") or []))
+    return flat
