@@ -46,7 +46,7 @@ from husly.core.pages import (
 )
 from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
-from husly.people.selectors import household_get_for_user
+from husly.people.selectors import household_get_for_user, log_household_reads
 
 
 def _writable(user: User, case: Case) -> None:
@@ -63,11 +63,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status=filter_form.value("status"),
         help_kind=filter_form.value("help_kind"),
     )
+    page = paginate(request, queryset)
+    log_household_reads(
+        user=user,
+        household_ids=[case.household_id for case in page.object_list],
+        what="case_list",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": paginate(request, queryset),
+            "page": page,
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
         },
@@ -76,13 +83,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def work_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    return render(
-        request,
-        "cases/work_list.html",
-        {
-            "work": selectors.work_list(user, today=timezone.localdate()),
-        },
+    work = selectors.work_list(user, today=timezone.localdate())
+    cases = [*work.new_cases, *work.my_cases, *(item.case for item in work.deadlines)]
+    cases += [d.case for d in work.awaiting_my_approval] + [a.decision.case for a in work.appeals]
+    log_household_reads(
+        user=user,
+        household_ids=[case.household_id for case in cases],
+        what="work_list",
+        path=request.get_full_path(),
     )
+    return render(request, "cases/work_list.html", {"work": work})
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,6 +103,9 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = household_get_for_user(user, household_pk)
     if not selectors.unit_ids(user, selectors.CASE_WRITE):
         raise PermissionDenied
+    log_household_reads(
+        user=user, household_ids=[household.pk], what="case_create", path=request.get_full_path()
+    )
     form = CaseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -157,7 +170,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    case = selectors.case_get_for_user(user, pk)
+    case = selectors.case_read(
+        user=user, pk=pk, what="application_edit", path=request.get_full_path()
+    )
     _writable(user, case)
     kinds = list(case.routings.values_list("help_kind", flat=True))
     form = ApplicationForm(
@@ -205,7 +220,7 @@ def case_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the case: caseworkers and approvers of a unit the case is routed to."""
     user = user_of(request)
-    case = selectors.case_get_for_user(user, pk)
+    case = selectors.case_read(user=user, pk=pk, what="case_close", path=request.get_full_path())
     _writable(user, case)
     form = CaseCloseForm(request.POST or None, case=case, cases=selectors.cases_for_user(user))
     return form_page(

@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from husly.audit.models import AccessEvent
 from husly.organisation.access import PEOPLE_READ, access_via, get_or_404, scoped
 from husly.organisation.models import User
-from husly.people.models import Household, HouseholdMember, Person
+from husly.people.models import Household, HouseholdMember, Person, Relation
 
 
 def person_list(
@@ -66,12 +66,18 @@ def log_reads(
     what: str,
     path: str,
     via: tuple[str, int | None] | None = None,
+    emergency: bool = False,
+    reason: str = "",
 ) -> None:
     """One access event per person shown, in one insert. ``via`` is the ``(role, unit_id)``
-    that gave access; by default the user's register role in the person's municipality."""
+    that gave access; by default the user's register role in the person's municipality, or
+    else any role the user holds there (the unit the reader acted for). ``emergency`` marks a
+    break-the-glass read, with the reason the reader gave."""
     events = []
     for person in persons:
         role, unit_id = via or access_via(user, person.municipality_id, PEOPLE_READ)
+        if unit_id is None:
+            role, unit_id = access_via(user, person.municipality_id)
         events.append(
             AccessEvent(
                 actor=user,
@@ -81,9 +87,33 @@ def log_reads(
                 path=path[:300],
                 role=role,
                 unit_id=unit_id,
+                emergency=emergency,
+                reason=reason[:300],
             )
         )
-    AccessEvent.objects.bulk_create(events)
+    if events:
+        AccessEvent.objects.bulk_create(events)
+
+
+def log_household_reads(
+    *,
+    user: User,
+    household_ids: Iterable[int | None],
+    what: str,
+    path: str,
+    everyone: bool = False,
+) -> None:
+    """Log a page that names households (a list, a form): one access event for each main
+    applicant (the person a household's name stands for), or for every member when the page
+    lists them (``everyone``). Two queries whatever the number of households."""
+    ids = {pk for pk in household_ids if pk is not None}
+    if not ids:
+        return
+    members = HouseholdMember.objects.filter(household_id__in=ids).select_related("person")
+    if not everyone:
+        members = members.filter(relation=Relation.APPLICANT)
+    persons = {m.person_id: m.person for m in members}
+    log_reads(user=user, persons=persons.values(), what=what, path=path)
 
 
 def household_list(user: User, *, search: str = "") -> QuerySet[Household]:

@@ -170,7 +170,9 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def household_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     """A household is created from its main applicant's page."""
     user = user_of(request)
-    applicant = selectors.person_get_for_user(user, person_pk)
+    applicant = selectors.person_read(
+        user=user, pk=person_pk, what="household_create", path=request.get_full_path()
+    )
     require_role(user, applicant.municipality_id, PEOPLE_WRITE)
     form = HouseholdForm(request.POST or None, initial={"name": applicant.family_name})
     return form_page(
@@ -197,7 +199,9 @@ def _household_create(*, actor: object, applicant: object, data: dict[str, objec
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    household = selectors.household_get_for_user(user, pk)
+    household = selectors.household_read(
+        user=user, pk=pk, what="household_edit", path=request.get_full_path()
+    )
     require_role(user, household.municipality_id, PEOPLE_WRITE)
     form = HouseholdForm(request.POST or None, instance=copy(household))
     return form_page(
@@ -215,7 +219,9 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    household = selectors.household_get_for_user(user, pk)
+    household = selectors.household_read(
+        user=user, pk=pk, what="household_member_add", path=request.get_full_path()
+    )
     require_role(user, household.municipality_id, PEOPLE_WRITE)
     form = MemberAddForm(
         request.POST or None, household=household, persons=selectors.person_list(user)
