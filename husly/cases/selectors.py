@@ -110,6 +110,25 @@ def unit_ids(user: User, roles: frozenset[str] = CASE_READ) -> list[int]:
     return cached[roles]
 
 
+def households_reached(user: User, units: list[int]) -> Q:
+    """``Q`` on ``Household`` (registered with ``husly.people.hooks``): the households whose
+    case has a part routed to one of ``units``, is shared with the user's unit by an active
+    consent or legal basis, or has an issued decision naming one of ``units`` to follow the
+    household up, and the households of the cases the user registered."""
+    shared = {g.case_id for g in grants_for_user(user)}
+    cases = Case.objects.filter(
+        Q(pk__in=CaseRouting.objects.filter(unit_id__in=units).values("case_id"))
+        | Q(
+            pk__in=Decision.objects.filter(
+                follow_up_unit_id__in=units, status=DecisionStatus.ISSUED
+            ).values("case_id")
+        )
+        | (Q(pk__in=shared) & ~Q(status=CaseStatus.DRAFT))
+        | Q(created_by=user)
+    )
+    return Q(pk__in=cases.values("household_id"))
+
+
 def cases_for_user(
     user: User, *, category: str | None = None, shared: bool = True
 ) -> QuerySet[Case]:

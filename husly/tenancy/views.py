@@ -30,9 +30,7 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     shown = {
         "leases": list(active.order_by("end_date", "pk")[:200]),
         "reminded": list(
-            active.filter(reminder__isnull=False, renewals__isnull=True).select_related(
-                "reminder"
-            )
+            active.filter(reminder__isnull=False, renewals__isnull=True).select_related("reminder")
         ),
         "renewals": [
             r
@@ -177,7 +175,10 @@ def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
     lease = selectors.lease_get_for_user(user, pk)
     require_role(user, lease.municipality_id, selectors.TENANCY_WRITE)
     log_household_reads(
-        user=user, household_ids=[lease.household_id], what="lease_renew", path=request.get_full_path()
+        user=user,
+        household_ids=[lease.household_id],
+        what="lease_renew",
+        path=request.get_full_path(),
     )
     start = (lease.end_date or timezone.localdate()) + dt.timedelta(days=1)
     initial = {
