@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import BigIntegerField, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
@@ -68,7 +68,7 @@ def people_scope(user: User) -> tuple[list[int], list[int]]:
     return result
 
 
-def _registered_by(user: User, action: str) -> QuerySet[ChangeEvent]:
+def _registered_by(user: User, action: str) -> QuerySet[ChangeEvent, dict[str, Any]]:
     """Ids of the objects the user created (from the change log), as a subquery."""
     return (
         ChangeEvent.objects.filter(actor=user, action=action)
