@@ -134,3 +134,42 @@ def test_the_walk_catches_an_unlogged_page(walk_world, sara) -> None:
     client.force_login(sara)
     body = client.get(reverse("people:household_list")).content.decode()
     assert walk_world["person"].pk in _named(body)
+
+
+def test_a_list_logs_in_one_insert_whatever_its_length(sara, routing, raelingen) -> None:
+    """The case list costs the same number of queries for one case as for five."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from husly.cases import actions as case_actions
+    from tests.cases.helpers import ELIGIBLE
+    from tests.factories import HouseholdFactory
+
+    def add_case() -> None:
+        case_actions.case_create(
+            actor=sara,
+            household=HouseholdFactory(municipality=raelingen),
+            channel="meeting",
+            help_kinds=["rental_dwelling"],
+            data=ELIGIBLE,
+            submit=True,
+        )
+
+    client = Client()
+    client.force_login(sara)
+
+    def queries() -> tuple[int, int]:
+        before = AccessEvent.objects.count()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cases:case_list")).status_code == 200
+        inserts = [q for q in captured if q["sql"].startswith('INSERT INTO "audit_accessevent"')]
+        assert len(inserts) == 1
+        return len(captured), AccessEvent.objects.count() - before
+
+    add_case()
+    one, logged_one = queries()
+    for _ in range(4):
+        add_case()
+    five, logged_five = queries()
+    assert (logged_one, logged_five) == (1, 5)
+    assert five == one
