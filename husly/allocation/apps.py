@@ -10,3 +10,7 @@ class AllocationConfig(AppConfig):
 
         on_decision_issued(hooks.decision_issued)
         on_case_closed(hooks.case_closed)
+        from husly.allocation.selectors import households_waiting
+        from husly.people.hooks import reaches_households
+
+        reaches_households(households_waiting)

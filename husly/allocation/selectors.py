@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from husly.allocation.engine import household_record
 from husly.allocation.models import (
@@ -60,6 +60,15 @@ def allocation_municipality_ids(user: User) -> list[int]:
 
 def can_allocate(user: User, municipality_id: int) -> bool:
     return municipality_id in allocation_municipality_ids(user)
+
+
+def households_waiting(user: User, units: list[int]) -> Q:
+    """``Q`` on ``Household`` (registered with ``husly.people.hooks``): the households on the
+    waiting lists the user works with (their meetings decide on them)."""
+    entries = WaitingListEntry.objects.filter(
+        municipality_id__in=allocation_municipality_ids(user), status__in=LIVE_ENTRY
+    )
+    return Q(pk__in=entries.values("household_id"))
 
 
 def entries_for_user(user: User) -> QuerySet[WaitingListEntry]:

@@ -41,7 +41,7 @@ from husly.housing.models import Dwelling
 from husly.matching import ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
-from husly.people.selectors import log_reads
+from husly.people.selectors import log_household_reads, log_reads
 from husly.portal.auth import is_resident
 
 
@@ -86,14 +86,24 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         policy.priority if policy else engine.DEFAULT_PRIORITY,
         today,
     )
+    on_hold = list(selectors.on_hold(user))
+    offers = list(selectors.open_offers(user))
+    log_household_reads(
+        user=user,
+        household_ids=[row.entry.household_id for row in rows]
+        + [entry.household_id for entry in on_hold]
+        + [offer.entry.household_id for offer in offers],
+        what="waiting_list",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "allocation/waiting_list.html",
         {
             "rows": rows,
             "policy": policy,
-            "on_hold": selectors.on_hold(user),
-            "offers": selectors.open_offers(user),
+            "on_hold": on_hold,
+            "offers": offers,
             "today": today,
         },
     )
@@ -239,12 +249,19 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         dwelling = Dwelling.objects.select_related("building").get(pk=run.result["dwelling_id"])
     else:
         ids = [a["household_id"] for a in run.result["assignments"]]
+    entries = _names(ids)
+    log_household_reads(
+        user=user,
+        household_ids=[entry.household_id for entry in entries.values()],
+        what="matching_run",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "allocation/run_detail.html",
         {
             "run": run,
-            "entries": _names(ids),
+            "entries": entries,
             "dwelling": dwelling,
             "replayed": replayed,
         },
@@ -306,7 +323,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decided_by",
         )
     )
-    choices = [(e.pk, f"{e.household} ({e.persons})") for e in waiting.order_by("pk")]
+    waiting = list(waiting.order_by("pk"))
+    choices = [(e.pk, f"{e.household} ({e.persons})") for e in waiting]
+    # The items and the list of waiting households to choose from name households.
+    log_household_reads(
+        user=user,
+        household_ids=[e.household_id for e in waiting]
+        + [e.household_id for i in items for e in (i.proposed_entry, i.chosen_entry) if e],
+        what="allocation_meeting",
+        path=request.get_full_path(),
+    )
     forms = {
         item.pk: ItemDecisionForm(
             prefix=f"i{item.pk}", choices=choices, initial={"entry": item.proposed_entry_id}
@@ -405,6 +431,12 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The refusal was recorded."),
             )
             return redirect("allocation:offer_detail", pk=offer.pk)
+    log_household_reads(
+        user=user,
+        household_ids=[offer.entry.household_id],
+        what="offer_detail",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "allocation/offer_detail.html",

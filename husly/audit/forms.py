@@ -30,6 +30,9 @@ class AuditSearchForm(StyledFormMixin, forms.Form):
         label=_("Person (P-number or identity number)"), max_length=20, required=False
     )
     action = forms.CharField(label=_("Action or view"), max_length=80, required=False)
+    emergency = forms.BooleanField(
+        label=_("Only emergency access (break the glass)"), required=False
+    )
     date_from = forms.DateField(label=_("From date"), required=False)
     date_to = forms.DateField(label=_("To date"), required=False)
 

@@ -88,6 +88,8 @@ class AccessEvent(AppendOnlyModel):
         verbose_name=_("unit"),
     )
     """The unit of that membership: for a case, the routed (or shared) unit the user is in."""
+    emergency = models.BooleanField(_("emergency access"), default=False)
+    """A break-the-glass read of a person the reader had no part in; ``reason`` says why."""
 
     class Meta:
         ordering = ["-at", "-pk"]

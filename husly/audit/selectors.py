@@ -80,8 +80,10 @@ def access_event_search(
     what: str = "",
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
+    emergency: bool = False,
 ) -> QuerySet[AccessEvent]:
-    """Reads of persons' data in the administrator's municipalities, newest first."""
+    """Reads of persons' data in the administrator's municipalities, newest first;
+    ``emergency`` keeps only break-the-glass reads."""
     queryset = cast(
         QuerySet[AccessEvent],
         scoped(AccessEvent.objects.all(), user, AUDIT_READ, "municipality_id"),
@@ -93,8 +95,10 @@ def access_event_search(
         queryset = queryset.filter(person_id=person.pk)
     if what:
         queryset = queryset.filter(what__icontains=what)
+    if emergency:
+        queryset = queryset.filter(emergency=True)
     queryset = cast(QuerySet[AccessEvent], _period(queryset, date_from, date_to))
-    return queryset.select_related("actor").order_by("-at", "-pk")
+    return queryset.select_related("actor", "unit").order_by("-at", "-pk")
 
 
 def change_event_search(

@@ -41,7 +41,12 @@ def audit_search(request: HttpRequest) -> HttpResponse:
     elif kind == AuditSearchForm.CHANGES:
         queryset = selectors.change_event_search(user, action=data.get("action") or "", **filters)
     else:
-        queryset = selectors.access_event_search(user, what=data.get("action") or "", **filters)
+        queryset = selectors.access_event_search(
+            user,
+            what=data.get("action") or "",
+            emergency=bool(data.get("emergency")),
+            **filters,
+        )
     page = paginate(request, queryset, per_page=50)
     person_ids = {event.person_id for event in page.object_list if event.person_id}
     persons = selectors.persons_by_id(user, person_ids)

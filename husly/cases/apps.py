@@ -6,3 +6,7 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from husly.cases import exporters  # noqa: F401 - registers the export sections
+        from husly.cases.selectors import households_reached
+        from husly.people.hooks import reaches_households
+
+        reaches_households(households_reached)

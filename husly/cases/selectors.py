@@ -33,7 +33,7 @@ from husly.cases.models import (
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
 from husly.organisation.access import ROLE_PREFERENCE, get_or_404
 from husly.organisation.models import Membership, Role, User
-from husly.people.models import HouseholdMember, Person, Relation
+from husly.people.models import HouseholdMember
 from husly.people.selectors import log_reads
 from husly.rules import deadlines
 
@@ -108,6 +108,25 @@ def unit_ids(user: User, roles: frozenset[str] = CASE_READ) -> list[int]:
         )
         user._husly_case_units = cached  # type: ignore[attr-defined]
     return cached[roles]
+
+
+def households_reached(user: User, units: list[int]) -> Q:
+    """``Q`` on ``Household`` (registered with ``husly.people.hooks``): the households whose
+    case has a part routed to one of ``units``, is shared with the user's unit by an active
+    consent or legal basis, or has an issued decision naming one of ``units`` to follow the
+    household up, and the households of the cases the user registered."""
+    shared = {g.case_id for g in grants_for_user(user)}
+    cases = Case.objects.filter(
+        Q(pk__in=CaseRouting.objects.filter(unit_id__in=units).values("case_id"))
+        | Q(
+            pk__in=Decision.objects.filter(
+                follow_up_unit_id__in=units, status=DecisionStatus.ISSUED
+            ).values("case_id")
+        )
+        | (Q(pk__in=shared) & ~Q(status=CaseStatus.DRAFT))
+        | Q(created_by=user)
+    )
+    return Q(pk__in=cases.values("household_id"))
 
 
 def cases_for_user(
@@ -390,19 +409,11 @@ def work_list(
     )
 
 
-def work_list_persons(work: WorkList) -> list[Person]:
-    """The main applicants of every household the work list names, for the access log (one
-    query)."""
-    household_ids = {case.household_id for case in [*work.new_cases, *work.my_cases]}
-    household_ids |= {item.case.household_id for item in work.deadlines}
-    household_ids |= {d.case.household_id for d in work.awaiting_my_approval}
-    household_ids |= {a.decision.case.household_id for a in work.appeals}
-    return [
-        member.person
-        for member in HouseholdMember.objects.filter(
-            household_id__in=household_ids, relation=Relation.APPLICANT
-        ).select_related("person")
-    ]
+def work_list_households(work: WorkList) -> list[int]:
+    """Every household the work list names, for the access log."""
+    cases = [*work.new_cases, *work.my_cases, *(item.case for item in work.deadlines)]
+    cases += [d.case for d in work.awaiting_my_approval] + [a.decision.case for a in work.appeals]
+    return [case.household_id for case in cases]
 
 
 def colleagues(user: User) -> list[User]:

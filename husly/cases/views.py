@@ -49,7 +49,12 @@ from husly.core.pages import (
 )
 from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
-from husly.people.selectors import household_get_for_user, household_list, log_reads
+from husly.people.selectors import (
+    household_get_for_user,
+    household_list,
+    log_household_reads,
+    log_reads,
+)
 
 
 def _writable(user: User, case: Case) -> None:
@@ -66,11 +71,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
         status=filter_form.value("status"),
         help_kind=filter_form.value("help_kind"),
     )
+    page = paginate(request, queryset)
+    log_household_reads(
+        user=user,
+        household_ids=[case.household_id for case in page.object_list],
+        what="case_list",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "cases/case_list.html",
         {
-            "page": paginate(request, queryset),
+            "page": page,
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
             "can_register": bool(selectors.unit_ids(user, selectors.CASE_WRITE)),
@@ -87,9 +99,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
     filter_form = WorkFilterForm(request.GET or None, units=units)
     work = selectors.work_list(user, today=timezone.localdate(), filters=filter_form.filters())
-    log_reads(
+    log_household_reads(
         user=user,
-        persons=selectors.work_list_persons(work),
+        household_ids=selectors.work_list_households(work),
         what="work_list",
         path=request.get_full_path(),
     )
@@ -163,6 +175,9 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     household = household_get_for_user(user, household_pk)
     if not selectors.unit_ids(user, selectors.CASE_WRITE):
         raise PermissionDenied
+    log_household_reads(
+        user=user, household_ids=[household.pk], what="case_create", path=request.get_full_path()
+    )
     form = CaseCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -227,7 +242,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    case = selectors.case_get_for_user(user, pk)
+    case = selectors.case_read(
+        user=user, pk=pk, what="application_edit", path=request.get_full_path()
+    )
     _writable(user, case)
     kinds = list(case.routings.values_list("help_kind", flat=True))
     form = ApplicationForm(
@@ -275,7 +292,7 @@ def case_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the case: caseworkers and approvers of a unit the case is routed to."""
     user = user_of(request)
-    case = selectors.case_get_for_user(user, pk)
+    case = selectors.case_read(user=user, pk=pk, what="case_close", path=request.get_full_path())
     _writable(user, case)
     form = CaseCloseForm(request.POST or None, case=case, cases=selectors.cases_for_user(user))
     return form_page(

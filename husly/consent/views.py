@@ -20,6 +20,7 @@ from husly.consent import actions, selectors
 from husly.consent.forms import ConsentForm, LegalBasisForm
 from husly.core.pages import add_action_errors, user_of
 from husly.organisation.models import User
+from husly.people.selectors import log_reads
 
 
 def _case_for_change(user: User, pk: object) -> Case:
@@ -53,6 +54,13 @@ def consent_create(request: HttpRequest, case_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The consent was recorded."))
             return redirect(_back(case))
+    # The form names the adults who may give the consent.
+    log_reads(
+        user=user,
+        persons=form.fields["given_by"].queryset,  # type: ignore[attr-defined]
+        what="consent_create",
+        path=request.get_full_path(),
+    )
     return render(
         request,
         "core/form_page.html",

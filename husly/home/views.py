@@ -6,10 +6,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from husly.cases.selectors import work_list_persons
+from husly.cases.selectors import work_list_households
 from husly.core.pages import user_of
 from husly.home.selectors import start_page_figures
-from husly.people.selectors import log_reads
+from husly.people.selectors import log_household_reads
 
 
 @require_GET
@@ -19,9 +19,9 @@ def home(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     figures = start_page_figures(user)
     if figures.tasks is not None:
-        log_reads(
+        log_household_reads(
             user=user,
-            persons=work_list_persons(figures.tasks),
+            household_ids=work_list_households(figures.tasks),
             what="start_page",
             path=request.get_full_path(),
         )

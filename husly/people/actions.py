@@ -13,6 +13,7 @@ from husly.audit.events import record_change
 from husly.core.actions import create_audited, update_audited
 from husly.organisation.models import User
 from husly.people.models import Household, HouseholdMember, Person, Relation
+from husly.people.selectors import EMERGENCY, log_reads
 
 
 @transaction.atomic
@@ -105,3 +106,47 @@ def household_member_remove(*, actor: User, member: HouseholdMember) -> None:
         person_id=member.person_id,
     )
     member.delete()
+
+
+EMERGENCY_REASON_MIN = 10
+"""The shortest reason accepted for breaking the glass (a word or two is not a reason)."""
+
+
+def _emergency_reason(reason: str) -> str:
+    reason = " ".join(reason.split())
+    if len(reason) < EMERGENCY_REASON_MIN:
+        raise ValidationError(
+            _("Write why you must open the data in an emergency (at least %(n)s characters).")
+            % {"n": EMERGENCY_REASON_MIN},
+            code="reason",
+        )
+    return reason[:300]
+
+
+@transaction.atomic
+def person_emergency_open(*, actor: User, person: Person, reason: str, path: str) -> None:
+    """Break the glass: open a person the reader has no part in, for a while, giving the
+    reason. Written as an emergency access event, which opens the door (see
+    ``selectors.EMERGENCY_ACCESS``), stands out in the audit log and shows in Min side."""
+    log_reads(
+        user=actor,
+        persons=[person],
+        what=EMERGENCY,
+        path=path,
+        emergency=True,
+        reason=_emergency_reason(reason),
+    )
+
+
+@transaction.atomic
+def household_emergency_open(*, actor: User, household: Household, reason: str, path: str) -> None:
+    """Break the glass for a household: one emergency access event per member."""
+    persons = [m.person for m in household.members.select_related("person")]
+    log_reads(
+        user=actor,
+        persons=persons,
+        what=EMERGENCY,
+        path=path,
+        emergency=True,
+        reason=_emergency_reason(reason),
+    )

@@ -98,3 +98,17 @@ class MemberAddForm(StyledFormMixin, forms.Form):
                 )
             )
         return person
+
+
+class EmergencyAccessForm(StyledFormMixin, forms.Form):
+    """Break the glass: the reason for opening a person or household the reader has no part in."""
+
+    reason = forms.CharField(
+        label=_("Why must you open it now?"),
+        help_text=_(
+            "Only in an emergency. The reason, your name and your unit are logged, stand out in "
+            "the audit log and are shown to the person in My page."
+        ),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,29 +1,113 @@
-"""Reads of persons and households, scoped to the user's access.
+"""Reads of persons and households, scoped to the user's need to know.
 
-Reading a person's data writes an access event (who, what, when): ``person_read`` and
-``household_read`` are the only ways views fetch one, and lists log every person they show.
+Who sees a household (and its members) inside a municipality:
+
+- administrators, and caseworkers, approvers and allocation members of the housing office
+  (a unit of kind ``housing_office``): every household of the municipality;
+- staff of any other unit (NAV, the refugee service, health and care, follow-up) with a role
+  that reads persons: the households their unit has a part in, as the apps above say through
+  ``husly.people.hooks`` (a case routed to the unit, a consent or legal basis naming it, a
+  decision or lease it follows up, a waiting list the user works with), and the persons and
+  households the user registered;
+- in an emergency, anyone with a role that reads persons in the municipality, for
+  ``EMERGENCY_ACCESS`` after giving a reason (break the glass): the read is logged as an
+  emergency and the household sees it in Min side.
+
+Anything else answers 404. Reading a person's data writes an access event (who, which unit,
+what, when): ``person_read`` and ``household_read`` are the only ways views fetch one to show
+it, and lists log every person they show.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from typing import cast
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
+from django.http import Http404
+from django.utils import timezone
 
-from husly.audit.models import AccessEvent
-from husly.organisation.access import PEOPLE_READ, access_via, get_or_404, scoped
-from husly.organisation.models import User
-from husly.people.models import Household, HouseholdMember, Person
+from husly.audit.models import AccessEvent, ChangeEvent
+from husly.organisation.access import PEOPLE_READ, access_via, get_or_404, municipality_ids
+from husly.organisation.models import Membership, Role, UnitKind, User
+from husly.people.hooks import household_reach_handlers
+from husly.people.models import Household, HouseholdMember, Person, Relation
+
+WHOLE_MUNICIPALITY = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER})
+"""Roles that see every household of the municipality when held in the housing office."""
+EMERGENCY_ACCESS = dt.timedelta(hours=1)
+"""How long a break-the-glass read of a household or person stays open to its reader."""
+EMERGENCY = "break_the_glass"
+"""The ``what`` of the access event that opens a household or person in an emergency."""
+
+
+def people_scope(user: User) -> tuple[list[int], list[int]]:
+    """``(municipality_ids, unit_ids)``: the municipalities where the user sees every
+    household, and the units (elsewhere) through which the user sees the households the unit
+    has a part in. Cached on the user object for the request."""
+    cached: tuple[list[int], list[int]] | None = getattr(user, "_husly_people_scope", None)
+    if cached is not None:
+        return cached
+    whole: set[int] = set()
+    units: set[int] = set()
+    if user.is_authenticated and user.is_active:
+        rows = Membership.objects.filter(user=user, role__in=PEOPLE_READ).values_list(
+            "unit_id", "unit__municipality_id", "unit__kind", "role"
+        )
+        for unit_id, municipality_id, kind, role in rows:
+            if role == Role.ADMINISTRATOR or (
+                role in WHOLE_MUNICIPALITY and kind == UnitKind.HOUSING_OFFICE
+            ):
+                whole.add(municipality_id)
+            elif role != Role.ADMINISTRATOR:
+                units.add(unit_id)
+    result = (sorted(whole), sorted(units))
+    user._husly_people_scope = result  # type: ignore[attr-defined]
+    return result
+
+
+def _registered_by(user: User, action: str) -> QuerySet[ChangeEvent, dict[str, Any]]:
+    """Ids of the objects the user created (from the change log), as a subquery."""
+    return (
+        ChangeEvent.objects.filter(actor=user, action=action)
+        .annotate(object_pk=Cast("object_id", BigIntegerField()))
+        .values("object_pk")
+    )
+
+
+def _need_to_know(user: User) -> Q:
+    """``Q`` on ``Household``: the households the user sees without breaking the glass."""
+    whole, units = people_scope(user)
+    visible = Q(municipality_id__in=whole)
+    if units:
+        for handler in household_reach_handlers:
+            visible |= handler(user, units)
+        visible |= Q(pk__in=_registered_by(user, "household_create"))
+    return visible & Q(municipality_id__in=municipality_ids(user, PEOPLE_READ))
+
+
+def visible_households(user: User) -> QuerySet[Household]:
+    return Household.objects.filter(_need_to_know(user))
+
+
+def visible_persons(user: User) -> QuerySet[Person]:
+    """The members of the visible households, and the persons the user registered."""
+    whole, units = people_scope(user)
+    households = visible_households(user).values("pk")
+    visible = Q(municipality_id__in=whole) | Q(
+        pk__in=HouseholdMember.objects.filter(household_id__in=households).values("person_id")
+    )
+    if units:
+        visible |= Q(pk__in=_registered_by(user, "person_create"))
+    return Person.objects.filter(visible, municipality_id__in=municipality_ids(user, PEOPLE_READ))
 
 
 def person_list(
     user: User, *, search: str = "", residence_permit: str = "", municipality_id: int | None = None
 ) -> QuerySet[Person]:
-    queryset = cast(
-        QuerySet[Person],
-        scoped(Person.objects.all(), user, PEOPLE_READ, "municipality_id"),
-    ).select_related("municipality")
+    queryset = visible_persons(user).select_related("municipality")
     if municipality_id:
         queryset = queryset.filter(municipality_id=municipality_id)
     if search:
@@ -41,22 +125,58 @@ def person_list(
 
 
 def _scoped_persons(user: User) -> QuerySet[Person]:
-    return cast(
-        QuerySet[Person],
-        scoped(Person.objects.select_related("municipality"), user, PEOPLE_READ, "municipality_id"),
+    return visible_persons(user).select_related("municipality")
+
+
+def _emergency_events(user: User) -> QuerySet[AccessEvent]:
+    """The user's break-the-glass events that still hold the door open."""
+    return AccessEvent.objects.filter(
+        actor=user, emergency=True, what=EMERGENCY, at__gte=timezone.now() - EMERGENCY_ACCESS
+    ).order_by("-at", "-pk")
+
+
+def _emergency_read(user: User, queryset: QuerySet[Person], pk: object) -> tuple[Person, str]:
+    """A person opened in an emergency, and the reason given; 404 when the glass is whole."""
+    scope = queryset.filter(
+        municipality_id__in=municipality_ids(user, PEOPLE_READ),
+        pk__in=_emergency_events(user).values("person_id"),
     )
+    person = cast(Person, get_or_404(scope.select_related("municipality"), pk))
+    event = _emergency_events(user).filter(person_id=person.pk).first()
+    return person, event.reason if event else ""
 
 
 def person_read(*, user: User, pk: object, what: str, path: str) -> Person:
-    """Fetch one person the user may see, and log the read. 404 when not accessible."""
-    person = cast(Person, get_or_404(_scoped_persons(user), pk))
-    log_reads(user=user, persons=[person], what=what, path=path)
+    """Fetch one person the user may see, and log the read. 404 when not accessible. A person
+    opened in an emergency is logged as an emergency read with the reason, and comes back
+    with ``emergency_reason`` set (empty otherwise)."""
+    reason, emergency = "", False
+    try:
+        person = cast(Person, get_or_404(_scoped_persons(user), pk))
+    except Http404:
+        person, reason = _emergency_read(user, Person.objects.all(), pk)
+        emergency = True
+    log_reads(user=user, persons=[person], what=what, path=path, emergency=emergency, reason=reason)
+    person.emergency_reason = reason  # type: ignore[attr-defined]
     return person
 
 
 def person_get_for_user(user: User, pk: object) -> Person:
-    """Fetch one person for a change (the change itself is audited); 404 when not accessible."""
+    """Fetch one person for a change (the change itself is audited); 404 when not accessible.
+    An emergency opens a person for reading only."""
     return cast(Person, get_or_404(_scoped_persons(user), pk))
+
+
+def person_for_emergency(user: User, pk: object) -> Person:
+    """A person the user may open in an emergency: any person of a municipality where the user
+    holds a role that reads persons; 404 otherwise."""
+    queryset = Person.objects.filter(municipality_id__in=municipality_ids(user, PEOPLE_READ))
+    return cast(Person, get_or_404(queryset.select_related("municipality"), pk))
+
+
+def household_for_emergency(user: User, pk: object) -> Household:
+    queryset = Household.objects.filter(municipality_id__in=municipality_ids(user, PEOPLE_READ))
+    return cast(Household, get_or_404(queryset.select_related("municipality"), pk))
 
 
 def log_reads(
@@ -66,12 +186,18 @@ def log_reads(
     what: str,
     path: str,
     via: tuple[str, int | None] | None = None,
+    emergency: bool = False,
+    reason: str = "",
 ) -> None:
     """One access event per person shown, in one insert. ``via`` is the ``(role, unit_id)``
-    that gave access; by default the user's register role in the person's municipality."""
+    that gave access; by default the user's register role in the person's municipality, or
+    else any role the user holds there (the unit the reader acted for). ``emergency`` marks a
+    break-the-glass read, with the reason the reader gave."""
     events = []
     for person in persons:
         role, unit_id = via or access_via(user, person.municipality_id, PEOPLE_READ)
+        if unit_id is None:
+            role, unit_id = access_via(user, person.municipality_id)
         events.append(
             AccessEvent(
                 actor=user,
@@ -81,18 +207,39 @@ def log_reads(
                 path=path[:300],
                 role=role,
                 unit_id=unit_id,
+                emergency=emergency,
+                reason=reason[:300],
             )
         )
-    AccessEvent.objects.bulk_create(events)
+    if events:
+        AccessEvent.objects.bulk_create(events)
+
+
+def log_household_reads(
+    *,
+    user: User,
+    household_ids: Iterable[int | None],
+    what: str,
+    path: str,
+    everyone: bool = False,
+) -> None:
+    """Log a page that names households (a list, a form): one access event for each main
+    applicant (the person a household's name stands for), or for every member when the page
+    lists them (``everyone``). Two queries whatever the number of households."""
+    ids = {pk for pk in household_ids if pk is not None}
+    if not ids:
+        return
+    members = HouseholdMember.objects.filter(household_id__in=ids).select_related("person")
+    if not everyone:
+        members = members.filter(relation=Relation.APPLICANT)
+    persons = {m.person_id: m.person for m in members}
+    log_reads(user=user, persons=persons.values(), what=what, path=path)
 
 
 def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
-    queryset = cast(
-        QuerySet[Household],
-        scoped(Household.objects.all(), user, PEOPLE_READ, "municipality_id"),
-    )
     queryset = (
-        queryset.select_related("municipality")
+        visible_households(user)
+        .select_related("municipality")
         .annotate(member_count=Count("members", distinct=True))
         .order_by("name", "pk")
         .prefetch_related(
@@ -113,23 +260,43 @@ def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
 
 
 def _scoped_households(user: User) -> QuerySet[Household]:
-    return cast(
-        QuerySet[Household],
-        scoped(
-            Household.objects.select_related("municipality"), user, PEOPLE_READ, "municipality_id"
-        ),
-    )
+    return visible_households(user).select_related("municipality")
 
 
 def household_get_for_user(user: User, pk: object) -> Household:
+    """Fetch one household for a change; 404 when not accessible (an emergency opens a
+    household for reading only)."""
     return cast(Household, get_or_404(_scoped_households(user), pk))
 
 
 def household_read(*, user: User, pk: object, what: str, path: str) -> Household:
-    household = household_get_for_user(user, pk)
+    """Fetch one household to show it, and log a read of every member. A household opened in
+    an emergency (the glass broken for one of its members) is logged as an emergency read
+    and comes back with ``emergency_reason`` set."""
+    reason, emergency = "", False
+    try:
+        household = household_get_for_user(user, pk)
+    except Http404:
+        emergency = True
+        opened = HouseholdMember.objects.filter(
+            person_id__in=_emergency_events(user).values("person_id")
+        ).values("household_id")
+        queryset = Household.objects.filter(
+            pk__in=opened, municipality_id__in=municipality_ids(user, PEOPLE_READ)
+        )
+        household = cast(Household, get_or_404(queryset.select_related("municipality"), pk))
+        members = household.members.values_list("person_id", flat=True)
+        event = _emergency_events(user).filter(person_id__in=members).first()
+        reason = event.reason if event else ""
     log_reads(
-        user=user, persons=[m.person for m in household_members(household)], what=what, path=path
+        user=user,
+        persons=[m.person for m in household_members(household)],
+        what=what,
+        path=path,
+        emergency=emergency,
+        reason=reason,
     )
+    household.emergency_reason = reason  # type: ignore[attr-defined]
     return household
 
 

@@ -6,8 +6,9 @@ from copy import copy
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,9 +22,10 @@ from husly.core.pages import (
     user_of,
     writable_municipalities,
 )
-from husly.organisation.access import PEOPLE_WRITE, has_role
+from husly.organisation.access import PEOPLE_READ, PEOPLE_WRITE, has_role, municipality_ids
 from husly.people import actions, selectors
 from husly.people.forms import (
+    EmergencyAccessForm,
     HouseholdForm,
     MemberAddForm,
     PersonFilterForm,
@@ -56,11 +58,29 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _no_access(
+    request: HttpRequest, action: str, pk: int, form: EmergencyAccessForm | None = None
+) -> HttpResponse:
+    """Not found, or not the reader's to see: a 404 that offers staff who read persons in
+    the municipality to break the glass. It looks the same whether the id exists or not."""
+    if not municipality_ids(user_of(request), PEOPLE_READ):
+        raise Http404
+    return render(
+        request,
+        "people/no_access.html",
+        {"form": form or EmergencyAccessForm(), "action": reverse(action, args=[pk])},
+        status=404,
+    )
+
+
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    person = selectors.person_read(
-        user=user, pk=pk, what="person_detail", path=request.get_full_path()
-    )
+    try:
+        person = selectors.person_read(
+            user=user, pk=pk, what="person_detail", path=request.get_full_path()
+        )
+    except Http404:
+        return _no_access(request, "people:person_emergency", pk)
     memberships = person.memberships.select_related("household")
     return render(
         request,
@@ -68,7 +88,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "person": person,
             "memberships": memberships,
-            "can_edit": has_role(user, person.municipality_id, PEOPLE_WRITE),
+            "can_edit": not person.emergency_reason  # type: ignore[attr-defined]
+            and has_role(user, person.municipality_id, PEOPLE_WRITE),
         },
     )
 
@@ -152,16 +173,20 @@ def household_list(request: HttpRequest) -> HttpResponse:
 
 def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    household = selectors.household_read(
-        user=user, pk=pk, what="household_detail", path=request.get_full_path()
-    )
+    try:
+        household = selectors.household_read(
+            user=user, pk=pk, what="household_detail", path=request.get_full_path()
+        )
+    except Http404:
+        return _no_access(request, "people:household_emergency", pk)
     return render(
         request,
         "people/household_detail.html",
         {
             "household": household,
             "members": selectors.household_members(household),
-            "can_edit": has_role(user, household.municipality_id, PEOPLE_WRITE),
+            "can_edit": not household.emergency_reason  # type: ignore[attr-defined]
+            and has_role(user, household.municipality_id, PEOPLE_WRITE),
         },
     )
 
@@ -171,6 +196,9 @@ def household_create(request: HttpRequest, person_pk: int) -> HttpResponse:
     """A household is created from its main applicant's page."""
     user = user_of(request)
     applicant = selectors.person_get_for_user(user, person_pk)
+    selectors.log_reads(
+        user=user, persons=[applicant], what="household_create", path=request.get_full_path()
+    )
     require_role(user, applicant.municipality_id, PEOPLE_WRITE)
     form = HouseholdForm(request.POST or None, initial={"name": applicant.family_name})
     return form_page(
@@ -198,6 +226,9 @@ def _household_create(*, actor: object, applicant: object, data: dict[str, objec
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     household = selectors.household_get_for_user(user, pk)
+    selectors.log_household_reads(
+        user=user, household_ids=[household.pk], what="household_edit", path=request.get_full_path()
+    )
     require_role(user, household.municipality_id, PEOPLE_WRITE)
     form = HouseholdForm(request.POST or None, instance=copy(household))
     return form_page(
@@ -216,6 +247,12 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def household_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     household = selectors.household_get_for_user(user, pk)
+    selectors.log_household_reads(
+        user=user,
+        household_ids=[household.pk],
+        what="household_member_add",
+        path=request.get_full_path(),
+    )
     require_role(user, household.municipality_id, PEOPLE_WRITE)
     form = MemberAddForm(
         request.POST or None, household=household, persons=selectors.person_list(user)
@@ -258,3 +295,42 @@ def household_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Ht
     else:
         messages.success(request, _("The member was removed."))
     return redirect("people:household_detail", pk=household.pk)
+
+
+@require_POST
+def person_emergency(request: HttpRequest, pk: int) -> HttpResponse:
+    """Break the glass for a person (the form on the 404 page)."""
+    user = user_of(request)
+    form = EmergencyAccessForm(request.POST)
+    if form.is_valid():
+        person = selectors.person_for_emergency(user, pk)
+        try:
+            actions.person_emergency_open(
+                actor=user, person=person, reason=form.cleaned_data["reason"], path=request.path
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("people:person_detail", pk=person.pk)
+    return _no_access(request, "people:person_emergency", pk, form)
+
+
+@require_POST
+def household_emergency(request: HttpRequest, pk: int) -> HttpResponse:
+    """Break the glass for a household (the form on the 404 page)."""
+    user = user_of(request)
+    form = EmergencyAccessForm(request.POST)
+    if form.is_valid():
+        household = selectors.household_for_emergency(user, pk)
+        try:
+            actions.household_emergency_open(
+                actor=user,
+                household=household,
+                reason=form.cleaned_data["reason"],
+                path=request.path,
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            return redirect("people:household_detail", pk=household.pk)
+    return _no_access(request, "people:household_emergency", pk, form)

@@ -7,7 +7,7 @@ import statistics
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from husly.allocation.models import Offer, OfferStatus
 from husly.housing.models import DwellingStatus, DwellingStatusChange
@@ -27,6 +27,13 @@ def leases_for_user(user: User) -> QuerySet[Lease]:
     return cast(
         QuerySet[Lease], scoped(Lease.objects.all(), user, TENANCY_READ, "municipality_id")
     ).select_related("dwelling", "dwelling__building", "household", "follow_up_unit")
+
+
+def households_followed_up(user: User, units: list[int]) -> Q:
+    """``Q`` on ``Household`` (registered with ``husly.people.hooks``): the households with an
+    active lease that one of ``units`` follows up."""
+    leases = Lease.objects.filter(follow_up_unit_id__in=units, status=LeaseStatus.ACTIVE)
+    return Q(pk__in=leases.values("household_id"))
 
 
 def lease_get_for_user(user: User, pk: object) -> Lease:

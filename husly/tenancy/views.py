@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
 from husly.core.pages import add_action_errors, require_role, user_of
-from husly.people.selectors import log_reads
+from husly.people.selectors import log_household_reads, log_reads
 from husly.tenancy import actions, selectors
 from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm
 from husly.tenancy.models import Lease, LeaseStatus
@@ -27,22 +27,27 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     leases = selectors.leases_for_user(user)
     active = leases.filter(status=LeaseStatus.ACTIVE)
-    return render(
-        request,
-        "tenancy/lease_list.html",
-        {
-            "leases": active.order_by("end_date", "pk")[:200],
-            "reminded": active.filter(reminder__isnull=False, renewals__isnull=True).select_related(
-                "reminder"
-            ),
-            "renewals": [
-                r
-                for lease in active.filter(renewals__decision__isnull=True).distinct()
-                for r in lease.renewals.filter(decision__isnull=True)
-            ],
-            "accepted": selectors.accepted_offers_for_user(user),
-        },
+    shown = {
+        "leases": list(active.order_by("end_date", "pk")[:200]),
+        "reminded": list(
+            active.filter(reminder__isnull=False, renewals__isnull=True).select_related("reminder")
+        ),
+        "renewals": [
+            r
+            for lease in active.filter(renewals__decision__isnull=True).distinct()
+            for r in lease.renewals.filter(decision__isnull=True)
+        ],
+        "accepted": list(selectors.accepted_offers_for_user(user)),
+    }
+    log_household_reads(
+        user=user,
+        household_ids=[lease.household_id for lease in shown["leases"] + shown["reminded"]]
+        + [r.lease.household_id for r in shown["renewals"]]
+        + [o.entry.household_id for o in shown["accepted"]],
+        what="lease_list",
+        path=request.get_full_path(),
     )
+    return render(request, "tenancy/lease_list.html", shown)
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,6 +55,12 @@ def lease_create(request: HttpRequest, offer_pk: int) -> HttpResponse:
     user = user_of(request)
     offer = selectors.accepted_offer_get_for_user(user, offer_pk)
     require_role(user, offer.entry.municipality_id, selectors.TENANCY_WRITE)
+    log_household_reads(
+        user=user,
+        household_ids=[offer.entry.household_id],
+        what="lease_create",
+        path=request.get_full_path(),
+    )
     start = timezone.localdate()
     form = LeaseForm(request.POST or None, initial=actions.default_terms(offer.dwelling, start))
     if request.method == "POST" and form.is_valid():
@@ -163,6 +174,12 @@ def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     lease = selectors.lease_get_for_user(user, pk)
     require_role(user, lease.municipality_id, selectors.TENANCY_WRITE)
+    log_household_reads(
+        user=user,
+        household_ids=[lease.household_id],
+        what="lease_renew",
+        path=request.get_full_path(),
+    )
     start = (lease.end_date or timezone.localdate()) + dt.timedelta(days=1)
     initial = {
         **actions.default_terms(lease.dwelling, start),

@@ -81,3 +81,48 @@ def test_consent_is_recorded_used_seen_and_withdrawn(
     response = nav.goto(f"{base}/saker/{case.pk}/")
     assert response is not None
     assert response.status == 404
+
+
+def test_break_the_glass_in_the_browser(
+    browser: Browser, live_server, arne, household, routing
+) -> None:
+    """NAV has no part in the household: the page is "not found", with the emergency form;
+    a typed reason opens it, and it stands out in the audit log and in Min side."""
+    base = live_server.url
+    applicant = household.members.get(relation="applicant").person
+    applicant.national_id, applicant.date_of_birth = RESIDENT, dt.date(1985, 5, 5)
+    applicant.save()
+    _user("kari", routing, "caseworker")
+    reason = "Brann i oppgangen, må finne kontaktopplysninger"
+
+    nav = browser.new_context(locale="nb-NO").new_page()
+    log_in(nav, base, "kari", PASSWORD)
+    nav.goto(f"{base}/personer/husstander/{household.pk}/")
+    expect(nav.locator("h1")).to_have_text("Fant ikke siden")
+    check_accessibility(nav)
+    nav.fill("#id_reason", "akutt")
+    nav.click("form.husly-form button[type=submit]")
+    expect(nav.locator(".ds-error-summary")).to_contain_text("minst 10 tegn")
+    check_accessibility(nav)
+    nav.fill("#id_reason", reason)
+    nav.click("form.husly-form button[type=submit]")
+    expect(nav.locator(".ds-alert")).to_contain_text(reason)
+    expect(nav.locator("h1")).to_contain_text(household.name)
+    check_accessibility(nav)
+
+    admin = browser.new_context(locale="nb-NO").new_page()
+    log_in(admin, base, "arne", PASSWORD)
+    admin.goto(f"{base}/logg/?emergency=on")
+    expect(admin.locator("table")).to_contain_text("Nødtilgang")
+    expect(admin.locator("table")).to_contain_text(reason)
+    check_accessibility(admin)
+
+    resident = browser.new_context(locale="nb-NO").new_page()
+    resident.goto(f"{base}/minside/logg-inn/")
+    resident.fill("#id_national_id", RESIDENT)
+    resident.click("form.husly-form button[type=submit]")
+    resident.wait_for_url(f"{base}/minside/")
+    resident.goto(f"{base}/minside/innsyn/")
+    expect(resident.locator("table")).to_contain_text("Nødtilgang")
+    expect(resident.locator("table")).to_contain_text(reason)
+    check_accessibility(resident)

@@ -82,6 +82,8 @@ RULES: dict[str, Rule] = {
     "people:person_detail": R(PERSON, {"pk": "person"}),
     "people:person_edit": R(PERSON, {"pk": "person"}),
     "people:person_access_log": R(PERSON, {"pk": "person"}),
+    "people:person_emergency": R(PERSON, {"pk": "person"}, "post", owner="none"),
+    "people:household_emergency": R(PERSON, {"pk": "household"}, "post", owner="none"),
     "people:household_create": R(PERSON, {"person_pk": "person"}),
     "people:household_list": R(STAFF, {}),
     "people:household_detail": R(PERSON, {"pk": "household"}),

@@ -34,17 +34,27 @@ def allocation_work(context: Any) -> dict[str, Any]:
 
     from husly.allocation.models import OfferStatus
     from husly.allocation.selectors import offers_for_user, on_hold
+    from husly.people.selectors import log_household_reads
     from husly.tenancy.models import LeaseStatus
     from husly.tenancy.selectors import accepted_offers_for_user, leases_for_user
 
-    user = context["request"].user
+    request = context["request"]
+    user = request.user
     reminded = leases_for_user(user).filter(
         status=LeaseStatus.ACTIVE, reminder__isnull=False, renewals__isnull=True
     )
-    return {
-        "today": timezone.localdate(),
+    items = {
         "on_hold": list(on_hold(user)[:50]),
         "open_offers": list(offers_for_user(user).filter(status=OfferStatus.OPEN)[:50]),
         "to_lease": list(accepted_offers_for_user(user)[:50]),
         "reminded": list(reminded.select_related("reminder")[:50]),
     }
+    log_household_reads(
+        user=user,
+        household_ids=[e.household_id for e in items["on_hold"]]
+        + [o.entry.household_id for o in items["open_offers"] + items["to_lease"]]
+        + [lease.household_id for lease in items["reminded"]],
+        what="work_list",
+        path=request.get_full_path(),
+    )
+    return {"today": timezone.localdate(), **items}
