@@ -24,14 +24,14 @@ from husly.tenancy import actions as tenancy
 from husly.tenancy.models import Lease, LeaseStatus
 from tests.allocation.helpers import approve, entry_of, make_dwelling, make_household
 from tests.cases.helpers import ELIGIBLE
-from tests.conftest import PASSWORD, _user
+from tests.conftest import _user
 
 pytestmark = pytest.mark.django_db
 
 
 def _client(user: User) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -133,7 +133,10 @@ def test_only_allocation_and_property_staff_end_or_renew_a_lease(
     assert reverse("tenancy:lease_step", args=[lease.pk, "avslutt"]) in detail
     response = _client(eirik).post(
         reverse("tenancy:lease_step", args=[lease.pk, "avslutt"]),
-        {"ended_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(), "reason": "moved_out"},
+        {
+            "ended_on": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+            "reason": "moved_out",
+        },
     )
     assert response.status_code == 302
     assert Lease.objects.get(pk=lease.pk).status == LeaseStatus.ENDED
@@ -178,7 +181,7 @@ def test_every_menu_item_opens_for_the_role_that_sees_it(
         user = _user("u", housing_office, role)
     client = _client(user)
     home = client.get("/").content.decode()
-    menu = re.search(r'<nav aria-label="Hovedmeny".*?</nav>', home, re.S)
+    menu = re.search(r'<nav aria-label="Hovedmeny".*?</nav>', home, re.DOTALL)
     assert menu is not None
     links = re.findall(r'href="([^"]+)"', menu.group(0))
     assert links
