@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from contextvars import ContextVar
 from types import FrameType
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -124,7 +124,7 @@ def get_or_404(queryset: QuerySet[Model], pk: object) -> Model:
     so an id outside the user's access looks exactly like one that does not exist."""
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
