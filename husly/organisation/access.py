@@ -221,7 +221,7 @@ def _refusal(
 ) -> str:
     labels = [str(Role(role).label).lower() for role in Role if role in set(roles)]
     labels += [
-        _("%(role)s in a unit that handles it") % {"role": str(Role(role).label).lower()}
+        _("%(role)s in the unit responsible") % {"role": str(Role(role).label).lower()}
         for role in Role
         if role in set(unit_roles) and role not in set(roles)
     ]

@@ -37,6 +37,8 @@ from husly.consent import actions as consent
 from husly.consent.models import Consent, LegalBasis
 from husly.housing import actions as housing
 from husly.housing.models import Building, Dwelling
+from husly.imports import importers as imports
+from husly.imports.models import ImportBatch
 from husly.organisation import actions as organisation
 from husly.organisation.models import Membership, Municipality, Unit, User
 from husly.people import actions as people
@@ -591,6 +593,17 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             data=tenancy.default_terms(w.get(Lease, "lease").dwelling, timezone.localdate()),
         ),
     ),
+    # --- imports (persons here; dwellings follow the housing rows) ------------------------------
+    "husly.imports.importers.import_apply": (
+        PEOPLE_WORK,
+        lambda w, a: imports.import_apply(
+            actor=a, kind="persons", municipality=w.municipality, rows=[]
+        ),
+    ),
+    "husly.imports.importers.import_batch_apply": (
+        PEOPLE_WORK,
+        lambda w, a: imports.import_batch_apply(actor=a, batch=w.get(ImportBatch, "batch")),
+    ),
     # --- Min side -------------------------------------------------------------------------------
     "husly.portal.actions.portal_application_create": (
         {RES},
@@ -624,7 +637,11 @@ def _Item() -> type[Any]:  # noqa: N802 - a model class, looked up late
 
 
 def _action_modules() -> list[str]:
-    paths = [*HUSLY.glob("*/actions.py"), *HUSLY.glob("cases/actions/*.py")]
+    paths = [
+        *HUSLY.glob("*/actions.py"),
+        *HUSLY.glob("cases/actions/*.py"),
+        HUSLY / "imports" / "importers.py",  # applying an import file is an action too
+    ]
     return sorted(
         ".".join(path.relative_to(HUSLY.parent).with_suffix("").parts)
         for path in paths
@@ -808,6 +825,9 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
 
     # Registers and organisation.
     w.ids["loose_person"] = PersonFactory(municipality=raelingen).pk
+    w.ids["batch"] = ImportBatch.objects.create(
+        kind="persons", municipality=raelingen, uploaded_by=sara, filename="personer.csv"
+    ).pk
     spare = _user("sigurd", routing, "leader")
     w.ids["spare_staff"] = spare.pk
     w.ids["spare_membership"] = spare.memberships.get().pk
