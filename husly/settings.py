@@ -98,7 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "husly.core.context_processors.navigation",
+                "husly.home.context_processors.navigation",
             ],
         },
     },

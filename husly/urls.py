@@ -50,3 +50,6 @@ urlpatterns = [
         name="oidc_resident_callback",
     ),
 ]
+
+handler403 = "husly.core.views.permission_denied"
+handler404 = "husly.core.views.page_not_found"

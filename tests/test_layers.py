@@ -8,7 +8,7 @@ from pathlib import Path
 
 HUSLY = Path(__file__).resolve().parent.parent / "husly"
 GROUND_FLOOR = {"core", "organisation", "audit", "rules"}
-"""``husly.core`` is the page shell (settings helpers, forms, page helpers, the navigation);
+"""``husly.core`` is the page shell (settings helpers, forms, page helpers, template tags);
 it may lean on the organisation (users, roles), the audit log and the pure rules package (which
 imports no Django), nothing else."""
 

@@ -38,8 +38,10 @@ from husly.allocation.models import (
     Urgency,
     WaitingListEntry,
 )
+from husly.allocation.selectors import POLICY_WRITE, require_allocation_role
 from husly.audit.events import record_change
 from husly.cases.models import Decision, DecisionKind, HelpKind
+from husly.cases.selectors import require_case_role
 from husly.core.actions import create_audited, update_audited
 from husly.housing.actions import dwelling_status_change
 from husly.housing.models import Dwelling, DwellingCategory, DwellingStatus
@@ -49,6 +51,7 @@ from husly.matching import (
     propose_batch,
     shortlist_for_dwelling,
 )
+from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.people.models import Relation
 
@@ -100,6 +103,7 @@ def allocation_policy_set(
     *, actor: User | None, municipality: Municipality, data: Mapping[str, Any]
 ) -> AllocationPolicy:
     """Store a new version of the policy (never edit an old one: runs refer to it)."""
+    require_permission(actor, municipality.pk, POLICY_WRITE)
     try:
         priority = PriorityPolicy.from_mapping({**data["priority"], "version": data["version"]})
         matching = MatchingPolicy.from_mapping({**data["matching"], "version": data["version"]})
@@ -170,6 +174,7 @@ def _urgency(application: Any) -> int:
 def waiting_list_place(*, actor: User | None, decision: Decision) -> WaitingListEntry | None:
     """Place the household of an issued approval (or approved swap) on the waiting list, with
     the needs the decision and application state. Called by the ``on_decision_issued`` hook."""
+    require_allocation_role(actor, decision.case.municipality_id)
     case = decision.case
     renewal = getattr(case, "renewal", None)
     moves_on = (
@@ -232,6 +237,7 @@ def waiting_list_transfer(
     appeal, or a correction under forvaltningsloven § 35) carries the entry over: the household
     keeps its place and its waiting time counts from the first approval (``placed_on``); the
     entry now rests on the new decision and its kind of help. Called by the decision hook."""
+    require_allocation_role(actor, entry.municipality_id)
     if decision.replaces_id != entry.decision_id or decision.kind not in WAITING_LIST_KINDS:
         raise ValueError("only an approval that replaces the entry's decision carries it over")
     if decision.help_kind not in CATEGORIES_BY_HELP:
@@ -253,6 +259,7 @@ def waiting_list_entry_assess(
     *, actor: User, entry: WaitingListEntry, data: Mapping[str, Any]
 ) -> WaitingListEntry:
     """Record the priority assessment and dwelling needs (levels, urgency, areas, access)."""
+    require_allocation_role(actor, entry.municipality_id)
     allowed = {
         "medical",
         "social",
@@ -282,6 +289,7 @@ def waiting_list_entry_adjust(
     *, actor: User, entry: WaitingListEntry, points: int, reason: str
 ) -> WaitingListEntry:
     """A manual adjustment of the priority: always with a reason (Rælingen 5.1 and 6)."""
+    require_allocation_role(actor, entry.municipality_id)
     if points != 0 and not reason.strip():
         raise ValidationError({"reason": _("A manual adjustment needs a reason.")})
     return update_audited(
@@ -299,6 +307,7 @@ def waiting_list_entry_resume(
 ) -> WaitingListEntry:
     """After a refusal put on hold: keep the household on the list because the refusal had
     weighty reasons (Oslo: *tungtveiende grunner*), with the reason recorded."""
+    require_allocation_role(actor, entry.municipality_id)
     if entry.status != EntryStatus.ON_HOLD:
         raise ValidationError(_("Only an entry on hold can be put back on the list."))
     if not reason.strip():
@@ -326,6 +335,7 @@ def waiting_list_lapse_draft(*, actor: User, entry: WaitingListEntry) -> Decisio
     """Draft the lapse decision (Rælingen 7.3 b) through the cases machinery; it replaces the
     approval and goes through approval and issuing like any decision. Issuing it closes the
     entry (``husly.allocation.hooks``)."""
+    require_case_role(actor, entry.decision.case)
     from husly.cases.actions import decision_draft
 
     if entry.status != EntryStatus.ON_HOLD:
@@ -364,6 +374,7 @@ def waiting_list_lapse_draft(*, actor: User, entry: WaitingListEntry) -> Decisio
 def waiting_list_close(
     *, actor: User | None, entry: WaitingListEntry, status: str
 ) -> WaitingListEntry:
+    require_allocation_role(actor, entry.municipality_id)
     if status not in {EntryStatus.HOUSED, EntryStatus.LAPSED, EntryStatus.WITHDRAWN}:
         raise ValueError(status)
     entry.closed_on = timezone.localdate()
@@ -419,6 +430,7 @@ def _store_run(
 def matching_shortlist(*, actor: User, dwelling: Dwelling, seed: int | None = None) -> MatchingRun:
     """Rank the compatible waiting households for one vacant dwelling; the run is stored with
     its input and the shortlist with every reason."""
+    require_allocation_role(actor, dwelling.building.municipality_id)
     municipality = dwelling.building.municipality
     if dwelling.status != DwellingStatus.VACANT:
         raise ValidationError(_("Only a vacant dwelling can be matched."))
@@ -447,6 +459,7 @@ def matching_shortlist(*, actor: User, dwelling: Dwelling, seed: int | None = No
 def allocation_meeting_create(
     *, actor: User, municipality: Municipality, data: Mapping[str, Any]
 ) -> AllocationMeeting:
+    require_allocation_role(actor, municipality.pk)
     meeting = AllocationMeeting(municipality=municipality, created_by=actor, **data)
     return create_audited(
         actor=actor, action="allocation_meeting_create", instance=meeting, municipality=municipality
@@ -462,6 +475,7 @@ def _open(meeting: AllocationMeeting) -> None:
 def allocation_meeting_update(
     *, actor: User, meeting: AllocationMeeting, data: Mapping[str, Any]
 ) -> AllocationMeeting:
+    require_allocation_role(actor, meeting.municipality_id)
     _open(meeting)
     return update_audited(
         actor=actor,
@@ -479,6 +493,7 @@ def allocation_meeting_propose(
     """Run the batch solver over every vacancy and the whole waiting list; put each vacancy on
     the agenda with its proposed household and the explanation. Undecided items of an earlier
     run are replaced."""
+    require_allocation_role(actor, meeting.municipality_id)
     _open(meeting)
     municipality = meeting.municipality
     policy = policy_for(municipality)
@@ -533,6 +548,7 @@ def meeting_item_decide(
 ) -> MeetingItem:
     """The members decide one vacancy: confirm the proposal (or another household, with a
     reason) and the offer is made; or offer nobody this time, with a reason."""
+    require_allocation_role(actor, item.meeting.municipality_id)
     _open(item.meeting)
     locked = MeetingItem.objects.select_for_update().get(pk=item.pk)
     if locked.decision != ItemDecision.PROPOSED:
@@ -564,6 +580,7 @@ def meeting_item_decide(
 
 @transaction.atomic
 def allocation_meeting_close(*, actor: User, meeting: AllocationMeeting) -> AllocationMeeting:
+    require_allocation_role(actor, meeting.municipality_id)
     _open(meeting)
     if meeting.items.filter(decision=ItemDecision.PROPOSED).exists():
         raise ValidationError(_("Decide every vacancy on the agenda before closing the meeting."))
@@ -612,6 +629,7 @@ def offer_make(
 ) -> Offer:
     """Offer a vacant dwelling to a waiting household. The dwelling row is locked, and the
     database refuses a second live offer for the same dwelling or household."""
+    require_allocation_role(actor, entry.municipality_id)
     day = today or timezone.localdate()
     locked = Dwelling.objects.select_for_update().select_related("building").get(pk=dwelling.pk)
     entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
@@ -670,6 +688,9 @@ def _lock_open(offer: Offer) -> Offer:
 @transaction.atomic
 def offer_accept(*, actor: User, offer: Offer, via: str = AnsweredVia.CASEWORKER) -> Offer:
     """The household accepts: the dwelling is reserved for it until the lease starts."""
+    require_allocation_role(
+        actor, offer.entry.municipality_id, household_id=offer.entry.household_id
+    )
     locked = _lock_open(offer)
     now = timezone.now()
     update_audited(
@@ -700,6 +721,9 @@ def offer_refuse(
     under ``lapse`` (Rælingen 7.3 b) the entry is put on hold and a caseworker drafts the lapse
     decision (or keeps the place for weighty reasons); under ``count`` the household keeps its
     place until it has refused more than the allowed number. Nobody is sent to the bottom."""
+    require_allocation_role(
+        actor, offer.entry.municipality_id, household_id=offer.entry.household_id
+    )
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the offer is refused.")})
     locked = _lock_open(offer)
@@ -735,6 +759,7 @@ def offer_withdraw(*, actor: User, offer: Offer, reason: str) -> Offer:
     """Withdraw an offer the household has not answered, or one it accepted before a lease was
     written (it can no longer move in, say): the household waits again, and a dwelling that was
     reserved for it is vacant again from today."""
+    require_allocation_role(actor, offer.entry.municipality_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the offer is withdrawn.")})
     locked = _lock(offer)

@@ -25,7 +25,7 @@ from husly.allocation.models import (
 from husly.cases.models import RoutingRule
 from husly.housing.models import DwellingCategory
 from husly.matching import Households, PriorityBreakdown, PriorityPolicy, Vocabulary, score_priority
-from husly.organisation.access import get_or_404, municipality_ids
+from husly.organisation.access import get_or_404, municipality_ids, require_permission
 from husly.organisation.models import Membership, Role, User
 from husly.people.models import ADULT_RELATIONS
 from husly.rules import deadlines
@@ -69,6 +69,31 @@ def households_waiting(user: User, units: list[int]) -> Q:
         municipality_id__in=allocation_municipality_ids(user), status__in=LIVE_ENTRY
     )
     return Q(pk__in=entries.values("household_id"))
+
+
+def require_allocation_role(
+    actor: User | None,
+    municipality_id: int,
+    *,
+    also: frozenset[str] = frozenset(),
+    household_id: int | None = None,
+) -> None:
+    """The check every allocation and tenancy action makes first (``PermissionDenied``
+    otherwise): allocation meeting members of the municipality, and caseworkers or approvers of
+    a unit that handles applications for municipal dwellings (as :func:`can_allocate`); roles
+    in ``also`` anywhere in the municipality; the household itself when ``household_id`` is
+    given (Min side)."""
+    require_permission(
+        actor,
+        municipality_id,
+        {Role.ALLOCATION_MEMBER} | also,
+        unit_roles={Role.CASEWORKER, Role.APPROVER},
+        unit_ids=RoutingRule.objects.filter(
+            municipality_id=municipality_id, help_kind__in=DWELLING_KINDS
+        ).values_list("unit_id", flat=True),
+        household_id=household_id,
+        stacklevel=2,
+    )
 
 
 def entries_for_user(user: User) -> QuerySet[WaitingListEntry]:

@@ -36,6 +36,7 @@ from husly.allocation.models import (
     OfferStatus,
     RunKind,
 )
+from husly.cases.selectors import can_act_on
 from husly.core.pages import add_action_errors, require_role, user_of
 from husly.housing.models import Dwelling
 from husly.matching import ReplayMismatchError, replay
@@ -161,6 +162,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "adjust": adjust,
             "offers": entry.offers.select_related("dwelling", "dwelling__building"),
             "reason_form": ReasonForm(),
+            "can_draft_lapse": can_act_on(user, entry.decision.case),
         },
     )
 

@@ -31,7 +31,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
-from husly.organisation.access import ROLE_PREFERENCE, get_or_404
+from husly.organisation.access import ROLE_PREFERENCE, get_or_404, require_permission
 from husly.organisation.models import Membership, Role, User
 from husly.people.models import HouseholdMember
 from husly.people.selectors import log_reads
@@ -226,6 +226,30 @@ def can_act_on(user: User, case: Case) -> bool:
     if case.status == CaseStatus.DRAFT and case.created_by_id == user.pk:
         return True
     return case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE)).exists()
+
+
+def can_approve(user: User, case: Case) -> bool:
+    """May the user approve or return the case's decisions (an approver of a routed unit)?"""
+    return case.routings.filter(unit_id__in=unit_ids(user, DECISION_APPROVE)).exists()
+
+
+def require_case_role(
+    actor: User | None, case: Case, *, roles: frozenset[str] = CASE_WRITE, resident: bool = False
+) -> None:
+    """The check every action on a case makes first: refuse (``PermissionDenied``) unless
+    ``actor`` holds one of ``roles`` (caseworker, approver) in a unit the case is routed to,
+    registered the draft, or (with ``resident``) is an adult of the household (Min side)."""
+    require_permission(
+        actor,
+        case.municipality_id,
+        unit_roles=roles,
+        unit_ids=case.routings.values_list("unit_id", flat=True),
+        household_id=case.household_id if resident else None,
+        granted=actor is not None
+        and case.status == CaseStatus.DRAFT
+        and case.created_by_id == actor.pk,
+        stacklevel=2,
+    )
 
 
 OPEN = "open"

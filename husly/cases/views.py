@@ -594,17 +594,11 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "case": case,
             "can_act": selectors.can_act_on(user, case),
-            "is_approver": selectors.DECISION_APPROVE & _roles(user, case),
+            "is_approver": selectors.can_approve(user, case),
             "return_form": ReturnForm(),
             "appeals": decision.appeals.all(),
         },
     )
-
-
-def _roles(user: User, case: Case) -> frozenset[str]:
-    from husly.organisation.access import roles_by_municipality
-
-    return roles_by_municipality(user).get(case.municipality_id, frozenset())
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from husly.audit.events import record_change
 from husly.cases.models import Case
+from husly.cases.selectors import require_case_role
 from husly.consent.models import ALL_CATEGORIES, Consent, GivenHow, LegalBasis, Purpose
 from husly.organisation.models import Unit, User
 from husly.people.models import Person
@@ -64,6 +65,7 @@ def consent_give(
     valid_until: dt.date | None = None,
 ) -> Consent:
     """Record the household's consent. ``given_by`` must be an adult member of the household."""
+    require_case_role(actor, case, resident=True)
     units, purposes, categories = list(units), sorted(set(purposes)), sorted(set(data_categories))
     errors = _check_scope(case, units, purposes, categories)
     given_on = given_on or timezone.localdate()
@@ -108,6 +110,7 @@ def consent_give(
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent) -> Consent:
     """Withdraw a consent at once, by the household (Min side) or a caseworker who was told."""
+    require_case_role(actor, consent.case, resident=True)
     locked = Consent.objects.select_for_update().get(pk=consent.pk)
     if locked.withdrawn_at is not None:
         raise ValidationError(_("The consent has already been withdrawn."))
@@ -139,6 +142,7 @@ def legal_basis_record(
     valid_until: dt.date | None = None,
 ) -> LegalBasis:
     """A caseworker records the legal basis for sharing without consent, with its reference."""
+    require_case_role(actor, case)
     units, purposes, categories = list(units), sorted(set(purposes)), sorted(set(data_categories))
     errors = _check_scope(case, units, purposes, categories)
     valid_from = valid_from or timezone.localdate()
@@ -181,6 +185,7 @@ def legal_basis_record(
 @transaction.atomic
 def legal_basis_end(*, actor: User, basis: LegalBasis) -> LegalBasis:
     """Stop sharing on a legal basis (it no longer applies)."""
+    require_case_role(actor, basis.case)
     locked = LegalBasis.objects.select_for_update().get(pk=basis.pk)
     if locked.ended_at is not None:
         raise ValidationError(_("The legal basis has already been ended."))

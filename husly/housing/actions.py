@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from husly.core.actions import create_audited, update_audited
 from husly.housing.models import Building, Dwelling, DwellingStatus, DwellingStatusChange
+from husly.organisation.access import HOUSING_WRITE, require_permission
 from husly.organisation.models import User
 
 
 @transaction.atomic
 def building_create(*, actor: User | None, data: Mapping[str, Any]) -> Building:
     building = Building(**data)
+    require_permission(actor, building.municipality_id, HOUSING_WRITE)
     return create_audited(
         actor=actor, action="building_create", instance=building, municipality=building.municipality
     )
@@ -26,6 +28,7 @@ def building_create(*, actor: User | None, data: Mapping[str, Any]) -> Building:
 
 @transaction.atomic
 def building_update(*, actor: User, building: Building, data: Mapping[str, Any]) -> Building:
+    require_permission(actor, building.municipality_id, HOUSING_WRITE)
     return update_audited(
         actor=actor,
         action="building_update",
@@ -45,6 +48,7 @@ def dwelling_create(
 ) -> Dwelling:
     """Register a dwelling with its first status in the history."""
     dwelling = Dwelling(**data)
+    require_permission(actor, dwelling.building.municipality_id, HOUSING_WRITE)
     dwelling.status = status
     create_audited(
         actor=actor,
@@ -66,6 +70,7 @@ def dwelling_create(
 
 @transaction.atomic
 def dwelling_update(*, actor: User, dwelling: Dwelling, data: Mapping[str, Any]) -> Dwelling:
+    require_permission(actor, dwelling.building.municipality_id, HOUSING_WRITE)
     if "status" in data:
         msg = "Change the status with dwelling_status_change, which keeps the history."
         raise ValueError(msg)
@@ -86,6 +91,7 @@ def dwelling_status_change(
 
     A change may not be dated before the current status began, so the history stays ordered.
     """
+    require_permission(actor, dwelling.building.municipality_id, HOUSING_WRITE)
     if status not in DwellingStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     latest = dwelling.status_changes.order_by("-valid_from", "-recorded_at", "-pk").first()

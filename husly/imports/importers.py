@@ -24,9 +24,13 @@ from django.utils.translation import gettext as _
 
 from husly.housing.actions import building_create, dwelling_create
 from husly.housing.models import Building, Dwelling, DwellingCategory, DwellingStatus, Ownership
+from husly.organisation.access import HOUSING_WRITE, PEOPLE_WRITE, require_permission
 from husly.organisation.models import LanguageForm, Municipality, User
 from husly.people.actions import person_create
 from husly.people.models import Person, ResidencePermit
+
+IMPORT_ROLES = {"persons": PEOPLE_WRITE, "dwellings": HOUSING_WRITE}
+"""Who may import each kind of file (the roles that register persons or dwellings)."""
 
 MAX_ROWS = 50_000
 
@@ -394,6 +398,7 @@ def import_apply(
 
     Any failure raises and rolls back every row written so far.
     """
+    require_permission(actor, municipality.pk, IMPORT_ROLES[kind])
     buildings: dict[str, Building] = {}
     for index, json_row in enumerate(rows, start=1):
         row = _from_json(kind, json_row)
@@ -428,6 +433,7 @@ def import_apply(
 def import_batch_apply(*, actor: User, batch: Any) -> int:
     """Apply a confirmed, pending batch once; the batch is locked so a double click cannot
     import it twice."""
+    require_permission(actor, batch.municipality_id, IMPORT_ROLES[batch.kind])
     from husly.imports.models import ImportBatch, ImportStatus
 
     locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)

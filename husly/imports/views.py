@@ -18,7 +18,7 @@ from husly.imports import importers as imports
 from husly.imports.models import ImportBatch, ImportKind, ImportStatus
 from husly.organisation.access import HOUSING_WRITE, PEOPLE_WRITE
 
-ROLES = {"persons": PEOPLE_WRITE, "dwellings": HOUSING_WRITE}
+ROLES = imports.IMPORT_ROLES
 DONE_URL = {"persons": "people:person_list", "dwellings": "housing:dwelling_list"}
 
 

@@ -9,11 +9,13 @@ from django.db import transaction
 
 from husly.audit.events import record_change
 from husly.core.actions import create_audited, update_audited
+from husly.organisation.access import ORGANISATION_WRITE, require_operator, require_permission
 from husly.organisation.models import Membership, Municipality, Unit, User
 
 
 @transaction.atomic
 def municipality_create(*, actor: User, data: Mapping[str, Any]) -> Municipality:
+    require_operator(actor)
     municipality = Municipality(**data)
     return create_audited(
         actor=actor, action="municipality_create", instance=municipality, municipality=None
@@ -24,6 +26,9 @@ def municipality_create(*, actor: User, data: Mapping[str, Any]) -> Municipality
 def municipality_update(
     *, actor: User, municipality: Municipality, data: Mapping[str, Any]
 ) -> Municipality:
+    require_permission(
+        actor, municipality.pk, ORGANISATION_WRITE, granted=bool(actor and actor.is_superuser)
+    )
     return update_audited(
         actor=actor,
         action="municipality_update",
@@ -36,6 +41,7 @@ def municipality_update(
 @transaction.atomic
 def unit_create(*, actor: User, data: Mapping[str, Any]) -> Unit:
     unit = Unit(**data)
+    require_permission(actor, unit.municipality_id, ORGANISATION_WRITE)
     return create_audited(
         actor=actor, action="unit_create", instance=unit, municipality=unit.municipality
     )
@@ -43,6 +49,7 @@ def unit_create(*, actor: User, data: Mapping[str, Any]) -> Unit:
 
 @transaction.atomic
 def unit_update(*, actor: User, unit: Unit, data: Mapping[str, Any]) -> Unit:
+    require_permission(actor, unit.municipality_id, ORGANISATION_WRITE)
     return update_audited(
         actor=actor, action="unit_update", instance=unit, data=data, municipality=unit.municipality
     )
@@ -54,6 +61,7 @@ def staff_create(
 ) -> User:
     """Create a staff user with a first membership. Without a password the user cannot log in
     until one is set (or until single sign-on is configured)."""
+    require_permission(actor, unit.municipality_id, ORGANISATION_WRITE)
     staff = User(**data)
     if password:
         staff.set_password(password)
@@ -75,6 +83,7 @@ def staff_update(*, actor: User, staff: User, data: Mapping[str, Any]) -> User:
 
 @transaction.atomic
 def membership_add(*, actor: User | None, staff: User, unit: Unit, role: str) -> Membership:
+    require_permission(actor, unit.municipality_id, ORGANISATION_WRITE)
     membership = Membership(user=staff, unit=unit, role=role)
     return create_audited(
         actor=actor, action="membership_add", instance=membership, municipality=unit.municipality
@@ -83,6 +92,7 @@ def membership_add(*, actor: User | None, staff: User, unit: Unit, role: str) ->
 
 @transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
+    require_permission(actor, membership.unit.municipality_id, ORGANISATION_WRITE)
     record_change(
         actor=actor,
         action="membership_remove",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from husly.audit.events import record_change
 from husly.core.actions import create_audited, update_audited
+from husly.organisation.access import PEOPLE_WRITE, require_permission
 from husly.organisation.models import User
 from husly.people.models import Household, HouseholdMember, Person, Relation
 from husly.people.selectors import EMERGENCY, log_reads
@@ -19,6 +20,7 @@ from husly.people.selectors import EMERGENCY, log_reads
 @transaction.atomic
 def person_create(*, actor: User | None, data: Mapping[str, Any]) -> Person:
     person = Person(**data)
+    require_permission(actor, person.municipality_id, PEOPLE_WRITE)
     return create_audited(
         actor=actor, action="person_create", instance=person, municipality=person.municipality
     )
@@ -26,6 +28,7 @@ def person_create(*, actor: User | None, data: Mapping[str, Any]) -> Person:
 
 @transaction.atomic
 def person_update(*, actor: User, person: Person, data: Mapping[str, Any]) -> Person:
+    require_permission(actor, person.municipality_id, PEOPLE_WRITE)
     return update_audited(
         actor=actor,
         action="person_update",
@@ -41,6 +44,7 @@ def household_create(
 ) -> Household:
     """Create a household with its main applicant as the first member."""
     household = Household(**data)
+    require_permission(actor, household.municipality_id, PEOPLE_WRITE)
     create_audited(
         actor=actor,
         action="household_create",
@@ -56,6 +60,7 @@ def household_create(
 
 @transaction.atomic
 def household_update(*, actor: User, household: Household, data: Mapping[str, Any]) -> Household:
+    require_permission(actor, household.municipality_id, PEOPLE_WRITE)
     return update_audited(
         actor=actor,
         action="household_update",
@@ -74,6 +79,7 @@ def household_member_add(
     relation: str,
     joint_custody: bool = False,
 ) -> HouseholdMember:
+    require_permission(actor, household.municipality_id, PEOPLE_WRITE)
     if person.municipality_id != household.municipality_id:
         raise ValidationError({"person": _("The person belongs to another municipality.")})
     if household.members.filter(person=person).exists():
@@ -93,6 +99,7 @@ def household_member_add(
 
 @transaction.atomic
 def household_member_remove(*, actor: User, member: HouseholdMember) -> None:
+    require_permission(actor, member.household.municipality_id, PEOPLE_WRITE)
     if member.relation == Relation.APPLICANT:
         raise ValidationError(
             _("The main applicant cannot be removed. Register another household instead.")

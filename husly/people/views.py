@@ -22,7 +22,13 @@ from husly.core.pages import (
     user_of,
     writable_municipalities,
 )
-from husly.organisation.access import PEOPLE_READ, PEOPLE_WRITE, has_role, municipality_ids
+from husly.organisation.access import (
+    ACCESS_LOG_READ,
+    PEOPLE_READ,
+    PEOPLE_WRITE,
+    has_role,
+    municipality_ids,
+)
 from husly.people import actions, selectors
 from husly.people.forms import (
     EmergencyAccessForm,
@@ -90,6 +96,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "memberships": memberships,
             "can_edit": not person.emergency_reason  # type: ignore[attr-defined]
             and has_role(user, person.municipality_id, PEOPLE_WRITE),
+            "can_read_log": has_role(user, person.municipality_id, ACCESS_LOG_READ),
         },
     )
 
@@ -134,6 +141,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
+    person = selectors.person_get_for_user(user, pk)
+    require_role(user, person.municipality_id, ACCESS_LOG_READ)
     person = selectors.person_read(
         user=user, pk=pk, what="person_access_log", path=request.get_full_path()
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from husly.cases import actions as case_actions
 from husly.cases.models import Case, Channel, CloseReason, DecisionStatus, WithdrawnHow
+from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.people import actions as people_actions
 from husly.people.models import Household, Person, Relation
@@ -43,6 +44,7 @@ def portal_application_create(
 ) -> Case:
     """The resident applies for their household. The resident's own person is found by the
     identity number they logged in with, or registered; so are the members they list."""
+    require_permission(actor, municipality.pk, any_resident=True)
     me = _person(actor, municipality, {**applicant, "national_id": actor.resident.national_id})
     household = Household.objects.filter(
         municipality=municipality, members__person=me, members__relation=Relation.APPLICANT
@@ -76,6 +78,7 @@ def portal_application_withdraw(*, actor: User, case: Case) -> Case:
     a caseworker has a decision under way the resident is asked to contact the municipality,
     which discards the draft and closes the case (a decision half made is never dropped
     silently)."""
+    require_permission(actor, case.municipality_id, household_id=case.household_id)
     if not selectors.can_withdraw(case):
         raise ValidationError(
             _(

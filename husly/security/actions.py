@@ -6,6 +6,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from husly.audit.events import record_change
+from husly.organisation.access import require_operator
 from husly.organisation.models import User
 
 
@@ -48,6 +49,7 @@ def totp_device_confirm(*, actor: User, device: TOTPDevice) -> TOTPDevice:
 @transaction.atomic
 def totp_devices_reset(*, actor: User | None, user: User) -> int:
     """Remove all of a user's authenticators (a lost phone); the next login enrols anew."""
+    require_operator(actor)
     devices = list(TOTPDevice.objects.select_for_update().filter(user=user))
     for device in devices:
         record_change(

@@ -23,8 +23,10 @@ from django.utils.translation import gettext as _
 
 from husly.allocation import actions as allocation_actions
 from husly.allocation.models import EntryStatus, Offer, OfferStatus
+from husly.allocation.selectors import require_allocation_role
 from husly.audit.events import record_change
 from husly.cases.models import DecisionKind, DecisionStatus, HelpKind, NoteKind
+from husly.cases.selectors import require_case_role
 from husly.core.actions import create_audited, update_audited
 from husly.housing.actions import dwelling_status_change
 from husly.housing.models import Dwelling, DwellingStatus
@@ -40,6 +42,7 @@ from husly.tenancy.models import (
     RenewalReminder,
     TermKind,
 )
+from husly.tenancy.selectors import LEASE_ROLES
 
 STANDARD_TERM_YEARS = 3
 """Husleieloven § 9-3: a time-limited lease of a dwelling runs at least three years; Rælingen
@@ -139,6 +142,7 @@ def _create(actor: User, dwelling: Dwelling, data: Mapping[str, Any], **extra: A
 def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease:
     """Write the lease for an accepted offer: the dwelling becomes occupied from the start date,
     the household leaves the waiting list, and for a swap the old lease ends the day before."""
+    require_allocation_role(actor, offer.entry.municipality_id, also=LEASE_ROLES)
     offer = (
         Offer.objects.select_for_update()
         .select_related("entry", "entry__decision", "dwelling", "dwelling__building")
@@ -190,6 +194,7 @@ def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease
 def lease_end(*, actor: User, lease: Lease, ended_on: dt.date, reason: str) -> Lease:
     """The tenancy ends (move-out, swap, eviction, death, institution): the dwelling is vacant
     from the day after. A renewal ends the lease too, but the dwelling stays occupied."""
+    require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
     locked = Lease.objects.select_for_update().get(pk=lease.pk)
     if locked.status != LeaseStatus.ACTIVE:
         raise ValidationError(_("The lease has already ended."))
@@ -262,6 +267,9 @@ def renewal_apply(
 ) -> RenewalApplication:
     """The tenant applies to renew: a case (help kind rental dwelling) that is assessed against
     the guideline in force and decided with kind renewal or renewal refusal."""
+    require_allocation_role(
+        actor, lease.municipality_id, also=LEASE_ROLES, household_id=lease.household_id
+    )
     from husly.cases.actions import case_create
 
     if lease.status != LeaseStatus.ACTIVE or lease.end_date is None:
@@ -299,6 +307,7 @@ def renewal_alternatives_record(
 ) -> RenewalApplication:
     """Record what fits the household now (7.5 point 4: another dwelling; moving on to a private
     rental, a start loan or rent-to-own). Needs the guidance conversation (point 4) first."""
+    require_case_role(actor, renewal.case)
     if not renewal.case.notes.filter(kind=NoteKind.GUIDANCE).exists():
         raise ValidationError(
             _("Record the guidance conversation on the case first (guideline point 4).")
@@ -333,6 +342,7 @@ def renewal_decision_issued(renewal: RenewalApplication, decision: Any) -> None:
 def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
     """A new lease for the same dwelling after an issued renewal decision; the old one ends
     the day before. The dwelling stays occupied."""
+    require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
     renewal = (
         lease.renewals.filter(
             decision__kind=DecisionKind.RENEWAL, decision__status=DecisionStatus.ISSUED

@@ -7,9 +7,12 @@ import statistics
 from dataclasses import dataclass
 from typing import cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from husly.allocation.models import Offer, OfferStatus
+from husly.allocation.selectors import require_allocation_role
+from husly.cases.selectors import require_case_role
 from husly.housing.models import DwellingStatus, DwellingStatusChange
 from husly.organisation.access import get_or_404, scoped
 from husly.organisation.models import Municipality, Role, User
@@ -21,6 +24,30 @@ TENANCY_READ = frozenset(
 )
 TENANCY_WRITE = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.PROPERTY})
 STATS_READ = frozenset({Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR})
+LEASE_ROLES = frozenset({Role.PROPERTY})
+"""Besides allocation staff (``require_allocation_role``), property managers write, end and
+renew leases, anywhere in the municipality."""
+
+
+def can_change_lease(user: User, lease: Lease) -> bool:
+    """Whether the lease actions (end, renew, apply for renewal) would let ``user`` through."""
+    try:
+        require_allocation_role(user, lease.municipality_id, also=LEASE_ROLES)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def can_assess_renewal(user: User, renewal: RenewalApplication | None) -> bool:
+    """Whether ``user`` may record the assessment of the alternatives (casework on the
+    renewal's case)."""
+    if renewal is None:
+        return False
+    try:
+        require_case_role(user, renewal.case)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def leases_for_user(user: User) -> QuerySet[Lease]:

@@ -109,6 +109,8 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if renewal
             else None,
             "history": lease.dwelling.status_changes.all()[:10],
+            "can_change": selectors.can_change_lease(user, lease),
+            "can_assess": selectors.can_assess_renewal(user, renewal),
             "can_renew": bool(
                 renewal
                 and renewal.decision

@@ -6,7 +6,7 @@ import io
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -96,8 +96,14 @@ def test_four_eyes_the_drafter_cannot_approve_and_an_approver_can(
         actor=sara, case=case, data={**APPROVAL, "follow_up_unit": housing_office}
     )
     actions.decision_submit(actor=sara, decision=decision)
-    with pytest.raises(ValidationError, match="annen enn saksbehandleren"):
+    with pytest.raises(PermissionDenied):  # a caseworker approves nothing
         actions.decision_approve(actor=sara, decision=decision)
+    own = actions.decision_draft(
+        actor=geir, case=case, data={**APPROVAL, "follow_up_unit": housing_office}
+    )
+    actions.decision_submit(actor=geir, decision=own)
+    with pytest.raises(ValidationError, match="annen enn saksbehandleren"):
+        actions.decision_approve(actor=geir, decision=own)  # an approver, but the drafter
     actions.decision_approve(actor=geir, decision=decision)
     assert decision.status == DecisionStatus.APPROVED
     assert decision.approved_by == geir

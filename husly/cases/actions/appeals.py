@@ -22,6 +22,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
 )
+from husly.cases.selectors import require_case_role
 from husly.core.actions import create_audited, update_audited
 from husly.organisation.models import User
 from husly.rules import deadlines
@@ -40,6 +41,7 @@ def appeal_register(
 ) -> Appeal:
     """Register an appeal (forvaltningsloven §§ 28–32). A late appeal is refused unless the
     caseworker decides to consider it anyway under § 31, with a reason."""
+    require_case_role(actor, decision.case, resident=True)
     if not decision.is_appealable:
         raise ValidationError(
             _(
@@ -109,6 +111,7 @@ def appeal_register(
 def appeal_reconsider(*, actor: User, appeal: Appeal, change: bool, reasoning: str) -> Appeal:
     """The first instance reconsiders (§ 33 second paragraph): it changes the decision (a new
     decision is then drafted that replaces it) or upholds it and prepares to forward it."""
+    require_case_role(actor, appeal.decision.case)
     if appeal.status != AppealStatus.REGISTERED:
         raise ValidationError(_("The appeal has already been reconsidered."))
     if not reasoning.strip():
@@ -132,6 +135,7 @@ def appeal_reconsider(*, actor: User, appeal: Appeal, change: bool, reasoning: s
 def appeal_forward(*, actor: User, appeal: Appeal) -> Appeal:
     """Send an upheld appeal to the appeal body with the full case record (a PDF stored on the
     case as a document)."""
+    require_case_role(actor, appeal.decision.case)
     from husly.cases.letters import render_case_record
 
     if appeal.status != AppealStatus.UPHELD:
@@ -168,6 +172,7 @@ def appeal_forward(*, actor: User, appeal: Appeal) -> Appeal:
 def appeal_body_outcome_record(
     *, actor: User, appeal: Appeal, outcome: str, decided_on: dt.date
 ) -> Appeal:
+    require_case_role(actor, appeal.decision.case)
     if appeal.status != AppealStatus.FORWARDED:
         raise ValidationError(_("The appeal has not been sent to the appeal body."))
     if outcome not in AppealBodyOutcome.values:

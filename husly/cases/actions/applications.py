@@ -32,6 +32,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.core.actions import create_audited, update_audited
+from husly.organisation.access import ORGANISATION_WRITE, require_permission
 from husly.organisation.models import Unit, User
 from husly.people.models import Household
 
@@ -54,6 +55,9 @@ def case_create(
     submit: bool,
 ) -> Case:
     """Register an application for a household: saved as a draft, or submitted at once."""
+    require_permission(
+        actor, household.municipality_id, selectors.CASE_WRITE, household_id=household.pk
+    )
     kinds = sorted(set(help_kinds))
     if not kinds:
         raise ValidationError({"help_kinds": _("Choose at least one kind of help.")})
@@ -108,6 +112,7 @@ def _store_draft_kinds(case: Case, kinds: list[str]) -> None:
 def case_update_application(
     *, actor: User, case: Case, help_kinds: Iterable[str] | None, data: Mapping[str, Any]
 ) -> Case:
+    selectors.require_case_role(actor, case, resident=True)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
     if case.status == CaseStatus.DECIDED:
@@ -127,6 +132,7 @@ def case_update_application(
 @transaction.atomic
 def case_submit(*, actor: User, case: Case) -> Case:
     """The application is received: it gets a date and is visible to every routed unit."""
+    selectors.require_case_role(actor, case, resident=True)
     if case.status != CaseStatus.DRAFT:
         raise ValidationError(_("The application has already been submitted."))
     if not case.routings.exists():
@@ -159,6 +165,7 @@ def case_assign(*, actor: User, case: Case, caseworker: User) -> Case:
     office its dwelling), and taking one's part does not take the others'. Another caseworker
     (``actor``) may give the case to ``caseworker`` only within a unit both work in that holds
     a part of the case."""
+    selectors.require_case_role(actor, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if actor.pk != caseworker.pk:
         shared = set(selectors.unit_ids(actor, selectors.CASE_WRITE)) & set(
@@ -199,6 +206,7 @@ def case_routing_refer(
     it is that unit's to handle: the part is open again, nobody's yet, and the new unit sees the
     case (one door in: the household does not apply again). Only a caseworker of the unit that
     holds the part sends it on; the reason goes into the journal."""
+    selectors.require_case_role(actor, case)
     locked = CaseRouting.objects.select_for_update().select_related("unit").get(pk=routing.pk)
     if locked.case_id != case.pk:
         raise ValueError("the routing belongs to another case")
@@ -236,6 +244,7 @@ def case_draft_delete(*, actor: User, case: Case) -> None:
     """Delete an application that was never sent, with its attachments. A sent application
     is withdrawn instead (``case_close``). The change event names the records that went, so
     the retention job can remove the copies of their contents from the audit log."""
+    selectors.require_case_role(actor, case, resident=True)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status != CaseStatus.DRAFT:
         raise ValidationError(
@@ -266,6 +275,7 @@ def case_draft_delete(*, actor: User, case: Case) -> None:
 
 @transaction.atomic
 def journal_note_add(*, actor: User, case: Case, data: Mapping[str, Any]) -> JournalNote:
+    selectors.require_case_role(actor, case)
     note = JournalNote(case=case, author=actor, **data)
     if note.held_on and note.held_on > timezone.localdate():
         raise ValidationError({"held_on": _("The date cannot be in the future.")})
@@ -281,6 +291,7 @@ def journal_note_add(*, actor: User, case: Case, data: Mapping[str, Any]) -> Jou
 @transaction.atomic
 def document_add(*, actor: User, case: Case, title: str, upload: UploadedFile) -> Document:
     """Store an attachment after checking its size and that its content is what it claims."""
+    selectors.require_case_role(actor, case)
     if upload.size is None or upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     head = upload.read(8)
@@ -314,6 +325,7 @@ def document_add(*, actor: User, case: Case, title: str, upload: UploadedFile) -
 def routing_rules_set(*, actor: User, municipality: Any, rules: Mapping[str, Any]) -> None:
     """Set which unit handles each kind of help in the municipality (``{help_kind: unit}``;
     ``None`` removes the routing)."""
+    require_permission(actor, municipality.pk, ORGANISATION_WRITE)
     for help_kind, unit in rules.items():
         existing = RoutingRule.objects.filter(
             municipality=municipality, help_kind=help_kind

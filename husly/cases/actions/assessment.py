@@ -17,6 +17,7 @@ from husly.cases.models import (
     Case,
     CaseStatus,
 )
+from husly.cases.selectors import require_case_role
 from husly.organisation.models import User
 from husly.rules import guidelines as g
 from husly.rules.params import default_tree
@@ -50,6 +51,7 @@ def assessment_run(
     judgements ``{criterion_id: (outcome, reason)}`` and invoked exceptions
     ``{exception_id: reason}``, each used for every criterion the guideline lets it cover;
     store every input and result."""
+    require_case_role(actor, case)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("The case is closed. Reopen it to assess it again."))
     day = on or timezone.localdate()

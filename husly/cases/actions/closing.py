@@ -20,6 +20,7 @@ from husly.cases.models import (
     WithdrawnHow,
     open_appeals,
 )
+from husly.cases.selectors import require_case_role
 from husly.organisation.models import User
 from husly.people.models import ADULT_RELATIONS, Person
 from husly.rules import deadlines
@@ -154,6 +155,7 @@ def case_close(
     who in the household withdrew it and how are recorded. A *duplicate* names the other
     case; *other* needs a note. A journal note is written, and the ``on_case_closed``
     handlers run in the same transaction (a waiting-list entry may end, ADR 0012)."""
+    require_case_role(actor, case)
     locked = Case.objects.select_for_update().select_related("household").get(pk=case.pk)
     if locked.status == CaseStatus.DRAFT:
         raise ValidationError(
@@ -199,6 +201,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     """Open a closed case again because new information has arrived (``reason`` says what).
     It goes back to its caseworker, or to its units' new cases when it has none. What the
     closing ended elsewhere stays ended: a waiting-list entry is not restored (ADR 0012)."""
+    require_case_role(actor, case)
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.status != CaseStatus.CLOSED:
         raise ValidationError(_("The case is not closed."))

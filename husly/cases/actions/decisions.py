@@ -24,9 +24,9 @@ from husly.cases.models import (
     HelpKind,
     RoutingStatus,
 )
+from husly.cases.selectors import DECISION_APPROVE, require_case_role
 from husly.core.actions import create_audited, update_audited
-from husly.organisation.access import has_role
-from husly.organisation.models import Role, User
+from husly.organisation.models import User
 from husly.rules import guidelines as g
 
 GUIDELINE_KINDS = {HelpKind.RENTAL_DWELLING}
@@ -38,6 +38,7 @@ services). Other kinds are decided on their own rules, outside this guideline.""
 def decision_draft(
     *, actor: User, case: Case, data: Mapping[str, Any], replaces: Decision | None = None
 ) -> Decision:
+    require_case_role(actor, case)
     if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
         raise ValidationError(_("Only a received case can be decided."))
     assessment = case.assessments.first()
@@ -104,6 +105,7 @@ def _editable(decision: Decision) -> None:
 
 @transaction.atomic
 def decision_update(*, actor: User, decision: Decision, data: Mapping[str, Any]) -> Decision:
+    require_case_role(actor, decision.case)
     _editable(decision)
     decision.status = DecisionStatus.DRAFT
     return update_audited(
@@ -119,6 +121,7 @@ def decision_update(*, actor: User, decision: Decision, data: Mapping[str, Any])
 def decision_submit(*, actor: User, decision: Decision) -> Decision:
     """Send the draft for approval; where the municipality does not require four eyes it is
     approved at once."""
+    require_case_role(actor, decision.case)
     _editable(decision)
     if decision.status != DecisionStatus.DRAFT:
         raise ValidationError(_("Only a draft can be sent for approval."))
@@ -136,14 +139,13 @@ def decision_submit(*, actor: User, decision: Decision) -> Decision:
 @transaction.atomic
 def decision_approve(*, actor: User, decision: Decision) -> Decision:
     """The second person approves (four eyes): never the one who drafted it."""
+    require_case_role(actor, decision.case, roles=DECISION_APPROVE)
     if decision.status != DecisionStatus.AWAITING_APPROVAL:
         raise ValidationError(_("The decision is not waiting for approval."))
     if decision.drafted_by_id == actor.pk:
         raise ValidationError(
             _("The decision must be approved by someone other than the caseworker who drafted it.")
         )
-    if not has_role(actor, decision.case.municipality_id, {Role.APPROVER}):
-        raise ValidationError(_("Only an approver can approve decisions."))
     return update_audited(
         actor=actor,
         action="decision_approve",
@@ -155,6 +157,7 @@ def decision_approve(*, actor: User, decision: Decision) -> Decision:
 
 @transaction.atomic
 def decision_return(*, actor: User, decision: Decision, comment: str) -> Decision:
+    require_case_role(actor, decision.case, roles=DECISION_APPROVE)
     if decision.status != DecisionStatus.AWAITING_APPROVAL:
         raise ValidationError(_("The decision is not waiting for approval."))
     if not comment.strip():
@@ -173,6 +176,7 @@ def decision_discard(*, actor: User, decision: Decision) -> Decision:
     """Set aside a decision that was drafted but will not be issued (the application was
     withdrawn, or it was drafted by mistake). It stays in the case, marked discarded, and no
     longer replaces the decision it was drafted to replace, so a new one can."""
+    require_case_role(actor, decision.case)
     locked = Decision.objects.select_for_update().get(pk=decision.pk)
     if locked.status == DecisionStatus.ISSUED:
         raise ValidationError(
@@ -195,6 +199,7 @@ def decision_issue(
 ) -> Decision:
     """Issue the approved decision: the letter is generated once, stored with its hash, and the
     decision never changes after this. A decision it replaces stays as it was."""
+    require_case_role(actor, decision.case)
     from husly.cases.letters import render_decision_letter
 
     locked = Decision.objects.select_for_update().get(pk=decision.pk)

@@ -1,4 +1,9 @@
-"""Navigation for the page shell, by the roles the user holds."""
+"""Navigation for the page shell: a menu item only where its page lets the user in.
+
+It lives above the apps (not in ``husly.core``) because each item asks the same access
+function as the page it leads to (the waiting list, for instance, is for allocation staff and
+for caseworkers of a unit that handles applications for municipal dwellings).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
+from husly.cases.selectors import CASE_READ
 from husly.organisation.access import (
     HOUSING_READ,
     ORGANISATION_READ,
@@ -16,10 +23,9 @@ from husly.organisation.access import (
 )
 from husly.organisation.models import Role, User
 
-ALLOCATION_READ = {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER}
-TENANCY_READ = {Role.PROPERTY, Role.FOLLOW_UP}
-STATS_READ = {Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR}
-CASE_READ = {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.FOLLOW_UP}
+LEASES_MENU = {Role.PROPERTY, Role.FOLLOW_UP}
+"""Roles that work with leases without the waiting list (allocation staff reach the leases
+from the allocation pages)."""
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -45,9 +51,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("cases:case_list"), _("Cases")),
             (reverse("calculators:allowance"), _("Calculators")),
         ]
-    if held & ALLOCATION_READ:
+    if allocation_municipality_ids(user):
         items.append((reverse("allocation:waiting_list"), _("Allocation")))
-    elif held & TENANCY_READ:
+    elif held & LEASES_MENU:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))

@@ -1,0 +1,887 @@
+"""Every action checks its permission itself, whatever view or command calls it (issue 10 item 4).
+
+One table lists, for every action, who may call it. The test builds one municipality with a
+staff member in each role (all in the housing office, the unit the cases are routed to, so it is
+the role that decides, not the unit), a caseworker of another unit (NAV, which holds no part of
+the cases), a resident who is an adult of the households concerned (Min side) and the operator.
+Each of them calls each action on the same objects: those in the table are let through (the
+action may still refuse the request for other reasons with a ValidationError), everybody else
+is refused with PermissionDenied and a message saying who may do it, and nothing is written.
+
+A new action (a public function in an actions module with a keyword-only ``actor``) without a
+row in the table fails ``test_every_action_is_in_the_table``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from husly.allocation import actions as allocation
+from husly.allocation.models import Offer, WaitingListEntry
+from husly.audit.models import ChangeEvent
+from husly.cases import actions as cases
+from husly.cases.models import Appeal, Case, Decision
+from husly.consent import actions as consent
+from husly.consent.models import Consent, LegalBasis
+from husly.housing import actions as housing
+from husly.housing.models import Building, Dwelling
+from husly.imports import importers as imports
+from husly.imports.models import ImportBatch
+from husly.organisation import actions as organisation
+from husly.organisation.models import Membership, Municipality, Unit, User
+from husly.people import actions as people
+from husly.people.models import Household, HouseholdMember, Person
+from husly.portal import actions as portal
+from husly.portal.models import ResidentAccount
+from husly.security import actions as security
+from husly.tenancy import actions as tenancy
+from husly.tenancy.models import Lease, RenewalApplication
+from tests.allocation.helpers import approve, entry_of, make_dwelling, make_household
+from tests.cases.helpers import ELIGIBLE
+from tests.conftest import _user
+from tests.factories import PersonFactory, synthetic_number
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+HUSLY = Path(__file__).resolve().parents[2] / "husly"
+
+CW, AP, AM, PR, FU, LE, AD = (
+    "caseworker",
+    "approver",
+    "allocation_member",
+    "property",
+    "follow_up",
+    "leader",
+    "administrator",
+)
+NAV = "caseworker of another unit"
+RES = "resident of the household"
+OP = "operator"
+EVERYONE = (CW, AP, AM, PR, FU, LE, AD, NAV, RES, OP)
+STAFF = (CW, AP, AM, PR, FU, LE, AD, NAV)
+
+CASE_WORK = {CW, AP}
+"""Caseworkers and approvers of a unit the case is routed to."""
+ALLOCATION_WORK = {CW, AP, AM}
+"""Allocation meeting members, and caseworkers and approvers of the unit that handles
+applications for municipal dwellings."""
+LEASE_WORK = ALLOCATION_WORK | {PR}
+PEOPLE_WORK = {CW, AP, AD, NAV}
+HOUSING_WORK = {PR, AD}
+
+NOT_ACTIONS = {
+    "husly.core.actions.create_audited": "the shared save-and-record step inside actions",
+    "husly.core.actions.update_audited": "the shared save-and-record step inside actions",
+}
+"""Public functions with a keyword-only ``actor`` that are not actions of their own."""
+
+
+@dataclass
+class World:
+    municipality: Municipality
+    housing_office: Unit
+    nav: Unit
+    actors: dict[str, User]
+    ids: dict[str, int] = field(default_factory=dict)
+
+    def get(self, model: type[Any], key: str) -> Any:
+        return model.objects.get(pk=self.ids[key])
+
+
+def _pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("vedlegg.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+
+
+Call = Callable[[World, User], Any]
+
+TABLE: dict[str, tuple[set[str], Call]] = {
+    # --- cases: applications -------------------------------------------------------------------
+    "husly.cases.actions.applications.case_create": (
+        {CW, AP, NAV, RES},  # one door in: any unit registers an application
+        lambda w, a: cases.case_create(
+            actor=a,
+            household=w.get(Household, "household"),
+            channel="meeting",
+            help_kinds=["rental_dwelling"],
+            data={"housing_kind": "no_home"},
+            submit=False,
+        ),
+    ),
+    "husly.cases.actions.applications.case_update_application": (
+        CASE_WORK | {RES},
+        lambda w, a: cases.case_update_application(
+            actor=a, case=w.get(Case, "draft"), help_kinds=None, data={"wealth": 1}
+        ),
+    ),
+    "husly.cases.actions.applications.case_submit": (
+        CASE_WORK | {RES},
+        lambda w, a: cases.case_submit(actor=a, case=w.get(Case, "draft")),
+    ),
+    "husly.cases.actions.applications.case_draft_delete": (
+        CASE_WORK | {RES},
+        lambda w, a: cases.case_draft_delete(actor=a, case=w.get(Case, "draft")),
+    ),
+    "husly.cases.actions.applications.case_assign": (
+        CASE_WORK,
+        lambda w, a: cases.case_assign(actor=a, case=w.get(Case, "open"), caseworker=a),
+    ),
+    "husly.cases.actions.applications.case_routing_refer": (
+        CASE_WORK,
+        lambda w, a: cases.case_routing_refer(
+            actor=a,
+            case=w.get(Case, "open"),
+            routing=w.get(Case, "open").routings.get(),
+            unit=w.nav,
+            reason="NAV skal behandle dette.",
+        ),
+    ),
+    "husly.cases.actions.applications.journal_note_add": (
+        CASE_WORK,
+        lambda w, a: cases.journal_note_add(
+            actor=a,
+            case=w.get(Case, "open"),
+            data={"kind": "note", "held_on": timezone.localdate(), "text": "Notat."},
+        ),
+    ),
+    "husly.cases.actions.applications.document_add": (
+        CASE_WORK,
+        lambda w, a: cases.document_add(
+            actor=a, case=w.get(Case, "open"), title="Vedlegg", upload=_pdf()
+        ),
+    ),
+    "husly.cases.actions.applications.routing_rules_set": (
+        {AD},
+        lambda w, a: cases.routing_rules_set(
+            actor=a, municipality=w.municipality, rules={"start_loan": w.housing_office}
+        ),
+    ),
+    "husly.cases.actions.assessment.assessment_run": (
+        CASE_WORK,
+        lambda w, a: cases.assessment_run(actor=a, case=w.get(Case, "open")),
+    ),
+    "husly.cases.actions.closing.case_close": (
+        CASE_WORK,
+        lambda w, a: cases.case_close(
+            actor=a, case=w.get(Case, "open"), reason="other", note="Feilregistrert."
+        ),
+    ),
+    "husly.cases.actions.closing.case_reopen": (
+        CASE_WORK,
+        lambda w, a: cases.case_reopen(actor=a, case=w.get(Case, "open"), reason="Ny info."),
+    ),
+    # --- cases: decisions -----------------------------------------------------------------------
+    "husly.cases.actions.decisions.decision_draft": (
+        CASE_WORK,
+        lambda w, a: cases.decision_draft(
+            actor=a,
+            case=w.get(Case, "open"),
+            data={
+                "help_kind": "rental_dwelling",
+                "kind": "refusal",
+                "facts": "Fakta.",
+                "reasoning": "Grunner.",
+            },
+        ),
+    ),
+    "husly.cases.actions.decisions.decision_update": (
+        CASE_WORK,
+        lambda w, a: cases.decision_update(
+            actor=a, decision=w.get(Decision, "draft_decision"), data={"facts": "Nye fakta."}
+        ),
+    ),
+    "husly.cases.actions.decisions.decision_submit": (
+        CASE_WORK,
+        lambda w, a: cases.decision_submit(actor=a, decision=w.get(Decision, "draft_decision")),
+    ),
+    "husly.cases.actions.decisions.decision_discard": (
+        CASE_WORK,
+        lambda w, a: cases.decision_discard(actor=a, decision=w.get(Decision, "draft_decision")),
+    ),
+    "husly.cases.actions.decisions.decision_approve": (
+        {AP},
+        lambda w, a: cases.decision_approve(actor=a, decision=w.get(Decision, "awaiting")),
+    ),
+    "husly.cases.actions.decisions.decision_return": (
+        {AP},
+        lambda w, a: cases.decision_return(
+            actor=a, decision=w.get(Decision, "awaiting"), comment="Skriv grunnene tydeligere."
+        ),
+    ),
+    "husly.cases.actions.decisions.decision_issue": (
+        CASE_WORK,
+        lambda w, a: cases.decision_issue(actor=a, decision=w.get(Decision, "awaiting")),
+    ),
+    # --- cases: appeals -------------------------------------------------------------------------
+    "husly.cases.actions.appeals.appeal_register": (
+        CASE_WORK | {RES},
+        lambda w, a: cases.appeal_register(
+            actor=a,
+            decision=w.get(Decision, "approval"),
+            received_on=timezone.localdate(),
+            grounds="Vi ønsker en større bolig.",
+        ),
+    ),
+    "husly.cases.actions.appeals.appeal_reconsider": (
+        CASE_WORK,
+        lambda w, a: cases.appeal_reconsider(
+            actor=a, appeal=w.get(Appeal, "appeal"), change=False, reasoning="Opprettholdes."
+        ),
+    ),
+    "husly.cases.actions.appeals.appeal_forward": (
+        CASE_WORK,
+        lambda w, a: cases.appeal_forward(actor=a, appeal=w.get(Appeal, "appeal")),
+    ),
+    "husly.cases.actions.appeals.appeal_body_outcome_record": (
+        CASE_WORK,
+        lambda w, a: cases.appeal_body_outcome_record(
+            actor=a,
+            appeal=w.get(Appeal, "appeal"),
+            outcome="upheld",
+            decided_on=timezone.localdate(),
+        ),
+    ),
+    # --- consent and legal bases ----------------------------------------------------------------
+    "husly.consent.actions.consent_give": (
+        CASE_WORK | {RES},
+        lambda w, a: consent.consent_give(
+            actor=a,
+            case=w.get(Case, "decided"),
+            given_by=w.get(Person, "resident_person"),
+            units=[w.nav],
+            purposes=["economic_advice"],
+            data_categories=["application"],
+            given_how="oral",
+        ),
+    ),
+    "husly.consent.actions.consent_withdraw": (
+        CASE_WORK | {RES},
+        lambda w, a: consent.consent_withdraw(actor=a, consent=w.get(Consent, "consent")),
+    ),
+    "husly.consent.actions.legal_basis_record": (
+        CASE_WORK,
+        lambda w, a: consent.legal_basis_record(
+            actor=a,
+            case=w.get(Case, "decided"),
+            units=[w.nav],
+            purposes=["economic_advice"],
+            data_categories=["application"],
+            reference="sosialtjenesteloven § 44",
+            explanation="Nødvendig for økonomisk rådgivning.",
+        ),
+    ),
+    "husly.consent.actions.legal_basis_end": (
+        CASE_WORK,
+        lambda w, a: consent.legal_basis_end(actor=a, basis=w.get(LegalBasis, "basis")),
+    ),
+    # --- people ---------------------------------------------------------------------------------
+    "husly.people.actions.person_create": (
+        PEOPLE_WORK,
+        lambda w, a: people.person_create(
+            actor=a,
+            data={"municipality": w.municipality, "given_name": "Ny", "family_name": "Person"},
+        ),
+    ),
+    "husly.people.actions.person_update": (
+        PEOPLE_WORK,
+        lambda w, a: people.person_update(
+            actor=a, person=w.get(Person, "loose_person"), data={"phone": "99887766"}
+        ),
+    ),
+    "husly.people.actions.household_create": (
+        PEOPLE_WORK,
+        lambda w, a: people.household_create(
+            actor=a,
+            data={"municipality": w.municipality, "name": "Ny"},
+            applicant=w.get(Person, "loose_person"),
+        ),
+    ),
+    "husly.people.actions.household_update": (
+        PEOPLE_WORK,
+        lambda w, a: people.household_update(
+            actor=a, household=w.get(Household, "household"), data={"name": "Berg-Hansen"}
+        ),
+    ),
+    "husly.people.actions.household_member_add": (
+        PEOPLE_WORK,
+        lambda w, a: people.household_member_add(
+            actor=a,
+            household=w.get(Household, "household"),
+            person=w.get(Person, "loose_person"),
+            relation="other_adult",
+        ),
+    ),
+    "husly.people.actions.household_member_remove": (
+        PEOPLE_WORK,
+        lambda w, a: people.household_member_remove(
+            actor=a, member=w.get(HouseholdMember, "child")
+        ),
+    ),
+    # --- housing --------------------------------------------------------------------------------
+    "husly.housing.actions.building_create": (
+        HOUSING_WORK,
+        lambda w, a: housing.building_create(
+            actor=a,
+            data={
+                "municipality": w.municipality,
+                "name": "Nyvegen 1",
+                "address": "Nyvegen 1",
+                "postal_code": "2008",
+                "postal_town": "Fjerdingby",
+            },
+        ),
+    ),
+    "husly.housing.actions.building_update": (
+        HOUSING_WORK,
+        lambda w, a: housing.building_update(
+            actor=a, building=w.get(Building, "building"), data={"district": "Løvenstad"}
+        ),
+    ),
+    "husly.housing.actions.dwelling_create": (
+        HOUSING_WORK,
+        lambda w, a: housing.dwelling_create(
+            actor=a,
+            data={
+                "building": w.get(Building, "building"),
+                "number": "H9999",
+                "rooms": 2,
+                "area_m2": 50,
+                "floor": 1,
+                "monthly_rent": 9000,
+            },
+        ),
+    ),
+    "husly.housing.actions.dwelling_update": (
+        HOUSING_WORK,
+        lambda w, a: housing.dwelling_update(
+            actor=a, dwelling=w.get(Dwelling, "free"), data={"monthly_rent": 9900}
+        ),
+    ),
+    "husly.housing.actions.dwelling_status_change": (
+        HOUSING_WORK,
+        lambda w, a: housing.dwelling_status_change(
+            actor=a,
+            dwelling=w.get(Dwelling, "free"),
+            status="maintenance",
+            valid_from=timezone.localdate(),
+            reason="Nytt bad.",
+        ),
+    ),
+    # --- organisation ---------------------------------------------------------------------------
+    "husly.organisation.actions.municipality_create": (
+        {OP},
+        lambda w, a: organisation.municipality_create(
+            actor=a, data={"number": "3030", "name": "Lillestrøm"}
+        ),
+    ),
+    "husly.organisation.actions.municipality_update": (
+        {AD, OP},
+        lambda w, a: organisation.municipality_update(
+            actor=a, municipality=w.municipality, data={"address": "Postboks 100, 2025 Fjerdingby"}
+        ),
+    ),
+    "husly.organisation.actions.unit_create": (
+        {AD},
+        lambda w, a: organisation.unit_create(
+            actor=a, data={"municipality": w.municipality, "name": "Ny enhet", "kind": "other"}
+        ),
+    ),
+    "husly.organisation.actions.unit_update": (
+        {AD},
+        lambda w, a: organisation.unit_update(actor=a, unit=w.nav, data={"phone": "64 83 50 00"}),
+    ),
+    "husly.organisation.actions.staff_create": (
+        {AD},
+        lambda w, a: organisation.staff_create(
+            actor=a,
+            data={"username": "ny", "first_name": "Ny", "last_name": "Ansatt"},
+            unit=w.nav,
+            role="caseworker",
+            password=None,
+        ),
+    ),
+    "husly.organisation.actions.staff_update": (
+        {AD},
+        lambda w, a: organisation.staff_update(
+            actor=a, staff=w.get(User, "spare_staff"), data={"first_name": "Endret"}
+        ),
+    ),
+    "husly.organisation.actions.membership_add": (
+        {AD},
+        lambda w, a: organisation.membership_add(
+            actor=a, staff=w.get(User, "spare_staff"), unit=w.nav, role="approver"
+        ),
+    ),
+    "husly.organisation.actions.membership_remove": (
+        {AD},
+        lambda w, a: organisation.membership_remove(
+            actor=a, membership=w.get(Membership, "spare_membership")
+        ),
+    ),
+    # --- login security (each user's own authenticator; a reset is the operator's) -------------
+    "husly.security.actions.totp_device_start": (
+        set(EVERYONE),
+        lambda w, a: security.totp_device_start(actor=a),
+    ),
+    "husly.security.actions.totp_device_confirm": (
+        set(EVERYONE),
+        lambda w, a: security.totp_device_confirm(
+            actor=a, device=security.totp_device_start(actor=a)
+        ),
+    ),
+    "husly.security.actions.totp_devices_reset": (
+        {OP},
+        lambda w, a: security.totp_devices_reset(actor=a, user=w.actors[CW]),
+    ),
+    # --- allocation -----------------------------------------------------------------------------
+    "husly.allocation.actions.allocation_policy_set": (
+        {AD},
+        lambda w, a: allocation.allocation_policy_set(
+            actor=a,
+            municipality=w.municipality,
+            data={"version": "ny"},
+        ),
+    ),
+    "husly.allocation.actions.waiting_list_place": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.waiting_list_place(actor=a, decision=w.get(Decision, "approval")),
+    ),
+    "husly.allocation.actions.waiting_list_transfer": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.waiting_list_transfer(
+            actor=a,
+            entry=w.get(WaitingListEntry, "offered_entry"),
+            decision=w.get(Decision, "approval"),
+        ),
+    ),
+    "husly.allocation.actions.waiting_list_entry_assess": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.waiting_list_entry_assess(
+            actor=a, entry=w.get(WaitingListEntry, "offered_entry"), data={"medical": 2}
+        ),
+    ),
+    "husly.allocation.actions.waiting_list_entry_adjust": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.waiting_list_entry_adjust(
+            actor=a, entry=w.get(WaitingListEntry, "offered_entry"), points=5, reason="Akutt."
+        ),
+    ),
+    "husly.allocation.actions.waiting_list_entry_resume": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.waiting_list_entry_resume(
+            actor=a, entry=w.get(WaitingListEntry, "on_hold"), reason="Tungtveiende grunner."
+        ),
+    ),
+    "husly.allocation.actions.waiting_list_lapse_draft": (
+        CASE_WORK,  # a decision is casework, not the meeting's
+        lambda w, a: allocation.waiting_list_lapse_draft(
+            actor=a, entry=w.get(WaitingListEntry, "on_hold")
+        ),
+    ),
+    "husly.allocation.actions.waiting_list_close": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.waiting_list_close(
+            actor=a, entry=w.get(WaitingListEntry, "offered_entry"), status="withdrawn"
+        ),
+    ),
+    "husly.allocation.actions.matching_shortlist": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.matching_shortlist(actor=a, dwelling=w.get(Dwelling, "free")),
+    ),
+    "husly.allocation.actions.allocation_meeting_create": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.allocation_meeting_create(
+            actor=a,
+            municipality=w.municipality,
+            data={"held_on": timezone.localdate(), "title": "Tildelingsmøte"},
+        ),
+    ),
+    "husly.allocation.actions.allocation_meeting_update": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.allocation_meeting_update(
+            actor=a, meeting=w.get(_Meeting(), "meeting"), data={"minutes": "Referat."}
+        ),
+    ),
+    "husly.allocation.actions.allocation_meeting_propose": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.allocation_meeting_propose(
+            actor=a, meeting=w.get(_Meeting(), "meeting"), seed=1
+        ),
+    ),
+    "husly.allocation.actions.meeting_item_decide": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.meeting_item_decide(
+            actor=a, item=w.get(_Item(), "item"), confirm=False, reason="Ingen passer nå."
+        ),
+    ),
+    "husly.allocation.actions.allocation_meeting_close": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.allocation_meeting_close(
+            actor=a, meeting=w.get(_Meeting(), "meeting")
+        ),
+    ),
+    "husly.allocation.actions.offer_make": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.offer_make(
+            actor=a,
+            entry=w.get(WaitingListEntry, "offered_entry"),
+            dwelling=w.get(Dwelling, "free"),
+        ),
+    ),
+    "husly.allocation.actions.offer_accept": (
+        ALLOCATION_WORK | {RES},
+        lambda w, a: allocation.offer_accept(actor=a, offer=w.get(Offer, "open_offer")),
+    ),
+    "husly.allocation.actions.offer_refuse": (
+        ALLOCATION_WORK | {RES},
+        lambda w, a: allocation.offer_refuse(
+            actor=a, offer=w.get(Offer, "open_offer"), reason="For langt fra skolen."
+        ),
+    ),
+    "husly.allocation.actions.offer_withdraw": (
+        ALLOCATION_WORK,
+        lambda w, a: allocation.offer_withdraw(
+            actor=a, offer=w.get(Offer, "open_offer"), reason="Feil bolig."
+        ),
+    ),
+    # --- tenancy --------------------------------------------------------------------------------
+    "husly.tenancy.actions.lease_create": (
+        LEASE_WORK,
+        lambda w, a: tenancy.lease_create(
+            actor=a,
+            offer=w.get(Offer, "accepted_offer"),
+            data=tenancy.default_terms(
+                w.get(Offer, "accepted_offer").dwelling, timezone.localdate()
+            ),
+        ),
+    ),
+    "husly.tenancy.actions.lease_end": (
+        LEASE_WORK,
+        lambda w, a: tenancy.lease_end(
+            actor=a, lease=w.get(Lease, "lease"), ended_on=timezone.localdate(), reason="moved_out"
+        ),
+    ),
+    "husly.tenancy.actions.renewal_apply": (
+        LEASE_WORK | {RES},
+        lambda w, a: tenancy.renewal_apply(actor=a, lease=w.get(Lease, "other_lease")),
+    ),
+    "husly.tenancy.actions.renewal_alternatives_record": (
+        CASE_WORK,
+        lambda w, a: tenancy.renewal_alternatives_record(
+            actor=a,
+            renewal=w.get(RenewalApplication, "renewal"),
+            alternative="same_dwelling",
+            note="Boligen passer fortsatt.",
+        ),
+    ),
+    "husly.tenancy.actions.lease_renew": (
+        LEASE_WORK,
+        lambda w, a: tenancy.lease_renew(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            data=tenancy.default_terms(w.get(Lease, "lease").dwelling, timezone.localdate()),
+        ),
+    ),
+    # --- imports (persons here; dwellings follow the housing rows) ------------------------------
+    "husly.imports.importers.import_apply": (
+        PEOPLE_WORK,
+        lambda w, a: imports.import_apply(
+            actor=a, kind="persons", municipality=w.municipality, rows=[]
+        ),
+    ),
+    "husly.imports.importers.import_batch_apply": (
+        PEOPLE_WORK,
+        lambda w, a: imports.import_batch_apply(actor=a, batch=w.get(ImportBatch, "batch")),
+    ),
+    # --- Min side -------------------------------------------------------------------------------
+    "husly.portal.actions.portal_application_create": (
+        {RES},
+        lambda w, a: portal.portal_application_create(
+            actor=a,
+            municipality=w.municipality,
+            applicant={"given_name": "Ida", "family_name": "Berg"},
+            members=[],
+            help_kinds=["rental_dwelling"],
+            data={"housing_kind": "no_home"},
+            submit=False,
+        ),
+    ),
+    "husly.portal.actions.portal_application_withdraw": (
+        {RES},
+        lambda w, a: portal.portal_application_withdraw(actor=a, case=w.get(Case, "submitted")),
+    ),
+}
+
+
+def _Meeting() -> type[Any]:  # noqa: N802 - a model class, looked up late
+    from husly.allocation.models import AllocationMeeting
+
+    return AllocationMeeting
+
+
+def _Item() -> type[Any]:  # noqa: N802 - a model class, looked up late
+    from husly.allocation.models import MeetingItem
+
+    return MeetingItem
+
+
+def _action_modules() -> list[str]:
+    paths = [
+        *HUSLY.glob("*/actions.py"),
+        *HUSLY.glob("cases/actions/*.py"),
+        HUSLY / "imports" / "importers.py",  # applying an import file is an action too
+    ]
+    return sorted(
+        ".".join(path.relative_to(HUSLY.parent).with_suffix("").parts)
+        for path in paths
+        if not path.name.startswith("__")
+    )
+
+
+def discovered_actions() -> set[str]:
+    """Every public function of an actions module that takes a keyword-only ``actor``."""
+    found = set()
+    for name in _action_modules():
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if attr.startswith("_") or not inspect.isfunction(value):
+                continue
+            if value.__module__ != module.__name__:
+                continue
+            parameter = inspect.signature(value).parameters.get("actor")
+            if parameter is not None and parameter.kind is inspect.Parameter.KEYWORD_ONLY:
+                found.add(f"{name}.{attr}")
+    return found
+
+
+def test_every_action_is_in_the_table() -> None:
+    actions = discovered_actions()
+    assert len(actions) > 60  # the walk finds the actions at all
+    missing = sorted(actions - set(TABLE) - set(NOT_ACTIONS))
+    assert missing == [], f"add these actions to TABLE with the roles that may call them: {missing}"
+    assert sorted(set(TABLE) - actions) == []  # no stale rows
+
+
+# --- the world -----------------------------------------------------------------------------------
+
+RESIDENT_NUMBER = synthetic_number(dt.date(1988, 8, 8))
+
+
+def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> World:
+
+    property_unit = Unit.objects.create(
+        municipality=raelingen, name="Eiendomsenheten", kind="property"
+    )
+    actors = {
+        CW: _user("sara", housing_office, "caseworker"),
+        AP: _user("geir", housing_office, "approver"),
+        AM: _user("tone", housing_office, "allocation_member"),
+        PR: _user("eirik", property_unit, "property"),
+        FU: _user("frida", housing_office, "follow_up"),
+        LE: _user("lise", housing_office, "leader"),
+        AD: _user("arne", housing_office, "administrator"),
+        NAV: _user("nina", routing, "caseworker"),
+        OP: User.objects.create_superuser(username="drift", password="x" * 20),
+    }
+    resident = User.objects.create_user(username="innbygger")
+    ResidentAccount.objects.create(user=resident, national_id=RESIDENT_NUMBER)
+    actors[RES] = resident
+    w = World(raelingen, housing_office, routing, actors)
+    sara, geir, tone, eirik = actors[CW], actors[AP], actors[AM], actors[PR]
+
+    # The resident's household: approved, on the waiting list with an open offer; a decided
+    # case with an appeal, a consent and a legal basis; a submitted case; a draft.
+    household = make_household(raelingen, "Berg", children=1, national_id=RESIDENT_NUMBER)
+    w.ids["household"] = household.pk
+    w.ids["resident_person"] = Person.objects.get(national_id=RESIDENT_NUMBER).pk
+    w.ids["child"] = household.members.get(relation="child").pk
+    approval = approve(sara, geir, household)
+    w.ids["approval"] = approval.pk
+    w.ids["decided"] = approval.case_id
+    offered_home = make_dwelling(raelingen, eirik, address="Tilbudsvegen 1")
+    entry = entry_of(household)
+    w.ids["offered_entry"] = entry.pk
+    w.ids["open_offer"] = allocation.offer_make(actor=sara, entry=entry, dwelling=offered_home).pk
+    w.ids["appeal"] = cases.appeal_register(
+        actor=sara, decision=approval, received_on=timezone.localdate(), grounds="For liten."
+    ).pk
+    given_by = Person.objects.get(pk=w.ids["resident_person"])
+    w.ids["consent"] = consent.consent_give(
+        actor=sara,
+        case=approval.case,
+        given_by=given_by,
+        units=[routing],
+        purposes=["economic_advice"],
+        data_categories=["application"],
+        given_how="oral",
+    ).pk
+    w.ids["basis"] = consent.legal_basis_record(
+        actor=sara,
+        case=approval.case,
+        units=[routing],
+        purposes=["economic_advice"],
+        data_categories=["notes"],
+        reference="sosialtjenesteloven § 44",
+        explanation="Nødvendig for rådgivningen.",
+    ).pk
+    w.ids["submitted"] = cases.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["deposit_guarantee"],
+        data={"housing_kind": "no_home"},
+        submit=True,
+    ).pk
+    w.ids["draft"] = cases.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data={"housing_kind": "no_home"},
+        submit=False,
+    ).pk
+
+    # Another household's open case, with a draft decision and one awaiting approval.
+    other = make_household(raelingen, "Moe")
+    case = cases.case_create(
+        actor=sara,
+        household=other,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    w.ids["open"] = case.pk
+    refusal = {
+        "help_kind": "deposit_guarantee",
+        "kind": "refusal",
+        "facts": "F.",
+        "reasoning": "G.",
+    }
+    w.ids["draft_decision"] = cases.decision_draft(actor=sara, case=case, data=refusal).pk
+    awaiting = cases.decision_draft(actor=sara, case=case, data=refusal)
+    cases.decision_submit(actor=sara, decision=awaiting)
+    w.ids["awaiting"] = awaiting.pk
+
+    # A tenant household (the resident is an adult in it too), with an active lease and a
+    # renewal under way; a household whose accepted offer waits for its lease; one on hold.
+    tenant = make_household(raelingen, "Lie")
+    approve(sara, geir, tenant)
+    home = make_dwelling(raelingen, eirik, address="Leievegen 1")
+    offer = allocation.offer_make(actor=sara, entry=entry_of(tenant), dwelling=home)
+    allocation.offer_accept(actor=sara, offer=offer)
+    lease = tenancy.lease_create(
+        actor=sara, offer=offer, data=tenancy.default_terms(home, timezone.localdate())
+    )
+    w.ids["lease"] = lease.pk
+    w.ids["renewal"] = tenancy.renewal_apply(actor=sara, lease=lease).pk
+    shared = make_household(raelingen, "Dahl")
+    HouseholdMember.objects.create(household=shared, person=given_by, relation="other_adult")
+    approve(sara, geir, shared)
+    second_home = make_dwelling(raelingen, eirik, address="Leievegen 2")
+    offer = allocation.offer_make(actor=sara, entry=entry_of(shared), dwelling=second_home)
+    allocation.offer_accept(actor=sara, offer=offer)
+    w.ids["other_lease"] = tenancy.lease_create(
+        actor=sara, offer=offer, data=tenancy.default_terms(second_home, timezone.localdate())
+    ).pk
+
+    waiting = make_household(raelingen, "Dal")
+    approve(sara, geir, waiting)
+    third_home = make_dwelling(raelingen, eirik, address="Leievegen 3")
+    offer = allocation.offer_make(actor=sara, entry=entry_of(waiting), dwelling=third_home)
+    allocation.offer_accept(actor=sara, offer=offer)
+    w.ids["accepted_offer"] = offer.pk
+
+    refusing = make_household(raelingen, "Nes")
+    approve(sara, geir, refusing)
+    fourth_home = make_dwelling(raelingen, eirik, address="Leievegen 4")
+    offer = allocation.offer_make(actor=sara, entry=entry_of(refusing), dwelling=fourth_home)
+    allocation.offer_refuse(actor=sara, offer=offer, reason="Vil ikke bo der.")
+    w.ids["on_hold"] = WaitingListEntry.objects.get(household=refusing, status="on_hold").pk
+
+    # A vacant dwelling, an open allocation meeting with it on the agenda.
+    free = make_dwelling(raelingen, eirik, address="Ledigvegen 1")
+    w.ids["free"] = free.pk
+    w.ids["building"] = free.building_id
+    meeting = allocation.allocation_meeting_create(
+        actor=tone,
+        municipality=raelingen,
+        data={"held_on": timezone.localdate(), "title": "Tildelingsmøte"},
+    )
+    allocation.allocation_meeting_propose(actor=tone, meeting=meeting, seed=1)
+    w.ids["meeting"] = meeting.pk
+    w.ids["item"] = meeting.items.get(dwelling=free).pk
+
+    # Registers and organisation.
+    w.ids["loose_person"] = PersonFactory(municipality=raelingen).pk
+    w.ids["batch"] = ImportBatch.objects.create(
+        kind="persons", municipality=raelingen, uploaded_by=sara, filename="personer.csv"
+    ).pk
+    spare = _user("sigurd", routing, "leader")
+    w.ids["spare_staff"] = spare.pk
+    w.ids["spare_membership"] = spare.memberships.get().pk
+    return w
+
+
+@pytest.fixture
+def world(raelingen: Municipality, housing_office: Unit, routing: Unit) -> World:
+    return _build(raelingen, housing_office, routing)
+
+
+class _RollBack(Exception):  # noqa: N818 - a control-flow signal, not an error
+    pass
+
+
+def _attempt(call: Call, w: World, actor: User) -> tuple[BaseException | None, int]:
+    """Call the action inside a savepoint that is always rolled back; return what it raised
+    and how many change events it wrote."""
+    before = ChangeEvent.objects.count()
+    outcome: BaseException | None = None
+    written = 0
+    try:
+        with transaction.atomic():
+            try:
+                call(w, actor)
+            except (PermissionDenied, ValidationError, ValueError) as error:
+                outcome = error
+            written = ChangeEvent.objects.count() - before
+            raise _RollBack
+    except _RollBack:
+        pass
+    return outcome, written
+
+
+PENDING_ELSEWHERE = {
+    "husly.organisation.actions.staff_update": "identity edits of staff: H1's branch (issue 10.5)",
+}
+"""Rows whose check another branch adds: who is let through is tested, who is refused is not."""
+
+
+def test_every_action_lets_the_roles_in_the_table_through_and_refuses_every_other(
+    world: World,
+) -> None:
+    problems: list[str] = []
+    for name, (allowed, call) in TABLE.items():
+        for label in EVERYONE:
+            outcome, written = _attempt(call, world, world.actors[label])
+            if label in allowed:
+                if isinstance(outcome, PermissionDenied):
+                    problems.append(f"{name}: {label} may, but was refused: {outcome}")
+            elif name in PENDING_ELSEWHERE:
+                continue
+            elif not isinstance(outcome, PermissionDenied):
+                problems.append(f"{name}: {label} may not, but got {outcome!r}")
+            elif written or not str(outcome).strip():
+                problems.append(f"{name}: {label} refused without a clear message: {outcome}")
+    assert problems == []
