@@ -20,7 +20,14 @@ from husly.housing.models import DwellingStatus
 from husly.tenancy import actions
 from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalReminder, TermKind
 from husly.tenancy.selectors import throughput
-from tests.allocation.helpers import approve, entry_of, issue, make_dwelling, make_household
+from tests.allocation.helpers import (
+    approve,
+    entry_of,
+    issue,
+    lease_in_force,
+    make_dwelling,
+    make_household,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +76,14 @@ def test_the_lease_pdf_states_the_terms_and_the_dwelling_history_is_kept(
     assert "Overtakelse 01.04.2026" in text and "Befaring 31.05.2026" in text
     assert "Tilknyttet fagtjeneste Tjenestekontoret" in text
     assert "30.11.2028" in text  # apply to renew four months before the end (7.5)
-    vacancy.refresh_from_db()
-    assert vacancy.status == DwellingStatus.OCCUPIED
     offer.refresh_from_db()
     assert offer.status == OfferStatus.LEASED
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.RESERVED  # a draft lets nothing
+    assert lease.status == LeaseStatus.DRAFT
+    lease = lease_in_force(sara, lease)
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.OCCUPIED
     assert WaitingListEntry.objects.get().status == EntryStatus.HOUSED
     statuses = list(
         vacancy.status_changes.order_by("valid_from", "pk").values_list("status", "valid_from")
@@ -146,6 +157,7 @@ def test_renewal_reminders_go_out_once_and_show_on_min_side(
 ) -> None:
     offer = _accepted(sara, geir, raelingen, vacancy)
     lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    lease = lease_in_force(sara, lease)
     out = io.StringIO()
     call_command("renewal_reminders", "--today", "2028-09-01", stdout=out)
     assert "0 renewal reminders" in out.getvalue()  # seven months before the end: too early
@@ -166,6 +178,7 @@ def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
         offer = _accepted(sara, geir, raelingen, vacancy)
         lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        lease = lease_in_force(sara, lease)
     with time_machine.travel(dt.datetime(2028, 10, 3, 10, tzinfo=dt.UTC), tick=False):
         renewal = actions.renewal_apply(actor=sara, lease=lease)
         case = renewal.case
@@ -196,6 +209,9 @@ def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(
         renewal.refresh_from_db()
         assert renewal.decision == decision
         new = actions.lease_renew(actor=sara, lease=lease, data=_terms(dt.date(2029, 4, 1)))
+        lease.refresh_from_db()
+        assert lease.status == LeaseStatus.ACTIVE  # until the new lease is signed and starts
+        new = lease_in_force(sara, new)
     lease.refresh_from_db()
     assert lease.status == LeaseStatus.ENDED and lease.end_reason == EndReason.RENEWED
     assert new.renews == lease and new.status == LeaseStatus.ACTIVE
@@ -210,6 +226,7 @@ def test_a_swap_moves_the_household_and_ends_the_old_lease(
         old_home = make_dwelling(raelingen, eirik)
         offer = _accepted(sara, geir, raelingen, old_home)
         old = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        old = lease_in_force(sara, old)
         household = old.household
         case = cases.case_create(
             actor=sara,
@@ -226,6 +243,9 @@ def test_a_swap_moves_the_household_and_ends_the_old_lease(
         offer = allocation.offer_make(actor=sara, entry=entry, dwelling=new_home)
         allocation.offer_accept(actor=sara, offer=offer)
         new = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 5, 1)))
+        old.refresh_from_db()
+        assert old.status == LeaseStatus.ACTIVE  # the household moves when the new one starts
+        new = lease_in_force(sara, new)
     old.refresh_from_db()
     assert old.end_reason == EndReason.SWAP and old.ended_on == dt.date(2026, 4, 30)
     old_home.refresh_from_db()
@@ -259,7 +279,9 @@ def test_throughput_counts_moves_waits_and_vacancy_days_without_names(
 ) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
         offer = _accepted(sara, geir, raelingen, vacancy)
-        actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 3, 10)))
+        lease_in_force(
+            sara, actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 3, 10)))
+        )
         months = throughput(raelingen, months=3, today=dt.date(2026, 3, 31))
     march = months[-1]
     assert march.month == dt.date(2026, 3, 1)
@@ -297,6 +319,7 @@ def test_a_renewal_that_finds_another_dwelling_fits_places_the_household_as_a_mo
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
         offer = _accepted(sara, geir, raelingen, vacancy)
         lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        lease = lease_in_force(sara, lease)
         renewal = actions.renewal_apply(actor=sara, lease=lease)
         cases.journal_note_add(
             actor=sara,
@@ -322,6 +345,7 @@ def test_the_dwelling_history_is_written_in_the_municipalitys_language_whatever_
     with translation.override("en"):  # e.g. a caseworker who uses the English interface
         offer = _accepted(sara, geir, raelingen, vacancy, housing_office)
         lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        lease = lease_in_force(sara, lease)
         actions.lease_end(
             actor=sara, lease=lease, ended_on=dt.date(2026, 9, 30), reason=EndReason.MOVED_OUT
         )
