@@ -251,7 +251,7 @@ def lease_sign(
     if locked.sent_on and signed_on < locked.sent_on:
         raise ValidationError(
             {
-                "signed_on": _("The lease was sent for signing on %(date)s; it was signed later.")
+                "signed_on": _("The lease was sent for signing on %(date)s; a signature cannot be dated earlier.")
                 % {"date": locked.sent_on.strftime("%d.%m.%Y")}
             }
         )
