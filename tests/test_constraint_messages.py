@@ -212,7 +212,10 @@ def _lease_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
 
 
 def _count(model: str) -> Callable[[], int]:
-    return lambda: apps.get_model(model).objects.count()
+    def count() -> int:
+        return int(apps.get_model(model).objects.count())
+
+    return count
 
 
 CASES = [

@@ -273,7 +273,7 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    LEASED = "leased", _("Lease signed")
+    LEASED = "leased", _("Lease written")
 
 
 LIVE_OFFER = [OfferStatus.OPEN, OfferStatus.ACCEPTED]
