@@ -14,7 +14,6 @@ from husly.allocation import actions
 from husly.allocation.models import ItemDecision
 from husly.organisation.models import Municipality, User
 
-
 DEMO_TERMS = {
     "payment_account": "12345678903",  # synthetic, with a valid MOD11 check digit
     "payment_due_day": 1,

@@ -312,13 +312,17 @@ class Offer(models.Model):
                 fields=["dwelling"],
                 condition=models.Q(status__in=LIVE_OFFER),
                 name="offer_one_live_offer_per_dwelling",
-                violation_error_message=_("The dwelling already has an offer that is not answered or leased."),
+                violation_error_message=_(
+                    "The dwelling already has an offer that is not answered or leased."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["entry"],
                 condition=models.Q(status__in=LIVE_OFFER),
                 name="offer_one_live_offer_per_entry",
-                violation_error_message=_("The household already has an offer that is not answered or leased."),
+                violation_error_message=_(
+                    "The household already has an offer that is not answered or leased."
+                ),
             ),
         ]
 

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from husly.allocation import actions, engine, selectors
 from husly.allocation.forms import (
     AdjustForm,
-    entry_choice_label,
     EntryAssessForm,
     ItemDecisionForm,
     MeetingForm,
@@ -27,6 +26,7 @@ from husly.allocation.forms import (
     PolicyForm,
     ReasonForm,
     RefuseForm,
+    entry_choice_label,
 )
 from husly.allocation.models import (
     AllocationPolicy,
@@ -319,6 +319,7 @@ def _render_meeting(
     user: User,
     meeting: Any,
     minutes: MinutesForm | None = None,
+    *,
     bound: ItemDecisionForm | None = None,
     bound_pk: int | None = None,
 ) -> HttpResponse:

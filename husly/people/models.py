@@ -95,8 +95,7 @@ class Person(models.Model):
                 condition=~models.Q(national_id=""),
                 name="person_national_id_unique",
                 violation_error_message=_(
-                    "A person with this identity number is already registered in the "
-                    "municipality."
+                    "A person with this identity number is already registered in the municipality."
                 ),
             ),
         ]

@@ -234,9 +234,7 @@ def lease_send(*, actor: User, lease: Lease) -> Lease:
 
 
 @transaction.atomic
-def lease_sign(
-    *, actor: User, lease: Lease, party: str, signed_on: dt.date, how: str
-) -> Lease:
+def lease_sign(*, actor: User, lease: Lease, party: str, signed_on: dt.date, how: str) -> Lease:
     """Record one party's signature, with its date and how it was given. When both parties
     have signed the lease is signed; it becomes active on its start date (``lease_activate``)."""
     locked = Lease.objects.select_for_update().get(pk=lease.pk)
@@ -251,7 +249,10 @@ def lease_sign(
     if locked.sent_on and signed_on < locked.sent_on:
         raise ValidationError(
             {
-                "signed_on": _("The lease was sent for signing on %(date)s; a signature cannot be dated earlier.")
+                "signed_on": _(
+                    "The lease was sent for signing on %(date)s; a signature cannot be dated "
+                    "earlier."
+                )
                 % {"date": locked.sent_on.strftime("%d.%m.%Y")}
             }
         )
@@ -500,7 +501,11 @@ def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
         raise ValidationError(_("Only an active lease can be renewed."))
     if lease.end_date and data["start_date"] > lease.end_date + dt.timedelta(days=1):
         raise ValidationError(
-            {"start_date": _("The new lease starts the day after the current one ends, or earlier.")}
+            {
+                "start_date": _(
+                    "The new lease starts the day after the current one ends, or earlier."
+                )
+            }
         )
     new = _create(
         actor,

@@ -51,9 +51,14 @@ def lease_context(lease: Lease) -> dict[str, object]:
     }
 
 
+ACCOUNT_DIGITS = 11
+
+
 def _account(number: str) -> str:
     """An account number as Norwegians write it: 1234.56.78903."""
-    return f"{number[:4]}.{number[4:6]}.{number[6:]}" if len(number) == 11 else number
+    if len(number) != ACCOUNT_DIGITS:
+        return number
+    return f"{number[:4]}.{number[4:6]}.{number[6:]}"
 
 
 def render_lease(lease: Lease) -> bytes:

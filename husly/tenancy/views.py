@@ -17,10 +17,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
 from husly.core.pages import add_action_errors, require_role, user_of
-from husly.people.selectors import log_reads
-from husly.tenancy import actions, selectors
 from husly.organisation.access import municipalities_for_user
 from husly.organisation.models import User
+from husly.people.selectors import log_reads
+from husly.tenancy import actions, selectors
 from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm, SignForm, TenancyTermsForm
 from husly.tenancy.models import PENDING_LEASE, Lease, LeaseStatus, TenancyTerms
 
@@ -156,6 +156,20 @@ def _render_detail(
     )
 
 
+def _sign(request: HttpRequest, user: User, lease: Lease) -> HttpResponse:
+    """Record one party's signature; on an error the page is shown again with what was typed."""
+    sign_form = SignForm(request.POST)
+    if sign_form.is_valid():
+        try:
+            actions.lease_sign(actor=user, lease=lease, **sign_form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(sign_form, error)
+        else:
+            messages.success(request, _("The signature was recorded."))
+            return redirect("tenancy:lease_detail", pk=lease.pk)
+    return _render_detail(request, user, lease, sign_form)
+
+
 @require_POST
 def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = user_of(request)
@@ -168,16 +182,7 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             _("The lease was sent for signing."),
         )
     elif step == "signatur":
-        sign_form = SignForm(request.POST)
-        if sign_form.is_valid():
-            try:
-                actions.lease_sign(actor=user, lease=lease, **sign_form.cleaned_data)
-            except ValidationError as error:
-                add_action_errors(sign_form, error)
-            else:
-                messages.success(request, _("The signature was recorded."))
-                return redirect("tenancy:lease_detail", pk=lease.pk)
-        return _render_detail(request, user, lease, sign_form)
+        return _sign(request, user, lease)
     elif step == "aktiver":
         _act(
             request,

@@ -167,7 +167,9 @@ def lease_in_force(actor: User, lease: Any) -> Any:
         lease_terms(lease.municipality, actor)
     today = timezone.localdate()
     lease = tenancy.lease_send(actor=actor, lease=lease)
-    lease = tenancy.lease_sign(actor=actor, lease=lease, party="tenant", signed_on=today, how="paper")
+    lease = tenancy.lease_sign(
+        actor=actor, lease=lease, party="tenant", signed_on=today, how="paper"
+    )
     lease = tenancy.lease_sign(
         actor=actor, lease=lease, party="landlord", signed_on=today, how="paper"
     )

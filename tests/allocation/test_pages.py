@@ -175,7 +175,7 @@ def test_every_engine_reason_renders_without_codes_in_each_language() -> None:
         {"code": "not_housed_outranked", "params": {"n": 2}},
         {"code": "spread_rule_repair", "params": {"gap": 1.25}},
     ]
-    from husly.matching.explain import CONSTRAINT_BITS, _TEXTS
+    from husly.matching.explain import _TEXTS, CONSTRAINT_BITS
 
     assert {r["code"] for r in reasons} == set(_TEXTS)  # every code the engine has
     assert set(CONSTRAINT_BITS) <= set(_TEXTS)
@@ -189,11 +189,12 @@ def test_every_engine_reason_renders_without_codes_in_each_language() -> None:
                 assert not re.search(r"\d\.\d", text) or language == "en", text
     with translation.override("nb"):
         assert explain_reason(reasons[2]) == (
-            "En 1-roms (uten eget soverom) passer for en husstand på 1 person (normen er 1- til 2-roms)."
+            "En 1-roms (uten eget soverom) passer for en husstand på 1 person "
+            "(normen er 1- til 2-roms)."
         )
-        assert "Hansen har høyere prioritet (31,0 poeng) og er foreslått Haugervegen 4 H0201." == (
+        assert (
             explain_reason(reasons[16], names, dwellings)
-        )
+        ) == "Hansen har høyere prioritet (31,0 poeng) og er foreslått Haugervegen 4 H0201."
         assert "«omsorgsbolig»" not in explain_reason(reasons[5])
         assert "«ordinary»" not in explain_reason(reasons[6])
     with translation.override("nn"):

@@ -160,8 +160,6 @@ def _check_minimum_payout_before_rounding(p: HousingAllowanceParameters) -> None
     m = p.minimum_payout
     monthly_targets = np.array([m - 0.4, m - 0.001, m + 0.001, m + 0.4])
     costs = h["housing_costs_annual"] + (monthly_targets * 12 - base) / p.coverage_rate
-    r = compute_housing_allowance(
-        batch_of(h, len(costs), housing_costs_annual=costs), p
-    )
+    r = compute_housing_allowance(batch_of(h, len(costs), housing_costs_annual=costs), p)
     np.testing.assert_allclose(r.annual_allowance / 12, monthly_targets, atol=1e-6)
     assert r.monthly_payout.tolist() == [0, 0, m, m]
