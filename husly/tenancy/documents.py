@@ -20,7 +20,7 @@ from django.utils import translation
 
 from husly.cases.letters import _pdf
 from husly.rules import deadlines
-from husly.tenancy.models import Lease, TenancyTerms
+from husly.tenancy.models import Lease, TenancyTerms, format_account
 
 
 def lease_language(lease: Lease) -> str:
@@ -46,19 +46,9 @@ def lease_context(lease: Lease) -> dict[str, object]:
         "renewal_apply_by": deadlines.renewal_application_due(lease.end_date)
         if lease.end_date
         else None,
-        "account": _account(lease.payment_account),
+        "account": format_account(lease.payment_account),
         "house_rules": terms.house_rules if terms else "",
     }
-
-
-ACCOUNT_DIGITS = 11
-
-
-def _account(number: str) -> str:
-    """An account number as Norwegians write it: 1234.56.78903."""
-    if len(number) != ACCOUNT_DIGITS:
-        return number
-    return f"{number[:4]}.{number[4:6]}.{number[6:]}"
 
 
 def render_lease(lease: Lease) -> bytes:
