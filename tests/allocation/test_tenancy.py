@@ -43,7 +43,7 @@ def _accepted(sara, geir, raelingen, dwelling, follow_up=None, name="Berg"):  # 
 def _terms(start: dt.date, **extra):  # type: ignore[no-untyped-def]
     return {
         "start_date": start,
-        "end_date": dt.date(start.year + 3, start.month, start.day) - dt.timedelta(days=1),
+        "end_date": actions.standard_end_date(start),
         "term_kind": TermKind.STANDARD,
         "term_basis": "",
         "monthly_rent": 9800,
@@ -451,8 +451,9 @@ def test_a_three_year_lease_from_29_february_ends_on_28_february() -> None:
 
 @time_machine.travel(dt.datetime(2024, 2, 1, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_a_lease_starting_29_february_is_written_to_28_february_three_years_on(
-    sara, geir, raelingen, routing, vacancy
+    sara, geir, raelingen, routing, eirik
 ) -> None:
+    vacancy = make_dwelling(raelingen, eirik, start=dt.date(2024, 1, 1))
     offer = _accepted(sara, geir, raelingen, vacancy)
     start = dt.date(2024, 2, 29)
     assert actions.default_terms(vacancy, start)["end_date"] == dt.date(2027, 2, 28)
