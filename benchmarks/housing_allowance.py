@@ -107,8 +107,9 @@ def plain_core(d: dict[str, np.ndarray], p: HousingAllowanceParameters) -> np.nd
         + p.first_rate * np.maximum(y - t1, 0)
         + p.second_rate * np.maximum(y - t2, 0)
     )
-    monthly = np.floor(p.coverage_rate * np.maximum(approved - own, 0) / 12 + 0.5)
-    payout: np.ndarray = np.where(monthly >= p.minimum_payout, monthly, 0)
+    unrounded = p.coverage_rate * np.maximum(approved - own, 0) / 12
+    monthly = np.floor(unrounded + 0.5)
+    payout: np.ndarray = np.where(unrounded >= p.minimum_payout, monthly, 0)
     return payout
 
 
@@ -140,8 +141,9 @@ def plain_full(d: dict[str, np.ndarray], p: HousingAllowanceParameters) -> np.nd
         second = second + steps * p.step_rate * y
     own = first + p.minimum_own_share + second
     annual = np.maximum(approved - own, 0.0) * p.coverage_rate * d["meets_conditions"]
-    monthly = np.floor(annual / 12.0 + 0.5)
-    payout: np.ndarray = monthly * (monthly >= p.minimum_payout)
+    unrounded = annual / 12.0
+    monthly = np.floor(unrounded + 0.5)
+    payout: np.ndarray = monthly * (unrounded >= p.minimum_payout)
     return payout
 
 

@@ -221,8 +221,9 @@ class monthly_payout(Float64Variable):  # noqa: N801
         p = parameters(period).housing_allowance
         basis = household("approved_housing_costs", period) - household("own_share", period)
         annual = np.maximum(basis, 0.0) * p.coverage_rate * household("meets_conditions", period)
-        monthly = np.floor(annual / 12.0 + 0.5)
-        return monthly * (monthly >= p.minimum_payout)
+        unrounded = annual / 12.0
+        monthly = np.floor(unrounded + 0.5)
+        return monthly * (unrounded >= p.minimum_payout)
 
 
 def _parameter_data(p: HousingAllowanceParameters) -> dict[str, Any]:

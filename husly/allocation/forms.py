@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import yaml
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from husly.allocation.models import (
@@ -76,30 +79,51 @@ class MinutesForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"minutes": forms.Textarea(attrs={"rows": 5})}
 
 
+def entry_choice_label(entry: Any, today: dt.date) -> str:
+    """A household as the meeting's chooser shows it, so two households of the same name are
+    told apart: name, size, case number and how long it has waited."""
+    waited = max((today - entry.placed_on).days, 0)
+    return gettext("%(name)s – %(persons)s, case %(case)s, waited %(waited)s") % {
+        "name": entry.household.name,
+        "persons": ngettext("%(n)s person", "%(n)s persons", entry.persons) % {"n": entry.persons},
+        "case": entry.decision.case.number,
+        "waited": ngettext("%(n)s day", "%(n)s days", waited) % {"n": waited},
+    }
+
+
 class ItemDecisionForm(StyledFormMixin, forms.Form):
     entry = forms.ModelChoiceField(
         label=_("Household to offer the dwelling to"),
+        help_text=_("The proposed household is chosen. Needed to make an offer."),
         queryset=WaitingListEntry.objects.none(),
         required=False,
     )
     reason = forms.CharField(
-        label=_("Reason (needed when departing from the proposal)"),
+        label=_("Reason"),
+        help_text=_(
+            "Needed when you choose another household than the proposed one, or offer the "
+            "dwelling to nobody now."
+        ),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    # Neither field is always required nor ever optional: the page says when each is needed.
+    entry.conditionally_required = True  # type: ignore[attr-defined]
+    reason.conditionally_required = True  # type: ignore[attr-defined]
 
     def __init__(self, *args: Any, entries: Any = None, choices: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if entries is not None:
             field = self.fields["entry"]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
-            field.queryset = entries
-            field.label_from_instance = lambda e: f"{e.household} ({e.persons})"  # type: ignore[method-assign,assignment]
+            field.queryset = entries.select_related("household", "decision__case")
+            today = timezone.localdate()
+            field.label_from_instance = lambda e: entry_choice_label(e, today)  # type: ignore[method-assign,assignment]
         if choices is not None:
             # One query for every form on the meeting page, not one per vacancy.
             entry = self.fields["entry"]
             assert isinstance(entry, forms.ModelChoiceField)  # noqa: S101 - declared above
-            entry.choices = [("", "---------"), *choices]
+            entry.choices = [("", gettext("Choose a household")), *choices]
 
 
 class RefuseForm(StyledFormMixin, forms.Form):

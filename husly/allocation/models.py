@@ -153,10 +153,12 @@ class WaitingListEntry(models.Model):
                 fields=["household"],
                 condition=models.Q(status__in=LIVE_ENTRY),
                 name="waiting_list_one_live_entry_per_household",
+                violation_error_message=_("The household is already on the waiting list."),
             ),
             models.CheckConstraint(
                 condition=models.Q(manual_points=0) | ~models.Q(manual_reason=""),
                 name="waiting_list_manual_points_need_reason",
+                violation_error_message=_("Give the reason for the manual adjustment."),
             ),
         ]
 
@@ -271,7 +273,7 @@ class OfferStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     REFUSED = "refused", _("Refused")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-    LEASED = "leased", _("Lease signed")
+    LEASED = "leased", _("Lease written")
 
 
 LIVE_OFFER = [OfferStatus.OPEN, OfferStatus.ACCEPTED]
@@ -310,11 +312,17 @@ class Offer(models.Model):
                 fields=["dwelling"],
                 condition=models.Q(status__in=LIVE_OFFER),
                 name="offer_one_live_offer_per_dwelling",
+                violation_error_message=_(
+                    "The dwelling already has an offer that is not answered or leased."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["entry"],
                 condition=models.Q(status__in=LIVE_OFFER),
                 name="offer_one_live_offer_per_entry",
+                violation_error_message=_(
+                    "The household already has an offer that is not answered or leased."
+                ),
             ),
         ]
 

@@ -26,6 +26,7 @@ from husly.allocation.forms import (
     PolicyForm,
     ReasonForm,
     RefuseForm,
+    entry_choice_label,
 )
 from husly.allocation.models import (
     AllocationPolicy,
@@ -39,7 +40,7 @@ from husly.allocation.models import (
 from husly.cases.selectors import can_act_on
 from husly.core.pages import add_action_errors, require_role, user_of
 from husly.housing.models import Dwelling
-from husly.matching import ReplayMismatchError, replay
+from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads, log_reads
@@ -106,6 +107,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "on_hold": on_hold,
             "offers": offers,
             "today": today,
+            "bands": _bands(municipality),
         },
     )
 
@@ -163,6 +165,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers": entry.offers.select_related("dwelling", "dwelling__building"),
             "reason_form": ReasonForm(),
             "can_draft_lapse": can_act_on(user, entry.decision.case),
+            "bands": _bands(entry.municipality),
         },
     )
 
@@ -251,6 +254,17 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         dwelling = Dwelling.objects.select_related("building").get(pk=run.result["dwelling_id"])
     else:
         ids = [a["household_id"] for a in run.result["assignments"]]
+    reasons: list[dict[str, Any]] = []
+    dwelling_ids: list[int] = []
+    if run.kind == RunKind.SHORTLIST:
+        for c in run.result["candidates"]:
+            reasons += c.get("reasons", [])
+        for x in run.result["excluded"]:
+            reasons += x.get("reasons", [])
+    else:
+        dwelling_ids = [a["dwelling_id"] for a in run.result["assignments"]]
+        reasons = [{"params": {"dwelling": pk}} for pk in dwelling_ids]
+    names, dwellings = _reason_names(reasons)
     entries = _names(ids)
     log_household_reads(
         user=user,
@@ -266,6 +280,9 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "entries": entries,
             "dwelling": dwelling,
             "replayed": replayed,
+            "names": names,
+            "dwellings": dwellings,
+            "bands": _bands(run.municipality),
         },
     )
 
@@ -313,6 +330,20 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             is not None
         ):
             return redirect("allocation:meeting_detail", pk=meeting.pk)
+    return _render_meeting(request, user, meeting, minutes)
+
+
+def _render_meeting(
+    request: HttpRequest,
+    user: User,
+    meeting: Any,
+    minutes: MinutesForm | None = None,
+    *,
+    bound: ItemDecisionForm | None = None,
+    bound_pk: int | None = None,
+) -> HttpResponse:
+    """The meeting page; ``bound`` is a vacancy's decision form sent with an error, shown with
+    the household and reason the member chose."""
     waiting = selectors.entries_for_user(user).filter(
         municipality=meeting.municipality, status=EntryStatus.WAITING
     )
@@ -325,12 +356,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decided_by",
         )
     )
-    waiting = list(waiting.order_by("pk"))
-    choices = [(e.pk, f"{e.household} ({e.persons})") for e in waiting]
+    today = timezone.localdate()
+    ordered = waiting.select_related("household", "decision__case").order_by(
+        "household__name", "placed_on", "pk"
+    )
+    choices = [(e.pk, entry_choice_label(e, today)) for e in ordered]
     # The items and the list of waiting households to choose from name households.
     log_household_reads(
         user=user,
-        household_ids=[e.household_id for e in waiting]
+        household_ids=[e.household_id for e in ordered]
         + [e.household_id for i in items for e in (i.proposed_entry, i.chosen_entry) if e],
         what="allocation_meeting",
         path=request.get_full_path(),
@@ -342,16 +376,59 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for item in items
         if item.decision == ItemDecision.PROPOSED
     }
+    if bound is not None and bound_pk in forms:
+        bound.fields["entry"].choices = forms[bound_pk].fields["entry"].choices  # type: ignore[attr-defined]
+        forms[bound_pk] = bound
+    reasons = [
+        r
+        for item in items
+        for r in [*item.explanation.get("fits", []), *item.explanation.get("others", [])]
+    ]
+    names, dwellings = _reason_names(reasons)
     return render(
         request,
         "allocation/meeting_detail.html",
         {
             "meeting": meeting,
             "items": [(i, forms.get(i.pk)) for i in items],
-            "minutes": minutes,
+            "minutes": minutes or MinutesForm(instance=meeting),
             "is_open": meeting.status == MeetingStatus.OPEN,
+            "names": names,
+            "dwellings": dwellings,
+            "bands": _bands(meeting.municipality),
         },
+        status=400 if bound is not None else 200,
     )
+
+
+def _reason_names(reasons: list[dict[str, Any]]) -> tuple[dict[int, str], dict[int, str]]:
+    """Household names and dwelling addresses for the ids the engine's reasons mention."""
+    household_ids: set[int] = set()
+    dwelling_ids: set[int] = set()
+    for r in reasons:
+        params = r.get("params") or {}
+        if "household" in params:
+            household_ids.add(int(params["household"]))
+        if "dwelling" in params:
+            dwelling_ids.add(int(params["dwelling"]))
+    names = {pk: str(e.household.name) for pk, e in _names(sorted(household_ids)).items()}
+    dwellings = {
+        d.pk: f"{d.building.address} {d.number}"
+        for d in Dwelling.objects.filter(pk__in=dwelling_ids).select_related("building")
+    }
+    return names, dwellings
+
+
+def _bands(municipality: Municipality) -> list[tuple[str, float, float | None]]:
+    """The priority groups in force: (name, minimum points, the next group's minimum)."""
+    policy = actions.current_policy(municipality)
+    bands = PriorityPolicy.from_mapping(
+        policy.priority if policy else engine.DEFAULT_PRIORITY
+    ).bands
+    return [
+        (name, minimum, bands[k - 1][1] if k > 0 else None)
+        for k, (name, minimum) in enumerate(bands)
+    ]
 
 
 @require_POST
@@ -384,20 +461,22 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}", entries=waiting)
     if form.is_valid():
         confirm = request.POST.get("decision") == "confirm"
-        _act(
-            request,
-            lambda: actions.meeting_item_decide(
+        try:
+            actions.meeting_item_decide(
                 actor=user,
                 item=item,
                 confirm=confirm,
                 entry=form.cleaned_data["entry"],
                 reason=form.cleaned_data["reason"],
-            ),
-            _("The offer was made.") if confirm else _("The decision was recorded."),
-        )
-    else:
-        messages.error(request, _("Choose a household on the waiting list."))
-    return redirect("allocation:meeting_detail", pk=item.meeting_id)
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request, _("The offer was made.") if confirm else _("The decision was recorded.")
+            )
+            return redirect("allocation:meeting_detail", pk=item.meeting_id)
+    return _render_meeting(request, user, item.meeting, bound=form, bound_pk=item.pk)
 
 
 @require_http_methods(["GET", "POST"])

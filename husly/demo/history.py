@@ -60,6 +60,23 @@ def unit_contacts(municipality: Municipality) -> None:
             Unit.objects.filter(pk=unit.pk).update(phone=phone, email=f"{box}@{domain}")
 
 
+def tenancy_terms(municipality: Municipality) -> None:
+    """The municipality's standing lease terms: rent account, due day and house rules."""
+    from husly.tenancy.models import TenancyTerms
+
+    TenancyTerms.objects.get_or_create(
+        municipality=municipality,
+        defaults={
+            "payment_account": "12345678903",
+            "payment_due_day": 1,
+            "house_rules": "Det skal være ro i huset mellom klokka 23 og 07.\n\n"
+            "Søppel kastes i avfallsbua, sortert.\n\n"
+            "Røyking er ikke tillatt i fellesarealene.\n\n"
+            "Skader og feil meldes til Eiendomsenheten så snart som mulig.",
+        },
+    )
+
+
 def _application(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
     situation = rng.choice(
         ["no_home", "temporary_accommodation", "rented_private", "with_family_or_friends"]
@@ -315,7 +332,7 @@ def _lease(
     decision: Any = None,
     years: int = 3,
 ) -> Any:
-    from husly.tenancy.models import DepositKind, Lease, LeaseStatus, TermKind
+    from husly.tenancy.models import DepositKind, Lease, LeaseStatus, SignedHow, TermKind
 
     if years == 0:
         term, end = TermKind.INDEFINITE, None
@@ -323,6 +340,7 @@ def _lease(
         term = TermKind.STANDARD if years == 3 else TermKind.LONGER
         end = _years_later(start, years)
     rent = dwelling.monthly_rent or 8000
+    signed = start - dt.timedelta(days=rng.randint(7, 21))
     return Lease.objects.create(
         municipality=municipality,
         dwelling=dwelling,
@@ -337,6 +355,11 @@ def _lease(
         deposit_kind=rng.choice([DepositKind.DEPOSIT, DepositKind.NAV_GUARANTEE]),
         deposit_amount=rent * 3,
         created_by=actor,
+        sent_on=signed - dt.timedelta(days=rng.randint(3, 10)),
+        tenant_signed_on=signed,
+        tenant_signed_how=SignedHow.PAPER,
+        landlord_signed_on=signed,
+        landlord_signed_how=SignedHow.PAPER,
     )
 
 

@@ -312,7 +312,8 @@ class BatchProposal:
             if p.inp.matching_policy.top_band_first
             else ""
         )
-        fits = (reason("proposed", band_note=note), *p.why_fits(i, j))
+        top_band = p.inp.priority_policy.top_band if p.inp.matching_policy.top_band_first else ""
+        fits = (reason("proposed", band_note=note, top_band=top_band), *p.why_fits(i, j))
         this_weighted = float(weighted[np.flatnonzero(order == i)[0]])
         others: list[Reason] = []
         higher = total[order] > total[i]
@@ -343,13 +344,14 @@ class BatchProposal:
         bad = np.flatnonzero((bits != 0) & (total > total[i]))
         bad = bad[np.argsort(-total[bad], kind="stable")][:limit]
         for hb in bad:
-            why = " ".join(r.text for r in p.why_not(int(hb), j, int(bits[hb])))
+            why_not = p.why_not(int(hb), j, int(bits[hb]))
             others.append(
                 reason(
                     "higher_priority_incompatible",
                     household=int(ids[hb]),
                     points=float(total[hb]),
-                    why=why,
+                    why=" ".join(r.text for r in why_not),
+                    reasons=[r.to_dict() for r in why_not],
                 )
             )
         return DwellingExplanation(

@@ -340,7 +340,7 @@ class PriorityScores:
             "children": f"vurdert nivå {inp.children[index]:g} av {MAX_LEVEL:g}",
             "urgency": URGENCY_LABELS[urgency],
             "waiting_time": (
-                f"{months:.1f} måneder på ventelisten "
+                f"{months:.1f}".replace(".", ",") + " måneder på ventelisten "
                 f"(teller høyst {self.policy.waiting_cap_months:g} måneder)"
             ),
             "manual": inp.manual_reasons[index] or "ingen manuell justering",

@@ -94,6 +94,9 @@ class Person(models.Model):
                 fields=["municipality", "national_id"],
                 condition=~models.Q(national_id=""),
                 name="person_national_id_unique",
+                violation_error_message=_(
+                    "A person with this identity number is already registered in the municipality."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["municipality", "family_name", "given_name"])]
@@ -217,6 +220,7 @@ class HouseholdMember(models.Model):
                 fields=["household"],
                 condition=models.Q(relation="applicant"),
                 name="one_main_applicant",
+                violation_error_message=_("The household already has a main applicant."),
             ),
         ]
 

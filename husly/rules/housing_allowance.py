@@ -10,7 +10,7 @@ month's income made annual (Husbanken, Beregning og utbetaling).
     weighted   = round(income / household weight)                                 (§ 7)
     own share  = minimum + first term + second term + progressive term             (§ 4)
     annual     = 73.7 % x max(0, approved - own share)                             (§ 1)
-    monthly    = round(annual / 12); not paid below the minimum payout             (§ 13)
+    monthly    = round(annual / 12); not paid if annual / 12 is below the minimum     (§ 13)
 
 Three entry points:
 
@@ -340,10 +340,12 @@ STEPS: Mapping[str, StepInfo] = {
         label_nn="Bustøtte til utbetaling for månaden",
         label_en="Allowance paid for the month",
         unit="kr/mnd",
-        formula_nb="beregnet bostøtte for måneden, men 0 hvis beløpet er under minste utbetaling",
-        formula_nn="utrekna bustøtte for månaden, men 0 dersom beløpet er under minste utbetaling",
-        formula_en="calculated allowance for the month, but 0 if the amount is below the "
-        "minimum payout",
+        formula_nb="beregnet bostøtte for måneden, men 0 hvis beløpet før avrunding er under "
+        "minste utbetaling",
+        formula_nn="utrekna bustøtte for månaden, men 0 dersom beløpet før avrunding er under "
+        "minste utbetaling",
+        formula_en="calculated allowance for the month, but 0 if the amount before rounding is "
+        "below the minimum payout",
         source=f"{FORSKRIFT} § 13",
     ),
 }
@@ -651,11 +653,13 @@ def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one reada
     annual *= p.coverage_rate
     annual *= b.meets_conditions[sl]
 
-    # Monthly amount in whole kroner; § 13: not paid below the minimum payout.
+    # Monthly amount in whole kroner; § 13: not paid below the minimum payout, compared with
+    # the amount before rounding (49.60 kroner is below 50 even though it rounds to 50).
     monthly = annual / 12.0
+    payable = monthly >= p.minimum_payout
     monthly += 0.5
     np.floor(monthly, out=monthly)
-    paid = monthly * (monthly >= p.minimum_payout)
+    paid = monthly * payable
     payout = monthly_out[sl]
     np.copyto(payout, paid, casting="unsafe")
 
@@ -751,7 +755,7 @@ def _formula(  # noqa: PLR0915 - one statement per legal step, kept in one reada
         tracer.record(
             "monthly_payout",
             payout,
-            inputs=("monthly_amount",),
+            inputs=("monthly_amount", "annual_allowance"),
             parameters=p.values("minimum_payout"),
         )
 

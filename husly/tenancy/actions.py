@@ -18,11 +18,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.allocation import actions as allocation_actions
-from husly.allocation.models import EntryStatus, Offer, OfferStatus
+from husly.allocation.models import LIVE_ENTRY, EntryStatus, Offer, OfferStatus
 from husly.allocation.selectors import require_allocation_role
 from husly.audit.events import record_change
 from husly.cases.models import DecisionKind, DecisionStatus, HelpKind, NoteKind
@@ -30,17 +30,22 @@ from husly.cases.selectors import require_case_role
 from husly.core.actions import create_audited, update_audited
 from husly.housing.actions import dwelling_status_change
 from husly.housing.models import Dwelling, DwellingStatus
-from husly.organisation.models import User
+from husly.organisation.models import Municipality, User
 from husly.rules import deadlines
 from husly.tenancy.models import (
+    PENDING_LEASE,
     DepositKind,
     EndReason,
     Lease,
     LeaseStatus,
+    Party,
     RenewalAlternative,
     RenewalApplication,
     RenewalReminder,
+    SignedHow,
+    TenancyTerms,
     TermKind,
+    kid_for,
 )
 from husly.tenancy.selectors import LEASE_ROLES
 
@@ -48,10 +53,22 @@ STANDARD_TERM_YEARS = 3
 """Husleieloven § 9-3: a time-limited lease of a dwelling runs at least three years; Rælingen
 7.4: three years is the main rule."""
 MAX_DEPOSIT_MONTHS = 6
-"""Husleieloven § 3-5: a deposit may be at most six months' rent."""
+"""Husleieloven § 3-5: a deposit may be at most six months' rent; § 3-6: so may a guarantee."""
 REMIND_MONTHS_BEFORE_END = 6
 """The reminder goes out six months before the end, two months before the four-month
 application date of Rælingen 7.5 (design default)."""
+
+
+def standard_end_date(start: dt.date, years: int = STANDARD_TERM_YEARS) -> dt.date:
+    """The last day of a lease of whole years: the day before the same date ``years`` on.
+
+    A lease starting 29 February has no such date in a common year; the term then runs to the
+    end of February (28 February), not to 27 February."""
+    try:
+        anniversary = start.replace(year=start.year + years)
+    except ValueError:  # 29 February in a common year: the term's day is 1 March
+        anniversary = dt.date(start.year + years, 3, 1)
+    return anniversary - dt.timedelta(days=1)
 
 
 def _applicant_id(lease: Lease) -> int | None:
@@ -63,7 +80,7 @@ def _check_term(data: Mapping[str, Any]) -> None:
     start, end = data["start_date"], data.get("end_date")
     kind = data.get("term_kind", TermKind.STANDARD)
     basis = (data.get("term_basis") or "").strip()
-    standard_end = deadlines.add_years(start, STANDARD_TERM_YEARS) - dt.timedelta(days=1)
+    standard_end = standard_end_date(start)
     if kind == TermKind.STANDARD and end != standard_end:
         raise ValidationError(
             {
@@ -94,11 +111,16 @@ def _check_term(data: Mapping[str, Any]) -> None:
                 )
             }
         )
-    rent, amount = data["monthly_rent"], data.get("deposit_amount", 0)
-    if data.get("deposit_kind") == DepositKind.DEPOSIT and amount > MAX_DEPOSIT_MONTHS * rent:
-        raise ValidationError(
-            {"deposit_amount": _("A deposit can be at most six months' rent (husleieloven § 3-5).")}
-        )
+    rent, amount = data["monthly_rent"], data.get("deposit_amount") or 0
+    if amount > MAX_DEPOSIT_MONTHS * rent:
+        raise ValidationError({"deposit_amount": deposit_cap_message(rent)})
+
+
+def deposit_cap_message(rent: int) -> str:
+    return _(
+        "A deposit or guarantee can be at most six months' rent, %(cap)s kroner "
+        "(husleieloven §§ 3-5 and 3-6)."
+    ) % {"cap": f"{MAX_DEPOSIT_MONTHS * rent:,}".replace(",", "\u00a0")}
 
 
 def _store_document(lease: Lease) -> None:
@@ -114,15 +136,29 @@ def _create(actor: User, dwelling: Dwelling, data: Mapping[str, Any], **extra: A
     """Lock the dwelling row, check it has no active lease, create the lease; the partial
     unique constraint is the last line of defence."""
     Dwelling.objects.select_for_update().get(pk=dwelling.pk)
-    if Lease.objects.filter(dwelling=dwelling, status=LeaseStatus.ACTIVE).exists():
+    live = Lease.objects.filter(dwelling=dwelling)
+    if extra.get("renews") is None and live.filter(status=LeaseStatus.ACTIVE).exists():
         raise ValidationError(_("The dwelling already has an active lease."))
+    if live.filter(status__in=PENDING_LEASE).exists():
+        raise ValidationError(_("A lease for this dwelling is already being signed."))
     _check_term(data)
+    municipality = dwelling.building.municipality
+    terms = TenancyTerms.objects.filter(municipality=municipality).first()
+    values = dict(data)
+    if terms is not None and not values.get("payment_account"):
+        values["payment_account"] = terms.payment_account
+    if terms is not None and not values.get("payment_due_day"):
+        values["payment_due_day"] = terms.payment_due_day
+    for field in ("payment_account", "payment_due_day"):
+        if not values.get(field):
+            values.pop(field, None)
     lease = Lease(
         dwelling=dwelling,
-        municipality=dwelling.building.municipality,
+        municipality=municipality,
         created_by=actor,
+        status=LeaseStatus.DRAFT,
         **extra,
-        **data,
+        **values,
     )
     try:
         with transaction.atomic():
@@ -134,7 +170,9 @@ def _create(actor: User, dwelling: Dwelling, data: Mapping[str, Any], **extra: A
                 person_id=_applicant_id(lease),
             )
     except IntegrityError as exc:
-        raise ValidationError(_("The dwelling already has an active lease.")) from exc
+        raise ValidationError(_("A lease for this dwelling is already being signed.")) from exc
+    lease.payment_kid = kid_for(lease.pk)
+    lease.save(update_fields=["payment_kid"])
     return lease
 
 
@@ -168,30 +206,144 @@ def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease
         data={"status": OfferStatus.LEASED},
         municipality=lease.municipality,
     )
-    allocation_actions.waiting_list_close(actor=actor, entry=entry, status=EntryStatus.HOUSED)
-    if entry.current_lease_id:
-        old = Lease.objects.get(pk=entry.current_lease_id)
-        lease_end(
-            actor=actor,
-            lease=old,
-            ended_on=lease.start_date - dt.timedelta(days=1),
-            reason=EndReason.SWAP,
-        )
-    with translation.override(lease.municipality.language_form):
-        reason = _("Lease starts")  # record text: the municipality's written standard
-    dwelling_status_change(
-        actor=actor,
-        dwelling=offer.dwelling,
-        status=DwellingStatus.OCCUPIED,
-        valid_from=lease.start_date,
-        reason=reason,
-    )
     _store_document(lease)
     return lease
 
 
 @transaction.atomic
-def lease_end(*, actor: User, lease: Lease, ended_on: dt.date, reason: str) -> Lease:
+def lease_send(*, actor: User, lease: Lease) -> Lease:
+    """The drafted lease is sent to the tenant for signing; the document is made again from
+    the terms as sent, so what is signed is what is stored (with its hash)."""
+    locked = Lease.objects.select_for_update().get(pk=lease.pk)
+    if locked.status != LeaseStatus.DRAFT:
+        raise ValidationError(_("Only a draft lease can be sent for signing."))
+    terms = TenancyTerms.objects.filter(municipality_id=locked.municipality_id).first()
+    if terms is None:
+        raise ValidationError(
+            _("Record the municipality's lease terms and house rules before a lease is sent.")
+        )
+    update_audited(
+        actor=actor,
+        action="lease_send",
+        instance=locked,
+        data={
+            "status": LeaseStatus.SENT,
+            "sent_on": timezone.localdate(),
+            "payment_account": locked.payment_account or terms.payment_account,
+        },
+        municipality=locked.municipality,
+    )
+    _store_document(locked)
+    return locked
+
+
+@transaction.atomic
+def lease_sign(*, actor: User, lease: Lease, party: str, signed_on: dt.date, how: str) -> Lease:
+    """Record one party's signature, with its date and how it was given. When both parties
+    have signed the lease is signed; it becomes active on its start date (``lease_activate``)."""
+    locked = Lease.objects.select_for_update().get(pk=lease.pk)
+    if locked.status != LeaseStatus.SENT:
+        raise ValidationError(_("Only a lease sent for signing can be signed."))
+    if party not in Party.values:
+        raise ValidationError({"party": _("Choose who signed.")})
+    if how not in SignedHow.values:
+        raise ValidationError({"how": _("Choose how the lease was signed.")})
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("The signature cannot be dated in the future.")})
+    if locked.sent_on and signed_on < locked.sent_on:
+        raise ValidationError(
+            {
+                "signed_on": _(
+                    "The lease was sent for signing on %(date)s; a signature cannot be dated "
+                    "earlier."
+                )
+                % {"date": locked.sent_on.strftime("%d.%m.%Y")}
+            }
+        )
+    if getattr(locked, f"{party}_signed_on") is not None:
+        raise ValidationError({"party": _("This party has already signed.")})
+    data: dict[str, Any] = {f"{party}_signed_on": signed_on, f"{party}_signed_how": how}
+    other = Party.LANDLORD if party == Party.TENANT else Party.TENANT
+    if getattr(locked, f"{other}_signed_on") is not None:
+        data["status"] = LeaseStatus.SIGNED
+    update_audited(
+        actor=actor,
+        action=f"lease_sign_{party}",
+        instance=locked,
+        data=data,
+        municipality=locked.municipality,
+    )
+    return locked
+
+
+@transaction.atomic
+def lease_activate(*, actor: User | None, lease: Lease, today: dt.date) -> Lease:
+    """A signed lease comes into force on its start date: the dwelling is let from the start
+    date, the household leaves the waiting list, for a swap the old lease ends the day before
+    and for a renewal the renewed lease ends the day before."""
+    locked = Lease.objects.select_for_update().get(pk=lease.pk)
+    if locked.status != LeaseStatus.SIGNED:
+        raise ValidationError(_("Only a lease signed by both parties can come into force."))
+    if today < locked.start_date:
+        raise ValidationError(
+            _("The lease starts on %(date)s and comes into force that day.")
+            % {"date": locked.start_date.strftime("%d.%m.%Y")}
+        )
+    if locked.renews_id:
+        old = Lease.objects.get(pk=locked.renews_id)
+        if old.status == LeaseStatus.ACTIVE:
+            lease_end(
+                actor=actor,
+                lease=old,
+                ended_on=locked.start_date - dt.timedelta(days=1),
+                reason=EndReason.RENEWED,
+            )
+    update_audited(
+        actor=actor,
+        action="lease_activate",
+        instance=locked,
+        data={"status": LeaseStatus.ACTIVE},
+        municipality=locked.municipality,
+    )
+    offer = Offer.objects.select_related("entry").filter(pk=locked.offer_id).first()
+    if offer is not None:
+        entry = offer.entry
+        if entry.status in LIVE_ENTRY:
+            allocation_actions.waiting_list_close(
+                actor=actor, entry=entry, status=EntryStatus.HOUSED
+            )
+        if entry.current_lease_id:
+            old = Lease.objects.get(pk=entry.current_lease_id)
+            if old.status == LeaseStatus.ACTIVE:
+                lease_end(
+                    actor=actor,
+                    lease=old,
+                    ended_on=locked.start_date - dt.timedelta(days=1),
+                    reason=EndReason.SWAP,
+                )
+    dwelling = Dwelling.objects.get(pk=locked.dwelling_id)
+    if dwelling.status != DwellingStatus.OCCUPIED:
+        with translation.override(locked.municipality.language_form):
+            reason = _("Lease starts")  # record text: the municipality's written standard
+        dwelling_status_change(
+            actor=actor,
+            dwelling=dwelling,
+            status=DwellingStatus.OCCUPIED,
+            valid_from=locked.start_date,
+            reason=reason,
+        )
+    return locked
+
+
+def leases_activate_due(*, today: dt.date) -> list[Lease]:
+    """Bring into force every signed lease whose start date has come (safe to rerun; run
+    daily with the renewal reminders)."""
+    due = Lease.objects.filter(status=LeaseStatus.SIGNED, start_date__lte=today).order_by("pk")
+    return [lease_activate(actor=None, lease=lease, today=today) for lease in due]
+
+
+@transaction.atomic
+def lease_end(*, actor: User | None, lease: Lease, ended_on: dt.date, reason: str) -> Lease:
     """The tenancy ends (move-out, swap, eviction, death, institution): the dwelling is vacant
     from the day after. A renewal ends the lease too, but the dwelling stays occupied."""
     require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
@@ -340,8 +492,9 @@ def renewal_decision_issued(renewal: RenewalApplication, decision: Any) -> None:
 
 @transaction.atomic
 def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
-    """A new lease for the same dwelling after an issued renewal decision; the old one ends
-    the day before. The dwelling stays occupied."""
+    """A new lease for the same dwelling after an issued renewal decision. It is signed like
+    any lease; when it comes into force the old one ends the day before. The dwelling stays
+    occupied."""
     require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
     renewal = (
         lease.renewals.filter(
@@ -354,12 +507,16 @@ def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
         raise ValidationError(_("The lease can be renewed only after a renewal decision."))
     if hasattr(lease, "renewed_by"):
         raise ValidationError(_("The lease has already been renewed."))
-    lease_end(
-        actor=actor,
-        lease=lease,
-        ended_on=data["start_date"] - dt.timedelta(days=1),
-        reason=EndReason.RENEWED,
-    )
+    if lease.status != LeaseStatus.ACTIVE:
+        raise ValidationError(_("Only an active lease can be renewed."))
+    if lease.end_date and data["start_date"] > lease.end_date + dt.timedelta(days=1):
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "The new lease starts the day after the current one ends, or earlier."
+                )
+            }
+        )
     new = _create(
         actor,
         lease.dwelling,
@@ -377,9 +534,12 @@ def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
 
 
 def default_terms(dwelling: Dwelling, start: dt.date) -> dict[str, Any]:
+    terms = TenancyTerms.objects.filter(municipality_id=dwelling.building.municipality_id).first()
     return {
+        "payment_due_day": terms.payment_due_day if terms else 1,
+        "payment_account": terms.payment_account if terms else "",
         "start_date": start,
-        "end_date": deadlines.add_years(start, STANDARD_TERM_YEARS) - dt.timedelta(days=1),
+        "end_date": standard_end_date(start),
         "term_kind": TermKind.STANDARD,
         "monthly_rent": dwelling.monthly_rent,
         "deposit_kind": DepositKind.NAV_GUARANTEE,
@@ -387,3 +547,26 @@ def default_terms(dwelling: Dwelling, start: dt.date) -> dict[str, Any]:
         "handover_on": start,
         "inspection_on": start + dt.timedelta(days=60),
     }
+
+
+@transaction.atomic
+def tenancy_terms_save(
+    *, actor: User, municipality: Municipality, data: Mapping[str, Any]
+) -> TenancyTerms:
+    """Save the municipality's standing lease terms (account, due day, house rules). Leases
+    drafted from now on take them; leases already written keep theirs."""
+    terms = TenancyTerms.objects.select_for_update().filter(municipality=municipality).first()
+    if terms is None:
+        return create_audited(
+            actor=actor,
+            action="tenancy_terms_create",
+            instance=TenancyTerms(municipality=municipality, **data),
+            municipality=municipality,
+        )
+    return update_audited(
+        actor=actor,
+        action="tenancy_terms_update",
+        instance=terms,
+        data={**data, "updated_at": timezone.now()},
+        municipality=municipality,
+    )

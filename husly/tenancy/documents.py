@@ -7,8 +7,10 @@ What it states: the parties, the dwelling, the term under husleieloven § 9-3 wi
 (three years as the main rule; longer or indefinite after an assessment of permanent need,
 Rælingen 7.4; shorter only with a recorded legal basis), the notice under § 11-1 that this is a
 lease for a person disadvantaged in the housing market, rent and its adjustment (§§ 4-2, 4-3),
-deposit or NAV guarantee (§ 3-5), handover and inspection dates, and the linked follow-up unit
-(Rælingen appendix 1). Unconfirmed points are marked in docs/allocation.md.
+payment (due day, account number, KID), deposit or NAV guarantee (§§ 3-5, 3-6), handover and
+inspection dates, the linked follow-up unit (Rælingen appendix 1), notice and termination
+(§§ 9-2, 9-3, 9-5 to 9-9), a signature field per party, and the municipality's house rules as
+an attachment. Unconfirmed points are marked in docs/allocation.md.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.utils import translation
 
 from husly.cases.letters import _pdf
 from husly.rules import deadlines
-from husly.tenancy.models import Lease
+from husly.tenancy.models import Lease, TenancyTerms, format_account
 
 
 def lease_language(lease: Lease) -> str:
@@ -30,6 +32,7 @@ def lease_language(lease: Lease) -> str:
 def lease_context(lease: Lease) -> dict[str, object]:
     members = lease.household.members.select_related("person").order_by("pk")
     adults = [m.person for m in members if m.relation != "child"]
+    terms = TenancyTerms.objects.filter(municipality_id=lease.municipality_id).first()
     return {
         "nn": lease_language(lease) == "nn",
         "lease": lease,
@@ -43,6 +46,8 @@ def lease_context(lease: Lease) -> dict[str, object]:
         "renewal_apply_by": deadlines.renewal_application_due(lease.end_date)
         if lease.end_date
         else None,
+        "account": format_account(lease.payment_account),
+        "house_rules": terms.house_rules if terms else "",
     }
 
 

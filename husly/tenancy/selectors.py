@@ -17,12 +17,19 @@ from husly.housing.models import DwellingStatus, DwellingStatusChange
 from husly.organisation.access import get_or_404, scoped
 from husly.organisation.models import Municipality, Role, User
 from husly.rules import deadlines
-from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalApplication
+from husly.tenancy.models import (
+    PENDING_LEASE,
+    EndReason,
+    Lease,
+    LeaseStatus,
+    RenewalApplication,
+)
 
 TENANCY_READ = frozenset(
     {Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.PROPERTY, Role.FOLLOW_UP}
 )
 TENANCY_WRITE = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.PROPERTY})
+TERMS_WRITE = frozenset({Role.PROPERTY, Role.ADMINISTRATOR})
 STATS_READ = frozenset({Role.LEADER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR})
 LEASE_ROLES = frozenset({Role.PROPERTY})
 """Besides allocation staff (``require_allocation_role``), property managers write, end and
@@ -96,7 +103,7 @@ def my_leases(user: User) -> QuerySet[Lease]:
         Lease.objects.filter(
             household__members__person__national_id=user.resident.national_id,
             household__members__relation__in=ADULT_RELATIONS,
-            status=LeaseStatus.ACTIVE,
+            status__in=[LeaseStatus.SENT, LeaseStatus.SIGNED, LeaseStatus.ACTIVE],
         )
         .distinct()
         .select_related("dwelling", "dwelling__building", "reminder")
@@ -146,7 +153,7 @@ def throughput(municipality: Municipality, *, months: int, today: dt.date) -> li
     for k in range(months):
         start = deadlines.add_months(first, k)
         end = deadlines.add_months(first, k + 1)
-        leases = Lease.objects.filter(municipality=municipality)
+        leases = Lease.objects.filter(municipality=municipality).exclude(status__in=PENDING_LEASE)
         moves_in = leases.filter(
             start_date__gte=start, start_date__lt=end, renews__isnull=True
         ).count()

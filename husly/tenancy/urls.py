@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/fornye/", views.lease_renew, name="lease_renew"),
     path("<int:pk>/<slug:step>/", views.lease_step, name="lease_step"),
     path("statistikk/", views.throughput, name="throughput"),
+    path("vilkar/", views.tenancy_terms, name="terms"),
     path("minside/<int:pk>/fornye/", views.my_renewal_apply, name="my_renewal_apply"),
     path("minside/<int:pk>/kontrakt/", views.my_lease_document, name="my_lease_document"),
 ]

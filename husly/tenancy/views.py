@@ -17,10 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
 from husly.core.pages import add_action_errors, require_role, user_of
+from husly.organisation.access import municipalities_for_user
+from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
 from husly.tenancy import actions, selectors
-from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm
-from husly.tenancy.models import Lease, LeaseStatus
+from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm, SignForm, TenancyTermsForm
+from husly.tenancy.models import PENDING_LEASE, Lease, LeaseStatus, TenancyTerms
 
 
 def lease_list(request: HttpRequest) -> HttpResponse:
@@ -38,16 +40,48 @@ def lease_list(request: HttpRequest) -> HttpResponse:
             for r in lease.renewals.filter(decision__isnull=True)
         ],
         "accepted": list(selectors.accepted_offers_for_user(user)),
+        "pending": list(leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk")),
     }
     log_household_reads(
         user=user,
-        household_ids=[lease.household_id for lease in shown["leases"] + shown["reminded"]]
+        household_ids=[
+            lease.household_id for lease in shown["leases"] + shown["reminded"] + shown["pending"]
+        ]
         + [r.lease.household_id for r in shown["renewals"]]
         + [o.entry.household_id for o in shown["accepted"]],
         what="lease_list",
         path=request.get_full_path(),
     )
-    return render(request, "tenancy/lease_list.html", shown)
+    can_edit_terms = municipalities_for_user(user, selectors.TERMS_WRITE).exists()
+    return render(request, "tenancy/lease_list.html", {**shown, "can_edit_terms": can_edit_terms})
+
+
+@require_http_methods(["GET", "POST"])
+def tenancy_terms(request: HttpRequest) -> HttpResponse:
+    """The municipality's standing lease terms: account, due day and house rules."""
+    user = user_of(request)
+    municipality = _municipality(user, selectors.TERMS_WRITE)
+    terms = TenancyTerms.objects.filter(municipality=municipality).first()
+    form = TenancyTermsForm(request.POST or None, instance=terms)
+    if request.method == "POST" and form.is_valid():
+        fields = ("payment_account", "payment_due_day", "house_rules")
+        try:
+            actions.tenancy_terms_save(
+                actor=user,
+                municipality=municipality,
+                data={f: form.cleaned_data[f] for f in fields},
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(request, _("The lease terms were saved."))
+            return redirect("tenancy:terms")
+    return render(
+        request,
+        "tenancy/terms.html",
+        {"form": form, "municipality": municipality, "terms": terms},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,6 +121,12 @@ def lease_create(request: HttpRequest, offer_pk: int) -> HttpResponse:
 def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     lease = selectors.lease_get_for_user(user, pk)
+    return _render_detail(request, user, lease)
+
+
+def _render_detail(
+    request: HttpRequest, user: User, lease: Lease, sign_form: SignForm | None = None
+) -> HttpResponse:
     members = list(lease.household.members.select_related("person"))
     log_reads(
         user=user,
@@ -118,8 +158,31 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 and lease.status == LeaseStatus.ACTIVE
             ),
             "reminder": getattr(lease, "reminder", None),
+            "sign_form": sign_form
+            or SignForm(
+                initial={
+                    "party": "landlord" if lease.tenant_signed_on else "tenant",
+                    "signed_on": timezone.localdate(),
+                }
+            ),
+            "today": timezone.localdate(),
         },
+        status=400 if sign_form is not None and sign_form.errors else 200,
     )
+
+
+def _sign(request: HttpRequest, user: User, lease: Lease) -> HttpResponse:
+    """Record one party's signature; on an error the page is shown again with what was typed."""
+    sign_form = SignForm(request.POST)
+    if sign_form.is_valid():
+        try:
+            actions.lease_sign(actor=user, lease=lease, **sign_form.cleaned_data)
+        except ValidationError as error:
+            add_action_errors(sign_form, error)
+        else:
+            messages.success(request, _("The signature was recorded."))
+            return redirect("tenancy:lease_detail", pk=lease.pk)
+    return _render_detail(request, user, lease, sign_form)
 
 
 @require_POST
@@ -127,7 +190,21 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     user = user_of(request)
     lease = selectors.lease_get_for_user(user, pk)
     require_role(user, lease.municipality_id, selectors.TENANCY_WRITE)
-    if step == "avslutt":
+    if step == "send":
+        _act(
+            request,
+            lambda: actions.lease_send(actor=user, lease=lease),
+            _("The lease was sent for signing."),
+        )
+    elif step == "signatur":
+        return _sign(request, user, lease)
+    elif step == "aktiver":
+        _act(
+            request,
+            lambda: actions.lease_activate(actor=user, lease=lease, today=timezone.localdate()),
+            _("The lease is in force and the dwelling is let from the start date."),
+        )
+    elif step == "avslutt":
         form = EndForm(request.POST)
         if form.is_valid():
             _act(

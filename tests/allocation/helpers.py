@@ -139,3 +139,38 @@ def entry_of(household: Household) -> WaitingListEntry:
     return WaitingListEntry.objects.get(
         household=household, status__in=["waiting", "offered", "on_hold"]
     )
+
+
+HOUSE_RULES = "Ro i huset mellom klokka 23 og 07.\nSøppel sorteres."
+
+
+def lease_terms(municipality: Municipality, actor: User) -> None:
+    """The municipality's lease terms (account, due day, house rules), through the action."""
+    from husly.tenancy.actions import tenancy_terms_save
+
+    tenancy_terms_save(
+        actor=actor,
+        municipality=municipality,
+        data={"payment_account": "12345678903", "payment_due_day": 1, "house_rules": HOUSE_RULES},
+    )
+
+
+def lease_in_force(actor: User, lease: Any) -> Any:
+    """Send a drafted lease, record both signatures today and put it into force on its start
+    date (or today, if it started already), through the real actions."""
+    from django.utils import timezone
+
+    from husly.tenancy import actions as tenancy
+    from husly.tenancy.models import TenancyTerms
+
+    if not TenancyTerms.objects.filter(municipality_id=lease.municipality_id).exists():
+        lease_terms(lease.municipality, actor)
+    today = timezone.localdate()
+    lease = tenancy.lease_send(actor=actor, lease=lease)
+    lease = tenancy.lease_sign(
+        actor=actor, lease=lease, party="tenant", signed_on=today, how="paper"
+    )
+    lease = tenancy.lease_sign(
+        actor=actor, lease=lease, party="landlord", signed_on=today, how="paper"
+    )
+    return tenancy.lease_activate(actor=actor, lease=lease, today=max(today, lease.start_date))

@@ -20,7 +20,14 @@ from husly.housing.models import DwellingStatus
 from husly.tenancy import actions
 from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalReminder, TermKind
 from husly.tenancy.selectors import throughput
-from tests.allocation.helpers import approve, entry_of, issue, make_dwelling, make_household
+from tests.allocation.helpers import (
+    approve,
+    entry_of,
+    issue,
+    lease_in_force,
+    make_dwelling,
+    make_household,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +43,7 @@ def _accepted(sara, geir, raelingen, dwelling, follow_up=None, name="Berg"):  # 
 def _terms(start: dt.date, **extra):  # type: ignore[no-untyped-def]
     return {
         "start_date": start,
-        "end_date": dt.date(start.year + 3, start.month, start.day) - dt.timedelta(days=1),
+        "end_date": actions.standard_end_date(start),
         "term_kind": TermKind.STANDARD,
         "term_basis": "",
         "monthly_rent": 9800,
@@ -69,10 +76,14 @@ def test_the_lease_pdf_states_the_terms_and_the_dwelling_history_is_kept(
     assert "Overtakelse 01.04.2026" in text and "Befaring 31.05.2026" in text
     assert "Tilknyttet fagtjeneste Tjenestekontoret" in text
     assert "30.11.2028" in text  # apply to renew four months before the end (7.5)
-    vacancy.refresh_from_db()
-    assert vacancy.status == DwellingStatus.OCCUPIED
     offer.refresh_from_db()
     assert offer.status == OfferStatus.LEASED
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.RESERVED  # a draft lets nothing
+    assert lease.status == LeaseStatus.DRAFT
+    lease = lease_in_force(sara, lease)
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.OCCUPIED
     assert WaitingListEntry.objects.get().status == EntryStatus.HOUSED
     statuses = list(
         vacancy.status_changes.order_by("valid_from", "pk").values_list("status", "valid_from")
@@ -146,6 +157,7 @@ def test_renewal_reminders_go_out_once_and_show_on_min_side(
 ) -> None:
     offer = _accepted(sara, geir, raelingen, vacancy)
     lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    lease = lease_in_force(sara, lease)
     out = io.StringIO()
     call_command("renewal_reminders", "--today", "2028-09-01", stdout=out)
     assert "0 renewal reminders" in out.getvalue()  # seven months before the end: too early
@@ -166,6 +178,7 @@ def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
         offer = _accepted(sara, geir, raelingen, vacancy)
         lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        lease = lease_in_force(sara, lease)
     with time_machine.travel(dt.datetime(2028, 10, 3, 10, tzinfo=dt.UTC), tick=False):
         renewal = actions.renewal_apply(actor=sara, lease=lease)
         case = renewal.case
@@ -196,6 +209,9 @@ def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(
         renewal.refresh_from_db()
         assert renewal.decision == decision
         new = actions.lease_renew(actor=sara, lease=lease, data=_terms(dt.date(2029, 4, 1)))
+        lease.refresh_from_db()
+        assert lease.status == LeaseStatus.ACTIVE  # until the new lease is signed and starts
+        new = lease_in_force(sara, new)
     lease.refresh_from_db()
     assert lease.status == LeaseStatus.ENDED and lease.end_reason == EndReason.RENEWED
     assert new.renews == lease and new.status == LeaseStatus.ACTIVE
@@ -210,6 +226,7 @@ def test_a_swap_moves_the_household_and_ends_the_old_lease(
         old_home = make_dwelling(raelingen, eirik)
         offer = _accepted(sara, geir, raelingen, old_home)
         old = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        old = lease_in_force(sara, old)
         household = old.household
         case = cases.case_create(
             actor=sara,
@@ -226,6 +243,9 @@ def test_a_swap_moves_the_household_and_ends_the_old_lease(
         offer = allocation.offer_make(actor=sara, entry=entry, dwelling=new_home)
         allocation.offer_accept(actor=sara, offer=offer)
         new = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 5, 1)))
+        old.refresh_from_db()
+        assert old.status == LeaseStatus.ACTIVE  # the household moves when the new one starts
+        new = lease_in_force(sara, new)
     old.refresh_from_db()
     assert old.end_reason == EndReason.SWAP and old.ended_on == dt.date(2026, 4, 30)
     old_home.refresh_from_db()
@@ -259,7 +279,9 @@ def test_throughput_counts_moves_waits_and_vacancy_days_without_names(
 ) -> None:
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
         offer = _accepted(sara, geir, raelingen, vacancy)
-        actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 3, 10)))
+        lease_in_force(
+            sara, actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 3, 10)))
+        )
         months = throughput(raelingen, months=3, today=dt.date(2026, 3, 31))
     march = months[-1]
     assert march.month == dt.date(2026, 3, 1)
@@ -297,6 +319,7 @@ def test_a_renewal_that_finds_another_dwelling_fits_places_the_household_as_a_mo
     with time_machine.travel(dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), tick=False):
         offer = _accepted(sara, geir, raelingen, vacancy)
         lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        lease = lease_in_force(sara, lease)
         renewal = actions.renewal_apply(actor=sara, lease=lease)
         cases.journal_note_add(
             actor=sara,
@@ -322,6 +345,7 @@ def test_the_dwelling_history_is_written_in_the_municipalitys_language_whatever_
     with translation.override("en"):  # e.g. a caseworker who uses the English interface
         offer = _accepted(sara, geir, raelingen, vacancy, housing_office)
         lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+        lease = lease_in_force(sara, lease)
         actions.lease_end(
             actor=sara, lease=lease, ended_on=dt.date(2026, 9, 30), reason=EndReason.MOVED_OUT
         )
@@ -333,3 +357,140 @@ def test_the_dwelling_history_is_written_in_the_municipalitys_language_whatever_
         "Leigeforholdet startar",
         f"Leigetakar flytta ut: {moved_out}",
     ]
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_a_lease_is_signed_by_each_party_before_it_comes_into_force(
+    sara, geir, raelingen, routing, vacancy
+) -> None:
+    from husly.audit.models import ChangeEvent
+    from tests.allocation.helpers import lease_terms
+
+    offer = _accepted(sara, geir, raelingen, vacancy)
+    lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    assert lease.status == LeaseStatus.DRAFT
+    with pytest.raises(ValidationError, match="leievilkår"):
+        actions.lease_send(actor=sara, lease=lease)  # no house rules recorded yet
+    with pytest.raises(ValidationError):
+        actions.lease_sign(
+            actor=sara, lease=lease, party="tenant", signed_on=dt.date(2026, 3, 5), how="paper"
+        )  # a draft cannot be signed
+    lease_terms(raelingen, geir)
+    lease = actions.lease_send(actor=sara, lease=lease)
+    assert lease.status == LeaseStatus.SENT and lease.sent_on == dt.date(2026, 3, 5)
+    text = _text(lease.document.open("rb").read())
+    assert "Kontonummer 1234.56.78903" in text
+    assert f"KID {lease.payment_kid}" in text and len(lease.payment_kid) == 8
+    assert "senest den 1. i hver måned" in text
+    assert "Leietaker sier opp" in text and "§ 9-5" in text and "§ 9-9" in text
+    assert "Garanti for depositum fra NAV på 29 400 kr" in text
+    assert "Vedlegg 1: Husordensregler" in text and "Søppel sorteres." in text
+    assert "Utleier: Rælingen kommune" in text and "Leietaker: " in text
+    assert (
+        text.count("Underskrift:") == 1 + lease.household.members.exclude(relation="child").count()
+    )
+    assert "signert" not in text.lower()
+    for wrong in (
+        {"signed_on": dt.date(2026, 3, 6)},  # in the future
+        {"signed_on": dt.date(2026, 3, 4)},  # before it was sent
+        {"how": "email"},
+        {"party": "neighbour"},
+    ):
+        with pytest.raises(ValidationError):
+            actions.lease_sign(
+                actor=sara,
+                lease=lease,
+                **{"party": "tenant", "signed_on": dt.date(2026, 3, 5), "how": "paper", **wrong},
+            )
+    lease = actions.lease_sign(
+        actor=sara, lease=lease, party="tenant", signed_on=dt.date(2026, 3, 5), how="scanned"
+    )
+    assert lease.status == LeaseStatus.SENT and lease.tenant_signed_how == "scanned"
+    with pytest.raises(ValidationError):
+        actions.lease_sign(
+            actor=sara, lease=lease, party="tenant", signed_on=dt.date(2026, 3, 5), how="paper"
+        )
+    lease = actions.lease_sign(
+        actor=geir, lease=lease, party="landlord", signed_on=dt.date(2026, 3, 5), how="paper"
+    )
+    assert lease.status == LeaseStatus.SIGNED
+    vacancy.refresh_from_db()
+    assert vacancy.status == DwellingStatus.RESERVED
+    with pytest.raises(ValidationError, match=r"01\.04\.2026"):
+        actions.lease_activate(actor=sara, lease=lease, today=dt.date(2026, 3, 31))
+    assert actions.leases_activate_due(today=dt.date(2026, 3, 31)) == []
+    out = io.StringIO()
+    call_command("lease_activations", "--today", "2026-04-01", stdout=out)
+    assert "1 leases put into force" in out.getvalue()
+    lease.refresh_from_db()
+    vacancy.refresh_from_db()
+    assert lease.status == LeaseStatus.ACTIVE and vacancy.status == DwellingStatus.OCCUPIED
+    assert vacancy.status_changes.first().valid_from == dt.date(2026, 4, 1)
+    assert WaitingListEntry.objects.get().status == EntryStatus.HOUSED
+    recorded = list(
+        ChangeEvent.objects.filter(object_id=str(lease.pk), action__startswith="lease_")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert recorded == [
+        "lease_create",
+        "lease_send",
+        "lease_sign_tenant",
+        "lease_sign_landlord",
+        "lease_activate",
+    ]
+
+
+def test_a_three_year_lease_from_29_february_ends_on_28_february() -> None:
+    assert actions.standard_end_date(dt.date(2024, 2, 29)) == dt.date(2027, 2, 28)
+    assert actions.standard_end_date(dt.date(2024, 3, 1)) == dt.date(2027, 2, 28)
+    assert actions.standard_end_date(dt.date(2025, 3, 1)) == dt.date(2028, 2, 29)
+    assert actions.standard_end_date(dt.date(2026, 4, 1)) == dt.date(2029, 3, 31)
+    assert actions.standard_end_date(dt.date(2024, 2, 29), 4) == dt.date(2028, 2, 28)
+
+
+@time_machine.travel(dt.datetime(2024, 2, 1, 10, 0, tzinfo=dt.UTC), tick=False)
+def test_a_lease_starting_29_february_is_written_to_28_february_three_years_on(
+    sara, geir, raelingen, routing, eirik
+) -> None:
+    vacancy = make_dwelling(raelingen, eirik, start=dt.date(2024, 1, 1))
+    offer = _accepted(sara, geir, raelingen, vacancy)
+    start = dt.date(2024, 2, 29)
+    assert actions.default_terms(vacancy, start)["end_date"] == dt.date(2027, 2, 28)
+    with pytest.raises(ValidationError, match=r"28\.02\.2027"):
+        actions.lease_create(
+            actor=sara, offer=offer, data=_terms(start, end_date=dt.date(2027, 2, 27))
+        )
+    lease = actions.lease_create(
+        actor=sara, offer=offer, data=_terms(start, end_date=dt.date(2027, 2, 28))
+    )
+    assert lease.end_date == dt.date(2027, 2, 28)
+
+
+def test_the_lease_form_caps_the_deposit_or_guarantee_at_six_months_rent(db) -> None:
+    from django.utils import translation
+
+    from husly.tenancy.forms import LeaseForm
+
+    data = {
+        "start_date": "2026-04-01",
+        "term_kind": "standard",
+        "end_date": "2029-03-31",
+        "monthly_rent": "9800",
+        "payment_due_day": "1",
+        "payment_account": "12345678903",
+    }
+    for kind in ("deposit", "nav_guarantee"):
+        with translation.override("nb"):
+            form = LeaseForm({**data, "deposit_kind": kind, "deposit_amount": str(6 * 9800 + 1)})
+            assert not form.is_valid()
+            assert form.errors["deposit_amount"] == [
+                "Depositum eller garanti kan være høyst seks måneders husleie, 58\u00a0800 kroner "
+                "(husleieloven §§ 3-5 og 3-6)."
+            ]
+        form = LeaseForm({**data, "deposit_kind": kind, "deposit_amount": str(6 * 9800)})
+        assert form.is_valid(), form.errors
+    bad_account = LeaseForm(
+        {**data, "deposit_kind": "none", "deposit_amount": "0", "payment_account": "12345678901"}
+    )
+    assert not bad_account.is_valid() and "payment_account" in bad_account.errors

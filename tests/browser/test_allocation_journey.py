@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from husly.allocation.models import Offer, WaitingListEntry
 from husly.cases import actions as cases
+from husly.tenancy.actions import standard_end_date
 from husly.tenancy.models import Lease, RenewalApplication
 from tests.allocation.helpers import approve, issue, make_dwelling, make_household
 from tests.browser.conftest import check_accessibility, log_in, screenshot
@@ -106,17 +107,40 @@ def test_a_vacancy_is_matched_confirmed_accepted_leased_and_renewed(
     log_in(property_page, base, "eirik", PASSWORD)
     property_page.goto(f"{base}/leieforhold/")
     check_accessibility(property_page)
+    # The municipality's lease terms and house rules, once.
+    property_page.click("a[href$='/leieforhold/vilkar/']")
+    property_page.fill("#id_payment_account", "12345678901")  # wrong check digit
+    property_page.fill("#id_house_rules", "Ro i huset mellom klokka 23 og 07.\nSøppel sorteres.")
+    property_page.click("form.husly-form button[type=submit]")
+    expect(property_page.locator(".ds-error-summary")).to_contain_text("Kontonummeret")
+    check_accessibility(property_page)
+    property_page.fill("#id_payment_account", "12345678903")
+    property_page.click("form.husly-form button[type=submit]")
+    expect(property_page.locator(".ds-alert").first).to_contain_text("lagret")
+    property_page.goto(f"{base}/leieforhold/")
     property_page.click(f"a[href$='/leieforhold/ny/{offer.pk}/']")
     check_accessibility(property_page)
-    start = timezone.localdate() + dt.timedelta(days=14)
-    end = dt.date(start.year + 3, start.month, start.day) - dt.timedelta(days=1)
+    start = timezone.localdate()
+    end = standard_end_date(start)
     property_page.fill("#id_start_date", start.isoformat())
     property_page.fill("#id_end_date", end.isoformat())
     property_page.fill("#id_handover_on", start.isoformat())
+    property_page.fill("#id_deposit_amount", str(7 * dwelling.monthly_rent))
+    property_page.click("form.husly-form button[type=submit]")
+    expect(property_page.locator(".ds-error-summary")).to_contain_text("seks måneders husleie")
+    property_page.fill("#id_deposit_amount", str(3 * dwelling.monthly_rent))
     property_page.click("form.husly-form button[type=submit]")
     expect(property_page.locator("h1")).to_contain_text("Leiekontrakt")
-    check_accessibility(property_page)
     lease = Lease.objects.get()
+    # drafted: nothing says signed, the dwelling is still reserved
+    expect(property_page.locator("#lease-status")).to_have_text("Utkast")
+    expect(property_page.locator("#lease-steps")).to_contain_text("Ikke signert av leietaker")
+    check_accessibility(property_page)
+    screenshot(property_page, "lease-draft")
+    assert lease.status == "draft" and lease.dwelling.status == "reserved"
+    property_page.click("form[action$='/send/'] button")
+    expect(property_page.locator("#lease-status")).to_contain_text("Sendt til signering")
+    check_accessibility(property_page)
     pdf = property_page.request.get(f"{base}/leieforhold/{lease.pk}/kontrakt/")
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages).split()
@@ -125,6 +149,42 @@ def test_a_vacancy_is_matched_confirmed_accepted_leased_and_renewed(
     assert start.strftime("%d.%m.%Y") in text and end.strftime("%d.%m.%Y") in text
     assert "Tilknyttet fagtjeneste Tjenestekontoret" in text
     assert "Garanti for depositum fra NAV" in text
+    assert "Kontonummer 1234.56.78903" in text and "KID" in text
+    assert "Vedlegg 1: Husordensregler" in text and "Søppel sorteres." in text
+    assert "Underskrift:" in text and "signert" not in text.lower()
+    # the tenant's signature, on paper and scanned; a date in the future is refused
+    property_page.select_option("#id_party", "tenant")
+    property_page.fill("#id_signed_on", (start + dt.timedelta(days=1)).isoformat())
+    property_page.select_option("#id_how", "scanned")
+    property_page.click("form[action$='/signatur/'] button")
+    expect(property_page.locator(".ds-error-summary")).to_contain_text("fram i tid")
+    expect(property_page.locator("#id_how")).to_have_value("scanned")  # kept after the error
+    check_accessibility(property_page)
+    property_page.fill("#id_signed_on", start.isoformat())
+    property_page.click("form[action$='/signatur/'] button")
+    expect(property_page.locator("#lease-status")).to_contain_text(
+        "Signert av leietaker, venter på utleier"
+    )
+    expect(property_page.locator("#lease-steps")).to_contain_text("Ikke signert av utleier")
+    # the landlord's signature
+    expect(property_page.locator("#id_party")).to_have_value("landlord")
+    property_page.fill("#id_signed_on", start.isoformat())
+    property_page.select_option("#id_how", "paper")
+    property_page.click("form[action$='/signatur/'] button")
+    expect(property_page.locator("#lease-status")).to_contain_text("Signert av begge parter")
+    check_accessibility(property_page)
+    # in force from the start date (today): the dwelling is let
+    property_page.click("form[action$='/aktiver/'] button")
+    expect(property_page.locator("#lease-status")).to_have_text("Aktiv")
+    expect(property_page.locator("#lease-steps")).to_contain_text(
+        f"Gjelder fra {start.strftime('%d.%m.%Y')}"
+    )
+    check_accessibility(property_page)
+    screenshot(property_page, "lease-active")
+    lease.refresh_from_db()
+    lease.dwelling.refresh_from_db()
+    assert lease.status == "active" and lease.dwelling.status == "occupied"
+    assert lease.tenant_signed_how == "scanned" and lease.landlord_signed_how == "paper"
 
     call_command("renewal_reminders", "--today", (end - dt.timedelta(days=150)).isoformat())
     resident.goto(f"{base}/minside/")
@@ -158,8 +218,8 @@ def test_a_vacancy_is_matched_confirmed_accepted_leased_and_renewed(
     worker.click(f"a[href$='/leieforhold/{lease.pk}/fornye/']")
     worker.click("form.husly-form button[type=submit]")
     expect(worker.locator("main")).to_contain_text("Fornyer")
-    new = Lease.objects.get(status="active")
-    assert new.renews == lease and new.start_date == end + dt.timedelta(days=1)
+    new = Lease.objects.get(renews=lease)
+    assert new.status == "draft" and new.start_date == end + dt.timedelta(days=1)
 
     leader = _page(browser)
     log_in(leader, base, "lise", PASSWORD)

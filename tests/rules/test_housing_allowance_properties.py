@@ -128,3 +128,38 @@ def test_explained_result_is_consistent_with_its_trace(
     assert t["approved_housing_costs"] <= t["housing_cost_cap"]
     assert t["own_share"] >= t["own_share_minimum"]
     assert r.monthly_payout in (0, t["monthly_amount"])
+
+
+def test_minimum_payout_is_applied_before_rounding() -> None:
+    """Forskrift om bostøtte § 13: with a 50-kroner minimum, 49.60 kroner a month is not paid
+    even though it rounds to 50. Checked with the minimum in force on the date (50 in 2022)
+    and the later adjusted one."""
+    for on in (dt.date(2022, 11, 1), dt.date(2026, 7, 1)):
+        _check_minimum_payout_before_rounding(HousingAllowanceParameters.for_date(on))
+
+
+def _check_minimum_payout_before_rounding(p: HousingAllowanceParameters) -> None:
+    h: dict[str, Any] = {
+        "municipality_group": 4,
+        "household_size": 1,
+        "children_count": 0,
+        "income_annual": 0.0,
+        "net_wealth": 0.0,
+        "housing_costs_annual": 60_000.0,
+        "home_assessed_value": 0.0,
+        "is_renting": True,
+        "is_detached_owner": False,
+        "gets_heating_supplement": False,
+        "has_special_adaptation": False,
+        "is_young_disabled": False,
+        "is_single_pensioner": False,
+        "meets_conditions": True,
+    }
+    base = compute_housing_allowance(batch_of(h), p).annual_allowance[0]
+    assert base > 0  # uncapped and above the own share: annual grows with costs by the rate
+    m = p.minimum_payout
+    monthly_targets = np.array([m - 0.4, m - 0.001, m + 0.001, m + 0.4])
+    costs = h["housing_costs_annual"] + (monthly_targets * 12 - base) / p.coverage_rate
+    r = compute_housing_allowance(batch_of(h, len(costs), housing_costs_annual=costs), p)
+    np.testing.assert_allclose(r.annual_allowance / 12, monthly_targets, atol=1e-6)
+    assert r.monthly_payout.tolist() == [0, 0, m, m]

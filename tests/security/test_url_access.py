@@ -171,6 +171,7 @@ RULES: dict[str, Rule] = {
     "tenancy:lease_renew": R(PERSON, {"pk": "lease"}),
     "tenancy:lease_step": R(PERSON, {"pk": "lease", "step": "=avslutt"}, "post", owner="none"),
     "tenancy:throughput": R(STAFF, {}, owner="arne"),
+    "tenancy:terms": R(STAFF, {}, owner="arne"),
     "tenancy:my_renewal_apply": R(PORTAL, {"pk": "lease"}, "post", owner="none"),
     "tenancy:my_lease_document": R(PORTAL, {"pk": "lease"}, owner="resident"),
 }
@@ -349,6 +350,7 @@ def _allocation_world(sara, household, decision, dwelling, building, raelingen):
         start_date=timezone.localdate(),
         end_date=timezone.localdate() + dt.timedelta(days=1000),
         monthly_rent=9000,
+        status="active",
         created_by=sara,
         document_sha256=hashlib.sha256(pdf).hexdigest(),
     )

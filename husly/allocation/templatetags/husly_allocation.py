@@ -58,3 +58,235 @@ def allocation_work(context: Any) -> dict[str, Any]:
         path=request.get_full_path(),
     )
     return {"today": timezone.localdate(), **items}
+
+
+# --- explanations from the matching engine, in the user's language -----------------------------
+# The engine stores each reason as a stable code with its numbers (``husly.matching.explain``);
+# pages render them here: Norwegian decimal commas and plurals, labels instead of codes, rooms
+# as a Norwegian reads them ("3-roms" is two bedrooms and a living room), names instead of ids.
+
+
+def _num(value: Any, places: int = 1) -> str:
+    from django.utils.formats import number_format
+
+    return str(number_format(float(value), places, use_l10n=True))
+
+
+def _persons(n: Any) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(n)s person", "%(n)s persons", int(n)) % {"n": int(n)}
+
+
+def _bedrooms(rooms: Any) -> str:
+    """``rooms`` counts the living room (matching's unit); bedrooms are one fewer."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    bedrooms = max(int(rooms) - 1, 0)
+    if bedrooms == 0:
+        return _("no separate bedroom")
+    return ngettext("%(n)s bedroom", "%(n)s bedrooms", bedrooms) % {"n": bedrooms}
+
+
+def _category(code: Any) -> str:
+    from husly.housing.models import DwellingCategory
+
+    try:
+        return str(DwellingCategory(code).label).lower()
+    except ValueError:
+        return str(code)
+
+
+def _texts() -> dict[str, str]:
+    from django.utils.translation import gettext as _
+
+    return {
+        "too_few_rooms": _(
+            "The dwelling is a %(rooms)s-room (%(bedrooms)s); by the norm a household of "
+            "%(persons)s needs at least a %(min_rooms)s-room."
+        ),
+        "too_many_rooms": _(
+            "The dwelling is a %(rooms)s-room (%(bedrooms)s), larger than the norm's "
+            "%(max_rooms)s-room for a household of %(persons)s."
+        ),
+        "rooms_within_norm": _(
+            "A %(rooms)s-room (%(bedrooms)s) fits a household of %(persons)s (the norm is "
+            "%(min_rooms)s- to %(max_rooms)s-room)."
+        ),
+        "not_wheelchair_accessible": _(
+            "The household needs a wheelchair-accessible dwelling, and this one is not."
+        ),
+        "floor_without_lift": _(
+            "The dwelling is on floor %(floor)s without a lift; the household can live at most "
+            "on floor %(max_floor)s without a lift."
+        ),
+        "category_not_approved": _(
+            "The decision does not cover the dwelling category «%(category)s»."
+        ),
+        "category_approved": _("The decision covers the dwelling category «%(category)s»."),
+        "outside_area": _(
+            "The dwelling is in %(district)s, outside the districts the household accepts."
+        ),
+        "building_heavy_needs_limit": _(
+            "The building already has %(current)s tenants with heavy follow-up needs (the limit "
+            "is %(limit)s); the spread rule stops more."
+        ),
+        "preferred_district": _(
+            "The dwelling is in the household's preferred district (%(district)s)."
+        ),
+        "accepted_district": _("The dwelling is in %(district)s, which the household accepts."),
+        "accessibility_met": _("The dwelling meets the household's accessibility needs."),
+        "accessible_unit_not_needed": _(
+            "The dwelling is wheelchair-accessible although the household does not need it; the "
+            "fit is lowered so that such dwellings are kept for those who need them."
+        ),
+        "spread_rule_ok": _(
+            "The household has heavy follow-up needs; the building has %(current)s such tenants "
+            "and the limit is %(limit)s."
+        ),
+        "fit_score": _("Fit %(fit)s × priority %(points)s points = weighted fit %(weighted)s."),
+        "proposed": _(
+            "Proposed because this gives the highest total priority-weighted fit for all "
+            "vacancies in the round."
+        ),
+        "proposed_top_band": _(
+            "Proposed because this gives the highest total priority-weighted fit for all "
+            "vacancies in the round (first as many as possible in priority group %(band)s, then "
+            "weighted fit)."
+        ),
+        "higher_priority_elsewhere": _(
+            "%(household)s has higher priority (%(points)s points) and is proposed %(dwelling)s."
+        ),
+        "higher_priority_not_housed": _(
+            "%(household)s has higher priority (%(points)s points) but a lower weighted fit here "
+            "(%(weighted)s against %(this_weighted)s); it is not proposed a dwelling in this "
+            "round."
+        ),
+        "higher_priority_incompatible": _(
+            "%(household)s has higher priority (%(points)s points) but does not fit: %(why)s"
+        ),
+        "left_vacant_no_compatible": _(
+            "No household on the waiting list meets the dwelling's requirements."
+        ),
+        "not_housed_no_compatible": _("None of the vacancies in the round fits the household."),
+        "spread_rule_repair": _(
+            "The spread rule was enforced by repair: the proposal is not proven optimal, but is "
+            "at most %(gap)s points from the best possible."
+        ),
+    }
+
+
+def _values(params: dict[str, Any], names: Any, dwellings: Any) -> dict[str, Any]:
+    from django.utils.translation import gettext as _
+
+    values: dict[str, Any] = {k: int(params[k]) for k in _INTEGERS if k in params}
+    if "rooms" in params:
+        values["bedrooms"] = _bedrooms(params["rooms"])
+    if "persons" in params:
+        values["persons"] = _persons(params["persons"])
+    for key in ("floor", "max_floor"):  # the engine counts floors above the ground floor
+        if key in params:
+            values[key] = int(params[key]) + 1
+    values.update({k: _num(params[k]) for k in _DECIMALS if k in params})
+    if "fit" in params:
+        values["fit"] = _num(params["fit"], 2)
+    if "category" in params:
+        values["category"] = _category(params["category"])
+    if "district" in params:
+        values["district"] = params["district"]
+    if "household" in params:
+        hid = int(params["household"])
+        values["household"] = str(names.get(hid) or _("Household no. %(id)s") % {"id": hid})
+    if "dwelling" in params:
+        did = int(params["dwelling"])
+        values["dwelling"] = str(dwellings.get(did) or _("dwelling no. %(id)s") % {"id": did})
+    if "reasons" in params:
+        values["why"] = " ".join(explain_reason(r, names, dwellings) for r in params["reasons"])
+    elif "why" in params:
+        values["why"] = params["why"]
+    return values
+
+
+_INTEGERS = ("rooms", "min_rooms", "max_rooms", "current", "limit")
+_DECIMALS = ("points", "weighted", "this_weighted", "gap")
+
+
+def _counted(code: str, n: int) -> str | None:
+    from django.utils.translation import ngettext
+
+    if code == "left_vacant_all_taken":
+        return ngettext(
+            "The one household that fits the dwelling is proposed another dwelling.",
+            "All %(n)s households that fit the dwelling are proposed other dwellings.",
+            n,
+        ) % {"n": n}
+    if code == "not_housed_outranked":
+        return ngettext(
+            "%(n)s vacancy fits the household, but it is proposed to a household with a higher "
+            "weighted fit or a higher priority group.",
+            "%(n)s vacancies fit the household, but all are proposed to households with a higher "
+            "weighted fit or a higher priority group.",
+            n,
+        ) % {"n": n}
+    return None
+
+
+def explain_reason(data: Any, names: Any = None, dwellings: Any = None) -> str:
+    """One stored engine reason (``{"code", "text", "params"}``) as text in the user's language.
+    ``names`` maps waiting-list entry ids to household names, ``dwellings`` dwelling ids to
+    addresses; an unknown code falls back to the stored (bokmål) text."""
+    code = str(data.get("code", ""))
+    params = dict(data.get("params") or {})
+    stored = str(data.get("text", ""))
+    counted = _counted(code, int(params.get("n", 0)))
+    if counted is not None:
+        return counted
+    values = _values(params, names or {}, dwellings or {})
+    if code == "proposed" and params.get("top_band"):
+        code, values["band"] = "proposed_top_band", params["top_band"]
+    elif code == "proposed" and params.get("band_note") and "top_band" not in params:
+        return stored  # stored before the top band was kept on its own
+    template = _texts().get(code)
+    if template is None:
+        return stored
+    try:
+        return template % values
+    except (KeyError, TypeError, ValueError):
+        return stored
+
+
+@register.simple_tag
+def explain(data: Any, names: Any = None, dwellings: Any = None) -> str:
+    return explain_reason(data, names, dwellings)
+
+
+@register.filter
+def rooms_label(dwelling: Any) -> str:
+    """A dwelling's size as a Norwegian reads it: "3-roms (2 soverom)"."""
+    from django.utils.translation import gettext as _
+
+    bedrooms = int(dwelling.rooms)
+    return _("%(rooms)s-room (%(bedrooms)s)") % {
+        "rooms": bedrooms + 1,
+        "bedrooms": _bedrooms(bedrooms + 1),
+    }
+
+
+@register.filter
+def spread_rule_label(code: Any) -> str:
+    from django.utils.translation import gettext as _
+
+    labels = {
+        "off": _("not used"),
+        "not_binding": _("respected without changing the proposal"),
+        "exact_milp": _("respected, solved exactly"),
+        "repair": _("respected by repairing the proposal"),
+        "respected_greedily": _("respected, proposal made step by step"),
+    }
+    return labels.get(str(code), str(code))
+
+
+@register.filter
+def persons(n: Any) -> str:
+    return _persons(n)

@@ -1,0 +1,314 @@
+"""No database constraint name ever reaches a user (issue 11 item 10).
+
+Every form that saves to a model with a CheckConstraint or UniqueConstraint is submitted, through
+its page, with values that break each constraint. The page answers with a readable Norwegian
+message on the form, never a 500 and never the constraint's name, and nothing is written.
+``test_every_constraint_is_covered`` fails when a constraint is added without a case here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import BuildingFactory, DwellingFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@dataclass(frozen=True)
+class Case:
+    constraint: str
+    user: str
+    submit: Callable[[dict[str, Any]], tuple[str, dict[str, Any]]]
+    """Makes the objects the case needs and returns (url, POST data)."""
+    expect: str
+    """A piece of the readable message the user must see."""
+    count: Callable[[], int]
+    """What must not change (nothing is written)."""
+
+
+def _building(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    BuildingFactory(municipality=w["raelingen"], address="Torvvegen 1")
+    return reverse("housing:building_create"), {
+        "municipality": w["raelingen"].pk,
+        "name": "Nytt bygg",
+        "address": "Torvvegen 1",
+        "postal_code": "2008",
+        "postal_town": "Fjerdingby",
+    }
+
+
+def _building_edit(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    BuildingFactory(municipality=w["raelingen"], address="Torvvegen 1")
+    other = BuildingFactory(municipality=w["raelingen"], address="Torvvegen 2")
+    return reverse("housing:building_edit", args=[other.pk]), {
+        "name": other.name,
+        "address": "Torvvegen 1",
+        "postal_code": "2008",
+        "postal_town": "Fjerdingby",
+    }
+
+
+def _dwelling_data(building: Any, number: str) -> dict[str, Any]:
+    return {
+        "building": building.pk,
+        "number": number,
+        "rooms": 2,
+        "area_m2": "54,0",
+        "floor": 1,
+        "category": "ordinary",
+        "ownership": "owned",
+        "monthly_rent": 9800,
+    }
+
+
+def _dwelling(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    building = BuildingFactory(municipality=w["raelingen"])
+    DwellingFactory(building=building, number="H0101")
+    return reverse("housing:dwelling_create"), _dwelling_data(building, "H0101")
+
+
+def _dwelling_edit(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    building = BuildingFactory(municipality=w["raelingen"])
+    DwellingFactory(building=building, number="H0101")
+    other = DwellingFactory(building=building, number="H0102")
+    data = _dwelling_data(building, "H0101")
+    del data["building"]
+    return reverse("housing:dwelling_edit", args=[other.pk]), data
+
+
+def _unit(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    return reverse("organisation:unit_create"), {
+        "municipality": w["raelingen"].pk,
+        "name": "Tjenestekontoret",
+        "kind": "housing_office",
+    }
+
+
+def _unit_edit(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from husly.organisation.models import Unit
+
+    other = Unit.objects.create(municipality=w["raelingen"], name="Andre", kind="nav")
+    return reverse("organisation:unit_edit", args=[other.pk]), {
+        "name": "Tjenestekontoret",
+        "kind": "nav",
+    }
+
+
+def _person_data(w: dict[str, Any], national_id: str) -> dict[str, Any]:
+    return {
+        "municipality": w["raelingen"].pk,
+        "national_id": national_id,
+        "given_name": "Ola",
+        "family_name": "Nordmann",
+        "language_form": "nb",
+        "residence_permit": "citizen",
+    }
+
+
+def _person(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    taken = PersonFactory(municipality=w["raelingen"])
+    return reverse("people:person_create"), _person_data(w, taken.national_id)
+
+
+def _person_edit(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    taken = PersonFactory(municipality=w["raelingen"])
+    other = PersonFactory(municipality=w["raelingen"])
+    data = _person_data(w, taken.national_id)
+    del data["municipality"]
+    return reverse("people:person_edit", args=[other.pk]), data
+
+
+def _member(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    household = w["household"]
+    child = household.members.get(relation="child").person
+    return reverse("people:household_member_add", args=[household.pk]), {
+        "person_ref": child.national_id,
+        "relation": "child",
+    }
+
+
+def _entry(w: dict[str, Any]) -> Any:
+    from tests.allocation.helpers import approve, entry_of, make_household
+
+    household = make_household(w["raelingen"], "Berg")
+    approve(w["sara"], w["geir"], household)
+    return entry_of(household)
+
+
+def _adjust(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    entry = _entry(w)
+    return reverse("allocation:entry_detail", args=[entry.pk]), {
+        "adjust": "1",
+        "points": "10",
+        "reason": "",
+    }
+
+
+def _policy(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from husly.allocation import actions
+    from husly.allocation.engine import DEFAULT_PRIORITY
+
+    data = {
+        "version": "2026-1",
+        "refusal_rule": "lapse",
+        "refusals_allowed": 0,
+        "answer_days": 7,
+        "priority": "waiting_cap_months: 12\n",
+        "matching": "top_band_first: true\n",
+    }
+    actions.allocation_policy_set(
+        actor=w["tone"],
+        municipality=w["raelingen"],
+        data={**data, "priority": dict(DEFAULT_PRIORITY), "matching": {}},
+    )
+    return reverse("allocation:policy"), data
+
+
+def _lease_data(**extra: Any) -> dict[str, Any]:
+    return {
+        "start_date": "2026-04-01",
+        "term_kind": "standard",
+        "end_date": "2029-03-31",
+        "monthly_rent": "9800",
+        "deposit_kind": "deposit",
+        "deposit_amount": "29400",
+        "payment_due_day": "1",
+        "payment_account": "12345678903",
+        **extra,
+    }
+
+
+def _accepted_offer(w: dict[str, Any]) -> Any:
+    from husly.allocation import actions
+    from tests.allocation.helpers import make_dwelling
+
+    entry = _entry(w)
+    dwelling = make_dwelling(w["raelingen"], w["eirik"])
+    offer = actions.offer_make(actor=w["sara"], entry=entry, dwelling=dwelling)
+    return actions.offer_accept(actor=w["sara"], offer=offer)
+
+
+def _lease_security(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    offer = _accepted_offer(w)
+    return reverse("tenancy:lease_create", args=[offer.pk]), _lease_data(
+        deposit_kind="nav_guarantee", deposit_amount=str(6 * 9800 + 1)
+    )
+
+
+def _lease_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    offer = _accepted_offer(w)
+    return reverse("tenancy:lease_create", args=[offer.pk]), _lease_data(
+        term_kind="shorter", end_date="2026-03-01", term_basis="Husleieloven § 11-1."
+    )
+
+
+def _count(model: str) -> Callable[[], int]:
+    def count() -> int:
+        return int(apps.get_model(model).objects.count())
+
+    return count
+
+
+CASES = [
+    Case("building_address_unique", "arne", _building, "finnes", _count("housing.Building")),
+    Case("building_address_unique", "arne", _building_edit, "finnes", _count("housing.Building")),
+    Case("dwelling_number_unique", "arne", _dwelling, "finnes", _count("housing.Dwelling")),
+    Case("dwelling_number_unique", "arne", _dwelling_edit, "finnes", _count("housing.Dwelling")),
+    Case("unit_name_unique", "arne", _unit, "finnes", _count("organisation.Unit")),
+    Case("unit_name_unique", "arne", _unit_edit, "finnes", _count("organisation.Unit")),
+    Case("person_national_id_unique", "sara", _person, "registrert", _count("people.Person")),
+    Case("person_national_id_unique", "sara", _person_edit, "registrert", _count("people.Person")),
+    Case("member_unique", "sara", _member, "allerede", _count("people.HouseholdMember")),
+    Case(
+        "waiting_list_manual_points_need_reason",
+        "tone",
+        _adjust,
+        "begrunnelse",
+        _count("audit.ChangeEvent"),
+    ),
+    Case(
+        "allocation_policy_version_unique",
+        "arne",
+        _policy,
+        "versjon",
+        _count("allocation.AllocationPolicy"),
+    ),
+    Case(
+        "lease_security_at_most_six_months_rent",
+        "sara",
+        _lease_security,
+        "seks måneders husleie",
+        _count("tenancy.Lease"),
+    ),
+    Case("lease_ends_after_it_starts", "sara", _lease_end, "slutte", _count("tenancy.Lease")),
+]
+
+NOT_FROM_A_FORM = {
+    "routing_rule_unique": "routing rules are configured by a fixture/admin command, no form",
+    "case_closed_when_and_why": "case_close sets status, time and reason together",
+    "anonymised_once": "written by the retention job only",
+    "membership_unique": "membership_add's refusal is a message, covered in organisation tests",
+    "one_main_applicant": "the member form offers no 'applicant' relation",
+    "waiting_list_one_live_entry_per_household": "written by the decision hook only",
+    "offer_one_live_offer_per_dwelling": "offer_make locks and checks first (concurrency tests)",
+    "offer_one_live_offer_per_entry": "offer_make locks and checks first (concurrency tests)",
+    "meeting_item_unique": "written by allocation_meeting_propose only",
+    "lease_one_active_lease_per_dwelling": "lease_create checks first (concurrency tests)",
+    "lease_one_pending_lease_per_dwelling": "lease_create and lease_renew check first",
+    "routing_help_unique": "case_routing_refer moves a part; no form adds one",
+}
+
+
+def test_every_constraint_is_covered() -> None:
+    names = {
+        c.name
+        for model in apps.get_models()
+        if model.__module__.startswith("husly.")
+        for c in model._meta.constraints
+        if isinstance(c, models.CheckConstraint | models.UniqueConstraint)
+    }
+    covered = {c.constraint for c in CASES} | set(NOT_FROM_A_FORM)
+    assert names <= covered, names - covered
+
+
+@pytest.fixture
+def world(raelingen, housing_office, routing, sara, geir, arne, eirik, household):  # type: ignore[no-untyped-def]
+    from tests.conftest import _user
+
+    return {
+        "raelingen": raelingen,
+        "housing_office": housing_office,
+        "sara": sara,
+        "geir": geir,
+        "arne": arne,
+        "eirik": eirik,
+        "tone": _user("tone", housing_office, "allocation_member"),
+        "household": household,
+    }
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.constraint}-{c.submit.__name__}")
+def test_a_form_that_breaks_a_constraint_answers_in_norwegian(case: Case, world) -> None:  # type: ignore[no-untyped-def]
+    url, data = case.submit(world)
+    before = case.count()
+    client = Client(raise_request_exception=False)
+    client.force_login(world[case.user])
+    client.cookies["django_language"] = "nb"
+    response = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="nb")
+    page = response.content.decode()
+    assert response.status_code < 500, page[:2000]
+    assert case.constraint not in page
+    assert "Constraint" not in page and "Begrensning" not in page
+    assert "IntegrityError" not in page
+    if case.expect:
+        assert case.expect.lower() in page.lower(), page[page.find("ds-error") :][:1500]
+    assert case.count() == before
