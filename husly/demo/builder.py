@@ -368,7 +368,8 @@ class DemoGenerator:
         seed = self.rng.randint(0, 2**31)
         history.seed_case_history(municipality, applicants, cast, seed=seed, as_of=self.as_of)
         landlord = User.objects.get(username=self._username("eiendom"))
-        history.house_earlier_approvals(municipality, landlord, seed=seed, as_of=self.as_of)
+        member = User.objects.get(username=self._username("tildeling"))
+        history.house_earlier_approvals(municipality, landlord, member, seed=seed, as_of=self.as_of)
         history.seed_tenancies(municipality, tenants, landlord, seed=seed, as_of=self.as_of)
 
     def _allocation(self, municipality: Municipality) -> None:

@@ -279,7 +279,7 @@ HOUSED_AFTER_DAYS = 210
 
 
 def house_earlier_approvals(
-    municipality: Municipality, actor: User, *, seed: int, as_of: dt.date
+    municipality: Municipality, actor: User, member: User, *, seed: int, as_of: dt.date
 ) -> int:
     """Most households approved more than seven months ago have moved into a let dwelling
     (after two to seven months of waiting, so the waiting times differ): their lease, and their
@@ -315,7 +315,7 @@ def house_earlier_approvals(
             start=start,
             decision=entry.decision,
         )
-        waiting_list_close(actor=actor, entry=entry, status=EntryStatus.HOUSED)
+        waiting_list_close(actor=member, entry=entry, status=EntryStatus.HOUSED)
         WaitingListEntry.objects.filter(pk=entry.pk).update(closed_on=start)
         housed += 1
     return housed
