@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from husly.cases.models import (
     Appeal,
     AppealStatus,
+    Assessment,
     Case,
     CaseRouting,
     CaseStatus,
@@ -28,6 +30,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
     HelpKind,
+    PreliminaryReply,
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
@@ -374,3 +377,98 @@ def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:
         due=due,
         business_days_left=deadlines.business_days_between(today, due),
     )
+
+
+GUIDELINE_HELP = {
+    "municipal_dwelling_without_services": HelpKind.RENTAL_DWELLING,
+    "municipal_dwelling": HelpKind.RENTAL_DWELLING,
+}
+"""The kind of help a guideline set decides, by the set's ``application_kind``."""
+
+GUIDELINE_KINDS = frozenset(GUIDELINE_HELP.values())
+"""Kinds of help the municipality's allocation guideline decides (Rælingen: dwellings without
+services). Other kinds are decided on their own rules, outside this guideline."""
+
+
+def assessment_for_help(case: Case, help_kind: str) -> Assessment | None:
+    """The latest assessment of the case against a guideline for this kind of help, or None:
+    a deposit guarantee is never decided on the rental-dwelling guideline's assessment."""
+    if help_kind not in GUIDELINE_KINDS:
+        return None
+    for assessment in case.assessments.all():
+        definition = assessment.record.get("guideline_set", {}).get("definition") or {}
+        applies_to = GUIDELINE_HELP.get(definition.get("application_kind", ""))
+        if applies_to is None or applies_to == help_kind:
+            return assessment
+    return None
+
+
+def _leaves_needing_judgement(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for item in items:
+        children = item.get("children") or []
+        if item["outcome"] != "needs_judgement":
+            continue
+        below = _leaves_needing_judgement(children)
+        found.extend(below or [item])
+    return found
+
+
+@dataclass(frozen=True)
+class DecisionReadiness:
+    """Whether a decision on one kind of help can be drafted now: what is missing first, and
+    the outcomes the caseworker may choose (none while something is missing; never a refusal by
+    default)."""
+
+    help_kind: str
+    assessment: Assessment | None
+    missing: list[str]
+    outcomes: list[str]
+
+
+def decision_readiness(case: Case, help_kind: str) -> DecisionReadiness:
+    """A renewal is decided on the tenancy; a guideline kind on a complete assessment, whose
+    result decides between approval and refusal; other kinds on the caseworker's own
+    assessment, approval or refusal."""
+    from husly.core.templatetags.husly import localised
+
+    dwelling = help_kind in {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}
+    if dwelling and hasattr(case, "renewal"):
+        return DecisionReadiness(
+            help_kind, None, [], [DecisionKind.RENEWAL, DecisionKind.RENEWAL_REFUSAL]
+        )
+    if help_kind not in GUIDELINE_KINDS:
+        return DecisionReadiness(help_kind, None, [], [DecisionKind.APPROVAL, DecisionKind.REFUSAL])
+    assessment = assessment_for_help(case, help_kind)
+    if assessment is None:
+        return DecisionReadiness(
+            help_kind,
+            None,
+            [_("The case has not been assessed against the municipality's guideline.")],
+            [],
+        )
+    if assessment.outcome == "needs_judgement":
+        missing = [
+            f"{c['point']} {localised(c['title'])}: {localised(c.get('explanation'))}"
+            for c in _leaves_needing_judgement(assessment.record["criteria"])
+        ]
+        return DecisionReadiness(
+            help_kind,
+            assessment,
+            missing or [_("The assessment is not complete.")],
+            [],
+        )
+    if assessment.outcome.startswith("meets"):
+        return DecisionReadiness(
+            help_kind, assessment, [], [DecisionKind.APPROVAL, DecisionKind.SWAP]
+        )
+    return DecisionReadiness(
+        help_kind, assessment, [], [DecisionKind.REFUSAL, DecisionKind.SWAP_REFUSAL]
+    )
+
+
+def preliminary_reply_get_for_user(user: User, pk: object) -> PreliminaryReply:
+    queryset = PreliminaryReply.objects.filter(
+        case__in=cases_for_user(user, category="decisions")
+    ).select_related("case", "case__municipality")
+    return cast(PreliminaryReply, get_or_404(queryset, pk))

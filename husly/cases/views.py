@@ -33,7 +33,7 @@ from husly.cases.forms import (
     ReturnForm,
 )
 from husly.cases.letters import _flat_criteria, render_decision_letter, stored_letter
-from husly.cases.models import Case, CaseStatus, DecisionStatus
+from husly.cases.models import Case, CaseStatus, DecisionStatus, HelpKind
 from husly.consent import selectors as sharing_selectors
 from husly.core.pages import (
     add_action_errors,
@@ -449,44 +449,94 @@ def _decision_units(case: Case) -> Any:
     return Unit.objects.filter(municipality=case.municipality)
 
 
+def _template_reasons(assessment: Any) -> tuple[str, ...]:
+    """The assessment's one-line summaries: not the caseworker's reasons."""
+    if assessment is None:
+        return ()
+    return tuple(str(v) for v in assessment.record.get("summary", {}).values())
+
+
+def _decision_form_page(
+    request: HttpRequest,
+    *,
+    case: Case,
+    form: DecisionForm,
+    readiness: selectors.DecisionReadiness,
+    title: str,
+    cancel_url: str,
+    kinds: list[str] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/decision_form.html",
+        {
+            "case": case,
+            "form": form,
+            "readiness": readiness,
+            "help_label": HelpKind(readiness.help_kind).label,
+            "kinds": [(k, HelpKind(k).label) for k in kinds or []],
+            "title": title,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft a decision on one kind of help: its own outcomes and content, offered only when
+    what it is decided on is complete."""
     user = user_of(request)
     case = selectors.case_get_for_user(user, pk)
     _writable(user, case)
     replaces = None
     if request.GET.get("erstatter"):
         replaces = selectors.decision_get_for_user(user, request.GET["erstatter"])
-    assessment = case.assessments.first()
-    kinds = list(case.routings.values_list("help_kind", flat=True))
-    initial: dict[str, Any] = {"help_kind": kinds[0] if kinds else None}
-    if assessment is not None:
-        initial["kind"] = "approval" if assessment.outcome.startswith("meets") else "refusal"
-        initial["reasoning"] = assessment.record["summary"]["nb"]
+    held = list(selectors.parts_held_by(user, case).values_list("help_kind", flat=True))
+    kinds = held or list(case.routings.values_list("help_kind", flat=True))
+    chosen = replaces.help_kind if replaces else request.GET.get("hjelp", "")
+    if chosen not in kinds and len(kinds) == 1:
+        chosen = kinds[0]
+    title = _("Draft a decision in case %(number)s") % {"number": case.number}
+    if chosen not in kinds:
+        return render(
+            request,
+            "cases/decision_form.html",
+            {
+                "case": case,
+                "title": title,
+                "kinds": [(k, HelpKind(k).label) for k in kinds],
+                "cancel_url": _case_url(case),
+            },
+        )
+    readiness = selectors.decision_readiness(case, chosen)
     form = DecisionForm(
-        request.POST or None, initial=initial, units=_decision_units(case), help_kinds=kinds
+        request.POST or None,
+        help_kind=chosen,
+        outcomes=readiness.outcomes,
+        units=_decision_units(case),
+        template_reasons=_template_reasons(readiness.assessment),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and readiness.outcomes and form.is_valid():
         try:
             decision = actions.decision_draft(
-                actor=user, case=case, data=form.cleaned_data, replaces=replaces
+                actor=user,
+                case=case,
+                data={**form.cleaned_data, "help_kind": chosen},
+                replaces=replaces,
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, _("The decision was drafted."))
             return redirect("cases:decision_detail", pk=decision.pk)
-    return render(
+    return _decision_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Draft a decision in case %(number)s") % {"number": case.number},
-            "intro": _(
-                "The facts, the reasoning and any conditions go into the letter as written."
-            ),
-            "cancel_url": _case_url(case),
-        },
+        case=case,
+        form=form,
+        readiness=readiness,
+        title=title,
+        cancel_url=_case_url(case),
+        kinds=kinds if not replaces and len(kinds) > 1 else None,
     )
 
 
@@ -527,14 +577,16 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _writable(user, decision.case)
     if decision.status == DecisionStatus.ISSUED:
         raise PermissionDenied
-    kinds = list(decision.case.routings.values_list("help_kind", flat=True))
     from copy import copy
 
+    readiness = selectors.decision_readiness(decision.case, decision.help_kind)
     form = DecisionForm(
         request.POST or None,
         instance=copy(decision),
+        help_kind=decision.help_kind,
+        outcomes=readiness.outcomes,
         units=_decision_units(decision.case),
-        help_kinds=kinds,
+        template_reasons=_template_reasons(readiness.assessment),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -544,14 +596,13 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:decision_detail", pk=decision.pk)
-    return render(
+    return _decision_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit the draft decision"),
-            "cancel_url": "../",
-        },
+        case=decision.case,
+        form=form,
+        readiness=readiness,
+        title=_("Edit the draft decision"),
+        cancel_url="../",
     )
 
 
@@ -699,7 +750,7 @@ def appeal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def routing(request: HttpRequest) -> HttpResponse:
     """Administrators decide which unit handles each kind of help (one door in)."""
-    from husly.cases.models import HelpKind, RoutingRule
+    from husly.cases.models import RoutingRule
     from husly.core.pages import writable_municipalities
     from husly.organisation.access import ORGANISATION_WRITE
 

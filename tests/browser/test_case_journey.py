@@ -118,7 +118,7 @@ def test_a_household_applies_a_caseworker_decides_and_the_household_appeals(
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages).split()
     )
-    assert "Du får tilsagn om kommunal utleiebolig uten tjenester" in text
+    assert "Du får tilsagn om kommunal utleiebolig" in text
     assert "Fristen er" in text and "Kommunens klagenemnd" in text
 
     resident.goto(f"{base}/minside/sak/{case.pk}/")
