@@ -224,6 +224,22 @@ class DecisionForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
+class PreliminaryReplyForm(StyledFormMixin, forms.Form):
+    """A foreløpig svar (forvaltningsloven § 11a): why the case takes longer, and when."""
+
+    reason = forms.CharField(
+        label=_("Why does the case take longer?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Write to the household in plain words, for example: We are waiting for papers "
+            "from your landlord."
+        ),
+    )
+    expected_by = forms.DateField(
+        label=_("When can the household expect an answer?"), widget=forms.DateInput()
+    )
+
+
 class ReturnForm(StyledFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("What must be changed"), widget=forms.Textarea(attrs={"rows": 3})

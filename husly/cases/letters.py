@@ -31,6 +31,8 @@ from husly.cases.models import (
     DecisionKind,
     DecisionStatus,
     HelpKind,
+    PreliminaryReply,
+    RoutingStatus,
 )
 from husly.cases.selectors import GUIDELINE_KINDS as GUIDELINE_HELP_KINDS
 from husly.rules import deadlines
@@ -678,6 +680,97 @@ def render_decision_letter(
     return _pdf(decision_letter_html(decision, language, draft=draft))
 
 
+REPLY_TEXT: dict[str, dict[str, str]] = {
+    "nb": {
+        "title": "Foreløpig svar på søknaden din",
+        "intro": "Vi har fått søknaden din om {helps}. Vi trenger mer enn en måned for å "
+        "behandle den.",
+        "why": "Hvorfor tar det tid?",
+        "when": "Når får du svar?",
+        "when_text": "Vi regner med å gi deg svar innen {date}. Tar det lenger tid, sier vi fra.",
+        "do": "Dette må du gjøre",
+        "do_text": "Du trenger ikke gjøre noe nå. Har du nye opplysninger, kan du sende dem "
+        "til oss.",
+        "law": "Vi sender dette brevet fordi saken tar mer enn en måned (forvaltningsloven "
+        "§ 11 a).",
+        "guidance": "Har du spørsmål? Ta kontakt med oss.",
+        "and": "og",
+    },
+    "nn": {
+        "title": "Førebels svar på søknaden din",
+        "intro": "Vi har fått søknaden din om {helps}. Vi treng meir enn ein månad for å "
+        "behandle ho.",
+        "why": "Kvifor tek det tid?",
+        "when": "Når får du svar?",
+        "when_text": "Vi reknar med å gi deg svar innan {date}. Tek det lenger tid, seier vi "
+        "frå.",
+        "do": "Dette må du gjere",
+        "do_text": "Du treng ikkje gjere noko no. Har du nye opplysningar, kan du sende dei "
+        "til oss.",
+        "law": "Vi sender dette brevet fordi saka tek meir enn ein månad (forvaltningslova "
+        "§ 11 a).",
+        "guidance": "Har du spørsmål? Ta kontakt med oss.",
+        "and": "og",
+    },
+    "en": {
+        "title": "Preliminary reply to your application",
+        "intro": "We have received your application for {helps}. We need more than a month "
+        "to process it.",
+        "why": "Why does it take time?",
+        "when": "When will you get an answer?",
+        "when_text": "We expect to answer you by {date}. If it takes longer, we will tell you.",
+        "do": "What you need to do",
+        "do_text": "You do not need to do anything now. If you have new information, you can "
+        "send it to us.",
+        "law": "We send this letter because the case takes more than a month (Public "
+        "Administration Act section 11 a).",
+        "guidance": "Do you have questions? Contact us.",
+        "and": "and",
+    },
+}
+"""The preliminary reply's texts, per written standard."""
+
+
+def _joined(items: list[str], word: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def preliminary_reply_context(reply: PreliminaryReply) -> dict[str, Any]:
+    """The preliminary reply about the case's open parts, in the reply's written standard."""
+    lang, text = _texts(reply.language)
+    reply_text = REPLY_TEXT[lang]
+    case = reply.case
+    open_kinds = case.routings.filter(status=RoutingStatus.OPEN).values_list(
+        "help_kind", flat=True
+    )
+    helps = [KIND_TEXT[lang][HelpKind(kind)]["help"] for kind in open_kinds]
+    applicant = case.household.members.filter(relation="applicant").select_related("person").first()
+    return {
+        "t": text,
+        "r": reply_text,
+        "lang": lang,
+        "reply": reply,
+        "case": case,
+        "municipality": case.municipality,
+        "sender": text["municipality"].format(name=case.municipality.name),
+        "applicant": applicant.person if applicant else None,
+        "title": reply_text["title"],
+        "intro": reply_text["intro"].format(helps=_joined(helps, reply_text["and"])),
+        "when_text": reply_text["when_text"].format(date=date_in(reply.expected_by, lang)),
+        "sent_on": date_in(reply.sent_on, lang),
+    }
+
+
+def preliminary_reply_html(reply: PreliminaryReply) -> str:
+    return render_to_string("cases/letters/preliminary_reply.html", preliminary_reply_context(reply))
+
+
+def render_preliminary_reply(reply: PreliminaryReply) -> bytes:
+    return _pdf(preliminary_reply_html(reply))
+
+
 def render_case_record(appeal: Appeal) -> bytes:
     """The case record sent to the appeal body: the decision, its assessment, the appeal, the
     reconsideration and the list of documents."""
@@ -695,14 +788,15 @@ def render_case_record(appeal: Appeal) -> bytes:
     return _pdf(render_to_string("cases/letters/case_record.html", context))
 
 
-def stored_letter(decision: Decision) -> bytes:
-    """The issued letter exactly as stored, checked against the hash taken when it was issued,
-    so staff and the household always get the same, untampered bytes."""
+def stored_letter(decision: Decision | PreliminaryReply) -> bytes:
+    """The issued letter (a decision's or a preliminary reply's) exactly as stored, checked
+    against the hash taken when it was made, so staff and the household always get the same,
+    untampered bytes."""
     import hashlib
 
     with decision.letter.open("rb") as handle:
         content = handle.read()
     if hashlib.sha256(content).hexdigest() != decision.letter_sha256:
-        msg = f"Stored letter for decision {decision.pk} does not match its hash"
+        msg = f"Stored letter for {type(decision).__name__} {decision.pk} does not match its hash"
         raise RuntimeError(msg)
     return content

@@ -254,12 +254,25 @@ def appeal_get_for_user(user: User, pk: object) -> Appeal:
     return cast(Appeal, get_or_404(queryset, pk))
 
 
+PRELIMINARY_REPLY_NEAR_DAYS = 5
+"""Working days before the § 11a month ends from which the work list offers a preliminary
+reply (a week ahead, and of course once it has passed)."""
+
+
 @dataclass(frozen=True)
 class DeadlineItem:
     case: Case
     what: str
     due: dt.date
     business_days_left: int
+
+    @property
+    def reply_is_due(self) -> bool:
+        """The § 11a month is about to end (or has): offer to send a preliminary reply."""
+        return (
+            self.what == "preliminary_reply"
+            and self.business_days_left <= PRELIMINARY_REPLY_NEAR_DAYS
+        )
 
 
 @dataclass(frozen=True)
@@ -349,6 +362,15 @@ def work_list(user: User, *, today: dt.date) -> WorkList:
         since = case.received_on
         if case.reopened_at is not None:
             since = max(since, timezone.localtime(case.reopened_at).date())
+        reply = (
+            PreliminaryReply.objects.filter(case=case, sent_on__gte=since)
+            .order_by("-sent_on", "-pk")
+            .first()
+        )
+        if reply is not None:
+            # The household was told when to expect an answer: that is the deadline now.
+            items.append(_item(case, "answer_promised", reply.expected_by, today))
+            continue
         due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
         items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
     approvals = Decision.objects.filter(

@@ -5,6 +5,7 @@ Thin views: parse, check access (selectors), call one action, render.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -29,6 +30,7 @@ from husly.cases.forms import (
     DecisionForm,
     DocumentForm,
     JournalNoteForm,
+    PreliminaryReplyForm,
     ReconsiderForm,
     ReturnForm,
 )
@@ -145,6 +147,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "judgement_form": _judgement_form(assessment) if assessment else None,
             "decisions": case.decisions.select_related("drafted_by", "approved_by"),
+            "replies": case.preliminary_replies.all(),
             "can_act": selectors.can_act_on(user, case),
             "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
             "document_form": DocumentForm(),
@@ -657,6 +660,62 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
         content = render_decision_letter(decision, request.GET.get("sprak"))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="vedtak-{decision.case.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def preliminary_reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a foreløpig svar (forvaltningsloven § 11a) from the work list or the case."""
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = PreliminaryReplyForm(
+        request.POST or None,
+        initial={"expected_by": timezone.localdate() + dt.timedelta(days=30)},
+    )
+    sent = submit(
+        request,
+        form,
+        lambda *, data, **call: actions.preliminary_reply_send(**call, **data),
+        actor=user,
+        case=case,
+    )
+    if sent is not None:
+        messages.success(
+            request,
+            _("The preliminary reply was sent. The household sees it in My page."),
+        )
+        return redirect("cases:case_detail", pk=case.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Preliminary reply in case %(number)s") % {"number": case.number},
+            "intro": _(
+                "When a case will take longer than a month, the household must be told why "
+                "and when to expect an answer (forvaltningsloven § 11a). The letter is written "
+                "in the household's written standard and stored with the case."
+            ),
+            "cancel_url": _case_url(case),
+            "submit_label": _("Send the preliminary reply"),
+        },
+    )
+
+
+def preliminary_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preliminary reply's letter exactly as stored."""
+    user = user_of(request)
+    reply = selectors.preliminary_reply_get_for_user(user, pk)
+    selectors.case_read(
+        user=user,
+        pk=reply.case_id,
+        what="preliminary_reply_letter",
+        path=request.get_full_path(),
+        category="decisions",
+    )
+    response = HttpResponse(stored_letter(reply), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="forelopig-svar-{reply.case.number}.pdf"'
     return response
 
 

@@ -139,7 +139,7 @@ def test_the_letter_has_every_element_the_law_requires(
     assert "Vedtak om kommunal utleiebolig" in text
     assert "Du får tilsagn om kommunal utleiebolig. Du står nå på ventelisten." in text
     assert "Husstanden bor på hospits" in text  # the facts (fvl. § 25)
-    assert "boligsosial lov) § 6" in text and "5.7" in text  # the rules applied
+    assert "boligsosial lov § 6" in text and "5.7" in text  # the rules applied
     assert "Vilkårene i retningslinjene" in text  # the reasoning
     assert "Du må ta imot booppfølging" in text  # conditions
     assert "Fristen er 26.03.2026" in text  # three weeks from 5 March 2026 (fvl. § 29)
