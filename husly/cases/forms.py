@@ -134,6 +134,11 @@ CONTENT_LABELS: dict[str, dict[str, Any]] = {
 }
 
 
+MIN_REASONS_CHARS = 60
+"""A couple of sentences at least: the main considerations (forvaltningsloven § 25), not a
+one-line template."""
+
+
 class DecisionForm(StyledFormMixin, forms.ModelForm):
     """A decision on one kind of help: the outcomes that kind has and the readiness allows,
     and only the content that kind needs (a guarantee's amount, landlord and period; a
@@ -197,7 +202,7 @@ class DecisionForm(StyledFormMixin, forms.ModelForm):
 
     def clean_reasoning(self) -> str:
         reasoning = str(self.cleaned_data["reasoning"]).strip()
-        if reasoning in self.template_reasons or len(reasoning) < 60:
+        if reasoning in self.template_reasons or len(reasoning) < MIN_REASONS_CHARS:
             raise forms.ValidationError(
                 _(
                     "Write the reasons in your own words: what you weighed and why "

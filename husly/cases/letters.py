@@ -80,8 +80,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "{deadline}. Send klagen til {sender}{address}. Du kan også klage i Min side. Skriv "
         "hva du vil ha endret, og hvorfor. Husk å skrive under. Hvis vi ikke endrer vedtaket, "
         "sender vi klagen til {body}. Der blir saken avgjort (forvaltningsloven §§ 28 og 29).",
-        "not_appealable": "Du kan ikke klage på et avslag på bytte (punkt 7.6 i "
-        "retningslinjene).",
+        "not_appealable": "Du kan ikke klage på et avslag på bytte (punkt 7.6 i retningslinjene).",
         "access": "Du har rett til å se dokumentene i saken din (forvaltningsloven § 18).",
         "guidance": "Har du spørsmål? Ta kontakt med oss. Vi hjelper deg også hvis du vil "
         "klage (forvaltningsloven § 11).",
@@ -133,8 +132,7 @@ TEXT: dict[str, dict[str, Any]] = {
         "{deadline}. Send klaga til {sender}{address}. Du kan òg klage i Mi side. Skriv kva "
         "du vil ha endra, og kvifor. Hugs å skrive under. Dersom vi ikkje endrar vedtaket, "
         "sender vi klaga til {body}. Der blir saka avgjord (forvaltningslova §§ 28 og 29).",
-        "not_appealable": "Du kan ikkje klage på eit avslag på byte (punkt 7.6 i "
-        "retningslinjene).",
+        "not_appealable": "Du kan ikkje klage på eit avslag på byte (punkt 7.6 i retningslinjene).",
         "access": "Du har rett til å sjå dokumenta i saka di (forvaltningslova § 18).",
         "guidance": "Har du spørsmål? Ta kontakt med oss. Vi hjelper deg òg dersom du vil "
         "klage (forvaltningslova § 11).",
@@ -394,8 +392,7 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
                 "Vi arbeider saman med deg for å finne ein fast stad å bu.",
                 "Treng du å bu der lenger, må du seie frå før {end}.",
             ],
-            "basis": "NAV har gjort vedtaket etter sosialtenestelova § 27 om mellombels "
-            "butilbod.",
+            "basis": "NAV har gjort vedtaket etter sosialtenestelova § 27 om mellombels butilbod.",
         },
     },
     "en": {
@@ -702,8 +699,7 @@ REPLY_TEXT: dict[str, dict[str, str]] = {
         "behandle ho.",
         "why": "Kvifor tek det tid?",
         "when": "Når får du svar?",
-        "when_text": "Vi reknar med å gi deg svar innan {date}. Tek det lenger tid, seier vi "
-        "frå.",
+        "when_text": "Vi reknar med å gi deg svar innan {date}. Tek det lenger tid, seier vi frå.",
         "do": "Dette må du gjere",
         "do_text": "Du treng ikkje gjere noko no. Har du nye opplysningar, kan du sende dei "
         "til oss.",
@@ -732,9 +728,9 @@ REPLY_TEXT: dict[str, dict[str, str]] = {
 
 
 def _joined(items: list[str], word: str) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {word} {items[-1]}"
+    """``a, b og c``."""
+    *first, last = items or [""]
+    return f"{', '.join(first)} {word} {last}" if first else last
 
 
 def preliminary_reply_context(reply: PreliminaryReply) -> dict[str, Any]:
@@ -742,10 +738,10 @@ def preliminary_reply_context(reply: PreliminaryReply) -> dict[str, Any]:
     lang, text = _texts(reply.language)
     reply_text = REPLY_TEXT[lang]
     case = reply.case
-    open_kinds = case.routings.filter(status=RoutingStatus.OPEN).values_list(
-        "help_kind", flat=True
+    open_kinds = set(
+        case.routings.filter(status=RoutingStatus.OPEN).values_list("help_kind", flat=True)
     )
-    helps = [KIND_TEXT[lang][HelpKind(kind)]["help"] for kind in open_kinds]
+    helps = [KIND_TEXT[lang][kind]["help"] for kind in HelpKind if kind in open_kinds]
     applicant = case.household.members.filter(relation="applicant").select_related("person").first()
     return {
         "t": text,
@@ -764,7 +760,9 @@ def preliminary_reply_context(reply: PreliminaryReply) -> dict[str, Any]:
 
 
 def preliminary_reply_html(reply: PreliminaryReply) -> str:
-    return render_to_string("cases/letters/preliminary_reply.html", preliminary_reply_context(reply))
+    return render_to_string(
+        "cases/letters/preliminary_reply.html", preliminary_reply_context(reply)
+    )
 
 
 def render_preliminary_reply(reply: PreliminaryReply) -> bytes:

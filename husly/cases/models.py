@@ -367,7 +367,6 @@ APPROVAL_LABELS = {
 """What an approval is called for each kind of help: only a dwelling puts anyone on a list."""
 
 
-
 def outcome_label(help_kind: str, kind: str) -> str:
     """An outcome as named for a kind of help: an approval of a guarantee is "Deposit guarantee
     granted", never "placed on the waiting list"."""
@@ -504,7 +503,9 @@ class PreliminaryReply(models.Model):
     expected_by = models.DateField(_("when the household can expect an answer"))
     language = models.CharField(_("written standard"), max_length=2, default="nb")
     sent_on = models.DateField()
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     letter = models.FileField(upload_to="letters/%Y/", blank=True)
     letter_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+|[.,]\d+)*")
 SENTENCE_END = re.compile(r"[.:!?](?=\s|$)")
 LONG_WORD_LETTERS = 6
 

@@ -50,9 +50,11 @@ def _content_errors(decision: Decision) -> dict[str, str]:
             "period_from": _("State the first day."),
             "period_to": _("State the last day."),
         }
-        for name, message in messages.items():
-            if name in required and getattr(decision, name) in {None, ""}:
-                errors[name] = message
+        errors = {
+            name: message
+            for name, message in messages.items()
+            if name in required and getattr(decision, name) in {None, ""}
+        }
     if decision.period_from and decision.period_to and decision.period_to < decision.period_from:
         errors["period_to"] = _("The last day cannot be before the first day.")
     return errors
@@ -103,8 +105,7 @@ def _check_against_assessment(decision: Decision) -> None:
         raise ValidationError(
             {
                 "kind": _(
-                    "The assessment says the criteria are met, so the "
-                    "outcome cannot be a refusal."
+                    "The assessment says the criteria are met, so the outcome cannot be a refusal."
                 )
             }
         )

@@ -27,9 +27,10 @@ def preliminary_reply_send(
     written standard; it is shown in Min side at once."""
     from husly.cases.letters import render_preliminary_reply
 
-    if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED} or not case.routings.filter(
-        status=RoutingStatus.OPEN
-    ).exists():
+    if (
+        case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}
+        or not case.routings.filter(status=RoutingStatus.OPEN).exists()
+    ):
         raise ValidationError(
             _("A preliminary reply is sent only while a part of a received case is open.")
         )
