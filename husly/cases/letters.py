@@ -696,7 +696,7 @@ REPLY_TEXT: dict[str, dict[str, str]] = {
     "nn": {
         "title": "Førebels svar på søknaden din",
         "intro": "Vi har fått søknaden din om {helps}. Vi treng meir enn ein månad for å "
-        "behandle ho.",
+        "behandle han.",
         "why": "Kvifor tek det tid?",
         "when": "Når får du svar?",
         "when_text": "Vi reknar med å gi deg svar innan {date}. Tek det lenger tid, seier vi frå.",
