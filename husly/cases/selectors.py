@@ -480,13 +480,13 @@ def decision_readiness(case: Case, help_kind: str) -> DecisionReadiness:
             missing or [_("The assessment is not complete.")],
             [],
         )
+    # A swap is a tenant's application to move to another municipal dwelling.
+    tenant = case.household.leases.filter(status="active").exists()  # type: ignore[attr-defined]
     if assessment.outcome.startswith("meets"):
-        return DecisionReadiness(
-            help_kind, assessment, [], [DecisionKind.APPROVAL, DecisionKind.SWAP]
-        )
-    return DecisionReadiness(
-        help_kind, assessment, [], [DecisionKind.REFUSAL, DecisionKind.SWAP_REFUSAL]
-    )
+        swap = [DecisionKind.SWAP] if tenant else []
+        return DecisionReadiness(help_kind, assessment, [], [DecisionKind.APPROVAL, *swap])
+    swap = [DecisionKind.SWAP_REFUSAL] if tenant else []
+    return DecisionReadiness(help_kind, assessment, [], [DecisionKind.REFUSAL, *swap])
 
 
 def preliminary_reply_get_for_user(user: User, pk: object) -> PreliminaryReply:
