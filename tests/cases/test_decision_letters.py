@@ -210,6 +210,9 @@ def test_every_kind_of_help_has_its_own_approval_letter(
     other_body = "Kommunens klagenemnd" if body == "Statsforvalteren" else "Statsforvalteren"
     assert other_body not in text
     assert "Fristen er 26.03.2026" in text
+    # Plain language, measured strictly too: the whole letter as one text (address, table and
+    # the caseworker's sample text included), sentences only where a stop ends them.
+    assert lix([text]) <= 40
     if kind in WAITING_LIST_KINDS:
         assert "ventelisten" in text and "innen 05.09.2026" in text
     else:
