@@ -3,11 +3,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.cases.models import (
+    APPROVAL_CONTENT,
+    CONTENT_FIELDS,
+    WAITING_LIST_HELP,
     AppealBodyOutcome,
     Application,
     Case,
@@ -20,6 +23,7 @@ from husly.cases.models import (
     HelpKind,
     JournalNote,
     WithdrawnHow,
+    outcome_label,
 )
 from husly.cases.selectors import WorkFilter
 from husly.core.forms import FilterForm, StyledFormMixin
@@ -202,39 +206,105 @@ class DocumentForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, PNG or JPEG, at most 10 MB."))
 
 
+CONTENT_LABELS: dict[str, dict[str, Any]] = {
+    HelpKind.DEPOSIT_GUARANTEE: {
+        "amount": _("Guarantee amount (NOK)"),
+        "landlord": _("Landlord"),
+        "place": _("Address of the rented dwelling"),
+        "period_from": _("The guarantee applies from"),
+        "period_to": _("The guarantee applies until"),
+    },
+    HelpKind.TEMPORARY_ACCOMMODATION: {
+        "place": _("Where the household will stay"),
+        "period_from": _("First night"),
+        "period_to": _("Last night"),
+    },
+    HelpKind.START_LOAN: {"amount": _("Loan amount (NOK)")},
+    HelpKind.GRANT: {"amount": _("Grant amount (NOK)")},
+    HelpKind.HOUSING_FOLLOW_UP: {"follow_up_unit": _("The unit that gives the follow-up")},
+}
+
+
+MIN_REASONS_CHARS = 60
+"""A couple of sentences at least: the main considerations (forvaltningsloven § 25), not a
+one-line template."""
+
+
 class DecisionForm(StyledFormMixin, forms.ModelForm):
+    """A decision on one kind of help: the outcomes that kind has and the readiness allows,
+    and only the content that kind needs (a guarantee's amount, landlord and period; a
+    temporary stay's place and dates)."""
+
     class Meta:
         model = Decision
-        fields = [
-            "help_kind",
-            "kind",
-            "facts",
-            "reasoning",
-            "conditions",
-            "expected_wait_months",
-            "follow_up_unit",
-        ]
+        fields = ["kind", *CONTENT_FIELDS, "facts", "reasoning", "conditions"]
         widgets = {
             "facts": forms.Textarea(attrs={"rows": 6}),
             "reasoning": forms.Textarea(attrs={"rows": 8}),
             "conditions": forms.Textarea(attrs={"rows": 3}),
+            "period_from": forms.DateInput(),
+            "period_to": forms.DateInput(),
+        }
+        help_texts = {
+            "facts": _("What the decision builds on: the household's situation, as you found it."),
+            "reasoning": _(
+                "Your reasons, in your own words: what you weighed and why you landed on this "
+                "outcome (forvaltningsloven §§ 24–25). It goes into the letter as written."
+            ),
         }
 
     def __init__(
-        self, *args: Any, units: Any = None, help_kinds: Any = None, **kwargs: Any
+        self,
+        *args: Any,
+        help_kind: str,
+        outcomes: list[str],
+        units: Any = None,
+        template_reasons: tuple[str, ...] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        if units is not None:
-            self.fields["follow_up_unit"].queryset = units
-        if help_kinds is not None:
-            self.fields["help_kind"].choices = [c for c in HelpKind.choices if c[0] in help_kinds]
+        self.help_kind = help_kind
+        self.template_reasons = {r.strip() for r in template_reasons if r}
+        content = set(APPROVAL_CONTENT.get(help_kind, ()))
+        for name in CONTENT_FIELDS:
+            if name not in content:
+                del self.fields[name]
+        for name, label in CONTENT_LABELS.get(help_kind, {}).items():
+            if name in self.fields:
+                self.fields[name].label = label
+        if "amount" in self.fields:
+            cast(forms.IntegerField, self.fields["amount"]).min_value = 1
+            self.fields["amount"].validators.append(MinValueValidator(1))
+        if units is not None and "follow_up_unit" in self.fields:
+            cast(forms.ModelChoiceField, self.fields["follow_up_unit"]).queryset = units
+        kinds = list(outcomes)
+        if self.instance.pk and self.instance.kind and self.instance.kind not in kinds:
+            kinds.append(self.instance.kind)
+        labelled = [(k, outcome_label(help_kind, k)) for k in kinds]
+        field = cast(forms.ChoiceField, self.fields["kind"])
+        field.choices = labelled if len(labelled) == 1 else [("", _("Choose")), *labelled]
+        if len(labelled) == 1:
+            field.initial = labelled[0][0]
+        field.help_text = (
+            _("The outcome follows the assessment against the guideline.")
+            if len(labelled) == 1
+            else ""
+        )
+
+    def clean_reasoning(self) -> str:
+        reasoning = str(self.cleaned_data["reasoning"]).strip()
+        if reasoning in self.template_reasons or len(reasoning) < MIN_REASONS_CHARS:
+            raise forms.ValidationError(
+                _(
+                    "Write the reasons in your own words: what you weighed and why "
+                    "(at least a couple of sentences)."
+                )
+            )
+        return reasoning
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("kind") == DecisionKind.APPROVAL and data.get("help_kind") in {
-            HelpKind.RENTAL_DWELLING,
-            HelpKind.DWELLING_WITH_SERVICES,
-        }:
+        if data.get("kind") == DecisionKind.APPROVAL and self.help_kind in WAITING_LIST_HELP:
             if not data.get("follow_up_unit"):
                 self.add_error(
                     "follow_up_unit",
@@ -248,6 +318,22 @@ class DecisionForm(StyledFormMixin, forms.ModelForm):
                     "expected_wait_months", _("An approval must state the expected waiting time.")
                 )
         return data
+
+
+class PreliminaryReplyForm(StyledFormMixin, forms.Form):
+    """A foreløpig svar (forvaltningsloven § 11a): why the case takes longer, and when."""
+
+    reason = forms.CharField(
+        label=_("Why does the case take longer?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Write to the household in plain words, for example: We are waiting for papers "
+            "from your landlord."
+        ),
+    )
+    expected_by = forms.DateField(
+        label=_("When can the household expect an answer?"), widget=forms.DateInput()
+    )
 
 
 class ReturnForm(StyledFormMixin, forms.Form):

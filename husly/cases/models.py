@@ -343,7 +343,7 @@ class Assessment(models.Model):
 
 
 class DecisionKind(models.TextChoices):
-    APPROVAL = "approval", _("Approval (placed on the waiting list)")
+    APPROVAL = "approval", _("Approval")
     REFUSAL = "refusal", _("Refusal")
     LAPSE = "lapse", _("Lapse of approval")
     RENEWAL = "renewal", _("Renewal of lease")
@@ -353,6 +353,64 @@ class DecisionKind(models.TextChoices):
 
 
 NOT_APPEALABLE = {DecisionKind.SWAP_REFUSAL}  # Rælingen 7.6: swap refusals cannot be appealed
+
+APPROVAL_LABELS = {
+    HelpKind.RENTAL_DWELLING: _("Approval (placed on the waiting list)"),
+    HelpKind.DWELLING_WITH_SERVICES: _("Approval (placed on the waiting list)"),
+    HelpKind.ADVICE: _("Advice and guidance granted"),
+    HelpKind.START_LOAN: _("Start loan granted"),
+    HelpKind.GRANT: _("Grant awarded"),
+    HelpKind.DEPOSIT_GUARANTEE: _("Deposit guarantee granted"),
+    HelpKind.HOUSING_FOLLOW_UP: _("Housing follow-up granted"),
+    HelpKind.TEMPORARY_ACCOMMODATION: _("Temporary accommodation granted"),
+}
+"""What an approval is called for each kind of help: only a dwelling puts anyone on a list."""
+
+
+def outcome_label(help_kind: str, kind: str) -> str:
+    """An outcome as named for a kind of help: an approval of a guarantee is "Deposit guarantee
+    granted", never "placed on the waiting list"."""
+    if kind == DecisionKind.APPROVAL and help_kind in APPROVAL_LABELS:
+        return str(APPROVAL_LABELS[HelpKind(help_kind)])
+    return str(DecisionKind(kind).label)
+
+
+WAITING_LIST_HELP = frozenset({HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES})
+"""Kinds of help whose approval places the household on the waiting list for a dwelling."""
+
+NAV_HELP = frozenset({HelpKind.DEPOSIT_GUARANTEE, HelpKind.TEMPORARY_ACCOMMODATION})
+"""Kinds of help the NAV office decides under sosialtjenesteloven (§§ 18–19 with § 15 for a
+deposit guarantee, § 27 for temporary accommodation), appealed to the Statsforvalteren through
+NAV (spec/law-and-parameters.md § 7)."""
+
+STATE_APPEAL_HELP = NAV_HELP | {HelpKind.ADVICE, HelpKind.HOUSING_FOLLOW_UP}
+"""Kinds of help whose decisions are appealed to the Statsforvalteren: NAV's, and individual
+help under boligsosial lov § 6 (spec/law-and-parameters.md § 6). Municipal dwellings, start
+loans and grants go to the municipality's own appeal body (forvaltningsloven § 28 second
+paragraph)."""
+
+APPROVAL_CONTENT: dict[str, tuple[str, ...]] = {
+    HelpKind.RENTAL_DWELLING: ("expected_wait_months", "follow_up_unit"),
+    HelpKind.DWELLING_WITH_SERVICES: ("expected_wait_months", "follow_up_unit"),
+    HelpKind.ADVICE: (),
+    HelpKind.START_LOAN: ("amount",),
+    HelpKind.GRANT: ("amount",),
+    HelpKind.DEPOSIT_GUARANTEE: ("amount", "landlord", "place", "period_from", "period_to"),
+    HelpKind.HOUSING_FOLLOW_UP: ("follow_up_unit",),
+    HelpKind.TEMPORARY_ACCOMMODATION: ("place", "period_from", "period_to"),
+}
+"""What an approval of each kind of help must say besides facts and reasons: a guarantee has
+an amount, a landlord, the dwelling and a period; a temporary stay a place and dates."""
+
+CONTENT_FIELDS = (
+    "amount",
+    "landlord",
+    "place",
+    "period_from",
+    "period_to",
+    "expected_wait_months",
+    "follow_up_unit",
+)
 
 
 class DecisionStatus(models.TextChoices):
@@ -381,6 +439,11 @@ class Decision(models.Model):
     expected_wait_months = models.PositiveSmallIntegerField(
         _("expected waiting time (months)"), null=True, blank=True
     )
+    amount = models.PositiveIntegerField(_("amount (NOK)"), null=True, blank=True)
+    landlord = models.CharField(_("landlord"), max_length=200, blank=True)
+    place = models.CharField(_("address or place"), max_length=200, blank=True)
+    period_from = models.DateField(_("from"), null=True, blank=True)
+    period_to = models.DateField(_("to"), null=True, blank=True)
     follow_up_unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -415,6 +478,43 @@ class Decision(models.Model):
     @property
     def is_appealable(self) -> bool:
         return self.kind not in NOT_APPEALABLE
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome as named for this kind of help ("Deposit guarantee granted")."""
+        return outcome_label(self.help_kind, self.kind)
+
+    @property
+    def appeal_body(self) -> str:
+        """Where an upheld appeal goes: the Statsforvalteren for NAV's decisions and individual
+        help under boligsosial lov, otherwise the municipality's own appeal body."""
+        if self.help_kind in STATE_APPEAL_HELP:
+            return "Statsforvalteren"
+        return self.case.municipality.appeal_body
+
+
+class PreliminaryReply(models.Model):
+    """A foreløpig svar (forvaltningsloven § 11a): the case will take longer than a month, and
+    the household is told why and when to expect an answer. Its letter is stored with its hash,
+    like a decision letter."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="preliminary_replies")
+    reason = models.TextField(_("why the case takes longer"))
+    expected_by = models.DateField(_("when the household can expect an answer"))
+    language = models.CharField(_("written standard"), max_length=2, default="nb")
+    sent_on = models.DateField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    letter = models.FileField(upload_to="letters/%Y/", blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Foreløpig svar {self.case}"
 
 
 class AppealStatus(models.TextChoices):

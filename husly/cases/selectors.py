@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from husly.cases.models import (
     Appeal,
     AppealStatus,
+    Assessment,
     Case,
     CaseRouting,
     CaseStatus,
@@ -28,6 +30,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
     HelpKind,
+    PreliminaryReply,
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
@@ -294,12 +297,25 @@ def appeal_get_for_user(user: User, pk: object) -> Appeal:
     return cast(Appeal, get_or_404(queryset, pk))
 
 
+PRELIMINARY_REPLY_NEAR_DAYS = 5
+"""Working days before the § 11a month ends from which the work list offers a preliminary
+reply (a week ahead, and of course once it has passed)."""
+
+
 @dataclass(frozen=True)
 class DeadlineItem:
     case: Case
     what: str
     due: dt.date
     business_days_left: int
+
+    @property
+    def reply_is_due(self) -> bool:
+        """The § 11a month is about to end (or has): offer to send a preliminary reply."""
+        return (
+            self.what == "preliminary_reply"
+            and self.business_days_left <= PRELIMINARY_REPLY_NEAR_DAYS
+        )
 
 
 @dataclass(frozen=True)
@@ -470,6 +486,15 @@ def _deadline_items(
         since = case.received_on
         if case.reopened_at is not None:
             since = max(since, timezone.localtime(case.reopened_at).date())
+        reply = (
+            PreliminaryReply.objects.filter(case=case, sent_on__gte=since)
+            .order_by("-sent_on", "-pk")
+            .first()
+        )
+        if reply is not None:
+            # The household was told when to expect an answer: that is the deadline now.
+            items.append(_item(case, "answer_promised", reply.expected_by, today))
+            continue
         due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
         items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
     approvals = Decision.objects.filter(
@@ -517,3 +542,98 @@ def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:
         due=due,
         business_days_left=deadlines.business_days_between(today, due),
     )
+
+
+GUIDELINE_HELP = {
+    "municipal_dwelling_without_services": HelpKind.RENTAL_DWELLING,
+    "municipal_dwelling": HelpKind.RENTAL_DWELLING,
+}
+"""The kind of help a guideline set decides, by the set's ``application_kind``."""
+
+GUIDELINE_KINDS = frozenset(GUIDELINE_HELP.values())
+"""Kinds of help the municipality's allocation guideline decides (Rælingen: dwellings without
+services). Other kinds are decided on their own rules, outside this guideline."""
+
+
+def assessment_for_help(case: Case, help_kind: str) -> Assessment | None:
+    """The latest assessment of the case against a guideline for this kind of help, or None:
+    a deposit guarantee is never decided on the rental-dwelling guideline's assessment."""
+    if help_kind not in GUIDELINE_KINDS:
+        return None
+    for assessment in case.assessments.all():
+        definition = assessment.record.get("guideline_set", {}).get("definition") or {}
+        applies_to = GUIDELINE_HELP.get(definition.get("application_kind", ""))
+        if applies_to is None or applies_to == help_kind:
+            return assessment
+    return None
+
+
+def _leaves_needing_judgement(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for item in items:
+        children = item.get("children") or []
+        if item["outcome"] != "needs_judgement":
+            continue
+        below = _leaves_needing_judgement(children)
+        found.extend(below or [item])
+    return found
+
+
+@dataclass(frozen=True)
+class DecisionReadiness:
+    """Whether a decision on one kind of help can be drafted now: what is missing first, and
+    the outcomes the caseworker may choose (none while something is missing; never a refusal by
+    default)."""
+
+    help_kind: str
+    assessment: Assessment | None
+    missing: list[str]
+    outcomes: list[str]
+
+
+def decision_readiness(case: Case, help_kind: str) -> DecisionReadiness:
+    """A renewal is decided on the tenancy; a guideline kind on a complete assessment, whose
+    result decides between approval and refusal; other kinds on the caseworker's own
+    assessment, approval or refusal."""
+    from husly.core.templatetags.husly import localised
+
+    dwelling = help_kind in {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}
+    if dwelling and hasattr(case, "renewal"):
+        return DecisionReadiness(
+            help_kind, None, [], [DecisionKind.RENEWAL, DecisionKind.RENEWAL_REFUSAL]
+        )
+    if help_kind not in GUIDELINE_KINDS:
+        return DecisionReadiness(help_kind, None, [], [DecisionKind.APPROVAL, DecisionKind.REFUSAL])
+    assessment = assessment_for_help(case, help_kind)
+    if assessment is None:
+        return DecisionReadiness(
+            help_kind,
+            None,
+            [_("The case has not been assessed against the municipality's guideline.")],
+            [],
+        )
+    if assessment.outcome == "needs_judgement":
+        missing = [
+            f"{c['point']} {localised(c['title'])}: {localised(c.get('explanation'))}"
+            for c in _leaves_needing_judgement(assessment.record["criteria"])
+        ]
+        return DecisionReadiness(
+            help_kind,
+            assessment,
+            missing or [_("The assessment is not complete.")],
+            [],
+        )
+    # A swap is a tenant's application to move to another municipal dwelling.
+    tenant = case.household.leases.filter(status="active").exists()  # type: ignore[attr-defined]
+    if assessment.outcome.startswith("meets"):
+        swap = [DecisionKind.SWAP] if tenant else []
+        return DecisionReadiness(help_kind, assessment, [], [DecisionKind.APPROVAL, *swap])
+    swap = [DecisionKind.SWAP_REFUSAL] if tenant else []
+    return DecisionReadiness(help_kind, assessment, [], [DecisionKind.REFUSAL, *swap])
+
+
+def preliminary_reply_get_for_user(user: User, pk: object) -> PreliminaryReply:
+    queryset = PreliminaryReply.objects.filter(
+        case__in=cases_for_user(user, category="decisions")
+    ).select_related("case", "case__municipality")
+    return cast(PreliminaryReply, get_or_404(queryset, pk))

@@ -20,6 +20,14 @@ urlpatterns = [
     path("<int:pk>/dokument/", views.document_add, name="document_add"),
     path("<int:pk>/vurdering/", views.assessment_run, name="assessment_run"),
     path("<int:pk>/vedtak/ny/", views.decision_create, name="decision_create"),
+    path(
+        "<int:pk>/forelopig-svar/", views.preliminary_reply_create, name="preliminary_reply_create"
+    ),
+    path(
+        "forelopig-svar/<int:pk>/brev/",
+        views.preliminary_reply_letter,
+        name="preliminary_reply_letter",
+    ),
     path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
     path("vedtak/<int:pk>/", views.decision_detail, name="decision_detail"),
     path("vedtak/<int:pk>/endre/", views.decision_edit, name="decision_edit"),

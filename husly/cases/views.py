@@ -5,6 +5,7 @@ Thin views: parse, check access (selectors), call one action, render.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -31,12 +32,13 @@ from husly.cases.forms import (
     DecisionForm,
     DocumentForm,
     JournalNoteForm,
+    PreliminaryReplyForm,
     ReconsiderForm,
     ReturnForm,
     WorkFilterForm,
 )
 from husly.cases.letters import _flat_criteria, render_decision_letter, stored_letter
-from husly.cases.models import Case, CaseStatus, DecisionStatus
+from husly.cases.models import Case, CaseStatus, DecisionStatus, HelpKind
 from husly.consent import selectors as sharing_selectors
 from husly.core.pages import (
     add_action_errors,
@@ -230,6 +232,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "criteria": criteria,
             "judgement_form": _judgement_form(assessment) if assessment else None,
             "decisions": case.decisions.select_related("drafted_by", "approved_by"),
+            "replies": case.preliminary_replies.all(),
             "can_act": selectors.can_act_on(user, case),
             "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
             "document_form": DocumentForm(),
@@ -536,44 +539,94 @@ def _decision_units(case: Case) -> Any:
     return Unit.objects.filter(municipality=case.municipality)
 
 
+def _template_reasons(assessment: Any) -> tuple[str, ...]:
+    """The assessment's one-line summaries: not the caseworker's reasons."""
+    if assessment is None:
+        return ()
+    return tuple(str(v) for v in assessment.record.get("summary", {}).values())
+
+
+def _decision_form_page(
+    request: HttpRequest,
+    *,
+    case: Case,
+    form: DecisionForm,
+    readiness: selectors.DecisionReadiness,
+    title: str,
+    cancel_url: str,
+    kinds: list[str] | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "cases/decision_form.html",
+        {
+            "case": case,
+            "form": form,
+            "readiness": readiness,
+            "help_label": HelpKind(readiness.help_kind).label,
+            "kinds": [(k, HelpKind(k).label) for k in kinds or []],
+            "title": title,
+            "cancel_url": cancel_url,
+        },
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Draft a decision on one kind of help: its own outcomes and content, offered only when
+    what it is decided on is complete."""
     user = user_of(request)
     case = selectors.case_get_for_user(user, pk)
     _writable(user, case)
     replaces = None
     if request.GET.get("erstatter"):
         replaces = selectors.decision_get_for_user(user, request.GET["erstatter"])
-    assessment = case.assessments.first()
-    kinds = list(case.routings.values_list("help_kind", flat=True))
-    initial: dict[str, Any] = {"help_kind": kinds[0] if kinds else None}
-    if assessment is not None:
-        initial["kind"] = "approval" if assessment.outcome.startswith("meets") else "refusal"
-        initial["reasoning"] = assessment.record["summary"]["nb"]
+    held = list(selectors.parts_held_by(user, case).values_list("help_kind", flat=True))
+    kinds = held or list(case.routings.values_list("help_kind", flat=True))
+    chosen = replaces.help_kind if replaces else request.GET.get("hjelp", "")
+    if chosen not in kinds and len(kinds) == 1:
+        chosen = kinds[0]
+    title = _("Draft a decision in case %(number)s") % {"number": case.number}
+    if chosen not in kinds:
+        return render(
+            request,
+            "cases/decision_form.html",
+            {
+                "case": case,
+                "title": title,
+                "kinds": [(k, HelpKind(k).label) for k in kinds],
+                "cancel_url": _case_url(case),
+            },
+        )
+    readiness = selectors.decision_readiness(case, chosen)
     form = DecisionForm(
-        request.POST or None, initial=initial, units=_decision_units(case), help_kinds=kinds
+        request.POST or None,
+        help_kind=chosen,
+        outcomes=readiness.outcomes,
+        units=_decision_units(case),
+        template_reasons=_template_reasons(readiness.assessment),
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and readiness.outcomes and form.is_valid():
         try:
             decision = actions.decision_draft(
-                actor=user, case=case, data=form.cleaned_data, replaces=replaces
+                actor=user,
+                case=case,
+                data={**form.cleaned_data, "help_kind": chosen},
+                replaces=replaces,
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             messages.success(request, _("The decision was drafted."))
             return redirect("cases:decision_detail", pk=decision.pk)
-    return render(
+    return _decision_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Draft a decision in case %(number)s") % {"number": case.number},
-            "intro": _(
-                "The facts, the reasoning and any conditions go into the letter as written."
-            ),
-            "cancel_url": _case_url(case),
-        },
+        case=case,
+        form=form,
+        readiness=readiness,
+        title=title,
+        cancel_url=_case_url(case),
+        kinds=kinds if not replaces and len(kinds) > 1 else None,
     )
 
 
@@ -608,14 +661,16 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _writable(user, decision.case)
     if decision.status == DecisionStatus.ISSUED:
         raise PermissionDenied
-    kinds = list(decision.case.routings.values_list("help_kind", flat=True))
     from copy import copy
 
+    readiness = selectors.decision_readiness(decision.case, decision.help_kind)
     form = DecisionForm(
         request.POST or None,
         instance=copy(decision),
+        help_kind=decision.help_kind,
+        outcomes=readiness.outcomes,
         units=_decision_units(decision.case),
-        help_kinds=kinds,
+        template_reasons=_template_reasons(readiness.assessment),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -625,14 +680,13 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:decision_detail", pk=decision.pk)
-    return render(
+    return _decision_form_page(
         request,
-        "core/form_page.html",
-        {
-            "form": form,
-            "title": _("Edit the draft decision"),
-            "cancel_url": "../",
-        },
+        case=decision.case,
+        form=form,
+        readiness=readiness,
+        title=_("Edit the draft decision"),
+        cancel_url="../",
     )
 
 
@@ -687,6 +741,62 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
         content = render_decision_letter(decision, request.GET.get("sprak"))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="vedtak-{decision.case.number}.pdf"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def preliminary_reply_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a foreløpig svar (forvaltningsloven § 11a) from the work list or the case."""
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    _writable(user, case)
+    form = PreliminaryReplyForm(
+        request.POST or None,
+        initial={"expected_by": timezone.localdate() + dt.timedelta(days=30)},
+    )
+    sent = submit(
+        request,
+        form,
+        lambda *, data, **call: actions.preliminary_reply_send(**call, **data),
+        actor=user,
+        case=case,
+    )
+    if sent is not None:
+        messages.success(
+            request,
+            _("The preliminary reply was sent. The household sees it in My page."),
+        )
+        return redirect("cases:case_detail", pk=case.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Preliminary reply in case %(number)s") % {"number": case.number},
+            "intro": _(
+                "When a case will take longer than a month, the household must be told why "
+                "and when to expect an answer (forvaltningsloven § 11a). The letter is written "
+                "in the household's written standard and stored with the case."
+            ),
+            "cancel_url": _case_url(case),
+            "submit_label": _("Send the preliminary reply"),
+        },
+    )
+
+
+def preliminary_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preliminary reply's letter exactly as stored."""
+    user = user_of(request)
+    reply = selectors.preliminary_reply_get_for_user(user, pk)
+    selectors.case_read(
+        user=user,
+        pk=reply.case_id,
+        what="preliminary_reply_letter",
+        path=request.get_full_path(),
+        category="decisions",
+    )
+    response = HttpResponse(stored_letter(reply), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="forelopig-svar-{reply.case.number}.pdf"'
     return response
 
 
@@ -780,7 +890,7 @@ def appeal_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def routing(request: HttpRequest) -> HttpResponse:
     """Administrators decide which unit handles each kind of help (one door in)."""
-    from husly.cases.models import HelpKind, RoutingRule
+    from husly.cases.models import RoutingRule
     from husly.core.pages import writable_municipalities
     from husly.organisation.access import ORGANISATION_WRITE
 

@@ -13,7 +13,7 @@ from husly.allocation.engine import DEFAULT_PRIORITY
 from husly.allocation.models import LIVE_ENTRY, WaitingListEntry
 from husly.allocation.selectors import scored
 from husly.audit.models import AccessEvent
-from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus
+from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus, PreliminaryReply
 from husly.consent.models import Consent, LegalBasis
 from husly.consent.selectors import sharing_for_case
 from husly.matching.priority import PriorityItem
@@ -47,6 +47,12 @@ def my_decision(user: User, pk: object) -> Decision:
     """Only issued decisions are the resident's to see; drafts are internal."""
     queryset = Decision.objects.filter(case__in=my_cases(user), status=DecisionStatus.ISSUED)
     return cast(Decision, get_or_404(queryset.select_related("case"), pk))
+
+
+def my_preliminary_reply(user: User, pk: object) -> PreliminaryReply:
+    """A preliminary reply sent in one of the resident's cases."""
+    queryset = PreliminaryReply.objects.filter(case__in=my_cases(user)).select_related("case")
+    return cast(PreliminaryReply, get_or_404(queryset, pk))
 
 
 def is_editable(case: Case) -> bool:

@@ -16,7 +16,11 @@ from django.views.decorators.http import require_http_methods
 
 from husly.cases import actions as case_actions
 from husly.cases.forms import ApplicationForm
-from husly.cases.letters import stored_letter
+from husly.cases.letters import (
+    decision_letter_context,
+    preliminary_reply_context,
+    stored_letter,
+)
 from husly.cases.models import CaseStatus
 from husly.consent import actions as consent_actions
 from husly.consent.forms import PortalConsentForm
@@ -226,11 +230,38 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "routings": case.routings.select_related("unit", "assigned_to"),
             "decisions": decisions,
+            "replies": case.preliminary_replies.all(),
             "today": today,
             "waiting": selectors.my_waiting_place(case, today),
             "can_withdraw": selectors.can_withdraw(case),
         },
     )
+
+
+@portal_login_required
+def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The issued decision as a page, in the household's written standard: the same text as
+    the letter, readable on a phone and with a screen reader."""
+    user = _resident(request)
+    decision = selectors.my_decision(user, pk)
+    context = decision_letter_context(decision, draft=False)
+    return render(request, "portal/decision.html", context)
+
+
+@portal_login_required
+def preliminary_reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    reply = selectors.my_preliminary_reply(user, pk)
+    return render(request, "portal/preliminary_reply.html", preliminary_reply_context(reply))
+
+
+@portal_login_required
+def preliminary_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    reply = selectors.my_preliminary_reply(user, pk)
+    response = HttpResponse(stored_letter(reply), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="forelopig-svar-{reply.case.number}.pdf"'
+    return response
 
 
 @portal_login_required
@@ -272,6 +303,7 @@ WHAT_LABELS = {
     "case_detail": gettext_lazy("Read your case"),
     "decision_detail": gettext_lazy("Read a decision in your case"),
     "decision_letter": gettext_lazy("Opened a decision letter"),
+    "preliminary_reply_letter": gettext_lazy("Opened a preliminary reply in your case"),
     "appeal_detail": gettext_lazy("Read your appeal"),
     "document_download": gettext_lazy("Opened a document in your case"),
     "person_detail": gettext_lazy("Read your personal data"),

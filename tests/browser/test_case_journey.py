@@ -92,6 +92,11 @@ def test_a_household_applies_a_caseworker_decides_and_the_household_appeals(
     check_accessibility(worker)
     worker.select_option("#id_kind", "approval")
     worker.fill("#id_facts", "Husstanden er uten bolig og har ikke andre muligheter.")
+    worker.fill(
+        "#id_reasoning",
+        "Husstanden har ingen bolig og klarer ikke å skaffe seg en selv. Vilkårene i "
+        "retningslinjene er oppfylt.",
+    )
     worker.fill("#id_expected_wait_months", "4")
     worker.select_option("#id_follow_up_unit", str(housing_office.pk))
     worker.click("form.husly-form button[type=submit]")
@@ -118,7 +123,7 @@ def test_a_household_applies_a_caseworker_decides_and_the_household_appeals(
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(letter.body())).pages).split()
     )
-    assert "Du får tilsagn om kommunal utleiebolig uten tjenester" in text
+    assert "Du får tilsagn om kommunal utleiebolig" in text
     assert "Fristen er" in text and "Kommunens klagenemnd" in text
 
     resident.goto(f"{base}/minside/sak/{case.pk}/")

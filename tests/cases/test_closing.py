@@ -271,7 +271,14 @@ def test_an_open_appeal_blocks_the_closing_and_a_decided_one_does_not(
 def test_a_changed_appeal_is_open_until_the_new_decision_is_issued(
     sara, geir, household, routing, housing_office
 ) -> None:
-    guarantee = {"help_kind": "deposit_guarantee"}
+    guarantee = {
+        "help_kind": "deposit_guarantee",
+        "amount": 24_000,
+        "landlord": "Utleie AS",
+        "place": "Storgata 5, Rælingen",
+        "period_from": dt.date(2024, 3, 1),
+        "period_to": dt.date(2027, 2, 28),
+    }
     with time_machine.travel(ISSUED_AT, tick=False):
         decision = _issued(sara, geir, household, housing_office, **guarantee)
     with time_machine.travel(APPEALED_AT, tick=False):

@@ -98,6 +98,11 @@ def test_an_issued_decision_ends_the_withdrawal_in_my_page(
             "kind": "approval",
             "facts": "Husstanden trenger depositum.",
             "reasoning": "Vilkårene er oppfylt.",
+            "amount": 24_000,
+            "landlord": "Utleie AS",
+            "place": "Storgata 5",
+            "period_from": dt.date(2026, 4, 1),
+            "period_to": dt.date(2029, 3, 31),
         },
     )
     url = reverse("portal:case_withdraw", args=[case.pk])

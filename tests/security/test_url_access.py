@@ -119,6 +119,8 @@ RULES: dict[str, Rule] = {
     "cases:document_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:assessment_run": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:decision_create": R(CASE, {"pk": "case"}),
+    "cases:preliminary_reply_create": R(CASE, {"pk": "case"}),
+    "cases:preliminary_reply_letter": R(CASE, {"pk": "preliminary_reply"}),
     "cases:document_download": R(CASE, {"pk": "document"}),
     "cases:decision_detail": R(CASE, {"pk": "decision"}),
     "cases:decision_edit": R(CASE, {"pk": "draft_decision"}),
@@ -146,6 +148,9 @@ RULES: dict[str, Rule] = {
     "portal:case_delete": R(PORTAL, {"pk": "case"}, owner="none"),  # drafts only
     "portal:case_withdraw": R(PORTAL, {"pk": "case"}, owner="none"),  # before a decision only
     "portal:decision_letter": R(PORTAL, {"pk": "decision"}, owner="resident"),
+    "portal:decision_detail": R(PORTAL, {"pk": "decision"}, owner="resident"),
+    "portal:preliminary_reply": R(PORTAL, {"pk": "preliminary_reply"}, owner="resident"),
+    "portal:preliminary_reply_letter": R(PORTAL, {"pk": "preliminary_reply"}, owner="resident"),
     "portal:appeal": R(PORTAL, {"pk": "decision"}, "post", owner="none"),
     "portal:consent_give": R(PORTAL, {"pk": "case"}, owner="resident"),
     "portal:consent_withdraw": R(PORTAL, {"pk": "consent"}, "post", owner="none"),
@@ -287,6 +292,12 @@ def world(  # type: ignore[no-untyped-def]
         reference="sosialtjenesteloven § 27",
         explanation="Test.",
     )
+    preliminary_reply = case_actions.preliminary_reply_send(
+        actor=sara,
+        case=case,
+        reason="Ragnhild Rælingsen venter på papirer.",
+        expected_by=timezone.localdate() + dt.timedelta(days=30),
+    )
     building = BuildingFactory(municipality=raelingen, name="Rælingbygget")
     dwelling = DwellingFactory(building=building, rooms=1)
     allocation = _allocation_world(sara, household, decision, dwelling, building, raelingen)
@@ -308,6 +319,7 @@ def world(  # type: ignore[no-untyped-def]
         "document": document,
         "decision": decision,
         "draft_decision": draft,
+        "preliminary_reply": preliminary_reply,
         "appeal": appeal,
         "consent": consent,
         "legal_basis": legal_basis,

@@ -37,6 +37,7 @@ from husly.cases.actions.decisions import (
     decision_submit,
     decision_update,
 )
+from husly.cases.actions.replies import preliminary_reply_send
 
 __all__ = [
     "ALLOWED_UPLOADS",
@@ -66,5 +67,6 @@ __all__ = [
     "grunnbelop_on",
     "guideline_for",
     "journal_note_add",
+    "preliminary_reply_send",
     "routing_rules_set",
 ]

@@ -162,7 +162,7 @@ def appeal_forward(*, actor: User, appeal: Appeal) -> Appeal:
         data={
             "status": AppealStatus.FORWARDED,
             "forwarded_on": timezone.localdate(),
-            "appeal_body": case.municipality.appeal_body,
+            "appeal_body": appeal.decision.appeal_body,
         },
         municipality=case.municipality,
     )

@@ -13,9 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from husly.cases import hooks
+from husly.cases import hooks, selectors
 from husly.cases.actions._common import _applicant_id, _record, _routings_set
 from husly.cases.models import (
+    APPROVAL_CONTENT,
+    CONTENT_FIELDS,
+    WAITING_LIST_HELP,
     Case,
     CaseStatus,
     Decision,
@@ -29,62 +32,113 @@ from husly.core.actions import create_audited, update_audited
 from husly.organisation.models import User
 from husly.rules import guidelines as g
 
-GUIDELINE_KINDS = {HelpKind.RENTAL_DWELLING}
-"""Kinds of help the municipality's allocation guideline decides (Rælingen: dwellings without
-services). Other kinds are decided on their own rules, outside this guideline."""
+GUIDELINE_KINDS = selectors.GUIDELINE_KINDS
+
+
+def _content_errors(decision: Decision) -> dict[str, str]:
+    """What an approval of this kind of help must state and does not (a guarantee its amount,
+    landlord, dwelling and period; a temporary stay its place and dates)."""
+    errors: dict[str, str] = {}
+    required = APPROVAL_CONTENT.get(decision.help_kind, ())
+    if decision.kind == DecisionKind.APPROVAL:
+        messages = {
+            "amount": _("State the amount in whole kroner."),
+            "landlord": _("State the landlord the guarantee is given to."),
+            "place": _("State where the household will stay.")
+            if decision.help_kind == HelpKind.TEMPORARY_ACCOMMODATION
+            else _("State the address of the dwelling."),
+            "period_from": _("State the first day."),
+            "period_to": _("State the last day."),
+        }
+        errors = {
+            name: message
+            for name, message in messages.items()
+            if name in required and getattr(decision, name) in {None, ""}
+        }
+    if decision.period_from and decision.period_to and decision.period_to < decision.period_from:
+        errors["period_to"] = _("The last day cannot be before the first day.")
+    return errors
+
+
+def _fit_to_kind(decision: Decision) -> None:
+    """Keep only the content that belongs to the decision's kind of help and outcome: no waiting
+    time on a guarantee, no amount on a refusal."""
+    keep = set(APPROVAL_CONTENT.get(decision.help_kind, ()))
+    if decision.kind != DecisionKind.APPROVAL:
+        keep = set()
+    if decision.help_kind in WAITING_LIST_HELP | {HelpKind.HOUSING_FOLLOW_UP}:
+        keep.add("follow_up_unit")  # a lapse or renewal keeps the linked unit
+    for name in CONTENT_FIELDS:
+        if name not in keep:
+            setattr(decision, name, "" if name in {"landlord", "place"} else None)
+
+
+def _check_against_assessment(decision: Decision) -> None:
+    """Rules-as-code: a decision on a guideline kind follows its complete, stored assessment,
+    never a silent pass and never a refusal by default."""
+    if decision.help_kind not in GUIDELINE_KINDS:
+        return
+    assessment = decision.assessment
+    if assessment is None:
+        if decision.kind in {DecisionKind.APPROVAL, DecisionKind.REFUSAL}:
+            raise ValidationError(_("Assess the case against the guideline before you decide."))
+        return
+    if assessment.outcome == g.OverallOutcome.NEEDS_JUDGEMENT:
+        raise ValidationError(
+            _(
+                "The assessment still has criteria that need your judgement. "
+                "Complete the assessment before you decide."
+            )
+        )
+    meets = assessment.outcome in {g.OverallOutcome.MEETS, g.OverallOutcome.MEETS_WITH_EXCEPTION}
+    if decision.kind == DecisionKind.APPROVAL and not meets:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "The assessment says the criteria are not met, so "
+                    "the outcome cannot be an approval. Use an exception "
+                    "with reasons if one applies."
+                )
+            }
+        )
+    if decision.kind == DecisionKind.REFUSAL and meets:
+        raise ValidationError(
+            {
+                "kind": _(
+                    "The assessment says the criteria are met, so the outcome cannot be a refusal."
+                )
+            }
+        )
+
+
+def _validate(decision: Decision) -> None:
+    _fit_to_kind(decision)
+    errors = _content_errors(decision)
+    if errors:
+        raise ValidationError(errors)
+    _check_against_assessment(decision)
 
 
 @transaction.atomic
 def decision_draft(
     *, actor: User, case: Case, data: Mapping[str, Any], replaces: Decision | None = None
 ) -> Decision:
+    """Draft a decision on one kind of help, with the content that kind needs, on the
+    assessment made for that kind (if it is decided on a guideline)."""
     require_case_role(actor, case)
     if case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}:
         raise ValidationError(_("Only a received case can be decided."))
-    assessment = case.assessments.first()
-    if data.get("help_kind") in GUIDELINE_KINDS and assessment is not None:
-        # Rules-as-code: the decision follows the stored assessment, never a silent pass.
-        if assessment.outcome == g.OverallOutcome.NEEDS_JUDGEMENT:
-            raise ValidationError(
-                _(
-                    "The assessment still has criteria that need your judgement. "
-                    "Complete the assessment before you decide."
-                )
-            )
-        meets = assessment.outcome in {
-            g.OverallOutcome.MEETS,
-            g.OverallOutcome.MEETS_WITH_EXCEPTION,
-        }
-        if data.get("kind") == DecisionKind.APPROVAL and not meets:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "The assessment says the criteria are not met, so "
-                        "the outcome cannot be an approval. Use an exception "
-                        "with reasons if one applies."
-                    )
-                }
-            )
-        if data.get("kind") == DecisionKind.REFUSAL and meets:
-            raise ValidationError(
-                {
-                    "kind": _(
-                        "The assessment says the criteria are met, so the "
-                        "outcome cannot be a refusal."
-                    )
-                }
-            )
-    elif data.get("help_kind") in GUIDELINE_KINDS and data.get("kind") == DecisionKind.APPROVAL:
-        raise ValidationError(_("Assess the case against the guideline before you decide."))
+    help_kind = str(data.get("help_kind") or "")
     applicant = case.household.members.filter(relation="applicant").select_related("person").first()
     decision = Decision(
         case=case,
         drafted_by=actor,
         replaces=replaces,
-        assessment=assessment,
+        assessment=selectors.assessment_for_help(case, help_kind),
         language=applicant.person.language_form if applicant else "nb",
         **data,
     )
+    _validate(decision)
     return create_audited(
         actor=actor,
         action="decision_draft",
@@ -105,14 +159,21 @@ def _editable(decision: Decision) -> None:
 
 @transaction.atomic
 def decision_update(*, actor: User, decision: Decision, data: Mapping[str, Any]) -> Decision:
+    """Change a draft; it follows the latest assessment for its kind of help, so a decision
+    drafted before the assessment changed is checked against the new one."""
     require_case_role(actor, decision.case)
     _editable(decision)
-    decision.status = DecisionStatus.DRAFT
+    changed = Decision.objects.get(pk=decision.pk)
+    for name, value in data.items():
+        setattr(changed, name, value)
+    changed.assessment = selectors.assessment_for_help(changed.case, changed.help_kind)
+    _validate(changed)
+    content = {name: getattr(changed, name) for name in CONTENT_FIELDS}
     return update_audited(
         actor=actor,
         action="decision_update",
         instance=decision,
-        data=data,
+        data={**data, **content, "assessment": changed.assessment, "status": DecisionStatus.DRAFT},
         municipality=decision.case.municipality,
     )
 
