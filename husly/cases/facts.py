@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from husly.cases.models import Application, Case
+from django.utils.translation import gettext as _
+
+from husly.cases.models import Application, Case, FactSource
 from husly.people.models import Relation, ResidencePermit
 from husly.rules import guidelines as g
 
@@ -145,3 +147,19 @@ def case_facts(case: Case, *, assessed_on: dt.date) -> g.CaseFacts:
             all_measures_tried=application.all_measures_tried,
         ),
     )
+
+
+def fact_source_labels(case: Case) -> dict[str, str]:
+    """Fact path → where the fact is known from, in the user's language, for every fact the case
+    has: the person register for the applicant's own data, the recorded source (or "stated by
+    the applicant") for the application's."""
+    application: Application = case.application
+    recorded = application.fact_sources or {}
+    labels = {path: str(_("Person register")) for path in PERSON_FACTS}
+    for path, field in APPLICATION_FACTS.items():
+        value = getattr(application, field)
+        if value is None or value in ("", []):
+            continue
+        source = recorded.get(field, FactSource.APPLICANT)
+        labels[path] = str(FactSource(source).label)
+    return labels

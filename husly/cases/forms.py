@@ -24,6 +24,19 @@ from husly.core.forms import FilterForm, StyledFormMixin
 from husly.organisation.models import Unit
 from husly.people.models import ADULT_RELATIONS, Person
 
+CASEWORKER_ONLY = {
+    "id",
+    "case",
+    "fact_sources",
+    "current_dwelling_is_approved",
+    "municipal_debt_kinds",
+    "repayment_agreement_is_realistic",
+    "has_rent_payment_plan",
+    "all_measures_tried",
+}
+"""Application fields the caseworker records during the assessment (with their sources), not
+asked of the household in the application form."""
+
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -40,7 +53,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [f.name for f in Application._meta.fields if f.name not in {"id", "case"}]
+        fields = [f.name for f in Application._meta.fields if f.name not in CASEWORKER_ONLY]
         widgets = {
             "housing_description": forms.Textarea(attrs={"rows": 3}),
             "health_needs": forms.Textarea(attrs={"rows": 3}),

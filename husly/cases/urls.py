@@ -1,6 +1,6 @@
 from django.urls import path
 
-from husly.cases import views
+from husly.cases import assessment_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -16,7 +16,8 @@ urlpatterns = [
     path("<int:pk>/send-videre/", views.case_refer, name="case_refer"),
     path("<int:pk>/notat/", views.note_add, name="note_add"),
     path("<int:pk>/dokument/", views.document_add, name="document_add"),
-    path("<int:pk>/vurdering/", views.assessment_run, name="assessment_run"),
+    path("<int:pk>/vurdering/", assessment_views.assessment_run, name="assessment_run"),
+    path("<int:pk>/vurdering/fakta/", assessment_views.assessment_facts, name="assessment_facts"),
     path("<int:pk>/vedtak/ny/", views.decision_create, name="decision_create"),
     path("dokumenter/<int:pk>/", views.document_download, name="document_download"),
     path("vedtak/<int:pk>/", views.decision_detail, name="decision_detail"),

@@ -400,13 +400,15 @@ class DemoGenerator:
             if stage == 0:
                 continue  # new, waiting for a caseworker
             case_actions.case_assign(actor=caseworker, case=case, caseworker=caseworker)
+            if case_actions.guideline_problem(case):
+                continue  # no guideline adopted (e.g. the Oslo scale): cases stay unassessed
             assessment = case_actions.assessment_run(actor=caseworker, case=case)
             if stage == 1:
                 continue  # being processed
             judgements = {
                 c["criterion_id"]: ("met", "Vurdert i kartleggingssamtalen.")
                 for c in _flat(assessment.record["criteria"])
-                if c["kind"] == "judgement" and c["outcome"] == "needs_judgement"
+                if c.get("judgeable") and c["outcome"] == "needs_judgement"
             }
             assessment = case_actions.assessment_run(
                 actor=caseworker, case=case, judgements=judgements

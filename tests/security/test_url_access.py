@@ -114,6 +114,7 @@ RULES: dict[str, Rule] = {
     "cases:note_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:document_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:assessment_run": R(CASE, {"pk": "case"}, "post", owner="none"),
+    "cases:assessment_facts": R(CASE, {"pk": "case"}),
     "cases:decision_create": R(CASE, {"pk": "case"}),
     "cases:document_download": R(CASE, {"pk": "document"}),
     "cases:decision_detail": R(CASE, {"pk": "decision"}),

@@ -30,6 +30,7 @@ from husly.cases.actions.assessment import (
     assessment_run,
     grunnbelop_on,
     guideline_for,
+    guideline_problem,
 )
 from husly.cases.actions.closing import case_close, case_reopen
 from husly.cases.actions.decisions import (
@@ -71,6 +72,7 @@ __all__ = [
     "document_add",
     "grunnbelop_on",
     "guideline_for",
+    "guideline_problem",
     "journal_note_add",
     "routing_rules_set",
 ]

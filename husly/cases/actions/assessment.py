@@ -79,6 +79,15 @@ def guideline_for(case: Case, on: dt.date, help_kind: str | None = None) -> g.Gu
     return sets[0]
 
 
+def guideline_problem(case: Case, on: dt.date | None = None) -> str:
+    """Why the case cannot be assessed against a guideline today, or "" if it can."""
+    try:
+        guideline_for(case, on or timezone.localdate())
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
 def _check_input(
     guideline: g.GuidelineSet,
     judgements: Mapping[str, tuple[str, str]],
