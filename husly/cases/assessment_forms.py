@@ -142,7 +142,9 @@ class AssessmentFactsForm(StyledFormMixin, forms.ModelForm):
         return facts
 
     def sources(self) -> dict[str, str]:
-        return {name: self.cleaned_data.get(f"source:{name}", "") for name in APPLICATION_FACTS.values()}
+        return {
+            name: self.cleaned_data.get(f"source:{name}", "") for name in APPLICATION_FACTS.values()
+        }
 
 
 OUTCOME_CHOICES = [("", _("Not assessed yet")), ("met", _("Met")), ("not_met", _("Not met"))]

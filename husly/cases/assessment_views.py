@@ -35,9 +35,7 @@ def assessment_facts(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(
-                request, _("The facts were saved. Assess the case again to use them.")
-            )
+            messages.success(request, _("The facts were saved. Assess the case again to use them."))
             return redirect(reverse("cases:case_detail", args=[case.pk]) + "#vurdering")
     return render(
         request,

@@ -46,7 +46,6 @@ from husly.core.pages import (
     submit,
     user_of,
 )
-from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
 from husly.people.selectors import household_get_for_user
 

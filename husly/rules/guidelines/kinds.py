@@ -422,6 +422,37 @@ def _check_lawful_residence(spec: CriterionSpec) -> None:
     _check_at(spec, "application_date")
 
 
+def _residence_judged(
+    spec: CriterionSpec, ctx: Context, label: Text, facts: Sequence[FactUsed]
+) -> CriterionResult:
+    """A status the set sends to the caseworker (e.g. an EEA right of residence, which is a
+    registration, not a permit): needs judgement until the caseworker decides, with reasons."""
+    assessment = ctx.assessments.get(spec.id)
+    if assessment is None:
+        return _result(
+            spec,
+            Outcome.NEEDS_JUDGEMENT,
+            f"Søker har {label.nb}. Om dette likestilles med oppholdstillatelse etter "
+            "retningslinjene, må saksbehandler vurdere.",
+            f"Søkjaren har {label.nn}. Om dette skal likestillast med opphaldsløyve etter "
+            "retningslinjene, må saksbehandlaren vurdere.",
+            facts,
+            judgeable=True,
+        )
+    verdict_nb, verdict_nn = _verdict(assessment.outcome)
+    return _result(
+        spec,
+        assessment.outcome,
+        f"Søker har {label.nb}. Saksbehandler har vurdert kravet som {verdict_nb}: "
+        f"{assessment.reason}",
+        f"Søkjaren har {label.nn}. Saksbehandlaren har vurdert kravet som {verdict_nn}: "
+        f"{assessment.reason}",
+        facts,
+        assessment=assessment,
+        judgeable=True,
+    )
+
+
 def _eval_lawful_residence(spec: CriterionSpec, ctx: Context) -> CriterionResult:
     """The applicant holds a residence status the guideline accepts, valid on the reference date.
 
@@ -446,30 +477,7 @@ def _eval_lawful_residence(spec: CriterionSpec, ctx: Context) -> CriterionResult
         )
     label = _RESIDENCE_STATUS_TEXT[status]
     if status in judgement:
-        assessment = ctx.assessments.get(spec.id)
-        if assessment is None:
-            return _result(
-                spec,
-                Outcome.NEEDS_JUDGEMENT,
-                f"Søker har {label.nb}. Om dette likestilles med oppholdstillatelse etter "
-                "retningslinjene, må saksbehandler vurdere.",
-                f"Søkjaren har {label.nn}. Om dette skal likestillast med opphaldsløyve etter "
-                "retningslinjene, må saksbehandlaren vurdere.",
-                facts,
-                judgeable=True,
-            )
-        verdict_nb, verdict_nn = _verdict(assessment.outcome)
-        return _result(
-            spec,
-            assessment.outcome,
-            f"Søker har {label.nb}. Saksbehandler har vurdert kravet som {verdict_nb}: "
-            f"{assessment.reason}",
-            f"Søkjaren har {label.nn}. Saksbehandlaren har vurdert kravet som {verdict_nn}: "
-            f"{assessment.reason}",
-            facts,
-            assessment=assessment,
-            judgeable=True,
-        )
+        return _residence_judged(spec, ctx, label, facts)
     if status not in accepted:
         return _result(
             spec,
@@ -1213,9 +1221,7 @@ KINDS: dict[str, KindDef] = {
     "min_age": KindDef(_check_min_age, _eval_min_age),
     "residence_period": KindDef(_check_residence_period, _eval_residence_period),
     "registered_in_municipality": KindDef(_check_registered, _eval_registered),
-    "lawful_residence": KindDef(
-        _check_lawful_residence, _eval_lawful_residence, judgeable=True
-    ),
+    "lawful_residence": KindDef(_check_lawful_residence, _eval_lawful_residence, judgeable=True),
     "without_suitable_housing": KindDef(_check_no_params, _eval_without_suitable_housing),
     "lease_ending_within_months": KindDef(_check_lease_ending, _eval_lease_ending),
     "institution_discharge_within_months": KindDef(_check_discharge, _eval_discharge),
