@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from husly.cases.facts import APPLICATION_FACTS
+from husly.cases.forms import YesNoUnknownSelect
 from husly.cases.letters import _flat_criteria
 from husly.cases.models import Application, Assessment, FactSource
 from husly.core.forms import StyledFormMixin
 from husly.core.templatetags.husly import localised
 from husly.rules.guidelines import MunicipalDebtKind
 
-YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 SOURCE_CHOICES = [("", _("Choose the source")), *FactSource.choices]
 DEBT_KIND_LABELS = {
     MunicipalDebtKind.RENT: _("Rent"),
@@ -100,7 +100,7 @@ class AssessmentFactsForm(StyledFormMixin, forms.ModelForm):
             field = self.fields[name]
             field.required = False
             if isinstance(field, forms.NullBooleanField):
-                field.widget = forms.Select(choices=YES_NO_UNKNOWN, attrs={"class": "ds-input"})
+                field.widget = YesNoUnknownSelect()
             stated = not _empty(getattr(self.instance, name))
             self.fields[f"source:{name}"] = forms.ChoiceField(
                 label=_("Source: %(fact)s") % {"fact": field.label},

@@ -40,6 +40,20 @@ asked of the household in the application form."""
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
 
+class YesNoUnknownSelect(forms.NullBooleanSelect):
+    """Yes / No / Not known for a yes-no fact that may be unknown. Unlike a plain Select it
+    shows a stored True or False as chosen, so saving a form never turns a known fact into
+    an unknown one."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"class": "ds-input", **(attrs or {})})
+        self.choices = list(YES_NO_UNKNOWN)
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        formatted = super().format_value(value)
+        return ["" if formatted == "unknown" else formatted]
+
+
 class ApplicationForm(StyledFormMixin, forms.ModelForm):
     help_kinds = forms.MultipleChoiceField(
         label=_("What do you need help with?"),
@@ -65,7 +79,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.NullBooleanField):
-                field.widget = forms.Select(choices=YES_NO_UNKNOWN, attrs={"class": "ds-input"})
+                field.widget = YesNoUnknownSelect()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -482,3 +482,17 @@ def test_judging_a_criterion_decided_by_facts_gives_a_norwegian_message(
     message = " ".join(caught.value.messages)
     assert "avgjøres av opplysningene" in message
     assert "decided by facts" not in message
+
+
+@pytest.mark.parametrize("url_name", ["cases:assessment_facts", "cases:application_edit"])
+def test_long_forms_show_stored_yes_no_facts_as_chosen(
+    sara, household, routing, url_name: str
+) -> None:
+    """Saving a long form unchanged must not turn known facts into unknown ones."""
+    case = _case(sara, household)
+    client = _client(sara)
+    html = client.get(reverse(url_name, args=[case.pk])).content.decode()
+    chosen = html.split('name="is_without_suitable_housing"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="true" selected>' in chosen
+    refused = html.split('name="has_alternative_housing_options"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="false" selected>' in refused
