@@ -207,6 +207,7 @@ def decision_letter_context(decision: Decision, language: str | None = None) -> 
     record = decision.assessment.record if decision.assessment else None
     criteria = []
     exceptions = []
+    waivers: list[dict[str, str]] = []
     guideline_title = ""
     if record:
         guideline_title = ""
@@ -219,7 +220,21 @@ def decision_letter_context(decision: Decision, language: str | None = None) -> 
             }
             for crit in _flat_criteria(record["criteria"])
         ]
+        # One entry per criterion set aside, with its ground and its own reason (the record's
+        # "waivers"); records from before waivers were stored list the invoked exceptions.
+        waivers = [
+            {
+                "point": w["point"],
+                "criterion": w["title"].get(lang, w["title"]["nb"]),
+                "ground": w["exception_title"].get(lang, w["exception_title"]["nb"]),
+                "reason": w["reason"],
+            }
+            for w in record.get("waivers", [])
+        ]
         exceptions = [
+            {"title": f"{w['point']} {w['criterion']} – {w['ground']}", "reason": w["reason"]}
+            for w in waivers
+        ] or [
             {"title": exc["title"].get(lang, exc["title"]["nb"]), "reason": exc["reason"]}
             for exc in record["exceptions"]
             if exc["invoked_for"]
@@ -239,6 +254,7 @@ def decision_letter_context(decision: Decision, language: str | None = None) -> 
         "conclusion": text[conclusion_key].format(help=help_label, kind=kind_label),
         "criteria": criteria,
         "exceptions": exceptions,
+        "waivers": waivers,
         "guideline_title": guideline_title,
         "waiting_text": text["waiting_text"].format(
             months=decision.expected_wait_months or 6,

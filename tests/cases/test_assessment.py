@@ -496,3 +496,59 @@ def test_long_forms_show_stored_yes_no_facts_as_chosen(
     assert '<option value="true" selected>' in chosen
     refused = html.split('name="has_alternative_housing_options"', 1)[1].split("</select>", 1)[0]
     assert '<option value="false" selected>' in refused
+
+
+def test_the_letter_data_names_each_criterion_set_aside_with_its_reason(
+    sara, household, routing, housing_office
+) -> None:
+    from django.template.loader import render_to_string
+
+    from husly.cases.letters import decision_letter_context
+
+    client, case = _two_failures(sara, household)
+    judged = {
+        f"{kind}:{cid}": value
+        for cid in ("5.4.behov_for_hjelp", "5.6")
+        for kind, value in (("judge", "met"), ("reason", "Vurdert i samtalen."))
+    }
+    post_assessment(
+        client,
+        case,
+        {
+            **judged,
+            "waive:5.3.botid": "5.1.akutt_behov",
+            "waivereason:5.3.botid": "Familien står uten bolig i dag.",
+            "waive:5.3.folkeregistrert": "5.1.sterke_menneskelige_hensyn",
+            "waivereason:5.3.folkeregistrert": "Flyttet hit på krisesenter.",
+        },
+    )
+    decision = actions.decision_draft(
+        actor=sara,
+        case=case,
+        data={
+            "help_kind": "rental_dwelling",
+            "kind": "approval",
+            "facts": "Familien bor på krisesenter.",
+            "reasoning": "Vilkårene er oppfylt med unntak.",
+            "expected_wait_months": 3,
+            "follow_up_unit": housing_office,
+        },
+    )
+    context = decision_letter_context(decision)
+    assert context["waivers"] == [
+        {
+            "point": "5.3",
+            "criterion": "Folkeregistrert i Rælingen kommune",
+            "ground": "Unntak ved sterke menneskelige hensyn (pkt. 5.1)",
+            "reason": "Flyttet hit på krisesenter.",
+        },
+        {
+            "point": "5.3",
+            "criterion": "Bodd sammenhengende i kommunen de siste tre år",
+            "ground": "Unntak ved akutt behov (pkt. 5.1)",
+            "reason": "Familien står uten bolig i dag.",
+        },
+    ]
+    html = render_to_string("cases/letters/decision.html", context)
+    assert "5.3 Bodd sammenhengende i kommunen de siste tre år – Unntak ved akutt behov" in html
+    assert "Flyttet hit på krisesenter." in html
