@@ -58,11 +58,16 @@ def guideline_for(case: Case, on: dt.date, help_kind: str | None = None) -> g.Gu
             )
         )
     application_kinds = GUIDELINE_KINDS_BY_HELP[kind]
-    sets = [
-        s
-        for s in g.sets_for(case.municipality.number, on)
-        if s.application_kind in application_kinds and not s.is_example
-    ]
+    try:
+        in_force = g.sets_for(case.municipality.number, on)
+    except g.GuidelineDefinitionError as exc:  # a broken set file: a message, not a crash
+        raise ValidationError(
+            _(
+                "The municipality's guideline could not be read, so the case cannot be assessed "
+                "now. Tell the system administrator."
+            )
+        ) from exc
+    sets = [s for s in in_force if s.application_kind in application_kinds and not s.is_example]
     if not sets:
         raise ValidationError(
             _(
