@@ -155,7 +155,13 @@ def fact_source_labels(case: Case) -> dict[str, str]:
     the applicant") for the application's."""
     application: Application = case.application
     recorded = application.fact_sources or {}
-    labels = {path: str(_("Person register")) for path in PERSON_FACTS}
+    member = case.household.members.filter(relation=Relation.APPLICANT).select_related("person")
+    applicant = next(iter(member), None)
+    labels = {
+        path: str(_("Person register"))
+        for path, field in PERSON_FACTS.items()
+        if applicant is not None and getattr(applicant.person, field) not in (None, "")
+    }
     for path, field in APPLICATION_FACTS.items():
         value = getattr(application, field)
         if value is None or value in ("", []):
