@@ -30,6 +30,19 @@ from husly.core.forms import FilterForm, StyledFormMixin
 from husly.organisation.models import Unit, User
 from husly.people.models import ADULT_RELATIONS, Person
 
+CASEWORKER_ONLY = {
+    "id",
+    "case",
+    "fact_sources",
+    "current_dwelling_is_approved",
+    "municipal_debt_kinds",
+    "repayment_agreement_is_realistic",
+    "has_rent_payment_plan",
+    "all_measures_tried",
+}
+"""Application fields the caseworker records during the assessment (with their sources), not
+asked of the household in the application form."""
+
 YES_NO_UNKNOWN = [("", _("Not known")), ("true", _("Yes")), ("false", _("No"))]
 
 
@@ -42,6 +55,20 @@ AMOUNT_LIMITS = {
 }
 """Plausible upper bounds in whole kroner: far above what a household applying for housing help
 has, low enough to catch a typing slip (an extra zero, øre typed as kroner)."""
+
+
+class YesNoUnknownSelect(forms.NullBooleanSelect):
+    """Yes / No / Not known for a yes-no fact that may be unknown. Unlike a plain Select it
+    shows a stored True or False as chosen, so saving a form never turns a known fact into
+    an unknown one."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"class": "ds-input", **(attrs or {})})
+        self.choices = list(YES_NO_UNKNOWN)
+
+    def format_value(self, value: Any) -> list[str]:  # type: ignore[override]
+        formatted = super().format_value(value)
+        return ["" if formatted == "unknown" else formatted]
 
 
 class ApplicationForm(StyledFormMixin, forms.ModelForm):
@@ -57,7 +84,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = [f.name for f in Application._meta.fields if f.name not in {"id", "case"}]
+        fields = [f.name for f in Application._meta.fields if f.name not in CASEWORKER_ONLY]
         widgets = {
             "housing_description": forms.Textarea(attrs={"rows": 3}),
             "health_needs": forms.Textarea(attrs={"rows": 3}),
@@ -69,7 +96,7 @@ class ApplicationForm(StyledFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if isinstance(field, forms.NullBooleanField):
-                field.widget = forms.Select(choices=YES_NO_UNKNOWN, attrs={"class": "ds-input"})
+                field.widget = YesNoUnknownSelect()
         for name, limit in AMOUNT_LIMITS.items():
             if name in self.fields:
                 _limit_amount(self.fields[name], limit)

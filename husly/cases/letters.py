@@ -612,9 +612,24 @@ def decision_letter_context(
     record = decision.assessment.record if decision.assessment else None
     criteria = []
     exceptions = []
+    waivers: list[dict[str, str]] = []
     if record and decision.help_kind in GUIDELINE_HELP_KINDS:
         criteria = [_criterion_row(c, text, lang) for c in _needed_criteria(record["criteria"])]
+        # One entry per criterion set aside, with its ground and its own reason (the record's
+        # "waivers"); records from before waivers were stored list the invoked exceptions.
+        waivers = [
+            {
+                "point": w["point"],
+                "criterion": w["title"].get(lang, w["title"]["nb"]),
+                "ground": w["exception_title"].get(lang, w["exception_title"]["nb"]),
+                "reason": w["reason"],
+            }
+            for w in record.get("waivers", [])
+        ]
         exceptions = [
+            {"title": f"{w['point']} {w['criterion']} – {w['ground']}", "reason": w["reason"]}
+            for w in waivers
+        ] or [
             {"title": exc["title"].get(lang, exc["title"]["nb"]), "reason": exc["reason"]}
             for exc in record["exceptions"]
             if exc["invoked_for"]
@@ -642,6 +657,7 @@ def decision_letter_context(
         "judged": [c for c in criteria if c["judged"]],
         "exceptions": exceptions,
         "draft": is_draft,
+        "waivers": waivers,
         "waiting_text": text["waiting_text"].format(
             months=decision.expected_wait_months or 6,
             promise=date_in(deadlines.allocation_deadline(decision.issued_on), lang),

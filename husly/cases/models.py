@@ -198,6 +198,9 @@ class Application(models.Model):
     current_dwelling_is_suitable = models.BooleanField(
         _("the current home is suitable"), null=True, blank=True
     )
+    current_dwelling_is_approved = models.BooleanField(
+        _("the current home is approved for living in"), null=True, blank=True
+    )
     has_alternative_housing_options = models.BooleanField(
         _("can find a home on your own"), null=True, blank=True
     )
@@ -221,6 +224,12 @@ class Application(models.Model):
     has_repayment_agreement = models.BooleanField(
         _("repayment agreement with the municipality"), null=True, blank=True
     )
+    municipal_debt_kinds = models.JSONField(
+        _("what the debt to the municipality is for"), default=list, blank=True
+    )
+    repayment_agreement_is_realistic = models.BooleanField(
+        _("the repayment agreement is realistic"), null=True, blank=True
+    )
     has_reduced_functional_ability = models.BooleanField(
         _("reduced functional ability"), null=True, blank=True
     )
@@ -231,6 +240,18 @@ class Application(models.Model):
     children_situation = models.TextField(_("the children's situation"), blank=True)
     needs_follow_up = models.BooleanField(_("needs follow-up in the home"), null=True, blank=True)
     follow_up_needs = models.TextField(_("what follow-up is needed"), blank=True)
+    has_rent_payment_plan = models.BooleanField(
+        _("has a plan for paying the rent"), null=True, blank=True
+    )
+    all_measures_tried = models.BooleanField(
+        _("all other measures have been tried"), null=True, blank=True
+    )
+    fact_sources = models.JSONField(
+        _("where each fact comes from"),
+        default=dict,
+        blank=True,
+        help_text=_("Field name → source (FactSource), set when a caseworker records a fact."),
+    )
     wished_districts = models.CharField(_("wished areas"), max_length=200, blank=True)
     max_floor = models.PositiveSmallIntegerField(
         _("highest floor without lift"), null=True, blank=True
@@ -239,6 +260,17 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"Søknad {self.case.number}"
+
+
+class FactSource(models.TextChoices):
+    """Where a fact used in the assessment comes from (forvaltningsloven § 17: the case is to be
+    as well informed as possible, so the caseworker notes how each fact is known)."""
+
+    APPLICANT = "applicant", _("Stated by the applicant")
+    DOCUMENT = "document", _("Document")
+    REGISTER = "register", _("Public register")
+    CASEWORKER = "caseworker", _("The caseworker's own assessment or visit")
+    OTHER_UNIT = "other_unit", _("Another unit or agency")
 
 
 class RoutingStatus(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from husly.cases import views
+from husly.cases import assessment_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -18,7 +18,8 @@ urlpatterns = [
     path("<int:pk>/send-videre/", views.case_refer, name="case_refer"),
     path("<int:pk>/notat/", views.note_add, name="note_add"),
     path("<int:pk>/dokument/", views.document_add, name="document_add"),
-    path("<int:pk>/vurdering/", views.assessment_run, name="assessment_run"),
+    path("<int:pk>/vurdering/", assessment_views.assessment_run, name="assessment_run"),
+    path("<int:pk>/vurdering/fakta/", assessment_views.assessment_facts, name="assessment_facts"),
     path("<int:pk>/vedtak/ny/", views.decision_create, name="decision_create"),
     path(
         "<int:pk>/forelopig-svar/", views.preliminary_reply_create, name="preliminary_reply_create"

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.cases import actions, selectors
+from husly.cases.assessment_forms import JudgementForm
+from husly.cases.facts import fact_source_labels
 from husly.cases.forms import (
     AppealForm,
     AppealOutcomeForm,
@@ -49,7 +51,6 @@ from husly.core.pages import (
     submit,
     user_of,
 )
-from husly.core.templatetags.husly import localised
 from husly.organisation.models import Unit, User
 from husly.people.selectors import (
     household_get_for_user,
@@ -214,8 +215,18 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     case = selectors.case_read(user=user, pk=pk, what="case_detail", path=request.get_full_path())
+    return case_page(request, user, case)
+
+
+def case_page(
+    request: HttpRequest, user: User, case: Case, judgement_form: Any = None
+) -> HttpResponse:
+    """The case page; ``judgement_form`` is the caseworker's bound assessment form after an
+    error, shown with everything typed and each error next to its field."""
     assessment = case.assessments.first()
     criteria = _flat_criteria(assessment.record["criteria"]) if assessment else []
+    if judgement_form is None and assessment is not None:
+        judgement_form = JudgementForm(assessment)
     return render(
         request,
         "cases/case_detail.html",
@@ -230,7 +241,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": case.documents.all(),
             "assessment": assessment,
             "criteria": criteria,
-            "judgement_form": _judgement_form(assessment) if assessment else None,
+            "fact_sources": fact_source_labels(case),
+            "guideline_problem": actions.guideline_problem(case),
+            "judgement_form": judgement_form,
             "decisions": case.decisions.select_related("drafted_by", "approved_by"),
             "replies": case.preliminary_replies.all(),
             "can_act": selectors.can_act_on(user, case),
@@ -239,6 +252,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": case.access,
             "sharing": sharing_selectors.sharing_for_case(case) if case.access.routed else None,
         },
+        status=400 if judgement_form is not None and judgement_form.errors else 200,
     )
 
 
@@ -445,88 +459,6 @@ def document_download(request: HttpRequest, pk: int) -> FileResponse:
         as_attachment=True,
         filename=document.file.name.rsplit("/", 1)[-1],
     )
-
-
-def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
-    """Fields for every discretionary criterion (outcome and reason) and every exception the set
-    offers (invoke, with reason), prefilled from the latest assessment."""
-    form = forms.Form(data)
-    record = assessment.record
-    for crit in _flat_criteria(record["criteria"]):
-        if crit["kind"] != "judgement":
-            continue
-        previous = crit.get("assessment") or {}
-        key = crit["criterion_id"]
-        form.fields[f"judge:{key}"] = forms.ChoiceField(
-            label=f"{crit['point']} {localised(crit['title'])}",
-            required=False,
-            choices=[("", _("Not assessed yet")), ("met", _("Met")), ("not_met", _("Not met"))],
-            initial=previous.get("outcome", ""),
-            widget=forms.Select(attrs={"class": "ds-input"}),
-        )
-        form.fields[f"reason:{key}"] = forms.CharField(
-            label=_("Reason"),
-            required=False,
-            initial=previous.get("reason", ""),
-            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}),
-        )
-    for exc in record["exceptions"]:
-        key = exc["exception_id"]
-        form.fields[f"exc:{key}"] = forms.BooleanField(
-            label=localised(exc["title"]), required=False, initial=bool(exc["invoked_for"])
-        )
-        form.fields[f"excreason:{key}"] = forms.CharField(
-            label=_("Reason for the exception"),
-            required=False,
-            initial=exc["reason"],
-            widget=forms.Textarea(attrs={"rows": 2, "class": "ds-input"}),
-        )
-    return form
-
-
-@require_POST
-def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
-    case = selectors.case_get_for_user(user, pk)
-    _writable(user, case)
-    previous = case.assessments.first()
-    judgements: dict[str, tuple[str, str]] = {}
-    exceptions: dict[str, str] = {}
-    problems: list[str] = []
-    if previous is not None:
-        form = _judgement_form(previous, request.POST)
-        form.is_valid()
-        data = form.cleaned_data
-        for name, value in data.items():
-            if name.startswith("judge:") and value:
-                key = name.split(":", 1)[1]
-                reason = data.get(f"reason:{key}", "").strip()
-                if not reason:
-                    problems.append(
-                        _("Give a reason for your assessment of “%(criterion)s”.")
-                        % {"criterion": form.fields[name].label}
-                    )
-                judgements[key] = (value, reason)
-            if name.startswith("exc:") and value:
-                key = name.split(":", 1)[1]
-                reason = data.get(f"excreason:{key}", "").strip()
-                if not reason:
-                    problems.append(
-                        _("Give a reason for using the exception “%(exception)s”.")
-                        % {"exception": form.fields[name].label}
-                    )
-                exceptions[key] = reason
-    if problems:
-        for problem in problems:
-            messages.error(request, problem)
-        return redirect("cases:case_detail", pk=case.pk)
-    try:
-        actions.assessment_run(actor=user, case=case, judgements=judgements, exceptions=exceptions)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("The case was assessed against the guideline."))
-    return redirect(f"{_case_url(case)}#vurdering")
 
 
 def _case_url(case: Case) -> str:

@@ -145,9 +145,12 @@ def _advance(case: Any, cast: Cast, rng: random.Random, age: int, received: dt.d
     if age < 20 or (age < 45 and rng.random() < 0.3):
         return "new"  # some a month old and still untaken: the § 11a deadline is near or past
     actions.case_assign(actor=cast.caseworker, case=case, caseworker=cast.caseworker)
-    assessment = actions.assessment_run(actor=cast.caseworker, case=case)
-    if age < 50:
+    unassessable = actions.guideline_problem(case)  # e.g. Oslo scale: no guideline adopted
+    if age < 50 or unassessable:  # being processed for less than seven weeks
+        if not unassessable:
+            actions.assessment_run(actor=cast.caseworker, case=case)
         return "in_progress"
+    assessment = actions.assessment_run(actor=cast.caseworker, case=case)
     if rng.random() < 0.08:
         return _withdraw(case, cast, rng, received)
     refuse = rng.random() < 0.22
@@ -162,7 +165,7 @@ def _advance(case: Any, cast: Cast, rng: random.Random, age: int, received: dt.d
         for i, c in enumerate(
             c
             for c in _flat(assessment.record["criteria"])
-            if c["kind"] == "judgement" and c["outcome"] == "needs_judgement"
+            if c.get("judgeable") and c["outcome"] == "needs_judgement"
         )
     }
     assessment = actions.assessment_run(actor=cast.caseworker, case=case, judgements=judgements)

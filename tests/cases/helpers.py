@@ -29,5 +29,5 @@ def judge_all(case: Case, actor: User, outcome: str = "met") -> dict[str, tuple[
     return {
         c["criterion_id"]: (outcome, "Vurdert i kartleggingssamtalen.")
         for c in _flat_criteria(record["criteria"])
-        if c["kind"] == "judgement"
+        if c.get("judgeable") or c["kind"] == "judgement"
     }

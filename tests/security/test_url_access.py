@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "cases:note_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:document_add": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:assessment_run": R(CASE, {"pk": "case"}, "post", owner="none"),
+    "cases:assessment_facts": R(CASE, {"pk": "case"}),
     "cases:decision_create": R(CASE, {"pk": "case"}),
     "cases:preliminary_reply_create": R(CASE, {"pk": "case"}),
     "cases:preliminary_reply_letter": R(CASE, {"pk": "preliminary_reply"}),

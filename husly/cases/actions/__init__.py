@@ -25,7 +25,13 @@ from husly.cases.actions.applications import (
     journal_note_add,
     routing_rules_set,
 )
-from husly.cases.actions.assessment import assessment_run, grunnbelop_on, guideline_for
+from husly.cases.actions.assessment import (
+    assessment_facts_record,
+    assessment_run,
+    grunnbelop_on,
+    guideline_for,
+    guideline_problem,
+)
 from husly.cases.actions.closing import case_close, case_reopen
 from husly.cases.actions.decisions import (
     GUIDELINE_KINDS,
@@ -47,6 +53,7 @@ __all__ = [
     "appeal_forward",
     "appeal_reconsider",
     "appeal_register",
+    "assessment_facts_record",
     "assessment_run",
     "case_assign",
     "case_close",
@@ -66,6 +73,7 @@ __all__ = [
     "document_add",
     "grunnbelop_on",
     "guideline_for",
+    "guideline_problem",
     "journal_note_add",
     "preliminary_reply_send",
     "routing_rules_set",

@@ -28,7 +28,7 @@ from husly.rules.guidelines.facts import (
     MunicipalDebtKind,
     ResidenceStatus,
 )
-from husly.rules.guidelines.kinds import GuidelineDefinitionError, MissingParameterError
+from husly.rules.guidelines.kinds import KINDS, GuidelineDefinitionError, MissingParameterError
 from husly.rules.guidelines.loader import (
     GuidelineRegistry,
     default_registry,
@@ -48,12 +48,14 @@ from husly.rules.guidelines.model import (
     NoteResult,
     Outcome,
     OverallOutcome,
+    Waiver,
 )
 from husly.rules.guidelines.serialise import from_json, to_json
 from husly.rules.guidelines.text import Text
 
 __all__ = [
     "ENGINE_VERSION",
+    "KINDS",
     "Applicant",
     "CaseFacts",
     "CaseworkerAssessment",
@@ -83,6 +85,7 @@ __all__ = [
     "OverallOutcome",
     "ResidenceStatus",
     "Text",
+    "Waiver",
     "default_registry",
     "evaluate",
     "from_json",

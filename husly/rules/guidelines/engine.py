@@ -3,14 +3,15 @@
 The overall rule (Rælingen 5.1, raelingen L5361–5368, generalised):
 
 * every top-level criterion met → ``meets``;
-* any criterion not met, and not covered by an exception the caseworker invoked →
+* any criterion not met, and not set aside by an exception the caseworker invoked for it →
   ``does_not_meet`` (this wins over "needs judgement": a clear failure is reported as such);
 * otherwise, any criterion needing judgement and not covered → ``needs_judgement``;
 * otherwise, if an invoked exception covered a criterion → ``meets_with_exception``.
 
-Exceptions never apply by themselves. The result lists, for each exception of the set, the
-criteria it could cover and whether the facts point to it; the caseworker decides and gives
-reasons (forvaltningsloven § 25), and that decision is part of the stored input.
+Exceptions never apply by themselves, and only to criteria that are not met. The result lists,
+for each exception of the set, the criteria it could cover and whether the facts point to it; the
+caseworker picks the criteria and gives a reason for each (forvaltningsloven § 25), and that
+decision is part of the stored input. ``waivers`` names every criterion set aside, one by one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import replace
 
 from husly.rules.guidelines.facts import CaseFacts
 from husly.rules.guidelines.kinds import (
+    KINDS,
     Context,
     evaluate_criterion,
     evaluate_predicate,
@@ -44,6 +46,7 @@ from husly.rules.guidelines.model import (
     Outcome,
     OverallOutcome,
     SetReference,
+    Waiver,
 )
 from husly.rules.guidelines.serialise import JsonValue
 from husly.rules.guidelines.text import Text, fmt_date
@@ -56,7 +59,7 @@ __all__ = [
     "reevaluate",
 ]
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 """Bumped whenever a kind's logic or wording changes, so stored results show which engine made
 them."""
 
@@ -107,11 +110,28 @@ def evaluate(
 
     exceptions: list[ExceptionResult] = []
     covered: set[str] = set()
+    waived: dict[str, Waiver] = {}
+    by_id = {r.criterion_id: r for r in criteria}
     for spec in guideline_set.exceptions:
-        open_ids = tuple(i for i in spec.applies_to if outcome_by_id[i] is not Outcome.MET)
+        # Only a requirement that is not met can be set aside; one that needs judgement or
+        # facts is assessed first, so an exception never waives what nobody looked at.
+        open_ids = tuple(i for i in spec.applies_to if outcome_by_id[i] is Outcome.NOT_MET)
         invoked = [inv for inv in invoked_exceptions if inv.exception_id == spec.id]
         invoked_for = tuple(dict.fromkeys(i for inv in invoked for i in inv.criterion_ids))
         covered.update(i for i in invoked_for if i in open_ids)
+        for inv in invoked:
+            for criterion_id in inv.criterion_ids:
+                if criterion_id in open_ids and criterion_id not in waived:
+                    waived[criterion_id] = Waiver(
+                        criterion_id=criterion_id,
+                        point=by_id[criterion_id].point,
+                        title=by_id[criterion_id].title,
+                        exception_id=spec.id,
+                        exception_point=spec.source.point,
+                        exception_title=spec.title,
+                        reason=inv.reason,
+                        invoked_by=inv.invoked_by,
+                    )
         indicated, indicator_facts = (
             evaluate_predicate(spec.indicated_when, facts) if spec.indicated_when else (None, ())
         )
@@ -154,6 +174,7 @@ def evaluate(
         criteria=criteria,
         exceptions=tuple(exceptions),
         notes=notes,
+        waivers=tuple(waived[r.criterion_id] for r in criteria if r.criterion_id in waived),
     )
 
 
@@ -208,7 +229,7 @@ def _check_assessments(
             raise InvalidInputError(
                 f"assessment for unknown criterion {assessment.criterion_id!r}"
             ) from None
-        if spec.kind != "judgement":
+        if not KINDS[spec.kind].judgeable:
             raise InvalidInputError(
                 f"{spec.id!r} is decided by facts ({spec.kind}); record the fact instead, or "
                 "invoke an exception"

@@ -102,6 +102,7 @@ def _result(
     *,
     children: Sequence[CriterionResult] = (),
     assessment: CaseworkerAssessment | None = None,
+    judgeable: bool = False,
 ) -> CriterionResult:
     return CriterionResult(
         criterion_id=spec.id,
@@ -116,6 +117,7 @@ def _result(
         role=spec.role,
         main_rule=spec.main_rule,
         assessment=assessment,
+        judgeable=judgeable,
     )
 
 
@@ -420,6 +422,37 @@ def _check_lawful_residence(spec: CriterionSpec) -> None:
     _check_at(spec, "application_date")
 
 
+def _residence_judged(
+    spec: CriterionSpec, ctx: Context, label: Text, facts: Sequence[FactUsed]
+) -> CriterionResult:
+    """A status the set sends to the caseworker (e.g. an EEA right of residence, which is a
+    registration, not a permit): needs judgement until the caseworker decides, with reasons."""
+    assessment = ctx.assessments.get(spec.id)
+    if assessment is None:
+        return _result(
+            spec,
+            Outcome.NEEDS_JUDGEMENT,
+            f"Søker har {label.nb}. Om dette likestilles med oppholdstillatelse etter "
+            "retningslinjene, må saksbehandler vurdere.",
+            f"Søkjaren har {label.nn}. Om dette skal likestillast med opphaldsløyve etter "
+            "retningslinjene, må saksbehandlaren vurdere.",
+            facts,
+            judgeable=True,
+        )
+    verdict_nb, verdict_nn = _verdict(assessment.outcome)
+    return _result(
+        spec,
+        assessment.outcome,
+        f"Søker har {label.nb}. Saksbehandler har vurdert kravet som {verdict_nb}: "
+        f"{assessment.reason}",
+        f"Søkjaren har {label.nn}. Saksbehandlaren har vurdert kravet som {verdict_nn}: "
+        f"{assessment.reason}",
+        facts,
+        assessment=assessment,
+        judgeable=True,
+    )
+
+
 def _eval_lawful_residence(spec: CriterionSpec, ctx: Context) -> CriterionResult:
     """The applicant holds a residence status the guideline accepts, valid on the reference date.
 
@@ -444,15 +477,7 @@ def _eval_lawful_residence(spec: CriterionSpec, ctx: Context) -> CriterionResult
         )
     label = _RESIDENCE_STATUS_TEXT[status]
     if status in judgement:
-        return _result(
-            spec,
-            Outcome.NEEDS_JUDGEMENT,
-            f"Søker har {label.nb}. Om dette likestilles med oppholdstillatelse etter "
-            "retningslinjene, må vurderes.",
-            f"Søkjaren har {label.nn}. Om dette skal likestillast med opphaldsløyve etter "
-            "retningslinjene, må vurderast.",
-            facts,
-        )
+        return _residence_judged(spec, ctx, label, facts)
     if status not in accepted:
         return _result(
             spec,
@@ -1073,9 +1098,9 @@ def _eval_judgement(spec: CriterionSpec, ctx: Context) -> CriterionResult:
             "Dette kravet bygger på en skjønnsmessig vurdering som saksbehandler må gjøre.",
             "Dette kravet byggjer på ei skjønsmessig vurdering som saksbehandlaren må gjere.",
             facts,
+            judgeable=True,
         )
-    verdict_nb = "oppfylt" if assessment.outcome is Outcome.MET else "ikke oppfylt"
-    verdict_nn = "oppfylt" if assessment.outcome is Outcome.MET else "ikkje oppfylt"
+    verdict_nb, verdict_nn = _verdict(assessment.outcome)
     return _result(
         spec,
         assessment.outcome,
@@ -1083,7 +1108,14 @@ def _eval_judgement(spec: CriterionSpec, ctx: Context) -> CriterionResult:
         f"Saksbehandlaren har vurdert kravet som {verdict_nn}: {assessment.reason}",
         facts,
         assessment=assessment,
+        judgeable=True,
     )
+
+
+def _verdict(outcome: Outcome) -> tuple[str, str]:
+    if outcome is Outcome.MET:
+        return "oppfylt", "oppfylt"
+    return "ikke oppfylt", "ikkje oppfylt"
 
 
 # --- all_of and any_of ---------------------------------------------------------------------------
@@ -1179,13 +1211,17 @@ class KindDef:
     check: Callable[[CriterionSpec], None]
     evaluate: Callable[[CriterionSpec, Context], CriterionResult]
     composite: bool = False
+    judgeable: bool = False
+    """The set can hand this kind to the caseworker's judgement (``judgement`` always;
+    ``lawful_residence`` for the statuses the set lists under ``judgement``). Only such criteria
+    take a :class:`CaseworkerAssessment`; the others are decided by recorded facts."""
 
 
 KINDS: dict[str, KindDef] = {
     "min_age": KindDef(_check_min_age, _eval_min_age),
     "residence_period": KindDef(_check_residence_period, _eval_residence_period),
     "registered_in_municipality": KindDef(_check_registered, _eval_registered),
-    "lawful_residence": KindDef(_check_lawful_residence, _eval_lawful_residence),
+    "lawful_residence": KindDef(_check_lawful_residence, _eval_lawful_residence, judgeable=True),
     "without_suitable_housing": KindDef(_check_no_params, _eval_without_suitable_housing),
     "lease_ending_within_months": KindDef(_check_lease_ending, _eval_lease_ending),
     "institution_discharge_within_months": KindDef(_check_discharge, _eval_discharge),
@@ -1194,7 +1230,7 @@ KINDS: dict[str, KindDef] = {
     "income_ceiling_g": KindDef(_check_income_ceiling, _eval_income_ceiling),
     "wealth_ceiling": KindDef(_check_wealth_ceiling, _eval_wealth_ceiling),
     "debt_to_municipality": KindDef(_check_debt, _eval_debt),
-    "judgement": KindDef(_check_judgement, _eval_judgement),
+    "judgement": KindDef(_check_judgement, _eval_judgement, judgeable=True),
     "all_of": KindDef(_check_composite, _eval_all_of, composite=True),
     "any_of": KindDef(_check_composite, _eval_any_of, composite=True),
 }

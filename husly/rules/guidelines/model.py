@@ -35,6 +35,7 @@ __all__ = [
     "ProcedureRule",
     "SetReference",
     "Source",
+    "Waiver",
 ]
 
 EVALUATION_FORMAT = "husly.guideline-evaluation/1"
@@ -268,6 +269,10 @@ class CriterionResult:
     role: CriterionRole | None = None
     main_rule: bool = False
     assessment: CaseworkerAssessment | None = None
+    judgeable: bool = False
+    """The set hands this criterion to the caseworker's judgement (a ``judgement`` criterion, or
+    e.g. an EEA right of residence that the set sends to discretion): it takes a
+    :class:`CaseworkerAssessment`."""
 
     def walk(self) -> Iterator[CriterionResult]:
         """This result and all sub-results, depth first."""
@@ -292,6 +297,26 @@ class ExceptionResult:
     indicator_facts: tuple[FactUsed, ...] = ()
     invoked_for: tuple[str, ...] = ()
     reason: str = ""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One criterion set aside by an exception, with the caseworker's own reason for it.
+
+    Rælingen 5.1 (raelingen L5361–5368): "Det kan gjøres unntak fra en eller flere av kravene";
+    each requirement set aside is named with its ground and reason (forvaltningsloven § 25), so
+    the decision letter can list them one by one. Only a criterion that is *not met* can be set
+    aside: one that still needs judgement or facts is assessed first.
+    """
+
+    criterion_id: str
+    point: str
+    title: Text
+    exception_id: str
+    exception_point: str
+    exception_title: Text
+    reason: str
+    invoked_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -333,6 +358,8 @@ class EvaluationResult:
     criteria: tuple[CriterionResult, ...]
     exceptions: tuple[ExceptionResult, ...]
     notes: tuple[NoteResult, ...]
+    waivers: tuple[Waiver, ...] = ()
+    """Every criterion an invoked exception set aside, one entry per criterion, in set order."""
     format: str = EVALUATION_FORMAT
 
     def criterion(self, criterion_id: str) -> CriterionResult:
