@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from husly.cases.models import Appeal, Decision, DecisionKind, HelpKind
+from husly.core.pdf import render_pdf
 from husly.rules import deadlines
 
 TEXT: dict[str, dict[str, str]] = {
@@ -183,15 +184,7 @@ def _flat_criteria(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(
-        HTML(string=html).write_pdf(
-            pdf_identifier=b"husly",
-            uncompressed_pdf=False,
-            custom_metadata=False,
-        )
-    )
+    return render_pdf(html)  # tagged PDF/UA-1 (husly.core.pdf)
 
 
 def decision_letter_context(decision: Decision, language: str | None = None) -> dict[str, Any]:
