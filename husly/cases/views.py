@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,7 +45,7 @@ from husly.core.pages import (
     submit,
     user_of,
 )
-from husly.core.templatetags.husly import localised
+from husly.core.templatetags.husly import localised_marked
 from husly.organisation.models import Unit, User
 from husly.people.selectors import household_get_for_user
 
@@ -368,7 +369,7 @@ def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
         previous = crit.get("assessment") or {}
         key = crit["criterion_id"]
         form.fields[f"judge:{key}"] = forms.ChoiceField(
-            label=f"{crit['point']} {localised(crit['title'])}",
+            label=format_html("{} {}", crit["point"], localised_marked(crit["title"])),
             required=False,
             choices=[("", _("Not assessed yet")), ("met", _("Met")), ("not_met", _("Not met"))],
             initial=previous.get("outcome", ""),
@@ -383,7 +384,9 @@ def _judgement_form(assessment: Any, data: Any = None) -> forms.Form:
     for exc in record["exceptions"]:
         key = exc["exception_id"]
         form.fields[f"exc:{key}"] = forms.BooleanField(
-            label=localised(exc["title"]), required=False, initial=bool(exc["invoked_for"])
+            label=localised_marked(exc["title"]),
+            required=False,
+            initial=bool(exc["invoked_for"]),
         )
         form.fields[f"excreason:{key}"] = forms.CharField(
             label=_("Reason for the exception"),
@@ -414,7 +417,7 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
                 if not reason:
                     problems.append(
                         _("Give a reason for your assessment of “%(criterion)s”.")
-                        % {"criterion": form.fields[name].label}
+                        % {"criterion": strip_tags(str(form.fields[name].label))}
                     )
                 judgements[key] = (value, reason)
             if name.startswith("exc:") and value:
@@ -423,7 +426,7 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
                 if not reason:
                     problems.append(
                         _("Give a reason for using the exception “%(exception)s”.")
-                        % {"exception": form.fields[name].label}
+                        % {"exception": strip_tags(str(form.fields[name].label))}
                     )
                 exceptions[key] = reason
     if problems:
