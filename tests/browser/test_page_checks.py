@@ -167,7 +167,7 @@ def _new_page(browser: Browser, width: int, **options: Any) -> Page:
         viewport={"width": width, "height": 800}, locale="nb-NO", **options
     )
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)  # a busy machine serves slowly
     return page
 
 
@@ -280,14 +280,24 @@ TEXT_SPACING_JS = """() => {
         el.style.setProperty('word-spacing', '0.16em', 'important');
         if (el.tagName === 'P') el.style.setProperty('margin-bottom', '2em', 'important');
     }
+    // Clipped: content of an element that hides its overflow reaches outside its box.
     const clipped = [];
-    for (const el of document.querySelectorAll('main *')) {
-        const style = getComputedStyle(el);
+    for (const box of document.querySelectorAll('main *')) {
+        const style = getComputedStyle(box);
         const hides = ['hidden', 'clip'].includes(style.overflowX)
             || ['hidden', 'clip'].includes(style.overflowY);
-        if (!hides || el.closest('.ds-sr-only')) continue;
-        if (el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1) {
-            clipped.push(`${el.tagName.toLowerCase()}.${el.className}`);
+        if (!hides || box.closest('.ds-sr-only')) continue;
+        const outer = box.getBoundingClientRect();
+        for (const inner of box.querySelectorAll('*')) {
+            if (inner.closest('.ds-sr-only')) continue;
+            const r = inner.getBoundingClientRect();
+            if (r.width === 0 && r.height === 0) continue;
+            if (r.right > outer.right + 1 || r.bottom > outer.bottom + 1
+                || r.left < outer.left - 1 || r.top < outer.top - 1) {
+                const text = (inner.textContent || '').trim().slice(0, 30);
+                clipped.push(`${box.tagName}.${box.className} clips ${inner.tagName} "${text}"`);
+                break;
+            }
         }
     }
     return clipped;
