@@ -90,6 +90,16 @@ def test_the_throwaway_database_runs_when_the_checkout_is_private(private_dir: P
     assert not (private_dir / "var").exists()
 
 
+@pytest.mark.skipif(not _pg_installed(), reason="PostgreSQL server binaries are not installed")
+def test_a_failed_run_still_stops_its_database(private_dir: Path) -> None:
+    dev = _copy_dev(private_dir)
+    result = _bash('pg_start; echo "TMP=$PG_TMP"; false; exit 1', dev=dev)
+    assert result.returncode == 1
+    folder = Path(result.stdout.split("TMP=")[1].split()[0])
+    assert folder.name.startswith("husly-pg.")
+    assert not folder.exists(), "the cluster of a failed run was left running"
+
+
 @pytest.mark.skipif(os.getuid() != 0 or not shutil.which("runuser"), reason="needs root")
 def test_another_user_is_told_the_one_command_to_install_what_is_missing(
     shared_dir: Path,
