@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BARE_PATH = "/usr/bin:/bin"  # what a fresh Debian machine has: no uv, no user tools
+RUNUSER = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin")
 
 
 def _copy_dev(folder: Path) -> Path:
@@ -28,7 +29,7 @@ def _copy_dev(folder: Path) -> Path:
 def _bash(script: str, *, dev: Path, env: dict[str, str] | None = None, user: str | None = None):
     command = ["bash", "-c", f"set -euo pipefail; source '{dev}'; {script}"]
     if user:
-        command = [shutil.which("runuser") or "runuser", "-u", user, "--", *command]
+        command = [RUNUSER or "runuser", "-u", user, "--", *command]
     return subprocess.run(  # noqa: S603 - our own script
         command,
         env={"PATH": BARE_PATH, "HOME": str(dev.parent), "LANG": "C.UTF-8", **(env or {})},
@@ -100,7 +101,7 @@ def test_a_failed_run_still_stops_its_database(private_dir: Path) -> None:
     assert not folder.exists(), "the cluster of a failed run was left running"
 
 
-@pytest.mark.skipif(os.getuid() != 0 or not shutil.which("runuser"), reason="needs root")
+@pytest.mark.skipif(os.getuid() != 0 or not RUNUSER, reason="needs root and runuser")
 def test_another_user_is_told_the_one_command_to_install_what_is_missing(
     shared_dir: Path,
 ) -> None:
