@@ -1,5 +1,7 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from husly.core import views as core_views
 from husly.home import views as home_views
@@ -10,7 +12,8 @@ urlpatterns = [
     path("", home_views.home, name="home"),
     path("logg-inn/", security_views.HuslyLoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language can be chosen before logging in (on both login pages).
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("helse/", core_views.health, name="health"),
     path("tilgjengelighet/", core_views.accessibility, name="accessibility"),
     path("organisasjon/", include("husly.organisation.urls")),

@@ -524,7 +524,8 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "offer": offer,
             "refuse": refuse,
-            "reason_form": ReasonForm(),
+            # Its own ids: the refusal form on the same page has a "reason" field too.
+            "reason_form": ReasonForm(auto_id="id_withdraw_%s"),
             "lease": getattr(offer, "lease", None),
         },
     )

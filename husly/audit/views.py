@@ -16,6 +16,7 @@ from husly.audit import selectors
 from husly.audit.export import build_export, export_json
 from husly.audit.forms import AuditSearchForm
 from husly.core.pages import paginate, querystring_without_page, require_role, user_of
+from husly.core.pdf import render_pdf
 from husly.organisation.access import PEOPLE_WRITE
 from husly.people import selectors as people_selectors
 
@@ -88,11 +89,9 @@ def person_export_json(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def person_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import CSS, HTML
-
     export, name = _export_for(request, pk, "person_export_pdf")
     html = render_to_string("audit/export_pdf.html", {"export": export}, request=request)
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
+    pdf = render_pdf(html, stylesheets=[PDF_CSS])  # tagged PDF/UA-1
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from husly.cases.facts import APPLICATION_FACTS
@@ -14,7 +15,7 @@ from husly.cases.forms import YesNoUnknownSelect
 from husly.cases.letters import _flat_criteria
 from husly.cases.models import Application, Assessment, FactSource
 from husly.core.forms import StyledFormMixin
-from husly.core.templatetags.husly import localised
+from husly.core.templatetags.husly import localised, localised_marked
 from husly.rules.guidelines import MunicipalDebtKind
 
 SOURCE_CHOICES = [("", _("Choose the source")), *FactSource.choices]
@@ -171,7 +172,7 @@ class JudgementForm(forms.Form):
                 outcome = _("Met") if previous["outcome"] == "met" else _("Not met")
                 saved = _("Saved %(date)s: %(outcome)s.") % {"date": saved_on, "outcome": outcome}
             self.fields[f"judge:{key}"] = forms.ChoiceField(
-                label=f"{crit['point']} {localised(crit['title'])}",
+                label=format_html("{} {}", crit["point"], localised_marked(crit["title"])),
                 required=False,
                 choices=OUTCOME_CHOICES,
                 initial=previous.get("outcome", ""),

@@ -35,6 +35,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.cases.selectors import GUIDELINE_KINDS as GUIDELINE_HELP_KINDS
+from husly.core.pdf import render_pdf
 from husly.rules import deadlines
 from husly.rules.language import date_in, number_in
 
@@ -519,15 +520,7 @@ def _needed_criteria(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return bytes(
-        HTML(string=html).write_pdf(
-            pdf_identifier=b"husly",
-            uncompressed_pdf=False,
-            custom_metadata=False,
-        )
-    )
+    return render_pdf(html)  # tagged PDF/UA-1 (husly.core.pdf)
 
 
 def _texts(lang: str) -> tuple[str, dict[str, Any]]:

@@ -44,6 +44,22 @@ class AboutYouForm(StyledFormMixin, forms.ModelForm):
 
     field_order = ["municipality"]
 
+    # The purpose of each field about the user (WCAG 1.3.5), so browsers can fill them in.
+    AUTOCOMPLETE = {
+        "given_name": "given-name",
+        "family_name": "family-name",
+        "phone": "tel",
+        "email": "email",
+        "address": "street-address",
+        "postal_code": "postal-code",
+        "postal_town": "address-level2",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, purpose in self.AUTOCOMPLETE.items():
+            self.fields[name].widget.attrs["autocomplete"] = purpose
+
 
 class MemberForm(StyledFormMixin, forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)

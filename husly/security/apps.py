@@ -6,4 +6,4 @@ class SecurityConfig(AppConfig):
     label = "husly_security"
 
     def ready(self) -> None:
-        from husly.security import signals  # noqa: F401 - connects the receivers
+        from husly.security import checks, signals  # noqa: F401 - registers checks, receivers

@@ -52,6 +52,9 @@ def page(browser: Browser) -> Iterator[Page]:
 def check_accessibility(page: Page) -> None:
     """Run axe-core on the current page; fail on serious or critical violations."""
     # Loaded from our own origin: the Content Security Policy refuses inline scripts.
+    # After a click the next document may still be loading (no <head> yet): wait for it.
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.head !== null && document.body !== null")
     origin = "/".join(page.url.split("/")[:3])
     page.add_script_tag(url=f"{origin}/static/vendor/axe/axe.min.js")
     result: dict[str, Any] = page.evaluate(

@@ -70,3 +70,49 @@ def test_production_settings_pass_the_deployment_check() -> None:
         DJANGO_ALLOWED_HOSTS="husly.kommune.no",
     )
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x" * 20 + "production-secret-key-with-enough-entropy-1234567890",
+    "DJANGO_ALLOWED_HOSTS": "husly.kommune.no",
+}
+
+
+def test_turning_off_two_factor_in_production_fails_the_deployment_check() -> None:
+    result = _manage("check", "--deploy", HUSLY_REQUIRE_2FA="false", **PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "husly.E001" in result.stderr
+    assert "HUSLY_REQUIRE_2FA" in result.stderr
+
+
+def test_development_may_run_without_two_factor() -> None:
+    result = _manage("check", HUSLY_ENV="development", HUSLY_REQUIRE_2FA="false")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_dev_manage_uses_the_production_settings_unless_told_otherwise() -> None:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HUSLY_", "DJANGO_")) and k != "DATABASE_URL"
+    }
+    script = "from django.conf import settings; print(settings.HUSLY_ENV, settings.DEBUG)"
+    result = subprocess.run(  # noqa: S603 - our own dev script
+        ["./dev", "manage", "shell", "-v", "0", "-c", script],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["production", "False"]
+    development = subprocess.run(  # noqa: S603 - our own dev script
+        ["./dev", "manage", "shell", "-v", "0", "-c", script],
+        cwd=ROOT,
+        env={**clean, "HUSLY_ENV": "development"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert development.stdout.split() == ["development", "True"], development.stderr

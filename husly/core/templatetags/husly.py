@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from husly.rules.params import AgeBand, ResolvedValue
@@ -75,10 +77,26 @@ def fact_value(value: Any) -> str:  # noqa: PLR0911 - one return per kind of val
 def localised(text: dict[str, str] | None) -> str:
     """A {nb, nn} text from the rules in the user's language (bokmål for English users, since
     guideline texts are the municipality's own Norwegian wording)."""
+    return _localised_with_language(text)[0]
+
+
+def _localised_with_language(text: dict[str, str] | None) -> tuple[str, str]:
     if not text:
-        return ""
+        return "", "nb"
     language = translation.get_language() or "nb"
-    return text.get(language) or text.get("nb") or ""
+    if text.get(language):
+        return text[language], language
+    return text.get("nb") or "", "nb"
+
+
+@register.filter
+def localised_marked(text: dict[str, str] | None) -> SafeString:
+    """``localised`` in a span that names the text's language, so that a screen reader reads
+    Norwegian guideline wording on an English page as Norwegian (WCAG 3.1.2)."""
+    value, language = _localised_with_language(text)
+    if not value:
+        return mark_safe("")
+    return format_html('<span lang="{}" data-guideline-text>{}</span>', language, value)
 
 
 @register.filter
