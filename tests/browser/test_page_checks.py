@@ -413,7 +413,6 @@ def test_norwegian_guideline_text_in_english_pages_is_marked_as_norwegian(
         assert not unmarked, (path, unmarked[:3])
 
 
-@pytest.mark.xfail(reason="H3 builds the site's 403 and 404 pages", strict=False)
 def test_refused_and_missing_pages_have_a_main_landmark(page: Page, live_server, world) -> None:
     log_in(page, live_server.url, "sara", PASSWORD)
     for path in ["/saker/999999/", "/organisasjon/"]:
