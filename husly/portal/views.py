@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -69,6 +72,25 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"cases": selectors.my_cases(user)})
 
 
+def _count(data: Any, key: str) -> int:
+    try:
+        return max(int(data.get(key, "1")), 0)
+    except ValueError:
+        return 1
+
+
+def _unchecked(form: Any) -> Any:
+    """Show a bound form (or formset) with what was typed but without validating it: an
+    intermediate step such as adding a row is not an attempt to send."""
+    if hasattr(form, "forms"):
+        form._errors, form._non_form_errors = [], form.error_class()
+        for member in form.forms:
+            _unchecked(member)
+    else:
+        form._errors = ErrorDict()
+    return form
+
+
 @portal_login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
@@ -79,8 +101,23 @@ def apply(request: HttpRequest) -> HttpResponse:
         prefix="om",
         instance=me or Person(national_id=user.resident.national_id),
     )
-    members = MemberFormSet(request.POST or None, prefix="medlem")
     application = ApplicationForm(request.POST or None, prefix="soknad")
+    if request.method == "POST" and "add_member" in request.POST:
+        # «Legg til et medlem»: the same page with one more empty member row, everything typed
+        # kept and no error shown yet (the household has not tried to send).
+        data = request.POST.copy()
+        data["medlem-TOTAL_FORMS"] = str(min(_count(data, "medlem-TOTAL_FORMS") + 1, 12))
+        members = MemberFormSet(data, prefix="medlem")
+        return render(
+            request,
+            "portal/apply.html",
+            {
+                "about": _unchecked(about),
+                "members": _unchecked(members),
+                "form": _unchecked(application),
+            },
+        )
+    members = MemberFormSet(request.POST or None, prefix="medlem")
     if request.method == "POST" and all(f.is_valid() for f in (about, members, application)):
         applicant = {k: v for k, v in about.cleaned_data.items() if k != "municipality"}
         try:
