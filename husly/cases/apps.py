@@ -3,6 +3,3 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "husly.cases"
-
-    def ready(self) -> None:
-        from husly.cases import exporters  # noqa: F401 - registers the export sections

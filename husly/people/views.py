@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from husly.audit.export import EXPORT_ROLES
 from husly.audit.selectors import access_events_for_person, change_events_for_person
 from husly.core.pages import (
     add_action_errors,
@@ -69,6 +70,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "memberships": memberships,
             "can_edit": has_role(user, person.municipality_id, PEOPLE_WRITE),
+            "can_export": has_role(user, person.municipality_id, EXPORT_ROLES),
         },
     )
 

@@ -6,6 +6,8 @@ class TenancyConfig(AppConfig):
 
     def ready(self) -> None:
         from husly.cases.hooks import on_decision_issued
+        from husly.retention.hooks import persons_in_use
         from husly.tenancy import hooks
 
         on_decision_issued(hooks.decision_issued)
+        persons_in_use(hooks.tenants_in_use)
