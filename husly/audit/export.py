@@ -124,9 +124,7 @@ def register(
         if existing is not None and existing.function is not function:
             msg = f"An exporter is already registered as {key!r}."
             raise ValueError(msg)
-        _REGISTRY[key] = _Registered(
-            order=order, key=key, function=function, models=tuple(models)
-        )
+        _REGISTRY[key] = _Registered(order=order, key=key, function=function, models=tuple(models))
         return function
 
     return decorator
@@ -159,7 +157,7 @@ def build_export(person: Person, scope: Scope) -> dict[str, Any]:
     return {
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "generated_by": (
-            _("the person themself (Min side)")
+            _("the person themself (My page)")
             if scope.self_service
             else user.get_full_name() or user.get_username()
         ),

@@ -21,6 +21,7 @@ from husly.core.pages import paginate, querystring_without_page, user_of
 from husly.organisation.access import access_via
 from husly.people import selectors as people_selectors
 
+
 @require_GET
 def audit_search(request: HttpRequest) -> HttpResponse:
     user = user_of(request)

@@ -313,7 +313,10 @@ def export_documents(person: Person, scope: Scope) -> Section | None:
             ("sha256", _("Checksum (SHA-256)")),
         ],
         rows=rows,
-        note=_("The documents themselves are in the case file; the municipality hands them out with this export."),
+        note=_(
+            "The documents themselves are in the case file; the municipality hands them out "
+            "with this export."
+        ),
     )
 
 

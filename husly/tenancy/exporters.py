@@ -18,9 +18,7 @@ def export_leases(person: Person, scope: Scope) -> Section | None:
         .select_related("dwelling", "dwelling__building", "household", "follow_up_unit")
         .order_by("start_date", "pk")
     )
-    reminders = {
-        r.lease_id: r for r in RenewalReminder.objects.filter(lease__in=leases)
-    }
+    reminders = {r.lease_id: r for r in RenewalReminder.objects.filter(lease__in=leases)}
     rows = []
     for lease in leases:
         reminder = reminders.get(lease.pk)

@@ -73,7 +73,7 @@ def _sections(response) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 
 @time_machine.travel(NOW, tick=False)
 def test_the_full_export_holds_the_waiting_list_offers_and_leases(arne, housed) -> None:
-    household, lease = housed
+    household, _lease = housed
     child = household.members.get(relation="child").person
     client = Client()
     client.force_login(arne)
@@ -101,9 +101,15 @@ def test_the_household_downloads_its_own_export_from_min_side(sara, housed) -> N
     home = client.get(reverse("portal:home")).content.decode()
     assert reverse("portal:export_pdf", args=[applicant.pk]) in home
     sections = _sections(client.get(reverse("portal:export_json", args=[applicant.pk])))
-    assert {"person", "households", "cases", "decisions", "waiting_list", "offers", "leases"} <= set(
-        sections
-    )
+    assert {
+        "person",
+        "households",
+        "cases",
+        "decisions",
+        "waiting_list",
+        "offers",
+        "leases",
+    } <= set(sections)
     # Internal working records are in the full export only.
     assert not {"notes", "documents", "assessments", "allocation_meetings"} & set(sections)
     assert all(r["action"].startswith("person_") for r in sections["changes"]["rows"])

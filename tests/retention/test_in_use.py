@@ -4,8 +4,6 @@ household waiting for a dwelling are never anonymised, however old the case that
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from husly.allocation.models import EntryStatus, WaitingListEntry
