@@ -12,6 +12,7 @@ from husly.allocation import engine, selectors
 from husly.allocation.actions import current_policy
 from husly.allocation.models import MeetingItem, Offer, WaitingListEntry
 from husly.audit.export import Scope, Section, plain, register
+from husly.housing.models import DwellingCategory
 from husly.people.models import Person
 
 
@@ -45,7 +46,7 @@ def export_waiting_list(person: Person, scope: Scope) -> Section | None:
                 "status": entry.get_status_display(),
                 "closed_on": plain(entry.closed_on),
                 "persons": entry.persons,
-                "categories": ", ".join(entry.categories),
+                "categories": ", ".join(_category(c) for c in entry.categories),
                 "needs": _needs(entry),
                 "medical": entry.medical,
                 "social": entry.social,
@@ -93,6 +94,10 @@ def export_waiting_list(person: Person, scope: Scope) -> Section | None:
             "waiting as of today, otherwise as of the day it left the list."
         ),
     )
+
+
+def _category(code: str) -> str:
+    return str(DwellingCategory(code).label) if code in DwellingCategory.values else code
 
 
 def _needs(entry: WaitingListEntry) -> str:

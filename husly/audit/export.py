@@ -71,6 +71,9 @@ class Scope:
     """The person's own download from Min side: internal working records are left out."""
 
 
+WIDEST_TABLE = 6
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -97,6 +100,15 @@ class Section:
     def table(self) -> list[list[Any]]:
         """Rows as lists in field order, for the PDF."""
         return [[row.get(key) for key, _label in self.fields] for row in self.rows]
+
+    @property
+    def wide(self) -> bool:
+        """Too many fields for a table across an A4 page: the PDF shows each row as a list."""
+        return len(self.fields) > WIDEST_TABLE
+
+    def records(self) -> list[list[tuple[str, Any]]]:
+        """Each row as (label, value) pairs, for a wide section in the PDF."""
+        return [[(label, row.get(key)) for key, label in self.fields] for row in self.rows]
 
 
 Exporter = Callable[["Person", Scope], Section | None]
