@@ -126,8 +126,9 @@ def test_the_household_downloads_its_own_data_from_min_side(
     assert sections["person"]["rows"][0]["national_id"] == RESIDENT
     assert sections["cases"]["rows"][0]["number"] == case.number
     assert set(
-        AccessEvent.objects.filter(person_id=applicant.pk, what__startswith="portal_export")
-        .values_list("what", flat=True)
+        AccessEvent.objects.filter(
+            person_id=applicant.pk, what__startswith="portal_export"
+        ).values_list("what", flat=True)
     ) == {"portal_export_pdf", "portal_export_json"}
 
     resident.goto(f"{base}/minside/innsyn/")
