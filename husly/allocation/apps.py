@@ -7,9 +7,11 @@ class AllocationConfig(AppConfig):
     def ready(self) -> None:
         from husly.allocation import hooks
         from husly.cases.hooks import on_case_closed, on_decision_issued
+        from husly.retention.hooks import persons_in_use
 
         on_decision_issued(hooks.decision_issued)
         on_case_closed(hooks.case_closed)
+        persons_in_use(hooks.waiting_in_use)
         from husly.allocation.selectors import households_waiting
         from husly.people.hooks import reaches_households
 

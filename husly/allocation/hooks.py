@@ -1,15 +1,24 @@
 """Decisions and closed cases that change the waiting list, in the deciding action's
-transaction (husly.cases.hooks)."""
+transaction (husly.cases.hooks); households the retention job must keep (husly.retention.hooks)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from husly.allocation import actions
-from husly.allocation.models import LIVE_ENTRY, EntryStatus, OfferStatus, WaitingListEntry
+from husly.allocation.models import (
+    LIVE_ENTRY,
+    LIVE_OFFER,
+    EntryStatus,
+    Offer,
+    OfferStatus,
+    WaitingListEntry,
+)
 from husly.cases.models import Case, CloseReason, Decision, DecisionKind
 from husly.organisation.models import User
+from husly.people.models import HouseholdMember
 
 ENDS_THE_ENTRY = {
     CloseReason.WITHDRAWN: "Søknaden er trukket.",
@@ -78,3 +87,15 @@ def case_closed(case: Case, actor: User) -> None:
                 % {"dwelling": accepted[0].dwelling}
             )
         _end(actor, entry, why=why, status=EntryStatus.WITHDRAWN)
+
+
+def waiting_in_use(candidate_ids: set[int]) -> set[int]:
+    """Members of a household on the waiting list (a live entry) or with an open or accepted
+    offer: allocation still uses them."""
+    live = WaitingListEntry.objects.filter(status__in=LIVE_ENTRY).values("household_id")
+    offered = Offer.objects.filter(status__in=LIVE_OFFER).values("entry__household_id")
+    return set(
+        HouseholdMember.objects.filter(person_id__in=candidate_ids)
+        .filter(Q(household_id__in=live) | Q(household_id__in=offered))
+        .values_list("person_id", flat=True)
+    )

@@ -5,4 +5,6 @@ class AuditConfig(AppConfig):
     name = "husly.audit"
 
     def ready(self) -> None:
-        from husly.audit import exporters  # noqa: F401 - registers the export sections
+        from husly.audit.export import autodiscover
+
+        autodiscover()  # every app's exporters module registers its export sections

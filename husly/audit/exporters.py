@@ -1,7 +1,7 @@
 """The audit app's own sections of a person's export: the person, households, changes, reads.
 
-Registered when the app is ready (see ``AuditConfig.ready``); other apps register theirs the
-same way (see husly/audit/export.py).
+Imported when the app is ready, with every other app's ``exporters`` module
+(``AuditConfig.ready``, see husly/audit/export.py).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from husly.audit.export import Section, plain, register
+from husly.audit.export import Scope, Section, plain, register
 from husly.audit.models import AccessEvent, ChangeEvent
 from husly.organisation.models import User
-from husly.people.models import Person
+from husly.people.models import Household, HouseholdMember, Person
 
 
 def _actor(user: User | None) -> str:
@@ -32,8 +32,8 @@ def _display(instance: Any, field: Any) -> Any:
     return plain(value)
 
 
-@register("person", order=10)
-def export_person(person: Person, user: User) -> Section:
+@register("person", order=10, models=[Person])
+def export_person(person: Person, scope: Scope) -> Section:
     fields = [field for field in Person._meta.concrete_fields if not field.primary_key]
     row = {field.name: _display(person, field) for field in fields}
     row = {"person_number": f"P-{person.pk}", **row}
@@ -47,8 +47,8 @@ def export_person(person: Person, user: User) -> Section:
     )
 
 
-@register("households", order=20)
-def export_households(person: Person, user: User) -> Section:
+@register("households", order=20, models=[Household, HouseholdMember])
+def export_households(person: Person, scope: Scope) -> Section:
     memberships = person.memberships.select_related("household").order_by("household__pk")
     rows = [
         {
@@ -86,15 +86,13 @@ def _changes_text(changes: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-@register("changes", order=80)
-def export_changes(person: Person, user: User) -> Section:
-    events = (
-        ChangeEvent.objects.filter(
-            Q(person_id=person.pk) | Q(object_type="people.person", object_id=str(person.pk))
-        )
-        .select_related("actor")
-        .order_by("at", "pk")
-    )
+@register("changes", order=80, models=[ChangeEvent])
+def export_changes(person: Person, scope: Scope) -> Section:
+    own_record = Q(object_type="people.person", object_id=str(person.pk))
+    # Change events about the person's cases hold copies of internal working records (journal
+    # notes, draft decisions): in the full export only.
+    wanted = own_record if scope.self_service else own_record | Q(person_id=person.pk)
+    events = ChangeEvent.objects.filter(wanted).select_related("actor").order_by("at", "pk")
     rows = [
         {
             "at": plain(event.at),
@@ -117,11 +115,19 @@ def export_changes(person: Person, user: User) -> Section:
             ("changes", _("Changes")),
         ],
         rows=rows,
+        note=(
+            _(
+                "Only the changes to your personal data are listed here. The changes to your "
+                "cases are in the full export, which you can ask the municipality for."
+            )
+            if scope.self_service
+            else ""
+        ),
     )
 
 
-@register("access", order=90)
-def export_access(person: Person, user: User) -> Section:
+@register("access", order=90, models=[AccessEvent])
+def export_access(person: Person, scope: Scope) -> Section:
     events = (
         AccessEvent.objects.filter(person_id=person.pk)
         .select_related("actor", "unit")

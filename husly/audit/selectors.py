@@ -9,12 +9,23 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from husly.audit.export import EXPORT_ROLES
 from husly.audit.models import AccessEvent, ChangeEvent
 from husly.organisation.access import get_or_404, municipality_ids, scoped
 from husly.organisation.models import Role, User
 from husly.people.models import Person
 
 AUDIT_READ = frozenset({Role.ADMINISTRATOR})
+
+
+def person_for_export(user: User, pk: object) -> Person:
+    """A person whose full art. 15 export the user may make: only a role that handles access
+    requests (``EXPORT_ROLES``), in its own municipalities. Anyone else gets 404, whatever
+    else they may read: a caseworker reads through the case access rules, never around them."""
+    persons = Person.objects.select_related("municipality").filter(
+        municipality_id__in=municipality_ids(user, EXPORT_ROLES)
+    )
+    return cast(Person, get_or_404(persons, pk))
 
 
 def access_events_for_person(person: Person) -> QuerySet[AccessEvent]:

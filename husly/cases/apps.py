@@ -5,7 +5,6 @@ class CasesConfig(AppConfig):
     name = "husly.cases"
 
     def ready(self) -> None:
-        from husly.cases import exporters  # noqa: F401 - registers the export sections
         from husly.cases.selectors import households_reached
         from husly.people.hooks import reaches_households
 

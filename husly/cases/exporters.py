@@ -1,29 +1,41 @@
-"""The person's cases in the art. 15 export: cases, applications, decisions (with the letter's
-hash), appeals, and consents and legal bases for sharing. Registered in ``CasesConfig.ready``.
+"""The person's cases in the art. 15 export: cases with their routings, applications,
+decisions (with the letter's hash), appeals, consents and legal bases for sharing, and in the
+full export also journal notes, the list of documents and the assessments against the
+guideline. Imported by ``husly.audit.export.autodiscover``.
 
-Every case of every household the person is a member of is included: the application and the
-decisions are about the household, so about the person too. A kind with no records adds no
-section.
+Every case of every household in the scope is included: the application and the decisions are
+about the household, so about the person too. A kind with no records adds no section. Min
+side's own download (``scope.self_service``) leaves out what Min side does not show: decision
+drafts never issued, journal notes, documents and assessments (the full export has them).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from husly.audit.export import Section, plain, register
-from husly.cases.models import Appeal, Application, Case, Decision
-from husly.organisation.models import User
+from husly.audit.export import Scope, Section, plain, register
+from husly.cases.models import (
+    Appeal,
+    Application,
+    Assessment,
+    Case,
+    CaseRouting,
+    Decision,
+    DecisionStatus,
+    Document,
+    JournalNote,
+)
+from husly.consent.models import Consent, LegalBasis
 from husly.people.models import Person
 
 
-def _cases(person: Person) -> QuerySet[Case]:
+def _cases(scope: Scope) -> QuerySet[Case]:
     return (
-        Case.objects.filter(household__members__person=person)
-        .distinct()
+        Case.objects.filter(household_id__in=scope.household_ids)
         .order_by("pk")
         .select_related("household", "assigned_to", "withdrawn_by")
     )
@@ -35,8 +47,8 @@ def _value(instance: Any, field: Any) -> Any:
     return plain(getattr(instance, field.attname))
 
 
-@register("cases", order=40)
-def export_cases(person: Person, user: User) -> Section | None:
+@register("cases", order=40, models=[Case, CaseRouting])
+def export_cases(person: Person, scope: Scope) -> Section | None:
     rows = [
         {
             "number": case.number,
@@ -51,7 +63,7 @@ def export_cases(person: Person, user: User) -> Section | None:
             "caseworker": case.assigned_to.get_full_name() if case.assigned_to else "",
             "closed": _closed(case),
         }
-        for case in _cases(person)
+        for case in _cases(scope)
     ]
     if not rows:
         return None
@@ -82,13 +94,13 @@ def _closed(case: Case) -> str:
     return text
 
 
-@register("applications", order=41)
-def export_applications(person: Person, user: User) -> Section | None:
+@register("applications", order=41, models=[Application])
+def export_applications(person: Person, scope: Scope) -> Section | None:
     fields = [
         f for f in Application._meta.concrete_fields if not f.primary_key and f.name != "case"
     ]
     rows = []
-    for application in Application.objects.filter(case__in=_cases(person)).select_related("case"):
+    for application in Application.objects.filter(case__in=_cases(scope)).select_related("case"):
         row = {"case": application.case.number}
         row.update({f.name: _value(application, f) for f in fields})
         rows.append(row)
@@ -100,17 +112,18 @@ def export_applications(person: Person, user: User) -> Section | None:
         fields=[("case", _("Case number"))]
         + [(f.name, str(f.verbose_name).capitalize()) for f in fields],
         rows=rows,
-        note=_("Journal notes and documents are in the case file; ask the municipality."),
     )
 
 
-@register("decisions", order=50)
-def export_decisions(person: Person, user: User) -> Section | None:
+@register("decisions", order=50, models=[Decision])
+def export_decisions(person: Person, scope: Scope) -> Section | None:
     decisions = (
-        Decision.objects.filter(case__in=_cases(person))
+        Decision.objects.filter(case__in=_cases(scope))
         .select_related("case")
         .order_by("created_at", "pk")
     )
+    if scope.self_service:
+        decisions = decisions.filter(status=DecisionStatus.ISSUED)
     rows = [
         {
             "case": d.case.number,
@@ -148,9 +161,9 @@ def export_decisions(person: Person, user: User) -> Section | None:
     )
 
 
-@register("appeals", order=55)
-def export_appeals(person: Person, user: User) -> Section | None:
-    appeals = Appeal.objects.filter(decision__case__in=_cases(person)).select_related(
+@register("appeals", order=55, models=[Appeal])
+def export_appeals(person: Person, scope: Scope) -> Section | None:
+    appeals = Appeal.objects.filter(decision__case__in=_cases(scope)).select_related(
         "decision__case"
     )
     rows = [
@@ -183,11 +196,9 @@ def export_appeals(person: Person, user: User) -> Section | None:
     )
 
 
-@register("sharing", order=60)
-def export_sharing(person: Person, user: User) -> Section | None:
-    from husly.consent.models import Consent, LegalBasis
-
-    cases = _cases(person)
+@register("sharing", order=60, models=[Consent, LegalBasis])
+def export_sharing(person: Person, scope: Scope) -> Section | None:
+    cases = _cases(scope)
     rows: list[dict[str, Any]] = [
         {
             "case": c.case.number,
@@ -199,7 +210,9 @@ def export_sharing(person: Person, user: User) -> Section | None:
             "until": plain(c.valid_until),
             "ended": plain(c.withdrawn_at),
         }
-        for c in Consent.objects.filter(case__in=cases).select_related("case")
+        for c in Consent.objects.filter(Q(case__in=cases) | Q(given_by=person))
+        .distinct()
+        .select_related("case")
     ]
     rows += [
         {
@@ -230,4 +243,109 @@ def export_sharing(person: Person, user: User) -> Section | None:
             ("ended", _("Withdrawn or ended")),
         ],
         rows=rows,
+    )
+
+
+@register("notes", order=45, models=[JournalNote])
+def export_notes(person: Person, scope: Scope) -> Section | None:
+    if scope.self_service:
+        return None
+    notes = (
+        JournalNote.objects.filter(case__in=_cases(scope))
+        .select_related("case", "author")
+        .order_by("held_on", "pk")
+    )
+    rows = [
+        {
+            "case": n.case.number,
+            "held_on": plain(n.held_on),
+            "kind": n.get_kind_display(),
+            "text": n.text,
+            "author": n.author.get_full_name() or n.author.get_username(),
+        }
+        for n in notes
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="notes",
+        title=_("Journal notes"),
+        fields=[
+            ("case", _("Case number")),
+            ("held_on", _("Date")),
+            ("kind", _("Kind")),
+            ("text", _("What was found and agreed")),
+            ("author", _("Written by")),
+        ],
+        rows=rows,
+    )
+
+
+@register("documents", order=46, models=[Document])
+def export_documents(person: Person, scope: Scope) -> Section | None:
+    if scope.self_service:
+        return None
+    documents = (
+        Document.objects.filter(case__in=_cases(scope))
+        .select_related("case", "uploaded_by")
+        .order_by("uploaded_at", "pk")
+    )
+    rows = [
+        {
+            "case": d.case.number,
+            "title": d.title,
+            "uploaded_at": plain(d.uploaded_at),
+            "uploaded_by": d.uploaded_by.get_full_name() or d.uploaded_by.get_username(),
+            "sha256": d.sha256,
+        }
+        for d in documents
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="documents",
+        title=_("Documents in the case file"),
+        fields=[
+            ("case", _("Case number")),
+            ("title", _("Title")),
+            ("uploaded_at", _("Added")),
+            ("uploaded_by", _("Added by")),
+            ("sha256", _("Checksum (SHA-256)")),
+        ],
+        rows=rows,
+        note=_(
+            "The documents themselves are in the case file; the municipality hands them out "
+            "with this export."
+        ),
+    )
+
+
+@register("assessments", order=47, models=[Assessment])
+def export_assessments(person: Person, scope: Scope) -> Section | None:
+    if scope.self_service:
+        return None
+    assessments = Assessment.objects.filter(case__in=_cases(scope)).select_related("case")
+    rows = [
+        {
+            "case": a.case.number,
+            "assessed_on": plain(a.assessed_on),
+            "guideline": f"{a.guideline_set_id} ({a.guideline_version})",
+            "outcome": a.outcome,
+            "record": a.record,
+        }
+        for a in assessments.order_by("assessed_on", "pk")
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="assessments",
+        title=_("Assessments against the guideline"),
+        fields=[
+            ("case", _("Case number")),
+            ("assessed_on", _("Assessed")),
+            ("guideline", _("Guideline")),
+            ("outcome", _("Outcome")),
+        ],
+        rows=rows,
+        note=_("The JSON export holds every input and criterion of each assessment."),
     )

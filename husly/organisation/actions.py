@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from husly.audit.events import record_change
 from husly.core.actions import create_audited, update_audited
-from husly.organisation.access import ORGANISATION_WRITE, require_operator, require_permission
+from husly.organisation.access import (
+    ORGANISATION_WRITE,
+    municipality_ids,
+    require_operator,
+    require_permission,
+)
 from husly.organisation.models import Membership, Municipality, Unit, User
 
 
@@ -74,8 +81,32 @@ def staff_create(
     return staff
 
 
+IDENTITY_FIELDS = frozenset({"username", "first_name", "last_name", "email"})
+"""A staff member's identity: the name others see, the login name and the e-mail address."""
+
+
+def identity_editable_by(actor: User, staff: User) -> bool:
+    """May ``actor`` change ``staff``'s identity? Only when every municipality the staff member
+    holds a role in is one the actor administers: an administrator of one municipality must not
+    rename or re-email an account another municipality relies on."""
+    theirs = set(staff.memberships.values_list("unit__municipality_id", flat=True))
+    return bool(theirs) and theirs <= set(municipality_ids(actor, ORGANISATION_WRITE))
+
+
+def identity_refusal(staff: User) -> str:
+    return _(
+        "%(name)s also has roles in a municipality you do not administer. Only an "
+        "administrator of every municipality where the person works can change the name, "
+        "username or e-mail address."
+    ) % {"name": staff}
+
+
 @transaction.atomic
 def staff_update(*, actor: User, staff: User, data: Mapping[str, Any]) -> User:
+    """Change a staff member's identity fields; refused unless the actor administers every
+    municipality the staff member works in (``identity_editable_by``)."""
+    if IDENTITY_FIELDS & set(data) and not identity_editable_by(actor, staff):
+        raise ValidationError(identity_refusal(staff))
     return update_audited(
         actor=actor, action="staff_update", instance=staff, data=data, municipality=None
     )

@@ -255,6 +255,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not _admin_units(request).filter(memberships__user=staff).exists():
         raise PermissionDenied
     form = StaffForm(request.POST or None, instance=copy(staff))
+    editable = actions.identity_editable_by(user, staff)
     return form_page(
         request,
         form,
@@ -262,6 +263,7 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
         done=_("The changes were saved."),
         title=_("Edit %(name)s") % {"name": staff},
         redirect_to="organisation:staff_detail",
+        intro="" if editable else actions.identity_refusal(staff),
         actor=user,
         staff=staff,
     )

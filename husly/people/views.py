@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from husly.audit.export import EXPORT_ROLES
 from husly.audit.selectors import access_events_for_person, change_events_for_person
 from husly.core.pages import (
     add_action_errors,
@@ -97,6 +98,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": not person.emergency_reason  # type: ignore[attr-defined]
             and has_role(user, person.municipality_id, PEOPLE_WRITE),
             "can_read_log": has_role(user, person.municipality_id, ACCESS_LOG_READ),
+            "can_export": has_role(user, person.municipality_id, EXPORT_ROLES),
         },
     )
 

@@ -12,6 +12,7 @@ from husly.allocation import actions as allocation_actions
 from husly.allocation.engine import DEFAULT_PRIORITY
 from husly.allocation.models import LIVE_ENTRY, WaitingListEntry
 from husly.allocation.selectors import scored
+from husly.audit.export import Scope
 from husly.audit.models import AccessEvent
 from husly.cases.models import Case, CaseStatus, Decision, DecisionStatus, PreliminaryReply
 from husly.consent.models import Consent, LegalBasis
@@ -26,6 +27,20 @@ ADULT_RELATIONS = [Relation.APPLICANT, Relation.SPOUSE, Relation.COHABITANT, Rel
 
 def my_persons(user: User) -> QuerySet[Person]:
     return Person.objects.filter(national_id=user.resident.national_id)
+
+
+def my_person(user: User, pk: object) -> Person:
+    """One of the resident's own person records (one per municipality that registered them)."""
+    return cast(Person, get_or_404(my_persons(user).select_related("municipality"), pk))
+
+
+def my_export_scope(user: User, person: Person) -> Scope:
+    """The resident's own download of their data: the households where they are an adult (the
+    cases Min side shows them), without the internal working records."""
+    households = person.memberships.filter(relation__in=ADULT_RELATIONS).values_list(
+        "household_id", flat=True
+    )
+    return Scope(user=user, household_ids=frozenset(households), self_service=True)
 
 
 def my_cases(user: User) -> QuerySet[Case]:

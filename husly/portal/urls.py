@@ -24,6 +24,8 @@ urlpatterns = [
     path("kalkulator/bostotte/", calculators.portal_allowance, name="allowance"),
     path("kalkulator/startlan/", calculators.portal_loan, name="loan"),
     path("innsyn/", views.access_log, name="access_log"),
+    path("mine-data/<int:pk>/innsyn.json", views.my_export_json, name="export_json"),
+    path("mine-data/<int:pk>/innsyn.pdf", views.my_export_pdf, name="export_pdf"),
     path("deling/", views.sharing, name="sharing"),
     path("sak/<int:pk>/samtykke/", views.consent_give, name="consent_give"),
     path(

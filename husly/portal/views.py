@@ -15,8 +15,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from husly.audit.events import record_access
+from husly.audit.export import build_export, download, render_json, render_pdf
 from husly.cases import actions as case_actions
 from husly.cases.forms import ApplicationForm
 from husly.cases.letters import (
@@ -69,7 +71,14 @@ def portal_login(request: HttpRequest) -> HttpResponse:
 @portal_login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = _resident(request)
-    return render(request, "portal/home.html", {"cases": selectors.my_cases(user)})
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "cases": selectors.my_cases(user),
+            "persons": selectors.my_persons(user).select_related("municipality"),
+        },
+    )
 
 
 def _count(data: Any, key: str) -> int:
@@ -375,6 +384,8 @@ WHAT_LABELS = {
     "lease_document": gettext_lazy("Opened your lease contract"),
     "lease_create": gettext_lazy("Wrote your lease"),
     "lease_renew": gettext_lazy("Opened your lease to renew it"),
+    "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
+    "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }
 
 
@@ -388,10 +399,38 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "event": event,
             "what": WHAT_LABELS.get(event.what, _("Read your data")),
             "role": Role(event.role).label if event.role in Role.values else "",
+            "who": (
+                _("You")
+                if event.actor_id == user.pk
+                else event.actor.get_full_name() or event.actor.get_username()
+            ),
         }
         for event in page
     ]
     return render(request, "portal/access_log.html", {"page": page, "rows": rows})
+
+
+def _my_export(request: HttpRequest, pk: int, what: str) -> tuple[dict[str, object], str]:
+    """The resident's own data (art. 15), logged as a read of their person like any other."""
+    user = _resident(request)
+    person = selectors.my_person(user, pk)
+    record_access(actor=user, person=person, what=what, path=request.get_full_path())
+    stamp = timezone.localdate().isoformat()
+    return build_export(person, selectors.my_export_scope(user, person)), f"husly-{stamp}"
+
+
+@portal_login_required
+@require_GET
+def my_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    export, name = _my_export(request, pk, "portal_export_json")
+    return download(render_json(export), "application/json; charset=utf-8", f"{name}.json")
+
+
+@portal_login_required
+@require_GET
+def my_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    export, name = _my_export(request, pk, "portal_export_pdf")
+    return download(render_pdf(export), "application/pdf", f"{name}.pdf")
 
 
 @portal_login_required

@@ -1,13 +1,18 @@
 """Other apps tell the retention job which persons they still need.
 
-An app that keeps persons for its own purpose (a tenancy, a waiting-list entry) registers a
-function returning the ids of persons it still uses; the job never anonymises those::
+An app that keeps persons for its own purpose registers, in its ``AppConfig.ready``, a function
+that gets the ids of the persons the job is about to anonymise and returns those it still uses;
+the job never anonymises those (nor, then, their household)::
 
-    from husly.retention.hooks import persons_in_use
+    def ready(self) -> None:
+        from husly.retention.hooks import persons_in_use
+        from husly.tenancy import hooks
 
-    @persons_in_use
-    def tenants(candidate_ids: set[int]) -> set[int]:
-        return set(Lease.objects.filter(...).values_list("person_id", flat=True))
+        persons_in_use(hooks.tenants_in_use)
+
+Registered today: ``husly.tenancy.hooks.tenants_in_use`` (members of a household with an
+active lease) and ``husly.allocation.hooks.waiting_in_use`` (a live waiting-list entry or an
+open or accepted offer). A new app that holds persons in active use adds its own.
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
-"""Renewal decisions, in the issuing transaction (husly.cases.hooks)."""
+"""Renewal decisions, in the issuing transaction (husly.cases.hooks); tenants the retention job
+must keep (husly.retention.hooks)."""
 
 from __future__ import annotations
 
 from husly.cases.models import Decision, DecisionKind
 from husly.organisation.models import User
+from husly.people.models import HouseholdMember
 from husly.tenancy.actions import renewal_decision_issued
-from husly.tenancy.models import RenewalApplication
+from husly.tenancy.models import Lease, LeaseStatus, RenewalApplication
 
 
 def decision_issued(decision: Decision, actor: User) -> None:
@@ -14,3 +16,14 @@ def decision_issued(decision: Decision, actor: User) -> None:
     renewal = RenewalApplication.objects.filter(case_id=decision.case_id).first()
     if renewal is not None:
         renewal_decision_issued(renewal, decision)
+
+
+def tenants_in_use(candidate_ids: set[int]) -> set[int]:
+    """Members of a household with an active lease: the tenancy still uses them, however old
+    the case that housed them."""
+    households = Lease.objects.filter(status=LeaseStatus.ACTIVE).values("household_id")
+    return set(
+        HouseholdMember.objects.filter(
+            person_id__in=candidate_ids, household_id__in=households
+        ).values_list("person_id", flat=True)
+    )

@@ -73,21 +73,42 @@ def test_the_export_is_logged_as_a_read_and_lists_itself(arne, anna) -> None:
     assert "person_export_json" in {r["what"] for r in access["rows"]}
 
 
-def test_caseworkers_and_administrators_may_export_others_may_not(
+def test_only_the_administrator_may_make_the_full_export(
     sara, geir, arne, lise, eirik, olga, anna
 ) -> None:
+    """The export is a legal act on the person's request, made by the role that handles access
+    requests; caseworkers and approvers read through the case access rules instead."""
     url = reverse("audit:person_export_json", args=[anna.pk])
-    for user in (sara, geir, arne):
-        assert _client(user).get(url).status_code == 200
-    for user in (lise, eirik, olga):  # they cannot see the person at all
-        assert _client(user).get(url).status_code == 404
+    assert _client(arne).get(url).status_code == 200
+    for user in (sara, geir, lise, eirik, olga):
+        assert _client(user).get(url).status_code == 404, user
     pdf = reverse("audit:person_export_pdf", args=[anna.pk])
+    assert _client(sara).get(pdf).status_code == 404
     assert _client(olga).get(pdf).status_code == 404
+
+
+def test_the_export_is_logged_with_the_administrator_role_and_unit(
+    arne, anna, housing_office
+) -> None:
+    _client(arne).get(reverse("audit:person_export_pdf", args=[anna.pk]))
+    event = AccessEvent.objects.get(actor=arne, what="person_export_pdf")
+    assert (event.person_id, event.role, event.unit_id) == (
+        anna.pk,
+        "administrator",
+        housing_office.pk,
+    )
+
+
+def test_the_person_page_offers_the_export_to_the_administrator_only(sara, arne, anna) -> None:
+    url = reverse("people:person_detail", args=[anna.pk])
+    export = reverse("audit:person_export_pdf", args=[anna.pk])
+    assert export in _client(arne).get(url).content.decode()
+    assert export not in _client(sara).get(url).content.decode()
 
 
 def test_a_later_record_type_registers_its_own_section(arne, anna) -> None:
     @export.register("test_notes", order=50)
-    def notes(person, user):  # type: ignore[no-untyped-def]
+    def notes(person, scope):  # type: ignore[no-untyped-def]
         return export.Section(
             key="test_notes",
             title="Notes",

@@ -126,3 +126,59 @@ def test_break_the_glass_in_the_browser(
     expect(resident.locator("table")).to_contain_text("Nødtilgang")
     expect(resident.locator("table")).to_contain_text(reason)
     check_accessibility(resident)
+
+
+def test_the_household_downloads_its_own_data_from_min_side(
+    browser: Browser, live_server, sara, household, routing
+) -> None:
+    """Min side offers the resident's own export as PDF and JSON; each download is logged and
+    shows up in "who has looked" as the resident's own."""
+    import json
+    from pathlib import Path
+
+    from husly.audit.models import AccessEvent
+
+    applicant = household.members.get(relation="applicant").person
+    applicant.national_id, applicant.date_of_birth = RESIDENT, dt.date(1985, 5, 5)
+    applicant.save()
+    case: Case = actions.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    base = live_server.url
+    context = browser.new_context(locale="nb-NO", accept_downloads=True)
+    resident = context.new_page()
+    resident.goto(f"{base}/minside/logg-inn/")
+    resident.fill("#id_national_id", RESIDENT)
+    resident.click("form.husly-form button[type=submit]")
+    resident.wait_for_url(f"{base}/minside/")
+    expect(resident.get_by_text("Last ned opplysningene vi har om deg")).to_be_visible()
+    check_accessibility(resident)
+
+    with resident.expect_download() as pdf_download:
+        resident.click(f"a[href$='/minside/mine-data/{applicant.pk}/innsyn.pdf']")
+    pdf = Path(pdf_download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF")
+    with resident.expect_download() as json_download:
+        resident.click(f"a[href$='/minside/mine-data/{applicant.pk}/innsyn.json']")
+    data = json.loads(Path(json_download.value.path()).read_text(encoding="utf-8"))
+    sections = {s["key"]: s for s in data["sections"]}
+    assert data["self_service"] is True
+    assert sections["person"]["rows"][0]["national_id"] == RESIDENT
+    assert sections["cases"]["rows"][0]["number"] == case.number
+    assert set(
+        AccessEvent.objects.filter(
+            person_id=applicant.pk, what__startswith="portal_export"
+        ).values_list("what", flat=True)
+    ) == {"portal_export_pdf", "portal_export_json"}
+
+    resident.goto(f"{base}/minside/innsyn/")
+    expect(resident.locator("table")).to_contain_text(
+        "Du lastet ned opplysningene dine fra Min side (PDF)"
+    )
+    check_accessibility(resident)
+    context.close()
