@@ -146,6 +146,9 @@ class Case(models.Model):
         verbose_name=_("the case it duplicates"),
     )
     reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    # The one-time token of the form that created the case: a second send of the same form
+    # finds this case instead of creating another (``case_create``).
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-pk"]

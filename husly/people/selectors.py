@@ -14,7 +14,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from husly.audit.models import AccessEvent
 from husly.organisation.access import PEOPLE_READ, access_via, get_or_404, scoped
 from husly.organisation.models import User
-from husly.people.models import Household, HouseholdMember, Person
+from husly.people.models import Household, HouseholdMember, Person, StatedMember
 
 
 def person_list(
@@ -144,3 +144,25 @@ def member_get_for_user(user: User, household: Household, pk: object) -> Househo
 
 def persons_for_choice(user: User, municipality_id: int) -> QuerySet[Person]:
     return person_list(user, municipality_id=municipality_id)
+
+
+def stated_members_to_check(
+    *, user: User, household: Household, path: str
+) -> list[tuple[StatedMember, Person | None]]:
+    """Members stated in Min side and not checked yet, each with the registered person its
+    identity number points to (shown for comparison, so that read is logged)."""
+    from husly.people.actions import stated_member_match
+
+    rows = [(s, stated_member_match(s)) for s in household.unchecked_members()]
+    log_reads(
+        user=user,
+        persons=[match for _, match in rows if match is not None],
+        what="household_stated_member_check",
+        path=path,
+    )
+    return rows
+
+
+def stated_member_get_for_user(user: User, household: Household, pk: object) -> StatedMember:
+    queryset = household.stated_members.select_related("household__municipality")
+    return cast(StatedMember, get_or_404(queryset, pk))

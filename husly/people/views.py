@@ -155,13 +155,19 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_read(
         user=user, pk=pk, what="household_detail", path=request.get_full_path()
     )
+    can_edit = has_role(user, household.municipality_id, PEOPLE_WRITE)
     return render(
         request,
         "people/household_detail.html",
         {
             "household": household,
             "members": selectors.household_members(household),
-            "can_edit": has_role(user, household.municipality_id, PEOPLE_WRITE),
+            "can_edit": can_edit,
+            "stated": selectors.stated_members_to_check(
+                user=user, household=household, path=request.get_full_path()
+            )
+            if can_edit
+            else [],
         },
     )
 
@@ -257,4 +263,43 @@ def household_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Ht
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The member was removed."))
+    return redirect("people:household_detail", pk=household.pk)
+
+
+@require_POST
+def stated_member_confirm(request: HttpRequest, pk: int, stated_pk: int) -> HttpResponse:
+    """A caseworker has checked a member stated in Min side against the registers and adds
+    them to the household."""
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    stated = selectors.stated_member_get_for_user(user, household, stated_pk)
+    try:
+        member = actions.stated_member_confirm(actor=user, stated=stated)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is confirmed as a member of the household.")
+            % {"name": member.person.full_name},
+        )
+    return redirect("people:household_detail", pk=household.pk)
+
+
+@require_POST
+def stated_member_reject(request: HttpRequest, pk: int, stated_pk: int) -> HttpResponse:
+    """A caseworker has checked a member stated in Min side and does not add them."""
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    stated = selectors.stated_member_get_for_user(user, household, stated_pk)
+    try:
+        actions.stated_member_reject(actor=user, stated=stated)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s was not added to the household.") % {"name": stated.full_name}
+        )
     return redirect("people:household_detail", pk=household.pk)

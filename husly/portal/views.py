@@ -21,6 +21,7 @@ from husly.cases.models import CaseStatus
 from husly.consent import actions as consent_actions
 from husly.consent.forms import PortalConsentForm
 from husly.consent.models import GivenHow
+from husly.core.forms import SubmissionForm
 from husly.core.pages import add_action_errors, paginate
 from husly.organisation.models import Role, User
 from husly.people.models import Person
@@ -77,6 +78,7 @@ def apply(request: HttpRequest) -> HttpResponse:
     )
     members = MemberFormSet(request.POST or None, prefix="medlem")
     application = ApplicationForm(request.POST or None, prefix="soknad")
+    submission = SubmissionForm(request.POST or None)
     if request.method == "POST" and all(f.is_valid() for f in (about, members, application)):
         applicant = {k: v for k, v in about.cleaned_data.items() if k != "municipality"}
         try:
@@ -88,6 +90,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 help_kinds=application.cleaned_data["help_kinds"],
                 data=application.application_data(),
                 submit="submit" in request.POST,
+                submission_token=submission.value(),
             )
         except ValidationError as error:
             add_action_errors(application, error)
@@ -110,6 +113,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             "about": about,
             "members": members,
             "form": application,
+            "submission": submission,
         },
     )
 
