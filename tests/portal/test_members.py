@@ -103,14 +103,13 @@ def test_a_caseworker_checks_a_stated_member_against_the_register_and_confirms(
     # Checked once: a second confirmation changes nothing.
     client.post(reverse("people:stated_member_confirm", args=[case.household_id, stated.pk]))
     assert ChangeEvent.objects.filter(action="stated_member_confirm").count() == 1
-    assert "ikke kontrollert" not in client.get(
-        reverse("cases:case_detail", args=[case.pk])
-    ).content.decode()
+    assert (
+        "ikke kontrollert"
+        not in client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    )
 
 
-def test_confirming_a_member_nobody_has_registered_registers_them(
-    raelingen, routing, sara
-) -> None:
+def test_confirming_a_member_nobody_has_registered_registers_them(raelingen, routing, sara) -> None:
     case = _apply_with_member(raelingen, CHILD_NUMBER)
     stated = StatedMember.objects.get()
     member = actions.stated_member_confirm(actor=sara, stated=stated)
@@ -151,9 +150,7 @@ def test_only_register_staff_of_the_municipality_check_stated_members(
     assert StatedMember.objects.get().status == StatedMemberStatus.PENDING
 
 
-def test_a_member_with_a_wrong_identity_number_gets_a_norwegian_message(
-    raelingen, routing
-) -> None:
+def test_a_member_with_a_wrong_identity_number_gets_a_norwegian_message(raelingen, routing) -> None:
     response = _resident().post(
         reverse("portal:apply"),
         _application(
