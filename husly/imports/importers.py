@@ -171,15 +171,18 @@ class _Stop(Exception):  # noqa: N818 - a signal to stop the scan, not an error
     pass
 
 
-def _count_elements(archive: zipfile.ZipFile, name: str, tag: str, limit: int) -> bool:
-    """Whether the part has more than ``limit`` elements ``tag``; stops reading at the limit."""
-    count = 0
+def _over_limit(archive: zipfile.ZipFile, name: str, limits: dict[str, int]) -> str | None:
+    """The first element name in ``limits`` that the part holds more of than its limit, read
+    as a stream and stopped there; None when every count is within its limit."""
+    counts = dict.fromkeys(limits, 0)
+    over: list[str] = []
 
     def start(element: str, _attributes: object) -> None:
-        nonlocal count
-        if element == tag or element.endswith((f" {tag}", f":{tag}")):
-            count += 1
-            if count > limit:
+        tag = element.rpartition(":")[2]
+        if tag in counts:
+            counts[tag] += 1
+            if counts[tag] > limits[tag]:
+                over.append(tag)
                 raise _Stop
 
     parser = expat.ParserCreate()
@@ -188,10 +191,10 @@ def _count_elements(archive: zipfile.ZipFile, name: str, tag: str, limit: int) -
         with archive.open(name) as part:
             parser.ParseFile(part)
     except _Stop:
-        return True
+        return over[0]
     except expat.ExpatError:
         raise ImportFileError(_("The Excel file could not be read.")) from None
-    return False
+    return None
 
 
 def _check_archive_end(content: bytes) -> None:
@@ -240,17 +243,18 @@ def _check_archive(content: bytes) -> None:
                     "max": MAX_UNPACKED_BYTES // 2**20,
                 }
             )
+        # Every XML part, wherever the workbook's links put its sheets and shared texts.
+        limits = {"row": MAX_ROWS + 1, "si": MAX_SHARED_STRINGS}
         for entry in entries:
-            name = entry.filename
-            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                if _count_elements(archive, name, "row", MAX_ROWS + 1):
-                    raise ImportFileError(
-                        _("The file has more than %(max)s rows. Split it into smaller files.")
-                        % {"max": MAX_ROWS}
-                    )
-            elif name == "xl/sharedStrings.xml" and _count_elements(
-                archive, name, "si", MAX_SHARED_STRINGS
-            ):
+            if not entry.filename.endswith(".xml"):
+                continue
+            over = _over_limit(archive, entry.filename, limits)
+            if over == "row":
+                raise ImportFileError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": MAX_ROWS}
+                )
+            if over == "si":
                 raise ImportFileError(
                     _("The Excel file holds more than %(max)s different texts.")
                     % {"max": MAX_SHARED_STRINGS}
@@ -269,7 +273,10 @@ def _read_xlsx(content: bytes) -> Iterator[list[str]]:
         sheet = workbook.worksheets[0]
         # Read one column past the limit, so a wider row is refused rather than cut.
         for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
-            yield [_cell_text(value) for value in values]
+            cells = [_cell_text(value) for value in values]
+            while cells and not cells[-1]:  # the reader pads every row to the widest
+                cells.pop()
+            yield cells
     except Exception:
         raise ImportFileError(_("The Excel file could not be read.")) from None
     finally:

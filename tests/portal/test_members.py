@@ -89,7 +89,7 @@ def test_a_caseworker_checks_a_stated_member_against_the_register_and_confirms(
     assert "Emil" in html and "Vera Vik" in html  # as stated, and as registered
     # Showing the registered person for comparison is a logged read of her.
     assert AccessEvent.objects.filter(
-        person=other, actor=sara, what="household_stated_member_check"
+        person_id=other.pk, actor=sara, what="household_stated_member_check"
     ).exists()
     response = client.post(
         reverse("people:stated_member_confirm", args=[case.household_id, stated.pk])
