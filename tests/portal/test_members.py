@@ -14,7 +14,7 @@ from django.urls import reverse
 from husly.audit.models import AccessEvent, ChangeEvent
 from husly.cases.models import Case
 from husly.people import actions
-from husly.people.models import HouseholdMember, Person, StatedMember, StatedMemberStatus
+from husly.people.models import HouseholdMember, Person
 from tests.factories import HouseholdFactory, PersonFactory, synthetic_number
 from tests.portal.test_portal import _application, _resident
 
@@ -56,6 +56,8 @@ def test_a_resident_cannot_attach_another_persons_record_by_typing_her_number(
     # Vera's record is not linked to the resident's household, nor changed.
     assert not household.members.filter(person=other).exists()
     assert HouseholdMember.objects.filter(person=other).count() == 1
+    from husly.people.models import StatedMember, StatedMemberStatus
+
     other.refresh_from_db()
     assert other.given_name == "Vera"
     # What the resident stated is kept as stated, unchecked.
@@ -77,6 +79,8 @@ def test_a_resident_cannot_attach_another_persons_record_by_typing_her_number(
 def test_a_caseworker_checks_a_stated_member_against_the_register_and_confirms(
     raelingen, routing, sara
 ) -> None:
+    from husly.people.models import StatedMember
+
     other = _someone_else(raelingen)
     case = _apply_with_member(raelingen, other.national_id)
     stated = StatedMember.objects.get()
@@ -110,6 +114,8 @@ def test_a_caseworker_checks_a_stated_member_against_the_register_and_confirms(
 
 
 def test_confirming_a_member_nobody_has_registered_registers_them(raelingen, routing, sara) -> None:
+    from husly.people.models import StatedMember
+
     case = _apply_with_member(raelingen, CHILD_NUMBER)
     stated = StatedMember.objects.get()
     member = actions.stated_member_confirm(actor=sara, stated=stated)
@@ -119,6 +125,8 @@ def test_confirming_a_member_nobody_has_registered_registers_them(raelingen, rou
 
 
 def test_a_caseworker_refuses_a_stated_member(raelingen, routing, sara) -> None:
+    from husly.people.models import StatedMember, StatedMemberStatus
+
     other = _someone_else(raelingen)
     case = _apply_with_member(raelingen, other.national_id)
     stated = StatedMember.objects.get()
@@ -134,6 +142,8 @@ def test_a_caseworker_refuses_a_stated_member(raelingen, routing, sara) -> None:
 def test_only_register_staff_of_the_municipality_check_stated_members(
     raelingen, routing, olga, eirik
 ) -> None:
+    from husly.people.models import StatedMember, StatedMemberStatus
+
     other = _someone_else(raelingen)
     case = _apply_with_member(raelingen, other.national_id)
     stated = StatedMember.objects.get()
@@ -159,4 +169,6 @@ def test_a_member_with_a_wrong_identity_number_gets_a_norwegian_message(raelinge
     )
     assert response.status_code == 200
     assert "Kontrollsifrene stemmer ikke" in response.content.decode()
+    from husly.people.models import StatedMember
+
     assert not Case.objects.exists() and not StatedMember.objects.exists()
