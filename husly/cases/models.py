@@ -146,6 +146,9 @@ class Case(models.Model):
         verbose_name=_("the case it duplicates"),
     )
     reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    # The one-time token of the form that created the case: a second send of the same form
+    # finds this case instead of creating another (``case_create``).
+    submission_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-pk"]
@@ -157,7 +160,10 @@ class Case(models.Model):
                 )
                 | (~models.Q(status="closed") & models.Q(closed_at__isnull=True, close_reason="")),
                 name="case_closed_when_and_why",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["created_by", "submission_token"], name="case_once_per_submission"
+            ),
         ]
 
     def __str__(self) -> str:

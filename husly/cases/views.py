@@ -42,6 +42,7 @@ from husly.cases.forms import (
 from husly.cases.letters import _flat_criteria, render_decision_letter, stored_letter
 from husly.cases.models import Case, CaseStatus, DecisionStatus, HelpKind
 from husly.consent import selectors as sharing_selectors
+from husly.core.forms import SubmissionForm
 from husly.core.pages import (
     add_action_errors,
     form_errors_text,
@@ -182,6 +183,7 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         user=user, household_ids=[household.pk], what="case_create", path=request.get_full_path()
     )
     form = CaseCreateForm(request.POST or None)
+    submission = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             case = actions.case_create(
@@ -191,6 +193,7 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
                 help_kinds=form.cleaned_data["help_kinds"],
                 data=form.application_data(),
                 submit="submit" in request.POST,
+                submission_token=submission.value(),
             )
         except ValidationError as error:
             add_action_errors(form, error)
@@ -205,6 +208,7 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
         "cases/application_form.html",
         {
             "form": form,
+            "submission": submission,
             "household": household,
             "title": _("New application"),
             "can_save_draft": True,

@@ -6,10 +6,10 @@ these helpers never open one themselves so that an action can do several things 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from husly.audit.events import diff, record_change, snapshot
 
@@ -74,3 +74,24 @@ def _person_id(instance: models.Model) -> int | None:
         return int(instance.pk)
     person_id = getattr(instance, "person_id", None)
     return int(person_id) if person_id is not None else None
+
+
+def once_per_submission(*, earlier: Callable[[], M | None], create: Callable[[], M]) -> M:
+    """Create something once per form submission (a one-time token in the form, stored with
+    what it created under a unique constraint): when ``earlier()`` finds what this submission
+    already created, that is returned and nothing is created again.
+
+    Two sends of the same form at the same moment (a double click) both pass the first look;
+    the second then waits on the first's unique row and fails when it commits. That failure is
+    rolled back to a savepoint, and the first's result, now visible, is returned instead."""
+    found = earlier()
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        found = earlier()
+        if found is None:
+            raise
+        return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -45,3 +46,22 @@ class FilterForm(StyledFormMixin, forms.Form):
         if not self.is_valid():
             return self.fields[name].initial or ""
         return self.cleaned_data.get(name) or ""
+
+
+class SubmissionForm(forms.Form):
+    """A one-time token in a form that creates something, so that sending the same form twice
+    (a double click, a reload) creates it once: the action stores the token with what it
+    created and finds it again (``husly.core.actions.once_per_submission``). Render
+    ``{{ submission.token }}`` inside the form."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+    def __init__(self, data: Any = None) -> None:
+        super().__init__(data, prefix="innsending")
+
+    def value(self) -> uuid.UUID | None:
+        """The token sent, or None (an old form without one creates every time)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        token: uuid.UUID | None = self.cleaned_data["token"]
+        return token

@@ -12,10 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+import struct
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -33,6 +36,14 @@ IMPORT_ROLES = {"persons": PEOPLE_WRITE, "dwellings": HOUSING_WRITE}
 """Who may import each kind of file (the roles that register persons or dwellings)."""
 
 MAX_ROWS = 50_000
+MAX_COLUMNS = 50
+MAX_CELL_CHARS = 2_000
+MAX_ARCHIVE_ENTRIES = 100
+MAX_UNPACKED_BYTES = 100 * 2**20
+"""A full Excel file at the row limit unpacks to some 20-60 MB in about a dozen parts."""
+MAX_PART_BYTES = 10 * 2**20
+"""Any part other than the sheets and the shared texts (styles, themes, the workbook)."""
+MAX_SHARED_STRINGS = 20 * MAX_ROWS
 
 
 class ImportFileError(ValueError):
@@ -106,36 +117,174 @@ _FALSE = {"nei", "n", "no", "false", "0", ""}
 
 
 def read_table(filename: str, content: bytes) -> list[list[str]]:
-    """Rows of cells as text from a .csv (UTF-8, ; or , separated) or .xlsx file."""
+    """Rows of cells as text from a .csv (UTF-8, ; or , separated) or .xlsx file.
+
+    The file is read as a stream and refused as soon as it passes a limit (rows, columns,
+    characters in a cell), so a small file that unpacks to millions of rows costs no more than
+    one at the limit. An Excel file is an archive: its table of contents is checked first, and
+    an archive that would unpack to more than ``MAX_UNPACKED_BYTES`` or holds more than
+    ``MAX_ARCHIVE_ENTRIES`` files is refused before anything in it is parsed.
+    """
     name = filename.lower()
     if name.endswith(".xlsx"):
-        return _read_xlsx(content)
+        return _limited(_read_xlsx(content))
     if name.endswith(".csv"):
-        return _read_csv(content)
+        return _limited(_read_csv(content))
     raise ImportFileError(_("Use a CSV file (.csv) or an Excel file (.xlsx)."))
 
 
-def _read_csv(content: bytes) -> list[list[str]]:
+def _limited(rows: Iterator[list[str]]) -> list[list[str]]:
+    """Take rows from the stream until a limit is passed; then stop reading and refuse."""
+    table: list[list[str]] = []
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:  # the header and MAX_ROWS rows below it
+            raise ImportFileError(
+                _("The file has more than %(max)s rows. Split it into smaller files.")
+                % {"max": MAX_ROWS}
+            )
+        if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
+            raise ImportFileError(
+                _("Row %(row)s has more than %(max)s columns.")
+                % {"row": number, "max": MAX_COLUMNS}
+            )
+        kept = cells[:MAX_COLUMNS]
+        if any(len(cell) > MAX_CELL_CHARS for cell in kept):
+            raise ImportFileError(
+                _("Row %(row)s has a cell with more than %(max)s characters.")
+                % {"row": number, "max": MAX_CELL_CHARS}
+            )
+        table.append(kept)
+    return table
+
+
+def _read_csv(content: bytes) -> Iterator[list[str]]:
+    first_line = content.split(b"\n", 1)[0]
+    delimiter = ";" if first_line.count(b";") >= first_line.count(b",") else ","
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
     try:
-        text = content.decode("utf-8-sig")
+        yield from csv.reader(text, delimiter=delimiter)
     except UnicodeDecodeError:
         raise ImportFileError(_("The CSV file must be saved as UTF-8.")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error:
+        raise ImportFileError(
+            _("The CSV file could not be read: a cell is too long or a quote is not closed.")
+        ) from None
 
 
-def _read_xlsx(content: bytes) -> list[list[str]]:
+class _Stop(Exception):  # noqa: N818 - a signal to stop the scan, not an error
+    pass
+
+
+def _over_limit(archive: zipfile.ZipFile, name: str, limits: dict[str, int]) -> str | None:
+    """The first element name in ``limits`` that the part holds more of than its limit, read
+    as a stream and stopped there; None when every count is within its limit."""
+    counts = dict.fromkeys(limits, 0)
+    over: list[str] = []
+
+    def start(element: str, _attributes: object) -> None:
+        tag = element.rpartition(":")[2]
+        if tag in counts:
+            counts[tag] += 1
+            if counts[tag] > limits[tag]:
+                over.append(tag)
+                raise _Stop
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    try:
+        with archive.open(name) as part:
+            parser.ParseFile(part)
+    except _Stop:
+        return over[0]
+    except expat.ExpatError:
+        raise ImportFileError(_("The Excel file could not be read.")) from None
+    return None
+
+
+def _check_archive_end(content: bytes) -> None:
+    """Refuse an archive that says it holds too many parts, from its end record alone (22 bytes
+    plus a comment at the end of the file), before the table of contents is read."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 22 - 0xFFFF))
+    if end < 0 or len(content) < end + 22:
+        raise ImportFileError(_("The Excel file could not be read."))
+    (entries,) = struct.unpack_from("<H", content, end + 10)
+    if entries > MAX_ARCHIVE_ENTRIES:  # 0xFFFF (more, in a ZIP64 record) is refused too
+        raise ImportFileError(
+            _("The Excel file holds %(count)s parts, more than an import can hold.")
+            % {"count": entries}
+        )
+
+
+def _check_archive(content: bytes) -> None:
+    """Refuse an Excel file whose archive is broken or would unpack to something absurd, from
+    its table of contents (whose sizes also bound what unpacking yields), then count the rows of
+    every sheet and the shared texts while streaming, stopping at the limit: the Excel reader
+    reads a sheet without a stated size, and the shared texts, in full when it opens the file."""
+    _check_archive_end(content)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportFileError(_("The Excel file could not be read.")) from None
+    with archive:
+        entries = archive.infolist()
+        unpacked = sum(entry.file_size for entry in entries)
+        too_big_part = any(
+            entry.file_size > MAX_PART_BYTES
+            and not entry.filename.startswith("xl/worksheets/")
+            and entry.filename != "xl/sharedStrings.xml"
+            for entry in entries
+        )
+        if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_UNPACKED_BYTES or too_big_part:
+            raise ImportFileError(
+                _(
+                    "The Excel file unpacks to %(size)s MB in %(count)s parts, more than an "
+                    "import can hold (at most %(max)s MB). Check the file, or split it into "
+                    "smaller files."
+                )
+                % {
+                    "size": unpacked // 2**20,
+                    "count": len(entries),
+                    "max": MAX_UNPACKED_BYTES // 2**20,
+                }
+            )
+        # Every XML part, wherever the workbook's links put its sheets and shared texts.
+        limits = {"row": MAX_ROWS + 1, "si": MAX_SHARED_STRINGS}
+        for entry in entries:
+            if not entry.filename.endswith(".xml"):
+                continue
+            over = _over_limit(archive, entry.filename, limits)
+            if over == "row":
+                raise ImportFileError(
+                    _("The file has more than %(max)s rows. Split it into smaller files.")
+                    % {"max": MAX_ROWS}
+                )
+            if over == "si":
+                raise ImportFileError(
+                    _("The Excel file holds more than %(max)s different texts.")
+                    % {"max": MAX_SHARED_STRINGS}
+                )
+
+
+def _read_xlsx(content: bytes) -> Iterator[list[str]]:
+    _check_archive(content)
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:
         raise ImportFileError(_("The Excel file could not be read.")) from None
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(value) for value in values] for values in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+    try:
+        sheet = workbook.worksheets[0]
+        # Read one column past the limit, so a wider row is refused rather than cut.
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            cells = [_cell_text(value) for value in values]
+            while cells and not cells[-1]:  # the reader pads every row to the widest
+                cells.pop()
+            yield cells
+    except Exception:
+        raise ImportFileError(_("The Excel file could not be read.")) from None
+    finally:
+        workbook.close()
 
 
 def _cell_text(value: object) -> str:
@@ -205,7 +354,10 @@ def parse_rows(kind: str, table: list[list[str]]) -> ImportResult:
     if not table:
         raise ImportFileError(_("The file is empty."))
     if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)s rows.") % {"max": MAX_ROWS})
+        raise ImportFileError(
+            _("The file has more than %(max)s rows. Split it into smaller files.")
+            % {"max": MAX_ROWS}
+        )
     header = [cell.strip().lower() for cell in table[0]]
     by_header = {column.header: column for column in columns}
     unknown = [h for h in header if h and h not in by_header]

@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.audit.events import record_change
 from husly.core.actions import create_audited, update_audited
-from husly.organisation.access import PEOPLE_WRITE, require_permission
+from husly.organisation.access import PEOPLE_WRITE, has_role, require_permission
 from husly.organisation.models import User
-from husly.people.models import Household, HouseholdMember, Person, Relation
+from husly.people.models import (
+    Household,
+    HouseholdMember,
+    Person,
+    Relation,
+    StatedMember,
+    StatedMemberStatus,
+)
 from husly.people.selectors import EMERGENCY, log_reads
 
 
@@ -157,3 +165,104 @@ def household_emergency_open(*, actor: User, household: Household, reason: str, 
         emergency=True,
         reason=_emergency_reason(reason),
     )
+
+
+def _applicant_id(household: Household) -> int | None:
+    member = household.members.filter(relation=Relation.APPLICANT).first()
+    return member.person_id if member else None
+
+
+@transaction.atomic
+def household_member_state(
+    *, actor: User, household: Household, data: Mapping[str, Any]
+) -> StatedMember:
+    """Record a member as the resident stated them in Min side, unchecked: no person record is
+    looked up or linked (a caseworker does that, ``stated_member_confirm``)."""
+    stated = StatedMember(household=household, stated_by=actor, **data)
+    return create_audited(
+        actor=actor,
+        action="household_member_state",
+        instance=stated,
+        municipality=household.municipality,
+        person_id=_applicant_id(household),
+    )
+
+
+def stated_member_match(stated: StatedMember) -> Person | None:
+    """The registered person the statement points to: the same identity number in the
+    household's municipality (none without a number: the caseworker registers a new person)."""
+    if not stated.national_id:
+        return None
+    return Person.objects.filter(
+        municipality_id=stated.household.municipality_id, national_id=stated.national_id
+    ).first()
+
+
+def _locked_pending(actor: User, stated: StatedMember) -> StatedMember:
+    if not has_role(actor, stated.household.municipality_id, PEOPLE_WRITE):
+        raise PermissionDenied
+    locked = StatedMember.objects.select_for_update().select_related("household").get(pk=stated.pk)
+    if locked.status != StatedMemberStatus.PENDING:
+        raise ValidationError(_("This member has already been checked."))
+    return locked
+
+
+@transaction.atomic
+def stated_member_confirm(*, actor: User, stated: StatedMember) -> HouseholdMember:
+    """A caseworker has checked a stated member against the registers: the registered person
+    with the stated identity number becomes a member of the household, or, when none is
+    registered, a new person is registered from the statement and becomes one."""
+    locked = _locked_pending(actor, stated)
+    household = locked.household
+    person = stated_member_match(locked)
+    if person is None:
+        person = person_create(
+            actor=actor,
+            data={
+                "municipality": household.municipality,
+                "given_name": locked.given_name,
+                "family_name": locked.family_name,
+                "national_id": locked.national_id,
+                "date_of_birth": locked.date_of_birth,
+            },
+        )
+    member = household.members.filter(person=person).first() or household_member_add(
+        actor=actor, household=household, person=person, relation=locked.relation
+    )
+    locked.status = StatedMemberStatus.CONFIRMED
+    locked.person = person
+    locked.checked_by = actor
+    locked.checked_at = timezone.now()
+    locked.save(update_fields=["status", "person", "checked_by", "checked_at"])
+    record_change(
+        actor=actor,
+        action="stated_member_confirm",
+        instance=locked,
+        municipality=household.municipality,
+        changes={
+            "status": [StatedMemberStatus.PENDING, StatedMemberStatus.CONFIRMED],
+            "person_id": [None, person.pk],
+        },
+        person_id=person.pk,
+    )
+    return member
+
+
+@transaction.atomic
+def stated_member_reject(*, actor: User, stated: StatedMember) -> StatedMember:
+    """A caseworker has checked a stated member and does not add them (not the person the
+    registers know by that number, or not living in the household)."""
+    locked = _locked_pending(actor, stated)
+    locked.status = StatedMemberStatus.REJECTED
+    locked.checked_by = actor
+    locked.checked_at = timezone.now()
+    locked.save(update_fields=["status", "checked_by", "checked_at"])
+    record_change(
+        actor=actor,
+        action="stated_member_reject",
+        instance=locked,
+        municipality=locked.household.municipality,
+        changes={"status": [StatedMemberStatus.PENDING, StatedMemberStatus.REJECTED]},
+        person_id=_applicant_id(locked.household),
+    )
+    return locked

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from husly.organisation.models import LanguageForm, Municipality
 from husly.people.identity import InvalidIdentityNumber, parse_identity_number
+from husly.people.names import normalise_name, validate_name
 
 municipality_number_validator = RegexValidator(
     r"^\d{4}$", _("The municipality number has four digits.")
@@ -48,8 +49,8 @@ class Person(models.Model):
         blank=True,
         help_text=_("Filled in from the identity number when one is given."),
     )
-    given_name = models.CharField(_("given name"), max_length=100)
-    family_name = models.CharField(_("family name"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100, validators=[validate_name])
+    family_name = models.CharField(_("family name"), max_length=100, validators=[validate_name])
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -110,6 +111,8 @@ class Person(models.Model):
         A valid number fills in the date of birth when none is given; a date of birth that
         contradicts the number is an error, not silently overwritten.
         """
+        self.given_name = normalise_name(self.given_name)
+        self.family_name = normalise_name(self.family_name)
         errors: dict[str, str] = {}
         # blank=True lets a form leave the date empty until the number has filled it in.
         born = cast("dt.date | None", self.date_of_birth)
@@ -167,7 +170,10 @@ class Household(models.Model):
         verbose_name=_("municipality"),
     )
     name = models.CharField(
-        _("name"), max_length=150, help_text=_("Usually the applicant's family name.")
+        _("name"),
+        max_length=150,
+        help_text=_("Usually the applicant's family name."),
+        validators=[validate_name],
     )
     persons: models.ManyToManyField[Person, HouseholdMember] = models.ManyToManyField(
         Person, through="HouseholdMember", related_name="households"
@@ -181,6 +187,13 @@ class Household(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        self.name = normalise_name(self.name)
+
+    def unchecked_members(self) -> models.QuerySet[StatedMember]:
+        """Members stated in Min side that a caseworker has not checked yet."""
+        return self.stated_members.filter(status=StatedMemberStatus.PENDING)
 
 
 class Relation(models.TextChoices):
@@ -226,3 +239,79 @@ class HouseholdMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} ({self.get_relation_display()})"
+
+
+class StatedMemberStatus(models.TextChoices):
+    PENDING = "pending", _("Not checked yet")
+    CONFIRMED = "confirmed", _("Confirmed and added")
+    REJECTED = "rejected", _("Not added")
+
+
+class StatedMember(models.Model):
+    """A household member as a resident stated them in Min side, not yet checked.
+
+    Self-service never attaches an existing person record: whoever types a number could
+    otherwise pull another person (and what the household's case shows about them) into their
+    own household. A caseworker compares the statement with the registers and confirms it
+    (``stated_member_confirm``: the registered person, or a new one, becomes a member) or
+    refuses it."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="stated_members"
+    )
+    given_name = models.CharField(_("given name"), max_length=100, validators=[validate_name])
+    family_name = models.CharField(_("family name"), max_length=100, validators=[validate_name])
+    national_id = models.CharField(_("national identity number"), max_length=11, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=StatedMemberStatus.choices,
+        default=StatedMemberStatus.PENDING,
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person in the register"),
+    )
+    stated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    stated_at = models.DateTimeField(default=timezone.now)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["household", "pk"]
+        verbose_name = _("stated household member")
+        verbose_name_plural = _("stated household members")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        self.given_name = normalise_name(self.given_name)
+        self.family_name = normalise_name(self.family_name)
+        if self.relation == Relation.APPLICANT:
+            raise ValidationError({"relation": _("Choose the member's relation to you.")})
+        if self.national_id:
+            try:
+                self.national_id = parse_identity_number(
+                    self.national_id, allow_synthetic=settings.HUSLY_ALLOW_SYNTHETIC_IDS
+                ).number
+            except InvalidIdentityNumber as exc:
+                raise ValidationError({"national_id": str(exc)}) from None
+        if not self.national_id and self.date_of_birth is None:
+            raise ValidationError(
+                _("Give the identity number or the date of birth of each member.")
+            )
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"

@@ -30,10 +30,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from husly.audit.models import AccessEvent, ChangeEvent
-from husly.organisation.access import PEOPLE_READ, access_via, get_or_404, municipality_ids
+from husly.organisation.access import (
+    PEOPLE_READ,
+    access_via,
+    get_or_404,
+    municipality_ids,
+)
 from husly.organisation.models import Membership, Role, UnitKind, User
 from husly.people.hooks import household_reach_handlers
-from husly.people.models import Household, HouseholdMember, Person, Relation
+from husly.people.models import Household, HouseholdMember, Person, Relation, StatedMember
 
 WHOLE_MUNICIPALITY = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER})
 """Roles that see every household of the municipality when held in the housing office."""
@@ -311,3 +316,25 @@ def member_get_for_user(user: User, household: Household, pk: object) -> Househo
 
 def persons_for_choice(user: User, municipality_id: int) -> QuerySet[Person]:
     return person_list(user, municipality_id=municipality_id)
+
+
+def stated_members_to_check(
+    *, user: User, household: Household, path: str
+) -> list[tuple[StatedMember, Person | None]]:
+    """Members stated in Min side and not checked yet, each with the registered person its
+    identity number points to (shown for comparison, so that read is logged)."""
+    from husly.people.actions import stated_member_match
+
+    rows = [(s, stated_member_match(s)) for s in household.unchecked_members()]
+    log_reads(
+        user=user,
+        persons=[match for _, match in rows if match is not None],
+        what="household_stated_member_check",
+        path=path,
+    )
+    return rows
+
+
+def stated_member_get_for_user(user: User, household: Household, pk: object) -> StatedMember:
+    queryset = household.stated_members.select_related("household__municipality")
+    return cast(StatedMember, get_or_404(queryset, pk))

@@ -23,4 +23,14 @@ urlpatterns = [
         views.household_member_remove,
         name="household_member_remove",
     ),
+    path(
+        "husstander/<int:pk>/oppgitte/<int:stated_pk>/bekreft/",
+        views.stated_member_confirm,
+        name="stated_member_confirm",
+    ),
+    path(
+        "husstander/<int:pk>/oppgitte/<int:stated_pk>/avvis/",
+        views.stated_member_reject,
+        name="stated_member_reject",
+    ),
 ]

@@ -190,14 +190,21 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except Http404:
         return _no_access(request, "people:household_emergency", pk)
+    can_edit = not household.emergency_reason and has_role(  # type: ignore[attr-defined]
+        user, household.municipality_id, PEOPLE_WRITE
+    )
     return render(
         request,
         "people/household_detail.html",
         {
             "household": household,
             "members": selectors.household_members(household),
-            "can_edit": not household.emergency_reason  # type: ignore[attr-defined]
-            and has_role(user, household.municipality_id, PEOPLE_WRITE),
+            "can_edit": can_edit,
+            "stated": selectors.stated_members_to_check(
+                user=user, household=household, path=request.get_full_path()
+            )
+            if can_edit
+            else [],
         },
     )
 
@@ -345,3 +352,42 @@ def household_emergency(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("people:household_detail", pk=household.pk)
     return _no_access(request, "people:household_emergency", pk, form)
+
+
+@require_POST
+def stated_member_confirm(request: HttpRequest, pk: int, stated_pk: int) -> HttpResponse:
+    """A caseworker has checked a member stated in Min side against the registers and adds
+    them to the household."""
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    stated = selectors.stated_member_get_for_user(user, household, stated_pk)
+    try:
+        member = actions.stated_member_confirm(actor=user, stated=stated)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is confirmed as a member of the household.")
+            % {"name": member.person.full_name},
+        )
+    return redirect("people:household_detail", pk=household.pk)
+
+
+@require_POST
+def stated_member_reject(request: HttpRequest, pk: int, stated_pk: int) -> HttpResponse:
+    """A caseworker has checked a member stated in Min side and does not add them."""
+    user = user_of(request)
+    household = selectors.household_get_for_user(user, pk)
+    require_role(user, household.municipality_id, PEOPLE_WRITE)
+    stated = selectors.stated_member_get_for_user(user, household, stated_pk)
+    try:
+        actions.stated_member_reject(actor=user, stated=stated)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s was not added to the household.") % {"name": stated.full_name}
+        )
+    return redirect("people:household_detail", pk=household.pk)

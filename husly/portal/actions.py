@@ -6,6 +6,7 @@ registered the application.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from husly.cases import actions as case_actions
 from husly.cases.models import Case, Channel, CloseReason, DecisionStatus, WithdrawnHow
+from husly.core.actions import once_per_submission
 from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.people import actions as people_actions
@@ -22,16 +24,18 @@ from husly.people.models import Household, Person, Relation
 from husly.portal import selectors
 
 
-def _person(actor: User, municipality: Municipality, data: Mapping[str, Any]) -> Person:
-    national_id = data.get("national_id") or ""
-    if national_id:
-        existing = Person.objects.filter(municipality=municipality, national_id=national_id).first()
-        if existing is not None:
-            return existing
-    return people_actions.person_create(actor=actor, data={"municipality": municipality, **data})
+def _me(actor: User, municipality: Municipality, data: Mapping[str, Any]) -> Person:
+    """The resident's own person: the one registered with the number they logged in with (the
+    login has proved it is theirs), or a new one."""
+    national_id = actor.resident.national_id
+    existing = Person.objects.filter(municipality=municipality, national_id=national_id).first()
+    if existing is not None:
+        return existing
+    return people_actions.person_create(
+        actor=actor, data={"municipality": municipality, **data, "national_id": national_id}
+    )
 
 
-@transaction.atomic
 def portal_application_create(
     *,
     actor: User,
@@ -41,11 +45,44 @@ def portal_application_create(
     help_kinds: Iterable[str],
     data: Mapping[str, Any],
     submit: bool,
+    submission_token: uuid.UUID | None = None,
 ) -> Case:
     """The resident applies for their household. The resident's own person is found by the
-    identity number they logged in with, or registered; so are the members they list."""
+    identity number they logged in with, or registered. The members they list are recorded as
+    stated and unchecked (``household_member_state``): an existing person record is never
+    attached from self-service; a caseworker checks each member against the registers.
+
+    With a ``submission_token`` (one per form shown) a second send of the same form (a double
+    click, a reload) creates nothing and returns the case the first one created."""
     require_permission(actor, municipality.pk, any_resident=True)
-    me = _person(actor, municipality, {**applicant, "national_id": actor.resident.national_id})
+    return once_per_submission(
+        earlier=lambda: case_actions.case_for_submission(actor, submission_token),
+        create=lambda: _application_create(
+            actor=actor,
+            municipality=municipality,
+            applicant=applicant,
+            members=members,
+            help_kinds=help_kinds,
+            data=data,
+            submit=submit,
+            submission_token=submission_token,
+        ),
+    )
+
+
+@transaction.atomic
+def _application_create(
+    *,
+    actor: User,
+    municipality: Municipality,
+    applicant: Mapping[str, Any],
+    members: Iterable[Mapping[str, Any]],
+    help_kinds: Iterable[str],
+    data: Mapping[str, Any],
+    submit: bool,
+    submission_token: uuid.UUID | None,
+) -> Case:
+    me = _me(actor, municipality, applicant)
     household = Household.objects.filter(
         municipality=municipality, members__person=me, members__relation=Relation.APPLICANT
     ).first()
@@ -54,13 +91,25 @@ def portal_application_create(
             actor=actor, applicant=me, data={"municipality": municipality, "name": me.family_name}
         )
     for member in members:
-        person = _person(actor, municipality, {k: v for k, v in member.items() if k != "relation"})
-        if person.pk == me.pk:
+        national_id = member.get("national_id") or ""
+        if national_id and national_id == me.national_id:
             raise ValidationError(_("You are already the main applicant."))
-        if not household.members.filter(person=person).exists():
-            people_actions.household_member_add(
-                actor=actor, household=household, person=person, relation=member["relation"]
-            )
+        if national_id and (
+            household.members.filter(person__national_id=national_id).exists()
+            or household.unchecked_members().filter(national_id=national_id).exists()
+        ):
+            continue  # already a member, or already stated and waiting to be checked
+        people_actions.household_member_state(
+            actor=actor,
+            household=household,
+            data={
+                "given_name": member["given_name"],
+                "family_name": member["family_name"],
+                "national_id": national_id,
+                "date_of_birth": member.get("date_of_birth"),
+                "relation": member["relation"],
+            },
+        )
     return case_actions.case_create(
         actor=actor,
         household=household,
@@ -68,6 +117,7 @@ def portal_application_create(
         help_kinds=help_kinds,
         data=data,
         submit=submit,
+        submission_token=submission_token,
     )
 
 

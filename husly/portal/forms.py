@@ -10,6 +10,7 @@ from husly.core.forms import StyledFormMixin
 from husly.organisation.models import Municipality
 from husly.people.identity import InvalidIdentityNumber, parse_identity_number
 from husly.people.models import Person, Relation
+from husly.people.names import validate_name
 
 
 class DevLoginForm(StyledFormMixin, forms.Form):
@@ -62,8 +63,13 @@ class AboutYouForm(StyledFormMixin, forms.ModelForm):
 
 
 class MemberForm(StyledFormMixin, forms.Form):
-    given_name = forms.CharField(label=_("Given name"), max_length=100)
-    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    """A member as the resident states them: recorded unchecked, for a caseworker to check
+    against the registers (``household_member_state``)."""
+
+    given_name = forms.CharField(label=_("Given name"), max_length=100, validators=[validate_name])
+    family_name = forms.CharField(
+        label=_("Family name"), max_length=100, validators=[validate_name]
+    )
     national_id = forms.CharField(
         label=_("Fødselsnummer or D-nummer"), max_length=11, required=False
     )
@@ -77,8 +83,21 @@ class MemberForm(StyledFormMixin, forms.Form):
         choices=[("", _("Choose")), *(c for c in Relation.choices if c[0] != Relation.APPLICANT)],
     )
 
+    def clean_national_id(self) -> str:
+        number: str = self.cleaned_data["national_id"]
+        if not number:
+            return ""
+        try:
+            return parse_identity_number(
+                number, allow_synthetic=settings.HUSLY_ALLOW_SYNTHETIC_IDS
+            ).number
+        except InvalidIdentityNumber as exc:
+            raise forms.ValidationError(str(exc)) from None
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.errors:
+            return data
         if not data.get("national_id") and not data.get("date_of_birth"):
             raise forms.ValidationError(
                 _("Give the identity number or the date of birth of each member.")

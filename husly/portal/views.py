@@ -30,6 +30,7 @@ from husly.cases.models import CaseStatus
 from husly.consent import actions as consent_actions
 from husly.consent.forms import PortalConsentForm
 from husly.consent.models import GivenHow
+from husly.core.forms import SubmissionForm
 from husly.core.pages import add_action_errors, paginate
 from husly.organisation.models import Role, User
 from husly.people.models import Person
@@ -111,6 +112,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         instance=me or Person(national_id=user.resident.national_id),
     )
     application = ApplicationForm(request.POST or None, prefix="soknad")
+    submission = SubmissionForm(request.POST or None)
     if request.method == "POST" and "add_member" in request.POST:
         # «Legg til et medlem»: the same page with one more empty member row, everything typed
         # kept and no error shown yet (the household has not tried to send).
@@ -124,6 +126,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 "about": _unchecked(about),
                 "members": _unchecked(members),
                 "form": _unchecked(application),
+                "submission": submission,
             },
         )
     members = MemberFormSet(request.POST or None, prefix="medlem")
@@ -138,6 +141,7 @@ def apply(request: HttpRequest) -> HttpResponse:
                 help_kinds=application.cleaned_data["help_kinds"],
                 data=application.application_data(),
                 submit="submit" in request.POST,
+                submission_token=submission.value(),
             )
         except ValidationError as error:
             add_action_errors(application, error)
@@ -160,6 +164,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             "about": about,
             "members": members,
             "form": application,
+            "submission": submission,
         },
     )
 

@@ -52,7 +52,7 @@ from husly.cases.models import (
     open_appeals,
 )
 from husly.consent.models import LegalBasis
-from husly.people.models import Household, HouseholdMember, Person
+from husly.people.models import Household, HouseholdMember, Person, StatedMember
 from husly.retention.hooks import persons_in_use_handlers
 from husly.retention.models import Anonymised
 
@@ -339,6 +339,12 @@ def anonymise_person(person: Person, report: Report) -> None:
 def anonymise_household(household: Household, report: Report) -> None:
     Household.objects.filter(pk=household.pk).update(name=f"H-{household.pk}")
     _purge_events_for(Household, [household.pk], report)
+    # Members as stated in Min side: what the household typed about someone, checked or not.
+    stated = list(StatedMember.objects.filter(household=household).values_list("pk", flat=True))
+    StatedMember.objects.filter(pk__in=stated).update(
+        given_name="Anonymisert", family_name="", national_id="", date_of_birth=None
+    )
+    _purge_events_for(StatedMember, stated, report)
     _mark(household, RULE_HOUSEHOLD)
     report.counts["households"] += 1
     record_change(

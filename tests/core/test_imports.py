@@ -212,3 +212,114 @@ def test_the_command_line_import_writes_all_rows_or_none(raelingen, tmp_path) ->
     ok.write_text(PERSON_HEADER + f"{good};Kari;Hansen;;\n", encoding="utf-8")
     call_command("import_file", "persons", str(ok), municipality="3224")
     assert Person.objects.count() == 1
+
+
+# --- Issue 10 item 8: hostile files are refused while streaming, before they cost much -------
+
+
+def _sheet_xlsx(rows_xml: str, extra_parts: int = 0) -> bytes:
+    """A minimal Excel file with one sheet and no stated size, as a hostile one is written."""
+    from benchmarks.imports import _xlsx
+
+    return _xlsx(iter([rows_xml]), extra=extra_parts)
+
+
+def _rows_xml(count: int) -> str:
+    header = '<row r="1"><c r="A1" t="inlineStr"><is><t>fornavn</t></is></c></row>'
+    return header + "".join(
+        f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(2, count + 2)
+    )
+
+
+def test_an_excel_file_with_too_many_rows_is_refused_while_streaming(monkeypatch) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    content = _sheet_xlsx(_rows_xml(20_000))
+    loaded: list[bool] = []
+    import openpyxl
+
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(
+        openpyxl, "load_workbook", lambda *a, **k: loaded.append(True) or real(*a, **k)
+    )
+    with (
+        translation.override("nb"),
+        pytest.raises(imports.ImportFileError, match="mer enn 100 rader"),
+    ):
+        imports.read_table("rader.xlsx", content)
+    assert not loaded  # refused by counting, before the Excel reader parsed the sheet
+
+
+def test_a_csv_file_with_too_many_rows_is_refused_while_streaming(monkeypatch) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 100)
+    with (
+        translation.override("nb"),
+        pytest.raises(imports.ImportFileError, match="mer enn 100 rader"),
+    ):
+        imports.read_table("rader.csv", b"fornavn;etternavn\n" + b"a;b\n" * 100_000)
+
+
+def test_an_excel_file_that_unpacks_to_too_much_is_refused_before_parsing(monkeypatch) -> None:
+    monkeypatch.setattr(imports, "MAX_UNPACKED_BYTES", 2**20)
+    cell = '<c r="A2" t="inlineStr"><is><t>' + "x" * 1000 + "</t></is></c>"
+    content = _sheet_xlsx('<row r="2">' + cell * 3000 + "</row>")
+    assert len(content) < 100_000  # small when packed
+    with translation.override("nb"), pytest.raises(imports.ImportFileError, match="pakkes ut til"):
+        imports.read_table("bombe.xlsx", content)
+
+
+def test_an_excel_file_with_too_many_parts_is_refused(monkeypatch) -> None:
+    content = _sheet_xlsx(_rows_xml(2), extra_parts=imports.MAX_ARCHIVE_ENTRIES + 1)
+    with translation.override("nb"), pytest.raises(imports.ImportFileError, match="deler"):
+        imports.read_table("deler.xlsx", content)
+
+
+def test_an_excel_file_with_too_many_shared_texts_is_refused(monkeypatch) -> None:
+    import zipfile
+
+    monkeypatch.setattr(imports, "MAX_SHARED_STRINGS", 10)
+    buffer = io.BytesIO(_sheet_xlsx(_rows_xml(2)))
+    texts = "".join(f"<si><t>tekst {n}</t></si>" for n in range(20))
+    with zipfile.ZipFile(buffer, "a") as archive:  # under any name the workbook links to
+        archive.writestr("xl/tekster.xml", f"<sst>{texts}</sst>")
+    with translation.override("nb"), pytest.raises(imports.ImportFileError, match="tekster"):
+        imports.read_table("tekster.xlsx", buffer.getvalue())
+
+
+def test_too_wide_rows_and_too_long_cells_are_refused() -> None:
+    wide = ";".join(["fornavn", "etternavn"] + ["x"] * imports.MAX_COLUMNS).encode()
+    with translation.override("nb"), pytest.raises(imports.ImportFileError, match="kolonner"):
+        imports.read_table("brei.csv", wide + b"\n")
+    long_cell = b"fornavn;etternavn\n" + b"K" * (imports.MAX_CELL_CHARS + 1) + b";Hansen\n"
+    with translation.override("nb"), pytest.raises(imports.ImportFileError, match="tegn"):
+        imports.read_table("lang.csv", long_cell)
+    giant = b"fornavn;etternavn\n" + b"K" * 500_000 + b";Hansen\n"
+    with translation.override("nb"), pytest.raises(imports.ImportFileError, match="CSV-fila"):
+        imports.read_table("enorm.csv", giant)
+
+
+def test_a_hostile_upload_gets_a_norwegian_message_and_nothing_is_written(
+    sara, raelingen, monkeypatch
+) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 5)
+    number = synthetic_number(dt.date(1970, 1, 5))
+    csv = (PERSON_HEADER + f"{number};Kari;Hansen;;\n" * 10).encode()
+    response = _upload(_client(sara), "persons", "personer.csv", csv)
+    assert response.status_code == 200
+    assert "mer enn 5 rader" in response.context["form"].errors["file"][0]
+    bomb = _sheet_xlsx('<row r="2">' + "<c r='A2'><v>1</v></c>" * 10 + "</row>", extra_parts=500)
+    response = _upload(_client(sara), "persons", "personer.xlsx", bomb)
+    assert "Excel-fila" in response.context["form"].errors["file"][0]
+    assert not ImportBatch.objects.exists()
+    assert not Person.objects.exists()
+
+
+def test_a_person_file_at_the_row_limit_still_reads(monkeypatch) -> None:
+    monkeypatch.setattr(imports, "MAX_ROWS", 200)
+    workbook = Workbook()
+    workbook.active.append(["fornavn", "etternavn"])
+    for n in range(200):
+        workbook.active.append([f"Kari{n}", "Hansen"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = imports.read_table("personer.xlsx", buffer.getvalue())
+    assert len(table) == 201 and table[-1] == ["Kari199", "Hansen"]

@@ -311,3 +311,30 @@ def test_the_audit_copies_of_a_deleted_draft_are_purged(sara, household, routing
     assert ChangeEvent.objects.filter(action="case_draft_delete").exists()
     assert ChangeEvent.objects.filter(action="case_create", object_id=str(draft.pk)).exists()
     assert run(today=timezone.localdate()).counts["deleted_drafts"] == 0  # done once
+
+
+def test_members_stated_in_min_side_are_anonymised_with_the_household(
+    sara, household, routing
+) -> None:
+    from husly.people.actions import household_member_state
+    from husly.people.models import StatedMember
+
+    household_member_state(
+        actor=sara,
+        household=household,
+        data={
+            "given_name": "Emil",
+            "family_name": "Berg",
+            "date_of_birth": dt.date(2019, 5, 1),
+            "relation": "child",
+        },
+    )
+    _closed_case(sara, household)
+    run(today=AFTER)
+    stated = StatedMember.objects.get()
+    assert (stated.given_name, stated.national_id, stated.date_of_birth) == (
+        "Anonymisert",
+        "",
+        None,
+    )
+    assert not ChangeEvent.objects.filter(action="household_member_state").exists()

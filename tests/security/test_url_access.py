@@ -23,6 +23,7 @@ from husly.cases.models import Appeal, Decision, Document
 from husly.consent import actions as consent_actions
 from husly.imports.models import ImportBatch
 from husly.organisation.models import Membership
+from husly.people.models import StatedMember
 from husly.portal.auth import resident_user
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
@@ -91,6 +92,12 @@ RULES: dict[str, Rule] = {
     "people:household_member_add": R(PERSON, {"pk": "household"}),
     "people:household_member_remove": R(
         PERSON, {"pk": "household", "member_pk": "member"}, "post", owner="none"
+    ),
+    "people:stated_member_confirm": R(
+        PERSON, {"pk": "household", "stated_pk": "stated_member"}, "post", owner="none"
+    ),
+    "people:stated_member_reject": R(
+        PERSON, {"pk": "household", "stated_pk": "stated_member"}, "post", owner="none"
     ),
     "housing:dwelling_list": R(STAFF, {}),
     "housing:dwelling_create": R(STAFF, {}, owner="arne"),
@@ -313,6 +320,14 @@ def world(  # type: ignore[no-untyped-def]
         "person": applicant,
         "household": household,
         "member": household.members.get(relation="child"),
+        "stated_member": StatedMember.objects.create(
+            household=household,
+            given_name="Emil",
+            family_name="Rælingsen",
+            date_of_birth=dt.date(2019, 5, 1),
+            relation="child",
+            stated_by=sara,
+        ),
         "building": building,
         "dwelling": dwelling,
         "import_batch": ImportBatch.objects.create(

@@ -5,41 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allocation', '0002_initial'),
-        ('cases', '0004_routing_assigned_to'),
-        ('housing', '0002_initial'),
-        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
-        ('people', '0002_constraint_messages'),
-        ('tenancy', '0002_lease_signing'),
+        ("allocation", "0002_initial"),
+        ("cases", "0004_routing_assigned_to"),
+        ("housing", "0002_initial"),
+        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ("people", "0002_constraint_messages"),
+        ("tenancy", "0002_lease_signing"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='offer',
-            name='status',
-            field=models.CharField(choices=[('open', "Waiting for the household's answer"), ('accepted', 'Accepted'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('leased', 'Lease written')], default='open', max_length=10, verbose_name='status'),
+            model_name="offer",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Waiting for the household's answer"),
+                    ("accepted", "Accepted"),
+                    ("refused", "Refused"),
+                    ("withdrawn", "Withdrawn"),
+                    ("leased", "Lease written"),
+                ],
+                default="open",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='offer',
-            name='offer_one_live_offer_per_dwelling',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'accepted'])), fields=('dwelling',), name='offer_one_live_offer_per_dwelling', violation_error_message='The dwelling already has an offer that is not answered or leased.'),
+            model_name="offer",
+            name="offer_one_live_offer_per_dwelling",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["open", "accepted"])),
+                fields=("dwelling",),
+                name="offer_one_live_offer_per_dwelling",
+                violation_error_message="The dwelling already has an offer that is not answered or leased.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='offer',
-            name='offer_one_live_offer_per_entry',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'accepted'])), fields=('entry',), name='offer_one_live_offer_per_entry', violation_error_message='The household already has an offer that is not answered or leased.'),
+            model_name="offer",
+            name="offer_one_live_offer_per_entry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["open", "accepted"])),
+                fields=("entry",),
+                name="offer_one_live_offer_per_entry",
+                violation_error_message="The household already has an offer that is not answered or leased.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='waitinglistentry',
-            name='waiting_list_one_live_entry_per_household',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['waiting', 'offered', 'on_hold'])), fields=('household',), name='waiting_list_one_live_entry_per_household', violation_error_message='The household is already on the waiting list.'),
+            model_name="waitinglistentry",
+            name="waiting_list_one_live_entry_per_household",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["waiting", "offered", "on_hold"])),
+                fields=("household",),
+                name="waiting_list_one_live_entry_per_household",
+                violation_error_message="The household is already on the waiting list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='waitinglistentry',
-            name='waiting_list_manual_points_need_reason',
-            constraint=models.CheckConstraint(condition=models.Q(('manual_points', 0), models.Q(('manual_reason', ''), _negated=True), _connector='OR'), name='waiting_list_manual_points_need_reason', violation_error_message='Give the reason for the manual adjustment.'),
+            model_name="waitinglistentry",
+            name="waiting_list_manual_points_need_reason",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("manual_points", 0),
+                    models.Q(("manual_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="waiting_list_manual_points_need_reason",
+                violation_error_message="Give the reason for the manual adjustment.",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0005_retention_purge_path'),
+        ("audit", "0005_retention_purge_path"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accessevent',
-            name='emergency',
-            field=models.BooleanField(default=False, verbose_name='emergency access'),
+            model_name="accessevent",
+            name="emergency",
+            field=models.BooleanField(default=False, verbose_name="emergency access"),
         ),
     ]

@@ -31,7 +31,7 @@ from husly.cases.models import (
     RoutingRule,
     RoutingStatus,
 )
-from husly.core.actions import create_audited, update_audited
+from husly.core.actions import create_audited, once_per_submission, update_audited
 from husly.organisation.access import ORGANISATION_WRITE, require_permission
 from husly.organisation.models import Unit, User
 from husly.people.models import Household
@@ -44,7 +44,13 @@ ALLOWED_UPLOADS = {
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
-@transaction.atomic
+def case_for_submission(actor: User, submission_token: uuid.UUID | None) -> Case | None:
+    """The case a form submission (its one-time token) created, if it did."""
+    if submission_token is None:
+        return None
+    return Case.objects.filter(submission_token=submission_token, created_by=actor).first()
+
+
 def case_create(
     *,
     actor: User,
@@ -53,11 +59,40 @@ def case_create(
     help_kinds: Iterable[str],
     data: Mapping[str, Any],
     submit: bool,
+    submission_token: uuid.UUID | None = None,
 ) -> Case:
-    """Register an application for a household: saved as a draft, or submitted at once."""
+    """Register an application for a household: saved as a draft, or submitted at once.
+
+    With a ``submission_token`` (one per form shown) a second send of the same form (a double
+    click, a reload) creates nothing and returns the case the first one created."""
     require_permission(
         actor, household.municipality_id, selectors.CASE_WRITE, household_id=household.pk
     )
+    return once_per_submission(
+        earlier=lambda: case_for_submission(actor, submission_token),
+        create=lambda: _case_create(
+            actor=actor,
+            household=household,
+            channel=channel,
+            help_kinds=help_kinds,
+            data=data,
+            submit=submit,
+            submission_token=submission_token,
+        ),
+    )
+
+
+@transaction.atomic
+def _case_create(
+    *,
+    actor: User,
+    household: Household,
+    channel: str,
+    help_kinds: Iterable[str],
+    data: Mapping[str, Any],
+    submit: bool,
+    submission_token: uuid.UUID | None,
+) -> Case:
     kinds = sorted(set(help_kinds))
     if not kinds:
         raise ValidationError({"help_kinds": _("Choose at least one kind of help.")})
@@ -67,6 +102,7 @@ def case_create(
         number=f"tmp-{uuid.uuid4().hex[:12]}",
         channel=channel,
         created_by=actor,
+        submission_token=submission_token,
     )
     case.save()
     case.number = f"{timezone.localdate().year}-{case.pk:06d}"

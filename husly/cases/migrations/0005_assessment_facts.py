@@ -4,40 +4,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_routing_assigned_to'),
+        ("cases", "0004_routing_assigned_to"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='all_measures_tried',
-            field=models.BooleanField(blank=True, null=True, verbose_name='all other measures have been tried'),
+            model_name="application",
+            name="all_measures_tried",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="all other measures have been tried"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='current_dwelling_is_approved',
-            field=models.BooleanField(blank=True, null=True, verbose_name='the current home is approved for living in'),
+            model_name="application",
+            name="current_dwelling_is_approved",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="the current home is approved for living in"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='fact_sources',
-            field=models.JSONField(blank=True, default=dict, help_text='Field name → source (FactSource), set when a caseworker records a fact.', verbose_name='where each fact comes from'),
+            model_name="application",
+            name="fact_sources",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Field name → source (FactSource), set when a caseworker records a fact.",
+                verbose_name="where each fact comes from",
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='has_rent_payment_plan',
-            field=models.BooleanField(blank=True, null=True, verbose_name='has a plan for paying the rent'),
+            model_name="application",
+            name="has_rent_payment_plan",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="has a plan for paying the rent"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='municipal_debt_kinds',
-            field=models.JSONField(blank=True, default=list, verbose_name='what the debt to the municipality is for'),
+            model_name="application",
+            name="municipal_debt_kinds",
+            field=models.JSONField(
+                blank=True, default=list, verbose_name="what the debt to the municipality is for"
+            ),
         ),
         migrations.AddField(
-            model_name='application',
-            name='repayment_agreement_is_realistic',
-            field=models.BooleanField(blank=True, null=True, verbose_name='the repayment agreement is realistic'),
+            model_name="application",
+            name="repayment_agreement_is_realistic",
+            field=models.BooleanField(
+                blank=True, null=True, verbose_name="the repayment agreement is realistic"
+            ),
         ),
     ]

@@ -7,59 +7,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_routing_assigned_to'),
+        ("cases", "0004_routing_assigned_to"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='decision',
-            name='amount',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='amount (NOK)'),
+            model_name="decision",
+            name="amount",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="amount (NOK)"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='landlord',
-            field=models.CharField(blank=True, max_length=200, verbose_name='landlord'),
+            model_name="decision",
+            name="landlord",
+            field=models.CharField(blank=True, max_length=200, verbose_name="landlord"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='period_from',
-            field=models.DateField(blank=True, null=True, verbose_name='from'),
+            model_name="decision",
+            name="period_from",
+            field=models.DateField(blank=True, null=True, verbose_name="from"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='period_to',
-            field=models.DateField(blank=True, null=True, verbose_name='to'),
+            model_name="decision",
+            name="period_to",
+            field=models.DateField(blank=True, null=True, verbose_name="to"),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='place',
-            field=models.CharField(blank=True, max_length=200, verbose_name='address or place'),
+            model_name="decision",
+            name="place",
+            field=models.CharField(blank=True, max_length=200, verbose_name="address or place"),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='kind',
-            field=models.CharField(choices=[('approval', 'Approval'), ('refusal', 'Refusal'), ('lapse', 'Lapse of approval'), ('renewal', 'Renewal of lease'), ('renewal_refusal', 'Refusal of renewal'), ('swap', 'Swap approved'), ('swap_refusal', 'Swap refused')], max_length=20, verbose_name='outcome'),
+            model_name="decision",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("approval", "Approval"),
+                    ("refusal", "Refusal"),
+                    ("lapse", "Lapse of approval"),
+                    ("renewal", "Renewal of lease"),
+                    ("renewal_refusal", "Refusal of renewal"),
+                    ("swap", "Swap approved"),
+                    ("swap_refusal", "Swap refused"),
+                ],
+                max_length=20,
+                verbose_name="outcome",
+            ),
         ),
         migrations.CreateModel(
-            name='PreliminaryReply',
+            name="PreliminaryReply",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='why the case takes longer')),
-                ('expected_by', models.DateField(verbose_name='when the household can expect an answer')),
-                ('language', models.CharField(default='nb', max_length=2, verbose_name='written standard')),
-                ('sent_on', models.DateField()),
-                ('letter', models.FileField(blank=True, upload_to='letters/%Y/')),
-                ('letter_sha256', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='preliminary_replies', to='cases.case')),
-                ('sent_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="why the case takes longer")),
+                (
+                    "expected_by",
+                    models.DateField(verbose_name="when the household can expect an answer"),
+                ),
+                (
+                    "language",
+                    models.CharField(default="nb", max_length=2, verbose_name="written standard"),
+                ),
+                ("sent_on", models.DateField()),
+                ("letter", models.FileField(blank=True, upload_to="letters/%Y/")),
+                ("letter_sha256", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="preliminary_replies",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
     ]

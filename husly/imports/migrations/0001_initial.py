@@ -21,14 +21,52 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="ImportBatch",
                     fields=[
-                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                        ("kind", models.CharField(choices=[("persons", "Persons"), ("dwellings", "Dwellings")], max_length=20)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        (
+                            "kind",
+                            models.CharField(
+                                choices=[("persons", "Persons"), ("dwellings", "Dwellings")],
+                                max_length=20,
+                            ),
+                        ),
                         ("filename", models.CharField(max_length=200)),
                         ("rows", models.JSONField(default=list)),
-                        ("status", models.CharField(choices=[("pending", "Waiting for confirmation"), ("applied", "Imported")], default="pending", max_length=20)),
+                        (
+                            "status",
+                            models.CharField(
+                                choices=[
+                                    ("pending", "Waiting for confirmation"),
+                                    ("applied", "Imported"),
+                                ],
+                                default="pending",
+                                max_length=20,
+                            ),
+                        ),
                         ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                        ("municipality", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisation.municipality")),
-                        ("uploaded_by", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL)),
+                        (
+                            "municipality",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to="organisation.municipality",
+                            ),
+                        ),
+                        (
+                            "uploaded_by",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.PROTECT,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={"db_table": "core_importbatch", "ordering": ["-created_at"]},
                 ),

@@ -4,21 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
-        ('people', '0001_initial'),
+        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='householdmember',
-            name='one_main_applicant',
-            constraint=models.UniqueConstraint(condition=models.Q(('relation', 'applicant')), fields=('household',), name='one_main_applicant', violation_error_message='The household already has a main applicant.'),
+            model_name="householdmember",
+            name="one_main_applicant",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("relation", "applicant")),
+                fields=("household",),
+                name="one_main_applicant",
+                violation_error_message="The household already has a main applicant.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='person',
-            name='person_national_id_unique',
-            constraint=models.UniqueConstraint(condition=models.Q(('national_id', ''), _negated=True), fields=('municipality', 'national_id'), name='person_national_id_unique', violation_error_message='A person with this identity number is already registered in the municipality.'),
+            model_name="person",
+            name="person_national_id_unique",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("national_id", ""), _negated=True),
+                fields=("municipality", "national_id"),
+                name="person_national_id_unique",
+                violation_error_message="A person with this identity number is already registered in the municipality.",
+            ),
         ),
     ]

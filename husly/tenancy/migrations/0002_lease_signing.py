@@ -10,97 +10,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('allocation', '0002_initial'),
-        ('cases', '0004_routing_assigned_to'),
-        ('housing', '0002_initial'),
-        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
-        ('people', '0001_initial'),
-        ('tenancy', '0001_initial'),
+        ("allocation", "0002_initial"),
+        ("cases", "0004_routing_assigned_to"),
+        ("housing", "0002_initial"),
+        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ("people", "0001_initial"),
+        ("tenancy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TenancyTerms',
+            name="TenancyTerms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('payment_account', models.CharField(help_text='11 digits, without spaces or full stops.', max_length=11, validators=[husly.tenancy.models.validate_account_number], verbose_name='account number for the rent')),
-                ('payment_due_day', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='rent due on day of the month')),
-                ('house_rules', models.TextField(help_text='Attached to every lease. Write one rule per paragraph.', verbose_name='house rules')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "payment_account",
+                    models.CharField(
+                        help_text="11 digits, without spaces or full stops.",
+                        max_length=11,
+                        validators=[husly.tenancy.models.validate_account_number],
+                        verbose_name="account number for the rent",
+                    ),
+                ),
+                (
+                    "payment_due_day",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(28),
+                        ],
+                        verbose_name="rent due on day of the month",
+                    ),
+                ),
+                (
+                    "house_rules",
+                    models.TextField(
+                        help_text="Attached to every lease. Write one rule per paragraph.",
+                        verbose_name="house rules",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'lease terms',
+                "verbose_name": "lease terms",
             },
         ),
         migrations.AddField(
-            model_name='lease',
-            name='landlord_signed_how',
-            field=models.CharField(blank=True, choices=[('paper', 'On paper, original kept'), ('scanned', 'On paper, scanned copy received')], max_length=10, verbose_name='how the landlord signed'),
+            model_name="lease",
+            name="landlord_signed_how",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("paper", "On paper, original kept"),
+                    ("scanned", "On paper, scanned copy received"),
+                ],
+                max_length=10,
+                verbose_name="how the landlord signed",
+            ),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='landlord_signed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='landlord signed'),
+            model_name="lease",
+            name="landlord_signed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="landlord signed"),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='payment_account',
-            field=models.CharField(blank=True, help_text='11 digits, without spaces or full stops.', max_length=11, validators=[husly.tenancy.models.validate_account_number], verbose_name='account number for the rent'),
+            model_name="lease",
+            name="payment_account",
+            field=models.CharField(
+                blank=True,
+                help_text="11 digits, without spaces or full stops.",
+                max_length=11,
+                validators=[husly.tenancy.models.validate_account_number],
+                verbose_name="account number for the rent",
+            ),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='payment_due_day',
-            field=models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(28)], verbose_name='rent due on day of the month'),
+            model_name="lease",
+            name="payment_due_day",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                validators=[
+                    django.core.validators.MinValueValidator(1),
+                    django.core.validators.MaxValueValidator(28),
+                ],
+                verbose_name="rent due on day of the month",
+            ),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='payment_kid',
-            field=models.CharField(blank=True, max_length=25, verbose_name='KID'),
+            model_name="lease",
+            name="payment_kid",
+            field=models.CharField(blank=True, max_length=25, verbose_name="KID"),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='sent_on',
-            field=models.DateField(blank=True, null=True, verbose_name='sent for signing'),
+            model_name="lease",
+            name="sent_on",
+            field=models.DateField(blank=True, null=True, verbose_name="sent for signing"),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='tenant_signed_how',
-            field=models.CharField(blank=True, choices=[('paper', 'On paper, original kept'), ('scanned', 'On paper, scanned copy received')], max_length=10, verbose_name='how the tenant signed'),
+            model_name="lease",
+            name="tenant_signed_how",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("paper", "On paper, original kept"),
+                    ("scanned", "On paper, scanned copy received"),
+                ],
+                max_length=10,
+                verbose_name="how the tenant signed",
+            ),
         ),
         migrations.AddField(
-            model_name='lease',
-            name='tenant_signed_on',
-            field=models.DateField(blank=True, null=True, verbose_name='tenant signed'),
+            model_name="lease",
+            name="tenant_signed_on",
+            field=models.DateField(blank=True, null=True, verbose_name="tenant signed"),
         ),
         migrations.AlterField(
-            model_name='lease',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('sent', 'Sent for signing'), ('signed', 'Signed by both parties, not yet started'), ('active', 'Active'), ('ended', 'Ended')], default='draft', max_length=10, verbose_name='status'),
+            model_name="lease",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("sent", "Sent for signing"),
+                    ("signed", "Signed by both parties, not yet started"),
+                    ("active", "Active"),
+                    ("ended", "Ended"),
+                ],
+                default="draft",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lease',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('draft', 'sent', 'signed'))), fields=('dwelling',), name='lease_one_pending_lease_per_dwelling', violation_error_message='A lease for this dwelling is already being signed.'),
+            model_name="lease",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("draft", "sent", "signed"))),
+                fields=("dwelling",),
+                name="lease_one_pending_lease_per_dwelling",
+                violation_error_message="A lease for this dwelling is already being signed.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lease',
-            constraint=models.CheckConstraint(condition=models.Q(('deposit_amount__lte', django.db.models.expressions.CombinedExpression(models.F('monthly_rent'), '*', models.Value(6)))), name='lease_security_at_most_six_months_rent', violation_error_message="A deposit or guarantee can be at most six months' rent (husleieloven §§ 3-5 and 3-6)."),
+            model_name="lease",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "deposit_amount__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("monthly_rent"), "*", models.Value(6)
+                        ),
+                    )
+                ),
+                name="lease_security_at_most_six_months_rent",
+                violation_error_message="A deposit or guarantee can be at most six months' rent (husleieloven §§ 3-5 and 3-6).",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='lease',
-            name='lease_one_active_lease_per_dwelling',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('dwelling',), name='lease_one_active_lease_per_dwelling', violation_error_message='The dwelling already has an active lease.'),
+            model_name="lease",
+            name="lease_one_active_lease_per_dwelling",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "active")),
+                fields=("dwelling",),
+                name="lease_one_active_lease_per_dwelling",
+                violation_error_message="The dwelling already has an active lease.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='lease',
-            name='lease_ends_after_it_starts',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='lease_ends_after_it_starts', violation_error_message='The lease must end after it starts.'),
+            model_name="lease",
+            name="lease_ends_after_it_starts",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gt", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="lease_ends_after_it_starts",
+                violation_error_message="The lease must end after it starts.",
+            ),
         ),
         migrations.AddField(
-            model_name='tenancyterms',
-            name='municipality',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='tenancy_terms', to='organisation.municipality'),
+            model_name="tenancyterms",
+            name="municipality",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="tenancy_terms",
+                to="organisation.municipality",
+            ),
         ),
     ]
