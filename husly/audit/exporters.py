@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from husly.audit.export import Scope, Section, plain, register
 from husly.audit.models import AccessEvent, ChangeEvent
 from husly.organisation.models import User
-from husly.people.models import Household, HouseholdMember, Person
+from husly.people.models import Household, HouseholdMember, Person, StatedMember
 
 
 def _actor(user: User | None) -> str:
@@ -156,4 +156,43 @@ def export_access(person: Person, scope: Scope) -> Section:
         ],
         rows=rows,
         note=_("The export itself is recorded here as a read."),
+    )
+
+
+@register("stated_members", order=25, models=[StatedMember])
+def export_stated_members(person: Person, scope: Scope) -> Section:
+    """Members stated in Min side (unchecked until a caseworker confirms them): those stated in
+    the person's households, and statements that name the person."""
+    named = Q(person=person)
+    if person.national_id:
+        named |= Q(national_id=person.national_id)
+    stated = (
+        StatedMember.objects.filter(Q(household__members__person=person) | named)
+        .select_related("household")
+        .distinct()
+        .order_by("stated_at", "pk")
+    )
+    rows = [
+        {
+            "household": s.household.name,
+            "name": f"{s.given_name} {s.family_name}",
+            "relation": s.get_relation_display(),
+            "status": s.get_status_display(),
+            "stated_at": plain(s.stated_at),
+            "checked_at": plain(s.checked_at) if s.checked_at else "",
+        }
+        for s in stated
+    ]
+    return Section(
+        key="stated_members",
+        title=_("Members stated in My page"),
+        fields=[
+            ("household", _("Household")),
+            ("name", _("Name")),
+            ("relation", _("Relation to the main applicant")),
+            ("status", _("Status")),
+            ("stated_at", _("Stated")),
+            ("checked_at", _("Checked")),
+        ],
+        rows=rows,
     )
