@@ -160,7 +160,7 @@ def export_access(person: Person, scope: Scope) -> Section:
 
 
 @register("stated_members", order=25, models=[StatedMember])
-def export_stated_members(person: Person, scope: Scope) -> Section:
+def export_stated_members(person: Person, scope: Scope) -> Section | None:
     """Members stated in Min side (unchecked until a caseworker confirms them): those stated in
     the person's households, and statements that name the person."""
     named = Q(person=person)
@@ -183,6 +183,8 @@ def export_stated_members(person: Person, scope: Scope) -> Section:
         }
         for s in stated
     ]
+    if not rows:
+        return None
     return Section(
         key="stated_members",
         title=_("Members stated in My page"),

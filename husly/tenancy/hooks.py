@@ -7,7 +7,7 @@ from husly.cases.models import Decision, DecisionKind
 from husly.organisation.models import User
 from husly.people.models import HouseholdMember
 from husly.tenancy.actions import renewal_decision_issued
-from husly.tenancy.models import Lease, LeaseStatus, RenewalApplication
+from husly.tenancy.models import PENDING_LEASE, Lease, LeaseStatus, RenewalApplication
 
 
 def decision_issued(decision: Decision, actor: User) -> None:
@@ -19,9 +19,11 @@ def decision_issued(decision: Decision, actor: User) -> None:
 
 
 def tenants_in_use(candidate_ids: set[int]) -> set[int]:
-    """Members of a household with an active lease: the tenancy still uses them, however old
-    the case that housed them."""
-    households = Lease.objects.filter(status=LeaseStatus.ACTIVE).values("household_id")
+    """Members of a household with an active lease, or one being written or signed: the
+    tenancy still uses them, however old the case that housed them."""
+    households = Lease.objects.filter(status__in=[LeaseStatus.ACTIVE, *PENDING_LEASE]).values(
+        "household_id"
+    )
     return set(
         HouseholdMember.objects.filter(
             person_id__in=candidate_ids, household_id__in=households

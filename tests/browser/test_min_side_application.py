@@ -1,6 +1,6 @@
 """In a real browser: a household of two adults and a child applies in Min side. The applicant
 adds a second member row, makes a mistake (an absurd income), sees it at the field with focus
-on the summary, corrects it, and sends once: one case, three members, nothing typed lost."""
+on the summary, corrects it, and sends once: one case, two stated members waiting for a check, nothing typed lost."""
 
 from __future__ import annotations
 
@@ -65,6 +65,12 @@ def test_two_adults_and_a_child_apply_once_after_correcting_a_mistake(
     expect(page.locator(".ds-alert")).to_contain_text("Saksnummer")
     check_accessibility(page)
     case = Case.objects.get()
-    relations = sorted(case.household.members.values_list("relation", flat=True))
-    assert relations == ["applicant", "child", "spouse"]
+    # The applicant is the household's member; the two others are stated, waiting for a
+    # caseworker to check them against the registers (never attached unchecked).
+    assert list(case.household.members.values_list("relation", flat=True)) == ["applicant"]
+    stated = case.household.stated_members.order_by("relation")
+    assert [(s.relation, s.given_name, s.status) for s in stated] == [
+        ("child", "Emil", "pending"),
+        ("spouse", "Ola", "pending"),
+    ]
     assert case.application.gross_annual_income == 480_000
