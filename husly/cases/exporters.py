@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from husly.audit.export import Scope, Section, plain, register
@@ -28,6 +29,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
     JournalNote,
+    PreliminaryReply,
 )
 from husly.consent.models import Consent, LegalBasis
 from husly.people.models import Person
@@ -154,6 +156,45 @@ def export_decisions(person: Person, scope: Scope) -> Section | None:
             ("facts", _("The facts the decision is based on")),
             ("reasoning", _("Reasoning")),
             ("conditions", _("Conditions")),
+            ("letter_sha256", _("Letter checksum (SHA-256)")),
+        ],
+        rows=rows,
+        note=_("The checksum identifies the letter exactly as it was sent."),
+    )
+
+
+def _label(model: type[Any], name: str) -> str:
+    return capfirst(str(model._meta.get_field(name).verbose_name))
+
+
+@register("preliminary_replies", order=51, models=[PreliminaryReply])
+def export_preliminary_replies(person: Person, scope: Scope) -> Section | None:
+    """The preliminary replies (fvl. § 11a) sent to the household, with the letter's hash."""
+    replies = (
+        PreliminaryReply.objects.filter(case__in=_cases(scope))
+        .select_related("case")
+        .order_by("sent_on", "pk")
+    )
+    rows = [
+        {
+            "case": r.case.number,
+            "sent_on": plain(r.sent_on),
+            "reason": r.reason,
+            "expected_by": plain(r.expected_by),
+            "letter_sha256": r.letter_sha256,
+        }
+        for r in replies
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="preliminary_replies",
+        title=_("Preliminary replies (fvl. § 11a)"),
+        fields=[
+            ("case", _("Case number")),
+            ("sent_on", _("Date")),
+            ("reason", _label(PreliminaryReply, "reason")),
+            ("expected_by", _label(PreliminaryReply, "expected_by")),
             ("letter_sha256", _("Letter checksum (SHA-256)")),
         ],
         rows=rows,

@@ -375,6 +375,7 @@ WHAT_LABELS = {
     "start_page": gettext_lazy("Saw your case in their tasks on the start page"),
     "case_new_household_search": gettext_lazy("Found your household to register an application"),
     "consent_create": gettext_lazy("Opened your case to record a consent"),
+    "assessment_facts": gettext_lazy("Opened your case to record facts for the assessment"),
     "calculator_prefill": gettext_lazy("Used your case in a calculator"),
     "household_create": gettext_lazy("Registered a household with you"),
     "household_edit": gettext_lazy("Opened your household to change it"),

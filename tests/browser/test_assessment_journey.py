@@ -30,8 +30,11 @@ def _page(browser: Browser) -> Page:
 
 
 def _focus_is_on_the_error_summary(page: Page) -> None:
-    focused = page.evaluate("document.activeElement.classList.contains('ds-error-summary')")
-    assert focused, page.evaluate("document.activeElement.outerHTML.slice(0, 200)")
+    # Waits for the answer page: a click returns once the navigation has started, when the
+    # new document may have no body yet (document.activeElement is then null).
+    page.wait_for_load_state("load")
+    focused = page.evaluate("document.activeElement?.classList.contains('ds-error-summary')")
+    assert focused, page.evaluate("document.activeElement?.outerHTML.slice(0, 200)")
 
 
 def _field(page: Page, name: str) -> object:

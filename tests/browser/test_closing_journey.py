@@ -62,7 +62,7 @@ def test_a_caseworker_closes_and_reopens_a_case(
     worker = _new_page(browser)
     log_in(worker, base, "sara", PASSWORD)
     worker.goto(f"{base}/saker/arbeidsliste/")
-    expect(worker.locator("#wl-mine + ul")).to_contain_text(case.number)
+    expect(worker.locator("section[aria-labelledby='wl-mine']")).to_contain_text(case.number)
     worker.goto(f"{base}/saker/{case.pk}/")
     worker.click("a[href$='/avslutt/']")
     check_accessibility(worker)
@@ -79,7 +79,7 @@ def test_a_caseworker_closes_and_reopens_a_case(
     expect(worker.locator("#h-notes ~ article").first).to_contain_text("Saken er avsluttet")
     check_accessibility(worker)
     worker.goto(f"{base}/saker/arbeidsliste/")
-    expect(worker.locator("#wl-mine + ul")).not_to_contain_text(case.number)
+    expect(worker.locator("section[aria-labelledby='wl-mine']")).not_to_contain_text(case.number)
 
     worker.goto(f"{base}/saker/{case.pk}/")
     worker.click("a[href$='/gjenapne/']")

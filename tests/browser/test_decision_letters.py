@@ -18,7 +18,7 @@ from husly.cases.letters import decision_letter_html, preliminary_reply_html
 from husly.cases.models import Decision, HelpKind
 from tests.allocation.helpers import make_household
 from tests.browser.conftest import SCREENSHOTS, check_accessibility, log_in, screenshot
-from tests.cases.helpers import ELIGIBLE, judge_all
+from tests.cases.helpers import ELIGIBLE, judge_all, nav_staff
 from tests.cases.test_decision_letters import CONTENT, REASONS
 from tests.conftest import PASSWORD
 
@@ -149,7 +149,11 @@ def test_every_kind_of_decision_letter_is_shown(
 ) -> None:
     """Screenshots of each kind's approval letter, a refusal and the preliminary reply."""
     page = _new_page(browser)
+    nav_worker, nav_approver = nav_staff(routing)
     for kind in HelpKind:
+        # A start loan is routed to NAV: NAV's caseworker and approver decide it.
+        nav = kind == HelpKind.START_LOAN
+        worker, approver = (nav_worker, nav_approver) if nav else (sara, geir)
         # A household waits for one dwelling at a time: the second dwelling kind gets its own.
         applicant = household
         if kind == HelpKind.DWELLING_WITH_SERVICES:
@@ -178,10 +182,10 @@ def test_every_kind_of_decision_letter_is_shown(
             HelpKind.HOUSING_FOLLOW_UP,
         }:
             data["follow_up_unit"] = housing_office
-        decision = actions.decision_draft(actor=sara, case=case, data=data)
-        actions.decision_submit(actor=sara, decision=decision)
-        actions.decision_approve(actor=geir, decision=decision)
-        actions.decision_issue(actor=sara, decision=decision)
+        decision = actions.decision_draft(actor=worker, case=case, data=data)
+        actions.decision_submit(actor=worker, decision=decision)
+        actions.decision_approve(actor=approver, decision=decision)
+        actions.decision_issue(actor=worker, decision=decision)
         _letter_screenshot(page, decision_letter_html(decision), f"letter-{kind.value}")
         assert page.locator("h1").count() == 1
     refusal_case = actions.case_create(

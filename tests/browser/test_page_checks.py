@@ -197,8 +197,13 @@ def resident(browser: Browser, live_server, world) -> Iterator[Page]:
 def _visit(page: Page, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.status == 200, f"{url}: {response and response.status}"
-    for details in page.locator("main details:not([open]) > summary").all():
-        details.click()  # open folded parts (the application on the case page)
+    # Open folded parts (the application on the case page, the priority on the waiting list):
+    # always the first still folded one, as each click takes a part out of the selector's
+    # matches (a list of nth() locators made up front runs past the end after two clicks).
+    folded = page.locator("main details:not([open]) > summary")
+    for _ in range(folded.count()):
+        folded.first.click()
+    assert folded.count() == 0, f"{url}: a folded part did not open"
 
 
 def _sideways_overflow(page: Page) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from husly.cases.models import Case
-from husly.organisation.models import User
+from husly.organisation.models import Membership, Unit, User
 
 ELIGIBLE = {
     "housing_kind": "no_home",
@@ -31,3 +31,18 @@ def judge_all(case: Case, actor: User, outcome: str = "met") -> dict[str, tuple[
         for c in _flat_criteria(record["criteria"])
         if c.get("judgeable") or c["kind"] == "judgement"
     }
+
+
+def nav_staff(nav: Unit) -> tuple[User, User]:
+    """A caseworker and an approver at NAV, the unit the ``routing`` fixture sends start loans
+    to: only staff of the unit a part is routed to may decide it."""
+    from tests.conftest import PASSWORD
+
+    staff = []
+    for username, role in (("nina", "caseworker"), ("nils", "approver")):
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, first_name=username.capitalize(), last_name="Nav"
+        )
+        Membership.objects.create(user=user, unit=nav, role=role)
+        staff.append(user)
+    return staff[0], staff[1]

@@ -22,7 +22,7 @@ from husly.cases import actions
 from husly.cases.letters import decision_letter_html, preliminary_reply_html
 from husly.cases.models import Case, Decision, HelpKind
 from husly.rules.plain_language import lix
-from tests.cases.helpers import ELIGIBLE, judge_all
+from tests.cases.helpers import ELIGIBLE, judge_all, nav_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +105,14 @@ EXPECTED = {
     ),
 }
 WAITING_LIST_KINDS = {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}
+
+
+@pytest.fixture
+def staff(sara, geir, routing):  # type: ignore[no-untyped-def]
+    """The caseworker and approver who decide a kind of help: those of the unit it is routed
+    to (NAV for a start loan, the housing office for the rest)."""
+    nav = nav_staff(routing)
+    return lambda kind: nav if kind == HelpKind.START_LOAN else (sara, geir)
 
 
 def _case(sara, household, kinds: list[str], **data: Any) -> Case:  # type: ignore[no-untyped-def]
@@ -197,10 +205,11 @@ def prose(html: str) -> list[str]:
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("kind", list(HelpKind))
 def test_every_kind_of_help_has_its_own_approval_letter(
-    kind, sara, geir, household, routing, housing_office
+    kind, sara, staff, household, housing_office
 ) -> None:
     case = _case(sara, household, [kind])
-    decision = _issue(sara, geir, _draft(sara, case, kind))
+    worker, approver = staff(kind)
+    decision = _issue(worker, approver, _draft(worker, case, kind))
     text = _text(decision)
     title, conclusion, basis, body = EXPECTED[kind]
     assert title in text
@@ -263,11 +272,10 @@ def test_a_guarantee_is_not_decided_on_the_rental_guideline(sara, geir, househol
 
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("kind", [k for k in HelpKind if k != HelpKind.RENTAL_DWELLING])
-def test_a_refusal_says_no_plainly_and_names_its_appeal_body(
-    kind, sara, geir, household, routing
-) -> None:
+def test_a_refusal_says_no_plainly_and_names_its_appeal_body(kind, sara, staff, household) -> None:
     case = _case(sara, household, [kind])
-    decision = _issue(sara, geir, _draft(sara, case, kind, outcome="refusal"))
+    worker, approver = staff(kind)
+    decision = _issue(worker, approver, _draft(worker, case, kind, outcome="refusal"))
     text = _text(decision)
     assert "Du får ikke " in text
     assert "Søknaden er avslått." in text
@@ -354,7 +362,7 @@ def test_an_issued_letter_is_not_a_draft(sara, geir, household, routing) -> None
 
 @time_machine.travel(NOW, tick=False)
 @pytest.mark.parametrize("language", ["nb", "nn"])
-def test_every_letter_reads_at_lix_40_or_below(language, sara, geir, household, routing) -> None:
+def test_every_letter_reads_at_lix_40_or_below(language, sara, staff, household) -> None:
     """Item 22: the letters' own prose (not the caseworker's text) is plain: LIX ≤ 40 for every
     kind of help and outcome, and for the preliminary reply."""
     applicant = household.members.get(relation="applicant").person
@@ -369,7 +377,7 @@ def test_every_letter_reads_at_lix_40_or_below(language, sara, geir, household, 
                 actions.assessment_run(
                     actor=sara, case=case, judgements=judge_all(case, sara, "not_met")
                 )
-            decision = _draft(sara, case, kind, outcome=outcome)
+            decision = _draft(staff(kind)[0], case, kind, outcome=outcome)
             decision.issued_on = decision.notified_on = NOW.date()
             scores[f"{kind} {outcome}"] = lix(prose(decision_letter_html(decision, draft=False)))
     reply = actions.preliminary_reply_send(
