@@ -1,6 +1,7 @@
 """In a real browser: a household of two adults and a child applies in Min side. The applicant
 adds a second member row, makes a mistake (an absurd income), sees it at the field with focus
-on the summary, corrects it, and sends once: one case, two stated members waiting for a check, nothing typed lost."""
+on the summary, corrects it, and sends once: one case, two stated members waiting for a
+check, nothing typed lost."""
 
 from __future__ import annotations
 
