@@ -166,7 +166,7 @@ def _policy(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         "matching": "top_band_first: true\n",
     }
     actions.allocation_policy_set(
-        actor=w["tone"],
+        actor=w["arne"],  # the administrator sets the policy (POLICY_WRITE)
         municipality=w["raelingen"],
         data={**data, "priority": dict(DEFAULT_PRIORITY), "matching": {}},
     )
@@ -265,6 +265,10 @@ NOT_FROM_A_FORM = {
     "lease_one_active_lease_per_dwelling": "lease_create checks first (concurrency tests)",
     "lease_one_pending_lease_per_dwelling": "lease_create and lease_renew check first",
     "routing_help_unique": "case_routing_refer moves a part; no form adds one",
+    "case_once_per_submission": (
+        "a form sent twice returns the case the first send created, no error "
+        "(tests/cases/test_submission.py)"
+    ),
 }
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.audit.events import record_change
 from husly.core.actions import create_audited, update_audited
-from husly.organisation.access import PEOPLE_WRITE, has_role, require_permission
+from husly.organisation.access import PEOPLE_READ, PEOPLE_WRITE, require_permission
 from husly.organisation.models import User
 from husly.people.models import (
     Household,
@@ -143,6 +143,7 @@ def person_emergency_open(*, actor: User, person: Person, reason: str, path: str
     """Break the glass: open a person the reader has no part in, for a while, giving the
     reason. Written as an emergency access event, which opens the door (see
     ``selectors.EMERGENCY_ACCESS``), stands out in the audit log and shows in Min side."""
+    require_permission(actor, person.municipality_id, PEOPLE_READ)
     log_reads(
         user=actor,
         persons=[person],
@@ -156,6 +157,7 @@ def person_emergency_open(*, actor: User, person: Person, reason: str, path: str
 @transaction.atomic
 def household_emergency_open(*, actor: User, household: Household, reason: str, path: str) -> None:
     """Break the glass for a household: one emergency access event per member."""
+    require_permission(actor, household.municipality_id, PEOPLE_READ)
     persons = [m.person for m in household.members.select_related("person")]
     log_reads(
         user=actor,
@@ -178,6 +180,7 @@ def household_member_state(
 ) -> StatedMember:
     """Record a member as the resident stated them in Min side, unchecked: no person record is
     looked up or linked (a caseworker does that, ``stated_member_confirm``)."""
+    require_permission(actor, household.municipality_id, household_id=household.pk)
     stated = StatedMember(household=household, stated_by=actor, **data)
     return create_audited(
         actor=actor,
@@ -199,8 +202,7 @@ def stated_member_match(stated: StatedMember) -> Person | None:
 
 
 def _locked_pending(actor: User, stated: StatedMember) -> StatedMember:
-    if not has_role(actor, stated.household.municipality_id, PEOPLE_WRITE):
-        raise PermissionDenied
+    require_permission(actor, stated.household.municipality_id, PEOPLE_WRITE, stacklevel=2)
     locked = StatedMember.objects.select_for_update().select_related("household").get(pk=stated.pk)
     if locked.status != StatedMemberStatus.PENDING:
         raise ValidationError(_("This member has already been checked."))

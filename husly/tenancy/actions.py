@@ -30,6 +30,7 @@ from husly.cases.selectors import require_case_role
 from husly.core.actions import create_audited, update_audited
 from husly.housing.actions import dwelling_status_change
 from husly.housing.models import Dwelling, DwellingStatus
+from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.rules import deadlines
 from husly.tenancy.models import (
@@ -47,7 +48,7 @@ from husly.tenancy.models import (
     TermKind,
     kid_for,
 )
-from husly.tenancy.selectors import LEASE_ROLES
+from husly.tenancy.selectors import LEASE_ROLES, TERMS_WRITE
 
 STANDARD_TERM_YEARS = 3
 """Husleieloven § 9-3: a time-limited lease of a dwelling runs at least three years; Rælingen
@@ -214,6 +215,7 @@ def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease
 def lease_send(*, actor: User, lease: Lease) -> Lease:
     """The drafted lease is sent to the tenant for signing; the document is made again from
     the terms as sent, so what is signed is what is stored (with its hash)."""
+    require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
     locked = Lease.objects.select_for_update().get(pk=lease.pk)
     if locked.status != LeaseStatus.DRAFT:
         raise ValidationError(_("Only a draft lease can be sent for signing."))
@@ -241,6 +243,7 @@ def lease_send(*, actor: User, lease: Lease) -> Lease:
 def lease_sign(*, actor: User, lease: Lease, party: str, signed_on: dt.date, how: str) -> Lease:
     """Record one party's signature, with its date and how it was given. When both parties
     have signed the lease is signed; it becomes active on its start date (``lease_activate``)."""
+    require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
     locked = Lease.objects.select_for_update().get(pk=lease.pk)
     if locked.status != LeaseStatus.SENT:
         raise ValidationError(_("Only a lease sent for signing can be signed."))
@@ -280,7 +283,9 @@ def lease_sign(*, actor: User, lease: Lease, party: str, signed_on: dt.date, how
 def lease_activate(*, actor: User | None, lease: Lease, today: dt.date) -> Lease:
     """A signed lease comes into force on its start date: the dwelling is let from the start
     date, the household leaves the waiting list, for a swap the old lease ends the day before
-    and for a renewal the renewed lease ends the day before."""
+    and for a renewal the renewed lease ends the day before. ``actor`` is ``None`` for the
+    daily job (``leases_activate_due``)."""
+    require_allocation_role(actor, lease.municipality_id, also=LEASE_ROLES)
     locked = Lease.objects.select_for_update().get(pk=lease.pk)
     if locked.status != LeaseStatus.SIGNED:
         raise ValidationError(_("Only a lease signed by both parties can come into force."))
@@ -305,7 +310,11 @@ def lease_activate(*, actor: User | None, lease: Lease, today: dt.date) -> Lease
         data={"status": LeaseStatus.ACTIVE},
         municipality=locked.municipality,
     )
-    offer = Offer.objects.select_related("entry").filter(pk=locked.offer_id).first()
+    offer = (
+        Offer.objects.select_related("entry").filter(pk=locked.offer_id).first()
+        if locked.offer_id is not None
+        else None
+    )
     if offer is not None:
         entry = offer.entry
         if entry.status in LIVE_ENTRY:
@@ -555,6 +564,7 @@ def tenancy_terms_save(
 ) -> TenancyTerms:
     """Save the municipality's standing lease terms (account, due day, house rules). Leases
     drafted from now on take them; leases already written keep theirs."""
+    require_permission(actor, municipality.pk, TERMS_WRITE)
     terms = TenancyTerms.objects.select_for_update().filter(municipality=municipality).first()
     if terms is None:
         return create_audited(

@@ -155,16 +155,39 @@ def lease_terms(municipality: Municipality, actor: User) -> None:
     )
 
 
+def terms_keeper(municipality: Municipality) -> User:
+    """Somebody who may record the municipality's lease terms: its property manager or
+    administrator, or a property manager in a new property unit when it has none."""
+    from husly.organisation.models import Membership, UnitKind
+    from tests.conftest import _user
+
+    membership = (
+        Membership.objects.filter(
+            unit__municipality=municipality, role__in=["property", "administrator"]
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is not None:
+        return membership.user
+    unit = Unit.objects.create(
+        municipality=municipality, name="Eiendomsenheten", kind=UnitKind.PROPERTY
+    )
+    return _user(f"eiendom-{municipality.number}", unit, "property")
+
+
 def lease_in_force(actor: User, lease: Any) -> Any:
     """Send a drafted lease, record both signatures today and put it into force on its start
-    date (or today, if it started already), through the real actions."""
+    date (or today, if it started already), through the real actions. The municipality's
+    lease terms are recorded first, by :func:`terms_keeper`, if it has none yet."""
     from django.utils import timezone
 
     from husly.tenancy import actions as tenancy
     from husly.tenancy.models import TenancyTerms
 
     if not TenancyTerms.objects.filter(municipality_id=lease.municipality_id).exists():
-        lease_terms(lease.municipality, actor)
+        lease_terms(lease.municipality, terms_keeper(lease.municipality))
     today = timezone.localdate()
     lease = tenancy.lease_send(actor=actor, lease=lease)
     lease = tenancy.lease_sign(

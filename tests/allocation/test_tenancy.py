@@ -361,7 +361,7 @@ def test_the_dwelling_history_is_written_in_the_municipalitys_language_whatever_
 
 @time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_a_lease_is_signed_by_each_party_before_it_comes_into_force(
-    sara, geir, raelingen, routing, vacancy
+    sara, geir, eirik, raelingen, routing, vacancy
 ) -> None:
     from husly.audit.models import ChangeEvent
     from tests.allocation.helpers import lease_terms
@@ -375,7 +375,7 @@ def test_a_lease_is_signed_by_each_party_before_it_comes_into_force(
         actions.lease_sign(
             actor=sara, lease=lease, party="tenant", signed_on=dt.date(2026, 3, 5), how="paper"
         )  # a draft cannot be signed
-    lease_terms(raelingen, geir)
+    lease_terms(raelingen, eirik)  # the property manager records the terms
     lease = actions.lease_send(actor=sara, lease=lease)
     assert lease.status == LeaseStatus.SENT and lease.sent_on == dt.date(2026, 3, 5)
     text = _text(lease.document.open("rb").read())

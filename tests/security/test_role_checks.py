@@ -22,7 +22,13 @@ from husly.cases.models import Decision, DecisionStatus
 from husly.organisation.models import Unit, User
 from husly.tenancy import actions as tenancy
 from husly.tenancy.models import Lease, LeaseStatus
-from tests.allocation.helpers import approve, entry_of, make_dwelling, make_household
+from tests.allocation.helpers import (
+    approve,
+    entry_of,
+    lease_in_force,
+    make_dwelling,
+    make_household,
+)
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 
@@ -111,9 +117,13 @@ def test_only_allocation_and_property_staff_end_or_renew_a_lease(
     home = make_dwelling(raelingen, eirik)
     offer = allocation.offer_make(actor=sara, entry=entry_of(household), dwelling=home)
     allocation.offer_accept(actor=sara, offer=offer)
-    lease = tenancy.lease_create(
-        actor=sara, offer=offer, data=tenancy.default_terms(home, timezone.localdate())
+    lease = lease_in_force(
+        sara,
+        tenancy.lease_create(
+            actor=sara, offer=offer, data=tenancy.default_terms(home, timezone.localdate())
+        ),
     )
+    assert lease.status == LeaseStatus.ACTIVE
     nav_caseworker = _user("nora", routing, "caseworker")
     client = _client(nav_caseworker)
     detail = client.get(reverse("tenancy:lease_detail", args=[lease.pk])).content.decode()
@@ -143,15 +153,42 @@ def test_only_allocation_and_property_staff_end_or_renew_a_lease(
 
 
 def test_only_the_roles_in_the_role_table_open_a_persons_access_log(
-    sara, arne, housing_office, household
+    sara, geir, eirik, arne, raelingen, housing_office, routing, household
 ) -> None:
+    """Need to know comes first: a reader without a part in the household does not see the
+    person at all (404). A reader who sees the person but whose role may not read the access
+    log is refused the log (403) and is not offered the link."""
+    follow_up_unit = Unit.objects.create(
+        municipality=raelingen, name="Oppfølgingstjenesten", kind="follow_up"
+    )
+    approve(sara, geir, household, follow_up_unit)
+    home = make_dwelling(raelingen, eirik)
+    offer = allocation.offer_make(actor=sara, entry=entry_of(household), dwelling=home)
+    allocation.offer_accept(actor=sara, offer=offer)
+    lease_in_force(
+        sara,
+        tenancy.lease_create(
+            actor=sara, offer=offer, data=tenancy.default_terms(home, timezone.localdate())
+        ),
+    )
     person = household.members.get(relation="applicant").person
     url = reverse("people:person_access_log", args=[person.pk])
     detail = reverse("people:person_detail", args=[person.pk])
-    for role in ("follow_up", "allocation_member"):
-        user = _user(f"u-{role}", housing_office, role)
+    # A unit with no part in the household (no case, consent, decision or lease of it): the
+    # person is not there for its staff.
+    health = Unit.objects.create(municipality=raelingen, name="Helse og omsorg", kind="health_care")
+    stranger = _client(_user("u-stranger", health, "follow_up"))
+    assert stranger.get(detail).status_code == 404
+    assert stranger.get(url).status_code == 404
+    # Sees the person (the whole municipality; the unit following up the lease), not the log.
+    for user in (
+        _user("u-allocation", housing_office, "allocation_member"),
+        _user("u-follow-up", follow_up_unit, "follow_up"),
+    ):
         client = _client(user)
-        assert url not in client.get(detail).content.decode()
+        page = client.get(detail)
+        assert page.status_code == 200
+        assert url not in page.content.decode()
         _assert_refused_page(client.get(url))
     for user in (sara, arne):
         client = _client(user)

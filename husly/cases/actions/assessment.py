@@ -226,6 +226,7 @@ def assessment_facts_record(
 ) -> Case:
     """Record facts the guideline reads (Application fields in ``APPLICATION_FACTS``) with where
     each is known from (``FactSource``). A fact left unknown has no source."""
+    require_case_role(actor, case)
     if case.status in {CaseStatus.CLOSED, CaseStatus.DECIDED, CaseStatus.DRAFT}:
         raise ValidationError(_("Facts can be recorded only while the case is being processed."))
     fields = set(APPLICATION_FACTS.values())

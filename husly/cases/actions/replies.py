@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from husly.cases.actions._common import _applicant_id
 from husly.cases.models import Case, CaseStatus, PreliminaryReply, RoutingStatus
+from husly.cases.selectors import require_case_role
 from husly.core.actions import create_audited
 from husly.organisation.models import User
 
@@ -27,6 +28,7 @@ def preliminary_reply_send(
     written standard; it is shown in Min side at once."""
     from husly.cases.letters import render_preliminary_reply
 
+    require_case_role(actor, case)
     if (
         case.status in {CaseStatus.DRAFT, CaseStatus.CLOSED}
         or not case.routings.filter(status=RoutingStatus.OPEN).exists()
