@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from husly.allocation import actions
 from husly.allocation.models import ItemDecision
-from husly.organisation.models import Municipality, User
+from husly.organisation.models import Municipality, Role, User
 
 DEMO_TERMS = {
     "payment_account": "12345678903",  # synthetic, with a valid MOD11 check digit
@@ -36,7 +36,10 @@ def seed_allocation(municipality: Municipality, member: User, as_of: dt.date) ->
         tenancy_terms_save,
     )
 
-    tenancy_terms_save(actor=member, municipality=municipality, data=DEMO_TERMS)
+    keeper = User.objects.filter(
+        memberships__unit__municipality=municipality, memberships__role=Role.PROPERTY
+    ).first()
+    tenancy_terms_save(actor=keeper or member, municipality=municipality, data=DEMO_TERMS)
 
     meeting = actions.allocation_meeting_create(
         actor=member,

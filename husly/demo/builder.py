@@ -356,7 +356,6 @@ class DemoGenerator:
         from husly.demo import history
 
         history.unit_contacts(municipality)
-        history.tenancy_terms(municipality)
         cast = history.Cast(
             caseworker=User.objects.get(username=self._username("saksbehandler")),
             approver=User.objects.get(username=self._username("godkjenner")),

@@ -60,23 +60,6 @@ def unit_contacts(municipality: Municipality) -> None:
             Unit.objects.filter(pk=unit.pk).update(phone=phone, email=f"{box}@{domain}")
 
 
-def tenancy_terms(municipality: Municipality) -> None:
-    """The municipality's standing lease terms: rent account, due day and house rules."""
-    from husly.tenancy.models import TenancyTerms
-
-    TenancyTerms.objects.get_or_create(
-        municipality=municipality,
-        defaults={
-            "payment_account": "12345678903",
-            "payment_due_day": 1,
-            "house_rules": "Det skal være ro i huset mellom klokka 23 og 07.\n\n"
-            "Søppel kastes i avfallsbua, sortert.\n\n"
-            "Røyking er ikke tillatt i fellesarealene.\n\n"
-            "Skader og feil meldes til Eiendomsenheten så snart som mulig.",
-        },
-    )
-
-
 def _application(rng: random.Random, as_of: dt.date) -> dict[str, Any]:
     situation = rng.choice(
         ["no_home", "temporary_accommodation", "rented_private", "with_family_or_friends"]

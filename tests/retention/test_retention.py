@@ -318,9 +318,12 @@ def test_members_stated_in_min_side_are_anonymised_with_the_household(
 ) -> None:
     from husly.people.actions import household_member_state
     from husly.people.models import StatedMember
+    from husly.portal.auth import resident_user
 
+    applicant = household.members.get(relation="applicant").person
+    resident = resident_user(request=None, national_id=applicant.national_id)
     household_member_state(
-        actor=sara,
+        actor=resident,
         household=household,
         data={
             "given_name": "Emil",
