@@ -368,7 +368,9 @@ class DemoGenerator:
         history.seed_case_history(municipality, applicants, cast, seed=seed, as_of=self.as_of)
         landlord = User.objects.get(username=self._username("eiendom"))
         member = User.objects.get(username=self._username("tildeling"))
-        history.house_earlier_approvals(municipality, landlord, member, seed=seed, as_of=self.as_of)
+        history.house_earlier_approvals(
+            municipality, landlord, member, cast.caseworker, seed=seed, as_of=self.as_of
+        )
         history.seed_tenancies(municipality, tenants, landlord, seed=seed, as_of=self.as_of)
 
     def _allocation(self, municipality: Municipality) -> None:

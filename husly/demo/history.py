@@ -265,13 +265,21 @@ HOUSED_AFTER_DAYS = 210
 
 
 def house_earlier_approvals(
-    municipality: Municipality, actor: User, member: User, *, seed: int, as_of: dt.date
+    municipality: Municipality,
+    actor: User,
+    member: User,
+    caseworker: User,
+    *,
+    seed: int,
+    as_of: dt.date,
 ) -> int:
     """Most households approved more than seven months ago have moved into a let dwelling
     (after two to seven months of waiting, so the waiting times differ): their lease, and their
     waiting-list entry closed as housed on the day the lease started."""
     from husly.allocation.actions import waiting_list_close
     from husly.allocation.models import EntryStatus, WaitingListEntry
+    from husly.cases.actions import case_close
+    from husly.cases.models import Case
     from husly.housing.models import Dwelling, DwellingStatus
 
     rng = random.Random(seed + 1)  # noqa: S311 - demo data, not security
@@ -303,6 +311,10 @@ def house_earlier_approvals(
         )
         waiting_list_close(actor=member, entry=entry, status=EntryStatus.HOUSED)
         WaitingListEntry.objects.filter(pk=entry.pk).update(closed_on=start)
+        # The household has its home: the caseworker closes the case as completed, so its
+        # six-month promise no longer stands on the work list.
+        case_close(actor=caseworker, case=entry.decision.case, reason="completed")
+        Case.objects.filter(pk=entry.decision.case_id).update(closed_at=_at(start))
         housed += 1
     return housed
 
