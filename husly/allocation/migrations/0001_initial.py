@@ -8,443 +8,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("housing", "0002_initial"),
-        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ('housing', '0002_initial'),
+        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="WaitingListEntry",
+            name='WaitingListEntry',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("waiting", "Waiting"),
-                            ("offered", "Offered a dwelling"),
-                            ("on_hold", "On hold: lapse decision being prepared"),
-                            ("housed", "Housed"),
-                            ("lapsed", "Approval lapsed"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="waiting",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("placed_on", models.DateField(verbose_name="on the list since")),
-                (
-                    "persons",
-                    models.PositiveSmallIntegerField(
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="persons",
-                    ),
-                ),
-                (
-                    "categories",
-                    models.JSONField(verbose_name="dwelling categories the decision covers"),
-                ),
-                (
-                    "allowed_districts",
-                    models.JSONField(blank=True, null=True, verbose_name="only these areas"),
-                ),
-                (
-                    "preferred_district",
-                    models.CharField(blank=True, max_length=100, verbose_name="preferred area"),
-                ),
-                (
-                    "needs_wheelchair",
-                    models.BooleanField(default=False, verbose_name="needs wheelchair access"),
-                ),
-                (
-                    "max_floor",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="highest floor without lift"
-                    ),
-                ),
-                (
-                    "heavy_needs",
-                    models.BooleanField(
-                        default=False,
-                        verbose_name="heavy follow-up needs (counts toward the spread rule)",
-                    ),
-                ),
-                (
-                    "medical",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(3),
-                        ],
-                        verbose_name="medical circumstances (0–3)",
-                    ),
-                ),
-                (
-                    "social",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(3),
-                        ],
-                        verbose_name="social circumstances (0–3)",
-                    ),
-                ),
-                (
-                    "children",
-                    models.PositiveSmallIntegerField(
-                        default=0,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(3),
-                        ],
-                        verbose_name="children's situation (0–3)",
-                    ),
-                ),
-                (
-                    "urgency",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (0, "No particular urgency"),
-                            (1, "Lives in an unsuitable dwelling"),
-                            (2, "The lease ends within six months"),
-                            (3, "Leaves an institution within six months"),
-                            (4, "Lives in temporary accommodation"),
-                            (5, "Homeless"),
-                        ],
-                        default=0,
-                        verbose_name="housing situation",
-                    ),
-                ),
-                (
-                    "manual_points",
-                    models.IntegerField(default=0, verbose_name="manual adjustment (points)"),
-                ),
-                (
-                    "manual_reason",
-                    models.TextField(blank=True, verbose_name="reason for the manual adjustment"),
-                ),
-                (
-                    "refusals",
-                    models.PositiveSmallIntegerField(default=0, verbose_name="offers refused"),
-                ),
-                ("closed_on", models.DateField(blank=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('offered', 'Offered a dwelling'), ('on_hold', 'On hold: lapse decision being prepared'), ('housed', 'Housed'), ('lapsed', 'Approval lapsed'), ('withdrawn', 'Withdrawn')], default='waiting', max_length=10, verbose_name='status')),
+                ('placed_on', models.DateField(verbose_name='on the list since')),
+                ('persons', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='persons')),
+                ('categories', models.JSONField(verbose_name='dwelling categories the decision covers')),
+                ('allowed_districts', models.JSONField(blank=True, null=True, verbose_name='only these areas')),
+                ('preferred_district', models.CharField(blank=True, max_length=100, verbose_name='preferred area')),
+                ('needs_wheelchair', models.BooleanField(default=False, verbose_name='needs wheelchair access')),
+                ('max_floor', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='highest floor without lift')),
+                ('heavy_needs', models.BooleanField(default=False, verbose_name='heavy follow-up needs (counts toward the spread rule)')),
+                ('medical', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(3)], verbose_name='medical circumstances (0–3)')),
+                ('social', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(3)], verbose_name='social circumstances (0–3)')),
+                ('children', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(3)], verbose_name="children's situation (0–3)")),
+                ('urgency', models.PositiveSmallIntegerField(choices=[(0, 'No particular urgency'), (1, 'Lives in an unsuitable dwelling'), (2, 'The lease ends within six months'), (3, 'Leaves an institution within six months'), (4, 'Lives in temporary accommodation'), (5, 'Homeless')], default=0, verbose_name='housing situation')),
+                ('manual_points', models.IntegerField(default=0, verbose_name='manual adjustment (points)')),
+                ('manual_reason', models.TextField(blank=True, verbose_name='reason for the manual adjustment')),
+                ('refusals', models.PositiveSmallIntegerField(default=0, verbose_name='offers refused')),
+                ('closed_on', models.DateField(blank=True, null=True)),
             ],
             options={
-                "verbose_name": "waiting list entry",
-                "ordering": ["placed_on", "pk"],
+                'verbose_name': 'waiting list entry',
+                'ordering': ['placed_on', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="AllocationPolicy",
+            name='AllocationPolicy',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.CharField(max_length=40, verbose_name="version")),
-                ("priority", models.JSONField(verbose_name="priority policy")),
-                ("matching", models.JSONField(verbose_name="matching policy")),
-                (
-                    "refusal_rule",
-                    models.CharField(
-                        choices=[
-                            ("lapse", "The approval lapses at the first refusal (Rælingen 7.3 b)"),
-                            (
-                                "count",
-                                "A number of refusals is allowed, keeping the place (Oslo practice)",
-                            ),
-                        ],
-                        default="lapse",
-                        max_length=10,
-                        verbose_name="when a household refuses an offer",
-                    ),
-                ),
-                (
-                    "refusals_allowed",
-                    models.PositiveSmallIntegerField(
-                        default=1, verbose_name="refusals allowed without losing the approval"
-                    ),
-                ),
-                (
-                    "answer_days",
-                    models.PositiveSmallIntegerField(
-                        default=7, verbose_name="days the household has to answer an offer"
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="allocation_policies",
-                        to="organisation.municipality",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.CharField(max_length=40, verbose_name='version')),
+                ('priority', models.JSONField(verbose_name='priority policy')),
+                ('matching', models.JSONField(verbose_name='matching policy')),
+                ('refusal_rule', models.CharField(choices=[('lapse', 'The approval lapses at the first refusal (Rælingen 7.3 b)'), ('count', 'A number of refusals is allowed, keeping the place (Oslo practice)')], default='lapse', max_length=10, verbose_name='when a household refuses an offer')),
+                ('refusals_allowed', models.PositiveSmallIntegerField(default=1, verbose_name='refusals allowed without losing the approval')),
+                ('answer_days', models.PositiveSmallIntegerField(default=7, verbose_name='days the household has to answer an offer')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocation_policies', to='organisation.municipality')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="MatchingRun",
+            name='MatchingRun',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("shortlist", "Shortlist for one dwelling"),
-                            ("batch", "Proposal for a round of vacancies"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                ("seed", models.BigIntegerField()),
-                ("input_digest", models.CharField(max_length=64)),
-                ("snapshot", models.JSONField()),
-                ("result", models.JSONField()),
-                ("seconds", models.FloatField(default=0)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="matching_runs",
-                        to="organisation.municipality",
-                    ),
-                ),
-                (
-                    "policy",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="runs",
-                        to="allocation.allocationpolicy",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('shortlist', 'Shortlist for one dwelling'), ('batch', 'Proposal for a round of vacancies')], max_length=10)),
+                ('seed', models.BigIntegerField()),
+                ('input_digest', models.CharField(max_length=64)),
+                ('snapshot', models.JSONField()),
+                ('result', models.JSONField()),
+                ('seconds', models.FloatField(default=0)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matching_runs', to='organisation.municipality')),
+                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='runs', to='allocation.allocationpolicy')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="AllocationMeeting",
+            name='AllocationMeeting',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("held_on", models.DateField(verbose_name="date")),
-                ("title", models.CharField(max_length=150, verbose_name="title")),
-                (
-                    "members",
-                    models.CharField(blank=True, max_length=300, verbose_name="members present"),
-                ),
-                ("minutes", models.TextField(blank=True, verbose_name="minutes")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("open", "Open"), ("closed", "Closed, minutes final")],
-                        default="open",
-                        max_length=10,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="allocation_meetings",
-                        to="organisation.municipality",
-                    ),
-                ),
-                (
-                    "run",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="meetings",
-                        to="allocation.matchingrun",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('held_on', models.DateField(verbose_name='date')),
+                ('title', models.CharField(max_length=150, verbose_name='title')),
+                ('members', models.CharField(blank=True, max_length=300, verbose_name='members present')),
+                ('minutes', models.TextField(blank=True, verbose_name='minutes')),
+                ('status', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed, minutes final')], default='open', max_length=10)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocation_meetings', to='organisation.municipality')),
+                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='allocation.matchingrun')),
             ],
             options={
-                "verbose_name": "allocation meeting",
-                "ordering": ["-held_on", "-pk"],
+                'verbose_name': 'allocation meeting',
+                'ordering': ['-held_on', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="MeetingItem",
+            name='MeetingItem',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("explanation", models.JSONField(default=dict)),
-                (
-                    "decision",
-                    models.CharField(
-                        choices=[
-                            ("proposed", "Proposed, not yet decided"),
-                            ("confirmed", "Confirmed: offer made"),
-                            ("rejected", "Not offered this time"),
-                        ],
-                        default="proposed",
-                        max_length=10,
-                    ),
-                ),
-                ("reason", models.TextField(blank=True, verbose_name="the members' reason")),
-                (
-                    "decided_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "dwelling",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="housing.dwelling",
-                    ),
-                ),
-                (
-                    "meeting",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="items",
-                        to="allocation.allocationmeeting",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('explanation', models.JSONField(default=dict)),
+                ('decision', models.CharField(choices=[('proposed', 'Proposed, not yet decided'), ('confirmed', 'Confirmed: offer made'), ('rejected', 'Not offered this time')], default='proposed', max_length=10)),
+                ('reason', models.TextField(blank=True, verbose_name="the members' reason")),
+                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('dwelling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='housing.dwelling')),
+                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='allocation.allocationmeeting')),
             ],
             options={
-                "ordering": ["pk"],
+                'ordering': ['pk'],
             },
         ),
         migrations.CreateModel(
-            name="Offer",
+            name='Offer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Waiting for the household's answer"),
-                            ("accepted", "Accepted"),
-                            ("refused", "Refused"),
-                            ("withdrawn", "Withdrawn"),
-                            ("leased", "Lease signed"),
-                        ],
-                        default="open",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("made_on", models.DateField(verbose_name="offered")),
-                ("answer_due", models.DateField(verbose_name="answer by")),
-                ("answered_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "answered_via",
-                    models.CharField(
-                        blank=True,
-                        choices=[("portal", "My page"), ("caseworker", "Through the caseworker")],
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "refusal_reason",
-                    models.TextField(blank=True, verbose_name="reason for refusing"),
-                ),
-                (
-                    "dwelling",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="offers",
-                        to="housing.dwelling",
-                    ),
-                ),
-                (
-                    "made_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "meeting_item",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="offers",
-                        to="allocation.meetingitem",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('open', "Waiting for the household's answer"), ('accepted', 'Accepted'), ('refused', 'Refused'), ('withdrawn', 'Withdrawn'), ('leased', 'Lease signed')], default='open', max_length=10, verbose_name='status')),
+                ('made_on', models.DateField(verbose_name='offered')),
+                ('answer_due', models.DateField(verbose_name='answer by')),
+                ('answered_at', models.DateTimeField(blank=True, null=True)),
+                ('answered_via', models.CharField(blank=True, choices=[('portal', 'My page'), ('caseworker', 'Through the caseworker')], max_length=12)),
+                ('refusal_reason', models.TextField(blank=True, verbose_name='reason for refusing')),
+                ('dwelling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='housing.dwelling')),
+                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('meeting_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='allocation.meetingitem')),
             ],
             options={
-                "verbose_name": "offer",
-                "ordering": ["-made_on", "-pk"],
+                'verbose_name': 'offer',
+                'ordering': ['-made_on', '-pk'],
             },
         ),
     ]

@@ -5,132 +5,75 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("allocation", "0001_initial"),
-        ("cases", "0002_application_brokered_offer"),
-        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
-        ("people", "0001_initial"),
-        ("tenancy", "0001_initial"),
+        ('allocation', '0001_initial'),
+        ('cases', '0002_application_brokered_offer'),
+        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
+        ('people', '0001_initial'),
+        ('tenancy', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="waitinglistentry",
-            name="current_lease",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="For a swap: the lease the household leaves when it moves.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="transfer_entries",
-                to="tenancy.lease",
-            ),
+            model_name='waitinglistentry',
+            name='current_lease',
+            field=models.ForeignKey(blank=True, help_text='For a swap: the lease the household leaves when it moves.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfer_entries', to='tenancy.lease'),
         ),
         migrations.AddField(
-            model_name="waitinglistentry",
-            name="decision",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="waiting_list_entry",
-                to="cases.decision",
-            ),
+            model_name='waitinglistentry',
+            name='decision',
+            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='waiting_list_entry', to='cases.decision'),
         ),
         migrations.AddField(
-            model_name="waitinglistentry",
-            name="household",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="waiting_list_entries",
-                to="people.household",
-            ),
+            model_name='waitinglistentry',
+            name='household',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waiting_list_entries', to='people.household'),
         ),
         migrations.AddField(
-            model_name="waitinglistentry",
-            name="municipality",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="waiting_list",
-                to="organisation.municipality",
-            ),
+            model_name='waitinglistentry',
+            name='municipality',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='waiting_list', to='organisation.municipality'),
         ),
         migrations.AddField(
-            model_name="offer",
-            name="entry",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="offers",
-                to="allocation.waitinglistentry",
-            ),
+            model_name='offer',
+            name='entry',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='allocation.waitinglistentry'),
         ),
         migrations.AddField(
-            model_name="meetingitem",
-            name="chosen_entry",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="allocation.waitinglistentry",
-            ),
+            model_name='meetingitem',
+            name='chosen_entry',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='allocation.waitinglistentry'),
         ),
         migrations.AddField(
-            model_name="meetingitem",
-            name="proposed_entry",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="allocation.waitinglistentry",
-            ),
+            model_name='meetingitem',
+            name='proposed_entry',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='allocation.waitinglistentry'),
         ),
         migrations.AddConstraint(
-            model_name="allocationpolicy",
-            constraint=models.UniqueConstraint(
-                fields=("municipality", "version"), name="allocation_policy_version_unique"
-            ),
+            model_name='allocationpolicy',
+            constraint=models.UniqueConstraint(fields=('municipality', 'version'), name='allocation_policy_version_unique'),
         ),
         migrations.AddConstraint(
-            model_name="waitinglistentry",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["waiting", "offered", "on_hold"])),
-                fields=("household",),
-                name="waiting_list_one_live_entry_per_household",
-            ),
+            model_name='waitinglistentry',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['waiting', 'offered', 'on_hold'])), fields=('household',), name='waiting_list_one_live_entry_per_household'),
         ),
         migrations.AddConstraint(
-            model_name="waitinglistentry",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("manual_points", 0),
-                    models.Q(("manual_reason", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="waiting_list_manual_points_need_reason",
-            ),
+            model_name='waitinglistentry',
+            constraint=models.CheckConstraint(condition=models.Q(('manual_points', 0), models.Q(('manual_reason', ''), _negated=True), _connector='OR'), name='waiting_list_manual_points_need_reason'),
         ),
         migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["open", "accepted"])),
-                fields=("dwelling",),
-                name="offer_one_live_offer_per_dwelling",
-            ),
+            model_name='offer',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'accepted'])), fields=('dwelling',), name='offer_one_live_offer_per_dwelling'),
         ),
         migrations.AddConstraint(
-            model_name="offer",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["open", "accepted"])),
-                fields=("entry",),
-                name="offer_one_live_offer_per_entry",
-            ),
+            model_name='offer',
+            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['open', 'accepted'])), fields=('entry',), name='offer_one_live_offer_per_entry'),
         ),
         migrations.AddConstraint(
-            model_name="meetingitem",
-            constraint=models.UniqueConstraint(
-                fields=("meeting", "dwelling"), name="meeting_item_unique"
-            ),
+            model_name='meetingitem',
+            constraint=models.UniqueConstraint(fields=('meeting', 'dwelling'), name='meeting_item_unique'),
         ),
     ]

@@ -5,57 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="AccessEvent",
+            name='AccessEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
-                ),
-                ("person_id", models.BigIntegerField()),
-                ("what", models.CharField(max_length=200, verbose_name="what")),
-                ("path", models.CharField(max_length=300)),
-                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
+                ('person_id', models.BigIntegerField()),
+                ('what', models.CharField(max_length=200, verbose_name='what')),
+                ('path', models.CharField(max_length=300)),
+                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
             ],
             options={
-                "ordering": ["-at", "-pk"],
+                'ordering': ['-at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="ChangeEvent",
+            name='ChangeEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "at",
-                    models.DateTimeField(
-                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
-                    ),
-                ),
-                ("action", models.CharField(max_length=80, verbose_name="action")),
-                ("object_type", models.CharField(max_length=80)),
-                ("object_id", models.CharField(max_length=40)),
-                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
-                ("changes", models.JSONField(default=dict)),
-                ("person_id", models.BigIntegerField(db_index=True, null=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
+                ('action', models.CharField(max_length=80, verbose_name='action')),
+                ('object_type', models.CharField(max_length=80)),
+                ('object_id', models.CharField(max_length=40)),
+                ('object_repr', models.CharField(max_length=200, verbose_name='object')),
+                ('changes', models.JSONField(default=dict)),
+                ('person_id', models.BigIntegerField(db_index=True, null=True)),
             ],
             options={
-                "ordering": ["-at", "-pk"],
+                'ordering': ['-at', '-pk'],
             },
         ),
     ]

@@ -6,67 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("audit", "0001_initial"),
-        ("organisation", "0001_initial"),
+        ('audit', '0001_initial'),
+        ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="accessevent",
-            name="actor",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="who",
-            ),
+            model_name='accessevent',
+            name='actor',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who'),
         ),
         migrations.AddField(
-            model_name="accessevent",
-            name="municipality",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="organisation.municipality",
-            ),
+            model_name='accessevent',
+            name='municipality',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.municipality'),
         ),
         migrations.AddField(
-            model_name="changeevent",
-            name="actor",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="who",
-            ),
+            model_name='changeevent',
+            name='actor',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who'),
         ),
         migrations.AddField(
-            model_name="changeevent",
-            name="municipality",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="organisation.municipality",
-            ),
+            model_name='changeevent',
+            name='municipality',
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.municipality'),
         ),
         migrations.AddIndex(
-            model_name="accessevent",
-            index=models.Index(fields=["person_id", "-at"], name="audit_acces_person__9e078e_idx"),
+            model_name='accessevent',
+            index=models.Index(fields=['person_id', '-at'], name='audit_acces_person__9e078e_idx'),
         ),
         migrations.AddIndex(
-            model_name="accessevent",
-            index=models.Index(fields=["actor", "-at"], name="audit_acces_actor_i_59e7c8_idx"),
+            model_name='accessevent',
+            index=models.Index(fields=['actor', '-at'], name='audit_acces_actor_i_59e7c8_idx'),
         ),
         migrations.AddIndex(
-            model_name="changeevent",
-            index=models.Index(
-                fields=["object_type", "object_id"], name="audit_chang_object__676151_idx"
-            ),
+            model_name='changeevent',
+            index=models.Index(fields=['object_type', 'object_id'], name='audit_chang_object__676151_idx'),
         ),
     ]

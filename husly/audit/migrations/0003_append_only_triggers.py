@@ -25,10 +25,9 @@ CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
     for table in TABLES
 )
 
-BACKWARD = (
-    "".join(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};\n" for table in TABLES)
-    + "DROP FUNCTION IF EXISTS husly_audit_append_only();\n"
-)
+BACKWARD = "".join(
+    f"DROP TRIGGER IF EXISTS {table}_append_only ON {table};\n" for table in TABLES
+) + "DROP FUNCTION IF EXISTS husly_audit_append_only();\n"
 
 
 def forward(apps, schema_editor):

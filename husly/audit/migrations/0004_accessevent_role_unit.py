@@ -5,27 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("audit", "0003_append_only_triggers"),
-        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ('audit', '0003_append_only_triggers'),
+        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="accessevent",
-            name="role",
-            field=models.CharField(blank=True, max_length=30, verbose_name="role"),
+            model_name='accessevent',
+            name='role',
+            field=models.CharField(blank=True, max_length=30, verbose_name='role'),
         ),
         migrations.AddField(
-            model_name="accessevent",
-            name="unit",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="organisation.unit",
-                verbose_name="unit",
-            ),
+            model_name='accessevent',
+            name='unit',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit', verbose_name='unit'),
         ),
     ]

@@ -7,161 +7,59 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("cases", "0002_application_brokered_offer"),
-        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
-        ("people", "0001_initial"),
+        ('cases', '0002_application_brokered_offer'),
+        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Consent",
+            name='Consent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("purposes", models.JSONField(default=list, verbose_name="purposes")),
-                ("data_categories", models.JSONField(default=list, verbose_name="data")),
-                (
-                    "valid_until",
-                    models.DateField(blank=True, null=True, verbose_name="valid until"),
-                ),
-                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "given_how",
-                    models.CharField(
-                        choices=[
-                            ("written", "In writing (signed form)"),
-                            ("digital", "Digitally in My page"),
-                            ("oral", "Orally, recorded by the caseworker"),
-                        ],
-                        max_length=20,
-                        verbose_name="given how",
-                    ),
-                ),
-                ("given_on", models.DateField(verbose_name="given on")),
-                (
-                    "withdrawn_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="withdrawn"),
-                ),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="consents",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "given_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="people.person",
-                        verbose_name="given by",
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "units",
-                    models.ManyToManyField(
-                        related_name="+", to="organisation.unit", verbose_name="units"
-                    ),
-                ),
-                (
-                    "withdrawn_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purposes', models.JSONField(default=list, verbose_name='purposes')),
+                ('data_categories', models.JSONField(default=list, verbose_name='data')),
+                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('given_how', models.CharField(choices=[('written', 'In writing (signed form)'), ('digital', 'Digitally in My page'), ('oral', 'Orally, recorded by the caseworker')], max_length=20, verbose_name='given how')),
+                ('given_on', models.DateField(verbose_name='given on')),
+                ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='cases.case')),
+                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='given by')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('units', models.ManyToManyField(related_name='+', to='organisation.unit', verbose_name='units')),
+                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "ordering": ["-given_on", "-pk"],
-                "indexes": [
-                    models.Index(
-                        fields=["case", "withdrawn_at"], name="consent_con_case_id_0f4df3_idx"
-                    )
-                ],
+                'ordering': ['-given_on', '-pk'],
+                'indexes': [models.Index(fields=['case', 'withdrawn_at'], name='consent_con_case_id_0f4df3_idx')],
             },
         ),
         migrations.CreateModel(
-            name="LegalBasis",
+            name='LegalBasis',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("purposes", models.JSONField(default=list, verbose_name="purposes")),
-                ("data_categories", models.JSONField(default=list, verbose_name="data")),
-                (
-                    "valid_until",
-                    models.DateField(blank=True, null=True, verbose_name="valid until"),
-                ),
-                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "reference",
-                    models.CharField(max_length=300, verbose_name="legal basis (law and section)"),
-                ),
-                ("explanation", models.TextField(verbose_name="why it applies in this case")),
-                ("valid_from", models.DateField(verbose_name="valid from")),
-                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
-                (
-                    "case",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="legal_bases",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "ended_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "recorded_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "units",
-                    models.ManyToManyField(
-                        related_name="+", to="organisation.unit", verbose_name="units"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('purposes', models.JSONField(default=list, verbose_name='purposes')),
+                ('data_categories', models.JSONField(default=list, verbose_name='data')),
+                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('reference', models.CharField(max_length=300, verbose_name='legal basis (law and section)')),
+                ('explanation', models.TextField(verbose_name='why it applies in this case')),
+                ('valid_from', models.DateField(verbose_name='valid from')),
+                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='legal_bases', to='cases.case')),
+                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('units', models.ManyToManyField(related_name='+', to='organisation.unit', verbose_name='units')),
             ],
             options={
-                "ordering": ["-valid_from", "-pk"],
-                "indexes": [
-                    models.Index(fields=["case", "ended_at"], name="consent_leg_case_id_dbe374_idx")
-                ],
+                'ordering': ['-valid_from', '-pk'],
+                'indexes': [models.Index(fields=['case', 'ended_at'], name='consent_leg_case_id_dbe374_idx')],
             },
         ),
     ]

@@ -5,40 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="ImportBatch",
+            name='ImportBatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("persons", "Persons"), ("dwellings", "Dwellings")], max_length=20
-                    ),
-                ),
-                ("filename", models.CharField(max_length=200)),
-                ("rows", models.JSONField(default=list)),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("pending", "Waiting for confirmation"), ("applied", "Imported")],
-                        default="pending",
-                        max_length=20,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('persons', 'Persons'), ('dwellings', 'Dwellings')], max_length=20)),
+                ('filename', models.CharField(max_length=200)),
+                ('rows', models.JSONField(default=list)),
+                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('applied', 'Imported')], default='pending', max_length=20)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "ordering": ["-created_at"],
+                'ordering': ['-created_at'],
             },
         ),
     ]

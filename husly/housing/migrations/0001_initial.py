@@ -6,172 +6,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Building",
+            name='Building',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=150, verbose_name="name")),
-                ("address", models.CharField(max_length=200, verbose_name="address")),
-                (
-                    "postal_code",
-                    models.CharField(
-                        max_length=4,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^\\d{4}$", "The postal code has four digits."
-                            )
-                        ],
-                        verbose_name="postal code",
-                    ),
-                ),
-                ("postal_town", models.CharField(max_length=100, verbose_name="postal town")),
-                ("district", models.CharField(blank=True, max_length=100, verbose_name="district")),
-                ("has_lift", models.BooleanField(default=False, verbose_name="lift")),
-                (
-                    "year_built",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="year built"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('address', models.CharField(max_length=200, verbose_name='address')),
+                ('postal_code', models.CharField(max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'The postal code has four digits.')], verbose_name='postal code')),
+                ('postal_town', models.CharField(max_length=100, verbose_name='postal town')),
+                ('district', models.CharField(blank=True, max_length=100, verbose_name='district')),
+                ('has_lift', models.BooleanField(default=False, verbose_name='lift')),
+                ('year_built', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year built')),
             ],
             options={
-                "verbose_name": "building",
-                "verbose_name_plural": "buildings",
-                "ordering": ["name", "pk"],
+                'verbose_name': 'building',
+                'verbose_name_plural': 'buildings',
+                'ordering': ['name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Dwelling",
+            name='Dwelling',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "number",
-                    models.CharField(
-                        help_text="The dwelling number from the Matrikkel, for example H0101.",
-                        max_length=10,
-                        verbose_name="dwelling number",
-                    ),
-                ),
-                (
-                    "rooms",
-                    models.PositiveSmallIntegerField(
-                        help_text="Number of bedrooms (0 for a studio).",
-                        validators=[django.core.validators.MinValueValidator(0)],
-                        verbose_name="bedrooms",
-                    ),
-                ),
-                (
-                    "area_m2",
-                    models.DecimalField(
-                        decimal_places=1,
-                        max_digits=6,
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="area (m²)",
-                    ),
-                ),
-                ("floor", models.SmallIntegerField(default=1, verbose_name="floor")),
-                (
-                    "wheelchair_accessible",
-                    models.BooleanField(default=False, verbose_name="wheelchair accessible"),
-                ),
-                (
-                    "category",
-                    models.CharField(
-                        choices=[
-                            ("ordinary", "Ordinary"),
-                            ("with_services", "With services"),
-                            ("care", "Care dwelling"),
-                            ("shared", "Shared housing (bofellesskap)"),
-                            ("training", "Training dwelling"),
-                            ("temporary", "Temporary"),
-                        ],
-                        default="ordinary",
-                        max_length=20,
-                        verbose_name="category",
-                    ),
-                ),
-                (
-                    "ownership",
-                    models.CharField(
-                        choices=[
-                            ("owned", "Owned by the municipality"),
-                            ("leased_in", "Leased in from a private landlord"),
-                            ("head_lease", "Head lease (sublet to the tenant)"),
-                        ],
-                        default="owned",
-                        max_length=20,
-                        verbose_name="ownership",
-                    ),
-                ),
-                ("monthly_rent", models.PositiveIntegerField(verbose_name="monthly rent (NOK)")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("vacant", "Vacant"),
-                            ("occupied", "Occupied"),
-                            ("reserved", "Reserved"),
-                            ("maintenance", "Under maintenance"),
-                        ],
-                        default="vacant",
-                        editable=False,
-                        help_text="Kept by the status history; change it with a status change.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(help_text='The dwelling number from the Matrikkel, for example H0101.', max_length=10, verbose_name='dwelling number')),
+                ('rooms', models.PositiveSmallIntegerField(help_text='Number of bedrooms (0 for a studio).', validators=[django.core.validators.MinValueValidator(0)], verbose_name='bedrooms')),
+                ('area_m2', models.DecimalField(decimal_places=1, max_digits=6, validators=[django.core.validators.MinValueValidator(1)], verbose_name='area (m²)')),
+                ('floor', models.SmallIntegerField(default=1, verbose_name='floor')),
+                ('wheelchair_accessible', models.BooleanField(default=False, verbose_name='wheelchair accessible')),
+                ('category', models.CharField(choices=[('ordinary', 'Ordinary'), ('with_services', 'With services'), ('care', 'Care dwelling'), ('shared', 'Shared housing (bofellesskap)'), ('training', 'Training dwelling'), ('temporary', 'Temporary')], default='ordinary', max_length=20, verbose_name='category')),
+                ('ownership', models.CharField(choices=[('owned', 'Owned by the municipality'), ('leased_in', 'Leased in from a private landlord'), ('head_lease', 'Head lease (sublet to the tenant)')], default='owned', max_length=20, verbose_name='ownership')),
+                ('monthly_rent', models.PositiveIntegerField(verbose_name='monthly rent (NOK)')),
+                ('status', models.CharField(choices=[('vacant', 'Vacant'), ('occupied', 'Occupied'), ('reserved', 'Reserved'), ('maintenance', 'Under maintenance')], default='vacant', editable=False, help_text='Kept by the status history; change it with a status change.', max_length=20, verbose_name='status')),
             ],
             options={
-                "verbose_name": "dwelling",
-                "verbose_name_plural": "dwellings",
-                "ordering": ["building__name", "number", "pk"],
+                'verbose_name': 'dwelling',
+                'verbose_name_plural': 'dwellings',
+                'ordering': ['building__name', 'number', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="DwellingStatusChange",
+            name='DwellingStatusChange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("vacant", "Vacant"),
-                            ("occupied", "Occupied"),
-                            ("reserved", "Reserved"),
-                            ("maintenance", "Under maintenance"),
-                        ],
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                ("valid_from", models.DateField(verbose_name="from")),
-                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
-                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('vacant', 'Vacant'), ('occupied', 'Occupied'), ('reserved', 'Reserved'), ('maintenance', 'Under maintenance')], max_length=20, verbose_name='status')),
+                ('valid_from', models.DateField(verbose_name='from')),
+                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
+                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "verbose_name": "status change",
-                "verbose_name_plural": "status changes",
-                "ordering": ["-valid_from", "-recorded_at", "-pk"],
+                'verbose_name': 'status change',
+                'verbose_name_plural': 'status changes',
+                'ordering': ['-valid_from', '-recorded_at', '-pk'],
             },
         ),
     ]

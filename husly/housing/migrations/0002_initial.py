@@ -6,69 +6,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("housing", "0001_initial"),
-        ("organisation", "0001_initial"),
+        ('housing', '0001_initial'),
+        ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="building",
-            name="municipality",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="buildings",
-                to="organisation.municipality",
-                verbose_name="municipality",
-            ),
+            model_name='building',
+            name='municipality',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='buildings', to='organisation.municipality', verbose_name='municipality'),
         ),
         migrations.AddField(
-            model_name="dwelling",
-            name="building",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="dwellings",
-                to="housing.building",
-                verbose_name="building",
-            ),
+            model_name='dwelling',
+            name='building',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dwellings', to='housing.building', verbose_name='building'),
         ),
         migrations.AddField(
-            model_name="dwellingstatuschange",
-            name="actor",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-            ),
+            model_name='dwellingstatuschange',
+            name='actor',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
         ),
         migrations.AddField(
-            model_name="dwellingstatuschange",
-            name="dwelling",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="status_changes",
-                to="housing.dwelling",
-            ),
+            model_name='dwellingstatuschange',
+            name='dwelling',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='status_changes', to='housing.dwelling'),
         ),
         migrations.AddConstraint(
-            model_name="building",
-            constraint=models.UniqueConstraint(
-                fields=("municipality", "address"), name="building_address_unique"
-            ),
+            model_name='building',
+            constraint=models.UniqueConstraint(fields=('municipality', 'address'), name='building_address_unique'),
         ),
         migrations.AddIndex(
-            model_name="dwelling",
-            index=models.Index(fields=["status", "category"], name="housing_dwe_status_108e6b_idx"),
+            model_name='dwelling',
+            index=models.Index(fields=['status', 'category'], name='housing_dwe_status_108e6b_idx'),
         ),
         migrations.AddConstraint(
-            model_name="dwelling",
-            constraint=models.UniqueConstraint(
-                fields=("building", "number"), name="dwelling_number_unique"
-            ),
+            model_name='dwelling',
+            constraint=models.UniqueConstraint(fields=('building', 'number'), name='dwelling_number_unique'),
         ),
     ]

@@ -10,271 +10,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Municipality",
+            name='Municipality',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "number",
-                    models.CharField(
-                        max_length=4,
-                        unique=True,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^\\d{4}$", "The municipality number has four digits."
-                            )
-                        ],
-                        verbose_name="municipality number",
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                (
-                    "housing_allowance_area",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "Group 1 (Oslo)"),
-                            (2, "Group 2 (Bergen, Trondheim, Stavanger, Tromsø, Bærum)"),
-                            (3, "Group 3 (named municipalities near the cities)"),
-                            (4, "Group 4 (all other municipalities)"),
-                        ],
-                        default=4,
-                        verbose_name="housing allowance area",
-                    ),
-                ),
-                (
-                    "language_form",
-                    models.CharField(
-                        choices=[("nb", "Bokmål"), ("nn", "Nynorsk")],
-                        default="nb",
-                        max_length=2,
-                        verbose_name="official written standard",
-                    ),
-                ),
-                (
-                    "inhabitants",
-                    models.PositiveIntegerField(blank=True, null=True, verbose_name="inhabitants"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(max_length=4, unique=True, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'The municipality number has four digits.')], verbose_name='municipality number')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('housing_allowance_area', models.PositiveSmallIntegerField(choices=[(1, 'Group 1 (Oslo)'), (2, 'Group 2 (Bergen, Trondheim, Stavanger, Tromsø, Bærum)'), (3, 'Group 3 (named municipalities near the cities)'), (4, 'Group 4 (all other municipalities)')], default=4, verbose_name='housing allowance area')),
+                ('language_form', models.CharField(choices=[('nb', 'Bokmål'), ('nn', 'Nynorsk')], default='nb', max_length=2, verbose_name='official written standard')),
+                ('inhabitants', models.PositiveIntegerField(blank=True, null=True, verbose_name='inhabitants')),
             ],
             options={
-                "verbose_name": "municipality",
-                "verbose_name_plural": "municipalities",
-                "ordering": ["name"],
+                'verbose_name': 'municipality',
+                'verbose_name_plural': 'municipalities',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                (
-                    "last_login",
-                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
-                ),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                (
-                    "username",
-                    models.CharField(
-                        error_messages={"unique": "A user with that username already exists."},
-                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
-                        max_length=150,
-                        unique=True,
-                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
-                        verbose_name="username",
-                    ),
-                ),
-                (
-                    "first_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
-                ),
-                (
-                    "last_name",
-                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
-                ),
-                (
-                    "email",
-                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
-                ),
-                (
-                    "is_staff",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates whether the user can log into this admin site.",
-                        verbose_name="staff status",
-                    ),
-                ),
-                (
-                    "is_active",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
-                        verbose_name="active",
-                    ),
-                ),
-                (
-                    "date_joined",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="date joined"
-                    ),
-                ),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
+                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
+                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
+                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
-                "verbose_name": "user",
-                "verbose_name_plural": "users",
+                'verbose_name': 'user',
+                'verbose_name_plural': 'users',
             },
             managers=[
-                ("objects", django.contrib.auth.models.UserManager()),
+                ('objects', django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name="Unit",
+            name='Unit',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=150, verbose_name="name")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("housing_office", "Housing office"),
-                            ("nav", "NAV office"),
-                            ("health_care", "Health and care"),
-                            ("property", "Property unit"),
-                            ("refugee_service", "Refugee service"),
-                            ("follow_up", "Housing follow-up"),
-                            ("child_welfare", "Child welfare"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="units",
-                        to="organisation.municipality",
-                        verbose_name="municipality",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=150, verbose_name='name')),
+                ('kind', models.CharField(choices=[('housing_office', 'Housing office'), ('nav', 'NAV office'), ('health_care', 'Health and care'), ('property', 'Property unit'), ('refugee_service', 'Refugee service'), ('follow_up', 'Housing follow-up'), ('child_welfare', 'Child welfare'), ('other', 'Other')], max_length=20, verbose_name='kind')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='organisation.municipality', verbose_name='municipality')),
             ],
             options={
-                "verbose_name": "unit",
-                "verbose_name_plural": "units",
-                "ordering": ["municipality__name", "name"],
+                'verbose_name': 'unit',
+                'verbose_name_plural': 'units',
+                'ordering': ['municipality__name', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Membership",
+            name='Membership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("caseworker", "Caseworker"),
-                            ("approver", "Approver"),
-                            ("allocation_member", "Allocation meeting member"),
-                            ("property", "Property manager"),
-                            ("follow_up", "Follow-up worker"),
-                            ("leader", "Leader"),
-                            ("administrator", "Administrator"),
-                        ],
-                        max_length=20,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="memberships",
-                        to="organisation.unit",
-                        verbose_name="unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('caseworker', 'Caseworker'), ('approver', 'Approver'), ('allocation_member', 'Allocation meeting member'), ('property', 'Property manager'), ('follow_up', 'Follow-up worker'), ('leader', 'Leader'), ('administrator', 'Administrator')], max_length=20, verbose_name='role')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='organisation.unit', verbose_name='unit')),
             ],
             options={
-                "verbose_name": "membership",
-                "verbose_name_plural": "memberships",
-                "ordering": ["unit__name", "role"],
+                'verbose_name': 'membership',
+                'verbose_name_plural': 'memberships',
+                'ordering': ['unit__name', 'role'],
             },
         ),
         migrations.AddConstraint(
-            model_name="unit",
-            constraint=models.UniqueConstraint(
-                fields=("municipality", "name"), name="unit_name_unique"
-            ),
+            model_name='unit',
+            constraint=models.UniqueConstraint(fields=('municipality', 'name'), name='unit_name_unique'),
         ),
         migrations.AddConstraint(
-            model_name="membership",
-            constraint=models.UniqueConstraint(
-                fields=("user", "unit", "role"), name="membership_unique"
-            ),
+            model_name='membership',
+            constraint=models.UniqueConstraint(fields=('user', 'unit', 'role'), name='membership_unique'),
         ),
     ]

@@ -4,35 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("organisation", "0001_initial"),
+        ('organisation', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="municipality",
-            name="address",
-            field=models.CharField(
-                blank=True, max_length=200, verbose_name="postal address for letters and appeals"
-            ),
+            model_name='municipality',
+            name='address',
+            field=models.CharField(blank=True, max_length=200, verbose_name='postal address for letters and appeals'),
         ),
         migrations.AddField(
-            model_name="municipality",
-            name="appeal_body",
-            field=models.CharField(
-                default="Kommunens klagenemnd",
-                help_text="Where upheld appeals are sent, e.g. the municipal appeals board.",
-                max_length=200,
-                verbose_name="appeal body",
-            ),
+            model_name='municipality',
+            name='appeal_body',
+            field=models.CharField(default='Kommunens klagenemnd', help_text='Where upheld appeals are sent, e.g. the municipal appeals board.', max_length=200, verbose_name='appeal body'),
         ),
         migrations.AddField(
-            model_name="municipality",
-            name="decision_requires_approval",
-            field=models.BooleanField(
-                default=True,
-                help_text="Four eyes: a decision drafted by one caseworker is approved by another.",
-                verbose_name="decisions need a second person's approval",
-            ),
+            model_name='municipality',
+            name='decision_requires_approval',
+            field=models.BooleanField(default=True, help_text='Four eyes: a decision drafted by one caseworker is approved by another.', verbose_name="decisions need a second person's approval"),
         ),
     ]

@@ -7,263 +7,90 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("organisation", "0001_initial"),
+        ('organisation', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Household",
+            name='Household',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="Usually the applicant's family name.",
-                        max_length=150,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="created"
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="households",
-                        to="organisation.municipality",
-                        verbose_name="municipality",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text="Usually the applicant's family name.", max_length=150, verbose_name='name')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='organisation.municipality', verbose_name='municipality')),
             ],
             options={
-                "verbose_name": "household",
-                "verbose_name_plural": "households",
-                "ordering": ["name", "pk"],
+                'verbose_name': 'household',
+                'verbose_name_plural': 'households',
+                'ordering': ['name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "national_id",
-                    models.CharField(
-                        blank=True,
-                        help_text="Fødselsnummer or D-nummer, 11 digits. Leave empty for a person without one.",
-                        max_length=11,
-                        verbose_name="national identity number",
-                    ),
-                ),
-                (
-                    "date_of_birth",
-                    models.DateField(
-                        blank=True,
-                        help_text="Filled in from the identity number when one is given.",
-                        verbose_name="date of birth",
-                    ),
-                ),
-                ("given_name", models.CharField(max_length=100, verbose_name="given name")),
-                ("family_name", models.CharField(max_length=100, verbose_name="family name")),
-                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
-                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
-                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
-                (
-                    "postal_code",
-                    models.CharField(
-                        blank=True,
-                        max_length=4,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^\\d{4}$", "The postal code has four digits."
-                            )
-                        ],
-                        verbose_name="postal code",
-                    ),
-                ),
-                (
-                    "postal_town",
-                    models.CharField(blank=True, max_length=100, verbose_name="postal town"),
-                ),
-                (
-                    "language_form",
-                    models.CharField(
-                        choices=[("nb", "Bokmål"), ("nn", "Nynorsk")],
-                        default="nb",
-                        max_length=2,
-                        verbose_name="written standard for letters",
-                    ),
-                ),
-                (
-                    "needs_interpreter",
-                    models.BooleanField(default=False, verbose_name="needs an interpreter"),
-                ),
-                (
-                    "residence_permit",
-                    models.CharField(
-                        choices=[
-                            ("citizen", "Norwegian citizen"),
-                            ("permanent", "Permanent residence permit"),
-                            ("temporary", "Temporary residence permit"),
-                            ("protection", "Residence on protection grounds (refugee)"),
-                            ("eea", "EEA registration"),
-                            ("none", "No lawful residence"),
-                            ("unknown", "Not known"),
-                        ],
-                        default="unknown",
-                        max_length=20,
-                        verbose_name="residence status",
-                    ),
-                ),
-                (
-                    "residence_permit_valid_until",
-                    models.DateField(
-                        blank=True, null=True, verbose_name="residence permit valid until"
-                    ),
-                ),
-                (
-                    "registered_municipality_number",
-                    models.CharField(
-                        blank=True,
-                        max_length=4,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^\\d{4}$", "The municipality number has four digits."
-                            )
-                        ],
-                        verbose_name="registered in municipality (number)",
-                    ),
-                ),
-                (
-                    "registered_since",
-                    models.DateField(blank=True, null=True, verbose_name="registered there since"),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, editable=False, verbose_name="created"
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="persons",
-                        to="organisation.municipality",
-                        verbose_name="municipality",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('national_id', models.CharField(blank=True, help_text='Fødselsnummer or D-nummer, 11 digits. Leave empty for a person without one.', max_length=11, verbose_name='national identity number')),
+                ('date_of_birth', models.DateField(blank=True, help_text='Filled in from the identity number when one is given.', verbose_name='date of birth')),
+                ('given_name', models.CharField(max_length=100, verbose_name='given name')),
+                ('family_name', models.CharField(max_length=100, verbose_name='family name')),
+                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
+                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
+                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
+                ('postal_code', models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'The postal code has four digits.')], verbose_name='postal code')),
+                ('postal_town', models.CharField(blank=True, max_length=100, verbose_name='postal town')),
+                ('language_form', models.CharField(choices=[('nb', 'Bokmål'), ('nn', 'Nynorsk')], default='nb', max_length=2, verbose_name='written standard for letters')),
+                ('needs_interpreter', models.BooleanField(default=False, verbose_name='needs an interpreter')),
+                ('residence_permit', models.CharField(choices=[('citizen', 'Norwegian citizen'), ('permanent', 'Permanent residence permit'), ('temporary', 'Temporary residence permit'), ('protection', 'Residence on protection grounds (refugee)'), ('eea', 'EEA registration'), ('none', 'No lawful residence'), ('unknown', 'Not known')], default='unknown', max_length=20, verbose_name='residence status')),
+                ('residence_permit_valid_until', models.DateField(blank=True, null=True, verbose_name='residence permit valid until')),
+                ('registered_municipality_number', models.CharField(blank=True, max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'The municipality number has four digits.')], verbose_name='registered in municipality (number)')),
+                ('registered_since', models.DateField(blank=True, null=True, verbose_name='registered there since')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='persons', to='organisation.municipality', verbose_name='municipality')),
             ],
             options={
-                "verbose_name": "person",
-                "verbose_name_plural": "persons",
-                "ordering": ["family_name", "given_name", "pk"],
+                'verbose_name': 'person',
+                'verbose_name_plural': 'persons',
+                'ordering': ['family_name', 'given_name', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="HouseholdMember",
+            name='HouseholdMember',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "relation",
-                    models.CharField(
-                        choices=[
-                            ("applicant", "Main applicant"),
-                            ("spouse", "Spouse or registered partner"),
-                            ("cohabitant", "Cohabitant"),
-                            ("child", "Child"),
-                            ("other_adult", "Other adult"),
-                            ("other", "Other"),
-                        ],
-                        max_length=20,
-                        verbose_name="relation",
-                    ),
-                ),
-                (
-                    "joint_custody",
-                    models.BooleanField(
-                        default=False, verbose_name="lives here part of the time (shared custody)"
-                    ),
-                ),
-                (
-                    "household",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="members",
-                        to="people.household",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="memberships",
-                        to="people.person",
-                        verbose_name="person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('relation', models.CharField(choices=[('applicant', 'Main applicant'), ('spouse', 'Spouse or registered partner'), ('cohabitant', 'Cohabitant'), ('child', 'Child'), ('other_adult', 'Other adult'), ('other', 'Other')], max_length=20, verbose_name='relation')),
+                ('joint_custody', models.BooleanField(default=False, verbose_name='lives here part of the time (shared custody)')),
+                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='people.household')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='people.person', verbose_name='person')),
             ],
             options={
-                "verbose_name": "household member",
-                "verbose_name_plural": "household members",
-                "ordering": ["household", "pk"],
+                'verbose_name': 'household member',
+                'verbose_name_plural': 'household members',
+                'ordering': ['household', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="household",
-            name="persons",
-            field=models.ManyToManyField(
-                related_name="households", through="people.HouseholdMember", to="people.person"
-            ),
+            model_name='household',
+            name='persons',
+            field=models.ManyToManyField(related_name='households', through='people.HouseholdMember', to='people.person'),
         ),
         migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                fields=["municipality", "family_name", "given_name"],
-                name="people_pers_municip_42671d_idx",
-            ),
+            model_name='person',
+            index=models.Index(fields=['municipality', 'family_name', 'given_name'], name='people_pers_municip_42671d_idx'),
         ),
         migrations.AddConstraint(
-            model_name="person",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("national_id", ""), _negated=True),
-                fields=("municipality", "national_id"),
-                name="person_national_id_unique",
-            ),
+            model_name='person',
+            constraint=models.UniqueConstraint(condition=models.Q(('national_id', ''), _negated=True), fields=('municipality', 'national_id'), name='person_national_id_unique'),
         ),
         migrations.AddConstraint(
-            model_name="householdmember",
-            constraint=models.UniqueConstraint(
-                fields=("household", "person"), name="member_unique"
-            ),
+            model_name='householdmember',
+            constraint=models.UniqueConstraint(fields=('household', 'person'), name='member_unique'),
         ),
         migrations.AddConstraint(
-            model_name="householdmember",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("relation", "applicant")),
-                fields=("household",),
-                name="one_main_applicant",
-            ),
+            model_name='householdmember',
+            constraint=models.UniqueConstraint(condition=models.Q(('relation', 'applicant')), fields=('household',), name='one_main_applicant'),
         ),
     ]

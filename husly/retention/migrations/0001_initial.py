@@ -5,31 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Anonymised",
+            name='Anonymised',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("object_type", models.CharField(max_length=80)),
-                ("object_id", models.CharField(max_length=40)),
-                ("rule", models.CharField(max_length=40)),
-                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('object_type', models.CharField(max_length=80)),
+                ('object_id', models.CharField(max_length=40)),
+                ('rule', models.CharField(max_length=40)),
+                ('at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("object_type", "object_id"), name="anonymised_once"
-                    )
-                ],
+                'constraints': [models.UniqueConstraint(fields=('object_type', 'object_id'), name='anonymised_once')],
             },
         ),
     ]

@@ -7,287 +7,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("allocation", "0001_initial"),
-        ("cases", "0002_application_brokered_offer"),
-        ("housing", "0002_initial"),
-        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
-        ("people", "0001_initial"),
+        ('allocation', '0001_initial'),
+        ('cases', '0002_application_brokered_offer'),
+        ('housing', '0002_initial'),
+        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Lease",
+            name='Lease',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("active", "Active"), ("ended", "Ended")],
-                        default="active",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "term_kind",
-                    models.CharField(
-                        choices=[
-                            ("standard", "Three years (main rule)"),
-                            ("longer", "Longer than three years (permanent need assessed)"),
-                            ("indefinite", "Indefinite (permanent need assessed)"),
-                            ("shorter", "Shorter than three years (legal basis recorded)"),
-                        ],
-                        default="standard",
-                        max_length=12,
-                        verbose_name="term",
-                    ),
-                ),
-                (
-                    "term_basis",
-                    models.TextField(
-                        blank=True,
-                        help_text="Required for any term other than three years: the assessment of permanent need, or the legal basis for a shorter term.",
-                        verbose_name="basis for the term",
-                    ),
-                ),
-                ("start_date", models.DateField(verbose_name="start")),
-                ("end_date", models.DateField(blank=True, null=True, verbose_name="end")),
-                ("monthly_rent", models.PositiveIntegerField(verbose_name="monthly rent (NOK)")),
-                (
-                    "deposit_kind",
-                    models.CharField(
-                        choices=[
-                            ("deposit", "Deposit in a blocked account"),
-                            ("nav_guarantee", "NAV deposit guarantee"),
-                            ("none", "No deposit"),
-                        ],
-                        default="nav_guarantee",
-                        max_length=14,
-                        verbose_name="security",
-                    ),
-                ),
-                (
-                    "deposit_amount",
-                    models.PositiveIntegerField(
-                        default=0, verbose_name="deposit or guarantee (NOK)"
-                    ),
-                ),
-                ("handover_on", models.DateField(blank=True, null=True, verbose_name="handover")),
-                (
-                    "inspection_on",
-                    models.DateField(blank=True, null=True, verbose_name="inspection"),
-                ),
-                ("heavy_needs", models.BooleanField(default=False)),
-                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended")),
-                (
-                    "end_reason",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("moved_out", "Moved out"),
-                            ("renewed", "Renewed (new lease)"),
-                            ("swap", "Moved to another municipal dwelling"),
-                            ("eviction", "Eviction"),
-                            ("death", "Death"),
-                            ("institution", "Long stay in an institution"),
-                        ],
-                        max_length=12,
-                        verbose_name="why it ended",
-                    ),
-                ),
-                ("document", models.FileField(blank=True, upload_to="leases/%Y/")),
-                ("document_sha256", models.CharField(blank=True, max_length=64)),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        blank=True,
-                        help_text="The approval or renewal decision the lease rests on.",
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="leases",
-                        to="cases.decision",
-                    ),
-                ),
-                (
-                    "dwelling",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="leases",
-                        to="housing.dwelling",
-                    ),
-                ),
-                (
-                    "follow_up_unit",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="organisation.unit",
-                        verbose_name="linked follow-up unit",
-                    ),
-                ),
-                (
-                    "household",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="leases",
-                        to="people.household",
-                    ),
-                ),
-                (
-                    "municipality",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="leases",
-                        to="organisation.municipality",
-                    ),
-                ),
-                (
-                    "offer",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="lease",
-                        to="allocation.offer",
-                    ),
-                ),
-                (
-                    "renews",
-                    models.OneToOneField(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="renewed_by",
-                        to="tenancy.lease",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('ended', 'Ended')], default='active', max_length=10, verbose_name='status')),
+                ('term_kind', models.CharField(choices=[('standard', 'Three years (main rule)'), ('longer', 'Longer than three years (permanent need assessed)'), ('indefinite', 'Indefinite (permanent need assessed)'), ('shorter', 'Shorter than three years (legal basis recorded)')], default='standard', max_length=12, verbose_name='term')),
+                ('term_basis', models.TextField(blank=True, help_text='Required for any term other than three years: the assessment of permanent need, or the legal basis for a shorter term.', verbose_name='basis for the term')),
+                ('start_date', models.DateField(verbose_name='start')),
+                ('end_date', models.DateField(blank=True, null=True, verbose_name='end')),
+                ('monthly_rent', models.PositiveIntegerField(verbose_name='monthly rent (NOK)')),
+                ('deposit_kind', models.CharField(choices=[('deposit', 'Deposit in a blocked account'), ('nav_guarantee', 'NAV deposit guarantee'), ('none', 'No deposit')], default='nav_guarantee', max_length=14, verbose_name='security')),
+                ('deposit_amount', models.PositiveIntegerField(default=0, verbose_name='deposit or guarantee (NOK)')),
+                ('handover_on', models.DateField(blank=True, null=True, verbose_name='handover')),
+                ('inspection_on', models.DateField(blank=True, null=True, verbose_name='inspection')),
+                ('heavy_needs', models.BooleanField(default=False)),
+                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended')),
+                ('end_reason', models.CharField(blank=True, choices=[('moved_out', 'Moved out'), ('renewed', 'Renewed (new lease)'), ('swap', 'Moved to another municipal dwelling'), ('eviction', 'Eviction'), ('death', 'Death'), ('institution', 'Long stay in an institution')], max_length=12, verbose_name='why it ended')),
+                ('document', models.FileField(blank=True, upload_to='leases/%Y/')),
+                ('document_sha256', models.CharField(blank=True, max_length=64)),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('decision', models.ForeignKey(blank=True, help_text='The approval or renewal decision the lease rests on.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='cases.decision')),
+                ('dwelling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='housing.dwelling')),
+                ('follow_up_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit', verbose_name='linked follow-up unit')),
+                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='people.household')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='leases', to='organisation.municipality')),
+                ('offer', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='lease', to='allocation.offer')),
+                ('renews', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='renewed_by', to='tenancy.lease')),
             ],
             options={
-                "verbose_name": "lease",
-                "ordering": ["-start_date", "-pk"],
+                'verbose_name': 'lease',
+                'ordering': ['-start_date', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="RenewalApplication",
+            name='RenewalApplication',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "alternative",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("same_dwelling", "Stay in the same dwelling"),
-                            (
-                                "other_dwelling",
-                                "Another municipal dwelling that fits the household now",
-                            ),
-                            ("private_rental", "Move on to a private rental"),
-                            ("start_loan", "Buy with a start loan"),
-                            ("rent_to_own", "Rent to own"),
-                        ],
-                        max_length=16,
-                        verbose_name="what fits the household now",
-                    ),
-                ),
-                (
-                    "alternative_note",
-                    models.TextField(blank=True, verbose_name="assessment of the alternatives"),
-                ),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "case",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="renewal",
-                        to="cases.case",
-                    ),
-                ),
-                (
-                    "decision",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="cases.decision",
-                    ),
-                ),
-                (
-                    "lease",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="renewals",
-                        to="tenancy.lease",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('alternative', models.CharField(blank=True, choices=[('same_dwelling', 'Stay in the same dwelling'), ('other_dwelling', 'Another municipal dwelling that fits the household now'), ('private_rental', 'Move on to a private rental'), ('start_loan', 'Buy with a start loan'), ('rent_to_own', 'Rent to own')], max_length=16, verbose_name='what fits the household now')),
+                ('alternative_note', models.TextField(blank=True, verbose_name='assessment of the alternatives')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='renewal', to='cases.case')),
+                ('decision', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.decision')),
+                ('lease', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='renewals', to='tenancy.lease')),
             ],
             options={
-                "ordering": ["-created_at", "-pk"],
+                'ordering': ['-created_at', '-pk'],
             },
         ),
         migrations.CreateModel(
-            name="RenewalReminder",
+            name='RenewalReminder',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("sent_on", models.DateField()),
-                ("apply_by", models.DateField()),
-                (
-                    "lease",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reminder",
-                        to="tenancy.lease",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('sent_on', models.DateField()),
+                ('apply_by', models.DateField()),
+                ('lease', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='reminder', to='tenancy.lease')),
             ],
         ),
         migrations.AddConstraint(
-            model_name="lease",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status", "active")),
-                fields=("dwelling",),
-                name="lease_one_active_lease_per_dwelling",
-            ),
+            model_name='lease',
+            constraint=models.UniqueConstraint(condition=models.Q(('status', 'active')), fields=('dwelling',), name='lease_one_active_lease_per_dwelling'),
         ),
         migrations.AddConstraint(
-            model_name="lease",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("end_date__isnull", True),
-                    ("end_date__gt", models.F("start_date")),
-                    _connector="OR",
-                ),
-                name="lease_ends_after_it_starts",
-            ),
+            model_name='lease',
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gt', models.F('start_date')), _connector='OR'), name='lease_ends_after_it_starts'),
         ),
     ]
