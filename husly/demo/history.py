@@ -330,13 +330,14 @@ def _lease(
     decision: Any = None,
     years: int = 3,
 ) -> Any:
+    from husly.tenancy.actions import standard_end_date
     from husly.tenancy.models import DepositKind, Lease, LeaseStatus, SignedHow, TermKind
 
     if years == 0:
         term, end = TermKind.INDEFINITE, None
     else:
         term = TermKind.STANDARD if years == 3 else TermKind.LONGER
-        end = _years_later(start, years)
+        end = standard_end_date(start, years)
     rent = dwelling.monthly_rent or 8000
     signed = start - dt.timedelta(days=rng.randint(7, 21))
     return Lease.objects.create(
@@ -359,14 +360,6 @@ def _lease(
         landlord_signed_on=signed,
         landlord_signed_how=SignedHow.PAPER,
     )
-
-
-def _years_later(start: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later; 29 February becomes 28 February."""
-    try:
-        return start.replace(year=start.year + years)
-    except ValueError:
-        return dt.date(start.year + years, 2, 28)
 
 
 def seed_tenancies(
