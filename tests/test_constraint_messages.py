@@ -265,6 +265,18 @@ NOT_FROM_A_FORM = {
     "lease_one_active_lease_per_dwelling": "lease_create checks first (concurrency tests)",
     "lease_one_pending_lease_per_dwelling": "lease_create and lease_renew check first",
     "routing_help_unique": "case_routing_refer moves a part; no form adds one",
+    "rent_one_amount_per_lease_and_date": "rent_index_adjust computes the date; refusal tested",
+    "rentclaim_one_per_lease_month_kind": "rent_roll_run skips claims that exist (idempotent)",
+    "rentclaim_one_vacancy_per_dwelling_month": (
+        "vacancy_rent_bill validates first; its message is tested in tests/rent/test_actions.py"
+    ),
+    "rentclaim_tenant_claim_has_lease": "claims are written by rent_roll_run with their lease",
+    "rentclaim_vacancy_billed_to_unit": "vacancy_rent_bill always sets the unit or refuses",
+    "rentclaim_month_is_first_day": "the actions store the month's first day",
+    "paymentbatch_file_booked_once": "payment_batch_apply refuses a file booked before",
+    "payment_booked_once": "the import preview lists every payment booked before, per line",
+    "payment_amount_positive": "the forms and the import refuse amounts of zero or less",
+    "deduction_ends_after_start": "deduction_start is called from code only; no form yet",
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "
         "(tests/cases/test_submission.py)"

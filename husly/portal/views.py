@@ -390,6 +390,11 @@ WHAT_LABELS = {
     "lease_document": gettext_lazy("Opened your lease contract"),
     "lease_create": gettext_lazy("Wrote your lease"),
     "lease_renew": gettext_lazy("Opened your lease to renew it"),
+    "rent_arrears": gettext_lazy("Saw your rent arrears in a list"),
+    "rent_ledger": gettext_lazy("Read your rent ledger"),
+    "rent_notice": gettext_lazy("Opened a notice of a change in your rent"),
+    "rent_index_due": gettext_lazy("Saw your lease in a list of rents due for adjustment"),
+    "rent_export": gettext_lazy("Exported your rent arrears for collection"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }
