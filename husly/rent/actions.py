@@ -27,6 +27,7 @@ from husly.core.actions import create_audited
 from husly.housing.models import Dwelling
 from husly.organisation.models import Municipality, Unit, UnitKind, User
 from husly.rent import engine
+from husly.rent.files import PaymentFile
 from husly.rent.models import (
     BatchKind,
     BatchStatus,
@@ -40,7 +41,6 @@ from husly.rent.models import (
     RentReason,
     VacancyCause,
 )
-from husly.rent.payments import PaymentFile
 from husly.rent.selectors import require_rent_role
 from husly.rules.params import default_tree
 from husly.tenancy.models import Lease, LeaseStatus, TenancyTerms
@@ -120,7 +120,7 @@ def rent_roll_run(*, actor: User | None, municipality: Municipality, month: dt.d
                 "ended": LeaseStatus.ENDED.value,
             },
         )
-        created = max(cursor.rowcount, 0)
+        created = max(int(cursor.rowcount), 0)
         record_change(
             actor=actor,
             action="rent_roll_run",
@@ -211,7 +211,7 @@ def _cpi(month: dt.date) -> tuple[Decimal, bool]:
 
 def last_rent(lease: Lease, on: dt.date | None = None) -> tuple[int, dt.date]:
     """The rent in force (on ``on``, or the latest set) and the date it was set."""
-    rows = lease.rents.all()
+    rows = Rent.objects.filter(lease=lease)
     if on is not None:
         rows = rows.filter(valid_from__lte=on)
     row = rows.order_by("-valid_from").first()
@@ -224,7 +224,7 @@ def notice_copies(lease: Lease, on: dt.date) -> list[dict[str, Any]]:
     """Who gets a copy of a rent notice (appendix 5): the refugee service when it has the
     rent deducted from the introduction benefit, NAV when NAV pays the rent directly or
     guarantees the deposit (the guarantee follows the rent)."""
-    deductions = lease.deductions.filter(starts_on__lte=on).filter(
+    deductions = DirectDeduction.objects.filter(lease=lease, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
     copies: list[dict[str, Any]] = [

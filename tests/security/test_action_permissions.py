@@ -47,8 +47,8 @@ from husly.people.models import Household, HouseholdMember, Person, StatedMember
 from husly.portal import actions as portal
 from husly.portal.models import ResidentAccount
 from husly.rent import actions as rent
+from husly.rent.files import PaymentFile
 from husly.rent.models import Payment, PaymentBatch
-from husly.rent.payments import PaymentFile
 from husly.security import actions as security
 from husly.tenancy import actions as tenancy
 from husly.tenancy.models import Lease, RenewalApplication
