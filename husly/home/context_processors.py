@@ -55,6 +55,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("allocation:waiting_list"), _("Allocation")))
     elif held & LEASES_MENU:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
+    if held & {Role.FOLLOW_UP, Role.PROPERTY}:
+        start = "followup:overview" if Role.FOLLOW_UP in held else "followup:inspection_list"
+        items.append((reverse(start), _("Follow-up")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
     if held & PEOPLE_READ:
