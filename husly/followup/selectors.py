@@ -126,7 +126,7 @@ def overview(user: User, *, today: dt.date, show: str = SHOW_ALL) -> QuerySet[Le
     )
     unit_missing = Q(plan_unit__isnull=True) & Q(follow_up_unit__isnull=True)
     leases = leases.annotate(flag_no_unit=_case(unit_missing))
-    flagged_ids = [row.pk for row in _no_contact(leases, today)]
+    flagged_ids = _no_contact(leases, today)
     leases = leases.annotate(flag_no_contact=_case(Q(pk__in=flagged_ids)))
     if show == SHOW_FLAGGED:
         return leases.filter(unit_missing | Q(pk__in=flagged_ids))
@@ -143,18 +143,19 @@ def _case(condition: Q):  # type: ignore[no-untyped-def]
     )
 
 
-def _no_contact(leases: QuerySet[Lease], today: dt.date) -> list[Lease]:
-    """Accepted plans whose last contact (or the acceptance, when none) lies further back than
-    the plan's interval. One query (the intervals differ per plan, so the date arithmetic is
-    done on the few columns fetched)."""
-    rows = leases.filter(plan_status=PlanStatus.ACCEPTED).only("pk")
-    out = []
-    for row in rows:
-        since = row.last_contact or row.plan_since  # type: ignore[attr-defined]
-        interval = row.plan_interval or DEFAULT_SETTINGS.contact_interval_days  # type: ignore[attr-defined]
-        if since is None or (today - since).days > interval:
-            out.append(row)
-    return out
+def _no_contact(leases: QuerySet[Lease], today: dt.date) -> list[int]:
+    """Ids of the leases with an accepted plan whose last contact (or the acceptance, when
+    none) lies further back than the plan's interval. One query (the intervals differ per
+    plan, so the date arithmetic is done on the few columns fetched)."""
+    rows = leases.filter(plan_status=PlanStatus.ACCEPTED).values_list(
+        "pk", "last_contact", "plan_since", "plan_interval"
+    )
+    default = DEFAULT_SETTINGS.contact_interval_days
+    return [
+        pk
+        for pk, last, since, interval in rows
+        if (last or since) is None or (today - (last or since)).days > (interval or default)
+    ]
 
 
 @dataclass(frozen=True)

@@ -552,7 +552,7 @@ def refusal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     decision = selectors.refusal_get_for_user(user, pk)
     _log_household(request, user, decision.case.household_id, "refusal_follow_up")
     follow_up = getattr(decision, "refusal_follow_up", None)
-    step = request.POST.get("step", "henvist")
+    step = request.POST.get("step", "henvist") if request.method == "POST" else ""
     record_form = RefusalFollowUpForm(
         request.POST if step == "henvist" else None,
         initial={"referred_to": follow_up.referred_to, "follow_up_on": follow_up.follow_up_on}
