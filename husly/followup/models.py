@@ -281,12 +281,16 @@ class Inspection(models.Model):
     state = models.TextField(_("the dwelling's state"), blank=True)
     maintenance_needs = models.TextField(_("maintenance needs"), blank=True)
     service_needs = models.TextField(_("service needs spotted"), blank=True)
-    fire_hazard = models.BooleanField(_("the flat is a fire hazard"), null=True)
+    fire_hazard = models.BooleanField(_("the flat is a fire hazard"), null=True, blank=True)
     cannot_inspect = models.BooleanField(
-        _("the flat cannot be inspected to the necessary extent"), null=True
+        _("the flat cannot be inspected to the necessary extent"), null=True, blank=True
     )
-    not_due_care = models.BooleanField(_("the flat is not treated with due care"), null=True)
-    access_refused = models.BooleanField(_("the tenant refuses the service unit access"), null=True)
+    not_due_care = models.BooleanField(
+        _("the flat is not treated with due care"), null=True, blank=True
+    )
+    access_refused = models.BooleanField(
+        _("the tenant refuses the service unit access"), null=True, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
