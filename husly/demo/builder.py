@@ -286,6 +286,7 @@ class DemoGenerator:
         if self.with_cases:
             self._cases(municipality)
             self._allocation(municipality)
+            self._followup(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -379,6 +380,12 @@ class DemoGenerator:
 
         member = User.objects.get(username=self._username("tildeling"))
         seed_allocation(municipality, member, self.as_of)
+
+    def _followup(self, municipality: Municipality) -> None:
+        """Bo-plans, contacts, warnings, inspections, move-outs (husly.followup.demo)."""
+        from husly.followup.demo import seed_follow_up
+
+        seed_follow_up(municipality, self.as_of)
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"

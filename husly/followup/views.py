@@ -162,10 +162,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     answer_form = AnswerForm(
         request.POST if posted and step == "svar" else None,
+        prefix="svar",
         initial={"answered_on": timezone.localdate()},
     )
     contact_form = ContactForm(
         request.POST if posted and step == "kontakt" else None,
+        prefix="kontakt",
         municipality_id=m,
         initial={"contact_on": timezone.localdate(), "unit": plan.responsible_unit_id},
     )

@@ -95,7 +95,9 @@ def test_a_plan_is_offered_accepted_written_and_contacts_recorded(frida, raeling
     assert response.url == reverse("followup:plan_detail", args=[plan.pk])
     assert plan.status == PlanStatus.OFFERED and plan.offered_on == timezone.localdate()
     url = reverse("followup:plan_detail", args=[plan.pk])
-    client.post(url, {"step": "svar", "answer": "accepted", "answered_on": TODAY.isoformat()})
+    client.post(
+        url, {"step": "svar", "svar-answer": "accepted", "svar-answered_on": TODAY.isoformat()}
+    )
     response = client.post(
         url,
         {
@@ -114,10 +116,10 @@ def test_a_plan_is_offered_accepted_written_and_contacts_recorded(frida, raeling
         url,
         {
             "step": "kontakt",
-            "kind": "home_visit",
-            "contact_on": TODAY.isoformat(),
-            "unit": housing_office.pk,
-            "note": "Hjemmebesøk, alt i orden.",
+            "kontakt-kind": "home_visit",
+            "kontakt-contact_on": TODAY.isoformat(),
+            "kontakt-unit": housing_office.pk,
+            "kontakt-note": "Hjemmebesøk, alt i orden.",
         },
     )
     plan.refresh_from_db()
@@ -130,9 +132,9 @@ def test_a_plan_is_offered_accepted_written_and_contacts_recorded(frida, raeling
         url,
         {
             "step": "kontakt",
-            "kind": "phone",
-            "contact_on": (TODAY + dt.timedelta(days=1)).isoformat(),
-            "note": "x",
+            "kontakt-kind": "phone",
+            "kontakt-contact_on": (TODAY + dt.timedelta(days=1)).isoformat(),
+            "kontakt-note": "x",
         },
     )
     assert response.status_code == 400
