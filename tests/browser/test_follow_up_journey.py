@@ -31,7 +31,7 @@ def _page(browser: Browser) -> Page:
     return page
 
 
-def _lease(municipality, actor, name: str, days_ago: int) -> Lease:  # type: ignore[no-untyped-def]
+def _lease(municipality, actor, name: str, days_ago: int, unit=None) -> Lease:  # type: ignore[no-untyped-def]
     applicant = PersonFactory(municipality=municipality, given_name=name, family_name="Leietaker")
     start = timezone.localdate() - dt.timedelta(days=days_ago)
     return Lease.objects.create(
@@ -44,6 +44,7 @@ def _lease(municipality, actor, name: str, days_ago: int) -> Lease:  # type: ign
         end_date=start + dt.timedelta(days=1000),
         monthly_rent=9000,
         status=LeaseStatus.ACTIVE,
+        follow_up_unit=unit,
         created_by=actor,
     )
 
@@ -54,15 +55,15 @@ def test_bo_plan_home_visit_warning_overview_notice_and_vacancy(
     base = live_server.url
     today = timezone.localdate()
     frida = _user("frida", housing_office, "follow_up")
-    new = _lease(raelingen, frida, "Nyinnflytter", days_ago=3)
-    quiet = _lease(raelingen, frida, "Stillevik", days_ago=200)
+    new = _lease(raelingen, frida, "Nyinnflytter", days_ago=3, unit=housing_office)
+    quiet = _lease(raelingen, frida, "Stillevik", days_ago=200, unit=housing_office)
     plan = actions.housing_plan_offer(
         actor=frida, lease=quiet, today=today - dt.timedelta(days=100)
     )
     actions.housing_plan_answer(
         actor=frida, plan=plan, accepted=True, answered_on=today - dt.timedelta(days=100)
     )
-    leaving = _lease(raelingen, frida, "Utflytter", days_ago=400)
+    leaving = _lease(raelingen, frida, "Utflytter", days_ago=400, unit=housing_office)
 
     page = _page(browser)
     log_in(page, base, "frida", PASSWORD)
