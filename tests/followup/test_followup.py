@@ -42,7 +42,7 @@ from tests.factories import BuildingFactory, DwellingFactory, HouseholdFactory, 
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def _lease(

@@ -733,7 +733,10 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     "husly.followup.actions.housing_plan_answer": (
         {FU},
         lambda w, a: followup.housing_plan_answer(
-            actor=a, plan=w.get(HousingPlan, "plan"), accepted=True, answered_on=timezone.localdate()
+            actor=a,
+            plan=w.get(HousingPlan, "plan"),
+            accepted=True,
+            answered_on=timezone.localdate(),
         ),
     ),
     "husly.followup.actions.housing_plan_update": (

@@ -432,7 +432,7 @@ def _follow_up_world(sara, case, lease, raelingen):  # type: ignore[no-untyped-d
         goals="Ragnhild vil mestre økonomien.",
         created_by=sara,
     )
-    pdf = "%PDF-1.4 Ragnhild advarsel".encode()
+    pdf = b"%PDF-1.4 Ragnhild advarsel"
     warning = WrittenWarning(
         municipality=raelingen,
         lease=lease,
