@@ -557,3 +557,26 @@ def test_another_municipality_sees_nothing(frida, olga, raelingen):  # type: ign
     assert client.get(reverse("followup:tenant", args=[lease.pk])).status_code == 404
     assert "Rælingsk" not in client.get(reverse("followup:overview")).content.decode()
     assert MoveOut.objects.count() == 0
+
+
+def test_anonymising_a_household_blanks_what_follow_up_wrote_about_it(frida, eirik, raelingen):  # type: ignore[no-untyped-def]
+    from husly.followup.hooks import blank_household
+    from husly.retention.hooks import household_anonymised_handlers
+
+    assert blank_household in household_anonymised_handlers
+    lease = _lease(raelingen, frida, "Glemt")
+    plan = actions.housing_plan_offer(actor=frida, lease=lease, today=TODAY)
+    actions.housing_plan_update(actor=frida, plan=plan, data={"goals": "Slutte å drikke."})
+    actions.contact_record(
+        actor=frida, plan=plan, data={"kind": "phone", "contact_on": TODAY, "note": "Sårbar."}
+    )
+    warning = actions.warning_issue(actor=frida, lease=lease, data=WARNING)
+    counts = blank_household(lease.household_id)
+    plan.refresh_from_db()
+    warning.refresh_from_db()
+    assert plan.goals == "[anonymisert]" and plan.contacts.get().note == "[anonymisert]"
+    assert warning.problems == "[anonymisert]" and not warning.letter
+    assert counts["follow_up_records"] >= 3
+    assert not ChangeEvent.objects.filter(
+        object_type="followup.contact", object_id=str(plan.contacts.get().pk)
+    ).exists()
