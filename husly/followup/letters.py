@@ -93,7 +93,7 @@ def warning_context(warning: WrittenWarning) -> dict[str, Any]:
 
 
 def warning_html(warning: WrittenWarning) -> str:
-    return render_to_string("followup/warning_letter.html", warning_context(warning))
+    return render_to_string("followup/warning_letter_pdf.html", warning_context(warning))
 
 
 def render_warning(warning: WrittenWarning) -> bytes:
