@@ -580,3 +580,36 @@ def test_anonymising_a_household_blanks_what_follow_up_wrote_about_it(frida, eir
     assert not ChangeEvent.objects.filter(
         object_type="followup.contact", object_id=str(plan.contacts.get().pk)
     ).exists()
+
+
+def test_a_lease_put_in_force_appears_among_tenants_without_a_plan(
+    sara, geir, eirik, frida, raelingen, routing
+):  # type: ignore[no-untyped-def]
+    """The offer at moving in hangs on the lease coming into force (tenancy's own actions),
+    without the tenancy app knowing of follow-up."""
+    from husly.allocation import actions as allocation
+    from husly.tenancy import actions as tenancy
+    from tests.allocation.helpers import (
+        approve,
+        entry_of,
+        lease_in_force,
+        make_dwelling,
+        make_household,
+    )
+
+    household = make_household(raelingen, "Innflytting")
+    approve(sara, geir, household)
+    home = make_dwelling(raelingen, eirik, address="Nyvegen 1")
+    offer = allocation.offer_make(actor=sara, entry=entry_of(household), dwelling=home)
+    allocation.offer_accept(actor=sara, offer=offer)
+    lease = tenancy.lease_create(
+        actor=sara, offer=offer, data=tenancy.default_terms(home, timezone.localdate())
+    )
+    without = selectors.overview(frida, today=TODAY, show=selectors.SHOW_WITHOUT_PLAN)
+    assert lease.pk not in {row.pk for row in without}  # not yet in force
+    lease_in_force(sara, lease)
+    without = selectors.overview(frida, today=TODAY, show=selectors.SHOW_WITHOUT_PLAN)
+    assert lease.pk in {row.pk for row in without}
+    actions.housing_plan_offer(actor=frida, lease=lease, today=TODAY)
+    without = selectors.overview(frida, today=TODAY, show=selectors.SHOW_WITHOUT_PLAN)
+    assert lease.pk not in {row.pk for row in without}
