@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "husly.allocation",
     "husly.tenancy",
     "husly.rent",
+    "husly.followup",
     "husly.imports",
     "husly.home",
     "husly.demo",

@@ -253,6 +253,9 @@ CASES = [
 ]
 
 NOT_FROM_A_FORM = {
+    "followup_warning_number_unique": "warning_issue numbers warnings under the lease row lock",
+    "followup_inspection_has_a_date": "inspection_schedule and inspection_record always set a date",
+    "followup_vacancy_ends_after_it_starts": "move_out_ready refuses an earlier date in Norwegian",
     "routing_rule_unique": "routing rules are configured by a fixture/admin command, no form",
     "case_closed_when_and_why": "case_close sets status, time and reason together",
     "anonymised_once": "written by the retention job only",

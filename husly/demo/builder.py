@@ -287,6 +287,7 @@ class DemoGenerator:
             self._cases(municipality)
             self._allocation(municipality)
             self._rent(municipality)
+            self._followup(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -386,6 +387,12 @@ class DemoGenerator:
         from husly.rent.demo import seed_rent
 
         seed_rent(municipality, self.as_of)
+
+    def _followup(self, municipality: Municipality) -> None:
+        """Bo-plans, contacts, warnings, inspections, move-outs (husly.followup.demo)."""
+        from husly.followup.demo import seed_follow_up
+
+        seed_follow_up(municipality, self.as_of)
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"

@@ -58,6 +58,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
     if held & RENT_READ:
         items.append((reverse("rent:arrears"), _("Rent")))
+    if held & {Role.FOLLOW_UP, Role.PROPERTY}:
+        start = "followup:overview" if Role.FOLLOW_UP in held else "followup:inspection_list"
+        items.append((reverse(start), _("Follow-up")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
     if held & PEOPLE_READ:

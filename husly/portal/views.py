@@ -351,6 +351,20 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 WHAT_LABELS = {
+    "followup_overview": gettext_lazy("Saw you in the housing team's overview"),
+    "followup_tenant": gettext_lazy("Read the follow-up of your tenancy"),
+    "housing_plan": gettext_lazy("Read your bo-plan"),
+    "incident_form": gettext_lazy("Recorded a breach or complaint"),
+    "warning_form": gettext_lazy("Wrote a warning"),
+    "warning_list": gettext_lazy("Saw you in the list of warnings"),
+    "warning_letter": gettext_lazy("Opened a warning letter"),
+    "inspection_list": gettext_lazy("Saw you in the list of inspections"),
+    "inspection_form": gettext_lazy("Recorded an inspection of your dwelling"),
+    "notice_form": gettext_lazy("Recorded your notice"),
+    "move_out_list": gettext_lazy("Saw you in the list of move-outs"),
+    "move_out": gettext_lazy("Read about your moving out"),
+    "refusal_list": gettext_lazy("Saw you in the list of refused households"),
+    "refusal_follow_up": gettext_lazy("Read the follow-up after a refusal"),
     "case_detail": gettext_lazy("Read your case"),
     "decision_detail": gettext_lazy("Read a decision in your case"),
     "decision_letter": gettext_lazy("Opened a decision letter"),

@@ -27,3 +27,15 @@ def persons_in_use(handler: PersonsInUse) -> PersonsInUse:
     if handler not in persons_in_use_handlers:
         persons_in_use_handlers.append(handler)
     return handler
+
+
+HouseholdAnonymised = Callable[[int], dict[str, int]]
+household_anonymised_handlers: list[HouseholdAnonymised] = []
+
+
+def on_household_anonymised(handler: HouseholdAnonymised) -> HouseholdAnonymised:
+    """Register ``handler(household_id) -> {what: count}``, called in the job's transaction when
+    a household is anonymised, so an app blanks the free text it holds about it."""
+    if handler not in household_anonymised_handlers:
+        household_anonymised_handlers.append(handler)
+    return handler

@@ -53,7 +53,7 @@ from husly.cases.models import (
 )
 from husly.consent.models import LegalBasis
 from husly.people.models import Household, HouseholdMember, Person, StatedMember
-from husly.retention.hooks import persons_in_use_handlers
+from husly.retention.hooks import household_anonymised_handlers, persons_in_use_handlers
 from husly.retention.models import Anonymised
 
 ANON = "[anonymisert]"
@@ -90,6 +90,7 @@ class Report:
             "deleted_drafts",
             "persons",
             "households",
+            "follow_up_records",
             "change_events_deleted",
             "access_events_deleted",
         ]
@@ -345,6 +346,9 @@ def anonymise_household(household: Household, report: Report) -> None:
         given_name="Anonymisert", family_name="", national_id="", date_of_birth=None
     )
     _purge_events_for(StatedMember, stated, report)
+    for handler in household_anonymised_handlers:
+        for what, count in handler(household.pk).items():
+            report.counts[what] += count
     _mark(household, RULE_HOUSEHOLD)
     report.counts["households"] += 1
     record_change(

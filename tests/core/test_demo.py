@@ -68,6 +68,27 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     assert 0 < len(arrears) < active.count() / 2
     assert any(a.months_unpaid >= 2 for a in arrears.values())
     assert Payment.objects.filter(lease__isnull=True).count() == 2
+    # Follow-up (issue 12): every page has something to show.
+    from husly.followup.models import (
+        Contact,
+        HousingPlan,
+        Inspection,
+        MoveOut,
+        RefusalFollowUp,
+        VacancySegment,
+        WrittenWarning,
+    )
+
+    assert {"offered", "accepted", "declined"} <= set(
+        HousingPlan.objects.values_list("status", flat=True)
+    )
+    assert Contact.objects.filter(kind="home_visit").count() >= 5
+    assert WrittenWarning.objects.filter(takeover=True).count() == 1
+    assert Inspection.objects.filter(fire_hazard=True).exists()
+    assert Inspection.objects.filter(inspected_on__isnull=True).exists()
+    assert MoveOut.objects.filter(ready_on__isnull=False).exists()
+    assert {"repairs", "letting"} <= set(VacancySegment.objects.values_list("cause", flat=True))
+    assert RefusalFollowUp.objects.exists()
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:

@@ -36,6 +36,8 @@ from husly.cases import actions as cases
 from husly.cases.models import Appeal, Case, Decision
 from husly.consent import actions as consent
 from husly.consent.models import Consent, LegalBasis
+from husly.followup import actions as followup
+from husly.followup.models import HousingPlan, MoveOut, RefusalFollowUp
 from husly.housing import actions as housing
 from husly.housing.models import Building, Dwelling
 from husly.imports import importers as imports
@@ -784,6 +786,129 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         {RES},
         lambda w, a: portal.portal_application_withdraw(actor=a, case=w.get(Case, "submitted")),
     ),
+    # --- follow-up --------------------------------------------------------------------------------
+    "husly.followup.actions.followup_settings_save": (
+        {AD},
+        lambda w, a: followup.followup_settings_save(
+            actor=a, municipality=w.municipality, data={"warnings_before_takeover": 2}
+        ),
+    ),
+    "husly.followup.actions.housing_plan_offer": (
+        {FU},
+        lambda w, a: followup.housing_plan_offer(
+            actor=a, lease=w.get(Lease, "other_lease"), today=timezone.localdate()
+        ),
+    ),
+    "husly.followup.actions.housing_plan_answer": (
+        {FU},
+        lambda w, a: followup.housing_plan_answer(
+            actor=a,
+            plan=w.get(HousingPlan, "plan"),
+            accepted=True,
+            answered_on=timezone.localdate(),
+        ),
+    ),
+    "husly.followup.actions.housing_plan_update": (
+        {FU},
+        lambda w, a: followup.housing_plan_update(
+            actor=a, plan=w.get(HousingPlan, "plan"), data={"goals": "Mestre økonomien."}
+        ),
+    ),
+    "husly.followup.actions.contact_record": (
+        {FU},
+        lambda w, a: followup.contact_record(
+            actor=a,
+            plan=w.get(HousingPlan, "plan"),
+            data={"kind": "home_visit", "contact_on": timezone.localdate(), "note": "Besøk."},
+        ),
+    ),
+    "husly.followup.actions.incident_record": (
+        {FU, PR},
+        lambda w, a: followup.incident_record(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            data={
+                "kind": "neighbour",
+                "occurred_on": timezone.localdate(),
+                "reported_by": "Nabo",
+                "description": "Bråk.",
+            },
+        ),
+    ),
+    "husly.followup.actions.warning_issue": (
+        {FU},
+        lambda w, a: followup.warning_issue(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            data={
+                "conversation_on": timezone.localdate(),
+                "present": "Leietaker og boligkonsulent.",
+                "problems": "Bråk.",
+                "plan": "Ro etter kl. 23.",
+            },
+        ),
+    ),
+    "husly.followup.actions.inspection_schedule": (
+        {FU, PR},
+        lambda w, a: followup.inspection_schedule(
+            actor=a, lease=w.get(Lease, "lease"), planned_on=timezone.localdate()
+        ),
+    ),
+    "husly.followup.actions.inspection_record": (
+        {FU, PR},
+        lambda w, a: followup.inspection_record(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            data={
+                "inspected_on": timezone.localdate(),
+                "state": "God.",
+                "fire_hazard": False,
+                "cannot_inspect": False,
+                "not_due_care": False,
+                "access_refused": False,
+            },
+        ),
+    ),
+    "husly.followup.actions.move_out_notice": (
+        {FU, PR},
+        lambda w, a: followup.move_out_notice(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            notice_received_on=timezone.localdate(),
+            notice_months=3,
+        ),
+    ),
+    "husly.followup.actions.move_out_complete": (
+        {PR},
+        lambda w, a: followup.move_out_complete(actor=a, move_out=w.get(MoveOut, "move_out")),
+    ),
+    "husly.followup.actions.move_out_ready": (
+        {PR},
+        lambda w, a: followup.move_out_ready(
+            actor=a,
+            move_out=w.get(MoveOut, "move_out"),
+            ready_on=timezone.localdate(),
+            repairs="Maling.",
+            cause="repairs",
+        ),
+    ),
+    "husly.followup.actions.refusal_follow_up_record": (
+        {FU, CW, AP},
+        lambda w, a: followup.refusal_follow_up_record(
+            actor=a,
+            decision=w.get(Decision, "refusal"),
+            data={"referred_to": "NAV.", "follow_up_on": timezone.localdate()},
+        ),
+    ),
+    "husly.followup.actions.refusal_followed_up": (
+        {FU, CW, AP},
+        lambda w, a: followup.refusal_followed_up(
+            actor=a,
+            follow_up=w.get(RefusalFollowUp, "refusal_follow_up"),
+            followed_up_on=timezone.localdate(),
+            outcome="Fikk leie privat.",
+        ),
+    ),
 }
 
 
@@ -1042,7 +1167,59 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
     spare = _user("sigurd", routing, "leader")
     w.ids["spare_staff"] = spare.pk
     w.ids["spare_membership"] = spare.memberships.get().pk
+    _follow_up_world(w, sara, case)
     return w
+
+
+def _follow_up_world(w: World, sara: User, case: Case) -> None:
+    """A bo-plan offered on the tenant's lease; notice given on the other lease, its last day
+    today; an issued refusal on the other household's case, with a follow-up recorded."""
+    today = timezone.localdate()
+    lease = w.get(Lease, "lease")
+    w.ids["plan"] = HousingPlan.objects.create(
+        municipality=w.municipality,
+        lease=lease,
+        household=lease.household,
+        offered_on=today,
+        created_by=sara,
+    ).pk
+    other = w.get(Lease, "other_lease")
+    w.ids["move_out"] = MoveOut.objects.create(
+        municipality=w.municipality,
+        lease=other,
+        household=other.household,
+        notice_received_on=today,
+        moving_out_on=today,
+        recorded_by=sara,
+    ).pk
+    refusal = Decision.objects.create(
+        case=case,
+        help_kind="rental_dwelling",
+        kind="refusal",
+        status="issued",
+        facts="F.",
+        reasoning="G.",
+        drafted_by=sara,
+        issued_on=today,
+    )
+    w.ids["refusal"] = refusal.pk
+    w.ids["refusal_follow_up"] = RefusalFollowUp.objects.create(
+        municipality=w.municipality,
+        decision=Decision.objects.create(
+            case=case,
+            help_kind="deposit_guarantee",
+            kind="refusal",
+            status="issued",
+            facts="F.",
+            reasoning="G.",
+            drafted_by=sara,
+            issued_on=today,
+        ),
+        household=case.household,
+        referred_to="NAV.",
+        follow_up_on=today,
+        recorded_by=sara,
+    ).pk
 
 
 @pytest.fixture

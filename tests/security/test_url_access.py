@@ -22,7 +22,7 @@ from husly.cases import actions as case_actions
 from husly.cases.models import Appeal, Decision, Document
 from husly.consent import actions as consent_actions
 from husly.imports.models import ImportBatch
-from husly.organisation.models import Membership
+from husly.organisation.models import Membership, User
 from husly.people.models import StatedMember
 from husly.portal.auth import resident_user
 from tests.cases.helpers import ELIGIBLE
@@ -202,6 +202,25 @@ RULES: dict[str, Rule] = {
     "rent:vacancy": R(STAFF, {}, owner="eirik"),
     "rent:export": R(STAFF, {}, owner="eirik"),
     "rent:my_ledger": R(PORTAL, {"pk": "lease"}, owner="resident"),
+    "followup:overview": R(STAFF, {}, owner="frida"),
+    "followup:tenant": R(PERSON, {"pk": "lease"}, owner="frida"),
+    "followup:plan_offer": R(PERSON, {"pk": "lease"}, "post", owner="none"),
+    "followup:incident_create": R(PERSON, {"pk": "lease"}, owner="frida"),
+    "followup:warning_create": R(PERSON, {"pk": "lease"}, owner="frida"),
+    "followup:inspection_create": R(PERSON, {"pk": "lease"}, owner="frida"),
+    "followup:inspection_schedule": R(PERSON, {"pk": "lease"}, "post", owner="none"),
+    "followup:move_out_notice": R(PERSON, {"pk": "lease"}, owner="frida"),
+    "followup:plan_detail": R(PERSON, {"pk": "housing_plan"}, owner="frida"),
+    "followup:warning_list": R(STAFF, {}, owner="frida"),
+    "followup:warning_letter": R(PERSON, {"pk": "written_warning"}, owner="frida"),
+    "followup:inspection_list": R(STAFF, {}, owner="frida"),
+    "followup:move_out_list": R(STAFF, {}, owner="frida"),
+    "followup:move_out_detail": R(PERSON, {"pk": "move_out"}, owner="frida"),
+    "followup:final_inspection": R(PERSON, {"pk": "move_out"}, owner="frida"),
+    "followup:refusal_list": R(STAFF, {}, owner="frida"),
+    "followup:refusal_detail": R(PERSON, {"pk": "refusal"}, owner="frida"),
+    "followup:settings": R(STAFF, {}, owner="arne"),
+    "followup:my_warning_letter": R(PORTAL, {"pk": "written_warning"}, owner="resident"),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -324,8 +343,10 @@ def world(  # type: ignore[no-untyped-def]
     building = BuildingFactory(municipality=raelingen, name="Rælingbygget")
     dwelling = DwellingFactory(building=building, rooms=1)
     allocation = _allocation_world(sara, household, decision, dwelling, building, raelingen)
+    follow_up = _follow_up_world(sara, case, allocation["lease"], raelingen)
     return {
         **allocation,
+        **follow_up,
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
@@ -441,6 +462,63 @@ def _rent_world(sara, lease, raelingen):  # type: ignore[no-untyped-def]
             kid="12345678903",
             payer="Ragnhild Rælingsen",
         ),
+    }
+
+
+def _follow_up_world(sara, case, lease, raelingen):  # type: ignore[no-untyped-def]
+    """A bo-plan, a written warning with its stored letter, a move-out and an issued refusal,
+    all Rælingen's; frida is the follow-up worker who opens them."""
+    from husly.followup.models import HousingPlan, MoveOut, WrittenWarning
+
+    today = timezone.localdate()
+    _user("frida", Membership.objects.filter(user=sara).first().unit, "follow_up")
+    plan = HousingPlan.objects.create(
+        municipality=raelingen,
+        lease=lease,
+        household=lease.household,
+        offered_on=today,
+        goals="Ragnhild vil mestre økonomien.",
+        created_by=sara,
+    )
+    pdf = b"%PDF-1.4 Ragnhild advarsel"
+    warning = WrittenWarning(
+        municipality=raelingen,
+        lease=lease,
+        household=lease.household,
+        number=1,
+        conversation_on=today,
+        present="Ragnhild Rælingsen",
+        problems="Bråk.",
+        plan="Ro.",
+        issued_on=today,
+        issued_by=sara,
+        letter_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    warning.letter.save("advarsel.pdf", ContentFile(pdf), save=False)
+    warning.save()
+    move_out = MoveOut.objects.create(
+        municipality=raelingen,
+        lease=lease,
+        household=lease.household,
+        notice_received_on=today,
+        moving_out_on=today + dt.timedelta(days=90),
+        recorded_by=sara,
+    )
+    refusal = Decision.objects.create(
+        case=case,
+        help_kind="deposit_guarantee",
+        kind="refusal",
+        status="issued",
+        facts="Ragnhild.",
+        reasoning="Avslag.",
+        drafted_by=sara,
+        issued_on=today,
+    )
+    return {
+        "housing_plan": plan,
+        "written_warning": warning,
+        "move_out": move_out,
+        "refusal": refusal,
     }
 
 
@@ -569,6 +647,7 @@ def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, ei
         "sara": sara,
         "arne": arne,
         "eirik": eirik,
+        "frida": User.objects.get(username="frida"),
         "resident": resident_user(request=None, national_id=world["person"].national_id),
     }
     problems = []
