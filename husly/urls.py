@@ -28,6 +28,8 @@ urlpatterns = [
     path("leieforhold/", include("husly.tenancy.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
+    path("midlertidig/", include("husly.temporary.urls")),
+    path("innsikt/", include("husly.insight.urls")),
     path(
         "innlogging/ansatt/",
         oidc.LoginStartView.as_view(),
