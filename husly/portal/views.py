@@ -390,6 +390,10 @@ WHAT_LABELS = {
     "lease_document": gettext_lazy("Opened your lease contract"),
     "lease_create": gettext_lazy("Wrote your lease"),
     "lease_renew": gettext_lazy("Opened your lease to renew it"),
+    "temporary_stay": gettext_lazy("Read your stay in temporary accommodation"),
+    "temporary_stay_list": gettext_lazy("Saw your household in a list of temporary stays"),
+    "homeless_list": gettext_lazy("Saw your household in the list of homeless households"),
+    "housing_situation": gettext_lazy("Read or recorded your housing situation"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

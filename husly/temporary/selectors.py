@@ -211,3 +211,18 @@ def waiting_by_path(municipality_ids_: list[int]) -> list[dict[str, object]]:
         .annotate(n=Count("pk"))
         .order_by("lasting_path")
     )
+
+
+def my_stays(user: User) -> QuerySet[Stay]:
+    """Min side: the stays of households where the resident is an adult member."""
+    from husly.people.models import ADULT_RELATIONS
+
+    return (
+        Stay.objects.filter(
+            household__members__person__national_id=user.resident.national_id,  # type: ignore[attr-defined]
+            household__members__relation__in=ADULT_RELATIONS,
+        )
+        .distinct()
+        .select_related("responsible_unit", "decision", "case")
+        .order_by("-starts_on", "-pk")
+    )

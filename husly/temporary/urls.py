@@ -16,5 +16,6 @@ urlpatterns = [
     path("tilbydere/<int:pk>/", views.provider_detail, name="provider_detail"),
     path("tilbydere/<int:pk>/<slug:what>/", views.provider_add, name="provider_add"),
     path("bostedslose/", views.homeless, name="homeless"),
+    path("minside/<int:pk>/", views.my_stay, name="my_stay"),
     path("husstand/<int:pk>/bosituasjon/", views.situation_record, name="situation_record"),
 ]

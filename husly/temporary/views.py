@@ -4,7 +4,7 @@ provider register, the homelessness count. Thin views: parse, check access, call
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.core.pages import add_action_errors, user_of
-from husly.organisation.access import municipalities_for_user, municipality_ids
+from husly.organisation.access import get_or_404, municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, Unit, User
 from husly.people.models import ADULT_RELATIONS, Household, HouseholdMember
 from husly.people.selectors import log_household_reads, log_reads
+from husly.portal.views import _resident, portal_login_required
 from husly.temporary import actions, selectors
 from husly.temporary.flags import ALL_FLAGS
 from husly.temporary.forms import (
@@ -439,4 +440,20 @@ def situation_record(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "situations": household.housing_situations.all(),
         },
+    )
+
+
+@portal_login_required
+def my_stay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Min side: the stay, the decision in force and who works on the lasting home."""
+    user = _resident(request)
+    stay = cast(Stay, get_or_404(selectors.my_stays(user), pk))
+    today = timezone.localdate()
+    segments = list(stay.segments.select_related("place__provider"))
+    for segment in segments:
+        segment.night_count = segment.nights(today)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "temporary/my_stay.html",
+        {"stay": stay, "segments": segments, "changes": stay.changes.all()},
     )
