@@ -97,7 +97,7 @@ def test_out_of_hours_placement_to_lease(sara, lise, kids, places, housing_offic
         page = client.get(reverse("temporary:stay_detail", args=[stay.pk])).content.decode()
         assert "Past three months" in page or "Over tre måneder" in page
         leader = _client(lise).get(reverse("temporary:flags")).content.decode()
-        assert "M-%d" % stay.pk in leader
+        assert f"M-{stay.pk}" in leader
         assert "Haugen" not in leader  # no names for the leader
         stay = actions.stay_move(
             actor=sara,
@@ -142,16 +142,16 @@ def test_a_place_without_children_is_refused_for_a_family(sara, kids, places, ho
 
 
 def test_a_lapsed_agreement_needs_a_reason_for_a_family(sara, kids, places, housing_office):  # type: ignore[no-untyped-def]
-    kwargs = dict(
-        actor=sara,
-        household=kids,
-        place=places["lapsed"],
-        starts_on=dt.date(2026, 3, 2),
-        planned_end=dt.date(2026, 3, 5),
-        lasting_path="private_rental",
-        responsible_unit=housing_office,
-        facts="Ingen bolig.",
-    )
+    kwargs = {
+        "actor": sara,
+        "household": kids,
+        "place": places["lapsed"],
+        "starts_on": dt.date(2026, 3, 2),
+        "planned_end": dt.date(2026, 3, 5),
+        "lasting_path": "private_rental",
+        "responsible_unit": housing_office,
+        "facts": "Ingen bolig.",
+    }
     with pytest.raises(ValidationError, match="lapsed"):
         actions.stay_place(**kwargs)
     stay = actions.stay_place(**kwargs, family_reason="Alle andre plasser er fulle i natt.")
