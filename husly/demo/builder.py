@@ -286,6 +286,7 @@ class DemoGenerator:
         if self.with_cases:
             self._cases(municipality)
             self._allocation(municipality)
+            self._temporary(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -379,6 +380,12 @@ class DemoGenerator:
 
         member = User.objects.get(username=self._username("tildeling"))
         seed_allocation(municipality, member, self.as_of)
+
+    def _temporary(self, municipality: Municipality) -> None:
+        """Providers, places and stays of every kind in temporary accommodation."""
+        from husly.temporary.demo import seed_temporary
+
+        seed_temporary(municipality, self.as_of, self._username("nav"))
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"
