@@ -144,7 +144,14 @@ def seed_temporary(municipality: Municipality, as_of: dt.date, username: str) ->
         count += 1
     # A family moved from the hotel to the hostel, then housed with a lease.
     if len(families) > 1:
-        stay = place(families[1], "hotel", 40, 30, path="private_rental")
+        stay = place(
+            families[1],
+            "hotel",
+            40,
+            30,
+            path="private_rental",
+            family_reason="Alle andre plasser var fulle den natten.",
+        )
         stay = actions.stay_move(
             actor=nav,
             stay=stay,
