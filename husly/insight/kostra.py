@@ -73,7 +73,8 @@ def add_months(days: npt.NDArray[np.datetime64], months: int) -> npt.NDArray[np.
     offset = days - month.astype(DAYS)
     target = month + months
     last = (target + 1).astype(DAYS) - np.timedelta64(1, "D")
-    return np.minimum(target.astype(DAYS) + offset, last)
+    result: npt.NDArray[np.datetime64] = np.minimum(target.astype(DAYS) + offset, last)
+    return result
 
 
 def _percent(part: int, whole: int) -> float | None:

@@ -363,7 +363,9 @@ def stay_end(*, actor: User, stay: Stay, on: dt.date, reason: str, note: str = "
         data={"ended_on": on, "end_reason": reason, "end_note": note},
         municipality=locked.municipality,
     )
-    _change(actor, stay, StayChangeKind.ENDED, on, note or EndReason(reason).label, decision=None)
+    _change(
+        actor, stay, StayChangeKind.ENDED, on, note or str(EndReason(reason).label), decision=None
+    )
     return stay
 
 

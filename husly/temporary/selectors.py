@@ -100,8 +100,10 @@ class Params:
 def params_on(on: dt.date) -> Params:
     tree = default_tree()
     return Params(
-        young_age=int(tree.at("national.temporary_accommodation.young_age", on).value),
-        longest_months=int(tree.at("national.temporary_accommodation.longest_stay", on).value),
+        young_age=int(tree.at("national.temporary_accommodation.young_age", on).as_number("years")),
+        longest_months=int(
+            tree.at("national.temporary_accommodation.longest_stay", on).as_number("months")
+        ),
     )
 
 
