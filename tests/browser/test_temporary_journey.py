@@ -43,6 +43,9 @@ def test_out_of_hours_placement_to_a_lease_on_a_phone(
     hostel = provider(raelingen, "Fjerdingby hospits", "hostel", 450, actor=sara)
     hotel = provider(raelingen, "Strandhotellet", "hotel", 300, "person", actor=sara)
     applicant = household.members.get(relation="applicant").person
+    child = household.members.get(relation="child").person
+    child.date_of_birth = dt.date(2018, 5, 1)  # a child of eight
+    child.save(update_fields=["date_of_birth"])
 
     nav = _phone(browser)
     log_in(nav, base, "sara", PASSWORD)

@@ -126,7 +126,7 @@ def test_out_of_hours_placement_to_lease(sara, lise, kids, places, housing_offic
 
 
 def test_a_place_without_children_is_refused_for_a_family(sara, kids, places, housing_office):  # type: ignore[no-untyped-def]
-    with pytest.raises(ValidationError, match="does not take children"):
+    with pytest.raises(ValidationError, match="tar ikke imot barn"):
         actions.stay_place(
             actor=sara,
             household=kids,
@@ -152,7 +152,7 @@ def test_a_lapsed_agreement_needs_a_reason_for_a_family(sara, kids, places, hous
         "responsible_unit": housing_office,
         "facts": "Ingen bolig.",
     }
-    with pytest.raises(ValidationError, match="lapsed"):
+    with pytest.raises(ValidationError, match="har gått ut"):
         actions.stay_place(**kwargs)
     stay = actions.stay_place(**kwargs, family_reason="Alle andre plasser er fulle i natt.")
     assert stay.segments.get().reason == "Alle andre plasser er fulle i natt."
