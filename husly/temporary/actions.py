@@ -29,6 +29,7 @@ from husly.cases.models import (
     DecisionKind,
     DecisionStatus,
     HelpKind,
+    RoutingStatus,
 )
 from husly.core.actions import create_audited, update_audited
 from husly.organisation.models import Municipality, Unit, User
@@ -133,7 +134,33 @@ def _issue(
     )
     decision.full_clean(exclude=["letter"])
     decision.save()
+    _part_done(actor, stay.case)
     return decision
+
+
+def _part_done(actor: User, case: Case) -> None:
+    """The temporary-accommodation part of the case is decided (it leaves the work list); the
+    case is decided when no other part is still open, as ``decision_issue`` does."""
+    from husly.cases.actions._common import _routings_set
+
+    _routings_set(
+        actor,
+        case,
+        old=RoutingStatus.OPEN,
+        new=RoutingStatus.DONE,
+        help_kind=HelpKind.TEMPORARY_ACCOMMODATION,
+    )
+    if case.status != CaseStatus.DECIDED and not case.routings.filter(status="open").exists():
+        record_change(
+            actor=actor,
+            action="case_decided",
+            instance=case,
+            municipality=case.municipality,
+            changes={"status": [case.status, CaseStatus.DECIDED]},
+            person_id=_applicant_id(case.household),
+        )
+        case.status = CaseStatus.DECIDED
+        case.save(update_fields=["status"])
 
 
 def _store_letter(actor: User, decision: Decision, stay: Stay) -> None:
