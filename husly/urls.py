@@ -30,6 +30,8 @@ urlpatterns = [
     path("oppfolging/", include("husly.followup.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
+    path("midlertidig/", include("husly.temporary.urls")),
+    path("innsikt/", include("husly.insight.urls")),
     path(
         "innlogging/ansatt/",
         oidc.LoginStartView.as_view(),

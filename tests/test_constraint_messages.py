@@ -280,6 +280,18 @@ NOT_FROM_A_FORM = {
     "payment_booked_once": "the import preview lists every payment booked before, per line",
     "payment_amount_positive": "the forms and the import refuse amounts of zero or less",
     "deduction_ends_after_start": "deduction_start is called from code only; no form yet",
+    "temporary_provider_name_unique": "the message comes from the action's full_clean",
+    "temporary_place_name_unique": "the message comes from the action's full_clean",
+    "temporary_agreement_dates": (
+        "the action's full_clean gives the message (tests/temporary/test_providers.py)"
+    ),
+    "temporary_stay_planned_after_start": "the placement form asks for nights (at least one)",
+    "temporary_stay_ended_when_and_why": "stay_end sets the day and the reason together",
+    "temporary_segment_dates": "stay_move and stay_end check the dates first",
+    "temporary_situation_dates": "housing_situation_record writes the end day itself",
+    "temporary_situation_leaving_date": (
+        "the action's full_clean gives the message (tests/temporary/test_providers.py)"
+    ),
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "
         "(tests/cases/test_submission.py)"

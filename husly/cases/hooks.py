@@ -25,6 +25,19 @@ CaseClosedHandler = Callable[["Case", "User"], None]
 case_closed_handlers: list[CaseClosedHandler] = []
 
 
+LetterDetails = Callable[["Decision", str], list[str]]
+letter_details_handlers: list[LetterDetails] = []
+"""Functions that add lines to a decision letter's details, in its written standard (a § 27
+stay names the household, the place, the cost and who finds the lasting home)."""
+
+
+def on_letter_details(handler: LetterDetails) -> LetterDetails:
+    """Register ``handler(decision, language) -> lines``; usable as a decorator."""
+    if handler not in letter_details_handlers:
+        letter_details_handlers.append(handler)
+    return handler
+
+
 def on_decision_issued(handler: DecisionIssuedHandler) -> DecisionIssuedHandler:
     """Register ``handler(decision, actor)``; usable as a decorator."""
     if handler not in decision_issued_handlers:

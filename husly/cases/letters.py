@@ -23,6 +23,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from husly.cases import hooks
 from husly.cases.models import (
     NAV_HELP,
     WAITING_LIST_HELP,
@@ -644,6 +645,9 @@ def decision_letter_context(
         "title": title,
         "conclusion": conclusion,
         "details": details,
+        "extra_details": [
+            line for handler in hooks.letter_details_handlers for line in handler(decision, lang)
+        ],
         "next_steps": next_steps,
         "basis": kind_text["basis"],
         "criteria": criteria,

@@ -288,6 +288,7 @@ class DemoGenerator:
             self._allocation(municipality)
             self._rent(municipality)
             self._followup(municipality)
+            self._temporary(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -393,6 +394,12 @@ class DemoGenerator:
         from husly.followup.demo import seed_follow_up
 
         seed_follow_up(municipality, self.as_of)
+
+    def _temporary(self, municipality: Municipality) -> None:
+        """Providers, places and stays of every kind in temporary accommodation."""
+        from husly.temporary.demo import seed_temporary
+
+        seed_temporary(municipality, self.as_of, self._username("nav"))
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"

@@ -63,6 +63,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse(start), _("Follow-up")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
+    if held & {Role.CASEWORKER, Role.APPROVER}:
+        items.append((reverse("temporary:stay_list"), _("Temporary accommodation")))
+    elif held & {Role.LEADER}:
+        items.append((reverse("temporary:flags"), _("Temporary accommodation")))
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),

@@ -409,6 +409,10 @@ WHAT_LABELS = {
     "rent_notice": gettext_lazy("Opened a notice of a change in your rent"),
     "rent_index_due": gettext_lazy("Saw your lease in a list of rents due for adjustment"),
     "rent_export": gettext_lazy("Exported your rent arrears for collection"),
+    "temporary_stay": gettext_lazy("Read your stay in temporary accommodation"),
+    "temporary_stay_list": gettext_lazy("Saw your household in a list of temporary stays"),
+    "homeless_list": gettext_lazy("Saw your household in the list of homeless households"),
+    "housing_situation": gettext_lazy("Read or recorded your housing situation"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

@@ -89,6 +89,19 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     assert MoveOut.objects.filter(ready_on__isnull=False).exists()
     assert {"repairs", "letting"} <= set(VacancySegment.objects.values_list("cause", flat=True))
     assert RefusalFollowUp.objects.exists()
+    # Temporary accommodation: providers of every kind, stays of every kind (issue 13).
+    from django.db.models import Count
+
+    from husly.temporary.models import Provider, Stay
+
+    assert Provider.objects.values("kind").distinct().count() == 6
+    stays = Stay.objects.all()
+    assert stays.filter(ended_on__isnull=True, starts_on__lt=dt.date(2026, 8, 1)).exists()
+    assert stays.filter(end_reason="lease_signed", segments__isnull=False).exists()
+    assert stays.filter(segments__place__provider__kind="night_shelter").exists()
+    assert stays.filter(discharge="prison").exists()
+    assert stays.values("household").annotate(n=Count("pk")).filter(n__gt=1).exists()
+    assert stays.annotate(n=Count("segments")).filter(n__gt=1).exists()  # moved
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:

@@ -52,6 +52,8 @@ from husly.rent import actions as rent
 from husly.rent.files import PaymentFile
 from husly.rent.models import Payment, PaymentBatch
 from husly.security import actions as security
+from husly.temporary import actions as temporary
+from husly.temporary.models import Place, Stay
 from husly.tenancy import actions as tenancy
 from husly.tenancy.models import Lease, RenewalApplication
 from tests.allocation.helpers import (
@@ -65,6 +67,7 @@ from tests.allocation.helpers import (
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
+from tests.temporary.helpers import provider as temporary_provider
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -97,6 +100,8 @@ PEOPLE_READERS = {CW, AP, AM, FU, AD, NAV}
 HOUSING_WORK = {PR, AD}
 RENT_WORK = {PR}
 """The property unit (EIE, with collections) bills, books and adjusts rent."""
+STAY_WORK = {CW, AP, NAV}
+"""Temporary accommodation (§ 27): caseworkers and approvers of any unit, NAV's in practice."""
 
 NOT_ACTIONS = {
     "husly.core.actions.create_audited": "the shared save-and-record step inside actions",
@@ -695,6 +700,91 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             data=tenancy.default_terms(w.get(Lease, "lease").dwelling, timezone.localdate()),
         ),
     ),
+    # --- temporary accommodation (§ 27: NAV's caseworkers and approvers) ----------------------
+    "husly.temporary.actions.stay_place": (
+        STAY_WORK,
+        lambda w, a: temporary.stay_place(
+            actor=a,
+            household=w.get(Household, "household"),
+            place=w.get(Place, "temp_place"),
+            starts_on=timezone.localdate(),
+            planned_end=timezone.localdate() + dt.timedelta(days=3),
+            lasting_path="private_rental",
+            responsible_unit=w.housing_office,
+            facts="Ingen bolig i natt.",
+        ),
+    ),
+    "husly.temporary.actions.stay_extend": (
+        STAY_WORK,
+        lambda w, a: temporary.stay_extend(
+            actor=a,
+            stay=w.get(Stay, "temp_stay"),
+            planned_end=timezone.localdate() + dt.timedelta(days=30),
+            reason="Venter på bolig.",
+        ),
+    ),
+    "husly.temporary.actions.stay_move": (
+        STAY_WORK,
+        lambda w, a: temporary.stay_move(
+            actor=a,
+            stay=w.get(Stay, "temp_stay"),
+            place=w.get(Place, "temp_place2"),
+            on=timezone.localdate(),
+            reason="Stenger.",
+        ),
+    ),
+    "husly.temporary.actions.stay_end": (
+        STAY_WORK,
+        lambda w, a: temporary.stay_end(
+            actor=a, stay=w.get(Stay, "temp_stay"), on=timezone.localdate(), reason="lease_signed"
+        ),
+    ),
+    "husly.temporary.actions.provider_create": (
+        STAY_WORK,
+        lambda w, a: temporary.provider_create(
+            actor=a, municipality=w.municipality, data={"name": "Ny tilbyder", "kind": "hotel"}
+        ),
+    ),
+    "husly.temporary.actions.place_create": (
+        STAY_WORK,
+        lambda w, a: temporary.place_create(
+            actor=a,
+            provider=w.get(Place, "temp_place").provider,
+            data={"name": "Rom 9", "capacity": 1, "price": 300, "price_per": "person"},
+        ),
+    ),
+    "husly.temporary.actions.agreement_record": (
+        STAY_WORK,
+        lambda w, a: temporary.agreement_record(
+            actor=a,
+            provider=w.get(Place, "temp_place").provider,
+            data={
+                "valid_from": timezone.localdate(),
+                "valid_to": timezone.localdate() + dt.timedelta(days=365),
+                "standard": "S.",
+                "safety": "S.",
+                "staffing": "B.",
+                "follow_up": "O.",
+                "inspection": "T.",
+            },
+        ),
+    ),
+    "husly.temporary.actions.inspection_record": (
+        STAY_WORK,
+        lambda w, a: temporary.inspection_record(
+            actor=a,
+            provider=w.get(Place, "temp_place").provider,
+            data={"inspected_on": timezone.localdate(), "passed": True, "findings": "I orden."},
+        ),
+    ),
+    "husly.temporary.actions.housing_situation_record": (
+        STAY_WORK,
+        lambda w, a: temporary.housing_situation_record(
+            actor=a,
+            household=w.get(Household, "household"),
+            data={"situation": "with_friends", "valid_from": timezone.localdate()},
+        ),
+    ),
     # --- imports (persons here; dwellings follow the housing rows) ------------------------------
     "husly.imports.importers.import_apply": (
         PEOPLE_WORK,
@@ -1163,6 +1253,19 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
         paid_on=timezone.localdate(),
         source="ocr",
         kid="12345678903",
+    ).pk
+    temp_place = temporary_provider(raelingen, "Hospitset", "hostel", 450, actor=sara)
+    w.ids["temp_place"] = temp_place.pk
+    w.ids["temp_place2"] = temporary_provider(raelingen, "Hotellet", "hotel", 300, actor=sara).pk
+    w.ids["temp_stay"] = temporary.stay_place(
+        actor=sara,
+        household=other,
+        place=temp_place,
+        starts_on=timezone.localdate() - dt.timedelta(days=3),
+        planned_end=timezone.localdate() + dt.timedelta(days=4),
+        lasting_path="municipal_dwelling",
+        responsible_unit=housing_office,
+        facts="Ingen bolig.",
     ).pk
     spare = _user("sigurd", routing, "leader")
     w.ids["spare_staff"] = spare.pk

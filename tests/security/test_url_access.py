@@ -25,9 +25,11 @@ from husly.imports.models import ImportBatch
 from husly.organisation.models import Membership, User
 from husly.people.models import StatedMember
 from husly.portal.auth import resident_user
+from husly.temporary import actions as temporary_actions
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import BuildingFactory, DwellingFactory, synthetic_number
+from tests.temporary.helpers import provider as temporary_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -179,6 +181,23 @@ RULES: dict[str, Rule] = {
     "allocation:offer_detail": R(PERSON, {"pk": "offer"}),
     "allocation:policy": R(STAFF, {}),
     "allocation:my_offer": R(PORTAL, {"pk": "offer"}, owner="resident"),
+    "temporary:stay_list": R(STAFF, {}),
+    "temporary:stay_place": R(STAFF, {}),
+    "temporary:stay_detail": R(PERSON, {"pk": "stay"}),
+    "temporary:stay_extend": R(PERSON, {"pk": "stay"}, "post", owner="none"),
+    "temporary:stay_move": R(PERSON, {"pk": "stay"}, "post", owner="none"),
+    "temporary:stay_end": R(PERSON, {"pk": "stay"}, "post", owner="none"),
+    "temporary:flags": R(STAFF, {}),
+    "temporary:provider_list": R(STAFF, {}),
+    "temporary:provider_create": R(STAFF, {}),
+    "temporary:provider_detail": R(MUNICIPALITY, {"pk": "provider"}),
+    "temporary:provider_add": R(
+        MUNICIPALITY, {"pk": "provider", "what": "=plass"}, "post", owner="none"
+    ),
+    "temporary:homeless": R(STAFF, {}),
+    "temporary:situation_record": R(PERSON, {"pk": "household"}),
+    "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
+    "insight:kostra": R(STAFF, {}),
     "tenancy:lease_list": R(STAFF, {}),
     "tenancy:lease_create": R(PERSON, {"offer_pk": "offer"}),
     "tenancy:lease_detail": R(PERSON, {"pk": "lease"}),
@@ -344,6 +363,17 @@ def world(  # type: ignore[no-untyped-def]
     dwelling = DwellingFactory(building=building, rooms=1)
     allocation = _allocation_world(sara, household, decision, dwelling, building, raelingen)
     follow_up = _follow_up_world(sara, case, allocation["lease"], raelingen)
+    place = temporary_provider(raelingen, "Rælingen hospits", "hostel", 500, actor=sara)
+    stay = temporary_actions.stay_place(
+        actor=sara,
+        household=household,
+        place=place,
+        starts_on=timezone.localdate() - dt.timedelta(days=2),
+        planned_end=timezone.localdate() + dt.timedelta(days=5),
+        lasting_path="municipal_dwelling",
+        responsible_unit=housing_office,
+        facts="Ragnhild Rælingsen har ingen bolig i natt.",
+    )
     return {
         **allocation,
         **follow_up,
@@ -364,6 +394,8 @@ def world(  # type: ignore[no-untyped-def]
         ),
         "building": building,
         "dwelling": dwelling,
+        "provider": place.provider,
+        "stay": stay,
         "import_batch": ImportBatch.objects.create(
             kind="persons", municipality=raelingen, uploaded_by=arne, filename="Rælingsen.csv"
         ),

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class TemporaryConfig(AppConfig):
+    name = "husly.temporary"
+
+    def ready(self) -> None:
+        from husly.cases.hooks import on_letter_details
+        from husly.retention.hooks import persons_in_use
+        from husly.temporary import hooks
+        from husly.temporary.letters import stay_letter_details
+
+        on_letter_details(stay_letter_details)
+        persons_in_use(hooks.staying_persons)
