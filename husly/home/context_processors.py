@@ -22,6 +22,7 @@ from husly.organisation.access import (
     roles_by_municipality,
 )
 from husly.organisation.models import Role, User
+from husly.settlement.selectors import settlement_menu
 
 LEASES_MENU = {Role.PROPERTY, Role.FOLLOW_UP}
 """Roles that work with leases without the waiting list (allocation staff reach the leases
@@ -57,6 +58,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
+    if settlement := settlement_menu(user):
+        items.append(settlement)
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),

@@ -390,6 +390,9 @@ WHAT_LABELS = {
     "lease_document": gettext_lazy("Opened your lease contract"),
     "lease_create": gettext_lazy("Wrote your lease"),
     "lease_renew": gettext_lazy("Opened your lease to renew it"),
+    "settlement_overview": gettext_lazy("Saw your settlement in the refugee service's list"),
+    "settlement_request": gettext_lazy("Read IMDi's request to settle you"),
+    "settlement_case": gettext_lazy("Read your settlement case"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }
