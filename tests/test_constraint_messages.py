@@ -253,6 +253,7 @@ CASES = [
 ]
 
 NOT_FROM_A_FORM = {
+    "settlement_decision_one_per_year": "settlement_decision_record corrects the year's decision",
     "routing_rule_unique": "routing rules are configured by a fixture/admin command, no form",
     "case_closed_when_and_why": "case_close sets status, time and reason together",
     "anonymised_once": "written by the retention job only",

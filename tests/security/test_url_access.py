@@ -28,6 +28,7 @@ from husly.portal.auth import resident_user
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import BuildingFactory, DwellingFactory, synthetic_number
+from tests.settlement import helpers as settlement_helpers
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +190,19 @@ RULES: dict[str, Rule] = {
     "tenancy:terms": R(STAFF, {}, owner="arne"),
     "tenancy:my_renewal_apply": R(PORTAL, {"pk": "lease"}, "post", owner="none"),
     "tenancy:my_lease_document": R(PORTAL, {"pk": "lease"}, owner="resident"),
+    # Settlement: the refugee service's pages (its staff are not in this cast; per-role access
+    # is tested in tests/settlement/test_pages.py), the progress page for leaders.
+    "settlement:overview": R(STAFF, {}, owner="none"),
+    "settlement:progress": R(STAFF, {}, owner="none"),
+    "settlement:decision_edit": R(STAFF, {}, owner="none"),
+    "settlement:request_create": R(STAFF, {}, owner="none"),
+    "settlement:request_detail": R(PERSON, {"pk": "settlement_request"}, owner="none"),
+    "settlement:case_detail": R(CASE, {"pk": "settlement_case"}, owner="none"),
+    "settlement:case_lease": R(CASE, {"pk": "settlement_chosen"}, owner="none"),
+    "settlement:case_step": R(
+        CASE, {"pk": "settlement_case", "step": "=velg"}, "post", owner="none"
+    ),
+    "settlement:surroundings_edit": R(MUNICIPALITY, {"building_pk": "building"}, owner="none"),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -311,8 +325,12 @@ def world(  # type: ignore[no-untyped-def]
     building = BuildingFactory(municipality=raelingen, name="Rælingbygget")
     dwelling = DwellingFactory(building=building, rooms=1)
     allocation = _allocation_world(sara, household, decision, dwelling, building, raelingen)
+    settled = settlement_helpers.bare_objects(raelingen)
     return {
         **allocation,
+        "settlement_request": settled["request"],
+        "settlement_case": settled["case"],
+        "settlement_chosen": settled["chosen"],
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
