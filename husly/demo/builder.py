@@ -379,6 +379,9 @@ class DemoGenerator:
 
         member = User.objects.get(username=self._username("tildeling"))
         seed_allocation(municipality, member, self.as_of)
+        from husly.settlement.demo import seed_settlement
+
+        seed_settlement(municipality, User.objects.get(username=self._username("flyktning")))
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"
