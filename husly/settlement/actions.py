@@ -43,6 +43,9 @@ from husly.settlement.selectors import (
 )
 from husly.tenancy.models import Lease, LeaseStatus
 
+MAX_AGE = 120
+"""An age above this is a typing error."""
+
 
 def _applicant_id(case: SettlementCase) -> int | None:
     member = case.household.members.filter(relation="applicant").first()
@@ -84,16 +87,22 @@ def settlement_request_register(
     require_settlement_role(actor, municipality.pk)
     request = SettlementRequest(municipality=municipality, registered_by=actor, **data)
     ages = [a.strip() for a in request.ages.replace(";", ",").split(",") if a.strip()]
-    if not ages or any(not a.isdigit() or int(a) > 120 for a in ages):
+    if not ages or any(not a.isdigit() or int(a) > MAX_AGE for a in ages):
         raise ValidationError({"ages": _("Write each age as a whole number, separated by commas.")})
     if len(ages) != request.household_size:
         raise ValidationError(
-            {"ages": _("Give one age for each of the %(n)s persons.") % {"n": request.household_size}}
+            {
+                "ages": _("Give one age for each of the %(n)s persons.")
+                % {"n": request.household_size}
+            }
         )
     if request.received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The date received cannot be in the future.")})
     return create_audited(
-        actor=actor, action="settlement_request_register", instance=request, municipality=municipality
+        actor=actor,
+        action="settlement_request_register",
+        instance=request,
+        municipality=municipality,
     )
 
 
@@ -184,9 +193,11 @@ def settlement_request_decline(
 
 
 def _open_case(case: SettlementCase) -> SettlementCase:
-    locked = SettlementCase.objects.select_for_update().select_related(
-        "request", "household", "municipality"
-    ).get(pk=case.pk)
+    locked = (
+        SettlementCase.objects.select_for_update()
+        .select_related("request", "household", "municipality")
+        .get(pk=case.pk)
+    )
     if locked.status == CaseStatus.ARRIVED:
         raise ValidationError(_("The household has arrived; the case is finished."))
     return locked
@@ -229,7 +240,9 @@ def settlement_dwelling_choose(
     Dwelling.objects.select_for_update().get(pk=dwelling.pk)
     proposal = proposal_for(locked, dwelling.pk, today)
     if proposal is None:
-        raise ValidationError(_("The dwelling is no longer vacant, or belongs to another municipality."))
+        raise ValidationError(
+            _("The dwelling is no longer vacant, or belongs to another municipality.")
+        )
     _release(actor, locked)
     dwelling_status_change(
         actor=actor,
@@ -266,7 +279,9 @@ def settlement_private_dwelling_record(
     if source not in {DwellingSource.HEAD_LEASE, DwellingSource.BROKERED}:
         raise ValidationError({"source": _("Choose a head-leased or a brokered private dwelling.")})
     if not reference.strip():
-        raise ValidationError({"reference": _("Give the dwelling's reference in the landlords register.")})
+        raise ValidationError(
+            {"reference": _("Give the dwelling's reference in the landlords register.")}
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Record why this dwelling was chosen.")})
     _release(actor, locked)
@@ -300,7 +315,10 @@ def self_settlement_assess(
     frame = case_cost_frame(locked, today)
     if frame.amount is None:
         raise ValidationError(
-            _("The municipality has no cost frame for settlement in its parameters; it must be set first.")
+            _(
+                "The municipality has no cost frame for settlement in its parameters; "
+                "it must be set first."
+            )
         )
     minimum = minimum_lease_months(locked.municipality, today)
     values = {
@@ -403,9 +421,7 @@ def self_settlement_imdi_record(
 
 
 @transaction.atomic
-def settlement_lease_create(
-    *, actor: User, case: SettlementCase, data: Mapping[str, Any]
-) -> Lease:
+def settlement_lease_create(*, actor: User, case: SettlementCase, data: Mapping[str, Any]) -> Lease:
     """Write the lease of the chosen municipal dwelling (a draft in ``husly.tenancy``; it is
     then sent, signed and comes into force there, as every lease)."""
     from husly.tenancy.actions import _create, _store_document
@@ -416,7 +432,9 @@ def settlement_lease_create(
         raise ValidationError(_("A lease is written here only for a chosen municipal dwelling."))
     if locked.lease_id is not None:
         raise ValidationError(_("The lease has already been written."))
-    lease = _create(actor, Dwelling.objects.get(pk=locked.dwelling_id), data, household=locked.household)
+    lease = _create(
+        actor, Dwelling.objects.get(pk=locked.dwelling_id), data, household=locked.household
+    )
     _store_document(lease)
     update_audited(
         actor=actor,
@@ -444,9 +462,11 @@ def settlement_arrival_record(
         raise ValidationError({"arrived_on": _("The arrival cannot be in the future.")})
     request = locked.request
     if arrived_on < request.received_on:
-        raise ValidationError({"arrived_on": _("The arrival cannot be before the request was received.")})
+        raise ValidationError(
+            {"arrived_on": _("The arrival cannot be before the request was received.")}
+        )
     if locked.dwelling_source == DwellingSource.MUNICIPAL:
-        lease = Lease.objects.filter(pk=locked.lease_id).first()
+        lease = locked.lease
         if lease is None or lease.status not in {LeaseStatus.SIGNED, LeaseStatus.ACTIVE}:
             raise ValidationError(_("The lease must be signed by both parties before arrival."))
     if locked.dwelling_source == DwellingSource.SELF_SETTLED:

@@ -127,17 +127,21 @@ def assess(household: Household, candidates: Candidates, limits: Limits) -> list
     municipal_share = np.where(known_homes, c.building_municipal / homes, np.nan)
     over_share = known_homes & (refugee_share > limits.max_refugee_share_building + 1e-9)
     rule = limits.matching.max_heavy_needs_per_building
-    limit = np.where(c.building_heavy_limit >= 0, c.building_heavy_limit, -1 if rule is None else rule)
+    limit = np.where(
+        c.building_heavy_limit >= 0, c.building_heavy_limit, -1 if rule is None else rule
+    )
     heavy_full = household.heavy_needs & (limit >= 0) & (c.building_heavy_needs >= limit)
-    area_share = np.where(c.area_municipal > 0, c.area_refugee / np.maximum(c.area_municipal, 1), np.nan)
+    area_share = np.where(
+        c.area_municipal > 0, c.area_refugee / np.maximum(c.area_municipal, 1), np.nan
+    )
     flags = np.stack([too_few, too_many, above, over_share, heavy_full])
     codes = list(FLAG_TEXT)
     broken = flags.sum(axis=0)
     sort_share = np.where(np.isnan(refugee_share), 0.0, refugee_share)
     order = np.lexsort((c.dwelling_id, c.rent, sort_share, broken))
     rows = []
-    for i in order:
-        i = int(i)
+    for pos in order:
+        i = int(pos)
         rows.append(
             {
                 "dwelling_id": int(c.dwelling_id[i]),
@@ -161,7 +165,14 @@ def assess(household: Household, candidates: Candidates, limits: Limits) -> list
                 "kindergarten_m": _metres(c.kindergarten_m[i]),
                 "centre_m": _metres(c.centre_m[i]),
                 "flags": [codes[k] for k in range(len(codes)) if bool(flags[k, i])],
-                "trace": _trace(household, min_rooms, max_rooms, int(c.rooms[i]), frame, int(c.rent[i])),
+                "trace": _trace(
+                    household,
+                    lo=min_rooms,
+                    hi=max_rooms,
+                    rooms=int(c.rooms[i]),
+                    frame=frame,
+                    rent=int(c.rent[i]),
+                ),
             }
         )
     return rows
@@ -176,10 +187,11 @@ def _metres(value: float) -> int | None:
 
 
 def _trace(
-    household: Household, lo: int, hi: int, rooms: int, frame: int | None, rent: int
+    household: Household, *, lo: int, hi: int, rooms: int, frame: int | None, rent: int
 ) -> list[str]:
     out = [
-        f"household of {household.persons} ({household.children} children): norm {lo}–{hi} rooms; dwelling has {rooms}",
+        f"household of {household.persons} ({household.children} children): "
+        f"norm {lo}–{hi} rooms; dwelling has {rooms}",
     ]
     if frame is None:
         out.append("no cost frame set: rent not judged")

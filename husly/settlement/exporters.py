@@ -32,7 +32,9 @@ def export_settlement(person: Person, scope: Scope) -> Section | None:
                 "preferences": request.preferences,
                 "status": case.get_status_display(),
                 "expected_arrival": plain(case.expected_arrival),
-                "dwelling": str(case.dwelling) if case.dwelling else case.private_dwelling_reference,
+                "dwelling": str(case.dwelling)
+                if case.dwelling
+                else case.private_dwelling_reference,
                 "source": case.get_dwelling_source_display(),
                 "choice_reason": case.choice_reason,
                 "self_settlement": (

@@ -21,7 +21,14 @@ from husly.settlement.models import (
 class DecisionForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = SettlementDecision
-        fields = ["year", "persons", "extra_persons", "extra_description", "council_reference", "decided_on"]
+        fields = [
+            "year",
+            "persons",
+            "extra_persons",
+            "extra_description",
+            "council_reference",
+            "decided_on",
+        ]
         widgets = {"decided_on": forms.DateInput()}
 
     def validate_unique(self) -> None:
@@ -56,11 +63,15 @@ class AcceptForm(StyledFormMixin, forms.Form):
     given_name = forms.CharField(label=_("Main person's given name"), max_length=100)
     family_name = forms.CharField(label=_("Main person's family name"), max_length=100)
     national_id = forms.CharField(
-        label=_("Identity number or D-number"), max_length=11, required=False,
+        label=_("Identity number or D-number"),
+        max_length=11,
+        required=False,
         help_text=_("11 digits, if IMDi gives it."),
     )
     date_of_birth = forms.DateField(
-        label=_("Date of birth"), required=False, widget=forms.DateInput(),
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(),
         help_text=_("Needed when there is no identity number."),
     )
     expected_arrival = forms.DateField(label=_("Expected arrival"), widget=forms.DateInput())
@@ -84,8 +95,10 @@ class ChooseForm(StyledFormMixin, forms.Form):
 class PrivateForm(StyledFormMixin, forms.Form):
     source = forms.ChoiceField(
         label=_("Kind of private dwelling"),
-        choices=[(DwellingSource.HEAD_LEASE.value, DwellingSource.HEAD_LEASE.label),
-                 (DwellingSource.BROKERED.value, DwellingSource.BROKERED.label)],
+        choices=[
+            (DwellingSource.HEAD_LEASE.value, DwellingSource.HEAD_LEASE.label),
+            (DwellingSource.BROKERED.value, DwellingSource.BROKERED.label),
+        ],
     )
     reference = forms.CharField(label=_("Reference in the landlords register"), max_length=100)
     reason = forms.CharField(label=_("Why this dwelling"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -93,7 +106,9 @@ class PrivateForm(StyledFormMixin, forms.Form):
 
 class SelfSettlementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
     decision = forms.ChoiceField(
-        label=_("The municipality's decision"), choices=ApprovalStatus.choices, widget=forms.RadioSelect
+        label=_("The municipality's decision"),
+        choices=ApprovalStatus.choices,
+        widget=forms.RadioSelect,
     )
 
     class Meta:
@@ -135,7 +150,10 @@ class ArrivalForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             "monthly_deduction",
             "bo_plan_note",
         ]
-        widgets = {"arrived_on": forms.DateInput(), "bo_plan_note": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "arrived_on": forms.DateInput(),
+            "bo_plan_note": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

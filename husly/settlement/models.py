@@ -19,6 +19,8 @@ from husly.housing.models import Building, Dwelling
 from husly.organisation.models import Municipality
 from husly.people.models import Household
 
+ADULT_AGE = 18
+
 
 class SettlementDecision(models.Model):
     """The council's decision for one year: how many persons the municipality settles, extra
@@ -43,7 +45,9 @@ class SettlementDecision(models.Model):
         help_text=_("The case number of the council's decision, for example PS 12/2026."),
     )
     decided_on = models.DateField(_("decided on"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -53,7 +57,9 @@ class SettlementDecision(models.Model):
             models.UniqueConstraint(
                 fields=["municipality", "year"],
                 name="settlement_decision_one_per_year",
-                violation_error_message=_("The council's decision for this year is already recorded."),
+                violation_error_message=_(
+                    "The council's decision for this year is already recorded."
+                ),
             )
         ]
 
@@ -85,20 +91,30 @@ class SettlementRequest(models.Model):
         _("persons in the household"), validators=[MinValueValidator(1), MaxValueValidator(20)]
     )
     ages = models.CharField(
-        _("ages"), max_length=100, help_text=_("The ages IMDi gives, separated by commas: 38, 35, 9, 4.")
+        _("ages"),
+        max_length=100,
+        help_text=_("The ages IMDi gives, separated by commas: 38, 35, 9, 4."),
     )
-    needs = models.TextField(_("needs"), blank=True, help_text=_("Health, accessibility, follow-up."))
+    needs = models.TextField(
+        _("needs"), blank=True, help_text=_("Health, accessibility, follow-up.")
+    )
     preferences = models.TextField(
-        _("wishes"), blank=True, help_text=_("Near school, network, centre, cheap; as the household states them.")
+        _("wishes"),
+        blank=True,
+        help_text=_("Near school, network, centre, cheap; as the household states them."),
     )
-    resettlement = models.BooleanField(_("resettlement refugees (overføringsflyktninger)"), default=False)
+    resettlement = models.BooleanField(
+        _("resettlement refugees (overføringsflyktninger)"), default=False
+    )
     reception_centre = models.CharField(_("reception centre"), max_length=150, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.RECEIVED
     )
     answered_on = models.DateField(_("answered"), null=True, blank=True)
     decline_reason = models.TextField(_("why it was declined"), blank=True)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     registered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -113,7 +129,7 @@ class SettlementRequest(models.Model):
 
     @property
     def children(self) -> int:
-        return sum(1 for age in self.age_list() if age < 18)
+        return sum(1 for age in self.age_list() if age < ADULT_AGE)
 
 
 class DwellingSource(models.TextChoices):
@@ -138,29 +154,47 @@ class SettlementCase(models.Model):
 
     request = models.OneToOneField(SettlementRequest, on_delete=models.PROTECT, related_name="case")
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="settlement_cases")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="settlement_cases"
+    )
     expected_arrival = models.DateField(_("expected arrival"))
     status = models.CharField(
         _("status"), max_length=10, choices=CaseStatus.choices, default=CaseStatus.FINDING
     )
     dwelling_source = models.CharField(
-        _("where the dwelling comes from"), max_length=12, choices=DwellingSource.choices, blank=True
+        _("where the dwelling comes from"),
+        max_length=12,
+        choices=DwellingSource.choices,
+        blank=True,
     )
     dwelling = models.ForeignKey(
-        Dwelling, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Dwelling,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("dwelling"),
     )
     private_dwelling_reference = models.CharField(
         _("private dwelling (landlords register)"),
         max_length=100,
         blank=True,
-        help_text=_("For a head-leased or brokered private dwelling: its reference in the landlords register."),
+        help_text=_(
+            "For a head-leased or brokered private dwelling: its reference in the landlords "
+            "register."
+        ),
     )
     choice_reason = models.TextField(_("why this dwelling"), blank=True)
-    choice_criteria = models.JSONField(_("the criteria shown when it was chosen"), default=dict, blank=True)
+    choice_criteria = models.JSONField(
+        _("the criteria shown when it was chosen"), default=dict, blank=True
+    )
     chosen_on = models.DateField(_("chosen on"), null=True, blank=True)
     lease = models.OneToOneField(
-        "tenancy.Lease", on_delete=models.PROTECT, null=True, blank=True, related_name="settlement_case"
+        "tenancy.Lease",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlement_case",
     )
     arrived_on = models.DateField(_("arrived"), null=True, blank=True)
     introduction_contact = models.CharField(
@@ -169,13 +203,17 @@ class SettlementCase(models.Model):
     rent_deducted_from_benefit = models.BooleanField(
         _("rent is deducted from the introduction benefit"), default=False
     )
-    monthly_deduction = models.PositiveIntegerField(_("monthly deduction (NOK)"), null=True, blank=True)
+    monthly_deduction = models.PositiveIntegerField(
+        _("monthly deduction (NOK)"), null=True, blank=True
+    )
     bo_plan_note = models.TextField(
         _("bo-plan"),
         blank=True,
         help_text=_("Where the household's bo-plan is kept and who makes it (the follow-up unit)."),
     )
-    caseworker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -202,7 +240,9 @@ class SelfSettlement(models.Model):
     """Controlled self-settlement: the dwelling the refugee found, the municipality's checklist
     and decision, and IMDi's approval (kristiansund 2.2)."""
 
-    case = models.OneToOneField(SettlementCase, on_delete=models.CASCADE, related_name="self_settlement")
+    case = models.OneToOneField(
+        SettlementCase, on_delete=models.CASCADE, related_name="self_settlement"
+    )
     address = models.CharField(_("address"), max_length=200)
     landlord = models.CharField(_("landlord"), max_length=150)
     monthly_rent = models.PositiveIntegerField(_("monthly rent (NOK)"))
@@ -210,13 +250,16 @@ class SelfSettlement(models.Model):
     standard_ok = models.BooleanField(_("the standard is acceptable"), default=False)
     contract_ok = models.BooleanField(_("the contract was checked and is in order"), default=False)
     landlord_concern = models.TextField(
-        _("concerns about the landlord"), blank=True,
+        _("concerns about the landlord"),
+        blank=True,
         help_text=_("What the contract check found, for example a dishonest landlord."),
     )
     cost_frame = models.PositiveIntegerField(_("cost frame (NOK a month)"))
     cost_frame_source = models.CharField(max_length=300, blank=True)
     minimum_lease_months = models.PositiveSmallIntegerField(default=36)
-    status = models.CharField(_("the municipality's decision"), max_length=10, choices=ApprovalStatus.choices)
+    status = models.CharField(
+        _("the municipality's decision"), max_length=10, choices=ApprovalStatus.choices
+    )
     note = models.TextField(_("reasoning"), blank=True)
     decided_on = models.DateField(_("decided on"))
     imdi_status = models.CharField(

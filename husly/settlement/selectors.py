@@ -53,21 +53,27 @@ def settlement_municipality_ids(user: User) -> list[int]:
     """Municipalities where the user is a caseworker or approver of the refugee service."""
     cached: list[int] | None = getattr(user, "_husly_settlement_municipalities", None)
     if cached is None:
-        cached = sorted(
-            set(
-                Membership.objects.filter(
-                    user=user,
-                    role__in=SETTLEMENT_ROLES,
-                    unit__kind=UnitKind.REFUGEE_SERVICE,
-                ).values_list("unit__municipality_id", flat=True)
+        cached = (
+            sorted(
+                set(
+                    Membership.objects.filter(
+                        user=user,
+                        role__in=SETTLEMENT_ROLES,
+                        unit__kind=UnitKind.REFUGEE_SERVICE,
+                    ).values_list("unit__municipality_id", flat=True)
+                )
             )
-        ) if user.is_authenticated else []
+            if user.is_authenticated
+            else []
+        )
         user._husly_settlement_municipalities = cached  # type: ignore[attr-defined]
     return cached
 
 
 def progress_municipality_ids(user: User) -> list[int]:
-    return sorted(set(settlement_municipality_ids(user)) | set(municipality_ids(user, PROGRESS_READ)))
+    return sorted(
+        set(settlement_municipality_ids(user)) | set(municipality_ids(user, PROGRESS_READ))
+    )
 
 
 def require_settlement_role(
@@ -115,7 +121,9 @@ def households_settled(user: User, units: list[int]) -> Q:
     refugee = Unit.objects.filter(pk__in=units, kind=UnitKind.REFUGEE_SERVICE).values(
         "municipality_id"
     )
-    return Q(pk__in=SettlementCase.objects.filter(municipality_id__in=refugee).values("household_id"))
+    return Q(
+        pk__in=SettlementCase.objects.filter(municipality_id__in=refugee).values("household_id")
+    )
 
 
 # --- the cost frame and the dwelling criteria ----------------------------------------------------
@@ -214,7 +222,9 @@ def proposals(case: SettlementCase, on: dt.date, limit: int = 12) -> list[Propos
         for b in Building.objects.filter(pk__in=buildings)
         .annotate(
             municipal=Count("dwellings__leases", filter=active),
-            heavy=Count("dwellings__leases", filter=active & Q(dwellings__leases__heavy_needs=True)),
+            heavy=Count(
+                "dwellings__leases", filter=active & Q(dwellings__leases__heavy_needs=True)
+            ),
         )
         .select_related("surroundings")
     }
@@ -297,7 +307,8 @@ def progress(municipality: Municipality, year: int) -> Progress:
     decision = SettlementDecision.objects.filter(municipality=municipality, year=year).first()
     facts = list(SettlementFact.objects.filter(municipality=municipality, year=year))
     expected = SettlementCase.objects.filter(
-        municipality=municipality, status__in=[CaseStatus.FINDING, CaseStatus.CHOSEN],
+        municipality=municipality,
+        status__in=[CaseStatus.FINDING, CaseStatus.CHOSEN],
         expected_arrival__year=year,
     ).values_list("request__household_size", flat=True)
     by_source = Counter(f.dwelling_source for f in facts)
@@ -316,7 +327,9 @@ def progress(municipality: Municipality, year: int) -> Progress:
         requests_open=SettlementRequest.objects.filter(
             municipality=municipality, status=RequestStatus.RECEIVED
         ).count(),
-        median_days=statistics.median([f.days_request_to_arrival for f in facts]) if facts else None,
+        median_days=statistics.median([f.days_request_to_arrival for f in facts])
+        if facts
+        else None,
         by_source=dict(by_source),
         shares=shares,
     )

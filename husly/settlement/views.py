@@ -47,8 +47,12 @@ FLAG_LABELS = {
     "too_few_rooms": gettext_lazy("Too few rooms for the household"),
     "too_many_rooms": gettext_lazy("More rooms than the household needs"),
     "rent_above_frame": gettext_lazy("Rent above the cost frame"),
-    "refugee_share_above_limit": gettext_lazy("Clustering: refugee share of the building above the limit"),
-    "heavy_needs_limit": gettext_lazy("The building has reached the limit of tenants with heavy needs"),
+    "refugee_share_above_limit": gettext_lazy(
+        "Clustering: refugee share of the building above the limit"
+    ),
+    "heavy_needs_limit": gettext_lazy(
+        "The building has reached the limit of tenants with heavy needs"
+    ),
 }
 
 
@@ -76,7 +80,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     requests = selectors.requests_for_user(user)
     cases = list(selectors.cases_for_user(user).exclude(status=CaseStatus.ARRIVED))
     arrived = list(
-        selectors.cases_for_user(user).filter(status=CaseStatus.ARRIVED).order_by("-arrived_on")[:20]
+        selectors.cases_for_user(user)
+        .filter(status=CaseStatus.ARRIVED)
+        .order_by("-arrived_on")[:20]
     )
     log_household_reads(
         user=user,
@@ -123,7 +129,9 @@ def decision_edit(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     municipality = _settlement_municipality(user)
     year = timezone.localdate().year
-    current = selectors.decisions_for_user(user).filter(municipality=municipality, year=year).first()
+    current = (
+        selectors.decisions_for_user(user).filter(municipality=municipality, year=year).first()
+    )
     form = DecisionForm(request.POST or None, instance=current, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,7 +187,10 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             case = actions.settlement_request_accept(
                 actor=user,
                 request=settlement_request,
-                applicant={k: data[k] for k in ("given_name", "family_name", "national_id", "date_of_birth")},
+                applicant={
+                    k: data[k]
+                    for k in ("given_name", "family_name", "national_id", "date_of_birth")
+                },
                 expected_arrival=data["expected_arrival"],
             )
         except ValidationError as error:
@@ -223,17 +234,15 @@ def _case_page(request: HttpRequest, user: User, pk: int, **forms: Any) -> HttpR
         path=request.get_full_path(),
         everyone=True,
     )
-    proposals = []
     open_case = case.status != CaseStatus.ARRIVED and case.lease_id is None
-    if open_case:
-        for proposal in selectors.proposals(case, today):
-            proposals.append(
-                {
-                    "dwelling": proposal.dwelling,
-                    "c": proposal.criteria,
-                    "flags": [FLAG_LABELS[f] for f in proposal.criteria["flags"]],
-                }
-            )
+    proposals = [
+        {
+            "dwelling": proposal.dwelling,
+            "c": proposal.criteria,
+            "flags": [FLAG_LABELS[f] for f in proposal.criteria["flags"]],
+        }
+        for proposal in (selectors.proposals(case, today) if open_case else [])
+    ]
     approval = SelfSettlement.objects.filter(case=case).first()
     chosen = dict(case.choice_criteria or {})
     frame = selectors.case_cost_frame(case, today)
@@ -332,7 +341,10 @@ def case_lease(request: HttpRequest, pk: int) -> HttpResponse:
     if case.dwelling is None or case.dwelling_source != DwellingSource.MUNICIPAL:
         raise Http404
     log_household_reads(
-        user=user, household_ids=[case.household_id], what="lease_create", path=request.get_full_path()
+        user=user,
+        household_ids=[case.household_id],
+        what="lease_create",
+        path=request.get_full_path(),
     )
     start = max(case.expected_arrival, timezone.localdate())
     form = LeaseForm(request.POST or None, initial=default_terms(case.dwelling, start))
@@ -342,7 +354,9 @@ def case_lease(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_action_errors(form, error)
         else:
-            messages.success(request, _("The lease was written. The property unit sends it for signing."))
+            messages.success(
+                request, _("The lease was written. The property unit sends it for signing.")
+            )
             return redirect("tenancy:lease_detail", pk=lease.pk)
     return render(
         request,

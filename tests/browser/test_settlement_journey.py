@@ -135,7 +135,11 @@ def test_a_family_is_accepted_a_dwelling_chosen_with_reasons_leased_and_arrives(
     expect(farid.locator("#arrival")).to_contain_text("10 500 kr")
     check_accessibility(farid)
     fact = SettlementFact.objects.get()
-    assert (fact.persons, fact.dwelling_source, fact.days_request_to_arrival) == (4, "municipal", 30)
+    assert (fact.persons, fact.dwelling_source, fact.days_request_to_arrival) == (
+        4,
+        "municipal",
+        30,
+    )
 
     # the leader sees the progress against the decision, no names
     leader = _page(browser)

@@ -56,6 +56,9 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     assert Lease.objects.count() >= Dwelling.objects.filter(status=DwellingStatus.OCCUPIED).count()
     assert AllocationMeeting.objects.get().items.filter(proposed_entry__isnull=False).exists()
     assert Offer.objects.count() == 2
+    from tests.settlement.demo_checks import check_settlement_demo
+
+    check_settlement_demo()
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:

@@ -741,7 +741,11 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         lambda w, a: settlement.settlement_request_accept(
             actor=a,
             request=_settled(w)["request"],
-            applicant={"given_name": "Ali", "family_name": "Haddad", "date_of_birth": dt.date(1990, 1, 1)},
+            applicant={
+                "given_name": "Ali",
+                "family_name": "Haddad",
+                "date_of_birth": dt.date(1990, 1, 1),
+            },
             expected_arrival=timezone.localdate(),
         ),
     ),
@@ -753,11 +757,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     ),
     "husly.settlement.actions.settlement_dwelling_choose": (
         set(),
-        lambda w, a: (
-            lambda o: settlement.settlement_dwelling_choose(
-                actor=a, case=o["case"], dwelling=o["dwelling"], reason="x"
-            )
-        )(_settled(w)),
+        lambda w, a: _settlement_choose(w, a),  # noqa: PLW0108 - defined below the table
     ),
     "husly.settlement.actions.settlement_private_dwelling_record": (
         set(),
@@ -803,6 +803,13 @@ TABLE: dict[str, tuple[set[str], Call]] = {
 def _settled(w: World) -> dict[str, Any]:
     """The settlement objects, made inside the call's savepoint (rolled back after it)."""
     return settlement_helpers.bare_objects(w.municipality)
+
+
+def _settlement_choose(w: World, a: User) -> Any:
+    made = _settled(w)
+    return settlement.settlement_dwelling_choose(
+        actor=a, case=made["case"], dwelling=made["dwelling"], reason="x"
+    )
 
 
 def _Meeting() -> type[Any]:  # noqa: N802 - a model class, looked up late

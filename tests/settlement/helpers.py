@@ -72,25 +72,37 @@ def bare_objects(municipality: Municipality) -> dict[str, Any]:
 
     def request(ref: str, status: str = "received") -> SettlementRequest:
         return SettlementRequest.objects.create(
-            municipality=municipality, registered_by=farid, received_on=today, status=status,
+            municipality=municipality,
+            registered_by=farid,
+            received_on=today,
+            status=status,
             **{**FAMILY, "imdi_reference": ref},
         )
 
     def case(ref: str, **extra: Any) -> SettlementCase:
         person = Person.objects.create(
-            municipality=municipality, given_name="Omar", family_name="Haddad",
+            municipality=municipality,
+            given_name="Omar",
+            family_name="Haddad",
             date_of_birth=dt.date(1988, 3, 1),
         )
         household = Household.objects.create(municipality=municipality, name="Haddad")
         HouseholdMember.objects.create(household=household, person=person, relation="applicant")
         return SettlementCase.objects.create(
-            request=request(ref, "accepted"), municipality=municipality, household=household,
-            expected_arrival=today, caseworker=farid, **extra,
+            request=request(ref, "accepted"),
+            municipality=municipality,
+            household=household,
+            expected_arrival=today,
+            caseworker=farid,
+            **extra,
         )
 
     building = Building.objects.create(
-        municipality=municipality, name="Bosettingsbygget", address="Bosettingsvegen 1",
-        postal_code="2008", postal_town="Fjerdingby",
+        municipality=municipality,
+        name="Bosettingsbygget",
+        address="Bosettingsvegen 1",
+        postal_code="2008",
+        postal_town="Fjerdingby",
     )
     dwelling = Dwelling.objects.create(
         building=building, number="H0101", rooms=3, area_m2=70, monthly_rent=10000
@@ -98,9 +110,16 @@ def bare_objects(municipality: Municipality) -> dict[str, Any]:
     chosen = case("T-2", status="chosen", dwelling_source="municipal", dwelling=dwelling)
     self_case = case("T-3", status="chosen", dwelling_source="self_settled")
     approval = SelfSettlement.objects.create(
-        case=self_case, address="Privatvegen 1", landlord="Ola", monthly_rent=9000,
-        lease_months=36, standard_ok=True, contract_ok=True, cost_frame=9500,
-        status="approved", decided_on=today,
+        case=self_case,
+        address="Privatvegen 1",
+        landlord="Ola",
+        monthly_rent=9000,
+        lease_months=36,
+        standard_ok=True,
+        contract_ok=True,
+        cost_frame=9500,
+        status="approved",
+        decided_on=today,
     )
     return {
         "request": request("T-1"),

@@ -40,13 +40,18 @@ def test_rooms_rent_and_spread_flags() -> None:
 def test_the_allocation_spread_rule_binds_for_heavy_needs_only() -> None:
     rows = [_rows(building_heavy_needs=2)]  # the policy's default limit is 2
     light = assess(Household(4, 2), Candidates.from_rows(rows), Limits(POLICY, None, 0.25))
-    heavy = assess(Household(4, 2, heavy_needs=True), Candidates.from_rows(rows), Limits(POLICY, None, 0.25))
+    heavy = assess(
+        Household(4, 2, heavy_needs=True), Candidates.from_rows(rows), Limits(POLICY, None, 0.25)
+    )
     assert light[0]["flags"] == [] and heavy[0]["flags"] == ["heavy_needs_limit"]
     assert light[0]["rent_within_frame"] is None  # no cost frame: rent not judged
 
 
 def test_vectorised_over_many_dwellings() -> None:
-    rows = [_rows(dwelling_id=i, rent=8000 + i, building_homes=20, building_refugee=i % 7) for i in range(2000)]
+    rows = [
+        _rows(dwelling_id=i, rent=8000 + i, building_homes=20, building_refugee=i % 7)
+        for i in range(2000)
+    ]
     out = assess(Household(3, 1), Candidates.from_rows(rows), Limits(POLICY, 9000, 0.25))
     assert len(out) == 2000
     broken = [len(r["flags"]) for r in out]

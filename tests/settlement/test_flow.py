@@ -111,7 +111,9 @@ def test_dwelling_chosen_with_criteria_then_lease_and_arrival(farid, raelingen, 
     with pytest.raises(ValidationError):  # sent, not signed
         actions.settlement_arrival_record(actor=farid, case=case, data={"arrived_on": today})
     for party in ("tenant", "landlord"):
-        lease = tenancy.lease_sign(actor=eirik, lease=lease, party=party, signed_on=today, how="paper")
+        lease = tenancy.lease_sign(
+            actor=eirik, lease=lease, party=party, signed_on=today, how="paper"
+        )
     tenancy.lease_activate(actor=eirik, lease=lease, today=today)
     with pytest.raises(ValidationError):  # the amount is needed when rent is deducted
         actions.settlement_arrival_record(
@@ -134,7 +136,7 @@ def test_dwelling_chosen_with_criteria_then_lease_and_arrival(farid, raelingen, 
     assert fact.days_request_to_arrival == 40
     progress = selectors.progress(raelingen, today.year)
     assert progress.settled_persons == 4 and progress.median_days == 40
-    assert dict((label, n) for label, n, _share in progress.shares)["Municipal dwelling"] == 1
+    assert {label: n for label, n, _share in progress.shares}["Municipal dwelling"] == 1
     with pytest.raises(ValidationError):  # finished
         actions.settlement_dwelling_choose(actor=farid, case=case, dwelling=small, reason="x")
 
@@ -166,7 +168,9 @@ def test_self_settlement_checklist_and_imdi(farid, raelingen) -> None:
             actions.self_settlement_assess(actor=farid, case=case, data={**SELF, **bad})
         assert why in str(error.value)
     refused = actions.self_settlement_assess(
-        actor=farid, case=case, data={**SELF, "monthly_rent": 12000, "decision": "refused", "note": "For dyr."}
+        actor=farid,
+        case=case,
+        data={**SELF, "monthly_rent": 12000, "decision": "refused", "note": "For dyr."},
     )
     assert refused.status == "refused" and not refused.rent_within_frame
     approval = actions.self_settlement_assess(actor=farid, case=case, data=SELF)
@@ -174,10 +178,14 @@ def test_self_settlement_checklist_and_imdi(farid, raelingen) -> None:
     assert approval.pk == refused.pk and case.status == CaseStatus.CHOSEN
     assert case.dwelling_source == "self_settled"
     today = timezone.localdate()
-    actions.self_settlement_imdi_record(actor=farid, approval=approval, status="pending", answered_on=None)
+    actions.self_settlement_imdi_record(
+        actor=farid, approval=approval, status="pending", answered_on=None
+    )
     with pytest.raises(ValidationError):
         actions.settlement_arrival_record(actor=farid, case=case, data={"arrived_on": today})
-    actions.self_settlement_imdi_record(actor=farid, approval=approval, status="approved", answered_on=today)
+    actions.self_settlement_imdi_record(
+        actor=farid, approval=approval, status="approved", answered_on=today
+    )
     actions.settlement_arrival_record(actor=farid, case=case, data={"arrived_on": today})
     assert SettlementFact.objects.get().dwelling_source == "self_settled"
 
@@ -189,7 +197,11 @@ def test_a_private_dwelling_is_recorded_by_its_reference(farid, raelingen) -> No
             actor=farid, case=case, source="municipal", reference="X", reason="Y"
         )
     case = actions.settlement_private_dwelling_record(
-        actor=farid, case=case, source="head_lease", reference="UTL-17", reason="Stor nok, nær skole."
+        actor=farid,
+        case=case,
+        source="head_lease",
+        reference="UTL-17",
+        reason="Stor nok, nær skole.",
     )
     case = actions.settlement_arrival_record(
         actor=farid, case=case, data={"arrived_on": timezone.localdate()}
@@ -206,5 +218,7 @@ def test_retention_keeps_a_household_being_settled(farid, raelingen) -> None:
     actions.settlement_private_dwelling_record(
         actor=farid, case=case, source="brokered", reference="F-1", reason="Ok."
     )
-    actions.settlement_arrival_record(actor=farid, case=case, data={"arrived_on": timezone.localdate()})
+    actions.settlement_arrival_record(
+        actor=farid, case=case, data={"arrived_on": timezone.localdate()}
+    )
     assert settlement_in_use({person_id}) == set()

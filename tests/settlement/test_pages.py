@@ -22,7 +22,12 @@ from husly.settlement.models import SettlementCase, SettlementRequest
 from tests.allocation.helpers import make_dwelling
 from tests.conftest import _user
 from tests.factories import synthetic_number
-from tests.settlement.helpers import accepted_case, refugee_caseworker, refugee_unit, register_request
+from tests.settlement.helpers import (
+    accepted_case,
+    refugee_caseworker,
+    refugee_unit,
+    register_request,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +61,9 @@ def objects(cast, raelingen, eirik):  # type: ignore[no-untyped-def]
     dwelling = make_dwelling(raelingen, eirik, rooms=3, address="Skolevegen 2")
     case = accepted_case(farid, raelingen)
     chosen = accepted_case(farid, raelingen, given_name="Lina", imdi_reference="IMDi-2")
-    actions.settlement_dwelling_choose(actor=farid, case=chosen, dwelling=dwelling, reason="Nær skolen.")
+    actions.settlement_dwelling_choose(
+        actor=farid, case=chosen, dwelling=dwelling, reason="Nær skolen."
+    )
     return {
         "request": register_request(farid, raelingen, imdi_reference="IMDi-3"),
         "case": case,
@@ -109,13 +116,24 @@ def _calls(o: dict[str, Any], raelingen) -> dict[str, Any]:  # type: ignore[no-u
     today = timezone.localdate()
     return {
         "settlement_decision_record": lambda a: actions.settlement_decision_record(
-            actor=a, municipality=raelingen,
-            data={"year": 2026, "persons": 10, "council_reference": "PS 1/2026", "decided_on": today},
+            actor=a,
+            municipality=raelingen,
+            data={
+                "year": 2026,
+                "persons": 10,
+                "council_reference": "PS 1/2026",
+                "decided_on": today,
+            },
         ),
         "settlement_request_register": lambda a: register_request(a, raelingen, imdi_reference="N"),
         "settlement_request_accept": lambda a: actions.settlement_request_accept(
-            actor=a, request=o["request"],
-            applicant={"given_name": "Ali", "family_name": "Haddad", "date_of_birth": dt.date(1990, 1, 1)},
+            actor=a,
+            request=o["request"],
+            applicant={
+                "given_name": "Ali",
+                "family_name": "Haddad",
+                "date_of_birth": dt.date(1990, 1, 1),
+            },
             expected_arrival=today,
         ),
         "settlement_request_decline": lambda a: actions.settlement_request_decline(
@@ -128,9 +146,17 @@ def _calls(o: dict[str, Any], raelingen) -> dict[str, Any]:  # type: ignore[no-u
             actor=a, case=o["case"], source="brokered", reference="F-1", reason="x"
         ),
         "self_settlement_assess": lambda a: actions.self_settlement_assess(
-            actor=a, case=o["case"],
-            data={"address": "A 1", "landlord": "B", "monthly_rent": 9000, "lease_months": 36,
-                  "standard_ok": True, "contract_ok": True, "decision": "approved"},
+            actor=a,
+            case=o["case"],
+            data={
+                "address": "A 1",
+                "landlord": "B",
+                "monthly_rent": 9000,
+                "lease_months": 36,
+                "standard_ok": True,
+                "contract_ok": True,
+                "decision": "approved",
+            },
         ),
         "settlement_lease_create": lambda a: actions.settlement_lease_create(
             actor=a, case=o["chosen"], data={}
@@ -151,7 +177,9 @@ def test_every_action_per_role(cast, objects, raelingen) -> None:
     from django.db import transaction
 
     calls = _calls(objects, raelingen)
-    names = {n for n in dir(actions) if n.startswith(("settlement_", "self_settlement_", "building_"))}
+    names = {
+        n for n in dir(actions) if n.startswith(("settlement_", "self_settlement_", "building_"))
+    }
     assert names - set(calls) == {"self_settlement_imdi_record"}
     problems = []
     for label, user in cast.items():
@@ -164,7 +192,7 @@ def test_every_action_per_role(cast, objects, raelingen) -> None:
                     transaction.set_rollback(True)
             except PermissionDenied as error:
                 refused = error
-            except Exception:  # noqa: BLE001 - let through, refused for another reason
+            except Exception:
                 refused = None
             if (label in WORKERS) == isinstance(refused, PermissionDenied):
                 problems.append((label, name, refused))
@@ -176,15 +204,25 @@ def test_every_action_per_role(cast, objects, raelingen) -> None:
 def test_imdi_answer_per_role(cast, objects) -> None:
     farid = cast["refugee caseworker"]
     approval = actions.self_settlement_assess(
-        actor=farid, case=objects["case"],
-        data={"address": "A 1", "landlord": "B", "monthly_rent": 9000, "lease_months": 36,
-              "standard_ok": True, "contract_ok": True, "decision": "approved"},
+        actor=farid,
+        case=objects["case"],
+        data={
+            "address": "A 1",
+            "landlord": "B",
+            "monthly_rent": 9000,
+            "lease_months": 36,
+            "standard_ok": True,
+            "contract_ok": True,
+            "decision": "approved",
+        },
     )
     for label, user in cast.items():
         if label in WORKERS:
             continue
         with pytest.raises(PermissionDenied):
-            actions.self_settlement_imdi_record(actor=user, approval=approval, status="pending", answered_on=None)
+            actions.self_settlement_imdi_record(
+                actor=user, approval=approval, status="pending", answered_on=None
+            )
     actions.self_settlement_imdi_record(
         actor=cast["refugee approver"], approval=approval, status="pending", answered_on=None
     )

@@ -1,29 +1,34 @@
 from __future__ import annotations
 
-import datetime as dt
-
-import pytest
 from django.test import Client
 from django.urls import reverse
 
-from husly.demo.builder import DemoGenerator
 from husly.organisation.models import User
-from husly.settlement.models import SettlementCase, SettlementDecision, SettlementFact, SettlementRequest
+from husly.settlement.models import (
+    SettlementCase,
+    SettlementDecision,
+    SettlementFact,
+    SettlementRequest,
+)
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_has_settlement_in_every_state_and_its_pages_open() -> None:
-    DemoGenerator("small", seed=1, as_of=dt.date(2026, 11, 1)).run()
+def check_settlement_demo() -> None:
+    """Called by tests/core/test_demo.py on the small demo it builds (built once for both)."""
     assert SettlementDecision.objects.count() == 2
     assert set(SettlementRequest.objects.values_list("status", flat=True)) == {
-        "received", "accepted", "declined"
+        "received",
+        "accepted",
+        "declined",
     }
     assert set(SettlementCase.objects.values_list("status", flat=True)) == {
-        "finding", "chosen", "arrived"
+        "finding",
+        "chosen",
+        "arrived",
     }
     assert set(SettlementFact.objects.values_list("dwelling_source", flat=True)) == {
-        "municipal", "head_lease", "self_settled"
+        "municipal",
+        "head_lease",
+        "self_settled",
     }
     municipal = SettlementCase.objects.get(dwelling_source="municipal")
     assert municipal.lease.status == "active" and municipal.choice_criteria["flags"] == []
