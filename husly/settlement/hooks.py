@@ -3,11 +3,18 @@ the retention job must keep (husly.retention.hooks)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
+
+from husly.audit.models import ChangeEvent
 from husly.people.models import HouseholdMember
-from husly.settlement.models import CaseStatus, SettlementCase
+from husly.settlement.models import CaseStatus, RequestStatus, SettlementCase, SettlementRequest
 from husly.settlement.selectors import households_settled
 
-__all__ = ["households_settled", "settlement_in_use"]
+__all__ = ["declined_requests_purge", "households_settled", "settlement_in_use"]
+
+ERASED = "–"
 
 
 def settlement_in_use(candidate_ids: set[int]) -> set[int]:
@@ -19,3 +26,35 @@ def settlement_in_use(candidate_ids: set[int]) -> set[int]:
             person_id__in=candidate_ids, household_id__in=households
         ).values_list("person_id", flat=True)
     )
+
+
+def declined_requests_purge(today: dt.date) -> dict[str, int]:
+    """A declined request never reached the person register; its facts about the household
+    (name, ages, needs, wishes, the reason given) are erased as long after the answer as a
+    closed case is kept (``HUSLY_RETENTION_CLOSED_CASE_YEARS``), with the change events that
+    hold copies of them. The reference, dates and size stay for the statistics."""
+    from husly.retention.jobs import audit_purge, years_before
+
+    cutoff = years_before(today, settings.HUSLY_RETENTION_CLOSED_CASE_YEARS)
+    due = list(
+        SettlementRequest.objects.filter(
+            status=RequestStatus.DECLINED, answered_on__lt=cutoff, anonymised_on__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if not due:
+        return {}
+    SettlementRequest.objects.filter(pk__in=due).update(
+        family_name=ERASED,
+        ages="",
+        needs="",
+        preferences="",
+        reception_centre="",
+        decline_reason=ERASED,
+        anonymised_on=today,
+    )
+    events = audit_purge(
+        ChangeEvent.objects.filter(
+            object_type="settlement.settlementrequest", object_id__in=[str(pk) for pk in due]
+        )
+    )
+    return {"settlement_requests": len(due), "change_events_deleted": events}

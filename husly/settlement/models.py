@@ -112,6 +112,7 @@ class SettlementRequest(models.Model):
     )
     answered_on = models.DateField(_("answered"), null=True, blank=True)
     decline_reason = models.TextField(_("why it was declined"), blank=True)
+    anonymised_on = models.DateField(null=True, blank=True, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

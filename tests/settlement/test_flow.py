@@ -222,3 +222,27 @@ def test_retention_keeps_a_household_being_settled(farid, raelingen) -> None:
         actor=farid, case=case, data={"arrived_on": timezone.localdate()}
     )
     assert settlement_in_use({person_id}) == set()
+
+
+def test_the_retention_job_erases_old_declined_requests(farid, raelingen, settings) -> None:
+    from husly.retention.jobs import run
+
+    settings.HUSLY_RETENTION_CLOSED_CASE_YEARS = 5
+    request = register_request(farid, raelingen)
+    actions.settlement_request_decline(
+        actor=farid, request=request, reason="Ingen bolig til Haddad."
+    )
+    answered = timezone.localdate()
+    assert run(today=answered + dt.timedelta(days=365)).counts["settlement_requests"] == 0
+    later = answered.replace(year=answered.year + 6)
+    assert run(today=later, dry_run=True).counts["settlement_requests"] == 1
+    request.refresh_from_db()
+    assert request.family_name == "Haddad"  # a dry run changes nothing
+    report = run(today=later)
+    request.refresh_from_db()
+    assert report.counts["settlement_requests"] == 1
+    assert (request.family_name, request.ages, request.decline_reason) == ("–", "", "–")
+    assert not ChangeEvent.objects.filter(
+        object_type="settlement.settlementrequest", object_id=str(request.pk)
+    ).exists()
+    assert run(today=later).counts["settlement_requests"] == 0  # once
