@@ -22,6 +22,7 @@ breaking no limit come first. The caseworker chooses and records why (kristiansu
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -139,51 +140,68 @@ def assess(household: Household, candidates: Candidates, limits: Limits) -> list
     broken = flags.sum(axis=0)
     sort_share = np.where(np.isnan(refugee_share), 0.0, refugee_share)
     order = np.lexsort((c.dwelling_id, c.rent, sort_share, broken))
+    # Plain Python values column by column (one conversion per column, not per cell).
+    col = {
+        "dwelling_id": c.dwelling_id[order].tolist(),
+        "rooms": c.rooms[order].tolist(),
+        "rent": c.rent[order].tolist(),
+        "building_homes": c.building_homes[order].tolist(),
+        "building_municipal": c.building_municipal[order].tolist(),
+        "building_refugee": c.building_refugee[order].tolist(),
+        "heavy_needs": c.building_heavy_needs[order].tolist(),
+        "heavy_limit": limit[order].tolist(),
+        "area_municipal": c.area_municipal[order].tolist(),
+        "area_refugee": c.area_refugee[order].tolist(),
+        "above": above[order].tolist(),
+        "municipal_share": _shares(municipal_share[order]),
+        "refugee_share": _shares(refugee_share[order]),
+        "area_share": _shares(area_share[order]),
+        "school_m": _metres(c.school_m[order]),
+        "kindergarten_m": _metres(c.kindergarten_m[order]),
+        "centre_m": _metres(c.centre_m[order]),
+        "flags": flags[:, order].T.tolist(),
+    }
     rows = []
-    for pos in order:
-        i = int(pos)
+    for k in range(n):
+        rooms, rent = col["rooms"][k], col["rent"][k]
         rows.append(
             {
-                "dwelling_id": int(c.dwelling_id[i]),
-                "rooms": int(c.rooms[i]),
+                "dwelling_id": col["dwelling_id"][k],
+                "rooms": rooms,
                 "rooms_norm": [min_rooms, max_rooms],
-                "rent": int(c.rent[i]),
+                "rent": rent,
                 "cost_frame": frame,
-                "rent_within_frame": None if frame is None else not bool(above[i]),
-                "building_homes": int(c.building_homes[i]) or None,
-                "building_municipal": int(c.building_municipal[i]),
-                "building_refugee": int(c.building_refugee[i]),
-                "municipal_share": _share(municipal_share[i]),
-                "refugee_share_after": _share(refugee_share[i]),
+                "rent_within_frame": None if frame is None else not col["above"][k],
+                "building_homes": col["building_homes"][k] or None,
+                "building_municipal": col["building_municipal"][k],
+                "building_refugee": col["building_refugee"][k],
+                "municipal_share": col["municipal_share"][k],
+                "refugee_share_after": col["refugee_share"][k],
                 "max_refugee_share": limits.max_refugee_share_building,
-                "heavy_needs": int(c.building_heavy_needs[i]),
-                "heavy_needs_limit": None if limit[i] < 0 else int(limit[i]),
-                "area_municipal": int(c.area_municipal[i]),
-                "area_refugee": int(c.area_refugee[i]),
-                "area_refugee_share": _share(area_share[i]),
-                "school_m": _metres(c.school_m[i]),
-                "kindergarten_m": _metres(c.kindergarten_m[i]),
-                "centre_m": _metres(c.centre_m[i]),
-                "flags": [codes[k] for k in range(len(codes)) if bool(flags[k, i])],
+                "heavy_needs": col["heavy_needs"][k],
+                "heavy_needs_limit": None if col["heavy_limit"][k] < 0 else col["heavy_limit"][k],
+                "area_municipal": col["area_municipal"][k],
+                "area_refugee": col["area_refugee"][k],
+                "area_refugee_share": col["area_share"][k],
+                "school_m": col["school_m"][k],
+                "kindergarten_m": col["kindergarten_m"][k],
+                "centre_m": col["centre_m"][k],
+                "flags": [code for code, on in zip(codes, col["flags"][k], strict=True) if on],
                 "trace": _trace(
-                    household,
-                    lo=min_rooms,
-                    hi=max_rooms,
-                    rooms=int(c.rooms[i]),
-                    frame=frame,
-                    rent=int(c.rent[i]),
+                    household, lo=min_rooms, hi=max_rooms, rooms=rooms, frame=frame, rent=rent
                 ),
             }
         )
     return rows
 
 
-def _share(value: float) -> float | None:
-    return None if np.isnan(value) else round(float(value), 3)
+def _shares(values: FloatArray) -> list[float | None]:
+    rounded = np.round(values, 3).tolist()
+    return [None if math.isnan(v) else v for v in rounded]
 
 
-def _metres(value: float) -> int | None:
-    return None if np.isnan(value) else int(value)
+def _metres(values: FloatArray) -> list[int | None]:
+    return [None if math.isnan(v) else int(v) for v in values.tolist()]
 
 
 def _trace(
