@@ -12,7 +12,6 @@ from __future__ import annotations
 
 # Shares of the synthetic candidates are data, written where they are used.
 # ruff: noqa: PLR2004
-
 import os
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
