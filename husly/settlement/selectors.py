@@ -291,7 +291,8 @@ class Progress:
     requests_open: int
     median_days: float | None
     by_source: dict[str, int]
-    shares: list[tuple[str, int, float]]
+    shares: list[tuple[str, str, int, float]]
+    """(source code, label, households, share) per kind of dwelling."""
 
     @property
     def remaining(self) -> int | None:
@@ -314,7 +315,12 @@ def progress(municipality: Municipality, year: int) -> Progress:
     by_source = Counter(f.dwelling_source for f in facts)
     total = sum(by_source.values())
     shares = [
-        (str(label), by_source.get(code, 0), (by_source.get(code, 0) / total) if total else 0.0)
+        (
+            str(code),
+            str(label),
+            by_source.get(code, 0),
+            (by_source.get(code, 0) / total) if total else 0.0,
+        )
         for code, label in DwellingSource.choices
     ]
     return Progress(
