@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "husly.tenancy",
     "husly.rent",
     "husly.followup",
+    "husly.settlement",
     "husly.imports",
     "husly.home",
     "husly.demo",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("leieforhold/", include("husly.tenancy.urls")),
     path("husleie/", include("husly.rent.urls")),
     path("oppfolging/", include("husly.followup.urls")),
+    path("bosetting/", include("husly.settlement.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path("midlertidig/", include("husly.temporary.urls")),

@@ -382,6 +382,9 @@ class DemoGenerator:
 
         member = User.objects.get(username=self._username("tildeling"))
         seed_allocation(municipality, member, self.as_of)
+        from husly.settlement.demo import seed_settlement
+
+        seed_settlement(municipality, User.objects.get(username=self._username("flyktning")))
 
     def _rent(self, municipality: Municipality) -> None:
         """Rent claims and payments: most tenants paid up, some behind (husly.rent.demo)."""

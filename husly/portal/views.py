@@ -413,6 +413,9 @@ WHAT_LABELS = {
     "temporary_stay_list": gettext_lazy("Saw your household in a list of temporary stays"),
     "homeless_list": gettext_lazy("Saw your household in the list of homeless households"),
     "housing_situation": gettext_lazy("Read or recorded your housing situation"),
+    "settlement_overview": gettext_lazy("Saw your settlement in the refugee service's list"),
+    "settlement_request": gettext_lazy("Read IMDi's request to settle you"),
+    "settlement_case": gettext_lazy("Read your settlement case"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

@@ -17,10 +17,17 @@ open or accepted offer). A new app that holds persons in active use adds its own
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 PersonsInUse = Callable[[set[int]], set[int]]
 persons_in_use_handlers: list[PersonsInUse] = []
+
+RetentionJob = Callable[[dt.date], dict[str, int]]
+retention_jobs: list[RetentionJob] = []
+"""Other apps' own retention rules for records outside the person register (e.g. the
+settlement app's declined requests): ``job(today) -> counts``, run inside the retention job's
+transaction (so a dry run rolls them back too)."""
 
 
 def persons_in_use(handler: PersonsInUse) -> PersonsInUse:
@@ -39,3 +46,9 @@ def on_household_anonymised(handler: HouseholdAnonymised) -> HouseholdAnonymised
     if handler not in household_anonymised_handlers:
         household_anonymised_handlers.append(handler)
     return handler
+
+
+def retention_job(job: RetentionJob) -> RetentionJob:
+    if job not in retention_jobs:
+        retention_jobs.append(job)
+    return job

@@ -53,7 +53,11 @@ from husly.cases.models import (
 )
 from husly.consent.models import LegalBasis
 from husly.people.models import Household, HouseholdMember, Person, StatedMember
-from husly.retention.hooks import household_anonymised_handlers, persons_in_use_handlers
+from husly.retention.hooks import (
+    household_anonymised_handlers,
+    persons_in_use_handlers,
+    retention_jobs,
+)
 from husly.retention.models import Anonymised
 
 ANON = "[anonymisert]"
@@ -94,6 +98,7 @@ class Report:
             "change_events_deleted",
             "access_events_deleted",
         ]
+        keys += sorted(set(self.counts) - set(keys))  # other apps' jobs (retention.hooks)
         return [f"{key}: {self.counts[key]}" for key in keys]
 
 
@@ -386,6 +391,9 @@ def run(*, today: dt.date, dry_run: bool = False) -> Report:
         report.counts["access_events_deleted"] = audit_purge(
             AccessEvent.objects.filter(at__date__lt=cutoff)
         )
+        for job in retention_jobs:
+            for key, count in job(today).items():
+                report.counts[key] += count
         if any(report.counts.values()):
             ChangeEvent.objects.create(
                 actor=None,

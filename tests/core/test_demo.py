@@ -102,6 +102,9 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     assert stays.filter(discharge="prison").exists()
     assert stays.values("household").annotate(n=Count("pk")).filter(n__gt=1).exists()
     assert stays.annotate(n=Count("segments")).filter(n__gt=1).exists()  # moved
+    from tests.settlement.demo_checks import check_settlement_demo
+
+    check_settlement_demo()
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:

@@ -52,6 +52,7 @@ from husly.rent import actions as rent
 from husly.rent.files import PaymentFile
 from husly.rent.models import Payment, PaymentBatch
 from husly.security import actions as security
+from husly.settlement import actions as settlement
 from husly.temporary import actions as temporary
 from husly.temporary.models import Place, Stay
 from husly.tenancy import actions as tenancy
@@ -67,6 +68,7 @@ from tests.allocation.helpers import (
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
+from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -999,7 +1001,99 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             outcome="Fikk leie privat.",
         ),
     ),
+    # --- settlement: the refugee service's caseworkers and approvers (none in this cast: the
+    # roles let through are tested in tests/settlement/test_pages.py) --------------------------
+    "husly.settlement.actions.settlement_decision_record": (
+        set(),
+        lambda w, a: settlement.settlement_decision_record(
+            actor=a,
+            municipality=w.municipality,
+            data={
+                "year": 2026,
+                "persons": 10,
+                "council_reference": "PS 1/2026",
+                "decided_on": timezone.localdate(),
+            },
+        ),
+    ),
+    "husly.settlement.actions.settlement_request_register": (
+        set(),
+        lambda w, a: settlement_helpers.register_request(a, w.municipality),
+    ),
+    "husly.settlement.actions.settlement_request_accept": (
+        set(),
+        lambda w, a: settlement.settlement_request_accept(
+            actor=a,
+            request=_settled(w)["request"],
+            applicant={
+                "given_name": "Ali",
+                "family_name": "Haddad",
+                "date_of_birth": dt.date(1990, 1, 1),
+            },
+            expected_arrival=timezone.localdate(),
+        ),
+    ),
+    "husly.settlement.actions.settlement_request_decline": (
+        set(),
+        lambda w, a: settlement.settlement_request_decline(
+            actor=a, request=_settled(w)["request"], reason="Nei."
+        ),
+    ),
+    "husly.settlement.actions.settlement_dwelling_choose": (
+        set(),
+        lambda w, a: _settlement_choose(w, a),  # noqa: PLW0108 - defined below the table
+    ),
+    "husly.settlement.actions.settlement_private_dwelling_record": (
+        set(),
+        lambda w, a: settlement.settlement_private_dwelling_record(
+            actor=a, case=_settled(w)["case"], source="brokered", reference="F-1", reason="x"
+        ),
+    ),
+    "husly.settlement.actions.self_settlement_assess": (
+        set(),
+        lambda w, a: settlement.self_settlement_assess(
+            actor=a,
+            case=_settled(w)["case"],
+            data={"address": "A 1", "landlord": "B", "monthly_rent": 9000, "lease_months": 36},
+        ),
+    ),
+    "husly.settlement.actions.self_settlement_imdi_record": (
+        set(),
+        lambda w, a: settlement.self_settlement_imdi_record(
+            actor=a, approval=_settled(w)["approval"], status="pending", answered_on=None
+        ),
+    ),
+    "husly.settlement.actions.settlement_lease_create": (
+        set(),
+        lambda w, a: settlement.settlement_lease_create(
+            actor=a, case=_settled(w)["chosen"], data={}
+        ),
+    ),
+    "husly.settlement.actions.settlement_arrival_record": (
+        set(),
+        lambda w, a: settlement.settlement_arrival_record(
+            actor=a, case=_settled(w)["chosen"], data={"arrived_on": timezone.localdate()}
+        ),
+    ),
+    "husly.settlement.actions.building_surroundings_save": (
+        set(),
+        lambda w, a: settlement.building_surroundings_save(
+            actor=a, building=_settled(w)["building"], data={"school_m": 300}
+        ),
+    ),
 }
+
+
+def _settled(w: World) -> dict[str, Any]:
+    """The settlement objects, made inside the call's savepoint (rolled back after it)."""
+    return settlement_helpers.bare_objects(w.municipality)
+
+
+def _settlement_choose(w: World, a: User) -> Any:
+    made = _settled(w)
+    return settlement.settlement_dwelling_choose(
+        actor=a, case=made["case"], dwelling=made["dwelling"], reason="x"
+    )
 
 
 def _Meeting() -> type[Any]:  # noqa: N802 - a model class, looked up late

@@ -29,6 +29,7 @@ from husly.temporary import actions as temporary_actions
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import BuildingFactory, DwellingFactory, synthetic_number
+from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
 pytestmark = pytest.mark.django_db
@@ -240,6 +241,19 @@ RULES: dict[str, Rule] = {
     "followup:refusal_detail": R(PERSON, {"pk": "refusal"}, owner="frida"),
     "followup:settings": R(STAFF, {}, owner="arne"),
     "followup:my_warning_letter": R(PORTAL, {"pk": "written_warning"}, owner="resident"),
+    # Settlement: the refugee service's pages (its staff are not in this cast; per-role access
+    # is tested in tests/settlement/test_pages.py), the progress page for leaders.
+    "settlement:overview": R(STAFF, {}, owner="none"),
+    "settlement:progress": R(STAFF, {}, owner="none"),
+    "settlement:decision_edit": R(STAFF, {}, owner="none"),
+    "settlement:request_create": R(STAFF, {}, owner="none"),
+    "settlement:request_detail": R(PERSON, {"pk": "settlement_request"}, owner="none"),
+    "settlement:case_detail": R(CASE, {"pk": "settlement_case"}, owner="none"),
+    "settlement:case_lease": R(CASE, {"pk": "settlement_chosen"}, owner="none"),
+    "settlement:case_step": R(
+        CASE, {"pk": "settlement_case", "step": "=velg"}, "post", owner="none"
+    ),
+    "settlement:surroundings_edit": R(MUNICIPALITY, {"building_pk": "building"}, owner="none"),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -374,9 +388,13 @@ def world(  # type: ignore[no-untyped-def]
         responsible_unit=housing_office,
         facts="Ragnhild Rælingsen har ingen bolig i natt.",
     )
+    settled = settlement_helpers.bare_objects(raelingen)
     return {
         **allocation,
         **follow_up,
+        "settlement_request": settled["request"],
+        "settlement_case": settled["case"],
+        "settlement_chosen": settled["chosen"],
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,

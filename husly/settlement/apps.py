@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class SettlementConfig(AppConfig):
+    name = "husly.settlement"
+
+    def ready(self) -> None:
+        from husly.people.hooks import reaches_households
+        from husly.retention.hooks import persons_in_use, retention_job
+        from husly.settlement import hooks
+
+        reaches_households(hooks.households_settled)
+        persons_in_use(hooks.settlement_in_use)
+        retention_job(hooks.declined_requests_purge)

@@ -1,0 +1,153 @@
+"""Issue 14 (settlement) in a real browser: the council's decision, an IMDi request for a
+family accepted, a dwelling chosen before arrival with the criteria shown and a reason, the
+lease written and signed through tenancy, the arrival, and the leader's figures. Every page is
+axe-checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from husly.settlement.models import BuildingSurroundings, SettlementCase, SettlementFact
+from husly.tenancy.models import Lease
+from tests.allocation.helpers import lease_terms, make_dwelling
+from tests.browser.conftest import check_accessibility, log_in, screenshot
+from tests.conftest import PASSWORD
+from tests.settlement.helpers import refugee_caseworker
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _page(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def test_a_family_is_accepted_a_dwelling_chosen_with_reasons_leased_and_arrives(
+    browser: Browser, live_server, raelingen, eirik, lise
+) -> None:
+    base = live_server.url
+    today = timezone.localdate()
+    refugee_caseworker(raelingen)
+    lease_terms(raelingen, eirik)
+    small = make_dwelling(raelingen, eirik, rooms=1, rent=8000, address="Smalvegen 1")
+    good = make_dwelling(raelingen, eirik, rooms=3, rent=10500, address="Skolevegen 2")
+    BuildingSurroundings.objects.create(
+        building=good.building, school_m=350, kindergarten_m=200, centre_m=900, homes_in_building=12
+    )
+
+    farid = _page(browser)
+    log_in(farid, base, "farid", PASSWORD)
+    farid.goto(f"{base}/bosetting/")
+    check_accessibility(farid)
+    farid.click("a[href$='/bosetting/vedtak/']")
+    check_accessibility(farid)
+    farid.fill("#id_persons", "18")
+    farid.fill("#id_extra_persons", "5")
+    farid.fill("#id_extra_description", "overføringsflyktninger")
+    farid.fill("#id_council_reference", f"PS 14/{today.year}")
+    farid.fill("#id_decided_on", dt.date(today.year, 2, 12).isoformat())
+    farid.click("form.husly-form button[type=submit]")
+    expect(farid.locator("#settlement-progress")).to_contain_text(f"PS 14/{today.year}")
+
+    # IMDi's request for a family of four, as IMDi gives it
+    farid.click("a[href$='/bosetting/anmodning/ny/']")
+    check_accessibility(farid)
+    farid.fill("#id_imdi_reference", "IMDi-2026-0412")
+    farid.fill("#id_received_on", (today - dt.timedelta(days=30)).isoformat())
+    farid.fill("#id_family_name", "Haddad")
+    farid.fill("#id_household_size", "4")
+    farid.fill("#id_ages", "38, 35")  # one age missing: refused with a clear message
+    farid.fill("#id_preferences", "Nær skole og barnehage.")
+    farid.check("#id_resettlement")
+    farid.click("form.husly-form button[type=submit]")
+    expect(farid.locator(".ds-error-summary")).to_contain_text("hver av de 4 personene")
+    check_accessibility(farid)
+    farid.fill("#id_ages", "38, 35, 9, 4")
+    farid.click("form.husly-form button[type=submit]")
+    expect(farid.locator("#request-facts")).to_contain_text("38, 35, 9, 4")
+    check_accessibility(farid)
+
+    # accepted: the household is registered and the case opened
+    farid.fill("#id_given_name", "Omar")
+    farid.fill("#id_date_of_birth", "1988-03-01")
+    farid.fill("#id_expected_arrival", today.isoformat())
+    farid.click("form:has(input[value=accept]) button[type=submit]")
+    expect(farid.locator("h1")).to_contain_text("Bosettingssak: Haddad")
+    expect(farid.locator("#case-wishes")).to_contain_text("Nær skole og barnehage.")
+    # the proposals with the criteria: the fitting dwelling first, the small one flagged
+    rows = farid.locator("#proposals tbody tr")
+    expect(rows.nth(0)).to_contain_text("Skolevegen 2")
+    expect(rows.nth(0)).to_contain_text("skole 350 m")
+    expect(rows.nth(0)).to_contain_text("innenfor rammen")
+    expect(rows.nth(0)).to_contain_text("0 av 12 boliger er kommunale")
+    expect(rows.nth(1)).to_contain_text("For få rom for husstanden")
+    check_accessibility(farid)
+    screenshot(farid, "settlement-proposals")
+    farid.check(f"#dw-{good.pk}")
+    farid.click("form[action$='/velg/'] button[type=submit]")  # no reason: refused
+    expect(farid.locator(".ds-error-summary, .ds-alert").first).to_be_visible()
+    farid.check(f"#dw-{good.pk}")
+    farid.fill("#id_reason", "Tre soverom, innenfor rammen, 350 m til skolen som familien ønsket.")
+    farid.click("form[action$='/velg/'] button[type=submit]")
+    expect(farid.locator("#choice-reason")).to_contain_text("350 m til skolen")
+    expect(farid.locator("#chosen-criteria")).to_contain_text("skole 350 m")
+    check_accessibility(farid)
+    screenshot(farid, "settlement-case")
+    case = SettlementCase.objects.get()
+    good.refresh_from_db()
+    assert case.dwelling == good and good.status == "reserved" and small.status == "vacant"
+
+    # the lease, through tenancy: written by the refugee service, sent and signed by property
+    farid.click(f"a[href$='/bosetting/sak/{case.pk}/leiekontrakt/']")
+    check_accessibility(farid)
+    farid.click("form.husly-form button[type=submit]")
+    expect(farid.locator("#lease-status")).to_have_text("Utkast")
+    lease = Lease.objects.get()
+    prop = _page(browser)
+    log_in(prop, base, "eirik", PASSWORD)
+    prop.goto(f"{base}/leieforhold/{lease.pk}/")
+    prop.click("form[action$='/send/'] button")
+    for party, how in (("tenant", "paper"), ("landlord", "paper")):
+        prop.select_option("#id_party", party)
+        prop.fill("#id_signed_on", today.isoformat())
+        prop.select_option("#id_how", how)
+        prop.click("form[action$='/signatur/'] button")
+    expect(prop.locator("#lease-status")).to_contain_text("Signert av begge parter")
+    prop.click("form[action$='/aktiver/'] button")
+    expect(prop.locator("#lease-status")).to_have_text("Aktiv")
+
+    # arrival: introduction programme contact, rent deducted from the introduction benefit
+    farid.goto(f"{base}/bosetting/sak/{case.pk}/")
+    expect(farid.locator("#case-lease")).to_contain_text("aktiv")
+    farid.fill("#id_arrived_on", today.isoformat())
+    farid.fill("#id_introduction_contact", "Ingrid Intro, 64 83 54 00")
+    farid.check("#id_rent_deducted_from_benefit")
+    farid.fill("#id_monthly_deduction", "10500")
+    farid.fill("#id_bo_plan_note", "Booppfølgingen lager boplan innen fire uker.")
+    farid.click("form[action$='/ankomst/'] button[type=submit]")
+    expect(farid.locator("#case-status")).to_have_text("Kommet")
+    expect(farid.locator("#arrival")).to_contain_text("10 500 kr")
+    check_accessibility(farid)
+    fact = SettlementFact.objects.get()
+    assert (fact.persons, fact.dwelling_source, fact.days_request_to_arrival) == (
+        4,
+        "municipal",
+        30,
+    )
+
+    # the leader sees the progress against the decision, no names
+    leader = _page(browser)
+    log_in(leader, base, "lise", PASSWORD)
+    leader.goto(f"{base}/bosetting/framdrift/")
+    expect(leader.locator("#settlement-progress")).to_contain_text("4 personer")
+    expect(leader.locator("#settlement-years")).to_contain_text("23")
+    expect(leader.locator("body")).not_to_contain_text("Haddad")
+    check_accessibility(leader)
+    screenshot(leader, "settlement-progress")
+    assert leader.goto(f"{base}/bosetting/sak/{case.pk}/").status == 404
