@@ -17,12 +17,14 @@ full graph. Otherwise the failing dwellings get longer lists and the solve repea
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize import LinearConstraint, linear_sum_assignment, linprog, milp
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from husly.matching.constraints import Prepared
@@ -84,11 +86,19 @@ class PairBuilder:
             for t in range(n_districts)
         ]
         n_rows = len(d)
-        top = float(prep.scores.total.max()) if len(h) else 0.0
+        self.resolution = prep.inp.matching_policy.weight_resolution
+        # Weights are whole numbers of ``resolution`` steps (stored as float64, exact below 2**53),
+        # so objective values, bounds and gaps are exact integers.
+        top = float(np.round(prep.scores.total.max() / self.resolution)) if len(h) else 0.0
         # lexicographic top band: the bonus exceeds any possible total of weighted fit
         self.bonus = (n_rows * top + 1.0) if top_band_first else 0.0
-        self.resolution = prep.inp.matching_policy.weight_resolution
-        self.tie_scale = self.resolution / (n_rows + 2) if jitter else 0.0
+        # Seeded jitter, integer-scaled: weight × scale + t with 0 <= t < span and
+        # span × (n_rows + 1) <= scale, so the jitter of a whole proposal is below one step of
+        # weight and can only choose among proposals of equal weight (lexicographic, exact).
+        biggest = max(float(n_rows) * (self.bonus + top + 1.0), 1.0)
+        scale = 2.0 ** max(int(np.floor(np.log2(2.0**52 / biggest))), 0) if jitter else 1.0
+        self.scale = scale
+        self.tie_span = float(np.floor(scale / (n_rows + 1))) if jitter else 0.0
         self.barred = np.zeros(n_rows, dtype=np.bool_)  # closed to heavy-needs households
         self.building_full = prep.building_room[prep.dwelling_building] <= 0
         self.floor_levels = np.unique(h.max_floor_without_lift)
@@ -136,9 +146,9 @@ class PairBuilder:
         points = p.scores.total[cols]
         bonus = np.where(p.top_band[cols], self.bonus, 0.0) if self.bonus else 0.0
         res = self.resolution
-        plain = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen) / res) * res + bonus
+        plain = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen) / res) + bonus
         pen_acc = pen + np.where(wc, 0.0, fw.unneeded_accessible_penalty)
-        accessible = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen_acc) / res) * res
+        accessible = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen_acc) / res)
         weight = np.where(acc, (accessible + bonus)[None, :], plain[None, :])
         return ok, np.where(ok, weight, _NEG)
 
@@ -161,7 +171,7 @@ class PairBuilder:
             tau = np.where(full, _NEG, part[:, kk - 1])
             keep = ok & ((s >= tau[:, None]) | top[None, :])
             if kk < rest.shape[1]:  # the (k+1)-th best bounds every dropped pair
-                bound = np.where(full, _NEG, part[:, kk] + self.tie_scale)
+                bound = np.where(full, _NEG, part[:, kk])
         counts = keep.sum(axis=1)
         rr, cc = np.nonzero(keep)
         # expand: each dwelling of the group gets its signature's kept pairs
@@ -204,8 +214,11 @@ class PairBuilder:
         r = np.concatenate([x.rows for x in parts]) if parts else np.zeros(0, np.int64)
         c = np.concatenate([x.cols for x in parts]) if parts else np.zeros(0, np.int64)
         weight = np.concatenate([x.weight for x in parts]) if parts else np.zeros(0)
-        if self.tie_scale:
-            weight = weight + self.tie_scale * self.prep.jitter(c, r)
+        if self.tie_span:
+            ties = np.floor(self.tie_span * self.prep.jitter(c, r))
+            weight = weight * self.scale + ties
+            sel = np.isfinite(bound)
+            bound[sel] = bound[sel] * self.scale + self.tie_span
         feasible = sum(x.feasible for x in parts)
         return Graph(r, c, weight, complete, bound, k.copy()), feasible
 
@@ -251,7 +264,9 @@ def _solve_block(
     return rr[real], cc[real]
 
 
-def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, FloatArray | None]:
+def assign(
+    g: Graph, prep: Prepared, method: str = "sparse", *, duals: bool = True
+) -> tuple[IntArray, FloatArray | None]:
     """Maximum-weight matching (dwellings may stay vacant) of the kept graph, exact.
 
     The graph is split into connected components; each is solved with LAPJVsp
@@ -305,11 +320,16 @@ def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, 
     filled: list[IntArray] = []
     for s, e in zip(starts, ends, strict=True):
         idx = order[s:e]
+        if not duals:
+            solve(idx, vacant=True)
+            continue
         try:
             solve(idx, vacant=False)
             filled.append(idx)
         except ValueError:  # some dwelling cannot be filled: vacancy is part of the answer
             solve(idx, vacant=True)
+    if not duals:
+        return match, None
     u = max_dual_prices(g, match)
     scale = max(float(np.abs(g.weight).max()), 1.0)
     redone = False
@@ -320,6 +340,14 @@ def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, 
     if redone:
         u = max_dual_prices(g, match)
     return match, u
+
+
+def _edge_slot(prep: Prepared, g: Graph, slot: IntArray) -> IntArray:
+    """Per kept pair: its building's position among the watched buildings if the household has
+    heavy needs and the building is watched, else -1."""
+    s = slot[prep.dwelling_building[g.rows]]
+    out: IntArray = np.where(prep.inp.households.heavy_needs[g.cols], s, -1)
+    return out
 
 
 def _n_cols(g: Graph, match: IntArray) -> int:
@@ -507,32 +535,260 @@ def rebuild_barred(builder: PairBuilder, g: Graph) -> Graph:
     )
 
 
-def solve_milp(prep: Prepared, g: Graph, watched: IntArray) -> IntArray | None:
-    """Exact integer programme with the per-building heavy-needs capacities (HiGHS)."""
-    n_rows, n_cols = len(prep.inp.dwellings), len(prep.inp.households)
-    m = g.rows.size
-    e = np.arange(m)
-    a_rows = sp.csr_matrix((np.ones(m), (g.rows, e)), shape=(n_rows, m))
-    a_cols = sp.csr_matrix((np.ones(m), (g.cols, e)), shape=(n_cols, m))
-    b_of_edge = prep.dwelling_building[g.rows]
-    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
-    slot[watched] = np.arange(watched.size)
-    sel = np.flatnonzero(prep.inp.households.heavy_needs[g.cols] & (slot[b_of_edge] >= 0))
-    a_cap = sp.csr_matrix((np.ones(sel.size), (slot[b_of_edge[sel]], sel)), shape=(watched.size, m))
-    a = sp.vstack([a_rows, a_cols, a_cap]).tocsr()
-    upper = np.concatenate(
-        [np.ones(n_rows), np.ones(n_cols), prep.building_room[watched].astype(np.float64)]
+def _widen(builder: PairBuilder, g: Graph, rows: IntArray, growth: int = 4) -> Graph:
+    """Longer kept lists for ``rows`` (``k`` times ``growth``); the other rows keep theirs."""
+    k = g.k.copy()
+    k[rows] *= growth
+    extra, _ = builder.build(rows, k)
+    if builder.barred.any():
+        extra = extra.without(builder.heavy_barred_pairs(extra))
+    keep = ~np.isin(g.rows, rows)
+    complete, bound = g.complete.copy(), g.bound.copy()
+    complete[rows] = extra.complete[rows]
+    bound[rows] = extra.bound[rows]
+    return Graph(
+        np.concatenate([g.rows[keep], extra.rows]),
+        np.concatenate([g.cols[keep], extra.cols]),
+        np.concatenate([g.weight[keep], extra.weight]),
+        complete,
+        bound,
+        k,
     )
-    res = milp(
-        c=-g.weight,
-        integrality=np.ones(m),
-        bounds=(0, 1),
-        constraints=LinearConstraint(a, -np.inf, upper),
-        options={"mip_rel_gap": 0.0, "disp": False},
+
+
+def household_duals(g: Graph, u: FloatArray, penalty: FloatArray, n_cols: int) -> FloatArray:
+    """The least household duals that make (``u``, v, building prices) dual feasible on every kept
+    pair: v[i] = max(0, max over i's pairs of w - u[j] - penalty)."""
+    v = np.zeros(n_cols)
+    np.maximum.at(v, g.cols, g.weight - u[g.rows] - penalty)
+    return v
+
+
+@dataclass
+class SpreadSolution:
+    """Result of :func:`solve_spread`: a proposal that respects the rule, an upper bound on the
+    optimum computed in this run (solver units, a whole number), and how it was obtained:
+    ``"exact_lp"`` (the linear relaxation had a whole-number optimum), ``"exact_milp"`` (closed
+    by branch and bound) or ``"bounded"`` (the best proposal found in time, with the bound)."""
+
+    match: IntArray
+    graph: Graph
+    bound: float
+    how: str
+    solves: int
+
+
+def _rows_for(
+    prep: Prepared, g: Graph, idx: IntArray, slot_of_edge: IntArray, watched: IntArray
+) -> tuple[sp.csr_matrix, FloatArray, IntArray, IntArray, IntArray]:
+    """Constraint matrix of the pairs ``idx``: one row per dwelling, household and watched
+    building they touch (capacity 1, 1 and the building's room), in a canonical order."""
+    rows, cols, slots = g.rows[idx], g.cols[idx], slot_of_edge[idx]
+    m = idx.size
+    e = np.arange(m)
+    r_u, r_i = np.unique(rows, return_inverse=True)
+    c_u, c_i = np.unique(cols, return_inverse=True)
+    hv = np.flatnonzero(slots >= 0)
+    b_u, b_i = np.unique(slots[hv], return_inverse=True)
+    a = sp.vstack(
+        [
+            sp.csr_matrix((np.ones(m), (r_i, e)), shape=(r_u.size, m)),
+            sp.csr_matrix((np.ones(m), (c_i, e)), shape=(c_u.size, m)),
+            sp.csr_matrix((np.ones(hv.size), (b_i, hv)), shape=(b_u.size, m)),
+        ]
+    ).tocsr()
+    upper = np.r_[
+        np.ones(r_u.size + c_u.size), prep.building_room[watched[b_u]].astype(np.float64)
+    ]
+    return a, upper, r_u, c_u, b_u
+
+
+def _is_feasible(prep: Prepared, match: IntArray, watched: IntArray) -> bool:
+    hs = match[match >= 0]
+    if np.unique(hs).size != hs.size:
+        return False
+    load = heavy_load(prep, match)
+    return bool(np.all(load[watched] <= prep.building_room[watched]))
+
+
+def _lp_core(
+    prep: Prepared, g: Graph, idx: IntArray, es: IntArray, watched: IntArray, seconds: float
+) -> tuple[IntArray | None, float, int]:
+    """Exact optimum of the integer problem restricted to the pairs ``idx``: the LP relaxation
+    (HiGHS dual simplex) and, if its optimum is fractional, branch and bound (HiGHS MILP).
+    Returns the proposal (or ``None``), an upper bound on the restricted optimum (a whole number,
+    ``inf`` if none was proven) and the number of solver calls."""
+    n_rows = len(prep.inp.dwellings)
+    started = time.perf_counter()
+    a, upper, _, _, _ = _rows_for(prep, g, idx, es, watched)
+    res = linprog(
+        -g.weight[idx],
+        A_ub=a,
+        b_ub=upper,
+        bounds=(0, None),
+        method="highs-ds",
+        options={"time_limit": max(seconds, 0.01)},
     )
     if res.status != 0 or res.x is None:
-        return None
-    chosen = np.flatnonzero(np.round(res.x) == 1)
+        return None, np.inf, 1
+    # LP duality: the dual objective bounds the restricted optimum. The dual values are made
+    # feasible on every pair of the core before summing, so a solver tolerance cannot overstate.
+    y = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
+    _, _, r_u, c_u, b_u = _rows_for(prep, g, idx, es, watched)
+    u = np.zeros(n_rows)
+    u[r_u] = y[: r_u.size]
+    lam = np.zeros(watched.size)
+    lam[b_u] = y[r_u.size + c_u.size :]
+    sub = Graph(g.rows[idx], g.cols[idx], g.weight[idx], g.complete, g.bound, g.k)
+    pen = np.where(es[idx] >= 0, lam[np.maximum(es[idx], 0)], 0.0)
+    v = household_duals(sub, u, pen, len(prep.inp.households))
+    room = prep.building_room[watched].astype(np.float64)
+    bound = float(np.floor(math.fsum(u) + math.fsum(v) + math.fsum(lam * room) + 0.25))
+    x = np.asarray(res.x)
+    match = np.full(n_rows, -1, dtype=np.int64)
+    if np.all(np.minimum(x, 1.0 - x) < 1e-6):
+        chosen = idx[x > 0.5]
+        match[g.rows[chosen]] = g.cols[chosen]
+        if _is_feasible(prep, match, watched):
+            return match, bound, 1
+    left = seconds - (time.perf_counter() - started)
+    if left <= 0:
+        return None, bound, 1
+    res = milp(
+        c=-g.weight[idx],
+        integrality=np.ones(idx.size),
+        bounds=(0, 1),
+        constraints=LinearConstraint(a, -np.inf, upper),
+        options={"mip_rel_gap": 0.0, "disp": False, "time_limit": left},
+    )
+    if res.x is None:
+        return None, bound, 2
+    if res.status == 0:  # proven optimal by branch and bound (within HiGHS's tolerances)
+        bound = min(bound, float(np.floor(-res.fun + 0.25)))
+    chosen = idx[np.round(res.x) == 1]
     match = np.full(n_rows, -1, dtype=np.int64)
     match[g.rows[chosen]] = g.cols[chosen]
-    return match
+    if not _is_feasible(prep, match, watched):
+        return None, bound, 2
+    return match, bound, 2
+
+
+def _relaxed_optimum_within_limits(
+    builder: PairBuilder, g: Graph, match0: IntArray, u0: FloatArray, watched: IntArray,
+    rounds: int = 3,
+) -> IntArray | None:
+    """Look, among the optima without the rule, for one that respects it; if found it is optimal
+    with the rule too (same value, and the rule only removes proposals).
+
+    Every optimum without the rule uses only pairs of zero reduced cost and leaves no dwelling or
+    household with a positive dual price unmatched (complementary slackness), and every such
+    matching is an optimum. So a maximum-weight matching on the zero-reduced-cost pairs, with
+    weights w minus a penalty on heavy-needs pairs in watched buildings whose sum stays below
+    one weight step, is an optimum without the rule that, among those, has the least penalty.
+    Buildings still over their limit get a larger penalty, a few rounds."""
+    prep = builder.prep
+    n_rows, n_cols = len(prep.inp.dwellings), len(prep.inp.households)
+    v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
+    tight = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= 0.5)
+    rows, cols, weight = g.rows[tight], g.cols[tight], g.weight[tight]
+    # components of the zero-reduced-cost pairs: only those holding an overloaded building change
+    adj = sp.coo_matrix(
+        (np.ones(tight.size), (rows, n_rows + cols)), shape=(n_rows + n_cols, n_rows + n_cols)
+    )
+    _, label = connected_components(adj, directed=False)
+    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
+    slot[watched] = np.arange(watched.size)
+    es = _edge_slot(prep, Graph(rows, cols, weight, g.complete, g.bound, g.k), slot)
+    price = np.zeros(watched.size)
+    match = match0.copy()
+    room = prep.building_room[watched]
+    for _ in range(rounds):
+        load = heavy_load(prep, match)[watched]
+        over = load > room
+        if not over.any():
+            return match
+        price[over] += 1.0
+        unit = 0.5 / ((n_rows + 1) * float(price.max()))
+        redo = np.zeros(label.max() + 1, dtype=np.bool_)
+        bad = np.flatnonzero(np.isin(prep.dwelling_building, watched[over]))
+        redo[label[bad]] = True
+        sel = np.flatnonzero(redo[label[rows]])
+        pen = np.where(es[sel] >= 0, price[np.maximum(es[sel], 0)] * unit, 0.0)
+        trial = Graph(rows[sel], cols[sel], weight[sel] - pen, g.complete, g.bound, g.k)
+        part, _ = assign(trial, prep, duals=False)
+        touched = np.unique(rows[sel])
+        match[touched] = part[touched]
+    load = heavy_load(prep, match)[watched]
+    if np.all(load <= room) and g.objective(match) >= g.objective(match0):
+        return match
+    return None
+
+
+def solve_spread(
+    builder: PairBuilder, g: Graph, match0: IntArray, watched: IntArray, deadline: float
+) -> SpreadSolution | None:
+    """Exact optimum with the per-building heavy-needs limits, with a bound computed in the run.
+
+    Let (u, v) be the dual prices of the relaxed optimum ``match0`` (the optimum without the
+    rule), feasible on every pair, kept or dropped; ``U`` = Σu + Σv, its value. For any proposal
+    M, value(M) = U - Σ over M's pairs of the reduced cost u + v - w (>= 0) - Σ duals of the
+    unmatched. So a proposal using a pair of reduced cost above δ is worth at most U - δ - 1
+    (whole numbers), and the optimum is at most max(core optimum, U - δ - 1), where the core is
+    the set of pairs of reduced cost <= δ. The core problem is solved exactly (:func:`_lp_core`);
+    δ grows (0, then one point, then fourfold, capped at U minus the best value found minus 1)
+    until the best proposal reaches the bound. With δ = U - best - 1 the test always passes,
+    so the loop ends with a proof unless the ``deadline`` comes first; then the best proposal is
+    returned with the bound proven so far (``how="bounded"``), or ``None`` if there is none.
+    """
+    prep = builder.prep
+    n_cols = len(prep.inp.households)
+    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
+    slot[watched] = np.arange(watched.size)
+    u0 = max_dual_prices(g, match0)
+    if u0 is None:
+        return None
+    best: IntArray | None = None
+    best_value = -np.inf
+    best_bound = np.inf
+    quick = _relaxed_optimum_within_limits(builder, g, match0, u0, watched)
+    if quick is not None:  # worth the relaxation's proven optimum: nothing can be better
+        return SpreadSolution(quick, g, g.objective(match0), "exact_relaxation", 1)
+    delta = 0.0
+    step = max(1.0 / builder.resolution * builder.scale, 1.0)  # one point
+    solves = 0
+    while True:
+        incomplete = ~g.complete & np.isfinite(g.bound)
+        if delta > 0:  # make the core complete up to δ: dropped pairs need u0 - bound > δ
+            weak = np.flatnonzero(incomplete & (u0 - g.bound <= delta))
+            while weak.size:
+                g = _widen(builder, g, weak)
+                incomplete = ~g.complete & np.isfinite(g.bound)
+                weak = np.flatnonzero(incomplete & (u0 - g.bound <= delta))
+        v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
+        top = float(np.floor(math.fsum(u0) + math.fsum(v0) + 0.25))
+        rc = u0[g.rows] + v0[g.cols] - g.weight
+        in_core = rc <= delta + 0.5
+        idx = np.flatnonzero(in_core)
+        # the least reduced cost outside the core: kept pairs, and dropped ones (>= u0 - bound)
+        outside = float(rc[~in_core].min()) if idx.size < rc.size else np.inf
+        if incomplete.any():
+            outside = min(outside, float((u0 - g.bound)[incomplete].min()))
+        es = _edge_slot(prep, g, slot)
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            break
+        match, core_bound, calls = _lp_core(prep, g, idx, es, watched, left)
+        solves += calls
+        if match is not None and g.objective(match) > best_value:
+            best, best_value = match, g.objective(match)
+        best_bound = min(best_bound, max(core_bound, top - max(outside, 0.0)))
+        if best is not None and best_value >= best_bound:
+            how = "exact_lp" if calls == 1 else "exact_milp"
+            return SpreadSolution(best, g, best_bound, how, solves)
+        if not np.isfinite(core_bound):
+            break  # the core itself was not solved in time
+        cap = top - best_value - 1.0 if best is not None else np.inf
+        delta = float(min(max(4.0 * delta, step), cap))
+    if best is None:
+        return None
+    return SpreadSolution(best, g, best_bound, "bounded", solves)
