@@ -613,11 +613,12 @@ def _is_feasible(prep: Prepared, match: IntArray, watched: IntArray) -> bool:
 
 def _lp_core(
     prep: Prepared, g: Graph, idx: IntArray, es: IntArray, watched: IntArray, seconds: float
-) -> tuple[IntArray | None, float, int]:
+) -> tuple[IntArray | None, float, int, tuple[FloatArray, FloatArray] | None]:
     """Exact optimum of the integer problem restricted to the pairs ``idx``: the LP relaxation
     (HiGHS dual simplex) and, if its optimum is fractional, branch and bound (HiGHS MILP).
     Returns the proposal (or ``None``), an upper bound on the restricted optimum (a whole number,
-    ``inf`` if none was proven) and the number of solver calls."""
+    ``inf`` if none was proven), the number of solver calls and the LP's dual prices of the
+    dwellings and buildings (or ``None``)."""
     n_rows = len(prep.inp.dwellings)
     started = time.perf_counter()
     a, upper, _, _, _ = _rows_for(prep, g, idx, es, watched)
@@ -630,7 +631,7 @@ def _lp_core(
         options={"time_limit": max(seconds, 0.01)},
     )
     if res.status != 0 or res.x is None:
-        return None, np.inf, 1
+        return None, np.inf, 1, None
     # LP duality: the dual objective bounds the restricted optimum. The dual values are made
     # feasible on every pair of the core before summing, so a solver tolerance cannot overstate.
     y = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
@@ -650,10 +651,10 @@ def _lp_core(
         chosen = idx[x > 0.5]
         match[g.rows[chosen]] = g.cols[chosen]
         if _is_feasible(prep, match, watched):
-            return match, bound, 1
+            return match, bound, 1, (u, lam)
     left = seconds - (time.perf_counter() - started)
     if left <= 0:
-        return None, bound, 1
+        return None, bound, 1, (u, lam)
     res = milp(
         c=-g.weight[idx],
         integrality=np.ones(idx.size),
@@ -662,15 +663,15 @@ def _lp_core(
         options={"mip_rel_gap": 0.0, "disp": False, "time_limit": left},
     )
     if res.x is None:
-        return None, bound, 2
+        return None, bound, 2, (u, lam)
     if res.status == 0:  # proven optimal by branch and bound (within HiGHS's tolerances)
         bound = min(bound, float(np.floor(-res.fun + 0.25)))
     chosen = idx[np.round(res.x) == 1]
     match = np.full(n_rows, -1, dtype=np.int64)
     match[g.rows[chosen]] = g.cols[chosen]
     if not _is_feasible(prep, match, watched):
-        return None, bound, 2
-    return match, bound, 2
+        return None, bound, 2, (u, lam)
+    return match, bound, 2, (u, lam)
 
 
 def _relaxed_optimum_within_limits(
@@ -756,28 +757,31 @@ def solve_spread(
     delta = 0.0
     step = max(1.0 / builder.resolution * builder.scale, 1.0)  # one point
     solves = 0
+    room = prep.building_room[watched].astype(np.float64)
+    base_u, base_lam = u0, np.zeros(watched.size)  # dual prices the reduced costs are taken from
     while True:
         incomplete = ~g.complete & np.isfinite(g.bound)
-        if delta > 0:  # make the core complete up to δ: dropped pairs need u0 - bound > δ
-            weak = np.flatnonzero(incomplete & (u0 - g.bound <= delta))
+        if delta > 0:  # make the core complete up to δ: dropped pairs need u - bound > δ
+            weak = np.flatnonzero(incomplete & (base_u - g.bound <= delta))
             while weak.size:
                 g = _widen(builder, g, weak)
                 incomplete = ~g.complete & np.isfinite(g.bound)
-                weak = np.flatnonzero(incomplete & (u0 - g.bound <= delta))
-        v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
-        top = float(np.floor(math.fsum(u0) + math.fsum(v0) + 0.25))
-        rc = u0[g.rows] + v0[g.cols] - g.weight
+                weak = np.flatnonzero(incomplete & (base_u - g.bound <= delta))
+        es = _edge_slot(prep, g, slot)
+        pen = np.where(es >= 0, base_lam[np.maximum(es, 0)], 0.0)
+        v = household_duals(g, base_u, pen, n_cols)
+        top = float(np.floor(math.fsum(base_u) + math.fsum(v) + math.fsum(base_lam * room) + 0.25))
+        rc = base_u[g.rows] + v[g.cols] + pen - g.weight
         in_core = rc <= delta + 0.5
         idx = np.flatnonzero(in_core)
-        # the least reduced cost outside the core: kept pairs, and dropped ones (>= u0 - bound)
+        # the least reduced cost outside the core: kept pairs, and dropped ones (>= u - bound)
         outside = float(rc[~in_core].min()) if idx.size < rc.size else np.inf
         if incomplete.any():
-            outside = min(outside, float((u0 - g.bound)[incomplete].min()))
-        es = _edge_slot(prep, g, slot)
+            outside = min(outside, float((base_u - g.bound)[incomplete].min()))
         left = deadline - time.perf_counter()
         if left <= 0:
             break
-        match, core_bound, calls = _lp_core(prep, g, idx, es, watched, left)
+        match, core_bound, calls, duals = _lp_core(prep, g, idx, es, watched, left)
         solves += calls
         if match is not None and g.objective(match) > best_value:
             best, best_value = match, g.objective(match)
@@ -787,6 +791,23 @@ def solve_spread(
             return SpreadSolution(best, g, best_bound, how, solves)
         if not np.isfinite(core_bound):
             break  # the core itself was not solved in time
+        if duals is not None:
+            # The core LP's prices, made feasible on every pair (dwellings with dropped pairs
+            # priced at least at their bound), usually bound the optimum far more tightly than
+            # the prices without the rule: take the reduced costs from them if they do.
+            u_new = np.where(incomplete, np.maximum(duals[0], g.bound), duals[0])
+            pen_new = np.where(es >= 0, duals[1][np.maximum(es, 0)], 0.0)
+            v_new = household_duals(g, u_new, pen_new, n_cols)
+            top_new = math.fsum(u_new) + math.fsum(v_new) + math.fsum(duals[1] * room)
+            if top_new < top:
+                base_u, base_lam = u_new, duals[1]
+                top = float(np.floor(top_new + 0.25))
+                best_bound = min(best_bound, top)
+                if best is not None and best_value >= best_bound:
+                    return SpreadSolution(best, g, best_bound, "exact_lp", solves)
+                cap = top - best_value - 1.0 if best is not None else np.inf
+                delta = float(min(step, cap))
+                continue
         cap = top - best_value - 1.0 if best is not None else np.inf
         delta = float(min(max(4.0 * delta, step), cap))
     if best is None:
