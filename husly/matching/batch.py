@@ -493,7 +493,8 @@ def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> B
             solves += exact.solves
         else:
             match, g, more = _repair(prep, builder, g, match, watched, options)
-            spread = "bounded"
+            # proven optimal only if it reaches the relaxation's value (the report checks)
+            spread = "exact_relaxation" if g.objective(match) >= relaxed else "bounded"
             solves += more
     value = g.objective(match)
     report = _report(prep, builder, options, match, value, bound, relaxed, spread)

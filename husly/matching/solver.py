@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.optimize import LinearConstraint, linear_sum_assignment, linprog, milp
+from scipy.optimize import LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize._highspy import _core as highspy  # HiGHS as SciPy ships it (see ADR 0006)
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from husly.matching.constraints import Prepared
@@ -611,118 +612,124 @@ def _is_feasible(prep: Prepared, match: IntArray, watched: IntArray) -> bool:
     return bool(np.all(load[watched] <= prep.building_room[watched]))
 
 
-def _lp_core(
-    prep: Prepared, g: Graph, idx: IntArray, es: IntArray, watched: IntArray, seconds: float
-) -> tuple[IntArray | None, float, int, tuple[FloatArray, FloatArray] | None]:
-    """Exact optimum of the integer problem restricted to the pairs ``idx``: the LP relaxation
-    (HiGHS dual simplex) and, if its optimum is fractional, branch and bound (HiGHS MILP).
-    Returns the proposal (or ``None``), an upper bound on the restricted optimum (a whole number,
-    ``inf`` if none was proven), the number of solver calls and the LP's dual prices of the
-    dwellings and buildings (or ``None``)."""
+class _Master:
+    """The LP relaxation over a growing set of pairs (columns), warm-started by HiGHS: rows are
+    every dwelling and household (capacity 1) and every watched building (its room)."""
+
+    def __init__(self, prep: Prepared, watched: IntArray, n_cols: int) -> None:
+        self.n_rows = len(prep.inp.dwellings)
+        self.n_cols = n_cols
+        n_all = self.n_rows + n_cols + watched.size
+        self.highs = highspy._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("random_seed", 0)
+        lp = highspy.HighsLp()
+        lp.num_col_ = 0
+        lp.num_row_ = n_all
+        lp.row_lower_ = np.full(n_all, -highspy.kHighsInf)
+        lp.row_upper_ = np.r_[
+            np.ones(self.n_rows + n_cols), prep.building_room[watched].astype(np.float64)
+        ]
+        self.highs.passModel(lp)
+        self.highs.setOptionValue("simplex_strategy", 1)  # dual simplex from scratch
+        self.rows: IntArray = _EMPTY_I
+        self.cols: IntArray = _EMPTY_I
+        self.slots: IntArray = _EMPTY_I
+        self.weight: FloatArray = np.zeros(0)
+
+    def add(self, rows: IntArray, cols: IntArray, slots: IntArray, weight: FloatArray) -> None:
+        count = np.where(slots >= 0, 3, 2)
+        starts = np.r_[0, np.cumsum(count)[:-1]].astype(np.int32)
+        index = np.empty(int(count.sum()), dtype=np.int32)
+        index[starts] = rows
+        index[starts + 1] = self.n_rows + cols
+        heavy = np.flatnonzero(slots >= 0)
+        index[starts[heavy] + 2] = self.n_rows + self.n_cols + slots[heavy]
+        self.highs.addCols(
+            rows.size,
+            -weight,
+            np.zeros(rows.size),
+            np.full(rows.size, highspy.kHighsInf),
+            index.size,
+            starts,
+            index,
+            np.ones(index.size),
+        )
+        self.rows = np.r_[self.rows, rows]
+        self.cols = np.r_[self.cols, cols]
+        self.slots = np.r_[self.slots, slots]
+        self.weight = np.r_[self.weight, weight]
+
+    def solve(self, seconds: float) -> bool:
+        self.highs.setOptionValue("time_limit", max(seconds, 0.01))
+        self.highs.run()
+        # later solves only add columns: the basis stays primal feasible, primal simplex resumes
+        self.highs.setOptionValue("simplex_strategy", 4)
+        return bool(self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
+    def duals(self, n_watched: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        y = np.maximum(-np.asarray(self.highs.getSolution().row_dual), 0.0)
+        a, b = self.n_rows, self.n_rows + self.n_cols
+        return y[:a], y[a:b], y[b : b + n_watched]
+
+    def values(self) -> FloatArray:
+        return np.asarray(self.highs.getSolution().col_value)
+
+
+def _milp(
+    prep: Prepared,
+    rows: IntArray,
+    cols: IntArray,
+    slots: IntArray,
+    weight: FloatArray,
+    watched: IntArray,
+    seconds: float,
+) -> tuple[IntArray | None, float]:
+    """Branch and bound (HiGHS via ``scipy.optimize.milp``) on the given pairs; the proposal
+    (or ``None``) and its proven bound for these pairs (``inf`` if not proven)."""
     n_rows = len(prep.inp.dwellings)
-    started = time.perf_counter()
-    a, upper, _, _, _ = _rows_for(prep, g, idx, es, watched)
-    res = linprog(
-        -g.weight[idx],
-        A_ub=a,
-        b_ub=upper,
-        bounds=(0, None),
-        method="highs-ds",
-        options={"time_limit": max(seconds, 0.01)},
-    )
-    if res.status != 0 or res.x is None:
-        return None, np.inf, 1, None
-    # LP duality: the dual objective bounds the restricted optimum. The dual values are made
-    # feasible on every pair of the core before summing, so a solver tolerance cannot overstate.
-    y = np.maximum(-np.asarray(res.ineqlin.marginals), 0.0)
-    _, _, r_u, c_u, b_u = _rows_for(prep, g, idx, es, watched)
-    u = np.zeros(n_rows)
-    u[r_u] = y[: r_u.size]
-    lam = np.zeros(watched.size)
-    lam[b_u] = y[r_u.size + c_u.size :]
-    sub = Graph(g.rows[idx], g.cols[idx], g.weight[idx], g.complete, g.bound, g.k)
-    pen = np.where(es[idx] >= 0, lam[np.maximum(es[idx], 0)], 0.0)
-    v = household_duals(sub, u, pen, len(prep.inp.households))
-    room = prep.building_room[watched].astype(np.float64)
-    bound = float(np.floor(math.fsum(u) + math.fsum(v) + math.fsum(lam * room) + 0.25))
-    x = np.asarray(res.x)
-    match = np.full(n_rows, -1, dtype=np.int64)
-    if np.all(np.minimum(x, 1.0 - x) < 1e-6):
-        chosen = idx[x > 0.5]
-        match[g.rows[chosen]] = g.cols[chosen]
-        if _is_feasible(prep, match, watched):
-            return match, bound, 1, (u, lam)
-    left = seconds - (time.perf_counter() - started)
-    if left <= 0:
-        return None, bound, 1, (u, lam)
+    g = Graph(rows, cols, weight, np.zeros(0, np.bool_), np.zeros(0), _EMPTY_I)
+    a, upper, _, _, _ = _rows_for(prep, g, np.arange(rows.size), slots, watched)
     res = milp(
-        c=-g.weight[idx],
-        integrality=np.ones(idx.size),
+        c=-weight,
+        integrality=np.ones(rows.size),
         bounds=(0, 1),
         constraints=LinearConstraint(a, -np.inf, upper),
-        options={"mip_rel_gap": 0.0, "disp": False, "time_limit": left},
+        options={"mip_rel_gap": 0.0, "disp": False, "time_limit": max(seconds, 0.01)},
     )
     if res.x is None:
-        return None, bound, 2, (u, lam)
-    if res.status == 0:  # proven optimal by branch and bound (within HiGHS's tolerances)
-        bound = min(bound, float(np.floor(-res.fun + 0.25)))
-    chosen = idx[np.round(res.x) == 1]
+        return None, np.inf
+    chosen = np.flatnonzero(np.round(res.x) == 1)
     match = np.full(n_rows, -1, dtype=np.int64)
-    match[g.rows[chosen]] = g.cols[chosen]
+    match[rows[chosen]] = cols[chosen]
     if not _is_feasible(prep, match, watched):
-        return None, bound, 2, (u, lam)
-    return match, bound, 2, (u, lam)
+        return None, np.inf
+    proven = float(np.floor(-res.fun + 0.25)) if res.status == 0 else np.inf
+    return match, proven
 
 
-def _relaxed_optimum_within_limits(
-    builder: PairBuilder, g: Graph, match0: IntArray, u0: FloatArray, watched: IntArray,
-    rounds: int = 3,
-) -> IntArray | None:
-    """Look, among the optima without the rule, for one that respects it; if found it is optimal
-    with the rule too (same value, and the rule only removes proposals).
-
-    Every optimum without the rule uses only pairs of zero reduced cost and leaves no dwelling or
-    household with a positive dual price unmatched (complementary slackness), and every such
-    matching is an optimum. So a maximum-weight matching on the zero-reduced-cost pairs, with
-    weights w minus a penalty on heavy-needs pairs in watched buildings whose sum stays below
-    one weight step, is an optimum without the rule that, among those, has the least penalty.
-    Buildings still over their limit get a larger penalty, a few rounds."""
+def lagrangian_bound(
+    builder: PairBuilder, g: Graph, lam: FloatArray, watched: IntArray, slot: IntArray
+) -> tuple[float, Graph, int]:
+    """Upper bound on every proposal that respects the rule, in exact integer arithmetic:
+    L(λ) = max over matchings (no rule) of Σ (w − λ_b·[heavy in b]) + Σ λ_b·room_b, for whole
+    building prices λ >= 0 (Lagrangian relaxation of the building rows; weak duality). The inner
+    maximum is solved exactly and certified as in :func:`solve_certified` (penalties only lower
+    weights, so each dwelling's dropped-pair bound still holds)."""
     prep = builder.prep
-    n_rows, n_cols = len(prep.inp.dwellings), len(prep.inp.households)
-    v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
-    tight = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= 0.5)
-    rows, cols, weight = g.rows[tight], g.cols[tight], g.weight[tight]
-    # components of the zero-reduced-cost pairs: only those holding an overloaded building change
-    adj = sp.coo_matrix(
-        (np.ones(tight.size), (rows, n_rows + cols)), shape=(n_rows + n_cols, n_rows + n_cols)
-    )
-    _, label = connected_components(adj, directed=False)
-    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
-    slot[watched] = np.arange(watched.size)
-    es = _edge_slot(prep, Graph(rows, cols, weight, g.complete, g.bound, g.k), slot)
-    price = np.zeros(watched.size)
-    match = match0.copy()
-    room = prep.building_room[watched]
-    for _ in range(rounds):
-        load = heavy_load(prep, match)[watched]
-        over = load > room
-        if not over.any():
-            return match
-        price[over] += 1.0
-        unit = 0.5 / ((n_rows + 1) * float(price.max()))
-        redo = np.zeros(label.max() + 1, dtype=np.bool_)
-        bad = np.flatnonzero(np.isin(prep.dwelling_building, watched[over]))
-        redo[label[bad]] = True
-        sel = np.flatnonzero(redo[label[rows]])
-        pen = np.where(es[sel] >= 0, price[np.maximum(es[sel], 0)] * unit, 0.0)
-        trial = Graph(rows[sel], cols[sel], weight[sel] - pen, g.complete, g.bound, g.k)
-        part, _ = assign(trial, prep, duals=False)
-        touched = np.unique(rows[sel])
-        match[touched] = part[touched]
-    load = heavy_load(prep, match)[watched]
-    if np.all(load <= room) and g.objective(match) >= g.objective(match0):
-        return match
-    return None
+    room = prep.building_room[watched].astype(np.float64)
+    lam = np.maximum(lam, 0.0)
+    solves = 0
+    while True:
+        es = _edge_slot(prep, g, slot)
+        pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+        gp = Graph(g.rows, g.cols, g.weight - pen, g.complete, g.bound, g.k)
+        match, u = assign(gp, prep)
+        solves += 1
+        failing = failing_rows(gp, match, u)
+        if failing.size == 0:
+            return gp.objective(match) + float((lam * room).sum()), g, solves
+        g = _widen(builder, g, failing)
 
 
 def solve_spread(
@@ -730,86 +737,125 @@ def solve_spread(
 ) -> SpreadSolution | None:
     """Exact optimum with the per-building heavy-needs limits, with a bound computed in the run.
 
-    Let (u, v) be the dual prices of the relaxed optimum ``match0`` (the optimum without the
-    rule), feasible on every pair, kept or dropped; ``U`` = Σu + Σv, its value. For any proposal
-    M, value(M) = U - Σ over M's pairs of the reduced cost u + v - w (>= 0) - Σ duals of the
-    unmatched. So a proposal using a pair of reduced cost above δ is worth at most U - δ - 1
-    (whole numbers), and the optimum is at most max(core optimum, U - δ - 1), where the core is
-    the set of pairs of reduced cost <= δ. The core problem is solved exactly (:func:`_lp_core`);
-    δ grows (0, then one point, then fourfold, capped at U minus the best value found minus 1)
-    until the best proposal reaches the bound. With δ = U - best - 1 the test always passes,
-    so the loop ends with a proof unless the ``deadline`` comes first; then the best proposal is
-    returned with the bound proven so far (``how="bounded"``), or ``None`` if there is none.
+    1. *LP by column generation.* The LP relaxation (dwellings and households capacity 1, one row
+       per watched building with its room) starts from the pairs of zero reduced cost for the
+       optimum without the rule. Its dual prices (u per dwelling, v per household, λ per
+       building) price every kept pair, reduced cost u + v + λ·[heavy] − w; the most negative
+       pair of each household (at most 2,000 a round) joins, and HiGHS resumes from its basis.
+       A dwelling whose price is below its best dropped pair gets a longer list. When nothing
+       prices out, the LP optimum over all pairs is reached.
+    2. *Bound.* The dual prices, made feasible on every pair (kept or dropped) and summed
+       (Σu + Σv + Σλ·room), bound every proposal (LP duality), rounded down to whole steps.
+    3. If the LP optimum is a whole proposal reaching the bound, it is optimal (``exact_lp``).
+       Otherwise branch and bound on the LP's pairs; a proposal using another pair is worth at
+       most bound − its reduced cost, so if the result falls short the pairs with reduced cost up
+       to the shortfall join and branch and bound runs again (``exact_milp`` when proven).
+    4. Past ``deadline``: the best proposal found with the bound proven so far (``bounded``), or
+       ``None`` if there is none (the caller repairs).
     """
     prep = builder.prep
     n_cols = len(prep.inp.households)
     slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
     slot[watched] = np.arange(watched.size)
-    u0 = max_dual_prices(g, match0)
-    if u0 is None:
-        return None
-    best: IntArray | None = None
-    best_value = -np.inf
-    best_bound = np.inf
-    quick = _relaxed_optimum_within_limits(builder, g, match0, u0, watched)
-    if quick is not None:  # worth the relaxation's proven optimum: nothing can be better
-        return SpreadSolution(quick, g, g.objective(match0), "exact_relaxation", 1)
-    delta = 0.0
-    step = max(1.0 / builder.resolution * builder.scale, 1.0)  # one point
-    solves = 0
     room = prep.building_room[watched].astype(np.float64)
-    base_u, base_lam = u0, np.zeros(watched.size)  # dual prices the reduced costs are taken from
+    u0 = max_dual_prices(g, match0)
+    master = _Master(prep, watched, n_cols)
+    es = _edge_slot(prep, g, slot)
+    if u0 is None:
+        start = np.arange(g.rows.size)
+    else:
+        v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
+        start = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= 0.5)
+    master.add(g.rows[start], g.cols[start], es[start], g.weight[start])
+    solves = 0
+    tol = 1e-7 * max(float(np.abs(g.weight).max()) if g.weight.size else 1.0, 1.0)
     while True:
-        incomplete = ~g.complete & np.isfinite(g.bound)
-        if delta > 0:  # make the core complete up to δ: dropped pairs need u - bound > δ
-            weak = np.flatnonzero(incomplete & (base_u - g.bound <= delta))
-            while weak.size:
-                g = _widen(builder, g, weak)
-                incomplete = ~g.complete & np.isfinite(g.bound)
-                weak = np.flatnonzero(incomplete & (base_u - g.bound <= delta))
-        es = _edge_slot(prep, g, slot)
-        pen = np.where(es >= 0, base_lam[np.maximum(es, 0)], 0.0)
-        v = household_duals(g, base_u, pen, n_cols)
-        top = float(np.floor(math.fsum(base_u) + math.fsum(v) + math.fsum(base_lam * room) + 0.25))
-        rc = base_u[g.rows] + v[g.cols] + pen - g.weight
-        in_core = rc <= delta + 0.5
-        idx = np.flatnonzero(in_core)
-        # the least reduced cost outside the core: kept pairs, and dropped ones (>= u - bound)
-        outside = float(rc[~in_core].min()) if idx.size < rc.size else np.inf
-        if incomplete.any():
-            outside = min(outside, float((base_u - g.bound)[incomplete].min()))
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            break
-        match, core_bound, calls, duals = _lp_core(prep, g, idx, es, watched, left)
-        solves += calls
-        if match is not None and g.objective(match) > best_value:
-            best, best_value = match, g.objective(match)
-        best_bound = min(best_bound, max(core_bound, top - max(outside, 0.0)))
-        if best is not None and best_value >= best_bound:
-            how = "exact_lp" if calls == 1 else "exact_milp"
-            return SpreadSolution(best, g, best_bound, how, solves)
-        if not np.isfinite(core_bound):
-            break  # the core itself was not solved in time
-        if duals is not None:
-            # The core LP's prices, made feasible on every pair (dwellings with dropped pairs
-            # priced at least at their bound), usually bound the optimum far more tightly than
-            # the prices without the rule: take the reduced costs from them if they do.
-            u_new = np.where(incomplete, np.maximum(duals[0], g.bound), duals[0])
-            pen_new = np.where(es >= 0, duals[1][np.maximum(es, 0)], 0.0)
-            v_new = household_duals(g, u_new, pen_new, n_cols)
-            top_new = math.fsum(u_new) + math.fsum(v_new) + math.fsum(duals[1] * room)
-            if top_new < top:
-                base_u, base_lam = u_new, duals[1]
-                top = float(np.floor(top_new + 0.25))
-                best_bound = min(best_bound, top)
-                if best is not None and best_value >= best_bound:
-                    return SpreadSolution(best, g, best_bound, "exact_lp", solves)
-                cap = top - best_value - 1.0 if best is not None else np.inf
-                delta = float(min(step, cap))
-                continue
-        cap = top - best_value - 1.0 if best is not None else np.inf
-        delta = float(min(max(4.0 * delta, step), cap))
+        if time.perf_counter() >= deadline:
+            return None
+        if not master.solve(deadline - time.perf_counter()):
+            return None
+        solves += 1
+        u, v, lam = master.duals(watched.size)
+        keys = g.rows * n_cols + g.cols
+        inside = np.isin(keys, master.rows * n_cols + master.cols)
+        pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+        rc = u[g.rows] + v[g.cols] + pen - g.weight
+        entering = np.flatnonzero((rc < -tol) & ~inside)
+        if entering.size == 0:
+            # the kept pairs price out; dropped pairs too unless a price is below its bound
+            incomplete = ~g.complete & np.isfinite(g.bound)
+            weak = np.flatnonzero(incomplete & (u < g.bound - tol))
+            if weak.size == 0:
+                break
+            g = _widen(builder, g, weak)
+            es = _edge_slot(prep, g, slot)
+            continue
+        if entering.size:
+            order = entering[np.lexsort((g.rows[entering], rc[entering], g.cols[entering]))]
+            first = order[np.r_[True, g.cols[order][1:] != g.cols[order][:-1]]]
+            pick = np.sort(first[np.lexsort((g.rows[first], g.cols[first], rc[first]))][:2000])
+            master.add(g.rows[pick], g.cols[pick], es[pick], g.weight[pick])
+    # bound: make the prices feasible on every pair, kept or dropped, and sum them
+    incomplete = ~g.complete & np.isfinite(g.bound)
+    u_safe = np.where(incomplete, np.maximum(u, g.bound), u)
+    pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+    v_safe = household_duals(g, u_safe, pen, n_cols)
+    dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
+    bound = float(np.floor(dual + 0.25))
+    x = master.values()
+    if np.all(np.minimum(x, 1.0 - x) < 1e-6):
+        chosen = np.flatnonzero(x > 0.5)
+        match = np.full(len(prep.inp.dwellings), -1, dtype=np.int64)
+        match[master.rows[chosen]] = master.cols[chosen]
+        if _is_feasible(prep, match, watched):
+            value = g.objective(match)
+            if value < bound:  # float duals a little loose: the exact Lagrangian certificate
+                exact, g, calls = lagrangian_bound(builder, g, np.round(lam), watched, slot)
+                solves += calls
+                bound = min(bound, exact)
+            if value >= bound:
+                return SpreadSolution(match, g, bound, "exact_lp", solves)
+    # branch and bound on the LP's pairs, then on every pair that could still matter
+    best, _ = _milp(
+        prep,
+        master.rows,
+        master.cols,
+        master.slots,
+        master.weight,
+        watched,
+        deadline - time.perf_counter(),
+    )
+    solves += 1
     if best is None:
         return None
-    return SpreadSolution(best, g, best_bound, "bounded", solves)
+    rc_safe = u_safe[g.rows] + v_safe[g.cols] + pen - g.weight
+    for _ in range(2):
+        value = g.objective(best)
+        shortfall = bound - value
+        if shortfall <= 0:
+            return SpreadSolution(best, g, bound, "exact_milp", solves)
+        weak = np.flatnonzero(incomplete & (u_safe - g.bound <= shortfall))
+        if weak.size and time.perf_counter() < deadline:
+            g = _widen(builder, g, weak)
+            es = _edge_slot(prep, g, slot)
+            incomplete = ~g.complete & np.isfinite(g.bound)
+            pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+            v_safe = household_duals(g, u_safe, pen, n_cols)
+            dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
+            rc_safe = u_safe[g.rows] + v_safe[g.cols] + pen - g.weight
+        pool = rc_safe <= shortfall + 0.5
+        outside = float(rc_safe[~pool].min()) if not pool.all() else np.inf
+        if incomplete.any():
+            outside = min(outside, float((u_safe - g.bound)[incomplete].min()))
+        sel = np.flatnonzero(pool)
+        found, proven = _milp(
+            prep, g.rows[sel], g.cols[sel], es[sel], g.weight[sel], watched,
+            deadline - time.perf_counter(),
+        )
+        solves += 1
+        if found is not None and g.objective(found) > value:
+            best = found
+        # a proposal using a pair outside the pool is worth at most dual - outside
+        bound = min(bound, max(proven, float(np.floor(dual - outside + 0.25))))
+    how = "exact_milp" if g.objective(best) >= bound else "bounded"
+    return SpreadSolution(best, g, bound, how, solves)
