@@ -434,6 +434,7 @@ def _canonical(inp: MatchingInput) -> tuple[MatchingInput, IntArray, IntArray]:
 
 def _repair(
     prep: Prepared,
+    *,
     builder: solver.PairBuilder,
     g: solver.Graph,
     match: IntArray,
@@ -492,12 +493,23 @@ def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> B
             bound = min(exact.bound, relaxed)
             solves += exact.solves
         else:
-            match, g, more = _repair(prep, builder, g, match, watched, options)
+            match, g, more = _repair(
+                prep, builder=builder, g=g, match=match, watched=watched, options=options
+            )
             # proven optimal only if it reaches the relaxation's value (the report checks)
             spread = "exact_relaxation" if g.objective(match) >= relaxed else "bounded"
             solves += more
     value = g.objective(match)
-    report = _report(prep, builder, options, match, value, bound, relaxed, spread)
+    report = _report(
+        prep,
+        builder=builder,
+        options=options,
+        match=match,
+        value=value,
+        bound=bound,
+        relaxed=relaxed,
+        spread=spread,
+    )
     report = dataclasses.replace(
         report,
         feasible_pairs=feasible,
@@ -513,6 +525,7 @@ def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> B
 
 def _report(
     prep: Prepared,
+    *,
     builder: solver.PairBuilder,
     options: SolverOptions,
     match: IntArray,
@@ -539,7 +552,6 @@ def _report(
         top_gap = 0
         fit_w = value_w
         weight_gap_w = bound_w - value_w
-    fit_points = fit_w * res
     return SolverReport(
         method=options.method,
         objective="top_band_then_weighted_fit" if top_first else "weighted_fit",

@@ -35,6 +35,10 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _NEG = -np.inf
+#: Weights, prices and bounds are whole numbers of steps: half a step separates them safely.
+_HALF_STEP = 0.5
+#: An LP value this close to 0 or 1 counts as whole.
+_WHOLE = 1e-6
 _EMPTY_I: IntArray = np.zeros(0, dtype=np.int64)
 
 
@@ -598,9 +602,7 @@ def _rows_for(
             sp.csr_matrix((np.ones(hv.size), (b_i, hv)), shape=(b_u.size, m)),
         ]
     ).tocsr()
-    upper = np.r_[
-        np.ones(r_u.size + c_u.size), prep.building_room[watched[b_u]].astype(np.float64)
-    ]
+    upper = np.r_[np.ones(r_u.size + c_u.size), prep.building_room[watched[b_u]].astype(np.float64)]
     return a, upper, r_u, c_u, b_u
 
 
@@ -678,6 +680,7 @@ class _Master:
 
 def _milp(
     prep: Prepared,
+    *,
     rows: IntArray,
     cols: IntArray,
     slots: IntArray,
@@ -732,7 +735,7 @@ def lagrangian_bound(
         g = _widen(builder, g, failing)
 
 
-def solve_spread(
+def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
     builder: PairBuilder, g: Graph, match0: IntArray, watched: IntArray, deadline: float
 ) -> SpreadSolution | None:
     """Exact optimum with the per-building heavy-needs limits, with a bound computed in the run.
@@ -765,7 +768,7 @@ def solve_spread(
         start = np.arange(g.rows.size)
     else:
         v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
-        start = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= 0.5)
+        start = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= _HALF_STEP)
     master.add(g.rows[start], g.cols[start], es[start], g.weight[start])
     solves = 0
     tol = 1e-7 * max(float(np.abs(g.weight).max()) if g.weight.size else 1.0, 1.0)
@@ -803,8 +806,8 @@ def solve_spread(
     dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
     bound = float(np.floor(dual + 0.25))
     x = master.values()
-    if np.all(np.minimum(x, 1.0 - x) < 1e-6):
-        chosen = np.flatnonzero(x > 0.5)
+    if np.all(np.minimum(x, 1.0 - x) < _WHOLE):
+        chosen = np.flatnonzero(x > _HALF_STEP)
         match = np.full(len(prep.inp.dwellings), -1, dtype=np.int64)
         match[master.rows[chosen]] = master.cols[chosen]
         if _is_feasible(prep, match, watched):
@@ -818,12 +821,12 @@ def solve_spread(
     # branch and bound on the LP's pairs, then on every pair that could still matter
     best, _ = _milp(
         prep,
-        master.rows,
-        master.cols,
-        master.slots,
-        master.weight,
-        watched,
-        deadline - time.perf_counter(),
+        rows=master.rows,
+        cols=master.cols,
+        slots=master.slots,
+        weight=master.weight,
+        watched=watched,
+        seconds=deadline - time.perf_counter(),
     )
     solves += 1
     if best is None:
@@ -843,14 +846,19 @@ def solve_spread(
             v_safe = household_duals(g, u_safe, pen, n_cols)
             dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
             rc_safe = u_safe[g.rows] + v_safe[g.cols] + pen - g.weight
-        pool = rc_safe <= shortfall + 0.5
+        pool = rc_safe <= shortfall + _HALF_STEP
         outside = float(rc_safe[~pool].min()) if not pool.all() else np.inf
         if incomplete.any():
             outside = min(outside, float((u_safe - g.bound)[incomplete].min()))
         sel = np.flatnonzero(pool)
         found, proven = _milp(
-            prep, g.rows[sel], g.cols[sel], es[sel], g.weight[sel], watched,
-            deadline - time.perf_counter(),
+            prep,
+            rows=g.rows[sel],
+            cols=g.cols[sel],
+            slots=es[sel],
+            weight=g.weight[sel],
+            watched=watched,
+            seconds=deadline - time.perf_counter(),
         )
         solves += 1
         if found is not None and g.objective(found) > value:

@@ -63,7 +63,10 @@ def pairs(inp: MatchingInput) -> list[tuple[int, int, int, bool]]:
                 continue
             if not (h["categories"][i] >> d["category"][j]) & 1:
                 continue
-            if h["allowed_districts"][i] != -1 and not (h["allowed_districts"][i] >> d["district"][j]) & 1:
+            if (
+                h["allowed_districts"][i] != -1
+                and not (h["allowed_districts"][i] >> d["district"][j]) & 1
+            ):
                 continue
             if h["heavy_needs"][i] and room[d["building_id"][j]] <= 0:
                 continue
@@ -115,8 +118,13 @@ def optimum(inp: MatchingInput) -> dict[str, Any]:
     opts = {"mip_rel_gap": 0.0, "disp": False}
     count = 0
     if inp.matching_policy.top_band_first:
-        first = milp(-top, integrality=np.ones(m), bounds=(0, 1),
-                     constraints=LinearConstraint(a, -np.inf, ub), options=opts)
+        first = milp(
+            -top,
+            integrality=np.ones(m),
+            bounds=(0, 1),
+            constraints=LinearConstraint(a, -np.inf, ub),
+            options=opts,
+        )
         assert first.status == 0
         count = round(-first.fun)
         a = sp.vstack([a, sp.csr_matrix(top[None, :])]).tocsr()
@@ -124,13 +132,18 @@ def optimum(inp: MatchingInput) -> dict[str, Any]:
         ub = np.r_[ub, np.inf]
     else:
         lower = np.full(ub.size, -np.inf)
-    second = milp(-w, integrality=np.ones(m), bounds=(0, 1),
-                  constraints=LinearConstraint(a, lower, ub), options=opts)
+    second = milp(
+        -w,
+        integrality=np.ones(m),
+        bounds=(0, 1),
+        constraints=LinearConstraint(a, lower, ub),
+        options=opts,
+    )
     assert second.status == 0
     x = np.round(second.x)
     return {
-        "top_band": int(round(float(top @ x))),
-        "weighted_fit_steps": int(round(float(w @ x))),
+        "top_band": round(float(top @ x)),
+        "weighted_fit_steps": round(float(w @ x)),
         "pairs": m,
     }
 
@@ -141,8 +154,9 @@ def crowded(seed: int, n_d: int, n_h: int, *, top_band_first: bool = True) -> Ma
     households, many of them in the top band, and some households no dwelling fits (too large,
     or approved only for a category with no vacancy)."""
     rng = np.random.default_rng(seed)
-    vocab = Vocabulary(districts=("Sentrum", "Nord", "Sør"),
-                       categories=("ordinary", "care", "training"))
+    vocab = Vocabulary(
+        districts=("Sentrum", "Nord", "Sør"), categories=("ordinary", "care", "training")
+    )
     n_b = max(1, n_d // 3)
     buildings = Buildings(
         id=np.arange(1, n_b + 1) * 10 + 1000 * seed,
@@ -188,8 +202,9 @@ def crowded(seed: int, n_d: int, n_h: int, *, top_band_first: bool = True) -> Ma
         buildings=buildings,
         vocabulary=vocab,
         priority_policy=PriorityPolicy(version="fixture-1"),
-        matching_policy=MatchingPolicy(version="fixture-1", max_heavy_needs_per_building=1,
-                                       top_band_first=top_band_first),
+        matching_policy=MatchingPolicy(
+            version="fixture-1", max_heavy_needs_per_building=1, top_band_first=top_band_first
+        ),
         seed=seed,
     )
 
@@ -208,8 +223,9 @@ def main() -> None:
     out = []
     for seed, n_d, n_h, top_first in SPECS:
         inp = crowded(seed, n_d, n_h, top_band_first=top_first)
-        out.append({"name": f"crowded-{seed}-{n_d}x{n_h}", "input": inp.to_dict(),
-                    "optimum": optimum(inp)})
+        out.append(
+            {"name": f"crowded-{seed}-{n_d}x{n_h}", "input": inp.to_dict(), "optimum": optimum(inp)}
+        )
     FIXTURES.parent.mkdir(exist_ok=True)
     FIXTURES.write_text(json.dumps(out, separators=(",", ":")) + "\n")
     print(f"wrote {len(out)} fixtures to {FIXTURES}")

@@ -93,8 +93,12 @@ def test_it_reaches_the_stored_optimum_and_proves_it(name: str) -> None:
     proposal = propose_batch(inp)
     check_claims(proposal, best)
     assert proposal.report.certified_optimal
-    assert proposal.report.spread_rule in ("not_binding", "exact_relaxation", "exact_lp",
-                                           "exact_milp")
+    assert proposal.report.spread_rule in (
+        "not_binding",
+        "exact_relaxation",
+        "exact_lp",
+        "exact_milp",
+    )
 
 
 @pytest.mark.parametrize("name", names())
@@ -157,8 +161,12 @@ def test_it_closes_an_integrality_gap_by_branch_and_bound() -> None:
         DwellingRecord(id=103, building_id=20, district="Sentrum", rooms=1, category="hard_use"),
     ]
     buildings = [BuildingRecord(id=10, heavy_needs_limit=1), BuildingRecord(id=20)]
-    small = build(households, dwellings, buildings,
-                  matching_policy=MatchingPolicy(version="t", max_heavy_needs_per_building=None))
+    small = build(
+        households,
+        dwellings,
+        buildings,
+        matching_policy=MatchingPolicy(version="t", max_heavy_needs_per_building=None),
+    )
     proposal = propose_batch(small.inp)
     assert len(proposal.assignments) == 2
     assert proposal.report.spread_rule == "exact_milp"

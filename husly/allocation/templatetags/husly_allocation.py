@@ -320,9 +320,7 @@ def solver_claim(report: Any) -> str:
     percent = _num(max(float(report.get("weight_gap_percent") or 0.0), 0.0), 1)
     if percent in ("0,0", "0.0"):
         percent = _num(max(float(report.get("weight_gap_percent") or 0.0), 0.0), 3)
-    text = _("The proposal is at most %(percent)s %% from the best possible") % {
-        "percent": percent
-    }
+    text = _("The proposal is at most %(percent)s %% from the best possible") % {"percent": percent}
     gap = int(report.get("top_band_gap") or 0)
     if gap > 0:
         text += "; " + ngettext(
