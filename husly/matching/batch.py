@@ -24,20 +24,16 @@ Solver (``husly.matching.solver``; measured in ``docs/decisions/0006-matching-so
    below one resolution step, making the optimum unique (slower).
 
 Spread rule (at most N heavy-needs tenants per building) is a side constraint that breaks the
-matching structure. How it is handled, and reported in ``SolverReport.spread_rule``:
+matching structure (its LP is not integral, see ``docs/matching.md``). Buildings already at their
+limit make heavy-needs pairs infeasible; buildings with room for all their vacancies cannot bind;
+if the optimum without the rule respects it, it is optimal (``"not_binding"``). Otherwise
+``solver.solve_spread`` solves it exactly: LP by column generation (HiGHS, warm-started), certified
+by an integer Lagrangian bound (``"exact_lp"``), or closed by branch and bound (``"exact_milp"``).
+Past ``SolverOptions.time_limit`` the best proposal found is returned with its proven gap
+(``"bounded"``). Every claim in :class:`SolverReport` comes from a bound computed in the run.
 
-* buildings already at their limit: heavy-needs pairs are infeasible (exact);
-* buildings with room for at least as many as their vacancies: the rule cannot bind (exact);
-* ``"not_binding"``: the unconstrained optimum respects the rule, so it is optimal (exact);
-* ``"exact_milp"``: when it does not, an instance with at most ``exact_pairs_limit`` feasible
-  pairs is solved as an integer programme with per-building capacities (``scipy.optimize.milp``,
-  HiGHS), exact;
-* ``"repair"``: larger instances are repaired. In the buildings over or at their limit only
-  ``room`` dwellings stay open to heavy-needs households (those holding one, then those they want
-  most) and the round is re-solved exactly under that restriction; after ``repair_rounds`` rounds
-  all such buildings are restricted, which guarantees the rule. This is a heuristic: the report
-  says so (``certified_optimal=False``) and bounds the loss by the unconstrained optimum minus the
-  result (``gap_bound``).
+The round is solved in a canonical order (sorted by id) and mapped back, so the order of the input
+arrays never changes the result; the seed chooses among equally good proposals.
 """
 
 from __future__ import annotations
@@ -142,10 +138,12 @@ class SolverReport:
       count of the best proposal, since that count is at least this one's.
 
     ``spread_rule``: ``"off"``, ``"not_binding"`` (the optimum without the rule respects it),
-    ``"exact_lp"`` (the linear relaxation's optimum is a whole proposal), ``"exact_milp"`` (closed
-    by branch and bound) or ``"bounded"`` (the exact phase ran out of ``time_limit``: the best
-    proposal found, with the gap above). ``objective_value`` and ``relaxation_value`` are in
-    points (bonus included), the latter the optimum without the spread rule.
+    ``"exact_relaxation"`` (a proposal found under the time limit reached the optimum without
+    the rule), ``"exact_lp"`` (the linear relaxation's optimum is a whole proposal),
+    ``"exact_milp"`` (closed by branch and bound) or ``"bounded"`` (the exact phase ran out of
+    ``time_limit``: the best proposal found, with the gap above). ``objective_value`` and
+    ``relaxation_value`` are in points (bonus included), the latter the optimum without the
+    spread rule.
     """
 
     method: str

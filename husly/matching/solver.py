@@ -1,9 +1,11 @@
 """The assignment machinery behind ``husly.matching.batch``: pruned sparse graph, exact solve,
-optimality certificate, spread-rule handling. No policy lives here; see ``batch``.
+optimality certificate, and the exact spread-rule phase (:func:`solve_spread`: LP by column
+generation, integer Lagrangian certificate, branch and bound). No policy lives here; see
+``batch`` and ``docs/matching.md``.
 
 Vocabulary: *rows* are vacant dwellings (array positions), *cols* are households (positions).
-A pair's *solver weight* is priority × fit rounded to the policy grid, plus the top-band bonus
-(and, with ``jitter``, a seeded tie-break below one grid step divided by the number of dwellings).
+A pair's *solver weight* is priority × fit in whole steps of the policy grid, plus the top-band
+bonus (and, with ``jitter``, an integer-scaled seeded tie-break below one step per proposal).
 
 Pruning with a certificate. Each dwelling keeps every top-band pair and its other pairs down to
 its ``k``-th best (ties included), so the kept list is a prefix of its list in weight order;
