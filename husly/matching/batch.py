@@ -24,24 +24,21 @@ Solver (``husly.matching.solver``; measured in ``docs/decisions/0006-matching-so
    below one resolution step, making the optimum unique (slower).
 
 Spread rule (at most N heavy-needs tenants per building) is a side constraint that breaks the
-matching structure. How it is handled, and reported in ``SolverReport.spread_rule``:
+matching structure (its LP is not integral, see ``docs/matching.md``). Buildings already at their
+limit make heavy-needs pairs infeasible; buildings with room for all their vacancies cannot bind;
+if the optimum without the rule respects it, it is optimal (``"not_binding"``). Otherwise
+``solver.solve_spread`` solves it exactly: LP by column generation (HiGHS, warm-started), certified
+by an integer Lagrangian bound (``"exact_lp"``), or closed by branch and bound (``"exact_milp"``).
+Past ``SolverOptions.time_limit`` the best proposal found is returned with its proven gap
+(``"bounded"``). Every claim in :class:`SolverReport` comes from a bound computed in the run.
 
-* buildings already at their limit: heavy-needs pairs are infeasible (exact);
-* buildings with room for at least as many as their vacancies: the rule cannot bind (exact);
-* ``"not_binding"``: the unconstrained optimum respects the rule, so it is optimal (exact);
-* ``"exact_milp"``: when it does not, an instance with at most ``exact_pairs_limit`` feasible
-  pairs is solved as an integer programme with per-building capacities (``scipy.optimize.milp``,
-  HiGHS), exact;
-* ``"repair"``: larger instances are repaired. In the buildings over or at their limit only
-  ``room`` dwellings stay open to heavy-needs households (those holding one, then those they want
-  most) and the round is re-solved exactly under that restriction; after ``repair_rounds`` rounds
-  all such buildings are restricted, which guarantees the rule. This is a heuristic: the report
-  says so (``certified_optimal=False``) and bounds the loss by the unconstrained optimum minus the
-  result (``gap_bound``).
+The round is solved in a canonical order (sorted by id) and mapped back, so the order of the input
+arrays never changes the result; the seed chooses among equally good proposals.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -83,17 +80,16 @@ class SolverOptions:
 
     ``method``: ``"sparse"`` (default: LAPJVsp per component) or ``"components"`` (dense
     ``linear_sum_assignment`` per component; kept for measurement). ``initial_k``: non-top-band
-    candidates kept per dwelling before the certificate check. ``exact_pairs_limit``: largest
-    instance (feasible pairs) solved by the exact integer programme when the spread rule binds.
-    ``tie_break``: ``"seeded_order"`` or ``"seeded_jitter"`` (see the module docstring).
-    ``repair_rounds``: repair rounds restricted to the buildings at or over their limit before
-    all buildings where the rule can bind are restricted. ``focus``: unmatched candidates each
-    dwelling keeps when re-solving during repair (the certificate still checks the rest).
+    candidates kept per dwelling before the certificate check. ``time_limit``: seconds the exact
+    spread-rule phase may take (LP, then branch and bound); past it the best proposal found is
+    returned with its proven gap. ``tie_break``: ``"seeded_order"`` or ``"seeded_jitter"`` (see
+    the module docstring). ``repair_rounds`` and ``focus``: settings of the repair heuristic used
+    only when the exact phase runs out of time.
     """
 
     method: str = "sparse"
     initial_k: int = 56
-    exact_pairs_limit: int = 20_000
+    time_limit: float = 30.0
     tie_break: str = "seeded_order"
     repair_rounds: int = 0
     focus: int = 4
@@ -105,14 +101,14 @@ class SolverOptions:
             raise ValueError(f"unknown tie_break {self.tie_break!r}")
         if self.initial_k < 1 or self.focus < 1:
             raise ValueError("initial_k and focus must be positive")
-        if self.exact_pairs_limit < 0 or self.repair_rounds < 0:
-            raise ValueError("exact_pairs_limit and repair_rounds cannot be negative")
+        if self.time_limit < 0 or self.repair_rounds < 0:
+            raise ValueError("time_limit and repair_rounds cannot be negative")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "method": self.method,
             "initial_k": self.initial_k,
-            "exact_pairs_limit": self.exact_pairs_limit,
+            "time_limit": self.time_limit,
             "tie_break": self.tie_break,
             "repair_rounds": self.repair_rounds,
             "focus": self.focus,
@@ -120,29 +116,48 @@ class SolverOptions:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SolverOptions:
-        names = ("method", "initial_k", "exact_pairs_limit", "tie_break", "repair_rounds", "focus")
+        names = ("method", "initial_k", "time_limit", "tie_break", "repair_rounds", "focus")
         return cls(**{k: data[k] for k in names if k in data})
 
 
 @dataclass(frozen=True)
 class SolverReport:
-    """How the proposal was computed, and how sure we are it is optimal.
+    """How the proposal was computed, and exactly what the run proved about it.
 
-    ``spread_rule`` is one of ``"off"``, ``"not_binding"`` (the unconstrained optimum already
-    respects it), ``"exact_milp"`` or ``"repair"``. ``gap_bound`` bounds how far the objective
-    (weighted fit plus the top-band bonus) may be from the optimum: 0 when ``certified_optimal``.
-    ``top_band_count_optimal`` holds whenever ``gap_bound`` is below the top-band bonus.
-    ``objective_value`` is the solver objective reached, ``relaxation_value`` the optimum without
-    the spread rule (an upper bound), ``top_band_bonus`` the bonus per top-band household.
+    A claim is made only from a bound computed in this run (``dual_bound``, in solver units:
+    whole numbers of ``weight_resolution`` steps, the top-band bonus included):
+
+    * ``certified_optimal``: the proposal's objective equals the bound, so no proposal is better
+      (lexicographically: as many top-band households, then as much weighted fit).
+    * ``top_band_gap``: at most this many more top-band households could have been housed
+      (0 proves the top-band count optimal, ``top_band_count_optimal``). It is the bound divided
+      by the bonus, rounded down, minus the count housed; valid because weighted fit alone never
+      reaches one bonus.
+    * ``weight_gap``: the best proposal's weighted fit is at most this many points above this
+      one's (``weight_gap_percent`` of this one's weighted fit). It holds whatever the top-band
+      count of the best proposal, since that count is at least this one's.
+
+    ``spread_rule``: ``"off"``, ``"not_binding"`` (the optimum without the rule respects it),
+    ``"exact_relaxation"`` (a proposal found under the time limit reached the optimum without
+    the rule), ``"exact_lp"`` (the linear relaxation's optimum is a whole proposal),
+    ``"exact_milp"`` (closed by branch and bound) or ``"bounded"`` (the exact phase ran out of
+    ``time_limit``: the best proposal found, with the gap above). ``objective_value`` and
+    ``relaxation_value`` are in points (bonus included), the latter the optimum without the
+    spread rule.
     """
 
     method: str
     objective: str
     spread_rule: str
     certified_optimal: bool
-    gap_bound: float
     top_band_count_optimal: bool
+    top_band_housed: int
+    top_band_gap: int
+    weight_gap: float
+    weight_gap_percent: float
+    gap_bound: float
     objective_value: float
+    dual_bound: float
     relaxation_value: float
     top_band_bonus: float
     feasible_pairs: int
@@ -384,11 +399,73 @@ class BatchProposal:
 # --- the solver ----------------------------------------------------------------------------------
 
 
+def _canonical(inp: MatchingInput) -> tuple[MatchingInput, IntArray, IntArray]:
+    """The same round with households, dwellings and buildings sorted by id, and the two orders
+    used. Solving the canonical round makes the result independent of the input's array order
+    by construction (every later step, the LP and branch and bound included, sees the same
+    arrays whatever order the caller used)."""
+    h_order = np.argsort(inp.households.id, kind="stable").astype(np.int64)
+    d_order = np.argsort(inp.dwellings.id, kind="stable").astype(np.int64)
+    b_order = np.argsort(inp.buildings.id, kind="stable").astype(np.int64)
+
+    def take(table: Any, order: IntArray) -> Any:
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(table):
+            value = getattr(table, f.name)
+            if isinstance(value, np.ndarray):
+                values[f.name] = value[order]
+            else:
+                values[f.name] = tuple(value[int(k)] for k in order)
+        return type(table)(**values)
+
+    canonical = MatchingInput(
+        households=take(inp.households, h_order),
+        dwellings=take(inp.dwellings, d_order),
+        buildings=take(inp.buildings, b_order),
+        vocabulary=inp.vocabulary,
+        priority_policy=inp.priority_policy,
+        matching_policy=inp.matching_policy,
+        seed=inp.seed,
+    )
+    return canonical, h_order, d_order
+
+
+def _repair(
+    prep: Prepared,
+    *,
+    builder: solver.PairBuilder,
+    g: solver.Graph,
+    match: IntArray,
+    watched: IntArray,
+    options: SolverOptions,
+) -> tuple[IntArray, solver.Graph, int]:
+    """Fallback when the exact phase runs out of time: close dwellings to heavy-needs households
+    in the buildings where the rule binds and re-solve exactly under that restriction. The
+    result respects the rule; what it proves is only the relaxation bound (see the report)."""
+    solves = 0
+    for rounds in range(options.repair_rounds + 1):
+        load = solver.heavy_load(prep, match)[watched]
+        if rounds < options.repair_rounds:
+            closing = watched[load >= prep.building_room[watched]]
+        else:
+            closing = watched  # every building where the rule can bind: this ends it
+        solver.designate(prep, builder, g, match, closing)
+        g = solver.focus(g.without(builder.heavy_barred_pairs(g)), match, options.focus)
+        match, g, more = solver.solve_certified(builder, g, options.method)
+        solves += more
+        over = solver.heavy_load(prep, match)[watched] > prep.building_room[watched]
+        if not over.any():
+            break
+    return match, g, solves
+
+
 def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> BatchProposal:
-    """Optimal proposal for a round of vacant dwellings (see the module docstring)."""
+    """Optimal proposal for a round of vacant dwellings (see the module docstring), with a report
+    of exactly what the run proved (:class:`SolverReport`)."""
     started = time.perf_counter()
     options = options or SolverOptions()
-    prep = prepare(inp)
+    canonical, h_order, d_order = _canonical(inp)
+    prep = prepare(canonical)
     n_rows = len(inp.dwellings)
     builder = solver.PairBuilder(
         prep,
@@ -398,58 +475,101 @@ def propose_batch(inp: MatchingInput, options: SolverOptions | None = None) -> B
     k0 = np.full(n_rows, options.initial_k, dtype=np.int64)
     g, feasible = builder.build(np.arange(n_rows, dtype=np.int64), k0)
     match, g, solves = solver.solve_certified(builder, g, options.method)
-    upper_bound = g.objective(match)
+    relaxed = g.objective(match)  # proven optimal without the spread rule
+    bound = relaxed
 
     rule_on = bool(np.any(prep.building_limit < UNLIMITED))
     watched = solver.watched_buildings(prep)
     spread = "not_binding" if rule_on else "off"
-    certified = True
     over = solver.heavy_load(prep, match)[watched] > prep.building_room[watched]
     if over.any():
-        if feasible <= options.exact_pairs_limit:
-            everything = np.full(n_rows, max(len(inp.households), 1), dtype=np.int64)
-            full, _ = builder.build(np.arange(n_rows, dtype=np.int64), everything)
-            exact = solver.solve_milp(prep, full, watched)
-            if exact is not None:
-                match, g, spread = exact, full, "exact_milp"
-                solves += 1
-        if spread != "exact_milp":
-            spread, certified = "repair", False
-            for rounds in range(options.repair_rounds + 1):
-                load = solver.heavy_load(prep, match)[watched]
-                if rounds < options.repair_rounds:
-                    # over the limit, or at it (an evicted household moving in would break it)
-                    closing = watched[load >= prep.building_room[watched]]
-                else:
-                    closing = watched  # every building where the rule can bind: this ends it
-                solver.designate(prep, builder, g, match, closing)
-                g = solver.focus(g.without(builder.heavy_barred_pairs(g)), match, options.focus)
-                match, g, more = solver.solve_certified(builder, g, options.method)
-                solves += more
-                over = solver.heavy_load(prep, match)[watched] > prep.building_room[watched]
-                if not over.any():
-                    break
+        exact = solver.solve_spread(
+            builder, g, match, watched, time.perf_counter() + options.time_limit
+        )
+        if exact is not None:
+            match, g, spread = exact.match, exact.graph, exact.how
+            bound = min(exact.bound, relaxed)
+            solves += exact.solves
+        else:
+            match, g, more = _repair(
+                prep, builder=builder, g=g, match=match, watched=watched, options=options
+            )
+            # proven optimal only if it reaches the relaxation's value (the report checks)
+            spread = "exact_relaxation" if g.objective(match) >= relaxed else "bounded"
+            solves += more
     value = g.objective(match)
-    gap = 0.0 if certified else max(upper_bound - value, 0.0)
-    if not certified and gap <= 1e-9 * max(abs(upper_bound), 1.0):
-        certified, gap = True, 0.0  # the repair reached the relaxation's optimum: optimal
-    top_first = inp.matching_policy.top_band_first
-    report = SolverReport(
-        method=options.method,
-        objective="top_band_then_weighted_fit" if top_first else "weighted_fit",
-        spread_rule=spread,
-        certified_optimal=certified,
-        gap_bound=gap,
-        top_band_count_optimal=top_first and (certified or gap < builder.bonus),
-        objective_value=value,
-        relaxation_value=upper_bound,
-        top_band_bonus=builder.bonus,
+    report = _report(
+        prep,
+        builder=builder,
+        options=options,
+        match=match,
+        value=value,
+        bound=bound,
+        relaxed=relaxed,
+        spread=spread,
+    )
+    report = dataclasses.replace(
+        report,
         feasible_pairs=feasible,
         candidate_pairs=int(g.rows.size),
         solves=solves,
         seconds=time.perf_counter() - started,
     )
-    return BatchProposal(prepared=prep, match=match, options=options, report=report)
+    original = np.full(n_rows, -1, dtype=np.int64)
+    js = np.flatnonzero(match >= 0)
+    original[d_order[js]] = h_order[match[js]]
+    return BatchProposal(prepared=prepare(inp), match=original, options=options, report=report)
+
+
+def _report(
+    prep: Prepared,
+    *,
+    builder: solver.PairBuilder,
+    options: SolverOptions,
+    match: IntArray,
+    value: float,
+    bound: float,
+    relaxed: float,
+    spread: str,
+) -> SolverReport:
+    """What ``value`` against ``bound`` proves, in whole weight steps (the jitter removed: it is
+    below one step for a whole proposal, so ``floor(x / scale)`` is the weight part)."""
+    res, bonus = builder.resolution, builder.bonus
+    value_w = float(np.floor(value / builder.scale))
+    bound_w = max(float(np.floor(bound / builder.scale)), value_w)
+    relaxed_w = float(np.floor(relaxed / builder.scale))
+    top_first = prep.inp.matching_policy.top_band_first
+    housed = match[match >= 0]
+    count = int(np.count_nonzero(prep.top_band[housed]))
+    if top_first and bonus > 0:
+        top_gap = max(int(bound_w // bonus) - count, 0)
+        fit_w = value_w - bonus * count
+        best_fit = bound_w - bonus * count if top_gap == 0 else min(bound_w - bonus * count, bonus)
+        weight_gap_w = max(best_fit - fit_w, 0.0)
+    else:
+        top_gap = 0
+        fit_w = value_w
+        weight_gap_w = bound_w - value_w
+    return SolverReport(
+        method=options.method,
+        objective="top_band_then_weighted_fit" if top_first else "weighted_fit",
+        spread_rule=spread,
+        certified_optimal=bound_w <= value_w,
+        top_band_count_optimal=top_first and top_gap == 0,
+        top_band_housed=count,
+        top_band_gap=top_gap,
+        weight_gap=round(weight_gap_w * res, 6),
+        weight_gap_percent=round(100.0 * weight_gap_w / fit_w, 6) if fit_w > 0 else 0.0,
+        gap_bound=round((bound_w - value_w) * res, 6),
+        objective_value=round(value_w * res, 6),
+        dual_bound=round(bound_w * res, 6),
+        relaxation_value=round(relaxed_w * res, 6),
+        top_band_bonus=round(bonus * res, 6),
+        feasible_pairs=0,
+        candidate_pairs=0,
+        solves=0,
+        seconds=0.0,
+    )
 
 
 def propose_greedy(inp: MatchingInput) -> BatchProposal:
@@ -497,9 +617,14 @@ def propose_greedy(inp: MatchingInput) -> BatchProposal:
         objective="priority_order",
         spread_rule="respected_greedily",
         certified_optimal=False,
-        gap_bound=float("nan"),
         top_band_count_optimal=False,
+        top_band_housed=int(np.count_nonzero(prep.top_band[match[match >= 0]])),
+        top_band_gap=-1,
+        weight_gap=float("nan"),
+        weight_gap_percent=float("nan"),
+        gap_bound=float("nan"),
         objective_value=float("nan"),
+        dual_bound=float("nan"),
         relaxation_value=float("nan"),
         top_band_bonus=0.0,
         feasible_pairs=feasible,

@@ -1,9 +1,11 @@
 """The assignment machinery behind ``husly.matching.batch``: pruned sparse graph, exact solve,
-optimality certificate, spread-rule handling. No policy lives here; see ``batch``.
+optimality certificate, and the exact spread-rule phase (:func:`solve_spread`: LP by column
+generation, integer Lagrangian certificate, branch and bound). No policy lives here; see
+``batch`` and ``docs/matching.md``.
 
 Vocabulary: *rows* are vacant dwellings (array positions), *cols* are households (positions).
-A pair's *solver weight* is priority × fit rounded to the policy grid, plus the top-band bonus
-(and, with ``jitter``, a seeded tie-break below one grid step divided by the number of dwellings).
+A pair's *solver weight* is priority × fit in whole steps of the policy grid, plus the top-band
+bonus (and, with ``jitter``, an integer-scaled seeded tie-break below one step per proposal).
 
 Pruning with a certificate. Each dwelling keeps every top-band pair and its other pairs down to
 its ``k``-th best (ties included), so the kept list is a prefix of its list in weight order;
@@ -17,12 +19,15 @@ full graph. Otherwise the failing dwellings get longer lists and the solve repea
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import LinearConstraint, linear_sum_assignment, milp
+from scipy.optimize._highspy import _core as highspy  # HiGHS as SciPy ships it (see ADR 0006)
 from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
 
 from husly.matching.constraints import Prepared
@@ -32,6 +37,10 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 _NEG = -np.inf
+#: Weights, prices and bounds are whole numbers of steps: half a step separates them safely.
+_HALF_STEP = 0.5
+#: An LP value this close to 0 or 1 counts as whole.
+_WHOLE = 1e-6
 _EMPTY_I: IntArray = np.zeros(0, dtype=np.int64)
 
 
@@ -84,11 +93,19 @@ class PairBuilder:
             for t in range(n_districts)
         ]
         n_rows = len(d)
-        top = float(prep.scores.total.max()) if len(h) else 0.0
+        self.resolution = prep.inp.matching_policy.weight_resolution
+        # Weights are whole numbers of ``resolution`` steps (stored as float64, exact below 2**53),
+        # so objective values, bounds and gaps are exact integers.
+        top = float(np.round(prep.scores.total.max() / self.resolution)) if len(h) else 0.0
         # lexicographic top band: the bonus exceeds any possible total of weighted fit
         self.bonus = (n_rows * top + 1.0) if top_band_first else 0.0
-        self.resolution = prep.inp.matching_policy.weight_resolution
-        self.tie_scale = self.resolution / (n_rows + 2) if jitter else 0.0
+        # Seeded jitter, integer-scaled: weight × scale + t with 0 <= t < span and
+        # span × (n_rows + 1) <= scale, so the jitter of a whole proposal is below one step of
+        # weight and can only choose among proposals of equal weight (lexicographic, exact).
+        biggest = max(float(n_rows) * (self.bonus + top + 1.0), 1.0)
+        scale = 2.0 ** max(int(np.floor(np.log2(2.0**52 / biggest))), 0) if jitter else 1.0
+        self.scale = scale
+        self.tie_span = float(np.floor(scale / (n_rows + 1))) if jitter else 0.0
         self.barred = np.zeros(n_rows, dtype=np.bool_)  # closed to heavy-needs households
         self.building_full = prep.building_room[prep.dwelling_building] <= 0
         self.floor_levels = np.unique(h.max_floor_without_lift)
@@ -136,9 +153,9 @@ class PairBuilder:
         points = p.scores.total[cols]
         bonus = np.where(p.top_band[cols], self.bonus, 0.0) if self.bonus else 0.0
         res = self.resolution
-        plain = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen) / res) * res + bonus
+        plain = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen) / res) + bonus
         pen_acc = pen + np.where(wc, 0.0, fw.unneeded_accessible_penalty)
-        accessible = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen_acc) / res) * res
+        accessible = np.round(points * np.maximum(fw.minimum_fit, 1.0 - pen_acc) / res)
         weight = np.where(acc, (accessible + bonus)[None, :], plain[None, :])
         return ok, np.where(ok, weight, _NEG)
 
@@ -161,7 +178,7 @@ class PairBuilder:
             tau = np.where(full, _NEG, part[:, kk - 1])
             keep = ok & ((s >= tau[:, None]) | top[None, :])
             if kk < rest.shape[1]:  # the (k+1)-th best bounds every dropped pair
-                bound = np.where(full, _NEG, part[:, kk] + self.tie_scale)
+                bound = np.where(full, _NEG, part[:, kk])
         counts = keep.sum(axis=1)
         rr, cc = np.nonzero(keep)
         # expand: each dwelling of the group gets its signature's kept pairs
@@ -204,8 +221,11 @@ class PairBuilder:
         r = np.concatenate([x.rows for x in parts]) if parts else np.zeros(0, np.int64)
         c = np.concatenate([x.cols for x in parts]) if parts else np.zeros(0, np.int64)
         weight = np.concatenate([x.weight for x in parts]) if parts else np.zeros(0)
-        if self.tie_scale:
-            weight = weight + self.tie_scale * self.prep.jitter(c, r)
+        if self.tie_span:
+            ties = np.floor(self.tie_span * self.prep.jitter(c, r))
+            weight = weight * self.scale + ties
+            sel = np.isfinite(bound)
+            bound[sel] = bound[sel] * self.scale + self.tie_span
         feasible = sum(x.feasible for x in parts)
         return Graph(r, c, weight, complete, bound, k.copy()), feasible
 
@@ -251,7 +271,9 @@ def _solve_block(
     return rr[real], cc[real]
 
 
-def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, FloatArray | None]:
+def assign(
+    g: Graph, prep: Prepared, method: str = "sparse", *, duals: bool = True
+) -> tuple[IntArray, FloatArray | None]:
     """Maximum-weight matching (dwellings may stay vacant) of the kept graph, exact.
 
     The graph is split into connected components; each is solved with LAPJVsp
@@ -305,11 +327,16 @@ def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, 
     filled: list[IntArray] = []
     for s, e in zip(starts, ends, strict=True):
         idx = order[s:e]
+        if not duals:
+            solve(idx, vacant=True)
+            continue
         try:
             solve(idx, vacant=False)
             filled.append(idx)
         except ValueError:  # some dwelling cannot be filled: vacancy is part of the answer
             solve(idx, vacant=True)
+    if not duals:
+        return match, None
     u = max_dual_prices(g, match)
     scale = max(float(np.abs(g.weight).max()), 1.0)
     redone = False
@@ -320,6 +347,14 @@ def assign(g: Graph, prep: Prepared, method: str = "sparse") -> tuple[IntArray, 
     if redone:
         u = max_dual_prices(g, match)
     return match, u
+
+
+def _edge_slot(prep: Prepared, g: Graph, slot: IntArray) -> IntArray:
+    """Per kept pair: its building's position among the watched buildings if the household has
+    heavy needs and the building is watched, else -1."""
+    s = slot[prep.dwelling_building[g.rows]]
+    out: IntArray = np.where(prep.inp.households.heavy_needs[g.cols], s, -1)
+    return out
 
 
 def _n_cols(g: Graph, match: IntArray) -> int:
@@ -507,32 +542,330 @@ def rebuild_barred(builder: PairBuilder, g: Graph) -> Graph:
     )
 
 
-def solve_milp(prep: Prepared, g: Graph, watched: IntArray) -> IntArray | None:
-    """Exact integer programme with the per-building heavy-needs capacities (HiGHS)."""
-    n_rows, n_cols = len(prep.inp.dwellings), len(prep.inp.households)
-    m = g.rows.size
-    e = np.arange(m)
-    a_rows = sp.csr_matrix((np.ones(m), (g.rows, e)), shape=(n_rows, m))
-    a_cols = sp.csr_matrix((np.ones(m), (g.cols, e)), shape=(n_cols, m))
-    b_of_edge = prep.dwelling_building[g.rows]
-    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
-    slot[watched] = np.arange(watched.size)
-    sel = np.flatnonzero(prep.inp.households.heavy_needs[g.cols] & (slot[b_of_edge] >= 0))
-    a_cap = sp.csr_matrix((np.ones(sel.size), (slot[b_of_edge[sel]], sel)), shape=(watched.size, m))
-    a = sp.vstack([a_rows, a_cols, a_cap]).tocsr()
-    upper = np.concatenate(
-        [np.ones(n_rows), np.ones(n_cols), prep.building_room[watched].astype(np.float64)]
+def _widen(builder: PairBuilder, g: Graph, rows: IntArray, growth: int = 4) -> Graph:
+    """Longer kept lists for ``rows`` (``k`` times ``growth``); the other rows keep theirs."""
+    k = g.k.copy()
+    k[rows] *= growth
+    extra, _ = builder.build(rows, k)
+    if builder.barred.any():
+        extra = extra.without(builder.heavy_barred_pairs(extra))
+    keep = ~np.isin(g.rows, rows)
+    complete, bound = g.complete.copy(), g.bound.copy()
+    complete[rows] = extra.complete[rows]
+    bound[rows] = extra.bound[rows]
+    return Graph(
+        np.concatenate([g.rows[keep], extra.rows]),
+        np.concatenate([g.cols[keep], extra.cols]),
+        np.concatenate([g.weight[keep], extra.weight]),
+        complete,
+        bound,
+        k,
     )
+
+
+def household_duals(g: Graph, u: FloatArray, penalty: FloatArray, n_cols: int) -> FloatArray:
+    """The least household duals that make (``u``, v, building prices) dual feasible on every kept
+    pair: v[i] = max(0, max over i's pairs of w - u[j] - penalty)."""
+    v = np.zeros(n_cols)
+    np.maximum.at(v, g.cols, g.weight - u[g.rows] - penalty)
+    return v
+
+
+@dataclass
+class SpreadSolution:
+    """Result of :func:`solve_spread`: a proposal that respects the rule, an upper bound on the
+    optimum computed in this run (solver units, a whole number), and how it was obtained:
+    ``"exact_lp"`` (the linear relaxation had a whole-number optimum), ``"exact_milp"`` (closed
+    by branch and bound) or ``"bounded"`` (the best proposal found in time, with the bound)."""
+
+    match: IntArray
+    graph: Graph
+    bound: float
+    how: str
+    solves: int
+
+
+def _rows_for(
+    prep: Prepared, g: Graph, idx: IntArray, slot_of_edge: IntArray, watched: IntArray
+) -> tuple[sp.csr_matrix, FloatArray, IntArray, IntArray, IntArray]:
+    """Constraint matrix of the pairs ``idx``: one row per dwelling, household and watched
+    building they touch (capacity 1, 1 and the building's room), in a canonical order."""
+    rows, cols, slots = g.rows[idx], g.cols[idx], slot_of_edge[idx]
+    m = idx.size
+    e = np.arange(m)
+    r_u, r_i = np.unique(rows, return_inverse=True)
+    c_u, c_i = np.unique(cols, return_inverse=True)
+    hv = np.flatnonzero(slots >= 0)
+    b_u, b_i = np.unique(slots[hv], return_inverse=True)
+    a = sp.vstack(
+        [
+            sp.csr_matrix((np.ones(m), (r_i, e)), shape=(r_u.size, m)),
+            sp.csr_matrix((np.ones(m), (c_i, e)), shape=(c_u.size, m)),
+            sp.csr_matrix((np.ones(hv.size), (b_i, hv)), shape=(b_u.size, m)),
+        ]
+    ).tocsr()
+    upper = np.r_[np.ones(r_u.size + c_u.size), prep.building_room[watched[b_u]].astype(np.float64)]
+    return a, upper, r_u, c_u, b_u
+
+
+def _is_feasible(prep: Prepared, match: IntArray, watched: IntArray) -> bool:
+    hs = match[match >= 0]
+    if np.unique(hs).size != hs.size:
+        return False
+    load = heavy_load(prep, match)
+    return bool(np.all(load[watched] <= prep.building_room[watched]))
+
+
+class _Master:
+    """The LP relaxation over a growing set of pairs (columns), warm-started by HiGHS: rows are
+    every dwelling and household (capacity 1) and every watched building (its room)."""
+
+    def __init__(self, prep: Prepared, watched: IntArray, n_cols: int) -> None:
+        self.n_rows = len(prep.inp.dwellings)
+        self.n_cols = n_cols
+        n_all = self.n_rows + n_cols + watched.size
+        self.highs = highspy._Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("random_seed", 0)
+        lp = highspy.HighsLp()
+        lp.num_col_ = 0
+        lp.num_row_ = n_all
+        lp.row_lower_ = np.full(n_all, -highspy.kHighsInf)
+        lp.row_upper_ = np.r_[
+            np.ones(self.n_rows + n_cols), prep.building_room[watched].astype(np.float64)
+        ]
+        self.highs.passModel(lp)
+        self.highs.setOptionValue("simplex_strategy", 1)  # dual simplex from scratch
+        self.rows: IntArray = _EMPTY_I
+        self.cols: IntArray = _EMPTY_I
+        self.slots: IntArray = _EMPTY_I
+        self.weight: FloatArray = np.zeros(0)
+
+    def add(self, rows: IntArray, cols: IntArray, slots: IntArray, weight: FloatArray) -> None:
+        count = np.where(slots >= 0, 3, 2)
+        starts = np.r_[0, np.cumsum(count)[:-1]].astype(np.int32)
+        index = np.empty(int(count.sum()), dtype=np.int32)
+        index[starts] = rows
+        index[starts + 1] = self.n_rows + cols
+        heavy = np.flatnonzero(slots >= 0)
+        index[starts[heavy] + 2] = self.n_rows + self.n_cols + slots[heavy]
+        self.highs.addCols(
+            rows.size,
+            -weight,
+            np.zeros(rows.size),
+            np.full(rows.size, highspy.kHighsInf),
+            index.size,
+            starts,
+            index,
+            np.ones(index.size),
+        )
+        self.rows = np.r_[self.rows, rows]
+        self.cols = np.r_[self.cols, cols]
+        self.slots = np.r_[self.slots, slots]
+        self.weight = np.r_[self.weight, weight]
+
+    def solve(self, seconds: float) -> bool:
+        self.highs.setOptionValue("time_limit", max(seconds, 0.01))
+        self.highs.run()
+        # later solves only add columns: the basis stays primal feasible, primal simplex resumes
+        self.highs.setOptionValue("simplex_strategy", 4)
+        return bool(self.highs.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
+    def duals(self, n_watched: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+        y = np.maximum(-np.asarray(self.highs.getSolution().row_dual), 0.0)
+        a, b = self.n_rows, self.n_rows + self.n_cols
+        return y[:a], y[a:b], y[b : b + n_watched]
+
+    def values(self) -> FloatArray:
+        return np.asarray(self.highs.getSolution().col_value)
+
+
+def _milp(
+    prep: Prepared,
+    *,
+    rows: IntArray,
+    cols: IntArray,
+    slots: IntArray,
+    weight: FloatArray,
+    watched: IntArray,
+    seconds: float,
+) -> tuple[IntArray | None, float]:
+    """Branch and bound (HiGHS via ``scipy.optimize.milp``) on the given pairs; the proposal
+    (or ``None``) and its proven bound for these pairs (``inf`` if not proven)."""
+    n_rows = len(prep.inp.dwellings)
+    g = Graph(rows, cols, weight, np.zeros(0, np.bool_), np.zeros(0), _EMPTY_I)
+    a, upper, _, _, _ = _rows_for(prep, g, np.arange(rows.size), slots, watched)
     res = milp(
-        c=-g.weight,
-        integrality=np.ones(m),
+        c=-weight,
+        integrality=np.ones(rows.size),
         bounds=(0, 1),
         constraints=LinearConstraint(a, -np.inf, upper),
-        options={"mip_rel_gap": 0.0, "disp": False},
+        options={"mip_rel_gap": 0.0, "disp": False, "time_limit": max(seconds, 0.01)},
     )
-    if res.status != 0 or res.x is None:
-        return None
+    if res.x is None:
+        return None, np.inf
     chosen = np.flatnonzero(np.round(res.x) == 1)
     match = np.full(n_rows, -1, dtype=np.int64)
-    match[g.rows[chosen]] = g.cols[chosen]
-    return match
+    match[rows[chosen]] = cols[chosen]
+    if not _is_feasible(prep, match, watched):
+        return None, np.inf
+    proven = float(np.floor(-res.fun + 0.25)) if res.status == 0 else np.inf
+    return match, proven
+
+
+def lagrangian_bound(
+    builder: PairBuilder, g: Graph, lam: FloatArray, watched: IntArray, slot: IntArray
+) -> tuple[float, Graph, int]:
+    """Upper bound on every proposal that respects the rule, in exact integer arithmetic:
+    L(λ) = max over matchings (no rule) of Σ (w − λ_b·[heavy in b]) + Σ λ_b·room_b, for whole
+    building prices λ >= 0 (Lagrangian relaxation of the building rows; weak duality). The inner
+    maximum is solved exactly and certified as in :func:`solve_certified` (penalties only lower
+    weights, so each dwelling's dropped-pair bound still holds)."""
+    prep = builder.prep
+    room = prep.building_room[watched].astype(np.float64)
+    lam = np.maximum(lam, 0.0)
+    solves = 0
+    while True:
+        es = _edge_slot(prep, g, slot)
+        pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+        gp = Graph(g.rows, g.cols, g.weight - pen, g.complete, g.bound, g.k)
+        match, u = assign(gp, prep)
+        solves += 1
+        failing = failing_rows(gp, match, u)
+        if failing.size == 0:
+            return gp.objective(match) + float((lam * room).sum()), g, solves
+        g = _widen(builder, g, failing)
+
+
+def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
+    builder: PairBuilder, g: Graph, match0: IntArray, watched: IntArray, deadline: float
+) -> SpreadSolution | None:
+    """Exact optimum with the per-building heavy-needs limits, with a bound computed in the run.
+
+    1. *LP by column generation.* The LP relaxation (dwellings and households capacity 1, one row
+       per watched building with its room) starts from the pairs of zero reduced cost for the
+       optimum without the rule. Its dual prices (u per dwelling, v per household, λ per
+       building) price every kept pair, reduced cost u + v + λ·[heavy] − w; the most negative
+       pair of each household (at most 2,000 a round) joins, and HiGHS resumes from its basis.
+       A dwelling whose price is below its best dropped pair gets a longer list. When nothing
+       prices out, the LP optimum over all pairs is reached.
+    2. *Bound.* The dual prices, made feasible on every pair (kept or dropped) and summed
+       (Σu + Σv + Σλ·room), bound every proposal (LP duality), rounded down to whole steps.
+    3. If the LP optimum is a whole proposal reaching the bound, it is optimal (``exact_lp``).
+       Otherwise branch and bound on the LP's pairs; a proposal using another pair is worth at
+       most bound − its reduced cost, so if the result falls short the pairs with reduced cost up
+       to the shortfall join and branch and bound runs again (``exact_milp`` when proven).
+    4. Past ``deadline``: the best proposal found with the bound proven so far (``bounded``), or
+       ``None`` if there is none (the caller repairs).
+    """
+    prep = builder.prep
+    n_cols = len(prep.inp.households)
+    slot = np.full(len(prep.inp.buildings), -1, dtype=np.int64)
+    slot[watched] = np.arange(watched.size)
+    room = prep.building_room[watched].astype(np.float64)
+    u0 = max_dual_prices(g, match0)
+    master = _Master(prep, watched, n_cols)
+    es = _edge_slot(prep, g, slot)
+    if u0 is None:
+        start = np.arange(g.rows.size)
+    else:
+        v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
+        start = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= _HALF_STEP)
+    master.add(g.rows[start], g.cols[start], es[start], g.weight[start])
+    solves = 0
+    tol = 1e-7 * max(float(np.abs(g.weight).max()) if g.weight.size else 1.0, 1.0)
+    while True:
+        if time.perf_counter() >= deadline:
+            return None
+        if not master.solve(deadline - time.perf_counter()):
+            return None
+        solves += 1
+        u, v, lam = master.duals(watched.size)
+        keys = g.rows * n_cols + g.cols
+        inside = np.isin(keys, master.rows * n_cols + master.cols)
+        pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+        rc = u[g.rows] + v[g.cols] + pen - g.weight
+        entering = np.flatnonzero((rc < -tol) & ~inside)
+        if entering.size == 0:
+            # the kept pairs price out; dropped pairs too unless a price is below its bound
+            incomplete = ~g.complete & np.isfinite(g.bound)
+            weak = np.flatnonzero(incomplete & (u < g.bound - tol))
+            if weak.size == 0:
+                break
+            g = _widen(builder, g, weak)
+            es = _edge_slot(prep, g, slot)
+            continue
+        if entering.size:
+            order = entering[np.lexsort((g.rows[entering], rc[entering], g.cols[entering]))]
+            first = order[np.r_[True, g.cols[order][1:] != g.cols[order][:-1]]]
+            pick = np.sort(first[np.lexsort((g.rows[first], g.cols[first], rc[first]))][:2000])
+            master.add(g.rows[pick], g.cols[pick], es[pick], g.weight[pick])
+    # bound: make the prices feasible on every pair, kept or dropped, and sum them
+    incomplete = ~g.complete & np.isfinite(g.bound)
+    u_safe = np.where(incomplete, np.maximum(u, g.bound), u)
+    pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+    v_safe = household_duals(g, u_safe, pen, n_cols)
+    dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
+    bound = float(np.floor(dual + 0.25))
+    x = master.values()
+    if np.all(np.minimum(x, 1.0 - x) < _WHOLE):
+        chosen = np.flatnonzero(x > _HALF_STEP)
+        match = np.full(len(prep.inp.dwellings), -1, dtype=np.int64)
+        match[master.rows[chosen]] = master.cols[chosen]
+        if _is_feasible(prep, match, watched):
+            value = g.objective(match)
+            if value < bound:  # float duals a little loose: the exact Lagrangian certificate
+                exact, g, calls = lagrangian_bound(builder, g, np.round(lam), watched, slot)
+                solves += calls
+                bound = min(bound, exact)
+            if value >= bound:
+                return SpreadSolution(match, g, bound, "exact_lp", solves)
+    # branch and bound on the LP's pairs, then on every pair that could still matter
+    best, _ = _milp(
+        prep,
+        rows=master.rows,
+        cols=master.cols,
+        slots=master.slots,
+        weight=master.weight,
+        watched=watched,
+        seconds=deadline - time.perf_counter(),
+    )
+    solves += 1
+    if best is None:
+        return None
+    rc_safe = u_safe[g.rows] + v_safe[g.cols] + pen - g.weight
+    for _ in range(2):
+        value = g.objective(best)
+        shortfall = bound - value
+        if shortfall <= 0:
+            return SpreadSolution(best, g, bound, "exact_milp", solves)
+        weak = np.flatnonzero(incomplete & (u_safe - g.bound <= shortfall))
+        if weak.size and time.perf_counter() < deadline:
+            g = _widen(builder, g, weak)
+            es = _edge_slot(prep, g, slot)
+            incomplete = ~g.complete & np.isfinite(g.bound)
+            pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
+            v_safe = household_duals(g, u_safe, pen, n_cols)
+            dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
+            rc_safe = u_safe[g.rows] + v_safe[g.cols] + pen - g.weight
+        pool = rc_safe <= shortfall + _HALF_STEP
+        outside = float(rc_safe[~pool].min()) if not pool.all() else np.inf
+        if incomplete.any():
+            outside = min(outside, float((u_safe - g.bound)[incomplete].min()))
+        sel = np.flatnonzero(pool)
+        found, proven = _milp(
+            prep,
+            rows=g.rows[sel],
+            cols=g.cols[sel],
+            slots=es[sel],
+            weight=g.weight[sel],
+            watched=watched,
+            seconds=deadline - time.perf_counter(),
+        )
+        solves += 1
+        if found is not None and g.objective(found) > value:
+            best = found
+        # a proposal using a pair outside the pool is worth at most dual - outside
+        bound = min(bound, max(proven, float(np.floor(dual - outside + 0.25))))
+    how = "exact_milp" if g.objective(best) >= bound else "bounded"
+    return SpreadSolution(best, g, bound, how, solves)

@@ -17,9 +17,14 @@ def test_it_runs_the_quick_benchmark_and_reports_the_agreed_keys() -> None:
         "n_households",
         "feasible_pairs",
         "repeats",
+        "median_s_without_rule",
+        "spread_exact_share",
+        "max_gap_points",
     ):
         assert key in report
     assert report["name"] == "matching"
     assert report["dense_agrees"] is True
     assert report["fit_vs_greedy"] >= 1
     assert report["top_band_vs_greedy"] >= 1
+    assert report["spread_exact_share"] == 1.0
+    assert report["max_gap_points"] == 0

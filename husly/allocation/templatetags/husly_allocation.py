@@ -280,11 +280,55 @@ def spread_rule_label(code: Any) -> str:
     labels = {
         "off": _("not used"),
         "not_binding": _("respected without changing the proposal"),
+        "exact_relaxation": _("respected, solved exactly"),
+        "exact_lp": _("respected, solved exactly"),
         "exact_milp": _("respected, solved exactly"),
+        "bounded": _("respected; the time ran out before the best proposal was proven"),
         "repair": _("respected by repairing the proposal"),
         "respected_greedily": _("respected, proposal made step by step"),
     }
     return labels.get(str(code), str(code))
+
+
+@register.filter
+def solver_claim(report: Any) -> str:
+    """What the run proved about its proposal, in plain words: the best possible (with the
+    certificate computed in the run), or how far from it at most. Only the run's own figures are
+    used (``husly.matching.SolverReport``); a run stored before those figures existed says so."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    if not report:
+        return ""
+    report = dict(report)
+    if "weight_gap" not in report:  # stored before the solver reported its proof
+        if report.get("certified_optimal"):
+            return _("The proposal was proven the best possible.")
+        return _(
+            "The proposal was not proven the best possible. Make a new proposal to get a "
+            "proven result."
+        )
+    if report.get("certified_optimal"):
+        if report.get("objective") == "top_band_then_weighted_fit":
+            return _(
+                "The proposal is proven the best possible: as many households in the highest "
+                "priority group as possible, and then the highest total priority-weighted fit."
+            )
+        return _(
+            "The proposal is proven the best possible: the highest total priority-weighted fit."
+        )
+    percent = _num(max(float(report.get("weight_gap_percent") or 0.0), 0.0), 1)
+    if percent in ("0,0", "0.0"):
+        percent = _num(max(float(report.get("weight_gap_percent") or 0.0), 0.0), 3)
+    text = _("The proposal is at most %(percent)s %% from the best possible") % {"percent": percent}
+    gap = int(report.get("top_band_gap") or 0)
+    if gap > 0:
+        text += "; " + ngettext(
+            "%(n)s household in the highest priority group could have been given a place",
+            "%(n)s households in the highest priority group could have been given a place",
+            gap,
+        ) % {"n": gap}
+    return text + ": " + _("run it again with more time.")
 
 
 @register.filter
