@@ -30,6 +30,38 @@ LEASES_MENU = {Role.PROPERTY, Role.FOLLOW_UP}
 from the allocation pages)."""
 
 
+MenuItems = list[tuple[str, Any]]
+
+
+def _housing_items(user: User, held: set[str]) -> MenuItems:
+    """The municipal dwellings: allocation or leases, rent, follow-up of tenants, throughput."""
+    items: MenuItems = []
+    if allocation_municipality_ids(user):
+        items.append((reverse("allocation:waiting_list"), _("Allocation")))
+    elif held & LEASES_MENU:
+        items.append((reverse("tenancy:lease_list"), _("Leases")))
+    if held & RENT_READ:
+        items.append((reverse("rent:arrears"), _("Rent")))
+    if held & {Role.FOLLOW_UP, Role.PROPERTY}:
+        start = "followup:overview" if Role.FOLLOW_UP in held else "followup:inspection_list"
+        items.append((reverse(start), _("Follow-up")))
+    if held & STATS_READ:
+        items.append((reverse("tenancy:throughput"), _("Throughput")))
+    return items
+
+
+def _help_items(user: User, held: set[str]) -> MenuItems:
+    """Help outside the municipal stock: temporary accommodation, settlement of refugees."""
+    items: MenuItems = []
+    if held & {Role.CASEWORKER, Role.APPROVER}:
+        items.append((reverse("temporary:stay_list"), _("Temporary accommodation")))
+    elif held & {Role.LEADER}:
+        items.append((reverse("temporary:flags"), _("Temporary accommodation")))
+    if settlement := settlement_menu(user):
+        items.append(settlement)
+    return items
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not user.is_authenticated:
@@ -53,23 +85,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("cases:case_list"), _("Cases")),
             (reverse("calculators:allowance"), _("Calculators")),
         ]
-    if allocation_municipality_ids(user):
-        items.append((reverse("allocation:waiting_list"), _("Allocation")))
-    elif held & LEASES_MENU:
-        items.append((reverse("tenancy:lease_list"), _("Leases")))
-    if held & RENT_READ:
-        items.append((reverse("rent:arrears"), _("Rent")))
-    if held & {Role.FOLLOW_UP, Role.PROPERTY}:
-        start = "followup:overview" if Role.FOLLOW_UP in held else "followup:inspection_list"
-        items.append((reverse(start), _("Follow-up")))
-    if held & STATS_READ:
-        items.append((reverse("tenancy:throughput"), _("Throughput")))
-    if held & {Role.CASEWORKER, Role.APPROVER}:
-        items.append((reverse("temporary:stay_list"), _("Temporary accommodation")))
-    elif held & {Role.LEADER}:
-        items.append((reverse("temporary:flags"), _("Temporary accommodation")))
-    if settlement := settlement_menu(user):
-        items.append(settlement)
+    items += _housing_items(user, held) + _help_items(user, held)
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),
