@@ -66,7 +66,7 @@ def seed_rent(municipality: Municipality, as_of: dt.date, *, seed: int = 12) -> 
                     municipality=municipality,
                     lease_id=lease_id,
                     amount=amount,
-                    paid_on=claim.due_date + dt.timedelta(days=rng.randint(-3, 6)),
+                    paid_on=min(claim.due_date + dt.timedelta(days=rng.randint(-3, 6)), as_of),
                     kid=kid_for(lease_id),
                     source=PaymentSource.INTRODUCTION_BENEFIT if benefit else PaymentSource.OCR,
                     reference=f"demo-{lease_id}-{claim.month:%Y%m}",
