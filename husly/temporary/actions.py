@@ -13,12 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.audit.events import record_change
@@ -46,6 +46,9 @@ from husly.temporary.models import (
     StayChange,
     StayChangeKind,
 )
+
+if TYPE_CHECKING:
+    from husly.tenancy.models import Lease
 from husly.temporary.selectors import PROVIDER_WRITE, STAY_ROLES, agreement_state, require_stay_role
 
 OPEN_CASE = (CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS, CaseStatus.DECIDED)
@@ -189,7 +192,13 @@ def _store_letter(actor: User, decision: Decision, stay: Stay) -> None:
 
 
 def _change(
-    actor: User, stay: Stay, kind: str, on: dt.date, reason: str, *, decision: Decision | None
+    actor: User | None,
+    stay: Stay,
+    kind: str,
+    on: dt.date,
+    reason: str,
+    *,
+    decision: Decision | None,
 ) -> None:
     StayChange.objects.create(
         stay=stay, kind=kind, on=on, reason=reason, decision=decision, by=actor
@@ -394,6 +403,37 @@ def stay_end(*, actor: User, stay: Stay, on: dt.date, reason: str, note: str = "
         actor, stay, StayChangeKind.ENDED, on, note or str(EndReason(reason).label), decision=None
     )
     return stay
+
+
+def stays_end_on_lease(lease: Lease, actor: User | None) -> None:
+    """A lease has come into force (husly.tenancy.extensions): the household's open stay ends
+    on the lease's first day, as signing a lease ends the need for a § 27 place. This is a
+    consequence of the lease, not a caseworker's choice, so it needs no role of its own (the
+    property manager who brings the lease into force may hold none in temporary accommodation).
+    A stay whose last place began on or after that day is left for a caseworker to end."""
+    for stay in Stay.objects.filter(household_id=lease.household_id, ended_on__isnull=True):
+        locked = _locked_open(stay)
+        current = locked.segments.last()
+        if current is None or lease.start_date <= current.starts_on:
+            continue
+        current.ends_on = lease.start_date
+        current.save(update_fields=["ends_on"])
+        with translation.override(locked.municipality.language_form):  # record text
+            note = _("The lease for %(address)s came into force.") % {
+                "address": str(lease.dwelling)
+            }
+        ended = update_audited(
+            actor=actor,
+            action="stay_end",
+            instance=locked,
+            data={
+                "ended_on": lease.start_date,
+                "end_reason": EndReason.LEASE_SIGNED,
+                "end_note": note,
+            },
+            municipality=locked.municipality,
+        )
+        _change(actor, ended, StayChangeKind.ENDED, lease.start_date, note, decision=None)
 
 
 # --- providers ---------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from husly.housing.models import Dwelling, DwellingStatus
 from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.rules import deadlines
+from husly.tenancy.extensions import lease_activated_handlers
 from husly.tenancy.models import (
     PENDING_LEASE,
     DepositKind,
@@ -341,6 +342,8 @@ def lease_activate(*, actor: User | None, lease: Lease, today: dt.date) -> Lease
             valid_from=locked.start_date,
             reason=reason,
         )
+    for handler in lease_activated_handlers:
+        handler(locked, actor)
     return locked
 
 
