@@ -174,9 +174,11 @@ def arrears_scan(
     ArrearsCase.objects.bulk_update(
         changed, ["arrears", "months_unpaid", "oldest_unpaid_due", "arrears_as_of"]
     )
-    checked = _check_agreements(actor, municipality, as_of, source, arrears)
-    closed = 0
+    checked, closed_ids = _check_agreements(actor, municipality, as_of, source, arrears)
+    closed = len(closed_ids)
     for case in changed:
+        if case.pk in closed_ids:
+            continue
         if case.arrears <= 0 and active_agreement(case) is None:
             found = assessment(case, as_of)
             if found is not None and found.stage == engine.Stage.PAID_UP:
@@ -191,7 +193,7 @@ def _check_agreements(
     as_of: dt.date,
     source: ArrearsSource,
     today: Mapping[int, ArrearsLike],
-) -> dict[str, int]:
+) -> tuple[dict[str, int], set[int]]:
     agreements = list(
         RepaymentAgreement.objects.filter(
             case__municipality=municipality, status=AgreementStatus.ACTIVE
@@ -208,6 +210,7 @@ def _check_agreements(
     )
     balances = {d: (today if d == as_of else source(municipality=municipality, as_of=d)) for d in dates}
     result = {"broken": 0, "completed": 0}
+    closed: set[int] = set()
     for agreement in agreements:
         lease_id = agreement.case.lease_id
         balance_on = {
@@ -237,7 +240,8 @@ def _check_agreements(
             case = agreement.case
             if case.arrears <= 0:
                 _close(actor, case, as_of, CloseReason.AGREEMENT_COMPLETED)
-    return result
+                closed.add(case.pk)
+    return result, closed
 
 
 def _agreement_broken(

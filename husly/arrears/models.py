@@ -136,8 +136,8 @@ class ArrearsStep(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
-    copies = models.JSONField(default=list)
-    attendees = models.JSONField(_("who attends"), default=list)
+    copies = models.JSONField(default=list, blank=True)
+    attendees = models.JSONField(_("who attends"), default=list, blank=True)
     with_children = models.BooleanField(default=False)
     note = models.TextField(_("note"), blank=True)
     document = models.FileField(upload_to="arrears/%Y/", blank=True)
@@ -186,7 +186,7 @@ class AgendaReason(models.TextChoices):
 class MeetingItem(models.Model):
     meeting = models.ForeignKey(RentMeeting, on_delete=models.CASCADE, related_name="items")
     case = models.ForeignKey(ArrearsCase, on_delete=models.CASCADE, related_name="meeting_items")
-    reasons = models.JSONField(default=list)
+    reasons = models.JSONField(default=list, blank=True)
     arrears = models.IntegerField(default=0)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -220,3 +220,9 @@ def fact_counts(
     counts["eviction_with_children"] = rows.filter(kind="eviction", with_children=True).count()
     return dict(counts)
 
+
+
+def municipality_ids_for(user: User, roles: frozenset[str]) -> list[int]:
+    from husly.organisation.access import municipality_ids
+
+    return municipality_ids(user, roles)
