@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "husly.calculators",
     "husly.allocation",
     "husly.tenancy",
+    "husly.rent",
     "husly.arrears",
     "husly.imports",
     "husly.home",

@@ -55,6 +55,7 @@ UNITS: Mapping[str, str] = {
     "persons": "number of persons",
     "code": "a category code",
     "name": "a proper name",
+    "index": "an index value (2015 = 100)",
 }
 
 PARAMETER_TYPES = frozenset(

@@ -1,0 +1,518 @@
+"""State changes of rent, claims and payments. Each is atomic, checks the actor's role and
+writes its audit event in the same transaction.
+
+Sources: Rælingen appendix 5 (spec/sources/raelingen.md 2.9): claims to the tenant, vacancy
+rent to the service unit or carried by the property unit when the cause is renovation, CPI
+regulation one year after the lease starts with written notice copied to the refugee service
+and NAV, deduction from the introduction benefit; husleieloven § 4-2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from husly.audit.events import record_change
+from husly.core.actions import create_audited
+from husly.housing.models import Dwelling
+from husly.organisation.models import Municipality, Unit, UnitKind, User
+from husly.rent import engine
+from husly.rent.models import (
+    BatchKind,
+    BatchStatus,
+    ClaimKind,
+    DirectDeduction,
+    Payment,
+    PaymentBatch,
+    PaymentSource,
+    Rent,
+    RentClaim,
+    RentReason,
+    VacancyCause,
+)
+from husly.rent.payments import PaymentFile
+from husly.rent.selectors import require_rent_role
+from husly.rules.params import default_tree
+from husly.tenancy.models import Lease, LeaseStatus, TenancyTerms
+
+CPI = "national.consumer_price_index"
+BILLED_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.ACTIVE, LeaseStatus.ENDED)
+
+
+def rent_in_force_subquery(on: dt.date) -> Any:
+    """The amount of the latest rent row from on or before ``on`` (per lease, in SQL)."""
+    return Subquery(
+        Rent.objects.filter(lease_id=OuterRef("pk"), valid_from__lte=on)
+        .order_by("-valid_from")
+        .values("amount")[:1]
+    )
+
+
+def rent_roll_run(*, actor: User | None, municipality: Municipality, month: dt.date) -> int:
+    """Claims for every lease billed in ``month``: idempotent (a lease has one rent claim a
+    month; running it again creates nothing) and set-based (one read of the leases with their
+    rent in force, one insert), whatever the number of leases. A lease starting or ending inside
+    the month is billed by the day. Returns the number of claims created."""
+    require_rent_role(actor, municipality.pk)
+    first, last = engine.month_start(month), engine.month_end(month)
+    with transaction.atomic():
+        before = RentClaim.objects.filter(
+            municipality=municipality, month=first, kind=ClaimKind.RENT
+        ).count()
+        leases = (
+            Lease.objects.filter(
+                municipality=municipality, status__in=BILLED_STATUSES, start_date__lte=last
+            )
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
+            .exclude(status=LeaseStatus.ENDED, ended_on__isnull=True)
+            .annotate(rent_now=Coalesce(rent_in_force_subquery(first), F("monthly_rent")))
+            .values_list(
+                "pk", "dwelling_id", "start_date", "ended_on", "payment_due_day", "rent_now"
+            )
+        )
+        now = timezone.now()
+        claims = []
+        for pk, dwelling_id, start, ended_on, due_day, rent_now in leases.iterator(chunk_size=5000):
+            amount, days = engine.part_month(rent_now, first, start, ended_on)
+            if amount <= 0:
+                continue
+            claims.append(
+                RentClaim(
+                    municipality_id=municipality.pk,
+                    lease_id=pk,
+                    dwelling_id=dwelling_id,
+                    month=first,
+                    kind=ClaimKind.RENT,
+                    amount=amount,
+                    due_date=first.replace(day=due_day),
+                    days=days,
+                    created_by=actor,
+                    created_at=now,
+                )
+            )
+        RentClaim.objects.bulk_create(claims, ignore_conflicts=True)
+        created = (
+            RentClaim.objects.filter(
+                municipality=municipality, month=first, kind=ClaimKind.RENT
+            ).count()
+            - before
+        )
+        record_change(
+            actor=actor,
+            action="rent_roll_run",
+            instance=municipality,
+            municipality=municipality,
+            changes={"month": [None, first.isoformat()], "claims_created": [None, created]},
+        )
+    return created
+
+
+def _property_unit(municipality: Municipality) -> Unit:
+    unit = Unit.objects.filter(municipality=municipality, kind=UnitKind.PROPERTY).first()
+    if unit is None:
+        raise ValidationError(_("The municipality has no property unit to carry the cost."))
+    return unit
+
+
+def vacancy_rent_bill(
+    *,
+    actor: User | None,
+    dwelling: Dwelling,
+    month: dt.date,
+    cause: str,
+    unit: Unit | None = None,
+    lease: Lease | None = None,
+    days: int | None = None,
+) -> RentClaim:
+    """Vacancy rent for a dwelling and month: billed to the responsible service unit, or
+    carried by the property unit when the cause is renovation (appendix 5). ``days`` empty
+    is the whole month."""
+    municipality = dwelling.building.municipality
+    require_rent_role(actor, municipality.pk)
+    if cause not in VacancyCause.values:
+        raise ValidationError(_("Choose why the dwelling stands empty."))
+    if cause == VacancyCause.RENOVATION:
+        unit = _property_unit(municipality)
+    elif unit is None:
+        unit = lease.follow_up_unit if lease is not None else None
+        if unit is None:
+            raise ValidationError(_("Choose the service unit that pays the vacancy rent."))
+    if unit.municipality_id != municipality.pk:
+        raise ValidationError(_("The unit belongs to another municipality."))
+    first, last = engine.month_start(month), engine.month_end(month)
+    if days is not None and not 1 <= days <= last.day:
+        raise ValidationError(
+            _("The number of days must be between 1 and %(max)s.") % {"max": last.day}
+        )
+    full = days is None or days == last.day
+    amount = (
+        dwelling.monthly_rent
+        if full
+        else int((Decimal(dwelling.monthly_rent) * (days or 0) / last.day).quantize(Decimal(1)))
+    )
+    terms = TenancyTerms.objects.filter(municipality=municipality).first()
+    due_day = terms.payment_due_day if terms else 1
+    claim = RentClaim(
+        municipality=municipality,
+        lease=lease,
+        dwelling=dwelling,
+        month=first,
+        kind=ClaimKind.VACANCY,
+        amount=amount,
+        due_date=first.replace(day=due_day),
+        days=0 if full else (days or 0),
+        billed_unit=unit,
+        vacancy_cause=cause,
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            create_audited(
+                actor=actor, instance=claim, action="vacancy_rent_bill", municipality=municipality
+            )
+    except IntegrityError:
+        raise ValidationError(_("The dwelling already has vacancy rent for the month.")) from None
+    return claim
+
+
+def _cpi(month: dt.date) -> tuple[Decimal, bool]:
+    resolved = default_tree().at(CPI, month)
+    if resolved.valid_from != month:
+        raise ValidationError(
+            _("The consumer price index for %(month)s is not in Husly's parameters yet.")
+            % {"month": month.strftime("%m.%Y")}
+        )
+    return Decimal(str(resolved.value)), resolved.confirmed
+
+
+def last_rent(lease: Lease, on: dt.date | None = None) -> tuple[int, dt.date]:
+    """The rent in force (on ``on``, or the latest set) and the date it was set."""
+    rows = lease.rents.all()
+    if on is not None:
+        rows = rows.filter(valid_from__lte=on)
+    row = rows.order_by("-valid_from").first()
+    if row is None:
+        return lease.monthly_rent, lease.start_date
+    return row.amount, row.valid_from
+
+
+def notice_copies(lease: Lease, on: dt.date) -> list[dict[str, Any]]:
+    """Who gets a copy of a rent notice (appendix 5): the refugee service when it has the
+    rent deducted from the introduction benefit, NAV when NAV pays the rent directly or
+    guarantees the deposit (the guarantee follows the rent)."""
+    deductions = lease.deductions.filter(starts_on__lte=on).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+    )
+    copies: list[dict[str, Any]] = [
+        {"kind": d.unit.kind, "unit_id": d.unit_id, "name": d.unit.name}
+        for d in deductions.select_related("unit")
+    ]
+    if lease.deposit_kind == "nav_guarantee" and not any(c["kind"] == UnitKind.NAV for c in copies):
+        nav = Unit.objects.filter(municipality_id=lease.municipality_id, kind=UnitKind.NAV).first()
+        if nav is not None:
+            copies.append({"kind": nav.kind, "unit_id": nav.pk, "name": nav.name})
+    return copies
+
+
+def rent_index_adjust(
+    *, actor: User | None, lease: Lease, notice_on: dt.date, effective_from: dt.date | None = None
+) -> Rent:
+    """Adjust the rent by the consumer price index (husleieloven § 4-2) and write the notice:
+    the new rent from the first month allowed (a year after the rent was last set, a month
+    after the notice), the index values used with their source, and the notice as a PDF in the
+    municipality's målform with copies as :func:`notice_copies` says."""
+    from husly.rent.letters import render_rent_notice
+
+    require_rent_role(actor, lease.municipality_id)
+    with transaction.atomic():
+        lease = Lease.objects.select_for_update().get(pk=lease.pk)
+        if lease.status != LeaseStatus.ACTIVE:
+            raise ValidationError(_("Only the rent of an active lease can be adjusted."))
+        old, set_on = last_rent(lease)
+        earliest = engine.earliest_effective(set_on, notice_on)
+        effective = effective_from or earliest
+        if effective < earliest:
+            raise ValidationError(
+                _(
+                    "The new rent can take effect on %(date)s at the earliest: a year after the "
+                    "rent was last set and a month after the notice (husleieloven § 4-2)."
+                )
+                % {"date": earliest.strftime("%d.%m.%Y")}
+            )
+        if effective.day != 1:
+            raise ValidationError(_("The new rent takes effect on the first day of a month."))
+        from_month = engine.published_index_month(set_on)
+        to_month = engine.published_index_month(notice_on)
+        index_from, confirmed_from = _cpi(from_month)
+        index_to, confirmed_to = _cpi(to_month)
+        result = engine.index_adjust(
+            old,
+            index_from_month=from_month,
+            index_from=index_from,
+            index_to_month=to_month,
+            index_to=index_to,
+        )
+        if result.new <= old:
+            raise ValidationError(
+                _("The index has not risen since the rent was last set; the rent stays.")
+            )
+        language = lease.municipality.language_form or "nb"
+        rent = Rent(
+            lease=lease,
+            amount=result.new,
+            valid_from=effective,
+            reason=RentReason.INDEX,
+            previous_amount=old,
+            index_from_month=from_month,
+            index_from=index_from,
+            index_to_month=to_month,
+            index_to=index_to,
+            index_source="SSB 03013"
+            + ("" if confirmed_from and confirmed_to else " (unconfirmed values)"),
+            notice_sent_on=notice_on,
+            notice_language=language,
+            notice_copies=notice_copies(lease, notice_on),
+            created_by=actor,
+        )
+        try:
+            with transaction.atomic():
+                create_audited(
+                    actor=actor,
+                    instance=rent,
+                    action="rent_index_adjust",
+                    municipality=lease.municipality,
+                )
+        except IntegrityError:
+            raise ValidationError(_("The lease already has a rent from this date.")) from None
+        pdf = render_rent_notice(rent)
+        rent.document_sha256 = hashlib.sha256(pdf).hexdigest()
+        rent.document.save(
+            f"leievarsel-{lease.pk}-{effective:%Y%m}.pdf", ContentFile(pdf), save=False
+        )
+        rent.save(update_fields=["document", "document_sha256"])
+    return rent
+
+
+def rent_index_due(municipality: Municipality, on: dt.date) -> list[Lease]:
+    """Active leases whose rent was last set a year or more before ``on`` plus a month, so a
+    notice written on ``on`` can take effect (one query)."""
+    limit = engine.add_months(engine.add_months(on, 1), -12)
+    latest = Subquery(
+        Rent.objects.filter(lease_id=OuterRef("pk"))
+        .order_by("-valid_from")
+        .values("valid_from")[:1]
+    )
+    return list(
+        Lease.objects.filter(municipality=municipality, status=LeaseStatus.ACTIVE)
+        .annotate(last_set=Coalesce(latest, F("start_date")))
+        .filter(last_set__lte=limit)
+        .select_related("municipality", "dwelling", "dwelling__building", "household")
+        .order_by("last_set", "pk")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Payments
+# --------------------------------------------------------------------------------------------
+
+
+def payment_batch_create(
+    *,
+    actor: User,
+    municipality: Municipality,
+    filename: str,
+    content: bytes,
+    result: PaymentFile,
+) -> PaymentBatch:
+    """Store a checked, matched file as a pending batch for the user to confirm."""
+    require_rent_role(actor, municipality.pk)
+    if not result.ok:
+        raise ValidationError(_("The file has errors; nothing is saved."))
+    with transaction.atomic():
+        batch = PaymentBatch.objects.create(
+            municipality=municipality,
+            kind=result.kind,
+            filename=filename[:200],
+            sha256=hashlib.sha256(content).hexdigest(),
+            rows=result.rows,
+            total_amount=result.total,
+            count=len(result.rows),
+            matched=result.matched,
+            uploaded_by=actor,
+        )
+    return batch
+
+
+def payment_batch_apply(*, actor: User | None, batch: PaymentBatch) -> int:
+    """Book every payment of the batch in one transaction, or none."""
+    require_rent_role(actor, batch.municipality_id)
+    with transaction.atomic():
+        batch = PaymentBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != BatchStatus.PENDING:
+            raise ValidationError(_("This file has already been booked."))
+        now = timezone.now()
+        payments = [
+            Payment(
+                municipality_id=batch.municipality_id,
+                lease_id=row["lease_id"],
+                amount=Decimal(row["amount"]),
+                paid_on=dt.date.fromisoformat(row["paid_on"]),
+                kid=row["kid"],
+                source=row["source"],
+                reference=row["reference"],
+                payer=row.get("payer", ""),
+                note=row.get("note", "")[:200],
+                batch=batch,
+                created_by=actor,
+                created_at=now,
+            )
+            for row in batch.rows
+        ]
+        try:
+            with transaction.atomic():
+                Payment.objects.bulk_create(payments, batch_size=5000)
+                batch.status = BatchStatus.APPLIED
+                batch.applied_at = now
+                batch.rows = []  # the payments are the record now
+                batch.save(update_fields=["status", "applied_at", "rows"])
+        except IntegrityError:
+            raise ValidationError(
+                _(
+                    "Some of these payments, or this file, have already been booked. "
+                    "Nothing was booked."
+                )
+            ) from None
+        record_change(
+            actor=actor,
+            action="payment_batch_apply",
+            instance=batch,
+            municipality=batch.municipality,
+            changes={
+                "kind": [None, batch.kind],
+                "count": [None, batch.count],
+                "matched": [None, batch.matched],
+                "total_amount": [None, str(batch.total_amount)],
+            },
+        )
+    return len(payments)
+
+
+def payment_register(
+    *,
+    actor: User | None,
+    lease: Lease,
+    amount: Decimal,
+    paid_on: dt.date,
+    source: str = PaymentSource.MANUAL,
+    reference: str = "",
+    note: str = "",
+) -> Payment:
+    """A payment registered by hand: a deduction from the introduction benefit, NAV paying
+    the rent directly, or a payment at the counter."""
+    require_rent_role(actor, lease.municipality_id)
+    if source not in {PaymentSource.MANUAL, PaymentSource.INTRODUCTION_BENEFIT, PaymentSource.NAV}:
+        raise ValidationError(_("Choose how the rent was paid."))
+    payment = Payment(
+        municipality_id=lease.municipality_id,
+        lease=lease,
+        amount=amount,
+        paid_on=paid_on,
+        kid=lease.payment_kid,
+        source=source,
+        reference=reference,
+        note=note,
+        created_by=actor,
+        placed_by=actor,
+        placed_at=timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            create_audited(
+                actor=actor,
+                instance=payment,
+                action="payment_register",
+                municipality=lease.municipality,
+            )
+    except IntegrityError:
+        raise ValidationError(_("This payment has already been booked.")) from None
+    return payment
+
+
+def payment_place(*, actor: User, payment: Payment, lease: Lease, note: str = "") -> Payment:
+    """Place an unmatched payment on a lease (a person decides where it belongs)."""
+    require_rent_role(actor, payment.municipality_id)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.lease_id is not None:
+            raise ValidationError(_("The payment has already been placed."))
+        if lease.municipality_id != payment.municipality_id:
+            raise ValidationError(_("The lease belongs to another municipality."))
+        payment.lease = lease
+        payment.placed_by = actor
+        payment.placed_at = timezone.now()
+        if note:
+            payment.note = note[:200]
+        payment.save(update_fields=["lease", "placed_by", "placed_at", "note"])
+        record_change(
+            actor=actor,
+            action="payment_place",
+            instance=payment,
+            municipality=payment.municipality,
+            changes={"lease": [None, lease.pk]},
+        )
+    return payment
+
+
+def deduction_start(
+    *,
+    actor: User | None,
+    lease: Lease,
+    source: str,
+    unit: Unit,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+) -> DirectDeduction:
+    """Record that the rent is deducted at source (introduction benefit via the refugee
+    service, or NAV paying directly); rent notices are then copied to that unit."""
+    require_rent_role(actor, lease.municipality_id)
+    if unit.municipality_id != lease.municipality_id:
+        raise ValidationError(_("The unit belongs to another municipality."))
+    deduction = DirectDeduction(
+        lease=lease,
+        source=source,
+        unit=unit,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+    )
+    with transaction.atomic():
+        create_audited(
+            actor=actor,
+            instance=deduction,
+            action="deduction_start",
+            municipality=lease.municipality,
+        )
+    return deduction
+
+
+__all__ = [
+    "BatchKind",
+    "deduction_start",
+    "payment_batch_apply",
+    "payment_batch_create",
+    "payment_place",
+    "payment_register",
+    "rent_index_adjust",
+    "rent_roll_run",
+    "vacancy_rent_bill",
+]
