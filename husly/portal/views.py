@@ -390,6 +390,10 @@ WHAT_LABELS = {
     "lease_document": gettext_lazy("Opened your lease contract"),
     "lease_create": gettext_lazy("Wrote your lease"),
     "lease_renew": gettext_lazy("Opened your lease to renew it"),
+    "arrears_case_list": gettext_lazy("Saw your arrears case in a list"),
+    "arrears_case": gettext_lazy("Read your arrears case"),
+    "arrears_letter": gettext_lazy("Opened a letter about your arrears"),
+    "rent_meeting": gettext_lazy("Saw your arrears case in a rent meeting"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

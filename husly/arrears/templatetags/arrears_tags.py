@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 
 from husly.arrears.models import AgendaReason
@@ -8,3 +10,39 @@ register = template.Library()
 @register.filter
 def agenda_reason(value: str) -> str:
     return str(AgendaReason(value).label) if value in AgendaReason.values else value
+
+
+@register.inclusion_tag("arrears/_portal.html", takes_context=True)
+def arrears_portal(context: Any) -> dict[str, Any]:
+    """The household's arrears cases on Min side: where each stands, agreements and letters."""
+    from django.utils import timezone
+
+    from husly.arrears.models import StepStatus
+    from husly.arrears.selectors import assessment, my_arrears_cases
+
+    user = context["request"].user
+    lang = "nn" if context.get("LANGUAGE_CODE") == "nn" else "nb"
+    today = timezone.localdate()
+    cases = [
+        {
+            "case": case,
+            "assessment": assessment(case, today),
+            "letters": [
+                (s, _step_title(case, s.step_id, lang))
+                for s in case.steps.all()
+                if s.status == StepStatus.CONFIRMED and s.document
+            ],
+            "agreements": list(case.agreements.all()),
+        }
+        for case in my_arrears_cases(user).order_by("-opened_on")
+    ]
+    return {"cases": cases, "LANGUAGE_CODE": context.get("LANGUAGE_CODE")}
+
+
+def _step_title(case: Any, step_id: str, lang: str) -> str:
+    from husly.arrears.selectors import procedure_of
+
+    try:
+        return procedure_of(case).step(step_id).title.get(lang)
+    except KeyError:
+        return step_id
