@@ -55,6 +55,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("allocation:waiting_list"), _("Allocation")))
     elif held & LEASES_MENU:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
+    if held & {"property", "caseworker", "follow_up"}:  # husly.arrears.selectors.ARREARS_ROLES
+        items.append((reverse("arrears:case_list"), _("Arrears")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
     if held & PEOPLE_READ:

@@ -197,3 +197,30 @@ def test_roles_and_pages(setup, lise, client: Client) -> None:  # type: ignore[n
     person = Person.objects.filter(household_memberships__household=household).first() \
         if hasattr(Person, "household_memberships") else None
     del person
+
+
+def test_demo_has_tenants_at_every_stage(raelingen, eirik, sara, routing) -> None:  # type: ignore[no-untyped-def]
+    from husly.arrears.demo import STAGES, seed_arrears
+    from husly.organisation.models import Membership, Unit
+    from tests.factories import HouseholdFactory
+
+    nav = Unit.objects.get(municipality=raelingen, kind="nav")
+    nina = Membership.objects.create(
+        user=type(sara).objects.create_user(username="nina"), unit=nav, role="caseworker"
+    ).user
+    del nina
+    for _ in STAGES:
+        make_lease(raelingen, eirik, HouseholdFactory(municipality=raelingen))
+    HouseholdFactory(municipality=raelingen)
+    today = D(2026, 11, 30)
+    seed_arrears(raelingen, today)
+    stages = {}
+    for case in ArrearsCase.objects.filter(origin="municipal_lease"):
+        found = selectors.assessment(case, today)
+        last = found.last.step_id if found and found.last else None
+        stages[last] = (case.status, found.stage if found else None)
+    assert stages["purring-1"][0] == "open"
+    assert stages["inkassovarsel"][1] == Stage.REPAYMENT_PLAN
+    assert "varsel-4-18" in stages and "begjaering" in stages
+    assert stages["fravikelse"] == ("closed", Stage.EVICTED)
+    assert ArrearsCase.objects.filter(origin="external_petition").count() == 1
