@@ -206,9 +206,15 @@ def _check_agreements(
         a.pk: [engine.Instalment(i.due, i.amount) for i in a.instalments.all()] for a in agreements
     }
     dates = sorted(
-        {d for a in agreements for d in engine.agreement_check_dates(plans[a.pk], grace[a.pk], as_of)}
+        {
+            d
+            for a in agreements
+            for d in engine.agreement_check_dates(plans[a.pk], grace[a.pk], as_of)
+        }
     )
-    balances = {d: (today if d == as_of else source(municipality=municipality, as_of=d)) for d in dates}
+    balances = {
+        d: (today if d == as_of else source(municipality=municipality, as_of=d)) for d in dates
+    }
     result = {"broken": 0, "completed": 0}
     closed: set[int] = set()
     for agreement in agreements:
@@ -224,16 +230,23 @@ def _check_agreements(
             as_of=as_of,
         )
         if check.state == engine.AgreementState.BROKEN:
-            _agreement_broken(actor, agreement, as_of, check.explanation.get(
-                agreement.case.municipality.language_form))
+            _agreement_broken(
+                actor,
+                agreement,
+                as_of,
+                check.explanation.get(agreement.case.municipality.language_form),
+            )
             result["broken"] += 1
         elif check.state == engine.AgreementState.COMPLETED:
             update_audited(
                 actor=actor,
                 action="repayment_agreement_complete",
                 instance=agreement,
-                data={"status": AgreementStatus.COMPLETED, "ended_on": as_of,
-                      "explanation": check.explanation.get("nb")},
+                data={
+                    "status": AgreementStatus.COMPLETED,
+                    "ended_on": as_of,
+                    "explanation": check.explanation.get("nb"),
+                },
                 municipality=municipality,
             )
             result["completed"] += 1
@@ -282,9 +295,7 @@ def _copies(case: ArrearsCase, kinds: Iterable[str]) -> list[str]:
         and case.lease.follow_up_unit
         and case.lease.follow_up_unit.kind == UnitKind.REFUGEE_SERVICE
     )
-    with_services = bool(
-        case.lease and case.lease.dwelling.category != DwellingCategory.ORDINARY
-    )
+    with_services = bool(case.lease and case.lease.dwelling.category != DwellingCategory.ORDINARY)
     names: list[str] = []
     for kind in kinds:
         if kind == "nav_or_refugee_service":
@@ -292,19 +303,22 @@ def _copies(case: ArrearsCase, kinds: Iterable[str]) -> list[str]:
             names.append(units.get(unit) or str(UnitKind(unit).label))
         elif kind == "housing_consultant_or_coordinator":
             if with_services:
-                names.append(_("Housing coordinator, %(unit)s") % {
-                    "unit": units.get(UnitKind.HEALTH_CARE, "")})
+                names.append(
+                    _("Housing coordinator, %(unit)s")
+                    % {"unit": units.get(UnitKind.HEALTH_CARE, "")}
+                )
             else:
-                names.append(_("Social housing consultant, %(unit)s") % {
-                    "unit": units.get(UnitKind.HOUSING_OFFICE, "")})
+                names.append(
+                    _("Social housing consultant, %(unit)s")
+                    % {"unit": units.get(UnitKind.HOUSING_OFFICE, "")}
+                )
         elif kind == "child_welfare_if_children":
             if has_children(case.household_id):
                 names.append(units.get(UnitKind.CHILD_WELFARE) or str(UnitKind.CHILD_WELFARE.label))
         elif kind == "nav":
             names.append(units.get(UnitKind.NAV) or str(UnitKind.NAV.label))
-        elif kind == "service_unit":
-            if case.lease and case.lease.follow_up_unit:
-                names.append(case.lease.follow_up_unit.name)
+        elif kind == "service_unit" and case.lease and case.lease.follow_up_unit:
+            names.append(case.lease.follow_up_unit.name)
     return names
 
 
@@ -341,8 +355,10 @@ def arrears_step_prepare(
         )
     if step.kind == StepKind.EVICTION_DATE and scheduled_for is None:
         raise ValidationError({"scheduled_for": _("Give the date the enforcement officer set.")})
-    deadline = scheduled_for if step.kind == StepKind.EVICTION_DATE else engine.step_deadline(
-        step, taken_on
+    deadline = (
+        scheduled_for
+        if step.kind == StepKind.EVICTION_DATE
+        else engine.step_deadline(step, taken_on)
     )
     return create_audited(
         actor=actor,
@@ -388,7 +404,10 @@ def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
         step.document.save(f"restanse-{case.pk}-{step.step_id}.pdf", ContentFile(pdf), save=False)
         data["document_sha256"] = hashlib.sha256(pdf).hexdigest()
     update_audited(
-        actor=actor, action="arrears_step_confirm", instance=step, data=data,
+        actor=actor,
+        action="arrears_step_confirm",
+        instance=step,
+        data=data,
         municipality=case.municipality,
     )
     fact = FACT_FOR_KIND.get(StepKind(step.kind))
@@ -407,8 +426,11 @@ def arrears_step_cancel(*, actor: User, step: ArrearsStep) -> ArrearsStep:
     if step.status != StepStatus.PREPARED:
         raise ValidationError(_("This step is not waiting for confirmation."))
     return update_audited(
-        actor=actor, action="arrears_step_cancel", instance=step,
-        data={"status": StepStatus.CANCELLED}, municipality=step.case.municipality,
+        actor=actor,
+        action="arrears_step_cancel",
+        instance=step,
+        data={"status": StepStatus.CANCELLED},
+        municipality=step.case.municipality,
     )
 
 
@@ -416,14 +438,17 @@ def arrears_step_cancel(*, actor: User, step: ArrearsStep) -> ArrearsStep:
 def arrears_case_assign(*, actor: User, case: ArrearsCase, responsible: User) -> ArrearsCase:
     """Who is responsible for the dialogue with the tenant (Appendix 4 point 3)."""
     require_arrears_role(actor, case.municipality_id)
-    from husly.organisation.access import has_role
     from husly.arrears.selectors import ARREARS_ROLES
+    from husly.organisation.access import has_role
 
     if not has_role(responsible, case.municipality_id, ARREARS_ROLES):
         raise ValidationError({"responsible": _("Choose a person who works with arrears.")})
     return update_audited(
-        actor=actor, action="arrears_case_assign", instance=case,
-        data={"responsible": responsible}, municipality=case.municipality,
+        actor=actor,
+        action="arrears_case_assign",
+        instance=case,
+        data={"responsible": responsible},
+        municipality=case.municipality,
     )
 
 
@@ -506,8 +531,12 @@ def repayment_agreement_create(
     total = sum(amount for _due, amount in instalments)
     if total < case.arrears:
         raise ValidationError(
-            {"instalments": _("The instalments (%(total)s kr) do not cover the arrears "
-                              "(%(arrears)s kr).") % {"total": total, "arrears": case.arrears}}
+            {
+                "instalments": _(
+                    "The instalments (%(total)s kr) do not cover the arrears (%(arrears)s kr)."
+                )
+                % {"total": total, "arrears": case.arrears}
+            }
         )
     agreement = create_audited(
         actor=actor,
@@ -551,8 +580,7 @@ def nav_coverage_record(
     require_arrears_role(actor, case.municipality_id, NAV_ROLES)
     if consent is None and legal_basis is None:
         raise ValidationError(_("Choose the tenant's consent or the legal basis for sharing."))
-    basis = consent or legal_basis
-    assert basis is not None
+    basis: Consent | LegalBasis = consent or legal_basis  # type: ignore[assignment]
     if not basis.is_active(decided_on):
         raise ValidationError(_("The consent or legal basis is not valid on that date."))
     if basis.case.household_id != case.household_id:
@@ -563,8 +591,12 @@ def nav_coverage_record(
         actor=actor,
         action="nav_coverage_record",
         instance=NavCoverage(
-            case=case, amount=amount, decided_on=decided_on, consent=consent,
-            legal_basis=legal_basis, recorded_by=actor,
+            case=case,
+            amount=amount,
+            decided_on=decided_on,
+            consent=consent,
+            legal_basis=legal_basis,
+            recorded_by=actor,
         ),
         municipality=case.municipality,
     )
@@ -585,7 +617,9 @@ def rent_meeting_create(
         actor=actor,
         action="rent_meeting_create",
         instance=RentMeeting(
-            municipality=municipality, held_on=held_on, participants=participants,
+            municipality=municipality,
+            held_on=held_on,
+            participants=participants,
             created_by=actor,
         ),
         municipality=municipality,
@@ -615,14 +649,19 @@ def rent_meeting_item_record(
     if responsible is None:
         raise ValidationError({"responsible": _("Name who is responsible for the dialogue.")})
     update_audited(
-        actor=actor, action="rent_meeting_item_record", instance=item,
+        actor=actor,
+        action="rent_meeting_item_record",
+        instance=item,
         data={"responsible": responsible, "agreed": agreed.strip()},
         municipality=item.meeting.municipality,
     )
     if item.case.responsible_id != responsible.pk:
         update_audited(
-            actor=actor, action="arrears_case_assign", instance=item.case,
-            data={"responsible": responsible}, municipality=item.meeting.municipality,
+            actor=actor,
+            action="arrears_case_assign",
+            instance=item.case,
+            data={"responsible": responsible},
+            municipality=item.meeting.municipality,
         )
     return item
 
@@ -639,6 +678,9 @@ def rent_meeting_close(*, actor: User, meeting: RentMeeting) -> RentMeeting:
             % {"n": missing}
         )
     return update_audited(
-        actor=actor, action="rent_meeting_close", instance=meeting,
-        data={"status": MeetingStatus.HELD}, municipality=meeting.municipality,
+        actor=actor,
+        action="rent_meeting_close",
+        instance=meeting,
+        data={"status": MeetingStatus.HELD},
+        municipality=meeting.municipality,
     )

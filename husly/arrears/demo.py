@@ -47,9 +47,14 @@ def _walk(case: ArrearsCase, actor: User, until: str, as_of: dt.date) -> None:
         if scheduled and scheduled > as_of:
             scheduled = as_of
         prepared = actions.arrears_step_prepare(
-            actor=actor, case=case, step_id=step.id, taken_on=on, scheduled_for=scheduled,
+            actor=actor,
+            case=case,
+            step_id=step.id,
+            taken_on=on,
+            scheduled_for=scheduled,
             attendees=["Eiendomsenheten", "Konsulent for boligsosialt arbeid", "Namsmannen"]
-            if scheduled else [],
+            if scheduled
+            else [],
             note="Verge vurdert; ikke aktuelt." if step.kind == "measures_meeting" else "",
         )
         actions.arrears_step_confirm(actor=actor, step=prepared)
@@ -79,7 +84,9 @@ def seed_arrears(municipality: Municipality, as_of: dt.date) -> None:
         oldest = as_of - dt.timedelta(days=behind)
         ledger[lease.pk] = _Arrears(months * lease.monthly_rent, months, oldest)
         actions.arrears_scan(
-            actor=None, municipality=municipality, as_of=oldest + dt.timedelta(days=5),
+            actor=None,
+            municipality=municipality,
+            as_of=oldest + dt.timedelta(days=5),
             source=lambda **_kw: ledger,
         )
         case = ArrearsCase.objects.get(lease=lease, status="open")
@@ -88,10 +95,14 @@ def seed_arrears(municipality: Municipality, as_of: dt.date) -> None:
         if agreement:
             case.refresh_from_db()
             actions.repayment_agreement_create(
-                actor=keeper, case=case, agreed_on=as_of - dt.timedelta(days=7),
+                actor=keeper,
+                case=case,
+                agreed_on=as_of - dt.timedelta(days=7),
                 instalments=[
-                    (as_of + dt.timedelta(days=20 + 30 * i), case.arrears // 3 + (i == 0) *
-                     (case.arrears % 3))
+                    (
+                        as_of + dt.timedelta(days=20 + 30 * i),
+                        case.arrears // 3 + (i == 0) * (case.arrears % 3),
+                    )
                     for i in range(3)
                 ],
             )
@@ -105,12 +116,18 @@ def seed_arrears(municipality: Municipality, as_of: dt.date) -> None:
         )
         if household is not None:
             actions.external_petition_register(
-                actor=nav, municipality=municipality, household=household,
-                landlord_name="Fjerdingby Utleie AS", landlord_kind="private",
-                received_on=as_of - dt.timedelta(days=3), address="Fjerdingbyvegen 40",
+                actor=nav,
+                municipality=municipality,
+                household=household,
+                landlord_name="Fjerdingby Utleie AS",
+                landlord_kind="private",
+                received_on=as_of - dt.timedelta(days=3),
+                address="Fjerdingbyvegen 40",
             )
     actions.rent_meeting_create(
-        actor=keeper, municipality=municipality, held_on=as_of,
+        actor=keeper,
+        municipality=municipality,
+        held_on=as_of,
         participants="Eiendomskonsulent, innfordring, konsulent for boligsosialt arbeid, "
         "boligkoordinator",
     )

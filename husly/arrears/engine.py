@@ -128,9 +128,7 @@ def _due(step: Step, facts: CaseFacts, previous: TakenStep | None) -> date:
     return deadlines.roll_forward(due)
 
 
-def _conditions(
-    step: Step, facts: CaseFacts, notice_months: int
-) -> tuple[Text, ...]:
+def _conditions(step: Step, facts: CaseFacts, notice_months: int) -> tuple[Text, ...]:
     waiting: list[Text] = []
     if facts.months_unpaid < step.min_months_unpaid:
         waiting.append(
@@ -166,25 +164,41 @@ def assess(procedure: Procedure, facts: CaseFacts) -> Assessment:
     trace: list[Text] = []
     last_step = procedure.step(last.step_id) if last else None
     if last_step is not None and last_step.kind == StepKind.EVICTION:
-        return Assessment(Stage.EVICTED, last, None, trace=(Text(
-            nb="Fravikelsen er gjennomført.", nn="Fråvikinga er gjennomført."),))
+        return Assessment(
+            Stage.EVICTED,
+            last,
+            None,
+            trace=(Text(nb="Fravikelsen er gjennomført.", nn="Fråvikinga er gjennomført."),),
+        )
     if facts.arrears <= 0 and (last_step is None or last_step.kind != StepKind.EVICTION_DATE):
-        return Assessment(Stage.PAID_UP, last, None, trace=(Text(
-            nb="Ingen restanse: saken kan avsluttes.",
-            nn="Ingen restanse: saka kan avsluttast."),))
-    trace.append(Text(
-        nb=f"Restanse {fmt_kroner(facts.arrears)}, {facts.months_unpaid} måneder ubetalt.",
-        nn=f"Restanse {fmt_kroner(facts.arrears)}, {facts.months_unpaid} månader ubetalt.",
-    ))
+        return Assessment(
+            Stage.PAID_UP,
+            last,
+            None,
+            trace=(
+                Text(
+                    nb="Ingen restanse: saken kan avsluttes.",
+                    nn="Ingen restanse: saka kan avsluttast.",
+                ),
+            ),
+        )
+    trace.append(
+        Text(
+            nb=f"Restanse {fmt_kroner(facts.arrears)}, {facts.months_unpaid} måneder ubetalt.",
+            nn=f"Restanse {fmt_kroner(facts.arrears)}, {facts.months_unpaid} månader ubetalt.",
+        )
+    )
     notice_months = _notice_months(procedure, taken)
     # A repeatable step (collection notices) is due again for each further month unpaid.
     if last_step is not None and last_step.repeat_per_month and last is not None:
         covered = max(t.months_covered for t in taken if t.step_id == last_step.id)
         if facts.months_unpaid > covered:
-            due = deadlines.roll_forward(max(
-                deadlines.add_months(last.taken_on, 1),
-                facts.returned_to_procedure_on or facts.as_of.min,
-            ))
+            due = deadlines.roll_forward(
+                max(
+                    deadlines.add_months(last.taken_on, 1),
+                    facts.returned_to_procedure_on or facts.as_of.min,
+                )
+            )
             nxt = NextStep(step=last_step, due=due, may_take=True, repeat=True)
             return _held(procedure, facts, last, nxt, trace)
     index = order[last.step_id] + 1 if last else 0
@@ -192,8 +206,9 @@ def assess(procedure: Procedure, facts: CaseFacts) -> Assessment:
         return Assessment(Stage.IN_PROCEDURE, last, None, trace=tuple(trace))
     step = procedure.steps[index]
     waiting = _conditions(step, facts, notice_months)
-    nxt = NextStep(step=step, due=_due(step, facts, last), may_take=not waiting,
-                   waiting_for=waiting)
+    nxt = NextStep(
+        step=step, due=_due(step, facts, last), may_take=not waiting, waiting_for=waiting
+    )
     trace.extend(waiting)
     return _held(procedure, facts, last, nxt, trace)
 
@@ -206,30 +221,34 @@ def _held(
     trace: list[Text],
 ) -> Assessment:
     if facts.repayment_plan_active and nxt.step.blocked_by_repayment_plan:
-        trace.append(Text(
-            nb="Nedbetalingsavtale følges: prosedyren står i ro.",
-            nn="Nedbetalingsavtalen blir følgd: prosedyren står i ro.",
-        ))
+        trace.append(
+            Text(
+                nb="Nedbetalingsavtale følges: prosedyren står i ro.",
+                nn="Nedbetalingsavtalen blir følgd: prosedyren står i ro.",
+            )
+        )
         return Assessment(Stage.REPAYMENT_PLAN, last, None, trace=tuple(trace))
     if facts.nav_covers_from is not None:
         until = facts.nav_covers_from + timedelta(days=procedure.nav_hold_days)
         if facts.as_of < until and nxt.step.blocked_by_repayment_plan:
-            trace.append(Text(
-                nb=f"NAV dekker restansen: prosedyren venter til {fmt_date(until)}.",
-                nn=f"NAV dekkjer restansen: prosedyren ventar til {fmt_date(until)}.",
-            ))
+            trace.append(
+                Text(
+                    nb=f"NAV dekker restansen: prosedyren venter til {fmt_date(until)}.",
+                    nn=f"NAV dekkjer restansen: prosedyren ventar til {fmt_date(until)}.",
+                )
+            )
             return Assessment(Stage.NAV_COVERS, last, nxt, hold_until=until, trace=tuple(trace))
     stage = Stage.IN_PROCEDURE if nxt.may_take else Stage.WAITING
-    trace.append(Text(
-        nb=f"Neste steg: {nxt.step.title.nb}, frist {fmt_date(nxt.due)}.",
-        nn=f"Neste steg: {nxt.step.title.nn}, frist {fmt_date(nxt.due)}.",
-    ))
+    trace.append(
+        Text(
+            nb=f"Neste steg: {nxt.step.title.nb}, frist {fmt_date(nxt.due)}.",
+            nn=f"Neste steg: {nxt.step.title.nn}, frist {fmt_date(nxt.due)}.",
+        )
+    )
     return Assessment(stage, last, nxt, trace=tuple(trace))
 
 
-def assess_many(
-    procedure: Procedure, facts: Sequence[CaseFacts]
-) -> list[Assessment]:
+def assess_many(procedure: Procedure, facts: Sequence[CaseFacts]) -> list[Assessment]:
     return [assess(procedure, f) for f in facts]
 
 
@@ -255,7 +274,7 @@ class AgreementCheck:
     expected_at_most: int | None = None
     actual: int | None = None
     checked_on: date | None = None
-    explanation: Text = Text(nb="", nn="")
+    explanation: Text = field(default_factory=lambda: Text(nb="", nn=""))
 
 
 def agreement_check_dates(

@@ -22,8 +22,16 @@ from husly.people.models import Person
 @register(
     "arrears",
     order=75,
-    models=[ArrearsCase, ArrearsStep, RepaymentAgreement, Instalment, NavCoverage, MeetingItem,
-            RentMeeting, ArrearsFact],
+    models=[
+        ArrearsCase,
+        ArrearsStep,
+        RepaymentAgreement,
+        Instalment,
+        NavCoverage,
+        MeetingItem,
+        RentMeeting,
+        ArrearsFact,
+    ],
 )
 def export_arrears(person: Person, scope: Scope) -> Section | None:
     cases = (
@@ -48,22 +56,27 @@ def export_arrears(person: Person, scope: Scope) -> Section | None:
         coverage = "; ".join(
             f"{plain(c.decided_on)}: {c.amount} kr" for c in case.nav_coverages.all()
         )
-        minutes = "" if scope.self_service else "; ".join(
-            f"{m.agreed}" for m in case.meeting_items.all() if m.agreed
+        minutes = (
+            ""
+            if scope.self_service
+            else "; ".join(f"{m.agreed}" for m in case.meeting_items.all() if m.agreed)
         )
-        rows.append({
-            "opened_on": plain(case.opened_on),
-            "origin": case.get_origin_display(),
-            "dwelling": str(case.lease.dwelling) if case.lease else case.external_address,
-            "status": case.get_status_display(),
-            "closed": f"{plain(case.closed_on)}: {case.get_close_reason_display()}"
-            if case.closed_on else "",
-            "arrears": case.arrears,
-            "steps": steps,
-            "agreements": agreements,
-            "nav": coverage,
-            "minutes": minutes,
-        })
+        rows.append(
+            {
+                "opened_on": plain(case.opened_on),
+                "origin": case.get_origin_display(),
+                "dwelling": str(case.lease.dwelling) if case.lease else case.external_address,
+                "status": case.get_status_display(),
+                "closed": f"{plain(case.closed_on)}: {case.get_close_reason_display()}"
+                if case.closed_on
+                else "",
+                "arrears": case.arrears,
+                "steps": steps,
+                "agreements": agreements,
+                "nav": coverage,
+                "minutes": minutes,
+            }
+        )
     if not rows:
         return None
     return Section(

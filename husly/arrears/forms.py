@@ -43,9 +43,7 @@ class AgreementForm(StyledFormMixin, forms.Form):
                 continue
             try:
                 day, amount = line.split()
-                rows.append(
-                    (dt.datetime.strptime(day, "%d.%m.%Y").date(), int(amount.replace(" ", "")))
-                )
+                rows.append((_parse_day(day), int(amount.replace(" ", ""))))
             except ValueError:
                 raise ValidationError(
                     _("Line %(n)s: write a date (dd.mm.yyyy) and an amount in whole kroner.")
@@ -88,4 +86,12 @@ class ExternalPetitionForm(StyledFormMixin, forms.Form):
     landlord_name = forms.CharField(label=_("Landlord"), max_length=200)
     landlord_kind = forms.ChoiceField(label=_("Kind of landlord"), choices=LandlordKind.choices)
     address = forms.CharField(label=_("Address of the dwelling"), max_length=200)
-    received_on = forms.DateField(label=_("Copy of the petition received"), widget=forms.DateInput())
+    received_on = forms.DateField(
+        label=_("Copy of the petition received"), widget=forms.DateInput()
+    )
+
+
+def _parse_day(text: str) -> dt.date:
+    """dd.mm.yyyy as a date (no time of day, so no time zone)."""
+    day, month, year = (int(part) for part in text.split("."))
+    return dt.date(year, month, day)

@@ -234,7 +234,12 @@ def letter_context(step: ArrearsStep, *, draft: bool = False) -> dict[str, Any]:
 def letter_text(step: ArrearsStep) -> str:
     """The letter's words as plain text (for tests and the staff page's preview)."""
     ctx = letter_context(step)
-    parts = [*ctx["addressee"], ctx["title"], *ctx["paragraphs"], *[f"{a}: {b}" for a, b in ctx["facts"]]]
+    parts = [
+        *ctx["addressee"],
+        ctx["title"],
+        *ctx["paragraphs"],
+        *[f"{a}: {b}" for a, b in ctx["facts"]],
+    ]
     parts += [*ctx["help"], ctx["basis"]]
     if ctx["copies"]:
         parts.append(f"{ctx['labels']['copies']}: {', '.join(ctx['copies'])}")

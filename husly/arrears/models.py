@@ -50,9 +50,7 @@ class ArrearsCase(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, related_name="arrears_cases"
     )
-    household = models.ForeignKey(
-        Household, on_delete=models.PROTECT, related_name="arrears_cases"
-    )
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="arrears_cases")
     lease = models.ForeignKey(
         Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="arrears_cases"
     )
@@ -132,7 +130,10 @@ class ArrearsStep(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -204,6 +205,9 @@ class MeetingItem(models.Model):
             models.UniqueConstraint(fields=["meeting", "case"], name="arrears_item_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.meeting} – {self.case}"
+
 
 class AgreementStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -232,6 +236,9 @@ class RepaymentAgreement(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"Nedbetalingsavtale {self.agreed_on}"
+
 
 class Instalment(models.Model):
     agreement = models.ForeignKey(
@@ -242,6 +249,9 @@ class Instalment(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"Avdrag {self.due}"
 
 
 class NavCoverage(models.Model):
@@ -268,6 +278,9 @@ class NavCoverage(models.Model):
                 name="arrears_nav_coverage_has_basis",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"NAV dekker {self.amount} kr"
 
 
 class FactKind(models.TextChoices):
@@ -299,3 +312,6 @@ class ArrearsFact(models.Model):
     class Meta:
         ordering = ["on", "pk"]
         indexes = [models.Index(fields=["municipality", "kind", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on}"

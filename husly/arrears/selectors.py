@@ -221,7 +221,6 @@ def fact_counts(
     return dict(counts)
 
 
-
 def municipality_ids_for(user: User, roles: frozenset[str]) -> list[int]:
     from husly.organisation.access import municipality_ids
 

@@ -23,14 +23,17 @@ class FakeLedger:
     def __init__(self) -> None:
         self.points: list[tuple[dt.date, int, Arrears]] = []
 
-    def set(self, on: dt.date, lease: Lease, amount: int, months: int, oldest: dt.date | None) -> None:
+    def set(
+        self, on: dt.date, lease: Lease, amount: int, months: int, oldest: dt.date | None
+    ) -> None:
         self.points.append((on, lease.pk, Arrears(amount, months, oldest)))
 
     def __call__(self, *, municipality: Any, as_of: dt.date) -> dict[int, Arrears]:
-        result: dict[int, Arrears] = {}
-        for on, lease_id, value in sorted(self.points, key=lambda p: p[0]):
-            if on <= as_of:
-                result[lease_id] = value
+        result = {
+            lease_id: value
+            for on, lease_id, value in sorted(self.points, key=lambda p: p[0])
+            if on <= as_of
+        }
         return {k: v for k, v in result.items() if v.amount > 0}
 
 

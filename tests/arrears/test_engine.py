@@ -40,13 +40,21 @@ def facts(**kw: object) -> CaseFacts:
 def test_shipped_procedure_is_raelingens_appendix_4() -> None:
     assert RAELINGEN.municipality == "Rælingen"
     assert [s.id for s in RAELINGEN.steps] == [
-        "purring-1", "purring-2", "inkassovarsel", "tiltaksmote", "varsel-4-18", "begjaering",
-        "fravikelsesdato", "fravikelse",
+        "purring-1",
+        "purring-2",
+        "inkassovarsel",
+        "tiltaksmote",
+        "varsel-4-18",
+        "begjaering",
+        "fravikelsesdato",
+        "fravikelse",
     ]
     notice = RAELINGEN.step("varsel-4-18")
     assert notice.deadline_days == 14 and notice.legal_basis == "tvangsfullbyrdelsesloven § 4-18"
     assert [c.value for c in notice.copies] == [
-        "nav_or_refugee_service", "housing_consultant_or_coordinator", "child_welfare_if_children"
+        "nav_or_refugee_service",
+        "housing_consultant_or_coordinator",
+        "child_welfare_if_children",
     ]
     assert RAELINGEN.step("inkassovarsel").deadline_days == 14
     assert RAELINGEN.meeting_interval_days == 21
@@ -116,8 +124,8 @@ def test_repayment_plan_pauses_and_a_broken_plan_resumes_from_the_breach() -> No
     paused = assess(RAELINGEN, facts(taken=taken, repayment_plan_active=True))
     assert paused.stage == Stage.REPAYMENT_PLAN and paused.next is None
     resumed = assess(
-        RAELINGEN, facts(taken=taken, as_of=date(2026, 6, 1),
-                         returned_to_procedure_on=date(2026, 6, 1))
+        RAELINGEN,
+        facts(taken=taken, as_of=date(2026, 6, 1), returned_to_procedure_on=date(2026, 6, 1)),
     )
     assert resumed.next is not None and resumed.next.step.id == "purring-2"
     assert resumed.next.due == date(2026, 6, 1)
@@ -132,20 +140,27 @@ def test_paid_up_case_can_close_and_nav_coverage_holds_the_procedure() -> None:
 def test_agreement_kept_broken_and_completed() -> None:
     plan = [engine.Instalment(date(2026, 3, 1), 3000), engine.Instalment(date(2026, 4, 1), 3000)]
     kept = engine.check_agreement(
-        start_balance=6000, instalments=plan, balance_on={date(2026, 3, 8): 3000},
-        grace_days=7, as_of=date(2026, 3, 20),
+        start_balance=6000,
+        instalments=plan,
+        balance_on={date(2026, 3, 8): 3000},
+        grace_days=7,
+        as_of=date(2026, 3, 20),
     )
     assert kept.state == engine.AgreementState.KEPT
     broken = engine.check_agreement(
-        start_balance=6000, instalments=plan,
-        balance_on={date(2026, 3, 8): 3000, date(2026, 4, 8): 9800}, grace_days=7,
+        start_balance=6000,
+        instalments=plan,
+        balance_on={date(2026, 3, 8): 3000, date(2026, 4, 8): 9800},
+        grace_days=7,
         as_of=date(2026, 4, 8),
     )
     assert broken.state == engine.AgreementState.BROKEN and broken.broken_instalment == 2
     assert "Avdrag 2" in broken.explanation.nb and "Avdrag 2" in broken.explanation.nn
     done = engine.check_agreement(
-        start_balance=6000, instalments=plan,
-        balance_on={date(2026, 3, 8): 3000, date(2026, 4, 8): 0}, grace_days=7,
+        start_balance=6000,
+        instalments=plan,
+        balance_on={date(2026, 3, 8): 3000, date(2026, 4, 8): 0},
+        grace_days=7,
         as_of=date(2026, 4, 8),
     )
     assert done.state == engine.AgreementState.COMPLETED

@@ -30,6 +30,9 @@ from django.utils import timezone
 
 from husly.allocation import actions as allocation
 from husly.allocation.models import Offer, WaitingListEntry
+from husly.arrears import actions as arrears
+from husly.arrears.models import ArrearsCase, ArrearsStep, RentMeeting, RepaymentAgreement
+from husly.arrears.models import MeetingItem as ArrearsMeetingItem
 from husly.audit.models import ChangeEvent
 from husly.cases import actions as cases
 from husly.cases.models import Appeal, Case, Decision
@@ -56,9 +59,6 @@ from tests.allocation.helpers import (
     make_dwelling,
     make_household,
 )
-from husly.arrears import actions as arrears
-from husly.arrears.models import ArrearsCase, ArrearsStep, RentMeeting, RepaymentAgreement
-from husly.arrears.models import MeetingItem as ArrearsMeetingItem
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
@@ -705,14 +705,18 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     "husly.arrears.actions.arrears_scan": (
         {PR},
         lambda w, a: arrears.arrears_scan(
-            actor=a, municipality=w.municipality, as_of=timezone.localdate(),
+            actor=a,
+            municipality=w.municipality,
+            as_of=timezone.localdate(),
             source=lambda **kw: {},
         ),
     ),
     "husly.arrears.actions.arrears_step_prepare": (
         {PR},
         lambda w, a: arrears.arrears_step_prepare(
-            actor=a, case=w.get(ArrearsCase, "arrears_case"), step_id="purring-1",
+            actor=a,
+            case=w.get(ArrearsCase, "arrears_case"),
+            step_id="purring-1",
             taken_on=timezone.localdate(),
         ),
     ),
@@ -739,30 +743,41 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     "husly.arrears.actions.external_petition_register": (
         {CW, NAV},
         lambda w, a: arrears.external_petition_register(
-            actor=a, municipality=w.municipality, household=w.get(Household, "household"),
-            landlord_name="Utleier AS", landlord_kind="private", received_on=timezone.localdate(),
+            actor=a,
+            municipality=w.municipality,
+            household=w.get(Household, "household"),
+            landlord_name="Utleier AS",
+            landlord_kind="private",
+            received_on=timezone.localdate(),
             address="Storgata 1",
         ),
     ),
     "husly.arrears.actions.repayment_agreement_create": (
         {CW, PR, FU, NAV},
         lambda w, a: arrears.repayment_agreement_create(
-            actor=a, case=w.get(ArrearsCase, "arrears_case"), agreed_on=timezone.localdate(),
+            actor=a,
+            case=w.get(ArrearsCase, "arrears_case"),
+            agreed_on=timezone.localdate(),
             instalments=[(timezone.localdate() + dt.timedelta(days=30), 9000)],
         ),
     ),
     "husly.arrears.actions.repayment_agreement_break": (
         {CW, PR, FU, NAV},
         lambda w, a: arrears.repayment_agreement_break(
-            actor=a, agreement=w.get(RepaymentAgreement, "arrears_agreement"),
-            on=timezone.localdate(), reason="Avdrag ikke betalt.",
+            actor=a,
+            agreement=w.get(RepaymentAgreement, "arrears_agreement"),
+            on=timezone.localdate(),
+            reason="Avdrag ikke betalt.",
         ),
     ),
     "husly.arrears.actions.nav_coverage_record": (
         {CW, NAV},
         lambda w, a: arrears.nav_coverage_record(
-            actor=a, case=w.get(ArrearsCase, "arrears_case"), amount=9000,
-            decided_on=timezone.localdate(), consent=w.get(Consent, "consent"),
+            actor=a,
+            case=w.get(ArrearsCase, "arrears_case"),
+            amount=9000,
+            decided_on=timezone.localdate(),
+            consent=w.get(Consent, "consent"),
         ),
     ),
     "husly.arrears.actions.rent_meeting_create": (
@@ -774,13 +789,17 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     "husly.arrears.actions.rent_meeting_item_record": (
         {CW, PR, FU, NAV},
         lambda w, a: arrears.rent_meeting_item_record(
-            actor=a, item=w.get(ArrearsMeetingItem, "arrears_item"), responsible=w.actors[CW],
+            actor=a,
+            item=w.get(ArrearsMeetingItem, "arrears_item"),
+            responsible=w.actors[CW],
             agreed="Ring leietaker.",
         ),
     ),
     "husly.arrears.actions.rent_meeting_close": (
         {CW, PR, FU, NAV},
-        lambda w, a: arrears.rent_meeting_close(actor=a, meeting=w.get(RentMeeting, "rent_meeting")),
+        lambda w, a: arrears.rent_meeting_close(
+            actor=a, meeting=w.get(RentMeeting, "rent_meeting")
+        ),
     ),
     # --- Min side -------------------------------------------------------------------------------
     "husly.portal.actions.portal_application_create": (
@@ -1057,16 +1076,27 @@ def _arrears_world(w: World, household: Household) -> None:
     today = timezone.localdate()
     lease = w.get(Lease, "lease")
     common = {
-        "municipality": w.municipality, "household": household, "origin": "municipal_lease",
-        "procedure_key": "raelingen-restanse-fravikelse@2016", "opened_on": today,
-        "arrears": 9000, "months_unpaid": 1, "oldest_unpaid_due": today - dt.timedelta(days=20),
+        "municipality": w.municipality,
+        "household": household,
+        "origin": "municipal_lease",
+        "procedure_key": "raelingen-restanse-fravikelse@2016",
+        "opened_on": today,
+        "arrears": 9000,
+        "months_unpaid": 1,
+        "oldest_unpaid_due": today - dt.timedelta(days=20),
     }
     case = ArrearsCase.objects.create(lease=lease, **common)
     other = ArrearsCase.objects.create(lease=w.get(Lease, "other_lease"), **common)
     w.ids["arrears_case"] = case.pk
     w.ids["arrears_step"] = ArrearsStep.objects.create(
-        case=other, step_id="purring-1", kind="reminder", due_on=today, taken_on=today,
-        responsible=w.actors[PR], arrears=9000, months_covered=1,
+        case=other,
+        step_id="purring-1",
+        kind="reminder",
+        due_on=today,
+        taken_on=today,
+        responsible=w.actors[PR],
+        arrears=9000,
+        months_covered=1,
     ).pk
     w.ids["arrears_agreement"] = RepaymentAgreement.objects.create(
         case=other, agreed_on=today, start_balance=9000, recorded_by=w.actors[PR]

@@ -181,7 +181,9 @@ RULES: dict[str, Rule] = {
     "allocation:my_offer": R(PORTAL, {"pk": "offer"}, owner="resident"),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
-    "arrears:case_step": R(PERSON, {"pk": "arrears_case", "step": "=ansvarlig"}, "post", owner="none"),
+    "arrears:case_step": R(
+        PERSON, {"pk": "arrears_case", "step": "=ansvarlig"}, "post", owner="none"
+    ),
     "arrears:step_document": R(PERSON, {"pk": "arrears_step"}),
     "arrears:external_register": R(STAFF, {}),
     "arrears:meeting_list": R(STAFF, {}),
@@ -411,15 +413,27 @@ def _arrears_world(sara, household, lease, raelingen):  # type: ignore[no-untype
     from husly.arrears.models import ArrearsCase, ArrearsStep, MeetingItem, RentMeeting
 
     case = ArrearsCase.objects.create(
-        municipality=raelingen, household=household, lease=lease, origin="municipal_lease",
-        procedure_key="raelingen-restanse-fravikelse@2016", opened_on=timezone.localdate(),
-        arrears=9000, months_unpaid=1, oldest_unpaid_due=timezone.localdate(),
+        municipality=raelingen,
+        household=household,
+        lease=lease,
+        origin="municipal_lease",
+        procedure_key="raelingen-restanse-fravikelse@2016",
+        opened_on=timezone.localdate(),
+        arrears=9000,
+        months_unpaid=1,
+        oldest_unpaid_due=timezone.localdate(),
     )
     pdf = "%PDF-1.4 Ragnhild Rælingsen purring".encode()
     step = ArrearsStep(
-        case=case, step_id="purring-1", kind="reminder", status="confirmed",
-        due_on=timezone.localdate(), taken_on=timezone.localdate(), responsible=sara,
-        confirmed_by=sara, document_sha256=hashlib.sha256(pdf).hexdigest(),
+        case=case,
+        step_id="purring-1",
+        kind="reminder",
+        status="confirmed",
+        due_on=timezone.localdate(),
+        taken_on=timezone.localdate(),
+        responsible=sara,
+        confirmed_by=sara,
+        document_sha256=hashlib.sha256(pdf).hexdigest(),
     )
     step.document.save("purring.pdf", ContentFile(pdf), save=False)
     step.save()
