@@ -35,7 +35,7 @@ from husly.consent.models import Consent, LegalBasis
 from husly.core.pages import add_action_errors, user_of
 from husly.organisation.access import has_role
 from husly.organisation.models import User
-from husly.people.selectors import household_get_for_user, log_household_reads
+from husly.people.selectors import household_get_for_user, log_household_reads, log_reads
 
 
 def _people(case_municipality_id: int) -> list[tuple[str, str]]:
@@ -124,9 +124,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     case = selectors.case_get_for_user(user, pk)
     context = _case_context(user, case)
-    log_household_reads(
+    log_reads(
         user=user,
-        household_ids=[case.household_id],
+        persons=[m.person for m in context["members"]],  # type: ignore[attr-defined]
         what="arrears_case",
         path=request.get_full_path(),
     )
