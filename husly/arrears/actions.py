@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.arrears import engine, sources
@@ -322,6 +322,12 @@ def _copies(case: ArrearsCase, kinds: Iterable[str]) -> list[str]:
     return names
 
 
+def _copies_in(case: ArrearsCase, kinds: Iterable[str]) -> list[str]:
+    """The copy list in the municipality's written standard (it is printed in the letter)."""
+    with translation.override(case.municipality.language_form or "nb"):
+        return _copies(case, kinds)
+
+
 @transaction.atomic
 def arrears_step_prepare(
     *,
@@ -349,6 +355,15 @@ def arrears_step_prepare(
     found = assessment(case, taken_on)
     if found is None or found.next is None or found.next.step.id != step_id:
         raise ValidationError(_("This step is not the one due next in the procedure."))
+    if taken_on < found.next.due:
+        raise ValidationError(
+            {
+                "taken_on": _("This step is due on %(date)s and cannot be taken before.")
+                % {"date": found.next.due.strftime("%d.%m.%Y")}
+            }
+        )
+    if taken_on > timezone.localdate():
+        raise ValidationError({"taken_on": _("A step cannot be dated in the future.")})
     if not found.next.may_take:
         raise ValidationError(
             " ".join(t.get(case.municipality.language_form) for t in found.next.waiting_for)
@@ -373,7 +388,7 @@ def arrears_step_prepare(
             months_covered=case.months_unpaid,
             arrears=case.arrears,
             responsible=actor,
-            copies=_copies(case, step.copies),
+            copies=_copies_in(case, step.copies),
             attendees=list(attendees),
             with_children=has_children(case.household_id),
             note=note,

@@ -137,9 +137,14 @@ def test_walk_to_the_petition_with_meeting_and_broken_plan(setup) -> None:  # ty
     assert "Varsel om begjæring om fravikelse" in text
     assert "tvangsfullbyrdelsesloven § 4-18" in text and "§ 13-2 tredje ledd bokstav a" in text
     assert "Betal eller avtal en nedbetalingsplan med oss innen 22.04.2026" in text
-    assert "Kopi til: NAV Rælingen, Social housing consultant" in text
+    assert "Kopi til: NAV Rælingen, Konsulent for boligsosialt arbeid" in text
     assert "Barneverntjenesten" in text  # a child lives there
 
+    # Not before the notice's deadline has run out.
+    with pytest.raises(ValidationError, match="23.04.2026"):
+        actions.arrears_step_prepare(
+            actor=eirik, case=case, step_id="begjaering", taken_on=D(2026, 4, 22)
+        )
     due, step, text = take(case, eirik, D(2026, 4, 23))
     assert due.step.id == "begjaering"
     assert "Begjæring om fravikelse" in text and "Namsmannen" in text
