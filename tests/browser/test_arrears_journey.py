@@ -41,7 +41,7 @@ def _take(page: Page, expect_title: str, *, letter: list[str] = (), **fields: st
     """Prepare the step that is due (dated on its due date), read the draft letter, confirm."""
     expect(page.locator("#case-next")).to_contain_text(expect_title)
     on = _due(page)
-    page.fill("#id_taken_on", on.strftime("%d.%m.%Y"))
+    page.fill("#id_taken_on", on.isoformat())
     for name, value in fields.items():
         page.fill(f"#id_{name}", value)
     page.click("form[action$='/forbered/'] button")
@@ -91,7 +91,7 @@ def test_first_missed_rent_to_petition_with_meeting_and_broken_plan(
     log_in(consultant, base, "sara", PASSWORD)
     consultant.goto(f"{base}/restanser/husleiemote/")
     check_accessibility(consultant)
-    consultant.fill("#id_held_on", meeting_on.strftime("%d.%m.%Y"))
+    consultant.fill("#id_held_on", meeting_on.isoformat())
     consultant.fill("#id_participants", "Eiendom, innfordring, boligkonsulent")
     consultant.click("form.husly-form button[type=submit]")
     expect(consultant.locator(".agenda-reasons")).to_contain_text("Ny restanse")
@@ -107,7 +107,7 @@ def test_first_missed_rent_to_petition_with_meeting_and_broken_plan(
     agreed = meeting_on + dt.timedelta(days=1)
     first, second = agreed + dt.timedelta(days=15), agreed + dt.timedelta(days=45)
     consultant.goto(f"{base}/restanser/{case.pk}/")
-    consultant.fill("#id_agreed_on", agreed.strftime("%d.%m.%Y"))
+    consultant.fill("#id_agreed_on", agreed.isoformat())
     consultant.fill(
         "#id_instalments", f"{first:%d.%m.%Y} 5000\n{second:%d.%m.%Y} 4000"
     )
@@ -171,7 +171,7 @@ def test_repayment_plan_kept_and_the_case_closes(
         page, "Første purring", letter=["Påminnelse om ubetalt husleie", "nedbetalingsplan"]
     )
     page.goto(f"{base}/restanser/husleiemote/")
-    page.fill("#id_held_on", (reminded + dt.timedelta(days=1)).strftime("%d.%m.%Y"))
+    page.fill("#id_held_on", (reminded + dt.timedelta(days=1)).isoformat())
     page.click("form.husly-form button[type=submit]")
     item = case.meeting_items.get()
     page.select_option(f"#id_i{item.pk}-responsible", str(sara.pk))
@@ -180,7 +180,7 @@ def test_repayment_plan_kept_and_the_case_closes(
     agreed = reminded + dt.timedelta(days=2)
     first, second = agreed + dt.timedelta(days=10), agreed + dt.timedelta(days=40)
     page.goto(f"{base}/restanser/{case.pk}/")
-    page.fill("#id_agreed_on", agreed.strftime("%d.%m.%Y"))
+    page.fill("#id_agreed_on", agreed.isoformat())
     page.fill("#id_instalments", f"{first:%d.%m.%Y} 4500\n{second:%d.%m.%Y} 4500")
     page.click("form[action$='/avtale/'] button")
     expect(page.locator("#case-stage")).to_contain_text("Nedbetalingsplanen følges")
