@@ -259,3 +259,32 @@ def test_demo_has_tenants_at_every_stage(raelingen, eirik, sara, routing) -> Non
     assert "varsel-4-18" in stages and "begjaering" in stages
     assert stages["fravikelse"] == ("closed", Stage.EVICTED)
     assert ArrearsCase.objects.filter(origin="external_petition").count() == 1
+
+
+def test_min_side_shows_the_case_agreement_and_letters(setup, client: Client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from husly.portal.auth import resident_user
+    from tests.factories import synthetic_number
+
+    raelingen, eirik, sara, household, lease, ledger = setup
+    applicant = household.members.get(relation="applicant").person
+    applicant.national_id = synthetic_number(dt.date(1980, 3, 3))
+    applicant.save()
+    ledger.set(D(2026, 1, 5), lease, 9000, 1, D(2026, 1, 5))
+    actions.arrears_scan(actor=None, municipality=raelingen, as_of=D(2026, 1, 10), source=ledger)
+    case = ArrearsCase.objects.get(lease=lease)
+    _due, step, _text = take(case, eirik, D(2026, 1, 19))
+    actions.repayment_agreement_create(
+        actor=sara, case=case, agreed_on=D(2026, 1, 22), instalments=[(D(2026, 2, 10), 9000)]
+    )
+    client.force_login(resident_user(request=None, national_id=applicant.national_id))
+    body = client.get(reverse("portal:home")).content.decode()
+    assert "Du skylder 9\xa0000 kr i husleie" in body or "Du skylder 9 000 kr i husleie" in body
+    assert "Første purring" in body and "10.02.2026" in body
+    letter = client.get(reverse("arrears:my_letter", kwargs={"pk": step.pk}))
+    assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+    stranger = resident_user(request=None, national_id=synthetic_number(dt.date(1970, 1, 1)))
+    client.force_login(stranger)
+    assert client.get(reverse("arrears:my_letter", kwargs={"pk": step.pk})).status_code == 404
+    assert "Første purring" not in client.get(reverse("portal:home")).content.decode()

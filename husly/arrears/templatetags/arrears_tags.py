@@ -46,3 +46,19 @@ def _step_title(case: Any, step_id: str, lang: str) -> str:
         return procedure_of(case).step(step_id).title.get(lang)
     except KeyError:
         return step_id
+
+
+@register.simple_tag
+def step_title(case: Any, step_id: str) -> str:
+    """A step's title from the case's procedure, in the page's written standard."""
+    from django.utils.translation import get_language
+
+    return _step_title(case, step_id, "nn" if get_language() == "nn" else "nb")
+
+
+@register.filter
+def in_language(text: Any) -> str:
+    """A bilingual ``Text`` in the page's written standard."""
+    from django.utils.translation import get_language
+
+    return str(text.get("nn" if get_language() == "nn" else "nb"))
