@@ -141,7 +141,7 @@ def test_walk_to_the_petition_with_meeting_and_broken_plan(setup) -> None:  # ty
     assert "Barneverntjenesten" in text  # a child lives there
 
     # Not before the notice's deadline has run out.
-    with pytest.raises(ValidationError, match="23.04.2026"):
+    with pytest.raises(ValidationError, match=r"23\.04\.2026"):
         actions.arrears_step_prepare(
             actor=eirik, case=case, step_id="begjaering", taken_on=D(2026, 4, 22)
         )
