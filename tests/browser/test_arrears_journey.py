@@ -108,9 +108,7 @@ def test_first_missed_rent_to_petition_with_meeting_and_broken_plan(
     first, second = agreed + dt.timedelta(days=15), agreed + dt.timedelta(days=45)
     consultant.goto(f"{base}/restanser/{case.pk}/")
     consultant.fill("#id_agreed_on", agreed.isoformat())
-    consultant.fill(
-        "#id_instalments", f"{first:%d.%m.%Y} 5000\n{second:%d.%m.%Y} 4000"
-    )
+    consultant.fill("#id_instalments", f"{first:%d.%m.%Y} 5000\n{second:%d.%m.%Y} 4000")
     consultant.click("form[action$='/avtale/'] button")
     expect(consultant.locator("#case-stage")).to_contain_text("Nedbetalingsplanen følges")
     check_accessibility(consultant)
