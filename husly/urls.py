@@ -27,6 +27,7 @@ urlpatterns = [
     path("tildeling/", include("husly.allocation.urls")),
     path("leieforhold/", include("husly.tenancy.urls")),
     path("restanser/", include("husly.arrears.urls")),
+    path("husleie/", include("husly.rent.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path(

@@ -271,6 +271,18 @@ NOT_FROM_A_FORM = {
     "arrears_item_once": "written by rent_meeting_create only",
     "arrears_one_active_agreement": "repayment_agreement_create refuses with a message first",
     "arrears_nav_coverage_has_basis": "nav_coverage_record refuses with a message first",
+    "rent_one_amount_per_lease_and_date": "rent_index_adjust computes the date; refusal tested",
+    "rentclaim_one_per_lease_month_kind": "rent_roll_run skips claims that exist (idempotent)",
+    "rentclaim_one_vacancy_per_dwelling_month": (
+        "vacancy_rent_bill validates first; its message is tested in tests/rent/test_actions.py"
+    ),
+    "rentclaim_tenant_claim_has_lease": "claims are written by rent_roll_run with their lease",
+    "rentclaim_vacancy_billed_to_unit": "vacancy_rent_bill always sets the unit or refuses",
+    "rentclaim_month_is_first_day": "the actions store the month's first day",
+    "paymentbatch_file_booked_once": "payment_batch_apply refuses a file booked before",
+    "payment_booked_once": "the import preview lists every payment booked before, per line",
+    "payment_amount_positive": "the forms and the import refuse amounts of zero or less",
+    "deduction_ends_after_start": "deduction_start is called from code only; no form yet",
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "
         "(tests/cases/test_submission.py)"

@@ -288,6 +288,7 @@ class DemoGenerator:
             self._cases(municipality)
             self._allocation(municipality)
             seed_arrears(municipality, self.as_of)  # husly.arrears.demo
+            self._rent(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -381,6 +382,12 @@ class DemoGenerator:
 
         member = User.objects.get(username=self._username("tildeling"))
         seed_allocation(municipality, member, self.as_of)
+
+    def _rent(self, municipality: Municipality) -> None:
+        """Rent claims and payments: most tenants paid up, some behind (husly.rent.demo)."""
+        from husly.rent.demo import seed_rent
+
+        seed_rent(municipality, self.as_of)
 
     def _username(self, base: str) -> str:
         return base if self.scale_name == "small" else f"{base}-{self.scale.municipality_number}"

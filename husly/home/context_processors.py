@@ -22,6 +22,7 @@ from husly.organisation.access import (
     roles_by_municipality,
 )
 from husly.organisation.models import Role, User
+from husly.rent.selectors import RENT_READ
 
 LEASES_MENU = {Role.PROPERTY, Role.FOLLOW_UP}
 """Roles that work with leases without the waiting list (allocation staff reach the leases
@@ -57,6 +58,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
     if held & {"property", "caseworker", "follow_up"}:  # husly.arrears.selectors.ARREARS_ROLES
         items.append((reverse("arrears:case_list"), _("Arrears")))
+    if held & RENT_READ:
+        items.append((reverse("rent:arrears"), _("Rent")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
     if held & PEOPLE_READ:

@@ -394,6 +394,11 @@ WHAT_LABELS = {
     "arrears_case": gettext_lazy("Read your arrears case"),
     "arrears_letter": gettext_lazy("Opened a letter about your arrears"),
     "rent_meeting": gettext_lazy("Saw your arrears case in a rent meeting"),
+    "rent_arrears": gettext_lazy("Saw your rent arrears in a list"),
+    "rent_ledger": gettext_lazy("Read your rent ledger"),
+    "rent_notice": gettext_lazy("Opened a notice of a change in your rent"),
+    "rent_index_due": gettext_lazy("Saw your lease in a list of rents due for adjustment"),
+    "rent_export": gettext_lazy("Exported your rent arrears for collection"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

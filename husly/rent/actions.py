@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,6 +27,7 @@ from husly.core.actions import create_audited
 from husly.housing.models import Dwelling
 from husly.organisation.models import Municipality, Unit, UnitKind, User
 from husly.rent import engine
+from husly.rent.files import PaymentFile
 from husly.rent.models import (
     BatchKind,
     BatchStatus,
@@ -40,7 +41,6 @@ from husly.rent.models import (
     RentReason,
     VacancyCause,
 )
-from husly.rent.payments import PaymentFile
 from husly.rent.selectors import require_rent_role
 from husly.rules.params import default_tree
 from husly.tenancy.models import Lease, LeaseStatus, TenancyTerms
@@ -49,64 +49,78 @@ CPI = "national.consumer_price_index"
 BILLED_STATUSES = (LeaseStatus.SIGNED, LeaseStatus.ACTIVE, LeaseStatus.ENDED)
 
 
-def rent_in_force_subquery(on: dt.date) -> Any:
-    """The amount of the latest rent row from on or before ``on`` (per lease, in SQL)."""
-    return Subquery(
-        Rent.objects.filter(lease_id=OuterRef("pk"), valid_from__lte=on)
-        .order_by("-valid_from")
-        .values("amount")[:1]
-    )
+_ROLL_SQL = """
+INSERT INTO rent_rentclaim (
+    municipality_id, lease_id, dwelling_id, month, kind, amount, due_date, days,
+    billed_unit_id, vacancy_cause, text, created_by_id, created_at
+)
+SELECT s.municipality_id, s.id, s.dwelling_id, %(first)s, %(kind)s,
+       CASE WHEN s.days = %(mdays)s THEN s.rent
+            ELSE CAST(ROUND(s.rent * s.days * 1.0 / %(mdays)s) AS INTEGER) END,
+       {due}, CASE WHEN s.days = %(mdays)s THEN 0 ELSE s.days END,
+       NULL, '', '', %(actor)s, %(now)s
+FROM (
+    SELECT l.id, l.municipality_id, l.dwelling_id, l.payment_due_day,
+           COALESCE(
+               (SELECT r.amount FROM rent_rent r
+                WHERE r.lease_id = l.id AND r.valid_from <= %(first)s
+                ORDER BY r.valid_from DESC LIMIT 1),
+               l.monthly_rent
+           ) AS rent,
+           {days} + 1 AS days
+    FROM tenancy_lease l
+    WHERE l.municipality_id = %(m)s AND l.status IN %(statuses)s AND l.start_date <= %(last)s
+          AND (l.ended_on IS NULL OR l.ended_on >= %(first)s)
+          AND NOT (l.status = %(ended)s AND l.ended_on IS NULL)
+) s
+WHERE s.days > 0
+ON CONFLICT DO NOTHING
+"""
+_BEGIN = "CASE WHEN l.start_date > %(first)s THEN l.start_date ELSE %(first)s END"
+_FINISH = (
+    "CASE WHEN l.ended_on IS NOT NULL AND l.ended_on < %(last)s THEN l.ended_on ELSE %(last)s END"
+)
+_DIALECT = {
+    "postgresql": {
+        "days": f"(({_FINISH})::date - ({_BEGIN})::date)",
+        "due": "(CAST(%(first)s AS date) + (s.payment_due_day - 1))",
+    },
+    "sqlite": {
+        "days": f"CAST(julianday({_FINISH}) - julianday({_BEGIN}) AS INTEGER)",
+        "due": "date(%(first)s, '+' || (s.payment_due_day - 1) || ' days')",
+    },
+}
 
 
 def rent_roll_run(*, actor: User | None, municipality: Municipality, month: dt.date) -> int:
     """Claims for every lease billed in ``month``: idempotent (a lease has one rent claim a
-    month; running it again creates nothing) and set-based (one read of the leases with their
-    rent in force, one insert), whatever the number of leases. A lease starting or ending inside
-    the month is billed by the day. Returns the number of claims created."""
+    month; running it again creates nothing) and set-based: one ``INSERT ... SELECT`` reads
+    every lease with its rent in force and writes the claims, whatever the number of leases.
+    A lease starting or ending inside the month is billed by the day, rounded half up to whole
+    kroner (as :func:`husly.rent.engine.part_month`). Returns the number of claims created."""
     require_rent_role(actor, municipality.pk)
     first, last = engine.month_start(month), engine.month_end(month)
-    with transaction.atomic():
-        before = RentClaim.objects.filter(
-            municipality=municipality, month=first, kind=ClaimKind.RENT
-        ).count()
-        leases = (
-            Lease.objects.filter(
-                municipality=municipality, status__in=BILLED_STATUSES, start_date__lte=last
-            )
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-            .exclude(status=LeaseStatus.ENDED, ended_on__isnull=True)
-            .annotate(rent_now=Coalesce(rent_in_force_subquery(first), F("monthly_rent")))
-            .values_list(
-                "pk", "dwelling_id", "start_date", "ended_on", "payment_due_day", "rent_now"
-            )
+    dialect = _DIALECT[connection.vendor]
+    sql = _ROLL_SQL.format(days=dialect["days"], due=dialect["due"]).replace(
+        "IN %(statuses)s", "IN (%(signed)s, %(active)s, %(ended)s)"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "m": municipality.pk,
+                "first": first,
+                "last": last,
+                "mdays": last.day,
+                "kind": ClaimKind.RENT.value,
+                "actor": actor.pk if actor else None,
+                "now": timezone.now(),
+                "signed": LeaseStatus.SIGNED.value,
+                "active": LeaseStatus.ACTIVE.value,
+                "ended": LeaseStatus.ENDED.value,
+            },
         )
-        now = timezone.now()
-        claims = []
-        for pk, dwelling_id, start, ended_on, due_day, rent_now in leases.iterator(chunk_size=5000):
-            amount, days = engine.part_month(rent_now, first, start, ended_on)
-            if amount <= 0:
-                continue
-            claims.append(
-                RentClaim(
-                    municipality_id=municipality.pk,
-                    lease_id=pk,
-                    dwelling_id=dwelling_id,
-                    month=first,
-                    kind=ClaimKind.RENT,
-                    amount=amount,
-                    due_date=first.replace(day=due_day),
-                    days=days,
-                    created_by=actor,
-                    created_at=now,
-                )
-            )
-        RentClaim.objects.bulk_create(claims, ignore_conflicts=True)
-        created = (
-            RentClaim.objects.filter(
-                municipality=municipality, month=first, kind=ClaimKind.RENT
-            ).count()
-            - before
-        )
+        created = max(int(cursor.rowcount), 0)
         record_change(
             actor=actor,
             action="rent_roll_run",
@@ -158,7 +172,7 @@ def vacancy_rent_bill(
     amount = (
         dwelling.monthly_rent
         if full
-        else int((Decimal(dwelling.monthly_rent) * (days or 0) / last.day).quantize(Decimal(1)))
+        else engine.part_month(dwelling.monthly_rent, first, first, first.replace(day=days or 1))[0]
     )
     terms = TenancyTerms.objects.filter(municipality=municipality).first()
     due_day = terms.payment_due_day if terms else 1
@@ -197,7 +211,7 @@ def _cpi(month: dt.date) -> tuple[Decimal, bool]:
 
 def last_rent(lease: Lease, on: dt.date | None = None) -> tuple[int, dt.date]:
     """The rent in force (on ``on``, or the latest set) and the date it was set."""
-    rows = lease.rents.all()
+    rows = Rent.objects.filter(lease=lease)
     if on is not None:
         rows = rows.filter(valid_from__lte=on)
     row = rows.order_by("-valid_from").first()
@@ -210,7 +224,7 @@ def notice_copies(lease: Lease, on: dt.date) -> list[dict[str, Any]]:
     """Who gets a copy of a rent notice (appendix 5): the refugee service when it has the
     rent deducted from the introduction benefit, NAV when NAV pays the rent directly or
     guarantees the deposit (the guarantee follows the rent)."""
-    deductions = lease.deductions.filter(starts_on__lte=on).filter(
+    deductions = DirectDeduction.objects.filter(lease=lease, starts_on__lte=on).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=on)
     )
     copies: list[dict[str, Any]] = [

@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_FLOOR, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 PUBLICATION_DAY = 10
 """SSB publishes the CPI for a month around the 10th of the next (design default: a notice
@@ -39,7 +39,7 @@ def part_month(
 ) -> tuple[int, int]:
     """``(amount, days)`` for a month of a lease running ``start``–``end`` (inclusive;
     ``end`` None: open). ``days`` is 0 for a whole month; otherwise the rent is billed by
-    the day, rounded to whole kroner."""
+    the day, rounded half up to whole kroner (as the rent roll's SQL does)."""
     first, last = month_start(month), month_end(month)
     begin = max(first, start)
     finish = min(last, end) if end else last
@@ -48,7 +48,7 @@ def part_month(
     if begin == first and finish == last:
         return monthly, 0
     days = (finish - begin).days + 1
-    amount = (Decimal(monthly) * days / last.day).quantize(Decimal(1))
+    amount = (Decimal(monthly) * days / last.day).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return int(amount), days
 
 

@@ -109,7 +109,9 @@ class OcrFile:
 
 
 def _date(text: str) -> dt.date:
-    return dt.datetime.strptime(text, "%d%m%y").date()  # noqa: DTZ007 - a date, no time
+    # DDMMYY; years 00-79 are 2000-2079, 80-99 are 1980-1999 (Nets' files began in the 1980s).
+    year = int(text[4:6])
+    return dt.date(year + (1900 if year >= 80 else 2000), int(text[2:4]), int(text[0:2]))  # noqa: PLR2004
 
 
 class _Stop(Exception):  # noqa: N818 - a signal: the file is broken beyond this line

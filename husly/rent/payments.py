@@ -10,15 +10,14 @@ payment (source and the bank's reference) is never booked twice.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from django.utils.translation import gettext as _
 
 from husly.imports.importers import ImportFileError, read_table
 from husly.organisation.models import Municipality
 from husly.rent import ocr
+from husly.rent.files import PaymentFile
 from husly.rent.models import BatchKind, Payment, PaymentSource
 from husly.tenancy.models import Lease
 
@@ -41,26 +40,6 @@ SOURCE_WORDS = {
     "introduksjonsstønad trekk": PaymentSource.INTRODUCTION_BENEFIT,
     "nav": PaymentSource.NAV,
 }
-
-
-@dataclass
-class PaymentFile:
-    kind: str
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    reversals: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def total(self) -> Decimal:
-        return sum((Decimal(r["amount"]) for r in self.rows), Decimal(0))
-
-    @property
-    def matched(self) -> int:
-        return sum(1 for r in self.rows if r["lease_id"])
 
 
 def _ocr_message(code: str, params: dict[str, object]) -> str:

@@ -56,6 +56,18 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     assert Lease.objects.count() >= Dwelling.objects.filter(status=DwellingStatus.OCCUPIED).count()
     assert AllocationMeeting.objects.get().items.filter(proposed_entry__isnull=False).exists()
     assert Offer.objects.count() == 2
+    # Rent: claims for every active lease, most paid up, some behind, two payments to place.
+    from husly.rent.models import Payment, RentClaim
+    from husly.rent.selectors import arrears_as_of
+
+    active = Lease.objects.filter(status="active")
+    assert RentClaim.objects.filter(month=dt.date(2026, 11, 1), lease__in=active).count() == (
+        active.count()
+    )
+    arrears = arrears_as_of(municipality=active[0].municipality, as_of=dt.date(2026, 11, 1))
+    assert 0 < len(arrears) < active.count() / 2
+    assert any(a.months_unpaid >= 2 for a in arrears.values())
+    assert Payment.objects.filter(lease__isnull=True).count() == 2
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:

@@ -64,3 +64,19 @@ def test_ledger_shows_balance_by_month(raelingen, eirik) -> None:
         (MAR, 0, 4000, 5000),
     ]
     assert ledger.balance == 5000
+
+
+def test_retention_keeps_a_household_that_owes_rent(raelingen, eirik) -> None:
+    from husly.rent.hooks import debtors_in_use
+
+    owes, paid = active_lease(raelingen, eirik), active_lease(raelingen, eirik)
+    for lease in (owes, paid):
+        claim(lease, JAN)
+    pay(paid, dt.date(2026, 1, 2), 9000)
+    pay(owes, dt.date(2026, 1, 2), 8000)
+    members = {
+        lease.pk: set(lease.household.members.values_list("person_id", flat=True))
+        for lease in (owes, paid)
+    }
+    everyone = members[owes.pk] | members[paid.pk]
+    assert members[owes.pk] and debtors_in_use(everyone) == members[owes.pk]

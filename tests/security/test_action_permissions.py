@@ -19,6 +19,7 @@ import importlib
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,9 @@ from husly.people import actions as people
 from husly.people.models import Household, HouseholdMember, Person, StatedMember
 from husly.portal import actions as portal
 from husly.portal.models import ResidentAccount
+from husly.rent import actions as rent
+from husly.rent.files import PaymentFile
+from husly.rent.models import Payment, PaymentBatch
 from husly.security import actions as security
 from husly.tenancy import actions as tenancy
 from husly.tenancy.models import Lease, RenewalApplication
@@ -92,6 +96,8 @@ PEOPLE_WORK = {CW, AP, AD, NAV}
 PEOPLE_READERS = {CW, AP, AM, FU, AD, NAV}
 """The roles that read persons (``PEOPLE_READ``) anywhere in the municipality."""
 HOUSING_WORK = {PR, AD}
+RENT_WORK = {PR}
+"""The property unit (EIE, with collections) bills, books and adjusts rent."""
 
 NOT_ACTIONS = {
     "husly.core.actions.create_audited": "the shared save-and-record step inside actions",
@@ -799,6 +805,67 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         {CW, PR, FU, NAV},
         lambda w, a: arrears.rent_meeting_close(
             actor=a, meeting=w.get(RentMeeting, "rent_meeting")
+    # --- rent ----------------------------------------------------------------------------------
+    "husly.rent.actions.rent_roll_run": (
+        RENT_WORK,
+        lambda w, a: rent.rent_roll_run(
+            actor=a, municipality=w.municipality, month=timezone.localdate()
+        ),
+    ),
+    "husly.rent.actions.vacancy_rent_bill": (
+        RENT_WORK,
+        lambda w, a: rent.vacancy_rent_bill(
+            actor=a,
+            dwelling=w.get(Lease, "lease").dwelling,
+            month=timezone.localdate(),
+            cause="overlap",
+            unit=w.nav,
+        ),
+    ),
+    "husly.rent.actions.rent_index_adjust": (
+        RENT_WORK,
+        lambda w, a: rent.rent_index_adjust(
+            actor=a, lease=w.get(Lease, "lease"), notice_on=timezone.localdate()
+        ),
+    ),
+    "husly.rent.actions.payment_batch_create": (
+        RENT_WORK,
+        lambda w, a: rent.payment_batch_create(
+            actor=a,
+            municipality=w.municipality,
+            filename="ocr.txt",
+            content=b"",
+            result=PaymentFile(kind="ocr"),
+        ),
+    ),
+    "husly.rent.actions.payment_batch_apply": (
+        RENT_WORK,
+        lambda w, a: rent.payment_batch_apply(actor=a, batch=w.get(PaymentBatch, "payment_batch")),
+    ),
+    "husly.rent.actions.payment_register": (
+        RENT_WORK,
+        lambda w, a: rent.payment_register(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            amount=Decimal(9000),
+            paid_on=timezone.localdate(),
+            source="introduction_benefit",
+        ),
+    ),
+    "husly.rent.actions.payment_place": (
+        RENT_WORK,
+        lambda w, a: rent.payment_place(
+            actor=a, payment=w.get(Payment, "loose_payment"), lease=w.get(Lease, "lease")
+        ),
+    ),
+    "husly.rent.actions.deduction_start": (
+        RENT_WORK,
+        lambda w, a: rent.deduction_start(
+            actor=a,
+            lease=w.get(Lease, "lease"),
+            source="nav",
+            unit=w.nav,
+            starts_on=timezone.localdate(),
         ),
     ),
     # --- Min side -------------------------------------------------------------------------------
@@ -1062,6 +1129,16 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
     ).pk
     w.ids["batch"] = ImportBatch.objects.create(
         kind="persons", municipality=raelingen, uploaded_by=sara, filename="personer.csv"
+    ).pk
+    w.ids["payment_batch"] = PaymentBatch.objects.create(
+        municipality=raelingen, kind="ocr", filename="ocr.txt", sha256="0" * 64, uploaded_by=sara
+    ).pk
+    w.ids["loose_payment"] = Payment.objects.create(
+        municipality=raelingen,
+        amount=Decimal(500),
+        paid_on=timezone.localdate(),
+        source="ocr",
+        kid="12345678903",
     ).pk
     spare = _user("sigurd", routing, "leader")
     w.ids["spare_staff"] = spare.pk

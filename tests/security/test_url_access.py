@@ -199,6 +199,19 @@ RULES: dict[str, Rule] = {
     "tenancy:terms": R(STAFF, {}, owner="arne"),
     "tenancy:my_renewal_apply": R(PORTAL, {"pk": "lease"}, "post", owner="none"),
     "tenancy:my_lease_document": R(PORTAL, {"pk": "lease"}, owner="resident"),
+    "rent:arrears": R(STAFF, {}),
+    "rent:ledger": R(PERSON, {"pk": "lease"}),
+    "rent:payment_add": R(PERSON, {"pk": "lease"}, "post", owner="none"),
+    "rent:index_adjust": R(PERSON, {"pk": "lease"}, "post", owner="none"),
+    "rent:notice": R(PERSON, {"pk": "lease", "rent_pk": "rent_notice"}),
+    "rent:index_due": R(STAFF, {}, owner="eirik"),
+    "rent:payment_upload": R(STAFF, {}, owner="eirik"),
+    "rent:payment_confirm": R(MUNICIPALITY, {"pk": "payment_batch"}, "post", owner="none"),
+    "rent:unmatched": R(STAFF, {}, owner="eirik"),
+    "rent:payment_place": R(MUNICIPALITY, {"pk": "payment"}, "post", owner="none"),
+    "rent:vacancy": R(STAFF, {}, owner="eirik"),
+    "rent:export": R(STAFF, {}, owner="eirik"),
+    "rent:my_ledger": R(PORTAL, {"pk": "lease"}, owner="resident"),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -397,6 +410,7 @@ def _allocation_world(sara, household, decision, dwelling, building, raelingen):
     lease.document.save("leiekontrakt.pdf", ContentFile(pdf), save=False)
     lease.save()
     return {
+        **_rent_world(sara, lease, raelingen),
         "entry": entry,
         "run": run,
         "meeting": meeting,
@@ -442,6 +456,40 @@ def _arrears_world(sara, household, lease, raelingen):  # type: ignore[no-untype
     )
     MeetingItem.objects.create(meeting=meeting, case=case, reasons=["new"], arrears=9000)
     return {"arrears_case": case, "arrears_step": step, "rent_meeting": meeting}
+
+
+def _rent_world(sara, lease, raelingen):  # type: ignore[no-untyped-def]
+    """A rent notice with its stored PDF, a pending payment file and an unmatched payment."""
+    from husly.rent.models import Payment, PaymentBatch, Rent
+
+    pdf = "%PDF-1.4 Ragnhild Rælingsen leievarsel".encode()
+    notice = Rent(
+        lease=lease,
+        amount=9300,
+        valid_from=timezone.localdate(),
+        reason="index",
+        document_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    notice.document.save("leievarsel.pdf", ContentFile(pdf), save=False)
+    notice.save()
+    return {
+        "rent_notice": notice,
+        "payment_batch": PaymentBatch.objects.create(
+            municipality=raelingen,
+            kind="ocr",
+            filename="Rælingsen.txt",
+            sha256="0" * 64,
+            uploaded_by=sara,
+        ),
+        "payment": Payment.objects.create(
+            municipality=raelingen,
+            amount=500,
+            paid_on=timezone.localdate(),
+            source="ocr",
+            kid="12345678903",
+            payer="Ragnhild Rælingsen",
+        ),
+    }
 
 
 def _url(name: str, rule: Rule, world: dict[str, Any]) -> str:
@@ -563,11 +611,12 @@ def test_other_residents_get_404_and_staff_are_refused_in_my_page(world, sara) -
     assert not problems
 
 
-def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne) -> None:
+def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, eirik) -> None:
     """Otherwise the 404s above would prove nothing."""
     owners = {
         "sara": sara,
         "arne": arne,
+        "eirik": eirik,
         "resident": resident_user(request=None, national_id=world["person"].national_id),
     }
     problems = []
