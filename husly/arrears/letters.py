@@ -247,4 +247,6 @@ def letter_text(step: ArrearsStep) -> str:
 
 
 def render_step_letter(step: ArrearsStep, *, draft: bool = False) -> bytes:
-    return render_pdf(render_to_string("arrears/letter_pdf.html", letter_context(step, draft=draft)))
+    return render_pdf(
+        render_to_string("arrears/letter_pdf.html", letter_context(step, draft=draft))
+    )

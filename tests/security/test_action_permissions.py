@@ -805,6 +805,8 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         {CW, PR, FU, NAV},
         lambda w, a: arrears.rent_meeting_close(
             actor=a, meeting=w.get(RentMeeting, "rent_meeting")
+        ),
+    ),
     # --- rent ----------------------------------------------------------------------------------
     "husly.rent.actions.rent_roll_run": (
         RENT_WORK,
