@@ -26,6 +26,7 @@ urlpatterns = [
     path("kalkulator/", include("husly.calculators.urls")),
     path("tildeling/", include("husly.allocation.urls")),
     path("leieforhold/", include("husly.tenancy.urls")),
+    path("restanser/", include("husly.arrears.urls")),
     path("husleie/", include("husly.rent.urls")),
     path("oppfolging/", include("husly.followup.urls")),
     path("bosetting/", include("husly.settlement.urls")),

@@ -269,6 +269,12 @@ NOT_FROM_A_FORM = {
     "lease_one_active_lease_per_dwelling": "lease_create checks first (concurrency tests)",
     "lease_one_pending_lease_per_dwelling": "lease_create and lease_renew check first",
     "routing_help_unique": "case_routing_refer moves a part; no form adds one",
+    "arrears_one_open_case_per_lease": "arrears_scan opens cases only for leases without one",
+    "arrears_lease_case_has_lease": "origin and lease are set by arrears_scan or by "
+    "external_petition_register, never by a form",
+    "arrears_item_once": "written by rent_meeting_create only",
+    "arrears_one_active_agreement": "repayment_agreement_create refuses with a message first",
+    "arrears_nav_coverage_has_basis": "nav_coverage_record refuses with a message first",
     "rent_one_amount_per_lease_and_date": "rent_index_adjust computes the date; refusal tested",
     "rentclaim_one_per_lease_month_kind": "rent_roll_run skips claims that exist (idempotent)",
     "rentclaim_one_vacancy_per_dwelling_month": (

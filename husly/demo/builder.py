@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from husly.arrears.demo import seed_arrears
 from husly.audit.events import record_change
 from husly.core.progress import Progress
 from husly.housing.models import (
@@ -286,6 +287,7 @@ class DemoGenerator:
         if self.with_cases:
             self._cases(municipality)
             self._allocation(municipality)
+            seed_arrears(municipality, self.as_of)  # husly.arrears.demo
             self._rent(municipality)
             self._followup(municipality)
             self._temporary(municipality)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
+from husly.arrears.selectors import ARREARS_ROLES
 from husly.cases.selectors import CASE_READ
 from husly.organisation.access import (
     HOUSING_READ,
@@ -40,6 +41,8 @@ def _housing_items(user: User, held: set[str]) -> MenuItems:
         items.append((reverse("allocation:waiting_list"), _("Allocation")))
     elif held & LEASES_MENU:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
+    if held & ARREARS_ROLES:
+        items.append((reverse("arrears:case_list"), _("Arrears")))
     if held & RENT_READ:
         items.append((reverse("rent:arrears"), _("Rent")))
     if held & {Role.FOLLOW_UP, Role.PROPERTY}:

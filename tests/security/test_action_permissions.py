@@ -31,6 +31,9 @@ from django.utils import timezone
 
 from husly.allocation import actions as allocation
 from husly.allocation.models import Offer, WaitingListEntry
+from husly.arrears import actions as arrears
+from husly.arrears.models import ArrearsCase, ArrearsStep, RentMeeting, RepaymentAgreement
+from husly.arrears.models import MeetingItem as ArrearsMeetingItem
 from husly.audit.models import ChangeEvent
 from husly.cases import actions as cases
 from husly.cases.models import Appeal, Case, Decision
@@ -798,6 +801,106 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         PEOPLE_WORK,
         lambda w, a: imports.import_batch_apply(actor=a, batch=w.get(ImportBatch, "batch")),
     ),
+    # --- arrears and the eviction-prevention procedure -----------------------------------------
+    "husly.arrears.actions.arrears_scan": (
+        {PR},
+        lambda w, a: arrears.arrears_scan(
+            actor=a,
+            municipality=w.municipality,
+            as_of=timezone.localdate(),
+            source=lambda **kw: {},
+        ),
+    ),
+    "husly.arrears.actions.arrears_step_prepare": (
+        {PR},
+        lambda w, a: arrears.arrears_step_prepare(
+            actor=a,
+            case=w.get(ArrearsCase, "arrears_case"),
+            step_id="purring-1",
+            taken_on=timezone.localdate(),
+        ),
+    ),
+    "husly.arrears.actions.arrears_step_confirm": (
+        {PR},
+        lambda w, a: arrears.arrears_step_confirm(actor=a, step=w.get(ArrearsStep, "arrears_step")),
+    ),
+    "husly.arrears.actions.arrears_step_cancel": (
+        {PR},
+        lambda w, a: arrears.arrears_step_cancel(actor=a, step=w.get(ArrearsStep, "arrears_step")),
+    ),
+    "husly.arrears.actions.arrears_case_assign": (
+        {CW, PR, FU, NAV},
+        lambda w, a: arrears.arrears_case_assign(
+            actor=a, case=w.get(ArrearsCase, "arrears_case"), responsible=w.actors[PR]
+        ),
+    ),
+    "husly.arrears.actions.arrears_case_close": (
+        {PR},
+        lambda w, a: arrears.arrears_case_close(
+            actor=a, case=w.get(ArrearsCase, "arrears_case"), on=timezone.localdate()
+        ),
+    ),
+    "husly.arrears.actions.external_petition_register": (
+        {CW, NAV},
+        lambda w, a: arrears.external_petition_register(
+            actor=a,
+            municipality=w.municipality,
+            household=w.get(Household, "household"),
+            landlord_name="Utleier AS",
+            landlord_kind="private",
+            received_on=timezone.localdate(),
+            address="Storgata 1",
+        ),
+    ),
+    "husly.arrears.actions.repayment_agreement_create": (
+        {CW, PR, FU, NAV},
+        lambda w, a: arrears.repayment_agreement_create(
+            actor=a,
+            case=w.get(ArrearsCase, "arrears_case"),
+            agreed_on=timezone.localdate(),
+            instalments=[(timezone.localdate() + dt.timedelta(days=30), 9000)],
+        ),
+    ),
+    "husly.arrears.actions.repayment_agreement_break": (
+        {CW, PR, FU, NAV},
+        lambda w, a: arrears.repayment_agreement_break(
+            actor=a,
+            agreement=w.get(RepaymentAgreement, "arrears_agreement"),
+            on=timezone.localdate(),
+            reason="Avdrag ikke betalt.",
+        ),
+    ),
+    "husly.arrears.actions.nav_coverage_record": (
+        {CW, NAV},
+        lambda w, a: arrears.nav_coverage_record(
+            actor=a,
+            case=w.get(ArrearsCase, "arrears_case"),
+            amount=9000,
+            decided_on=timezone.localdate(),
+            consent=w.get(Consent, "consent"),
+        ),
+    ),
+    "husly.arrears.actions.rent_meeting_create": (
+        {CW, PR, FU, NAV},
+        lambda w, a: arrears.rent_meeting_create(
+            actor=a, municipality=w.municipality, held_on=timezone.localdate()
+        ),
+    ),
+    "husly.arrears.actions.rent_meeting_item_record": (
+        {CW, PR, FU, NAV},
+        lambda w, a: arrears.rent_meeting_item_record(
+            actor=a,
+            item=w.get(ArrearsMeetingItem, "arrears_item"),
+            responsible=w.actors[CW],
+            agreed="Ring leietaker.",
+        ),
+    ),
+    "husly.arrears.actions.rent_meeting_close": (
+        {CW, PR, FU, NAV},
+        lambda w, a: arrears.rent_meeting_close(
+            actor=a, meeting=w.get(RentMeeting, "rent_meeting")
+        ),
+    ),
     # --- rent ----------------------------------------------------------------------------------
     "husly.rent.actions.rent_roll_run": (
         RENT_WORK,
@@ -1365,6 +1468,7 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
     w.ids["spare_staff"] = spare.pk
     w.ids["spare_membership"] = spare.memberships.get().pk
     _follow_up_world(w, sara, case)
+    _arrears_world(w, household)
     return w
 
 
@@ -1416,6 +1520,46 @@ def _follow_up_world(w: World, sara: User, case: Case) -> None:
         referred_to="NAV.",
         follow_up_on=today,
         recorded_by=sara,
+    ).pk
+
+
+def _arrears_world(w: World, household: Household) -> None:
+    """An open arrears case on the resident's lease with a prepared reminder, a second case
+    with an active repayment agreement, and a rent meeting with both on its agenda."""
+    today = timezone.localdate()
+    lease = w.get(Lease, "lease")
+    common = {
+        "municipality": w.municipality,
+        "household": household,
+        "origin": "municipal_lease",
+        "procedure_key": "raelingen-restanse-fravikelse@2016",
+        "opened_on": today,
+        "arrears": 9000,
+        "months_unpaid": 1,
+        "oldest_unpaid_due": today - dt.timedelta(days=20),
+    }
+    case = ArrearsCase.objects.create(lease=lease, **common)
+    other = ArrearsCase.objects.create(lease=w.get(Lease, "other_lease"), **common)
+    w.ids["arrears_case"] = case.pk
+    w.ids["arrears_step"] = ArrearsStep.objects.create(
+        case=other,
+        step_id="purring-1",
+        kind="reminder",
+        due_on=today,
+        taken_on=today,
+        responsible=w.actors[PR],
+        arrears=9000,
+        months_covered=1,
+    ).pk
+    w.ids["arrears_agreement"] = RepaymentAgreement.objects.create(
+        case=other, agreed_on=today, start_balance=9000, recorded_by=w.actors[PR]
+    ).pk
+    meeting = RentMeeting.objects.create(
+        municipality=w.municipality, held_on=today, created_by=w.actors[PR]
+    )
+    w.ids["rent_meeting"] = meeting.pk
+    w.ids["arrears_item"] = ArrearsMeetingItem.objects.create(
+        meeting=meeting, case=case, reasons=["new"], arrears=9000, responsible=w.actors[PR]
     ).pk
 
 

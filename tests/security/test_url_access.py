@@ -199,6 +199,16 @@ RULES: dict[str, Rule] = {
     "temporary:situation_record": R(PERSON, {"pk": "household"}),
     "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
     "insight:kostra": R(STAFF, {}),
+    "arrears:case_list": R(STAFF, {}),
+    "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
+    "arrears:case_step": R(
+        PERSON, {"pk": "arrears_case", "step": "=ansvarlig"}, "post", owner="none"
+    ),
+    "arrears:step_document": R(PERSON, {"pk": "arrears_step"}),
+    "arrears:external_register": R(STAFF, {}),
+    "arrears:meeting_list": R(STAFF, {}),
+    "arrears:meeting_detail": R(PERSON, {"pk": "rent_meeting"}),
+    "arrears:my_letter": R(PORTAL, {"pk": "arrears_step"}, owner="resident"),
     "tenancy:lease_list": R(STAFF, {}),
     "tenancy:lease_create": R(PERSON, {"offer_pk": "offer"}),
     "tenancy:lease_detail": R(PERSON, {"pk": "lease"}),
@@ -478,7 +488,45 @@ def _allocation_world(sara, household, decision, dwelling, building, raelingen):
         "meeting_item": item,
         "offer": offer,
         "lease": lease,
+        **_arrears_world(sara, household, lease, raelingen),
     }
+
+
+def _arrears_world(sara, household, lease, raelingen):  # type: ignore[no-untyped-def]
+    """An open arrears case on the lease with a confirmed reminder (its PDF stored) and a rent
+    meeting with the case on its agenda."""
+    from husly.arrears.models import ArrearsCase, ArrearsStep, MeetingItem, RentMeeting
+
+    case = ArrearsCase.objects.create(
+        municipality=raelingen,
+        household=household,
+        lease=lease,
+        origin="municipal_lease",
+        procedure_key="raelingen-restanse-fravikelse@2016",
+        opened_on=timezone.localdate(),
+        arrears=9000,
+        months_unpaid=1,
+        oldest_unpaid_due=timezone.localdate(),
+    )
+    pdf = "%PDF-1.4 Ragnhild Rælingsen purring".encode()
+    step = ArrearsStep(
+        case=case,
+        step_id="purring-1",
+        kind="reminder",
+        status="confirmed",
+        due_on=timezone.localdate(),
+        taken_on=timezone.localdate(),
+        responsible=sara,
+        confirmed_by=sara,
+        document_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    step.document.save("purring.pdf", ContentFile(pdf), save=False)
+    step.save()
+    meeting = RentMeeting.objects.create(
+        municipality=raelingen, held_on=timezone.localdate(), created_by=sara
+    )
+    MeetingItem.objects.create(meeting=meeting, case=case, reasons=["new"], arrears=9000)
+    return {"arrears_case": case, "arrears_step": step, "rent_meeting": meeting}
 
 
 def _rent_world(sara, lease, raelingen):  # type: ignore[no-untyped-def]

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from husly.allocation import actions as allocation
 from husly.audit.models import ChangeEvent
-from husly.tenancy import actions as tenancy
 from husly.temporary.models import Stay, StayChange
+from husly.tenancy import actions as tenancy
 from tests.allocation.helpers import (
     approve,
     entry_of,
