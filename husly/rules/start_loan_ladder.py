@@ -33,7 +33,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from husly.rules.errors import RulesInputError
 from husly.rules.validation import check_amount_array, check_bool_array, check_lengths
 
 F64 = npt.NDArray[np.float64]
@@ -178,18 +177,13 @@ def _round(values: F64) -> F64:
 def compute_ladder(b: LadderBatch, p: LadderParameters) -> LadderResult:
     """Every step of the ladder for every household, without a Python loop over households."""
     n = b.validate()
-    if p.long_term_years < p.reference_term_years:
-        raise RulesInputError(
-            "long_term_years",
-            nb="Lengste nedbetalingstid kan ikke være kortere enn referanselånets.",
-            nn="Lengste nedbetalingstid kan ikkje vere kortare enn den til referanselånet.",
-            en="The longest term cannot be shorter than the reference loan's.",
-        )
     base = b.net_income_monthly - b.other_fixed_costs_monthly - b.housing_operating_costs_monthly
     lower = np.maximum(b.lower_living_costs_monthly, b.guideline_floor_monthly)
     lower = np.minimum(lower, b.living_costs_monthly)  # "lower" never raises the norm
     ref_months = float(p.reference_term_years * 12)
-    long_months = np.where(b.long_term_allowed, p.long_term_years * 12.0, ref_months)
+    long_months = np.where(
+        b.long_term_allowed, max(p.long_term_years, p.reference_term_years) * 12.0, ref_months
+    )
     best_rate = min(p.fixed_rate, p.stress_rate)
 
     rates = np.array([p.stress_rate, best_rate, best_rate, best_rate, best_rate])
