@@ -58,6 +58,7 @@ from tests.allocation.helpers import (
 )
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
+from tests.security import loan_permission_rows
 from tests.factories import PersonFactory, synthetic_number
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -716,6 +717,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         lambda w, a: portal.portal_application_withdraw(actor=a, case=w.get(Case, "submitted")),
     ),
 }
+TABLE.update(loan_permission_rows.ROWS)
 
 
 def _Meeting() -> type[Any]:  # noqa: N802 - a model class, looked up late
@@ -963,6 +965,7 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
     spare = _user("sigurd", routing, "leader")
     w.ids["spare_staff"] = spare.pk
     w.ids["spare_membership"] = spare.memberships.get().pk
+    loan_permission_rows.build(w, _user("nils", routing, "approver"))
     return w
 
 
