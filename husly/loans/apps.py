@@ -10,7 +10,6 @@ class LoansConfig(AppConfig):
     def ready(self) -> None:
         from husly.cases import hooks
         from husly.loans import actions, letters  # noqa: F401 - registers the letter provider
-
         from husly.loans.hooks import borrowers_in_use
         from husly.retention.hooks import persons_in_use
 

@@ -9,14 +9,14 @@ from husly.audit.export import Scope, Section, plain, register
 from husly.loans.models import (
     AdviceAgainst,
     ArrearsFollowUp,
-    DocumentRequest,
-    LoanAssessment,
-    LoanPayment,
-    Recommendation,
     Candidate,
+    DocumentRequest,
     Loan,
     LoanApplication,
     LoanApproval,
+    LoanAssessment,
+    LoanPayment,
+    Recommendation,
 )
 from husly.people.models import Person
 

@@ -352,6 +352,10 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 WHAT_LABELS = {
     "case_detail": gettext_lazy("Read your case"),
+    "loan_overview": gettext_lazy("Saw your start-loan application in the start-loan list"),
+    "loan_application": gettext_lazy("Read your start-loan application"),
+    "loan_meeting": gettext_lazy("Read your start-loan case in the decision team"),
+    "loan_detail": gettext_lazy("Read your start loan"),
     "decision_detail": gettext_lazy("Read a decision in your case"),
     "decision_letter": gettext_lazy("Opened a decision letter"),
     "preliminary_reply_letter": gettext_lazy("Opened a preliminary reply in your case"),

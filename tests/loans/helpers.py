@@ -57,3 +57,68 @@ def prepared(nina: Any, household: Any, **changes: Any) -> Any:
     )
     loans.loan_explanation_record(actor=nina, application=application, how="Møte på NAV")
     return application
+
+
+def issued_approval(nina: Any, nils: Any, household: Any, **changes: Any) -> Any:
+    """An application through the team (fixed rate) to an issued approval; returns its terms."""
+    from husly.cases import actions as cases
+    from husly.loans.models import LoanApproval
+
+    application = prepared(nina, household, **{"net_income_monthly": 44_000, **changes})
+    loans.loan_assess(actor=nina, application=application)
+    r = loans.recommendation_make(
+        actor=nina, application=application, outcome="approve", step="fixed_rate", text="Ok."
+    )
+    r = loans.recommendation_decide(
+        actor=nina,
+        recommendation=r,
+        outcome="approve",
+        step="fixed_rate",
+        minutes="Teamet er enig.",
+        reasoning="Fast rente gir positiv margin.",
+    )
+    cases.decision_approve(actor=nils, decision=r.decision)
+    cases.decision_issue(actor=nina, decision=r.decision)
+    return LoanApproval.objects.get(decision=r.decision)
+
+
+def loan_world(routing: Any, household: Any) -> dict[str, Any]:
+    """Objects for the URL and read tests: NAV's caseworker and unit head, an application with a
+    recommendation in a meeting, an issued approval and a disbursed loan, all ``household``'s."""
+    from django.utils import timezone
+
+    from tests.cases.helpers import nav_staff
+
+    nina, nils = nav_staff(routing)
+    approval = issued_approval(nina, nils, household)
+    loans.loan_purchase_record(
+        actor=nina,
+        approval=approval,
+        address="Kjøpt 1",
+        price=2_400_000,
+        accepted_on=timezone.localdate(),
+    )
+    loans.loan_documents_record(
+        actor=nina,
+        approval=approval,
+        signed_on=timezone.localdate(),
+        registered_on=timezone.localdate(),
+        priority=1,
+    )
+    loan = loans.loan_disburse(actor=nina, approval=approval, on=timezone.localdate())
+    application = prepared(nina, household)
+    loans.loan_assess(actor=nina, application=application)
+    recommendation = loans.recommendation_make(
+        actor=nina, application=application, outcome="approve", step="fixed_rate", text="Ok."
+    )
+    meeting = loans.team_meeting_create(
+        actor=nina, municipality=household.municipality, held_on=timezone.localdate()
+    )
+    return {
+        "loan_caseworker": nina,
+        "loan_application": application,
+        "loan_recommendation": recommendation,
+        "loan_meeting": meeting,
+        "loan_approval": approval,
+        "loan": loan,
+    }

@@ -179,6 +179,19 @@ RULES: dict[str, Rule] = {
     "allocation:offer_detail": R(PERSON, {"pk": "offer"}),
     "allocation:policy": R(STAFF, {}),
     "allocation:my_offer": R(PORTAL, {"pk": "offer"}, owner="resident"),
+    "loans:overview": R(STAFF, {}, owner="nina"),
+    "loans:application": R(PERSON, {"pk": "loan_application"}, owner="nina"),
+    "loans:application_step": R(
+        PERSON, {"pk": "loan_application", "step": "=vurder"}, "post", owner="none"
+    ),
+    "loans:meeting_create": R(STAFF, {}, "post", owner="none"),
+    "loans:meeting": R(PERSON, {"pk": "loan_meeting"}, owner="nina"),
+    "loans:recommendation_decide": R(PERSON, {"pk": "loan_recommendation"}, "post", owner="none"),
+    "loans:approval_step": R(
+        PERSON, {"pk": "loan_approval", "step": "=oppfolging"}, "post", owner="none"
+    ),
+    "loans:loan": R(PERSON, {"pk": "loan"}, owner="nina"),
+    "loans:loan_step": R(PERSON, {"pk": "loan", "step": "=betaling"}, "post", owner="none"),
     "tenancy:lease_list": R(STAFF, {}),
     "tenancy:lease_create": R(PERSON, {"offer_pk": "offer"}),
     "tenancy:lease_detail": R(PERSON, {"pk": "lease"}),
@@ -311,8 +324,11 @@ def world(  # type: ignore[no-untyped-def]
     building = BuildingFactory(municipality=raelingen, name="Rælingbygget")
     dwelling = DwellingFactory(building=building, rooms=1)
     allocation = _allocation_world(sara, household, decision, dwelling, building, raelingen)
+    from tests.loans.helpers import loan_world
+
     return {
         **allocation,
+        **loan_world(routing, household),
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
@@ -521,6 +537,7 @@ def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne) ->
         "sara": sara,
         "arne": arne,
         "resident": resident_user(request=None, national_id=world["person"].national_id),
+        "nina": world["loan_caseworker"],
     }
     problems = []
     for name, rule in sorted(RULES.items()):
