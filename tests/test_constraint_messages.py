@@ -265,7 +265,7 @@ NOT_FROM_A_FORM = {
     "lease_one_active_lease_per_dwelling": "lease_create checks first (concurrency tests)",
     "lease_one_pending_lease_per_dwelling": "lease_create and lease_renew check first",
     "routing_help_unique": "case_routing_refer moves a part; no form adds one",
-    "loan_payment_once_per_due": "loan payments are updated in place per due date (update_or_create)",
+    "loan_payment_once_per_due": "one row per due date, updated in place",
     "loan_funding_per_year": "funding_record updates the year's row (get_or_create)",
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "

@@ -58,8 +58,8 @@ from tests.allocation.helpers import (
 )
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
-from tests.security import loan_permission_rows
 from tests.factories import PersonFactory, synthetic_number
+from tests.security import loan_permission_rows
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
