@@ -79,3 +79,35 @@ def test_the_team_works_a_case_through_the_pages(routing, household, sara, lise)
         assert _client(other).get(reverse("loans:loan", kwargs={"pk": loan.pk})).status_code == 404
         body = _client(other).get(reverse("loans:overview")).content.decode()
         assert application.case.number not in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_min_side_shows_the_application_the_approval_and_the_loan(routing, household) -> None:  # type: ignore[no-untyped-def]
+    from husly.loans import actions as loans
+    from husly.portal.auth import resident_user
+    from tests.loans.helpers import issued_approval
+
+    nina, nils = nav_staff(routing)
+    approval = issued_approval(nina, nils, household)
+    loans.loan_purchase_record(
+        actor=nina,
+        approval=approval,
+        address="X 1",
+        price=2_400_000,
+        accepted_on=dt.date(2026, 3, 10),
+    )
+    loans.loan_documents_record(
+        actor=nina,
+        approval=approval,
+        signed_on=dt.date(2026, 3, 11),
+        registered_on=dt.date(2026, 3, 12),
+        priority=1,
+    )
+    loans.loan_disburse(actor=nina, approval=approval, on=dt.date(2026, 3, 15))
+    applicant = household.members.get(relation="applicant").person
+    client = _client(resident_user(request=None, national_id=applicant.national_id))
+    page = client.get(
+        reverse("portal:case", kwargs={"pk": approval.decision.case_id})
+    ).content.decode()
+    assert 'id="my-approval"' in page and 'id="my-loan-balance"' in page
+    assert "Løvenskiolds gate 4 B" in page
