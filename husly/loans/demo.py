@@ -15,6 +15,7 @@ from husly.organisation.models import Municipality, Role, User
 from husly.people.models import Household
 
 DEMO_HOUSEHOLDS = 4
+EXTRA_PER_PERSON = 9_000
 APPLICATION = {
     "net_income_monthly": 44_000,
     "income_documented": True,
@@ -60,6 +61,8 @@ def seed_loans(municipality: Municipality, as_of: dt.date) -> None:
     today = timezone.localdate()
 
     def prepared(household: Household, income: int) -> loans.LoanApplication:
+        # Larger households need more to live on (SIFO): the demo scales the income with them.
+        income += EXTRA_PER_PERSON * max(household.members.count() - 2, 0)
         application = loans.loan_application_create(
             actor=nav,
             household=household,
@@ -82,8 +85,12 @@ def seed_loans(municipality: Municipality, as_of: dt.date) -> None:
         loans.loan_assess(actor=nav, application=application)
         return application
 
-    def approved(household: Household, income: int, step: str) -> loans.LoanApproval:
+    def approved(household: Household, income: int, step: str) -> loans.LoanApproval | None:
         application = prepared(household, income)
+        latest = application.assessments.first()
+        if latest is None or latest.assessment.outcome not in {"meets", "meets_with_exception"}:
+            return None
+        step = latest.first_working_step or step
         r = loans.recommendation_make(
             actor=nav,
             application=application,
@@ -105,6 +112,8 @@ def seed_loans(municipality: Municipality, as_of: dt.date) -> None:
         return loans.LoanApproval.objects.get(decision=r.decision)
 
     bought = approved(households[0], 40_000, "longer_term")
+    if bought is None:
+        return
     loans.loan_purchase_record(
         actor=nav,
         approval=bought,
