@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _page(browser: Browser) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(60_000)
     return page
 
 
@@ -92,7 +92,7 @@ def test_a_cooperative_flat_from_application_to_the_first_missed_instalment(
     expect(head.locator("form[action$='/approve/']")).to_have_count(0)
     worker.goto(f"{base}/saker/vedtak/{decision.pk}/")
     worker.click("form[action$='/issue/'] button")
-    expect(worker.locator("form[action$='/issue/']")).to_have_count(0, timeout=30_000)
+    expect(worker.locator("form[action$='/issue/']")).to_have_count(0, timeout=60_000)
 
     letter = _pdf_text(Decision.objects.get(pk=decision.pk).letter)
     approval = LoanApproval.objects.get(decision=decision)
@@ -148,7 +148,9 @@ def test_a_negative_margin_ends_in_written_advice_against(
     worker.fill(f"#m{item.pk}", "Teamet fraråder lånet.")
     worker.fill(f"#r{item.pk}", "Husstanden mangler penger hver måned med alle løsningene.")
     worker.click(f"form[action$='/innstilling/{item.pk}/'] button")
-    expect(worker.locator(f"#it{item.pk}")).to_contain_text("Fraråd skriftlig")
+    expect(worker.locator(f"section[aria-labelledby='it{item.pk}']")).to_contain_text(
+        "Fraråd skriftlig"
+    )
     text = _pdf_text(AdviceAgainst.objects.get(application=application).letter)
     assert "Vi fraråder deg å ta opp startlån" in text
     assert "Dette er ikke et avslag." in text
