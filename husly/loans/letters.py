@@ -162,7 +162,7 @@ def advice_context(advice: AdviceAgainst) -> dict[str, Any]:
 
 
 def advice_letter_html(advice: AdviceAgainst) -> str:
-    return render_to_string("loans/advice_letter.html", advice_context(advice))
+    return render_to_string("loans/letters/advice.html", advice_context(advice))
 
 
 def render_advice_letter(advice: AdviceAgainst) -> bytes:
