@@ -20,7 +20,11 @@ NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 
 
 def test_bad_rows_are_named_by_line_and_nothing_is_read() -> None:
-    csv = "lånenummer;forfall;beløp;betalt;betalt_dato\nSL-1;31.02.2026;100;100;\nSL-1;01.03.2026;x;0;\n"
+    csv = (
+        "lånenummer;forfall;beløp;betalt;betalt_dato\n"
+        "SL-1;31.02.2026;100;100;\n"
+        "SL-1;01.03.2026;x;0;\n"
+    )
     result = parse_payment_file("betalinger.csv", csv.encode())
     assert result.rows == []
     assert len(result.errors) == 2 and "2" in result.errors[0] and "3" in result.errors[1]
