@@ -88,6 +88,67 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+CRITERIA_FACTS = (
+    "has_long_term_financing_problems",
+    "bank_cannot_finance",
+    "has_used_opportunity_to_save",
+    "dwelling_is_suitable",
+    "dwelling_price_is_reasonable",
+    "health_needs_stable_home_soon",
+    "refinancing_lets_household_stay",
+    "housing_prevents_work_or_business",
+    "frees_municipal_dwelling",
+)
+
+
+def _term_conditions() -> dict[str, str]:
+    """The § 8-5 conditions for a term over 30 years (forskrift om lån fra Husbanken)."""
+    return {
+        "permanently_low_income": _("a) Documented permanently low income"),
+        "low_predictable_income": _("Low but predictable income (waives a for children or risk)"),
+        "dwelling_suits_long_term": _("b) The dwelling meets the household's needs long-term"),
+        "renting_unsuitable_or_dearer": _("c) Renting is unsuitable or dearer long-term"),
+        "shorter_term_not_responsible": _("d) A shorter term is not financially responsible"),
+        "at_risk_of_losing_home": _("At risk of losing the home (waives b and c)"),
+    }
+
+
+def _fact_rows(application: Any) -> list[dict[str, Any]]:
+    from django.utils.translation import get_language
+
+    from husly.rules.guidelines.facts import FACT_LABELS
+
+    nn = (get_language() or "nb").startswith("nn")
+    rows = [
+        {
+            "name": name,
+            "label": FACT_LABELS[f"start_loan.{name}"].nn
+            if nn
+            else FACT_LABELS[f"start_loan.{name}"].nb,
+            "value": getattr(application, name),
+            "tri": True,
+        }
+        for name in CRITERIA_FACTS
+    ]
+    rows += [
+        {"name": name, "label": label, "value": getattr(application, name), "tri": False}
+        for name, label in _term_conditions().items()
+    ]
+    return rows
+
+
+def _facts_from_post(post: Any) -> dict[str, Any]:
+    values = {"yes": True, "no": False, "": None}
+    data: dict[str, Any] = {}
+    for name in CRITERIA_FACTS:
+        if post.get(name, "") not in values:
+            raise ValidationError(_("Choose yes, no or unknown."))
+        data[name] = values[post.get(name, "")]
+    for name in _term_conditions():
+        data[name] = post.get(name) == "yes"
+    return data
+
+
 def _application_page(request: HttpRequest, user: User, pk: object) -> HttpResponse:
     application = selectors.application_get_for_user(user, pk)
     members = list(application.case.household.members.select_related("person"))
@@ -111,6 +172,7 @@ def _application_page(request: HttpRequest, user: User, pk: object) -> HttpRespo
             "advice": application.advice_against.all(),
             "documents": application.document_requests.all(),
             "steps": list(latest.ladder if latest else []),
+            "fact_rows": _fact_rows(application),
         },
     )
 
@@ -156,6 +218,12 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 due_on=_date(p.get("due_on", "")),
             ),
             _("The document was requested."),
+        ),
+        "fakta": (
+            lambda: actions.loan_facts_record(
+                actor=user, application=application, data=_facts_from_post(p)
+            ),
+            _("The facts were recorded."),
         ),
         "vurder": (
             lambda: actions.loan_assess(actor=user, application=application),

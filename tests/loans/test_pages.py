@@ -111,3 +111,30 @@ def test_min_side_shows_the_application_the_approval_and_the_loan(routing, house
     ).content.decode()
     assert 'id="my-approval"' in page and 'id="my-loan-balance"' in page
     assert "Løvenskiolds gate 4 B" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_criteria_facts_are_recorded_on_the_page(routing, household) -> None:  # type: ignore[no-untyped-def]
+    from tests.loans.helpers import apply
+
+    nina, _nils = nav_staff(routing)
+    application = apply(nina, household)
+    web = _client(nina)
+    response = web.get(reverse("loans:application", kwargs={"pk": application.pk}))
+    page = response.content.decode()
+    assert response.status_code == 200, page[page.find("<h1") : page.find("<h1") + 200]
+    assert 'name="has_used_opportunity_to_save"' in page
+    web.post(
+        reverse("loans:application_step", kwargs={"pk": application.pk, "step": "fakta"}),
+        {
+            "has_used_opportunity_to_save": "no",
+            "bank_cannot_finance": "yes",
+            "shorter_term_not_responsible": "yes",
+        },
+    )
+    application.refresh_from_db()
+    assert application.has_used_opportunity_to_save is False
+    assert application.bank_cannot_finance is True
+    assert application.has_long_term_financing_problems is None  # left unknown
+    assert application.shorter_term_not_responsible is True
+    assert application.permanently_low_income is False
