@@ -299,6 +299,8 @@ NOT_FROM_A_FORM = {
     "temporary_situation_leaving_date": (
         "the action's full_clean gives the message (tests/temporary/test_providers.py)"
     ),
+    "loan_payment_once_per_due": "one row per due date, updated in place",
+    "loan_funding_per_year": "funding_record updates the year's row (get_or_create)",
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "
         "(tests/cases/test_submission.py)"

@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 DecisionIssuedHandler = Callable[["Decision", "User"], None]
 decision_issued_handlers: list[DecisionIssuedHandler] = []
 
+LetterDetailsProvider = Callable[["Decision", str], "dict[str, object] | None"]
+letter_text_providers: list[LetterDetailsProvider] = []
+"""``provider(decision, language)`` may return what a kind of help's letter says beyond the
+common texts: ``details`` (a paragraph) and ``next_steps`` (a list), e.g. a start loan's rate,
+term and validity from the loans app. The first provider that returns a mapping wins."""
+
 CaseClosedHandler = Callable[["Case", "User"], None]
 case_closed_handlers: list[CaseClosedHandler] = []
 
@@ -43,6 +49,13 @@ def on_decision_issued(handler: DecisionIssuedHandler) -> DecisionIssuedHandler:
     if handler not in decision_issued_handlers:
         decision_issued_handlers.append(handler)
     return handler
+
+
+def on_letter_text(provider: LetterDetailsProvider) -> LetterDetailsProvider:
+    """Register a letter details provider; usable as a decorator."""
+    if provider not in letter_text_providers:
+        letter_text_providers.append(provider)
+    return provider
 
 
 def on_case_closed(handler: CaseClosedHandler) -> CaseClosedHandler:

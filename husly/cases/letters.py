@@ -242,14 +242,17 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
         HelpKind.START_LOAN: {
             "title": "Vedtak om startlån",
             "help": "startlån",
-            "granted": "Du får startlån.",
-            "granted_amount": "Du får startlån på {amount}.",
+            "granted": "Du får tilsagn om startlån.",
+            "granted_amount": "Du får tilsagn om startlån på {amount}.",
             "next": [
-                "Vi sender deg lånepapirene. Les dem nøye før du skriver under.",
-                "Spør oss hvis noe er uklart.",
+                "Bekreft til NAV innen tre uker at du tar imot tilsagnet.",
+                "Tilsagnet gjelder i tre måneder fra vedtaksdatoen. Finn en bolig innen da.",
+                "Send oss budet før du kjøper. Prisen kan ikke være høyere enn i tilsagnet.",
+                "Vi går gjennom kjøpet med deg. Låneforvalteren sender deg lånedokumentene.",
             ],
             "basis": "Vi har gjort vedtaket etter forskrift om lån fra Husbanken, kapittel 5 "
-            "om startlån.",
+            "om startlån [confirm: forskriftens nummer], og kommunens kriterier for startlån. "
+            "Vi har forklart deg muntlig hva lånet betyr for deg (finansavtaleloven § 5-1).",
         },
         HelpKind.GRANT: {
             "title": "Vedtak om tilskudd",
@@ -258,7 +261,7 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
             "granted_amount": "Du får tilskudd på {amount}.",
             "next": ["Les vilkårene nøye.", "Si fra til oss hvis planene dine endrer seg."],
             "basis": "Vi har gjort vedtaket etter kommunens regler for tilskudd til å kjøpe "
-            "eller tilpasse bolig.",
+            "eller tilpasse bolig [confirm: lovgrunnlaget for kommunale boligtilskudd].",
         },
         HelpKind.DEPOSIT_GUARANTEE: {
             "title": "Vedtak om depositumsgaranti",
@@ -340,14 +343,18 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
         HelpKind.START_LOAN: {
             "title": "Vedtak om startlån",
             "help": "startlån",
-            "granted": "Du får startlån.",
-            "granted_amount": "Du får startlån på {amount}.",
+            "granted": "Du får tilsegn om startlån.",
+            "granted_amount": "Du får tilsegn om startlån på {amount}.",
             "next": [
-                "Vi sender deg lånepapira. Les dei nøye før du skriv under.",
-                "Spør oss dersom noko er uklart.",
+                "Stadfest til NAV innan tre veker at du tek imot tilsegnet.",
+                "Tilsegnet gjeld i tre månader frå vedtaksdatoen. Finn ein bustad innan då.",
+                "Send oss bodet før du kjøper. Prisen kan ikkje vere høgare enn i tilsegnet.",
+                "Vi går gjennom kjøpet med deg. Låneforvaltaren sender deg lånedokumenta.",
             ],
             "basis": "Vi har gjort vedtaket etter forskrift om lån frå Husbanken, kapittel 5 "
-            "om startlån.",
+            "om startlån [confirm: nummeret på forskrifta], og kriteria til kommunen for "
+            "startlån. Vi har forklart deg munnleg kva lånet tyder for deg "
+            "(finansavtalelova § 5-1).",
         },
         HelpKind.GRANT: {
             "title": "Vedtak om tilskot",
@@ -356,7 +363,7 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
             "granted_amount": "Du får tilskot på {amount}.",
             "next": ["Les vilkåra nøye.", "Sei frå til oss dersom planane dine endrar seg."],
             "basis": "Vi har gjort vedtaket etter reglane til kommunen for tilskot til å kjøpe "
-            "eller tilpasse bustad.",
+            "eller tilpasse bustad [confirm: lovgrunnlaget for kommunale bustadtilskot].",
         },
         HelpKind.DEPOSIT_GUARANTEE: {
             "title": "Vedtak om depositumsgaranti",
@@ -437,14 +444,21 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
         HelpKind.START_LOAN: {
             "title": "Decision on a start loan",
             "help": "a start loan",
-            "granted": "You are granted a start loan.",
-            "granted_amount": "You are granted a start loan of {amount}.",
+            "granted": "You are approved for a start loan.",
+            "granted_amount": "You are approved for a start loan of {amount}.",
             "next": [
-                "We will send you the loan papers. Read them carefully before you sign.",
-                "Ask us if anything is unclear.",
+                "Confirm to NAV within three weeks that you accept the approval.",
+                "The approval is valid for three months from the date of the decision. Find a "
+                "home by then.",
+                "Send us the offer before you buy. The price cannot be higher than in the "
+                "approval.",
+                "We go through the purchase with you. The loan administrator sends you the "
+                "loan documents.",
             ],
             "basis": "We made the decision under the regulations on loans from Husbanken, "
-            "chapter 5 on start loans.",
+            "chapter 5 on start loans [confirm: the regulation's number], and the "
+            "municipality's start-loan criteria. We explained to you orally what the loan "
+            "means for you (Financial Contracts Act section 5-1).",
         },
         HelpKind.GRANT: {
             "title": "Decision on a grant",
@@ -453,7 +467,7 @@ KIND_TEXT: dict[str, dict[str, dict[str, Any]]] = {
             "granted_amount": "You are granted a grant of {amount}.",
             "next": ["Read the conditions carefully.", "Tell us if your plans change."],
             "basis": "We made the decision under the municipality's rules for grants to buy "
-            "or adapt a home.",
+            "or adapt a home [confirm: the legal basis of municipal housing grants].",
         },
         HelpKind.DEPOSIT_GUARANTEE: {
             "title": "Decision on a deposit guarantee",
@@ -603,11 +617,19 @@ def decision_letter_context(
         conclusion = text["other"].format(**fill)
         next_steps = []
     title = text["title_lapse"] if decision.kind == DecisionKind.LAPSE else kind_text["title"]
+    for provider in hooks.letter_text_providers:
+        extra = provider(decision, lang)
+        if extra:
+            details = str(extra.get("details", details))
+            steps = extra.get("next_steps")
+            next_steps = [str(s) for s in steps] if isinstance(steps, list) else next_steps
+            title = str(extra.get("title", title))
+            break
     record = decision.assessment.record if decision.assessment else None
     criteria = []
     exceptions = []
     waivers: list[dict[str, str]] = []
-    if record and decision.help_kind in GUIDELINE_HELP_KINDS:
+    if record and (decision.help_kind in GUIDELINE_HELP_KINDS or "criteria" in record):
         criteria = [_criterion_row(c, text, lang) for c in _needed_criteria(record["criteria"])]
         # One entry per criterion set aside, with its ground and its own reason (the record's
         # "waivers"); records from before waivers were stored list the invoked exceptions.

@@ -117,6 +117,7 @@ DEMO_USERS = [
     ("eiendom", "Eirik", "Eiendom", 3, Role.PROPERTY),
     ("booppfolging", "Bente", "Booppfølging", 5, Role.FOLLOW_UP),
     ("nav", "Nadia", "Navrådgiver", 1, Role.CASEWORKER),
+    ("navleder", "Nils", "Navleder", 1, Role.APPROVER),
     ("flyktning", "Farid", "Flyktningkonsulent", 4, Role.CASEWORKER),
     ("leder", "Lise", "Leder", 0, Role.LEADER),
     ("admin", "Arne", "Administrator", 0, Role.ADMINISTRATOR),
@@ -291,6 +292,9 @@ class DemoGenerator:
             self._rent(municipality)
             self._followup(municipality)
             self._temporary(municipality)
+            from husly.loans.demo import seed_loans
+
+            seed_loans(municipality, self.as_of)
         record_change(
             actor=None,
             action="seed_demo",

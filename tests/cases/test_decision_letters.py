@@ -74,7 +74,7 @@ EXPECTED = {
     ),
     HelpKind.START_LOAN: (
         "Vedtak om startlån",
-        "Du får startlån på 1 850 000 kroner.",
+        "Du får tilsagn om startlån på 1 850 000 kroner.",
         "forskrift om lån fra Husbanken, kapittel 5",
         "Kommunens klagenemnd",
     ),

@@ -71,6 +71,7 @@ from tests.allocation.helpers import (
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
+from tests.security import loan_permission_rows
 from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
@@ -1185,6 +1186,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
 }
+TABLE.update(loan_permission_rows.ROWS)
 
 
 def _settled(w: World) -> dict[str, Any]:
@@ -1469,6 +1471,7 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
     w.ids["spare_membership"] = spare.memberships.get().pk
     _follow_up_world(w, sara, case)
     _arrears_world(w, household)
+    loan_permission_rows.build(w, _user("nils", routing, "approver"))
     return w
 
 

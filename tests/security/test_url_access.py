@@ -209,6 +209,19 @@ RULES: dict[str, Rule] = {
     "arrears:meeting_list": R(STAFF, {}),
     "arrears:meeting_detail": R(PERSON, {"pk": "rent_meeting"}),
     "arrears:my_letter": R(PORTAL, {"pk": "arrears_step"}, owner="resident"),
+    "loans:overview": R(STAFF, {}, owner="nina"),
+    "loans:application": R(PERSON, {"pk": "loan_application"}, owner="nina"),
+    "loans:application_step": R(
+        PERSON, {"pk": "loan_application", "step": "=vurder"}, "post", owner="none"
+    ),
+    "loans:meeting_create": R(STAFF, {}, "post", owner="none"),
+    "loans:meeting": R(PERSON, {"pk": "loan_meeting"}, owner="nina"),
+    "loans:recommendation_decide": R(PERSON, {"pk": "loan_recommendation"}, "post", owner="none"),
+    "loans:approval_step": R(
+        PERSON, {"pk": "loan_approval", "step": "=oppfolging"}, "post", owner="none"
+    ),
+    "loans:loan": R(PERSON, {"pk": "loan"}, owner="nina"),
+    "loans:loan_step": R(PERSON, {"pk": "loan", "step": "=betaling"}, "post", owner="none"),
     "tenancy:lease_list": R(STAFF, {}),
     "tenancy:lease_create": R(PERSON, {"offer_pk": "offer"}),
     "tenancy:lease_detail": R(PERSON, {"pk": "lease"}),
@@ -399,9 +412,12 @@ def world(  # type: ignore[no-untyped-def]
         facts="Ragnhild Rælingsen har ingen bolig i natt.",
     )
     settled = settlement_helpers.bare_objects(raelingen)
+    from tests.loans.helpers import loan_world
+
     return {
         **allocation,
         **follow_up,
+        **loan_world(routing, household),
         "settlement_request": settled["request"],
         "settlement_case": settled["case"],
         "settlement_chosen": settled["chosen"],
@@ -747,6 +763,7 @@ def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, ei
         "eirik": eirik,
         "frida": User.objects.get(username="frida"),
         "resident": resident_user(request=None, national_id=world["person"].national_id),
+        "nina": world["loan_caseworker"],
     }
     problems = []
     for name, rule in sorted(RULES.items()):

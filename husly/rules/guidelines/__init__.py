@@ -27,6 +27,7 @@ from husly.rules.guidelines.facts import (
     MunicipalDebt,
     MunicipalDebtKind,
     ResidenceStatus,
+    StartLoanFacts,
 )
 from husly.rules.guidelines.kinds import KINDS, GuidelineDefinitionError, MissingParameterError
 from husly.rules.guidelines.loader import (
@@ -84,6 +85,7 @@ __all__ = [
     "Outcome",
     "OverallOutcome",
     "ResidenceStatus",
+    "StartLoanFacts",
     "Text",
     "Waiver",
     "default_registry",

@@ -30,6 +30,7 @@ __all__ = [
     "MunicipalDebt",
     "MunicipalDebtKind",
     "ResidenceStatus",
+    "StartLoanFacts",
     "resolve_fact",
 ]
 
@@ -168,6 +169,36 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class StartLoanFacts:
+    """What a start-loan (*startlån*) application adds: the financing problem, the affordability
+    margin the calculation gave, savings, the dwelling and the grounds for exception
+    (forskrift om lån fra Husbanken §§ 5-2 and 5-4; Rælingen's start-loan criteria 1–5,
+    raelingen L5567–5636)."""
+
+    has_long_term_financing_problems: bool | None = None
+    """Long-term problems financing an owned home (§ 5-4 a; Rælingen criterion 1)."""
+    bank_cannot_finance: bool | None = None
+    """Cannot get a loan, or a large enough loan, from an ordinary bank (§ 5-2; never waived)."""
+    affordability_margin_kroner: int | None = None
+    """Monthly margin after the loan payment and living costs in the assessed loan solution."""
+    has_used_opportunity_to_save: bool | None = None
+    """Has saved within what income and necessary living costs allow (§ 5-4 b; criterion 4)."""
+    dwelling_municipality_number: str | None = None
+    """Kommunenummer where the dwelling sought or found lies."""
+    dwelling_is_suitable: bool | None = None
+    dwelling_price_is_reasonable: bool | None = None
+    """Price (with the share of common debt for a cooperative) reasonable for the local level."""
+    health_needs_stable_home_soon: bool | None = None
+    """Special health challenges mean a safe, stable home must be secured soon (exception a)."""
+    refinancing_lets_household_stay: bool | None = None
+    """Struggles with housing costs; refinancing lets the household stay (exception b)."""
+    housing_prevents_work_or_business: bool | None = None
+    """The housing situation prevents keeping a job or hinders local business (exception c)."""
+    frees_municipal_dwelling: bool | None = None
+    """The loan frees up a municipally disposed dwelling (exception d)."""
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """Everything a guideline set may look at for one application.
 
@@ -186,6 +217,7 @@ class CaseFacts:
     municipal_debt: MunicipalDebt = field(default_factory=MunicipalDebt)
     health: HealthAndSocial = field(default_factory=HealthAndSocial)
     follow_up: FollowUp = field(default_factory=FollowUp)
+    start_loan: StartLoanFacts = field(default_factory=StartLoanFacts)
 
     @property
     def effective_assessment_date(self) -> date:
@@ -280,6 +312,47 @@ FACT_LABELS: dict[str, Text] = {
         "Har plan for hvordan husleien blir betalt", "Har plan for korleis husleiga blir betalt"
     ),
     "follow_up.all_measures_tried": _t("Alle muligheter er forsøkt", "Alle moglegheiter er prøvde"),
+    "start_loan.has_long_term_financing_problems": _t(
+        "Har langvarige problemer med å finansiere bolig",
+        "Har langvarige problem med å finansiere bustad",
+    ),
+    "start_loan.bank_cannot_finance": _t(
+        "Får ikke lån, eller stort nok lån, i vanlig bank",
+        "Får ikkje lån, eller stort nok lån, i vanleg bank",
+    ),
+    "start_loan.affordability_margin_kroner": _t(
+        "Margin etter lån og livsopphold (kr per måned)",
+        "Margin etter lån og livsopphald (kr per månad)",
+    ),
+    "start_loan.has_used_opportunity_to_save": _t(
+        "Har benyttet muligheten til å spare", "Har nytta moglegheita til å spare"
+    ),
+    "start_loan.dwelling_municipality_number": _t(
+        "Boligen ligger i kommune (kommunenummer)", "Bustaden ligg i kommune (kommunenummer)"
+    ),
+    "start_loan.dwelling_is_suitable": _t(
+        "Boligen er egnet for husstanden", "Bustaden er eigna for hushaldet"
+    ),
+    "start_loan.dwelling_price_is_reasonable": _t(
+        "Prisen (med andel fellesgjeld) er nøktern for prisnivået",
+        "Prisen (med del av fellesgjeld) er nøktern for prisnivået",
+    ),
+    "start_loan.health_needs_stable_home_soon": _t(
+        "Helsemessige utfordringer gjør at trygg bolig må sikres snart",
+        "Helsemessige utfordringar gjer at trygg bustad må sikrast snart",
+    ),
+    "start_loan.refinancing_lets_household_stay": _t(
+        "Refinansiering gjør at husstanden kan bli boende",
+        "Refinansiering gjer at hushaldet kan bli buande",
+    ),
+    "start_loan.housing_prevents_work_or_business": _t(
+        "Bosituasjonen hindrer arbeid eller næringsutvikling",
+        "Busituasjonen hindrar arbeid eller næringsutvikling",
+    ),
+    "start_loan.frees_municipal_dwelling": _t(
+        "Lånet frigjør en kommunalt disponert bolig",
+        "Lånet frigjer ein kommunalt disponert bustad",
+    ),
 }
 """Norwegian labels for every fact path a guideline set may refer to. A set that names a path
 not in this table is rejected when it is loaded."""

@@ -1201,6 +1201,117 @@ def _eval_any_of(spec: CriterionSpec, ctx: Context) -> CriterionResult:
     )
 
 
+# --- fact_is_true (a yes/no fact the caseworker records) ------------------------------------------
+
+
+def _fact_param(spec: CriterionSpec) -> str:
+    path = spec.params.get("fact")
+    if not isinstance(path, str) or path not in FACT_LABELS:
+        raise GuidelineDefinitionError(f"criterion {spec.id!r}: 'fact' must be a known fact path")
+    return path
+
+
+def _check_fact_is_true(spec: CriterionSpec) -> None:
+    _allowed_params(spec, "fact")
+    _fact_param(spec)
+
+
+def _eval_fact_is_true(spec: CriterionSpec, ctx: Context) -> CriterionResult:
+    """A requirement stated as one yes/no fact that the caseworker records with its source, e.g.
+    Rælingen's start-loan criterion 1, long-term financing problems (raelingen L5575–5578), or
+    forskrift om lån fra Husbanken § 5-2 (no loan, or not a large enough one, from a bank).
+    Unknown needs judgement; never a silent pass."""
+    value, used = fact_used(ctx.facts, _fact_param(spec))
+    if value is None:
+        return _result(
+            spec,
+            Outcome.NEEDS_JUDGEMENT,
+            f"Det er ikke registrert om dette gjelder: {used.label.nb}.",
+            f"Det er ikkje registrert om dette gjeld: {used.label.nn}.",
+            [used],
+        )
+    if not isinstance(value, bool):
+        raise GuidelineDefinitionError(f"fact {used.path!r} is not a yes/no fact")
+    if value:
+        return _result(spec, Outcome.MET, f"Ja: {used.label.nb}.", f"Ja: {used.label.nn}.", [used])
+    return _result(
+        spec, Outcome.NOT_MET, f"Nei: {used.label.nb}.", f"Nei: {used.label.nn}.", [used]
+    )
+
+
+# --- affordability_margin ------------------------------------------------------------------------
+
+
+def _check_affordability(spec: CriterionSpec) -> None:
+    _allowed_params(spec, "at_least_kroner")
+    _int_param(spec, "at_least_kroner", 0)
+
+
+def _eval_affordability(spec: CriterionSpec, ctx: Context) -> CriterionResult:
+    """The household can pay interest and instalments and still have enough to live on
+    (forskrift om lån fra Husbanken § 5-2; Rælingen start-loan criterion 2, raelingen
+    L5580–5590): the monthly margin of the assessed loan solution, from the affordability
+    calculation (husly.rules.start_loan), is at least ``at_least_kroner``."""
+    least = _int_param(spec, "at_least_kroner", 0)
+    margin, used = fact_used(ctx.facts, "start_loan.affordability_margin_kroner")
+    if margin is None:
+        return _result(
+            spec,
+            Outcome.NEEDS_JUDGEMENT,
+            "Betjeningsevnen er ikke beregnet ennå.",
+            "Betalingsevna er ikkje rekna ut enno.",
+            [used],
+        )
+    if margin >= least:
+        return _result(
+            spec,
+            Outcome.MET,
+            f"Marginen er {fmt_kroner(margin)} per måned, minst {fmt_kroner(least)}.",
+            f"Marginen er {fmt_kroner(margin)} per månad, minst {fmt_kroner(least)}.",
+            [used],
+        )
+    return _result(
+        spec,
+        Outcome.NOT_MET,
+        f"Marginen er {fmt_kroner(margin)} per måned, under {fmt_kroner(least)}.",
+        f"Marginen er {fmt_kroner(margin)} per månad, under {fmt_kroner(least)}.",
+        [used],
+    )
+
+
+# --- dwelling_in_municipality --------------------------------------------------------------------
+
+
+def _eval_dwelling_in_municipality(spec: CriterionSpec, ctx: Context) -> CriterionResult:
+    """The dwelling lies in the municipality (Rælingen start-loan criterion 5, raelingen
+    L5629–5631: "Boligen må ligge i Rælingen kommune"). Every kommunenummer the municipality
+    has had counts."""
+    number, used = fact_used(ctx.facts, "start_loan.dwelling_municipality_number")
+    if number is None:
+        return _result(
+            spec,
+            Outcome.NEEDS_JUDGEMENT,
+            "Det er ikke registrert hvor boligen ligger.",
+            "Det er ikkje registrert kvar bustaden ligg.",
+            [used],
+        )
+    if number in ctx.municipality_numbers:
+        return _result(
+            spec,
+            Outcome.MET,
+            f"Boligen ligger i {ctx.municipality_name}.",
+            f"Bustaden ligg i {ctx.municipality_name}.",
+            [used],
+        )
+    return _result(
+        spec,
+        Outcome.NOT_MET,
+        f"Boligen ligger ikke i {ctx.municipality_name} (kommunenummer {number}).",
+        f"Bustaden ligg ikkje i {ctx.municipality_name} (kommunenummer {number}).",
+        [used],
+    )
+
+
 # --- registry ------------------------------------------------------------------------------------
 
 
@@ -1231,6 +1342,9 @@ KINDS: dict[str, KindDef] = {
     "wealth_ceiling": KindDef(_check_wealth_ceiling, _eval_wealth_ceiling),
     "debt_to_municipality": KindDef(_check_debt, _eval_debt),
     "judgement": KindDef(_check_judgement, _eval_judgement, judgeable=True),
+    "fact_is_true": KindDef(_check_fact_is_true, _eval_fact_is_true),
+    "affordability_margin": KindDef(_check_affordability, _eval_affordability),
+    "dwelling_in_municipality": KindDef(_check_no_params, _eval_dwelling_in_municipality),
     "all_of": KindDef(_check_composite, _eval_all_of, composite=True),
     "any_of": KindDef(_check_composite, _eval_any_of, composite=True),
 }

@@ -302,6 +302,7 @@ def load_set_definition(definition: Mapping[str, Any]) -> GuidelineSet:
     if clashes:
         raise GuidelineDefinitionError(f"$: ids used twice: {sorted(clashes)}")
 
+    _check_start_loan_limits(r.data.get("application_kind"), criteria)
     return GuidelineSet(
         id=r.string("id"),
         version=_version(r.data.get("version")),
@@ -321,6 +322,29 @@ def load_set_definition(definition: Mapping[str, Any]) -> GuidelineSet:
         definition=normalised,
         checksum=checksum_of(normalised),
     )
+
+
+START_LOAN_FORBIDDEN_KINDS = {
+    "income_ceiling_g": "absolute income limits",
+    "wealth_ceiling": "absolute wealth limits",
+    "min_age": "age limits",
+}
+"""Criterion kinds a start-loan guideline may not use: municipal start-loan guidelines may not
+be absolute (e.g. "never above 4.5 G") and may not set age limits (Husbanken, Veileder for
+startlån, Kommunale retningslinjer: ikke absolutte; ikke i strid med forskriften)."""
+
+
+def _check_start_loan_limits(kind: object, criteria: tuple[CriterionSpec, ...]) -> None:
+    if kind != "start_loan":
+        return
+    for top in criteria:
+        for spec in top.walk():
+            if spec.kind in START_LOAN_FORBIDDEN_KINDS:
+                raise GuidelineDefinitionError(
+                    f"criterion {spec.id!r}: a start-loan guideline may not set "
+                    f"{START_LOAN_FORBIDDEN_KINDS[spec.kind]} (Husbanken, Veileder for startlån, "
+                    "Kommunale retningslinjer)"
+                )
 
 
 def load_set_file(path: Path) -> GuidelineSet:

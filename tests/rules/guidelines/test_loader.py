@@ -178,4 +178,8 @@ def test_it_quotes_the_guideline_text_verbatim_from_the_report() -> None:
 
 def test_it_loads_every_built_in_set() -> None:
     ids = {s.id for s in default_registry().sets}
-    assert ids == {"raelingen-utleiebolig-uten-tjenester", "oslo-kommunal-bolig-eksempel"}
+    assert ids == {
+        "raelingen-utleiebolig-uten-tjenester",
+        "raelingen-startlan",
+        "oslo-kommunal-bolig-eksempel",
+    }

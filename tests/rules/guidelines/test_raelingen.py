@@ -489,7 +489,8 @@ def test_it_keeps_the_procedural_rules_of_point_7_as_data_matching_the_deadline_
 
 def test_it_finds_raelingens_set_by_any_of_its_kommunenummer_and_date() -> None:
     for number, day in [("0228", date(2016, 10, 1)), ("3027", date(2021, 1, 1)), ("3224", APPLIED)]:
-        assert [s.id for s in sets_for(number, day)] == ["raelingen-utleiebolig-uten-tjenester"]
+        found = sets_for(number, day, application_kind="municipal_dwelling_without_services")
+        assert [s.id for s in found] == ["raelingen-utleiebolig-uten-tjenester"]
     assert sets_for("3224", date(2014, 2, 11)) == []
 
 
