@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "husly.calculators",
     "husly.allocation",
     "husly.tenancy",
+    "husly.landlords",
     "husly.imports",
     "husly.home",
     "husly.demo",

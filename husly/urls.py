@@ -26,6 +26,7 @@ urlpatterns = [
     path("kalkulator/", include("husly.calculators.urls")),
     path("tildeling/", include("husly.allocation.urls")),
     path("leieforhold/", include("husly.tenancy.urls")),
+    path("utleiere/", include("husly.landlords.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path(
