@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
 from husly.cases.selectors import CASE_READ
+from husly.landlords.selectors import works_with_landlords
 from husly.organisation.access import (
     HOUSING_READ,
     ORGANISATION_READ,
@@ -57,6 +58,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("tenancy:lease_list"), _("Leases")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
+    if works_with_landlords(user):
+        items.append((reverse("landlords:landlord_list"), _("Landlords")))
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),

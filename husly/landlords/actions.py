@@ -177,9 +177,7 @@ def landlord_contact_record(
 
 
 @transaction.atomic
-def enquiry_receive(
-    *, actor: User, municipality: Municipality, data: Mapping[str, Any]
-) -> Enquiry:
+def enquiry_receive(*, actor: User, municipality: Municipality, data: Mapping[str, Any]) -> Enquiry:
     """An enquiry comes in: it joins the queue with the date it must be answered by."""
     require_landlord_role(actor, municipality.pk)
     values = dict(data)
@@ -307,7 +305,9 @@ def head_lease_is_short(agreement: Agreement) -> bool:
     prefer at least three years (a warning, not a refusal)."""
     if agreement.kind != AgreementKind.HEAD_LEASE or agreement.end_date is None:
         return False
-    return agreement.end_date < deadlines.add_years(agreement.start_date, HEAD_LEASE_PREFERRED_YEARS)
+    return agreement.end_date < deadlines.add_years(
+        agreement.start_date, HEAD_LEASE_PREFERRED_YEARS
+    )
 
 
 def _needs(kind: str, values: Mapping[str, Any]) -> dict[str, str]:
@@ -447,9 +447,10 @@ def agreement_create(
                 {"offered_dwelling": _("The dwelling is not suitable or has been withdrawn.")}
             )
         live = offered.agreements.exclude(status=AgreementStatus.ENDED)
-        if kind in {AgreementKind.BROKERAGE, AgreementKind.HEAD_LEASE} and live.filter(
-            kind__in=[AgreementKind.BROKERAGE, AgreementKind.HEAD_LEASE]
-        ).exists():
+        if (
+            kind in {AgreementKind.BROKERAGE, AgreementKind.HEAD_LEASE}
+            and live.filter(kind__in=[AgreementKind.BROKERAGE, AgreementKind.HEAD_LEASE]).exists()
+        ):
             raise ValidationError(
                 {"offered_dwelling": _("The dwelling already has an agreement in force.")}
             )
@@ -542,7 +543,9 @@ def guarantee_consent_record(
     if not agreement.household.members.filter(  # type: ignore[union-attr]
         person=given_by, relation__in=ADULT_RELATIONS
     ).exists():
-        raise ValidationError({"given_by": _("Consent is given by an adult member of the household.")})
+        raise ValidationError(
+            {"given_by": _("Consent is given by an adult member of the household.")}
+        )
     consent = consent_give(
         actor=actor,
         case=agreement.guarantee_case,
@@ -563,9 +566,7 @@ def guarantee_consent_record(
 
 
 @transaction.atomic
-def brokerage_lease_signed(
-    *, actor: User, agreement: Agreement, signed_on: dt.date
-) -> Agreement:
+def brokerage_lease_signed(*, actor: User, agreement: Agreement, signed_on: dt.date) -> Agreement:
     """The landlord and the brokered household have signed their lease: the brokerage is in
     force, the household leaves the waiting list as housed, its temporary stay (if any) ends
     through the registered hooks, and the brokerage is counted."""
@@ -659,9 +660,7 @@ def _head_lease(agreement: Agreement) -> None:
 
 
 @transaction.atomic
-def spare_key_register(
-    *, actor: User, agreement: Agreement, label: str, kept_at: str
-) -> SpareKey:
+def spare_key_register(*, actor: User, agreement: Agreement, label: str, kept_at: str) -> SpareKey:
     """The municipality keeps a spare key to get in during a crisis, on the owner's behalf."""
     require_landlord_role(actor, agreement.municipality_id)
     _head_lease(agreement)
@@ -726,9 +725,7 @@ def fault_update(*, actor: User, fault: FaultReport, status: str, on: dt.date) -
     if status not in {FaultStatus.OWNER_TOLD, FaultStatus.FIXED}:
         raise ValidationError({"status": _("Choose what happened.")})
     if on > timezone.localdate() or on < fault.reported_on:
-        raise ValidationError(
-            {"on": _("The date must be between the report and today.")}
-        )
+        raise ValidationError({"on": _("The date must be between the report and today.")})
     data: dict[str, Any] = {"status": status}
     data["owner_told_on" if status == FaultStatus.OWNER_TOLD else "fixed_on"] = on
     return update_audited(

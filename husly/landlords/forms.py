@@ -204,9 +204,7 @@ class AgreementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             "terms": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(
-        self, *args: Any, kind: str, choices: dict[str, Any], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, kind: str, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in list(self.fields):
             if name not in KIND_FIELDS[kind]:

@@ -426,7 +426,9 @@ class SpareKey(models.Model):
     the owner's behalf (kristiansund L1061–1062)."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="keys")
-    label = models.CharField(_("key"), max_length=100, help_text=_("For example: main door, 2 keys."))
+    label = models.CharField(
+        _("key"), max_length=100, help_text=_("For example: main door, 2 keys.")
+    )
     kept_at = models.CharField(_("kept at"), max_length=200)
     registered_at = models.DateTimeField(default=timezone.now)
 

@@ -17,8 +17,6 @@ from django.db.models import Count, QuerySet, Sum
 from husly.allocation.selectors import DWELLING_KINDS
 from husly.cases.models import RoutingRule
 from husly.housing.models import DwellingStatus, DwellingStatusChange
-from husly.organisation.access import get_or_404, municipality_ids, require_permission
-from husly.organisation.models import Membership, Role, User
 from husly.landlords.models import (
     Agreement,
     AgreementKind,
@@ -31,6 +29,8 @@ from husly.landlords.models import (
     OfferedDwelling,
     SpareKey,
 )
+from husly.organisation.access import get_or_404, municipality_ids, require_permission
+from husly.organisation.models import Membership, Role, User
 
 LANDLORD_ANYWHERE = frozenset({Role.PROPERTY})
 LANDLORD_UNIT_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER})

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.models import EntryStatus, WaitingListEntry
+from husly.allocation.selectors import can_allocate
 from husly.cases.models import Case, HelpKind
 from husly.core.pages import add_action_errors, user_of
 from husly.landlords import actions, forms, selectors
@@ -41,9 +42,7 @@ def _works(user: User) -> Municipality:
     return Municipality.objects.get(pk=ids[0])
 
 
-def _log_landlords(
-    request: HttpRequest, user: User, landlords: list[Landlord], what: str
-) -> None:
+def _log_landlords(request: HttpRequest, user: User, landlords: list[Landlord], what: str) -> None:
     log_reads(
         user=user,
         persons=[landlord.person for landlord in landlords if landlord.person is not None],
@@ -194,7 +193,9 @@ def dwelling_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     else:
         errors = "; ".join(f"{form.fields[f].label}: {' '.join(e)}" for f, e in form.errors.items())
-        messages.error(request, _("The dwelling was not registered: %(errors)s") % {"errors": errors})
+        messages.error(
+            request, _("The dwelling was not registered: %(errors)s") % {"errors": errors}
+        )
     return redirect("landlords:landlord_detail", pk=landlord.pk)
 
 
@@ -282,7 +283,9 @@ def _choices(user: User, landlord: Landlord, kind: str) -> dict[str, Any]:
     municipality_id = landlord.municipality_id
     offered = landlord.dwellings.filter(state__in=[OfferState.OFFERED, OfferState.APPROVED])
     if kind == AgreementKind.DEPOSIT_GUARANTEE:
-        offered = landlord.dwellings.exclude(state__in=[OfferState.UNSUITABLE, OfferState.WITHDRAWN])
+        offered = landlord.dwellings.exclude(
+            state__in=[OfferState.UNSUITABLE, OfferState.WITHDRAWN]
+        )
     return {
         "offered_dwelling": offered,
         "entry": WaitingListEntry.objects.filter(
@@ -312,7 +315,11 @@ def agreement_create(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     )
     _log_landlords(request, user, [landlord], "agreement_create")
     shown = [e.household_id for e in choices["entry"]] if "entry" in form.fields else []
-    shown += [c.household_id for c in choices["guarantee_case"]] if "guarantee_case" in form.fields else []
+    shown += (
+        [c.household_id for c in choices["guarantee_case"]]
+        if "guarantee_case" in form.fields
+        else []
+    )
     log_household_reads(
         user=user, household_ids=shown, what="agreement_create", path=request.get_full_path()
     )
@@ -394,8 +401,9 @@ def _render_agreement(request: HttpRequest, user: User, agreement: Agreement) ->
     members = []
     if agreement.household_id:
         members = list(
-            agreement.household.members.filter(relation__in=ADULT_RELATIONS)  # type: ignore[union-attr]
-            .select_related("person")
+            agreement.household.members.filter(relation__in=ADULT_RELATIONS).select_related(  # type: ignore[union-attr]
+                "person"
+            )
         )
     _log_landlords(request, user, [agreement.landlord], "agreement_detail")
     log_reads(
@@ -434,11 +442,12 @@ def _render_agreement(request: HttpRequest, user: User, agreement: Agreement) ->
             "key_entries": list(selectors.key_entries(agreement)),
             "faults": list(agreement.faults.all()),
             "facts": list(agreement.facts.all()),
-            "end_form": forms.EndForm(initial={"ended_on": today}),
+            "end_form": forms.EndForm(initial={"ended_on": today}, auto_id="end_%s"),
             "signed_form": forms.SignedForm(initial={"signed_on": today}),
             "consent_form": forms.ConsentForm(persons=persons, initial={"given_on": today}),
             "key_form": forms.KeyForm(),
-            "key_entry_form": forms.KeyEntryForm(keys=agreement.keys.all()),
+            "key_entry_form": forms.KeyEntryForm(keys=agreement.keys.all(), auto_id="entry_%s"),
+            "can_allocate": can_allocate(user, agreement.municipality_id),
             "fault_form": forms.FaultForm(initial={"reported_on": today}),
             "fault_update_form": forms.FaultUpdateForm(initial={"on": today}),
             "is_live": agreement.status != AgreementStatus.ENDED,
@@ -477,9 +486,11 @@ def agreement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             )
             done = _("The agreement has ended.")
     elif step == "samtykke":
-        members = Person.objects.filter(
-            memberships__household_id=agreement.household_id
-        ) if agreement.household_id else Person.objects.none()
+        members = (
+            Person.objects.filter(memberships__household_id=agreement.household_id)
+            if agreement.household_id
+            else Person.objects.none()
+        )
         form = forms.ConsentForm(request.POST, persons=members)
         if form.is_valid():
             call = lambda: actions.guarantee_consent_record(  # noqa: E731
@@ -535,7 +546,10 @@ def fault_update(request: HttpRequest, pk: int) -> HttpResponse:
         _act(
             request,
             lambda: actions.fault_update(
-                actor=user, fault=fault, status=form.cleaned_data["status"], on=form.cleaned_data["on"]
+                actor=user,
+                fault=fault,
+                status=form.cleaned_data["status"],
+                on=form.cleaned_data["on"],
             ),
             _("The fault report was updated."),
         )

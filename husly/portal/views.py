@@ -390,6 +390,15 @@ WHAT_LABELS = {
     "lease_document": gettext_lazy("Opened your lease contract"),
     "lease_create": gettext_lazy("Wrote your lease"),
     "lease_renew": gettext_lazy("Opened your lease to renew it"),
+    "landlord_list": gettext_lazy("Saw you in the list of landlords"),
+    "landlord_detail": gettext_lazy("Read your details as a landlord, or an agreement about you"),
+    "landlord_edit": gettext_lazy("Opened your details as a landlord to change them"),
+    "enquiry_list": gettext_lazy("Saw your enquiry as a landlord in the queue"),
+    "agreement_list": gettext_lazy("Saw an agreement with a landlord that concerns you in a list"),
+    "agreement_detail": gettext_lazy("Read an agreement with a landlord that concerns you"),
+    "agreement_create": gettext_lazy(
+        "Saw you as a possible party to an agreement with a landlord"
+    ),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }
