@@ -597,7 +597,7 @@ def brokerage_lease_signed(*, actor: User, agreement: Agreement, signed_on: dt.d
     )
     if entry is not None and entry.status in LIVE_ENTRY:
         allocation_actions.waiting_list_close(actor=actor, entry=entry, status=EntryStatus.HOUSED)
-    from_stay = any([hook(locked, actor) for hook in brokered_hooks])
+    from_stay = any([hook(locked, actor) for hook in brokered_hooks])  # noqa: C419 - call every hook
     if from_stay:
         source = BrokeredFrom.TEMPORARY_STAY
     elif entry is not None:

@@ -461,7 +461,9 @@ STEPS = {"signert", "avslutt", "samtykke", "nokkel", "innpassering", "feil"}
 
 
 @require_POST
-def agreement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+def agreement_step(  # noqa: PLR0912 - one branch per step
+    request: HttpRequest, pk: int, step: str
+) -> HttpResponse:
     user = user_of(request)
     agreement = selectors.agreement_get_for_user(user, pk)
     if step not in STEPS:

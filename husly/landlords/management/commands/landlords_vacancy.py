@@ -1,4 +1,5 @@
-"""Store last month's head-lease vacancy cost for every municipality (run monthly; safe to rerun)."""
+"""Store last month's head-lease vacancy cost for every municipality
+(run monthly; safe to rerun)."""
 
 from __future__ import annotations
 
