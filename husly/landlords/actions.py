@@ -360,7 +360,7 @@ def _check_household(values: Mapping[str, Any], municipality: Municipality) -> N
     if case is not None:
         if household is None or case.household_id != household.pk:
             raise ValidationError({"guarantee_case": _("The application is another household's.")})
-        if not case.help_kinds.filter(help_kind=HelpKind.DEPOSIT_GUARANTEE).exists():
+        if not case.routings.filter(help_kind=HelpKind.DEPOSIT_GUARANTEE).exists():
             raise ValidationError(
                 {"guarantee_case": _("The case is not an application for a deposit guarantee.")}
             )

@@ -292,7 +292,7 @@ def _choices(user: User, landlord: Landlord, kind: str) -> dict[str, Any]:
             municipality_id=municipality_id, status=EntryStatus.WAITING
         ).select_related("household"),
         "guarantee_case": Case.objects.filter(
-            municipality_id=municipality_id, help_kinds__help_kind=HelpKind.DEPOSIT_GUARANTEE
+            municipality_id=municipality_id, routings__help_kind=HelpKind.DEPOSIT_GUARANTEE
         )
         .select_related("household")
         .distinct(),
