@@ -240,9 +240,9 @@ def enquiry_list(request: HttpRequest) -> HttpResponse:
     enquiries = selectors.enquiries_for_user(user)
     open_ = list(enquiries.filter(answered_at__isnull=True))
     answered = list(enquiries.filter(answered_at__isnull=False).order_by("-answered_at")[:50])
-    _log_landlords(
-        request, user, [e.landlord for e in open_ + answered if e.landlord], "enquiry_list"
-    )
+    shown = {e.landlord_id: e.landlord for e in open_ + answered if e.landlord}
+    shown.update({landlord.pk: landlord for landlord in landlords})  # the form's choices
+    _log_landlords(request, user, list(shown.values()), "enquiry_list")
     return render(
         request,
         "landlords/enquiry_list.html",

@@ -27,7 +27,7 @@ from husly.people.models import StatedMember
 from husly.portal.auth import resident_user
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
-from tests.factories import BuildingFactory, DwellingFactory, synthetic_number
+from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, synthetic_number
 
 pytestmark = pytest.mark.django_db
 
@@ -189,6 +189,23 @@ RULES: dict[str, Rule] = {
     "tenancy:terms": R(STAFF, {}, owner="arne"),
     "tenancy:my_renewal_apply": R(PORTAL, {"pk": "lease"}, "post", owner="none"),
     "tenancy:my_lease_document": R(PORTAL, {"pk": "lease"}, owner="resident"),
+    "landlords:landlord_list": R(STAFF, {}),
+    "landlords:landlord_create": R(STAFF, {}),
+    "landlords:landlord_detail": R(PERSON, {"pk": "landlord"}),
+    "landlords:landlord_edit": R(PERSON, {"pk": "landlord"}),
+    "landlords:landlord_contact": R(PERSON, {"pk": "landlord"}, "post", owner="none"),
+    "landlords:dwelling_add": R(PERSON, {"pk": "landlord"}, "post", owner="none"),
+    "landlords:agreement_create": R(PERSON, {"pk": "landlord", "kind": "=head_lease"}),
+    "landlords:dwelling_assess": R(PERSON, {"pk": "offered_dwelling"}, "post", owner="none"),
+    "landlords:enquiry_list": R(STAFF, {}),
+    "landlords:enquiry_answer": R(PERSON, {"pk": "enquiry"}, "post", owner="none"),
+    "landlords:agreement_list": R(STAFF, {}),
+    "landlords:agreement_detail": R(PERSON, {"pk": "agreement"}),
+    "landlords:agreement_step": R(
+        PERSON, {"pk": "agreement", "step": "=avslutt"}, "post", owner="none"
+    ),
+    "landlords:fault_update": R(PERSON, {"pk": "fault"}, "post", owner="none"),
+    "landlords:figures": R(STAFF, {}, owner="arne"),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -313,6 +330,7 @@ def world(  # type: ignore[no-untyped-def]
     allocation = _allocation_world(sara, household, decision, dwelling, building, raelingen)
     return {
         **allocation,
+        **_landlord_world(sara, household, raelingen),
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
@@ -393,6 +411,72 @@ def _allocation_world(sara, household, decision, dwelling, building, raelingen):
         "meeting_item": item,
         "offer": offer,
         "lease": lease,
+    }
+
+
+def _landlord_world(sara, household, raelingen):  # type: ignore[no-untyped-def]
+    """A landlord of Rælingen with an offered flat under a head lease, a fault report and an
+    enquiry in the queue."""
+    from husly.landlords.models import Agreement, Enquiry, FaultReport, Landlord, OfferedDwelling
+
+    landlord = Landlord.objects.create(
+        municipality=raelingen,
+        kind="company",
+        name="Rælingsen Utleie AS",
+        org_number="974760673",
+        created_by=sara,
+    )
+    owner = PersonFactory(
+        municipality=raelingen,
+        given_name="Leif",
+        family_name="Utleiersen",
+        national_id=synthetic_number(dt.date(1955, 2, 2)),
+    )
+    Landlord.objects.create(
+        municipality=raelingen, kind="person", person=owner, name=owner.full_name, created_by=sara
+    )
+    offered = OfferedDwelling.objects.create(
+        landlord=landlord,
+        address="Rælingsvegen 9",
+        postal_code="2008",
+        postal_town="Fjerdingby",
+        rooms=2,
+        area_m2=50,
+        monthly_rent=9000,
+    )
+    agreement = Agreement.objects.create(
+        municipality=raelingen,
+        landlord=landlord,
+        kind="head_lease",
+        status="active",
+        offered_dwelling=offered,
+        start_date=timezone.localdate(),
+        rent_to_owner=9000,
+        household=household,
+        created_by=sara,
+    )
+    fault = FaultReport.objects.create(
+        agreement=agreement,
+        reported_on=timezone.localdate(),
+        description="Rælingsen: drypp",
+        recorded_by=sara,
+    )
+    enquiry = Enquiry.objects.create(
+        municipality=raelingen,
+        landlord=landlord,
+        from_name="Rælingsen Utleie AS",
+        from_contact="post@example.no",
+        channel="email",
+        text="Ledig leilighet",
+        answer_due=timezone.localdate(),
+        recorded_by=sara,
+    )
+    return {
+        "landlord": landlord,
+        "offered_dwelling": offered,
+        "agreement": agreement,
+        "fault": fault,
+        "enquiry": enquiry,
     }
 
 
