@@ -74,7 +74,7 @@ def on_brokered(hook: BrokeredHook) -> BrokeredHook:
 def _person_id(agreement: Agreement) -> int | None:
     """The person an agreement's audit event is about: the tenant's applicant, else the
     landlord when a private person."""
-    if agreement.household_id:
+    if agreement.household is not None:
         member = agreement.household.members.filter(relation=Relation.APPLICANT).first()
         if member:
             return member.person_id
@@ -626,7 +626,7 @@ def agreement_end(
     if locked.kind == AgreementKind.HEAD_LEASE and locked.offered_dwelling is not None:
         from husly.tenancy.models import PENDING_LEASE, Lease, LeaseStatus
 
-        dwelling_id = locked.offered_dwelling.dwelling_id
+        dwelling_id = locked.offered_dwelling.dwelling_id or 0
         if Lease.objects.filter(
             dwelling_id=dwelling_id, status__in=[LeaseStatus.ACTIVE, *PENDING_LEASE]
         ).exists():

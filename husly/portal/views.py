@@ -396,9 +396,7 @@ WHAT_LABELS = {
     "enquiry_list": gettext_lazy("Saw your enquiry as a landlord in the queue"),
     "agreement_list": gettext_lazy("Saw an agreement with a landlord that concerns you in a list"),
     "agreement_detail": gettext_lazy("Read an agreement with a landlord that concerns you"),
-    "agreement_create": gettext_lazy(
-        "Saw you as a possible party to an agreement with a landlord"
-    ),
+    "agreement_create": gettext_lazy("Saw you as a possible party to an agreement with a landlord"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

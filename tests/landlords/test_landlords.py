@@ -107,7 +107,7 @@ def test_an_enquiry_is_due_in_five_working_days_and_its_answer_joins_the_history
     raelingen, routing, sara
 ) -> None:
     landlord = _company(raelingen, sara)
-    friday = timezone.make_aware(dt.datetime(2026, 12, 4, 10, 0))
+    friday = dt.datetime(2026, 12, 4, 10, 0, tzinfo=dt.UTC)
     enquiry = actions.enquiry_receive(
         actor=sara,
         municipality=raelingen,
@@ -187,9 +187,7 @@ def test_head_lease_becomes_a_dwelling_sublet_from_the_waiting_list(
     facts = actions.vacancy_costs_record(actor=None, municipality=raelingen, month=month)
     assert len(facts) == 1
     assert facts[0].vacant_days > 0
-    assert facts[0].amount == round(
-        facts[0].vacant_days * selectors.daily_cost(9000, month)
-    )
+    assert facts[0].amount == round(facts[0].vacant_days * selectors.daily_cost(9000, month))
     again = actions.vacancy_costs_record(actor=None, municipality=raelingen, month=month)
     assert LandlordFact.objects.filter(kind=FactKind.VACANCY_COST).count() == 1
     assert again[0].pk == facts[0].pk
@@ -201,9 +199,7 @@ def test_head_lease_becomes_a_dwelling_sublet_from_the_waiting_list(
     assert year.agreements[AgreementKind.HEAD_LEASE] == 1
 
 
-def test_keys_crisis_entries_and_faults_belong_to_a_head_lease(
-    raelingen, routing, eirik
-) -> None:
+def test_keys_crisis_entries_and_faults_belong_to_a_head_lease(raelingen, routing, eirik) -> None:
     landlord = _company(raelingen, eirik)
     agreement = actions.agreement_create(
         actor=eirik,
@@ -311,9 +307,7 @@ def test_brokerage_closes_the_waiting_list_entry_and_is_counted(
         actions.brokerage_lease_signed(
             actor=sara, agreement=agreement, signed_on=timezone.localdate() + dt.timedelta(1)
         )
-    actions.brokerage_lease_signed(
-        actor=sara, agreement=agreement, signed_on=timezone.localdate()
-    )
+    actions.brokerage_lease_signed(actor=sara, agreement=agreement, signed_on=timezone.localdate())
     entry.refresh_from_db()
     assert entry.status == EntryStatus.HOUSED
     brokered = LandlordFact.objects.get(kind=FactKind.BROKERED)

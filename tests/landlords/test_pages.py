@@ -17,11 +17,7 @@ from husly.landlords.models import Agreement, Enquiry, FaultReport, Landlord, Of
 from husly.organisation.models import Unit
 from tests.conftest import _user
 from tests.factories import synthetic_number
-from tests.security.test_url_access import (  # noqa: F401 - world is a fixture
-    RULES,
-    _url,
-    world,
-)
+from tests.security.test_url_access import RULES, _url
 
 pytestmark = pytest.mark.django_db
 

@@ -39,13 +39,6 @@ from husly.housing import actions as housing
 from husly.housing.models import Building, Dwelling
 from husly.imports import importers as imports
 from husly.imports.models import ImportBatch
-from husly.organisation import actions as organisation
-from husly.organisation.models import Membership, Municipality, Unit, User
-from husly.people import actions as people
-from husly.people.models import Household, HouseholdMember, Person, StatedMember
-from husly.portal import actions as portal
-from husly.portal.models import ResidentAccount
-from husly.security import actions as security
 from husly.landlords import actions as landlords
 from husly.landlords.models import (
     Agreement,
@@ -55,6 +48,13 @@ from husly.landlords.models import (
     OfferedDwelling,
     SpareKey,
 )
+from husly.organisation import actions as organisation
+from husly.organisation.models import Membership, Municipality, Unit, User
+from husly.people import actions as people
+from husly.people.models import Household, HouseholdMember, Person, StatedMember
+from husly.portal import actions as portal
+from husly.portal.models import ResidentAccount
+from husly.security import actions as security
 from husly.tenancy import actions as tenancy
 from husly.tenancy.models import Lease, RenewalApplication
 from tests.allocation.helpers import (
