@@ -194,3 +194,25 @@ def figures(municipality_id: int, years: list[int]) -> list[YearFigures]:
             )
         )
     return out
+
+
+def my_agreements(user: User) -> QuerySet[Agreement]:
+    """Min side: the agreements that concern the resident's households (a brokerage, a deposit
+    guarantee), and those the resident has as a landlord."""
+    from django.db.models import Q
+
+    from husly.people.models import ADULT_RELATIONS
+
+    number = user.resident.national_id  # type: ignore[attr-defined]
+    return (
+        Agreement.objects.filter(
+            Q(
+                household__members__person__national_id=number,
+                household__members__relation__in=ADULT_RELATIONS,
+            )
+            | Q(landlord__person__national_id=number)
+        )
+        .distinct()
+        .select_related("landlord", "offered_dwelling", "consent", "landlord__person")
+        .order_by("-start_date", "-pk")
+    )
