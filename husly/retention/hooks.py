@@ -17,10 +17,24 @@ open or accepted offer). A new app that holds persons in active use adds its own
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 PersonsInUse = Callable[[set[int]], set[int]]
 persons_in_use_handlers: list[PersonsInUse] = []
+
+RetentionRule = Callable[[dt.date, Any], None]
+retention_rules: list[RetentionRule] = []
+"""Rules of other apps for records outside cases (e.g. ``husly.landlords.retention``): called
+by each run, inside its transaction, with the day and the run's report (count what you do in
+``report.counts``)."""
+
+
+def retention_rule(rule: RetentionRule) -> RetentionRule:
+    if rule not in retention_rules:
+        retention_rules.append(rule)
+    return rule
 
 
 def persons_in_use(handler: PersonsInUse) -> PersonsInUse:

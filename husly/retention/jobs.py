@@ -53,7 +53,7 @@ from husly.cases.models import (
 )
 from husly.consent.models import LegalBasis
 from husly.people.models import Household, HouseholdMember, Person, StatedMember
-from husly.retention.hooks import persons_in_use_handlers
+from husly.retention.hooks import persons_in_use_handlers, retention_rules
 from husly.retention.models import Anonymised
 
 ANON = "[anonymisert]"
@@ -378,6 +378,8 @@ def run(*, today: dt.date, dry_run: bool = False) -> Report:
             members = set(household.members.values_list("person_id", flat=True))
             if members and members <= done_persons:
                 anonymise_household(household, report)
+        for rule in retention_rules:
+            rule(today, report)
         cutoff = years_before(today, settings.HUSLY_RETENTION_ACCESS_LOG_YEARS)
         report.counts["access_events_deleted"] = audit_purge(
             AccessEvent.objects.filter(at__date__lt=cutoff)

@@ -109,3 +109,36 @@ def test_retention_keeps_landlords_and_tenants_only_while_in_use(raelingen, rout
     assert hooks.landlords_in_use(ids) == {landlord.person_id}  # still in the register
     actions.landlord_update(actor=sara, landlord=landlord, data={"active": False})
     assert hooks.landlords_in_use(ids) == set()
+
+
+def test_the_retention_run_anonymises_a_landlord_no_longer_used(raelingen, routing, sara) -> None:
+    from husly.landlords.models import Landlord
+    from husly.retention import jobs
+
+    landlord = _landlord(raelingen, sara)
+    actions.landlord_contact_record(
+        actor=sara, landlord=landlord, channel="phone", summary="Olav vil selge."
+    )
+    company = actions.landlord_register(
+        actor=sara,
+        municipality=raelingen,
+        data={"kind": LandlordKind.COMPANY, "name": "Firma AS", "org_number": "974760673"},
+    )
+    later = timezone.localdate() + dt.timedelta(days=365 * 12)
+    jobs.run(today=later)  # still in the register: kept
+    landlord.refresh_from_db()
+    assert landlord.name == "Olav Eiersen"
+    actions.landlord_update(actor=sara, landlord=landlord, data={"active": False})
+    actions.landlord_update(actor=sara, landlord=company, data={"active": False})
+    jobs.run(today=timezone.localdate())  # too recent: kept
+    landlord.refresh_from_db()
+    assert landlord.name == "Olav Eiersen"
+    report = jobs.run(today=later)
+    landlord.refresh_from_db()
+    landlord.person.refresh_from_db()
+    assert report.counts["landlords"] == 1
+    assert landlord.name == jobs.ANON and landlord.notes == ""
+    assert landlord.contacts.get().summary == jobs.ANON
+    assert landlord.person.national_id == "" and landlord.person.given_name == "Anonymisert"
+    assert Landlord.objects.get(pk=company.pk).name == "Firma AS"  # not personal data
+    assert jobs.run(today=later).counts["landlords"] == 0  # done once
