@@ -32,7 +32,7 @@ from husly.landlords.models import (
 from husly.organisation.access import municipalities_for_user
 from husly.organisation.models import Municipality, Unit, User
 from husly.people.models import ADULT_RELATIONS, Person, Relation
-from husly.people.selectors import log_household_reads, log_reads
+from husly.people.selectors import log_household_reads, log_reads, visible_households
 
 
 def _works(user: User) -> Municipality:
@@ -286,13 +286,18 @@ def _choices(user: User, landlord: Landlord, kind: str) -> dict[str, Any]:
         offered = landlord.dwellings.exclude(
             state__in=[OfferState.UNSUITABLE, OfferState.WITHDRAWN]
         )
+    households = visible_households(user).values("pk")  # need to know: not the property unit
     return {
         "offered_dwelling": offered,
         "entry": WaitingListEntry.objects.filter(
-            municipality_id=municipality_id, status=EntryStatus.WAITING
+            municipality_id=municipality_id,
+            status=EntryStatus.WAITING,
+            household_id__in=households,
         ).select_related("household"),
         "guarantee_case": Case.objects.filter(
-            municipality_id=municipality_id, routings__help_kind=HelpKind.DEPOSIT_GUARANTEE
+            municipality_id=municipality_id,
+            routings__help_kind=HelpKind.DEPOSIT_GUARANTEE,
+            household_id__in=households,
         )
         .select_related("household")
         .distinct(),

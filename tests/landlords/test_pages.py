@@ -161,3 +161,13 @@ def test_the_enquiry_queue_through_the_page(world, geir) -> None:  # type: ignor
     client.post(reverse("landlords:enquiry_answer", args=[enquiry.pk]), {"answer": "Vi ringer."})
     enquiry.refresh_from_db()
     assert enquiry.answer == "Vi ringer."
+
+
+def test_the_household_choices_follow_need_to_know(world, sara, eirik, geir) -> None:  # type: ignore[no-untyped-def]
+    from tests.allocation.helpers import approve, make_household
+
+    household = make_household(world["municipality"], "Venter")
+    approve(sara, geir, household)
+    url = reverse("landlords:agreement_create", args=[world["landlord"].pk, "brokerage"])
+    assert "Venter" in _client(sara).get(url).content.decode()
+    assert "Venter" not in _client(eirik).get(url).content.decode()  # no person-reading role
