@@ -215,13 +215,17 @@ def seed_landlords(municipality: Municipality, as_of: dt.date) -> None:
         },
     )
     # --- NAV deposit guarantee ------------------------------------------------------------------
+    guarantee_cases = Case.objects.filter(
+        municipality=municipality, routings__help_kind=HelpKind.DEPOSIT_GUARANTEE
+    ).order_by("-pk")
     case = (
-        Case.objects.filter(
-            municipality=municipality, routings__help_kind=HelpKind.DEPOSIT_GUARANTEE
-        )
-        .order_by("-pk")
-        .first()
-    )
+        guarantee_cases.filter(
+            decisions__help_kind=HelpKind.DEPOSIT_GUARANTEE,
+            decisions__kind="approval",
+            decisions__status="issued",
+        ).first()
+        or guarantee_cases.first()
+    )  # one NAV has granted, so the guarantee letter is linked
     nav = Unit.objects.filter(municipality=municipality, kind=UnitKind.NAV).first()
     if case is not None and nav is not None:
         guarantee = actions.agreement_create(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("bolig/<int:pk>/vurdering/", views.dwelling_assess, name="dwelling_assess"),
     path("henvendelser/", views.enquiry_list, name="enquiry_list"),
     path("henvendelser/<int:pk>/svar/", views.enquiry_answer, name="enquiry_answer"),
+    path("henvendelser/<int:pk>/ta/", views.enquiry_take, name="enquiry_take"),
     path("avtaler/", views.agreement_list, name="agreement_list"),
     path("avtaler/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("avtaler/<int:pk>/<slug:step>/", views.agreement_step, name="agreement_step"),

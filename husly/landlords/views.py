@@ -276,6 +276,19 @@ def enquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("landlords:enquiry_list")
 
 
+@require_POST
+def enquiry_take(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take an enquiry in the queue: it is assigned to the user."""
+    user = user_of(request)
+    enquiry = selectors.enquiry_get_for_user(user, pk)
+    _act(
+        request,
+        lambda: actions.enquiry_assign(actor=user, enquiry=enquiry, to=user),
+        _("The enquiry is yours."),
+    )
+    return redirect("landlords:enquiry_list")
+
+
 # --- agreements ---------------------------------------------------------------------------------
 
 

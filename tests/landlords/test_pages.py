@@ -158,6 +158,9 @@ def test_the_enquiry_queue_through_the_page(world, geir) -> None:  # type: ignor
         {"from_name": "Per", "from_contact": "900", "channel": "phone", "text": "Har hybel"},
     )
     enquiry = Enquiry.objects.get(from_name="Per")
+    client.post(reverse("landlords:enquiry_take", args=[enquiry.pk]))
+    enquiry.refresh_from_db()
+    assert enquiry.assigned_to == geir
     client.post(reverse("landlords:enquiry_answer", args=[enquiry.pk]), {"answer": "Vi ringer."})
     enquiry.refresh_from_db()
     assert enquiry.answer == "Vi ringer."

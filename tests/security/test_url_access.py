@@ -199,6 +199,7 @@ RULES: dict[str, Rule] = {
     "landlords:dwelling_assess": R(PERSON, {"pk": "offered_dwelling"}, "post", owner="none"),
     "landlords:enquiry_list": R(STAFF, {}),
     "landlords:enquiry_answer": R(PERSON, {"pk": "enquiry"}, "post", owner="none"),
+    "landlords:enquiry_take": R(PERSON, {"pk": "enquiry"}, "post", owner="none"),
     "landlords:agreement_list": R(STAFF, {}),
     "landlords:agreement_detail": R(PERSON, {"pk": "agreement"}),
     "landlords:agreement_step": R(
