@@ -180,7 +180,7 @@ class Enquiry(models.Model):
         related_name="enquiries",
         verbose_name=_("landlord in the register"),
     )
-    from_name = models.CharField(_("from"), max_length=200)
+    from_name = models.CharField(_("enquiry from"), max_length=200)
     from_contact = models.CharField(_("phone or email"), max_length=200)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(_("received"), default=timezone.now)

@@ -51,7 +51,7 @@ def test_a_landlords_flat_becomes_a_head_lease_sublet_from_the_waiting_list(
     expect(staff.locator("#open-enquiries")).to_contain_text("Fjerdingby Eiendom AS")
     check_accessibility(staff)
     staff.fill("#open-enquiries textarea", "Vi kommer på visning torsdag.")
-    staff.click("#open-enquiries button")
+    staff.click("#open-enquiries form[action$='/svar/'] button")
     expect(staff.locator("#answered-enquiries")).to_contain_text("Vi kommer på visning")
 
     # The landlord is registered; a wrong organisation number is refused.
