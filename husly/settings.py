@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "husly.followup",
     "husly.settlement",
     "husly.arrears",
+    "husly.landlords",
     "husly.imports",
     "husly.home",
     "husly.demo",

@@ -31,6 +31,7 @@ urlpatterns = [
     path("oppfolging/", include("husly.followup.urls")),
     path("bosetting/", include("husly.settlement.urls")),
     path("startlan/", include("husly.loans.urls")),
+    path("utleiere/", include("husly.landlords.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path("midlertidig/", include("husly.temporary.urls")),

@@ -211,6 +211,78 @@ def _lease_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     )
 
 
+def _landlord(w: dict[str, Any]) -> Any:
+    from husly.landlords.models import Landlord
+
+    return Landlord.objects.create(
+        municipality=w["raelingen"],
+        kind="company",
+        name="Utleie AS",
+        org_number="974760673",
+        created_by=w["sara"],
+    )
+
+
+def _landlord_org(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    _landlord(w)
+    return reverse("landlords:landlord_create"), {
+        "kind": "company",
+        "name": "Kopi AS",
+        "org_number": "974760673",
+    }
+
+
+def _landlord_person(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from husly.landlords.models import Landlord
+
+    person = PersonFactory(municipality=w["raelingen"])
+    Landlord.objects.create(
+        municipality=w["raelingen"],
+        kind="person",
+        person=person,
+        name=person.full_name,
+        created_by=w["sara"],
+    )
+    return reverse("landlords:landlord_create"), {
+        "kind": "person",
+        "national_id": person.national_id,
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+    }
+
+
+def _head_lease_end(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    from husly.landlords.models import OfferedDwelling
+
+    landlord = _landlord(w)
+    flat = OfferedDwelling.objects.create(
+        landlord=landlord,
+        address="Privatvegen 1",
+        postal_code="2008",
+        postal_town="Fjerdingby",
+        rooms=1,
+        area_m2=40,
+        monthly_rent=8000,
+    )
+    return reverse("landlords:agreement_create", args=[landlord.pk, "head_lease"]), {
+        "offered_dwelling": flat.pk,
+        "start_date": "2026-06-01",
+        "end_date": "2026-05-01",
+        "rent_to_owner": "8000",
+    }
+
+
+def _nomination_share(w: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    landlord = _landlord(w)
+    return reverse("landlords:agreement_create", args=[landlord.pk, "nomination"]), {
+        "project": "Sjøkanten",
+        "flats_total": "10",
+        "flats_nominated": "11",
+        "start_date": "2026-06-01",
+        "end_date": "2036-06-01",
+    }
+
+
 def _count(model: str) -> Callable[[], int]:
     def count() -> int:
         return int(apps.get_model(model).objects.count())
@@ -250,6 +322,34 @@ CASES = [
         _count("tenancy.Lease"),
     ),
     Case("lease_ends_after_it_starts", "sara", _lease_end, "slutte", _count("tenancy.Lease")),
+    Case(
+        "landlord_org_number_unique",
+        "sara",
+        _landlord_org,
+        "organisasjonsnummeret",
+        _count("landlords.Landlord"),
+    ),
+    Case(
+        "landlord_person_unique",
+        "sara",
+        _landlord_person,
+        "registrert som utleier",
+        _count("landlords.Landlord"),
+    ),
+    Case(
+        "landlord_agreement_ends_after_it_starts",
+        "eirik",
+        _head_lease_end,
+        "slutte etter",
+        _count("landlords.Agreement"),
+    ),
+    Case(
+        "landlord_agreement_nominated_within_total",
+        "sara",
+        _nomination_share,
+        "flere leiligheter",
+        _count("landlords.Agreement"),
+    ),
 ]
 
 NOT_FROM_A_FORM = {
@@ -301,6 +401,10 @@ NOT_FROM_A_FORM = {
     ),
     "loan_payment_once_per_due": "one row per due date, updated in place",
     "loan_funding_per_year": "funding_record updates the year's row (get_or_create)",
+    "landlord_person_or_org_number": (
+        "the landlord form and landlord_register ask for the number each kind needs first"
+    ),
+    "landlord_fact_once_per_day": "stored facts are written by actions (update_or_create) only",
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "
         "(tests/cases/test_submission.py)"

@@ -38,7 +38,9 @@ def _check_scope(
         errors["units"] = _("Only units of the case's own municipality can be chosen.")
     if not purposes or not set(purposes) <= set(Purpose.values):
         errors["purposes"] = _("Choose at least one purpose.")
-    if not categories or not set(categories) <= ALL_CATEGORIES:
+    if set(purposes) == {Purpose.LANDLORD_CONTACT} and not categories:
+        pass  # a consent to be contacted shares no records of the case
+    elif not categories or not set(categories) <= ALL_CATEGORIES:
         errors["data_categories"] = _("Choose what may be shared.")
     return errors
 

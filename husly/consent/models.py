@@ -25,6 +25,13 @@ class Purpose(models.TextChoices):
     FOLLOW_UP = "follow_up", _("Follow-up in the home")
     ALLOCATION = "allocation", _("Allocation of a dwelling")
     ECONOMIC_ADVICE = "economic_advice", _("Economic advice and help")
+    LANDLORD_CONTACT = (
+        "landlord_contact",
+        _("Direct contact between the landlord and NAV's housing adviser about the lease"),
+    )
+    """Rælingen appendix 4 point 2 (raelingen L5827–5844): with a deposit guarantee the tenant
+    may agree that the landlord contacts NAV directly when the tenant cannot be reached. It
+    gives no unit access to the case (no role serves this purpose)."""
 
 
 ROLE_PURPOSES: dict[str, frozenset[str]] = {

@@ -385,9 +385,11 @@ class DemoGenerator:
     def _allocation(self, municipality: Municipality) -> None:
         """A waiting list (from the approvals above) and one meeting with a proposal."""
         from husly.allocation.demo import seed_allocation
+        from husly.landlords.demo import seed_landlords
 
         member = User.objects.get(username=self._username("tildeling"))
         seed_allocation(municipality, member, self.as_of)
+        seed_landlords(municipality, self.as_of)  # the private-market work (husly.landlords)
         from husly.settlement.demo import seed_settlement
 
         seed_settlement(municipality, User.objects.get(username=self._username("flyktning")))

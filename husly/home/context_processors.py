@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
 from husly.arrears.selectors import ARREARS_ROLES
 from husly.cases.selectors import CASE_READ
+from husly.landlords.selectors import works_with_landlords
 from husly.organisation.access import (
     HOUSING_READ,
     ORGANISATION_READ,
@@ -54,7 +55,8 @@ def _housing_items(user: User, held: set[str]) -> MenuItems:
 
 
 def _help_items(user: User, held: set[str]) -> MenuItems:
-    """Help outside the municipal stock: temporary accommodation, settlement of refugees."""
+    """Help outside the municipal stock: temporary accommodation, settlement of refugees,
+    private landlords."""
     items: MenuItems = []
     if held & {Role.CASEWORKER, Role.APPROVER}:
         items.append((reverse("temporary:stay_list"), _("Temporary accommodation")))
@@ -62,6 +64,8 @@ def _help_items(user: User, held: set[str]) -> MenuItems:
         items.append((reverse("temporary:flags"), _("Temporary accommodation")))
     if settlement := settlement_menu(user):
         items.append(settlement)
+    if works_with_landlords(user):
+        items.append((reverse("landlords:landlord_list"), _("Landlords")))
     return items
 
 

@@ -424,6 +424,13 @@ WHAT_LABELS = {
     "settlement_overview": gettext_lazy("Saw your settlement in the refugee service's list"),
     "settlement_request": gettext_lazy("Read IMDi's request to settle you"),
     "settlement_case": gettext_lazy("Read your settlement case"),
+    "landlord_list": gettext_lazy("Saw you in the list of landlords"),
+    "landlord_detail": gettext_lazy("Read your details as a landlord, or an agreement about you"),
+    "landlord_edit": gettext_lazy("Opened your details as a landlord to change them"),
+    "enquiry_list": gettext_lazy("Saw your enquiry as a landlord in the queue"),
+    "agreement_list": gettext_lazy("Saw an agreement with a landlord that concerns you in a list"),
+    "agreement_detail": gettext_lazy("Read an agreement with a landlord that concerns you"),
+    "agreement_create": gettext_lazy("Saw you as a possible party to an agreement with a landlord"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

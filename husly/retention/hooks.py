@@ -19,15 +19,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 PersonsInUse = Callable[[set[int]], set[int]]
 persons_in_use_handlers: list[PersonsInUse] = []
 
-RetentionJob = Callable[[dt.date], dict[str, int]]
-retention_jobs: list[RetentionJob] = []
-"""Other apps' own retention rules for records outside the person register (e.g. the
-settlement app's declined requests): ``job(today) -> counts``, run inside the retention job's
-transaction (so a dry run rolls them back too)."""
+RetentionRule = Callable[[dt.date, Any], None]
+retention_rules: list[RetentionRule] = []
+"""Rules of other apps for records outside cases (e.g. ``husly.landlords.retention``): called
+by each run, inside its transaction, with the day and the run's report (count what you do in
+``report.counts``)."""
+
+
+def retention_rule(rule: RetentionRule) -> RetentionRule:
+    if rule not in retention_rules:
+        retention_rules.append(rule)
+    return rule
 
 
 def persons_in_use(handler: PersonsInUse) -> PersonsInUse:
@@ -46,9 +53,3 @@ def on_household_anonymised(handler: HouseholdAnonymised) -> HouseholdAnonymised
     if handler not in household_anonymised_handlers:
         household_anonymised_handlers.append(handler)
     return handler
-
-
-def retention_job(job: RetentionJob) -> RetentionJob:
-    if job not in retention_jobs:
-        retention_jobs.append(job)
-    return job

@@ -56,7 +56,7 @@ from husly.people.models import Household, HouseholdMember, Person, StatedMember
 from husly.retention.hooks import (
     household_anonymised_handlers,
     persons_in_use_handlers,
-    retention_jobs,
+    retention_rules,
 )
 from husly.retention.models import Anonymised
 
@@ -387,13 +387,12 @@ def run(*, today: dt.date, dry_run: bool = False) -> Report:
             members = set(household.members.values_list("person_id", flat=True))
             if members and members <= done_persons:
                 anonymise_household(household, report)
+        for rule in retention_rules:
+            rule(today, report)
         cutoff = years_before(today, settings.HUSLY_RETENTION_ACCESS_LOG_YEARS)
         report.counts["access_events_deleted"] = audit_purge(
             AccessEvent.objects.filter(at__date__lt=cutoff)
         )
-        for job in retention_jobs:
-            for key, count in job(today).items():
-                report.counts[key] += count
         if any(report.counts.values()):
             ChangeEvent.objects.create(
                 actor=None,

@@ -6,9 +6,9 @@ class SettlementConfig(AppConfig):
 
     def ready(self) -> None:
         from husly.people.hooks import reaches_households
-        from husly.retention.hooks import persons_in_use, retention_job
+        from husly.retention.hooks import persons_in_use, retention_rule
         from husly.settlement import hooks
 
         reaches_households(hooks.households_settled)
         persons_in_use(hooks.settlement_in_use)
-        retention_job(hooks.declined_requests_purge)
+        retention_rule(hooks.declined_requests_rule)

@@ -4,6 +4,7 @@ the retention job must keep (husly.retention.hooks)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 
@@ -26,6 +27,13 @@ def settlement_in_use(candidate_ids: set[int]) -> set[int]:
             person_id__in=candidate_ids, household_id__in=households
         ).values_list("person_id", flat=True)
     )
+
+
+def declined_requests_rule(today: dt.date, report: Any) -> None:
+    """The retention run's rule (``husly.retention.hooks.retention_rule``): counts go in its
+    report."""
+    for key, count in declined_requests_purge(today).items():
+        report.counts[key] += count
 
 
 def declined_requests_purge(today: dt.date) -> dict[str, int]:

@@ -45,6 +45,15 @@ from husly.housing import actions as housing
 from husly.housing.models import Building, Dwelling
 from husly.imports import importers as imports
 from husly.imports.models import ImportBatch
+from husly.landlords import actions as landlords
+from husly.landlords.models import (
+    Agreement,
+    Enquiry,
+    FaultReport,
+    Landlord,
+    OfferedDwelling,
+    SpareKey,
+)
 from husly.organisation import actions as organisation
 from husly.organisation.models import Membership, Municipality, Unit, User
 from husly.people import actions as people
@@ -108,6 +117,9 @@ RENT_WORK = {PR}
 """The property unit (EIE, with collections) bills, books and adjusts rent."""
 STAY_WORK = {CW, AP, NAV}
 """Temporary accommodation (§ 27): caseworkers and approvers of any unit, NAV's in practice."""
+LANDLORD_WORK = {CW, AP, PR}
+"""Caseworkers and approvers of the housing office (the unit that handles applications for
+municipal dwellings), and property managers."""
 
 NOT_ACTIONS = {
     "husly.core.actions.create_audited": "the shared save-and-record step inside actions",
@@ -965,6 +977,142 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             starts_on=timezone.localdate(),
         ),
     ),
+    # --- landlords (housing office caseworkers and approvers, property managers) ---------------
+    "husly.landlords.actions.landlord_register": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.landlord_register(
+            actor=a,
+            municipality=w.municipality,
+            data={"kind": "company", "name": "Ny AS", "org_number": "923609016"},
+        ),
+    ),
+    "husly.landlords.actions.landlord_update": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.landlord_update(
+            actor=a, landlord=w.get(Landlord, "landlord"), data={"phone": "99"}
+        ),
+    ),
+    "husly.landlords.actions.landlord_contact_record": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.landlord_contact_record(
+            actor=a, landlord=w.get(Landlord, "landlord"), channel="phone", summary="Ringte."
+        ),
+    ),
+    "husly.landlords.actions.enquiry_receive": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.enquiry_receive(
+            actor=a,
+            municipality=w.municipality,
+            data={"from_name": "Ola", "from_contact": "1", "channel": "phone", "text": "Ledig"},
+        ),
+    ),
+    "husly.landlords.actions.enquiry_answer": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.enquiry_answer(
+            actor=a, enquiry=w.get(Enquiry, "enquiry"), answer="Takk."
+        ),
+    ),
+    "husly.landlords.actions.enquiry_assign": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.enquiry_assign(actor=a, enquiry=w.get(Enquiry, "enquiry"), to=a),
+    ),
+    "husly.landlords.actions.offered_dwelling_register": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.offered_dwelling_register(
+            actor=a,
+            landlord=w.get(Landlord, "landlord"),
+            data={
+                "address": "Annen veg 1",
+                "postal_code": "2008",
+                "postal_town": "Fjerdingby",
+                "rooms": 1,
+                "area_m2": 30,
+                "monthly_rent": 7000,
+            },
+        ),
+    ),
+    "husly.landlords.actions.offered_dwelling_assess": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.offered_dwelling_assess(
+            actor=a, offered=w.get(OfferedDwelling, "spare_flat"), state="approved", condition=""
+        ),
+    ),
+    "husly.landlords.actions.agreement_create": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.agreement_create(
+            actor=a,
+            landlord=w.get(Landlord, "landlord"),
+            kind="head_lease",
+            data={
+                "offered_dwelling": w.get(OfferedDwelling, "spare_flat"),
+                "start_date": timezone.localdate(),
+                "rent_to_owner": 8000,
+            },
+        ),
+    ),
+    "husly.landlords.actions.guarantee_consent_record": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.guarantee_consent_record(
+            actor=a,
+            agreement=w.get(Agreement, "guarantee"),
+            given_by=w.get(Person, "resident_person"),
+            given_how="written",
+        ),
+    ),
+    "husly.landlords.actions.brokerage_lease_signed": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.brokerage_lease_signed(
+            actor=a, agreement=w.get(Agreement, "brokerage"), signed_on=timezone.localdate()
+        ),
+    ),
+    "husly.landlords.actions.agreement_end": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.agreement_end(
+            actor=a,
+            agreement=w.get(Agreement, "brokerage"),
+            ended_on=timezone.localdate(),
+            reason="Utleier trakk seg.",
+        ),
+    ),
+    "husly.landlords.actions.spare_key_register": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.spare_key_register(
+            actor=a, agreement=w.get(Agreement, "head_lease"), label="Dør", kept_at="Skap"
+        ),
+    ),
+    "husly.landlords.actions.key_entry_record": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.key_entry_record(
+            actor=a,
+            key=w.get(SpareKey, "key"),
+            entered_at=timezone.now(),
+            reason="Lekkasje.",
+            owner_told=True,
+        ),
+    ),
+    "husly.landlords.actions.fault_report": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.fault_report(
+            actor=a,
+            agreement=w.get(Agreement, "head_lease"),
+            reported_on=timezone.localdate(),
+            description="Drypp.",
+        ),
+    ),
+    "husly.landlords.actions.fault_update": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.fault_update(
+            actor=a, fault=w.get(FaultReport, "fault"), status="fixed", on=timezone.localdate()
+        ),
+    ),
+    "husly.landlords.actions.vacancy_costs_record": (
+        LANDLORD_WORK | {OP},  # None (the monthly job) is let through; the operator is not staff
+        lambda w, a: landlords.vacancy_costs_record(
+            actor=None if a.is_superuser else a,
+            municipality=w.municipality,
+            month=timezone.localdate(),
+        ),
+    ),
     # --- Min side -------------------------------------------------------------------------------
     "husly.portal.actions.portal_application_create": (
         {RES},
@@ -1466,6 +1614,7 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
         responsible_unit=housing_office,
         facts="Ingen bolig.",
     ).pk
+    _landlords_world(w, sara, eirik)
     spare = _user("sigurd", routing, "leader")
     w.ids["spare_staff"] = spare.pk
     w.ids["spare_membership"] = spare.memberships.get().pk
@@ -1563,6 +1712,87 @@ def _arrears_world(w: World, household: Household) -> None:
     w.ids["rent_meeting"] = meeting.pk
     w.ids["arrears_item"] = ArrearsMeetingItem.objects.create(
         meeting=meeting, case=case, reasons=["new"], arrears=9000, responsible=w.actors[PR]
+    ).pk
+
+
+def _landlords_world(w: World, sara: User, eirik: User) -> None:
+    """A landlord with a head lease (a key, a fault), a proposed brokerage for a household not
+    on the waiting list, a deposit guarantee for the resident's household, an enquiry."""
+    municipality = w.municipality
+    landlord = landlords.landlord_register(
+        actor=sara,
+        municipality=municipality,
+        data={"kind": "company", "name": "Utleie AS", "org_number": "974760673"},
+    )
+    w.ids["landlord"] = landlord.pk
+
+    def flat(address: str) -> OfferedDwelling:
+        return landlords.offered_dwelling_register(
+            actor=sara,
+            landlord=landlord,
+            data={
+                "address": address,
+                "postal_code": "2008",
+                "postal_town": "Fjerdingby",
+                "rooms": 2,
+                "area_m2": 50,
+                "monthly_rent": 9000,
+            },
+        )
+
+    w.ids["spare_flat"] = flat("Ledigvegen 1").pk
+    head = landlords.agreement_create(
+        actor=eirik,
+        landlord=landlord,
+        kind="head_lease",
+        data={
+            "offered_dwelling": flat("Innleievegen 1"),
+            "start_date": timezone.localdate(),
+            "rent_to_owner": 9000,
+        },
+    )
+    w.ids["head_lease"] = head.pk
+    w.ids["key"] = landlords.spare_key_register(
+        actor=eirik, agreement=head, label="Hoveddør", kept_at="Skap"
+    ).pk
+    w.ids["fault"] = landlords.fault_report(
+        actor=eirik, agreement=head, reported_on=timezone.localdate(), description="Drypp"
+    ).pk
+    w.ids["brokerage"] = landlords.agreement_create(
+        actor=sara,
+        landlord=landlord,
+        kind="brokerage",
+        data={
+            "offered_dwelling": flat("Formidlingsvegen 1"),
+            "start_date": timezone.localdate(),
+            "household": make_household(w.municipality, "Privat"),
+        },
+    ).pk
+    household = Household.objects.get(pk=w.ids["household"])
+    case = cases.case_create(
+        actor=sara,
+        household=household,
+        channel="meeting",
+        help_kinds=["deposit_guarantee"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    w.ids["guarantee"] = landlords.agreement_create(
+        actor=sara,
+        landlord=landlord,
+        kind="deposit_guarantee",
+        data={
+            "household": household,
+            "guarantee_case": case,
+            "nav_unit": w.nav,
+            "nav_contact": "Nina",
+            "start_date": timezone.localdate(),
+        },
+    ).pk
+    w.ids["enquiry"] = landlords.enquiry_receive(
+        actor=sara,
+        municipality=municipality,
+        data={"from_name": "Kari", "from_contact": "1", "channel": "phone", "text": "Ledig"},
     ).pk
 
 

@@ -28,7 +28,7 @@ from husly.portal.auth import resident_user
 from husly.temporary import actions as temporary_actions
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
-from tests.factories import BuildingFactory, DwellingFactory, synthetic_number
+from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, synthetic_number
 from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
@@ -277,6 +277,24 @@ RULES: dict[str, Rule] = {
         CASE, {"pk": "settlement_case", "step": "=velg"}, "post", owner="none"
     ),
     "settlement:surroundings_edit": R(MUNICIPALITY, {"building_pk": "building"}, owner="none"),
+    "landlords:landlord_list": R(STAFF, {}),
+    "landlords:landlord_create": R(STAFF, {}),
+    "landlords:landlord_detail": R(PERSON, {"pk": "landlord"}),
+    "landlords:landlord_edit": R(PERSON, {"pk": "landlord"}),
+    "landlords:landlord_contact": R(PERSON, {"pk": "landlord"}, "post", owner="none"),
+    "landlords:dwelling_add": R(PERSON, {"pk": "landlord"}, "post", owner="none"),
+    "landlords:agreement_create": R(PERSON, {"pk": "landlord", "kind": "=head_lease"}),
+    "landlords:dwelling_assess": R(PERSON, {"pk": "offered_dwelling"}, "post", owner="none"),
+    "landlords:enquiry_list": R(STAFF, {}),
+    "landlords:enquiry_answer": R(PERSON, {"pk": "enquiry"}, "post", owner="none"),
+    "landlords:enquiry_take": R(PERSON, {"pk": "enquiry"}, "post", owner="none"),
+    "landlords:agreement_list": R(STAFF, {}),
+    "landlords:agreement_detail": R(PERSON, {"pk": "agreement"}),
+    "landlords:agreement_step": R(
+        PERSON, {"pk": "agreement", "step": "=avslutt"}, "post", owner="none"
+    ),
+    "landlords:fault_update": R(PERSON, {"pk": "fault"}, "post", owner="none"),
+    "landlords:figures": R(STAFF, {}, owner="arne"),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -421,6 +439,7 @@ def world(  # type: ignore[no-untyped-def]
         "settlement_request": settled["request"],
         "settlement_case": settled["case"],
         "settlement_chosen": settled["chosen"],
+        **_landlord_world(sara, household, raelingen),
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
@@ -633,6 +652,72 @@ def _follow_up_world(sara, case, lease, raelingen):  # type: ignore[no-untyped-d
         "written_warning": warning,
         "move_out": move_out,
         "refusal": refusal,
+    }
+
+
+def _landlord_world(sara, household, raelingen):  # type: ignore[no-untyped-def]
+    """A landlord of Rælingen with an offered flat under a head lease, a fault report and an
+    enquiry in the queue."""
+    from husly.landlords.models import Agreement, Enquiry, FaultReport, Landlord, OfferedDwelling
+
+    landlord = Landlord.objects.create(
+        municipality=raelingen,
+        kind="company",
+        name="Rælingsen Utleie AS",
+        org_number="974760673",
+        created_by=sara,
+    )
+    owner = PersonFactory(
+        municipality=raelingen,
+        given_name="Leif",
+        family_name="Utleiersen",
+        national_id=synthetic_number(dt.date(1955, 2, 2)),
+    )
+    Landlord.objects.create(
+        municipality=raelingen, kind="person", person=owner, name=owner.full_name, created_by=sara
+    )
+    offered = OfferedDwelling.objects.create(
+        landlord=landlord,
+        address="Rælingsvegen 9",
+        postal_code="2008",
+        postal_town="Fjerdingby",
+        rooms=2,
+        area_m2=50,
+        monthly_rent=9000,
+    )
+    agreement = Agreement.objects.create(
+        municipality=raelingen,
+        landlord=landlord,
+        kind="head_lease",
+        status="active",
+        offered_dwelling=offered,
+        start_date=timezone.localdate(),
+        rent_to_owner=9000,
+        household=household,
+        created_by=sara,
+    )
+    fault = FaultReport.objects.create(
+        agreement=agreement,
+        reported_on=timezone.localdate(),
+        description="Rælingsen: drypp",
+        recorded_by=sara,
+    )
+    enquiry = Enquiry.objects.create(
+        municipality=raelingen,
+        landlord=landlord,
+        from_name="Rælingsen Utleie AS",
+        from_contact="post@example.no",
+        channel="email",
+        text="Ledig leilighet",
+        answer_due=timezone.localdate(),
+        recorded_by=sara,
+    )
+    return {
+        "landlord": landlord,
+        "offered_dwelling": offered,
+        "agreement": agreement,
+        "fault": fault,
+        "enquiry": enquiry,
     }
 
 
