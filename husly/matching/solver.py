@@ -910,7 +910,9 @@ def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
                 gp = Graph(g.rows, g.cols, g.weight - pen, g.complete, g.bound, g.k)
                 u_m = max_dual_prices(gp, match)
                 if u_m is not None:
-                    bound = min(bound, _dual_bound(g, u_m, pen=pen, lam=lam, room=room, n_cols=n_cols)[2])
+                    bound = min(
+                        bound, _dual_bound(g, u_m, pen=pen, lam=lam, room=room, n_cols=n_cols)[2]
+                    )
             if value < bound:  # the exact Lagrangian bound (one certified assignment solve)
                 exact, g, calls = lagrangian_bound(builder, g, lam, watched, slot)
                 solves += calls
