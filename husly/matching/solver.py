@@ -593,7 +593,13 @@ class SpreadSolution:
 
 
 def _rows_for(
-    prep: Prepared, g: Graph, idx: IntArray, slot_of_edge: IntArray, watched: IntArray
+    prep: Prepared,
+    g: Graph,
+    idx: IntArray,
+    slot_of_edge: IntArray,
+    watched: IntArray,
+    *,
+    room: FloatArray | None = None,
 ) -> tuple[sp.csr_matrix, FloatArray, IntArray, IntArray, IntArray]:
     """Constraint matrix of the pairs ``idx``: one row per dwelling, household and watched
     building they touch (capacity 1, 1 and the building's room), in a canonical order."""
@@ -611,7 +617,9 @@ def _rows_for(
             sp.csr_matrix((np.ones(hv.size), (b_i, hv)), shape=(b_u.size, m)),
         ]
     ).tocsr()
-    upper = np.r_[np.ones(r_u.size + c_u.size), prep.building_room[watched[b_u]].astype(np.float64)]
+    if room is None:
+        room = prep.building_room[watched].astype(np.float64)
+    upper = np.r_[np.ones(r_u.size + c_u.size), room[b_u]]
     return a, upper, r_u, c_u, b_u
 
 
@@ -779,12 +787,16 @@ def _milp(
     weight: FloatArray,
     watched: IntArray,
     seconds: float,
+    room: FloatArray | None = None,
+    fixed: IntArray | None = None,
 ) -> tuple[IntArray | None, float]:
     """Branch and bound (HiGHS via ``scipy.optimize.milp``) on the given pairs; the proposal
-    (or ``None``) and its proven bound for these pairs (``inf`` if not proven)."""
+    (or ``None``) and its proven bound for these pairs (``inf`` if not proven). With ``fixed``
+    (a partial proposal on other dwellings and households) and ``room`` (what it leaves of each
+    watched building's room), the proposal returned includes the fixed pairs."""
     n_rows = len(prep.inp.dwellings)
     g = Graph(rows, cols, weight, np.zeros(0, np.bool_), np.zeros(0), _EMPTY_I)
-    a, upper, _, _, _ = _rows_for(prep, g, np.arange(rows.size), slots, watched)
+    a, upper, _, _, _ = _rows_for(prep, g, np.arange(rows.size), slots, watched, room=room)
     res = milp(
         c=-weight,
         integrality=np.ones(rows.size),
@@ -795,12 +807,64 @@ def _milp(
     if res.x is None:
         return None, np.inf
     chosen = np.flatnonzero(np.round(res.x) == 1)
-    match = np.full(n_rows, -1, dtype=np.int64)
+    match = np.full(n_rows, -1, dtype=np.int64) if fixed is None else fixed.copy()
     match[rows[chosen]] = cols[chosen]
     if not _is_feasible(prep, match, watched):
         return None, np.inf
     proven = float(np.floor(-res.fun + 0.25)) if res.status == 0 else np.inf
     return match, proven
+
+
+def _around_fractional(
+    prep: Prepared,
+    master: _Master,
+    x: FloatArray,
+    *,
+    u_safe: FloatArray,
+    v_safe: FloatArray,
+    lam: FloatArray,
+    watched: IntArray,
+    room: FloatArray,
+    limit: int = 4000,
+) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray, FloatArray] | None:
+    """A small branch-and-bound problem around the LP optimum's fractional pairs: a proposal
+    worth the bound uses only pairs of zero reduced cost (value = bound − Σ reduced costs −
+    slack terms), so the free pairs are the LP's tight pairs among the dwellings and households
+    within a few tight steps of the fractional part; the LP's whole pairs elsewhere stay fixed
+    and use up their buildings' room. Returns the free pairs, the fixed partial proposal and the
+    room left, or ``None`` when the LP is whole or the neighbourhood grows past ``limit`` pairs.
+    It is a search only: its result counts as optimal only if it reaches the bound."""
+    frac = np.minimum(x, 1.0 - x) >= _WHOLE
+    if not frac.any():
+        return None
+    rows, cols, slots, weight = master.rows, master.cols, master.slots, master.weight
+    pen = np.where(slots >= 0, lam[np.maximum(slots, 0)], 0.0)
+    tight = u_safe[rows] + v_safe[cols] + pen - weight <= _HALF_STEP
+    one = x > 1.0 - _WHOLE
+    in_r = np.zeros(master.n_rows, dtype=np.bool_)
+    in_c = np.zeros(master.n_cols, dtype=np.bool_)
+    in_r[rows[frac]] = True
+    in_c[cols[frac]] = True
+    free = tight & in_r[rows] & in_c[cols]
+    for _ in range(3):
+        # close over the LP's whole pairs, then one more tight step out
+        touch = tight & (in_r[rows] | in_c[cols])
+        if np.count_nonzero(touch) > limit:
+            break
+        in_r[rows[touch]] = True
+        in_c[cols[touch]] = True
+        partner = one & (in_r[rows] | in_c[cols])
+        in_r[rows[partner]] = True
+        in_c[cols[partner]] = True
+        free = tight & in_r[rows] & in_c[cols]
+    fixed_pairs = np.flatnonzero(one & ~in_r[rows] & ~in_c[cols])
+    fixed = np.full(master.n_rows, -1, dtype=np.int64)
+    fixed[rows[fixed_pairs]] = cols[fixed_pairs]
+    used = np.bincount(slots[fixed_pairs][slots[fixed_pairs] >= 0], minlength=watched.size).astype(
+        np.float64
+    )
+    sel = np.flatnonzero(free)
+    return rows[sel], cols[sel], slots[sel], weight[sel], fixed, room - used
 
 
 def lagrangian_bound(
@@ -827,7 +891,7 @@ def lagrangian_bound(
         g = _widen(builder, g, failing)
 
 
-def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
+def solve_spread(  # noqa: PLR0911, PLR0912, PLR0915 - one proof, read top to bottom
     builder: PairBuilder, g: Graph, match0: IntArray, watched: IntArray, deadline: float
 ) -> SpreadSolution | None:
     """Exact optimum with the per-building heavy-needs limits, with a bound computed in the run.
@@ -922,6 +986,27 @@ def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
             if value >= bound:
                 return SpreadSolution(match, g, bound, "exact_lp", solves)
     incomplete = ~g.complete & np.isfinite(g.bound)
+    # a proposal worth the bound is optimal, wherever it comes from: first branch and bound
+    # only around the LP's fractional part, the rest of the LP's proposal kept
+    local = _around_fractional(
+        prep, master, x, u_safe=u_safe, v_safe=v_safe, lam=lam, watched=watched, room=room
+    )
+    if local is not None:
+        l_rows, l_cols, l_slots, l_weight, fixed, room_left = local
+        found, _ = _milp(
+            prep,
+            rows=l_rows,
+            cols=l_cols,
+            slots=l_slots,
+            weight=l_weight,
+            watched=watched,
+            seconds=deadline - time.perf_counter(),
+            room=room_left,
+            fixed=fixed,
+        )
+        solves += 1
+        if found is not None and g.objective(found) >= bound:
+            return SpreadSolution(found, g, bound, "exact_milp", solves)
     # branch and bound on the LP's pairs, then on every pair that could still matter
     best, _ = _milp(
         prep,
