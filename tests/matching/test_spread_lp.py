@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from husly.matching import MatchingInput, SolverOptions, prepare, propose_batch
-from husly.matching import solver
+from husly.matching import MatchingInput, SolverOptions, prepare, propose_batch, solver
 from husly.matching.synthetic import synthetic_instance
 from tests.matching.spread_oracle import FIXTURES
 
@@ -137,12 +136,12 @@ def test_the_small_branch_and_bound_around_a_fractional_lp_is_proven_by_the_boun
         calls.append(out is not None)
         return out
 
-    monkeypatch.setattr(S, "_around_fractional", spy)
+    monkeypatch.setattr(solver, "_around_fractional", spy)
     fast = propose_batch(inp, options)
     assert calls == [True]
     assert fast.report.spread_rule == "exact_milp"
     assert fast.report.certified_optimal
-    monkeypatch.setattr(S, "_around_fractional", lambda *a, **k: None)
+    monkeypatch.setattr(solver, "_around_fractional", lambda *a, **k: None)
     full = propose_batch(inp, options)
     assert full.report.certified_optimal
     assert full.report.objective_value == fast.report.objective_value
