@@ -10,9 +10,9 @@ bonus (and, with ``jitter``, an integer-scaled seeded tie-break below one step p
 Pruning with a certificate. Each dwelling keeps every top-band pair and its other pairs down to
 its ``k``-th best (ties included), so the kept list is a prefix of its list in weight order;
 ``bound`` is the largest weight any dropped pair can have. After an exact solve of the kept graph a
-dwelling is *certified* when its list is complete, or holds a household left unmatched, or its dual
-price (the greatest dual value consistent with the solution, by a Bellman-Ford pass) is at least
-``bound``. If every dwelling is certified, the kept graph's dual solution is feasible for every
+dwelling is *certified* when its list is complete, or holds a household left unmatched whose pair
+is worth at least ``bound`` (always so without building prices), or its dual price (the greatest
+dual value consistent with the solution, by a Bellman-Ford pass) is at least ``bound``. If every dwelling is certified, the kept graph's dual solution is feasible for every
 dropped pair (an unmatched household has dual 0), so by LP duality the solution is optimal for the
 full graph. Otherwise the failing dwellings get longer lists and the solve repeats.
 """
@@ -898,17 +898,24 @@ def solve_spread(  # noqa: PLR0911, PLR0912, PLR0915 - one proof, read top to bo
 
     1. *LP by column generation.* The LP relaxation (dwellings and households capacity 1, one row
        per watched building with its room) starts from the pairs of zero reduced cost for the
-       optimum without the rule. Its dual prices (u per dwelling, v per household, λ per
+       optimum without the rule, and HiGHS starts from that optimum's basis
+       (:meth:`_Master.start_from`), so the dual simplex only repairs the broken buildings. Its
+       dual prices (u per dwelling, v per household, λ per
        building) price every kept pair, reduced cost u + v + λ·[heavy] − w; the most negative
        pair of each household (at most 2,000 a round) joins, and HiGHS resumes from its basis.
        A dwelling whose price is below its best dropped pair gets a longer list. When nothing
        prices out, the LP optimum over all pairs is reached.
-    2. *Bound.* The dual prices, made feasible on every pair (kept or dropped) and summed
-       (Σu + Σv + Σλ·room), bound every proposal (LP duality), rounded down to whole steps.
+    2. *Bound.* The dual prices rounded to whole steps, made feasible on every pair (kept or
+       dropped) and summed (Σu + Σv + Σλ·room), bound every proposal (LP duality); all in exact
+       integer arithmetic (:func:`_dual_bound`). If a whole LP optimum falls short of it, the
+       greatest dwelling prices for that proposal under the same λ, then the Lagrangian bound
+       (:func:`lagrangian_bound`), may close it.
     3. If the LP optimum is a whole proposal reaching the bound, it is optimal (``exact_lp``).
-       Otherwise branch and bound on the LP's pairs; a proposal using another pair is worth at
-       most bound − its reduced cost, so if the result falls short the pairs with reduced cost up
-       to the shortfall join and branch and bound runs again (``exact_milp`` when proven).
+       Otherwise branch and bound, first only around the LP's fractional pairs with the rest of
+       the LP's proposal fixed (:func:`_around_fractional`: proven only if it reaches the bound),
+       then on the LP's pairs; a proposal using another pair is worth at most bound − its
+       reduced cost, so if the result falls short the pairs with reduced cost up to the
+       shortfall join and branch and bound runs again (``exact_milp`` when proven).
     4. Past ``deadline``: the best proposal found with the bound proven so far (``bounded``), or
        ``None`` if there is none (the caller repairs).
     """
