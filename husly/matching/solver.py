@@ -12,9 +12,9 @@ its ``k``-th best (ties included), so the kept list is a prefix of its list in w
 ``bound`` is the largest weight any dropped pair can have. After an exact solve of the kept graph a
 dwelling is *certified* when its list is complete, or holds a household left unmatched whose pair
 is worth at least ``bound`` (always so without building prices), or its dual price (the greatest
-dual value consistent with the solution, by a Bellman-Ford pass) is at least ``bound``. If every dwelling is certified, the kept graph's dual solution is feasible for every
-dropped pair (an unmatched household has dual 0), so by LP duality the solution is optimal for the
-full graph. Otherwise the failing dwellings get longer lists and the solve repeats.
+dual value consistent with the solution, by a Bellman-Ford pass) is at least ``bound``. If every
+dwelling is certified, the kept graph's dual solution is feasible for every dropped pair (an
+unmatched household has dual 0), so by LP duality the solution is optimal for the full graph. Otherwise the failing dwellings get longer lists and the solve repeats.
 """
 
 from __future__ import annotations
