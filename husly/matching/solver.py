@@ -14,7 +14,8 @@ dwelling is *certified* when its list is complete, or holds a household left unm
 is worth at least ``bound`` (always so without building prices), or its dual price (the greatest
 dual value consistent with the solution, by a Bellman-Ford pass) is at least ``bound``. If every
 dwelling is certified, the kept graph's dual solution is feasible for every dropped pair (an
-unmatched household has dual 0), so by LP duality the solution is optimal for the full graph. Otherwise the failing dwellings get longer lists and the solve repeats.
+unmatched household has dual 0), so by LP duality the solution is optimal for the full graph.
+Otherwise the failing dwellings get longer lists and the solve repeats.
 """
 
 from __future__ import annotations
