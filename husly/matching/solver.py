@@ -10,11 +10,12 @@ bonus (and, with ``jitter``, an integer-scaled seeded tie-break below one step p
 Pruning with a certificate. Each dwelling keeps every top-band pair and its other pairs down to
 its ``k``-th best (ties included), so the kept list is a prefix of its list in weight order;
 ``bound`` is the largest weight any dropped pair can have. After an exact solve of the kept graph a
-dwelling is *certified* when its list is complete, or holds a household left unmatched, or its dual
-price (the greatest dual value consistent with the solution, by a Bellman-Ford pass) is at least
-``bound``. If every dwelling is certified, the kept graph's dual solution is feasible for every
-dropped pair (an unmatched household has dual 0), so by LP duality the solution is optimal for the
-full graph. Otherwise the failing dwellings get longer lists and the solve repeats.
+dwelling is *certified* when its list is complete, or holds a household left unmatched whose pair
+is worth at least ``bound`` (always so without building prices), or its dual price (the greatest
+dual value consistent with the solution, by a Bellman-Ford pass) is at least ``bound``. If every
+dwelling is certified, the kept graph's dual solution is feasible for every dropped pair (an
+unmatched household has dual 0), so by LP duality the solution is optimal for the full graph.
+Otherwise the failing dwellings get longer lists and the solve repeats.
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 from scipy.optimize import LinearConstraint, linear_sum_assignment, milp
 from scipy.optimize._highspy import _core as highspy  # HiGHS as SciPy ships it (see ADR 0006)
-from scipy.sparse.csgraph import connected_components, min_weight_full_bipartite_matching
+from scipy.sparse.csgraph import (
+    breadth_first_order,
+    connected_components,
+    min_weight_full_bipartite_matching,
+)
 
 from husly.matching.constraints import Prepared
 
@@ -406,8 +411,11 @@ def failing_rows(g: Graph, match: IntArray, u: FloatArray | None) -> IntArray:
     n_cols = _n_cols(g, match)
     matched = np.zeros(n_cols, dtype=np.bool_)
     matched[match[match >= 0]] = True
+    # an unmatched household worth at least the best dropped pair (always so without building
+    # prices, as kept lists are prefixes; with them, a priced pair may fall below the bound)
+    free = ~matched[g.cols] & (g.weight >= g.bound[g.rows])
     has_free = np.zeros(n_rows, dtype=np.bool_)
-    has_free[g.rows[~matched[g.cols]]] = True
+    has_free[g.rows[free]] = True
     open_rows = ~(g.complete | has_free)
     if not open_rows.any():
         return np.zeros(0, dtype=np.int64)
@@ -586,7 +594,13 @@ class SpreadSolution:
 
 
 def _rows_for(
-    prep: Prepared, g: Graph, idx: IntArray, slot_of_edge: IntArray, watched: IntArray
+    prep: Prepared,
+    g: Graph,
+    idx: IntArray,
+    slot_of_edge: IntArray,
+    watched: IntArray,
+    *,
+    room: FloatArray | None = None,
 ) -> tuple[sp.csr_matrix, FloatArray, IntArray, IntArray, IntArray]:
     """Constraint matrix of the pairs ``idx``: one row per dwelling, household and watched
     building they touch (capacity 1, 1 and the building's room), in a canonical order."""
@@ -604,8 +618,27 @@ def _rows_for(
             sp.csr_matrix((np.ones(hv.size), (b_i, hv)), shape=(b_u.size, m)),
         ]
     ).tocsr()
-    upper = np.r_[np.ones(r_u.size + c_u.size), prep.building_room[watched[b_u]].astype(np.float64)]
+    if room is None:
+        room = prep.building_room[watched].astype(np.float64)
+    upper = np.r_[np.ones(r_u.size + c_u.size), room[b_u]]
     return a, upper, r_u, c_u, b_u
+
+
+def _dual_bound(
+    g: Graph, u: FloatArray, *, pen: FloatArray, lam: FloatArray, room: FloatArray, n_cols: int
+) -> tuple[FloatArray, FloatArray, float]:
+    """An upper bound on every proposal that respects the rule, from whole-step prices: dwelling
+    prices ``u`` (raised to 0, and to the best dropped pair where a list is incomplete),
+    building prices ``lam`` >= 0 (``pen``: each kept pair's λ if it counts in a building), and
+    the least household prices that make every kept pair dual feasible. By LP duality the sum
+    Σu + Σv + Σλ·room bounds the LP relaxation over all pairs, kept or dropped. Every number
+    is a whole number below 2**53, so the sum is exact."""
+    incomplete = ~g.complete & np.isfinite(g.bound)
+    u_safe = np.maximum(u, 0.0)
+    u_safe = np.where(incomplete, np.maximum(u_safe, g.bound), u_safe)
+    v_safe = household_duals(g, u_safe, pen, n_cols)
+    total = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
+    return u_safe, v_safe, total
 
 
 def _is_feasible(prep: Prepared, match: IntArray, watched: IntArray) -> bool:
@@ -623,6 +656,7 @@ class _Master:
     def __init__(self, prep: Prepared, watched: IntArray, n_cols: int) -> None:
         self.n_rows = len(prep.inp.dwellings)
         self.n_cols = n_cols
+        self.n_watched = watched.size
         n_all = self.n_rows + n_cols + watched.size
         self.highs = highspy._Highs()
         self.highs.setOptionValue("output_flag", False)
@@ -664,6 +698,71 @@ class _Master:
         self.slots = np.r_[self.slots, slots]
         self.weight = np.r_[self.weight, weight]
 
+    def start_from(self, match: IntArray, u: FloatArray, v: FloatArray) -> bool:
+        """Hand HiGHS an optimal basis of the LP *without* the building rows, built from the
+        optimum ``match`` and its duals (``u``, ``v``), so the dual simplex starts dual feasible
+        and only has to repair the building rows the optimum breaks (instead of solving the
+        whole LP from scratch). Every column added so far must have zero reduced cost.
+
+        The basis is a spanning forest of tight pairs (LP bases of bipartite matching are
+        forests): every matched pair is basic, matched pairs and single nodes are joined by
+        tight unmatched pairs, and each tree is rooted at a row whose dual is zero (its slack is
+        basic). The duals this basis implies are then exactly ``u`` and ``v``, dual feasible.
+        Returns False (nothing set, HiGHS starts cold) if some tree has no zero-dual row."""
+        n_r, n_c = self.n_rows, self.n_cols
+        rows, cols = self.rows, self.cols
+        owner = np.full(n_c, -1, dtype=np.int64)
+        js = np.flatnonzero(match >= 0)
+        owner[match[js]] = js
+        # super-nodes: a matched pair is one node (its dwelling's number), others stand alone
+        node_of_col = np.where(owner >= 0, owner, n_r + np.arange(n_c))
+        n_nodes = n_r + n_c
+        zero = np.zeros(n_nodes, dtype=np.bool_)
+        zero[:n_r] = u <= 0.0
+        zero[node_of_col] |= v <= 0.0
+        free_dwelling = match < 0  # a vacant dwelling is its own node; it has no household part
+        on_match = match[rows] == cols
+        a, b = rows[~on_match], node_of_col[cols[~on_match]]
+        root = n_nodes  # virtual root joined to every node with a zero-dual row
+        zs = np.flatnonzero(zero)
+        graph = sp.csr_matrix(
+            (np.ones(a.size + zs.size), (np.r_[a, zs], np.r_[b, np.full(zs.size, root)])),
+            shape=(n_nodes + 1, n_nodes + 1),
+        )
+        _, pred = breadth_first_order(graph, root, directed=False, return_predecessors=True)
+        pred = pred[:n_nodes]
+        used = np.zeros(n_nodes, dtype=np.bool_)
+        used[js] = True
+        used[n_r + np.flatnonzero(owner < 0)] = True
+        used[np.flatnonzero(free_dwelling)] = True
+        if np.any(used & (pred < 0)):
+            return False
+        col_basic = on_match.copy()
+        row_basic = np.zeros(n_r + n_c + self.n_watched, dtype=np.bool_)
+        row_basic[n_r + n_c :] = True  # building rows: slack basic (price 0)
+        nodes = np.flatnonzero(used)
+        at_root = nodes[pred[nodes] == root]
+        # the root's zero-dual row: the dwelling's if its dual is 0, else the household's
+        dw = at_root[at_root < n_r]
+        dwelling_zero = (u[dw] <= 0.0) | free_dwelling[dw]
+        row_basic[dw[dwelling_zero]] = True
+        row_basic[n_r + match[dw[~dwelling_zero]]] = True
+        row_basic[at_root[at_root >= n_r]] = True  # a lone household: node number = its row
+        # tree pairs: the tight pair joining each other node to its predecessor
+        child = nodes[pred[nodes] != root]
+        key_tree = np.minimum(child, pred[child]) * (n_nodes + 1) + np.maximum(child, pred[child])
+        key_pair = np.minimum(a, b) * (n_nodes + 1) + np.maximum(a, b)
+        order = np.argsort(key_pair, kind="stable")
+        at = np.searchsorted(key_pair[order], key_tree)
+        col_basic[np.flatnonzero(~on_match)[order[at]]] = True
+        basis = highspy.HighsBasis()
+        status = highspy.HighsBasisStatus
+        basis.col_status = [status.kBasic if x else status.kLower for x in col_basic]
+        basis.row_status = [status.kBasic if x else status.kUpper for x in row_basic]
+        basis.valid = True
+        ok = self.highs.setBasis(basis) == highspy.HighsStatus.kOk
+        return bool(ok)
+
     def solve(self, seconds: float) -> bool:
         self.highs.setOptionValue("time_limit", max(seconds, 0.01))
         self.highs.run()
@@ -689,12 +788,16 @@ def _milp(
     weight: FloatArray,
     watched: IntArray,
     seconds: float,
+    room: FloatArray | None = None,
+    fixed: IntArray | None = None,
 ) -> tuple[IntArray | None, float]:
     """Branch and bound (HiGHS via ``scipy.optimize.milp``) on the given pairs; the proposal
-    (or ``None``) and its proven bound for these pairs (``inf`` if not proven)."""
+    (or ``None``) and its proven bound for these pairs (``inf`` if not proven). With ``fixed``
+    (a partial proposal on other dwellings and households) and ``room`` (what it leaves of each
+    watched building's room), the proposal returned includes the fixed pairs."""
     n_rows = len(prep.inp.dwellings)
     g = Graph(rows, cols, weight, np.zeros(0, np.bool_), np.zeros(0), _EMPTY_I)
-    a, upper, _, _, _ = _rows_for(prep, g, np.arange(rows.size), slots, watched)
+    a, upper, _, _, _ = _rows_for(prep, g, np.arange(rows.size), slots, watched, room=room)
     res = milp(
         c=-weight,
         integrality=np.ones(rows.size),
@@ -705,12 +808,64 @@ def _milp(
     if res.x is None:
         return None, np.inf
     chosen = np.flatnonzero(np.round(res.x) == 1)
-    match = np.full(n_rows, -1, dtype=np.int64)
+    match = np.full(n_rows, -1, dtype=np.int64) if fixed is None else fixed.copy()
     match[rows[chosen]] = cols[chosen]
     if not _is_feasible(prep, match, watched):
         return None, np.inf
     proven = float(np.floor(-res.fun + 0.25)) if res.status == 0 else np.inf
     return match, proven
+
+
+def _around_fractional(
+    prep: Prepared,
+    master: _Master,
+    x: FloatArray,
+    *,
+    u_safe: FloatArray,
+    v_safe: FloatArray,
+    lam: FloatArray,
+    watched: IntArray,
+    room: FloatArray,
+    limit: int = 4000,
+) -> tuple[IntArray, IntArray, IntArray, FloatArray, IntArray, FloatArray] | None:
+    """A small branch-and-bound problem around the LP optimum's fractional pairs: a proposal
+    worth the bound uses only pairs of zero reduced cost (value = bound − Σ reduced costs −
+    slack terms), so the free pairs are the LP's tight pairs among the dwellings and households
+    within a few tight steps of the fractional part; the LP's whole pairs elsewhere stay fixed
+    and use up their buildings' room. Returns the free pairs, the fixed partial proposal and the
+    room left, or ``None`` when the LP is whole or the neighbourhood grows past ``limit`` pairs.
+    It is a search only: its result counts as optimal only if it reaches the bound."""
+    frac = np.minimum(x, 1.0 - x) >= _WHOLE
+    if not frac.any():
+        return None
+    rows, cols, slots, weight = master.rows, master.cols, master.slots, master.weight
+    pen = np.where(slots >= 0, lam[np.maximum(slots, 0)], 0.0)
+    tight = u_safe[rows] + v_safe[cols] + pen - weight <= _HALF_STEP
+    one = x > 1.0 - _WHOLE
+    in_r = np.zeros(master.n_rows, dtype=np.bool_)
+    in_c = np.zeros(master.n_cols, dtype=np.bool_)
+    in_r[rows[frac]] = True
+    in_c[cols[frac]] = True
+    free = tight & in_r[rows] & in_c[cols]
+    for _ in range(3):
+        # close over the LP's whole pairs, then one more tight step out
+        touch = tight & (in_r[rows] | in_c[cols])
+        if np.count_nonzero(touch) > limit:
+            break
+        in_r[rows[touch]] = True
+        in_c[cols[touch]] = True
+        partner = one & (in_r[rows] | in_c[cols])
+        in_r[rows[partner]] = True
+        in_c[cols[partner]] = True
+        free = tight & in_r[rows] & in_c[cols]
+    fixed_pairs = np.flatnonzero(one & ~in_r[rows] & ~in_c[cols])
+    fixed = np.full(master.n_rows, -1, dtype=np.int64)
+    fixed[rows[fixed_pairs]] = cols[fixed_pairs]
+    used = np.bincount(slots[fixed_pairs][slots[fixed_pairs] >= 0], minlength=watched.size).astype(
+        np.float64
+    )
+    sel = np.flatnonzero(free)
+    return rows[sel], cols[sel], slots[sel], weight[sel], fixed, room - used
 
 
 def lagrangian_bound(
@@ -737,24 +892,31 @@ def lagrangian_bound(
         g = _widen(builder, g, failing)
 
 
-def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
+def solve_spread(  # noqa: PLR0911, PLR0912, PLR0915 - one proof, read top to bottom
     builder: PairBuilder, g: Graph, match0: IntArray, watched: IntArray, deadline: float
 ) -> SpreadSolution | None:
     """Exact optimum with the per-building heavy-needs limits, with a bound computed in the run.
 
     1. *LP by column generation.* The LP relaxation (dwellings and households capacity 1, one row
        per watched building with its room) starts from the pairs of zero reduced cost for the
-       optimum without the rule. Its dual prices (u per dwelling, v per household, λ per
+       optimum without the rule, and HiGHS starts from that optimum's basis
+       (:meth:`_Master.start_from`), so the dual simplex only repairs the broken buildings. Its
+       dual prices (u per dwelling, v per household, λ per
        building) price every kept pair, reduced cost u + v + λ·[heavy] − w; the most negative
        pair of each household (at most 2,000 a round) joins, and HiGHS resumes from its basis.
        A dwelling whose price is below its best dropped pair gets a longer list. When nothing
        prices out, the LP optimum over all pairs is reached.
-    2. *Bound.* The dual prices, made feasible on every pair (kept or dropped) and summed
-       (Σu + Σv + Σλ·room), bound every proposal (LP duality), rounded down to whole steps.
+    2. *Bound.* The dual prices rounded to whole steps, made feasible on every pair (kept or
+       dropped) and summed (Σu + Σv + Σλ·room), bound every proposal (LP duality); all in exact
+       integer arithmetic (:func:`_dual_bound`). If a whole LP optimum falls short of it, the
+       greatest dwelling prices for that proposal under the same λ, then the Lagrangian bound
+       (:func:`lagrangian_bound`), may close it.
     3. If the LP optimum is a whole proposal reaching the bound, it is optimal (``exact_lp``).
-       Otherwise branch and bound on the LP's pairs; a proposal using another pair is worth at
-       most bound − its reduced cost, so if the result falls short the pairs with reduced cost up
-       to the shortfall join and branch and bound runs again (``exact_milp`` when proven).
+       Otherwise branch and bound, first only around the LP's fractional pairs with the rest of
+       the LP's proposal fixed (:func:`_around_fractional`: proven only if it reaches the bound),
+       then on the LP's pairs; a proposal using another pair is worth at most bound − its
+       reduced cost, so if the result falls short the pairs with reduced cost up to the
+       shortfall join and branch and bound runs again (``exact_milp`` when proven).
     4. Past ``deadline``: the best proposal found with the bound proven so far (``bounded``), or
        ``None`` if there is none (the caller repairs).
     """
@@ -772,6 +934,10 @@ def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
         v0 = household_duals(g, u0, np.zeros(g.rows.size), n_cols)
         start = np.flatnonzero(u0[g.rows] + v0[g.cols] - g.weight <= _HALF_STEP)
     master.add(g.rows[start], g.cols[start], es[start], g.weight[start])
+    inside = np.zeros(g.rows.size, dtype=np.bool_)  # which kept pairs the LP has
+    inside[start] = True
+    if u0 is not None:
+        master.start_from(match0, u0, v0)
     solves = 0
     tol = 1e-7 * max(float(np.abs(g.weight).max()) if g.weight.size else 1.0, 1.0)
     while True:
@@ -781,8 +947,6 @@ def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
             return None
         solves += 1
         u, v, lam = master.duals(watched.size)
-        keys = g.rows * n_cols + g.cols
-        inside = np.isin(keys, master.rows * n_cols + master.cols)
         pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
         rc = u[g.rows] + v[g.cols] + pen - g.weight
         entering = np.flatnonzero((rc < -tol) & ~inside)
@@ -794,19 +958,19 @@ def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
                 break
             g = _widen(builder, g, weak)
             es = _edge_slot(prep, g, slot)
+            inside = np.isin(g.rows * n_cols + g.cols, master.rows * n_cols + master.cols)
             continue
-        if entering.size:
-            order = entering[np.lexsort((g.rows[entering], rc[entering], g.cols[entering]))]
-            first = order[np.r_[True, g.cols[order][1:] != g.cols[order][:-1]]]
-            pick = np.sort(first[np.lexsort((g.rows[first], g.cols[first], rc[first]))][:2000])
-            master.add(g.rows[pick], g.cols[pick], es[pick], g.weight[pick])
-    # bound: make the prices feasible on every pair, kept or dropped, and sum them
-    incomplete = ~g.complete & np.isfinite(g.bound)
-    u_safe = np.where(incomplete, np.maximum(u, g.bound), u)
+        order = entering[np.lexsort((g.rows[entering], rc[entering], g.cols[entering]))]
+        first = order[np.r_[True, g.cols[order][1:] != g.cols[order][:-1]]]
+        pick = np.sort(first[np.lexsort((g.rows[first], g.cols[first], rc[first]))][:2000])
+        master.add(g.rows[pick], g.cols[pick], es[pick], g.weight[pick])
+        inside[pick] = True
+    # bound: the LP's prices rounded to whole steps, made feasible on every pair (kept or
+    # dropped) and summed, all in exact integer arithmetic
+    lam = np.round(lam)
     pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
-    v_safe = household_duals(g, u_safe, pen, n_cols)
-    dual = math.fsum(u_safe) + math.fsum(v_safe) + math.fsum(lam * room)
-    bound = float(np.floor(dual + 0.25))
+    u_safe, v_safe, dual = _dual_bound(g, np.round(u), pen=pen, lam=lam, room=room, n_cols=n_cols)
+    bound = dual
     x = master.values()
     if np.all(np.minimum(x, 1.0 - x) < _WHOLE):
         chosen = np.flatnonzero(x > _HALF_STEP)
@@ -814,12 +978,43 @@ def solve_spread(  # noqa: PLR0912, PLR0915 - one proof, read top to bottom
         match[master.rows[chosen]] = master.cols[chosen]
         if _is_feasible(prep, match, watched):
             value = g.objective(match)
-            if value < bound:  # float duals a little loose: the exact Lagrangian certificate
-                exact, g, calls = lagrangian_bound(builder, g, np.round(lam), watched, slot)
+            if value < bound:  # the tightest dwelling prices for this proposal, same λ
+                gp = Graph(g.rows, g.cols, g.weight - pen, g.complete, g.bound, g.k)
+                u_m = max_dual_prices(gp, match)
+                if u_m is not None:
+                    bound = min(
+                        bound, _dual_bound(g, u_m, pen=pen, lam=lam, room=room, n_cols=n_cols)[2]
+                    )
+            if value < bound:  # the exact Lagrangian bound (one certified assignment solve)
+                exact, g, calls = lagrangian_bound(builder, g, lam, watched, slot)
                 solves += calls
                 bound = min(bound, exact)
+                es = _edge_slot(prep, g, slot)
+                pen = np.where(es >= 0, lam[np.maximum(es, 0)], 0.0)
             if value >= bound:
                 return SpreadSolution(match, g, bound, "exact_lp", solves)
+    incomplete = ~g.complete & np.isfinite(g.bound)
+    # a proposal worth the bound is optimal, wherever it comes from: first branch and bound
+    # only around the LP's fractional part, the rest of the LP's proposal kept
+    local = _around_fractional(
+        prep, master, x, u_safe=u_safe, v_safe=v_safe, lam=lam, watched=watched, room=room
+    )
+    if local is not None:
+        l_rows, l_cols, l_slots, l_weight, fixed, room_left = local
+        found, _ = _milp(
+            prep,
+            rows=l_rows,
+            cols=l_cols,
+            slots=l_slots,
+            weight=l_weight,
+            watched=watched,
+            seconds=deadline - time.perf_counter(),
+            room=room_left,
+            fixed=fixed,
+        )
+        solves += 1
+        if found is not None and g.objective(found) >= bound:
+            return SpreadSolution(found, g, bound, "exact_milp", solves)
     # branch and bound on the LP's pairs, then on every pair that could still matter
     best, _ = _milp(
         prep,
