@@ -44,6 +44,7 @@ UNIT_NAMES: Mapping[str, Mapping[str, str]] = {
     "years": {"nb": "år", "nn": "år", "en": "years"},
     "months": {"nb": "måneder", "nn": "månader", "en": "months"},
     "persons": {"nb": "personer", "nn": "personar", "en": "persons"},
+    "index": {"nb": "indekspoeng", "nn": "indekspoeng", "en": "index points"},
     "code": {"nb": "", "nn": "", "en": ""},  # a code or a name is its own unit
     "name": {"nb": "", "nn": "", "en": ""},
 }

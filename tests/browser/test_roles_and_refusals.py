@@ -19,9 +19,24 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BASE = ["home", "housing:dwelling_list", "housing:building_list", "organisation:unit_list"]
 CASES = ["cases:work_list", "cases:case_list", "calculators:allowance"]
 PEOPLE = ["people:person_list", "people:household_list"]
+ARREARS, RENT, STAYS, LANDLORDS = (
+    "arrears:case_list",
+    "rent:arrears",
+    "temporary:stay_list",
+    "landlords:landlord_list",
+)
 MENU = {
-    "caseworker": [*BASE, *CASES, "allocation:waiting_list", *PEOPLE],
-    "approver": [*BASE, *CASES, "allocation:waiting_list", *PEOPLE],
+    "caseworker": [
+        *BASE,
+        *CASES,
+        "allocation:waiting_list",
+        ARREARS,
+        RENT,
+        STAYS,
+        LANDLORDS,
+        *PEOPLE,
+    ],
+    "approver": [*BASE, *CASES, "allocation:waiting_list", RENT, STAYS, LANDLORDS, *PEOPLE],
     "allocation_member": [
         *BASE,
         *CASES,
@@ -29,11 +44,12 @@ MENU = {
         "tenancy:throughput",
         *PEOPLE,
     ],
-    "property": [*BASE, "tenancy:lease_list"],
-    "follow_up": [*BASE, *CASES, "tenancy:lease_list", *PEOPLE],
-    "leader": [*BASE, "tenancy:throughput"],
+    "property": [*BASE, "tenancy:lease_list", ARREARS, RENT, "followup:inspection_list", LANDLORDS],
+    "follow_up": [*BASE, *CASES, "tenancy:lease_list", ARREARS, "followup:overview", *PEOPLE],
+    "leader": [*BASE, "tenancy:throughput", "temporary:flags", "settlement:progress"],
     "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
-    "nav caseworker": [*BASE, *CASES, *PEOPLE],  # NAV handles no municipal dwellings
+    # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
+    "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, *PEOPLE],
 }
 
 

@@ -36,7 +36,7 @@ def cast(sara, geir, arne, eirik, lise, housing_office, routing, raelingen):  # 
         "leader": lise,
         "allocation_member": _user("tone", housing_office, "allocation_member"),
         "follow_up": _user("bente", follow_up, "follow_up"),
-        "nav caseworker": _user("nina", routing, "caseworker"),
+        "nav caseworker": _user("nadia", routing, "caseworker"),
     }
 
 
