@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from husly.cases.letters import _pdf
+from husly.housing.models import Ownership
 from husly.rules import deadlines
 from husly.tenancy.models import Lease, TenancyTerms, format_account
 
@@ -29,6 +30,9 @@ def lease_language(lease: Lease) -> str:
     return "nn" if member and member.person.language_form == "nn" else "nb"
 
 
+SUBLET = {Ownership.HEAD_LEASE, Ownership.LEASED_IN}
+
+
 def lease_context(lease: Lease) -> dict[str, object]:
     members = lease.household.members.select_related("person").order_by("pk")
     adults = [m.person for m in members if m.relation != "child"]
@@ -37,6 +41,9 @@ def lease_context(lease: Lease) -> dict[str, object]:
         "nn": lease_language(lease) == "nn",
         "lease": lease,
         "dwelling": lease.dwelling,
+        # A dwelling the municipality rents from a private owner is sublet (husleieloven
+        # chapter 7): the contract says so, and that it cannot outlast the head lease.
+        "sublet": lease.dwelling.ownership in SUBLET,
         "building": lease.dwelling.building,
         "municipality": lease.municipality,
         "tenants": adults,

@@ -124,6 +124,30 @@ def test_the_lease_is_written_in_nynorsk_when_the_applicant_reads_nynorsk(
 
 
 @time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
+@pytest.mark.parametrize("language", ["nb", "nn"])
+def test_a_dwelling_rented_from_a_private_owner_gets_a_sublease_not_a_municipal_lease(
+    sara, geir, raelingen, routing, vacancy, housing_office, language
+) -> None:
+    vacancy.ownership = "head_lease"
+    vacancy.save(update_fields=["ownership"])
+    offer = _accepted(sara, geir, raelingen, vacancy, housing_office)
+    applicant = offer.entry.household.members.get(relation="applicant").person
+    applicant.language_form = language
+    applicant.save(update_fields=["language_form"])
+    lease = actions.lease_create(actor=sara, offer=offer, data=_terms(dt.date(2026, 4, 1)))
+    text = " ".join(_text(lease.document.open("rb").read()).split())
+    assert "kommunal utleiebolig" not in text and "kommunal utleigebustad" not in text
+    if language == "nb":
+        assert "Fremleiekontrakt for bolig kommunen leier inn" in text
+        assert "husleieloven kapittel 7" in text
+        assert "kan ikke vare lenger enn kommunens eget leieforhold med eieren" in text
+    else:
+        assert "Framleigekontrakt for bustad kommunen leiger inn" in text
+        assert "husleigelova kapittel 7" in text
+        assert "kan ikkje vare lenger enn leigeforholdet kommunen sjølv har med eigaren" in text
+
+
+@time_machine.travel(dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC), tick=False)
 def test_a_term_other_than_three_years_needs_its_basis(
     sara, geir, raelingen, routing, vacancy
 ) -> None:
