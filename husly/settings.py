@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "husly.rent",
     "husly.followup",
     "husly.settlement",
+    "husly.owning",
     "husly.imports",
     "husly.home",
     "husly.demo",

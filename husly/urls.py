@@ -29,6 +29,7 @@ urlpatterns = [
     path("husleie/", include("husly.rent.urls")),
     path("oppfolging/", include("husly.followup.urls")),
     path("bosetting/", include("husly.settlement.urls")),
+    path("eie/", include("husly.owning.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path("midlertidig/", include("husly.temporary.urls")),

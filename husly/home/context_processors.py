@@ -23,6 +23,7 @@ from husly.organisation.access import (
 )
 from husly.organisation.models import Role, User
 from husly.rent.selectors import RENT_READ
+from husly.owning.selectors import owning_menu
 from husly.settlement.selectors import settlement_menu
 
 LEASES_MENU = {Role.PROPERTY, Role.FOLLOW_UP}
@@ -68,8 +69,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("temporary:stay_list"), _("Temporary accommodation")))
     elif held & {Role.LEADER}:
         items.append((reverse("temporary:flags"), _("Temporary accommodation")))
-    if settlement := settlement_menu(user):
-        items.append(settlement)
+    items += [item for item in (settlement_menu(user), owning_menu(user)) if item]
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),

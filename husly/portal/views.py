@@ -416,6 +416,10 @@ WHAT_LABELS = {
     "settlement_overview": gettext_lazy("Saw your settlement in the refugee service's list"),
     "settlement_request": gettext_lazy("Read IMDi's request to settle you"),
     "settlement_case": gettext_lazy("Read your settlement case"),
+    "owning_screening_list": gettext_lazy("Saw you in the list of tenants screened for owning"),
+    "owning_assessment": gettext_lazy("Read the assessment of your ownership potential"),
+    "owning_sale": gettext_lazy("Read the offer to buy your dwelling"),
+    "owning_agreement": gettext_lazy("Read your rent-to-own agreement"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }
