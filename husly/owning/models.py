@@ -76,7 +76,7 @@ class OwnershipAssessment(models.Model):
     look_again_on = models.DateField(_("look again on"), null=True, blank=True)
     calculation = models.JSONField(default=dict, help_text="The start-loan result with its trace.")
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -103,7 +103,9 @@ class RentToOwnAgreement(models.Model):
         Household, on_delete=models.PROTECT, related_name="rent_to_own_agreements"
     )
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="+")
-    lease = models.ForeignKey(Lease, on_delete=models.PROTECT, null=True, related_name="+")
+    lease = models.ForeignKey(
+        Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     assessment = models.ForeignKey(
         OwnershipAssessment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -140,7 +142,7 @@ class RentToOwnAgreement(models.Model):
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -202,7 +204,7 @@ class MunicipalSale(models.Model):
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     sold_on = models.DateField(_("take-over date"), null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
