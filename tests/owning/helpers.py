@@ -7,7 +7,6 @@ from typing import Any
 
 from django.utils import timezone
 
-from husly.owning import actions
 from husly.tenancy.models import Lease, LeaseStatus
 from tests.factories import BuildingFactory, DwellingFactory, HouseholdFactory, PersonFactory
 
@@ -57,26 +56,62 @@ def tenant_lease(municipality: Any, actor: Any, name: str = "Eiesen", **lease: A
         "term_kind": "indefinite",
         "monthly_rent": 9000,
         "status": LeaseStatus.ACTIVE,
-        "created_by": actor,
+        "created_by": actor or _someone(municipality),
         **lease,
     }
     return Lease.objects.create(**values)
 
 
+def _someone(municipality: Any) -> Any:
+    from husly.organisation.models import User
+
+    return User.objects.filter(memberships__unit__municipality=municipality).first()
+
+
 def bare_objects(municipality: Any, actor: Any = None) -> dict[str, Any]:
-    """A tenant screened as able to own, an open sale offer and an open agreement."""
+    """A tenant screened as able to own with an open sale offer, and another tenant with an open
+    rent-to-own agreement, written directly (no change events: the security tables count the
+    events an action writes)."""
+    from husly.owning.models import MunicipalSale, OwnershipAssessment, RentToOwnAgreement
+
+    today = timezone.localdate()
     lease = tenant_lease(municipality, actor, "Eiesen")
-    assessment = actions.ownership_assess(
-        actor=None, household=lease.household, lease=lease, data=ABLE  # type: ignore[arg-type]
-    )
-    sale = actions.municipal_sale_offer(
-        actor=None,  # type: ignore[arg-type]
+    assessment = OwnershipAssessment.objects.create(
+        municipality=municipality,
+        household=lease.household,
         lease=lease,
-        data={"valuation": 2100000, "valued_by": "Megler AS", "valued_on": timezone.localdate()},
+        assessed_on=today,
+        can_service_loan=True,
+        largest_loan=2_000_000,
+        route="own_now",
+        reasons=["can_own_now"],
+        **ABLE,
+    )
+    sale = MunicipalSale.objects.create(
+        municipality=municipality,
+        lease=lease,
+        household=lease.household,
+        dwelling=lease.dwelling,
         assessment=assessment,
+        valuation=2_100_000,
+        valued_by="Megler AS",
+        valued_on=today,
+        discount=50_000,
+        offer_price=2_050_000,
+        offered_on=today,
+        pre_emption="pending",
     )
     other = tenant_lease(municipality, actor, "Leiesen")
-    agreement = actions.rent_to_own_create(actor=None, lease=other, data=AGREEMENT)  # type: ignore[arg-type]
+    agreement = RentToOwnAgreement.objects.create(
+        municipality=municipality,
+        household=other.household,
+        dwelling=other.dwelling,
+        lease=other,
+        monthly_rent=11_500,
+        option_price=AGREEMENT["purchase_price"],
+        option_opens_on=dt.date(2026, 3, 1),
+        **AGREEMENT,
+    )
     return {
         "owning_lease": lease,
         "assessment": assessment,
