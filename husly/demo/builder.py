@@ -289,6 +289,7 @@ class DemoGenerator:
             self._rent(municipality)
             self._followup(municipality)
             self._temporary(municipality)
+            self._owning(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -391,6 +392,12 @@ class DemoGenerator:
         from husly.rent.demo import seed_rent
 
         seed_rent(municipality, self.as_of)
+
+    def _owning(self, municipality: Municipality) -> None:
+        """Screenings, a sale, an offer and a rent-to-own agreement (husly.owning.demo)."""
+        from husly.owning.demo import seed_owning
+
+        seed_owning(municipality, User.objects.get(username=self._username("saksbehandler")), self.as_of)
 
     def _followup(self, municipality: Municipality) -> None:
         """Bo-plans, contacts, warnings, inspections, move-outs (husly.followup.demo)."""

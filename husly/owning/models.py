@@ -193,7 +193,10 @@ class MunicipalSale(models.Model):
     offer_price = models.PositiveIntegerField(_("offer price (NOK)"))
     offered_on = models.DateField(_("offered on"))
     pre_emption = models.CharField(
-        _("the cooperative's pre-emption"), max_length=16, choices=PreEmption.choices
+        _("the cooperative's pre-emption"),
+        max_length=16,
+        choices=PreEmption.choices,
+        default=PreEmption.PENDING,
     )
     start_loan = models.PositiveIntegerField(_("start loan (NOK)"), default=0)
     grant = models.PositiveIntegerField(_("grant (NOK)"), default=0)
