@@ -42,7 +42,13 @@ from husly.rules.errors import RulesInputError
 from husly.rules.params import default_tree
 from husly.rules.start_loan import LoanHouseholdMember, StartLoanApplication, explain_start_loan
 from husly.tenancy.actions import lease_end
-from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalApplication
+from husly.tenancy.models import (
+    EndReason,
+    Lease,
+    LeaseStatus,
+    RenewalAlternative,
+    RenewalApplication,
+)
 
 ADULT_AGE = 30
 """The age used for a member whose date of birth is unknown (the living-cost norm needs one)."""
@@ -164,12 +170,56 @@ def ownership_assess(
         assessed_by=actor,
         **fields,
     )
-    return create_audited(
+    create_audited(
         actor=actor,
         action="ownership_assess",
         instance=assessment,
         municipality=household.municipality,
         person_id=_applicant_id(household),
+    )
+    if renewal is not None:
+        _renewal_alternative(actor, renewal, assessment)
+    return assessment
+
+
+OWNING_ALTERNATIVES = {
+    Route.OWN_NOW: RenewalAlternative.START_LOAN,
+    Route.RENT_TO_OWN: RenewalAlternative.RENT_TO_OWN,
+}
+
+
+def _renewal_alternative(
+    actor: User, renewal: RenewalApplication, assessment: OwnershipAssessment
+) -> None:
+    """The renewal's owning alternative comes from the screening, not from a label the
+    caseworker picks (Rælingen 7.5 point 4): own now gives the start loan, rent before owning
+    gives rent-to-own; rent and look again clears an owning alternative, so the caseworker
+    records which rental fits."""
+    if renewal.lease.household_id != assessment.household_id:
+        raise ValidationError(_("The renewal is another household's."))
+    if renewal.decision_id is not None:
+        raise ValidationError(_("The renewal has already been decided."))
+    owning = OWNING_ALTERNATIVES.get(Route(assessment.route))
+    if owning is not None:
+        alternative = owning
+    elif renewal.alternative in OWNING_ALTERNATIVES.values():
+        alternative = ""
+    else:
+        return
+    with translation.override(renewal.lease.municipality.language_form):  # record text
+        note = _("Ownership screening %(date)s: %(route)s") % {
+            "date": assessment.assessed_on.strftime("%d.%m.%Y"),
+            "route": assessment.get_route_display(),
+        }
+    update_audited(
+        actor=actor,
+        action="renewal_alternatives_record",
+        instance=renewal,
+        data={
+            "alternative": alternative,
+            "alternative_note": f"{renewal.alternative_note}\n{note}".strip(),
+        },
+        municipality=renewal.lease.municipality,
     )
 
 

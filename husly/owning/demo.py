@@ -32,9 +32,11 @@ BASE: dict[str, Any] = {
 
 def seed_owning(municipality: Municipality, caseworker: User, today: dt.date) -> None:
     leases = list(
-        Lease.objects.filter(municipality=municipality, status=LeaseStatus.ACTIVE).order_by("-pk")[
-            :5
-        ]
+        Lease.objects.filter(
+            municipality=municipality,
+            status=LeaseStatus.ACTIVE,
+            start_date__lt=today - dt.timedelta(days=30),
+        ).order_by("-pk")[:5]
     )
     if len(leases) < 5:
         return

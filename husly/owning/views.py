@@ -78,18 +78,29 @@ def assess(request: HttpRequest, lease_pk: int) -> HttpResponse:
     lease = selectors.tenant_lease_get_for_user(user, lease_pk)
     if not selectors.can(user, selectors.SCREEN_ROLES, lease.municipality_id):
         raise Http404
+    renewal = (
+        lease.renewals.filter(pk=request.GET["renewal"], decision__isnull=True).first()
+        if request.GET.get("renewal", "").isdigit()
+        else None
+    )
     form = AssessmentForm(request.POST or None)
     _log(request, user, [lease.household_id], "owning_assessment")
     if request.method == "POST" and form.is_valid():
         try:
             assessment = actions.ownership_assess(
-                actor=user, household=lease.household, lease=lease, data=form.cleaned_data
+                actor=user,
+                household=lease.household,
+                lease=lease,
+                renewal=renewal,
+                data=form.cleaned_data,
             )
         except ValidationError as error:
             add_action_errors(form, error)
         else:
             return redirect("owning:assessment_detail", pk=assessment.pk)
-    return render(request, "owning/assess.html", {"form": form, "lease": lease})
+    return render(
+        request, "owning/assess.html", {"form": form, "lease": lease, "renewal": renewal}
+    )
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -81,7 +81,13 @@ class EndForm(StyledFormMixin, forms.Form):
 
 class AlternativesForm(StyledFormMixin, forms.Form):
     alternative = forms.ChoiceField(
-        label=_("What fits the household now"), choices=RenewalAlternative.choices
+        label=_("What fits the household now"),
+        # Owning (start loan, rent-to-own) is the ownership screening's result (husly.owning).
+        choices=[
+            c
+            for c in RenewalAlternative.choices
+            if c[0] not in (RenewalAlternative.START_LOAN, RenewalAlternative.RENT_TO_OWN)
+        ],
     )
     note = forms.CharField(
         label=_("Assessment of the alternatives"), widget=forms.Textarea(attrs={"rows": 3})

@@ -346,3 +346,42 @@ def test_export_retention_and_min_side(sara, raelingen) -> None:  # type: ignore
     client.force_login(resident_user(request=None, national_id=applicant.national_id))
     page = client.get(reverse("portal:home")).content.decode()
     assert "2 050 000" in page.replace("\xa0", " ") or "2050000" in page
+
+
+# --- the renewal runs the screening -----------------------------------------------------------
+
+
+def test_the_renewal_takes_its_owning_alternative_from_the_screening(  # type: ignore[no-untyped-def]
+    sara, raelingen
+) -> None:
+    from husly.tenancy import actions as tenancy
+    from husly.tenancy.forms import AlternativesForm
+
+    lease = tenant_lease(raelingen, sara, "Fornyesen", end_date=TODAY + dt.timedelta(days=90))
+    renewal = tenancy.renewal_apply(actor=None, lease=lease)  # type: ignore[arg-type]
+    choices = {c for c, _label in AlternativesForm().fields["alternative"].choices}
+    assert "start_loan" not in choices and "rent_to_own" not in choices
+    client = _client(sara)
+    page = client.get(reverse("tenancy:lease_detail", args=[lease.pk])).content.decode()
+    assert f"/eie/vurder/{lease.pk}/?renewal={renewal.pk}" in page
+    response = client.post(
+        reverse("owning:assess", args=[lease.pk]) + f"?renewal={renewal.pk}",
+        {**{k: v for k, v in ABLE.items() if v is not False}},
+    )
+    assert response.status_code == 302
+    renewal.refresh_from_db()
+    assert renewal.alternative == "start_loan"
+    assert "Kan eie nå" in renewal.alternative_note
+    assert renewal.ownership_assessments.get().route == "own_now"
+    page = client.get(reverse("tenancy:lease_detail", args=[lease.pk])).content.decode()
+    assert "Kan eie nå" in page
+    # A later screening that says rent and look again clears the owning alternative.
+    actions.ownership_assess(
+        actor=sara,
+        household=lease.household,
+        lease=lease,
+        renewal=renewal,
+        data={**ABLE, "wishes_to_own": False},
+    )
+    renewal.refresh_from_db()
+    assert renewal.alternative == ""

@@ -13,3 +13,23 @@ def owning_notices(context: Any) -> dict[str, Any]:
     from husly.owning.selectors import my_owning
 
     return {"owning": my_owning(context["request"].user)}
+
+
+@register.inclusion_tag("owning/renewal_screening.html", takes_context=True)
+def renewal_screening(context: Any, renewal: Any, lease: Any) -> dict[str, Any]:
+    """On the lease page: the ownership screening the renewal ran (or the household's latest),
+    its result, and the link to run it for this renewal."""
+    from husly.owning.models import OwnershipAssessment
+    from husly.owning.selectors import SCREEN_ROLES, can
+
+    latest = (
+        OwnershipAssessment.objects.filter(renewal=renewal).first()
+        or OwnershipAssessment.objects.filter(household_id=lease.household_id).first()
+    )
+    user = context["request"].user
+    return {
+        "renewal": renewal,
+        "lease": lease,
+        "assessment": latest,
+        "may_screen": can(user, SCREEN_ROLES, lease.municipality_id),
+    }
