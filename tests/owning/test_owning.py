@@ -352,13 +352,13 @@ def test_export_retention_and_min_side(sara, raelingen) -> None:  # type: ignore
 
 
 def test_the_renewal_takes_its_owning_alternative_from_the_screening(  # type: ignore[no-untyped-def]
-    sara, raelingen
+    sara, eirik, raelingen, routing
 ) -> None:
     from husly.tenancy import actions as tenancy
     from husly.tenancy.forms import AlternativesForm
 
     lease = tenant_lease(raelingen, sara, "Fornyesen", end_date=TODAY + dt.timedelta(days=90))
-    renewal = tenancy.renewal_apply(actor=None, lease=lease)  # type: ignore[arg-type]
+    renewal = tenancy.renewal_apply(actor=eirik, lease=lease)
     choices = {c for c, _label in AlternativesForm().fields["alternative"].choices}
     assert "start_loan" not in choices and "rent_to_own" not in choices
     client = _client(sara)
