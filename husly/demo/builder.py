@@ -397,7 +397,9 @@ class DemoGenerator:
         """Screenings, a sale, an offer and a rent-to-own agreement (husly.owning.demo)."""
         from husly.owning.demo import seed_owning
 
-        seed_owning(municipality, User.objects.get(username=self._username("saksbehandler")), self.as_of)
+        seed_owning(
+            municipality, User.objects.get(username=self._username("saksbehandler")), self.as_of
+        )
 
     def _followup(self, municipality: Municipality) -> None:
         """Bo-plans, contacts, warnings, inspections, move-outs (husly.followup.demo)."""

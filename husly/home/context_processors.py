@@ -22,8 +22,8 @@ from husly.organisation.access import (
     roles_by_municipality,
 )
 from husly.organisation.models import Role, User
-from husly.rent.selectors import RENT_READ
 from husly.owning.selectors import owning_menu
+from husly.rent.selectors import RENT_READ
 from husly.settlement.selectors import settlement_menu
 
 LEASES_MENU = {Role.PROPERTY, Role.FOLLOW_UP}

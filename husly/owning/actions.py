@@ -50,6 +50,9 @@ from husly.tenancy.models import (
     RenewalApplication,
 )
 
+IDENTITY_DIGITS = 11
+WHOLE = 100
+"""Per cent of the purchase price."""
 ADULT_AGE = 30
 """The age used for a member whose date of birth is unknown (the living-cost norm needs one)."""
 
@@ -66,10 +69,13 @@ def _loan_members(household: Household, on: dt.date) -> list[LoanHouseholdMember
     for member in household.members.select_related("person"):
         person = member.person
         born = person.date_of_birth
-        age = ADULT_AGE if born is None else max(on.year - born.year - ((on.month, on.day) <
-                                                                        (born.month, born.day)), 0)
+        age = (
+            ADULT_AGE
+            if born is None
+            else max(on.year - born.year - ((on.month, on.day) < (born.month, born.day)), 0)
+        )
         number = person.national_id or ""
-        sex = "male" if len(number) == 11 and int(number[8]) % 2 == 1 else "female"
+        sex = "male" if len(number) == IDENTITY_DIGITS and int(number[8]) % 2 == 1 else "female"
         members.append(LoanHouseholdMember(age=age, sex=sex))
     return members
 
@@ -284,7 +290,9 @@ def _open_sale(sale: MunicipalSale) -> MunicipalSale:
 
 
 @transaction.atomic
-def municipal_sale_decline(*, actor: User, sale: MunicipalSale, answered_on: dt.date) -> MunicipalSale:
+def municipal_sale_decline(
+    *, actor: User, sale: MunicipalSale, answered_on: dt.date
+) -> MunicipalSale:
     """The tenant declines the offer; the lease goes on."""
     require_contract_role(actor, sale.municipality_id)
     locked = _open_sale(sale)
@@ -378,7 +386,7 @@ def rent_to_own_create(
     if RentToOwnAgreement.objects.filter(lease=locked, status=OptionStatus.OPEN).exists():
         raise ValidationError(_("This lease already has an open rent-to-own agreement."))
     basic, grant = int(data["basic_loan_percent"]), int(data["grant_percent"])
-    if basic + grant > 100:
+    if basic + grant > WHOLE:
         raise ValidationError(
             {"grant_percent": _("The basic loan and grant shares cannot exceed 100 %.")}
         )

@@ -38,7 +38,7 @@ def seed_owning(municipality: Municipality, caseworker: User, today: dt.date) ->
             start_date__lt=today - dt.timedelta(days=30),
         ).order_by("-pk")[:5]
     )
-    if len(leases) < 5:
+    if len(leases) < len(("sold", "offered", "renting", "studying", "poor")):
         return
     sold, offered, renting, studying, poor = leases
 
@@ -54,8 +54,13 @@ def seed_owning(municipality: Municipality, caseworker: User, today: dt.date) ->
     sale = actions.municipal_sale_offer(
         actor=caseworker,
         lease=sold,
-        data={"valuation": 2100000, "valued_by": "Eiendomsmegler Rælingen AS",
-              "valued_on": today, "offered_on": today, "start_loan": 1900000},
+        data={
+            "valuation": 2100000,
+            "valued_by": "Eiendomsmegler Rælingen AS",
+            "valued_on": today,
+            "offered_on": today,
+            "start_loan": 1900000,
+        },
         assessment=first,
     )
     actions.municipal_sale_record(
@@ -70,8 +75,12 @@ def seed_owning(municipality: Municipality, caseworker: User, today: dt.date) ->
     actions.municipal_sale_offer(
         actor=caseworker,
         lease=offered,
-        data={"valuation": 1950000, "valued_by": "Eiendomsmegler Rælingen AS",
-              "valued_on": today - dt.timedelta(days=10), "offered_on": today},
+        data={
+            "valuation": 1950000,
+            "valued_by": "Eiendomsmegler Rælingen AS",
+            "valued_on": today - dt.timedelta(days=10),
+            "offered_on": today,
+        },
         assessment=second,
     )
     third = screen(renting, net_income_monthly=24000, income_sources="Fast deltidsstilling")
@@ -93,4 +102,9 @@ def seed_owning(municipality: Municipality, caseworker: User, today: dt.date) ->
         assessment=third,
     )
     screen(studying, education_first=True, education_note="Sykepleierutdanning til 2028")
-    screen(poor, income_stable=False, net_income_monthly=16000, income_sources="Arbeidsavklaringspenger")
+    screen(
+        poor,
+        income_stable=False,
+        net_income_monthly=16000,
+        income_sources="Arbeidsavklaringspenger",
+    )

@@ -1,3 +1,4 @@
+# ruff: noqa: PERF401 - one loop per kind of record reads best here
 """The household's screenings, sale offers, rent-to-own agreements and moves to owning in the
 art. 15 export. Imported by ``husly.audit.export.autodiscover``."""
 

@@ -49,7 +49,9 @@ class SaleOfferForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
 
 class SaleRecordForm(StyledFormMixin, forms.Form):
     sold_on = forms.DateField(label=_("take-over date"), widget=forms.DateInput())
-    pre_emption = forms.ChoiceField(label=_("the cooperative's pre-emption"), choices=PreEmption.choices)
+    pre_emption = forms.ChoiceField(
+        label=_("the cooperative's pre-emption"), choices=PreEmption.choices
+    )
     start_loan = forms.IntegerField(label=_("start loan (NOK)"), min_value=0, initial=0)
     grant = forms.IntegerField(label=_("grant (NOK)"), min_value=0, initial=0)
     private_bank_loan = forms.IntegerField(

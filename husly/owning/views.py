@@ -57,9 +57,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "open_ended": open_ended,
             "screened": sum(1 for r in rows if r["assessment"]),
-            "may_screen": bool(
-                selectors.municipality_ids(user, selectors.SCREEN_ROLES)
-            ),
+            "may_screen": bool(selectors.municipality_ids(user, selectors.SCREEN_ROLES)),
         },
     )
 
@@ -98,9 +96,7 @@ def assess(request: HttpRequest, lease_pk: int) -> HttpResponse:
             add_action_errors(form, error)
         else:
             return redirect("owning:assessment_detail", pk=assessment.pk)
-    return render(
-        request, "owning/assess.html", {"form": form, "lease": lease, "renewal": renewal}
-    )
+    return render(request, "owning/assess.html", {"form": form, "lease": lease, "renewal": renewal})
 
 
 def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:

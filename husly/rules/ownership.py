@@ -36,6 +36,8 @@ import numpy.typing as npt
 
 Route = Literal["own_now", "rent_to_own", "look_again"]
 ROUTES: tuple[Route, ...] = ("own_now", "rent_to_own", "look_again")
+MAX_RATE = 0.5
+"""A yearly rate at or above 50 % is a typing error (4.5 written for 0.045)."""
 
 REASONS: dict[str, tuple[str, str]] = {
     "no_wish": (
@@ -169,9 +171,9 @@ def assess_ownership(
             reasons.append("unstable_income")
         if not facts.right_to_municipal_dwelling:
             reasons.append("no_municipal_right")
-    if route == "rent_to_own" or (route == "look_again" and facts.income_stable):
-        if not facts.can_service_loan or gaps[0] > 0:
-            reasons.append("loan_short")
+    owning_later = route == "rent_to_own" or (route == "look_again" and facts.income_stable)
+    if owning_later and (not facts.can_service_loan or gaps[0] > 0):
+        reasons.append("loan_short")
     look_again = _add_months(on, look_again_months) if route == "look_again" else None
     return OwnershipResult(
         route=route, reasons=tuple(reasons), look_again_on=look_again, financing_gap=int(gaps[0])
@@ -202,7 +204,7 @@ def cost_based_rent(
     """
     if not 0 <= basic_loan_share <= 1:
         raise ValueError("basic_loan_share must be between 0 and 1")
-    if not 0 <= interest_rate < 0.5:
+    if not 0 <= interest_rate < MAX_RATE:
         raise ValueError("interest_rate must be a yearly rate between 0 and 0.5")
     amounts = (purchase_price, management_yearly, operation_yearly, maintenance_yearly)
     if any(a < 0 for a in amounts):

@@ -67,7 +67,7 @@ def test_a_tenant_able_to_own_is_offered_the_dwelling_and_the_sale_recorded(
     page.fill("#id_sold_on", today.isoformat())
     page.select_option("#id_pre_emption", "not_cooperative")
     page.fill("#id_grant", "100000")
-    page.click(f"form[action$='/solgt/'] button[type=submit]")
+    page.click("form[action$='/solgt/'] button[type=submit]")
     expect(page.locator("#sale-facts")).to_contain_text("Solgt")
     screenshot(page, "owning-sale-recorded")
     sale = MunicipalSale.objects.get()

@@ -150,7 +150,9 @@ def test_the_screening_list_shows_every_tenant_with_the_latest_screening(  # typ
     rows = selectors.screening_list(lise)
     assert [r["lease"].household.name for r in rows] == ["Alfa", "Beta"]  # open-ended first
     assert rows[0]["assessment"] == latest and rows[1]["assessment"] is None
-    assert [r["lease"].household.name for r in selectors.screening_list(lise, open_ended_only=True)] == ["Alfa"]
+    assert [
+        r["lease"].household.name for r in selectors.screening_list(lise, open_ended_only=True)
+    ] == ["Alfa"]
     response = _client(lise).get(reverse("owning:overview"))
     assert response.status_code == 200
     assert "Beta" in response.content.decode() and "Ikke vurdert" in response.content.decode()
@@ -224,7 +226,9 @@ def test_rent_to_own_rent_reminders_and_the_option(sara, raelingen) -> None:  # 
         actions.rent_to_own_decide(actor=sara, agreement=far, exercised=True, decided_on=TODAY)
     with pytest.raises(ValidationError, match="100"):
         actions.rent_to_own_create(
-            actor=sara, lease=tenant_lease(raelingen, sara, "X"), data={**AGREEMENT, "grant_percent": 30}
+            actor=sara,
+            lease=tenant_lease(raelingen, sara, "X"),
+            data={**AGREEMENT, "grant_percent": 30},
         )
     actions.rent_to_own_decide(
         actor=sara, agreement=agreement, exercised=True, decided_on=TODAY, start_loan=2_000_000
@@ -272,7 +276,9 @@ def test_pages_per_role_in_one_municipality(  # type: ignore[no-untyped-def]
         "sale_offer": reverse("owning:sale_offer", args=[objects["owning_lease"].pk]),
         "sale": reverse("owning:sale_detail", args=[objects["sale"].pk]),
         "agreement": reverse("owning:agreement_detail", args=[objects["agreement"].pk]),
-        "agreement_create": reverse("owning:agreement_create", args=[objects["agreement_lease"].pk]),
+        "agreement_create": reverse(
+            "owning:agreement_create", args=[objects["agreement_lease"].pk]
+        ),
     }
     everything = set(pages)
     contract = everything - {"assess"}
@@ -316,8 +322,13 @@ def test_bad_input_on_the_pages_gives_norwegian_errors_and_writes_nothing(sara, 
     client.cookies["django_language"] = "nb"
     response = client.post(
         reverse("owning:sale_step", args=[objects["sale"].pk, "solgt"]),
-        {"sold_on": TODAY.isoformat(), "pre_emption": "pending", "start_loan": 0, "grant": 0,
-         "private_bank_loan": 0},
+        {
+            "sold_on": TODAY.isoformat(),
+            "pre_emption": "pending",
+            "start_loan": 0,
+            "grant": 0,
+            "private_bank_loan": 0,
+        },
         HTTP_ACCEPT_LANGUAGE="nb",
     )
     assert response.status_code == 400

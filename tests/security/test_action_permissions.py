@@ -44,6 +44,7 @@ from husly.imports import importers as imports
 from husly.imports.models import ImportBatch
 from husly.organisation import actions as organisation
 from husly.organisation.models import Membership, Municipality, Unit, User
+from husly.owning import actions as owning
 from husly.people import actions as people
 from husly.people.models import Household, HouseholdMember, Person, StatedMember
 from husly.portal import actions as portal
@@ -52,7 +53,6 @@ from husly.rent import actions as rent
 from husly.rent.files import PaymentFile
 from husly.rent.models import Payment, PaymentBatch
 from husly.security import actions as security
-from husly.owning import actions as owning
 from husly.settlement import actions as settlement
 from husly.temporary import actions as temporary
 from husly.temporary.models import Place, Stay
