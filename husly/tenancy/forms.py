@@ -75,7 +75,7 @@ class EndForm(StyledFormMixin, forms.Form):
     ended_on = forms.DateField(label=_("Last day of the lease"), widget=forms.DateInput())
     reason = forms.ChoiceField(
         label=_("Why it ends"),
-        choices=[c for c in EndReason.choices if c[0] not in {"renewed", "swap"}],
+        choices=[c for c in EndReason.choices if c[0] not in {"renewed", "swap", "purchased"}],
     )
 
 
