@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "husly.settlement",
     "husly.arrears",
     "husly.landlords",
+    "husly.owning",
     "husly.imports",
     "husly.home",
     "husly.demo",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("bosetting/", include("husly.settlement.urls")),
     path("startlan/", include("husly.loans.urls")),
     path("utleiere/", include("husly.landlords.urls")),
+    path("eie/", include("husly.owning.urls")),
     path("sikkerhet/", include("husly.security.urls")),
     path("logg/", include("husly.audit.urls")),
     path("midlertidig/", include("husly.temporary.urls")),

@@ -356,6 +356,7 @@ NOT_FROM_A_FORM = {
     "followup_warning_number_unique": "warning_issue numbers warnings under the lease row lock",
     "followup_inspection_has_a_date": "inspection_schedule and inspection_record always set a date",
     "followup_vacancy_ends_after_it_starts": "move_out_ready refuses an earlier date in Norwegian",
+    "rent_to_own_shares_at_most_100": "rent_to_own_create refuses shares over 100 % in Norwegian",
     "settlement_decision_one_per_year": "settlement_decision_record corrects the year's decision",
     "routing_rule_unique": "routing rules are configured by a fixture/admin command, no form",
     "case_closed_when_and_why": "case_close sets status, time and reason together",

@@ -295,6 +295,7 @@ class DemoGenerator:
             from husly.loans.demo import seed_loans
 
             seed_loans(municipality, self.as_of)
+            self._owning(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -399,6 +400,14 @@ class DemoGenerator:
         from husly.rent.demo import seed_rent
 
         seed_rent(municipality, self.as_of)
+
+    def _owning(self, municipality: Municipality) -> None:
+        """Screenings, a sale, an offer and a rent-to-own agreement (husly.owning.demo)."""
+        from husly.owning.demo import seed_owning
+
+        seed_owning(
+            municipality, User.objects.get(username=self._username("saksbehandler")), self.as_of
+        )
 
     def _followup(self, municipality: Municipality) -> None:
         """Bo-plans, contacts, warnings, inspections, move-outs (husly.followup.demo)."""

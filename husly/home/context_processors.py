@@ -24,6 +24,7 @@ from husly.organisation.access import (
     roles_by_municipality,
 )
 from husly.organisation.models import Role, User
+from husly.owning.selectors import owning_menu
 from husly.rent.selectors import RENT_READ
 from husly.settlement.selectors import settlement_menu
 
@@ -62,8 +63,7 @@ def _help_items(user: User, held: set[str]) -> MenuItems:
         items.append((reverse("temporary:stay_list"), _("Temporary accommodation")))
     elif held & {Role.LEADER}:
         items.append((reverse("temporary:flags"), _("Temporary accommodation")))
-    if settlement := settlement_menu(user):
-        items.append(settlement)
+    items += [item for item in (settlement_menu(user), owning_menu(user)) if item]
     if works_with_landlords(user):
         items.append((reverse("landlords:landlord_list"), _("Landlords")))
     return items

@@ -64,6 +64,7 @@ class DwellingStatus(models.TextChoices):
     OCCUPIED = "occupied", _("Occupied")
     RESERVED = "reserved", _("Reserved")
     MAINTENANCE = "maintenance", _("Under maintenance")
+    SOLD = "sold", _("Sold: no longer in the stock")
 
 
 class Dwelling(models.Model):

@@ -431,6 +431,10 @@ WHAT_LABELS = {
     "agreement_list": gettext_lazy("Saw an agreement with a landlord that concerns you in a list"),
     "agreement_detail": gettext_lazy("Read an agreement with a landlord that concerns you"),
     "agreement_create": gettext_lazy("Saw you as a possible party to an agreement with a landlord"),
+    "owning_screening_list": gettext_lazy("Saw you in the list of tenants screened for owning"),
+    "owning_assessment": gettext_lazy("Read the assessment of your ownership potential"),
+    "owning_sale": gettext_lazy("Read the offer to buy your dwelling"),
+    "owning_agreement": gettext_lazy("Read your rent-to-own agreement"),
     "portal_export_pdf": gettext_lazy("You downloaded your data from My page (PDF)"),
     "portal_export_json": gettext_lazy("You downloaded your data from My page (JSON)"),
 }

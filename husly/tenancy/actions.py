@@ -373,7 +373,7 @@ def lease_end(*, actor: User | None, lease: Lease, ended_on: dt.date, reason: st
         data={"status": LeaseStatus.ENDED, "ended_on": ended_on, "end_reason": reason},
         municipality=lease.municipality,
     )
-    if reason != EndReason.RENEWED:
+    if reason not in (EndReason.RENEWED, EndReason.PURCHASED):  # the buyer stays
         dwelling = Dwelling.objects.get(pk=lease.dwelling_id)
         with translation.override(lease.municipality.language_form):  # record text
             why = _("Tenant moved out: %(reason)s") % {"reason": EndReason(reason).label}

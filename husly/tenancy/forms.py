@@ -75,13 +75,19 @@ class EndForm(StyledFormMixin, forms.Form):
     ended_on = forms.DateField(label=_("Last day of the lease"), widget=forms.DateInput())
     reason = forms.ChoiceField(
         label=_("Why it ends"),
-        choices=[c for c in EndReason.choices if c[0] not in {"renewed", "swap"}],
+        choices=[c for c in EndReason.choices if c[0] not in {"renewed", "swap", "purchased"}],
     )
 
 
 class AlternativesForm(StyledFormMixin, forms.Form):
     alternative = forms.ChoiceField(
-        label=_("What fits the household now"), choices=RenewalAlternative.choices
+        label=_("What fits the household now"),
+        # Owning (start loan, rent-to-own) is the ownership screening's result (husly.owning).
+        choices=[
+            c
+            for c in RenewalAlternative.choices
+            if c[0] not in (RenewalAlternative.START_LOAN, RenewalAlternative.RENT_TO_OWN)
+        ],
     )
     note = forms.CharField(
         label=_("Assessment of the alternatives"), widget=forms.Textarea(attrs={"rows": 3})

@@ -91,6 +91,7 @@ class EndReason(models.TextChoices):
     EVICTION = "eviction", _("Eviction")
     DEATH = "death", _("Death")
     INSTITUTION = "institution", _("Long stay in an institution")
+    PURCHASED = "purchased", _("The tenant bought the dwelling")
 
 
 class Lease(models.Model):

@@ -19,11 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BASE = ["home", "housing:dwelling_list", "housing:building_list", "organisation:unit_list"]
 CASES = ["cases:work_list", "cases:case_list", "calculators:allowance"]
 PEOPLE = ["people:person_list", "people:household_list"]
-ARREARS, RENT, STAYS, LANDLORDS = (
+ARREARS, RENT, STAYS, LANDLORDS, OWNING = (
     "arrears:case_list",
     "rent:arrears",
     "temporary:stay_list",
     "landlords:landlord_list",
+    "owning:overview",
 )
 MENU = {
     "caseworker": [
@@ -33,10 +34,20 @@ MENU = {
         ARREARS,
         RENT,
         STAYS,
+        OWNING,
         LANDLORDS,
         *PEOPLE,
     ],
-    "approver": [*BASE, *CASES, "allocation:waiting_list", RENT, STAYS, LANDLORDS, *PEOPLE],
+    "approver": [
+        *BASE,
+        *CASES,
+        "allocation:waiting_list",
+        RENT,
+        STAYS,
+        OWNING,
+        LANDLORDS,
+        *PEOPLE,
+    ],
     "allocation_member": [
         *BASE,
         *CASES,
@@ -44,12 +55,20 @@ MENU = {
         "tenancy:throughput",
         *PEOPLE,
     ],
-    "property": [*BASE, "tenancy:lease_list", ARREARS, RENT, "followup:inspection_list", LANDLORDS],
+    "property": [
+        *BASE,
+        "tenancy:lease_list",
+        ARREARS,
+        RENT,
+        "followup:inspection_list",
+        OWNING,
+        LANDLORDS,
+    ],
     "follow_up": [*BASE, *CASES, "tenancy:lease_list", ARREARS, "followup:overview", *PEOPLE],
-    "leader": [*BASE, "tenancy:throughput", "temporary:flags", "settlement:progress"],
+    "leader": [*BASE, "tenancy:throughput", "temporary:flags", "settlement:progress", OWNING],
     "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
-    "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, *PEOPLE],
+    "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, *PEOPLE],
 }
 
 

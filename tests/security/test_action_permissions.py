@@ -56,6 +56,7 @@ from husly.landlords.models import (
 )
 from husly.organisation import actions as organisation
 from husly.organisation.models import Membership, Municipality, Unit, User
+from husly.owning import actions as owning
 from husly.people import actions as people
 from husly.people.models import Household, HouseholdMember, Person, StatedMember
 from husly.portal import actions as portal
@@ -80,6 +81,7 @@ from tests.allocation.helpers import (
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
+from tests.owning import helpers as owning_helpers
 from tests.security import loan_permission_rows
 from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
@@ -120,6 +122,11 @@ STAY_WORK = {CW, AP, NAV}
 LANDLORD_WORK = {CW, AP, PR}
 """Caseworkers and approvers of the housing office (the unit that handles applications for
 municipal dwellings), and property managers."""
+
+OWNING_SCREEN = {CW, AP, NAV}
+"""Ownership screening: caseworkers and approvers anywhere in the municipality."""
+OWNING_CONTRACT = OWNING_SCREEN | {PR}
+"""Sales of municipal dwellings and rent-to-own agreements: also the property unit."""
 
 NOT_ACTIONS = {
     "husly.core.actions.create_audited": "the shared save-and-record step inside actions",
@@ -1333,8 +1340,70 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             actor=a, building=_settled(w)["building"], data={"school_m": 300}
         ),
     ),
+    # --- owning: caseworkers and approvers of any unit screen; the property unit also handles
+    # sales and rent-to-own agreements (husly/owning/selectors.py) ---------------------------------
+    "husly.owning.actions.ownership_assess": (
+        OWNING_SCREEN,
+        lambda w, a: owning.ownership_assess(
+            actor=a, household=_owned(w)["owning_lease"].household, data=owning_helpers.ABLE
+        ),
+    ),
+    "husly.owning.actions.municipal_sale_offer": (
+        OWNING_CONTRACT,
+        lambda w, a: owning.municipal_sale_offer(
+            actor=a,
+            lease=_owned(w)["agreement_lease"],
+            data={"valuation": 1000, "valued_by": "Megler", "valued_on": timezone.localdate()},
+        ),
+    ),
+    "husly.owning.actions.municipal_sale_decline": (
+        OWNING_CONTRACT,
+        lambda w, a: owning.municipal_sale_decline(
+            actor=a, sale=_owned(w)["sale"], answered_on=timezone.localdate()
+        ),
+    ),
+    "husly.owning.actions.municipal_sale_record": (
+        OWNING_CONTRACT,
+        lambda w, a: owning.municipal_sale_record(
+            actor=a,
+            sale=_owned(w)["sale"],
+            sold_on=timezone.localdate(),
+            pre_emption="not_cooperative",
+            start_loan=1,
+            grant=0,
+        ),
+    ),
+    "husly.owning.actions.rent_to_own_create": (
+        OWNING_CONTRACT,
+        lambda w, a: owning.rent_to_own_create(
+            actor=a, lease=_owned(w)["owning_lease"], data=owning_helpers.AGREEMENT
+        ),
+    ),
+    "husly.owning.actions.rent_to_own_decide": (
+        OWNING_CONTRACT,
+        lambda w, a: owning.rent_to_own_decide(
+            actor=a,
+            agreement=_owned(w)["agreement"],
+            exercised=False,
+            decided_on=timezone.localdate(),
+        ),
+    ),
+    "husly.owning.actions.start_loan_purchase_record": (
+        OWNING_SCREEN,
+        lambda w, a: owning.start_loan_purchase_record(
+            actor=a,
+            assessment=_owned(w)["assessment"],
+            bought_on=timezone.localdate(),
+            start_loan=1,
+        ),
+    ),
 }
 TABLE.update(loan_permission_rows.ROWS)
+
+
+def _owned(w: World) -> dict[str, Any]:
+    """The owning objects, made inside the call's savepoint (rolled back after it)."""
+    return owning_helpers.bare_objects(w.municipality)
 
 
 def _settled(w: World) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from husly.temporary import actions as temporary_actions
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import BuildingFactory, DwellingFactory, PersonFactory, synthetic_number
+from tests.owning import helpers as owning_helpers
 from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
@@ -266,6 +267,21 @@ RULES: dict[str, Rule] = {
     "followup:my_warning_letter": R(PORTAL, {"pk": "written_warning"}, owner="resident"),
     # Settlement: the refugee service's pages (its staff are not in this cast; per-role access
     # is tested in tests/settlement/test_pages.py), the progress page for leaders.
+    # Towards owning (per-role access in tests/owning/test_owning.py).
+    "owning:overview": R(STAFF, {}),
+    "owning:figures": R(STAFF, {}),
+    "owning:agreement_list": R(STAFF, {}),
+    "owning:assess": R(PERSON, {"lease_pk": "owning_lease"}),
+    "owning:assessment_detail": R(PERSON, {"pk": "assessment"}),
+    "owning:purchase_record": R(PERSON, {"pk": "assessment"}, "post", owner="none"),
+    "owning:sale_offer": R(PERSON, {"lease_pk": "owning_lease"}),
+    "owning:sale_detail": R(PERSON, {"pk": "sale"}),
+    "owning:sale_step": R(PERSON, {"pk": "sale", "step": "=avslatt"}, "post", owner="none"),
+    "owning:agreement_create": R(PERSON, {"lease_pk": "agreement_lease"}),
+    "owning:agreement_detail": R(PERSON, {"pk": "agreement"}),
+    "owning:agreement_step": R(
+        PERSON, {"pk": "agreement", "step": "=avslatt"}, "post", owner="none"
+    ),
     "settlement:overview": R(STAFF, {}, owner="none"),
     "settlement:progress": R(STAFF, {}, owner="none"),
     "settlement:decision_edit": R(STAFF, {}, owner="none"),
@@ -432,7 +448,9 @@ def world(  # type: ignore[no-untyped-def]
     settled = settlement_helpers.bare_objects(raelingen)
     from tests.loans.helpers import loan_world
 
+    owned = owning_helpers.bare_objects(raelingen, sara)
     return {
+        **owned,
         **allocation,
         **follow_up,
         **loan_world(routing, household),
