@@ -117,5 +117,5 @@ def bare_objects(municipality: Any, actor: Any = None) -> dict[str, Any]:
         "assessment": assessment,
         "sale": sale,
         "agreement_lease": other,
-        "agreement": agreement,
+        "rent_to_own": agreement,
     }

@@ -213,7 +213,7 @@ def test_a_declined_offer_leaves_the_lease(sara, raelingen) -> None:  # type: ig
 
 def test_rent_to_own_rent_reminders_and_the_option(sara, raelingen) -> None:  # type: ignore[no-untyped-def]
     objects = bare_objects(raelingen, sara)
-    agreement = objects["agreement"]
+    agreement = objects["rent_to_own"]
     assert agreement.monthly_rent == 11_500 and agreement.option_price == 2_500_000
     assert agreement.option_opens_on == dt.date(2026, 3, 1)
     later = tenant_lease(raelingen, sara, "Senere")
@@ -275,7 +275,7 @@ def test_pages_per_role_in_one_municipality(  # type: ignore[no-untyped-def]
         "assessment": reverse("owning:assessment_detail", args=[objects["assessment"].pk]),
         "sale_offer": reverse("owning:sale_offer", args=[objects["owning_lease"].pk]),
         "sale": reverse("owning:sale_detail", args=[objects["sale"].pk]),
-        "agreement": reverse("owning:agreement_detail", args=[objects["agreement"].pk]),
+        "agreement": reverse("owning:agreement_detail", args=[objects["rent_to_own"].pk]),
         "agreement_create": reverse(
             "owning:agreement_create", args=[objects["agreement_lease"].pk]
         ),
@@ -310,7 +310,7 @@ def test_actions_refuse_roles_without_the_right(eirik, lise, olga, raelingen, sa
             actions.municipal_sale_decline(actor=user, sale=objects["sale"], answered_on=TODAY)
         with pytest.raises(PermissionDenied):
             actions.rent_to_own_decide(
-                actor=user, agreement=objects["agreement"], exercised=False, decided_on=TODAY
+                actor=user, agreement=objects["rent_to_own"], exercised=False, decided_on=TODAY
             )
     # The property unit handles sales and agreements.
     actions.municipal_sale_decline(actor=eirik, sale=objects["sale"], answered_on=TODAY)

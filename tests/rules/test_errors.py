@@ -336,7 +336,8 @@ def _raise_site(error: BaseException) -> tuple[str, int]:
 
 
 #: Raise sites in husly/rules that are not about bad input (the parameter files, lookups).
-NOT_INPUT = {"ParameterFileError", "ConstructorError", "KeyError", "_wrong"}
+# ValueError: a caller's programming error (e.g. ownership.py's look_again_months), not input.
+NOT_INPUT = {"ParameterFileError", "ConstructorError", "KeyError", "ValueError", "_wrong"}
 INPUT_ERRORS = {
     name
     for name, value in vars(errors).items()

@@ -1383,7 +1383,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         OWNING_CONTRACT,
         lambda w, a: owning.rent_to_own_decide(
             actor=a,
-            agreement=_owned(w)["agreement"],
+            agreement=_owned(w)["rent_to_own"],
             exercised=False,
             decided_on=timezone.localdate(),
         ),

@@ -278,9 +278,9 @@ RULES: dict[str, Rule] = {
     "owning:sale_detail": R(PERSON, {"pk": "sale"}),
     "owning:sale_step": R(PERSON, {"pk": "sale", "step": "=avslatt"}, "post", owner="none"),
     "owning:agreement_create": R(PERSON, {"lease_pk": "agreement_lease"}),
-    "owning:agreement_detail": R(PERSON, {"pk": "agreement"}),
+    "owning:agreement_detail": R(PERSON, {"pk": "rent_to_own"}),
     "owning:agreement_step": R(
-        PERSON, {"pk": "agreement", "step": "=avslatt"}, "post", owner="none"
+        PERSON, {"pk": "rent_to_own", "step": "=avslatt"}, "post", owner="none"
     ),
     "settlement:overview": R(STAFF, {}, owner="none"),
     "settlement:progress": R(STAFF, {}, owner="none"),
