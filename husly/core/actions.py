@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from husly.audit.events import diff, record_change, snapshot
@@ -83,14 +84,17 @@ def once_per_submission(*, earlier: Callable[[], M | None], create: Callable[[],
 
     Two sends of the same form at the same moment (a double click) both pass the first look;
     the second then waits on the first's unique row and fails when it commits. That failure is
-    rolled back to a savepoint, and the first's result, now visible, is returned instead."""
+    rolled back to a savepoint, and the first's result, now visible, is returned instead. The
+    same holds when the second is refused by a check (a ``ValidationError``, e.g. a unique field
+    the first has just written): if the first has created what this submission asked for, that
+    is the answer; otherwise the refusal stands."""
     found = earlier()
     if found is not None:
         return found
     try:
         with transaction.atomic():
             return create()
-    except IntegrityError:
+    except (IntegrityError, ValidationError):
         found = earlier()
         if found is None:
             raise
