@@ -219,9 +219,3 @@ def fact_counts(
     counts: Counter[str] = Counter(rows.values_list("kind", flat=True))
     counts["eviction_with_children"] = rows.filter(kind="eviction", with_children=True).count()
     return dict(counts)
-
-
-def municipality_ids_for(user: User, roles: frozenset[str]) -> list[int]:
-    from husly.organisation.access import municipality_ids
-
-    return municipality_ids(user, roles)

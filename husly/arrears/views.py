@@ -33,7 +33,7 @@ from husly.arrears.letters import letter_text, render_step_letter
 from husly.arrears.models import ArrearsCase, CaseStatus, MeetingStatus, StepStatus
 from husly.consent.models import Consent, LegalBasis
 from husly.core.pages import add_action_errors, user_of
-from husly.organisation.access import has_role
+from husly.organisation.access import has_role, municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import household_get_for_user, log_household_reads, log_reads
 
@@ -72,7 +72,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "today": today,
-            "can_register": bool(selectors.municipality_ids_for(user, selectors.NAV_ROLES)),
+            "can_register": bool(municipality_ids(user, selectors.NAV_ROLES)),
         },
     )
 

@@ -20,7 +20,6 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from husly.cases.models import Decision, DecisionKind, DecisionStatus
 from husly.cases.selectors import CASE_WRITE, cases_for_user
@@ -38,7 +37,7 @@ from husly.followup.models import (
     VacancySegment,
     WrittenWarning,
 )
-from husly.organisation.access import get_or_404, municipality_ids
+from husly.organisation.access import first_municipality, get_or_404, municipality_ids
 from husly.organisation.models import Municipality, Role, User
 from husly.rules import deadlines
 from husly.tenancy.models import Lease, LeaseStatus
@@ -62,10 +61,7 @@ ANY_FOLLOW_UP = PLAN_ROLES | WARNING_READ | INSPECTION_ROLES | MOVE_OUT_READ
 
 def municipality_for(user: User, roles: frozenset[str]) -> Municipality:
     """The municipality a list page shows; without the role the page does not exist (404)."""
-    ids = municipality_ids(user, roles)
-    if not ids:
-        raise Http404
-    return Municipality.objects.get(pk=ids[0])
+    return first_municipality(municipality_ids(user, roles))
 
 
 def settings_for(municipality_id: int) -> FollowUpSettings:

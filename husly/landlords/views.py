@@ -29,17 +29,14 @@ from husly.landlords.models import (
     Landlord,
     OfferState,
 )
-from husly.organisation.access import municipalities_for_user
+from husly.organisation.access import first_municipality, municipalities_for_user
 from husly.organisation.models import Municipality, Unit, User
 from husly.people.models import ADULT_RELATIONS, Person, Relation
 from husly.people.selectors import log_household_reads, log_reads, visible_households
 
 
 def _works(user: User) -> Municipality:
-    ids = selectors.landlord_municipality_ids(user)
-    if not ids:
-        raise Http404
-    return Municipality.objects.get(pk=ids[0])
+    return first_municipality(selectors.landlord_municipality_ids(user))
 
 
 def _log_landlords(request: HttpRequest, user: User, landlords: list[Landlord], what: str) -> None:

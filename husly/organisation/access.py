@@ -100,6 +100,15 @@ def municipality_ids(user: User, roles: Iterable[str]) -> list[int]:
     return sorted(m for m, held in roles_by_municipality(user).items() if held & wanted)
 
 
+def first_municipality(ids: Iterable[int]) -> Municipality:
+    """The municipality a page without an object works in: the first of ``ids`` (the
+    municipalities where the user may use the page); none means the page does not exist (404)."""
+    first = min(ids, default=None)
+    if first is None:
+        raise Http404
+    return Municipality.objects.get(pk=first)
+
+
 def has_role(user: User, municipality_id: int, roles: Iterable[str]) -> bool:
     return bool(roles_by_municipality(user).get(municipality_id, frozenset()) & set(roles))
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.core.pages import add_action_errors, user_of
 from husly.housing.models import Building
-from husly.organisation.access import get_or_404
+from husly.organisation.access import first_municipality, get_or_404
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads
 from husly.settlement import actions, selectors
@@ -57,10 +57,7 @@ FLAG_LABELS = {
 
 
 def _settlement_municipality(user: User) -> Municipality:
-    ids = selectors.settlement_municipality_ids(user)
-    if not ids:
-        raise Http404
-    return Municipality.objects.get(pk=ids[0])
+    return first_municipality(selectors.settlement_municipality_ids(user))
 
 
 def _act(request: HttpRequest, call: Any, done: str) -> Any:
@@ -107,10 +104,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """For leaders and the refugee service: figures only, no persons."""
     user = user_of(request)
-    ids = selectors.progress_municipality_ids(user)
-    if not ids:
-        raise Http404
-    municipality = Municipality.objects.get(pk=ids[0])
+    municipality = first_municipality(selectors.progress_municipality_ids(user))
     today = timezone.localdate()
     return render(
         request,
