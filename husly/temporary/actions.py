@@ -48,6 +48,7 @@ from husly.temporary.models import (
 )
 
 if TYPE_CHECKING:
+    from husly.landlords.models import Agreement as LandlordAgreement
     from husly.tenancy.models import Lease
 from husly.temporary.selectors import PROVIDER_WRITE, STAY_ROLES, agreement_state, require_stay_role
 
@@ -405,6 +406,27 @@ def stay_end(*, actor: User, stay: Stay, on: dt.date, reason: str, note: str = "
     return stay
 
 
+def _end_for_lasting_home(stay: Stay, starts: dt.date, note: str, actor: User | None) -> bool:
+    """End an open stay on the day a lasting home begins, as a consequence of that home (no role
+    of its own is needed). A stay whose last place began on or after that day is left for a
+    caseworker to end."""
+    locked = _locked_open(stay)
+    current = locked.segments.last()
+    if current is None or starts <= current.starts_on:
+        return False
+    current.ends_on = starts
+    current.save(update_fields=["ends_on"])
+    ended = update_audited(
+        actor=actor,
+        action="stay_end",
+        instance=locked,
+        data={"ended_on": starts, "end_reason": EndReason.LEASE_SIGNED, "end_note": note},
+        municipality=locked.municipality,
+    )
+    _change(actor, ended, StayChangeKind.ENDED, starts, note, decision=None)
+    return True
+
+
 def stays_end_on_lease(lease: Lease, actor: User | None) -> None:
     """A lease has come into force (husly.tenancy.extensions): the household's open stay ends
     on the lease's first day, as signing a lease ends the need for a § 27 place. This is a
@@ -412,28 +434,30 @@ def stays_end_on_lease(lease: Lease, actor: User | None) -> None:
     property manager who brings the lease into force may hold none in temporary accommodation).
     A stay whose last place began on or after that day is left for a caseworker to end."""
     for stay in Stay.objects.filter(household_id=lease.household_id, ended_on__isnull=True):
-        locked = _locked_open(stay)
-        current = locked.segments.last()
-        if current is None or lease.start_date <= current.starts_on:
-            continue
-        current.ends_on = lease.start_date
-        current.save(update_fields=["ends_on"])
-        with translation.override(locked.municipality.language_form):  # record text
+        with translation.override(stay.municipality.language_form):  # record text
             note = _("The lease for %(address)s came into force.") % {
                 "address": str(lease.dwelling)
             }
-        ended = update_audited(
-            actor=actor,
-            action="stay_end",
-            instance=locked,
-            data={
-                "ended_on": lease.start_date,
-                "end_reason": EndReason.LEASE_SIGNED,
-                "end_note": note,
-            },
-            municipality=locked.municipality,
-        )
-        _change(actor, ended, StayChangeKind.ENDED, lease.start_date, note, decision=None)
+        _end_for_lasting_home(stay, lease.start_date, note, actor)
+
+
+def stays_end_on_brokerage(agreement: LandlordAgreement, actor: User | None) -> bool:
+    """A household was brokered to a private dwelling (husly.landlords ``on_brokered``, kristiansund
+    2.6): the lease between landlord and tenant ends the household's open § 27 stay on its first
+    day, like a municipal lease does. Returns True when the household was in temporary
+    accommodation, so the brokerage is counted as "from temporary accommodation" (KOSTRA and the
+    leaders' figures), also when a stay is left open because it moved on or after that day."""
+    if agreement.household_id is None:
+        return False
+    stays = list(Stay.objects.filter(household_id=agreement.household_id, ended_on__isnull=True))
+    for stay in stays:
+        with translation.override(stay.municipality.language_form):  # record text
+            note = _("The brokered lease with %(landlord)s for %(address)s came into force.") % {
+                "landlord": agreement.landlord.name,
+                "address": agreement.offered_dwelling.address if agreement.offered_dwelling else "",
+            }
+        _end_for_lasting_home(stay, agreement.start_date, note, actor)
+    return bool(stays)
 
 
 # --- providers ---------------------------------------------------------------------------------
