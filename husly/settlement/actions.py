@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from husly.core.actions import create_audited, update_audited
 from husly.housing.actions import dwelling_status_change
-from husly.housing.models import Building, Dwelling, DwellingStatus
+from husly.housing.models import Building, Dwelling, DwellingStatus, Ownership
+from husly.landlords.models import OfferedDwelling
 from husly.organisation.models import Municipality, User
 from husly.people.actions import household_create, person_create
 from husly.settlement.models import (
@@ -38,6 +39,7 @@ from husly.settlement.models import (
 from husly.settlement.selectors import (
     case_cost_frame,
     minimum_lease_months,
+    private_proposal_for,
     proposal_for,
     require_settlement_role,
 )
@@ -204,12 +206,13 @@ def _open_case(case: SettlementCase) -> SettlementCase:
 
 
 def _release(actor: User, case: SettlementCase) -> None:
-    """A municipal dwelling reserved for the case becomes vacant again when another is chosen."""
+    """A dwelling of the register (owned or head-leased) reserved for the case becomes vacant
+    again when another is chosen."""
     if case.lease_id is not None:
         raise ValidationError(
             _("A lease has been written for the chosen dwelling; the choice can no longer change.")
         )
-    if case.dwelling_id and case.dwelling_source == DwellingSource.MUNICIPAL:
+    if case.dwelling_id:
         dwelling = Dwelling.objects.get(pk=case.dwelling_id)
         if dwelling.status == DwellingStatus.RESERVED:
             dwelling_status_change(
@@ -230,8 +233,9 @@ def _record_text(case: SettlementCase, text: str) -> str:
 def settlement_dwelling_choose(
     *, actor: User, case: SettlementCase, dwelling: Dwelling, reason: str
 ) -> SettlementCase:
-    """Choose a vacant municipal dwelling before arrival, with the criteria shown at the time
-    and the caseworker's reason; the dwelling is reserved for the household."""
+    """Choose a vacant dwelling of the municipal register (owned, or head-leased and sublet)
+    before arrival, with the criteria shown at the time and the caseworker's reason; the
+    dwelling is reserved for the household."""
     require_settlement_role(actor, case.municipality_id)
     locked = _open_case(case)
     if not reason.strip():
@@ -257,8 +261,13 @@ def settlement_dwelling_choose(
         instance=locked,
         data={
             "status": CaseStatus.CHOSEN,
-            "dwelling_source": DwellingSource.MUNICIPAL,
+            "dwelling_source": (
+                DwellingSource.MUNICIPAL
+                if proposal.dwelling.ownership == Ownership.OWNED
+                else DwellingSource.HEAD_LEASE
+            ),
             "dwelling": proposal.dwelling,
+            "private_dwelling": None,
             "private_dwelling_reference": "",
             "choice_reason": reason.strip(),
             "choice_criteria": proposal.criteria,
@@ -293,9 +302,48 @@ def settlement_private_dwelling_record(
             "status": CaseStatus.CHOSEN,
             "dwelling_source": source,
             "dwelling": None,
+            "private_dwelling": None,
             "private_dwelling_reference": reference.strip(),
             "choice_reason": reason.strip(),
             "choice_criteria": {},
+            "chosen_on": timezone.localdate(),
+        },
+        municipality=locked.municipality,
+    )
+
+
+@transaction.atomic
+def settlement_private_dwelling_choose(
+    *, actor: User, case: SettlementCase, offered: OfferedDwelling, reason: str
+) -> SettlementCase:
+    """Choose a private dwelling a landlord offers (approved in the landlords register) for the
+    household before arrival, with the criteria shown at the time and the reason; the
+    brokerage agreement and the landlord's lease then follow in the landlords register
+    (kristiansund 2.1 and 2.6: the dwelling is found before arrival, also on the private
+    market)."""
+    require_settlement_role(actor, case.municipality_id)
+    locked = _open_case(case)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Record why this dwelling was chosen.")})
+    OfferedDwelling.objects.select_for_update().get(pk=offered.pk)
+    proposal = private_proposal_for(locked, offered.pk, timezone.localdate())
+    if proposal is None:
+        raise ValidationError(
+            _("The landlord's dwelling is no longer free, or belongs to another municipality.")
+        )
+    _release(actor, locked)
+    return update_audited(
+        actor=actor,
+        action="settlement_private_dwelling_choose",
+        instance=locked,
+        data={
+            "status": CaseStatus.CHOSEN,
+            "dwelling_source": DwellingSource.BROKERED,
+            "dwelling": None,
+            "private_dwelling": proposal.offered,
+            "private_dwelling_reference": "",
+            "choice_reason": reason.strip(),
+            "choice_criteria": proposal.criteria,
             "chosen_on": timezone.localdate(),
         },
         municipality=locked.municipality,
@@ -381,6 +429,7 @@ def self_settlement_assess(
             "status": CaseStatus.CHOSEN if approve else CaseStatus.FINDING,
             "dwelling_source": DwellingSource.SELF_SETTLED if approve else "",
             "dwelling": None,
+            "private_dwelling": None,
             "private_dwelling_reference": "",
             "choice_reason": values["note"] if approve else "",
             "choice_criteria": {},
@@ -422,14 +471,17 @@ def self_settlement_imdi_record(
 
 @transaction.atomic
 def settlement_lease_create(*, actor: User, case: SettlementCase, data: Mapping[str, Any]) -> Lease:
-    """Write the lease of the chosen municipal dwelling (a draft in ``husly.tenancy``; it is
-    then sent, signed and comes into force there, as every lease)."""
+    """Write the lease of the chosen dwelling of the municipal register (owned, or a sublease
+    of a head-leased one; a draft in ``husly.tenancy``; it is then sent, signed and comes into
+    force there, as every lease)."""
     from husly.tenancy.actions import _create, _store_document
 
     require_settlement_role(actor, case.municipality_id)
     locked = _open_case(case)
-    if locked.dwelling_source != DwellingSource.MUNICIPAL or locked.dwelling_id is None:
-        raise ValidationError(_("A lease is written here only for a chosen municipal dwelling."))
+    if locked.dwelling_id is None:
+        raise ValidationError(
+            _("A lease is written here only for a chosen dwelling of the municipal register.")
+        )
     if locked.lease_id is not None:
         raise ValidationError(_("The lease has already been written."))
     lease = _create(
@@ -465,7 +517,7 @@ def settlement_arrival_record(
         raise ValidationError(
             {"arrived_on": _("The arrival cannot be before the request was received.")}
         )
-    if locked.dwelling_source == DwellingSource.MUNICIPAL:
+    if locked.dwelling_id is not None:
         lease = locked.lease
         if lease is None or lease.status not in {LeaseStatus.SIGNED, LeaseStatus.ACTIVE}:
             raise ValidationError(_("The lease must be signed by both parties before arrival."))

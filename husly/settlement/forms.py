@@ -92,6 +92,15 @@ class ChooseForm(StyledFormMixin, forms.Form):
     )
 
 
+class ChoosePrivateForm(StyledFormMixin, forms.Form):
+    offered = forms.IntegerField(widget=forms.HiddenInput())
+    reason = forms.CharField(
+        label=_("Why this dwelling"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you weighed: spread, standard, rent, distance, the household's wishes."),
+    )
+
+
 class PrivateForm(StyledFormMixin, forms.Form):
     source = forms.ChoiceField(
         label=_("Kind of private dwelling"),

@@ -134,8 +134,9 @@ class SettlementRequest(models.Model):
 
 
 class DwellingSource(models.TextChoices):
-    """Where the dwelling comes from (kristiansund 2.4, 4.1 tenure types). Head-leased and
-    brokered private dwellings are registered by the landlords app; here they are a seam."""
+    """Where the dwelling comes from (kristiansund 2.4, 4.1 tenure types). A head-leased
+    dwelling is in the municipal register (the municipality sublets it); a brokered one is a
+    landlord's offered dwelling in the landlords register (the lease is the landlord's)."""
 
     MUNICIPAL = "municipal", _("Municipal dwelling")
     HEAD_LEASE = "head_lease", _("Head-leased private dwelling")
@@ -184,6 +185,14 @@ class SettlementCase(models.Model):
             "For a head-leased or brokered private dwelling: its reference in the landlords "
             "register."
         ),
+    )
+    private_dwelling = models.ForeignKey(
+        "landlords.OfferedDwelling",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="settlement_cases",
+        verbose_name=_("private dwelling offered by a landlord"),
     )
     choice_reason = models.TextField(_("why this dwelling"), blank=True)
     choice_criteria = models.JSONField(

@@ -20,6 +20,7 @@ from django.db.models import Count, Q, QuerySet
 from husly.allocation.actions import current_policy
 from husly.allocation.engine import DEFAULT_MATCHING, vacant_dwellings
 from husly.housing.models import Dwelling
+from husly.landlords.models import OfferedDwelling
 from husly.matching.policy import MatchingPolicy
 from husly.organisation.access import get_or_404, municipality_ids, require_permission
 from husly.organisation.models import Membership, Municipality, Role, Unit, UnitKind, User
@@ -199,10 +200,42 @@ class Proposal:
     criteria: dict[str, Any]
 
 
+def _area_counts(
+    municipality: Municipality, districts: set[str]
+) -> tuple[Counter[str], Counter[str]]:
+    """Municipal tenancies and settled refugee households per district (the spread in the
+    area, kristiansund 2.3)."""
+    from husly.housing.models import Building
+    from husly.tenancy.models import LeaseStatus
+
+    active = Q(dwellings__leases__status=LeaseStatus.ACTIVE)
+    settled = _settled_households().filter(dwelling__building__municipality=municipality)
+    refugee_area = Counter(
+        settled.filter(dwelling__building__district__in=districts).values_list(
+            "dwelling__building__district", flat=True
+        )
+    )
+    area_municipal = Counter(
+        Building.objects.filter(municipality=municipality, district__in=districts)
+        .filter(active)
+        .values_list("district", flat=True)
+    )
+    return area_municipal, refugee_area
+
+
+def _limits(case: SettlementCase, on: dt.date) -> criteria.Limits:
+    municipality = case.municipality
+    return criteria.Limits(
+        matching=matching_policy(municipality),
+        cost_frame=case_cost_frame(case, on).amount,
+        max_refugee_share_building=max_refugee_share(municipality, on),
+    )
+
+
 def proposals(case: SettlementCase, on: dt.date, limit: int = 12) -> list[Proposal]:
-    """Vacant municipal dwellings (no live offer, no lease) with the criteria, those breaking no
-    limit first. Head-leased and brokered private dwellings come from the landlords register
-    when it exists; here the source is recorded on the case (``dwelling_source``)."""
+    """Vacant dwellings of the municipal register, owned or head-leased (no live offer, no
+    lease), with the criteria, those breaking no limit first. Private dwellings landlords offer
+    are proposed by ``private_proposals``."""
     from husly.tenancy.models import LeaseStatus
 
     municipality = case.municipality
@@ -213,7 +246,6 @@ def proposals(case: SettlementCase, on: dt.date, limit: int = 12) -> list[Propos
     if not vacant:
         return []
     buildings = {d.building_id for d in vacant}
-    districts = {d.building.district for d in vacant}
     active = Q(dwellings__leases__status=LeaseStatus.ACTIVE)
     from husly.housing.models import Building
 
@@ -230,12 +262,7 @@ def proposals(case: SettlementCase, on: dt.date, limit: int = 12) -> list[Propos
     }
     settled = _settled_households().filter(dwelling__building__municipality=municipality)
     refugee_building = Counter(settled.values_list("dwelling__building_id", flat=True))
-    refugee_area = Counter(settled.values_list("dwelling__building__district", flat=True))
-    area_municipal = Counter(
-        Building.objects.filter(municipality=municipality, district__in=districts)
-        .filter(active)
-        .values_list("district", flat=True)
-    )
+    area_municipal, refugee_area = _area_counts(municipality, {d.building.district for d in vacant})
     rows = []
     for d in vacant:
         b = per_building[d.building_id]
@@ -256,18 +283,69 @@ def proposals(case: SettlementCase, on: dt.date, limit: int = 12) -> list[Propos
                 "centre_m": around.centre_m if around else None,
             }
         )
-    frame = case_cost_frame(case, on)
     assessed = criteria.assess(
-        _household_facts(case),
-        criteria.Candidates.from_rows(rows),
-        criteria.Limits(
-            matching=matching_policy(municipality),
-            cost_frame=frame.amount,
-            max_refugee_share_building=max_refugee_share(municipality, on),
-        ),
+        _household_facts(case), criteria.Candidates.from_rows(rows), _limits(case, on)
     )
     by_id = {d.pk: d for d in vacant}
     return [Proposal(by_id[row["dwelling_id"]], row) for row in assessed[:limit]]
+
+
+@dataclass(frozen=True)
+class PrivateProposal:
+    offered: OfferedDwelling
+    criteria: dict[str, Any]
+
+
+def private_proposals(case: SettlementCase, on: dt.date, limit: int = 12) -> list[PrivateProposal]:
+    """Private dwellings landlords offer, assessed as suitable in the landlords register, not
+    under an agreement and not chosen for another settlement case, from landlords in the
+    register found honest, with the same criteria as municipal dwellings: rooms against the
+    occupancy norm, rent against the cost frame, the spread in the area. The building's own
+    figures and distances are not known for a private dwelling, and the page says so."""
+    from husly.landlords.models import OfferState
+
+    municipality = case.municipality
+    taken = SettlementCase.objects.filter(
+        status=CaseStatus.CHOSEN, private_dwelling__isnull=False
+    ).exclude(pk=case.pk)
+    offered = list(
+        OfferedDwelling.objects.filter(
+            landlord__municipality=municipality,
+            landlord__active=True,
+            landlord__dishonest=False,
+            state=OfferState.APPROVED,
+        )
+        .exclude(pk__in=taken.values("private_dwelling_id"))
+        .select_related("landlord")
+        .order_by("pk")
+    )
+    if not offered:
+        return []
+    area_municipal, refugee_area = _area_counts(municipality, {o.district for o in offered})
+    rows = [
+        {
+            "dwelling_id": o.pk,
+            "rooms": o.rooms + 1,
+            "rent": o.monthly_rent,
+            "area_municipal": area_municipal[o.district] if o.district else 0,
+            "area_refugee": refugee_area[o.district] if o.district else 0,
+        }
+        for o in offered
+    ]
+    assessed = criteria.assess(
+        _household_facts(case), criteria.Candidates.from_rows(rows), _limits(case, on)
+    )
+    by_id = {o.pk: o for o in offered}
+    return [PrivateProposal(by_id[row["dwelling_id"]], row) for row in assessed[:limit]]
+
+
+def private_proposal_for(
+    case: SettlementCase, offered_id: int, on: dt.date
+) -> PrivateProposal | None:
+    for proposal in private_proposals(case, on, limit=10_000):
+        if proposal.offered.pk == offered_id:
+            return proposal
+    return None
 
 
 def proposal_for(case: SettlementCase, dwelling_id: int, on: dt.date) -> Proposal | None:

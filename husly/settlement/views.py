@@ -25,6 +25,7 @@ from husly.settlement.forms import (
     AcceptForm,
     ArrivalForm,
     ChooseForm,
+    ChoosePrivateForm,
     DecisionForm,
     DeclineForm,
     ImdiForm,
@@ -36,9 +37,9 @@ from husly.settlement.forms import (
 from husly.settlement.models import (
     BuildingSurroundings,
     CaseStatus,
-    DwellingSource,
     RequestStatus,
     SelfSettlement,
+    SettlementCase,
 )
 from husly.tenancy.actions import default_terms
 from husly.tenancy.forms import LeaseForm
@@ -237,6 +238,14 @@ def _case_page(request: HttpRequest, user: User, pk: int, **forms: Any) -> HttpR
         }
         for proposal in (selectors.proposals(case, today) if open_case else [])
     ]
+    private_proposals = [
+        {
+            "offered": proposal.offered,
+            "c": proposal.criteria,
+            "flags": [FLAG_LABELS[f] for f in proposal.criteria["flags"]],
+        }
+        for proposal in (selectors.private_proposals(case, today) if open_case else [])
+    ]
     approval = SelfSettlement.objects.filter(case=case).first()
     chosen = dict(case.choice_criteria or {})
     frame = selectors.case_cost_frame(case, today)
@@ -249,6 +258,7 @@ def _case_page(request: HttpRequest, user: User, pk: int, **forms: Any) -> HttpR
             "req": case.request,
             "members": list(case.household.members.select_related("person")),
             "proposals": proposals,
+            "private_proposals": private_proposals,
             "open_case": open_case,
             "chosen": chosen,
             "chosen_flags": [FLAG_LABELS[f] for f in chosen.get("flags", [])],
@@ -257,12 +267,13 @@ def _case_page(request: HttpRequest, user: User, pk: int, **forms: Any) -> HttpR
             "minimum_lease": selectors.minimum_lease_months(case.municipality, today),
             "choose_form": forms.get("choose_form") or ChooseForm(),
             "private_form": forms.get("private_form") or PrivateForm(),
+            "choose_private_form": forms.get("choose_private_form") or ChoosePrivateForm(),
             "self_form": forms.get("self_form")
             or SelfSettlementForm(instance=approval, initial={"decision": "approved"}),
             "imdi_form": forms.get("imdi_form") or ImdiForm(initial={"answered_on": today}),
             "arrival_form": forms.get("arrival_form")
             or ArrivalForm(initial={"arrived_on": min(case.expected_arrival, today)}),
-            "municipal": case.dwelling_source == DwellingSource.MUNICIPAL,
+            "in_register": case.dwelling_id is not None,
         },
         status=status,
     )
@@ -276,10 +287,32 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 STEP_FORMS = {
     "velg": ("choose_form", ChooseForm),
     "privat": ("private_form", PrivateForm),
+    "utleier": ("choose_private_form", ChoosePrivateForm),
     "selvbosetting": ("self_form", SelfSettlementForm),
     "imdi": ("imdi_form", ImdiForm),
     "ankomst": ("arrival_form", ArrivalForm),
 }
+
+
+def _choose(user: User, case: SettlementCase, step: str, data: dict[str, Any]) -> str:
+    """Choose a proposed dwelling: of the municipal register (``velg``) or a landlord's
+    (``utleier``); the proposal is looked up again, so a dwelling taken meanwhile is refused."""
+    today = timezone.localdate()
+    if step == "velg":
+        proposal = selectors.proposal_for(case, data["dwelling"], today)
+        if proposal is None:
+            raise ValidationError(_("The dwelling is no longer vacant."))
+        actions.settlement_dwelling_choose(
+            actor=user, case=case, dwelling=proposal.dwelling, reason=data["reason"]
+        )
+        return _("The dwelling was chosen and reserved for the household.")
+    offered = selectors.private_proposal_for(case, data["offered"], today)
+    if offered is None:
+        raise ValidationError(_("The landlord's dwelling is no longer free."))
+    actions.settlement_private_dwelling_choose(
+        actor=user, case=case, offered=offered.offered, reason=data["reason"]
+    )
+    return _("The landlord's dwelling was chosen. Make the brokerage agreement.")
 
 
 @require_POST
@@ -293,14 +326,8 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            if step == "velg":
-                dwelling = selectors.proposal_for(case, data["dwelling"], timezone.localdate())
-                if dwelling is None:
-                    raise ValidationError(_("The dwelling is no longer vacant."))
-                actions.settlement_dwelling_choose(
-                    actor=user, case=case, dwelling=dwelling.dwelling, reason=data["reason"]
-                )
-                done = _("The dwelling was chosen and reserved for the household.")
+            if step in {"velg", "utleier"}:
+                done = _choose(user, case, step, data)
             elif step == "privat":
                 actions.settlement_private_dwelling_record(actor=user, case=case, **data)
                 done = _("The private dwelling was recorded.")
@@ -332,7 +359,7 @@ def case_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def case_lease(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     case = selectors.case_get_for_user(user, pk)
-    if case.dwelling is None or case.dwelling_source != DwellingSource.MUNICIPAL:
+    if case.dwelling is None:
         raise Http404
     log_household_reads(
         user=user,

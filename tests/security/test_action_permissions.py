@@ -1302,6 +1302,10 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         set(),
         lambda w, a: _settlement_choose(w, a),  # noqa: PLW0108 - defined below the table
     ),
+    "husly.settlement.actions.settlement_private_dwelling_choose": (
+        set(),
+        lambda w, a: _settlement_choose_private(w, a),  # noqa: PLW0108 - defined below
+    ),
     "husly.settlement.actions.settlement_private_dwelling_record": (
         set(),
         lambda w, a: settlement.settlement_private_dwelling_record(
@@ -1409,6 +1413,13 @@ def _owned(w: World) -> dict[str, Any]:
 def _settled(w: World) -> dict[str, Any]:
     """The settlement objects, made inside the call's savepoint (rolled back after it)."""
     return settlement_helpers.bare_objects(w.municipality)
+
+
+def _settlement_choose_private(w: World, a: User) -> Any:
+    made = _settled(w)
+    return settlement.settlement_private_dwelling_choose(
+        actor=a, case=made["case"], offered=made["offered"], reason="x"
+    )
 
 
 def _settlement_choose(w: World, a: User) -> Any:

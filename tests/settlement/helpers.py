@@ -124,8 +124,32 @@ def bare_objects(municipality: Municipality) -> dict[str, Any]:
     return {
         "request": request("T-1"),
         "case": case("T-4"),
+        "offered": approved_flat(municipality, farid),
         "chosen": chosen,
         "approval": approval,
         "building": building,
         "dwelling": dwelling,
     }
+
+
+def approved_flat(municipality: Municipality, by: User) -> Any:
+    """A company landlord's flat, assessed as suitable, written directly (no actions)."""
+    from husly.landlords.models import Landlord, OfferedDwelling
+
+    landlord = Landlord.objects.create(
+        municipality=municipality,
+        kind="company",
+        name="Utleie AS",
+        org_number="987654325",  # another valid number than the other tests' landlords
+        created_by=by,
+    )
+    return OfferedDwelling.objects.create(
+        landlord=landlord,
+        address="Privatvegen 3",
+        postal_code="2008",
+        postal_town="Fjerdingby",
+        rooms=3,
+        area_m2=70,
+        monthly_rent=10000,
+        state="approved",
+    )

@@ -247,3 +247,78 @@ def test_the_retention_job_erases_old_declined_requests(farid, raelingen, settin
         object_type="settlement.settlementrequest", object_id=str(request.pk)
     ).exists()
     assert run(today=later).counts["settlement_requests"] == 0  # once
+
+
+def _landlord_flat(actor, municipality, *, rooms=3, rent=11_000, district="Fjerdingby"):  # type: ignore[no-untyped-def]
+    """A company landlord's flat, assessed as suitable in the landlords register."""
+    from decimal import Decimal
+
+    from husly.landlords import actions as landlords
+
+    landlord = landlords.landlord_register(
+        actor=actor,
+        municipality=municipality,
+        data={"kind": "company", "name": "Utleie AS", "org_number": "974760673", "phone": "1"},
+    )
+    flat = landlords.offered_dwelling_register(
+        actor=actor,
+        landlord=landlord,
+        data={
+            "address": "Privatvegen 3",
+            "postal_code": "2008",
+            "postal_town": "Fjerdingby",
+            "district": district,
+            "rooms": rooms,
+            "area_m2": Decimal("70.0"),
+            "monthly_rent": rent,
+        },
+    )
+    return landlords.offered_dwelling_assess(
+        actor=actor, offered=flat, state="approved", condition="God stand."
+    )
+
+
+def test_a_landlords_approved_flat_is_proposed_with_the_criteria_and_chosen(
+    farid, sara, raelingen, routing
+) -> None:
+    flat = _landlord_flat(sara, raelingen)  # the housing office keeps the landlords register
+    case = accepted_case(farid, raelingen)
+    today = timezone.localdate()
+
+    [proposal] = selectors.private_proposals(case, today)
+    assert proposal.offered == flat
+    assert proposal.criteria["rooms"] == 4  # three bedrooms and the living room
+    assert proposal.criteria["rent"] == 11_000
+    assert proposal.criteria["rooms_norm"][0] <= 4
+    assert "trace" in proposal.criteria
+
+    with pytest.raises(ValidationError):
+        actions.settlement_private_dwelling_choose(actor=farid, case=case, offered=flat, reason=" ")
+    case = actions.settlement_private_dwelling_choose(
+        actor=farid, case=case, offered=flat, reason="Familien ønsket Fjerdingby."
+    )
+    assert case.status == CaseStatus.CHOSEN
+    assert case.dwelling_source == "brokered"
+    assert case.private_dwelling == flat
+    assert case.choice_criteria["rent"] == 11_000
+    assert ChangeEvent.objects.filter(action="settlement_private_dwelling_choose").exists()
+
+    other = accepted_case(farid, raelingen, imdi_reference="IMDi-2026-0999")
+    assert selectors.private_proposals(other, today) == []  # chosen for the first family
+    with pytest.raises(ValidationError):
+        actions.settlement_private_dwelling_choose(
+            actor=farid, case=other, offered=flat, reason="Også bra."
+        )
+
+    case = actions.settlement_arrival_record(actor=farid, case=case, data={"arrived_on": today})
+    assert SettlementFact.objects.get().dwelling_source == "brokered"
+
+
+def test_flats_from_a_dishonest_landlord_are_not_proposed(farid, sara, raelingen, routing) -> None:
+    from husly.landlords import actions as landlords
+
+    flat = _landlord_flat(sara, raelingen)
+    case = accepted_case(farid, raelingen)
+    assert len(selectors.private_proposals(case, timezone.localdate())) == 1
+    landlords.landlord_update(actor=sara, landlord=flat.landlord, data={"dishonest": True})
+    assert selectors.private_proposals(case, timezone.localdate()) == []

@@ -24,6 +24,7 @@ from tests.conftest import _user
 from tests.factories import synthetic_number
 from tests.settlement.helpers import (
     accepted_case,
+    approved_flat,
     refugee_caseworker,
     refugee_unit,
     register_request,
@@ -69,6 +70,7 @@ def objects(cast, raelingen, eirik):  # type: ignore[no-untyped-def]
         "case": case,
         "chosen": SettlementCase.objects.get(pk=chosen.pk),
         "building": dwelling.building,
+        "offered": approved_flat(raelingen, farid),
     }
 
 
@@ -141,6 +143,9 @@ def _calls(o: dict[str, Any], raelingen) -> dict[str, Any]:  # type: ignore[no-u
         ),
         "settlement_dwelling_choose": lambda a: actions.settlement_dwelling_choose(
             actor=a, case=o["chosen"], dwelling=o["chosen"].dwelling, reason="x"
+        ),
+        "settlement_private_dwelling_choose": lambda a: actions.settlement_private_dwelling_choose(
+            actor=a, case=o["case"], offered=o["offered"], reason="x"
         ),
         "settlement_private_dwelling_record": lambda a: actions.settlement_private_dwelling_record(
             actor=a, case=o["case"], source="brokered", reference="F-1", reason="x"
