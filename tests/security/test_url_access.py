@@ -200,6 +200,8 @@ RULES: dict[str, Rule] = {
     "temporary:situation_record": R(PERSON, {"pk": "household"}),
     "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
     "insight:kostra": R(STAFF, {}),
+    "insight:dashboard": R(STAFF, {}),
+    "insight:dashboard_list": R(STAFF, {"key": "=promise_broken"}),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
