@@ -90,7 +90,7 @@ def _link(key: str, allowed: bool) -> str | None:
 
 def _sections(d: dict[str, Any], show: Shown, drill: bool, leader_drill: bool) -> list[Any]:
     """The dashboard's sections: each a heading, an optional chart and tables."""
-    count, n_ = _("Number"), _("Households")
+    count, n_ = _("How many"), _("Households")
     promise = d["promise"]
     waiting = d["waiting"]
     stock = d["stock"]

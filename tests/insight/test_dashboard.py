@@ -14,10 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from husly.allocation.models import Offer, WaitingListEntry
 from husly.arrears.models import ArrearsCase
 from husly.audit.models import AccessEvent
-from husly.cases.models import Application, Case, Decision
+from husly.cases.models import Case
 from husly.followup.models import MoveOut, RefusalFollowUp, VacancySegment
 from husly.insight import dashboard as figures
 from husly.insight.suppression import SMALL_COUNT, suppressed
@@ -25,100 +24,13 @@ from husly.people.models import HouseholdMember
 from husly.rent.models import RentClaim
 from husly.settlement.models import SettlementDecision
 from husly.temporary.models import HousingSituation, Place, Provider, Stay
-from husly.tenancy.models import Lease
-from tests.factories import BuildingFactory, DwellingFactory, HouseholdFactory, PersonFactory
+from tests.factories import BuildingFactory, DwellingFactory
+from tests.insight.helpers import _case, _decision, _entry, _household, _lease, _offer
 
 pytestmark = pytest.mark.django_db
 
 TODAY = dt.date(2026, 6, 15)
 D = dt.date
-
-_counter = iter(range(1, 10_000))
-
-
-def _case(municipality: Any, household: Any, sara: Any, received: dt.date | None) -> Case:
-    case = Case.objects.create(
-        municipality=municipality,
-        household=household,
-        number=f"T-{next(_counter)}",
-        channel="meeting",
-        status="decided",
-        received_on=received,
-        created_by=sara,
-    )
-    Application.objects.create(case=case)
-    return case
-
-
-def _decision(case: Case, sara: Any, kind: str, issued: dt.date, **extra: Any) -> Decision:
-    return Decision.objects.create(
-        case=case,
-        help_kind=extra.pop("help_kind", "rental_dwelling"),
-        kind=kind,
-        status="issued",
-        facts="Fakta.",
-        reasoning="Grunn.",
-        drafted_by=sara,
-        issued_on=issued,
-        **extra,
-    )
-
-
-def _household(municipality: Any, name: str, children: int = 0) -> Any:
-    household = HouseholdFactory(municipality=municipality, name=name)
-    for _ in range(children):
-        HouseholdMember.objects.create(
-            household=household,
-            relation="child",
-            person=PersonFactory(municipality=municipality),
-        )
-    return household
-
-
-def _entry(
-    municipality: Any,
-    sara: Any,
-    name: str,
-    placed: dt.date,
-    *,
-    persons: int = 1,
-    children: int = 0,
-    urgency: int = 0,
-    status: str = "waiting",
-    closed: dt.date | None = None,
-) -> WaitingListEntry:
-    household = _household(municipality, name, children)
-    case = _case(municipality, household, sara, placed - dt.timedelta(days=30))
-    decision = _decision(case, sara, "approval", placed)
-    return WaitingListEntry.objects.create(
-        municipality=municipality,
-        household=household,
-        decision=decision,
-        placed_on=placed,
-        persons=persons,
-        children=children,
-        urgency=urgency,
-        status=status,
-        closed_on=closed,
-        categories=["ordinary"],
-    )
-
-
-def _offer(entry: WaitingListEntry, dwelling: Any, made: dt.date, status: str, sara: Any) -> None:
-    Offer.objects.create(
-        entry=entry, dwelling=dwelling, made_on=made, answer_due=made, status=status, made_by=sara
-    )
-
-
-def _lease(municipality: Any, dwelling: Any, household: Any, sara: Any, **kw: Any) -> Lease:
-    return Lease.objects.create(
-        municipality=municipality,
-        dwelling=dwelling,
-        household=household,
-        monthly_rent=9000,
-        created_by=sara,
-        **kw,
-    )
 
 
 @pytest.fixture
