@@ -838,6 +838,7 @@ def test_a_leader_reaches_no_person_level_page(world, lise) -> None:
         "cases:case_list",
         "cases:work_list",
         "audit:search",
+        "insight:dashboard",
     ):
         response = client.get(reverse(name))
         body = response.content.decode() if response.status_code == 200 else ""
