@@ -48,14 +48,16 @@ def _world(households: int, tag: str) -> Any:
     from husly.tenancy.models import Lease
 
     rng = random.Random(households)  # noqa: S311 - test data, not secrets
-    municipality = Municipality.objects.create(number=f"8{len(tag):03d}", name=f"Bench {tag}")
+    municipality = Municipality.objects.create(
+        number="8001" if tag == "small" else "8002", name=f"Bench {tag}"
+    )
     user = User.objects.create_user(username=f"bench-{tag}")
     building = Building.objects.create(
         municipality=municipality, name="B", address="Bvegen 1", postal_code="2008"
     )
     dwellings = Dwelling.objects.bulk_create(
         Dwelling(building=building, number=f"H{i:05d}", rooms=2, area_m2=50, monthly_rent=9000)
-        for i in range(max(households // 3, 1))
+        for i in range(households)
     )
     homes = Household.objects.bulk_create(
         Household(municipality=municipality, name=f"Husstand {i}") for i in range(households)
@@ -108,7 +110,7 @@ def _world(households: int, tag: str) -> Any:
         if made > TODAY:
             continue
         refused = rng.random() < REFUSED_SHARE
-        dwelling = dwellings[i % len(dwellings)]
+        dwelling = dwellings[i]
         offers.append(
             Offer(
                 entry=entry,
