@@ -157,8 +157,11 @@ def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
         )
     )
     facts = []
+    deadline_of: dict[dt.date, dt.date] = {}  # a few thousand distinct approval days at most
     for pk, household_id, placed, status, closed, first, persons, children, urgency in rows:
-        deadline = deadlines.allocation_deadline(placed)
+        deadline = deadline_of.get(placed)
+        if deadline is None:
+            deadline = deadline_of[placed] = deadlines.allocation_deadline(placed)
         facts.append(
             EntryFact(
                 pk=pk,
