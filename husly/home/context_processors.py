@@ -86,6 +86,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "user_label": _("Logged in"),
         }
     items = [(reverse("home"), _("Start"))]
+    if Role.LEADER in held:
+        items.append((reverse("insight:dashboard"), _("Dashboard")))
     if held & CASE_READ:
         items += [
             (reverse("cases:work_list"), _("Work list")),

@@ -1,8 +1,10 @@
 from django.urls import path
 
-from husly.insight import views
+from husly.insight import dashboard_views, views
 
 app_name = "insight"
 urlpatterns = [
     path("kostra/", views.kostra, name="kostra"),
+    path("oversikt/", dashboard_views.dashboard, name="dashboard"),
+    path("oversikt/<slug:key>/", dashboard_views.dashboard_list, name="dashboard_list"),
 ]

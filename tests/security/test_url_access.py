@@ -200,6 +200,8 @@ RULES: dict[str, Rule] = {
     "temporary:situation_record": R(PERSON, {"pk": "household"}),
     "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
     "insight:kostra": R(STAFF, {}),
+    "insight:dashboard": R(STAFF, {}),
+    "insight:dashboard_list": R(STAFF, {"key": "=promise_broken"}),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
@@ -836,6 +838,7 @@ def test_a_leader_reaches_no_person_level_page(world, lise) -> None:
         "cases:case_list",
         "cases:work_list",
         "audit:search",
+        "insight:dashboard",
     ):
         response = client.get(reverse(name))
         body = response.content.decode() if response.status_code == 200 else ""

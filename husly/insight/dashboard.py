@@ -1,0 +1,814 @@
+"""The leaders' dashboard: needs, stock, flows, the six-month promise, waits, refusals,
+evictions, start loans and settlement, read from the records set-based.
+
+Every figure is one aggregate query (or one query whose rows are reduced in Python), so the
+number of queries is fixed whatever the number of households (tests/insight/test_dashboard.py
+counts them). The figures are raw counts here; ``husly.insight.dashboard_views`` suppresses
+small counts for readers who may not see the people behind them. How each figure is defined:
+docs/leaders-guide.md, section "Dashboard".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from husly.allocation.models import LIVE_ENTRY, EntryStatus, Offer, OfferStatus, WaitingListEntry
+from husly.arrears.models import ArrearsCase
+from husly.arrears.models import CloseReason as ArrearsCloseReason
+from husly.cases.models import Case, Decision, DecisionKind, DecisionStatus, HelpKind
+from husly.followup.models import RefusalFollowUp, VacancySegment
+from husly.housing.models import Dwelling, DwellingStatus
+from husly.loans.models import Loan, LoanApproval
+from husly.organisation.models import Municipality, Role
+from husly.people.models import HouseholdMember, Relation
+from husly.rent.selectors import arrears_as_of
+from husly.rules import deadlines
+from husly.settlement.selectors import progress as settlement_progress
+from husly.temporary.models import Stay
+from husly.temporary.selectors import homeless_on
+from husly.tenancy.models import PENDING_LEASE, EndReason, Lease, LeaseStatus
+
+DASHBOARD_READ = frozenset(
+    {Role.LEADER, Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER, Role.ADMINISTRATOR}
+)
+"""Who opens the dashboard. Only readers who see every household of the municipality get
+exact counts and the lists behind them (``husly.people.selectors.people_scope``); the rest,
+leaders first, see aggregates with small counts suppressed."""
+
+PERIOD_MONTHS = 12
+"""Flows, waits and outcomes are counted over the last twelve whole and current months."""
+
+DWELLING_HELP = (HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES)
+"""The kinds of help that put a household on the waiting list (and under the promise)."""
+
+HOUSEHOLD_TYPES = {
+    "single": _("Single person"),
+    "adults": _("Adults without children"),
+    "children": _("Families with children"),
+}
+
+MOVES_ON = (EndReason.MOVED_OUT, EndReason.PURCHASED)
+"""Lease endings that free a dwelling and leave the municipal stock (not renewals, swaps,
+evictions, deaths or institution stays, which are shown on their own)."""
+
+LONG_ARREARS_MONTHS = 2
+"""Arrears of two months' rent or more (the point where the procedures turn to eviction)."""
+
+LONG_STAY_DAYS = 90
+"""Temporary stays longer than three months (the KOSTRA limit for families with children)."""
+
+
+def household_type(persons: int, children: int) -> str:
+    """``children`` when the entry counts a child, ``single`` for one person, else ``adults``."""
+    if children > 0:
+        return "children"
+    return "single" if persons <= 1 else "adults"
+
+
+def _percentiles(values: list[int]) -> tuple[int, float | None, float | None]:
+    """``(n, median, 90th percentile)`` of whole days; linear interpolation between ranks
+    (NumPy's default, the same as PostgreSQL's ``percentile_cont``)."""
+    if not values:
+        return 0, None, None
+    arr = np.array(values, dtype=np.float64)
+    return len(values), float(np.median(arr)), float(np.percentile(arr, 90))
+
+
+def period_start(today: dt.date, months: int = PERIOD_MONTHS) -> dt.date:
+    """The first day of the first month of the period (the current month is the last)."""
+    return deadlines.add_months(today.replace(day=1), -(months - 1))
+
+
+def month_list(today: dt.date, months: int = PERIOD_MONTHS) -> list[dt.date]:
+    first = period_start(today, months)
+    return [deadlines.add_months(first, k) for k in range(months)]
+
+
+# --------------------------------------------------------------------------------------------
+# The six-month promise and waits (one query over the waiting-list entries)
+# --------------------------------------------------------------------------------------------
+
+KEPT, BROKEN, OVERDUE, PENDING, ENDED = "kept", "broken", "overdue", "pending", "ended"
+
+
+@dataclass(frozen=True)
+class EntryFact:
+    pk: int
+    household_id: int
+    placed_on: dt.date
+    deadline: dt.date
+    status: str
+    closed_on: dt.date | None
+    first_offer: dt.date | None
+    household_type: str
+    urgency: int
+    promise: str
+
+
+def promise_state(
+    *,
+    deadline: dt.date,
+    status: str,
+    closed_on: dt.date | None,
+    first_offer: dt.date | None,
+    today: dt.date,
+) -> str:
+    """Rælingen guideline 7.1 (``husly.rules.deadlines.allocation_deadline``): an applicant with
+    *tilsagn* shall be allocated (offered) a dwelling within six months.
+
+    ``kept``: the first offer came on or before the deadline (or the household was housed by
+    then). ``broken``: the first offer came after it, or the entry closed after it without an
+    offer. ``overdue``: still on the list past the deadline with no offer (broken, still open).
+    ``ended``: the entry closed before the deadline without an offer (lapsed, withdrawn): the
+    promise no longer ran. ``pending``: the deadline has not come yet."""
+    if first_offer is not None:
+        return KEPT if first_offer <= deadline else BROKEN
+    if status in LIVE_ENTRY:
+        return OVERDUE if today > deadline else PENDING
+    if closed_on is None or closed_on <= deadline:
+        return KEPT if status == EntryStatus.HOUSED else ENDED
+    return BROKEN
+
+
+def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
+    """Every waiting-list entry of the municipality with its first offer and promise state.
+    One query."""
+    rows = (
+        WaitingListEntry.objects.filter(municipality=municipality, placed_on__lte=today)
+        .annotate(first_offer=Min("offers__made_on"))
+        .values_list(
+            "pk",
+            "household_id",
+            "placed_on",
+            "status",
+            "closed_on",
+            "first_offer",
+            "persons",
+            "children",
+            "urgency",
+        )
+    )
+    facts = []
+    deadline_of: dict[dt.date, dt.date] = {}  # a few thousand distinct approval days at most
+    for pk, household_id, placed, status, closed, first, persons, children, urgency in rows:
+        deadline = deadline_of.get(placed)
+        if deadline is None:
+            deadline = deadline_of[placed] = deadlines.allocation_deadline(placed)
+        facts.append(
+            EntryFact(
+                pk=pk,
+                household_id=household_id,
+                placed_on=placed,
+                deadline=deadline,
+                status=status,
+                closed_on=closed,
+                first_offer=first,
+                household_type=household_type(persons, children),
+                urgency=urgency,
+                promise=promise_state(
+                    deadline=deadline,
+                    status=status,
+                    closed_on=closed,
+                    first_offer=first,
+                    today=today,
+                ),
+            )
+        )
+    return facts
+
+
+def promise_figures(facts: list[EntryFact], today: dt.date) -> dict[str, Any]:
+    """Kept and broken among the promises whose deadline fell in the period (by month of the
+    deadline), and the households past the deadline with no offer today."""
+    first = period_start(today)
+    months = month_list(today)
+    in_period = [f for f in facts if first <= f.deadline <= today]
+    by_month = {m: Counter[str]() for m in months}
+    for f in in_period:
+        state = BROKEN if f.promise == OVERDUE else f.promise
+        by_month[f.deadline.replace(day=1)][state] += 1
+    kept = sum(1 for f in in_period if f.promise == KEPT)
+    broken = sum(1 for f in in_period if f.promise in (BROKEN, OVERDUE))
+    return {
+        "kept": kept,
+        "broken": broken,
+        "decided": kept + broken,
+        "overdue_now": sum(1 for f in facts if f.promise == OVERDUE),
+        "due_within_30_days": sum(
+            1 for f in facts if f.promise == PENDING and f.deadline <= today + dt.timedelta(days=30)
+        ),
+        "months": [
+            {"month": m, "kept": by_month[m][KEPT], "broken": by_month[m][BROKEN]} for m in months
+        ],
+    }
+
+
+def broken_promises(facts: list[EntryFact], today: dt.date) -> list[EntryFact]:
+    """The entries behind "broken": deadline in the period, not kept (overdue ones included)."""
+    first = period_start(today)
+    return [f for f in facts if first <= f.deadline <= today and f.promise in (BROKEN, OVERDUE)]
+
+
+def wait_figures(facts: list[EntryFact], today: dt.date) -> dict[str, Any]:
+    """Days from approval (placed on the list) to the first offer, for first offers made in the
+    period; and days waited so far by those still on the list. By household type and in all."""
+    first = period_start(today)
+    offered: dict[str, list[int]] = {key: [] for key in HOUSEHOLD_TYPES}
+    waiting: dict[str, list[int]] = {key: [] for key in HOUSEHOLD_TYPES}
+    for f in facts:
+        if f.first_offer is not None and first <= f.first_offer <= today:
+            offered[f.household_type].append((f.first_offer - f.placed_on).days)
+        if f.status in LIVE_ENTRY:
+            waiting[f.household_type].append((today - f.placed_on).days)
+    rows = []
+    for key, label in HOUSEHOLD_TYPES.items():
+        rows.append({"key": key, "label": label, **_wait_row(offered[key], waiting[key])})
+    rows.append(
+        {
+            "key": "all",
+            "label": _("All households"),
+            **_wait_row(
+                [d for v in offered.values() for d in v], [d for v in waiting.values() for d in v]
+            ),
+        }
+    )
+    return {"rows": rows}
+
+
+def _wait_row(offered: list[int], waiting: list[int]) -> dict[str, Any]:
+    n, median, p90 = _percentiles(offered)
+    wn, wmedian, wp90 = _percentiles(waiting)
+    return {
+        "offered": n,
+        "median": median,
+        "p90": p90,
+        "waiting": wn,
+        "waiting_median": wmedian,
+        "waiting_p90": wp90,
+    }
+
+
+def waiting_list(facts: list[EntryFact]) -> dict[str, Any]:
+    """Live entries by urgency (rows) and household type (columns)."""
+    from husly.allocation.models import Urgency
+
+    live = [f for f in facts if f.status in LIVE_ENTRY]
+    cells = Counter((f.urgency, f.household_type) for f in live)
+    rows = [
+        {
+            "urgency": value,
+            "label": label,
+            "cells": [cells[(value, key)] for key in HOUSEHOLD_TYPES],
+            "total": sum(cells[(value, key)] for key in HOUSEHOLD_TYPES),
+        }
+        for value, label in sorted(Urgency.choices, key=lambda c: -c[0])
+    ]
+    by_type = Counter(f.household_type for f in live)
+    return {
+        "total": len(live),
+        "rows": rows,
+        "by_type": [by_type[key] for key in HOUSEHOLD_TYPES],
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Needs, stock, flows, outcomes
+# --------------------------------------------------------------------------------------------
+
+
+def temporary_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Stays open today, those longer than three months, and the children in them. Two
+    queries."""
+    open_stays = Stay.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=today),
+        municipality=municipality,
+        starts_on__lte=today,
+    )
+    totals = open_stays.aggregate(
+        stays=Count("pk"),
+        long=Count("pk", filter=Q(starts_on__lte=today - dt.timedelta(days=LONG_STAY_DAYS))),
+    )
+    children = HouseholdMember.objects.filter(
+        household_id__in=open_stays.values("household_id"), relation=Relation.CHILD
+    ).count()
+    return {"stays": totals["stays"], "long": totals["long"], "children": children}
+
+
+def arrears_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    owing = arrears_as_of(municipality=municipality, as_of=today)
+    return {
+        "leases": len(owing),
+        "amount": sum(a.amount for a in owing.values()),
+        "two_months_or_more": sum(
+            1 for a in owing.values() if a.months_unpaid >= LONG_ARREARS_MONTHS
+        ),
+        "lease_ids": sorted(owing),
+    }
+
+
+def stock_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Dwellings in the stock (not sold) by category, with the wheelchair-accessible share and
+    the vacant ones; leases ending in the next 3, 6 and 12 months with no renewal written."""
+    from husly.housing.models import DwellingCategory
+
+    dwellings = Dwelling.objects.filter(building__municipality=municipality).exclude(
+        status=DwellingStatus.SOLD
+    )
+    rows = {
+        row["category"]: row
+        for row in dwellings.values("category").annotate(
+            n=Count("pk"),
+            wheelchair=Count("pk", filter=Q(wheelchair_accessible=True)),
+            vacant=Count("pk", filter=Q(status=DwellingStatus.VACANT)),
+        )
+    }
+    categories = [
+        {
+            "key": key,
+            "label": label,
+            "n": rows.get(key, {}).get("n", 0),
+            "wheelchair": rows.get(key, {}).get("wheelchair", 0),
+            "vacant": rows.get(key, {}).get("vacant", 0),
+        }
+        for key, label in DwellingCategory.choices
+    ]
+    total = sum(c["n"] for c in categories)
+    wheelchair = sum(c["wheelchair"] for c in categories)
+    ending = Lease.objects.filter(
+        municipality=municipality,
+        status=LeaseStatus.ACTIVE,
+        end_date__gte=today,
+        end_date__lte=deadlines.add_months(today, 12),
+        renewed_by__isnull=True,
+    ).aggregate(
+        m3=Count("pk", filter=Q(end_date__lte=deadlines.add_months(today, 3))),
+        m6=Count("pk", filter=Q(end_date__lte=deadlines.add_months(today, 6))),
+        m12=Count("pk"),
+    )
+    return {
+        "categories": categories,
+        "total": total,
+        "wheelchair": wheelchair,
+        "wheelchair_share": wheelchair / total if total else None,
+        "vacant": sum(c["vacant"] for c in categories),
+        "ending": ending,
+    }
+
+
+def vacancy_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Days dwellings stood empty in the period, by cause (follow-up's vacancy segments, clipped
+    to the period; an open segment runs to today). One query."""
+    from husly.followup.models import VacancyCause
+
+    first = period_start(today)
+    end = today + dt.timedelta(days=1)
+    days: Counter[str] = Counter()
+    dwellings: dict[str, set[int]] = {key: set() for key in VacancyCause.values}
+    for cause, dwelling_id, starts, ends in VacancySegment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=first),
+        municipality=municipality,
+        starts_on__lt=end,
+    ).values_list("cause", "dwelling_id", "starts_on", "ends_on"):
+        span = (min(ends or end, end) - max(starts, first)).days
+        if span > 0:
+            days[cause] += span
+            dwellings[cause].add(dwelling_id)
+    rows = [
+        {"key": key, "label": label, "days": days[key], "dwellings": len(dwellings[key])}
+        for key, label in VacancyCause.choices
+    ]
+    return {"rows": rows, "days": sum(days.values())}
+
+
+def _per_month(queryset: Any, field: str) -> dict[dt.date, int]:
+    return {
+        row["month"]: row["n"]
+        for row in queryset.annotate(month=TruncMonth(field))
+        .values("month")
+        .annotate(n=Count("pk"))
+    }
+
+
+def flow_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Per month of the period: applications received, approvals and refusals issued, offers
+    made, leases started (renewals excluded) and moves on. Five grouped queries."""
+    first = period_start(today)
+    end = today + dt.timedelta(days=1)
+    applications = _per_month(
+        Case.objects.filter(
+            municipality=municipality,
+            application__isnull=False,
+            received_on__gte=first,
+            received_on__lt=end,
+        ),
+        "received_on",
+    )
+    decisions = _per_month(
+        Decision.objects.filter(
+            case__municipality=municipality,
+            status=DecisionStatus.ISSUED,
+            kind__in=(DecisionKind.APPROVAL, DecisionKind.REFUSAL),
+            help_kind__in=DWELLING_HELP,
+            issued_on__gte=first,
+            issued_on__lt=end,
+        ),
+        "issued_on",
+    )
+    offers = _per_month(
+        Offer.objects.filter(entry__municipality=municipality, made_on__gte=first, made_on__lt=end),
+        "made_on",
+    )
+    leases = _per_month(
+        Lease.objects.filter(
+            municipality=municipality,
+            renews__isnull=True,
+            start_date__gte=first,
+            start_date__lt=end,
+        ).exclude(status__in=PENDING_LEASE),
+        "start_date",
+    )
+    moves_on = _per_month(
+        Lease.objects.filter(
+            municipality=municipality,
+            end_reason__in=MOVES_ON,
+            ended_on__gte=first,
+            ended_on__lt=end,
+        ),
+        "ended_on",
+    )
+    series = {
+        "applications": applications,
+        "decisions": decisions,
+        "offers": offers,
+        "leases": leases,
+        "moves_on": moves_on,
+    }
+    months: list[dict[str, Any]] = [
+        {"month": m, **{key: values.get(m, 0) for key, values in series.items()}}
+        for m in month_list(today)
+    ]
+    totals = {key: sum(row[key] for row in months) for key in series}
+    return {"months": months, "totals": totals}
+
+
+REFUSAL_OUTCOMES = {
+    "approved_later": _("Approved later"),
+    "followed_up": _("Followed up, outcome recorded"),
+    "follow_up_planned": _("Follow-up planned, not done yet"),
+    "nothing_recorded": _("Nothing recorded"),
+}
+
+
+def refusal_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Refused applications for a dwelling issued in the period and what became of the
+    household (the first that applies: a later approval, a follow-up done, a follow-up planned,
+    nothing); offers refused in the period by where the household's entry stands now. Two
+    queries."""
+    first = period_start(today)
+    later_approval = Decision.objects.filter(
+        case__household_id=OuterRef("case__household_id"),
+        status=DecisionStatus.ISSUED,
+        kind=DecisionKind.APPROVAL,
+        help_kind__in=DWELLING_HELP,
+        issued_on__gte=OuterRef("issued_on"),
+    )
+    follow_up = RefusalFollowUp.objects.filter(decision_id=OuterRef("pk"))
+    refusals = (
+        Decision.objects.filter(
+            case__municipality=municipality,
+            status=DecisionStatus.ISSUED,
+            kind=DecisionKind.REFUSAL,
+            help_kind__in=DWELLING_HELP,
+            issued_on__gte=first,
+            issued_on__lte=today,
+        )
+        .annotate(
+            approved=Exists(later_approval),
+            followed=Exists(follow_up.filter(followed_up_on__isnull=False)),
+            planned=Exists(follow_up),
+        )
+        .values_list("approved", "followed", "planned")
+    )
+    outcomes: Counter[str] = Counter()
+    for approved, followed, planned in refusals:
+        if approved:
+            outcomes["approved_later"] += 1
+        elif followed:
+            outcomes["followed_up"] += 1
+        elif planned:
+            outcomes["follow_up_planned"] += 1
+        else:
+            outcomes["nothing_recorded"] += 1
+    offers = dict(
+        Offer.objects.filter(
+            entry__municipality=municipality,
+            status=OfferStatus.REFUSED,
+            made_on__gte=first,
+            made_on__lte=today,
+        )
+        .values_list("entry__status")
+        .annotate(n=Count("pk"))
+        .values_list("entry__status", "n")
+    )
+    return {
+        "refusals": sum(outcomes.values()),
+        "outcomes": [
+            {"key": key, "label": label, "n": outcomes[key]}
+            for key, label in REFUSAL_OUTCOMES.items()
+        ],
+        "refused_offers": sum(offers.values()),
+        "offer_outcomes": [
+            {"key": key, "label": label, "n": offers.get(key, 0)}
+            for key, label in EntryStatus.choices
+        ],
+    }
+
+
+def eviction_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Arrears and eviction cases opened in the period, and evictions carried out (cases closed
+    as evicted), by origin (a municipal lease, or a petition from another landlord). One
+    query."""
+    first = period_start(today)
+    from husly.arrears.models import CaseOrigin
+
+    rows = {
+        row["origin"]: row
+        for row in ArrearsCase.objects.filter(municipality=municipality)
+        .filter(Q(opened_on__gte=first) | Q(closed_on__gte=first))
+        .values("origin")
+        .annotate(
+            opened=Count("pk", filter=Q(opened_on__gte=first, opened_on__lte=today)),
+            evicted=Count(
+                "pk",
+                filter=Q(
+                    close_reason=ArrearsCloseReason.EVICTED,
+                    closed_on__gte=first,
+                    closed_on__lte=today,
+                ),
+            ),
+        )
+    }
+    origins = [
+        {
+            "key": key,
+            "label": label,
+            "opened": rows.get(key, {}).get("opened", 0),
+            "evicted": rows.get(key, {}).get("evicted", 0),
+        }
+        for key, label in CaseOrigin.choices
+    ]
+    return {
+        "origins": origins,
+        "opened": sum(o["opened"] for o in origins),
+        "evicted": sum(o["evicted"] for o in origins),
+    }
+
+
+def loan_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Start loans approved (and the establishment grants in them) and refused in the period,
+    loans paid out, and grants decided on their own. Three queries."""
+    first = period_start(today)
+    decided = Decision.objects.filter(
+        case__municipality=municipality,
+        status=DecisionStatus.ISSUED,
+        issued_on__gte=first,
+        issued_on__lte=today,
+    )
+    counts = decided.aggregate(
+        loan_approved=Count(
+            "pk", filter=Q(help_kind=HelpKind.START_LOAN, kind=DecisionKind.APPROVAL)
+        ),
+        loan_refused=Count(
+            "pk", filter=Q(help_kind=HelpKind.START_LOAN, kind=DecisionKind.REFUSAL)
+        ),
+        grants=Count("pk", filter=Q(help_kind=HelpKind.GRANT, kind=DecisionKind.APPROVAL)),
+        grant_amount=Sum("amount", filter=Q(help_kind=HelpKind.GRANT, kind=DecisionKind.APPROVAL)),
+    )
+    terms = LoanApproval.objects.filter(
+        decision__in=decided.filter(help_kind=HelpKind.START_LOAN, kind=DecisionKind.APPROVAL)
+    ).aggregate(
+        amount=Sum("amount"),
+        with_grant=Count("pk", filter=Q(grant_amount__gt=0)),
+        grant_amount=Sum("grant_amount"),
+    )
+    paid = Loan.objects.filter(
+        municipality=municipality, disbursed_on__gte=first, disbursed_on__lte=today
+    ).aggregate(n=Count("pk"), amount=Sum(F("principal")))
+    return {
+        "approved": counts["loan_approved"],
+        "approved_amount": terms["amount"] or 0,
+        "refused": counts["loan_refused"],
+        "with_grant": terms["with_grant"],
+        "loan_grant_amount": terms["grant_amount"] or 0,
+        "disbursed": paid["n"],
+        "disbursed_amount": paid["amount"] or 0,
+        "grants": counts["grants"],
+        "grant_amount": counts["grant_amount"] or 0,
+    }
+
+
+def settlement_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    progress = settlement_progress(municipality, today.year)
+    return {
+        "year": today.year,
+        "decided": progress.decision.total if progress.decision else None,
+        "settled": progress.settled_persons,
+        "households": progress.settled_households,
+        "expected": progress.expected_persons,
+        "remaining": progress.remaining,
+    }
+
+
+def dashboard(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Every figure of the dashboard for one municipality on ``today``. A fixed number of
+    queries, whatever the number of households, dwellings or cases."""
+    facts = entry_facts(municipality, today)
+    homeless = homeless_on(municipality.pk, today)
+    first = period_start(today)
+    return {
+        "today": today,
+        "period_start": first,
+        "applications_open": Case.objects.filter(
+            municipality=municipality,
+            application__isnull=False,
+            status__in=("submitted", "in_progress"),
+        ).count(),
+        "waiting": waiting_list(facts),
+        "homeless": len(homeless),
+        "temporary": temporary_figures(municipality, today),
+        "arrears": arrears_figures(municipality, today),
+        "stock": stock_figures(municipality, today),
+        "vacancy": vacancy_figures(municipality, today),
+        "flows": flow_figures(municipality, today),
+        "promise": promise_figures(facts, today),
+        "waits": wait_figures(facts, today),
+        "refusals": refusal_figures(municipality, today),
+        "evictions": eviction_figures(municipality, today),
+        "loans": loan_figures(municipality, today),
+        "settlement": settlement_figures(municipality, today),
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# The lists behind the figures (for readers who may see the people) and the leaders' breakdown
+# --------------------------------------------------------------------------------------------
+
+DRILLS = {
+    "promise_broken": _("Six-month promises broken in the period"),
+    "promise_overdue": _("On the list past the six months, no offer yet"),
+    "waiting": _("Households on the waiting list"),
+    "temporary": _("Households in temporary accommodation today"),
+    "arrears": _("Tenants in arrears"),
+    "evictions": _("Evictions carried out in the period"),
+    "refusals": _("Refused applications for a dwelling in the period"),
+}
+"""The figures with a list behind them, by URL key."""
+
+PROMISE_DRILLS = ("promise_broken", "promise_overdue")
+
+OVERDUE_BUCKETS = (
+    (30, _("Up to 30 days")),
+    (90, _("31 to 90 days")),
+    (180, _("91 to 180 days")),
+    (None, _("More than 180 days")),
+)
+
+
+@dataclass(frozen=True)
+class DrillRow:
+    household_id: int
+    household: str
+    reference: str
+    date: dt.date | None
+    detail: str
+
+
+def promise_subset(key: str, facts: list[EntryFact], today: dt.date) -> list[EntryFact]:
+    if key == "promise_broken":
+        return broken_promises(facts, today)
+    return [f for f in facts if f.promise == OVERDUE]
+
+
+def days_over(fact: EntryFact, today: dt.date) -> int:
+    """Days past the deadline until the first offer (or the closing, or today)."""
+    end = fact.first_offer or fact.closed_on or today
+    return max((end - fact.deadline).days, 0)
+
+
+def promise_breakdown(subset: list[EntryFact], today: dt.date) -> dict[str, Any]:
+    """Aggregates of the broken promises for readers who may not see the households: by
+    household type, urgency and how long past the deadline."""
+    from husly.allocation.models import Urgency
+
+    by_type = Counter(f.household_type for f in subset)
+    by_urgency = Counter(f.urgency for f in subset)
+    buckets: Counter[int] = Counter()
+    for f in subset:
+        over = days_over(f, today)
+        for index, (limit, _label) in enumerate(OVERDUE_BUCKETS):
+            if limit is None or over <= limit:
+                buckets[index] += 1
+                break
+    return {
+        "total": len(subset),
+        "by_type": [{"label": label, "n": by_type[key]} for key, label in HOUSEHOLD_TYPES.items()],
+        "by_urgency": [
+            {"label": label, "n": by_urgency[value]}
+            for value, label in sorted(Urgency.choices, key=lambda c: -c[0])
+        ],
+        "by_days_over": [
+            {"label": label, "n": buckets[index]}
+            for index, (_limit, label) in enumerate(OVERDUE_BUCKETS)
+        ],
+    }
+
+
+def _entry_rows(subset: list[EntryFact], today: dt.date) -> list[DrillRow]:
+    by_pk = {f.pk: f for f in subset}
+    entries = WaitingListEntry.objects.filter(pk__in=list(by_pk)).select_related(
+        "household", "decision__case"
+    )
+    rows = []
+    for entry in entries:
+        fact = by_pk[entry.pk]
+        rows.append(
+            DrillRow(
+                household_id=entry.household_id,
+                household=entry.household.name,
+                reference=entry.decision.case.number,
+                date=fact.deadline,
+                detail=str(HOUSEHOLD_TYPES[fact.household_type]),
+            )
+        )
+    return sorted(rows, key=lambda r: (r.date or today, r.household))
+
+
+def drill_rows(municipality: Municipality, key: str, today: dt.date) -> list[DrillRow]:
+    """The households behind one figure: a fixed number of queries."""
+    first = period_start(today)
+    if key in PROMISE_DRILLS:
+        return _entry_rows(promise_subset(key, entry_facts(municipality, today), today), today)
+    if key == "waiting":
+        live = [f for f in entry_facts(municipality, today) if f.status in LIVE_ENTRY]
+        return _entry_rows(live, today)
+    if key == "temporary":
+        stays = Stay.objects.filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gt=today),
+            municipality=municipality,
+            starts_on__lte=today,
+        ).select_related("household")
+        return [
+            DrillRow(s.household_id, s.household.name, "", s.starts_on, "")
+            for s in stays.order_by("starts_on", "pk")
+        ]
+    if key == "arrears":
+        owing = arrears_as_of(municipality=municipality, as_of=today)
+        leases = Lease.objects.filter(pk__in=list(owing)).select_related(
+            "household", "dwelling__building"
+        )
+        return sorted(
+            (
+                DrillRow(
+                    lease.household_id,
+                    lease.household.name,
+                    str(lease.dwelling),
+                    owing[lease.pk].oldest_unpaid_due,
+                    f"{owing[lease.pk].amount} kr",
+                )
+                for lease in leases
+            ),
+            key=lambda r: (r.date or today, r.household),
+        )
+    if key == "evictions":
+        cases = ArrearsCase.objects.filter(
+            municipality=municipality,
+            close_reason=ArrearsCloseReason.EVICTED,
+            closed_on__gte=first,
+            closed_on__lte=today,
+        ).select_related("household")
+        return [
+            DrillRow(c.household_id, c.household.name, "", c.closed_on, c.get_origin_display())
+            for c in cases.order_by("closed_on", "pk")
+        ]
+    if key == "refusals":
+        decisions = Decision.objects.filter(
+            case__municipality=municipality,
+            status=DecisionStatus.ISSUED,
+            kind=DecisionKind.REFUSAL,
+            help_kind__in=DWELLING_HELP,
+            issued_on__gte=first,
+            issued_on__lte=today,
+        ).select_related("case__household")
+        return [
+            DrillRow(d.case.household_id, d.case.household.name, d.case.number, d.issued_on, "")
+            for d in decisions.order_by("issued_on", "pk")
+        ]
+    raise KeyError(key)
