@@ -61,3 +61,20 @@ def test_a_round_is_opened_households_registered_once_and_the_overview_read(
     leader.reload()
     expect(leader.locator("#needs-survey")).to_contain_text("<5")
     check_accessibility(leader)
+
+
+def test_kostra_page_with_last_year_and_drill_down_for_readers_of_people(
+    browser: Browser, live_server, raelingen, sara, lise
+) -> None:
+    base = live_server.url
+    leader = _page(browser)
+    log_in(leader, base, "lise", PASSWORD)
+    leader.goto(f"{base}/innsikt/kostra/")
+    expect(leader.locator("#kostra-skjema13")).to_contain_text("Antall nyinnflyttede husstander")
+    expect(leader.locator("#kostra-indicator")).to_contain_text("regnskap")
+    assert leader.locator("#kostra-skjema13 a").count() == 0  # aggregates only
+    check_accessibility(leader)
+    worker = _page(browser)
+    log_in(worker, base, "sara", PASSWORD)
+    worker.goto(f"{base}/innsikt/kostra/")
+    check_accessibility(worker)
