@@ -246,6 +246,7 @@ def _measure(municipality: Any, repeat: int = 3) -> dict[str, Any]:
 
     from husly.insight.selectors import kostra_report
 
+    connection.queries_log.clear()  # the build filled the log; count from empty
     with CaptureQueriesContext(connection) as captured:
         report = kostra_report(municipality, YEAR, TODAY)
     times = []

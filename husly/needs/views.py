@@ -3,6 +3,7 @@ Views are thin: access through the selectors, changes through the actions."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -39,7 +40,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         initial={
             "year": today.year,
             "title": _("Needs survey %(year)s") % {"year": today.year},
-            "deadline": today.replace(day=1),
+            "deadline": today + dt.timedelta(days=30),
         }
     )
     return render(

@@ -19,6 +19,7 @@ from django.http import Http404
 
 from husly.cases.models import Case, CaseRouting, Decision
 from husly.housing.models import DwellingStatusChange
+from husly.insight.kostra_figures import NO_ACCOUNTS, NO_INHABITANTS
 from husly.insight.selectors import households_behind, kostra_report, kostra_year
 from husly.settlement.models import SettlementCase, SettlementRequest
 from husly.tenancy.models import Lease, RenewalApplication
@@ -215,14 +216,14 @@ def test_report_gives_reasons_for_what_it_cannot_count(raelingen, records):  # t
     assert rows["new_tenants"]["value"] == 4 and rows["new_tenants"]["previous"] == 1
     for key in ("net_operating_per_inhabitant", "gross_operating_per_dwelling"):
         assert rows[key]["value"] is None
-        assert "accounts" in rows[key]["reason"]
+        assert rows[key]["reason"] == str(NO_ACCOUNTS)
     assert rows["share_new_allocated"]["value"] is None and rows["share_new_allocated"]["reason"]
     assert rows["dwellings"]["reason"] is None and rows["dwellings"]["counted"]
     raelingen.inhabitants = None
     raelingen.save()
     rows = {r["key"]: r for r in kostra_report(raelingen, 2026, TODAY)["figures"]}
     assert rows["dwellings_per_1000"]["value"] is None
-    assert "inhabitants" in rows["dwellings_per_1000"]["reason"]
+    assert rows["dwellings_per_1000"]["reason"] == str(NO_INHABITANTS)
 
 
 def test_command_prints_every_figure_as_json(raelingen, records):  # type: ignore[no-untyped-def]
