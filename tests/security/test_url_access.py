@@ -200,7 +200,7 @@ RULES: dict[str, Rule] = {
     "temporary:situation_record": R(PERSON, {"pk": "household"}),
     "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
     "insight:kostra": R(STAFF, {}),
-    "insight:kostra_households": R(PERSON, {"year": "=2026", "key": "=new_applicants"}),
+    "insight:kostra_households": R(STAFF, {"year": "=2026", "key": "=new_applicants"}),
     "needs:overview": R(STAFF, {}),
     "needs:round_open": R(STAFF, {}, "post", owner="none"),
     "needs:round_detail": R(MUNICIPALITY, {"pk": "needs_round"}),
