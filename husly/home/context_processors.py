@@ -17,6 +17,7 @@ from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
 from husly.arrears.selectors import ARREARS_ROLES
 from husly.cases.selectors import CASE_READ
 from husly.landlords.selectors import works_with_landlords
+from husly.needs.selectors import NEEDS_READ
 from husly.organisation.access import (
     HOUSING_READ,
     ORGANISATION_READ,
@@ -66,6 +67,8 @@ def _help_items(user: User, held: set[str]) -> MenuItems:
     items += [item for item in (settlement_menu(user), owning_menu(user)) if item]
     if works_with_landlords(user):
         items.append((reverse("landlords:landlord_list"), _("Landlords")))
+    if held & NEEDS_READ:
+        items.append((reverse("needs:overview"), _("Needs overview")))
     return items
 
 

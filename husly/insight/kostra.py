@@ -138,7 +138,8 @@ def temporary_accommodation(
     short = int((household_nights <= TWO_WEEKS).sum())
     children_total = int(with_children.sum())
     children_long = int((with_children & over_three).sum())
-    shelter = len(np.unique(segments.household[in_year & segments.night_shelter]))
+    shelter_households = _unique(segments.household[in_year & segments.night_shelter])
+    shelter = len(shelter_households)
 
     # Cost by provider, every kind of place.
     providers = []
@@ -172,4 +173,210 @@ def temporary_accommodation(
         "nights": int(nights[counted].sum()),
         "cost": int(cost[in_year].sum()),
         "providers": providers,
+        "members": {
+            "households": households,
+            "households_with_children": households[with_children],
+            "households_with_children_over_3_months": households[with_children & over_three],
+            "households_14_days_or_less": households[household_nights <= TWO_WEEKS],
+            "households_night_shelter": shelter_households,
+        },
     }
+
+
+# --- Skjema 13: applications, new tenants and the stock (spec/law-and-parameters.md § 8) ---
+
+
+@dataclass(frozen=True)
+class Leases:
+    """The municipality's leases in force at some time (active or ended). ``ended`` is the last
+    day of the lease (NaT while it runs); ``renewal`` marks a lease that renews another."""
+
+    household: npt.NDArray[np.int64]
+    starts: npt.NDArray[np.datetime64]
+    ended: npt.NDArray[np.datetime64]
+    renewal: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Applications:
+    """One row per application for a kommunalt disponert bolig (a case routed for a rental
+    dwelling or a dwelling with services). ``renewal`` marks a tenant's renewal application."""
+
+    case: npt.NDArray[np.int64]
+    household: npt.NDArray[np.int64]
+    received: npt.NDArray[np.datetime64]
+    renewal: npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Issued decisions on those applications (any date; the cut-off is applied here)."""
+
+    case: npt.NDArray[np.int64]
+    order: npt.NDArray[np.int64]  # a tie-breaker: later decisions have a larger number
+    issued: npt.NDArray[np.datetime64]
+    refusal: npt.NDArray[np.bool_]  # refusal, swap refusal or renewal refusal
+    swap: npt.NDArray[np.bool_]  # swap approved or refused: the household already lives in one
+
+
+@dataclass(frozen=True)
+class Settled:
+    """Refugees settled in the municipality: the household and the day it arrived."""
+
+    household: npt.NDArray[np.int64]
+    arrived: npt.NDArray[np.datetime64]
+
+
+@dataclass(frozen=True)
+class Stock:
+    """One row per dwelling in the stock on 31.12 (not sold, already in the stock)."""
+
+    dwelling: npt.NDArray[np.int64]
+    owned: npt.NDArray[np.bool_]  # owned by the municipality
+    wheelchair: npt.NDArray[np.bool_]
+    let: npt.NDArray[np.bool_]  # a lease in force on 31.12
+
+
+def _by_household(
+    households: npt.NDArray[np.int64], keys: npt.NDArray[np.int64]
+) -> tuple[Any, Any, Any, int]:
+    """Sort order of ``keys`` and, for each of ``households``, the slice of its rows."""
+    order = np.argsort(keys, kind="stable")
+    lo = np.searchsorted(keys[order], households, "left")
+    hi = np.searchsorted(keys[order], households, "right")
+    return order, lo, hi, int((hi - lo).max(initial=0))
+
+
+def living_in_municipal_dwelling(
+    households: npt.NDArray[np.int64], on: npt.NDArray[np.datetime64], leases: Leases
+) -> npt.NDArray[np.bool_]:
+    """For each (household, day): had the household a municipal lease in force that day?"""
+    result = np.zeros(len(households), dtype=bool)
+    if len(leases.household) == 0 or len(households) == 0:
+        return result
+    order, lo, hi, most = _by_household(households, leases.household)
+    starts, ended = leases.starts[order], leases.ended[order]
+    for k in range(most):  # one pass per lease of the household with most leases, not per row
+        valid = lo + k < hi
+        i = np.minimum(lo + k, len(order) - 1)
+        running = np.isnat(ended[i]) | (ended[i] >= on)
+        result |= valid & (starts[i] <= on) & running
+    return result
+
+
+def _unique(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    result: npt.NDArray[np.int64] = np.unique(values)
+    return result
+
+
+def applications(
+    year: int, apps: Applications, decisions: Decisions, leases: Leases
+) -> dict[str, Any]:
+    """Applicants and refusals in the year, households counted once.
+
+    - An application counts in the year it was received (1.1 to 31.12).
+    - New applicant: the household did not live in a kommunalt disponert utleiebolig on the
+      day the application was received, and the application is neither a renewal nor a swap.
+    - Refused: the application's last decision issued on or before 31.12 is a refusal (a
+      refusal reversed on appeal by 31.12 is not a refusal; one issued in January is not yet).
+    - A household that applied twice is one applicant; it counts as refused when one of its
+      applications in the year was refused.
+    """
+    y0 = np.datetime64(dt.date(year, 1, 1), "D")
+    y1 = np.datetime64(dt.date(year + 1, 1, 1), "D")
+    in_year = (apps.received >= y0) & (apps.received < y1)
+    living = living_in_municipal_dwelling(apps.household, apps.received, leases)
+    swap = np.isin(apps.case, decisions.case[decisions.swap])
+    new = in_year & ~living & ~apps.renewal & ~swap
+
+    # Each case's last decision issued by the cut-off.
+    by_cutoff = ~np.isnat(decisions.issued) & (decisions.issued < y1)
+    cases = decisions.case[by_cutoff]
+    order = np.lexsort(
+        (decisions.order[by_cutoff], decisions.issued[by_cutoff].astype(np.int64), cases)
+    )
+    last = np.ones(len(order), dtype=bool)
+    if len(order) > 1:
+        last[:-1] = cases[order][1:] != cases[order][:-1]
+    refused_cases = cases[order][last & decisions.refusal[by_cutoff][order]]
+    refused = np.isin(apps.case, refused_cases)
+
+    applicants = _unique(apps.household[in_year])
+    new_applicants = _unique(apps.household[new])
+    refused_all = _unique(apps.household[in_year & refused])
+    refused_new = _unique(apps.household[new & refused])
+    return {
+        "applicants": len(applicants),
+        "new_applicants": len(new_applicants),
+        "applicants_refused": len(refused_all),
+        "new_applicants_refused": len(refused_new),
+        "share_refused": _percent(len(refused_all), len(applicants)),
+        "share_new_refused": _percent(len(refused_new), len(new_applicants)),
+        "members": {
+            "applicants": applicants,
+            "new_applicants": new_applicants,
+            "applicants_refused": refused_all,
+            "new_applicants_refused": refused_new,
+        },
+    }
+
+
+def new_tenants(
+    year: int, leases: Leases, settled: Settled, grant_years: int, today: dt.date
+) -> dict[str, Any]:
+    """Nyinnflyttede husstander: households given a kommunal bolig during the year that did not
+    already live in one, counted once; and of them refugees, for whom the municipality still
+    receives the integration grant (the year of settlement and the ``grant_years - 1``
+    following calendar years).
+
+    - A lease counts on its first day, 1.1 to 31.12 (and not after today).
+    - A renewal, or a move from one municipal dwelling to another (a swap: the old lease runs
+      to the day before), is not a new tenant.
+    """
+    y0 = np.datetime64(dt.date(year, 1, 1), "D")
+    y1 = min(np.datetime64(dt.date(year + 1, 1, 1), "D"), np.datetime64(today, "D") + 1)
+    starting = (leases.starts >= y0) & (leases.starts < y1) & ~leases.renewal
+    day_before = leases.starts - np.timedelta64(1, "D")
+    already = living_in_municipal_dwelling(leases.household, day_before, leases)
+    new = starting & ~already
+    households = _unique(leases.household[new])
+
+    refugee = np.zeros(len(leases.household), dtype=bool)
+    if len(settled.household):
+        order, lo, hi, most = _by_household(leases.household, settled.household)
+        arrived = settled.arrived[order]
+        start_year = leases.starts.astype("datetime64[Y]").astype(np.int64) + 1970
+        for k in range(most):
+            valid = lo + k < hi
+            i = np.minimum(lo + k, len(order) - 1)
+            arrival_year = arrived[i].astype("datetime64[Y]").astype(np.int64) + 1970
+            refugee |= (
+                valid & (arrived[i] <= leases.starts) & (start_year < arrival_year + grant_years)
+            )
+    refugees = _unique(leases.household[new & refugee])
+    return {
+        "new_tenants": len(households),
+        "new_tenants_refugees": len(refugees),
+        "members": {"new_tenants": households, "new_tenants_refugees": refugees},
+    }
+
+
+def stock(stock: Stock, inhabitants: int | None) -> dict[str, Any]:
+    """The kommunalt disponerte boliger on 31.12 and the indicators drawn from them."""
+    total = len(stock.dwelling)
+    owned = int(stock.owned.sum())
+    wheelchair = int(stock.wheelchair.sum())
+    return {
+        "dwellings": total,
+        "dwellings_owned": owned,
+        "dwellings_private": total - owned,
+        "dwellings_wheelchair": wheelchair,
+        "dwellings_let": int(stock.let.sum()),
+        "share_owned": _percent(owned, total),
+        "share_wheelchair": _percent(wheelchair, total),
+        "dwellings_per_1000": round(1000.0 * total / inhabitants, 1) if inhabitants else None,
+    }
+
+
+def per_thousand(count: int, inhabitants: int | None) -> float | None:
+    return round(1000.0 * count / inhabitants, 1) if inhabitants else None

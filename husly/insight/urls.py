@@ -7,4 +7,5 @@ urlpatterns = [
     path("kostra/", views.kostra, name="kostra"),
     path("oversikt/", dashboard_views.dashboard, name="dashboard"),
     path("oversikt/<slug:key>/", dashboard_views.dashboard_list, name="dashboard_list"),
+    path("kostra/<int:year>/<slug:key>/", views.kostra_households, name="kostra_households"),
 ]

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 BASE = ["home", "housing:dwelling_list", "housing:building_list", "organisation:unit_list"]
 CASES = ["cases:work_list", "cases:case_list", "calculators:allowance"]
 PEOPLE = ["people:person_list", "people:household_list"]
+NEEDS = "needs:overview"
 ARREARS, RENT, STAYS, LANDLORDS, OWNING = (
     "arrears:case_list",
     "rent:arrears",
@@ -36,6 +37,7 @@ MENU = {
         STAYS,
         OWNING,
         LANDLORDS,
+        NEEDS,
         *PEOPLE,
     ],
     "approver": [
@@ -46,6 +48,7 @@ MENU = {
         STAYS,
         OWNING,
         LANDLORDS,
+        NEEDS,
         *PEOPLE,
     ],
     "allocation_member": [
@@ -64,7 +67,15 @@ MENU = {
         OWNING,
         LANDLORDS,
     ],
-    "follow_up": [*BASE, *CASES, "tenancy:lease_list", ARREARS, "followup:overview", *PEOPLE],
+    "follow_up": [
+        *BASE,
+        *CASES,
+        "tenancy:lease_list",
+        ARREARS,
+        "followup:overview",
+        NEEDS,
+        *PEOPLE,
+    ],
     "leader": [
         *BASE,
         "insight:dashboard",
@@ -72,10 +83,11 @@ MENU = {
         "temporary:flags",
         "settlement:progress",
         OWNING,
+        NEEDS,
     ],
     "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
-    "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, *PEOPLE],
+    "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, NEEDS, *PEOPLE],
 }
 
 

@@ -82,7 +82,7 @@ from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
 from tests.owning import helpers as owning_helpers
-from tests.security import loan_permission_rows
+from tests.security import loan_permission_rows, needs_permission_rows
 from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
@@ -1403,6 +1403,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     ),
 }
 TABLE.update(loan_permission_rows.ROWS)
+TABLE.update(needs_permission_rows.ROWS)
 
 
 def _owned(w: World) -> dict[str, Any]:
@@ -1701,6 +1702,7 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
     _follow_up_world(w, sara, case)
     _arrears_world(w, household)
     loan_permission_rows.build(w, _user("nils", routing, "approver"))
+    needs_permission_rows.build(w)
     return w
 
 

@@ -202,6 +202,14 @@ RULES: dict[str, Rule] = {
     "insight:kostra": R(STAFF, {}),
     "insight:dashboard": R(STAFF, {}),
     "insight:dashboard_list": R(STAFF, {"key": "=promise_broken"}),
+    "insight:kostra_households": R(STAFF, {"year": "=2026", "key": "=new_applicants"}),
+    "needs:overview": R(STAFF, {}),
+    "needs:round_open": R(STAFF, {}, "post", owner="none"),
+    "needs:round_detail": R(MUNICIPALITY, {"pk": "needs_round"}),
+    "needs:round_close": R(MUNICIPALITY, {"pk": "needs_round"}, "post", owner="none"),
+    "needs:export_xlsx": R(MUNICIPALITY, {"pk": "needs_round"}),
+    "needs:export_pdf": R(MUNICIPALITY, {"pk": "needs_round"}),
+    "needs:registration_withdraw": R(PERSON, {"pk": "needs_registration"}, "post"),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
@@ -490,7 +498,36 @@ def world(  # type: ignore[no-untyped-def]
         "appeal": appeal,
         "consent": consent,
         "legal_basis": legal_basis,
+        **_needs_world(sara, raelingen, housing_office, applicant),
     }
+
+
+def _needs_world(sara, raelingen, housing_office, applicant):  # type: ignore[no-untyped-def]
+    from husly.needs import actions as needs_actions
+
+    lise = _user("lisbeth", housing_office, "leader")
+    needs_round = needs_actions.needs_round_open(
+        actor=lise,
+        municipality=raelingen,
+        year=2026,
+        title="Rælingsen-runden",
+        deadline=dt.date(2026, 12, 31),
+    )
+    registration = needs_actions.needs_registration_create(
+        actor=sara,
+        needs_round=needs_round,
+        unit=housing_office,
+        national_id=applicant.national_id,
+        data={
+            "household_type": "single",
+            "persons": 1,
+            "children": 0,
+            "age_group": "25_66",
+            "situation": "with_others",
+            "dwelling_need": "ordinary",
+        },
+    )
+    return {"needs_round": needs_round, "needs_registration": registration}
 
 
 def _allocation_world(sara, household, decision, dwelling, building, raelingen):  # type: ignore[no-untyped-def]

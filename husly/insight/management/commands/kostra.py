@@ -1,5 +1,7 @@
-"""``manage.py kostra --municipality 3224 --year 2026 [--json]``: the KOSTRA indicators Husly
-computes from its records (temporary accommodation; the leaders' overview adds the others)."""
+"""``manage.py kostra --municipality 3224 --year 2026 [--json]``: the KOSTRA figures Husly
+computes from its records: skjema 13 (applications, new tenants, the stock on 31.12), every
+indicator in spec/law-and-parameters.md § 8 (``null`` with a reason where the records cannot
+give it) and temporary accommodation, each beside last year's."""
 
 from __future__ import annotations
 
@@ -8,12 +10,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from husly.insight.selectors import INDICATORS, kostra_temporary
+from husly.insight.selectors import kostra_report
 from husly.organisation.models import Municipality
 
 
 class Command(BaseCommand):
-    help = "Print the KOSTRA indicators for a municipality and year."
+    help = "Print the KOSTRA figures for a municipality and year."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipality", required=True, help="municipality number, e.g. 3224")
@@ -24,14 +26,15 @@ class Command(BaseCommand):
         municipality = Municipality.objects.filter(number=options["municipality"]).first()
         if municipality is None:
             raise CommandError(f"No municipality with number {options['municipality']}.")
-        figures = {"temporary_accommodation": kostra_temporary(municipality, options["year"])}
+        report = kostra_report(municipality, options["year"])
         if options["json"]:
-            self.stdout.write(json.dumps(figures, ensure_ascii=False, indent=2))
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
             return
-        temporary = figures["temporary_accommodation"]
-        for key, name in INDICATORS.items():
-            self.stdout.write(f"{name}: {temporary[key] if temporary[key] is not None else '–'}")
-        for row in temporary["providers"]:
+        for row in report["figures"]:
+            value = row["value"] if row["value"] is not None else "–"
+            previous = row["previous"] if row["previous"] is not None else "–"
+            self.stdout.write(f"{row['name']}: {value} (i fjor {previous})")
+        for row in report["temporary_accommodation"]["providers"]:
             self.stdout.write(
                 f"{row['name']}: {row['nights']} netter, {row['cost']} kr, "
                 f"{row['cost_per_night']} kr per natt, {row['cost_per_stay']} kr per opphold"
