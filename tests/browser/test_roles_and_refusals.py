@@ -65,7 +65,14 @@ MENU = {
         LANDLORDS,
     ],
     "follow_up": [*BASE, *CASES, "tenancy:lease_list", ARREARS, "followup:overview", *PEOPLE],
-    "leader": [*BASE, "tenancy:throughput", "temporary:flags", "settlement:progress", OWNING],
+    "leader": [
+        *BASE,
+        "tenancy:throughput",
+        "temporary:flags",
+        "settlement:progress",
+        OWNING,
+        "insight:fairness",
+    ],
     "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
     "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, *PEOPLE],

@@ -200,6 +200,8 @@ RULES: dict[str, Rule] = {
     "temporary:situation_record": R(PERSON, {"pk": "household"}),
     "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
     "insight:kostra": R(STAFF, {}),
+    "insight:fairness": R(STAFF, {}, owner="lise"),
+    "insight:fairness_pdf": R(STAFF, {}, owner="lise"),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
@@ -858,7 +860,7 @@ def test_other_residents_get_404_and_staff_are_refused_in_my_page(world, sara) -
     assert not problems
 
 
-def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, eirik) -> None:
+def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, eirik, lise) -> None:
     """Otherwise the 404s above would prove nothing."""
     owners = {
         "sara": sara,
@@ -867,6 +869,7 @@ def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, ei
         "frida": User.objects.get(username="frida"),
         "resident": resident_user(request=None, national_id=world["person"].national_id),
         "nina": world["loan_caseworker"],
+        "lise": lise,
     }
     problems = []
     for name, rule in sorted(RULES.items()):
