@@ -361,16 +361,16 @@ class _Past:
     def _write_cases(self) -> None:
         """Cases and applications."""
         rng, cast = self.rng, self.cast
-        ids = [s.household.pk for s in self.stories]
-        applicant = dict(
-            HouseholdMember.objects.filter(
-                household_id__in=ids, relation=Relation.APPLICANT
-            ).values_list("household_id", "person_id")
-        )
-        for household_id in HouseholdMember.objects.filter(household_id__in=ids).values_list(
-            "household_id", flat=True
+        ids = {s.household.pk for s in self.stories}
+        applicant: dict[int, int] = {}
+        members = HouseholdMember.objects.filter(household__municipality=self.municipality)
+        for household_id, person_id, relation in members.values_list(
+            "household_id", "person_id", "relation"
         ):
-            self.persons[household_id] = self.persons.get(household_id, 0) + 1
+            if household_id in ids:
+                self.persons[household_id] = self.persons.get(household_id, 0) + 1
+                if relation == Relation.APPLICANT:
+                    applicant[household_id] = person_id
         cases = []
         for story in self.stories:
             self.sequence += 1
