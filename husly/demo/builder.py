@@ -296,6 +296,16 @@ class DemoGenerator:
 
             seed_loans(municipality, self.as_of)
             self._owning(municipality)
+            from husly.demo.past import seed_past  # years of history before the living part
+
+            seed_past(
+                municipality,
+                self._username,
+                scale=self.scale_name,
+                seed=self.rng.randint(0, 2**31),
+                as_of=self.as_of,
+                cases=self.scale.cases,
+            )
         record_change(
             actor=None,
             action="seed_demo",

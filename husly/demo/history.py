@@ -283,6 +283,7 @@ def house_earlier_approvals(
     from husly.housing.models import Dwelling, DwellingStatus
 
     rng = random.Random(seed + 1)  # noqa: S311 - demo data, not security
+    answers = random.Random(seed + 2)  # noqa: S311 - its own stream: the rest stays as it was
     free = list(
         Dwelling.objects.filter(
             building__municipality=municipality, status=DwellingStatus.OCCUPIED, leases__isnull=True
@@ -300,7 +301,7 @@ def house_earlier_approvals(
             continue
         dwelling = free.pop()
         start = entry.placed_on + dt.timedelta(days=rng.randint(60, 200))
-        _lease(
+        lease = _lease(
             municipality,
             dwelling,
             entry.household,
@@ -309,6 +310,7 @@ def house_earlier_approvals(
             start=start,
             decision=entry.decision,
         )
+        _accepted_offer(entry, lease, member, answers)
         waiting_list_close(actor=member, entry=entry, status=EntryStatus.HOUSED)
         WaitingListEntry.objects.filter(pk=entry.pk).update(closed_on=start)
         # The household has its home: the caseworker closes the case as completed, so its
@@ -317,6 +319,24 @@ def house_earlier_approvals(
         Case.objects.filter(pk=entry.decision.case_id).update(closed_at=_at(start))
         housed += 1
     return housed
+
+
+def _accepted_offer(entry: Any, lease: Any, member: User, rng: random.Random) -> None:
+    """The offer the household accepted, which the lease was written from."""
+    from husly.allocation.models import AnsweredVia, Offer, OfferStatus
+
+    made = max(entry.placed_on, lease.start_date - dt.timedelta(days=rng.randint(20, 40)))
+    offer = Offer.objects.create(
+        entry=entry,
+        dwelling=lease.dwelling,
+        status=OfferStatus.LEASED,
+        made_on=made,
+        answer_due=made + dt.timedelta(days=7),
+        answered_at=_at(made + dt.timedelta(days=rng.randint(1, 6))),
+        answered_via=AnsweredVia.CASEWORKER,
+        made_by=member,
+    )
+    type(lease).objects.filter(pk=lease.pk).update(offer=offer)
 
 
 def _lease(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
 from husly.arrears.selectors import ARREARS_ROLES
 from husly.cases.selectors import CASE_READ
+from husly.insight.fairness_selectors import FAIRNESS_READ
 from husly.landlords.selectors import works_with_landlords
 from husly.needs.selectors import NEEDS_READ
 from husly.organisation.access import (
@@ -98,6 +99,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("calculators:allowance"), _("Calculators")),
         ]
     items += _housing_items(user, held) + _help_items(user, held)
+    if held & FAIRNESS_READ:
+        items.append((reverse("insight:fairness"), _("Fairness")))
     if held & PEOPLE_READ:
         items += [
             (reverse("people:person_list"), _("Persons")),

@@ -1,7 +1,3 @@
-"""Small-count suppression for figures that leave the unit that owns the data."""
-
-from __future__ import annotations
-
 SMALL_COUNT = 5
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from husly.insight import dashboard_views, views
+from husly.insight import fairness_views, views
 
 app_name = "insight"
 urlpatterns = [
@@ -8,4 +9,6 @@ urlpatterns = [
     path("oversikt/", dashboard_views.dashboard, name="dashboard"),
     path("oversikt/<slug:key>/", dashboard_views.dashboard_list, name="dashboard_list"),
     path("kostra/<int:year>/<slug:key>/", views.kostra_households, name="kostra_households"),
+    path("likebehandling/", fairness_views.fairness, name="fairness"),
+    path("likebehandling/pdf/", fairness_views.fairness_pdf, name="fairness_pdf"),
 ]

@@ -84,6 +84,7 @@ MENU = {
         "settlement:progress",
         OWNING,
         NEEDS,
+        "insight:fairness",
     ],
     "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays

@@ -55,7 +55,7 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     assert not Dwelling.objects.filter(status=DwellingStatus.OCCUPIED, leases__isnull=True).exists()
     assert Lease.objects.count() >= Dwelling.objects.filter(status=DwellingStatus.OCCUPIED).count()
     assert AllocationMeeting.objects.get().items.filter(proposed_entry__isnull=False).exists()
-    assert Offer.objects.count() == 2
+    assert Offer.objects.filter(meeting_item__isnull=False).count() == 2  # from the meeting
     # Rent: claims for every active lease, most paid up, some behind, two payments to place.
     from husly.rent.models import Payment, RentClaim
     from husly.rent.selectors import arrears_as_of
@@ -107,6 +107,47 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
     from tests.settlement.demo_checks import check_settlement_demo
 
     check_settlement_demo()
+    _check_years_of_history()
+
+
+def _check_years_of_history() -> None:
+    """About five years of history (husly.demo.past): applications, decisions, the waiting
+    list, offers accepted and refused, leases started and ended, temporary stays, spread over
+    the years so that figures over time and a back-test of waits have something to show."""
+    from husly.allocation.models import Offer, WaitingListEntry
+    from husly.temporary.models import Stay
+    from husly.tenancy.models import Lease
+
+    as_of = dt.date(2026, 11, 1)
+    years = range(as_of.year - 4, as_of.year + 1)
+    received = set(
+        Case.objects.filter(received_on__isnull=False).values_list("received_on__year", flat=True)
+    )
+    assert set(years) <= received
+    assert min(Case.objects.values_list("received_on", flat=True).exclude(received_on=None)) < (
+        as_of - dt.timedelta(days=4 * 365)
+    )
+    issued = Decision.objects.filter(status="issued", help_kind="rental_dwelling")
+    for year in years[:-1]:
+        assert issued.filter(issued_on__year=year, kind="approval").exists(), year
+        assert issued.filter(issued_on__year=year, kind="refusal").exists(), year
+    housed = WaitingListEntry.objects.filter(status="housed")
+    assert set(years) <= set(housed.values_list("closed_on__year", flat=True))
+    waits = {(e.closed_on - e.placed_on).days for e in housed}
+    assert len(waits) > 30 and max(waits) > 300  # waits that differ
+    assert WaitingListEntry.objects.filter(status="lapsed").exists()
+    assert Offer.objects.filter(status="refused").exists()
+    assert Offer.objects.filter(status="leased").count() >= housed.count() * 0.5
+    ended = Lease.objects.filter(status="ended")
+    assert {"moved_out", "eviction", "purchased", "death"} <= set(
+        ended.values_list("end_reason", flat=True)
+    )
+    assert set(years) <= set(ended.values_list("ended_on__year", flat=True))
+    assert set(years) <= set(Lease.objects.values_list("start_date__year", flat=True))
+    stays = set(
+        Stay.objects.filter(ended_on__isnull=False).values_list("ended_on__year", flat=True)
+    )
+    assert set(years) <= stays
 
 
 def test_the_same_seed_gives_the_same_data(django_db_blocker: object) -> None:

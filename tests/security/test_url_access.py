@@ -210,6 +210,8 @@ RULES: dict[str, Rule] = {
     "needs:export_xlsx": R(MUNICIPALITY, {"pk": "needs_round"}),
     "needs:export_pdf": R(MUNICIPALITY, {"pk": "needs_round"}),
     "needs:registration_withdraw": R(PERSON, {"pk": "needs_registration"}, "post"),
+    "insight:fairness": R(STAFF, {}, owner="lise"),
+    "insight:fairness_pdf": R(STAFF, {}, owner="lise"),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
@@ -898,7 +900,7 @@ def test_other_residents_get_404_and_staff_are_refused_in_my_page(world, sara) -
     assert not problems
 
 
-def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, eirik) -> None:
+def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, eirik, lise) -> None:
     """Otherwise the 404s above would prove nothing."""
     owners = {
         "sara": sara,
@@ -907,6 +909,7 @@ def test_every_rule_points_at_an_object_its_owner_can_open(world, sara, arne, ei
         "frida": User.objects.get(username="frida"),
         "resident": resident_user(request=None, national_id=world["person"].national_id),
         "nina": world["loan_caseworker"],
+        "lise": lise,
     }
     problems = []
     for name, rule in sorted(RULES.items()):
