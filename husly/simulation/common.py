@@ -241,8 +241,51 @@ def added_dwelling(inp: SimulationInput, k: int) -> tuple[int, bool]:
 # --- the random stream (same calls, same order, in both implementations) -----------------------
 
 
-def draw_dwellings(rng: np.random.Generator, runs: int, n: int) -> FloatArray:
-    return rng.random((runs, n))
+def draw_dwellings(rng: np.random.Generator, runs: int, n: int) -> NDArray[np.float32]:
+    """One uniform per dwelling and month (single precision: the largest array drawn; compared
+    with double-precision thresholds, see :class:`Thresholds`)."""
+    return rng.random((runs, n), dtype=np.float32)
+
+
+def float32_bound(threshold: np.float64) -> np.float32:
+    """The smallest single-precision number >= ``threshold``: for a single-precision *x*,
+    ``x < threshold`` exactly when ``x < float32_bound(threshold)`` (no double-precision copy of
+    the whole array needed)."""
+    low = np.float32(threshold)
+    if np.float64(low) < threshold:
+        low = np.nextafter(low, np.float32(np.inf))
+    return low
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut points on a dwelling's monthly uniform *u*. At the lease's end: *u* < ``leave`` the
+    tenant leaves; < ``fail`` the renewal test refuses (< ``back_nr``: and comes back onto the
+    list); otherwise renewed. During the lease: *u* < ``evict`` evicted (< ``back_ev``: comes
+    back); < ``move`` moves out. Kept as NumPy doubles so single-precision draws compare in
+    double precision in both implementations."""
+
+    leave: np.float64
+    fail: np.float64
+    back_nr: np.float64
+    evict: np.float64
+    back_ev: np.float64
+    move: np.float64
+
+    @classmethod
+    def of(cls, inp: SimulationInput) -> Thresholds:
+        r = inp.rates
+        fail = r.renewal_test_fail_share if inp.levers.renewal_income_test else 0.0
+        leave = r.leave_at_lease_end
+        evict = r.eviction_per_month
+        return cls(
+            leave=np.float64(leave),
+            fail=np.float64(leave + fail),
+            back_nr=np.float64(leave + fail * r.return_after_nonrenewal),
+            evict=np.float64(evict),
+            back_ev=np.float64(evict * r.return_after_eviction),
+            move=np.float64(evict + r.move_out_per_month),
+        )
 
 
 def draw_arrival_counts(rng: np.random.Generator, runs: int, rates: Rates) -> IntArray:
@@ -304,6 +347,14 @@ class Tally:
     temporary_ended: IntArray = field(init=False)
     first_offer: IntArray = field(init=False)
     stock_end: IntArray = field(init=False)
+    applications: IntArray = field(init=False)
+    residence_refused_by_group: IntArray = field(init=False)
+    moved_out: IntArray = field(init=False)
+    exposure: IntArray = field(init=False)
+    lease_ends: IntArray = field(init=False)
+    left_at_end: IntArray = field(init=False)
+    back_after_nonrenewal: IntArray = field(init=False)
+    back_after_eviction: IntArray = field(init=False)
 
     def __post_init__(self) -> None:
         r, m, g = self.runs, self.months, len(GROUPS)
@@ -311,6 +362,8 @@ class Tally:
             setattr(self, name, np.zeros((r, m), dtype=np.int64))
         self.wait_hist = np.zeros((r, MAX_WAIT_MONTHS + 1), dtype=np.int64)
         self.housed_by_group = np.zeros((r, g), dtype=np.int64)
+        self.applications = np.zeros((r, g), dtype=np.int64)
+        self.residence_refused_by_group = np.zeros((r, g), dtype=np.int64)
         for name in (
             "settled",
             "loans",
@@ -329,6 +382,12 @@ class Tally:
             "temporary_months",
             "temporary_ended",
             "stock_end",
+            "moved_out",
+            "exposure",
+            "lease_ends",
+            "left_at_end",
+            "back_after_nonrenewal",
+            "back_after_eviction",
         ):
             setattr(self, name, np.zeros(r, dtype=np.int64))
         self.first_offer = np.full((r, self.initial), -1, dtype=np.int64)

@@ -92,9 +92,7 @@ class _Reference:
         pools = [[t for t in range(len(tpl)) if tpl.group[t] == g] for g in range(len(GROUPS))]
         everyone = list(range(len(tpl)))
         length = lv.lease_length_months
-        leave = rates.leave_at_lease_end
-        fail = rates.renewal_test_fail_share if lv.renewal_income_test else 0.0
-        pe, pm = rates.eviction_per_month, rates.move_out_per_month
+        th = c.Thresholds.of(inp)
 
         for m in range(horizon):
             new_end = m + length if length > 0 else -1
@@ -107,23 +105,32 @@ class _Reference:
                     x = float(u[r, j])
                     vacate = False
                     if lease_end[r][j] == m:
-                        if x < leave:
+                        tally.lease_ends[r] += 1
+                        if x < th.leave:
+                            tally.left_at_end[r] += 1
                             vacate = True
-                        elif x < leave + fail:
+                        elif x < th.fail:
                             tally.not_renewed[r] += 1
-                            if (x - leave) < fail * rates.return_after_nonrenewal:
+                            if x < th.back_nr:
+                                tally.back_after_nonrenewal[r] += 1
                                 back[r].append(tenant[r][j])
                             vacate = True
                         else:
                             tally.renewed[r] += 1
                             lease_end[r][j] = new_end
-                    elif x < pe:
+                    elif x < th.evict:
+                        tally.exposure[r] += 1
                         tally.evictions[r] += 1
-                        if x < pe * rates.return_after_eviction:
+                        if x < th.back_ev:
+                            tally.back_after_eviction[r] += 1
                             back[r].append(tenant[r][j])
                         vacate = True
-                    elif x < pe + pm:
+                    elif x < th.move:
+                        tally.exposure[r] += 1
+                        tally.moved_out[r] += 1
                         vacate = True
+                    else:
+                        tally.exposure[r] += 1
                     if vacate:
                         occupied[r][j] = False
                         lease_end[r][j] = -1
@@ -158,6 +165,8 @@ class _Reference:
                 for r in range(runs):
                     mine = []
                     for pos, (g, is_back) in enumerate(lists[r]):
+                        if not is_back:
+                            tally.applications[r, g] += 1
                         refused_res = (
                             not is_back
                             and lv.residence_requirement
@@ -165,6 +174,7 @@ class _Reference:
                         )
                         if refused_res:
                             tally.residence_refused[r] += 1
+                            tally.residence_refused_by_group[r, g] += 1
                         else:
                             mine.append((g, is_back, pos))
                     accepted.append(mine)
