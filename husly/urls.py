@@ -37,6 +37,7 @@ urlpatterns = [
     path("logg/", include("husly.audit.urls")),
     path("midlertidig/", include("husly.temporary.urls")),
     path("innsikt/", include("husly.insight.urls")),
+    path("simulering/", include("husly.policy.urls")),
     path(
         "innlogging/ansatt/",
         oidc.LoginStartView.as_view(),
