@@ -30,7 +30,7 @@ MAX_RUNS = 200
 MAX_MONTHS = 240
 
 
-def simulation_run(  # noqa: PLR0913 - the levers are the point
+def simulation_run(
     *,
     actor: User | None,
     municipality: Municipality,

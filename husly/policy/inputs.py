@@ -9,6 +9,7 @@ Min side can say it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from typing import Any
 
@@ -28,8 +29,8 @@ from husly.simulation import (
     Waiting,
 )
 from husly.simulation.estimate import HistoryCounts, estimate_rates
-from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalApplication
 from husly.temporary.models import Stay
+from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalApplication
 
 HISTORY_MONTHS = 24
 DAYS_PER_MONTH = 30.4375
@@ -42,7 +43,7 @@ def _months(days: float) -> int:
     return round(days / DAYS_PER_MONTH)
 
 
-def group_of(children: int, needs_wheelchair: bool) -> int:  # noqa: FBT001
+def group_of(children: int, needs_wheelchair: bool) -> int:
     """The household's group from what the waiting list records: children's situation assessed
     (families with children), wheelchair need (disability), else other. Refugees, young people
     and substance use are not recorded on the entry and are not told apart here (ADR 0019)."""
@@ -103,12 +104,11 @@ def stock(municipality: Municipality, today: dt.date) -> Stock:
         .order_by("pk")
         .values_list("pk", "rooms", "wheelchair_accessible")
     )
-    leases = {
-        dwelling_id: end
-        for dwelling_id, end in Lease.objects.filter(
-            municipality=municipality, status=LeaseStatus.ACTIVE
-        ).values_list("dwelling_id", "end_date")
-    }
+    leases = dict(
+        Lease.objects.filter(municipality=municipality, status=LeaseStatus.ACTIVE).values_list(
+            "dwelling_id", "end_date"
+        )
+    )
     occupied = [pk in leases for pk, _r, _a in dwellings]
     ends = []
     for pk, _rooms, _acc in dwellings:
@@ -125,7 +125,7 @@ def stock(municipality: Municipality, today: dt.date) -> Stock:
     )
 
 
-def history(
+def history(  # noqa: PLR0912 - one pass over the leases, read top to bottom
     municipality: Municipality, today: dt.date, months: int = HISTORY_MONTHS
 ) -> tuple[HistoryCounts, ArrivalTemplates | None]:
     """Events of the last ``months`` months: applications by group (and the templates of new
@@ -187,7 +187,7 @@ def history(
         by_dwelling[dwelling].append((begins, ended))
     for spans in by_dwelling.values():
         spans.sort()
-        for (_b0, e0), (b1, _e1) in zip(spans, spans[1:], strict=False):
+        for (_b0, e0), (b1, _e1) in itertools.pairwise(spans):
             if e0 is not None and b1 >= e0 and b1 >= start:
                 vacancy_days += (b1 - e0).days
                 relets += 1
@@ -224,7 +224,9 @@ def history(
 
 
 def _came_back(entries: dict[int, list[dt.date]], household: int, ended: dt.date) -> int:
-    return int(any(ended <= placed <= ended + dt.timedelta(days=183) for placed in entries[household]))
+    return int(
+        any(ended <= placed <= ended + dt.timedelta(days=183) for placed in entries[household])
+    )
 
 
 def todays_levers(municipality: Municipality) -> Levers:

@@ -3,6 +3,7 @@ only (no household is named), so no access event is written; the run itself is a
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -48,6 +49,8 @@ GROUP_LABELS = {
 }
 SHARES = {"promise_kept_share"}
 CHART_W, CHART_H, PAD = 640, 240, 40
+LONG = 24
+"""Past two years the chart ticks by year and the table shows every sixth month."""
 
 
 def simulation(request: HttpRequest) -> HttpResponse:
@@ -70,9 +73,11 @@ def simulation(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The simulation has run and is stored."))
             return redirect("policy:run_detail", run.pk)
-    recent = runs_for(user).filter(municipality=municipality).only(
-        "pk", "label", "created_at", "runs", "horizon_months", "seconds"
-    )[:20]
+    recent = (
+        runs_for(user)
+        .filter(municipality=municipality)
+        .only("pk", "label", "created_at", "runs", "horizon_months", "seconds")[:20]
+    )
     return render(
         request,
         "policy/simulation.html",
@@ -81,7 +86,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
 
 
 def _fmt(value: float, name: str) -> str:
-    if value != value:  # NaN: nothing to count
+    if math.isnan(value):  # nothing to count
         return "–"
     if name in SHARES:
         return f"{round(100 * value)} %"
@@ -124,9 +129,7 @@ def _chart(baseline: SimulationResult, scenario: SimulationResult) -> dict[str, 
         lower = [f"{x(m)},{y(v.low)}" for m, v in reversed(list(enumerate(bands)))]
         return {"line": line, "band": " ".join(upper + lower)}
 
-    years = [
-        {"x": x(m), "label": m // 12} for m in range(0, months, 12 if months > 24 else 6)
-    ]
+    years = [{"x": x(m), "label": m // 12} for m in range(0, months, 12 if months > LONG else 6)]
     table = [
         {
             "month": m + 1,
@@ -135,7 +138,7 @@ def _chart(baseline: SimulationResult, scenario: SimulationResult) -> dict[str, 
             "scenario": round(b[m].median),
             "scenario_band": f"{round(b[m].low)}–{round(b[m].high)}",
         }
-        for m in range(0, months, 6 if months > 24 else 1)
+        for m in range(0, months, 6 if months > LONG else 1)
     ]
     return {
         "width": CHART_W,
@@ -148,7 +151,7 @@ def _chart(baseline: SimulationResult, scenario: SimulationResult) -> dict[str, 
         "left": PAD,
         "right": CHART_W - PAD,
         "ticks": years,
-        "months_per_tick": 12 if months > 24 else 6,
+        "months_per_tick": 12 if months > LONG else 6,
         "table": table,
     }
 

@@ -34,9 +34,9 @@ from husly.core.forms import SubmissionForm
 from husly.core.pages import add_action_errors, paginate
 from husly.organisation.models import Role, User
 from husly.people.models import Person
+from husly.policy.selectors import wait_estimate
 from husly.portal import actions, selectors
 from husly.portal.auth import is_resident, resident_user
-from husly.policy.selectors import wait_estimate
 from husly.portal.forms import AboutYouForm, DevLoginForm, MemberFormSet, PortalAppealForm
 from husly.rules import deadlines
 from husly.security import oidc

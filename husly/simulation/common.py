@@ -26,6 +26,8 @@ from husly.matching.policy import MatchingPolicy
 from husly.matching.priority import PriorityPolicy, PriorityScores, score_priority
 from husly.simulation.model import DAYS_PER_MONTH, GROUPS, MAX_ROOMS, Rates, SimulationInput
 
+__all__ = ["DAYS_PER_MONTH"]  # re-exported for the engine and the reference
+
 IntArray = NDArray[np.int64]
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -126,7 +128,7 @@ class PriorityView:
     manual_reasons: tuple[str, ...]
 
 
-def priority_total(
+def priority_total(  # noqa: PLR0917 - the five priority inputs
     policy: PriorityPolicy,
     medical: FloatArray,
     social: FloatArray,

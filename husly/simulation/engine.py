@@ -35,6 +35,9 @@ FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
 TEMPORARY = 4  # husly.matching.Urgency.TEMPORARY_ACCOMMODATION
+LOAN_MAX_SOCIAL = 2
+"""A start loan goes to a household not in a temporary place and with social need below this
+level (a design default: those who can carry a loan)."""
 
 
 class _People:
@@ -132,7 +135,7 @@ def simulate(inp: SimulationInput) -> SimulationResult:
     return SimulationResult.from_tally(inp, tally, seconds=time.perf_counter() - started)
 
 
-def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0915 - one month, read top to bottom
+def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month, read top to bottom
     rng = np.random.default_rng(inp.seed)
     runs, horizon = inp.runs, inp.horizon_months
     rates, lv = inp.rates, inp.levers
@@ -271,7 +274,7 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0915 - one month, read to
                 extra = max(short, people.active.shape[1])
                 people.grow(extra, rng.random((runs, extra)))
                 free = ~people.active
-            fr, fc = _nonzero(free)
+            _fr, fc = _nonzero(free)
             starts = np.concatenate([[0], np.cumsum(free.sum(axis=1))[:-1]])
             slot = fc[starts[a_row] + _rank_in_row(a_row, runs)]
             t_index = np.empty(a_row.size, dtype=np.int64)
@@ -305,7 +308,9 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0915 - one month, read to
         # 4. start loans
         loans = c.draw_loans(rng, runs, lv.start_loans_per_year)
         if loans.any():
-            eligible = people.active & (people.urgency < TEMPORARY) & (people.social < 2)
+            eligible = (
+                people.active & (people.urgency < TEMPORARY) & (people.social < LOAN_MAX_SOCIAL)
+            )
             rank = np.cumsum(eligible, axis=1)
             take = eligible & (rank <= loans[:, None])
             tally.loans += take.sum(axis=1)
@@ -378,7 +383,11 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0915 - one month, read to
         taken_g: list[IntArray] = []
         if seen_r:
             # the month's offers, in the order made: accounting once, vectorised
-            r_ok, i_ok, c_ok = np.concatenate(seen_r), np.concatenate(seen_i), np.concatenate(seen_c)
+            r_ok, i_ok, c_ok = (
+                np.concatenate(seen_r),
+                np.concatenate(seen_i),
+                np.concatenate(seen_c),
+            )
             first = ~people.offered[r_ok, i_ok]
             _first_offer(tally, people, r_ok[first], i_ok[first], m, horizon)
             tally.offers += np.bincount(r_ok, minlength=runs)
@@ -433,7 +442,7 @@ def _longest_wait(inp: SimulationInput) -> int:
     return before + inp.horizon_months + 1
 
 
-def _first_offer(
+def _first_offer(  # noqa: PLR0917
     tally: c.Tally, people: _People, r: IntArray, i: IntArray, m: int, horizon: int
 ) -> None:
     people.offered[r, i] = True

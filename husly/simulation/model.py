@@ -67,11 +67,11 @@ class _Table:
                 ):
                     raise ValueError(f"{name} levels must be whole numbers 0-3")
         if "urgency" in fields:
-            urgency = getattr(self, "urgency")
+            urgency = vars(self)["urgency"]
             if urgency.size and (urgency.min() < 0 or urgency.max() > 5):  # noqa: PLR2004
                 raise ValueError("urgency codes must be husly.matching.Urgency values")
         if "size" in fields:
-            size = getattr(self, "size")
+            size = vars(self)["size"]
             if size.size and size.min() < 1:
                 raise ValueError("a household has at least one person")
 
@@ -407,7 +407,9 @@ class SimulationInput:
     def digest(self) -> str:
         """SHA-256 over the canonical content."""
         h = hashlib.sha256()
-        head = {k: v for k, v in self.to_dict().items() if k not in ("waiting", "stock", "templates")}
+        head = {
+            k: v for k, v in self.to_dict().items() if k not in ("waiting", "stock", "templates")
+        }
         h.update(json.dumps(head, sort_keys=True, separators=(",", ":")).encode())
         self.waiting.digest_into(h)
         self.stock.digest_into(h)

@@ -9,10 +9,14 @@ the baseline that ``./dev bench simulation`` measures the engine against.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from husly.simulation import common as c
+from husly.simulation.engine import LOAN_MAX_SOCIAL
 from husly.simulation.model import GROUPS, SimulationInput
 from husly.simulation.result import SimulationResult
 
@@ -25,6 +29,26 @@ def simulate_reference(inp: SimulationInput) -> SimulationResult:
     started = time.perf_counter()
     tally = _Reference(inp).run()
     return SimulationResult.from_tally(inp, tally, seconds=time.perf_counter() - started)
+
+
+@dataclass
+class _Slot:
+    """One waiting household."""
+
+    size: int
+    group: int
+    urgency: int
+    medical: float
+    social: float
+    children: float
+    wheel: bool
+    arrived: int
+    in_temp: bool
+    temp_since: int
+    refusals: int
+    origin: int
+    offered: bool
+    tiebreak: float
 
 
 class _Reference:
@@ -44,26 +68,26 @@ class _Reference:
         cap = c.initial_capacity(inp)
         tiebreak = rng.random((runs, cap))
         # people[r] is a list of slots; a slot is a dict or None (free)
-        people: list[list[dict[str, object] | None]] = []
+        people: list[list[_Slot | None]] = []
         for r in range(runs):
-            slots: list[dict[str, object] | None] = [None] * cap
+            slots: list[_Slot | None] = [None] * cap
             for i in range(n0):
-                slots[i] = {
-                    "size": int(w.size[i]),
-                    "group": int(w.group[i]),
-                    "urgency": int(w.urgency[i]),
-                    "medical": float(w.medical[i]),
-                    "social": float(w.social[i]),
-                    "children": float(w.children[i]),
-                    "wheel": bool(w.needs_wheelchair[i]),
-                    "arrived": -round(float(w.waited_days[i]) / c.DAYS_PER_MONTH),
-                    "in_temp": bool(w.in_temporary[i]),
-                    "temp_since": 0,
-                    "refusals": int(w.refusals[i]),
-                    "origin": i,
-                    "offered": False,
-                    "tiebreak": float(tiebreak[r, i]),
-                }
+                slots[i] = _Slot(
+                    size=int(w.size[i]),
+                    group=int(w.group[i]),
+                    urgency=int(w.urgency[i]),
+                    medical=float(w.medical[i]),
+                    social=float(w.social[i]),
+                    children=float(w.children[i]),
+                    wheel=bool(w.needs_wheelchair[i]),
+                    arrived=-round(float(w.waited_days[i]) / c.DAYS_PER_MONTH),
+                    in_temp=bool(w.in_temporary[i]),
+                    temp_since=0,
+                    refusals=int(w.refusals[i]),
+                    origin=i,
+                    offered=False,
+                    tiebreak=float(tiebreak[r, i]),
+                )
             people.append(slots)
         tiebreaks = [list(tiebreak[r]) for r in range(runs)]
 
@@ -77,8 +101,7 @@ class _Reference:
         exists = [[j < d0 for j in range(dcap)] for _ in range(runs)]
         occupied = [[j < d0 and bool(st.occupied[j]) for j in range(dcap)] for _ in range(runs)]
         lease_end = [
-            [int(st.lease_end_month[j]) if j < d0 else -1 for j in range(dcap)]
-            for _ in range(runs)
+            [int(st.lease_end_month[j]) if j < d0 else -1 for j in range(dcap)] for _ in range(runs)
         ]
         tenant = [
             [int(st.tenant_group[j]) if j < d0 else -1 for j in range(dcap)] for _ in range(runs)
@@ -189,25 +212,25 @@ class _Reference:
                     free = [i for i, p in enumerate(people[r]) if p is None]
                     tally.arrivals[r] += len(accepted[r])
                     for k, (g, is_back, pos) in enumerate(accepted[r]):
-                        pool = pools[g] if pools[g] else everyone
+                        pool = pools[g] or everyone
                         t = pool[int(float(draws[r, pos, 0]) * len(pool))]
                         urgency = TEMPORARY if is_back else int(tpl.urgency[t])
-                        people[r][free[k]] = {
-                            "size": int(tpl.size[t]),
-                            "group": g,
-                            "urgency": urgency,
-                            "medical": float(tpl.medical[t]),
-                            "social": float(tpl.social[t]),
-                            "children": float(tpl.children[t]),
-                            "wheel": bool(tpl.needs_wheelchair[t]),
-                            "arrived": m,
-                            "in_temp": urgency == TEMPORARY,
-                            "temp_since": m,
-                            "refusals": 0,
-                            "origin": -1,
-                            "offered": False,
-                            "tiebreak": float(draws[r, pos, 1]),
-                        }
+                        people[r][free[k]] = _Slot(
+                            size=int(tpl.size[t]),
+                            group=g,
+                            urgency=urgency,
+                            medical=float(tpl.medical[t]),
+                            social=float(tpl.social[t]),
+                            children=float(tpl.children[t]),
+                            wheel=bool(tpl.needs_wheelchair[t]),
+                            arrived=m,
+                            in_temp=urgency == TEMPORARY,
+                            temp_since=m,
+                            refusals=0,
+                            origin=-1,
+                            offered=False,
+                            tiebreak=float(draws[r, pos, 1]),
+                        )
 
             loans = c.draw_loans(rng, runs, lv.start_loans_per_year)
             for r in range(runs):
@@ -217,7 +240,7 @@ class _Reference:
                         break
                     if p is None:
                         continue
-                    if int(p["urgency"]) < TEMPORARY and float(p["social"]) < 2:  # type: ignore[call-overload]  # noqa: PLR2004
+                    if int(p.urgency) < TEMPORARY and float(p.social) < LOAN_MAX_SOCIAL:
                         tally.loans[r] += 1
                         self._exit(r, people[r], i, m, temporary_ends=False)
                         left -= 1
@@ -247,11 +270,9 @@ class _Reference:
                 taken: list[list[int]] = [[] for _ in range(c.N_CLASSES)]
                 for i in self._priority_order(people[r], m):
                     p = people[r][i]
-                    assert p is not None
+                    assert p is not None  # noqa: S101 - a slot in the order is occupied
                     t = int(
-                        c.household_type(
-                            np.array([p["size"]]), np.array([p["wheel"]]), self.sizes
-                        )[0]
+                        c.household_type(np.array([p.size]), np.array([p.wheel]), self.sizes)[0]
                     )
                     best, best_fit = -1, 0.0
                     for k in range(c.N_CLASSES):
@@ -264,18 +285,18 @@ class _Reference:
                     tally.offers[r] += 1
                     if float(u_ref[r, i]) < rates.refusal_share:
                         tally.refusals[r] += 1
-                        p["refusals"] = int(p["refusals"]) + 1  # type: ignore[call-overload]
-                        if int(p["refusals"]) > lv.refusals_allowed:  # type: ignore[call-overload]
+                        p.refusals = int(p.refusals) + 1
+                        if int(p.refusals) > lv.refusals_allowed:
                             tally.removed_after_refusal[r] += 1
                             self._exit(r, people[r], i, m, temporary_ends=False)
                         continue
                     vac[best] -= 1
-                    taken[best].append(int(p["group"]))  # type: ignore[call-overload]
-                    tally.housed_by_group[r, int(p["group"])] += 1  # type: ignore[call-overload]
+                    taken[best].append(int(p.group))
+                    tally.housed_by_group[r, int(p.group)] += 1
                     self._exit(r, people[r], i, m, temporary_ends=True)
                 for k in range(c.N_CLASSES):
-                    mine = [j for j in rest if dclass[j] == k]
-                    for j, g in zip(mine, taken[k], strict=False):
+                    same_class = [j for j in rest if dclass[j] == k]
+                    for j, g in zip(same_class, taken[k], strict=False):
                         occupied[r][j] = True
                         lease_end[r][j] = new_end
                         tenant[r][j] = g
@@ -284,25 +305,23 @@ class _Reference:
                 for p in people[r]:
                     if p is None:
                         continue
-                    if not p["offered"] and m - int(p["arrived"]) == c.PROMISE_MONTHS:  # type: ignore[call-overload]
+                    if not p.offered and m - int(p.arrived) == c.PROMISE_MONTHS:
                         tally.promise_broken[r] += 1
                 tally.queue[r, m] = sum(p is not None for p in people[r])
-                tally.in_temporary[r, m] = sum(p is not None and bool(p["in_temp"]) for p in people[r])
-                tally.vacant[r, m] = sum(
-                    exists[r][j] and not occupied[r][j] for j in range(dcap)
-                )
+                tally.in_temporary[r, m] = sum(p is not None and bool(p.in_temp) for p in people[r])
+                tally.vacant[r, m] = sum(exists[r][j] and not occupied[r][j] for j in range(dcap))
         for r in range(runs):
             tally.stock_end[r] = sum(exists[r])
         return tally
 
-    def _priority_order(self, slots: list[dict[str, object] | None], m: int) -> list[int]:
+    def _priority_order(self, slots: list[_Slot | None], m: int) -> list[int]:
         live = [i for i, p in enumerate(slots) if p is not None]
         if not live:
             return []
         ps = [slots[i] for i in live]
 
-        def col(name: str, dtype: type) -> np.ndarray:  # type: ignore[type-arg]
-            return np.array([p[name] for p in ps if p is not None], dtype=dtype)
+        def col(name: str, dtype: type) -> npt.NDArray[Any]:
+            return np.array([getattr(p, name) for p in ps if p is not None], dtype=dtype)
 
         arrived = col("arrived", np.int64)
         total = c.priority_total(
@@ -316,34 +335,34 @@ class _Reference:
         key = c.sort_key(total, col("tiebreak", np.float64), np.ones(len(live), dtype=np.bool_))
         return [live[k] for k in sorted(range(len(live)), key=lambda k: float(key[k]))]
 
-    def _first_offer(self, r: int, p: dict[str, object], m: int) -> None:
-        if p["offered"]:
+    def _first_offer(self, r: int, p: _Slot, m: int) -> None:
+        if p.offered:
             return
-        p["offered"] = True
-        arrived = int(p["arrived"])  # type: ignore[call-overload]
+        p.offered = True
+        arrived = int(p.arrived)
         wait = m - arrived
         self.tally.wait_hist[r, min(wait, c.MAX_WAIT_MONTHS)] += 1
         deadline = arrived + c.PROMISE_MONTHS
         if wait <= c.PROMISE_MONTHS and 0 <= deadline < self.inp.horizon_months:
             self.tally.promise_kept[r] += 1
-        origin = int(p["origin"])  # type: ignore[call-overload]
+        origin = int(p.origin)
         if origin >= 0:
             self.tally.first_offer[r, origin] = m
 
     def _exit(
         self,
         r: int,
-        slots: list[dict[str, object] | None],
+        slots: list[_Slot | None],
         i: int,
         m: int,
         *,
         temporary_ends: bool,
     ) -> None:
         p = slots[i]
-        assert p is not None
+        assert p is not None  # noqa: S101 - a household leaving holds its slot
         self.tally.exits[r] += 1
-        self.tally.sojourn_months[r] += m - int(p["arrived"])  # type: ignore[call-overload]
-        if temporary_ends and p["in_temp"]:
-            self.tally.temporary_months[r] += m - int(p["temp_since"])  # type: ignore[call-overload]
+        self.tally.sojourn_months[r] += m - int(p.arrived)
+        if temporary_ends and p.in_temp:
+            self.tally.temporary_months[r] += m - int(p.temp_since)
             self.tally.temporary_ended[r] += 1
         slots[i] = None

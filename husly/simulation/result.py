@@ -164,9 +164,7 @@ class SimulationResult:
         if first.size == 0:
             return {}
         shares = [((first >= 0) & (first < n)).mean(axis=0) for n in months]
-        return {
-            hid: [float(s[k]) for s in shares] for k, hid in enumerate(self.household_ids)
-        }
+        return {hid: [float(s[k]) for s in shares] for k, hid in enumerate(self.household_ids)}
 
     def to_dict(self) -> dict[str, Any]:
         return {

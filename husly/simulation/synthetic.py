@@ -1,8 +1,11 @@
+# ruff: noqa: PLR2004 - invented shares, named where they are used
 """Seeded synthetic inputs for benchmarks and tests (no real people): a stock, a waiting list,
 arrival templates and rates, roughly in balance so that the list neither empties nor explodes.
 All numbers are invented for testing; none are statistics."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +28,7 @@ _GROUP_P = (0.3, 0.15, 0.15, 0.1, 0.1, 0.2)
 _URGENCY_P = (0.25, 0.2, 0.15, 0.1, 0.2, 0.1)
 
 
-def _people(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:  # type: ignore[type-arg]
+def _people(rng: np.random.Generator, n: int) -> dict[str, np.ndarray[Any, Any]]:
     size = rng.choice(np.arange(1, 7), size=n, p=_SIZE_P)
     group = rng.choice(len(GROUPS), size=n, p=_GROUP_P)
     group = np.where(size >= 3, 0, np.where(group == 0, 5, group))

@@ -65,8 +65,15 @@ MENU = {
         LANDLORDS,
     ],
     "follow_up": [*BASE, *CASES, "tenancy:lease_list", ARREARS, "followup:overview", *PEOPLE],
-    "leader": [*BASE, "tenancy:throughput", "temporary:flags", "settlement:progress", OWNING],
-    "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
+    "leader": [
+        *BASE,
+        "tenancy:throughput",
+        "policy:simulation",
+        "temporary:flags",
+        "settlement:progress",
+        OWNING,
+    ],
+    "administrator": [*BASE, "tenancy:throughput", "policy:simulation", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
     "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, *PEOPLE],
 }

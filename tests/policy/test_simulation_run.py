@@ -112,9 +112,7 @@ def test_the_run_page_compares_the_scenario_with_todays_policy(world, raelingen,
     assert "Berg" not in html and "Haugen" not in html  # aggregates only
 
 
-def test_the_household_sees_its_chance_of_an_offer_in_plain_words(
-    world, raelingen, lise
-) -> None:
+def test_the_household_sees_its_chance_of_an_offer_in_plain_words(world, raelingen, lise) -> None:
     client = Client()
     client.post(reverse("portal:login"), {"national_id": MY_NUMBER})
     url = reverse("portal:case", args=[world.case_id])

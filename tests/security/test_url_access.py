@@ -200,6 +200,8 @@ RULES: dict[str, Rule] = {
     "temporary:situation_record": R(PERSON, {"pk": "household"}),
     "temporary:my_stay": R(PORTAL, {"pk": "stay"}, owner="resident"),
     "insight:kostra": R(STAFF, {}),
+    "policy:simulation": R(STAFF, {}, owner="arne"),
+    "policy:run_detail": R(MUNICIPALITY, {"pk": "simulation_run"}, owner="arne"),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
@@ -458,6 +460,7 @@ def world(  # type: ignore[no-untyped-def]
         "settlement_case": settled["case"],
         "settlement_chosen": settled["chosen"],
         **_landlord_world(sara, household, raelingen),
+        **_simulation_world(arne, raelingen),
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
@@ -489,6 +492,16 @@ def world(  # type: ignore[no-untyped-def]
         "consent": consent,
         "legal_basis": legal_basis,
     }
+
+
+def _simulation_world(arne, raelingen):  # type: ignore[no-untyped-def]
+    """A stored policy simulation of Rælingen (aggregates only)."""
+    from husly.policy.actions import simulation_run
+
+    run = simulation_run(
+        actor=arne, municipality=raelingen, label="Rælingen", changes={}, runs=1, horizon_months=12
+    )
+    return {"simulation_run": run}
 
 
 def _allocation_world(sara, household, decision, dwelling, building, raelingen):  # type: ignore[no-untyped-def]

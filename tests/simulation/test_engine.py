@@ -135,9 +135,10 @@ def test_shorter_leases_let_more_dwellings_and_the_comparison_says_so() -> None:
     today = simulate(inp)
     three_years = simulate(inp.with_levers(inp.levers.changed(lease_length_months=36)))
     rows = {row["name"]: row for row in compare(today, three_years)}
-    assert rows["housed_per_year"]["scenario"]["median"] > rows["housed_per_year"]["baseline"][
-        "median"
-    ]
+    assert (
+        rows["housed_per_year"]["scenario"]["median"]
+        > rows["housed_per_year"]["baseline"]["median"]
+    )
     assert rows["wait_median"]["scenario"]["median"] <= rows["wait_median"]["baseline"]["median"]
     band = rows["housed_per_year"]["baseline"]
     assert band["low"] <= band["median"] <= band["high"]
@@ -224,6 +225,8 @@ def test_inputs_refuse_nonsense() -> None:
     with pytest.raises(ValueError, match="share"):
         inp.levers.changed(refugee_share=1.5)
     with pytest.raises(ValueError, match="templates"):
-        dataclasses.replace(inp, templates=ArrivalTemplates(**{k: [] for k in inp.templates.to_dict()}))
+        dataclasses.replace(
+            inp, templates=ArrivalTemplates(**{k: [] for k in inp.templates.to_dict()})
+        )
     with pytest.raises(ValueError, match="snapshot"):
         SimulationInput.from_dict({"format": "other"})
