@@ -125,3 +125,26 @@ def test_the_household_sees_its_chance_of_an_offer_in_plain_words(world, raeling
     assert "husstander som din" in html
     assert "innen seks måneder" in html
     assert "ikke et løfte" in html
+
+
+def test_the_command_runs_and_stores_a_simulation_as_the_system(world, raelingen) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "simulate",
+        "--municipality",
+        "3224",
+        "--runs",
+        "5",
+        "--months",
+        "12",
+        "--seed",
+        "3",
+        stdout=out,
+    )
+    run = SimulationRun.objects.get()
+    assert run.created_by is None and run.seed == 3
+    assert f"Stored simulation {run.pk}" in out.getvalue()
