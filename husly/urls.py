@@ -38,6 +38,7 @@ urlpatterns = [
     path("midlertidig/", include("husly.temporary.urls")),
     path("innsikt/", include("husly.insight.urls")),
     path("behov/", include("husly.needs.urls")),
+    path("simulering/", include("husly.policy.urls")),
     path(
         "innlogging/ansatt/",
         oidc.LoginStartView.as_view(),

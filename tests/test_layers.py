@@ -58,3 +58,27 @@ def test_no_two_selector_modules_import_each_other():
 def _imports_selectors(path: Path, app: str) -> bool:
     text = path.read_text(encoding="utf-8")
     return f"husly.{app}.selectors" in text or f"from husly.{app} import selectors" in text
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[0] for a in node.names)
+    return found
+
+
+def test_the_simulation_is_pure_and_leans_only_on_the_pure_engines():
+    """``husly.simulation`` imports no Django and, of Husly, only the pure engines it calls
+    (``husly.matching`` for priority and fit, ``husly.rules``); the database side lives in
+    ``husly.policy``."""
+    offenders = {}
+    for path in (HUSLY / "simulation").rglob("*.py"):
+        husly = _husly_imports(path) - {"simulation", "matching", "rules"}
+        django = {"django"} & _top_level_imports(path)
+        if husly or django:
+            offenders[str(path.relative_to(HUSLY))] = sorted(husly | django)
+    assert offenders == {}

@@ -54,6 +54,8 @@ def _housing_items(user: User, held: set[str]) -> MenuItems:
         items.append((reverse(start), _("Follow-up")))
     if held & STATS_READ:
         items.append((reverse("tenancy:throughput"), _("Throughput")))
+    if held & {Role.LEADER, Role.ADMINISTRATOR}:
+        items.append((reverse("policy:simulation"), _("Simulation")))
     return items
 
 

@@ -34,6 +34,7 @@ from husly.core.forms import SubmissionForm
 from husly.core.pages import add_action_errors, paginate
 from husly.organisation.models import Role, User
 from husly.people.models import Person
+from husly.policy.selectors import wait_estimate
 from husly.portal import actions, selectors
 from husly.portal.auth import is_resident, resident_user
 from husly.portal.forms import AboutYouForm, DevLoginForm, MemberFormSet, PortalAppealForm
@@ -274,6 +275,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for d in case.decisions.filter(status="issued")
     ]
     today = timezone.localdate()
+    waiting = selectors.my_waiting_place(case, today)
     return render(
         request,
         "portal/case.html",
@@ -283,10 +285,39 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": decisions,
             "replies": case.preliminary_replies.all(),
             "today": today,
-            "waiting": selectors.my_waiting_place(case, today),
+            "waiting": waiting,
+            "wait_estimate": _wait_estimate(waiting),
             "can_withdraw": selectors.can_withdraw(case),
         },
     )
+
+
+PERIODS = {
+    3: gettext_lazy("three months"),
+    6: gettext_lazy("six months"),
+    12: gettext_lazy("twelve months"),
+}
+
+
+def _wait_estimate(waiting: selectors.WaitingPlace | None) -> dict[str, Any] | None:
+    """The chance of an offer within 3, 6 and 12 months in plain words (from the newest
+    simulation of today's policy, husly.policy), or None when there is none for this entry."""
+    if waiting is None:
+        return None
+    estimate = wait_estimate(waiting.entry.municipality, waiting.entry.pk)
+    if estimate is None:
+        return None
+    lines = []
+    for months, n in estimate["in_ten"].items():
+        period = PERIODS[months]
+        if n <= 0:
+            text = _("Fewer than 1 in 10 households like yours get an offer within %(period)s.")
+        elif n >= 10:  # noqa: PLR2004
+            text = _("Nearly all households like yours get an offer within %(period)s.")
+        else:
+            text = _("About %(n)d in 10 households like yours get an offer within %(period)s.")
+        lines.append(text % {"n": n, "period": period})
+    return {**estimate, "lines": lines}
 
 
 @portal_login_required

@@ -80,13 +80,14 @@ MENU = {
         *BASE,
         "insight:dashboard",
         "tenancy:throughput",
+        "policy:simulation",
         "temporary:flags",
         "settlement:progress",
         OWNING,
         NEEDS,
         "insight:fairness",
     ],
-    "administrator": [*BASE, "tenancy:throughput", *PEOPLE],
+    "administrator": [*BASE, "tenancy:throughput", "policy:simulation", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
     "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, NEEDS, *PEOPLE],
 }

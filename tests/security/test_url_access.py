@@ -212,6 +212,8 @@ RULES: dict[str, Rule] = {
     "needs:registration_withdraw": R(PERSON, {"pk": "needs_registration"}, "post"),
     "insight:fairness": R(STAFF, {}, owner="lise"),
     "insight:fairness_pdf": R(STAFF, {}, owner="lise"),
+    "policy:simulation": R(STAFF, {}, owner="arne"),
+    "policy:run_detail": R(MUNICIPALITY, {"pk": "simulation_run"}, owner="arne"),
     "arrears:case_list": R(STAFF, {}),
     "arrears:case_detail": R(PERSON, {"pk": "arrears_case"}),
     "arrears:case_step": R(
@@ -470,6 +472,7 @@ def world(  # type: ignore[no-untyped-def]
         "settlement_case": settled["case"],
         "settlement_chosen": settled["chosen"],
         **_landlord_world(sara, household, raelingen),
+        **_simulation_world(arne, raelingen),
         "municipality": raelingen,
         "unit": housing_office,
         "staff": sara,
@@ -530,6 +533,14 @@ def _needs_world(sara, raelingen, housing_office, applicant):  # type: ignore[no
         },
     )
     return {"needs_round": needs_round, "needs_registration": registration}
+def _simulation_world(arne, raelingen):  # type: ignore[no-untyped-def]
+    """A stored policy simulation of Rælingen (aggregates only)."""
+    from husly.policy.actions import simulation_run
+
+    run = simulation_run(
+        actor=arne, municipality=raelingen, label="Rælingen", changes={}, runs=1, horizon_months=12
+    )
+    return {"simulation_run": run}
 
 
 def _allocation_world(sara, household, decision, dwelling, building, raelingen):  # type: ignore[no-untyped-def]

@@ -1,0 +1,295 @@
+"""Today's state and the rates, read from the database for the simulation (``husly.simulation``
+takes plain data; this module is the only place that reads models for it).
+
+A fixed number of queries whatever the size of the municipality; the counting is done in
+Python over plain rows. What each rate rests on is returned with it (``basis``) so the page and
+Min side can say it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from django.db.models import Q
+
+from husly.allocation.models import LIVE_ENTRY, Offer, OfferStatus, RefusalRule, WaitingListEntry
+from husly.housing.models import Dwelling, DwellingStatus
+from husly.matching.priority import PriorityPolicy
+from husly.organisation.models import Municipality
+from husly.simulation import (
+    GROUPS,
+    ArrivalTemplates,
+    Levers,
+    SimulationInput,
+    Stock,
+    Waiting,
+)
+from husly.simulation.estimate import HistoryCounts, estimate_rates
+from husly.temporary.models import Stay
+from husly.tenancy.models import EndReason, Lease, LeaseStatus, RenewalApplication
+
+HISTORY_MONTHS = 24
+DAYS_PER_MONTH = 30.4375
+FAMILIES = GROUPS.index("families_with_children")
+DISABILITY = GROUPS.index("disability")
+OTHER = GROUPS.index("other")
+
+
+def _months(days: float) -> int:
+    return round(days / DAYS_PER_MONTH)
+
+
+def group_of(children: int, needs_wheelchair: bool) -> int:
+    """The household's group from what the waiting list records: children's situation assessed
+    (families with children), wheelchair need (disability), else other. Refugees, young people
+    and substance use are not recorded on the entry and are not told apart here (ADR 0019)."""
+    if children > 0:
+        return FAMILIES
+    if needs_wheelchair:
+        return DISABILITY
+    return OTHER
+
+
+def _entry_rows(queryset: Any) -> list[tuple[Any, ...]]:
+    return list(
+        queryset.values_list(
+            "pk",
+            "household_id",
+            "persons",
+            "urgency",
+            "medical",
+            "social",
+            "children",
+            "needs_wheelchair",
+            "placed_on",
+            "refusals",
+        )
+    )
+
+
+def waiting_list(municipality: Municipality, today: dt.date) -> Waiting:
+    rows = _entry_rows(
+        WaitingListEntry.objects.filter(municipality=municipality, status__in=LIVE_ENTRY).order_by(
+            "pk"
+        )
+    )
+    in_stay = set(
+        Stay.objects.filter(municipality=municipality, ended_on__isnull=True).values_list(
+            "household_id", flat=True
+        )
+    )
+    return Waiting(
+        id=[r[0] for r in rows],
+        size=[max(1, r[2]) for r in rows],
+        group=[group_of(r[6], r[7]) for r in rows],
+        urgency=[r[3] for r in rows],
+        medical=[r[4] for r in rows],
+        social=[r[5] for r in rows],
+        children=[r[6] for r in rows],
+        needs_wheelchair=[r[7] for r in rows],
+        waited_days=[max(0, (today - r[8]).days) for r in rows],
+        in_temporary=[r[1] in in_stay for r in rows],
+        refusals=[r[9] for r in rows],
+    )
+
+
+def stock(municipality: Municipality, today: dt.date) -> Stock:
+    dwellings = list(
+        Dwelling.objects.filter(building__municipality=municipality)
+        .exclude(status=DwellingStatus.SOLD)
+        .order_by("pk")
+        .values_list("pk", "rooms", "wheelchair_accessible")
+    )
+    leases = dict(
+        Lease.objects.filter(municipality=municipality, status=LeaseStatus.ACTIVE).values_list(
+            "dwelling_id", "end_date"
+        )
+    )
+    occupied = [pk in leases for pk, _r, _a in dwellings]
+    ends = []
+    for pk, _rooms, _acc in dwellings:
+        end = leases.get(pk)
+        ends.append(-1 if end is None else max(0, _months((end - today).days)))
+    return Stock(
+        id=[d[0] for d in dwellings],
+        rooms=[max(1, d[1]) for d in dwellings],
+        wheelchair_accessible=[d[2] for d in dwellings],
+        occupied=occupied,
+        lease_end_month=ends,
+        tenant_group=[OTHER if o else -1 for o in occupied],
+        ready_month=[0] * len(dwellings),
+    )
+
+
+def history(  # noqa: PLR0912 - one pass over the leases, read top to bottom
+    municipality: Municipality, today: dt.date, months: int = HISTORY_MONTHS
+) -> tuple[HistoryCounts, ArrivalTemplates | None]:
+    """Events of the last ``months`` months: applications by group (and the templates of new
+    arrivals), offers and refusals, leases ending, moves, evictions, returns, vacancy."""
+    start = today - dt.timedelta(days=round(months * DAYS_PER_MONTH))
+    arrivals = _entry_rows(
+        WaitingListEntry.objects.filter(municipality=municipality, placed_on__gte=start)
+    )
+    applications = [0] * len(GROUPS)
+    for r in arrivals:
+        applications[group_of(r[6], r[7])] += 1
+    offers = Offer.objects.filter(entry__municipality=municipality, made_on__gte=start)
+    n_offers = offers.count()
+    n_refused = offers.filter(status=OfferStatus.REFUSED).count()
+
+    leases = list(
+        Lease.objects.filter(municipality=municipality)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
+        .values_list(
+            "pk", "dwelling_id", "household_id", "start_date", "end_date", "ended_on", "end_reason"
+        )
+    )
+    renewal_asked = set(
+        RenewalApplication.objects.filter(lease__municipality=municipality).values_list(
+            "lease_id", flat=True
+        )
+    )
+    later_entries: dict[int, list[dt.date]] = defaultdict(list)
+    for r in arrivals:
+        later_entries[r[1]].append(r[8])
+
+    exposure = moved = evicted = lease_ends = left = refused_renewal = 0
+    back_nr = back_ev = 0
+    for _pk, _dw, household, begins, end, ended, reason in leases:
+        first = max(begins, start)
+        last = min(ended or today, today)
+        if end is not None and start <= end <= today:
+            lease_ends += 1
+            last = min(last, end)
+            if reason == EndReason.RENEWED:
+                pass
+            elif _pk in renewal_asked:
+                refused_renewal += 1
+                back_nr += _came_back(later_entries, household, ended or end)
+            else:
+                left += 1
+        elif ended is not None and ended >= start:
+            if reason == EndReason.EVICTION:
+                evicted += 1
+                back_ev += _came_back(later_entries, household, ended)
+            elif reason != EndReason.RENEWED:
+                moved += 1
+        exposure += max(0, _months((last - first).days))
+
+    vacancy_days = relets = 0
+    by_dwelling: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    for _pk, dwelling, _hh, begins, _end, ended, _reason in leases:
+        by_dwelling[dwelling].append((begins, ended))
+    for spans in by_dwelling.values():
+        spans.sort()
+        for (_b0, e0), (b1, _e1) in itertools.pairwise(spans):
+            if e0 is not None and b1 >= e0 and b1 >= start:
+                vacancy_days += (b1 - e0).days
+                relets += 1
+
+    counts = HistoryCounts(
+        months=months,
+        applications=applications,
+        residence_refused=[0] * len(GROUPS),
+        offers=n_offers,
+        refusals=n_refused,
+        exposure=exposure,
+        moved_out=moved,
+        evictions=evicted,
+        lease_ends=lease_ends,
+        left_at_end=left,
+        not_renewed=refused_renewal,
+        back_after_nonrenewal=back_nr,
+        back_after_eviction=back_ev,
+        vacancy_months=vacancy_days / DAYS_PER_MONTH,
+        relets=relets,
+    )
+    templates = None
+    if arrivals:
+        templates = ArrivalTemplates(
+            group=[group_of(r[6], r[7]) for r in arrivals],
+            size=[max(1, r[2]) for r in arrivals],
+            urgency=[r[3] for r in arrivals],
+            medical=[r[4] for r in arrivals],
+            social=[r[5] for r in arrivals],
+            children=[r[6] for r in arrivals],
+            needs_wheelchair=[r[7] for r in arrivals],
+        )
+    return counts, templates
+
+
+def _came_back(entries: dict[int, list[dt.date]], household: int, ended: dt.date) -> int:
+    return int(
+        any(ended <= placed <= ended + dt.timedelta(days=183) for placed in entries[household])
+    )
+
+
+def todays_levers(municipality: Municipality) -> Levers:
+    """Today's policy: the allocation policy in force and the usual lease term."""
+    from husly.allocation.actions import current_policy
+
+    policy = current_policy(municipality)
+    if policy is None:
+        priority = PriorityPolicy(version="standard-1").to_mapping()
+        allowed = 0
+    else:
+        priority = PriorityPolicy.from_mapping(policy.priority).to_mapping()
+        allowed = 0 if policy.refusal_rule == RefusalRule.LAPSE else policy.refusals_allowed
+    terms = [
+        _months((end - begins).days)
+        for begins, end in Lease.objects.filter(
+            municipality=municipality, end_date__isnull=False
+        ).values_list("start_date", "end_date")[:5000]
+    ]
+    length = int(np.median(terms)) if terms else 60
+    return Levers(priority=priority, lease_length_months=max(1, length), refusals_allowed=allowed)
+
+
+def simulation_input(
+    municipality: Municipality,
+    today: dt.date,
+    *,
+    runs: int,
+    horizon_months: int,
+    seed: int,
+) -> tuple[SimulationInput, dict[str, Any]]:
+    """The simulation's input for today's policy, and what it rests on."""
+    waiting = waiting_list(municipality, today)
+    counts, templates = history(municipality, today)
+    rates, fell_back = estimate_rates(counts)
+    if templates is None:
+        # no arrivals in the window: new applicants look like today's list (or nobody arrives)
+        templates = ArrivalTemplates(
+            group=waiting.group,
+            size=waiting.size,
+            urgency=waiting.urgency,
+            medical=waiting.medical,
+            social=waiting.social,
+            children=waiting.children,
+            needs_wheelchair=waiting.needs_wheelchair,
+        )
+    inp = SimulationInput(
+        waiting=waiting,
+        stock=stock(municipality, today),
+        templates=templates,
+        rates=rates,
+        levers=todays_levers(municipality),
+        horizon_months=horizon_months,
+        runs=runs,
+        seed=seed,
+    )
+    basis = {
+        "today": today.isoformat(),
+        "history_months": counts.months,
+        "counts": counts.to_dict(),
+        "fell_back": list(fell_back),
+        "waiting": len(waiting),
+        "dwellings": len(inp.stock),
+        "rates": rates.to_dict(),
+    }
+    return inp, basis

@@ -1,0 +1,402 @@
+"""What the vectorised engine and the per-household reference share: the allocation classes and
+their fit (from ``husly.matching``), the random draws (same stream in both), the priority view
+handed to ``husly.matching.score_priority``, and the result record.
+
+The draws are made here, in the same order and shapes by both implementations, so that the
+reference (Python loops, one household at a time) is an exact oracle for the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from husly.matching.constraints import prepare
+from husly.matching.data import (
+    Buildings,
+    Dwellings,
+    Households,
+    MatchingInput,
+    Vocabulary,
+)
+from husly.matching.policy import MatchingPolicy
+from husly.matching.priority import PriorityPolicy, PriorityScores, score_priority
+from husly.simulation.model import DAYS_PER_MONTH, GROUPS, MAX_ROOMS, Rates, SimulationInput
+
+__all__ = ["DAYS_PER_MONTH"]  # re-exported for the engine and the reference
+
+IntArray = NDArray[np.int64]
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+N_CLASSES = MAX_ROOMS * 2
+REFUGEES = GROUPS.index("refugees")
+PROMISE_MONTHS = 6
+MAX_WAIT_MONTHS = 240
+
+
+def dwelling_class(rooms: IntArray, accessible: BoolArray) -> IntArray:
+    """Allocation class of a dwelling: (rooms, wheelchair accessible)."""
+    out: IntArray = (np.clip(rooms, 1, MAX_ROOMS) - 1) * 2 + accessible.astype(np.int64)
+    return out
+
+
+def n_sizes(policy: MatchingPolicy) -> int:
+    return len(policy.occupancy.min_rooms)
+
+
+def household_type(size: IntArray, wheelchair: BoolArray, sizes: int) -> IntArray:
+    """Household type for allocation: (persons, capped at the norm's last entry; wheelchair)."""
+    out: IntArray = (np.clip(size, 1, sizes) - 1) * 2 + wheelchair.astype(np.int64)
+    return out
+
+
+def fit_matrix(policy: MatchingPolicy) -> FloatArray:
+    """Fit of each household type for each dwelling class, ``-1`` where not compatible.
+
+    Computed by production matching code (``husly.matching.prepare`` on one household per type
+    and one dwelling per class): the occupancy norm, wheelchair access and the fit weights are
+    the municipality's own. Districts, floors, categories and the spread rule are not modelled
+    (ADR 0019)."""
+    sizes = n_sizes(policy)
+    n_types = sizes * 2
+    size = np.repeat(np.arange(1, sizes + 1), 2)
+    wheel = np.tile([False, True], sizes)
+    rooms = np.repeat(np.arange(1, MAX_ROOMS + 1), 2)
+    acc = np.tile([False, True], MAX_ROOMS)
+    zeros = np.zeros(n_types)
+    households = Households(
+        id=np.arange(n_types),
+        size=size,
+        medical=zeros,
+        social=zeros,
+        children=zeros,
+        urgency=np.zeros(n_types, dtype=np.int64),
+        waited_days=np.zeros(n_types, dtype=np.int64),
+        manual_points=zeros,
+        manual_reasons=("",) * n_types,
+        allowed_districts=np.full(n_types, -1),
+        preferred_district=np.full(n_types, -1),
+        categories=np.ones(n_types, dtype=np.int64),
+        needs_wheelchair=wheel,
+        max_floor_without_lift=np.full(n_types, 999),
+        heavy_needs=np.zeros(n_types, dtype=np.bool_),
+    )
+    dwellings = Dwellings(
+        id=np.arange(N_CLASSES),
+        building_id=np.zeros(N_CLASSES, dtype=np.int64),
+        district=np.zeros(N_CLASSES, dtype=np.int64),
+        rooms=rooms,
+        category=np.zeros(N_CLASSES, dtype=np.int64),
+        floor=np.zeros(N_CLASSES, dtype=np.int64),
+        has_lift=np.ones(N_CLASSES, dtype=np.bool_),
+        wheelchair_accessible=acc,
+    )
+    buildings = Buildings(
+        id=np.array([0]), heavy_needs_tenants=np.array([0]), heavy_needs_limit=np.array([-1])
+    )
+    inp = MatchingInput(
+        households=households,
+        dwellings=dwellings,
+        buildings=buildings,
+        vocabulary=Vocabulary(districts=("all",), categories=("ordinary",)),
+        priority_policy=PriorityPolicy(version="simulation"),
+        matching_policy=policy,
+    )
+    prep = prepare(inp)
+    hi, dj = np.meshgrid(np.arange(n_types), np.arange(N_CLASSES), indexing="ij")
+    bits = prep.pair_reasons(hi.ravel(), dj.ravel()).reshape(n_types, N_CLASSES)
+    fit = prep.pair_fit(hi.ravel(), dj.ravel()).reshape(n_types, N_CLASSES)
+    out: FloatArray = np.where(bits == 0, fit, -1.0)
+    return out
+
+
+@dataclass(frozen=True)
+class PriorityView:
+    """The ``husly.matching.priority.PriorityInputs`` protocol over the simulation's columns."""
+
+    id: IntArray
+    medical: FloatArray
+    social: FloatArray
+    children: FloatArray
+    urgency: IntArray
+    waited_days: IntArray
+    manual_points: FloatArray
+    manual_reasons: tuple[str, ...]
+
+
+def priority_total(  # noqa: PLR0917 - the five priority inputs
+    policy: PriorityPolicy,
+    medical: FloatArray,
+    social: FloatArray,
+    children: FloatArray,
+    urgency: IntArray,
+    waited_days: IntArray,
+) -> FloatArray:
+    """Total priority points by ``husly.matching.score_priority`` (production code)."""
+    n = int(medical.shape[0])
+    view = PriorityView(
+        id=np.arange(n, dtype=np.int64),
+        medical=medical,
+        social=social,
+        children=children,
+        urgency=urgency,
+        waited_days=waited_days,
+        manual_points=np.zeros(n),
+        manual_reasons=_blank_reasons(n),
+    )
+    scores: PriorityScores = score_priority(policy, view)
+    return scores.total
+
+
+_BLANK: dict[int, tuple[str, ...]] = {}
+
+
+def _blank_reasons(n: int) -> tuple[str, ...]:
+    if n not in _BLANK:
+        _BLANK.clear()
+        _BLANK[n] = ("",) * n
+    return _BLANK[n]
+
+
+LEVELS = 4  # assessed levels 0-3 (husly.allocation LEVEL validators)
+N_URGENCY = 6  # husly.matching.Urgency
+
+
+def profile_code(
+    medical: FloatArray, social: FloatArray, children: FloatArray, urgency: IntArray
+) -> IntArray:
+    """One code per combination of the priority inputs other than time waited."""
+    out: IntArray = (
+        (medical.astype(np.int64) * LEVELS + social.astype(np.int64)) * LEVELS
+        + children.astype(np.int64)
+    ) * N_URGENCY + urgency
+    return out
+
+
+def priority_table(policy: PriorityPolicy, months: int) -> FloatArray:
+    """Total priority points for every profile (:func:`profile_code`) and every number of months
+    waited ``0..months``, computed once by ``husly.matching.score_priority`` (production code):
+    the simulation then looks each household's points up instead of rescoring the whole list
+    every month (the points depend on nothing else)."""
+    n_prof = LEVELS**3 * N_URGENCY
+    code = np.arange(n_prof)
+    urgency = code % N_URGENCY
+    rest = code // N_URGENCY
+    children, rest = rest % LEVELS, rest // LEVELS
+    social, medical = rest % LEVELS, rest // LEVELS
+    waited = np.arange(months + 1)
+    p = np.repeat(code, waited.size)
+    w = np.tile(waited, n_prof)
+    total = priority_total(
+        policy,
+        medical[p].astype(np.float64),
+        social[p].astype(np.float64),
+        children[p].astype(np.float64),
+        urgency[p],
+        waited_days(0, -w),
+    )
+    out: FloatArray = total.reshape(n_prof, waited.size)
+    return out
+
+
+def waited_days(month: int, arrived: IntArray) -> IntArray:
+    out: IntArray = np.rint((month - arrived) * DAYS_PER_MONTH).astype(np.int64)
+    return out
+
+
+def sort_key(total: FloatArray, tiebreak: FloatArray, active: BoolArray) -> FloatArray:
+    """Order of offers: highest priority first (to 0.001 points, as the matching's weight grid),
+    ties by the household's seeded tie-break."""
+    key: FloatArray = np.where(active, -np.round(total * 1000.0) - tiebreak, np.inf)
+    return key
+
+
+def steps(month: int, per_year: float) -> int:
+    """Whole units of a yearly number that fall in ``month`` (spread evenly, no randomness)."""
+    return int(np.floor((month + 1) * per_year / 12.0) - np.floor(month * per_year / 12.0))
+
+
+def initial_capacity(inp: SimulationInput) -> int:
+    monthly = float(sum(inp.rates.arrivals_per_month))
+    return len(inp.waiting) + max(64, int(np.ceil(6 * monthly)))
+
+
+def stock_capacity(inp: SimulationInput) -> int:
+    lv = inp.levers
+    per_year = lv.bought_per_year + lv.head_leased_per_year
+    return len(inp.stock) + sum(steps(m, per_year) for m in range(inp.horizon_months))
+
+
+def added_dwelling(inp: SimulationInput, k: int) -> tuple[int, bool]:
+    """Rooms and access of the ``k``-th dwelling bought or head-leased: like today's stock."""
+    d = len(inp.stock)
+    if d == 0:
+        return 2, False
+    j = (k * 7919) % d
+    return int(inp.stock.rooms[j]), bool(inp.stock.wheelchair_accessible[j])
+
+
+# --- the random stream (same calls, same order, in both implementations) -----------------------
+
+
+def draw_dwellings(rng: np.random.Generator, runs: int, n: int) -> NDArray[np.float32]:
+    """One uniform per dwelling and month (single precision: the largest array drawn; compared
+    with double-precision thresholds, see :class:`Thresholds`)."""
+    return rng.random((runs, n), dtype=np.float32)
+
+
+def float32_bound(threshold: np.float64) -> np.float32:
+    """The smallest single-precision number >= ``threshold``: for a single-precision *x*,
+    ``x < threshold`` exactly when ``x < float32_bound(threshold)`` (no double-precision copy of
+    the whole array needed)."""
+    low = np.float32(threshold)
+    if np.float64(low) < threshold:
+        low = np.nextafter(low, np.float32(np.inf))
+    return low
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Cut points on a dwelling's monthly uniform *u*. At the lease's end: *u* < ``leave`` the
+    tenant leaves; < ``fail`` the renewal test refuses (< ``back_nr``: and comes back onto the
+    list); otherwise renewed. During the lease: *u* < ``evict`` evicted (< ``back_ev``: comes
+    back); < ``move`` moves out. Kept as NumPy doubles so single-precision draws compare in
+    double precision in both implementations."""
+
+    leave: np.float64
+    fail: np.float64
+    back_nr: np.float64
+    evict: np.float64
+    back_ev: np.float64
+    move: np.float64
+
+    @classmethod
+    def of(cls, inp: SimulationInput) -> Thresholds:
+        r = inp.rates
+        fail = r.renewal_test_fail_share if inp.levers.renewal_income_test else 0.0
+        leave = r.leave_at_lease_end
+        evict = r.eviction_per_month
+        return cls(
+            leave=np.float64(leave),
+            fail=np.float64(leave + fail),
+            back_nr=np.float64(leave + fail * r.return_after_nonrenewal),
+            evict=np.float64(evict),
+            back_ev=np.float64(evict * r.return_after_eviction),
+            move=np.float64(evict + r.move_out_per_month),
+        )
+
+
+def draw_arrival_counts(rng: np.random.Generator, runs: int, rates: Rates) -> IntArray:
+    lam = np.asarray(rates.arrivals_per_month, dtype=np.float64)
+    return rng.poisson(lam, size=(runs, lam.shape[0])).astype(np.int64)
+
+
+def draw_arrivals(rng: np.random.Generator, runs: int, n: int) -> FloatArray:
+    """Per arrival: template, tie-break, residence test."""
+    return rng.random((runs, n, 3))
+
+
+def draw_settlement(rng: np.random.Generator, ready: IntArray, share: float) -> IntArray:
+    if share <= 0:
+        return np.zeros(ready.shape[0], dtype=np.int64)
+    return rng.binomial(ready, share).astype(np.int64)
+
+
+def draw_loans(rng: np.random.Generator, runs: int, per_year: float) -> IntArray:
+    if per_year <= 0:
+        return np.zeros(runs, dtype=np.int64)
+    return rng.poisson(per_year / 12.0, size=runs).astype(np.int64)
+
+
+def draw_refusals(rng: np.random.Generator, runs: int, n: int) -> FloatArray:
+    return rng.random((runs, n))
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Per-run counters, filled month by month."""
+
+    runs: int
+    months: int
+    initial: int
+    queue: IntArray = field(init=False)
+    in_temporary: IntArray = field(init=False)
+    vacant: IntArray = field(init=False)
+    wait_hist: IntArray = field(init=False)
+    housed_by_group: IntArray = field(init=False)
+    settled: IntArray = field(init=False)
+    loans: IntArray = field(init=False)
+    offers: IntArray = field(init=False)
+    refusals: IntArray = field(init=False)
+    removed_after_refusal: IntArray = field(init=False)
+    evictions: IntArray = field(init=False)
+    not_renewed: IntArray = field(init=False)
+    renewed: IntArray = field(init=False)
+    residence_refused: IntArray = field(init=False)
+    arrivals: IntArray = field(init=False)
+    promise_kept: IntArray = field(init=False)
+    promise_broken: IntArray = field(init=False)
+    exits: IntArray = field(init=False)
+    sojourn_months: IntArray = field(init=False)
+    temporary_months: IntArray = field(init=False)
+    temporary_ended: IntArray = field(init=False)
+    first_offer: IntArray = field(init=False)
+    stock_end: IntArray = field(init=False)
+    applications: IntArray = field(init=False)
+    residence_refused_by_group: IntArray = field(init=False)
+    moved_out: IntArray = field(init=False)
+    exposure: IntArray = field(init=False)
+    lease_ends: IntArray = field(init=False)
+    left_at_end: IntArray = field(init=False)
+    back_after_nonrenewal: IntArray = field(init=False)
+    back_after_eviction: IntArray = field(init=False)
+
+    def __post_init__(self) -> None:
+        r, m, g = self.runs, self.months, len(GROUPS)
+        for name in ("queue", "in_temporary", "vacant"):
+            setattr(self, name, np.zeros((r, m), dtype=np.int64))
+        self.wait_hist = np.zeros((r, MAX_WAIT_MONTHS + 1), dtype=np.int64)
+        self.housed_by_group = np.zeros((r, g), dtype=np.int64)
+        self.applications = np.zeros((r, g), dtype=np.int64)
+        self.residence_refused_by_group = np.zeros((r, g), dtype=np.int64)
+        for name in (
+            "settled",
+            "loans",
+            "offers",
+            "refusals",
+            "removed_after_refusal",
+            "evictions",
+            "not_renewed",
+            "renewed",
+            "residence_refused",
+            "arrivals",
+            "promise_kept",
+            "promise_broken",
+            "exits",
+            "sojourn_months",
+            "temporary_months",
+            "temporary_ended",
+            "stock_end",
+            "moved_out",
+            "exposure",
+            "lease_ends",
+            "left_at_end",
+            "back_after_nonrenewal",
+            "back_after_eviction",
+        ):
+            setattr(self, name, np.zeros(r, dtype=np.int64))
+        self.first_offer = np.full((r, self.initial), -1, dtype=np.int64)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            name: getattr(self, name).tolist()
+            for name in self.__dataclass_fields__
+            if name not in ("runs", "months", "initial")
+        }
