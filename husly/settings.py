@@ -347,3 +347,5 @@ LOGGING = {
         "procrastinate": {"level": env_str("HUSLY_QUEUE_LOG_LEVEL", "WARNING")},
     },
 }
+# Load balancers probe over plain HTTP inside the network: no redirect to HTTPS for the probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

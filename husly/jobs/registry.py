@@ -34,8 +34,10 @@ from husly.jobs.models import JobFailure
 
 logger = logging.getLogger("husly.jobs")
 
-RETRY = procrastinate.RetryStrategy(max_attempts=5, exponential_wait=5)
-"""Five attempts; waits of 5**(attempt+1) seconds between them (5 s, 25 s, 125 s, 625 s)."""
+RETRY = procrastinate.RetryStrategy(max_attempts=4, exponential_wait=5)
+"""The first attempt and four retries (``max_attempts`` counts retries), after waits of
+5**n seconds (5 s, 25 s, 125 s, 625 s); then the job stays failed until run again."""
+ATTEMPTS = 1 + (RETRY.max_attempts or 0)
 
 DEFAULT_QUEUE = "default"
 PERIODIC_QUEUE = "periodic"
@@ -73,9 +75,9 @@ def job(
                 logger.info("job %s succeeded", name)
                 return result
 
-        return app.task(
-            name=name, queue=queue, retry=retry or False, pass_context=True, lock=lock
-        )(run)
+        return app.task(name=name, queue=queue, retry=retry or False, pass_context=True, lock=lock)(
+            run
+        )
 
     return decorate
 
