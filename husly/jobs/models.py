@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 
 class JobFailure(models.Model):
     job_id = models.BigIntegerField(db_index=True)
     task_name = models.CharField(max_length=128)
     attempt = models.PositiveIntegerField()
-    error = models.TextField(_("reason"))
+    error = models.TextField()
     failed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from husly.jobs.models import JobFailure
@@ -20,12 +21,12 @@ from husly.organisation.models import Role, User
 JOBS_READ = frozenset({Role.ADMINISTRATOR})
 
 STATUS_LABELS = {
-    "todo": _("Queued"),
-    "doing": _("Running"),
-    "succeeded": _("Done"),
-    "failed": _("Failed"),
-    "cancelled": _("Cancelled"),
-    "aborted": _("Stopped"),
+    "todo": pgettext_lazy("job status", "Queued"),
+    "doing": pgettext_lazy("job status", "Running"),
+    "succeeded": pgettext_lazy("job status", "Done"),
+    "failed": pgettext_lazy("job status", "Failed"),
+    "cancelled": pgettext_lazy("job status", "Cancelled"),
+    "aborted": pgettext_lazy("job status", "Stopped"),
 }
 TASK_LABELS = {
     "lease_activations": _("Leases into force"),
