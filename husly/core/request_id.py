@@ -67,5 +67,8 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
-            record.request_id = current()
+            # Django logs a 4xx/5xx response ("Not Found: ...") after the middleware returned,
+            # with the request attached: its id is on the request.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "request_id", None) or current()
         return True
