@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Any
 
 import procrastinate
+from django.db import close_old_connections
 from procrastinate.contrib.django import app
 
 from husly.core import request_id
@@ -64,6 +65,9 @@ def job(
             current = context.job
             job_id = current.id or 0
             attempt = current.attempts + 1
+            # As Django does around a request: a connection broken or too old (the database
+            # restarted while the worker waited) is replaced, not reused by the next job.
+            close_old_connections()
             with request_id.bound(f"job-{job_id}"):
                 logger.info("job %s started (attempt %s)", name, attempt)
                 try:
@@ -72,6 +76,8 @@ def job(
                     _record_failure(job_id, name, attempt, exc)
                     logger.warning("job %s failed (attempt %s): %s", name, attempt, exc)
                     raise
+                finally:
+                    close_old_connections()
                 logger.info("job %s succeeded", name)
                 return result
 
