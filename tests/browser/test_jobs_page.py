@@ -33,7 +33,7 @@ def test_an_administrator_sees_a_failed_job_with_its_reason_and_runs_it_again(
 
     page = browser.new_context(locale="nb-NO").new_page()
     log_in(page, live_server.url, "arne", PASSWORD)
-    page.goto(f"{live_server.url}/organisasjon/")
+    page.goto(f"{live_server.url}/organisasjon/enheter/")
     page.click("a[href='/jobber/']")
     expect(page.locator("h1")).to_have_text("Bakgrunnsjobber")
     expect(page.locator("tbody")).to_contain_text("the archive did not answer (arkivet)")
