@@ -314,3 +314,40 @@ HUSLY_RETENTION_ACCESS_LOG_YEARS = env_int("HUSLY_RETENTION_ACCESS_LOG_YEARS", d
 HUSLY_RETENTION_KEEP_ISSUED_DECISIONS = env_bool(
     "HUSLY_RETENTION_KEEP_ISSUED_DECISIONS", default=True
 )
+
+# --- Background jobs, health and logs (docs/decisions/0021-jobs-health-and-logs.md) ----------
+# procrastinate keeps the job queue in PostgreSQL; on SQLite (small trials, some benchmarks) its
+# migrations are skipped by the router and the jobs run as commands instead.
+INSTALLED_APPS += ["procrastinate.contrib.django", "husly.jobs"]
+DATABASE_ROUTERS = ["husly.jobs.routers.QueueOnPostgresRouter"]
+# A request id on every request and every log line; production logs one JSON object a line.
+MIDDLEWARE.insert(0, "husly.core.request_id.RequestIdMiddleware")
+HUSLY_LOG_JSON = env_bool("HUSLY_LOG_JSON", default=PRODUCTION)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "husly.core.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if HUSLY_LOG_JSON else "text",
+        }
+    },
+    "root": {"handlers": ["console"], "level": env_str("HUSLY_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # The worker says which job it runs and how it ended (procrastinate's own lines: WARNING).
+        "husly.jobs": {"level": env_str("HUSLY_JOB_LOG_LEVEL", "INFO")},
+        "procrastinate": {"level": env_str("HUSLY_QUEUE_LOG_LEVEL", "WARNING")},
+    },
+}
+# Load balancers probe over plain HTTP inside the network: no redirect to HTTPS for the probes.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

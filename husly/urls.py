@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from husly.core import probes
 from husly.core import views as core_views
 from husly.home import views as home_views
 from husly.security import oidc
@@ -15,6 +16,9 @@ urlpatterns = [
     # The language can be chosen before logging in (on both login pages).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("helse/", core_views.health, name="health"),
+    path("healthz", probes.healthz, name="healthz"),
+    path("readyz", probes.readyz, name="readyz"),
+    path("jobber/", include("husly.jobs.urls")),
     path("tilgjengelighet/", core_views.accessibility, name="accessibility"),
     path("organisasjon/", include("husly.organisation.urls")),
     path("personer/", include("husly.people.urls")),

@@ -11,7 +11,14 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PUBLIC = {"login", "health", "accessibility", "set_language"}  # portal:login too
+PUBLIC = {
+    "login",
+    "health",
+    "healthz",
+    "readyz",
+    "accessibility",
+    "set_language",
+}  # portal:login too
 
 
 def _patterns(
