@@ -22,10 +22,6 @@ from husly.people.models import HouseholdMember, Person, Relation
 from husly.people.selectors import log_reads
 from husly.tenancy.models import Lease
 
-API_READER_ROLE = "api_client"
-"""The role recorded on an access event written for a client's read."""
-
-
 # --- the administrator's pages -------------------------------------------------------------------
 
 
@@ -144,14 +140,14 @@ def events(client: ApiClient) -> QuerySet[WebhookEvent]:
 
 def log_client_reads(client: ApiClient, objects: Iterable[Case | Lease], *, what: str, path: str) -> None:
     """One access event per applicant named in a response, in one insert, with the client's
-    service user as the reader (pages do the same with the staff member)."""
+    service user as the reader (pages do the same with the staff member). The service user
+    holds no membership, so the event names no role or unit: the reader is the client."""
     persons = {p.pk: p for p in (applicant(obj) for obj in objects) if p is not None}
     log_reads(
         user=client.user,
         persons=persons.values(),
         what=what,
         path=path,
-        via=(API_READER_ROLE, None),
     )
 
 
