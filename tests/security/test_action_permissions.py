@@ -82,7 +82,7 @@ from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
 from tests.owning import helpers as owning_helpers
-from tests.security import loan_permission_rows
+from tests.security import api_permission_rows, loan_permission_rows
 from tests.settlement import helpers as settlement_helpers
 from tests.temporary.helpers import provider as temporary_provider
 
@@ -1399,6 +1399,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
     ),
 }
 TABLE.update(loan_permission_rows.ROWS)
+TABLE.update(api_permission_rows.ROWS)
 
 
 def _owned(w: World) -> dict[str, Any]:
