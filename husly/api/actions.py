@@ -35,6 +35,7 @@ MAX_ATTEMPTS = 8
 """After this many failed sends a delivery is given up (about 4 hours of back-off)."""
 BACKOFF_BASE_SECONDS = 60
 SEND_TIMEOUT_SECONDS = 10
+MAX_RATE_LIMIT = 10_000
 
 
 def _check_scopes(scopes: Iterable[str]) -> list[str]:
@@ -62,7 +63,7 @@ def api_client_register(
     if not name:
         raise ValidationError({"name": _("Give the client a name.")})
     chosen = _check_scopes(scopes)
-    if not 1 <= rate_limit <= 10_000:
+    if not 1 <= rate_limit <= MAX_RATE_LIMIT:
         raise ValidationError({"rate_limit": _("Between 1 and 10,000 requests a minute.")})
     token = tokens.new_token()
     service = User(

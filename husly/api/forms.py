@@ -11,7 +11,9 @@ from husly.organisation.models import Municipality
 
 
 class ApiClientForm(forms.Form):
-    municipality = forms.ModelChoiceField(queryset=Municipality.objects.none(), label=_("Municipality"))
+    municipality = forms.ModelChoiceField(
+        queryset=Municipality.objects.none(), label=_("Municipality")
+    )
     name = forms.CharField(
         label=_("Name"),
         max_length=100,

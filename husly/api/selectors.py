@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db.models import Count, Min, Model, Prefetch, QuerySet
-from django.http import Http404
 
 from husly.allocation.models import EntryStatus, WaitingListEntry
 from husly.api.models import ApiClient, WebhookEvent
@@ -138,7 +137,9 @@ def events(client: ApiClient) -> QuerySet[WebhookEvent]:
     return WebhookEvent.objects.filter(municipality_id=client.municipality_id).order_by("pk")
 
 
-def log_client_reads(client: ApiClient, objects: Iterable[Case | Lease], *, what: str, path: str) -> None:
+def log_client_reads(
+    client: ApiClient, objects: Iterable[Case | Lease], *, what: str, path: str
+) -> None:
     """One access event per applicant named in a response, in one insert, with the client's
     service user as the reader (pages do the same with the staff member). The service user
     holds no membership, so the event names no role or unit: the reader is the client."""
@@ -149,5 +150,3 @@ def log_client_reads(client: ApiClient, objects: Iterable[Case | Lease], *, what
         what=what,
         path=path,
     )
-
-

@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-TOKEN_PREFIX = "husly_"
+TOKEN_PREFIX = "husly_"  # noqa: S105 - a marker, not a secret
 PREFIX_LENGTH = 12
 
 

@@ -75,7 +75,9 @@ def _count_request(client: ApiClient, now: dt.datetime) -> int:
         )
         (count,) = cursor.fetchone()
     if count == 1:  # a new minute: forget old ones, note when the client was last seen
-        RateWindow.objects.filter(client=client, minute__lt=minute - dt.timedelta(minutes=5)).delete()
+        RateWindow.objects.filter(
+            client=client, minute__lt=minute - dt.timedelta(minutes=5)
+        ).delete()
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
     return int(count)
 
@@ -169,15 +171,11 @@ def _client(request: HttpRequest, scope: str) -> ApiClient:
 # --- pagination ----------------------------------------------------------------------------------
 
 
-
-
 def _page(queryset: QuerySet[Any], page: int, page_size: int) -> tuple[int, list[Any], int | None]:
     count = queryset.count()
     start = (page - 1) * page_size
     items = list(queryset[start : start + page_size])
     return count, items, page + 1 if start + page_size < count else None
-
-
 
 
 # --- dwellings and buildings ---------------------------------------------------------------------
@@ -621,9 +619,7 @@ def list_events(
         queryset = queryset.filter(kind=kind)
     items = list(queryset[:limit])
     return {
-        "items": [
-            {"id": e.pk, "event": e.kind, "at": e.at, "data": e.payload} for e in items
-        ],
+        "items": [{"id": e.pk, "event": e.kind, "at": e.at, "data": e.payload} for e in items],
         "next_after": items[-1].pk if items else None,
     }
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from django.contrib import messages
 
 from husly.api import actions, selectors
 from husly.api.forms import ApiClientForm, SubscriptionForm
@@ -98,7 +98,9 @@ def subscription_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             subscription, secret = actions.webhook_subscription_add(
-                actor=user, client=client, url=form.cleaned_data["url"],
+                actor=user,
+                client=client,
+                url=form.cleaned_data["url"],
                 events=form.cleaned_data["events"],
             )
         except ValidationError as error:

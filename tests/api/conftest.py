@@ -8,12 +8,19 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from husly.allocation import actions as allocation
 from husly.api import actions
 from husly.api.models import Scope
 from husly.tenancy import actions as tenancy
-from tests.allocation.helpers import approve, entry_of, lease_in_force, make_dwelling, make_household
+from tests.allocation.helpers import (
+    approve,
+    entry_of,
+    lease_in_force,
+    make_dwelling,
+    make_household,
+)
 from tests.conftest import _user
 
 
@@ -25,7 +32,7 @@ def api_world(raelingen, lorenskog, sara, geir, arne, routing, eirik, olga) -> d
     decision = approve(sara, geir, household)
     offer = allocation.offer_make(actor=sara, entry=entry_of(household), dwelling=let)
     allocation.offer_accept(actor=sara, offer=offer)
-    start = dt.date.today()
+    start = timezone.localdate()
     lease = tenancy.lease_create(
         actor=sara,
         offer=offer,

@@ -23,7 +23,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 
 def _script() -> str:
     text = DOC.read_text(encoding="utf-8")
-    match = re.search(r"<!-- client-script -->\n```python\n(.*?)```", text, re.S)
+    match = re.search(r"<!-- client-script -->\n```python\n(.*?)```", text, re.DOTALL)
     assert match, "docs/api.md has no client script"
     return match.group(1)
 
@@ -40,7 +40,12 @@ def test_the_documented_client_script_reads_vacant_dwellings(
     script.write_text(_script(), encoding="utf-8")
     env = {**os.environ, "HUSLY_URL": live_server.url, "HUSLY_TOKEN": token}
     result = subprocess.run(  # noqa: S603 - our own script
-        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60, check=False
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()

@@ -27,7 +27,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 receiver.received.append({"headers": dict(self.headers), "body": body})
                 status = receiver.answers.pop(0) if receiver.answers else 200
@@ -65,7 +65,7 @@ def _subscribe(arne, raelingen, url, events=(EventKind.DECISION_ISSUED,)):  # ty
 
 
 def test_a_signed_delivery_verifies_and_is_marked_delivered(arne, raelingen, receiver) -> None:
-    _client, subscription, secret = _subscribe(arne, raelingen, receiver.url)
+    _client, _subscription, secret = _subscribe(arne, raelingen, receiver.url)
     event = actions.webhook_event_record(
         municipality_id=raelingen.pk,
         kind=EventKind.DECISION_ISSUED,
@@ -78,8 +78,12 @@ def test_a_signed_delivery_verifies_and_is_marked_delivered(arne, raelingen, rec
     [got] = receiver.received
     headers = got["headers"]
     assert headers["Husly-Event"] == "decision.issued"
-    assert signature_valid(secret, headers["Husly-Timestamp"], got["body"], headers["Husly-Signature"])
-    assert not signature_valid("wrong", headers["Husly-Timestamp"], got["body"], headers["Husly-Signature"])
+    assert signature_valid(
+        secret, headers["Husly-Timestamp"], got["body"], headers["Husly-Signature"]
+    )
+    assert not signature_valid(
+        "wrong", headers["Husly-Timestamp"], got["body"], headers["Husly-Signature"]
+    )
     assert json.loads(got["body"])["data"] == {"decision_id": 7}
     assert abs(int(headers["Husly-Timestamp"]) - now.timestamp()) < 2
     delivery.refresh_from_db()
@@ -149,7 +153,7 @@ def test_only_subscribed_events_of_the_own_municipality_are_queued(
 
 
 def test_the_management_command_sends_what_is_due(arne, raelingen, receiver, capsys) -> None:
-    _client, subscription, _secret = _subscribe(arne, raelingen, receiver.url)
+    _client, _subscription, _secret = _subscribe(arne, raelingen, receiver.url)
     actions.webhook_event_record(
         municipality_id=raelingen.pk, kind=EventKind.DECISION_ISSUED, object_id=3, payload={}
     )

@@ -317,9 +317,18 @@ RULES: dict[str, Rule] = {
     **{
         f"api_v1:{name}": R(PUBLIC, {})
         for name in (
-            "openapi-json", "api-root", "list_dwellings", "get_dwelling", "list_buildings",
-            "get_building", "waiting_list_figures", "list_cases", "get_case", "list_leases",
-            "get_lease", "list_events",
+            "openapi-json",
+            "api-root",
+            "list_dwellings",
+            "get_dwelling",
+            "list_buildings",
+            "get_building",
+            "waiting_list_figures",
+            "list_cases",
+            "get_case",
+            "list_leases",
+            "get_lease",
+            "list_events",
         )
     },
     "api:client_list": R(STAFF, {}, owner="arne"),
