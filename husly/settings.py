@@ -304,6 +304,7 @@ INSTALLED_APPS += ["husly.temporary", "husly.insight"]
 INSTALLED_APPS += ["husly.needs"]
 INSTALLED_APPS += ["husly.policy"]
 INSTALLED_APPS += ["husly.loans"]
+INSTALLED_APPS += ["husly.api"]
 # Closed cases (decided or closed, nothing open) are anonymised this many years after the last
 # decision or appeal; persons in no other case are anonymised with them.
 HUSLY_RETENTION_CLOSED_CASE_YEARS = env_int("HUSLY_RETENTION_CLOSED_CASE_YEARS", default=10)

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from husly.core import probes
+from husly.api import v1 as api_v1
+from husly.api import views as api_views
 from husly.core import views as core_views
 from husly.home import views as home_views
 from husly.security import oidc
@@ -43,6 +45,9 @@ urlpatterns = [
     path("innsikt/", include("husly.insight.urls")),
     path("behov/", include("husly.needs.urls")),
     path("simulering/", include("husly.policy.urls")),
+    path("api/v1/", api_v1.urls()),
+    path("api/dokumentasjon/", api_views.docs, name="api_docs"),
+    path("api-klienter/", include("husly.api.urls")),
     path(
         "innlogging/ansatt/",
         oidc.LoginStartView.as_view(),

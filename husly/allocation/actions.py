@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.allocation import engine
+from husly.allocation.extensions import offer_made_handlers
 from husly.allocation.models import (
     LIVE_ENTRY,
     LIVE_OFFER,
@@ -667,6 +668,8 @@ def offer_make(
         data={"status": EntryStatus.OFFERED},
         municipality=entry.municipality,
     )
+    for handler in offer_made_handlers:
+        handler(offer)
     return offer
 
 

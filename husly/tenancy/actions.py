@@ -33,7 +33,7 @@ from husly.housing.models import Dwelling, DwellingStatus
 from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.rules import deadlines
-from husly.tenancy.extensions import lease_activated_handlers
+from husly.tenancy.extensions import lease_activated_handlers, lease_signed_handlers
 from husly.tenancy.models import (
     PENDING_LEASE,
     DepositKind,
@@ -277,6 +277,9 @@ def lease_sign(*, actor: User, lease: Lease, party: str, signed_on: dt.date, how
         data=data,
         municipality=locked.municipality,
     )
+    if locked.status == LeaseStatus.SIGNED:
+        for handler in lease_signed_handlers:
+            handler(locked)
     return locked
 
 

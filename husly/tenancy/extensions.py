@@ -24,3 +24,15 @@ def on_lease_activated(handler: LeaseActivated) -> LeaseActivated:
     if handler not in lease_activated_handlers:
         lease_activated_handlers.append(handler)
     return handler
+
+
+LeaseSigned = Callable[["Lease"], None]
+lease_signed_handlers: list[LeaseSigned] = []
+
+
+def on_lease_signed(handler: LeaseSigned) -> LeaseSigned:
+    """Register ``handler(lease)``, called in ``lease_sign``'s transaction when the second
+    party has signed (the lease is signed by both); usable as a decorator."""
+    if handler not in lease_signed_handlers:
+        lease_signed_handlers.append(handler)
+    return handler

@@ -83,6 +83,7 @@ from tests.conftest import _user
 from tests.factories import PersonFactory, synthetic_number
 from tests.owning import helpers as owning_helpers
 from tests.security import (
+    api_permission_rows,
     jobs_permission_rows,
     loan_permission_rows,
     needs_permission_rows,
@@ -1411,6 +1412,7 @@ TABLE.update(loan_permission_rows.ROWS)
 TABLE.update(needs_permission_rows.ROWS)
 TABLE.update(policy_permission_rows.ROWS)
 TABLE.update(jobs_permission_rows.ROWS)
+TABLE.update(api_permission_rows.ROWS)
 
 
 def _owned(w: World) -> dict[str, Any]:

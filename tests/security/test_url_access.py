@@ -329,6 +329,37 @@ RULES: dict[str, Rule] = {
     ),
     "landlords:fault_update": R(PERSON, {"pk": "fault"}, "post", owner="none"),
     "landlords:figures": R(STAFF, {}, owner="arne"),
+    # The open API: token-authenticated (anonymous gets 401 JSON, not a login page); tokens,
+    # scopes and municipalities are tested in tests/api. Its clients are the administrator's.
+    "api_docs": R(PUBLIC, {}),
+    **{
+        f"api_v1:{name}": R(PUBLIC, {})
+        for name in (
+            "openapi-json",
+            "api-root",
+            "list_dwellings",
+            "get_dwelling",
+            "list_buildings",
+            "get_building",
+            "waiting_list_figures",
+            "list_cases",
+            "get_case",
+            "list_leases",
+            "get_lease",
+            "list_events",
+        )
+    },
+    "api:client_list": R(STAFF, {}, owner="arne"),
+    "api:client_create": R(STAFF, {}, owner="arne"),
+    "api:client_detail": R(MUNICIPALITY, {"pk": "api_client"}, owner="arne"),
+    "api:client_revoke": R(MUNICIPALITY, {"pk": "api_client"}, "post", owner="none"),
+    "api:subscription_add": R(MUNICIPALITY, {"pk": "api_client"}, "post", owner="none"),
+    "api:subscription_remove": R(
+        MUNICIPALITY,
+        {"pk": "api_client", "subscription_pk": "webhook_subscription"},
+        "post",
+        owner="none",
+    ),
 }
 
 PENDING_NAMESPACES = {"calculators"}
@@ -499,6 +530,7 @@ def world(  # type: ignore[no-untyped-def]
         "import_batch": ImportBatch.objects.create(
             kind="persons", municipality=raelingen, uploaded_by=arne, filename="Rælingsen.csv"
         ),
+        **_api_world(arne, raelingen),
         "case": case,
         "document": document,
         "decision": decision,
@@ -545,6 +577,16 @@ def _simulation_world(arne, raelingen):  # type: ignore[no-untyped-def]
         actor=arne, municipality=raelingen, label="Rælingen", changes={}, runs=1, horizon_months=12
     )
     return {"simulation_run": run}
+def _api_world(arne, raelingen):  # type: ignore[no-untyped-def]
+    from husly.api import actions as api_actions
+
+    client, _token = api_actions.api_client_register(
+        actor=arne, municipality=raelingen, name="Rælingsen arkiv", scopes=["read:cases"]
+    )
+    subscription, _secret = api_actions.webhook_subscription_add(
+        actor=arne, client=client, url="https://arkiv.example/hook", events=["offer.made"]
+    )
+    return {"api_client": client, "webhook_subscription": subscription}
 
 
 def _allocation_world(sara, household, decision, dwelling, building, raelingen):  # type: ignore[no-untyped-def]
