@@ -302,6 +302,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 INSTALLED_APPS += ["husly.consent", "husly.retention"]
 INSTALLED_APPS += ["husly.temporary", "husly.insight"]
 INSTALLED_APPS += ["husly.loans"]
+INSTALLED_APPS += ["husly.ops"]  # backup, restore, media check (ADR 0023)
 # Closed cases (decided or closed, nothing open) are anonymised this many years after the last
 # decision or appeal; persons in no other case are anonymised with them.
 HUSLY_RETENTION_CLOSED_CASE_YEARS = env_int("HUSLY_RETENTION_CLOSED_CASE_YEARS", default=10)
