@@ -41,42 +41,23 @@ class Cluster:
     def __enter__(self) -> Cluster:
         if os.geteuid() == 0:
             shutil.chown(self.folder, "postgres")
-        bin_ = pg_bin()
-        run = {"check": True, "cwd": "/", "stdout": subprocess.DEVNULL}
-        subprocess.run(  # noqa: S603 - fixed binaries, our own folder
-            _as_server_user(
-                [
-                    str(bin_ / "initdb"),
-                    "-D",
-                    str(self.data),
-                    "-U",
-                    "husly",
-                    "-A",
-                    "trust",
-                    "--no-sync",
-                    "-E",
-                    "UTF8",
-                    "--locale=C.UTF-8",
-                ]  # fmt: skip
-            ),
-            **run,  # type: ignore[arg-type]
-        )
+        initdb = [str(pg_bin() / "initdb"), "-D", str(self.data), "-U", "husly", "-A", "trust"]
+        initdb += ["--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]
+        _run(initdb)
         options = f"-k {self.folder} -c listen_addresses= -c fsync=off -c max_connections=50"
-        subprocess.run(  # noqa: S603
-            _as_server_user(
-                [
-                    str(bin_ / "pg_ctl"),
-                    "-D",
-                    str(self.data),
-                    "-w",
-                    "-l",
-                    str(self.folder / "server.log"),
-                    "-o",
-                    options,
-                    "start",
-                ]  # fmt: skip
-            ),
-            **run,  # type: ignore[arg-type]
+        log = str(self.folder / "server.log")
+        _run(
+            [
+                str(pg_bin() / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-w",
+                "-l",
+                log,
+                "-o",
+                options,
+                "start",
+            ]
         )
         return self
 
@@ -90,13 +71,13 @@ class Cluster:
         return f"postgres://husly@/{name}?host={self.folder}"
 
     def __exit__(self, *exc: object) -> None:
-        subprocess.run(  # noqa: S603
-            _as_server_user(
-                [str(pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]
-            ),  # fmt: skip
-            check=False,
-            cwd="/",
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        _run(
+            [str(pg_bin() / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"], check=False
         )
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _run(args: list[str], *, check: bool = True) -> None:
+    subprocess.run(  # noqa: S603 - the server's own binaries on our own folder
+        _as_server_user(args), check=check, cwd="/", stdout=subprocess.DEVNULL
+    )
