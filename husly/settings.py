@@ -161,6 +161,29 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("HUSLY_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Several application servers share everything between requests (ADR 0023): sessions in the
+# database (Django's default), the cache in the database (not the per-process local memory
+# Django defaults to; the table is made by the ops app's migration), django-axes's lockouts in
+# the database, and stored files in one folder every server mounts (HUSLY_MEDIA_ROOT) or in an
+# S3-compatible bucket (HUSLY_MEDIA_S3_BUCKET, through django-storages: the "s3" extra).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "husly_cache",
+    }
+}
+if env_str("HUSLY_MEDIA_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("HUSLY_MEDIA_S3_BUCKET", ""),
+            "endpoint_url": env_str("HUSLY_MEDIA_S3_ENDPOINT", "") or None,
+            "region_name": env_str("HUSLY_MEDIA_S3_REGION", "") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 SESSION_COOKIE_AGE = env_int("HUSLY_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
