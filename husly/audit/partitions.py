@@ -88,9 +88,14 @@ def partitions(cursor: Any = None) -> list[Partition]:
 
 
 def create_partition(cursor: Any, month: dt.date) -> bool:
-    """Make the partition for ``month`` unless it exists. Rows of that month already caught by
-    the default partition are moved into it (PostgreSQL refuses to attach a range that the
-    default partition holds rows of). Returns whether it was made."""
+    """Make the partition for ``month`` unless it exists, in one transaction. Rows of that
+    month already caught by the default partition are moved into it (PostgreSQL refuses to
+    attach a range that the default partition holds rows of). Returns whether it was made."""
+    with transaction.atomic():
+        return _create_partition(cursor, month)
+
+
+def _create_partition(cursor: Any, month: dt.date) -> bool:
     name = partition_name(month)
     cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
     if cursor.fetchone()[0]:
