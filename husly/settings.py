@@ -7,6 +7,7 @@ forgotten variable never runs a municipality in development mode).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -152,7 +153,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "husly" / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -161,6 +162,29 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("HUSLY_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Several application servers share everything between requests (ADR 0023): sessions in the
+# database (Django's default), the cache in the database (not the per-process local memory
+# Django defaults to; the table is made by the ops app's migration), django-axes's lockouts in
+# the database, and stored files in one folder every server mounts (HUSLY_MEDIA_ROOT) or in an
+# S3-compatible bucket (HUSLY_MEDIA_S3_BUCKET, through django-storages: the "s3" extra).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "husly_cache",
+    }
+}
+if env_str("HUSLY_MEDIA_S3_BUCKET", ""):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("HUSLY_MEDIA_S3_BUCKET", ""),
+            "endpoint_url": env_str("HUSLY_MEDIA_S3_ENDPOINT", "") or None,
+            "region_name": env_str("HUSLY_MEDIA_S3_REGION", "") or None,
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 
 SESSION_COOKIE_AGE = env_int("HUSLY_SESSION_SECONDS", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -305,6 +329,7 @@ INSTALLED_APPS += ["husly.needs"]
 INSTALLED_APPS += ["husly.policy"]
 INSTALLED_APPS += ["husly.loans"]
 INSTALLED_APPS += ["husly.api"]
+INSTALLED_APPS += ["husly.ops"]  # backup, restore, media check (ADR 0023)
 # Closed cases (decided or closed, nothing open) are anonymised this many years after the last
 # decision or appeal; persons in no other case are anonymised with them.
 HUSLY_RETENTION_CLOSED_CASE_YEARS = env_int("HUSLY_RETENTION_CLOSED_CASE_YEARS", default=10)

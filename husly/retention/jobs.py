@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from husly.audit.events import record_change
 from husly.audit.models import AccessEvent, ChangeEvent
+from husly.audit.partitions import drop_partitions_before
 from husly.cases.models import (
     Appeal,
     Application,
@@ -390,7 +391,10 @@ def run(*, today: dt.date, dry_run: bool = False) -> Report:
         for rule in retention_rules:
             rule(today, report)
         cutoff = years_before(today, settings.HUSLY_RETENTION_ACCESS_LOG_YEARS)
-        report.counts["access_events_deleted"] = audit_purge(
+        # Whole months first (PostgreSQL: DROP TABLE of a monthly partition, ADR 0023), then
+        # the days left of the oldest month kept, row by row.
+        _dropped, dropped_rows = drop_partitions_before(cutoff)
+        report.counts["access_events_deleted"] = dropped_rows + audit_purge(
             AccessEvent.objects.filter(at__date__lt=cutoff)
         )
         if any(report.counts.values()):
