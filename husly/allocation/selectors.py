@@ -6,7 +6,8 @@ One access function per object type; anything outside the user's access is a 404
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from django.db.models import Q, QuerySet
@@ -192,6 +193,43 @@ def scored(
 
 def live_entries(user: User) -> list[WaitingListEntry]:
     return list(entries_for_user(user).filter(status__in=LIVE_ENTRY))
+
+
+SCORING_FIELDS = (
+    "pk",
+    "placed_on",
+    "status",
+    "persons",
+    "categories",
+    "medical",
+    "social",
+    "children",
+    "urgency",
+    "manual_points",
+    "manual_reason",
+    "allowed_districts",
+    "preferred_district",
+    "max_floor",
+    "needs_wheelchair",
+    "heavy_needs",
+)
+
+
+def live_entries_for_scoring(user: User) -> list[WaitingListEntry]:
+    """The live entries with only what the priority needs (no household, no decision): the
+    whole list is scored to order it, then one page is fetched in full (``with_households``)."""
+    return list(
+        WaitingListEntry.objects.filter(
+            municipality_id__in=allocation_municipality_ids(user), status__in=LIVE_ENTRY
+        ).only(*SCORING_FIELDS)
+    )
+
+
+def with_households(rows: Sequence[Row]) -> list[Row]:
+    """The rows of one page with their entries fetched in full, in one query."""
+    full = WaitingListEntry.objects.select_related("household", "decision", "decision__case")
+    by_pk = {entry.pk: entry for entry in full.filter(pk__in=[row.entry.pk for row in rows])}
+    return [replace(row, entry=by_pk[row.entry.pk]) for row in rows if row.entry.pk in by_pk]
 
 
 def on_hold(user: User) -> QuerySet[WaitingListEntry]:
