@@ -4,7 +4,6 @@ many rows (no query per row), and shows one page of a long list."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -102,47 +101,3 @@ def test_the_volume_history_writes_what_the_actions_write(demo) -> None:  # type
     waiting = WaitingListEntry.objects.filter(status=EntryStatus.WAITING)
     assert waiting.count() == counts.waiting
     assert all(e.decision.case.status == "decided" for e in waiting)
-
-
-def _seeders(municipality: Municipality) -> list[Callable[[], object]]:
-    from husly.landlords.demo import seed_landlords
-    from husly.loans.demo import seed_loans
-    from husly.owning.demo import seed_owning
-    from husly.settlement.demo import seed_settlement
-    from husly.temporary.demo import seed_temporary
-
-    sara = User.objects.get(username="saksbehandler")
-    return [
-        lambda: seed_temporary(municipality, AS_OF, "nav"),
-        lambda: seed_landlords(municipality, AS_OF),
-        lambda: seed_settlement(municipality, User.objects.get(username="flyktning")),
-        lambda: seed_owning(municipality, sara, AS_OF),
-        lambda: seed_loans(municipality, AS_OF),
-    ]
-
-
-def test_the_list_pages_of_stays_landlords_settlement_owning_and_loans(demo) -> None:  # type: ignore[no-untyped-def]
-    households = list(Household.objects.filter(municipality=demo).order_by("pk"))
-    cast = _cast(demo)
-    history.seed_tenancies(demo, households[300:], cast.caseworker, seed=1, as_of=AS_OF)
-    from husly.allocation.demo import DEMO_TERMS
-    from husly.tenancy.actions import tenancy_terms_save
-
-    eirik = User.objects.get(username="eiendom")
-    tenancy_terms_save(actor=eirik, municipality=demo, data=DEMO_TERMS)
-    nav = User.objects.get(username="nav")
-    farid = User.objects.get(username="flyktning")
-    pages: list[tuple[User, str]] = [
-        (nav, reverse("temporary:stay_list")),
-        (cast.caseworker, reverse("landlords:landlord_list")),
-        (farid, reverse("settlement:overview")),
-        (cast.caseworker, reverse("owning:overview")),
-        (nav, reverse("loans:overview")),
-    ]
-    for seed in _seeders(demo):
-        seed()
-    few = {url: _count(user, url) for user, url in pages}
-    for seed in _seeders(demo):
-        seed()
-    many = {url: _count(user, url) for user, url in pages}
-    assert many == few
