@@ -247,7 +247,6 @@ def _free_port() -> int:
 
 
 def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    _manage("collectstatic", "--no-input", "-v", "0", env=env)
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603
         [
@@ -358,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     env = _production_env(url)
     workdir = Path(tempfile.mkdtemp(prefix="husly-bench-web-"))
     plan = workdir / "plan.json"
+    _manage("collectstatic", "--no-input", "-v", "0", env=env)  # the manifest the pages need
     subprocess.run(  # noqa: S603
         [PYTHON, "-m", "benchmarks.web", "--plan", str(plan)], cwd=ROOT, env=env, check=True
     )
