@@ -19,12 +19,13 @@ import json
 import os
 import random
 import re
+from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any
 
 from locust import HttpUser, constant_pacing, task
 
-PLAN: dict[str, Any] = json.loads(open(os.environ["HUSLY_BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115, PTH123
+PLAN: dict[str, Any] = json.loads(open(os.environ["HUSLY_BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 PACING = float(os.environ.get("HUSLY_BENCH_PACING", "2"))
 _ROLES = itertools.cycle(PLAN["roles"])
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -41,7 +42,7 @@ class Staff(HttpUser):
         page = self._get("/logg-inn/", name="login")
         token = CSRF_INPUT.search(page.text)
         if token is None:
-            raise RuntimeError("login page without CSRF token")  # noqa: TRY003
+            raise RuntimeError("login page without CSRF token")
         self._post(
             "/logg-inn/",
             {
@@ -72,7 +73,7 @@ class Staff(HttpUser):
             path, headers=self._headers(), name=name, allow_redirects=False, catch_response=True
         ) as response:
             self._keep_cookies(response)
-            if response.status_code != 200:
+            if response.status_code != HTTPStatus.OK:
                 response.failure(f"HTTP {response.status_code} for {path}")
             return response
 
@@ -86,7 +87,7 @@ class Staff(HttpUser):
             catch_response=True,
         ) as response:
             self._keep_cookies(response)
-            if response.status_code != 302:
+            if response.status_code != HTTPStatus.FOUND:
                 response.failure(f"login gave HTTP {response.status_code}")
             return response
 
