@@ -89,7 +89,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     # Every live entry is scored (the order depends on all of them); one page is shown.
     page = paginate(
         request,
-        selectors.scored(  # type: ignore[arg-type] # a list pages like a queryset
+        selectors.RankedList(  # type: ignore[arg-type] # a sequence pages like a queryset
             selectors.live_entries_for_scoring(user),
             policy.priority if policy else engine.DEFAULT_PRIORITY,
             today,
