@@ -277,7 +277,11 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], s
     base = f"http://127.0.0.1:{port}"
     for _ in range(200):
         try:
-            urllib.request.urlopen(f"{base}/helse/", timeout=2)  # noqa: S310
+            # As the reverse proxy sends it: plain HTTP would be redirected to HTTPS.
+            probe = urllib.request.Request(  # noqa: S310
+                f"{base}/helse/", headers={"X-Forwarded-Proto": "https"}
+            )
+            urllib.request.urlopen(probe, timeout=2)  # noqa: S310
             break
         except OSError:
             time.sleep(0.2)
