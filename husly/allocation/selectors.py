@@ -6,8 +6,10 @@ One access function per object type; anything outside the user's access is a 404
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any, cast
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
+from typing import Any, cast, overload
 
 from django.db.models import Q, QuerySet
 
@@ -190,8 +192,90 @@ def scored(
     return rows
 
 
+class RankedList(Sequence[Row]):
+    """The live entries in priority order, highest first (as ``scored``), scored together in
+    one NumPy pass; a row's breakdown is built only when the row is read (the page shown)."""
+
+    def __init__(
+        self, entries: list[WaitingListEntry], policy_data: dict[str, Any], today: dt.date
+    ) -> None:
+        self.entries, self.today = entries, today
+        if not entries:
+            self.order: list[int] = []
+            return
+        vocab = Vocabulary(districts=("–",), categories=tuple(DwellingCategory.values))
+        records = [household_record(e, today, set()) for e in entries]
+        households = Households.from_records(records, vocab)
+        self.scores = score_priority(PriorityPolicy.from_mapping(policy_data), households)
+        totals = self.scores.total
+        self.order = sorted(
+            range(len(entries)),
+            key=lambda i: (-float(totals[i]), entries[i].placed_on, entries[i].pk),
+        )
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def _row(self, index: int) -> Row:
+        entry = self.entries[index]
+        promise = deadlines.allocation_deadline(entry.placed_on)
+        return Row(
+            entry=entry,
+            priority=self.scores.breakdown(index),
+            waited_days=(self.today - entry.placed_on).days,
+            promise=promise,
+            days_left=(promise - self.today).days,
+        )
+
+    @overload
+    def __getitem__(self, key: int) -> Row: ...
+    @overload
+    def __getitem__(self, key: slice) -> list[Row]: ...
+    def __getitem__(self, key: int | slice) -> Row | list[Row]:
+        if isinstance(key, slice):
+            return [self._row(i) for i in self.order[key]]
+        return self._row(self.order[key])
+
+
 def live_entries(user: User) -> list[WaitingListEntry]:
     return list(entries_for_user(user).filter(status__in=LIVE_ENTRY))
+
+
+SCORING_FIELDS = (
+    "pk",
+    "placed_on",
+    "status",
+    "persons",
+    "categories",
+    "medical",
+    "social",
+    "children",
+    "urgency",
+    "manual_points",
+    "manual_reason",
+    "allowed_districts",
+    "preferred_district",
+    "max_floor",
+    "needs_wheelchair",
+    "heavy_needs",
+)
+
+
+def live_entries_for_scoring(user: User) -> list[WaitingListEntry]:
+    """The live entries with only what the priority needs (no household, no decision): the
+    whole list is scored to order it, then one page is fetched in full (``with_households``)."""
+    rows = WaitingListEntry.objects.filter(
+        municipality_id__in=allocation_municipality_ids(user), status__in=LIVE_ENTRY
+    ).values(*SCORING_FIELDS)
+    # Plain records, not model instances: building 2,000 models costs more than scoring them.
+    return [cast(WaitingListEntry, SimpleNamespace(**row)) for row in rows]
+
+
+def with_households(rows: Sequence[Row]) -> list[Row]:
+    """The rows of one page with their entries fetched in full, in one query."""
+    full = WaitingListEntry.objects.select_related("household", "decision", "decision__case")
+    by_pk = {entry.pk: entry for entry in full.filter(pk__in=[row.entry.pk for row in rows])}
+    return [replace(row, entry=by_pk[row.entry.pk]) for row in rows if row.entry.pk in by_pk]
 
 
 def on_hold(user: User) -> QuerySet[WaitingListEntry]:

@@ -38,13 +38,16 @@ from husly.allocation.models import (
     RunKind,
 )
 from husly.cases.selectors import can_act_on
-from husly.core.pages import add_action_errors, require_role, user_of
+from husly.core.pages import add_action_errors, paginate, require_role, user_of
 from husly.housing.models import Dwelling
 from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads, log_reads
 from husly.portal.auth import is_resident
+
+WAITING_LIST_PAGE = 50
+"""Rows of the waiting list on one page (Oslo has about 2,000 households waiting)."""
 
 
 def _allocating(user: User) -> Municipality:
@@ -83,11 +86,17 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     municipality = _allocating(user)
     policy = actions.current_policy(municipality)
     today = timezone.localdate()
-    rows = selectors.scored(
-        selectors.live_entries(user),
-        policy.priority if policy else engine.DEFAULT_PRIORITY,
-        today,
+    # Every live entry is scored (the order depends on all of them); one page is shown.
+    page = paginate(
+        request,
+        selectors.RankedList(  # type: ignore[arg-type] # a sequence pages like a queryset
+            selectors.live_entries_for_scoring(user),
+            policy.priority if policy else engine.DEFAULT_PRIORITY,
+            today,
+        ),
+        per_page=WAITING_LIST_PAGE,
     )
+    rows = selectors.with_households(page.object_list)
     on_hold = list(selectors.on_hold(user))
     offers = list(selectors.open_offers(user))
     log_household_reads(
@@ -103,6 +112,8 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         "allocation/waiting_list.html",
         {
             "rows": rows,
+            "page": page,
+            "querystring": "",
             "policy": policy,
             "on_hold": on_hold,
             "offers": offers,
@@ -357,24 +368,40 @@ def _render_meeting(
         )
     )
     today = timezone.localdate()
+    # Each vacancy offers the proposed household and the others the engine weighed for it; the
+    # whole waiting list (thousands in a large municipality) only for the one vacancy asked for
+    # (``?alle=<item>``, or the vacancy whose form came back with an error).
+    undecided = [item for item in items if item.decision == ItemDecision.PROPOSED]
+    shortlists = {item.pk: _item_candidates(item) for item in undecided}
+    wanted = {pk for ids in shortlists.values() for pk in ids}
     ordered = waiting.select_related("household", "decision__case").order_by(
         "household__name", "placed_on", "pk"
     )
-    choices = [(e.pk, entry_choice_label(e, today)) for e in ordered]
-    # The items and the list of waiting households to choose from name households.
+    shown = list(ordered.filter(pk__in=wanted))
+    labels = {e.pk: entry_choice_label(e, today) for e in shown}
+    full_pk = bound_pk if bound is not None else _int_or_none(request.GET.get("alle"))
+    full: list[tuple[int, str]] = []
+    if full_pk in shortlists:
+        everyone = list(ordered)
+        shown += everyone
+        full = [(e.pk, entry_choice_label(e, today)) for e in everyone]
+    # The items and the households to choose from name households.
     log_household_reads(
         user=user,
-        household_ids=[e.household_id for e in ordered]
+        household_ids=[e.household_id for e in shown]
         + [e.household_id for i in items for e in (i.proposed_entry, i.chosen_entry) if e],
         what="allocation_meeting",
         path=request.get_full_path(),
     )
     forms = {
         item.pk: ItemDecisionForm(
-            prefix=f"i{item.pk}", choices=choices, initial={"entry": item.proposed_entry_id}
+            prefix=f"i{item.pk}",
+            choices=full
+            if item.pk == full_pk
+            else [(pk, labels[pk]) for pk in shortlists[item.pk] if pk in labels],
+            initial={"entry": item.proposed_entry_id},
         )
-        for item in items
-        if item.decision == ItemDecision.PROPOSED
+        for item in undecided
     }
     if bound is not None and bound_pk in forms:
         bound.fields["entry"].choices = forms[bound_pk].fields["entry"].choices  # type: ignore[attr-defined]
@@ -391,6 +418,7 @@ def _render_meeting(
         {
             "meeting": meeting,
             "items": [(i, forms.get(i.pk)) for i in items],
+            "full_pk": full_pk,
             "minutes": minutes or MinutesForm(instance=meeting),
             "is_open": meeting.status == MeetingStatus.OPEN,
             "names": names,
@@ -399,6 +427,24 @@ def _render_meeting(
         },
         status=400 if bound is not None else 200,
     )
+
+
+def _item_candidates(item: Any) -> list[int]:
+    """The waiting-list entries a vacancy's form offers by default: the proposed one first,
+    then those the engine's explanation names (higher-priority households it weighed)."""
+    ids = [item.proposed_entry_id] if item.proposed_entry_id else []
+    for reason in item.explanation.get("others", []):
+        household = (reason.get("params") or {}).get("household")
+        if household is not None and int(household) not in ids:
+            ids.append(int(household))
+    return ids
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 def _reason_names(reasons: list[dict[str, Any]]) -> tuple[dict[int, str], dict[int, str]]:

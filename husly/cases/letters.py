@@ -827,6 +827,11 @@ def stored_letter(decision: Decision | PreliminaryReply) -> bytes:
     untampered bytes."""
     import hashlib
 
+    from django.http import Http404
+
+    if not decision.letter:
+        # Decided before Husly and migrated without its letter: it is in the earlier archive.
+        raise Http404
     with decision.letter.open("rb") as handle:
         content = handle.read()
     if hashlib.sha256(content).hexdigest() != decision.letter_sha256:

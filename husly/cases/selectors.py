@@ -481,17 +481,20 @@ def _deadline_items(
     open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
-    for case in received.filter(open_parts, received_on__isnull=False).distinct():
+    open_cases = list(received.filter(open_parts, received_on__isnull=False).distinct())
+    # The latest preliminary reply of every open case, in one query (not one per case).
+    latest_reply: dict[int, PreliminaryReply] = {}
+    for reply in PreliminaryReply.objects.filter(case__in=[c.pk for c in open_cases]).order_by(
+        "case_id", "-sent_on", "-pk"
+    ):
+        latest_reply.setdefault(reply.case_id, reply)
+    for case in open_cases:
         # A reopened case is a new enquiry: the month runs from the reopening.
         since = case.received_on
         if case.reopened_at is not None:
             since = max(since, timezone.localtime(case.reopened_at).date())
-        reply = (
-            PreliminaryReply.objects.filter(case=case, sent_on__gte=since)
-            .order_by("-sent_on", "-pk")
-            .first()
-        )
-        if reply is not None:
+        reply = latest_reply.get(case.pk)
+        if reply is not None and reply.sent_on >= since:
             # The household was told when to expect an answer: that is the deadline now.
             items.append(_item(case, "answer_promised", reply.expected_by, today))
             continue

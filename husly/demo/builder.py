@@ -57,6 +57,12 @@ class Scale:
     districts: tuple[str, ...]
     postal: tuple[tuple[str, str], ...]
     cases: int
+    # Oslo volumes (docs/admin-guide.md, "The demo's volumes"): earlier years of applications
+    # written in bulk (husly.demo.history.seed_volume_history), and how many dwellings stand
+    # vacant for the allocation meeting (None: the status weights decide).
+    volume_years: int = 0
+    volume_cases_per_year: int = 0
+    vacancies: int | None = None
 
 
 SCALES = {
@@ -77,7 +83,7 @@ SCALES = {
         717_710,
         HousingAllowanceArea.OSLO,
         13_000,
-        26_000,
+        30_000,
         (
             "Gamle Oslo",
             "Grünerløkka",
@@ -96,7 +102,10 @@ SCALES = {
             "Søndre Nordstrand",
         ),
         (("0650", "Oslo"), ("0560", "Oslo"), ("0980", "Oslo"), ("1081", "Oslo"), ("1254", "Oslo")),
-        90,
+        400,
+        volume_years=3,
+        volume_cases_per_year=5_000,
+        vacancies=40,
     ),
 }
 
@@ -292,10 +301,11 @@ class DemoGenerator:
             self._rent(municipality)
             self._followup(municipality)
             self._temporary(municipality)
-            from husly.loans.demo import seed_loans
+            if self._has_start_loan_rules():
+                from husly.loans.demo import seed_loans
 
-            seed_loans(municipality, self.as_of)
-            self._owning(municipality)
+                seed_loans(municipality, self.as_of)
+                self._owning(municipality)  # its screenings calculate start loans too
             from husly.demo.past import seed_past  # years of history before the living part
 
             seed_past(
@@ -314,6 +324,18 @@ class DemoGenerator:
             changes={"scale": [None, self.scale_name], "dwellings": [None, len(dwellings)]},
         )
         return municipality
+
+    def _has_start_loan_rules(self) -> bool:
+        """Start loans are seeded only where the municipality has entered its start-loan
+        parameters (Rælingen has; the Oslo-scale demo has none, as Oslo has not)."""
+        from husly.rules.errors import MissingMunicipalParametersError
+        from husly.rules.start_loan import StartLoanParameters
+
+        try:
+            StartLoanParameters.for_municipality(self.scale.municipality_number, self.as_of)
+        except MissingMunicipalParametersError:
+            return False
+        return True
 
     def _organisation(self) -> Municipality:
         s = self.scale
@@ -386,6 +408,20 @@ class DemoGenerator:
         applicants, tenants = households[: self.scale.cases], households[self.scale.cases :]
         seed = self.rng.randint(0, 2**31)
         history.seed_case_history(municipality, applicants, cast, seed=seed, as_of=self.as_of)
+        volume = self.scale.volume_years * self.scale.volume_cases_per_year
+        if volume:
+            earlier, tenants = tenants[:volume], tenants[volume:]
+            progress = self._progress("Tidligere saker", 1)
+            history.seed_volume_history(
+                municipality,
+                earlier,
+                cast,
+                seed=seed + 2,
+                as_of=self.as_of,
+                years=self.scale.volume_years,
+            )
+            if progress:
+                progress.update(1)
         landlord = User.objects.get(username=self._username("eiendom"))
         member = User.objects.get(username=self._username("tildeling"))
         history.house_earlier_approvals(
@@ -506,6 +542,11 @@ class DemoGenerator:
             )
             if progress:
                 progress.update(index + 1)
+        if s.vacancies is not None:
+            # A realistic agenda for one allocation meeting: the rest of the vacant ones are let.
+            vacant = [d for d in dwellings if d.status == DwellingStatus.VACANT]
+            for dwelling in vacant[s.vacancies :]:
+                dwelling.status = DwellingStatus.OCCUPIED
         Dwelling.objects.bulk_create(dwellings, batch_size=2000)
         DwellingStatusChange.objects.bulk_create(
             (

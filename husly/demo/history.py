@@ -418,3 +418,294 @@ def _flat(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         flat.append(item)
         flat.extend(_flat(item.get("children") or []))
     return flat
+
+
+# --- Oslo volumes: years of earlier cases, written in bulk ------------------------------------
+# (Kept apart from the history above, which goes through the actions case by case.) At Oslo's
+# volume (about 5,000 applications a year) the actions would take hours: every issued decision
+# renders its letter with WeasyPrint (about a second on this machine). These earlier cases are
+# the municipality's history from before Husly, migrated: the rows are those the actions write
+# (case, application, routing, decision, waiting-list entry, lease, the closing), with the same
+# values the actions compute, but the letters stay in the earlier archive (``letter`` is empty)
+# and the audit log has one event for the whole import (as for the builder's other bulk rows).
+
+VOLUME_RECENT_DAYS = 60
+"""Applications younger than this come through the actions (``seed_case_history``)."""
+
+VOLUME_WAITING_DAYS = 180
+"""Approvals younger than this are still waiting; older ones are mostly housed."""
+
+
+@dataclass(frozen=True)
+class VolumeCounts:
+    cases: int
+    waiting: int
+    housed: int
+    refused: int
+    withdrawn: int
+
+
+def seed_volume_history(  # noqa: PLR0915 - one bulk import, read top to bottom
+    municipality: Municipality,
+    households: list[Household],
+    cast: Cast,
+    *,
+    seed: int,
+    as_of: dt.date,
+    years: int,
+    still_waiting_after: float = 0.03,
+) -> VolumeCounts:
+    """One application from each of ``households``, received evenly over ``years`` years up to
+    ``VOLUME_RECENT_DAYS`` ago, decided and (when approved long enough ago) housed, written
+    with bulk inserts. Returns how many ended how."""
+    from husly.allocation.actions import CATEGORIES_BY_HELP, _urgency
+    from husly.allocation.models import EntryStatus, WaitingListEntry
+    from husly.cases.models import (
+        Application,
+        Case,
+        CaseRouting,
+        CaseStatus,
+        CloseReason,
+        Decision,
+        DecisionKind,
+        DecisionStatus,
+        HelpKind,
+        RoutingRule,
+        RoutingStatus,
+    )
+    from husly.housing.models import Dwelling, DwellingStatus
+
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    units = dict(
+        RoutingRule.objects.filter(municipality=municipality).values_list("help_kind", "unit_id")
+    )
+    span = years * 365 - VOLUME_RECENT_DAYS
+    total = len(households)
+    members = {
+        h.pk: list(h.members.all())
+        for h in Household.objects.filter(pk__in=[h.pk for h in households]).prefetch_related(
+            "members__person"
+        )
+    }
+    cases: list[Case] = []
+    plans: list[dict[str, Any]] = []
+    for index, household in enumerate(households):
+        age = VOLUME_RECENT_DAYS + int(span * (total - index - rng.random()) / total)
+        received = as_of - dt.timedelta(days=age)
+        kinds = [HelpKind.RENTAL_DWELLING]
+        if rng.random() < 0.3:
+            kinds.append(HelpKind.DEPOSIT_GUARANTEE)
+        pick = rng.random()
+        outcome = "withdrawn" if pick < 0.08 else ("refused" if pick < 0.30 else "approved")
+        decided = received + dt.timedelta(days=rng.randint(18, 45))
+        plans.append(
+            {
+                "household": household,
+                "received": received,
+                "decided": min(decided, as_of),
+                "kinds": kinds,
+                "outcome": outcome,
+                "data": _application(rng, received),
+                "age": age,
+            }
+        )
+        cases.append(
+            Case(
+                municipality=municipality,
+                household=household,
+                number=f"m-{index}-{seed}",
+                status=CaseStatus.DECIDED,
+                channel=rng.choice(["meeting", "phone", "paper"]),
+                received_on=received,
+                assigned_to=cast.caseworker,
+                created_by=cast.caseworker,
+                created_at=_at(received),
+            )
+        )
+    Case.objects.bulk_create(cases, batch_size=2000)
+    for case, plan in zip(cases, plans, strict=True):
+        case.number = f"{plan['received'].year}-{case.pk:06d}"
+    Case.objects.bulk_update(cases, ["number"], batch_size=2000)
+    Application.objects.bulk_create(
+        (Application(case=c, **p["data"]) for c, p in zip(cases, plans, strict=True)),
+        batch_size=2000,
+    )
+    CaseRouting.objects.bulk_create(
+        (
+            CaseRouting(
+                case=c,
+                help_kind=kind,
+                unit_id=units[kind],
+                status=RoutingStatus.DONE
+                if kind == HelpKind.RENTAL_DWELLING and p["outcome"] != "withdrawn"
+                else RoutingStatus.OPEN,
+                assigned_to=cast.caseworker if kind == HelpKind.RENTAL_DWELLING else None,
+            )
+            for c, p in zip(cases, plans, strict=True)
+            for kind in p["kinds"]
+        ),
+        batch_size=2000,
+    )
+    decisions: list[Decision] = []
+    decided_cases: list[tuple[Case, dict[str, Any]]] = []
+    for case, plan in zip(cases, plans, strict=True):
+        if plan["outcome"] == "withdrawn":
+            continue
+        approved = plan["outcome"] == "approved"
+        applicant = next(
+            (m for m in members[case.household_id] if m.relation == Relation.APPLICANT), None
+        )
+        decisions.append(
+            Decision(
+                case=case,
+                help_kind=HelpKind.RENTAL_DWELLING,
+                kind=DecisionKind.APPROVAL if approved else DecisionKind.REFUSAL,
+                status=DecisionStatus.ISSUED,
+                facts="Husstanden er uten egnet bolig og har søkt om kommunal utleiebolig.",
+                reasoning="Vurdert etter kommunens retningslinjer for tildeling."
+                if approved
+                else "Husstanden kan skaffe seg bolig selv: den har inntekt til å leie privat.",
+                expected_wait_months=rng.randint(2, 6) if approved else None,
+                follow_up_unit=cast.follow_up_unit if approved else None,
+                language=applicant.person.language_form if applicant else "nb",
+                drafted_by=cast.caseworker,
+                approved_by=cast.approver,
+                issued_on=plan["decided"],
+                notified_on=plan["decided"],
+                created_at=_at(plan["decided"]),
+            )
+        )
+        decided_cases.append((case, plan))
+    Decision.objects.bulk_create(decisions, batch_size=2000)
+
+    # The approvals: placed on the waiting list on the day of the decision; most of those
+    # approved more than six months ago have been housed (a lease on a let dwelling).
+    free = list(
+        Dwelling.objects.filter(
+            building__municipality=municipality,
+            status=DwellingStatus.OCCUPIED,
+            leases__isnull=True,
+            category__in=CATEGORIES_BY_HELP[HelpKind.RENTAL_DWELLING],
+        ).order_by("pk")
+    )
+    rng.shuffle(free)
+    entries: list[WaitingListEntry] = []
+    housed: list[tuple[Case, WaitingListEntry, Any, dt.date]] = []
+    refused = 0
+    for decision, (case, plan) in zip(decisions, decided_cases, strict=True):
+        if decision.kind != DecisionKind.APPROVAL:
+            refused += 1
+            continue
+        application = Application(**plan["data"])
+        household_members = members[case.household_id]
+        entry = WaitingListEntry(
+            municipality=municipality,
+            household=case.household,
+            decision=decision,
+            placed_on=plan["decided"],
+            persons=max(len(household_members), 1),
+            categories=list(CATEGORIES_BY_HELP[HelpKind.RENTAL_DWELLING]),
+            preferred_district="",
+            needs_wheelchair=bool(application.needs_wheelchair_access),
+            max_floor=1 if application.needs_lift else application.max_floor,
+            medical=1
+            if application.has_health_problems or application.has_reduced_functional_ability
+            else 0,
+            social=1 if application.has_social_problems else 0,
+            children=1 if any(m.relation == Relation.CHILD for m in household_members) else 0,
+            urgency=_urgency(application),
+        )
+        waited = (as_of - plan["decided"]).days
+        if waited > VOLUME_WAITING_DAYS and free and rng.random() > still_waiting_after:
+            start = plan["decided"] + dt.timedelta(days=rng.randint(60, VOLUME_WAITING_DAYS))
+            entry.status = EntryStatus.HOUSED
+            entry.closed_on = start
+            housed.append((case, entry, free.pop(), start))
+        entries.append(entry)
+    WaitingListEntry.objects.bulk_create(entries, batch_size=2000)
+    _bulk_leases(municipality, housed, cast, rng)
+
+    # Closing: the housed cases as completed on the day the lease started, the withdrawn ones
+    # as withdrawn by the applicant (as ``case_close`` writes them).
+    closing: list[Case] = []
+    for case, _entry, _dwelling, start in housed:
+        case.status, case.close_reason = CaseStatus.CLOSED, CloseReason.COMPLETED
+        case.closed_at, case.closed_by = _at(start), cast.caseworker
+        closing.append(case)
+    withdrawn = 0
+    for case, plan in zip(cases, plans, strict=True):
+        if plan["outcome"] != "withdrawn":
+            continue
+        applicant = next(
+            (m for m in members[case.household_id] if m.relation == Relation.APPLICANT), None
+        )
+        case.status, case.close_reason = CaseStatus.CLOSED, CloseReason.WITHDRAWN
+        case.close_note = "Husstanden har funnet bolig selv."
+        case.withdrawn_by_id = applicant.person_id if applicant else None
+        case.withdrawn_how = "phone"
+        case.closed_at = _at(plan["received"] + dt.timedelta(days=rng.randint(10, 40)))
+        case.closed_by = cast.caseworker
+        closing.append(case)
+        withdrawn += 1
+    Case.objects.bulk_update(
+        closing,
+        [
+            "status",
+            "close_reason",
+            "close_note",
+            "withdrawn_by",
+            "withdrawn_how",
+            "closed_at",
+            "closed_by",
+        ],
+        batch_size=2000,
+    )
+    CaseRouting.objects.filter(case__in=[c.pk for c in closing], status=RoutingStatus.OPEN).update(
+        status=RoutingStatus.DONE
+    )
+    return VolumeCounts(
+        cases=len(cases),
+        waiting=len(entries) - len(housed),
+        housed=len(housed),
+        refused=refused,
+        withdrawn=withdrawn,
+    )
+
+
+def _bulk_leases(
+    municipality: Municipality,
+    housed: list[tuple[Any, Any, Any, dt.date]],
+    cast: Cast,
+    rng: random.Random,
+) -> None:
+    """The leases of the housed households, with the values ``_lease`` writes."""
+    from husly.tenancy.actions import standard_end_date
+    from husly.tenancy.models import DepositKind, Lease, LeaseStatus, SignedHow, TermKind
+
+    leases = []
+    for case, entry, dwelling, start in housed:
+        rent = dwelling.monthly_rent or 8000
+        signed = start - dt.timedelta(days=rng.randint(7, 21))
+        leases.append(
+            Lease(
+                municipality=municipality,
+                dwelling=dwelling,
+                household_id=case.household_id,
+                decision=entry.decision,
+                status=LeaseStatus.ACTIVE,
+                term_kind=TermKind.STANDARD,
+                term_basis="",
+                start_date=start,
+                end_date=standard_end_date(start, 3),
+                monthly_rent=rent,
+                deposit_kind=rng.choice([DepositKind.DEPOSIT, DepositKind.NAV_GUARANTEE]),
+                deposit_amount=rent * 3,
+                created_by=cast.caseworker,
+                sent_on=signed - dt.timedelta(days=rng.randint(3, 10)),
+                tenant_signed_on=signed,
+                tenant_signed_how=SignedHow.PAPER,
+                landlord_signed_on=signed,
+                landlord_signed_how=SignedHow.PAPER,
+            )
+        )
+    Lease.objects.bulk_create(leases, batch_size=2000)

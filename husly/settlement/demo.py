@@ -211,11 +211,13 @@ def seed_settlement(municipality: Municipality, farid: User) -> None:
         data={"arrived_on": today - dt.timedelta(days=30), "introduction_contact": "Ingrid Intro"},
     )
 
-    # Controlled self-settlement: one arrived, one waiting for IMDi.
+    # Controlled self-settlement: one arrived, one waiting for IMDi. Only where the municipality
+    # has set a cost frame in its parameters (the Oslo-scale demo has none: no self-settlement).
+    has_frame = selectors.cost_frame(municipality, 1, 0, today).amount is not None
     for ref, name, given, days, arrived_too in (
         (f"IMDi-{today.year}-0350", "Mahmoud", "Samir", 45, True),
         (f"IMDi-{today.year}-0470", "Osman", "Hodan", 15, False),
-    ):
+    )[: 2 if has_frame else 0]:
         request = _request(
             farid, municipality, ref, days, family_name=name, household_size=1, ages="26"
         )

@@ -16,29 +16,38 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
-from husly.core.pages import add_action_errors, require_role, user_of
+from husly.core.pages import add_action_errors, paginate, require_role, user_of
 from husly.organisation.access import municipalities_for_user
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
 from husly.tenancy import actions, selectors
 from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm, SignForm, TenancyTermsForm
-from husly.tenancy.models import PENDING_LEASE, Lease, LeaseStatus, TenancyTerms
+from husly.tenancy.models import (
+    PENDING_LEASE,
+    Lease,
+    LeaseStatus,
+    RenewalApplication,
+    TenancyTerms,
+)
 
 
 def lease_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     leases = selectors.leases_for_user(user)
     active = leases.filter(status=LeaseStatus.ACTIVE)
+    # The active leases a page at a time (a large municipality has thousands); the work above
+    # them in full, each list in one query (the renewals with their lease, not one per lease).
+    page = paginate(request, active.order_by("end_date", "pk"))
     shown = {
-        "leases": list(active.order_by("end_date", "pk")[:200]),
+        "leases": list(page.object_list),
         "reminded": list(
             active.filter(reminder__isnull=False, renewals__isnull=True).select_related("reminder")
         ),
-        "renewals": [
-            r
-            for lease in active.filter(renewals__decision__isnull=True).distinct()
-            for r in lease.renewals.filter(decision__isnull=True)
-        ],
+        "renewals": list(
+            RenewalApplication.objects.filter(lease__in=active, decision__isnull=True)
+            .select_related("lease__household", "case")
+            .order_by("pk")
+        ),
         "accepted": list(selectors.accepted_offers_for_user(user)),
         "pending": list(leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk")),
     }
@@ -53,7 +62,11 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         path=request.get_full_path(),
     )
     can_edit_terms = municipalities_for_user(user, selectors.TERMS_WRITE).exists()
-    return render(request, "tenancy/lease_list.html", {**shown, "can_edit_terms": can_edit_terms})
+    return render(
+        request,
+        "tenancy/lease_list.html",
+        {**shown, "page": page, "querystring": "", "can_edit_terms": can_edit_terms},
+    )
 
 
 @require_http_methods(["GET", "POST"])

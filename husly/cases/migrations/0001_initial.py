@@ -7,204 +7,714 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
-        ('people', '0001_initial'),
+        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='case number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Received'), ('in_progress', 'Being processed'), ('decided', 'Decided'), ('closed', 'Closed')], default='draft', max_length=20, verbose_name='status')),
-                ('channel', models.CharField(choices=[('self_service', 'Self-service'), ('paper', 'Paper form'), ('phone', 'Phone'), ('meeting', 'Meeting')], max_length=20, verbose_name='received by')),
-                ('received_on', models.DateField(blank=True, null=True, verbose_name='received')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='caseworker')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='people.household', verbose_name='household')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='organisation.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(max_length=20, unique=True, verbose_name="case number"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Received"),
+                            ("in_progress", "Being processed"),
+                            ("decided", "Decided"),
+                            ("closed", "Closed"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("self_service", "Self-service"),
+                            ("paper", "Paper form"),
+                            ("phone", "Phone"),
+                            ("meeting", "Meeting"),
+                        ],
+                        max_length=20,
+                        verbose_name="received by",
+                    ),
+                ),
+                ("received_on", models.DateField(blank=True, null=True, verbose_name="received")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_cases",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="caseworker",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="people.household",
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="organisation.municipality",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-pk'],
+                "ordering": ["-received_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guideline_set_id', models.CharField(max_length=100)),
-                ('guideline_version', models.CharField(max_length=40)),
-                ('outcome', models.CharField(max_length=30)),
-                ('record', models.JSONField()),
-                ('grunnbelop', models.PositiveIntegerField(null=True)),
-                ('assessed_on', models.DateField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guideline_set_id", models.CharField(max_length=100)),
+                ("guideline_version", models.CharField(max_length=40)),
+                ("outcome", models.CharField(max_length=30)),
+                ("record", models.JSONField()),
+                ("grunnbelop", models.PositiveIntegerField(null=True)),
+                ("assessed_on", models.DateField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'get_latest_by': 'created_at',
+                "ordering": ["-created_at", "-pk"],
+                "get_latest_by": "created_at",
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('housing_kind', models.CharField(blank=True, choices=[('no_home', 'No home (homeless)'), ('temporary_accommodation', 'Temporary accommodation'), ('with_family_or_friends', 'With family or friends'), ('rented_private', 'Rented privately'), ('rented_municipal', 'Rented from the municipality'), ('owned', 'Own home'), ('institution', 'Institution or prison'), ('other', 'Other')], max_length=30, verbose_name='where do you live now')),
-                ('housing_description', models.TextField(blank=True, verbose_name='describe your housing situation')),
-                ('is_without_suitable_housing', models.BooleanField(blank=True, null=True, verbose_name='without a suitable home now')),
-                ('lease_end_date', models.DateField(blank=True, null=True, verbose_name='the lease ends')),
-                ('has_right_to_renew_lease', models.BooleanField(blank=True, null=True, verbose_name='right to renew the lease')),
-                ('institution_discharge_date', models.DateField(blank=True, null=True, verbose_name='discharge date')),
-                ('has_home_after_discharge', models.BooleanField(blank=True, null=True, verbose_name='has a home after discharge')),
-                ('current_dwelling_is_suitable', models.BooleanField(blank=True, null=True, verbose_name='the current home is suitable')),
-                ('has_alternative_housing_options', models.BooleanField(blank=True, null=True, verbose_name='can find a home on your own')),
-                ('lived_in_municipality_since', models.DateField(blank=True, null=True, verbose_name='lived in the municipality since')),
-                ('gross_annual_income', models.PositiveIntegerField(blank=True, null=True, verbose_name='gross income per year (NOK)')),
-                ('wealth', models.PositiveIntegerField(blank=True, null=True, verbose_name='wealth (NOK)')),
-                ('debt', models.PositiveIntegerField(blank=True, null=True, verbose_name='debt (NOK)')),
-                ('maintenance_obligations', models.PositiveIntegerField(blank=True, null=True, verbose_name='child maintenance paid per year (NOK)')),
-                ('municipal_arrears', models.PositiveIntegerField(blank=True, null=True, verbose_name='unpaid debt to the municipality (NOK)')),
-                ('has_repayment_agreement', models.BooleanField(blank=True, null=True, verbose_name='repayment agreement with the municipality')),
-                ('has_reduced_functional_ability', models.BooleanField(blank=True, null=True, verbose_name='reduced functional ability')),
-                ('has_health_problems', models.BooleanField(blank=True, null=True, verbose_name='health problems')),
-                ('has_social_problems', models.BooleanField(blank=True, null=True, verbose_name='social problems')),
-                ('health_needs', models.TextField(blank=True, verbose_name='health and functional needs')),
-                ('needs_wheelchair_access', models.BooleanField(default=False, verbose_name='needs wheelchair access')),
-                ('children_situation', models.TextField(blank=True, verbose_name="the children's situation")),
-                ('needs_follow_up', models.BooleanField(blank=True, null=True, verbose_name='needs follow-up in the home')),
-                ('follow_up_needs', models.TextField(blank=True, verbose_name='what follow-up is needed')),
-                ('wished_districts', models.CharField(blank=True, max_length=200, verbose_name='wished areas')),
-                ('max_floor', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='highest floor without lift')),
-                ('needs_lift', models.BooleanField(default=False, verbose_name='needs a lift')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='application', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "housing_kind",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_home", "No home (homeless)"),
+                            ("temporary_accommodation", "Temporary accommodation"),
+                            ("with_family_or_friends", "With family or friends"),
+                            ("rented_private", "Rented privately"),
+                            ("rented_municipal", "Rented from the municipality"),
+                            ("owned", "Own home"),
+                            ("institution", "Institution or prison"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="where do you live now",
+                    ),
+                ),
+                (
+                    "housing_description",
+                    models.TextField(blank=True, verbose_name="describe your housing situation"),
+                ),
+                (
+                    "is_without_suitable_housing",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="without a suitable home now"
+                    ),
+                ),
+                (
+                    "lease_end_date",
+                    models.DateField(blank=True, null=True, verbose_name="the lease ends"),
+                ),
+                (
+                    "has_right_to_renew_lease",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="right to renew the lease"
+                    ),
+                ),
+                (
+                    "institution_discharge_date",
+                    models.DateField(blank=True, null=True, verbose_name="discharge date"),
+                ),
+                (
+                    "has_home_after_discharge",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="has a home after discharge"
+                    ),
+                ),
+                (
+                    "current_dwelling_is_suitable",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="the current home is suitable"
+                    ),
+                ),
+                (
+                    "has_alternative_housing_options",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="can find a home on your own"
+                    ),
+                ),
+                (
+                    "lived_in_municipality_since",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="lived in the municipality since"
+                    ),
+                ),
+                (
+                    "gross_annual_income",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="gross income per year (NOK)"
+                    ),
+                ),
+                (
+                    "wealth",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="wealth (NOK)"),
+                ),
+                (
+                    "debt",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="debt (NOK)"),
+                ),
+                (
+                    "maintenance_obligations",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="child maintenance paid per year (NOK)"
+                    ),
+                ),
+                (
+                    "municipal_arrears",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="unpaid debt to the municipality (NOK)"
+                    ),
+                ),
+                (
+                    "has_repayment_agreement",
+                    models.BooleanField(
+                        blank=True,
+                        null=True,
+                        verbose_name="repayment agreement with the municipality",
+                    ),
+                ),
+                (
+                    "has_reduced_functional_ability",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="reduced functional ability"
+                    ),
+                ),
+                (
+                    "has_health_problems",
+                    models.BooleanField(blank=True, null=True, verbose_name="health problems"),
+                ),
+                (
+                    "has_social_problems",
+                    models.BooleanField(blank=True, null=True, verbose_name="social problems"),
+                ),
+                (
+                    "health_needs",
+                    models.TextField(blank=True, verbose_name="health and functional needs"),
+                ),
+                (
+                    "needs_wheelchair_access",
+                    models.BooleanField(default=False, verbose_name="needs wheelchair access"),
+                ),
+                (
+                    "children_situation",
+                    models.TextField(blank=True, verbose_name="the children's situation"),
+                ),
+                (
+                    "needs_follow_up",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="needs follow-up in the home"
+                    ),
+                ),
+                (
+                    "follow_up_needs",
+                    models.TextField(blank=True, verbose_name="what follow-up is needed"),
+                ),
+                (
+                    "wished_districts",
+                    models.CharField(blank=True, max_length=200, verbose_name="wished areas"),
+                ),
+                (
+                    "max_floor",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="highest floor without lift"
+                    ),
+                ),
+                ("needs_lift", models.BooleanField(default=False, verbose_name="needs a lift")),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="application",
+                        to="cases.case",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CaseRouting',
+            name="CaseRouting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('help_kind', models.CharField(choices=[('rental_dwelling', 'Municipal rental dwelling without services'), ('dwelling_with_services', 'Dwelling with services or care'), ('advice', 'Advice and guidance only'), ('start_loan', 'Start loan'), ('grant', 'Grant'), ('deposit_guarantee', 'Deposit guarantee'), ('housing_follow_up', 'Housing follow-up'), ('temporary_accommodation', 'Temporary accommodation')], max_length=30, verbose_name='kind of help')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done'), ('referred', 'Referred elsewhere')], default='open', max_length=20, verbose_name='status')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routings', to='cases.case')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='routings', to='organisation.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "help_kind",
+                    models.CharField(
+                        choices=[
+                            ("rental_dwelling", "Municipal rental dwelling without services"),
+                            ("dwelling_with_services", "Dwelling with services or care"),
+                            ("advice", "Advice and guidance only"),
+                            ("start_loan", "Start loan"),
+                            ("grant", "Grant"),
+                            ("deposit_guarantee", "Deposit guarantee"),
+                            ("housing_follow_up", "Housing follow-up"),
+                            ("temporary_accommodation", "Temporary accommodation"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of help",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("done", "Done"),
+                            ("referred", "Referred elsewhere"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routings",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="routings",
+                        to="organisation.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['pk'],
+                "ordering": ["pk"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('help_kind', models.CharField(choices=[('rental_dwelling', 'Municipal rental dwelling without services'), ('dwelling_with_services', 'Dwelling with services or care'), ('advice', 'Advice and guidance only'), ('start_loan', 'Start loan'), ('grant', 'Grant'), ('deposit_guarantee', 'Deposit guarantee'), ('housing_follow_up', 'Housing follow-up'), ('temporary_accommodation', 'Temporary accommodation')], max_length=30, verbose_name='kind of help')),
-                ('kind', models.CharField(choices=[('approval', 'Approval (placed on the waiting list)'), ('refusal', 'Refusal'), ('lapse', 'Lapse of approval'), ('renewal', 'Renewal of lease'), ('renewal_refusal', 'Refusal of renewal'), ('swap', 'Swap approved'), ('swap_refusal', 'Swap refused')], max_length=20, verbose_name='outcome')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Awaiting approval'), ('approved', 'Approved, ready to issue'), ('issued', 'Issued')], default='draft', max_length=20, verbose_name='status')),
-                ('facts', models.TextField(verbose_name='the facts the decision is based on')),
-                ('reasoning', models.TextField(verbose_name='reasoning')),
-                ('conditions', models.TextField(blank=True, verbose_name='conditions')),
-                ('expected_wait_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='expected waiting time (months)')),
-                ('language', models.CharField(default='nb', max_length=2, verbose_name='written standard')),
-                ('return_comment', models.TextField(blank=True)),
-                ('issued_on', models.DateField(blank=True, null=True)),
-                ('notified_on', models.DateField(blank=True, null=True)),
-                ('letter', models.FileField(blank=True, upload_to='letters/%Y/')),
-                ('letter_sha256', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('assessment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='cases.assessment')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='cases.case')),
-                ('drafted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('follow_up_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit', verbose_name='linked follow-up unit')),
-                ('replaces', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='cases.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "help_kind",
+                    models.CharField(
+                        choices=[
+                            ("rental_dwelling", "Municipal rental dwelling without services"),
+                            ("dwelling_with_services", "Dwelling with services or care"),
+                            ("advice", "Advice and guidance only"),
+                            ("start_loan", "Start loan"),
+                            ("grant", "Grant"),
+                            ("deposit_guarantee", "Deposit guarantee"),
+                            ("housing_follow_up", "Housing follow-up"),
+                            ("temporary_accommodation", "Temporary accommodation"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of help",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("approval", "Approval (placed on the waiting list)"),
+                            ("refusal", "Refusal"),
+                            ("lapse", "Lapse of approval"),
+                            ("renewal", "Renewal of lease"),
+                            ("renewal_refusal", "Refusal of renewal"),
+                            ("swap", "Swap approved"),
+                            ("swap_refusal", "Swap refused"),
+                        ],
+                        max_length=20,
+                        verbose_name="outcome",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_approval", "Awaiting approval"),
+                            ("approved", "Approved, ready to issue"),
+                            ("issued", "Issued"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("facts", models.TextField(verbose_name="the facts the decision is based on")),
+                ("reasoning", models.TextField(verbose_name="reasoning")),
+                ("conditions", models.TextField(blank=True, verbose_name="conditions")),
+                (
+                    "expected_wait_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="expected waiting time (months)"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(default="nb", max_length=2, verbose_name="written standard"),
+                ),
+                ("return_comment", models.TextField(blank=True)),
+                ("issued_on", models.DateField(blank=True, null=True)),
+                ("notified_on", models.DateField(blank=True, null=True)),
+                ("letter", models.FileField(blank=True, upload_to="letters/%Y/")),
+                ("letter_sha256", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="cases.assessment",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="decisions",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "drafted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "follow_up_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.unit",
+                        verbose_name="linked follow-up unit",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="cases.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(verbose_name='received')),
-                ('posted_on', models.DateField(blank=True, null=True, verbose_name='posted')),
-                ('grounds', models.TextField(verbose_name='what the household asks to be changed, and why')),
-                ('deadline', models.DateField()),
-                ('in_time', models.BooleanField()),
-                ('late_reason', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('changed', 'Changed by the first instance'), ('upheld', 'Upheld; to be sent to the appeal body'), ('forwarded', 'Sent to the appeal body'), ('closed', 'Closed')], default='registered', max_length=20)),
-                ('reconsideration', models.TextField(blank=True)),
-                ('forwarded_on', models.DateField(blank=True, null=True)),
-                ('appeal_body', models.CharField(blank=True, max_length=200)),
-                ('appeal_body_outcome', models.CharField(blank=True, choices=[('upheld', 'Decision upheld'), ('reversed', 'Decision reversed'), ('returned', 'Returned for new treatment')], max_length=20)),
-                ('appeal_body_decided_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('registered_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='cases.decision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="received")),
+                ("posted_on", models.DateField(blank=True, null=True, verbose_name="posted")),
+                (
+                    "grounds",
+                    models.TextField(verbose_name="what the household asks to be changed, and why"),
+                ),
+                ("deadline", models.DateField()),
+                ("in_time", models.BooleanField()),
+                ("late_reason", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("changed", "Changed by the first instance"),
+                            ("upheld", "Upheld; to be sent to the appeal body"),
+                            ("forwarded", "Sent to the appeal body"),
+                            ("closed", "Closed"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                    ),
+                ),
+                ("reconsideration", models.TextField(blank=True)),
+                ("forwarded_on", models.DateField(blank=True, null=True)),
+                ("appeal_body", models.CharField(blank=True, max_length=200)),
+                (
+                    "appeal_body_outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Decision upheld"),
+                            ("reversed", "Decision reversed"),
+                            ("returned", "Returned for new treatment"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("appeal_body_decided_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="cases.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-received_on', '-pk'],
+                "ordering": ["-received_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('file', models.FileField(upload_to='case-documents/%Y/%m/')),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='cases.case')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("file", models.FileField(upload_to="case-documents/%Y/%m/")),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at', 'pk'],
+                "ordering": ["uploaded_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='JournalNote',
+            name="JournalNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mapping', 'Mapping conversation (kartlegging)'), ('home_visit', 'Home visit (befaring)'), ('guidance', 'Guidance conversation'), ('note', 'Note')], max_length=20, verbose_name='kind')),
-                ('held_on', models.DateField(verbose_name='date')),
-                ('text', models.TextField(verbose_name='what was found and agreed')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='cases.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mapping", "Mapping conversation (kartlegging)"),
+                            ("home_visit", "Home visit (befaring)"),
+                            ("guidance", "Guidance conversation"),
+                            ("note", "Note"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="date")),
+                ("text", models.TextField(verbose_name="what was found and agreed")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="cases.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-pk'],
+                "ordering": ["-held_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RoutingRule',
+            name="RoutingRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('help_kind', models.CharField(choices=[('rental_dwelling', 'Municipal rental dwelling without services'), ('dwelling_with_services', 'Dwelling with services or care'), ('advice', 'Advice and guidance only'), ('start_loan', 'Start loan'), ('grant', 'Grant'), ('deposit_guarantee', 'Deposit guarantee'), ('housing_follow_up', 'Housing follow-up'), ('temporary_accommodation', 'Temporary accommodation')], max_length=30, verbose_name='kind of help')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='routing_rules', to='organisation.municipality')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisation.unit', verbose_name='unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "help_kind",
+                    models.CharField(
+                        choices=[
+                            ("rental_dwelling", "Municipal rental dwelling without services"),
+                            ("dwelling_with_services", "Dwelling with services or care"),
+                            ("advice", "Advice and guidance only"),
+                            ("start_loan", "Start loan"),
+                            ("grant", "Grant"),
+                            ("deposit_guarantee", "Deposit guarantee"),
+                            ("housing_follow_up", "Housing follow-up"),
+                            ("temporary_accommodation", "Temporary accommodation"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind of help",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="routing_rules",
+                        to="organisation.municipality",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisation.unit",
+                        verbose_name="unit",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['municipality', 'status'], name='cases_case_municip_c0b559_idx'),
+            model_name="case",
+            index=models.Index(
+                fields=["municipality", "status"], name="cases_case_municip_c0b559_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caserouting',
-            constraint=models.UniqueConstraint(fields=('case', 'help_kind'), name='routing_help_unique'),
+            model_name="caserouting",
+            constraint=models.UniqueConstraint(
+                fields=("case", "help_kind"), name="routing_help_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='routingrule',
-            constraint=models.UniqueConstraint(fields=('municipality', 'help_kind'), name='routing_rule_unique'),
+            model_name="routingrule",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "help_kind"), name="routing_rule_unique"
+            ),
         ),
     ]

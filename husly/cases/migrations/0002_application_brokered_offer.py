@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
+        ("cases", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='has_offer_of_brokered_private_dwelling',
-            field=models.BooleanField(blank=True, null=True, verbose_name='offered another suitable home through a private landlord'),
+            model_name="application",
+            name="has_offer_of_brokered_private_dwelling",
+            field=models.BooleanField(
+                blank=True,
+                null=True,
+                verbose_name="offered another suitable home through a private landlord",
+            ),
         ),
     ]

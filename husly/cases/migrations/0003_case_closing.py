@@ -6,62 +6,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_application_brokered_offer'),
-        ('organisation', '0002_municipality_address_municipality_appeal_body_and_more'),
-        ('people', '0001_initial'),
+        ("cases", "0002_application_brokered_offer"),
+        ("organisation", "0002_municipality_address_municipality_appeal_body_and_more"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='close_note',
-            field=models.TextField(blank=True, verbose_name='note on the closing'),
+            model_name="case",
+            name="close_note",
+            field=models.TextField(blank=True, verbose_name="note on the closing"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='close_reason',
-            field=models.CharField(blank=True, choices=[('completed', 'Completed: everything is decided'), ('withdrawn', 'The applicant withdrew the application'), ('duplicate', 'Duplicate of another case'), ('moved', 'The household moved out of the municipality'), ('other', 'Other reason')], max_length=20, verbose_name='reason for closing'),
+            model_name="case",
+            name="close_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("completed", "Completed: everything is decided"),
+                    ("withdrawn", "The applicant withdrew the application"),
+                    ("duplicate", "Duplicate of another case"),
+                    ("moved", "The household moved out of the municipality"),
+                    ("other", "Other reason"),
+                ],
+                max_length=20,
+                verbose_name="reason for closing",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='closed'),
+            model_name="case",
+            name="closed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="closed"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='closed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
+            model_name="case",
+            name="closed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="closed by",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.case', verbose_name='the case it duplicates'),
+            model_name="case",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.case",
+                verbose_name="the case it duplicates",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='reopened_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='reopened'),
+            model_name="case",
+            name="reopened_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="reopened"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='withdrawn_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='who withdrew the application'),
+            model_name="case",
+            name="withdrawn_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="people.person",
+                verbose_name="who withdrew the application",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='withdrawn_how',
-            field=models.CharField(blank=True, choices=[('self_service', 'In My page'), ('in_writing', 'In writing (letter or e-mail)'), ('phone', 'By phone'), ('meeting', 'In a meeting')], max_length=20, verbose_name='how the application was withdrawn'),
+            model_name="case",
+            name="withdrawn_how",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("self_service", "In My page"),
+                    ("in_writing", "In writing (letter or e-mail)"),
+                    ("phone", "By phone"),
+                    ("meeting", "In a meeting"),
+                ],
+                max_length=20,
+                verbose_name="how the application was withdrawn",
+            ),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('awaiting_approval', 'Awaiting approval'), ('approved', 'Approved, ready to issue'), ('issued', 'Issued'), ('discarded', 'Discarded, never issued')], default='draft', max_length=20, verbose_name='status'),
+            model_name="decision",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("awaiting_approval", "Awaiting approval"),
+                    ("approved", "Approved, ready to issue"),
+                    ("issued", "Issued"),
+                    ("discarded", "Discarded, never issued"),
+                ],
+                default="draft",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_at__isnull', False), ('status', 'closed'), models.Q(('close_reason', ''), _negated=True)), models.Q(models.Q(('status', 'closed'), _negated=True), ('close_reason', ''), ('closed_at__isnull', True)), _connector='OR'), name='case_closed_when_and_why'),
+            model_name="case",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("closed_at__isnull", False),
+                        ("status", "closed"),
+                        models.Q(("close_reason", ""), _negated=True),
+                    ),
+                    models.Q(
+                        models.Q(("status", "closed"), _negated=True),
+                        ("close_reason", ""),
+                        ("closed_at__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="case_closed_when_and_why",
+            ),
         ),
     ]

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from husly.demo.builder import DEMO_PASSWORD, DEMO_USERS
-from husly.organisation.models import Role
+from husly.organisation.models import Role, User
 from husly.people.models import HouseholdMember
 
 
@@ -16,8 +16,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override("nb"):
             self.stdout.write(f"Demo-innlogginger (passord for alle: {DEMO_PASSWORD}):")
-            for username, given, family, _unit, role in DEMO_USERS:
-                self.stdout.write(f"  {username:<15} {Role(role).label!s:<28} {given} {family}")
+            # The small demo's logins are the bare names; other scales add the municipality's
+            # number (saksbehandler-0301), so that two demo municipalities can share a database.
+            existing = set(
+                User.objects.filter(
+                    username__regex=r"^(" + "|".join(u[0] for u in DEMO_USERS) + r")(-\d{4})?$"
+                ).values_list("username", flat=True)
+            )
+            suffixes = sorted(
+                {
+                    name[len(base) :]
+                    for base, *_ in DEMO_USERS
+                    for name in existing
+                    if name == base or name.startswith(f"{base}-")
+                }
+            ) or [""]
+            for suffix in suffixes:
+                for username, given, family, _unit, role in DEMO_USERS:
+                    login = f"{username}{suffix}"
+                    self.stdout.write(f"  {login:<20} {Role(role).label!s:<28} {given} {family}")
             resident = (
                 HouseholdMember.objects.filter(
                     relation="applicant",
