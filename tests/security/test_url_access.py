@@ -569,6 +569,8 @@ def _needs_world(sara, raelingen, housing_office, applicant):  # type: ignore[no
         },
     )
     return {"needs_round": needs_round, "needs_registration": registration}
+
+
 def _simulation_world(arne, raelingen):  # type: ignore[no-untyped-def]
     """A stored policy simulation of Rælingen (aggregates only)."""
     from husly.policy.actions import simulation_run
@@ -577,6 +579,8 @@ def _simulation_world(arne, raelingen):  # type: ignore[no-untyped-def]
         actor=arne, municipality=raelingen, label="Rælingen", changes={}, runs=1, horizon_months=12
     )
     return {"simulation_run": run}
+
+
 def _api_world(arne, raelingen):  # type: ignore[no-untyped-def]
     from husly.api import actions as api_actions
 
