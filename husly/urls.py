@@ -3,9 +3,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from husly.core import probes
 from husly.api import v1 as api_v1
 from husly.api import views as api_views
+from husly.core import probes
 from husly.core import views as core_views
 from husly.home import views as home_views
 from husly.security import oidc

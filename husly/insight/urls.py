@@ -1,7 +1,6 @@
 from django.urls import path
 
-from husly.insight import dashboard_views, views
-from husly.insight import fairness_views, views
+from husly.insight import dashboard_views, fairness_views, views
 
 app_name = "insight"
 urlpatterns = [
