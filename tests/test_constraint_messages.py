@@ -353,6 +353,11 @@ CASES = [
 ]
 
 NOT_FROM_A_FORM = {
+    "api_rate_window_unique": "written by the API rate limiter's upsert, never by a form",
+    "needs_person_once_per_round": "needs_registration_create refuses a second registration "
+    "with a message naming the first unit (tests/needs)",
+    "needs_round_once_a_year": "needs_round_open refuses a second round for the year first",
+    "needs_children_fewer_than_persons": "needs_registration_create refuses it first",
     "followup_warning_number_unique": "warning_issue numbers warnings under the lease row lock",
     "followup_inspection_has_a_date": "inspection_schedule and inspection_record always set a date",
     "followup_vacancy_ends_after_it_starts": "move_out_ready refuses an earlier date in Norwegian",

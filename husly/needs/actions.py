@@ -41,6 +41,8 @@ def needs_round_open(
 ) -> NeedsRound:
     require_permission(actor, municipality.pk, NEEDS_LEAD)
     with transaction.atomic():
+        if NeedsRound.objects.filter(municipality=municipality, year=year).exists():
+            raise ValidationError({"year": _("A needs survey round for this year already exists.")})
         return create_audited(
             actor=actor,
             action="needs_round_open",
@@ -123,6 +125,11 @@ def needs_registration_create(
             if national_id
             else None
         )
+        children, persons = data.get("children"), data.get("persons")
+        if children is not None and persons is not None and children >= persons:
+            raise ValidationError(
+                {"children": _("The children must be fewer than the persons in the household.")}
+            )
         registration = NeedsRegistration(
             round=locked,
             unit=unit,

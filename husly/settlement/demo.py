@@ -153,7 +153,8 @@ def seed_settlement(municipality: Municipality, farid: User) -> None:
         preferences="Nær barnehage.",
     )
     case = _accept(farid, arrived, "Reza", dt.date(1994, 1, 20), 0)
-    proposals = selectors.proposals(case, today)
+    # A dwelling the municipality owns (a head-leased one would be counted as private).
+    proposals = [p for p in selectors.proposals(case, today) if p.dwelling.ownership == "owned"]
     fitting = [p for p in proposals if not p.criteria["flags"]] or proposals
     if fitting and keeper is not None:
         chosen = fitting[0]

@@ -551,7 +551,7 @@ def _needs_world(sara, raelingen, housing_office, applicant):  # type: ignore[no
         actor=lise,
         municipality=raelingen,
         year=2026,
-        title="Rælingsen-runden",
+        title="Behovsrunden 2026",
         deadline=dt.date(2026, 12, 31),
     )
     registration = needs_actions.needs_registration_create(
