@@ -125,7 +125,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("needs:round_detail", needs_round.pk)
     registrations = list(selectors.registrations_for(user, needs_round))
     shown = [r.person for r in registrations if r.person is not None]
-    log_reads(user=user, persons=shown, what=str(needs_round), path=request.get_full_path())
+    log_reads(user=user, persons=shown, what="needs_registrations", path=request.get_full_path())
     return render(
         request,
         "needs/round_detail.html",

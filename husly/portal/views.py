@@ -455,6 +455,7 @@ WHAT_LABELS = {
     "settlement_overview": gettext_lazy("Saw your settlement in the refugee service's list"),
     "settlement_request": gettext_lazy("Read IMDi's request to settle you"),
     "settlement_case": gettext_lazy("Read your settlement case"),
+    "needs_registrations": gettext_lazy("Saw you in the needs survey (boligsosial lov § 5)"),
     "landlord_list": gettext_lazy("Saw you in the list of landlords"),
     "landlord_detail": gettext_lazy("Read your details as a landlord, or an agreement about you"),
     "landlord_edit": gettext_lazy("Opened your details as a landlord to change them"),
