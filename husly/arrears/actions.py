@@ -40,6 +40,7 @@ from husly.arrears.models import (
 )
 from husly.arrears.procedure import LETTER_KINDS, StepKind
 from husly.arrears.selectors import (
+    AGREEMENT_ROLES,
     MEETING_ROLES,
     NAV_ROLES,
     STEP_ROLES,
@@ -49,6 +50,7 @@ from husly.arrears.selectors import (
     procedure_for_municipality,
     procedure_of,
     require_arrears_role,
+    require_case_part,
 )
 from husly.consent.models import Consent, LegalBasis
 from husly.core.actions import create_audited, update_audited
@@ -347,7 +349,7 @@ def arrears_step_prepare(
         step = procedure.step(step_id)
     except KeyError:
         raise ValidationError(_("The procedure has no such step.")) from None
-    require_arrears_role(actor, case.municipality_id, STEP_ROLES[step.responsible])
+    require_case_part(actor, case, STEP_ROLES[step.responsible])
     if not case.is_open:
         raise ValidationError(_("The arrears case is closed."))
     if case.steps.filter(status=StepStatus.PREPARED).exists():
@@ -406,7 +408,7 @@ def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
     step = ArrearsStep.objects.select_for_update().select_related("case").get(pk=step.pk)
     case = step.case
     spec = procedure_of(case).step(step.step_id)
-    require_arrears_role(actor, case.municipality_id, STEP_ROLES[spec.responsible])
+    require_case_part(actor, case, STEP_ROLES[spec.responsible])
     if step.status != StepStatus.PREPARED:
         raise ValidationError(_("This step is not waiting for confirmation."))
     data: dict[str, Any] = {
@@ -437,7 +439,7 @@ def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
 def arrears_step_cancel(*, actor: User, step: ArrearsStep) -> ArrearsStep:
     """Drop a prepared step that should not be sent (nothing was sent)."""
     spec = procedure_of(step.case).step(step.step_id)
-    require_arrears_role(actor, step.case.municipality_id, STEP_ROLES[spec.responsible])
+    require_case_part(actor, step.case, STEP_ROLES[spec.responsible])
     if step.status != StepStatus.PREPARED:
         raise ValidationError(_("This step is not waiting for confirmation."))
     return update_audited(
@@ -452,7 +454,7 @@ def arrears_step_cancel(*, actor: User, step: ArrearsStep) -> ArrearsStep:
 @transaction.atomic
 def arrears_case_assign(*, actor: User, case: ArrearsCase, responsible: User) -> ArrearsCase:
     """Who is responsible for the dialogue with the tenant (Appendix 4 point 3)."""
-    require_arrears_role(actor, case.municipality_id)
+    require_case_part(actor, case)
     from husly.arrears.selectors import ARREARS_ROLES
     from husly.organisation.access import has_role
 
@@ -532,7 +534,7 @@ def repayment_agreement_create(
 ) -> RepaymentAgreement:
     """A repayment agreement (nedbetalingsavtale): the instalments must cover the arrears the
     case shows. While it is kept, the procedure stands still."""
-    require_arrears_role(actor, case.municipality_id)
+    require_case_part(actor, case, AGREEMENT_ROLES)
     if not case.is_open:
         raise ValidationError(_("The arrears case is closed."))
     if active_agreement(case) is not None:
@@ -573,7 +575,7 @@ def repayment_agreement_break(
     *, actor: User, agreement: RepaymentAgreement, on: dt.date, reason: str
 ) -> RepaymentAgreement:
     """A person records that the agreement is broken (the scan does so from the ledger)."""
-    require_arrears_role(actor, agreement.case.municipality_id)
+    require_case_part(actor, agreement.case, AGREEMENT_ROLES)
     if agreement.status != AgreementStatus.ACTIVE:
         raise ValidationError(_("The agreement is not active."))
     _agreement_broken(actor, agreement, on, reason)
@@ -592,7 +594,7 @@ def nav_coverage_record(
 ) -> NavCoverage:
     """NAV records that it covers arrears as økonomisk sosialhjelp (Appendix 4 point 8), on the
     tenant's consent or a legal basis recorded in the consent app; the procedure waits."""
-    require_arrears_role(actor, case.municipality_id, NAV_ROLES)
+    require_case_part(actor, case, NAV_ROLES)
     if consent is None and legal_basis is None:
         raise ValidationError(_("Choose the tenant's consent or the legal basis for sharing."))
     basis: Consent | LegalBasis = consent or legal_basis  # type: ignore[assignment]
@@ -658,7 +660,7 @@ def rent_meeting_item_record(
 ) -> MeetingItem:
     """The minutes for one case: who is responsible for the dialogue with the tenant and what
     was agreed (Appendix 4 point 3). The case takes over the responsible person."""
-    require_arrears_role(actor, item.meeting.municipality_id, MEETING_ROLES)
+    require_case_part(actor, item.case, MEETING_ROLES)
     if item.meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(_("The minutes of this meeting are closed."))
     if responsible is None:

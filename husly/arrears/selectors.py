@@ -1,9 +1,14 @@
 """Reads of arrears cases, rent meetings and agreements, scoped by role; the engine's facts.
 
-Who sees arrears cases (issue 12; raelingen roles table): the property unit with collections
-(``property``), the housing consultant / housing coordinator and NAV (``caseworker``,
-``follow_up``). Everyone else gets 404. Leaders get the coded figures only
-(:func:`fact_counts`).
+Who sees arrears cases (issue 12; raelingen roles table, appendix 4 points 3 and 13, appendix
+5): only those with a part in them. The property unit (``property``) and collections
+(``collections``, which sends the reminders and debt-collection notices and negotiates
+repayment plans) see every case of the municipality; the housing consultant (a caseworker of the
+housing office, who sees every household) likewise; NAV and the tenant's follow-up unit
+(``caseworker``, ``follow_up`` of another unit) see a case when they see its household (a part
+in its case, consent, following the lease up: ``people.selectors.visible_households``), when the
+lease names their unit as its follow-up unit, or when they are responsible for the case.
+Everyone else gets 404. Leaders get the coded figures only (:func:`fact_counts`).
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from husly.arrears import engine
 from husly.arrears.models import (
@@ -30,18 +35,33 @@ from husly.arrears.models import (
     StepStatus,
 )
 from husly.arrears.procedure import Procedure, Responsible, by_key, procedure_for
-from husly.organisation.access import get_or_404, require_permission, scoped
+from husly.organisation.access import (
+    get_or_404,
+    memberships_of,
+    municipality_ids,
+    require_permission,
+    scoped,
+)
 from husly.organisation.models import Municipality, Role, User
 
-ARREARS_ROLES = frozenset({Role.PROPERTY, Role.CASEWORKER, Role.FOLLOW_UP})
-"""Property unit and collections, the housing consultant or coordinator, NAV."""
+WHOLE_MUNICIPALITY = frozenset({Role.PROPERTY, Role.COLLECTIONS})
+"""The property unit and collections: every arrears case of the municipality."""
+PART_ROLES = frozenset({Role.CASEWORKER, Role.FOLLOW_UP})
+"""The housing consultant or coordinator, NAV and the follow-up unit: the cases they have a
+part in."""
+ARREARS_ROLES = WHOLE_MUNICIPALITY | PART_ROLES
+"""Property unit, collections, the housing consultant or coordinator, NAV."""
 MEETING_ROLES = ARREARS_ROLES
+"""The rent meeting: property consultant, collections, social housing consultant, housing
+coordinator; NAV or the refugee service called in as needed (appendix 4 point 3)."""
+AGREEMENT_ROLES = ARREARS_ROLES
+"""Repayment plans: negotiated by collections with the tenant's contact person (appendix 5)."""
 NAV_ROLES = frozenset({Role.CASEWORKER})
 """NAV's advisers (caseworker role in the NAV unit) record coverage and early warnings."""
 FACT_ROLES = frozenset({Role.LEADER, Role.PROPERTY, Role.ADMINISTRATOR})
 
 STEP_ROLES: dict[Responsible, frozenset[str]] = {
-    Responsible.COLLECTIONS: frozenset({Role.PROPERTY}),
+    Responsible.COLLECTIONS: frozenset({Role.COLLECTIONS, Role.PROPERTY}),
     Responsible.PROPERTY_UNIT: frozenset({Role.PROPERTY}),
     Responsible.ENFORCEMENT_OFFICER: frozenset({Role.PROPERTY}),
     Responsible.HOUSING_CONSULTANT: frozenset({Role.PROPERTY, Role.CASEWORKER, Role.FOLLOW_UP}),
@@ -56,11 +76,47 @@ def require_arrears_role(
     require_permission(actor, municipality_id, roles, stacklevel=2)
 
 
+def require_case_part(
+    actor: User | None, case: ArrearsCase, roles: frozenset[str] = ARREARS_ROLES
+) -> None:
+    """The check of an action on one case: one of ``roles``, and for the roles that see only
+    the cases they have a part in, a part in this one (need to know, as for reading it)."""
+    granted = (
+        actor is not None
+        and bool(roles & PART_ROLES)
+        and ArrearsCase.objects.filter(
+            _need_to_know(actor),
+            pk=case.pk,
+            municipality_id__in=municipality_ids(actor, roles),
+        ).exists()
+    )
+    require_permission(
+        actor, case.municipality_id, roles & WHOLE_MUNICIPALITY, granted=granted, stacklevel=2
+    )
+
+
+def _need_to_know(user: User) -> Q:
+    """``Q`` on ``ArrearsCase``: the cases the user has a part in (see the module text)."""
+    from husly.people.selectors import visible_households
+
+    whole = Q(municipality_id__in=municipality_ids(user, WHOLE_MUNICIPALITY))
+    part_municipalities = municipality_ids(user, PART_ROLES)
+    if not part_municipalities:
+        return whole
+    units = [unit for unit, _m, role in memberships_of(user) if role in PART_ROLES]
+    part = (
+        Q(household__in=visible_households(user).values("pk"))
+        | Q(lease__follow_up_unit_id__in=units)
+        | Q(responsible=user)
+    )
+    return whole | (Q(municipality_id__in=part_municipalities) & part)
+
+
 def cases_for_user(user: User) -> QuerySet[ArrearsCase]:
-    return cast(
-        QuerySet[ArrearsCase],
-        scoped(ArrearsCase.objects.all(), user, ARREARS_ROLES, "municipality_id"),
-    ).select_related("household", "lease", "lease__dwelling", "responsible", "municipality")
+    """The one access function for arrears cases: need to know, 404 for everyone else."""
+    return ArrearsCase.objects.filter(_need_to_know(user)).select_related(
+        "household", "lease", "lease__dwelling", "responsible", "municipality"
+    )
 
 
 def case_get_for_user(user: User, pk: object) -> ArrearsCase:
@@ -83,8 +139,15 @@ def meeting_get_for_user(user: User, pk: object) -> RentMeeting:
     return cast(RentMeeting, get_or_404(meetings_for_user(user), pk))
 
 
+def meeting_items_for_user(user: User, meeting: RentMeeting) -> QuerySet[MeetingItem]:
+    """The meeting's cases the user has a part in (a person called in sees only theirs)."""
+    return meeting.items.filter(case__in=cases_for_user(user).values("pk"))
+
+
 def item_get_for_user(user: User, pk: object) -> MeetingItem:
-    queryset = MeetingItem.objects.filter(meeting__in=meetings_for_user(user))
+    queryset = MeetingItem.objects.filter(
+        meeting__in=meetings_for_user(user), case__in=cases_for_user(user).values("pk")
+    )
     return cast(MeetingItem, get_or_404(queryset.select_related("meeting", "case"), pk))
 
 

@@ -380,7 +380,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
         return redirect("arrears:meeting_detail", pk=meeting.pk)
     items = list(
-        meeting.items.select_related(
+        selectors.meeting_items_for_user(user, meeting).select_related(
             "case", "case__household", "case__lease__dwelling", "responsible"
         )
     )

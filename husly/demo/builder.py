@@ -116,6 +116,7 @@ UNITS = [
     ("Eiendomsenheten", UnitKind.PROPERTY),
     ("Flyktninge- og inkluderingstjenesten", UnitKind.REFUGEE_SERVICE),
     ("Booppfølgingstjenesten", UnitKind.FOLLOW_UP),
+    ("Innfordringsavdelingen", UnitKind.OTHER),
 ]
 
 # username, given name, family name, unit index, role, what they come to do
@@ -124,6 +125,7 @@ DEMO_USERS = [
     ("godkjenner", "Geir", "Godkjenner", 0, Role.APPROVER),
     ("tildeling", "Tone", "Tildeling", 0, Role.ALLOCATION_MEMBER),
     ("eiendom", "Eirik", "Eiendom", 3, Role.PROPERTY),
+    ("innfordring", "Ingrid", "Innfordring", 6, Role.COLLECTIONS),
     ("booppfolging", "Bente", "Booppfølging", 5, Role.FOLLOW_UP),
     ("nav", "Nadia", "Navrådgiver", 1, Role.CASEWORKER),
     ("navleder", "Nils", "Navleder", 1, Role.APPROVER),

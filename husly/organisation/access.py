@@ -54,6 +54,7 @@ ROLE_PREFERENCE: list[str] = [
     Role.ALLOCATION_MEMBER,
     Role.ADMINISTRATOR,
     Role.PROPERTY,
+    Role.COLLECTIONS,
     Role.LEADER,
 ]
 

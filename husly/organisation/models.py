@@ -116,6 +116,7 @@ class Role(models.TextChoices):
     APPROVER = "approver", _("Approver")
     ALLOCATION_MEMBER = "allocation_member", _("Allocation meeting member")
     PROPERTY = "property", _("Property manager")
+    COLLECTIONS = "collections", _("Collections")
     FOLLOW_UP = "follow_up", _("Follow-up worker")
     LEADER = "leader", _("Leader")
     ADMINISTRATOR = "administrator", _("Administrator")

@@ -23,12 +23,13 @@ from husly.organisation.models import Municipality, Role, User
 from husly.rent.models import ClaimKind, Payment, PaymentBatch, RentClaim
 from husly.tenancy.models import Lease
 
-RENT_READ = frozenset({Role.PROPERTY, Role.CASEWORKER, Role.APPROVER})
-"""Who sees ledgers and arrears: the property unit (with collections) and the social housing
-consultants who talk to the tenant about arrears (appendix 4 point 3)."""
+RENT_READ = frozenset({Role.PROPERTY, Role.COLLECTIONS, Role.CASEWORKER, Role.APPROVER})
+"""Who sees ledgers and arrears: the property unit, collections (innfordring, which collects
+them: appendix 5 "håndtering av restanser") and the social housing consultants who talk to the
+tenant about arrears (appendix 4 point 3)."""
 RENT_WRITE = frozenset({Role.PROPERTY})
-"""Who bills, imports and places payments, and adjusts rent: the property unit (EIE), where
-collections staff hold the property manager role."""
+"""Who bills, imports and places payments, and adjusts rent: the property unit (EIE sends all
+rent claims, appendix 5). Collections read the ledger but do not bill."""
 
 
 def require_rent_role(user: User | None, municipality_id: int, *, stacklevel: int = 2) -> None:

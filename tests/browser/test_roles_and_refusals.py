@@ -67,6 +67,8 @@ MENU = {
         OWNING,
         LANDLORDS,
     ],
+    # Collections (innfordring): the ledger and the arrears cases it collects, nothing else
+    "collections": [*BASE, ARREARS, RENT],
     "follow_up": [
         *BASE,
         *CASES,

@@ -96,11 +96,12 @@ pytestmark = pytest.mark.django_db(transaction=False)
 
 HUSLY = Path(__file__).resolve().parents[2] / "husly"
 
-CW, AP, AM, PR, FU, LE, AD = (
+CW, AP, AM, PR, CO, FU, LE, AD = (
     "caseworker",
     "approver",
     "allocation_member",
     "property",
+    "collections",
     "follow_up",
     "leader",
     "administrator",
@@ -108,8 +109,8 @@ CW, AP, AM, PR, FU, LE, AD = (
 NAV = "caseworker of another unit"
 RES = "resident of the household"
 OP = "operator"
-EVERYONE = (CW, AP, AM, PR, FU, LE, AD, NAV, RES, OP)
-STAFF = (CW, AP, AM, PR, FU, LE, AD, NAV)
+EVERYONE = (CW, AP, AM, PR, CO, FU, LE, AD, NAV, RES, OP)
+STAFF = (CW, AP, AM, PR, CO, FU, LE, AD, NAV)
 
 CASE_WORK = {CW, AP}
 """Caseworkers and approvers of a unit the case is routed to."""
@@ -838,7 +839,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.arrears.actions.arrears_step_prepare": (
-        {PR},
+        {PR, CO},
         lambda w, a: arrears.arrears_step_prepare(
             actor=a,
             case=w.get(ArrearsCase, "arrears_case"),
@@ -847,15 +848,15 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.arrears.actions.arrears_step_confirm": (
-        {PR},
+        {PR, CO},
         lambda w, a: arrears.arrears_step_confirm(actor=a, step=w.get(ArrearsStep, "arrears_step")),
     ),
     "husly.arrears.actions.arrears_step_cancel": (
-        {PR},
+        {PR, CO},
         lambda w, a: arrears.arrears_step_cancel(actor=a, step=w.get(ArrearsStep, "arrears_step")),
     ),
     "husly.arrears.actions.arrears_case_assign": (
-        {CW, PR, FU, NAV},
+        {CW, PR, CO, FU, NAV},
         lambda w, a: arrears.arrears_case_assign(
             actor=a, case=w.get(ArrearsCase, "arrears_case"), responsible=w.actors[PR]
         ),
@@ -879,7 +880,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.arrears.actions.repayment_agreement_create": (
-        {CW, PR, FU, NAV},
+        {CW, PR, CO, FU, NAV},
         lambda w, a: arrears.repayment_agreement_create(
             actor=a,
             case=w.get(ArrearsCase, "arrears_case"),
@@ -888,7 +889,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.arrears.actions.repayment_agreement_break": (
-        {CW, PR, FU, NAV},
+        {CW, PR, CO, FU, NAV},
         lambda w, a: arrears.repayment_agreement_break(
             actor=a,
             agreement=w.get(RepaymentAgreement, "arrears_agreement"),
@@ -907,13 +908,13 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.arrears.actions.rent_meeting_create": (
-        {CW, PR, FU, NAV},
+        {CW, PR, CO, FU, NAV},
         lambda w, a: arrears.rent_meeting_create(
             actor=a, municipality=w.municipality, held_on=timezone.localdate()
         ),
     ),
     "husly.arrears.actions.rent_meeting_item_record": (
-        {CW, PR, FU, NAV},
+        {CW, PR, CO, FU, NAV},
         lambda w, a: arrears.rent_meeting_item_record(
             actor=a,
             item=w.get(ArrearsMeetingItem, "arrears_item"),
@@ -922,7 +923,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.arrears.actions.rent_meeting_close": (
-        {CW, PR, FU, NAV},
+        {CW, PR, CO, FU, NAV},
         lambda w, a: arrears.rent_meeting_close(
             actor=a, meeting=w.get(RentMeeting, "rent_meeting")
         ),
@@ -1503,6 +1504,13 @@ def _build(raelingen: Municipality, housing_office: Unit, routing: Unit) -> Worl
         AP: _user("geir", housing_office, "approver"),
         AM: _user("tone", housing_office, "allocation_member"),
         PR: _user("eirik", property_unit, "property"),
+        CO: _user(
+            "ingrid",
+            Unit.objects.create(
+                municipality=raelingen, name="Innfordringsavdelingen", kind="other"
+            ),
+            "collections",
+        ),
         FU: _user("frida", housing_office, "follow_up"),
         LE: _user("lise", housing_office, "leader"),
         AD: _user("arne", housing_office, "administrator"),

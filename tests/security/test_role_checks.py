@@ -201,6 +201,7 @@ ROLES = [
     "approver",
     "allocation_member",
     "property",
+    "collections",
     "follow_up",
     "leader",
     "administrator",
