@@ -137,8 +137,10 @@ def housing_plan_offer(*, actor: User, lease: Lease, today: dt.date) -> HousingP
 def housing_plan_answer(
     *, actor: User, plan: HousingPlan, accepted: bool, answered_on: dt.date
 ) -> HousingPlan:
-    """Record the tenant's answer to the offer; accepted and declined are facts with dates."""
-    require_permission(actor, plan.municipality_id, PLAN_ROLES)
+    """Record the tenant's answer to the offer; accepted and declined are facts with dates.
+    The follow-up worker records an answer given to them; the household answers itself in Min
+    side (an adult member)."""
+    require_permission(actor, plan.municipality_id, PLAN_ROLES, household_id=plan.household_id)
     locked = HousingPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.status != PlanStatus.OFFERED:
         raise ValidationError(_("The tenant has already answered the offer."))

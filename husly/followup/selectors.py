@@ -339,6 +339,11 @@ def my_plans(user: User) -> QuerySet[HousingPlan]:
     )
 
 
+def my_plan(user: User, pk: object) -> HousingPlan:
+    """The one access function for the household's own bo-plan in Min side (404 otherwise)."""
+    return cast(HousingPlan, get_or_404(my_plans(user), pk))
+
+
 def my_warnings(user: User) -> QuerySet[WrittenWarning]:
     return WrittenWarning.objects.filter(household_id__in=_my_households(user)).select_related(
         "lease__dwelling"

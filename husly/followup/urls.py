@@ -23,4 +23,5 @@ urlpatterns = [
     path("avslag/<int:pk>/", views.refusal_detail, name="refusal_detail"),
     path("innstillinger/", views.followup_settings, name="settings"),
     path("minside/advarsel/<int:pk>/", views.my_warning_letter, name="my_warning_letter"),
+    path("minside/boplan/<int:pk>/svar/", views.my_plan_answer, name="my_plan_answer"),
 ]

@@ -306,6 +306,36 @@ def warning_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required(login_url="portal:login")
+@login_required(login_url="portal:login")
+@require_POST
+def my_plan_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household accepts or declines the bo-plan it was offered at moving in (Min side)."""
+    user = _resident(request)
+    plan = selectors.my_plan(user, pk)
+    answer = request.POST.get("answer")
+    if answer not in {"accepted", "declined"}:
+        messages.error(request, _("Choose whether you accept the bo-plan."))
+        return redirect("portal:home")
+    try:
+        actions.housing_plan_answer(
+            actor=user,
+            plan=plan,
+            accepted=answer == "accepted",
+            answered_on=timezone.localdate(),
+        )
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("portal:home")
+    messages.success(
+        request,
+        _("Thank you. You have accepted the bo-plan.")
+        if answer == "accepted"
+        else _("Thank you. You have said no to the bo-plan."),
+    )
+    return redirect("portal:home")
+
+
 def my_warning_letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = _resident(request)
     return _letter(selectors.my_warning(user, pk))

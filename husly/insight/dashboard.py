@@ -572,6 +572,58 @@ def eviction_figures(municipality: Municipality, today: dt.date) -> dict[str, An
     }
 
 
+def living_there_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """The stored facts of living there in the period (issue 12), counted, never recomputed:
+    arrears cases opened and closed, debt-collection notices, § 4-18 notices, petitions,
+    evictions carried out with and without children (``ArrearsFact``), and bo-plans offered,
+    accepted and declined (the dates on ``HousingPlan``). Two queries."""
+    from husly.arrears.models import ArrearsFact, FactKind
+    from husly.followup.models import HousingPlan
+
+    first = period_start(today)
+    facts = ArrearsFact.objects.filter(
+        municipality=municipality, on__gte=first, on__lte=today
+    ).aggregate(
+        **{
+            kind: Count("pk", filter=Q(kind=kind))
+            for kind in (
+                FactKind.CASE_OPENED,
+                FactKind.CASE_CLOSED,
+                FactKind.COLLECTION_NOTICE,
+                FactKind.EVICTION_NOTICE,
+                FactKind.PETITION,
+                FactKind.EXTERNAL_PETITION,
+            )
+        },
+        eviction_with_children=Count("pk", filter=Q(kind=FactKind.EVICTION, with_children=True)),
+        eviction_without_children=Count(
+            "pk", filter=Q(kind=FactKind.EVICTION, with_children=False)
+        ),
+    )
+    plans = HousingPlan.objects.filter(municipality=municipality).aggregate(
+        plans_offered=Count("pk", filter=Q(offered_on__gte=first, offered_on__lte=today)),
+        plans_accepted=Count("pk", filter=Q(accepted_on__gte=first, accepted_on__lte=today)),
+        plans_declined=Count("pk", filter=Q(declined_on__gte=first, declined_on__lte=today)),
+    )
+    return {**facts, **plans}
+
+
+LIVING_THERE_ROWS = (
+    ("case_opened", _("Arrears cases opened")),
+    ("case_closed", _("Arrears cases closed")),
+    ("collection_notice", _("Debt-collection notices sent")),
+    ("eviction_notice", _("Notices of eviction petition sent (§ 4-18)")),
+    ("petition", _("Eviction petitions sent")),
+    ("external_petition", _("Petitions from other landlords registered")),
+    ("eviction_with_children", _("Evictions carried out, children in the household")),
+    ("eviction_without_children", _("Evictions carried out, no children")),
+    ("plans_offered", _("Bo-plans offered")),
+    ("plans_accepted", _("Bo-plans accepted")),
+    ("plans_declined", _("Bo-plans declined")),
+)
+"""The rows of the living-there figures, in the order the dashboard shows them."""
+
+
 def loan_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Start loans approved (and the establishment grants in them) and refused in the period,
     loans paid out, and grants decided on their own. Three queries."""
@@ -652,6 +704,7 @@ def dashboard(municipality: Municipality, today: dt.date) -> dict[str, Any]:
         "waits": wait_figures(facts, today),
         "refusals": refusal_figures(municipality, today),
         "evictions": eviction_figures(municipality, today),
+        "living_there": living_there_figures(municipality, today),
         "loans": loan_figures(municipality, today),
         "settlement": settlement_figures(municipality, today),
     }

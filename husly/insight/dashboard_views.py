@@ -474,6 +474,31 @@ def _sections(d: dict[str, Any], show: Shown, drill: bool, leader_drill: bool) -
         }
     )
 
+    living = d["living_there"]
+    living_rows = [(str(label), living[key]) for key, label in figures.LIVING_THERE_ROWS]
+    sections.append(
+        {
+            "id": "living-there",
+            "title": _("Living there: the stored facts"),
+            "intro": _(
+                "Counted from the facts recorded when each step was taken (arrears procedure, "
+                "bo-plans), in the period."
+            ),
+            "chart": {
+                "kind": "bars",
+                "name": _("Living there: the stored facts"),
+                **charts.horizontal([show.bar(label, n) for label, n in living_rows]),
+            },
+            "tables": [
+                _table(
+                    _("Living there: the stored facts"),
+                    [_("Figure"), count],
+                    [_row(label, show.text(n)) for label, n in living_rows],
+                )
+            ],
+        }
+    )
+
     sections.append(
         {
             "id": "loans",

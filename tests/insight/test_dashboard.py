@@ -352,3 +352,71 @@ def test_another_municipality_and_other_roles(world, olga, eirik) -> None:  # ty
     )
     client.force_login(eirik)  # property manager: not a dashboard role
     assert client.get(reverse("insight:dashboard")).status_code == 404
+
+
+def test_living_there_figures_count_the_stored_facts_suppressed_for_the_leader(
+    world, raelingen, sara, lise
+) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12: the leaders' figures of living there are counted from the stored facts
+    (``ArrearsFact``, the bo-plan's dates), in the period, never from free text; a leader sees
+    small counts as "<5", with the table behind the chart."""
+    from husly.arrears.models import ArrearsFact
+    from husly.followup.models import HousingPlan
+    from husly.tenancy.models import Lease
+
+    case = ArrearsCase.objects.get(municipality=raelingen)
+    rows = [("case_opened", False, D(2026, 1, 5))] * 6 + [
+        ("case_closed", False, D(2026, 2, 1)),
+        ("collection_notice", False, D(2026, 2, 2)),
+        ("eviction_notice", False, D(2026, 3, 1)),
+        ("petition", False, D(2026, 3, 20)),
+        ("eviction", True, D(2026, 5, 2)),
+        ("eviction", False, D(2026, 5, 3)),
+        ("eviction", False, D(2026, 5, 4)),
+        ("case_opened", False, D(2025, 1, 5)),  # before the period: not counted
+    ]
+    ArrearsFact.objects.bulk_create(
+        ArrearsFact(
+            municipality=raelingen,
+            case=case,
+            kind=kind,
+            with_children=kids,
+            on=on,
+            origin="municipal_lease",
+        )
+        for kind, kids, on in rows
+    )
+    for lease, accepted in zip(Lease.objects.filter(municipality=raelingen), (True, False)):
+        HousingPlan.objects.create(
+            municipality=raelingen,
+            lease=lease,
+            household=lease.household,
+            offered_on=D(2026, 2, 1),
+            accepted_on=D(2026, 2, 10) if accepted else None,
+            declined_on=None if accepted else D(2026, 2, 11),
+            status="accepted" if accepted else "declined",
+            created_by=sara,
+        )
+    got = figures.living_there_figures(raelingen, TODAY)
+    assert got == {
+        "case_opened": 6,
+        "case_closed": 1,
+        "collection_notice": 1,
+        "eviction_notice": 1,
+        "petition": 1,
+        "external_petition": 0,
+        "eviction_with_children": 1,
+        "eviction_without_children": 2,
+        "plans_offered": 2,
+        "plans_accepted": 1,
+        "plans_declined": 1,
+    }
+    client = Client()
+    client.force_login(lise)
+    body = client.get(reverse("insight:dashboard")).content.decode()
+    section = body[body.index('id="living-there"') :]
+    section = section[: section.index("</section>")]
+    assert "<table" in section and "<svg" in section
+    assert "Restansesaker åpnet</th><td>6</td>" in section.replace("\n", "").replace(" <", "<")
+    assert "Bo-planer tilbudt" in section
+    assert "&lt;5" in section

@@ -1158,7 +1158,7 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         ),
     ),
     "husly.followup.actions.housing_plan_answer": (
-        {FU},
+        {FU, RES},
         lambda w, a: followup.housing_plan_answer(
             actor=a,
             plan=w.get(HousingPlan, "plan"),

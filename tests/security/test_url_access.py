@@ -283,6 +283,7 @@ RULES: dict[str, Rule] = {
     "followup:refusal_detail": R(PERSON, {"pk": "refusal"}, owner="frida"),
     "followup:settings": R(STAFF, {}, owner="arne"),
     "followup:my_warning_letter": R(PORTAL, {"pk": "written_warning"}, owner="resident"),
+    "followup:my_plan_answer": R(PORTAL, {"pk": "housing_plan"}, "post", owner="none"),
     # Settlement: the refugee service's pages (its staff are not in this cast; per-role access
     # is tested in tests/settlement/test_pages.py), the progress page for leaders.
     # Towards owning (per-role access in tests/owning/test_owning.py).
