@@ -313,6 +313,20 @@ def refusals_for_user(user: User) -> QuerySet[Decision]:
     )
 
 
+def refusals_waiting(user: User, today: dt.date) -> QuerySet[Decision]:
+    """The refused households nobody has followed up (the thesis, "de som havner utenfor"):
+    no referral and follow-up date recorded, or the follow-up date has passed and nobody has
+    recorded that it was done."""
+    overdue = RefusalFollowUp.objects.filter(
+        decision=OuterRef("pk"), followed_up_on__isnull=True, follow_up_on__lt=today
+    )
+    return (
+        refusals_for_user(user)
+        .annotate(follow_up_overdue=Exists(overdue))
+        .filter(Q(has_follow_up=False) | Q(follow_up_overdue=True))
+    )
+
+
 def refusal_get_for_user(user: User, pk: object) -> Decision:
     return cast(Decision, get_or_404(refusals_for_user(user), pk))
 

@@ -556,9 +556,12 @@ def refusal_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     if not selectors.can_follow_up_refusals(user):
         raise Http404
-    refusals = selectors.refusals_for_user(user)
     show = request.GET.get("vis", "uten")
-    shown = refusals.filter(has_follow_up=False) if show == "uten" else refusals
+    shown = (
+        selectors.refusals_waiting(user, timezone.localdate())
+        if show == "uten"
+        else selectors.refusals_for_user(user)
+    )
     page = paginate(request, shown.select_related("refusal_follow_up"))
     log_household_reads(
         user=user,

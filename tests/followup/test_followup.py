@@ -613,3 +613,37 @@ def test_a_lease_put_in_force_appears_among_tenants_without_a_plan(
     actions.housing_plan_offer(actor=frida, lease=lease, today=TODAY)
     without = selectors.overview(frida, today=TODAY, show=selectors.SHOW_WITHOUT_PLAN)
     assert lease.pk not in {row.pk for row in without}
+
+
+def test_a_refusal_whose_follow_up_date_passed_returns_to_the_list_and_the_work_list(
+    sara, frida, routing, household
+):  # type: ignore[no-untyped-def]
+    """The thesis ("de som havner utenfor"): the caseworker reaches the refused households
+    from the work list; a refusal with a referral but a follow-up date passed and not done is
+    listed again, marked overdue, until someone records that it was done."""
+    refusal = _refusal(sara, household)
+    client = _client(sara)
+    work = client.get(reverse("cases:work_list")).content.decode()
+    assert "1 avslått husstand venter på henvisning og oppfølging" in work
+    assert reverse("followup:refusal_list") in work
+    follow_up = actions.refusal_follow_up_record(
+        actor=sara,
+        decision=refusal,
+        data={
+            "referred_to": "NAV for depositumsgaranti.",
+            "follow_up_on": TODAY + dt.timedelta(days=14),
+        },
+    )
+    assert "avslått husstand venter" not in client.get(reverse("cases:work_list")).content.decode()
+    RefusalFollowUp.objects.filter(pk=follow_up.pk).update(
+        follow_up_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    listing = client.get(reverse("followup:refusal_list")).content.decode()
+    assert "Nordmann" in listing and "Oppfølging på overtid" in listing
+    actions.refusal_followed_up(
+        actor=frida,
+        follow_up=RefusalFollowUp.objects.get(pk=follow_up.pk),
+        followed_up_on=timezone.localdate(),
+        outcome="Leier privat.",
+    )
+    assert "Nordmann" not in client.get(reverse("followup:refusal_list")).content.decode()

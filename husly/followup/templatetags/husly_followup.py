@@ -19,3 +19,17 @@ def followup_notices(context: Any) -> dict[str, Any]:
         "inspections": list(selectors.my_inspections(user)),
         "move_outs": list(selectors.my_move_outs(user)),
     }
+
+
+@register.inclusion_tag("followup/refusals_waiting.html", takes_context=True)
+def refusals_waiting(context: Any) -> dict[str, Any]:
+    """On the work list: how many refused households wait for a referral and follow-up (or
+    whose follow-up date has passed), with the way to the list. Nothing for other users."""
+    from django.utils import timezone
+
+    from husly.followup import selectors
+
+    user = context["request"].user
+    if not selectors.can_follow_up_refusals(user):
+        return {"count": None}
+    return {"count": selectors.refusals_waiting(user, timezone.localdate()).count()}
