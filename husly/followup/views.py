@@ -306,7 +306,6 @@ def warning_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required(login_url="portal:login")
-@login_required(login_url="portal:login")
 @require_POST
 def my_plan_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The household accepts or declines the bo-plan it was offered at moving in (Min side)."""
@@ -336,6 +335,7 @@ def my_plan_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("portal:home")
 
 
+@login_required(login_url="portal:login")
 def my_warning_letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = _resident(request)
     return _letter(selectors.my_warning(user, pk))

@@ -1157,8 +1157,10 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             actor=a, lease=w.get(Lease, "other_lease"), today=timezone.localdate()
         ),
     ),
+    # An adult of the plan's household answers in Min side (tests/browser/
+    # test_bo_plan_in_min_side.py); this resident is not of the plan's household: refused.
     "husly.followup.actions.housing_plan_answer": (
-        {FU, RES},
+        {FU},
         lambda w, a: followup.housing_plan_answer(
             actor=a,
             plan=w.get(HousingPlan, "plan"),
