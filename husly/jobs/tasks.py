@@ -68,6 +68,13 @@ def landlords_vacancy(scheduled_at: dt.datetime) -> int:
     )
 
 
+def jobs_cleanup(scheduled_at: dt.datetime) -> dict[str, int]:
+    """Finished jobs removed after the retention period (``HUSLY_JOBS_KEEP_DAYS``)."""
+    from husly.jobs.actions import jobs_remove_finished
+
+    return jobs_remove_finished(now=scheduled_at)
+
+
 # One line each: name, schedule (UTC), what runs.
 periodic_job("lease_activations", cron="5 0 * * *", run=leases_activate)
 periodic_job("renewal_reminders", cron="0 5 * * *", run=renewal_reminders)
@@ -75,3 +82,4 @@ periodic_job("retention_run", cron="30 1 * * *", run=retention)
 periodic_job("rent_roll", cron="0 1 1 * *", run=rent_roll)
 periodic_job("arrears_scan", cron="0 4 * * *", run=arrears_steps)
 periodic_job("landlords_vacancy", cron="0 2 1 * *", run=landlords_vacancy)
+periodic_job("jobs_cleanup", cron="45 2 * * *", run=jobs_cleanup)
