@@ -131,9 +131,9 @@ def test_webhooks_go_out_from_their_periodic_job(queue, arne, raelingen, receive
         object_id=7,
         payload={"decision_id": 7},
     )
-    app.tasks["webhooks_deliver"].defer(timestamp=int(timezone.now().timestamp()))
+    job_id = app.tasks["webhooks_deliver"].defer(timestamp=int(timezone.now().timestamp()))
     run_worker()
-    assert ProcrastinateJob.objects.get(task_name="webhooks_deliver").status == "succeeded"
+    assert ProcrastinateJob.objects.get(pk=job_id).status == "succeeded"
     assert WebhookDelivery.objects.get(event=event).delivered_at is not None
     [got] = receiver.received
     assert got["headers"]["Husly-Event"] == "decision.issued"
@@ -165,8 +165,10 @@ def test_finished_jobs_are_removed_after_the_retention_period(queue) -> None:
     now = timezone.now()
     removed = jobs_remove_finished(now=now, keep_days=14, keep_failed_days=90)
     assert removed == {"finished": 1, "failed": 0}
+    # (The worker also deferred this minute's periodic ticks: recent, so they stay too.)
     left = set(ProcrastinateJob.objects.values_list("pk", flat=True))
-    assert left == {new_done, old_failed, queued}
+    assert old_done not in left
+    assert {new_done, old_failed, queued} <= left
     assert JobFailure.objects.filter(job_id=old_failed).exists()
     # Failed jobs go after their own, longer period, with their reasons.
     assert (
