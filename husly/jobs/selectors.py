@@ -38,6 +38,7 @@ TASK_LABELS = {
     "jobs_cleanup": _("Finished jobs removed"),
     "webhooks_deliver": _("Webhooks sent"),
     "imports_apply": _("Import"),
+    "kostra_year": _("KOSTRA figures for the year"),
 }
 
 

@@ -6,6 +6,7 @@ the retention period, queued and recent ones kept."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -19,6 +20,8 @@ from husly.api import actions as api_actions
 from husly.api.models import EventKind, WebhookDelivery
 from husly.audit.models import ChangeEvent
 from husly.imports.models import ImportBatch, ImportStatus
+from husly.insight.models import KostraYear
+from husly.insight.selectors import kostra_report
 from husly.jobs.actions import jobs_remove_finished
 from husly.jobs.models import JobFailure
 from husly.people.models import Person
@@ -184,3 +187,24 @@ def test_finished_jobs_are_removed_after_the_retention_period(queue) -> None:
         "finished": 0,
         "failed": 0,
     }
+
+
+def test_on_new_years_day_the_job_files_last_years_kostra_figures_once(queue, raelingen) -> None:  # type: ignore[no-untyped-def]
+    tick = int(dt.datetime(2027, 1, 1, 3, 0, tzinfo=dt.UTC).timestamp())
+    kostra_job = app.tasks["kostra_year"]
+    first = kostra_job.defer(timestamp=tick)
+    run_worker()
+    second = kostra_job.defer(timestamp=tick)  # run again (a retry after a crash)
+    run_worker()
+    assert [ProcrastinateJob.objects.get(pk=j).status for j in (first, second)] == [
+        "succeeded",
+        "succeeded",
+    ]
+    filed = KostraYear.objects.get(municipality=raelingen)
+    assert filed.year == 2026
+    expected = kostra_report(raelingen, 2026, dt.date(2027, 1, 1))
+    assert filed.report["figures"] == json.loads(json.dumps(expected["figures"]))
+    assert (
+        ChangeEvent.objects.filter(action="kostra_year_prepare").count()
+        == KostraYear.objects.count()
+    )
