@@ -596,7 +596,9 @@ def import_batch_apply(*, actor: User, batch: Any) -> int:
     )
     locked.status = ImportStatus.APPLIED
     locked.rows = []
-    locked.save(update_fields=["status", "rows"])
+    locked.applied_count = count
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["status", "rows", "applied_count", "finished_at"])
     return count
 
 
