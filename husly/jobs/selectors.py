@@ -39,6 +39,7 @@ TASK_LABELS = {
     "webhooks_deliver": _("Webhooks sent"),
     "imports_apply": _("Import"),
     "kostra_year": _("KOSTRA figures for the year"),
+    "deadline_alerts": _("Deadline alerts"),
 }
 
 

@@ -19,13 +19,19 @@ from procrastinate.contrib.django.models import ProcrastinateJob
 from husly.api import actions as api_actions
 from husly.api.models import EventKind, WebhookDelivery
 from husly.audit.models import ChangeEvent
+from husly.cases import actions as cases
+from husly.cases.alerts import deadline_alerts_raise
+from husly.cases.models import Case, DeadlineAlert
+from husly.cases.selectors import WorkFilter, _deadline_items
 from husly.imports.models import ImportBatch, ImportStatus
 from husly.insight.models import KostraYear
 from husly.insight.selectors import kostra_report
 from husly.jobs.actions import jobs_remove_finished
 from husly.jobs.models import JobFailure
 from husly.people.models import Person
+from tests.allocation.helpers import make_household
 from tests.api.test_webhooks import _subscribe
+from tests.cases.helpers import ELIGIBLE
 from tests.core.test_imports import PERSON_HEADER, _upload
 from tests.factories import PersonFactory, synthetic_number
 from tests.jobs import tasks_for_tests
@@ -208,3 +214,47 @@ def test_on_new_years_day_the_job_files_last_years_kostra_figures_once(queue, ra
         ChangeEvent.objects.filter(action="kostra_year_prepare").count()
         == KostraYear.objects.count()
     )
+
+
+def test_the_daily_job_raises_deadline_alerts_the_caseworker_sees_and_resolves_them(  # type: ignore[no-untyped-def]
+    queue, sara, raelingen, routing
+) -> None:
+    case = cases.case_create(
+        actor=sara,
+        household=make_household(raelingen, "Frist"),
+        channel="meeting",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    [item] = _deadline_items(
+        Case.objects.filter(pk=case.pk), [routing.pk], WorkFilter(), case.received_on
+    )
+    assert item.what == "preliminary_reply"
+    # Ten days before the § 11a month ends: nothing yet; two days before: the alert.
+    early = dt.datetime.combine(item.due - dt.timedelta(days=10), dt.time(4, 30), tzinfo=dt.UTC)
+    near = dt.datetime.combine(item.due - dt.timedelta(days=2), dt.time(4, 30), tzinfo=dt.UTC)
+    alert_job = app.tasks["deadline_alerts"]
+    alert_job.defer(timestamp=int(early.timestamp()))
+    run_worker()
+    assert not DeadlineAlert.objects.exists()
+    for _run in range(2):  # the job may run twice: one alert
+        alert_job.defer(timestamp=int(near.timestamp()))
+        run_worker()
+    alert = DeadlineAlert.objects.get()
+    assert (alert.case, alert.what, alert.due, alert.resolved_on) == (
+        case,
+        "preliminary_reply",
+        item.due,
+        None,
+    )
+    home = _client(sara).get(reverse("home")).content.decode()
+    assert "Varsler om frister" in home and case.number in home
+
+    cases.case_close(actor=sara, case=case, reason="other", note="Feilregistrert.")
+    assert deadline_alerts_raise(today=near.date() + dt.timedelta(days=1)) == {
+        "raised": 0,
+        "resolved": 1,
+    }
+    assert DeadlineAlert.objects.get().resolved_on == near.date() + dt.timedelta(days=1)
+    assert "Varsler om frister" not in _client(sara).get(reverse("home")).content.decode()
