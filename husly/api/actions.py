@@ -64,7 +64,7 @@ def api_client_register(
     require_permission(actor, municipality.pk, ORGANISATION_WRITE)
     if unit is None:
         _role, unit_id = access_via(actor, municipality.pk, ORGANISATION_WRITE)
-        unit = Unit.objects.filter(pk=unit_id).first()
+        unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     elif unit.municipality_id != municipality.pk:
         raise ValidationError({"unit": _("Choose a unit of the municipality.")})
     name = name.strip()
