@@ -205,6 +205,9 @@ if PRODUCTION:
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 HUSLY_IMPORT_MAX_BYTES = env_int("HUSLY_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# A confirmed import of more rows than this runs on the job queue (PostgreSQL) and the page shows
+# its state; a smaller one is applied in the request.
+HUSLY_IMPORT_SYNC_ROWS = env_int("HUSLY_IMPORT_SYNC_ROWS", default=500)
 
 LOGGING = {
     "version": 1,
@@ -346,6 +349,10 @@ HUSLY_RETENTION_KEEP_ISSUED_DECISIONS = env_bool(
 # migrations are skipped by the router and the jobs run as commands instead.
 INSTALLED_APPS += ["procrastinate.contrib.django", "husly.jobs"]
 DATABASE_ROUTERS = ["husly.jobs.routers.QueueOnPostgresRouter"]
+# Finished jobs (done, cancelled, stopped) are removed this many days after they ended; failed
+# jobs, with their reasons, after HUSLY_JOBS_KEEP_FAILED_DAYS (time to look and run them again).
+HUSLY_JOBS_KEEP_DAYS = env_int("HUSLY_JOBS_KEEP_DAYS", default=14)
+HUSLY_JOBS_KEEP_FAILED_DAYS = env_int("HUSLY_JOBS_KEEP_FAILED_DAYS", default=90)
 # A request id on every request and every log line; production logs one JSON object a line.
 MIDDLEWARE.insert(0, "husly.core.request_id.RequestIdMiddleware")
 HUSLY_LOG_JSON = env_bool("HUSLY_LOG_JSON", default=PRODUCTION)

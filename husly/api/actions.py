@@ -28,8 +28,8 @@ from husly.api.models import (
     WebhookSubscription,
 )
 from husly.audit.events import record_change
-from husly.organisation.access import ORGANISATION_WRITE, require_permission
-from husly.organisation.models import Municipality, User
+from husly.organisation.access import ORGANISATION_WRITE, access_via, require_permission
+from husly.organisation.models import Municipality, Unit, User
 
 MAX_ATTEMPTS = 8
 """After this many failed sends a delivery is given up (about 4 hours of back-off)."""
@@ -56,9 +56,17 @@ def api_client_register(
     name: str,
     scopes: Iterable[str],
     rate_limit: int = 120,
+    unit: Unit | None = None,
 ) -> tuple[ApiClient, str]:
-    """Register a system of the municipality; returns the client and its token, shown once."""
+    """Register a system of the municipality; returns the client and its token, shown once.
+    ``unit`` answers for the client (its reads are logged under it); by default the unit
+    through which the registering administrator administers the municipality."""
     require_permission(actor, municipality.pk, ORGANISATION_WRITE)
+    if unit is None:
+        _role, unit_id = access_via(actor, municipality.pk, ORGANISATION_WRITE)
+        unit = Unit.objects.filter(pk=unit_id).first() if unit_id is not None else None
+    elif unit.municipality_id != municipality.pk:
+        raise ValidationError({"unit": _("Choose a unit of the municipality.")})
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the client a name.")})
@@ -77,6 +85,7 @@ def api_client_register(
     client = ApiClient(
         municipality=municipality,
         name=name,
+        unit=unit,
         user=service,
         scopes=chosen,
         token_prefix=token[: tokens.PREFIX_LENGTH],

@@ -14,7 +14,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from husly.organisation.models import Municipality
+from husly.organisation.models import Municipality, Unit
+
+API_CLIENT_ROLE = "api_client"
+"""The role a client's reads carry in the access log (with the client's unit)."""
 
 
 class Scope(models.TextChoices):
@@ -36,6 +39,16 @@ class ApiClient(models.Model):
         Municipality, on_delete=models.PROTECT, related_name="api_clients"
     )
     name = models.CharField(_("name"), max_length=100)
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_clients",
+        verbose_name=_("unit"),
+    )
+    """The unit that answers for the client: its reads are logged under this unit and the role
+    ``api_client`` (null only for a municipality without units)."""
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_client"
     )

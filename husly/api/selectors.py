@@ -12,7 +12,7 @@ from typing import Any, cast
 from django.db.models import Count, Min, Model, Prefetch, QuerySet
 
 from husly.allocation.models import EntryStatus, WaitingListEntry
-from husly.api.models import ApiClient, WebhookEvent
+from husly.api.models import API_CLIENT_ROLE, ApiClient, WebhookEvent
 from husly.cases.models import Case, Decision
 from husly.housing.models import Building, Dwelling
 from husly.organisation.access import ORGANISATION_WRITE, get_or_404, municipality_ids
@@ -141,12 +141,13 @@ def log_client_reads(
     client: ApiClient, objects: Iterable[Case | Lease], *, what: str, path: str
 ) -> None:
     """One access event per applicant named in a response, in one insert, with the client's
-    service user as the reader (pages do the same with the staff member). The service user
-    holds no membership, so the event names no role or unit: the reader is the client."""
+    service user as the reader (pages do the same with the staff member), the role
+    ``api_client`` and the unit that answers for the client."""
     persons = {p.pk: p for p in (applicant(obj) for obj in objects) if p is not None}
     log_reads(
         user=client.user,
         persons=persons.values(),
         what=what,
         path=path,
+        via=(API_CLIENT_ROLE, client.unit_id),
     )

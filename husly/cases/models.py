@@ -616,3 +616,31 @@ def open_appeals() -> models.QuerySet[Appeal]:
             & ~models.Q(decision__replaced_by__status=DecisionStatus.ISSUED)
         )
     )
+
+
+class DeadlineAlert(models.Model):
+    """A deadline of a case coming due (or passed), raised by the daily job ``deadline_alerts``
+    (ADR 0021): the § 11a month, the answer promised in a preliminary reply, the six-month
+    allocation promise, a start-loan approval's validity. One per case, deadline and date due
+    (the job may run twice); resolved when the deadline no longer applies (the reply was sent,
+    the case decided, the dwelling allocated). The caseworkers of the case see it on the start
+    page through ``cases_for_user``."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_alerts")
+    what = models.CharField(max_length=30)
+    """As the work list's deadlines: preliminary_reply, answer_promised, allocation_promise,
+    start_loan_validity."""
+    due = models.DateField()
+    raised_on = models.DateField()
+    resolved_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "what", "due"], name="cases_deadline_alert_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what} {self.due}"

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils import timezone
 
-from husly.cases.selectors import CASE_WRITE, WorkList, unit_ids, work_list
+from husly.cases.models import DeadlineAlert
+from husly.cases.selectors import CASE_WRITE, WorkList, cases_for_user, unit_ids, work_list
 from husly.housing.models import Dwelling, DwellingStatus
 from husly.organisation.access import (
     HOUSING_READ,
@@ -31,6 +32,8 @@ class StartFigures:
     tasks: WorkList | None = None
     """The user's own work, when they work on cases: what is theirs, what is due, what is new
     for their units (the first few of each, with whole counts)."""
+    alerts: list[DeadlineAlert] | None = None
+    """Open deadline alerts the daily job raised on the user's units' cases (soonest first)."""
 
 
 TASKS_SHOWN = 5
@@ -52,7 +55,18 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
         )
         counts = {row["status"]: row["n"] for row in rows}
         by_status = [(str(status.label), counts.get(status.value, 0)) for status in DwellingStatus]
+    works_on_cases = bool(unit_ids(user, CASE_WRITE))
+    alerts = None
+    if works_on_cases:
+        alerts = list(
+            DeadlineAlert.objects.filter(
+                case__in=cases_for_user(user, shared=False), resolved_on__isnull=True
+            )
+            .select_related("case")
+            .order_by("due", "pk")[:TASKS_SHOWN]
+        )
     return StartFigures(
+        alerts=alerts,
         roles=[role.label for role in Role if role.value in held],
         persons=Person.objects.filter(municipality_id__in=people_ids).count()
         if people_ids
@@ -63,6 +77,6 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
         dwellings_by_status=by_status,
         units=Unit.objects.filter(municipality_id__in=org_ids).count() if org_ids else None,
         tasks=work_list(user, today=today or timezone.localdate(), limit=TASKS_SHOWN)
-        if unit_ids(user, CASE_WRITE)
+        if works_on_cases
         else None,
     )

@@ -20,9 +20,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.parsers import expat
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.housing.actions import building_create, dwelling_create
@@ -596,5 +596,79 @@ def import_batch_apply(*, actor: User, batch: Any) -> int:
     )
     locked.status = ImportStatus.APPLIED
     locked.rows = []
-    locked.save(update_fields=["status", "rows"])
+    locked.applied_count = count
+    locked.finished_at = timezone.now()
+    locked.save(update_fields=["status", "rows", "applied_count", "finished_at"])
     return count
+
+
+def import_batch_queue(*, actor: User, batch: Any) -> Any:
+    """Put a confirmed, pending batch on the job queue (a large file); the job ``imports_apply``
+    applies it as the user who confirmed it. Deferred in this transaction: no job for a
+    confirmation that rolled back, no confirmation without its job."""
+    require_permission(actor, batch.municipality_id, IMPORT_ROLES[batch.kind])
+    from husly.audit.events import record_change
+    from husly.imports.models import ImportBatch, ImportStatus
+    from husly.imports.tasks import imports_apply
+
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != ImportStatus.PENDING:
+            raise ValidationError(_("This file has already been imported."))
+        locked.job_id = imports_apply.defer(
+            batch_id=locked.pk, municipality_id=locked.municipality_id
+        )
+        locked.status = ImportStatus.QUEUED
+        locked.save(update_fields=["status", "job_id"])
+        record_change(
+            actor=actor,
+            action="import_batch_queue",
+            instance=locked,
+            municipality=locked.municipality,
+            changes={
+                "status": [ImportStatus.PENDING, ImportStatus.QUEUED],
+                "rows": [None, len(locked.rows)],
+            },
+        )
+    return locked
+
+
+def import_batch_run(*, batch_id: int) -> int:
+    """The queue job's work: apply a queued batch once, as the user who confirmed it. A rerun
+    (a retry after a crash) finds the batch no longer queued and does nothing. Bad data or a
+    lost right ends the batch *not imported* with the reason, nothing written; any other error
+    rolls back and is raised, so the queue retries it."""
+    from husly.imports.models import ImportBatch, ImportStatus
+
+    with transaction.atomic():
+        locked = (
+            ImportBatch.objects.select_for_update()
+            .select_related("municipality", "uploaded_by")
+            .filter(pk=batch_id)
+            .first()
+        )
+        if locked is None or locked.status != ImportStatus.QUEUED:
+            return 0
+        try:
+            with transaction.atomic():
+                count = import_apply(
+                    actor=locked.uploaded_by,
+                    kind=locked.kind,
+                    municipality=locked.municipality,
+                    rows=locked.rows,
+                )
+        except PermissionDenied:
+            locked.status = ImportStatus.FAILED
+            locked.error = _("You no longer have the right to import into this municipality.")
+        except ValidationError as error:
+            locked.status = ImportStatus.FAILED
+            locked.error = _("Nothing was imported: %(errors)s") % {
+                "errors": " ".join(error.messages)
+            }
+        else:
+            locked.status = ImportStatus.APPLIED
+            locked.applied_count = count
+        locked.rows = []
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "error", "applied_count", "rows", "finished_at"])
+        return locked.applied_count or 0

@@ -1,4 +1,5 @@
-"""Pending imports: a validated file waiting for the user's confirmation."""
+"""Pending imports: a validated file waiting for the user's confirmation, and, for a large
+file, its run on the job queue (queued, then imported or not imported with the reason)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ class ImportKind(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
+    QUEUED = "queued", _("In the queue")
     APPLIED = "applied", _("Imported")
+    FAILED = "failed", _("Not imported")
 
 
 class ImportBatch(models.Model):
@@ -32,6 +35,12 @@ class ImportBatch(models.Model):
         max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
     created_at = models.DateTimeField(default=timezone.now)
+    job_id = models.BigIntegerField(null=True, blank=True)
+    """The queue job that applies a large file (ADR 0021); none for a small one applied at once."""
+    applied_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    """Why a queued import was not applied, in the user's words (Norwegian)."""
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "core_importbatch"  # the table from before imports became an app

@@ -6,4 +6,5 @@ app_name = "imports"
 urlpatterns = [
     path("<str:kind>/", import_views.upload, name="upload"),
     path("bekreft/<int:pk>/", import_views.confirm, name="confirm"),
+    path("status/<int:pk>/", import_views.batch, name="batch"),
 ]

@@ -4,18 +4,21 @@ user confirms; then every row is written in one transaction."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from husly.core.forms import StyledFormMixin
 from husly.core.pages import user_of, writable_municipalities
 from husly.imports import importers as imports
+from husly.imports import selectors
 from husly.imports.models import ImportBatch, ImportKind, ImportStatus
+from husly.jobs.routers import queue_available
 from husly.organisation.access import HOUSING_WRITE, PEOPLE_WRITE
 
 ROLES = imports.IMPORT_ROLES
@@ -92,8 +95,6 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _max_bytes() -> int:
-    from django.conf import settings
-
     return int(settings.HUSLY_IMPORT_MAX_BYTES)
 
 
@@ -114,6 +115,13 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if batch.municipality not in writable_municipalities(user, ROLES[batch.kind]):
         raise Http404
+    if queue_available() and len(batch.rows) > settings.HUSLY_IMPORT_SYNC_ROWS:
+        try:
+            imports.import_batch_queue(actor=user, batch=batch)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("imports:upload", kind=batch.kind)
+        return redirect("imports:batch", pk=batch.pk)
     try:
         count = imports.import_batch_apply(actor=user, batch=batch)
     except ValidationError as error:
@@ -127,3 +135,21 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         % {"count": count},
     )
     return redirect(DONE_URL[batch.kind])
+
+
+@require_GET
+def batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """A queued import's state: queued, running, done or failed with the reason. The page asks
+    again every few seconds (htmx) until the run has ended."""
+    user = user_of(request)
+    batch = selectors.import_batch_for(user, pk)
+    return render(
+        request,
+        "imports/batch.html",
+        {
+            "batch": batch,
+            "kind_label": ImportKind(batch.kind).label,
+            "state": selectors.run_state(batch),
+            "done_url": DONE_URL[batch.kind],
+        },
+    )

@@ -35,6 +35,11 @@ TASK_LABELS = {
     "rent_roll": _("Rent roll"),
     "arrears_scan": _("Arrears steps"),
     "landlords_vacancy": _("Head-lease vacancy cost"),
+    "jobs_cleanup": _("Finished jobs removed"),
+    "webhooks_deliver": _("Webhooks sent"),
+    "imports_apply": _("Import"),
+    "kostra_year": _("KOSTRA figures for the year"),
+    "deadline_alerts": _("Deadline alerts"),
 }
 
 

@@ -68,6 +68,20 @@ def landlords_vacancy(scheduled_at: dt.datetime) -> int:
     )
 
 
+def deadline_alerts(scheduled_at: dt.datetime) -> dict[str, int]:
+    """Deadlines coming due within five working days (or passed) filed as alerts."""
+    from husly.cases.alerts import deadline_alerts_raise
+
+    return deadline_alerts_raise(today=local_date(scheduled_at))
+
+
+def jobs_cleanup(scheduled_at: dt.datetime) -> dict[str, int]:
+    """Finished jobs removed after the retention period (``HUSLY_JOBS_KEEP_DAYS``)."""
+    from husly.jobs.actions import jobs_remove_finished
+
+    return jobs_remove_finished(now=scheduled_at)
+
+
 # One line each: name, schedule (UTC), what runs.
 periodic_job("lease_activations", cron="5 0 * * *", run=leases_activate)
 periodic_job("renewal_reminders", cron="0 5 * * *", run=renewal_reminders)
@@ -75,3 +89,5 @@ periodic_job("retention_run", cron="30 1 * * *", run=retention)
 periodic_job("rent_roll", cron="0 1 1 * *", run=rent_roll)
 periodic_job("arrears_scan", cron="0 4 * * *", run=arrears_steps)
 periodic_job("landlords_vacancy", cron="0 2 1 * *", run=landlords_vacancy)
+periodic_job("jobs_cleanup", cron="45 2 * * *", run=jobs_cleanup)
+periodic_job("deadline_alerts", cron="30 4 * * *", run=deadline_alerts)

@@ -481,7 +481,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
         {
             "event": event,
             "what": WHAT_LABELS.get(event.what, _("Read your data")),
-            "role": Role(event.role).label if event.role in Role.values else "",
+            "role": Role(event.role).label
+            if event.role in Role.values
+            else (_("System (API)") if event.role == "api_client" else ""),
             "who": (
                 _("You")
                 if event.actor_id == user.pk

@@ -71,4 +71,5 @@ def api_world(raelingen, lorenskog, sara, geir, arne, routing, eirik, olga) -> d
         "other_client": other_client,
         "other_token": other_token,
         "lorenskog_admin": lorenskog_admin,
+        "arne": arne,
     }

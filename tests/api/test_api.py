@@ -4,6 +4,7 @@ limit in the database, JSON errors in Norwegian and English, pagination."""
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from husly.api import actions
@@ -93,9 +94,12 @@ def test_every_person_in_a_response_is_logged_with_the_client_as_reader(api_worl
     _get(api_world["token"], f"/leases/{api_world['lease'].pk}")
     events = AccessEvent.objects.filter(actor=client.user).order_by("pk")
     assert str(events[0].actor) == "API Arkivet"
-    assert [(e.person_id, e.what, e.role) for e in events] == [
-        (applicant.pk, "api_case_list", ""),
-        (applicant.pk, "api_lease_detail", ""),
+    # The client's role and the unit that answers for it (the registering administrator's).
+    admin_unit = api_world["arne"].memberships.get(role="administrator").unit
+    assert client.unit == admin_unit
+    assert [(e.person_id, e.what, e.role, e.unit_id) for e in events] == [
+        (applicant.pk, "api_case_list", "api_client", admin_unit.pk),
+        (applicant.pk, "api_lease_detail", "api_client", admin_unit.pk),
     ]
     assert events[0].path.startswith("/api/v1/cases")
     assert events[0].municipality_id == client.municipality_id
@@ -164,3 +168,17 @@ def test_the_openapi_document_and_the_docs_page_need_no_login(db) -> None:
     body = page.content.decode()
     assert "Bearer &lt;" in body and "Bearer <" not in body  # escaped, not a tag
     assert "<script" not in page.content.decode().split("</header>")[-1]
+
+
+def test_a_client_answers_through_a_unit_of_its_own_municipality(api_world, raelingen) -> None:  # type: ignore[no-untyped-def]
+    other_unit = api_world["lorenskog_admin"].memberships.first().unit
+    with pytest.raises(ValidationError) as refused:
+        actions.api_client_register(
+            actor=api_world["arne"],
+            municipality=raelingen,
+            name="Feil enhet",
+            scopes=["read:cases"],
+            unit=other_unit,
+        )
+    assert "unit" in refused.value.message_dict
+    assert not ApiClient.objects.filter(name="Feil enhet").exists()

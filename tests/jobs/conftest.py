@@ -44,3 +44,13 @@ def run_worker() -> None:
     thread.join(timeout=120)
     if failures:
         raise failures[0]
+
+
+@pytest.fixture
+def receiver() -> Iterator[object]:
+    """A webhook receiver on loopback (the one the API's webhook tests use)."""
+    from tests.api.test_webhooks import Receiver
+
+    r = Receiver()
+    yield r
+    r.close()

@@ -104,6 +104,10 @@ def test_the_periodic_jobs_are_registered_on_their_schedules() -> None:
         "rent_roll": "0 1 1 * *",
         "arrears_scan": "0 4 * * *",
         "landlords_vacancy": "0 2 1 * *",
+        "jobs_cleanup": "45 2 * * *",
+        "webhooks_deliver": "* * * * *",
+        "kostra_year": "0 3 1 1 *",
+        "deadline_alerts": "30 4 * * *",
     }
     # Two periodic jobs of one name never run side by side.
     assert app.tasks["rent_roll"].lock == "rent_roll"

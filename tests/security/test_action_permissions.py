@@ -828,6 +828,10 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         PEOPLE_WORK,
         lambda w, a: imports.import_batch_apply(actor=a, batch=w.get(ImportBatch, "batch")),
     ),
+    "husly.imports.importers.import_batch_queue": (
+        PEOPLE_WORK,
+        lambda w, a: imports.import_batch_queue(actor=a, batch=w.get(ImportBatch, "batch")),
+    ),
     # --- arrears and the eviction-prevention procedure -----------------------------------------
     "husly.arrears.actions.arrears_scan": (
         {PR},

@@ -118,6 +118,7 @@ RULES: dict[str, Rule] = {
     "housing:building_edit": R(MUNICIPALITY, {"pk": "building"}, owner="arne"),
     "imports:upload": R(STAFF, {"kind": "=persons"}, owner="arne"),
     "imports:confirm": R(MUNICIPALITY, {"pk": "import_batch"}, "post", owner="none"),
+    "imports:batch": R(MUNICIPALITY, {"pk": "import_batch"}, owner="arne"),  # the uploader only
     "cases:case_list": R(STAFF, {}),
     "cases:work_list": R(STAFF, {}),
     "cases:routing": R(STAFF, {}, owner="arne"),
