@@ -196,6 +196,8 @@ def loan_facts_record(
     unknown = sorted(set(data) - set(LOAN_FACTS))
     if unknown:
         raise ValidationError(_("Unknown fact: %(names)s.") % {"names": ", ".join(unknown)})
+    if "is_refugee" in data:  # the stored application fact counts refugees for the leaders
+        LoanFact.objects.filter(case=application.case).update(refugee=bool(data["is_refugee"]))
     return update_audited(
         actor=actor,
         action="loan_facts_record",
