@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from husly.cases.models import Application
 from husly.core.pages import user_of
 from husly.loans import actions, selectors
 from husly.loans.models import GrantKind, LoanExceptionUse
@@ -318,7 +319,8 @@ def grant_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     if not selectors.grant_unit_ids(user):
         raise Http404
     household = household_get_for_user(user, household_pk)
-    values = {k: request.POST.get(k, "") for k in ("grant_kind", "purpose", "cost", "amount")}
+    fields = ("grant_kind", "purpose", "cost", "amount", "housing_kind")
+    values = {k: request.POST.get(k, "") for k in fields}
     if request.method == "POST":
         created: list[Any] = []
 
@@ -334,6 +336,7 @@ def grant_create(request: HttpRequest, household_pk: int) -> HttpResponse:
                         "cost": _int(values["cost"]),
                         "amount_sought": _int(values["amount"]),
                     },
+                    case_data={"housing_kind": values["housing_kind"]},
                 )
             )
 
@@ -345,7 +348,12 @@ def grant_create(request: HttpRequest, household_pk: int) -> HttpResponse:
     return render(
         request,
         "loans/grant_new.html",
-        {"household": household, "kinds": GrantKind.choices, "values": values},
+        {
+            "household": household,
+            "kinds": GrantKind.choices,
+            "housing_kinds": Application._meta.get_field("housing_kind").choices,
+            "values": values,
+        },
     )
 
 

@@ -127,6 +127,7 @@ def loan_world(routing: Any, household: Any) -> dict[str, Any]:
         household=household,
         grant_kind="adaptation",
         data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
+        case_data={"housing_kind": "rented_private"},
     )
     return {
         "loan_exception": exception,

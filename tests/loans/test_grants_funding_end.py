@@ -404,7 +404,8 @@ def test_a_candidate_proposed_by_another_unit_is_invited_and_closed_by_the_appli
     candidate = loans.candidate_propose(
         actor=sara, household=household, note="Leietaker ved fornyelse: stabil inntekt."
     )
-    assert candidate.proposed_by_unit.name == "Boligkontoret" and candidate.status == "proposed"
+    assert candidate.status == "proposed"
+    assert sara.memberships.filter(unit=candidate.proposed_by_unit).exists()
     assert list(selectors.candidates_for_user(nina)) == [candidate]
     assert list(selectors.candidates_for_user(sara)) == []  # the team's list
     with pytest.raises(PermissionDenied):
@@ -444,3 +445,108 @@ def test_the_yearly_funding_shows_what_has_been_lent(routing, household, raeling
     assert view.left == 20_000_000 - loan.principal
     assert view.funding is not None and view.funding.council_decided == 25_000_000
     assert selectors.funding_for_year(raelingen, 2025).lent == 0
+
+
+def _client(user):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_team_uses_the_new_pages(routing, household, raelingen, sara, lise) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from husly.audit.models import AccessEvent
+    from tests.loans.helpers import loan_world
+
+    _grants_to_nav(raelingen, routing)
+    world = loan_world(routing, household)
+    nina, loan, application = world["loan_caseworker"], world["loan"], world["loan_application"]
+    web = _client(nina)
+
+    # Funding: the year's amounts and a grant budget, with what has been lent.
+    url = reverse("loans:funding") + "?ar=2026"
+    web.post(
+        url,
+        {
+            "nav_recommended": "30 000 000",
+            "council_decided": "25 000 000",
+            "applied_from_husbanken": "25 000 000",
+            "granted_by_husbanken": "20 000 000",
+            "budget_adaptation": "400 000",
+        },
+    )
+    page = web.get(url).content.decode()
+    assert selectors.funding_for_year(raelingen, 2026).funding.granted_by_husbanken == 20_000_000
+    assert f"{loan.principal:,}".replace(",", "\xa0") in page or str(loan.principal) in page
+    assert _client(lise).get(url).status_code == 404  # the housing office's leader
+
+    # Exceptions on the application page.
+    page = web.get(reverse("loans:application", kwargs={"pk": application.pk})).content.decode()
+    assert 'name="exception"' in page and "4.a.barn" in page
+    web.post(
+        reverse("loans:exception_record", kwargs={"pk": application.pk}),
+        {"exception": "1|4.d", "reason": "Frigjør en kommunal bolig."},
+    )
+    assert application.exception_uses.filter(criterion_id="1", exception_id="4.d").exists()
+
+    # Candidates: proposed from the ownership screening's page by the housing office.
+    web_sara = _client(sara)
+    web_sara.post(
+        reverse("loans:candidate_propose"),
+        {"household": household.pk, "note": "God økonomi ved fornyelse.", "next": "/"},
+    )
+    candidate = Candidate.objects.filter(note="God økonomi ved fornyelse.").get()
+    page = web.get(reverse("loans:candidates")).content.decode()
+    assert "God økonomi ved fornyelse." in page
+    assert AccessEvent.objects.filter(actor=nina, what="loan_candidates").exists()
+    web.post(
+        reverse("loans:candidate_step", kwargs={"pk": candidate.pk, "step": "inviter"}),
+        {"note": "Ringt."},
+    )
+    candidate.refresh_from_db()
+    assert candidate.status == "invited"
+    assert web_sara.get(reverse("loans:candidates")).status_code == 404
+
+    # A grant registered at the desk, assessed and decided through its pages.
+    web.post(
+        reverse("loans:grant_create", kwargs={"household_pk": household.pk}),
+        {
+            "grant_kind": "adaptation",
+            "housing_kind": "rented_private",
+            "purpose": "Heis i trappen",
+            "cost": "200 000",
+            "amount": "100 000",
+        },
+    )
+    grant = GrantApplication.objects.get(purpose="Heis i trappen")
+    step = lambda name: reverse("loans:grant_step", kwargs={"pk": grant.pk, "step": name})  # noqa: E731
+    web.post(
+        step("fakta"),
+        {
+            "has_reduced_function_or_is_older": "yes",
+            "adaptation_is_appropriate": "yes",
+            "cannot_finance_otherwise": "yes",
+        },
+    )
+    web.post(step("vurder"))
+    web.post(step("vedtak"), {"outcome": "approve", "amount": "100 000", "reasoning": "Behov."})
+    grant.refresh_from_db()
+    assert grant.decision is not None and grant.decision.amount == 100_000
+    page = web.get(reverse("loans:grant", kwargs={"pk": grant.pk})).content.decode()
+    assert "Heis i trappen" in page
+    assert "300" in web.get(reverse("loans:grants")).content.decode()  # 400 000 − 100 000 left
+
+    # The end of a loan from its page.
+    web.post(
+        reverse("loans:loan_end", kwargs={"pk": loan.pk, "step": "tap"}),
+        {"amount": "10 000", "on": "2026-03-05", "note": "Gjeldsordning."},
+    )
+    loan.refresh_from_db()
+    assert (loan.status, loan.loss) == ("written_off", 10_000)
+    assert (
+        "Gjeldsordning." in web.get(reverse("loans:loan", kwargs={"pk": loan.pk})).content.decode()
+    )

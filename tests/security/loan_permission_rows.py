@@ -248,6 +248,7 @@ ROWS: dict[str, tuple[set[str], Any]] = {
             household=w.get(Household, "household"),
             grant_kind="adaptation",
             data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
+            case_data={"housing_kind": "rented_private"},
         ),
     ),
     "husly.loans.actions.grant_facts_record": (
@@ -366,5 +367,6 @@ def build(w: Any, unit_head: Any) -> None:
         household=household,
         grant_kind="adaptation",
         data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
+        case_data={"housing_kind": "rented_private"},
     )
     w.ids["grant"] = grant.pk
