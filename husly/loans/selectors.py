@@ -14,7 +14,7 @@ from typing import cast
 
 from django.db.models import QuerySet, Sum
 
-from husly.cases.models import Case, HelpKind, RoutingRule
+from husly.cases.models import Case, DecisionStatus, HelpKind, RoutingRule
 from husly.loans.models import (
     ApprovalStatus,
     Candidate,
@@ -247,7 +247,7 @@ def grant_budget_rows(municipality: Municipality | int, year: int) -> list[Grant
     )
     grants = GrantApplication.objects.filter(
         case__municipality=municipality, decided_on__year=year, status__in=COMMITTED
-    )
+    ).exclude(decision__status=DecisionStatus.DISCARDED)
     rows = []
     for kind in GrantKind:
         mine = grants.filter(grant_kind=kind)
