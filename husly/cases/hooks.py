@@ -24,7 +24,8 @@ decision_issued_handlers: list[DecisionIssuedHandler] = []
 LetterDetailsProvider = Callable[["Decision", str], "dict[str, object] | None"]
 letter_text_providers: list[LetterDetailsProvider] = []
 """``provider(decision, language)`` may return what a kind of help's letter says beyond the
-common texts: ``details`` (a paragraph) and ``next_steps`` (a list), e.g. a start loan's rate,
+common texts: ``details`` (a paragraph), ``next_steps`` (a list), and ``title``,
+``conclusion`` and ``basis`` (legal basis) where the kind has its own, e.g. a start loan's rate,
 term and validity from the loans app. The first provider that returns a mapping wins."""
 
 CaseClosedHandler = Callable[["Case", "User"], None]

@@ -574,6 +574,31 @@ def _sender(decision: Decision, lang: str) -> str:
     return name
 
 
+def _provided(
+    decision: Decision,
+    lang: str,
+    *,
+    details: str,
+    next_steps: list[str],
+    title: str,
+    conclusion: str,
+    basis: str,
+) -> tuple[str, list[str], str, str, str]:
+    """The texts a kind of help's own provider gives (the first that answers wins)."""
+    for provider in hooks.letter_text_providers:
+        extra = provider(decision, lang)
+        if extra:
+            steps = extra.get("next_steps")
+            return (
+                str(extra.get("details", details)),
+                [str(s) for s in steps] if isinstance(steps, list) else next_steps,
+                str(extra.get("title", title)),
+                str(extra.get("conclusion", conclusion)),
+                str(extra.get("basis", basis)),
+            )
+    return details, next_steps, title, conclusion, basis
+
+
 def decision_letter_context(
     decision: Decision, language: str | None = None, *, draft: bool | None = None
 ) -> dict[str, Any]:
@@ -617,14 +642,15 @@ def decision_letter_context(
         conclusion = text["other"].format(**fill)
         next_steps = []
     title = text["title_lapse"] if decision.kind == DecisionKind.LAPSE else kind_text["title"]
-    for provider in hooks.letter_text_providers:
-        extra = provider(decision, lang)
-        if extra:
-            details = str(extra.get("details", details))
-            steps = extra.get("next_steps")
-            next_steps = [str(s) for s in steps] if isinstance(steps, list) else next_steps
-            title = str(extra.get("title", title))
-            break
+    details, next_steps, title, conclusion, basis = _provided(
+        decision,
+        lang,
+        details=details,
+        next_steps=next_steps,
+        title=title,
+        conclusion=conclusion,
+        basis=kind_text["basis"],
+    )
     record = decision.assessment.record if decision.assessment else None
     criteria = []
     exceptions = []
@@ -671,7 +697,7 @@ def decision_letter_context(
             line for handler in hooks.letter_details_handlers for line in handler(decision, lang)
         ],
         "next_steps": next_steps,
-        "basis": kind_text["basis"],
+        "basis": basis,
         "criteria": criteria,
         "judged": [c for c in criteria if c["judged"]],
         "exceptions": exceptions,

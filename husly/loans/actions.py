@@ -26,13 +26,21 @@ from husly.loans.models import (
     ApprovalStatus,
     ArrearsFollowUp,
     Candidate,
+    CandidateStatus,
     DocumentRequest,
     FollowUpMeasure,
     Funding,
+    GrantApplication,
+    GrantBudget,
+    GrantKind,
+    GrantStatus,
     Loan,
     LoanApplication,
     LoanApproval,
     LoanAssessment,
+    LoanExceptionUse,
+    LoanFact,
+    LoanFactKind,
     LoanPayment,
     LoanStatus,
     Outcome,
@@ -111,6 +119,33 @@ def _open(application: LoanApplication) -> None:
         raise ValidationError(_("The start-loan case is not open for processing."))
 
 
+def _fact(
+    kind: str,
+    case: Case,
+    on: dt.date,
+    *,
+    amount: int = 0,
+    days: int | None = None,
+    grant_kind: str = "",
+) -> LoanFact:
+    """Store one coded event for the leaders' figures (no names, no free text), in the calling
+    action's transaction."""
+    refugee = LoanApplication.objects.filter(case=case, is_refugee=True).exists() or (
+        LoanApplication.objects.filter(grant_applications__case=case, is_refugee=True).exists()
+    )
+    return LoanFact.objects.create(
+        municipality_id=case.municipality_id,
+        kind=kind,
+        on=on,
+        amount=amount,
+        days_to_decision=days,
+        grant_kind=grant_kind,
+        with_children=case.household.members.filter(relation=Relation.CHILD).exists(),
+        refugee=refugee,
+        case=case,
+    )
+
+
 # --- the application -----------------------------------------------------------------------------
 
 
@@ -134,13 +169,16 @@ def loan_application_create(
         submit=True,
     )
     application = LoanApplication(case=case, **data)
-    return create_audited(
+    application = create_audited(
         actor=actor,
         action="loan_application_create",
         instance=application,
         municipality=case.municipality,
         person_id=_person_id_of_case(case),
     )
+    _fact(LoanFactKind.APPLICATION, case, case.received_on or timezone.localdate())
+    _candidates_applied(application, actor)
+    return application
 
 
 def _person_id_of_case(case: Case) -> int | None:
@@ -158,6 +196,8 @@ def loan_facts_record(
     unknown = sorted(set(data) - set(LOAN_FACTS))
     if unknown:
         raise ValidationError(_("Unknown fact: %(names)s.") % {"names": ", ".join(unknown)})
+    if "is_refugee" in data:  # the stored application fact counts refugees for the leaders
+        LoanFact.objects.filter(case=application.case).update(refugee=bool(data["is_refugee"]))
     return update_audited(
         actor=actor,
         action="loan_facts_record",
@@ -371,6 +411,13 @@ def loan_assess(
         )
     guideline = sets[0]
     exceptions = {e.id: e for e in guideline.exceptions}
+    waivers = {
+        **{
+            use.criterion_id: (use.exception_id, use.reason)
+            for use in application.exception_uses.filter(withdrawn_at__isnull=True)
+        },
+        **waivers,
+    }
     for criterion_id, (exception_id, reason) in waivers.items():
         exception = exceptions.get(exception_id)
         if exception is None or criterion_id not in exception.applies_to:
@@ -637,6 +684,8 @@ def _draft_decision(
             municipality=application.case.municipality,
             person_id=_person_id(application),
         )
+        if chosen["grant"]:
+            _establishment_grant_from_ladder(actor, recommendation, int(chosen["grant"]))
     return cases.decision_submit(actor=actor, decision=decision)
 
 
@@ -661,20 +710,33 @@ def _advise_against(actor: User, recommendation: Recommendation, reasons: str) -
     pdf = render_advice_letter(advice)
     advice.letter.save(f"fraradning-{application.case.number}.pdf", ContentFile(pdf), save=False)
     advice.letter_sha256 = hashlib.sha256(pdf).hexdigest()
-    return create_audited(
+    advice = create_audited(
         actor=actor,
         action="loan_advise_against",
         instance=advice,
         municipality=application.case.municipality,
         person_id=_person_id(application),
     )
+    _fact(
+        LoanFactKind.ADVICE_AGAINST,
+        application.case,
+        advice.issued_on,
+        days=_days(application.case, advice.issued_on),
+    )
+    return advice
+
+
+def _days(case: Case, on: dt.date) -> int | None:
+    return (on - case.received_on).days if case.received_on else None
 
 
 # --- from approval to keys -----------------------------------------------------------------------
 
 
 def on_decision_issued(decision: Decision, actor: User) -> None:
-    """An issued start-loan approval is valid for three months from the decision date."""
+    """An issued start-loan approval is valid for three months from the decision date. Every
+    issued start-loan or grant decision is counted for the leaders."""
+    _count_decision(decision)
     terms = LoanApproval.objects.filter(decision=decision).first()
     if terms is None or decision.issued_on is None:
         return
@@ -828,6 +890,7 @@ def loan_disburse(*, actor: User, approval: LoanApproval, on: dt.date) -> Loan:
     )
     approval.status = ApprovalStatus.DISBURSED
     approval.save(update_fields=["status"])
+    _fact(LoanFactKind.DISBURSED, case, on, amount=approval.amount)
     return loan
 
 
@@ -840,6 +903,8 @@ def loan_approval_follow_up(*, actor: User, approval: LoanApproval, note: str) -
     data: dict[str, Any] = {"followed_up_on": timezone.localdate(), "follow_up_note": note}
     if approval.valid_until and approval.valid_until < timezone.localdate():
         data["status"] = ApprovalStatus.EXPIRED
+        if approval.status == ApprovalStatus.VALID:
+            _fact(LoanFactKind.NO_PURCHASE, approval.application.case, approval.valid_until)
     return update_audited(
         actor=actor,
         action="loan_approval_follow_up",
@@ -864,6 +929,12 @@ def _payment_apply(
     if payment.missed and not loan.follow_ups.filter(closed_on__isnull=True).exists():
         follow_up = ArrearsFollowUp.objects.create(
             loan=loan, payment=payment, opened_on=timezone.localdate()
+        )
+        _fact(
+            LoanFactKind.ARREARS,
+            loan.approval.application.case,
+            follow_up.opened_on,
+            amount=payment.amount_due - payment.amount_paid,
         )
     principal_paid = max(paid - round(loan.balance * float(loan.annual_rate) / 12), 0)
     if paid:
@@ -999,6 +1070,11 @@ def loan_end(*, actor: User, loan: Loan, status: str, loss: int = 0) -> Loan:
     selectors.require_loan_role(actor, loan.municipality)
     if status not in {LoanStatus.REPAID, LoanStatus.FORCED_SALE, LoanStatus.WRITTEN_OFF}:
         raise ValidationError({"status": _("Choose how the loan ended.")})
+    if loan.status != LoanStatus.ACTIVE:
+        raise ValidationError(_("The loan has already ended."))
+    if status != LoanStatus.REPAID:
+        kind = LoanFactKind.LOSS if status == LoanStatus.WRITTEN_OFF else LoanFactKind.FORCED_SALE
+        _fact(kind, loan.approval.application.case, timezone.localdate(), amount=loss)
     return update_audited(
         actor=actor,
         action="loan_end",
@@ -1056,3 +1132,587 @@ def funding_record(
         data=dict(data),
         municipality=municipality,
     )
+
+
+# --- exceptions 4 a–d on the application ---------------------------------------------------------
+
+
+def _start_loan_set(application: LoanApplication, on: dt.date) -> g.GuidelineSet:
+    sets = [
+        s
+        for s in g.sets_for(application.case.municipality.number, on)
+        if s.application_kind == "start_loan"
+    ]
+    if not sets:
+        raise ValidationError(
+            _("%(municipality)s has no start-loan criteria in Husly for this date.")
+            % {"municipality": application.case.municipality.name}
+        )
+    return sets[0]
+
+
+@transaction.atomic
+def loan_exception_record(
+    *,
+    actor: User,
+    application: LoanApplication,
+    criterion_id: str,
+    exception_id: str,
+    reason: str,
+) -> LoanExceptionUse:
+    """The caseworker records that one of the criteria's exceptions (Rælingen 4 a–d) applies to
+    a criterion, with the reason. Every later assessment of the application uses it."""
+    selectors.require_loan_role(actor, application.case.municipality)
+    _open(application)
+    guideline = _start_loan_set(application, timezone.localdate())
+    exception = next((e for e in guideline.exceptions if e.id == exception_id), None)
+    if exception is None or criterion_id not in exception.applies_to:
+        raise ValidationError(
+            _("The guideline does not allow that exception for criterion %(id)s.")
+            % {"id": criterion_id or "-"}
+        )
+    if not reason.strip():
+        raise ValidationError(
+            _("Give a reason for using the exception “%(exception)s”.")
+            % {"exception": exception.title.nb}
+        )
+    now = timezone.now()
+    for old in application.exception_uses.filter(
+        criterion_id=criterion_id, withdrawn_at__isnull=True
+    ):
+        update_audited(
+            actor=actor,
+            action="loan_exception_withdraw",
+            instance=old,
+            data={"withdrawn_at": now},
+            municipality=application.case.municipality,
+        )
+    return create_audited(
+        actor=actor,
+        action="loan_exception_record",
+        instance=LoanExceptionUse(
+            application=application,
+            criterion_id=criterion_id,
+            exception_id=exception_id,
+            reason=reason.strip(),
+            recorded_by=actor,
+        ),
+        municipality=application.case.municipality,
+        person_id=_person_id(application),
+    )
+
+
+@transaction.atomic
+def loan_exception_withdraw(*, actor: User, use: LoanExceptionUse) -> LoanExceptionUse:
+    """Stop using an exception; the next assessment judges the criterion without it."""
+    application = use.application
+    selectors.require_loan_role(actor, application.case.municipality)
+    _open(application)
+    if use.withdrawn_at is not None:
+        raise ValidationError(_("The exception is no longer in use."))
+    return update_audited(
+        actor=actor,
+        action="loan_exception_withdraw",
+        instance=use,
+        data={"withdrawn_at": timezone.now()},
+        municipality=application.case.municipality,
+    )
+
+
+# --- the end of a loan: loss and forced sale -----------------------------------------------------
+
+
+def _active(loan: Loan) -> None:
+    if loan.status != LoanStatus.ACTIVE:
+        raise ValidationError(_("The loan has already ended."))
+
+
+@transaction.atomic
+def loan_loss_record(*, actor: User, loan: Loan, amount: int, on: dt.date, note: str) -> Loan:
+    """Write off a loss on a loan the borrower cannot pay (raelingen L4228–4247: losses are very
+    low); counted for the leaders."""
+    selectors.require_loan_role(actor, loan.municipality)
+    _active(loan)
+    if amount < 1 or amount > loan.balance:
+        raise ValidationError(
+            {
+                "amount": _(
+                    "The loss must be more than 0 and at most the balance, %(balance)s kroner."
+                )
+                % {"balance": loan.balance}
+            }
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the loss is written off.")})
+    _fact(LoanFactKind.LOSS, loan.approval.application.case, on, amount=amount)
+    return update_audited(
+        actor=actor,
+        action="loan_loss_record",
+        instance=loan,
+        data={
+            "status": LoanStatus.WRITTEN_OFF,
+            "loss": amount,
+            "balance": 0,
+            "ended_on": on,
+            "end_note": note.strip(),
+        },
+        municipality=loan.municipality,
+    )
+
+
+@transaction.atomic
+def loan_forced_sale_record(
+    *, actor: User, loan: Loan, sold_on: dt.date, price: int, loss: int, note: str
+) -> Loan:
+    """Record that the dwelling was sold by force (tvangssalg) and what the municipality lost;
+    counted for the leaders. Follow-up must come first: an open arrears follow-up with no
+    measure tried refuses it."""
+    selectors.require_loan_role(actor, loan.municipality)
+    _active(loan)
+    if loan.follow_ups.filter(closed_on__isnull=True, measure="").exists():
+        raise ValidationError(
+            _("Try a conversation or a deferral in the open follow-up before a forced sale.")
+        )
+    if price < 1:
+        raise ValidationError({"price": _("Give the sale price.")})
+    if loss < 0 or loss > loan.balance:
+        raise ValidationError(
+            {
+                "loss": _("The loss must be between 0 and the balance, %(balance)s kroner.")
+                % {"balance": loan.balance}
+            }
+        )
+    if not note.strip():
+        raise ValidationError({"note": _("Say what led to the forced sale.")})
+    case = loan.approval.application.case
+    _fact(LoanFactKind.FORCED_SALE, case, sold_on, amount=price)
+    if loss:
+        _fact(LoanFactKind.LOSS, case, sold_on, amount=loss)
+    return update_audited(
+        actor=actor,
+        action="loan_forced_sale_record",
+        instance=loan,
+        data={
+            "status": LoanStatus.FORCED_SALE,
+            "forced_sale_price": price,
+            "loss": loss,
+            "balance": 0,
+            "ended_on": sold_on,
+            "end_note": note.strip(),
+        },
+        municipality=loan.municipality,
+    )
+
+
+# --- other units' candidates ---------------------------------------------------------------------
+
+
+def _candidate_open(candidate: Candidate) -> None:
+    if candidate.status in {CandidateStatus.APPLIED, CandidateStatus.NOT_NOW}:
+        raise ValidationError(_("The candidate is no longer on the list."))
+
+
+@transaction.atomic
+def candidate_invite(*, actor: User, candidate: Candidate, note: str) -> Candidate:
+    """The start-loan team invites a proposed household to apply (NAV calls the tenant in,
+    raelingen L4131–4151). The application from Min side or the desk closes the candidacy."""
+    selectors.require_loan_role(actor, candidate.municipality_id)
+    _candidate_open(candidate)
+    if not note.strip():
+        raise ValidationError({"note": _("Say how the household was invited.")})
+    return update_audited(
+        actor=actor,
+        action="candidate_invite",
+        instance=candidate,
+        data={
+            "status": CandidateStatus.INVITED,
+            "invited_on": timezone.localdate(),
+            "team_note": note.strip(),
+        },
+        municipality=candidate.municipality,
+    )
+
+
+@transaction.atomic
+def candidate_set_aside(*, actor: User, candidate: Candidate, note: str) -> Candidate:
+    """Take a household off the list for now, with the reason."""
+    selectors.require_loan_role(actor, candidate.municipality_id)
+    _candidate_open(candidate)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the household is not a candidate now.")})
+    return update_audited(
+        actor=actor,
+        action="candidate_set_aside",
+        instance=candidate,
+        data={"status": CandidateStatus.NOT_NOW, "team_note": note.strip()},
+        municipality=candidate.municipality,
+    )
+
+
+def _candidates_applied(application: LoanApplication, actor: User) -> None:
+    """An application closes the household's open candidacies (and links them to it)."""
+    for candidate in Candidate.objects.filter(
+        household=application.case.household,
+        status__in=[CandidateStatus.PROPOSED, CandidateStatus.INVITED],
+    ):
+        update_audited(
+            actor=actor,
+            action="candidate_applied",
+            instance=candidate,
+            data={"status": CandidateStatus.APPLIED, "application": application},
+            municipality=application.case.municipality,
+        )
+
+
+# --- grants: establishment and adaptation as their own kind of help ------------------------------
+
+GRANT_FACTS = (
+    "cannot_finance_otherwise",
+    "longer_term_fully_used",
+    "dwelling_is_suitable",
+    "has_reduced_function_or_is_older",
+    "adaptation_is_appropriate",
+)
+GRANT_APPLICATION_KIND = {
+    GrantKind.ESTABLISHMENT: "establishment_grant",
+    GrantKind.ADAPTATION: "adaptation_grant",
+}
+GRANT_CAP = {
+    GrantKind.ESTABLISHMENT: "establishment_grant_max",
+    GrantKind.ADAPTATION: "adaptation_grant_max",
+}
+GRANT_FACT_KIND = {"approval": LoanFactKind.GRANT_APPROVAL, "refusal": LoanFactKind.GRANT_REFUSAL}
+
+
+def grant_cap(number: str, grant_kind: str, on: dt.date) -> int | None:
+    """The municipality's largest grant per household (municipal parameter), or None."""
+    path = f"municipal.{number}.start_loan.{GRANT_CAP[GrantKind(grant_kind)]}"
+    tree = default_tree()
+    return int(tree.at(path, on).value) if path in tree else None
+
+
+@transaction.atomic
+def grant_application_create(
+    *,
+    actor: User,
+    household: Household,
+    grant_kind: str,
+    data: Mapping[str, Any],
+    channel: str = "meeting",
+    loan_application: LoanApplication | None = None,
+    case_data: Mapping[str, Any] | None = None,
+) -> GrantApplication:
+    """Register and submit a grant application: a case with the kind of help «grant», routed as
+    the municipality says, with the grant's own facts."""
+    if grant_kind not in GrantKind.values:
+        raise ValidationError({"grant_kind": _("Choose the kind of grant.")})
+    case = cases.case_create(
+        actor=actor,
+        household=household,
+        channel=channel,
+        help_kinds=[HelpKind.GRANT],
+        data=dict(case_data or {}),
+        submit=True,
+    )
+    grant = create_audited(
+        actor=actor,
+        action="grant_application_create",
+        instance=GrantApplication(
+            case=case, grant_kind=grant_kind, loan_application=loan_application, **data
+        ),
+        municipality=case.municipality,
+        person_id=_person_id_of_case(case),
+    )
+    _fact(
+        LoanFactKind.APPLICATION,
+        case,
+        case.received_on or timezone.localdate(),
+        grant_kind=grant_kind,
+    )
+    return grant
+
+
+def _grant_open(grant: GrantApplication) -> None:
+    if grant.case.status in {CaseStatus.CLOSED, CaseStatus.DRAFT}:
+        raise ValidationError(_("The grant case is not open for processing."))
+
+
+@transaction.atomic
+def grant_facts_record(
+    *, actor: User, grant: GrantApplication, data: Mapping[str, Any]
+) -> GrantApplication:
+    """The facts the municipality's grant rules look at (yes, no or unknown)."""
+    selectors.require_grant_role(actor, grant.case)
+    _grant_open(grant)
+    unknown = set(data) - set(GRANT_FACTS)
+    if unknown:
+        raise ValidationError(_("Unknown facts: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    return update_audited(
+        actor=actor,
+        action="grant_facts_record",
+        instance=grant,
+        data=dict(data),
+        municipality=grant.case.municipality,
+    )
+
+
+@transaction.atomic
+def grant_assess(*, actor: User, grant: GrantApplication, on: dt.date | None = None) -> Assessment:
+    """Assess the grant against the municipality's own grant rules in the guideline engine
+    (their own set per kind of grant) and store the record on the case."""
+    case = grant.case
+    selectors.require_grant_role(actor, case)
+    _grant_open(grant)
+    day = on or timezone.localdate()
+    kind = GRANT_APPLICATION_KIND[GrantKind(grant.grant_kind)]
+    sets = [
+        s
+        for s in g.sets_for(case.municipality.number, day)
+        if s.application_kind == kind and not s.is_example
+    ]
+    if not sets:
+        raise ValidationError(
+            _("%(municipality)s has no rules for this grant in Husly for this date.")
+            % {"municipality": case.municipality.name}
+        )
+    base = case_facts(case, assessed_on=day)
+    facts = g.CaseFacts(
+        application_date=base.application_date,
+        assessment_date=day,
+        applicant=base.applicant,
+        household_members=base.household_members,
+        housing=base.housing,
+        grant=g.GrantFacts(**{name: getattr(grant, name) for name in GRANT_FACTS}),
+    )
+    result = g.evaluate(sets[0], facts)
+    assessment = Assessment.objects.create(
+        case=case,
+        guideline_set_id=sets[0].id,
+        guideline_version=sets[0].version,
+        outcome=result.outcome.value,
+        record=result.to_dict(),
+        assessed_on=day,
+        created_by=actor,
+    )
+    if case.status == CaseStatus.SUBMITTED:
+        case.status = CaseStatus.IN_PROGRESS
+        case.save(update_fields=["status"])
+    record_change(
+        actor=actor,
+        action="grant_assess",
+        instance=grant,
+        municipality=case.municipality,
+        changes={"outcome": [None, result.outcome.value], "set": [None, sets[0].id]},
+        person_id=_person_id_of_case(case),
+    )
+    return assessment
+
+
+@transaction.atomic
+def grant_budget_set(
+    *, actor: User, municipality: Municipality, year: int, grant_kind: str, amount: int
+) -> GrantBudget:
+    """The year's budget for one kind of grant."""
+    selectors.require_loan_role(actor, municipality)
+    if grant_kind not in GrantKind.values:
+        raise ValidationError({"grant_kind": _("Choose the kind of grant.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("The budget cannot be negative.")})
+    budget = GrantBudget.objects.filter(
+        municipality=municipality, year=year, grant_kind=grant_kind
+    ).first()
+    if budget is None:
+        return create_audited(
+            actor=actor,
+            action="grant_budget_set",
+            instance=GrantBudget(
+                municipality=municipality, year=year, grant_kind=grant_kind, amount=amount
+            ),
+            municipality=municipality,
+        )
+    return update_audited(
+        actor=actor,
+        action="grant_budget_set",
+        instance=budget,
+        data={"amount": amount},
+        municipality=municipality,
+    )
+
+
+GRANT_CONDITIONS = {
+    "nb": "Tilskuddet sikres med pant i boligen. Flytter du eller selger du boligen innen fem "
+    "år, kan kommunen kreve tilskuddet tilbake [confirm: kommunens vilkår]. Tilskuddet betales "
+    "ut når kjøpet eller tilpasningen er dokumentert.",
+    "nn": "Tilskotet blir sikra med pant i bustaden. Flyttar du eller sel du bustaden innan fem "
+    "år, kan kommunen krevje tilskotet tilbake [confirm: vilkåra til kommunen]. Tilskotet blir "
+    "betalt ut når kjøpet eller tilpassinga er dokumentert.",
+    "en": "The grant is secured by a mortgage in the home. If you move or sell the home within "
+    "five years, the municipality may claim the grant back [confirm: the municipality's terms]. "
+    "The grant is paid when the purchase or the adaptation is documented.",
+}
+
+
+@transaction.atomic
+def grant_decide(
+    *,
+    actor: User,
+    grant: GrantApplication,
+    outcome: str,
+    reasoning: str,
+    amount: int = 0,
+    conditions: str = "",
+) -> GrantApplication:
+    """Draft the grant decision (approval with amount and conditions, or refusal with reasons)
+    on the latest assessment and send it to the unit head (four eyes). An approval must fit
+    the cap per household and what is left of the year's budget for that grant."""
+    case = grant.case
+    selectors.require_grant_role(actor, case)
+    _grant_open(grant)
+    if grant.decision_id and grant.decision.status != DecisionStatus.DISCARDED:  # type: ignore[union-attr]
+        raise ValidationError(_("The grant already has a decision."))
+    if outcome not in {"approve", "refuse"}:
+        raise ValidationError({"outcome": _("Choose approve or refuse.")})
+    if not reasoning.strip():
+        raise ValidationError({"reasoning": _("Write the reasons for the decision.")})
+    kind = GRANT_APPLICATION_KIND[GrantKind(grant.grant_kind)]
+    set_ids = {s.id for s in g.default_registry().sets if s.application_kind == kind}
+    assessment = case.assessments.filter(guideline_set_id__in=set_ids).first()
+    if assessment is None:
+        raise ValidationError(_("Assess the grant against the municipality's rules first."))
+    meets = assessment.outcome in {g.OverallOutcome.MEETS, g.OverallOutcome.MEETS_WITH_EXCEPTION}
+    today = timezone.localdate()
+    applicant = case.household.members.filter(relation=Relation.APPLICANT).first()
+    lang = applicant.person.language_form if applicant else "nb"
+    data: dict[str, Any] = {
+        "help_kind": HelpKind.GRANT,
+        "kind": "approval" if outcome == "approve" else "refusal",
+        "facts": _(
+            "%(kind)s applied for: %(sought)s kroner towards %(purpose)s, cost %(cost)s kroner."
+        )
+        % {
+            "kind": GrantKind(grant.grant_kind).label,
+            "sought": grant.amount_sought,
+            "purpose": grant.purpose,
+            "cost": grant.cost,
+        },
+        "reasoning": reasoning.strip(),
+    }
+    if outcome == "approve":
+        if not meets:
+            raise ValidationError(
+                _("The assessment says the grant rules are not met, so it cannot be approved.")
+            )
+        if amount < 1:
+            raise ValidationError({"amount": _("Give the grant amount.")})
+        cap = grant_cap(case.municipality.number, grant.grant_kind, today)
+        if cap is not None and amount > cap:
+            raise ValidationError(
+                {
+                    "amount": _("The grant is above the municipality's cap of %(cap)s kroner.")
+                    % {"cap": cap}
+                }
+            )
+        left = selectors.grant_budget_left(case.municipality, today.year, grant.grant_kind)
+        if left is None:
+            raise ValidationError(
+                _("There is no budget for this grant in %(year)s. Record the year's budget first.")
+                % {"year": today.year}
+            )
+        if amount > left:
+            raise ValidationError(
+                {
+                    "amount": _("Over budget: only %(left)s kroner is left of this year's budget.")
+                    % {"left": max(left, 0)}
+                }
+            )
+        data["amount"] = amount
+        data["conditions"] = conditions.strip() or GRANT_CONDITIONS.get(
+            lang, GRANT_CONDITIONS["nb"]
+        )
+    decision = cases.decision_draft(actor=actor, case=case, data=data)
+    decision.assessment = assessment
+    decision.save(update_fields=["assessment"])
+    decision = cases.decision_submit(actor=actor, decision=decision)
+    return update_audited(
+        actor=actor,
+        action="grant_decide",
+        instance=grant,
+        data={
+            "status": GrantStatus.DECIDED,
+            "decision": decision,
+            "amount": amount if outcome == "approve" else None,
+            "decided_on": today,
+        },
+        municipality=case.municipality,
+    )
+
+
+@transaction.atomic
+def grant_pay(*, actor: User, grant: GrantApplication, on: dt.date) -> GrantApplication:
+    """Pay out an awarded grant (counted as paid against the year's budget)."""
+    selectors.require_grant_role(actor, grant.case)
+    if grant.status != GrantStatus.APPROVED:
+        raise ValidationError(_("Only an awarded grant can be paid out."))
+    _fact(
+        LoanFactKind.GRANT_PAID,
+        grant.case,
+        on,
+        amount=grant.amount or 0,
+        grant_kind=grant.grant_kind,
+    )
+    return update_audited(
+        actor=actor,
+        action="grant_pay",
+        instance=grant,
+        data={"status": GrantStatus.PAID, "paid_on": on},
+        municipality=grant.case.municipality,
+    )
+
+
+def _establishment_grant_from_ladder(
+    actor: User, recommendation: Recommendation, amount: int
+) -> GrantApplication:
+    """The ladder's last step: the team approves the loan with an establishment grant; the grant
+    is its own case with its own decision, registered here for the grant unit to decide."""
+    application = recommendation.application
+    return grant_application_create(
+        actor=actor,
+        household=application.case.household,
+        grant_kind=GrantKind.ESTABLISHMENT,
+        channel=application.case.channel,
+        loan_application=application,
+        data={
+            "purpose": _("Buying %(address)s with a start loan (case %(case)s).")
+            % {"address": application.dwelling_address, "case": application.case.number},
+            "cost": application.total_price,
+            "amount_sought": amount,
+            "longer_term_fully_used": True,
+        },
+        case_data={
+            "lived_in_municipality_since": application.case.application.lived_in_municipality_since,
+            "housing_kind": application.case.application.housing_kind,
+        },
+    )
+
+
+def _count_decision(decision: Decision) -> None:
+    """An issued start-loan or grant decision becomes a fact for the leaders."""
+    if decision.issued_on is None or decision.kind not in {"approval", "refusal"}:
+        return
+    case = decision.case
+    days = _days(case, decision.issued_on)
+    if decision.help_kind == HelpKind.START_LOAN and hasattr(case, "loan_application"):
+        kind = LoanFactKind.APPROVAL if decision.kind == "approval" else LoanFactKind.REFUSAL
+        _fact(kind, case, decision.issued_on, amount=decision.amount or 0, days=days)
+    grant = GrantApplication.objects.filter(decision=decision).first()
+    if decision.help_kind == HelpKind.GRANT and grant is not None:
+        _fact(
+            GRANT_FACT_KIND[decision.kind],
+            case,
+            decision.issued_on,
+            amount=decision.amount or 0,
+            days=days,
+            grant_kind=grant.grant_kind,
+        )
+        grant.status = GrantStatus.APPROVED if decision.kind == "approval" else GrantStatus.REFUSED
+        grant.save(update_fields=["status"])

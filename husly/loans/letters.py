@@ -14,7 +14,7 @@ from husly.cases import hooks
 from husly.cases.letters import TEXT as CASE_TEXT
 from husly.cases.models import Decision, DecisionKind, HelpKind
 from husly.core.pdf import render_pdf
-from husly.loans.models import AdviceAgainst, LoanApproval
+from husly.loans.models import AdviceAgainst, GrantApplication, LoanApproval
 from husly.rules.language import date_in, number_in
 
 TERMS = {
@@ -141,6 +141,105 @@ def start_loan_details(decision: Decision, lang: str) -> dict[str, Any] | None:
     if terms.grant_amount:
         details += t["grant"].format(grant=number_in(terms.grant_amount, lang))
     return {"details": details}
+
+
+GRANT_TEXT: dict[str, dict[str, Any]] = {
+    "nb": {
+        "establishment": {
+            "title": "Vedtak om etableringstilskudd",
+            "help": "etableringstilskudd",
+            "granted": "Du får etableringstilskudd på {amount} kroner.",
+            "details": "Tilskuddet gjelder: {purpose}. Du søkte om {sought} kroner.",
+            "basis": "Vi har gjort vedtaket etter kommunens regler for etableringstilskudd "
+            "[confirm: lovgrunnlaget for kommunale boligtilskudd, bustøttelova] og kommunens "
+            "kriterier for startlån. Tilskuddet er kommunens siste trinn når startlånet alene "
+            "ikke strekker til.",
+        },
+        "adaptation": {
+            "title": "Vedtak om tilpasningstilskudd",
+            "help": "tilpasningstilskudd",
+            "granted": "Du får tilpasningstilskudd på {amount} kroner.",
+            "details": "Tilskuddet gjelder: {purpose}. Du søkte om {sought} kroner.",
+            "basis": "Vi har gjort vedtaket etter kommunens regler for tilpasningstilskudd "
+            "[confirm: lovgrunnlaget for kommunale boligtilskudd, bustøttelova].",
+        },
+        "refused": "Du får ikke {help}. Søknaden er avslått.",
+        "next": "Tilskuddet betales ut når du har sendt oss dokumentasjon på kjøpet eller "
+        "tilpasningen.",
+    },
+    "nn": {
+        "establishment": {
+            "title": "Vedtak om etableringstilskot",
+            "help": "etableringstilskot",
+            "granted": "Du får etableringstilskot på {amount} kroner.",
+            "details": "Tilskotet gjeld: {purpose}. Du søkte om {sought} kroner.",
+            "basis": "Vi har gjort vedtaket etter reglane til kommunen for etableringstilskot "
+            "[confirm: lovgrunnlaget for kommunale bustadtilskot, bustøttelova] og kriteria til "
+            "kommunen for startlån. Tilskotet er det siste steget til kommunen når startlånet "
+            "åleine ikkje strekk til.",
+        },
+        "adaptation": {
+            "title": "Vedtak om tilpassingstilskot",
+            "help": "tilpassingstilskot",
+            "granted": "Du får tilpassingstilskot på {amount} kroner.",
+            "details": "Tilskotet gjeld: {purpose}. Du søkte om {sought} kroner.",
+            "basis": "Vi har gjort vedtaket etter reglane til kommunen for tilpassingstilskot "
+            "[confirm: lovgrunnlaget for kommunale bustadtilskot, bustøttelova].",
+        },
+        "refused": "Du får ikkje {help}. Søknaden er avslått.",
+        "next": "Tilskotet blir betalt ut når du har sendt oss dokumentasjon på kjøpet eller "
+        "tilpassinga.",
+    },
+    "en": {
+        "establishment": {
+            "title": "Decision on an establishment grant",
+            "help": "an establishment grant",
+            "granted": "You are granted an establishment grant of NOK {amount}.",
+            "details": "The grant is for: {purpose}. You applied for NOK {sought}.",
+            "basis": "We made the decision under the municipality's rules for establishment "
+            "grants [confirm: the legal basis of municipal housing grants] and its start-loan "
+            "criteria. The grant is the municipality's last step when a start loan alone is "
+            "not enough.",
+        },
+        "adaptation": {
+            "title": "Decision on an adaptation grant",
+            "help": "an adaptation grant",
+            "granted": "You are granted an adaptation grant of NOK {amount}.",
+            "details": "The grant is for: {purpose}. You applied for NOK {sought}.",
+            "basis": "We made the decision under the municipality's rules for adaptation "
+            "grants [confirm: the legal basis of municipal housing grants].",
+        },
+        "refused": "You will not get {help}. The application is refused.",
+        "next": "The grant is paid when you have sent us documentation of the purchase or the "
+        "adaptation.",
+    },
+}
+"""The grants' own letter texts per kind: title, conclusion, what the grant is for, and the
+legal basis (municipal grants have no national rules: spec/law-and-parameters.md 3)."""
+
+
+@hooks.on_letter_text
+def grant_details(decision: Decision, lang: str) -> dict[str, Any] | None:
+    """An establishment or adaptation grant's own title, conclusion, details and legal basis;
+    a refusal keeps the common reasons and appeal."""
+    if decision.help_kind != HelpKind.GRANT:
+        return None
+    grant = GrantApplication.objects.filter(decision=decision).first()
+    if grant is None:
+        return None
+    lang = lang if lang in GRANT_TEXT else "nb"
+    texts = GRANT_TEXT[lang]
+    t = texts[grant.grant_kind]
+    out: dict[str, Any] = {"title": t["title"], "basis": t["basis"]}
+    if decision.kind == DecisionKind.APPROVAL:
+        out["conclusion"] = t["granted"].format(amount=number_in(decision.amount or 0, lang))
+        out["details"] = t["details"].format(
+            purpose=grant.purpose, sought=number_in(grant.amount_sought, lang)
+        )
+        out["next_steps"] = [texts["next"]]
+    elif decision.kind == DecisionKind.REFUSAL:
+        out["conclusion"] = texts["refused"].format(help=t["help"])
+    return out
 
 
 def advice_context(advice: AdviceAgainst) -> dict[str, Any]:

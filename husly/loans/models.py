@@ -259,6 +259,11 @@ class Loan(models.Model):
     disbursed_on = models.DateField(_("disbursed"))
     status = models.CharField(max_length=20, choices=LoanStatus.choices, default=LoanStatus.ACTIVE)
     loss = models.PositiveIntegerField(_("loss (NOK)"), default=0)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    forced_sale_price = models.PositiveIntegerField(
+        _("sale price at the forced sale (NOK)"), null=True, blank=True
+    )
+    end_note = models.TextField(_("about the end of the loan"), blank=True)
 
     class Meta:
         ordering = ["-disbursed_on", "-pk"]
@@ -340,6 +345,13 @@ class AdviceAgainst(models.Model):
         return f"Frarådning {self.application}"
 
 
+class CandidateStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    INVITED = "invited", _("Invited to apply")
+    APPLIED = "applied", _("Has applied")
+    NOT_NOW = "not_now", _("Not a candidate now")
+
+
 class Candidate(models.Model):
     """A household another unit proposes as a possible future start-loan applicant."""
 
@@ -353,12 +365,23 @@ class Candidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CandidateStatus.choices,
+        default=CandidateStatus.PROPOSED,
+    )
+    invited_on = models.DateField(_("invited"), null=True, blank=True)
+    team_note = models.TextField(_("the team's note"), blank=True)
+    application = models.ForeignKey(
+        LoanApplication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"Kandidat {self.household}"
+        return f"Kandidat {self.household_id}"
 
 
 class Funding(models.Model):
@@ -381,3 +404,146 @@ class Funding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}"
+
+
+class LoanExceptionUse(models.Model):
+    """The caseworker's use of one of the criteria's exceptions (Rælingen 4 a–d) for one
+    criterion, with the reason; every assessment of the application applies the ones in force."""
+
+    application = models.ForeignKey(
+        LoanApplication, on_delete=models.CASCADE, related_name="exception_uses"
+    )
+    criterion_id = models.CharField(_("criterion"), max_length=10)
+    exception_id = models.CharField(_("exception"), max_length=20)
+    reason = models.TextField(_("why the exception applies"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["criterion_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "criterion_id"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="loan_exception_once_per_criterion",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exception_id} → {self.criterion_id}"
+
+
+class LoanFactKind(models.TextChoices):
+    APPLICATION = "application", _("Application received")
+    APPROVAL = "approval", _("Approval issued")
+    REFUSAL = "refusal", _("Refusal issued")
+    ADVICE_AGAINST = "advice_against", _("Written advice against")
+    DISBURSED = "disbursed", _("Loan paid out")
+    NO_PURCHASE = "no_purchase", _("Approval expired without a purchase")
+    ARREARS = "arrears", _("Missed instalment, follow-up opened")
+    LOSS = "loss", _("Loss written off")
+    FORCED_SALE = "forced_sale", _("Forced sale")
+    GRANT_APPROVAL = "grant_approval", _("Grant awarded")
+    GRANT_REFUSAL = "grant_refusal", _("Grant refused")
+    GRANT_PAID = "grant_paid", _("Grant paid out")
+
+
+class LoanFact(models.Model):
+    """One coded start-loan or grant event for the leaders' figures (like ArrearsFact): no
+    names, no free text. Written by the actions in the same transaction."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=LoanFactKind.choices)
+    on = models.DateField()
+    amount = models.PositiveBigIntegerField(default=0)
+    with_children = models.BooleanField(default=False)
+    refugee = models.BooleanField(default=False)
+    days_to_decision = models.PositiveIntegerField(null=True, blank=True)
+    grant_kind = models.CharField(max_length=20, blank=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        indexes = [models.Index(fields=["municipality", "kind", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.on}"
+
+
+class GrantKind(models.TextChoices):
+    ESTABLISHMENT = "establishment", _("Establishment grant (etableringstilskudd)")
+    ADAPTATION = "adaptation", _("Adaptation grant (tilpasningstilskudd)")
+
+
+class GrantBudget(models.Model):
+    """One year's budget for one kind of grant; committed and paid are counted from the
+    grants."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    grant_kind = models.CharField(_("grant"), max_length=20, choices=GrantKind.choices)
+    amount = models.PositiveIntegerField(_("budget (NOK)"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year", "grant_kind"], name="grant_budget_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant_kind} {self.year}"
+
+
+class GrantStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    DECIDED = "decided", _("Decision drafted")
+    APPROVED = "approved", _("Awarded")
+    REFUSED = "refused", _("Refused")
+    PAID = "paid", _("Paid out")
+
+
+class GrantApplication(models.Model):
+    """A grant as its own kind of help (cases.HelpKind.GRANT): the establishment grant towards
+    buying a home (the escalation ladder's last step) or the adaptation grant for adapting one."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="grant_application")
+    grant_kind = models.CharField(_("grant"), max_length=20, choices=GrantKind.choices)
+    purpose = models.TextField(_("what the grant is for"))
+    cost = models.PositiveIntegerField(_("the cost of the purchase or the adaptation (NOK)"))
+    amount_sought = models.PositiveIntegerField(_("grant applied for (NOK)"))
+    loan_application = models.ForeignKey(
+        LoanApplication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grant_applications",
+    )
+    # The municipality's grant rules' facts (husly.rules.guidelines.GrantFacts; None is unknown).
+    cannot_finance_otherwise = models.BooleanField(null=True, blank=True)
+    longer_term_fully_used = models.BooleanField(null=True, blank=True)
+    dwelling_is_suitable = models.BooleanField(null=True, blank=True)
+    has_reduced_function_or_is_older = models.BooleanField(null=True, blank=True)
+    adaptation_is_appropriate = models.BooleanField(null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=GrantStatus.choices, default=GrantStatus.APPLIED
+    )
+    amount = models.PositiveIntegerField(_("grant (NOK)"), null=True, blank=True)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="grant"
+    )
+    decided_on = models.DateField(_("decided"), null=True, blank=True)
+    paid_on = models.DateField(_("paid out"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Tilskudd {self.case.number}"

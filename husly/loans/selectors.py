@@ -12,18 +12,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import cast
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
-from husly.cases.models import HelpKind, RoutingRule
+from husly.cases.models import Case, DecisionStatus, HelpKind, RoutingRule
 from husly.loans.models import (
-    AdviceAgainst,
     ApprovalStatus,
-    ArrearsFollowUp,
+    Candidate,
+    CandidateStatus,
+    Funding,
+    GrantApplication,
+    GrantBudget,
+    GrantKind,
+    GrantStatus,
     Loan,
     LoanApplication,
     LoanApproval,
-    LoanStatus,
-    Recommendation,
+    LoanFact,
+    LoanFactKind,
     TeamMeeting,
 )
 from husly.organisation.access import get_or_404, require_permission
@@ -133,39 +138,176 @@ class LoanFigures:
 
 
 def loan_figures(municipality: Municipality, year: int, today: dt.date) -> LoanFigures:
-    apps = LoanApplication.objects.filter(
-        case__municipality=municipality, case__received_on__year=year
-    )
-    decided = Recommendation.objects.filter(
-        application__in=apps, decision__status="issued"
-    ).select_related("decision", "application__case")
+    """The year's figures counted from the stored facts (LoanFact), which the actions write."""
+    del today  # the facts carry their own dates
+    facts = LoanFact.objects.filter(municipality=municipality, on__year=year)
+    loans = facts.filter(grant_kind="")
+
+    def count(kind: str) -> int:
+        return loans.filter(kind=kind).count()
+
+    def total(kind: str) -> int:
+        return int(loans.filter(kind=kind).aggregate(s=Sum("amount"))["s"] or 0)
+
+    applications = loans.filter(kind=LoanFactKind.APPLICATION)
     days = sorted(
-        (r.decision.issued_on - r.application.case.received_on).days
-        for r in decided
-        if r.decision and r.decision.issued_on and r.application.case.received_on
-    )
-    loans = Loan.objects.filter(municipality=municipality, disbursed_on__year=year)
-    children = apps.filter(Q(case__household__members__relation="child")).distinct()
-    arrears = (
-        ArrearsFollowUp.objects.filter(loan__municipality=municipality, closed_on__isnull=True)
-        .values("loan_id")
-        .distinct()
-    )
-    ended = Loan.objects.filter(municipality=municipality).aggregate(
-        loss=Sum("loss"), forced=Count("pk", filter=Q(status=LoanStatus.FORCED_SALE))
+        d
+        for d in loans.filter(
+            kind__in=[LoanFactKind.APPROVAL, LoanFactKind.REFUSAL], days_to_decision__isnull=False
+        ).values_list("days_to_decision", flat=True)
+        if d is not None
     )
     return LoanFigures(
-        applications=apps.count(),
-        approvals=decided.filter(decision__kind="approval").count(),
-        refusals=decided.filter(decision__kind="refusal").count(),
-        advice_against=AdviceAgainst.objects.filter(application__in=apps).count(),
-        loans_paid_out=loans.count(),
-        amount_paid_out=loans.aggregate(s=Sum("principal"))["s"] or 0,
-        households_with_children=children.count(),
-        refugees=apps.filter(is_refugee=True).count(),
+        applications=applications.count(),
+        approvals=count(LoanFactKind.APPROVAL),
+        refusals=count(LoanFactKind.REFUSAL),
+        advice_against=count(LoanFactKind.ADVICE_AGAINST),
+        loans_paid_out=count(LoanFactKind.DISBURSED),
+        amount_paid_out=total(LoanFactKind.DISBURSED),
+        households_with_children=applications.filter(with_children=True).count(),
+        refugees=applications.filter(refugee=True).count(),
         median_days_to_decision=days[len(days) // 2] if days else None,
-        approvals_without_purchase=approvals_without_purchase(municipality, today).count(),
-        loans_in_arrears=arrears.count(),
-        losses=ended["loss"] or 0,
-        forced_sales=ended["forced"] or 0,
+        approvals_without_purchase=count(LoanFactKind.NO_PURCHASE),
+        loans_in_arrears=count(LoanFactKind.ARREARS),
+        losses=total(LoanFactKind.LOSS),
+        forced_sales=count(LoanFactKind.FORCED_SALE),
     )
+
+
+# --- grants --------------------------------------------------------------------------------------
+
+
+def grant_unit(municipality: Municipality | int) -> Unit | None:
+    """The unit that handles grants in the municipality (its RoutingRule for «grant»)."""
+    rule = (
+        RoutingRule.objects.filter(municipality=municipality, help_kind=HelpKind.GRANT)
+        .select_related("unit")
+        .first()
+    )
+    return rule.unit if rule else None
+
+
+def grant_unit_ids(user: User) -> list[int]:
+    units = Membership.objects.filter(user=user, role__in=LOAN_WORK).values_list(
+        "unit_id", "unit__municipality_id"
+    )
+    return [
+        unit_id
+        for unit_id, municipality_id in units
+        if (unit := grant_unit(municipality_id)) is not None and unit.pk == unit_id
+    ]
+
+
+def require_grant_role(actor: User | None, case: Case) -> None:
+    """Refuse unless ``actor`` is a caseworker or approver of the unit that handles grants."""
+    unit = grant_unit(case.municipality_id)
+    require_permission(
+        actor,
+        case.municipality_id,
+        unit_roles=LOAN_WORK,
+        unit_ids=[unit.pk] if unit else [],
+        stacklevel=2,
+    )
+
+
+def grants_for_user(user: User) -> QuerySet[GrantApplication]:
+    """The one access function for grant applications."""
+    return GrantApplication.objects.filter(
+        case__routings__unit_id__in=grant_unit_ids(user)
+    ).distinct()
+
+
+def grant_get_for_user(user: User, pk: object) -> GrantApplication:
+    return cast(GrantApplication, get_or_404(grants_for_user(user), pk))
+
+
+COMMITTED = (GrantStatus.DECIDED, GrantStatus.APPROVED, GrantStatus.PAID)
+
+
+@dataclass(frozen=True)
+class GrantBudgetRow:
+    grant_kind: str
+    label: str
+    budget: int | None
+    committed: int
+    paid: int
+
+    @property
+    def left(self) -> int | None:
+        return None if self.budget is None else self.budget - self.committed
+
+
+def grant_budget_rows(municipality: Municipality | int, year: int) -> list[GrantBudgetRow]:
+    """Per kind of grant: the year's budget, what is committed (decided, awarded or paid) and
+    what is paid."""
+    budgets = dict(
+        GrantBudget.objects.filter(municipality=municipality, year=year).values_list(
+            "grant_kind", "amount"
+        )
+    )
+    grants = GrantApplication.objects.filter(
+        case__municipality=municipality, decided_on__year=year, status__in=COMMITTED
+    ).exclude(decision__status=DecisionStatus.DISCARDED)
+    rows = []
+    for kind in GrantKind:
+        mine = grants.filter(grant_kind=kind)
+        rows.append(
+            GrantBudgetRow(
+                grant_kind=kind.value,
+                label=str(kind.label),
+                budget=budgets.get(kind.value),
+                committed=int(mine.aggregate(s=Sum("amount"))["s"] or 0),
+                paid=int(mine.filter(status=GrantStatus.PAID).aggregate(s=Sum("amount"))["s"] or 0),
+            )
+        )
+    return rows
+
+
+def grant_budget_left(municipality: Municipality | int, year: int, grant_kind: str) -> int | None:
+    """What is left of the year's budget for one kind of grant; None without a budget."""
+    row = next(r for r in grant_budget_rows(municipality, year) if r.grant_kind == grant_kind)
+    return row.left
+
+
+# --- funding and candidates ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundingView:
+    year: int
+    funding: Funding | None
+    lent: int
+    loans: int
+
+    @property
+    def left(self) -> int | None:
+        if self.funding is None or not self.funding.granted_by_husbanken:
+            return None
+        return self.funding.granted_by_husbanken - self.lent
+
+
+def funding_for_year(municipality: Municipality, year: int) -> FundingView:
+    """The year's start-loan funding and what has been lent of it (the loans disbursed that
+    year, counted from the portfolio)."""
+    disbursed = Loan.objects.filter(municipality=municipality, disbursed_on__year=year)
+    return FundingView(
+        year=year,
+        funding=Funding.objects.filter(municipality=municipality, year=year).first(),
+        lent=int(disbursed.aggregate(s=Sum("principal"))["s"] or 0),
+        loans=disbursed.count(),
+    )
+
+
+def candidates_for_user(user: User) -> QuerySet[Candidate]:
+    """The team's list of possible future candidates: the start-loan unit sees its
+    municipality's."""
+    units = loan_unit_ids(user)
+    municipalities = Unit.objects.filter(pk__in=units).values("municipality_id")
+    return Candidate.objects.filter(municipality_id__in=municipalities)
+
+
+def candidate_get_for_user(user: User, pk: object) -> Candidate:
+    return cast(Candidate, get_or_404(candidates_for_user(user), pk))
+
+
+OPEN_CANDIDATES = (CandidateStatus.PROPOSED, CandidateStatus.INVITED)

@@ -114,7 +114,25 @@ def loan_world(routing: Any, household: Any) -> dict[str, Any]:
     meeting = loans.team_meeting_create(
         actor=nina, municipality=household.municipality, held_on=timezone.localdate()
     )
+    exception = loans.loan_exception_record(
+        actor=nina,
+        application=application,
+        criterion_id="4",
+        exception_id="4.a.barn",
+        reason="Barn i husstanden.",
+    )
+    candidate = loans.candidate_propose(actor=nina, household=household, note="Leietaker.")
+    grant = loans.grant_application_create(
+        actor=nina,
+        household=household,
+        grant_kind="adaptation",
+        data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
+        case_data={"housing_kind": "rented_private"},
+    )
     return {
+        "loan_exception": exception,
+        "loan_candidate": candidate,
+        "grant": grant,
         "loan_caseworker": nina,
         "loan_application": application,
         "loan_recommendation": recommendation,

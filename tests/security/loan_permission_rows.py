@@ -15,10 +15,13 @@ from husly.cases import actions as cases
 from husly.loans import actions as loans
 from husly.loans.models import (
     ArrearsFollowUp,
+    Candidate,
     DocumentRequest,
+    GrantApplication,
     Loan,
     LoanApplication,
     LoanApproval,
+    LoanExceptionUse,
     Recommendation,
 )
 from husly.people.models import Household
@@ -28,6 +31,8 @@ from tests.loans.helpers import FACTS, prepared
 NAV = "caseworker of another unit"
 CW, AP, FU, RES = "caseworker", "approver", "follow_up", "resident of the household"
 LOAN = {NAV}
+GRANT = {CW, AP}
+"""Grants go where the municipality routes «grant»: the housing office in the test world."""
 
 ROWS: dict[str, tuple[set[str], Any]] = {
     "husly.loans.actions.loan_application_create": (
@@ -191,6 +196,94 @@ ROWS: dict[str, tuple[set[str], Any]] = {
             actor=a, municipality=w.municipality, year=2026, data={"nav_recommended": 1}
         ),
     ),
+    "husly.loans.actions.loan_exception_record": (
+        LOAN,
+        lambda w, a: loans.loan_exception_record(
+            actor=a,
+            application=w.get(LoanApplication, "loan_app"),
+            criterion_id="4",
+            exception_id="4.b",
+            reason="Refinansiering.",
+        ),
+    ),
+    "husly.loans.actions.loan_exception_withdraw": (
+        LOAN,
+        lambda w, a: loans.loan_exception_withdraw(
+            actor=a, use=w.get(LoanExceptionUse, "loan_exception")
+        ),
+    ),
+    "husly.loans.actions.loan_loss_record": (
+        LOAN,
+        lambda w, a: loans.loan_loss_record(
+            actor=a, loan=w.get(Loan, "loan"), amount=1_000, on=timezone.localdate(), note="Tap."
+        ),
+    ),
+    "husly.loans.actions.loan_forced_sale_record": (
+        LOAN,
+        lambda w, a: loans.loan_forced_sale_record(
+            actor=a,
+            loan=w.get(Loan, "loan"),
+            sold_on=timezone.localdate(),
+            price=1_900_000,
+            loss=0,
+            note="Solgt.",
+        ),
+    ),
+    "husly.loans.actions.candidate_invite": (
+        LOAN,
+        lambda w, a: loans.candidate_invite(
+            actor=a, candidate=w.get(Candidate, "candidate"), note="Ringt."
+        ),
+    ),
+    "husly.loans.actions.candidate_set_aside": (
+        LOAN,
+        lambda w, a: loans.candidate_set_aside(
+            actor=a, candidate=w.get(Candidate, "candidate"), note="Ikke nå."
+        ),
+    ),
+    "husly.loans.actions.grant_application_create": (
+        {CW, AP, NAV, RES},  # one door in, as any application
+        lambda w, a: loans.grant_application_create(
+            actor=a,
+            household=w.get(Household, "household"),
+            grant_kind="adaptation",
+            data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
+            case_data={"housing_kind": "rented_private"},
+        ),
+    ),
+    "husly.loans.actions.grant_facts_record": (
+        GRANT,
+        lambda w, a: loans.grant_facts_record(
+            actor=a,
+            grant=w.get(GrantApplication, "grant"),
+            data={"adaptation_is_appropriate": True},
+        ),
+    ),
+    "husly.loans.actions.grant_assess": (
+        GRANT,
+        lambda w, a: loans.grant_assess(actor=a, grant=w.get(GrantApplication, "grant")),
+    ),
+    "husly.loans.actions.grant_decide": (
+        GRANT,
+        lambda w, a: loans.grant_decide(
+            actor=a,
+            grant=w.get(GrantApplication, "grant"),
+            outcome="refuse",
+            reasoning="Kan betale selv.",
+        ),
+    ),
+    "husly.loans.actions.grant_pay": (
+        GRANT,
+        lambda w, a: loans.grant_pay(
+            actor=a, grant=w.get(GrantApplication, "grant"), on=timezone.localdate()
+        ),
+    ),
+    "husly.loans.actions.grant_budget_set": (
+        LOAN,
+        lambda w, a: loans.grant_budget_set(
+            actor=a, municipality=w.municipality, year=2026, grant_kind="adaptation", amount=1
+        ),
+    ),
 }
 
 
@@ -258,3 +351,22 @@ def build(w: Any, unit_head: Any) -> None:
         paid_on=None,
     )
     w.ids["follow_up"] = loan.follow_ups.get().pk
+    w.ids["loan_exception"] = loans.loan_exception_record(
+        actor=nina,
+        application=open_app,
+        criterion_id="1",
+        exception_id="4.a.barn",
+        reason="Barn i husstanden.",
+    ).pk
+    household = make_household(raelingen, "Kandidat")
+    w.ids["candidate"] = loans.candidate_propose(
+        actor=nina, household=household, note="Leietaker med god økonomi."
+    ).pk
+    grant = loans.grant_application_create(
+        actor=nina,
+        household=household,
+        grant_kind="adaptation",
+        data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
+        case_data={"housing_kind": "rented_private"},
+    )
+    w.ids["grant"] = grant.pk

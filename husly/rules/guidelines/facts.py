@@ -22,6 +22,7 @@ __all__ = [
     "CaseFacts",
     "Economy",
     "FollowUp",
+    "GrantFacts",
     "HealthAndSocial",
     "HouseholdMember",
     "HousingKind",
@@ -199,6 +200,27 @@ class StartLoanFacts:
 
 
 @dataclass(frozen=True)
+class GrantFacts:
+    """What a municipal housing grant application adds (establishment grant, *etableringstilskudd*;
+    adaptation grant, *tilpasningstilskudd*). The grants are municipal with no national amounts
+    (spec/law-and-parameters.md 3): the municipality's own rules decide."""
+
+    cannot_finance_otherwise: bool | None = None
+    """Strict economic needs test: the household cannot finance the purchase or the adaptation
+    with its own means and the loans it can carry."""
+    longer_term_fully_used: bool | None = None
+    """A longer start-loan term and the other loan steps were considered first (establishment)."""
+    dwelling_is_suitable: bool | None = None
+    """The dwelling is, or after necessary repair will be, habitable and suitable
+    (establishment)."""
+    has_reduced_function_or_is_older: bool | None = None
+    """Someone in the household has reduced function, or is older and adapts preventively
+    (adaptation)."""
+    adaptation_is_appropriate: bool | None = None
+    """The adaptation is appropriate for the need (adaptation)."""
+
+
+@dataclass(frozen=True)
 class CaseFacts:
     """Everything a guideline set may look at for one application.
 
@@ -218,6 +240,7 @@ class CaseFacts:
     health: HealthAndSocial = field(default_factory=HealthAndSocial)
     follow_up: FollowUp = field(default_factory=FollowUp)
     start_loan: StartLoanFacts = field(default_factory=StartLoanFacts)
+    grant: GrantFacts = field(default_factory=GrantFacts)
 
     @property
     def effective_assessment_date(self) -> date:
@@ -352,6 +375,26 @@ FACT_LABELS: dict[str, Text] = {
     "start_loan.frees_municipal_dwelling": _t(
         "Lånet frigjør en kommunalt disponert bolig",
         "Lånet frigjer ein kommunalt disponert bustad",
+    ),
+    "grant.cannot_finance_otherwise": _t(
+        "Kan ikke finansiere kjøpet eller tilpasningen på annen måte",
+        "Kan ikkje finansiere kjøpet eller tilpassinga på annan måte",
+    ),
+    "grant.longer_term_fully_used": _t(
+        "Lengre nedbetalingstid og de andre lånetrinnene er vurdert først",
+        "Lengre nedbetalingstid og dei andre lånetrinna er vurderte først",
+    ),
+    "grant.dwelling_is_suitable": _t(
+        "Boligen er, eller blir etter nødvendig utbedring, egnet",
+        "Bustaden er, eller blir etter naudsynt utbetring, eigna",
+    ),
+    "grant.has_reduced_function_or_is_older": _t(
+        "Nedsatt funksjonsevne, eller eldre som tilpasser i forebyggende hensikt",
+        "Nedsett funksjonsevne, eller eldre som tilpassar for å førebyggje",
+    ),
+    "grant.adaptation_is_appropriate": _t(
+        "Tilpasningen er hensiktsmessig for behovet",
+        "Tilpassinga er føremålstenleg for behovet",
     ),
 }
 """Norwegian labels for every fact path a guideline set may refer to. A set that names a path

@@ -181,5 +181,7 @@ def test_it_loads_every_built_in_set() -> None:
     assert ids == {
         "raelingen-utleiebolig-uten-tjenester",
         "raelingen-startlan",
+        "raelingen-etableringstilskudd",
+        "raelingen-tilpasningstilskudd",
         "oslo-kommunal-bolig-eksempel",
     }
