@@ -7,7 +7,7 @@ Which unit owns which figures (ADR 0031):
   solution for), arrears NAV has covered in the period (``NavCoverage``), and rent paid by this
   unit straight from a benefit (``DirectDeduction`` with this unit);
 - **the refugee service**: settlement this year against the council's number;
-- **the start-loan unit** (the unit the routing sends start loans or grants to): start loans
+- **the start-loan unit** (the unit the routing sends start loans to): start loans
   and grants in the period;
 - **the property unit**: the stock by kind, vacancy, the leases ending, and vacancy days by
   cause.
@@ -37,7 +37,9 @@ from husly.temporary.models import Stay
 
 NAV, SETTLEMENT, LOANS, PROPERTY = "nav", "settlement", "loans", "property"
 PARTS = (NAV, SETTLEMENT, LOANS, PROPERTY)
-LOAN_HELP = (HelpKind.START_LOAN, HelpKind.GRANT)
+LOAN_HELP = (HelpKind.START_LOAN,)
+"""The start-loan unit is the unit start loans are routed to (grants follow it where they go
+elsewhere; the figures are the municipality's)."""
 
 
 def parts_of(unit: Unit) -> list[str]:

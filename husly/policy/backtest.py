@@ -68,20 +68,36 @@ def waiting_list_on(municipality: Municipality, day: dt.date) -> Waiting:
 
 def stock_on(municipality: Municipality, day: dt.date) -> Stock:
     """The dwellings that were the municipality's on ``day`` (today's stock and those sold
-    since that were let then) and the leases in force that day."""
+    since that were let then) and the leases in force that day. A dwelling with no lease in
+    force that day is let, in the simulation, no earlier than the records let it next: the
+    records do not say whether it stood empty or held a tenancy nobody recorded (a dwelling
+    bought later, an older tenancy not imported), and treating all of them as free on that day
+    would house the whole list at once. A dwelling the records show no lease for, neither in
+    force that day nor after it, is left out: nothing says it could be let in those months."""
     leases = dict(
         Lease.objects.filter(municipality=municipality, start_date__lte=day)
         .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         .values_list("dwelling_id", "end_date")
     )
+    next_let = dict(
+        Lease.objects.filter(municipality=municipality, start_date__gt=day)
+        .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
+        .values("dwelling_id")
+        .annotate(first=Min("start_date"))
+        .values_list("dwelling_id", "first")
+    )
     dwellings = list(
         Dwelling.objects.filter(building__municipality=municipality)
-        .filter(~Q(status="sold") | Q(pk__in=list(leases)))
+        .filter(Q(pk__in=list(leases)) | Q(pk__in=list(next_let)))
         .order_by("pk")
         .values_list("pk", "rooms", "wheelchair_accessible")
     )
     occupied = [pk in leases for pk, _r, _a in dwellings]
+    ready = [
+        0 if pk in leases else max(0, round((next_let[pk] - day).days / DAYS_PER_MONTH))
+        for pk, _r, _a in dwellings
+    ]
     ends = []
     for pk, _rooms, _acc in dwellings:
         end = leases.get(pk)
@@ -93,7 +109,7 @@ def stock_on(municipality: Municipality, day: dt.date) -> Stock:
         occupied=occupied,
         lease_end_month=ends,
         tenant_group=[inputs.OTHER if o else -1 for o in occupied],
-        ready_month=[0] * len(dwellings),
+        ready_month=ready,
     )
 
 
