@@ -15,6 +15,7 @@ from husly.core.pages import user_of
 from husly.insight import charts
 from husly.insight import units as owned
 from husly.insight.dashboard_views import Shown, _row, _table
+from husly.insight.suppression import SMALL_COUNT, hidden_with_total
 from husly.organisation.models import Unit
 
 
@@ -129,8 +130,22 @@ def _loans(d: dict[str, Any], show: Shown) -> dict[str, Any]:
     }
 
 
+def _parts(show: Shown, counts: list[int]) -> list[str]:
+    """Parts of a shown total: for readers outside the unit, small parts and the one that would
+    give a single small part away by subtraction are hidden."""
+    if show.exact:
+        return [show.text(c) for c in counts]
+    hide = hidden_with_total(counts)
+    return [
+        ("<5" if 0 < c < SMALL_COUNT else "–") if h else show.text(c)
+        for c, h in zip(counts, hide, strict=True)
+    ]
+
+
 def _property(d: dict[str, Any], show: Shown) -> dict[str, Any]:
     stock, vacancy = d["stock"], d["vacancy"]
+    categories = stock["categories"]
+    columns = [_parts(show, [c[key] for c in categories]) for key in ("n", "wheelchair", "vacant")]
     return {
         "id": "property",
         "title": _("Stock and vacancy"),
@@ -147,13 +162,8 @@ def _property(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                 _("Dwellings by kind"),
                 [_("Kind"), _("Dwellings"), _("Wheelchair accessible"), _("Vacant")],
                 [
-                    _row(
-                        str(c["label"]),
-                        show.text(c["n"]),
-                        show.text(c["wheelchair"]),
-                        show.text(c["vacant"]),
-                    )
-                    for c in stock["categories"]
+                    _row(str(c["label"]), columns[0][k], columns[1][k], columns[2][k])
+                    for k, c in enumerate(categories)
                 ]
                 + [
                     _row(

@@ -106,3 +106,33 @@ def test_the_dashboard_links_each_units_part(raelingen, property_unit, routing, 
     body = _client(lise).get(reverse("insight:dashboard")).content.decode()
     assert reverse("insight:unit_dashboard", args=[property_unit.pk]) in body
     assert reverse("insight:unit_dashboard", args=[routing.pk]) in body
+
+
+def test_a_small_part_cannot_be_got_back_from_the_total() -> None:
+    """Secondary suppression: one small part beside a shown total takes the next smallest
+    part with it; two small parts, or none, hide nothing more."""
+    from husly.insight.suppression import hidden_with_total
+
+    assert hidden_with_total([3, 40, 12, 0]) == [True, False, True, False]
+    assert hidden_with_total([3, 2, 40]) == [True, True, False]
+    assert hidden_with_total([10, 40, 0]) == [False, False, False]
+    assert hidden_with_total([4, 0]) == [True, False]  # nothing else to hide: total is <5 too
+
+
+def test_the_property_part_hides_what_subtraction_would_give_away(
+    raelingen, property_unit, eirik, lise
+) -> None:  # type: ignore[no-untyped-def]
+    for rooms in range(7):
+        make_dwelling(raelingen, eirik, rooms=1 + rooms % 3)
+    from husly.housing.models import Dwelling
+
+    first = Dwelling.objects.order_by("pk").first()
+    assert first is not None
+    Dwelling.objects.filter(pk=first.pk).update(category="care")  # one of another kind
+    url = reverse("insight:unit_dashboard", args=[property_unit.pk])
+    body = _client(lise).get(url).content.decode()
+    table = body[
+        body.index("Boliger etter type") : body.index("</table>", body.index("Boliger etter type"))
+    ]
+    assert "<td>6</td>" not in table  # the ordinary ones would give the single one away
+    assert "<td>7</td>" in _stock_row(body)  # the total is shown
