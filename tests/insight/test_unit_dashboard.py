@@ -42,7 +42,7 @@ def test_the_property_unit_sees_its_stock_exactly_and_others_see_it_suppressed(
     assert mine.status_code == 200
     body = mine.content.decode()
     assert "Boligmasse og ledighet" in body and "<td>3</td>" in _stock_row(body)
-    assert "Enhetens egne tall" in body or "vises nøyaktig" in body
+    assert "Dette er enhetens egne tall, vist nøyaktig." in body
     url = reverse("insight:unit_dashboard", args=[property_unit.pk])
     assert _client(eirik).get(url).status_code == 200
     # The leader and the housing office's caseworker: the same part, suppressed.
