@@ -155,7 +155,17 @@ def _property(d: dict[str, Any], show: Shown) -> dict[str, Any]:
         "chart": {
             "kind": "bars",
             "name": _("Dwellings by kind"),
-            **charts.horizontal([show.bar(str(c["label"]), c["n"]) for c in stock["categories"]]),
+            **charts.horizontal(
+                [
+                    charts.Bar(
+                        label=str(c["label"]),
+                        value=c["n"],
+                        text=columns[0][k],
+                        draw=columns[0][k] not in {"–", "<5"},
+                    )
+                    for k, c in enumerate(categories)
+                ]
+            ),
         },
         "tables": [
             _table(
