@@ -318,6 +318,7 @@ class DemoGenerator:
                 as_of=self.as_of,
                 cases=self.scale.cases,
             )
+            self._simulation(municipality)
         record_change(
             actor=None,
             action="seed_demo",
@@ -326,6 +327,23 @@ class DemoGenerator:
             changes={"scale": [None, self.scale_name], "dwellings": [None, len(dwellings)]},
         )
         return municipality
+
+    def _simulation(self, municipality: Municipality) -> None:
+        """One stored simulation of today's policy (and three-year leases beside it), so Min
+        side shows each waiting household its chance of an offer from the start, as a nightly
+        ``manage simulate`` would keep it."""
+        from husly.policy.actions import simulation_run
+
+        simulation_run(
+            actor=None,
+            municipality=municipality,
+            label="Treårige kontrakter",
+            changes={"lease_length_months": 36},
+            runs=50 if self.scale_name == "small" else 20,
+            horizon_months=24,
+            seed=self.rng.randint(0, 2**31 - 1),
+            today=self.as_of,
+        )
 
     def _has_start_loan_rules(self) -> bool:
         """Start loans are seeded only where the municipality has entered its start-loan

@@ -17,6 +17,7 @@ from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
 from husly.arrears.selectors import ARREARS_ROLES
 from husly.cases.selectors import CASE_READ
 from husly.insight.fairness_selectors import FAIRNESS_READ
+from husly.insight.units import my_units
 from husly.landlords.selectors import works_with_landlords
 from husly.needs.selectors import NEEDS_READ
 from husly.organisation.access import (
@@ -94,6 +95,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [(reverse("home"), _("Start"))]
     if Role.LEADER in held:
         items.append((reverse("insight:dashboard"), _("Dashboard")))
+    if my_units(user):
+        items.append((reverse("insight:my_unit_dashboard"), _("The unit's figures")))
     if held & CASE_READ:
         items += [
             (reverse("cases:work_list"), _("Work list")),

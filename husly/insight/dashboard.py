@@ -161,7 +161,9 @@ def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
     for pk, household_id, placed, status, closed, first, persons, children, urgency in rows:
         deadline = deadline_of.get(placed)
         if deadline is None:
-            deadline = deadline_of[placed] = deadlines.allocation_deadline(placed)
+            # the promise in force on the day of the approval (a dated municipal parameter)
+            months = deadlines.allocation_promise_months(municipality.number, placed)
+            deadline = deadline_of[placed] = deadlines.allocation_deadline(placed, months=months)
         facts.append(
             EntryFact(
                 pk=pk,

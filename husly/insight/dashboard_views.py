@@ -20,6 +20,7 @@ from husly.core.pages import user_of
 from husly.insight import charts
 from husly.insight import dashboard as figures
 from husly.insight.suppression import SMALL_COUNT, suppressed
+from husly.insight.units import units_with_parts
 from husly.organisation.access import municipalities_for_user
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads, people_scope
@@ -592,6 +593,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "data": data,
             "exact": drill,
             "sections": _sections(data, Shown(drill), drill, leader_drill=True),
+            "unit_parts": units_with_parts(user),
         },
     )
 

@@ -20,6 +20,7 @@ from husly.allocation.models import LIVE_ENTRY, Offer, OfferStatus, RefusalRule,
 from husly.housing.models import Dwelling, DwellingStatus
 from husly.matching.priority import PriorityPolicy
 from husly.organisation.models import Municipality
+from husly.rules import deadlines
 from husly.simulation import (
     GROUPS,
     ArrivalTemplates,
@@ -43,15 +44,60 @@ def _months(days: float) -> int:
     return round(days / DAYS_PER_MONTH)
 
 
-def group_of(children: int, needs_wheelchair: bool) -> int:
-    """The household's group from what the waiting list records: children's situation assessed
-    (families with children), wheelchair need (disability), else other. Refugees, young people
-    and substance use are not recorded on the entry and are not told apart here (ADR 0019)."""
+REFUGEES = GROUPS.index("refugees")
+YOUNG = GROUPS.index("young")
+
+
+def group_of(
+    children: int, needs_wheelchair: bool, *, refugee: bool = False, young: bool = False
+) -> int:
+    """The household's primary group, the first that applies in ``GROUPS`` order: children's
+    situation assessed on the entry (families with children), a refugee (a member on protection
+    grounds or settled through the settlement of refugees), young (the main applicant 18 to 25),
+    wheelchair need or a reduced functional ability (disability), else other. The same
+    definitions as fairness monitoring (``husly.insight.fairness``). Substance use is not
+    recorded in Husly, so nobody is put in that group (ADR 0019, ADR 0031)."""
     if children > 0:
         return FAMILIES
+    if refugee:
+        return REFUGEES
+    if young:
+        return YOUNG
     if needs_wheelchair:
         return DISABILITY
     return OTHER
+
+
+def _groups(rows: list[tuple[Any, ...]], on: dt.date) -> list[int]:
+    """Each entry row's group, from what the records hold about its household (three queries,
+    whatever the number of rows; ``husly.insight.fairness_selectors.household_facts``)."""
+    from husly.insight.fairness import YOUNG_AGES
+    from husly.insight.fairness_selectors import household_facts
+
+    if not rows:
+        return []
+    facts = household_facts({int(r[1]) for r in rows})
+    index = {int(h): k for k, h in enumerate(facts.household.tolist())}
+    today = np.datetime64(on, "D")
+    ages = (today - facts.applicant_born.astype("datetime64[D]")).astype("timedelta64[D]")
+    years = np.where(np.isnat(facts.applicant_born), -1, ages.astype(np.int64) // 365.25).astype(
+        np.int64
+    )
+    out = []
+    for r in rows:
+        k = index.get(int(r[1]))
+        refugee = bool(facts.refugee[k]) if k is not None else False
+        age = int(years[k]) if k is not None else -1
+        disabled = bool(facts.disability[k] == 1) if k is not None else False
+        out.append(
+            group_of(
+                r[6],
+                bool(r[7]) or disabled,
+                refugee=refugee,
+                young=YOUNG_AGES[0] <= age <= YOUNG_AGES[1],
+            )
+        )
+    return out
 
 
 def _entry_rows(queryset: Any) -> list[tuple[Any, ...]]:
@@ -85,7 +131,7 @@ def waiting_list(municipality: Municipality, today: dt.date) -> Waiting:
     return Waiting(
         id=[r[0] for r in rows],
         size=[max(1, r[2]) for r in rows],
-        group=[group_of(r[6], r[7]) for r in rows],
+        group=_groups(rows, today),
         urgency=[r[3] for r in rows],
         medical=[r[4] for r in rows],
         social=[r[5] for r in rows],
@@ -132,17 +178,22 @@ def history(  # noqa: PLR0912 - one pass over the leases, read top to bottom
     arrivals), offers and refusals, leases ending, moves, evictions, returns, vacancy."""
     start = today - dt.timedelta(days=round(months * DAYS_PER_MONTH))
     arrivals = _entry_rows(
-        WaitingListEntry.objects.filter(municipality=municipality, placed_on__gte=start)
+        WaitingListEntry.objects.filter(
+            municipality=municipality, placed_on__gte=start, placed_on__lte=today
+        ).order_by("pk")
     )
+    arrival_groups = _groups(arrivals, today)
     applications = [0] * len(GROUPS)
-    for r in arrivals:
-        applications[group_of(r[6], r[7])] += 1
-    offers = Offer.objects.filter(entry__municipality=municipality, made_on__gte=start)
+    for g in arrival_groups:
+        applications[g] += 1
+    offers = Offer.objects.filter(
+        entry__municipality=municipality, made_on__gte=start, made_on__lte=today
+    )
     n_offers = offers.count()
     n_refused = offers.filter(status=OfferStatus.REFUSED).count()
 
     leases = list(
-        Lease.objects.filter(municipality=municipality)
+        Lease.objects.filter(municipality=municipality, start_date__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
         .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
         .values_list(
@@ -212,7 +263,7 @@ def history(  # noqa: PLR0912 - one pass over the leases, read top to bottom
     templates = None
     if arrivals:
         templates = ArrivalTemplates(
-            group=[group_of(r[6], r[7]) for r in arrivals],
+            group=arrival_groups,
             size=[max(1, r[2]) for r in arrivals],
             urgency=[r[3] for r in arrivals],
             medical=[r[4] for r in arrivals],
@@ -282,6 +333,7 @@ def simulation_input(
         horizon_months=horizon_months,
         runs=runs,
         seed=seed,
+        promise_months=deadlines.allocation_promise_months(municipality.number, today),
     )
     basis = {
         "today": today.isoformat(),

@@ -44,10 +44,12 @@ GROUP_LABELS = {
     "refugees": gettext_lazy("Refugees"),
     "young": gettext_lazy("Young people"),
     "disability": gettext_lazy("Persons with disabilities"),
-    "substance_use": gettext_lazy("Substance use"),
+    "substance_use": gettext_lazy("Substance use (not recorded in Husly)"),
     "other": gettext_lazy("Others"),
 }
 SHARES = {"promise_kept_share"}
+NOT_RECORDED = {"substance_use"}
+"""Groups Husly does not record: shown as not known, not as 0 % (fairness page says the same)."""
 CHART_W, CHART_H, PAD = 640, 240, 40
 LONG = 24
 """Past two years the chart ticks by year and the table shows every sixth month."""
@@ -156,6 +158,12 @@ def _chart(baseline: SimulationResult, scenario: SimulationResult) -> dict[str, 
     }
 
 
+def _lever_label(key: str) -> str:
+    """The lever's name as the form says it (no code names on the page)."""
+    field = LeversForm.base_fields.get(key) or LeversForm.base_fields.get(f"{key}_weight")
+    return str(field.label) if field is not None and field.label else key
+
+
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     run = run_for(user, pk)
@@ -165,18 +173,26 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     groups = [
         {
             "label": GROUP_LABELS[g],
-            "baseline": _fmt(groups_a[g].median, "promise_kept_share"),
-            "scenario": _fmt(groups_b[g].median, "promise_kept_share"),
+            "baseline": "–"
+            if g in NOT_RECORDED
+            else _fmt(groups_a[g].median, "promise_kept_share"),
+            "scenario": "–"
+            if g in NOT_RECORDED
+            else _fmt(groups_b[g].median, "promise_kept_share"),
         }
         for g in GROUPS
     ]
     changed = [
-        {"name": key, "today": run.baseline_levers.get(key), "scenario": value}
+        {"name": _lever_label(key), "today": run.baseline_levers.get(key), "scenario": value}
         for key, value in run.levers.items()
         if key != "priority" and run.baseline_levers.get(key) != value
     ]
     weights = [
-        {"name": key, "today": run.baseline_levers["priority"].get(key), "scenario": value}
+        {
+            "name": _lever_label(key),
+            "today": run.baseline_levers["priority"].get(key),
+            "scenario": value,
+        }
         for key, value in run.levers["priority"].items()
         if run.baseline_levers["priority"].get(key) != value
     ]

@@ -48,6 +48,7 @@ __all__ = [
     "add_months",
     "add_years",
     "allocation_deadline",
+    "allocation_promise_months",
     "appeal_deadline",
     "appeal_deadline_detail",
     "business_days_between",
@@ -64,7 +65,10 @@ APPEAL_DEADLINE_WEEKS = 3
 """Forvaltningsloven § 29 first paragraph: the appeal deadline is three weeks."""
 
 ALLOCATION_PROMISE_MONTHS = 6
-"""Rælingen guidelines point 7.1 (raelingen L5483–5485): allocation within 6 months of tilsagn."""
+"""Rælingen guidelines point 7.1 (raelingen L5483–5485): allocation within 6 months of tilsagn.
+The value in force is the dated municipal parameter ``municipal.<number>.allocation.
+promise_months`` (:func:`allocation_promise_months`); this is only the default for a
+municipality that has entered none."""
 
 START_LOAN_APPROVAL_VALID_MONTHS = 3
 """Rælingen start-loan guideline (raelingen L5697–5699): tilsagn normally valid for 3 months."""
@@ -251,6 +255,28 @@ def is_appeal_in_time(
     if received_on <= due:
         return True
     return posted_on is not None and posted_on <= due
+
+
+def allocation_promise_months(municipality_number: str, on: date) -> int:
+    """Months within which an approved applicant shall be allocated a dwelling, in force in the
+    municipality on ``on``: the dated parameter ``municipal.<number>.allocation.promise_months``
+    (Rælingen: guideline 7.1, raelingen L5483–5485). A municipality that has entered no promise
+    of its own is counted by Rælingen's six months (:data:`ALLOCATION_PROMISE_MONTHS`), as the
+    figures and letters did before the parameter existed."""
+    from husly.rules.errors import OutsideParameterCoverageError
+    from husly.rules.params import default_tree
+
+    tree = default_tree()
+    path = f"municipal.{municipality_number}.allocation.promise_months"
+    if path not in tree:
+        return ALLOCATION_PROMISE_MONTHS
+    try:
+        value = tree.at(path, on).value
+    except OutsideParameterCoverageError:  # before the promise was made
+        return ALLOCATION_PROMISE_MONTHS
+    if not isinstance(value, int | float):
+        raise TypeError(f"{path} is not a number of months: {value!r}")
+    return int(value)
 
 
 def allocation_deadline(approved_on: date, *, months: int = ALLOCATION_PROMISE_MONTHS) -> date:

@@ -34,7 +34,6 @@ BoolArray = NDArray[np.bool_]
 
 N_CLASSES = MAX_ROOMS * 2
 REFUGEES = GROUPS.index("refugees")
-PROMISE_MONTHS = 6
 MAX_WAIT_MONTHS = 240
 
 

@@ -389,7 +389,7 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
                 np.concatenate(seen_c),
             )
             first = ~people.offered[r_ok, i_ok]
-            _first_offer(tally, people, r_ok[first], i_ok[first], m, horizon)
+            _first_offer(tally, people, r_ok[first], i_ok[first], m, horizon, inp.promise_months)
             tally.offers += np.bincount(r_ok, minlength=runs)
             no = u_ref[r_ok, i_ok] < rates.refusal_share
             yes = ~no
@@ -426,7 +426,7 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
 
         # 6. the six-month promise broken this month, and month-end counts
         act = people.active
-        due = act & ~people.offered & (m - people.arrived == c.PROMISE_MONTHS)
+        due = act & ~people.offered & (m - people.arrived == inp.promise_months)
         tally.promise_broken += due.sum(axis=1)
         tally.queue[:, m] = act.sum(axis=1)
         tally.in_temporary[:, m] = (act & people.in_temp).sum(axis=1)
@@ -443,14 +443,20 @@ def _longest_wait(inp: SimulationInput) -> int:
 
 
 def _first_offer(  # noqa: PLR0917
-    tally: c.Tally, people: _People, r: IntArray, i: IntArray, m: int, horizon: int
+    tally: c.Tally,
+    people: _People,
+    r: IntArray,
+    i: IntArray,
+    m: int,
+    horizon: int,
+    promise: int,
 ) -> None:
     people.offered[r, i] = True
     arrived = people.arrived[r, i]
     wait = m - arrived
     np.add.at(tally.wait_hist, (r, np.minimum(wait, c.MAX_WAIT_MONTHS)), 1)
-    deadline = arrived + c.PROMISE_MONTHS
-    kept = (wait <= c.PROMISE_MONTHS) & (deadline >= 0) & (deadline < horizon)
+    deadline = arrived + promise
+    kept = (wait <= promise) & (deadline >= 0) & (deadline < horizon)
     tally.promise_kept += np.bincount(r[kept], minlength=tally.runs)
     origin = people.origin[r, i]
     known = origin >= 0

@@ -344,6 +344,9 @@ class SimulationInput:
     runs: int = 100
     seed: int = 0
     matching: Mapping[str, Any] = field(default_factory=_default_matching)
+    #: Months within which an approved applicant shall have an offer (the municipality's
+    #: promise, a dated parameter: ``municipal.<number>.allocation.promise_months``).
+    promise_months: int = 6
 
     FORMAT: ClassVar[str] = "husly.simulation.input/1"
 
@@ -352,6 +355,8 @@ class SimulationInput:
             raise ValueError("at least one month and one run")
         if self.seed < 0:
             raise ValueError("the seed cannot be negative")
+        if self.promise_months < 1:
+            raise ValueError("the promise is at least one month")
         n = len(GROUPS)
         for name, table in (("waiting", self.waiting), ("templates", self.templates)):
             group = table.group
@@ -380,6 +385,7 @@ class SimulationInput:
             "horizon_months": self.horizon_months,
             "runs": self.runs,
             "seed": self.seed,
+            "promise_months": self.promise_months,
             "matching": self.matching_policy.to_mapping(),
             "rates": self.rates.to_dict(),
             "levers": self.levers.to_dict(),
@@ -402,6 +408,7 @@ class SimulationInput:
             runs=int(data["runs"]),
             seed=int(data["seed"]),
             matching=dict(data["matching"]),
+            promise_months=int(data.get("promise_months", 6)),
         )
 
     def digest(self) -> str:

@@ -305,7 +305,7 @@ class _Reference:
                 for p in people[r]:
                     if p is None:
                         continue
-                    if not p.offered and m - int(p.arrived) == c.PROMISE_MONTHS:
+                    if not p.offered and m - int(p.arrived) == self.inp.promise_months:
                         tally.promise_broken[r] += 1
                 tally.queue[r, m] = sum(p is not None for p in people[r])
                 tally.in_temporary[r, m] = sum(p is not None and bool(p.in_temp) for p in people[r])
@@ -342,8 +342,8 @@ class _Reference:
         arrived = int(p.arrived)
         wait = m - arrived
         self.tally.wait_hist[r, min(wait, c.MAX_WAIT_MONTHS)] += 1
-        deadline = arrived + c.PROMISE_MONTHS
-        if wait <= c.PROMISE_MONTHS and 0 <= deadline < self.inp.horizon_months:
+        deadline = arrived + self.inp.promise_months
+        if wait <= self.inp.promise_months and 0 <= deadline < self.inp.horizon_months:
             self.tally.promise_kept[r] += 1
         origin = int(p.origin)
         if origin >= 0:

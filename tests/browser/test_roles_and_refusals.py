@@ -91,7 +91,18 @@ MENU = {
     ],
     "administrator": [*BASE, "tenancy:throughput", "policy:simulation", *PEOPLE],
     # NAV handles no municipal dwellings, but arrears, rent and § 27 stays
-    "nav caseworker": [*BASE, *CASES, ARREARS, RENT, STAYS, OWNING, NEEDS, *PEOPLE],
+    # ... and its own part of the dashboard (temporary stays, arrears covered, start loans)
+    "nav caseworker": [
+        *BASE,
+        *CASES,
+        ARREARS,
+        RENT,
+        STAYS,
+        OWNING,
+        NEEDS,
+        *PEOPLE,
+        "insight:my_unit_dashboard",
+    ],
 }
 
 

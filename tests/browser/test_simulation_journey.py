@@ -52,7 +52,9 @@ def test_a_leader_shortens_leases_to_three_years_and_compares_with_todays_policy
     page.click("#simulation-form button[type=submit]")
     expect(page.locator(".ds-alert").first).to_contain_text("Simuleringen er kjørt og lagret")
     expect(page.get_by_role("heading", level=1)).to_have_text("Treårige kontrakter")
-    expect(page.locator("#changed-levers")).to_contain_text("lease_length_months")
+    expect(page.locator("#changed-levers")).to_contain_text(
+        "Lengde på nye og fornyede leiekontrakter"
+    )
     expect(page.locator("#changed-levers")).to_contain_text("→ 36")
     table = page.locator("#comparison")
     expect(table).to_contain_text("Dagens politikk")

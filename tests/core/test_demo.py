@@ -108,6 +108,22 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
 
     check_settlement_demo()
     _check_years_of_history()
+    _check_a_stored_simulation()
+
+
+def _check_a_stored_simulation() -> None:
+    """The demo stores one simulation run, so Min side shows a wait estimate out of the box."""
+    from husly.allocation.models import LIVE_ENTRY, WaitingListEntry
+    from husly.policy.models import SimulationRun
+    from husly.policy.selectors import replays_identically, wait_estimate
+
+    run = SimulationRun.objects.get()
+    assert run.levers["lease_length_months"] == 36 and run.created_by is None
+    assert replays_identically(run)
+    live = WaitingListEntry.objects.filter(status__in=LIVE_ENTRY).select_related("municipality")
+    estimates = [wait_estimate(e.municipality, e.pk) for e in live]
+    assert estimates and all(e is not None for e in estimates)
+    assert any(e["within"][12] > 0 for e in estimates if e)
 
 
 def _check_years_of_history() -> None:

@@ -108,7 +108,8 @@ def test_the_run_page_compares_the_scenario_with_todays_policy(world, raelingen,
     client.force_login(lise)
     html = client.get(reverse("policy:run_detail", args=[run.pk])).content.decode()
     assert "Dagens politikk" in html and "Scenario" in html
-    assert "lease_length_months" in html
+    assert "Lengde på nye og fornyede leiekontrakter" in html  # the lever by its name
+    assert "lease_length_months" not in html
     assert "Berg" not in html and "Haugen" not in html  # aggregates only
 
 

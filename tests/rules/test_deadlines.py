@@ -195,3 +195,17 @@ def test_it_keeps_a_start_loan_approval_valid_for_three_months() -> None:
 def test_it_asks_for_renewal_applications_four_months_before_the_lease_ends() -> None:
     assert renewal_application_due(date(2025, 6, 30)) == date(2025, 2, 28)
     assert renewal_application_due(date(2024, 6, 30)) == date(2024, 2, 29)
+
+
+def test_the_allocation_promise_is_a_dated_municipal_parameter_with_its_source() -> None:
+    """Rælingen guideline 7.1 in husly/rules/parameters/municipal/3224.yaml, not a constant."""
+    from husly.rules.deadlines import allocation_promise_months
+    from husly.rules.params import default_tree
+
+    value = default_tree().at("municipal.3224.allocation.promise_months", date(2026, 12, 1))
+    assert value.value == 6 and value.unit == "months"
+    assert any("7.1" in ref.title for ref in value.references)
+    assert allocation_promise_months("3224", date(2026, 12, 1)) == 6
+    # Before the council's promise, and in a municipality that has entered none: the default.
+    assert allocation_promise_months("3224", date(2010, 1, 1)) == 6
+    assert allocation_promise_months("0301", date(2026, 12, 1)) == 6
