@@ -318,7 +318,7 @@ def loan_document_receive(
 
 @transaction.atomic
 def loan_credit_check_record(
-    *, actor: User, application: LoanApplication, result: str
+    *, actor: User, application: LoanApplication, result: str, note: str = ""
 ) -> LoanApplication:
     """The credit check is a recorded step (finansavtaleloven § 5-2; Husbanken, Kredittsjekk)."""
     selectors.require_loan_role(actor, application.case.municipality)
@@ -332,6 +332,7 @@ def loan_credit_check_record(
         data={
             "credit_checked_on": timezone.localdate(),
             "credit_check_result": result.strip(),
+            "credit_check_note": note.strip(),
             "credit_checked_by": actor,
         },
         municipality=application.case.municipality,
