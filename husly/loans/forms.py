@@ -38,6 +38,30 @@ DWELLING_FIELDS = (
 FINANCING_FIELDS = ("bank_co_financing", "loan_amount")
 
 
+class KronerField(forms.IntegerField):
+    """Whole kroner as people write them: «42 000» with spaces is 42000."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            value = value.replace(" ", "").replace("\N{NO-BREAK SPACE}", "")
+        return super().to_python(value)  # type: ignore[no-any-return]
+
+
+AMOUNT_FIELDS = (
+    "net_income_monthly",
+    "other_fixed_costs_monthly",
+    "debt_total",
+    "savings",
+    "price",
+    "common_debt",
+    "housing_costs_monthly",
+    "bank_co_financing",
+    "loan_amount",
+)
+
+
 class LoanApplicationForm(StyledFormMixin, forms.ModelForm):
     """The loan's own facts, with where the household lives now (the common application)."""
 
@@ -63,6 +87,7 @@ class LoanApplicationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = LoanApplication
         fields = [*ECONOMY_FIELDS, *DWELLING_FIELDS, *FINANCING_FIELDS]
+        field_classes = dict.fromkeys(AMOUNT_FIELDS, KronerField)
         labels = {
             "income_documented": _("I can document the income (payslips, tax return)"),
             "dwelling_address": _("Address of the dwelling, or the area you look in"),
@@ -82,7 +107,7 @@ class LoanApplicationForm(StyledFormMixin, forms.ModelForm):
             field = self.fields[name]
             if isinstance(field, forms.IntegerField):
                 field.validators.append(MaxValueValidator(AMOUNT_LIMIT))
-                field.widget.attrs.update({"inputmode": "numeric", "min": 0})
+                field.widget.attrs.update({"inputmode": "numeric"})
                 field.error_messages["invalid"] = _("Write a whole number of kroner.")
                 field.error_messages["min_value"] = _("The amount cannot be negative.")
                 field.error_messages["max_value"] = _(
