@@ -233,7 +233,7 @@ def loan_application_apply_self(
 
 
 @transaction.atomic
-def _apply_self(
+def _apply_self(  # noqa: PLR0917 - a private helper called with all its parts
     actor: User,
     municipality: Municipality,
     applicant: Mapping[str, Any],

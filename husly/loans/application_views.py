@@ -144,9 +144,7 @@ def payment_file(request: HttpRequest) -> HttpResponse:
     """Upload the loan administrator's payment file, see every row (and which match no loan)
     before anything is booked, then book all rows or none."""
     user = user_of(request)
-    units = Unit.objects.filter(pk__in=selectors.loan_unit_ids(user)).select_related(
-        "municipality"
-    )
+    units = Unit.objects.filter(pk__in=selectors.loan_unit_ids(user)).select_related("municipality")
     if not units:
         raise Http404
     municipality = units[0].municipality
@@ -171,9 +169,7 @@ def payment_file(request: HttpRequest) -> HttpResponse:
             context["errors"] = error.messages
             context["form"] = PaymentFileForm()
         else:
-            messages.success(
-                request, _("%(count)s payments were booked.") % {"count": count}
-            )
+            messages.success(request, _("%(count)s payments were booked.") % {"count": count})
             return redirect("loans:overview")
     elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

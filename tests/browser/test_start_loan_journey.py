@@ -1,10 +1,11 @@
 """In a real browser (issue #15): a start-loan application for a cooperative flat sent by the
 household itself in Min side on a 375 px phone (a mistake first, then once), the credit check
-with a note and a document requested, the oral explanation, the assessment with the ladder, the team meeting escalating to a
-longer term, the unit head's approval (four eyes), the letter's text (amount, validity, appeal),
-the purchase, disbursement with fees and the first missed instalment opening a follow-up; and a
-second case whose negative margin ends in a written advice against. The household then sees its
-loan in Min side. Every page is checked with axe-core."""
+with a note and a document requested, the oral explanation, the assessment with the ladder,
+the team meeting escalating to a longer term, the unit head's approval (four eyes), the
+letter's text (amount, validity, appeal), the purchase, disbursement with fees and the first
+missed instalment opening a follow-up; and a second case whose negative margin ends in a
+written advice against. The household then sees its loan in Min side. Every page is checked
+with axe-core."""
 
 from __future__ import annotations
 

@@ -197,7 +197,9 @@ def test_another_resident_and_staff_cannot_see_the_households_loan(  # type: ign
     _resident().post(reverse("portal:loan_apply"), _portal_form(raelingen))
     application = LoanApplication.objects.get()
     other = Client()
-    other.force_login(resident_user(request=None, national_id=synthetic_number(dt.date(1970, 1, 1))))
+    other.force_login(
+        resident_user(request=None, national_id=synthetic_number(dt.date(1970, 1, 1)))
+    )
     url = reverse("portal:loan_case", kwargs={"pk": application.pk})
     assert other.get(url).status_code == 404
     assert _client(sara).get(url).status_code == 403
@@ -218,7 +220,7 @@ def test_credit_check_and_documents_are_tracked(routing, household) -> None:  # 
     assert application.credit_check_note == "Sjekket i dag."
     web.post(step("dokument"), {"title": "Lønnslipper", "due_on": "2026-03-10"})
     web.post(step("dokument"), {"title": "Skattemelding", "due_on": "2026-03-12"})
-    first, second = application.document_requests.all()
+    first, _second = application.document_requests.all()
     with time_machine.travel(dt.datetime(2026, 3, 11, 9, 0, tzinfo=dt.UTC), tick=False):
         overview = web.get(reverse("loans:overview")).content.decode()
         assert "Lønnslipper" in overview.split('id="overdue-documents"')[1]
