@@ -53,7 +53,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     households = list(household_list(user, search=search)[:20]) if search else []
     log_reads(
         user=user,
-        persons=[m.person for h in households for m in h.applicants],
+        persons=[m.person for h in households for m in getattr(h, "applicants", [])],
         what="loan_application_new_search",
         path=request.get_full_path(),
     )
