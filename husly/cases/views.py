@@ -507,6 +507,23 @@ def _decision_form_page(
     )
 
 
+def _start_loan_elsewhere(request: HttpRequest, case: Case) -> HttpResponse:
+    """A start loan is decided by the decision team in the start-loan pages (the assessment
+    with the ladder, the recommendation, the meeting, four eyes), never as a generic decision:
+    nothing is drafted here, and the caseworker is sent to where it is done."""
+    messages.error(
+        request,
+        _(
+            "A start loan is not decided here. It goes through the start-loan pages: the "
+            "assessment, the recommendation to the decision team and the team's decision."
+        ),
+    )
+    application_pk = getattr(getattr(case, "loan_application", None), "pk", None)
+    if application_pk is not None:
+        return redirect("loans:application", pk=application_pk)
+    return redirect("cases:case_detail", pk=case.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a decision on one kind of help: its own outcomes and content, offered only when
@@ -522,6 +539,8 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = replaces.help_kind if replaces else request.GET.get("hjelp", "")
     if chosen not in kinds and len(kinds) == 1:
         chosen = kinds[0]
+    if chosen == HelpKind.START_LOAN:
+        return _start_loan_elsewhere(request, case)
     title = _("Draft a decision in case %(number)s") % {"number": case.number}
     if chosen not in kinds:
         return render(

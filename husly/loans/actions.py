@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from husly.audit.events import record_change
 from husly.cases import actions as cases
 from husly.cases.facts import case_facts
 from husly.cases.models import Assessment, Case, CaseStatus, Decision, DecisionStatus, HelpKind
-from husly.core.actions import create_audited, update_audited
+from husly.core.actions import create_audited, once_per_submission, update_audited
 from husly.loans import selectors
 from husly.loans.models import (
     AdviceAgainst,
@@ -149,7 +150,6 @@ def _fact(
 # --- the application -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def loan_application_create(
     *,
     actor: User,
@@ -157,9 +157,45 @@ def loan_application_create(
     channel: str,
     data: Mapping[str, Any],
     case_data: Mapping[str, Any] | None = None,
+    submission_token: uuid.UUID | None = None,
+    consent_how: str = "",
 ) -> LoanApplication:
-    """Register and submit a start-loan application (from Min side or the desk): a case routed
-    to the start-loan unit, with the loan's own facts."""
+    """Register and submit a start-loan application (from the desk): a case routed to the
+    start-loan unit, with the loan's own facts, and the household's consent to fetch what can be
+    fetched when ``consent_how`` says how it was given. All or nothing; with a
+    ``submission_token`` a second send of the same form returns the first one's application."""
+    return once_per_submission(
+        earlier=lambda: _application_for_submission(actor, submission_token),
+        create=lambda: _loan_application_create(
+            actor=actor,
+            household=household,
+            channel=channel,
+            data=data,
+            case_data=case_data,
+            submission_token=submission_token,
+            consent_how=consent_how,
+        ),
+    )
+
+
+def _application_for_submission(
+    actor: User, submission_token: uuid.UUID | None
+) -> LoanApplication | None:
+    case = cases.case_for_submission(actor, submission_token)
+    return LoanApplication.objects.filter(case=case).first() if case else None
+
+
+@transaction.atomic
+def _loan_application_create(
+    *,
+    actor: User,
+    household: Household,
+    channel: str,
+    data: Mapping[str, Any],
+    case_data: Mapping[str, Any] | None,
+    submission_token: uuid.UUID | None,
+    consent_how: str,
+) -> LoanApplication:
     case = cases.case_create(
         actor=actor,
         household=household,
@@ -167,18 +203,96 @@ def loan_application_create(
         help_kinds=[HelpKind.START_LOAN],
         data=dict(case_data or {}),
         submit=True,
+        submission_token=submission_token,
     )
-    application = LoanApplication(case=case, **data)
+    return _application_add(actor, case, data, consent_how)
+
+
+def _application_add(
+    actor: User, case: Case, data: Mapping[str, Any], consent_how: str
+) -> LoanApplication:
     application = create_audited(
         actor=actor,
         action="loan_application_create",
-        instance=application,
+        instance=LoanApplication(case=case, **data),
         municipality=case.municipality,
         person_id=_person_id_of_case(case),
     )
     _fact(LoanFactKind.APPLICATION, case, case.received_on or timezone.localdate())
     _candidates_applied(application, actor)
+    if consent_how:
+        _consent_to_fetch(actor, case, consent_how)
     return application
+
+
+def _consent_to_fetch(actor: User, case: Case, given_how: str) -> None:
+    """The household's consent that the start-loan unit fetches and uses what can be fetched
+    about income, tax and debt for the assessment and economic advice (husly.consent)."""
+    from husly.consent.actions import consent_give
+    from husly.consent.models import DataCategory, Purpose
+
+    applicant = case.household.members.filter(relation=Relation.APPLICANT).first()
+    unit = selectors.start_loan_unit(case.municipality)
+    if applicant is None or unit is None:
+        raise ValidationError(_("The consent could not be recorded: the case has no applicant."))
+    consent_give(
+        actor=actor,
+        case=case,
+        given_by=applicant.person,
+        units=[unit],
+        purposes=[Purpose.ASSESSMENT, Purpose.ECONOMIC_ADVICE],
+        data_categories=[DataCategory.APPLICATION, DataCategory.DOCUMENTS],
+        given_how=given_how,
+    )
+
+
+def loan_application_apply_self(
+    *,
+    actor: User,
+    municipality: Municipality,
+    applicant: Mapping[str, Any],
+    data: Mapping[str, Any],
+    case_data: Mapping[str, Any],
+    consent: bool,
+    submission_token: uuid.UUID | None = None,
+) -> LoanApplication:
+    """The household applies for a start loan itself in Min side: its own household (found by
+    the identity number it logged in with, or registered), one case routed to the start-loan
+    unit, the loan's facts and, if given, the digital consent to fetch. All or nothing, once per
+    form shown."""
+    require_permission(actor, municipality.pk, any_resident=True)
+    return once_per_submission(
+        earlier=lambda: _application_for_submission(actor, submission_token),
+        create=lambda: _apply_self(
+            actor, municipality, applicant, data, case_data, consent, submission_token
+        ),
+    )
+
+
+@transaction.atomic
+def _apply_self(  # noqa: PLR0917 - a private helper called with all its parts
+    actor: User,
+    municipality: Municipality,
+    applicant: Mapping[str, Any],
+    data: Mapping[str, Any],
+    case_data: Mapping[str, Any],
+    consent: bool,
+    submission_token: uuid.UUID | None,
+) -> LoanApplication:
+    from husly.consent.models import GivenHow
+    from husly.portal.actions import portal_application_create
+
+    case = portal_application_create(
+        actor=actor,
+        municipality=municipality,
+        applicant=applicant,
+        members=[],
+        help_kinds=[HelpKind.START_LOAN],
+        data=case_data,
+        submit=True,
+        submission_token=submission_token,
+    )
+    return _application_add(actor, case, data, GivenHow.DIGITAL if consent else "")
 
 
 def _person_id_of_case(case: Case) -> int | None:
@@ -243,7 +357,7 @@ def loan_document_receive(
 
 @transaction.atomic
 def loan_credit_check_record(
-    *, actor: User, application: LoanApplication, result: str
+    *, actor: User, application: LoanApplication, result: str, note: str = ""
 ) -> LoanApplication:
     """The credit check is a recorded step (finansavtaleloven § 5-2; Husbanken, Kredittsjekk)."""
     selectors.require_loan_role(actor, application.case.municipality)
@@ -257,6 +371,7 @@ def loan_credit_check_record(
         data={
             "credit_checked_on": timezone.localdate(),
             "credit_check_result": result.strip(),
+            "credit_check_note": note.strip(),
             "credit_checked_by": actor,
         },
         municipality=application.case.municipality,

@@ -75,6 +75,7 @@ class LoanApplication(models.Model):
     # Recorded steps.
     credit_checked_on = models.DateField(_("credit check made"), null=True, blank=True)
     credit_check_result = models.TextField(_("what the credit check showed"), blank=True)
+    credit_check_note = models.TextField(_("note on the credit check"), blank=True)
     credit_checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -24,6 +24,8 @@ from husly.loans.models import (
     GrantBudget,
     GrantKind,
     GrantStatus,
+    ArrearsFollowUp,
+    DocumentRequest,
     Loan,
     LoanApplication,
     LoanApproval,
@@ -101,6 +103,20 @@ def meetings_for_user(user: User) -> QuerySet[TeamMeeting]:
 
 def meeting_get_for_user(user: User, pk: object) -> TeamMeeting:
     return cast(TeamMeeting, get_or_404(meetings_for_user(user), pk))
+
+
+def documents_overdue(user: User, today: dt.date) -> QuerySet[DocumentRequest]:
+    """Documents asked of applicants whose deadline has passed without them arriving, in the
+    cases ``user`` may work (the start-loan work list)."""
+    return (
+        DocumentRequest.objects.filter(
+            application__in=applications_for_user(user),
+            received_on__isnull=True,
+            due_on__lt=today,
+        )
+        .select_related("application__case")
+        .order_by("due_on", "pk")
+    )
 
 
 def approvals_expiring(municipality: Municipality, today: dt.date) -> QuerySet[LoanApproval]:

@@ -79,6 +79,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "applications": applications,
             "approvals": approvals,
             "today": today,
+            "overdue_documents": list(selectors.documents_overdue(user, today)[:50]),
             "meetings": selectors.meetings_for_user(user)[:12],
             "loans": selectors.loans_for_user(user).select_related("household")[:100],
             "figures": selectors.loan_figures(municipality, today.year, today)
@@ -171,6 +172,7 @@ def _application_page(request: HttpRequest, user: User, pk: object) -> HttpRespo
             "approvals": application.approvals.select_related("decision"),
             "advice": application.advice_against.all(),
             "documents": application.document_requests.all(),
+            "today": timezone.localdate(),
             "steps": list(latest.ladder if latest else []),
             "fact_rows": _fact_rows(application),
         },
@@ -200,7 +202,10 @@ def application_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     steps: dict[str, tuple[Callable[[], Any], str]] = {
         "kredittsjekk": (
             lambda: actions.loan_credit_check_record(
-                actor=user, application=application, result=p.get("result", "")
+                actor=user,
+                application=application,
+                result=p.get("result", ""),
+                note=p.get("note", ""),
             ),
             _("The credit check was recorded."),
         ),

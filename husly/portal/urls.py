@@ -1,6 +1,7 @@
 from django.urls import path
 
 from husly.calculators import views as calculators
+from husly.loans import application_views as loans
 from husly.portal import views
 
 app_name = "portal"
@@ -21,6 +22,9 @@ urlpatterns = [
         name="preliminary_reply_letter",
     ),
     path("vedtak/<int:pk>/klage/", views.appeal, name="appeal"),
+    path("startlan/sok/", loans.portal_apply, name="loan_apply"),
+    path("startlan/<int:pk>/", loans.portal_loan, name="loan_case"),
+    path("startlan/fraradning/<int:pk>/", loans.portal_advice_letter, name="loan_advice_letter"),
     path("kalkulator/bostotte/", calculators.portal_allowance, name="allowance"),
     path("kalkulator/startlan/", calculators.portal_loan, name="loan"),
     path("innsyn/", views.access_log, name="access_log"),

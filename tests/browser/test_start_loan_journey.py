@@ -1,9 +1,11 @@
-"""In a real browser (issue #15): a start-loan application for a cooperative flat, the credit
-check, the oral explanation, the assessment with the ladder, the team meeting escalating to a
-longer term, the unit head's approval (four eyes), the letter's text (amount, validity, appeal),
-the purchase, disbursement with fees and the first missed instalment opening a follow-up; and a
-second case whose negative margin ends in a written advice against. Every page is checked with
-axe-core."""
+"""In a real browser (issue #15): a start-loan application for a cooperative flat sent by the
+household itself in Min side on a 375 px phone (a mistake first, then once), the credit check
+with a note and a document requested, the oral explanation, the assessment with the ladder,
+the team meeting escalating to a longer term, the unit head's approval (four eyes), the
+letter's text (amount, validity, appeal), the purchase, disbursement with fees and the first
+missed instalment opening a follow-up; and a second case whose negative margin ends in a
+written advice against. The household then sees its loan in Min side. Every page is checked
+with axe-core."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
 from husly.cases.models import Decision
-from husly.loans.models import AdviceAgainst, ArrearsFollowUp, LoanApproval
+from husly.loans.models import AdviceAgainst, ArrearsFollowUp, LoanApplication, LoanApproval
 from tests.browser.conftest import check_accessibility, log_in
 from tests.cases.helpers import nav_staff
 from tests.conftest import PASSWORD
@@ -35,12 +37,56 @@ def _pdf_text(field) -> str:  # type: ignore[no-untyped-def]
     return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
 
 
+def _apply_in_min_side(browser: Browser, base: str, household) -> Page:  # type: ignore[no-untyped-def]
+    """The household applies itself, on a phone: a cooperative flat with its common debt."""
+    applicant = household.members.get(relation="applicant").person
+    context = browser.new_context(viewport={"width": 375, "height": 800}, locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/minside/logg-inn/")
+    page.fill("#id_national_id", applicant.national_id)
+    page.click("form.husly-form button[type=submit]")
+    page.wait_for_url(f"{base}/minside/")
+    page.click("a[href$='/minside/startlan/sok/']")
+    page.select_option("#id_om-municipality", str(household.municipality_id))
+    page.select_option("#id_lan-housing_kind", "rented_private")
+    page.fill("#id_lan-lived_in_municipality_since", "2019-01-01")
+    page.fill("#id_lan-net_income_monthly", "40 000")
+    page.check("#id_lan-income_documented")
+    page.fill("#id_lan-other_fixed_costs_monthly", "1 200")
+    page.fill("#id_lan-debt_total", "40 000")
+    page.fill("#id_lan-savings", "25 000")
+    page.select_option("#id_lan-dwelling_kind", "freehold")  # the mistake: common debt too
+    page.fill("#id_lan-dwelling_address", "Løvenskiolds gate 4 B, 2008 Fjerdingby")
+    page.fill("#id_lan-dwelling_municipality_number", "3224")
+    page.fill("#id_lan-price", "1 900 000")
+    page.fill("#id_lan-common_debt", "600 000")
+    page.fill("#id_lan-housing_costs_monthly", "6 500")
+    page.fill("#id_lan-bank_co_financing", "0")
+    page.fill("#id_lan-loan_amount", "2 500 000")
+    page.check("#id_lan-consent_to_fetch")
+    page.click("button[name=submit]")
+    expect(page.locator(".ds-error-summary")).to_contain_text("borettslag")
+    assert not LoanApplication.objects.exists()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    check_accessibility(page)
+    page.select_option("#id_lan-dwelling_kind", "cooperative")
+    page.dblclick("button[name=submit]")  # an impatient double click sends once
+    expect(page.locator(".ds-alert")).to_contain_text("Saksnummer")
+    expect(page.locator("#my-total-price")).to_contain_text("2 500 000")
+    check_accessibility(page)
+    assert LoanApplication.objects.count() == 1
+    return page
+
+
 def _prepare(worker: Page, base: str, application_pk: int) -> None:
     worker.goto(f"{base}/startlan/soknad/{application_pk}/")
     expect(worker.locator("#total-price")).to_contain_text("2 500 000")
     worker.fill("#result", "Ingen betalingsanmerkninger.")
+    worker.fill("#credit-note", "Sjekket hos Experian.")
     worker.click("form[action$='/kredittsjekk/'] button")
     expect(worker.locator("#credit-check")).to_contain_text("Ingen betalingsanmerkninger")
+    expect(worker.locator("#credit-check")).to_contain_text("Sjekket hos Experian.")
     worker.fill("#how", "Møte på NAV")
     worker.click("form[action$='/forklaring/'] button")
     expect(worker.locator("#explained")).to_contain_text("Møte på NAV")
@@ -56,12 +102,20 @@ def test_a_cooperative_flat_from_application_to_the_first_missed_instalment(
 
     base = live_server.url
     nina, _nils = nav_staff(routing)
-    application = apply(nina, household, net_income_monthly=40_000)
+    resident = _apply_in_min_side(browser, base, household)
+    application = LoanApplication.objects.get()
+    assert application.case.channel == "self_service"
+    assert application.dwelling_kind == "cooperative" and application.common_debt == 600_000
     loans.loan_facts_record(actor=nina, application=application, data=FACTS)
 
     worker = _page(browser)
     log_in(worker, base, "nina", PASSWORD)
     _prepare(worker, base, application.pk)
+    expect(worker.locator("#credit-check")).to_contain_text("Nina")
+    worker.fill("#doc-title", "Lønnsslipper for tre måneder")
+    worker.fill("#doc-due", "2027-12-01")
+    worker.click("form[action$='/dokument/'] button")
+    expect(worker.locator("#documents")).to_contain_text("etterspurt")
     expect(worker.locator("#ladder tr.husly-highlight")).to_contain_text("Lengre nedbetalingstid")
     worker.select_option("#outcome", "approve")
     worker.select_option("#step", "longer_term")
@@ -122,6 +176,15 @@ def test_a_cooperative_flat_from_application_to_the_first_missed_instalment(
     expect(worker.locator("[id^=follow-up-]")).to_have_count(1)
     check_accessibility(worker)
     assert ArrearsFollowUp.objects.filter(loan__approval=approval).exists()
+
+    # The household sees its loan in Min side: the decision, the letter, balance, rate, term.
+    resident.goto(f"{base}/minside/startlan/{application.pk}/")
+    expect(resident.locator("#my-decisions")).to_contain_text("PDF")
+    expect(resident.locator("#my-loan-terms")).to_contain_text("50 år")
+    expect(resident.locator("#my-loan-terms")).to_contain_text("%")
+    expect(resident.locator("#my-documents")).to_contain_text("Lønnsslipper")
+    assert resident.evaluate("document.documentElement.scrollWidth") <= 375
+    check_accessibility(resident)
 
 
 def test_a_negative_margin_ends_in_written_advice_against(

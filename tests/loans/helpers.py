@@ -82,6 +82,26 @@ def issued_approval(nina: Any, nils: Any, household: Any, **changes: Any) -> Any
     return LoanApproval.objects.get(decision=r.decision)
 
 
+def _advice(nina: Any, application: Any, recommendation: Any) -> Any:
+    """A written advice against with its letter, stored as the team's flow stores it."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from husly.loans.models import AdviceAgainst
+
+    advice = AdviceAgainst(
+        application=application,
+        recommendation=recommendation,
+        margin=-800,
+        reasons="Ingen løsning gir positiv margin.",
+        issued_on=timezone.localdate(),
+        issued_by=nina,
+    )
+    advice.letter.save("fraradning-test.pdf", ContentFile(b"%PDF-1.4\n% test\n"), save=False)
+    advice.save()
+    return advice
+
+
 def loan_world(routing: Any, household: Any) -> dict[str, Any]:
     """Objects for the URL and read tests: NAV's caseworker and unit head, an application with a
     recommendation in a meeting, an issued approval and a disbursed loan, all ``household``'s."""
@@ -129,10 +149,18 @@ def loan_world(routing: Any, household: Any) -> dict[str, Any]:
         data={"purpose": "Rampe", "cost": 60_000, "amount_sought": 50_000},
         case_data={"housing_kind": "rented_private"},
     )
+    document = loans.loan_document_request(
+        actor=nina,
+        application=application,
+        title="Lønnsslipper",
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
     return {
         "loan_exception": exception,
         "loan_candidate": candidate,
         "grant": grant,
+        "loan_document": document,
+        "loan_advice": _advice(nina, application, recommendation),
         "loan_caseworker": nina,
         "loan_application": application,
         "loan_recommendation": recommendation,

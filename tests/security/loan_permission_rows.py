@@ -51,6 +51,25 @@ ROWS: dict[str, tuple[set[str], Any]] = {
             },
         ),
     ),
+    "husly.loans.actions.loan_application_apply_self": (
+        {RES},
+        lambda w, a: loans.loan_application_apply_self(
+            actor=a,
+            municipality=w.municipality,
+            applicant={"given_name": "Ida", "family_name": "Berg"},
+            data={
+                "net_income_monthly": 30_000,
+                "dwelling_kind": "cooperative",
+                "dwelling_address": "X 1",
+                "dwelling_municipality_number": "3224",
+                "price": 1_500_000,
+                "common_debt": 500_000,
+                "loan_amount": 2_000_000,
+            },
+            case_data={"housing_kind": "rented_private"},
+            consent=True,
+        ),
+    ),
     "husly.loans.actions.loan_facts_record": (
         LOAN,
         lambda w, a: loans.loan_facts_record(
