@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('loans', '0001_initial'),
+        ('loans', '0002_funding_grants_facts'),
     ]
 
     operations = [
