@@ -6,10 +6,12 @@ axe-checked."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from husly.settlement.models import BuildingSurroundings, SettlementCase, SettlementFact
 from husly.tenancy.models import Lease
@@ -19,6 +21,10 @@ from tests.conftest import PASSWORD
 from tests.settlement.helpers import refugee_caseworker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _page(browser: Browser) -> Page:
@@ -80,6 +86,14 @@ def test_a_family_is_accepted_a_dwelling_chosen_with_reasons_leased_and_arrives(
     farid.click("form:has(input[value=accept]) button[type=submit]")
     expect(farid.locator("h1")).to_contain_text("Bosettingssak: Haddad")
     expect(farid.locator("#case-wishes")).to_contain_text("Nær skole og barnehage.")
+    # the answer to IMDi, linked from the case page: a stored PDF in bokmål
+    href = farid.locator("#case-answer-letter").get_attribute("href")
+    letter = farid.request.get(f"{base}{href}")
+    assert letter.headers["content-type"] == "application/pdf"
+    text = _pdf_text(letter.body())
+    assert "Svar på anmodning om bosetting" in text
+    assert "Rælingen kommune sier ja til å bosette Haddad." in text
+    assert f"PS 14/{today.year}" in text and "ikke et enkeltvedtak" in text
     # the proposals with the criteria: the fitting dwelling first, the small one flagged
     rows = farid.locator("#proposals tbody tr")
     expect(rows.nth(0)).to_contain_text("Skolevegen 2")
