@@ -64,7 +64,7 @@ def test_a_tenant_able_to_own_is_offered_the_dwelling_and_the_sale_recorded(
     page.fill("#id_valued_by", "Eiendomsmegler Rælingen AS")
     page.fill("#id_valued_on", today.isoformat())
     page.fill("#id_start_loan", "1900000")
-    page.click("form.husly-form button[type=submit]")
+    page.click("form.husly-form button[type=submit]", timeout=60_000)  # renders the letter
     expect(page.locator("#sale-facts")).to_contain_text("2 050 000")
     check_accessibility(page)
     # the offer letter, linked from the sale page: price, pre-emption, loan, the answer date

@@ -83,7 +83,8 @@ def test_a_family_is_accepted_a_dwelling_chosen_with_reasons_leased_and_arrives(
     farid.fill("#id_given_name", "Omar")
     farid.fill("#id_date_of_birth", "1988-03-01")
     farid.fill("#id_expected_arrival", today.isoformat())
-    farid.click("form:has(input[value=accept]) button[type=submit]")
+    # the answer letter is rendered in this request (WeasyPrint's first run loads the fonts)
+    farid.click("form:has(input[value=accept]) button[type=submit]", timeout=60_000)
     expect(farid.locator("h1")).to_contain_text("Bosettingssak: Haddad")
     expect(farid.locator("#case-wishes")).to_contain_text("Nær skole og barnehage.")
     # the answer to IMDi, linked from the case page: a stored PDF in bokmål
@@ -195,7 +196,7 @@ def test_a_self_found_dwelling_is_refused_with_a_letter_the_household_reads_in_m
     form.locator("#id_contract_ok").check()
     form.locator("#id_note").fill("Husleien er over kostnadsrammen.")
     form.locator("input[name=decision][value=refused]").check()
-    form.locator("button[type=submit]").click()
+    form.locator("button[type=submit]").click(timeout=60_000)  # renders the letter
     expect(farid.locator("#self-status")).to_contain_text("Privatvegen 3")
     check_accessibility(farid)
     href = farid.locator("#self-letter").get_attribute("href")
