@@ -634,7 +634,9 @@ def nomination_referral_create(
         raise ValidationError({"referred_on": _("The date is outside the agreement's period.")})
     share = locked.flats_nominated or 0
     if locked.referrals.count() >= share:
-        raise ValidationError(_("The agreement's share of %(n)s flats is used up.") % {"n": share})
+        raise ValidationError(
+            _("Every flat of the agreement's share is referred (%(n)s).") % {"n": share}
+        )
     flat = flat.strip()
     if not flat:
         raise ValidationError({"flat": _("Name the flat in the project.")})

@@ -201,5 +201,5 @@ def test_households_are_referred_under_a_nomination_agreement_until_the_share_is
         headers={"Referer": f"{base}/utleiere/avtaler/{agreement.pk}/"},
     )
     assert response.ok
-    assert "Avtalens andel på 1 leiligheter er brukt opp." in response.text()
+    assert "Alle leilighetene i avtalens andel er tilvist (1)." in response.text()
     assert agreement.referrals.count() == 1
