@@ -202,7 +202,7 @@ def test_a_self_found_dwelling_is_refused_with_a_letter_the_household_reads_in_m
     href = farid.locator("#self-letter").get_attribute("href")
     text = _pdf_text(farid.request.get(f"{base}{href}").body())
     assert "Boligen er ikke godkjent for avtalt selvbosetting" in text
-    assert "Husleie 12000 kroner per måned er over kostnadsrammen på 9500 kroner" in text
+    assert "Husleie 12 000 kroner per måned er over kostnadsrammen på 9500 kroner" in text
     assert "Husleien er over kostnadsrammen." in text
     assert "ikke et enkeltvedtak etter forvaltningsloven § 2" in text
 
