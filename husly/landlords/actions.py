@@ -41,6 +41,7 @@ from husly.landlords.models import (
     LandlordContact,
     LandlordFact,
     LandlordKind,
+    NominationReferral,
     OfferedDwelling,
     OfferState,
     SpareKey,
@@ -607,6 +608,66 @@ def brokerage_lease_signed(*, actor: User, agreement: Agreement, signed_on: dt.d
     _fact(locked, FactKind.BROKERED, signed_on, brokered_from=source)
     _fact(locked, FactKind.AGREEMENT, signed_on)
     return locked
+
+
+@transaction.atomic
+def nomination_referral_create(
+    *, actor: User, agreement: Agreement, entry: WaitingListEntry, flat: str, referred_on: dt.date
+) -> NominationReferral:
+    """Refer a household waiting on the list to one flat under a nomination agreement: only
+    while the agreement is in force and inside its period, and only as many households as the
+    share of flats the municipality refers to (the agreement row is locked, so two referrals at
+    once cannot pass the share together)."""
+    require_landlord_role(actor, agreement.municipality_id)
+    locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if locked.kind != AgreementKind.NOMINATION:
+        raise ValidationError(_("Households are referred only under a nomination agreement."))
+    if locked.status == AgreementStatus.ENDED:
+        raise ValidationError(_("The nomination agreement has ended."))
+    if locked.status == AgreementStatus.PROPOSED:
+        raise ValidationError(_("The nomination agreement is not yet in force."))
+    if referred_on > timezone.localdate():
+        raise ValidationError({"referred_on": _("The referral cannot be dated in the future.")})
+    if referred_on < locked.start_date or (
+        locked.end_date is not None and referred_on > locked.end_date
+    ):
+        raise ValidationError({"referred_on": _("The date is outside the agreement's period.")})
+    share = locked.flats_nominated or 0
+    if locked.referrals.count() >= share:
+        raise ValidationError(
+            _("Every flat of the agreement's share is referred (%(n)s).") % {"n": share}
+        )
+    flat = flat.strip()
+    if not flat:
+        raise ValidationError({"flat": _("Name the flat in the project.")})
+    if locked.referrals.filter(flat__iexact=flat).exists():
+        raise ValidationError({"flat": _("A household has already been referred to this flat.")})
+    entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.municipality_id != locked.municipality_id:
+        raise ValidationError({"entry": _("Choose a household of the municipality.")})
+    if entry.status != EntryStatus.WAITING:
+        raise ValidationError(
+            {"entry": _("The household is not waiting (it has an offer or is on hold).")}
+        )
+    if locked.referrals.filter(household_id=entry.household_id).exists():
+        raise ValidationError(
+            {"entry": _("The household has already been referred under this agreement.")}
+        )
+    applicant = entry.household.members.filter(relation="applicant").first()
+    return create_audited(
+        actor=actor,
+        action="nomination_referral_create",
+        instance=NominationReferral(
+            agreement=locked,
+            household=entry.household,
+            entry=entry,
+            flat=flat,
+            referred_on=referred_on,
+            referred_by=actor,
+        ),
+        municipality=locked.municipality,
+        person_id=applicant.person_id if applicant else None,
+    )
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from husly.landlords.models import (
     Landlord,
     LandlordContact,
     LandlordFact,
+    NominationReferral,
     OfferedDwelling,
     SpareKey,
 )
@@ -118,7 +119,7 @@ def export_landlord(person: Person, scope: Scope) -> Section | None:
     )
 
 
-@register("landlord_agreements", order=76, models=[Agreement])
+@register("landlord_agreements", order=76, models=[Agreement, NominationReferral])
 def export_agreements(person: Person, scope: Scope) -> Section | None:
     agreements = Agreement.objects.filter(Q(household_id__in=scope.household_ids)).select_related(
         "landlord", "offered_dwelling", "guarantee_decision"
@@ -139,6 +140,20 @@ def export_agreements(person: Person, scope: Scope) -> Section | None:
         }
         for a in agreements
     ]
+    for r in NominationReferral.objects.filter(household_id__in=scope.household_ids).select_related(
+        "agreement__landlord"
+    ):
+        rows.append(
+            {
+                "kind": _("Referred under a nomination agreement"),
+                "landlord": r.agreement.landlord.name,
+                "dwelling": f"{r.agreement.project}: {r.flat}",
+                "status": str(r.agreement.get_status_display()),
+                "start_date": plain(r.referred_on),
+                "signed": "",
+                "guarantee": "",
+            }
+        )
     if not rows:
         return None
     return Section(

@@ -223,6 +223,23 @@ class AgreementForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             self.fields["guarantee_case"].required = True
 
 
+class ReferralForm(StyledFormMixin, forms.Form):
+    entry = forms.ModelChoiceField(
+        label=_("Household on the waiting list"),
+        queryset=None,  # type: ignore[arg-type]
+    )
+    flat = forms.CharField(
+        label=_("Flat in the project"),
+        max_length=100,
+        help_text=_("The flat's number or address in the project, for example H0203."),
+    )
+    referred_on = forms.DateField(label=_("Referred on"), widget=forms.DateInput())
+
+    def __init__(self, *args: Any, entries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
+
+
 class EndForm(StyledFormMixin, forms.Form):
     ended_on = forms.DateField(label=_("Ended on"), widget=forms.DateInput())
     reason = forms.CharField(label=_("Why it ends"), max_length=300)

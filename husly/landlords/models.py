@@ -421,6 +421,50 @@ class Agreement(models.Model):
         return self.guarantee_decision_id is not None
 
 
+class NominationReferral(models.Model):
+    """A household the municipality referred, from the waiting list, to one flat under a
+    nomination agreement (tilvisningsavtale), within the agreement's share of the flats and its
+    period (raelingen L395–408, L5146–5160). The developer lets the flat; the waiting-list entry
+    stays until the household has a lease (the developer may still say no)."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="referrals")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="nomination_referrals"
+    )
+    entry = models.ForeignKey(
+        WaitingListEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="nomination_referrals",
+        verbose_name=_("waiting list entry"),
+    )
+    flat = models.CharField(
+        _("flat in the project"),
+        max_length=100,
+        help_text=_("The flat's number or address in the project, for example H0203."),
+    )
+    referred_on = models.DateField(_("referred on"))
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["referred_on", "pk"]
+        verbose_name = _("referral under a nomination agreement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "flat"],
+                name="nomination_referral_one_per_flat",
+                violation_error_message=_("A household has already been referred to this flat."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id} {self.flat}"
+
+
 class SpareKey(models.Model):
     """A spare key the municipality keeps for a head-leased dwelling, to get in during a crisis on
     the owner's behalf (kristiansund L1061–1062)."""

@@ -26,6 +26,7 @@ from husly.landlords.models import (
     KeyEntry,
     Landlord,
     LandlordFact,
+    NominationReferral,
     OfferedDwelling,
     SpareKey,
 )
@@ -215,4 +216,21 @@ def my_agreements(user: User) -> QuerySet[Agreement]:
         .distinct()
         .select_related("landlord", "offered_dwelling", "consent", "landlord__person")
         .order_by("-start_date", "-pk")
+    )
+
+
+def my_referrals(user: User) -> QuerySet[NominationReferral]:
+    """Min side: the flats the resident's household was referred to under nomination
+    agreements."""
+    from husly.people.models import ADULT_RELATIONS
+
+    number = user.resident.national_id  # type: ignore[attr-defined]
+    return (
+        NominationReferral.objects.filter(
+            household__members__person__national_id=number,
+            household__members__relation__in=ADULT_RELATIONS,
+        )
+        .distinct()
+        .select_related("agreement", "agreement__landlord")
+        .order_by("-referred_on", "-pk")
     )

@@ -411,8 +411,24 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_agreement(request, user, agreement)
 
 
+def _waiting_entries(user: User, municipality_id: int) -> Any:
+    """Households waiting on the list that the user may see (need to know)."""
+    return WaitingListEntry.objects.filter(
+        municipality_id=municipality_id,
+        status=EntryStatus.WAITING,
+        household_id__in=visible_households(user).values("pk"),
+    ).select_related("household")
+
+
 def _render_agreement(request: HttpRequest, user: User, agreement: Agreement) -> HttpResponse:
     subleases = _subleases(agreement)
+    referrals = list(agreement.referrals.select_related("household", "referred_by"))
+    log_household_reads(
+        user=user,
+        household_ids=[r.household_id for r in referrals],
+        what="agreement_detail",
+        path=request.get_full_path(),
+    )
     members = []
     if agreement.household_id:
         members = list(
@@ -464,6 +480,15 @@ def _render_agreement(request: HttpRequest, user: User, agreement: Agreement) ->
             "key_entry_form": forms.KeyEntryForm(keys=agreement.keys.all(), auto_id="entry_%s"),
             "can_allocate": can_allocate(user, agreement.municipality_id),
             "fault_form": forms.FaultForm(initial={"reported_on": today}),
+            "referrals": referrals,
+            "share_left": max((agreement.flats_nominated or 0) - len(referrals), 0),
+            "referral_form": forms.ReferralForm(
+                entries=_waiting_entries(user, agreement.municipality_id),
+                initial={"referred_on": today},
+                auto_id="ref_%s",
+            )
+            if agreement.kind == AgreementKind.NOMINATION
+            else None,
             "fault_update_form": forms.FaultUpdateForm(initial={"on": today}),
             "is_live": agreement.status != AgreementStatus.ENDED,
             "AgreementKind": AgreementKind,
@@ -472,7 +497,7 @@ def _render_agreement(request: HttpRequest, user: User, agreement: Agreement) ->
     )
 
 
-STEPS = {"signert", "avslutt", "samtykke", "nokkel", "innpassering", "feil"}
+STEPS = {"signert", "avslutt", "samtykke", "nokkel", "innpassering", "feil", "tilvisning"}
 
 
 @require_POST
@@ -536,6 +561,15 @@ def agreement_step(  # noqa: PLR0912 - one branch per step
                 owner_told=form.cleaned_data["owner_told"],
             )
             done = _("The entry was logged.")
+    elif step == "tilvisning":
+        form = forms.ReferralForm(
+            request.POST, entries=_waiting_entries(user, agreement.municipality_id)
+        )
+        if form.is_valid():
+            call = lambda: actions.nomination_referral_create(  # noqa: E731
+                actor=user, agreement=agreement, **form.cleaned_data
+            )
+            done = _("The household was referred to the flat.")
     else:  # feil
         form = forms.FaultForm(request.POST)
         if form.is_valid():

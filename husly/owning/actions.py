@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.core.actions import create_audited, update_audited
+from husly.core.stored_letters import store_letter
 from husly.housing.actions import dwelling_status_change
 from husly.housing.models import DwellingStatus
 from husly.organisation.models import User
@@ -78,6 +79,11 @@ def _loan_members(household: Household, on: dt.date) -> list[LoanHouseholdMember
         sex = "male" if len(number) == IDENTITY_DIGITS and int(number[8]) % 2 == 1 else "female"
         members.append(LoanHouseholdMember(age=age, sex=sex))
     return members
+
+
+ANSWER_TIME = dt.timedelta(days=28)
+"""The answer date of a sale offer when none is given: four weeks (design default [U]; the
+sources give no time limit)."""
 
 
 def sale_discount(municipality_number: str, on: dt.date) -> int:
@@ -253,6 +259,9 @@ def municipal_sale_offer(
     offered_on = data.get("offered_on") or timezone.localdate()
     if data["valued_on"] > offered_on:
         raise ValidationError({"valued_on": _("The valuation cannot be after the offer.")})
+    answer_by = data.get("answer_by") or offered_on + ANSWER_TIME
+    if answer_by <= offered_on:
+        raise ValidationError({"answer_by": _("The answer date must be after the offer.")})
     discount = sale_discount(locked.municipality.number, offered_on)
     valuation = int(data["valuation"])
     sale = MunicipalSale(
@@ -267,19 +276,24 @@ def municipal_sale_offer(
         discount=discount,
         offer_price=ownership.sale_offer_price(valuation, discount),
         offered_on=offered_on,
+        answer_by=answer_by,
         pre_emption=data.get("pre_emption") or PreEmption.PENDING,
         start_loan=data.get("start_loan") or 0,
         grant=data.get("grant") or 0,
         private_bank_loan=data.get("private_bank_loan") or 0,
         created_by=actor,
     )
-    return create_audited(
+    offered = create_audited(
         actor=actor,
         action="municipal_sale_offer",
         instance=sale,
         municipality=locked.municipality,
         person_id=_applicant_id(locked.household),
     )
+    from husly.owning.letters import sale_offer_pdf
+
+    store_letter(offered, sale_offer_pdf(offered), name=f"salgstilbud-{offered.pk}.pdf")
+    return offered
 
 
 def _open_sale(sale: MunicipalSale) -> MunicipalSale:

@@ -30,6 +30,7 @@ def export_owning(person: Person, scope: Scope) -> Section | None:
                     f"{_('savings (NOK)')} {a.savings}; {_('consumer debt (NOK)')} "
                     f"{a.consumer_debt}; {a.education_note} {a.wishes_note}".strip()
                 ),
+                "letter": "",
             }
         )
     for s in MunicipalSale.objects.filter(household_id__in=households).select_related(
@@ -39,7 +40,9 @@ def export_owning(person: Person, scope: Scope) -> Section | None:
             {
                 "what": _("Sale of a municipal dwelling"),
                 "date": plain(s.offered_on),
-                "detail": f"{s.dwelling}: {s.offer_price} ({s.get_status_display()})",
+                "detail": f"{s.dwelling}: {s.offer_price} ({s.get_status_display()})"
+                + (f"; {_('answer by')} {plain(s.answer_by)}" if s.answer_by else ""),
+                "letter": s.letter_sha256,
             }
         )
     for r in RentToOwnAgreement.objects.filter(household_id__in=households).select_related(
@@ -51,15 +54,21 @@ def export_owning(person: Person, scope: Scope) -> Section | None:
                 "date": plain(r.purchased_on),
                 "detail": f"{r.dwelling}: {r.monthly_rent}, {r.option_price} "
                 f"({r.get_status_display()})",
+                "letter": "",
             }
         )
     for f in OwningFact.objects.filter(household_id__in=households):
-        rows.append({"what": f.get_how_display(), "date": plain(f.on), "detail": ""})
+        rows.append({"what": f.get_how_display(), "date": plain(f.on), "detail": "", "letter": ""})
     if not rows:
         return None
     return Section(
         key="owning",
         title=_("Towards owning"),
-        fields=[("what", _("What")), ("date", _("Date")), ("detail", _("Details"))],
+        fields=[
+            ("what", _("What")),
+            ("date", _("Date")),
+            ("detail", _("Details")),
+            ("letter", _("Letter checksum (SHA-256)")),
+        ],
         rows=rows,
     )

@@ -39,12 +39,17 @@ class SaleOfferForm(StyledFormMixin, forms.ModelForm):  # type: ignore[type-arg]
             "valued_by",
             "valued_on",
             "offered_on",
+            "answer_by",
             "pre_emption",
             "start_loan",
             "grant",
             "private_bank_loan",
         ]
-        widgets = {"valued_on": forms.DateInput(), "offered_on": forms.DateInput()}
+        widgets = {
+            "valued_on": forms.DateInput(),
+            "offered_on": forms.DateInput(),
+            "answer_by": forms.DateInput(),
+        }
 
 
 class SaleRecordForm(StyledFormMixin, forms.Form):

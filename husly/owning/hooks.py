@@ -35,8 +35,18 @@ def owning_in_use(candidate_ids: set[int]) -> set[int]:
 
 
 def household_anonymised(household_id: int) -> dict[str, int]:
-    """The screenings' free text about the household's income, education and wishes."""
+    """The screenings' free text about the household's income, education and wishes, and the
+    sale offer letters (they carry the tenant's name and address)."""
     count = OwnershipAssessment.objects.filter(household_id=household_id).update(
         income_sources=ERASED, education_note="", wishes_note="", calculation={}
     )
-    return {"ownership_assessments": count} if count else {}
+    letters = 0
+    for sale in MunicipalSale.objects.filter(household_id=household_id).exclude(letter=""):
+        sale.letter.delete(save=False)
+        sale.letter_sha256 = ""
+        sale.save(update_fields=["letter", "letter_sha256"])
+        letters += 1
+    result = {"ownership_assessments": count} if count else {}
+    if letters:
+        result["sale_letters_deleted"] = letters
+    return result

@@ -192,6 +192,7 @@ class MunicipalSale(models.Model):
     discount = models.PositiveIntegerField(_("discount (NOK)"))
     offer_price = models.PositiveIntegerField(_("offer price (NOK)"))
     offered_on = models.DateField(_("offered on"))
+    answer_by = models.DateField(_("answer by"), null=True, blank=True)
     pre_emption = models.CharField(
         _("the cooperative's pre-emption"),
         max_length=16,
@@ -206,6 +207,8 @@ class MunicipalSale(models.Model):
     )
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
     sold_on = models.DateField(_("take-over date"), null=True, blank=True)
+    letter = models.FileField(upload_to="owning/%Y/", blank=True, editable=False)
+    letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -167,6 +167,20 @@ def my_owning(user: User) -> dict[str, Any]:
     }
 
 
+def my_sales(user: User) -> QuerySet[MunicipalSale]:
+    """Sale offers to a resident's household (adult members), for their letters."""
+    from husly.portal.selectors import ADULT_RELATIONS
+
+    return MunicipalSale.objects.filter(
+        household__members__person__national_id=user.resident.national_id,
+        household__members__relation__in=ADULT_RELATIONS,
+    ).distinct()
+
+
+def my_sale(user: User, pk: object) -> MunicipalSale:
+    return cast(MunicipalSale, get_or_404(my_sales(user), pk))
+
+
 def owning_menu(user: User) -> tuple[str, Any] | None:
     from django.urls import reverse
     from django.utils.translation import gettext_lazy as _

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from husly.allocation.views import _resident
 from husly.core.pages import add_action_errors, user_of
+from husly.core.stored_letters import letter_response
 from husly.organisation.models import User
 from husly.owning import actions, selectors
 from husly.owning.forms import (
@@ -153,7 +156,14 @@ def sale_offer(request: HttpRequest, lease_pk: int) -> HttpResponse:
     lease = selectors.tenant_lease_get_for_user(user, lease_pk)
     assessment = lease.household.ownership_assessments.first()
     today = timezone.localdate()
-    form = SaleOfferForm(request.POST or None, initial={"offered_on": today, "valued_on": today})
+    form = SaleOfferForm(
+        request.POST or None,
+        initial={
+            "offered_on": today,
+            "valued_on": today,
+            "answer_by": today + actions.ANSWER_TIME,
+        },
+    )
     _log(request, user, [lease.household_id], "owning_sale")
     if request.method == "POST" and form.is_valid():
         try:
@@ -315,3 +325,18 @@ def agreement_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return redirect("owning:agreement_detail", pk=pk)
     agreement.refresh_from_db()
     return _agreement_page(request, user, agreement, form)
+
+
+def sale_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The offer letter as sent to the tenant."""
+    user = user_of(request)
+    sale = selectors.sale_get_for_user(user, pk)
+    _log(request, user, [sale.household_id], "owning_sale_letter")
+    return letter_response(sale, name=f"salgstilbud-{sale.pk}.pdf")
+
+
+@login_required(login_url="portal:login")
+def my_sale_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    sale = selectors.my_sale(user, pk)
+    return letter_response(sale, name=f"salgstilbud-{sale.pk}.pdf")

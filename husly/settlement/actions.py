@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from husly.core.actions import create_audited, update_audited
+from husly.core.stored_letters import store_letter
 from husly.housing.actions import dwelling_status_change
 from husly.housing.models import Building, Dwelling, DwellingStatus, Ownership
 from husly.landlords.models import OfferedDwelling
@@ -157,7 +158,7 @@ def settlement_request_accept(
         data={"status": RequestStatus.ACCEPTED, "answered_on": today},
         municipality=locked.municipality,
     )
-    return create_audited(
+    case = create_audited(
         actor=actor,
         action="settlement_case_open",
         instance=SettlementCase(
@@ -170,6 +171,21 @@ def settlement_request_accept(
         municipality=locked.municipality,
         person_id=person.pk,
     )
+    _store_answer(actor, locked)
+    return case
+
+
+def _store_answer(actor: User, request: SettlementRequest) -> None:
+    """The answer to IMDi as a PDF in the municipality's written standard, stored as sent."""
+    from husly.settlement.letters import request_answer_pdf
+
+    request.refresh_from_db()
+    store_letter(
+        request,
+        request_answer_pdf(request, actor=actor),
+        name=f"svar-imdi-{request.pk}.pdf",
+        field="answer_letter",
+    )
 
 
 @transaction.atomic
@@ -181,7 +197,7 @@ def settlement_request_decline(
     locked = _answerable(request)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the request is declined.")})
-    return update_audited(
+    declined = update_audited(
         actor=actor,
         action="settlement_request_decline",
         instance=locked,
@@ -192,6 +208,8 @@ def settlement_request_decline(
         },
         municipality=locked.municipality,
     )
+    _store_answer(actor, declined)
+    return declined
 
 
 def _open_case(case: SettlementCase) -> SettlementCase:
@@ -436,6 +454,14 @@ def self_settlement_assess(
             "chosen_on": today if approve else None,
         },
         municipality=locked.municipality,
+    )
+    from husly.settlement.letters import self_settlement_pdf
+
+    approval.refresh_from_db()
+    store_letter(
+        approval,
+        self_settlement_pdf(approval, actor=actor),
+        name=f"selvbosetting-{approval.pk}.pdf",
     )
     return approval
 

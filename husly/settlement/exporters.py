@@ -51,6 +51,14 @@ def export_settlement(person: Person, scope: Scope) -> Section | None:
                     else _("no")
                 ),
                 "bo_plan_note": case.bo_plan_note,
+                "letters": "; ".join(
+                    f"{label}: {sha}"
+                    for label, sha in (
+                        (_("Answer to IMDi"), request.answer_letter_sha256),
+                        (_("Self-found dwelling"), approval.letter_sha256 if approval else ""),
+                    )
+                    if sha
+                ),
             }
         )
     if not rows:
@@ -75,6 +83,7 @@ def export_settlement(person: Person, scope: Scope) -> Section | None:
             ("introduction_contact", _("Introduction programme contact")),
             ("rent_deducted", _("Rent deducted from the introduction benefit")),
             ("bo_plan_note", _("Bo-plan")),
+            ("letters", _("Letters (SHA-256 checksum)")),
         ],
         rows=rows,
     )

@@ -13,7 +13,12 @@ from husly.people.models import HouseholdMember
 from husly.settlement.models import CaseStatus, RequestStatus, SettlementCase, SettlementRequest
 from husly.settlement.selectors import households_settled
 
-__all__ = ["declined_requests_purge", "households_settled", "settlement_in_use"]
+__all__ = [
+    "declined_requests_purge",
+    "household_anonymised",
+    "households_settled",
+    "settlement_in_use",
+]
 
 ERASED = "–"
 
@@ -51,7 +56,11 @@ def declined_requests_purge(today: dt.date) -> dict[str, int]:
     )
     if not due:
         return {}
+    for request in SettlementRequest.objects.filter(pk__in=due).exclude(answer_letter=""):
+        request.answer_letter.delete(save=False)
     SettlementRequest.objects.filter(pk__in=due).update(
+        answer_letter="",
+        answer_letter_sha256="",
         family_name=ERASED,
         ages="",
         needs="",
@@ -66,3 +75,30 @@ def declined_requests_purge(today: dt.date) -> dict[str, int]:
         )
     )
     return {"settlement_requests": len(due), "change_events_deleted": events}
+
+
+def household_anonymised(household_id: int) -> dict[str, int]:
+    """When the retention job anonymises a household, the settlement letters naming it (the
+    answer to IMDi, the self-settlement letter) are deleted and the self-settlement's free
+    text blanked; the reference, dates and the stored fact stay for the statistics."""
+    from husly.settlement.models import SelfSettlement
+
+    deleted = 0
+    for request in SettlementRequest.objects.filter(case__household_id=household_id).exclude(
+        answer_letter=""
+    ):
+        request.answer_letter.delete(save=False)
+        request.answer_letter_sha256 = ""
+        request.save(update_fields=["answer_letter", "answer_letter_sha256"])
+        deleted += 1
+    approvals = SelfSettlement.objects.filter(case__household_id=household_id)
+    for approval in approvals.exclude(letter=""):
+        approval.letter.delete(save=False)
+        deleted += 1
+    blanked = approvals.update(
+        letter="", letter_sha256="", landlord_concern="", note=ERASED, landlord=ERASED
+    )
+    result = {"settlement_letters_deleted": deleted} if deleted else {}
+    if blanked:
+        result["self_settlements_blanked"] = blanked
+    return result

@@ -113,6 +113,8 @@ class SettlementRequest(models.Model):
     answered_on = models.DateField(_("answered"), null=True, blank=True)
     decline_reason = models.TextField(_("why it was declined"), blank=True)
     anonymised_on = models.DateField(null=True, blank=True, editable=False)
+    answer_letter = models.FileField(upload_to="settlement/%Y/", blank=True, editable=False)
+    answer_letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -276,6 +278,8 @@ class SelfSettlement(models.Model):
         _("IMDi"), max_length=10, choices=ImdiStatus.choices, default=ImdiStatus.NOT_SENT
     )
     imdi_answered_on = models.DateField(_("IMDi answered"), null=True, blank=True)
+    letter = models.FileField(upload_to="settlement/%Y/", blank=True, editable=False)
+    letter_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("self-settlement approval")

@@ -30,6 +30,7 @@ from husly.settlement.models import (
     CaseStatus,
     DwellingSource,
     RequestStatus,
+    SelfSettlement,
     SettlementCase,
     SettlementDecision,
     SettlementFact,
@@ -445,6 +446,15 @@ def my_settlement_cases(user: User) -> QuerySet[SettlementCase]:
         .distinct()
         .select_related("municipality", "dwelling", "dwelling__building")
     )
+
+
+def my_self_settlements(user: User) -> QuerySet[SelfSettlement]:
+    """The self-settlement decisions of a resident's settlement cases (their letters)."""
+    return SelfSettlement.objects.filter(case__in=my_settlement_cases(user)).exclude(letter="")
+
+
+def my_self_settlement(user: User, pk: object) -> SelfSettlement:
+    return cast(SelfSettlement, get_or_404(my_self_settlements(user), pk))
 
 
 def settlement_menu(user: User) -> tuple[str, Any] | None:

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from husly.allocation.views import _resident
 from husly.core.pages import add_action_errors, user_of
+from husly.core.stored_letters import letter_response
 from husly.housing.models import Building
 from husly.organisation.access import first_municipality, get_or_404
 from husly.organisation.models import Municipality, User
@@ -420,3 +423,45 @@ def surroundings_edit(request: HttpRequest, building_pk: int) -> HttpResponse:
         {"form": form, "building": building, "next": request.GET.get("next", "")},
         status=400 if form.errors else 200,
     )
+
+
+# --- letters ----------------------------------------------------------------------------------
+
+
+def request_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The answer to IMDi as sent (accepted or declined)."""
+    user = user_of(request)
+    settlement_request = selectors.request_get_for_user(user, pk)
+    case = getattr(settlement_request, "case", None)
+    if case is not None:
+        log_household_reads(
+            user=user,
+            household_ids=[case.household_id],
+            what="settlement_letter",
+            path=request.get_full_path(),
+        )
+    return letter_response(settlement_request, name=f"svar-imdi-{pk}.pdf", field="answer_letter")
+
+
+def self_settlement_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approval or refusal of the self-found dwelling as sent to the household."""
+    user = user_of(request)
+    case = selectors.case_get_for_user(user, pk)
+    approval = SelfSettlement.objects.filter(case=case).first()
+    if approval is None:
+        raise Http404
+    log_household_reads(
+        user=user,
+        household_ids=[case.household_id],
+        what="settlement_letter",
+        path=request.get_full_path(),
+        everyone=True,
+    )
+    return letter_response(approval, name=f"selvbosetting-{approval.pk}.pdf")
+
+
+@login_required(login_url="portal:login")
+def my_self_settlement_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _resident(request)
+    approval = selectors.my_self_settlement(user, pk)
+    return letter_response(approval, name=f"selvbosetting-{approval.pk}.pdf")

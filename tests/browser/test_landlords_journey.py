@@ -138,3 +138,68 @@ def test_a_landlords_flat_becomes_a_head_lease_sublet_from_the_waiting_list(
     check_accessibility(office)
     screenshot(office, "head-lease")
     assert household.waiting_list_entries.get().status == "housed"
+
+
+def test_households_are_referred_under_a_nomination_agreement_until_the_share_is_used(
+    browser: Browser, live_server, sara, geir, raelingen, routing, housing_office
+) -> None:
+    """A developer's nomination agreement with a share of one flat: a household on the waiting
+    list is referred to a flat and listed on the agreement; the form is gone when the share is
+    used up, and a second referral is refused with the reason."""
+    from husly.landlords import actions as landlords
+
+    base = live_server.url
+    today = timezone.localdate()
+    first = make_household(raelingen, "Tilvist")
+    second = make_household(raelingen, "Venter")
+    approve(sara, geir, first, housing_kind="no_home")
+    approve(sara, geir, second, housing_kind="no_home")
+    developer = landlords.landlord_register(
+        actor=sara,
+        municipality=raelingen,
+        data={"kind": "developer", "name": "Bygg AS", "org_number": "974760673"},
+    )
+    agreement = landlords.agreement_create(
+        actor=sara,
+        landlord=developer,
+        kind="nomination",
+        data={
+            "project": "Sjøkanten",
+            "flats_total": 40,
+            "flats_nominated": 1,
+            "start_date": today - dt.timedelta(days=30),
+            "end_date": today + dt.timedelta(days=3650),
+        },
+    )
+    page = _page(browser)
+    log_in(page, base, "sara", PASSWORD)
+    page.goto(f"{base}/utleiere/avtaler/{agreement.pk}/")
+    expect(page.locator("#share-left")).to_contain_text("1 leilighet av andelen er igjen")
+    check_accessibility(page)
+    page.select_option("#ref_entry", str(entry_of(first).pk))
+    page.fill("#ref_flat", "H0203")
+    page.fill("#ref_referred_on", today.isoformat())
+    page.click("form[action$='/tilvisning/'] button[type=submit]")
+    expect(page.locator("#referrals")).to_contain_text("H0203")
+    expect(page.locator("#referrals")).to_contain_text("Tilvist")
+    expect(page.locator("#share-left")).to_contain_text("0 leiligheter av andelen er igjen")
+    expect(page.locator("form[action$='/tilvisning/']")).to_have_count(0)
+    check_accessibility(page)
+    screenshot(page, "landlords-nomination-referrals")
+    # a second referral past the share (a stale form, or two people at once) is refused
+    response = page.request.post(
+        f"{base}/utleiere/avtaler/{agreement.pk}/tilvisning/",
+        form={
+            "entry": str(entry_of(second).pk),
+            "flat": "H0204",
+            "referred_on": today.isoformat(),
+            "csrfmiddlewaretoken": page.locator(
+                "input[name=csrfmiddlewaretoken]"
+            ).first.get_attribute("value")
+            or "",
+        },
+        headers={"Referer": f"{base}/utleiere/avtaler/{agreement.pk}/"},
+    )
+    assert response.ok
+    assert "Alle leilighetene i avtalens andel er tilvist (1)." in response.text()
+    assert agreement.referrals.count() == 1

@@ -5,9 +5,13 @@ the stock, and the leader's figures count it. Every page is axe-checked."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from husly.housing.models import Dwelling
 from husly.owning.models import MunicipalSale, OwnershipAssessment, OwningFact
@@ -60,9 +64,23 @@ def test_a_tenant_able_to_own_is_offered_the_dwelling_and_the_sale_recorded(
     page.fill("#id_valued_by", "Eiendomsmegler Rælingen AS")
     page.fill("#id_valued_on", today.isoformat())
     page.fill("#id_start_loan", "1900000")
-    page.click("form.husly-form button[type=submit]")
+    page.click("form.husly-form button[type=submit]", timeout=60_000)  # renders the letter
     expect(page.locator("#sale-facts")).to_contain_text("2 050 000")
     check_accessibility(page)
+    # the offer letter, linked from the sale page: price, pre-emption, loan, the answer date
+    answer_by = (today + dt.timedelta(days=28)).strftime("%d.%m.%Y")
+    expect(page.locator("#sale-facts")).to_contain_text(answer_by)
+    href = page.locator("#sale-letter").get_attribute("href")
+    letter = page.request.get(f"{base}{href}")
+    assert letter.headers["content-type"] == "application/pdf"
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(letter.body())).pages
+    )
+    assert "Tilbud om å kjøpe boligen du leier" in text
+    assert "Prisen til deg er 2 050 000 kroner" in text
+    assert "Vi avklarer forkjøpsretten før salget" in text
+    assert "startlån 1 900 000 kroner" in text
+    assert f"Svar oss innen {answer_by}" in text
 
     page.fill("#id_sold_on", today.isoformat())
     page.select_option("#id_pre_emption", "not_cooperative")

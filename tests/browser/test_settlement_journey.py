@@ -6,10 +6,12 @@ axe-checked."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
+from pypdf import PdfReader
 
 from husly.settlement.models import BuildingSurroundings, SettlementCase, SettlementFact
 from husly.tenancy.models import Lease
@@ -19,6 +21,10 @@ from tests.conftest import PASSWORD
 from tests.settlement.helpers import refugee_caseworker
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _page(browser: Browser) -> Page:
@@ -77,9 +83,18 @@ def test_a_family_is_accepted_a_dwelling_chosen_with_reasons_leased_and_arrives(
     farid.fill("#id_given_name", "Omar")
     farid.fill("#id_date_of_birth", "1988-03-01")
     farid.fill("#id_expected_arrival", today.isoformat())
-    farid.click("form:has(input[value=accept]) button[type=submit]")
+    # the answer letter is rendered in this request (WeasyPrint's first run loads the fonts)
+    farid.click("form:has(input[value=accept]) button[type=submit]", timeout=60_000)
     expect(farid.locator("h1")).to_contain_text("Bosettingssak: Haddad")
     expect(farid.locator("#case-wishes")).to_contain_text("Nær skole og barnehage.")
+    # the answer to IMDi, linked from the case page: a stored PDF in bokmål
+    href = farid.locator("#case-answer-letter").get_attribute("href")
+    letter = farid.request.get(f"{base}{href}")
+    assert letter.headers["content-type"] == "application/pdf"
+    text = _pdf_text(letter.body())
+    assert "Svar på anmodning om bosetting" in text
+    assert "Rælingen kommune sier ja til å bosette Haddad." in text
+    assert f"PS 14/{today.year}" in text and "ikke et enkeltvedtak" in text
     # the proposals with the criteria: the fitting dwelling first, the small one flagged
     rows = farid.locator("#proposals tbody tr")
     expect(rows.nth(0)).to_contain_text("Skolevegen 2")
@@ -151,3 +166,53 @@ def test_a_family_is_accepted_a_dwelling_chosen_with_reasons_leased_and_arrives(
     check_accessibility(leader)
     screenshot(leader, "settlement-progress")
     assert leader.goto(f"{base}/bosetting/sak/{case.pk}/").status == 404
+
+
+def test_a_self_found_dwelling_is_refused_with_a_letter_the_household_reads_in_min_side(
+    browser: Browser, live_server, raelingen
+) -> None:
+    """Controlled self-settlement: the check refuses a rent above the cost frame; the letter
+    (no appeal: not an enkeltvedtak) is linked from the case and shown in Min side."""
+    from husly.people.models import Person
+    from tests.factories import synthetic_number
+    from tests.settlement.helpers import accepted_case
+
+    base = live_server.url
+    farid_user = refugee_caseworker(raelingen)
+    case = accepted_case(farid_user, raelingen, household_size=1, ages="24", resettlement=False)
+    person = Person.objects.get(pk=case.household.members.get(relation="applicant").person_id)
+    person.national_id = synthetic_number(dt.date(1988, 3, 1))
+    person.save()
+
+    farid = _page(browser)
+    log_in(farid, base, "farid", PASSWORD)
+    farid.goto(f"{base}/bosetting/sak/{case.pk}/")
+    form = farid.locator("form[action$='/selvbosetting/']")
+    form.locator("#id_address").fill("Privatvegen 3")
+    form.locator("#id_landlord").fill("Ola Utleier")
+    form.locator("#id_monthly_rent").fill("12000")
+    form.locator("#id_lease_months").fill("36")
+    form.locator("#id_standard_ok").check()
+    form.locator("#id_contract_ok").check()
+    form.locator("#id_note").fill("Husleien er over kostnadsrammen.")
+    form.locator("input[name=decision][value=refused]").check()
+    form.locator("button[type=submit]").click(timeout=60_000)  # renders the letter
+    expect(farid.locator("#self-status")).to_contain_text("Privatvegen 3")
+    check_accessibility(farid)
+    href = farid.locator("#self-letter").get_attribute("href")
+    text = _pdf_text(farid.request.get(f"{base}{href}").body())
+    assert "Boligen er ikke godkjent for avtalt selvbosetting" in text
+    assert "Husleie 12 000 kroner per måned er over kostnadsrammen på 9500 kroner" in text
+    assert "Husleien er over kostnadsrammen." in text
+    assert "ikke et enkeltvedtak etter forvaltningsloven § 2" in text
+
+    resident = _page(browser)
+    resident.goto(f"{base}/minside/logg-inn/")
+    resident.fill("#id_national_id", person.national_id)
+    resident.click("form.husly-form button[type=submit]")
+    resident.wait_for_url(f"{base}/minside/")
+    link = resident.locator("a[href*='/bosetting/minside/selvbosetting/']")
+    expect(link).to_contain_text("Privatvegen 3")
+    check_accessibility(resident)
+    mine = _pdf_text(resident.request.get(f"{base}{link.get_attribute('href')}").body())
+    assert "Boligen er ikke godkjent for avtalt selvbosetting" in mine

@@ -1083,6 +1083,16 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             actor=a, agreement=w.get(Agreement, "brokerage"), signed_on=timezone.localdate()
         ),
     ),
+    "husly.landlords.actions.nomination_referral_create": (
+        LANDLORD_WORK,
+        lambda w, a: landlords.nomination_referral_create(
+            actor=a,
+            agreement=w.get(Agreement, "nomination"),
+            entry=w.get(WaitingListEntry, "offered_entry"),
+            flat="H0101",
+            referred_on=timezone.localdate(),
+        ),
+    ),
     "husly.landlords.actions.agreement_end": (
         LANDLORD_WORK,
         lambda w, a: landlords.agreement_end(
@@ -1892,6 +1902,18 @@ def _landlords_world(w: World, sara: User, eirik: User) -> None:
             "nav_unit": w.nav,
             "nav_contact": "Nina",
             "start_date": timezone.localdate(),
+        },
+    ).pk
+    w.ids["nomination"] = landlords.agreement_create(
+        actor=sara,
+        landlord=landlord,
+        kind="nomination",
+        data={
+            "project": "Sentrumskvartalet",
+            "flats_total": 40,
+            "flats_nominated": 4,
+            "start_date": timezone.localdate() - dt.timedelta(days=30),
+            "end_date": timezone.localdate() + dt.timedelta(days=700),
         },
     ).pk
     w.ids["enquiry"] = landlords.enquiry_receive(

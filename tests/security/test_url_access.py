@@ -319,6 +319,10 @@ RULES: dict[str, Rule] = {
     "owning:sale_offer": R(PERSON, {"lease_pk": "owning_lease"}),
     "owning:sale_detail": R(PERSON, {"pk": "sale"}),
     "owning:sale_step": R(PERSON, {"pk": "sale", "step": "=avslatt"}, "post", owner="none"),
+    # The offer letter (the bare sale has no stored letter: the owner is in
+    # tests/owning/test_sale_letter.py).
+    "owning:sale_letter": R(PERSON, {"pk": "sale"}, owner="none"),
+    "owning:my_sale_letter": R(PORTAL, {"pk": "sale"}, owner="none"),
     "owning:agreement_create": R(PERSON, {"lease_pk": "agreement_lease"}),
     "owning:agreement_detail": R(PERSON, {"pk": "rent_to_own"}),
     "owning:agreement_step": R(
@@ -331,6 +335,10 @@ RULES: dict[str, Rule] = {
     "settlement:request_detail": R(PERSON, {"pk": "settlement_request"}, owner="none"),
     "settlement:case_detail": R(CASE, {"pk": "settlement_case"}, owner="none"),
     "settlement:case_lease": R(CASE, {"pk": "settlement_chosen"}, owner="none"),
+    # Letters (stored ones are opened in tests/settlement/test_letters.py).
+    "settlement:request_letter": R(PERSON, {"pk": "settlement_request"}, owner="none"),
+    "settlement:self_settlement_letter": R(CASE, {"pk": "settlement_case"}, owner="none"),
+    "settlement:my_self_settlement_letter": R(PORTAL, {"pk": "settlement_approval"}, owner="none"),
     "settlement:case_step": R(
         CASE, {"pk": "settlement_case", "step": "=velg"}, "post", owner="none"
     ),
@@ -530,6 +538,7 @@ def world(  # type: ignore[no-untyped-def]
         "settlement_request": settled["request"],
         "settlement_case": settled["case"],
         "settlement_chosen": settled["chosen"],
+        "settlement_approval": settled["approval"],
         **_landlord_world(sara, household, raelingen),
         **_simulation_world(arne, raelingen),
         "municipality": raelingen,

@@ -11,12 +11,13 @@ register = template.Library()
 def portal_private_market(context: Any) -> dict[str, Any]:
     """Min side: private dwellings brokered or guaranteed for the household, and the resident's
     own agreements as a landlord."""
-    from husly.landlords.selectors import my_agreements
+    from husly.landlords.selectors import my_agreements, my_referrals
 
     user = context["request"].user
     number = user.resident.national_id
     agreements = list(my_agreements(user)[:20])
     return {
+        "referrals": list(my_referrals(user)[:20]),
         "as_tenant": [
             a
             for a in agreements

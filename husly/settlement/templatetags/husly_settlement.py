@@ -11,7 +11,10 @@ register = template.Library()
 def settlement_notices(context: Any) -> dict[str, Any]:
     """The household's settlement on its Min side: the dwelling chosen, the expected arrival,
     the introduction programme contact and the rent deduction from the introduction benefit."""
-    from husly.settlement.selectors import my_settlement_cases
+    from husly.settlement.selectors import my_self_settlements, my_settlement_cases
 
     user = context["request"].user
-    return {"cases": list(my_settlement_cases(user))}
+    return {
+        "cases": list(my_settlement_cases(user)),
+        "approvals": list(my_self_settlements(user)),
+    }
