@@ -163,7 +163,7 @@ def arrears_scan(
         )
         for c in created
     )
-    changed = []
+    changed: list[ArrearsCase] = []
     for lease_id, case in open_cases.items():
         found = arrears.get(lease_id)
         case.arrears = found.amount if found else 0
@@ -175,16 +175,94 @@ def arrears_scan(
         changed, ["arrears", "months_unpaid", "oldest_unpaid_due", "arrears_as_of"]
     )
     checked, closed_ids = _check_agreements(actor, municipality, as_of, source, arrears)
-    closed = len(closed_ids)
-    for case in changed:
-        if case.pk in closed_ids:
-            continue
-        if case.arrears <= 0 and active_agreement(case) is None:
-            found = assessment(case, as_of)
-            if found is not None and found.stage == engine.Stage.PAID_UP:
-                _close(actor, case, as_of, CloseReason.PAID_UP)
-                closed += 1
+    paid_up = _close_paid_up(
+        actor, municipality, as_of, [c for c in changed if c.pk not in closed_ids]
+    )
+    closed = len(closed_ids) + paid_up
     return {"opened": len(created), "updated": len(changed), "closed": closed, **checked}
+
+
+def _close_paid_up(
+    actor: User | None, municipality: Municipality, as_of: dt.date, cases: list[ArrearsCase]
+) -> int:
+    """Close the cases with nothing owed, no active agreement and the procedure paid up, in a
+    fixed number of statements (steps, agreements and NAV coverage read for all of them at
+    once; the closing, its change events and facts written in bulk)."""
+    from husly.audit.models import ChangeEvent
+
+    candidates = [c.pk for c in cases if c.arrears <= 0]
+    if not candidates:
+        return 0
+    with_agreement = set(
+        RepaymentAgreement.objects.filter(
+            case_id__in=candidates, status=AgreementStatus.ACTIVE
+        ).values_list("case_id", flat=True)
+    )
+    rows = list(
+        ArrearsCase.objects.filter(pk__in=[pk for pk in candidates if pk not in with_agreement])
+        .prefetch_related("steps", "nav_coverages")
+        .order_by("pk")
+    )
+    to_close: list[ArrearsCase] = []
+    for case in rows:
+        coverage = max(case.nav_coverages.all(), key=lambda c: c.decided_on, default=None)
+        facts = engine.CaseFacts(
+            as_of=as_of,
+            arrears=case.arrears,
+            months_unpaid=case.months_unpaid,
+            oldest_unpaid_due=case.oldest_unpaid_due,
+            taken=tuple(
+                engine.TakenStep(
+                    step_id=s.step_id,
+                    taken_on=s.taken_on,
+                    deadline=s.deadline,
+                    months_covered=s.months_covered,
+                )
+                for s in case.steps.all()
+                if s.status == StepStatus.CONFIRMED
+            ),
+            repayment_plan_active=False,
+            returned_to_procedure_on=case.returned_to_procedure_on,
+            nav_covers_from=coverage.decided_on if coverage else None,
+        )
+        if engine.assess(procedure_of(case), facts).stage == engine.Stage.PAID_UP:
+            to_close.append(case)
+    if not to_close:
+        return 0
+    for case in to_close:
+        case.status = CaseStatus.CLOSED
+        case.closed_on = as_of
+        case.close_reason = CloseReason.PAID_UP
+    ArrearsCase.objects.bulk_update(to_close, ["status", "closed_on", "close_reason"])
+    changes = {
+        "status": [CaseStatus.OPEN.value, CaseStatus.CLOSED.value],
+        "closed_on": [None, as_of.isoformat()],
+        "close_reason": ["", CloseReason.PAID_UP.value],
+    }
+    ChangeEvent.objects.bulk_create(
+        ChangeEvent(
+            actor=actor,
+            action="arrears_case_close",
+            municipality=municipality,
+            object_type=ArrearsCase._meta.label_lower,
+            object_id=str(case.pk),
+            object_repr=str(case)[:200],
+            changes=changes,
+        )
+        for case in to_close
+    )
+    ArrearsFact.objects.bulk_create(
+        ArrearsFact(
+            municipality=municipality,
+            case=case,
+            kind=FactKind.CASE_CLOSED,
+            on=as_of,
+            origin=case.origin,
+            close_reason=CloseReason.PAID_UP,
+        )
+        for case in to_close
+    )
+    return len(to_close)
 
 
 def _check_agreements(
