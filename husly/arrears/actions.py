@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -171,15 +171,40 @@ def arrears_scan(
         case.oldest_unpaid_due = found.oldest_unpaid_due if found else None
         case.arrears_as_of = as_of
         changed.append(case)
-    ArrearsCase.objects.bulk_update(
-        changed, ["arrears", "months_unpaid", "oldest_unpaid_due", "arrears_as_of"]
-    )
+    _update_arrears(changed, as_of)
     checked, closed_ids = _check_agreements(actor, municipality, as_of, source, arrears)
     paid_up = _close_paid_up(
         actor, municipality, as_of, [c for c in changed if c.pk not in closed_ids]
     )
     closed = len(closed_ids) + paid_up
     return {"opened": len(created), "updated": len(changed), "closed": closed, **checked}
+
+
+def _update_arrears(cases: list[ArrearsCase], as_of: dt.date) -> None:
+    """Write the scanned arrears of the open cases in one statement (PostgreSQL: an
+    ``UPDATE ... FROM unnest(...)``; a ``bulk_update`` elsewhere)."""
+    if not cases:
+        return
+    if connection.vendor != "postgresql":
+        ArrearsCase.objects.bulk_update(
+            cases, ["arrears", "months_unpaid", "oldest_unpaid_due", "arrears_as_of"]
+        )
+        return
+    table = ArrearsCase._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS c SET arrears = v.arrears, months_unpaid = v.months, "  # noqa: S608
+            "oldest_unpaid_due = v.oldest, arrears_as_of = %s "
+            "FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::date[]) "
+            "AS v(id, arrears, months, oldest) WHERE c.id = v.id",
+            [
+                as_of,
+                [c.pk for c in cases],
+                [c.arrears for c in cases],
+                [c.months_unpaid for c in cases],
+                [c.oldest_unpaid_due for c in cases],
+            ],
+        )
 
 
 def _close_paid_up(
@@ -233,7 +258,9 @@ def _close_paid_up(
         case.status = CaseStatus.CLOSED
         case.closed_on = as_of
         case.close_reason = CloseReason.PAID_UP
-    ArrearsCase.objects.bulk_update(to_close, ["status", "closed_on", "close_reason"])
+    ArrearsCase.objects.filter(pk__in=[c.pk for c in to_close]).update(
+        status=CaseStatus.CLOSED, closed_on=as_of, close_reason=CloseReason.PAID_UP
+    )
     changes = {
         "status": [CaseStatus.OPEN.value, CaseStatus.CLOSED.value],
         "closed_on": [None, as_of.isoformat()],
@@ -476,10 +503,16 @@ def arrears_step_prepare(
 
 
 @transaction.atomic
-def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
+def arrears_step_confirm(*, actor: User, step: ArrearsStep, channel: str = "post") -> ArrearsStep:
     """A person confirms the prepared step: its letter is produced (PDF, the tenant's målform)
-    and counts as sent; the leaders' fact is recorded. An eviction carried out closes the case."""
+    and is recorded as sent to the tenant by ``channel`` (post, digital or by hand; Husly has
+    no digital post) with its copies, at this moment; the leaders' fact is recorded. An
+    eviction carried out closes the case."""
     from husly.arrears.letters import render_step_letter
+    from husly.rent.models import DispatchChannel
+
+    if channel not in DispatchChannel.values:
+        raise ValidationError({"channel": _("Choose how the letter is sent.")})
 
     step = ArrearsStep.objects.select_for_update().select_related("case").get(pk=step.pk)
     case = step.case
@@ -496,6 +529,8 @@ def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
         pdf = render_step_letter(step)
         step.document.save(f"restanse-{case.pk}-{step.step_id}.pdf", ContentFile(pdf), save=False)
         data["document_sha256"] = hashlib.sha256(pdf).hexdigest()
+        data["dispatch_channel"] = channel
+        data["dispatched_at"] = data["confirmed_at"]
     update_audited(
         actor=actor,
         action="arrears_step_confirm",
