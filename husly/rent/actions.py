@@ -202,9 +202,10 @@ def vacancy_rent_bill(
 
 
 def cpi_import(
-    *, actor: User | None, values: dict[dt.date, Decimal], base: str, source: str, sha256: str
+    *, values: dict[dt.date, Decimal], base: str, source: str, sha256: str
 ) -> dict[str, int]:
-    """Store SSB's published index values (table 03013) as confirmed, all or none: a month
+    """Store SSB's published index values (table 03013) as confirmed, all or none (national
+    values, run by the operator's ``./dev manage cpi_import``, so no user acts here): a month
     already stored with the same value is left, a different value is replaced (and the change
     recorded). Refused when the file's base year differs from the stored values' base, since
     a notice compares two values and both must be on the same base."""
@@ -257,7 +258,7 @@ def cpi_import(
         ConsumerPriceIndex.objects.bulk_create(created)
         last = ConsumerPriceIndex.objects.get(month=max(values))
         record_change(
-            actor=actor,
+            actor=None,
             action="cpi_import",
             instance=last,
             municipality=None,

@@ -161,7 +161,6 @@ def test_a_notice_on_unconfirmed_values_is_not_sent_nor_billed(
 
     # SSB's values imported: the notice is written again (the unsent one withdrawn) and sent.
     actions.cpi_import(
-        actor=None,
         values={D(2025, 9, 1): Decimal("139.8"), D(2026, 10, 1): Decimal("144.2")},
         base="2015=100",
         source="SSB 03013, test",

@@ -50,7 +50,6 @@ class Command(BaseCommand):
             return
         try:
             counts = cpi_import(
-                actor=None,
                 values=result.values,
                 base=result.base,
                 source=f"SSB 03013, {path.name}",
