@@ -27,11 +27,11 @@ TODAY = timezone.localdate()
     "reason", [EndReason.EVICTION, EndReason.DEATH, EndReason.INSTITUTION, EndReason.SWAP]
 )
 def test_every_lease_end_that_empties_the_dwelling_starts_a_vacancy(
-    sara, raelingen, reason
+    sara, eirik, raelingen, reason
 ) -> None:  # type: ignore[no-untyped-def]
     lease = _lease(raelingen, sara, "Ende", start=TODAY - dt.timedelta(days=400))
     tenancy.lease_end(
-        actor=sara, lease=lease, ended_on=TODAY - dt.timedelta(days=20), reason=reason
+        actor=eirik, lease=lease, ended_on=TODAY - dt.timedelta(days=20), reason=reason
     )
     segment = VacancySegment.objects.get(dwelling_id=lease.dwelling_id)
     assert (segment.lease_id, segment.end_reason, segment.cause) == (lease.pk, reason, "repairs")
@@ -41,16 +41,18 @@ def test_every_lease_end_that_empties_the_dwelling_starts_a_vacancy(
 
 
 @pytest.mark.parametrize("reason", [EndReason.RENEWED, EndReason.PURCHASED])
-def test_no_vacancy_when_the_tenant_stays(sara, raelingen, reason) -> None:  # type: ignore[no-untyped-def]
+def test_no_vacancy_when_the_tenant_stays(sara, eirik, raelingen, reason) -> None:  # type: ignore[no-untyped-def]
     lease = _lease(raelingen, sara, "Blir", start=TODAY - dt.timedelta(days=400))
-    tenancy.lease_end(actor=sara, lease=lease, ended_on=TODAY - dt.timedelta(days=1), reason=reason)
+    tenancy.lease_end(
+        actor=eirik, lease=lease, ended_on=TODAY - dt.timedelta(days=1), reason=reason
+    )
     assert not VacancySegment.objects.exists()
 
 
 def test_the_next_lease_ends_the_vacancy_and_the_days_are_split(sara, eirik, raelingen) -> None:  # type: ignore[no-untyped-def]
     old = _lease(raelingen, sara, "Gammel", start=TODAY - dt.timedelta(days=400))
     tenancy.lease_end(
-        actor=sara, lease=old, ended_on=TODAY - dt.timedelta(days=31), reason=EndReason.EVICTION
+        actor=eirik, lease=old, ended_on=TODAY - dt.timedelta(days=31), reason=EndReason.EVICTION
     )
     new = Lease.objects.create(
         municipality=raelingen,
@@ -62,7 +64,7 @@ def test_the_next_lease_ends_the_vacancy_and_the_days_are_split(sara, eirik, rae
         status=LeaseStatus.SIGNED,
         created_by=sara,
     )
-    tenancy.lease_activate(actor=sara, lease=new, today=TODAY)
+    tenancy.lease_activate(actor=eirik, lease=new, today=TODAY)
     segment = VacancySegment.objects.get(dwelling_id=old.dwelling_id)
     assert segment.ends_on == new.start_date  # stored, not recomputed
     vacancy = selectors.vacancy_days(raelingen.pk, TODAY - dt.timedelta(days=60), TODAY)
