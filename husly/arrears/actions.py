@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -165,7 +165,7 @@ def arrears_scan(
         )
         for c in created
     )
-    changed = []
+    changed: list[ArrearsCase] = []
     for lease_id, case in open_cases.items():
         found = arrears.get(lease_id)
         case.arrears = found.amount if found else 0
@@ -173,20 +173,125 @@ def arrears_scan(
         case.oldest_unpaid_due = found.oldest_unpaid_due if found else None
         case.arrears_as_of = as_of
         changed.append(case)
-    ArrearsCase.objects.bulk_update(
-        changed, ["arrears", "months_unpaid", "oldest_unpaid_due", "arrears_as_of"]
-    )
+    _update_arrears(changed, as_of)
     checked, closed_ids = _check_agreements(actor, municipality, as_of, source, arrears)
-    closed = len(closed_ids)
-    for case in changed:
-        if case.pk in closed_ids:
-            continue
-        if case.arrears <= 0 and active_agreement(case) is None:
-            found = assessment(case, as_of)
-            if found is not None and found.stage == engine.Stage.PAID_UP:
-                _close(actor, case, as_of, CloseReason.PAID_UP)
-                closed += 1
+    paid_up = _close_paid_up(
+        actor, municipality, as_of, [c for c in changed if c.pk not in closed_ids]
+    )
+    closed = len(closed_ids) + paid_up
     return {"opened": len(created), "updated": len(changed), "closed": closed, **checked}
+
+
+def _update_arrears(cases: list[ArrearsCase], as_of: dt.date) -> None:
+    """Write the scanned arrears of the open cases in one statement (PostgreSQL: an
+    ``UPDATE ... FROM unnest(...)``; a ``bulk_update`` elsewhere)."""
+    if not cases:
+        return
+    if connection.vendor != "postgresql":
+        ArrearsCase.objects.bulk_update(
+            cases, ["arrears", "months_unpaid", "oldest_unpaid_due", "arrears_as_of"]
+        )
+        return
+    table = ArrearsCase._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS c SET arrears = v.arrears, months_unpaid = v.months, "  # noqa: S608
+            "oldest_unpaid_due = v.oldest, arrears_as_of = %s "
+            "FROM unnest(%s::bigint[], %s::integer[], %s::integer[], %s::date[]) "
+            "AS v(id, arrears, months, oldest) WHERE c.id = v.id",
+            [
+                as_of,
+                [c.pk for c in cases],
+                [c.arrears for c in cases],
+                [c.months_unpaid for c in cases],
+                [c.oldest_unpaid_due for c in cases],
+            ],
+        )
+
+
+def _close_paid_up(
+    actor: User | None, municipality: Municipality, as_of: dt.date, cases: list[ArrearsCase]
+) -> int:
+    """Close the cases with nothing owed, no active agreement and the procedure paid up, in a
+    fixed number of statements (steps, agreements and NAV coverage read for all of them at
+    once; the closing, its change events and facts written in bulk)."""
+    from husly.audit.models import ChangeEvent
+
+    candidates = [c.pk for c in cases if c.arrears <= 0]
+    if not candidates:
+        return 0
+    with_agreement = set(
+        RepaymentAgreement.objects.filter(
+            case_id__in=candidates, status=AgreementStatus.ACTIVE
+        ).values_list("case_id", flat=True)
+    )
+    rows = list(
+        ArrearsCase.objects.filter(pk__in=[pk for pk in candidates if pk not in with_agreement])
+        .prefetch_related("steps", "nav_coverages")
+        .order_by("pk")
+    )
+    to_close: list[ArrearsCase] = []
+    for case in rows:
+        coverage = max(case.nav_coverages.all(), key=lambda c: c.decided_on, default=None)
+        facts = engine.CaseFacts(
+            as_of=as_of,
+            arrears=case.arrears,
+            months_unpaid=case.months_unpaid,
+            oldest_unpaid_due=case.oldest_unpaid_due,
+            taken=tuple(
+                engine.TakenStep(
+                    step_id=s.step_id,
+                    taken_on=s.taken_on,
+                    deadline=s.deadline,
+                    months_covered=s.months_covered,
+                )
+                for s in case.steps.all()
+                if s.status == StepStatus.CONFIRMED
+            ),
+            repayment_plan_active=False,
+            returned_to_procedure_on=case.returned_to_procedure_on,
+            nav_covers_from=coverage.decided_on if coverage else None,
+        )
+        if engine.assess(procedure_of(case), facts).stage == engine.Stage.PAID_UP:
+            to_close.append(case)
+    if not to_close:
+        return 0
+    for case in to_close:
+        case.status = CaseStatus.CLOSED
+        case.closed_on = as_of
+        case.close_reason = CloseReason.PAID_UP
+    ArrearsCase.objects.filter(pk__in=[c.pk for c in to_close]).update(
+        status=CaseStatus.CLOSED, closed_on=as_of, close_reason=CloseReason.PAID_UP
+    )
+    changes = {
+        "status": [CaseStatus.OPEN.value, CaseStatus.CLOSED.value],
+        "closed_on": [None, as_of.isoformat()],
+        "close_reason": ["", CloseReason.PAID_UP.value],
+    }
+    ChangeEvent.objects.bulk_create(
+        ChangeEvent(
+            actor=actor,
+            action="arrears_case_close",
+            municipality=municipality,
+            object_type=ArrearsCase._meta.label_lower,
+            object_id=str(case.pk),
+            object_repr=str(case)[:200],
+            changes=changes,
+        )
+        for case in to_close
+    )
+    ArrearsFact.objects.bulk_create(
+        ArrearsFact(
+            municipality=municipality,
+            case=case,
+            kind=FactKind.CASE_CLOSED,
+            on=as_of,
+            origin=case.origin,
+            close_reason=CloseReason.PAID_UP,
+        )
+        for case in to_close
+    )
+    return len(to_close)
 
 
 def _check_agreements(
@@ -400,10 +505,16 @@ def arrears_step_prepare(
 
 
 @transaction.atomic
-def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
+def arrears_step_confirm(*, actor: User, step: ArrearsStep, channel: str = "post") -> ArrearsStep:
     """A person confirms the prepared step: its letter is produced (PDF, the tenant's målform)
-    and counts as sent; the leaders' fact is recorded. An eviction carried out closes the case."""
+    and is recorded as sent to the tenant by ``channel`` (post, digital or by hand; Husly has
+    no digital post) with its copies, at this moment; the leaders' fact is recorded. An
+    eviction carried out closes the case."""
     from husly.arrears.letters import render_step_letter
+    from husly.rent.models import DispatchChannel
+
+    if channel not in DispatchChannel.values:
+        raise ValidationError({"channel": _("Choose how the letter is sent.")})
 
     step = ArrearsStep.objects.select_for_update().select_related("case").get(pk=step.pk)
     case = step.case
@@ -420,6 +531,8 @@ def arrears_step_confirm(*, actor: User, step: ArrearsStep) -> ArrearsStep:
         pdf = render_step_letter(step)
         step.document.save(f"restanse-{case.pk}-{step.step_id}.pdf", ContentFile(pdf), save=False)
         data["document_sha256"] = hashlib.sha256(pdf).hexdigest()
+        data["dispatch_channel"] = channel
+        data["dispatched_at"] = data["confirmed_at"]
     update_audited(
         actor=actor,
         action="arrears_step_confirm",

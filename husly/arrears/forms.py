@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from husly.arrears.models import LandlordKind
 from husly.core.forms import StyledFormMixin
+from husly.rent.models import DispatchChannel
 
 
 class StepForm(StyledFormMixin, forms.Form):
@@ -95,3 +96,11 @@ def _parse_day(text: str) -> dt.date:
     """dd.mm.yyyy as a date (no time of day, so no time zone)."""
     day, month, year = (int(part) for part in text.split("."))
     return dt.date(year, month, day)
+
+
+class ConfirmForm(StyledFormMixin, forms.Form):
+    """How the confirmed step's letter goes to the tenant (Husly sends nothing itself)."""
+
+    channel = forms.ChoiceField(
+        label=_("How the letter goes to the tenant"), choices=DispatchChannel.choices
+    )

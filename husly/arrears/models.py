@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from husly.consent.models import Consent, LegalBasis
 from husly.organisation.models import Municipality
 from husly.people.models import Household
+from husly.rent.models import DispatchChannel
 from husly.tenancy.models import Lease
 
 
@@ -138,6 +139,15 @@ class ArrearsStep(models.Model):
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
     copies = models.JSONField(default=list, blank=True)
+    dispatch_channel = models.CharField(
+        _("sent"),
+        max_length=10,
+        blank=True,
+        choices=DispatchChannel.choices,
+    )
+    """How the letter went to the tenant (``husly.rent.models.DispatchChannel``), recorded when a
+    person confirms the step; the copies went the same day."""
+    dispatched_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     attendees = models.JSONField(_("who attends"), default=list, blank=True)
     with_children = models.BooleanField(default=False)
     note = models.TextField(_("note"), blank=True)

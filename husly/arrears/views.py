@@ -23,6 +23,7 @@ from husly.arrears import actions, selectors
 from husly.arrears.forms import (
     AgreementForm,
     AssignForm,
+    ConfirmForm,
     ExternalPetitionForm,
     MeetingForm,
     MeetingItemForm,
@@ -88,6 +89,7 @@ def _case_context(user: User, case: ArrearsCase) -> dict[str, object]:
         "procedure": selectors.procedure_of(case),
         "steps": list(case.steps.select_related("responsible", "confirmed_by")),
         "pending": pending,
+        "confirm_form": ConfirmForm(),
         "pending_text": letter_text(pending)
         if pending and pending.kind in LETTER_KIND_VALUES
         else "",
@@ -185,8 +187,10 @@ def _confirm(request: HttpRequest, user: User, case: ArrearsCase) -> None:
     pending = _pending_or_404(case)
     _act(
         request,
-        lambda: actions.arrears_step_confirm(actor=user, step=pending),
-        _("Confirmed. The letter is made and counts as sent."),
+        lambda: actions.arrears_step_confirm(
+            actor=user, step=pending, channel=request.POST.get("channel", "")
+        ),
+        _("Confirmed. The letter is made and recorded as sent, with its copies."),
     )
 
 

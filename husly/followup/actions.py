@@ -483,22 +483,59 @@ def move_out_complete(*, actor: User, move_out: MoveOut) -> MoveOut:
             _("The tenancy's last day is %(date)s; complete the move-out after it.")
             % {"date": locked.moving_out_on.strftime("%d.%m.%Y")}
         )
+    # The lease's end starts the vacancy (``vacancy_on_lease_end``), linked to this move-out.
     tenancy.lease_end(
         actor=actor, lease=lease, ended_on=locked.moving_out_on, reason=EndReason.MOVED_OUT
     )
+    return locked
+
+
+NO_VACANCY = frozenset({EndReason.RENEWED, EndReason.PURCHASED})
+"""Lease ends that leave nobody's home empty: the tenant stays (renewed), or owns it now."""
+
+
+def vacancy_on_lease_end(lease: Lease, actor: User | None) -> None:
+    """Tenancy's ``on_lease_ended`` handler: every lease that leaves the dwelling empty starts
+    a vacancy segment the day after its last day, whatever ended it, caused by repairs until
+    the dwelling is ready again (``move_out_ready``/``vacancy_ready``). Not when the tenant
+    stays (renewal, purchase) or another lease of the dwelling still runs."""
+    if lease.end_reason in NO_VACANCY or lease.ended_on is None:
+        return
+    starts = lease.ended_on + dt.timedelta(days=1)
+    others = Lease.objects.filter(dwelling_id=lease.dwelling_id, status=LeaseStatus.ACTIVE)
+    if others.exclude(pk=lease.pk).exists():
+        return
+    if VacancySegment.objects.filter(dwelling_id=lease.dwelling_id, ends_on__isnull=True).exists():
+        return
     create_audited(
         actor=actor,
         action="vacancy_start",
         instance=VacancySegment(
-            municipality_id=locked.municipality_id,
+            municipality_id=lease.municipality_id,
             dwelling_id=lease.dwelling_id,
-            move_out=locked,
+            lease=lease,
+            end_reason=lease.end_reason,
+            move_out=MoveOut.objects.filter(lease=lease).first(),
             cause=VacancyCause.REPAIRS,
-            starts_on=locked.moving_out_on + dt.timedelta(days=1),
+            starts_on=starts,
         ),
         municipality=lease.municipality,
     )
-    return locked
+
+
+def vacancy_end_on_lease_start(lease: Lease, actor: User | None) -> None:
+    """Tenancy's ``on_lease_activated`` handler: the dwelling's next lease ends its open
+    vacancy on the lease's first day (stored, so the days are a fact, not recomputed)."""
+    for segment in VacancySegment.objects.select_for_update().filter(
+        dwelling_id=lease.dwelling_id, ends_on__isnull=True, starts_on__lte=lease.start_date
+    ):
+        update_audited(
+            actor=actor,
+            action="vacancy_end",
+            instance=segment,
+            data={"ends_on": lease.start_date},
+            municipality=lease.municipality,
+        )
 
 
 @transaction.atomic

@@ -364,11 +364,20 @@ class VacancyCause(models.TextChoices):
 
 class VacancySegment(models.Model):
     """A stretch of vacancy with one cause, stored as a fact: from ``starts_on`` up to (not
-    including) ``ends_on``; an open segment ends when the dwelling's next lease starts."""
+    including) ``ends_on``. Every lease that leaves the dwelling empty starts one, whatever
+    ended it (move-out, eviction, death, institution, swap: ``end_reason``); the open segment
+    is ended when the dwelling's next lease comes into force."""
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="+")
-    move_out = models.ForeignKey(MoveOut, on_delete=models.PROTECT, related_name="segments")
+    lease = models.ForeignKey(
+        Lease, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    """The lease whose end started the vacancy."""
+    end_reason = models.CharField(_("why the lease ended"), max_length=12, blank=True)
+    move_out = models.ForeignKey(
+        MoveOut, on_delete=models.PROTECT, null=True, blank=True, related_name="segments"
+    )
     cause = models.CharField(_("cause"), max_length=12, choices=VacancyCause.choices)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)

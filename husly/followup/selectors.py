@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 from django.db.models import (
@@ -252,6 +252,8 @@ def move_out_get_for_user(user: User, pk: object) -> MoveOut:
 class Vacancy:
     by_cause: dict[str, int]
     by_dwelling: dict[int, dict[str, int]]
+    by_end_reason: dict[str, int] = field(default_factory=dict)
+    """Days by why the lease before the vacancy ended (move-out, eviction, death, ...)."""
 
     @property
     def total(self) -> int:
@@ -275,19 +277,23 @@ def vacancy_days(municipality_id: int, start: dt.date, end: dt.date) -> Vacancy:
         VacancySegment.objects.filter(municipality_id=municipality_id, starts_on__lt=end)
         .annotate(until=Coalesce("ends_on", Subquery(next_start, output_field=DateField())))
         .filter(Q(until__isnull=True) | Q(until__gt=start))
-        .values_list("dwelling_id", "cause", "starts_on", "until")
+        .values_list("dwelling_id", "cause", "starts_on", "until", "end_reason")
     )
+    by_end_reason: dict[str, int] = defaultdict(int)
     by_cause = dict.fromkeys(VacancyCause.values, 0)
     by_dwelling: dict[int, dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(VacancyCause.values, 0)
     )
-    for dwelling_id, cause, since, until in rows:
+    for dwelling_id, cause, since, until, end_reason in rows:
         lo, hi = max(since, start), min(until or end, end)
         days = (hi - lo).days
         if days > 0:
             by_cause[cause] += days
             by_dwelling[dwelling_id][cause] += days
-    return Vacancy(by_cause=by_cause, by_dwelling=dict(by_dwelling))
+            by_end_reason[end_reason or "moved_out"] += days
+    return Vacancy(
+        by_cause=by_cause, by_dwelling=dict(by_dwelling), by_end_reason=dict(by_end_reason)
+    )
 
 
 # --- refused households -----------------------------------------------------------------------

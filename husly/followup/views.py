@@ -436,6 +436,7 @@ def move_out_list(request: HttpRequest) -> HttpResponse:
     )
     from husly.followup.models import VacancyCause
     from husly.housing.models import Dwelling
+    from husly.tenancy.models import EndReason
 
     dwellings = Dwelling.objects.in_bulk(list(vacancy.by_dwelling)[:200])
     return render(
@@ -448,6 +449,11 @@ def move_out_list(request: HttpRequest) -> HttpResponse:
             "end": end,
             "vacancy": vacancy,
             "causes": VacancyCause.choices,
+            "by_end_reason": [
+                (label, vacancy.by_end_reason[code])
+                for code, label in EndReason.choices
+                if vacancy.by_end_reason.get(code)
+            ],
             "per_dwelling": [
                 (dwellings[d], [days[c] for c, _label in VacancyCause.choices])
                 for d, days in vacancy.by_dwelling.items()

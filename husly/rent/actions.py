@@ -33,6 +33,7 @@ from husly.rent.models import (
     BatchStatus,
     ClaimKind,
     DirectDeduction,
+    DispatchChannel,
     Payment,
     PaymentBatch,
     PaymentSource,
@@ -64,6 +65,7 @@ FROM (
            COALESCE(
                (SELECT r.amount FROM rent_rent r
                 WHERE r.lease_id = l.id AND r.valid_from <= %(first)s
+                      AND (r.reason <> 'index' OR r.dispatched_at IS NOT NULL)
                 ORDER BY r.valid_from DESC LIMIT 1),
                l.monthly_rent
            ) AS rent,
@@ -199,7 +201,89 @@ def vacancy_rent_bill(
     return claim
 
 
+def cpi_import(
+    *, values: dict[dt.date, Decimal], base: str, source: str, sha256: str
+) -> dict[str, int]:
+    """Store SSB's published index values (table 03013) as confirmed, all or none (national
+    values, run by the operator's ``./dev manage cpi_import``, so no user acts here): a month
+    already stored with the same value is left, a different value is replaced (and the change
+    recorded). Refused when the file's base year differs from the stored values' base, since
+    a notice compares two values and both must be on the same base."""
+    from husly.rent.models import ConsumerPriceIndex
+
+    if not values:
+        raise ValidationError(_("The file has no index values."))
+    with transaction.atomic():
+        stored = {
+            row.month: row
+            for row in ConsumerPriceIndex.objects.select_for_update().filter(month__in=values)
+        }
+        bases = set(
+            ConsumerPriceIndex.objects.exclude(base="").values_list("base", flat=True).distinct()
+        )
+        if base and bases and bases != {base}:
+            raise ValidationError(
+                _(
+                    "The file's index has base %(base)s, the values in Husly have base "
+                    "%(stored)s. Download the table with the same base."
+                )
+                % {"base": base, "stored": ", ".join(sorted(bases))}
+            )
+        created: list[ConsumerPriceIndex] = []
+        changed: dict[str, list[str]] = {}
+        now = timezone.now()
+        for month, value in sorted(values.items()):
+            row = stored.get(month)
+            if row is None:
+                created.append(
+                    ConsumerPriceIndex(
+                        month=month,
+                        value=value,
+                        base=base,
+                        source=source[:300],
+                        file_sha256=sha256,
+                        imported_at=now,
+                    )
+                )
+            elif row.value != value:
+                changed[f"{month:%Y-%m}"] = [str(row.value), str(value)]
+                row.value, row.source, row.file_sha256, row.imported_at = (
+                    value,
+                    source[:300],
+                    sha256,
+                    now,
+                )
+                row.base = base or row.base
+                row.save()
+        ConsumerPriceIndex.objects.bulk_create(created)
+        last = ConsumerPriceIndex.objects.get(month=max(values))
+        record_change(
+            actor=None,
+            action="cpi_import",
+            instance=last,
+            municipality=None,
+            changes={
+                "source": [None, source[:300]],
+                "sha256": [None, sha256],
+                "added": [None, [f"{r.month:%Y-%m}" for r in created]],
+                "changed": changed,
+            },
+        )
+    return {
+        "created": len(created),
+        "changed": len(changed),
+        "unchanged": len(values) - len(created) - len(changed),
+    }
+
+
 def _cpi(month: dt.date) -> tuple[Decimal, bool]:
+    """The index for ``month``: SSB's published value when imported (confirmed), else the
+    parameter file's value with its ``confirmed`` flag."""
+    from husly.rent.models import ConsumerPriceIndex
+
+    published = ConsumerPriceIndex.objects.filter(month=month).first()
+    if published is not None:
+        return published.value, True
     resolved = default_tree().at(CPI, month)
     if resolved.valid_from != month:
         raise ValidationError(
@@ -211,7 +295,9 @@ def _cpi(month: dt.date) -> tuple[Decimal, bool]:
 
 def last_rent(lease: Lease, on: dt.date | None = None) -> tuple[int, dt.date]:
     """The rent in force (on ``on``, or the latest set) and the date it was set."""
-    rows = Rent.objects.filter(lease=lease)
+    rows = Rent.objects.filter(lease=lease).exclude(
+        reason=RentReason.INDEX, dispatched_at__isnull=True
+    )
     if on is not None:
         rows = rows.filter(valid_from__lte=on)
     row = rows.order_by("-valid_from").first()
@@ -252,6 +338,23 @@ def rent_index_adjust(
         lease = Lease.objects.select_for_update().get(pk=lease.pk)
         if lease.status != LeaseStatus.ACTIVE:
             raise ValidationError(_("Only the rent of an active lease can be adjusted."))
+        for unsent in Rent.objects.filter(
+            lease=lease, reason=RentReason.INDEX, dispatched_at__isnull=True
+        ):
+            # A notice never sent is replaced by the new one (e.g. after the index values
+            # were confirmed); the withdrawal is recorded.
+            record_change(
+                actor=actor,
+                action="rent_notice_withdraw",
+                instance=unsent,
+                municipality=lease.municipality,
+                changes={
+                    "amount": [unsent.amount, None],
+                    "valid_from": [str(unsent.valid_from), None],
+                },
+            )
+            unsent.document.delete(save=False)
+            unsent.delete()
         old, set_on = last_rent(lease)
         earliest = engine.earliest_effective(set_on, notice_on)
         effective = effective_from or earliest
@@ -293,6 +396,7 @@ def rent_index_adjust(
             index_to=index_to,
             index_source="SSB 03013"
             + ("" if confirmed_from and confirmed_to else " (unconfirmed values)"),
+            index_confirmed=confirmed_from and confirmed_to,
             notice_sent_on=notice_on,
             notice_language=language,
             notice_copies=notice_copies(lease, notice_on),
@@ -314,6 +418,61 @@ def rent_index_adjust(
             f"leievarsel-{lease.pk}-{effective:%Y%m}.pdf", ContentFile(pdf), save=False
         )
         rent.save(update_fields=["document", "document_sha256"])
+    return rent
+
+
+def rent_notice_dispatch(
+    *, actor: User, rent: Rent, channel: str, sent_on: dt.date | None = None
+) -> Rent:
+    """A person has sent the stored rent notice to the tenant (by post, digitally or by hand)
+    and the copies to the units it names; Husly records how and when. Refused when an index
+    value the notice relies on is not SSB's published one, and when sending on ``sent_on``
+    is too late for the new rent's first month (one month's notice, husleieloven § 4-2)."""
+    require_rent_role(actor, rent.lease.municipality_id)
+    if channel not in DispatchChannel.values:
+        raise ValidationError({"channel": _("Choose how the notice was sent.")})
+    with transaction.atomic():
+        rent = Rent.objects.select_for_update().select_related("lease").get(pk=rent.pk)
+        if not rent.document:
+            raise ValidationError(_("This rent has no notice to send."))
+        if rent.dispatched_at is not None:
+            raise ValidationError(_("The notice has already been sent."))
+        if rent.reason == RentReason.INDEX and not rent.index_confirmed:
+            raise ValidationError(
+                _(
+                    "The notice cannot be sent: it relies on index values that are not "
+                    "confirmed from SSB (table 03013). Import SSB's published values "
+                    "(./dev manage cpi_import FILE), then write the notice again."
+                )
+            )
+        day = sent_on or timezone.localdate()
+        if day > timezone.localdate():
+            raise ValidationError({"sent_on": _("A notice cannot be sent in the future.")})
+        if day < (rent.notice_sent_on or day):
+            raise ValidationError({"sent_on": _("The notice cannot be sent before its date.")})
+        if engine.add_months(day, 1) > rent.valid_from:
+            raise ValidationError(
+                _(
+                    "Sent on %(date)s, the notice is too late for the new rent from %(from)s "
+                    "(one month's written notice, husleieloven § 4-2). Write a new notice."
+                )
+                % {"date": day.strftime("%d.%m.%Y"), "from": rent.valid_from.strftime("%d.%m.%Y")}
+            )
+        now = timezone.now()
+        at = (
+            now
+            if day == timezone.localdate()
+            else dt.datetime.combine(day, dt.time(12), tzinfo=timezone.get_current_timezone())
+        )
+        from husly.core.actions import update_audited
+
+        update_audited(
+            actor=actor,
+            action="rent_notice_dispatch",
+            instance=rent,
+            data={"dispatch_channel": channel, "dispatched_at": at, "dispatched_by": actor},
+            municipality=rent.lease.municipality,
+        )
     return rent
 
 

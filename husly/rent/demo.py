@@ -95,6 +95,21 @@ def seed_rent(municipality: Municipality, as_of: dt.date, *, seed: int = 12) -> 
     Payment.objects.bulk_create(payments, batch_size=2000)
     DirectDeduction.objects.bulk_create(deductions)
     _vacancy(municipality, first)
+    _index_notice(municipality, as_of)
+
+
+def _index_notice(municipality: Municipality, as_of: dt.date) -> None:
+    """One index notice written on the parameter file's placeholder values: the ledger shows
+    that it cannot be sent until SSB's values are imported (``./dev manage cpi_import``)."""
+    from django.core.exceptions import ValidationError
+
+    from husly.rent.actions import rent_index_adjust, rent_index_due
+
+    for lease in rent_index_due(municipality, as_of)[:1]:
+        try:
+            rent_index_adjust(actor=None, lease=lease, notice_on=as_of)
+        except ValidationError:  # e.g. no index value yet for the month: no demo notice
+            return
 
 
 def _vacancy(municipality: Municipality, month: dt.date) -> None:

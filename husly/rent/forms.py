@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from husly.core.forms import StyledFormMixin
 from husly.organisation.models import Unit
-from husly.rent.models import PaymentSource, VacancyCause
+from husly.rent.models import DispatchChannel, PaymentSource, VacancyCause
 
 
 class PaymentUploadForm(StyledFormMixin, forms.Form):
@@ -73,3 +73,10 @@ class VacancyForm(StyledFormMixin, forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101
         field.queryset = Unit.objects.filter(municipality_id__in=municipality_ids).order_by("name")
+
+
+class DispatchForm(StyledFormMixin, forms.Form):
+    """How and when a person sent a stored letter (Husly sends nothing itself)."""
+
+    channel = forms.ChoiceField(label=_("How it was sent"), choices=DispatchChannel.choices)
+    sent_on = forms.DateField(label=_("Sent on"), widget=forms.DateInput(attrs={"type": "date"}))

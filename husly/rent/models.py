@@ -26,6 +26,35 @@ from husly.organisation.models import Municipality, Unit
 from husly.tenancy.models import Lease
 
 
+class DispatchChannel(models.TextChoices):
+    """How a stored letter went out to the tenant. Husly sends nothing itself (no digital post
+    here): a person sends it and records how and when (issue 12: nothing is sent before a
+    person confirms)."""
+
+    POST = "post", _("By post")
+    DIGITAL = "digital", _("Digitally (e-mail or digital mailbox)")
+    HAND = "hand", _("Handed over")
+
+
+class ConsumerPriceIndex(models.Model):
+    """A published value of SSB table 03013 (consumer price index, total, one month), imported
+    from the file statbank gives (``./dev manage cpi_import FILE``). A value here is confirmed:
+    it overrides the placeholder of the parameter ``national.consumer_price_index``."""
+
+    month = models.DateField(_("month"), unique=True)
+    value = models.DecimalField(_("index"), max_digits=7, decimal_places=1)
+    base = models.CharField(_("base"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["month"]
+
+    def __str__(self) -> str:
+        return f"KPI {self.month:%Y-%m} {self.value}"
+
+
 class RentReason(models.TextChoices):
     """Why the rent has this amount from this date (facts for leaders' figures)."""
 
@@ -54,6 +83,10 @@ class Rent(models.Model):
     index_to_month = models.DateField(null=True, blank=True)
     index_to = models.DecimalField(max_digits=7, decimal_places=1, null=True, blank=True)
     index_source = models.CharField(max_length=200, blank=True)
+    index_confirmed = models.BooleanField(
+        default=True,
+        help_text="False when an index value used was a placeholder, not SSB's published one.",
+    )
     # The written notice (§ 4-2 second paragraph: one month's notice in writing).
     notice_sent_on = models.DateField(_("notice sent"), null=True, blank=True)
     notice_language = models.CharField(max_length=2, blank=True)
@@ -64,6 +97,19 @@ class Rent(models.Model):
     )
     document = models.FileField(upload_to="rent/notices/%Y/", blank=True)
     document_sha256 = models.CharField(max_length=64, blank=True)
+    # The notice goes out when a person has sent it and recorded how (an index rent counts
+    # only from then: the rent roll and the ledger ignore an index rent not yet sent).
+    dispatch_channel = models.CharField(
+        _("sent"), max_length=10, choices=DispatchChannel.choices, blank=True
+    )
+    dispatched_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -86,6 +132,10 @@ class Rent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.lease_id}: {self.amount} fra {self.valid_from}"
+
+    @property
+    def awaiting_dispatch(self) -> bool:
+        return bool(self.document) and self.dispatched_at is None
 
 
 class ClaimKind(models.TextChoices):

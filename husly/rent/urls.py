@@ -9,6 +9,11 @@ urlpatterns = [
     path("leieforhold/<int:pk>/betaling/", views.payment_add, name="payment_add"),
     path("leieforhold/<int:pk>/indeksregulering/", views.index_adjust, name="index_adjust"),
     path("leieforhold/<int:pk>/varsel/<int:rent_pk>/", views.notice_document, name="notice"),
+    path(
+        "leieforhold/<int:pk>/varsel/<int:rent_pk>/sendt/",
+        views.notice_dispatch,
+        name="notice_dispatch",
+    ),
     path("indeksregulering/", views.index_due, name="index_due"),
     path("innbetalinger/", views.payment_upload, name="payment_upload"),
     path("innbetalinger/<int:pk>/bokfor/", views.payment_confirm, name="payment_confirm"),

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,8 +25,14 @@ from husly.imports.importers import ImportFileError
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.people.selectors import log_household_reads
 from husly.rent import actions, selectors
-from husly.rent.forms import PaymentForm, PaymentUploadForm, PlaceForm, VacancyForm
-from husly.rent.models import BatchStatus, ClaimKind, RentClaim
+from husly.rent.forms import (
+    DispatchForm,
+    PaymentForm,
+    PaymentUploadForm,
+    PlaceForm,
+    VacancyForm,
+)
+from husly.rent.models import BatchStatus, ClaimKind, RentClaim, RentReason
 from husly.rent.payments import match, read_payment_file
 from husly.tenancy.models import Lease, LeaseStatus
 from husly.tenancy.selectors import my_lease
@@ -105,6 +111,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
             "vacancy": RentClaim.objects.filter(lease=lease, kind=ClaimKind.VACANCY),
             "can_write": selectors.can_write_rent(user, lease.municipality_id),
             "payment_form": PaymentForm(initial={"paid_on": today}),
+            "dispatch_form": DispatchForm(initial={"sent_on": today}),
             "today": today,
         },
     )
@@ -153,6 +160,31 @@ def index_adjust(request: HttpRequest, pk: int) -> HttpResponse:
             _("The rent is %(amount)s kroner from %(date)s. The notice is ready to send.")
             % {"amount": rent.amount, "date": rent.valid_from.strftime("%d.%m.%Y")},
         )
+    return redirect("rent:ledger", pk=lease.pk)
+
+
+@require_POST
+def notice_dispatch(request: HttpRequest, pk: int, rent_pk: int) -> HttpResponse:
+    """Record that a person has sent the stored notice (and its copies), and how."""
+    user = user_of(request)
+    lease = selectors.rent_lease_get_for_user(user, pk)
+    require_role(user, lease.municipality_id, selectors.RENT_WRITE)
+    rent = get_object_or_404(lease.rents, pk=rent_pk)
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("rent:ledger", pk=lease.pk)
+    try:
+        actions.rent_notice_dispatch(
+            actor=user,
+            rent=rent,
+            channel=form.cleaned_data["channel"],
+            sent_on=form.cleaned_data["sent_on"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The notice is recorded as sent, with its copies."))
     return redirect("rent:ledger", pk=lease.pk)
 
 
@@ -362,6 +394,8 @@ def my_ledger(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "lease": lease,
             "ledger": selectors.ledger_for_lease(lease),
-            "rents": lease.rents.order_by("-valid_from"),
+            "rents": lease.rents.exclude(
+                reason=RentReason.INDEX, dispatched_at__isnull=True
+            ).order_by("-valid_from"),
         },
     )

@@ -33,7 +33,11 @@ from husly.housing.models import Dwelling, DwellingStatus
 from husly.organisation.access import require_permission
 from husly.organisation.models import Municipality, User
 from husly.rules import deadlines
-from husly.tenancy.extensions import lease_activated_handlers, lease_signed_handlers
+from husly.tenancy.extensions import (
+    lease_activated_handlers,
+    lease_ended_handlers,
+    lease_signed_handlers,
+)
 from husly.tenancy.models import (
     PENDING_LEASE,
     DepositKind,
@@ -387,6 +391,8 @@ def lease_end(*, actor: User | None, lease: Lease, ended_on: dt.date, reason: st
             valid_from=ended_on + dt.timedelta(days=1),
             reason=why,
         )
+    for handler in lease_ended_handlers:
+        handler(lease, actor)
     return lease
 
 

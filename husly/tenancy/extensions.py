@@ -36,3 +36,16 @@ def on_lease_signed(handler: LeaseSigned) -> LeaseSigned:
     if handler not in lease_signed_handlers:
         lease_signed_handlers.append(handler)
     return handler
+
+
+LeaseEnded = Callable[["Lease", "User | None"], None]
+lease_ended_handlers: list[LeaseEnded] = []
+
+
+def on_lease_ended(handler: LeaseEnded) -> LeaseEnded:
+    """Register ``handler(lease, actor)``, called in ``lease_end``'s transaction whatever the
+    reason the lease ended (``lease.end_reason``, ``lease.ended_on`` are set); usable as a
+    decorator."""
+    if handler not in lease_ended_handlers:
+        lease_ended_handlers.append(handler)
+    return handler

@@ -46,3 +46,30 @@ def test_scan_queries_do_not_grow_with_leases(raelingen, eirik) -> None:  # type
     small = count(2)
     large = count(20)
     assert large == small
+
+
+def test_rescan_closing_paid_up_cases_does_not_grow_with_cases(raelingen, eirik) -> None:  # type: ignore[no-untyped-def]
+    from husly.arrears.models import ArrearsFact, FactKind
+    from husly.audit.models import ChangeEvent
+
+    def count(n: int) -> int:
+        ArrearsCase.objects.all().delete()
+        leases = [active_lease(raelingen, eirik) for _ in range(n)]
+        for lease in leases:
+            claim(lease, D(2026, 1, 1))
+        _scan(raelingen, D(2026, 1, 10))
+        for lease in leases:
+            pay(lease, D(2026, 1, 15), 9000)
+        with CaptureQueriesContext(connection) as ctx:
+            assert _scan(raelingen, D(2026, 1, 16))["closed"] >= n
+        return len(ctx.captured_queries)
+
+    small = count(2)
+    large = count(12)
+    assert large == small
+    closed = ArrearsCase.objects.filter(status=CaseStatus.CLOSED, close_reason="paid_up")
+    assert closed.count() == 14  # the two leases of the first round again, and twelve new
+    ids = [str(pk) for pk in closed.values_list("pk", flat=True)]
+    assert ChangeEvent.objects.filter(action="arrears_case_close", object_id__in=ids).count() == 14
+    facts = ArrearsFact.objects.filter(kind=FactKind.CASE_CLOSED, close_reason="paid_up")
+    assert facts.count() >= 12

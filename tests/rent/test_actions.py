@@ -56,11 +56,20 @@ def test_rent_roll_is_idempotent_and_set_based(raelingen, eirik) -> None:
 
 def test_rent_in_force_comes_from_the_history(raelingen, eirik) -> None:
     lease = active_lease(raelingen, eirik, rent=9000)
-    Rent.objects.create(lease=lease, amount=9300, valid_from=DEC, reason=RentReason.INDEX)
+    sent = dt.datetime(2026, 10, 20, 12, tzinfo=dt.UTC)
+    Rent.objects.create(
+        lease=lease, amount=9300, valid_from=DEC, reason=RentReason.INDEX, dispatched_at=sent
+    )
+    # An index rent whose notice was never sent does not count.
+    Rent.objects.create(
+        lease=lease, amount=9900, valid_from=dt.date(2027, 1, 1), reason=RentReason.INDEX
+    )
     actions.rent_roll_run(actor=None, municipality=raelingen, month=dt.date(2026, 11, 1))
     actions.rent_roll_run(actor=None, municipality=raelingen, month=DEC)
+    actions.rent_roll_run(actor=None, municipality=raelingen, month=dt.date(2027, 1, 1))
     assert list(RentClaim.objects.order_by("month").values_list("amount", flat=True)) == [
         9000,
+        9300,
         9300,
     ]
 
@@ -146,7 +155,10 @@ def test_index_adjustment_with_notice_and_copies(raelingen, eirik, settings, tmp
     lease.refresh_from_db()
     rent.notice_language = "nn"
     assert "Varsel om endra husleige" in notice_html(rent)
-    # Not again within the year.
+    # Not again within the year, once the notice has gone out.
+    type(rent).objects.filter(pk=rent.pk).update(
+        dispatch_channel="post", dispatched_at=dt.datetime(2026, 11, 13, tzinfo=dt.UTC)
+    )
     with pytest.raises(ValidationError):
         actions.rent_index_adjust(actor=eirik, lease=lease, notice_on=dt.date(2026, 12, 1))
     assert DirectDeduction.objects.count() == 1

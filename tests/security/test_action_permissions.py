@@ -63,7 +63,7 @@ from husly.portal import actions as portal
 from husly.portal.models import ResidentAccount
 from husly.rent import actions as rent
 from husly.rent.files import PaymentFile
-from husly.rent.models import Payment, PaymentBatch
+from husly.rent.models import Payment, PaymentBatch, Rent
 from husly.security import actions as security
 from husly.settlement import actions as settlement
 from husly.temporary import actions as temporary
@@ -955,6 +955,12 @@ TABLE: dict[str, tuple[set[str], Call]] = {
             actor=a, lease=w.get(Lease, "lease"), notice_on=timezone.localdate()
         ),
     ),
+    "husly.rent.actions.rent_notice_dispatch": (
+        RENT_WORK,
+        lambda w, a: rent.rent_notice_dispatch(
+            actor=a, rent=w.get(Rent, "rent_notice"), channel="post"
+        ),
+    ),
     "husly.rent.actions.payment_batch_create": (
         RENT_WORK,
         lambda w, a: rent.payment_batch_create(
@@ -1817,6 +1823,15 @@ def _arrears_world(w: World, household: Household) -> None:
         responsible=w.actors[PR],
         arrears=9000,
         months_covered=1,
+    ).pk
+    w.ids["rent_notice"] = Rent.objects.create(
+        lease=lease,
+        amount=9300,
+        valid_from=(today.replace(day=1) + dt.timedelta(days=70)).replace(day=1),
+        reason="index",
+        notice_sent_on=today,
+        document="rent/notices/leievarsel.pdf",
+        document_sha256="0" * 64,
     ).pk
     w.ids["arrears_agreement"] = RepaymentAgreement.objects.create(
         case=other, agreed_on=today, start_balance=9000, recorded_by=w.actors[PR]

@@ -279,6 +279,9 @@ RULES: dict[str, Rule] = {
     "rent:payment_add": R(PERSON, {"pk": "lease"}, "post", owner="none"),
     "rent:index_adjust": R(PERSON, {"pk": "lease"}, "post", owner="none"),
     "rent:notice": R(PERSON, {"pk": "lease", "rent_pk": "rent_notice"}),
+    "rent:notice_dispatch": R(
+        PERSON, {"pk": "lease", "rent_pk": "rent_notice"}, "post", owner="none"
+    ),
     "rent:index_due": R(STAFF, {}, owner="eirik"),
     "rent:payment_upload": R(STAFF, {}, owner="eirik"),
     "rent:payment_confirm": R(MUNICIPALITY, {"pk": "payment_batch"}, "post", owner="none"),
