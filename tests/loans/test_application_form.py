@@ -227,7 +227,8 @@ def test_credit_check_and_documents_are_tracked(routing, household) -> None:  # 
         assert "Lønnslipper" in overview.split('id="overdue-documents"')[1]
         assert "Skattemelding" not in overview.split('id="overdue-documents"')[1].split("</ul>")[0]
         page = web.get(reverse("loans:application", kwargs={"pk": application.pk})).content
-        assert "forfalt" in page.decode().split(f'id="document-{first.pk}"')[1].split("</li>")[0]
+        row = page.decode().split(f'id="document-{first.pk}"')[1].split("</li>")[0]
+        assert "fristen er ute" in row
         web.post(reverse("loans:document_receive", kwargs={"pk": first.pk}))
         first.refresh_from_db()
         assert first.received_on == dt.date(2026, 3, 11)
