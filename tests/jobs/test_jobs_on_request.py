@@ -28,6 +28,7 @@ from husly.insight.models import KostraYear
 from husly.insight.selectors import kostra_report
 from husly.jobs.actions import jobs_remove_finished
 from husly.jobs.models import JobFailure
+from husly.organisation.models import Unit
 from husly.people.models import Person
 from tests.allocation.helpers import make_household
 from tests.api.test_webhooks import _subscribe
@@ -227,12 +228,11 @@ def test_the_daily_job_raises_deadline_alerts_the_caseworker_sees_and_resolves_t
         data=ELIGIBLE,
         submit=True,
     )
-    [item] = _deadline_items(
-        Case.objects.filter(pk=case.pk), [routing.pk], WorkFilter(), case.received_on
-    )
+    units = list(Unit.objects.filter(municipality=raelingen).values_list("pk", flat=True))
+    [item] = _deadline_items(Case.objects.filter(pk=case.pk), units, WorkFilter(), case.received_on)
     assert item.what == "preliminary_reply"
-    # Ten days before the § 11a month ends: nothing yet; two days before: the alert.
-    early = dt.datetime.combine(item.due - dt.timedelta(days=10), dt.time(4, 30), tzinfo=dt.UTC)
+    # Three weeks before the § 11a month ends: nothing yet; two days before: the alert.
+    early = dt.datetime.combine(item.due - dt.timedelta(days=21), dt.time(4, 30), tzinfo=dt.UTC)
     near = dt.datetime.combine(item.due - dt.timedelta(days=2), dt.time(4, 30), tzinfo=dt.UTC)
     alert_job = app.tasks["deadline_alerts"]
     alert_job.defer(timestamp=int(early.timestamp()))
