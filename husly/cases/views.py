@@ -524,6 +524,23 @@ def _start_loan_elsewhere(request: HttpRequest, case: Case) -> HttpResponse:
     return redirect("cases:case_detail", pk=case.pk)
 
 
+def _grant_elsewhere(request: HttpRequest, case: Case) -> HttpResponse:
+    """A grant (establishment or adaptation) is decided on the grant pages, against the
+    municipality's grant rules and what is left of the year's budget, with four eyes; a
+    generic decision here would pay a grant no rule or budget has checked."""
+    messages.error(
+        request,
+        _(
+            "A grant is not decided here. It is decided on the grant pages, against the "
+            "municipality's grant rules and what is left of the year's budget."
+        ),
+    )
+    grant_pk = getattr(getattr(case, "grant_application", None), "pk", None)
+    if grant_pk is not None:
+        return redirect("loans:grant", pk=grant_pk)
+    return redirect("loans:grant_create", household_pk=case.household_id)
+
+
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Draft a decision on one kind of help: its own outcomes and content, offered only when
@@ -541,6 +558,8 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         chosen = kinds[0]
     if chosen == HelpKind.START_LOAN:
         return _start_loan_elsewhere(request, case)
+    if chosen == HelpKind.GRANT:
+        return _grant_elsewhere(request, case)
     title = _("Draft a decision in case %(number)s") % {"number": case.number}
     if chosen not in kinds:
         return render(

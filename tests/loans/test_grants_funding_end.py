@@ -550,3 +550,48 @@ def test_the_team_uses_the_new_pages(routing, household, raelingen, sara, lise) 
     assert (
         "Gjeldsordning." in web.get(reverse("loans:loan", kwargs={"pk": loan.pk})).content.decode()
     )
+
+
+def test_a_grant_is_not_decided_on_the_generic_form_and_the_household_sees_it_in_min_side(
+    routing, household, sara
+) -> None:  # type: ignore[no-untyped-def]
+    """A grant goes through its own rules and budget (the grant pages), and Min side shows the
+    household what it applied for and where the grant stands."""
+    from django.test import Client
+    from django.urls import reverse
+
+    from husly.audit.models import AccessEvent
+    from husly.cases.models import Decision
+    from husly.portal.auth import resident_user
+
+    grant = loans.grant_application_create(
+        actor=sara,
+        household=household,
+        grant_kind="adaptation",
+        data={"purpose": "Rampe ved inngangen", "cost": 50_000, "amount_sought": 40_000},
+        case_data=CASE_DATA,
+    )
+    web = Client()
+    web.force_login(sara)
+    url = reverse("cases:decision_create", kwargs={"pk": grant.case.pk})
+    shown = web.get(url + "?hjelp=grant", HTTP_ACCEPT_LANGUAGE="nb")
+    assert shown.status_code == 302
+    assert shown["Location"] == reverse("loans:grant", kwargs={"pk": grant.pk})
+    answer = web.post(
+        url + "?hjelp=grant",
+        {"kind": "approval", "amount": "40000", "reasoning": "x" * 80, "facts": "y"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="nb",
+    )
+    assert "tilskuddssidene" in answer.content.decode()
+    assert not Decision.objects.filter(case=grant.case).exists()
+
+    applicant = household.members.get(relation="applicant").person
+    resident = Client()
+    resident.force_login(resident_user(request=None, national_id=applicant.national_id))
+    page = resident.get(reverse("portal:case_detail", kwargs={"pk": grant.case.pk}))
+    assert page.status_code == 200
+    text = page.content.decode().replace("\xa0", " ")
+    assert 'id="my-grant"' in text
+    assert "Rampe ved inngangen" in text and "40 000" in text
+    assert AccessEvent.objects.filter(person_id=applicant.pk).exists()
