@@ -14,7 +14,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +45,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
+from husly.core.dbfunctions import AddMonths
 from husly.organisation.access import ROLE_PREFERENCE, get_or_404, require_permission
 from husly.organisation.models import Membership, Role, User
 from husly.people.models import HouseholdMember
@@ -394,10 +406,7 @@ def work_list(
     if filters.unit_id is not None:
         received = received.filter(routings__unit_id__in=units)
     received = received.distinct()
-    items = _deadline_items(received, units, filters, today)
-    due_by_case: dict[int, dt.date] = {}
-    for item in items:
-        due_by_case.setdefault(item.case.pk, item.due)
+    due = _deadlines(received, units, filters, today, shown=limit * 2)
     new_query = received.filter(
         part, routings__status=RoutingStatus.OPEN, routings__assigned_to__isnull=True
     ).distinct()
@@ -406,10 +415,11 @@ def work_list(
         | Q(routings__assigned_to=user, routings__status=RoutingStatus.OPEN)
     ).distinct()
     if filters.deadline:
-        new_query = new_query.filter(pk__in=list(due_by_case))
-        mine_query = mine_query.filter(pk__in=list(due_by_case))
-    new_cases = _sorted(new_query, filters.sort, due_by_case, limit)
-    mine = _sorted(mine_query, filters.sort, due_by_case, limit)
+        with_deadline = Q(pk__in=due.open_case_ids) | Q(pk__in=due.approvals.values("case_id"))
+        new_query = new_query.filter(with_deadline)
+        mine_query = mine_query.filter(with_deadline)
+    new_cases = _sorted(new_query, filters.sort, due, limit)
+    mine = _sorted(mine_query, filters.sort, due, limit)
     approver_units = unit_ids(user, DECISION_APPROVE)
     awaiting_query = (
         Decision.objects.filter(
@@ -428,22 +438,20 @@ def work_list(
     ).select_related("decision", "decision__case", "decision__case__household")
     if filters.help_kind:
         appeals_query = appeals_query.filter(decision__help_kind=filters.help_kind)
-    overdue = sum(1 for item in items if item.business_days_left < 0)
-    due_soon = sum(1 for item in items if 0 <= item.business_days_left <= DUE_SOON_BUSINESS_DAYS)
     counts = {
         "new": new_query.count(),
         "mine": mine_query.count(),
         "approvals": awaiting_query.count(),
         "appeals": appeals_query.count(),
-        "overdue": overdue,
-        "due_soon": due_soon,
+        "overdue": due.overdue,
+        "due_soon": due.due_soon,
     }
     return WorkList(
         new_cases,
         mine,
         list(awaiting_query[:limit]),
         list(appeals_query[:limit]),
-        items[: limit * 2],
+        due.shown,
         counts,
         colleagues(user),
     )
@@ -469,19 +477,78 @@ def colleagues(user: User) -> list[User]:
     )
 
 
-def _deadline_items(
+@dataclass(frozen=True)
+class _Deadlines:
+    """The work list's deadlines: the first ``shown`` of them in order, the whole counts, and
+    what the filters and the deadline order need. The § 11a month of the open cases is counted
+    in Python (a few per caseworker's units); the six-month promises and start-loan approvals,
+    thousands in a large municipality, are computed and counted in the database."""
+
+    shown: list[DeadlineItem]
+    overdue: int
+    due_soon: int
+    open_items: list[DeadlineItem]
+    approvals: QuerySet[Decision]
+    """The approvals whose promise or validity is a deadline, annotated with ``due`` and
+    narrowed by the filters."""
+
+    @property
+    def open_case_ids(self) -> list[int]:
+        return [item.case.pk for item in self.open_items]
+
+    def due_by_case(self, case_ids: list[int]) -> dict[int, dt.date]:
+        """The soonest deadline of each of these cases."""
+        found: dict[int, dt.date] = {}
+        for item in self.open_items:
+            found[item.case.pk] = min(item.due, found.get(item.case.pk, item.due))
+        rows = (
+            self.approvals.filter(case_id__in=case_ids)
+            .order_by()
+            .values("case_id")
+            .annotate(first=Min("due"))
+            .values_list("case_id", "first")
+        )
+        for case_id, first in rows:
+            found[case_id] = min(first, found.get(case_id, first))
+        return found
+
+
+DEADLINE_MONTHS = {
+    HelpKind.START_LOAN: (deadlines.START_LOAN_APPROVAL_VALID_MONTHS, "start_loan_validity"),
+    HelpKind.RENTAL_DWELLING: (deadlines.ALLOCATION_PROMISE_MONTHS, "allocation_promise"),
+    HelpKind.DWELLING_WITH_SERVICES: (deadlines.ALLOCATION_PROMISE_MONTHS, "allocation_promise"),
+}
+"""The approvals that set a deadline, by kind of help: months from the day of issue
+(``deadlines.start_loan_approval_valid_until`` and ``deadlines.allocation_deadline``, not moved
+to a working day) and what the work list calls it."""
+
+
+def last_business_day(day: dt.date) -> dt.date:
+    """``day`` if it is a working day, else the working day before it."""
+    while not deadlines.is_business_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _deadlines(
     received: QuerySet[Case],
     units: list[int],
     filters: WorkFilter,
     today: dt.date,
-) -> list[DeadlineItem]:
-    items: list[DeadlineItem] = []
+    *,
+    shown: int,
+) -> _Deadlines:
+    open_items: list[DeadlineItem] = []
     # The § 11a month runs for every part still open in the user's units, also when another
     # unit has already decided its own part of the same application.
     open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
-    open_cases = list(received.filter(open_parts, received_on__isnull=False).distinct())
+    open_cases = list(
+        received.filter(open_parts, received_on__isnull=False)
+        .distinct()
+        .select_related("household")
+    )
     # The latest preliminary reply of every open case, in one query (not one per case).
     latest_reply: dict[int, PreliminaryReply] = {}
     for reply in PreliminaryReply.objects.filter(case__in=[c.pk for c in open_cases]).order_by(
@@ -496,42 +563,67 @@ def _deadline_items(
         reply = latest_reply.get(case.pk)
         if reply is not None and reply.sent_on >= since:
             # The household was told when to expect an answer: that is the deadline now.
-            items.append(_item(case, "answer_promised", reply.expected_by, today))
+            open_items.append(_item(case, "answer_promised", reply.expected_by, today))
             continue
         due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
-        items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
+        open_items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
+    # business_days_left < 0 (overdue): a working day has passed since the due day, that is the
+    # due day is before the last working day up to today. business_days_left <= 5: due before the
+    # sixth working day from today.
+    overdue_before = last_business_day(today)
+    soon_before = deadlines.add_business_days(today, DUE_SOON_BUSINESS_DAYS + 1)
     approvals = Decision.objects.filter(
         case__in=received,
         status=DecisionStatus.ISSUED,
         kind=DecisionKind.APPROVAL,
         replaced_by__isnull=True,
-    ).select_related("case", "case__household")
+        issued_on__isnull=False,
+        help_kind__in=list(DEADLINE_MONTHS),
+    ).annotate(
+        due=DbCase(
+            *(
+                When(help_kind=kind, then=AddMonths("issued_on", months))
+                for kind, (months, _what) in DEADLINE_MONTHS.items()
+            ),
+            output_field=DateField(),
+        )
+    )
     if filters.help_kind:
         approvals = approvals.filter(help_kind=filters.help_kind)
-    for decision in approvals:
-        if decision.issued_on is None:
-            continue
-        if decision.help_kind == HelpKind.START_LOAN:
-            due = deadlines.start_loan_approval_valid_until(decision.issued_on)
-            items.append(_item(decision.case, "start_loan_validity", due, today))
-        elif decision.help_kind in {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}:
-            due = deadlines.allocation_deadline(decision.issued_on)
-            items.append(_item(decision.case, "allocation_promise", due, today))
     if filters.deadline == "overdue":
-        items = [item for item in items if item.business_days_left < 0]
+        approvals = approvals.filter(due__lt=overdue_before)
+        open_items = [item for item in open_items if item.business_days_left < 0]
     elif filters.deadline == "week":
-        items = [item for item in items if item.business_days_left <= DUE_SOON_BUSINESS_DAYS]
+        approvals = approvals.filter(due__lt=soon_before)
+        open_items = [
+            item for item in open_items if item.business_days_left <= DUE_SOON_BUSINESS_DAYS
+        ]
+    counted = approvals.order_by().aggregate(
+        overdue=Count("pk", filter=Q(due__lt=overdue_before)),
+        due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),
+    )
+    first = approvals.select_related("case", "case__household").order_by("due", "case_id", "pk")
+    items = list(open_items)
+    for decision in first[:shown]:
+        what = DEADLINE_MONTHS[HelpKind(decision.help_kind)][1]
+        items.append(_item(decision.case, what, decision.due, today))  # type: ignore[attr-defined]
     items.sort(key=lambda item: (item.due, item.case.pk))
-    return items
+    return _Deadlines(
+        shown=items[:shown],
+        overdue=counted["overdue"] + sum(1 for item in open_items if item.business_days_left < 0),
+        due_soon=counted["due_soon"]
+        + sum(1 for item in open_items if 0 <= item.business_days_left <= DUE_SOON_BUSINESS_DAYS),
+        open_items=open_items,
+        approvals=approvals,
+    )
 
 
-def _sorted(
-    query: QuerySet[Case], sort: str, due_by_case: dict[int, dt.date], limit: int
-) -> list[Case]:
+def _sorted(query: QuerySet[Case], sort: str, due: _Deadlines, limit: int) -> list[Case]:
     if sort == "number":
         return list(query.order_by("number", "pk")[:limit])
     if sort == "deadline":
         cases = list(query.order_by("received_on", "pk"))
+        due_by_case = due.due_by_case([case.pk for case in cases])
         far = dt.date.max
         cases.sort(key=lambda case: (due_by_case.get(case.pk, far), case.pk))
         return cases[:limit]
