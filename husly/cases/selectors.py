@@ -14,18 +14,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Case as DbCase
 from django.db.models import (
+    BooleanField,
     Count,
     DateField,
     Exists,
+    F,
     Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Value,
     When,
 )
+from django.db.models import Case as DbCase
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +50,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
-from husly.core.dbfunctions import AddMonths
+from husly.core.dbfunctions import AddDays, AddMonths
 from husly.organisation.access import ROLE_PREFERENCE, get_or_404, require_permission
 from husly.organisation.models import Membership, Role, User
 from husly.people.models import HouseholdMember
@@ -415,7 +420,9 @@ def work_list(
         | Q(routings__assigned_to=user, routings__status=RoutingStatus.OPEN)
     ).distinct()
     if filters.deadline:
-        with_deadline = Q(pk__in=due.open_case_ids) | Q(pk__in=due.approvals.values("case_id"))
+        with_deadline = Q(pk__in=due.open_cases.values("pk")) | Q(
+            pk__in=due.approvals.values("case_id")
+        )
         new_query = new_query.filter(with_deadline)
         mine_query = mine_query.filter(with_deadline)
     new_cases = _sorted(new_query, filters.sort, due, limit)
@@ -480,35 +487,37 @@ def colleagues(user: User) -> list[User]:
 @dataclass(frozen=True)
 class _Deadlines:
     """The work list's deadlines: the first ``shown`` of them in order, the whole counts, and
-    what the filters and the deadline order need. The § 11a month of the open cases is counted
-    in Python (a few per caseworker's units); the six-month promises and start-loan approvals,
-    thousands in a large municipality, are computed and counted in the database."""
+    the querysets the filters and the deadline order need. Computed and counted in the
+    database (thousands of open cases and six-month promises in a large municipality); only the
+    deadlines shown are built as items in Python."""
 
     shown: list[DeadlineItem]
     overdue: int
     due_soon: int
-    open_items: list[DeadlineItem]
+    open_cases: QuerySet[Case]
+    """The cases with a part open in the user's units, annotated with ``month_ends`` (the § 11a
+    month, before a weekend or holiday moves it), ``promised`` (a preliminary reply since the
+    month began) and ``answer_by`` (its promised date), narrowed by the filters."""
     approvals: QuerySet[Decision]
     """The approvals whose promise or validity is a deadline, annotated with ``due`` and
     narrowed by the filters."""
 
-    @property
-    def open_case_ids(self) -> list[int]:
-        return [item.case.pk for item in self.open_items]
-
     def due_by_case(self, case_ids: list[int]) -> dict[int, dt.date]:
         """The soonest deadline of each of these cases."""
         found: dict[int, dt.date] = {}
-        for item in self.open_items:
-            found[item.case.pk] = min(item.due, found.get(item.case.pk, item.due))
-        rows = (
+        rows = self.open_cases.filter(pk__in=case_ids).values_list(
+            "pk", "month_ends", "promised", "answer_by"
+        )
+        for case_id, month_ends, promised, answer_by in rows:
+            found[case_id] = answer_by if promised else deadlines.roll_forward(month_ends)
+        approvals = (
             self.approvals.filter(case_id__in=case_ids)
             .order_by()
             .values("case_id")
             .annotate(first=Min("due"))
             .values_list("case_id", "first")
         )
-        for case_id, first in rows:
+        for case_id, first in approvals:
             found[case_id] = min(first, found.get(case_id, first))
         return found
 
@@ -530,6 +539,15 @@ def last_business_day(day: dt.date) -> dt.date:
     return day
 
 
+def _due_before(working_day: dt.date) -> Q:
+    """The open cases whose deadline is before ``working_day`` (a working day): a promised
+    answer by its date; the § 11a month, moved forward past weekends and holidays, when it ends
+    on or before the working day before (then a working day lies between its end and
+    ``working_day``)."""
+    before = last_business_day(working_day - dt.timedelta(days=1))
+    return Q(promised=True, answer_by__lt=working_day) | Q(promised=False, month_ends__lte=before)
+
+
 def _deadlines(
     received: QuerySet[Case],
     units: list[int],
@@ -538,42 +556,50 @@ def _deadlines(
     *,
     shown: int,
 ) -> _Deadlines:
-    open_items: list[DeadlineItem] = []
-    # The § 11a month runs for every part still open in the user's units, also when another
-    # unit has already decided its own part of the same application.
-    open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
-    if filters.help_kind:
-        open_parts &= Q(routings__help_kind=filters.help_kind)
-    open_cases = list(
-        received.filter(open_parts, received_on__isnull=False)
-        .distinct()
-        .select_related("household")
-    )
-    # The latest preliminary reply of every open case, in one query (not one per case).
-    latest_reply: dict[int, PreliminaryReply] = {}
-    for reply in PreliminaryReply.objects.filter(case__in=[c.pk for c in open_cases]).order_by(
-        "case_id", "-sent_on", "-pk"
-    ):
-        latest_reply.setdefault(reply.case_id, reply)
-    for case in open_cases:
-        # A reopened case is a new enquiry: the month runs from the reopening.
-        since = case.received_on
-        if case.reopened_at is not None:
-            since = max(since, timezone.localtime(case.reopened_at).date())
-        reply = latest_reply.get(case.pk)
-        if reply is not None and reply.sent_on >= since:
-            # The household was told when to expect an answer: that is the deadline now.
-            open_items.append(_item(case, "answer_promised", reply.expected_by, today))
-            continue
-        due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
-        open_items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
     # business_days_left < 0 (overdue): a working day has passed since the due day, that is the
     # due day is before the last working day up to today. business_days_left <= 5: due before the
     # sixth working day from today.
     overdue_before = last_business_day(today)
     soon_before = deadlines.add_business_days(today, DUE_SOON_BUSINESS_DAYS + 1)
+    # The § 11a month runs for every part still open in the user's units, also when another
+    # unit has already decided its own part of the same application. A reopened case is a new
+    # enquiry: the month runs from the reopening. When the household was told in a preliminary
+    # reply (the latest one, sent since) when to expect an answer, that is the deadline.
+    open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
+    if filters.help_kind:
+        open_parts &= Q(routings__help_kind=filters.help_kind)
+    latest_reply = PreliminaryReply.objects.filter(case_id=OuterRef("pk")).order_by(
+        "-sent_on", "-pk"
+    )
+    open_cases = (
+        Case.objects.filter(
+            pk__in=received.filter(open_parts, received_on__isnull=False).values("pk")
+        )
+        .annotate(
+            since=Greatest("received_on", Coalesce(TruncDate("reopened_at"), "received_on")),
+            replied_on=Subquery(latest_reply.values("sent_on")[:1]),
+            answer_by=Subquery(latest_reply.values("expected_by")[:1]),
+        )
+        .annotate(
+            promised=DbCase(
+                When(replied_on__gte=F("since"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            month_ends=AddDays("since", PROCESSING_PRELIMINARY_REPLY_DAYS),
+        )
+        .annotate(
+            # The deadline, or the day before a weekend or holiday it is moved past: never
+            # after the deadline, and the order of deadlines up to those moves.
+            earliest=DbCase(
+                When(promised=True, then=F("answer_by")),
+                default=F("month_ends"),
+                output_field=DateField(),
+            )
+        )
+    )
     approvals = Decision.objects.filter(
-        case__in=received,
+        case__in=received.values("pk"),
         status=DecisionStatus.ISSUED,
         kind=DecisionKind.APPROVAL,
         replaced_by__isnull=True,
@@ -592,30 +618,55 @@ def _deadlines(
         approvals = approvals.filter(help_kind=filters.help_kind)
     if filters.deadline == "overdue":
         approvals = approvals.filter(due__lt=overdue_before)
-        open_items = [item for item in open_items if item.business_days_left < 0]
+        open_cases = open_cases.filter(_due_before(overdue_before))
     elif filters.deadline == "week":
         approvals = approvals.filter(due__lt=soon_before)
-        open_items = [
-            item for item in open_items if item.business_days_left <= DUE_SOON_BUSINESS_DAYS
-        ]
+        open_cases = open_cases.filter(_due_before(soon_before))
     counted = approvals.order_by().aggregate(
         overdue=Count("pk", filter=Q(due__lt=overdue_before)),
         due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),
     )
-    first = approvals.select_related("case", "case__household").order_by("due", "case_id", "pk")
-    items = list(open_items)
-    for decision in first[:shown]:
+    overdue = _due_before(overdue_before)
+    counted_open = open_cases.order_by().aggregate(
+        overdue=Count("pk", filter=overdue),
+        due_soon=Count("pk", filter=~overdue & _due_before(soon_before)),
+    )
+    items = _first_open_items(open_cases, today, shown)
+    for decision in approvals.select_related("case", "case__household").order_by(
+        "due", "case_id", "pk"
+    )[:shown]:
         what = DEADLINE_MONTHS[HelpKind(decision.help_kind)][1]
         items.append(_item(decision.case, what, decision.due, today))  # type: ignore[attr-defined]
     items.sort(key=lambda item: (item.due, item.case.pk))
     return _Deadlines(
         shown=items[:shown],
-        overdue=counted["overdue"] + sum(1 for item in open_items if item.business_days_left < 0),
-        due_soon=counted["due_soon"]
-        + sum(1 for item in open_items if 0 <= item.business_days_left <= DUE_SOON_BUSINESS_DAYS),
-        open_items=open_items,
+        overdue=counted["overdue"] + counted_open["overdue"],
+        due_soon=counted["due_soon"] + counted_open["due_soon"],
+        open_cases=open_cases,
         approvals=approvals,
     )
+
+
+def _first_open_items(open_cases: QuerySet[Case], today: dt.date, shown: int) -> list[DeadlineItem]:
+    """The ``shown`` open cases with the soonest deadlines, as items. The database orders by
+    ``earliest`` (the deadline before a move past a weekend or holiday); the first ``shown`` of
+    that order are moved, and every case whose ``earliest`` is not after the latest of their
+    deadlines is fetched: no case with a sooner deadline is left out."""
+    firsts = list(open_cases.order_by("earliest", "pk").values_list("promised", "earliest")[:shown])
+    if not firsts:
+        return []
+    bound = max(
+        earliest if promised else deadlines.roll_forward(earliest) for promised, earliest in firsts
+    )
+    items = []
+    for case in open_cases.filter(earliest__lte=bound).select_related("household"):
+        if case.promised:  # type: ignore[attr-defined]
+            items.append(_item(case, "answer_promised", case.answer_by, today))  # type: ignore[attr-defined]
+        else:
+            due = deadlines.roll_forward(case.month_ends)  # type: ignore[attr-defined]
+            items.append(_item(case, "preliminary_reply", due, today))
+    items.sort(key=lambda item: (item.due, item.case.pk))
+    return items[:shown]
 
 
 def _sorted(query: QuerySet[Case], sort: str, due: _Deadlines, limit: int) -> list[Case]:

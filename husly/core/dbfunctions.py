@@ -37,3 +37,24 @@ class AddMonths(Func):
         same_day = f"date({sql}, 'start of month', '{months:+d} months', '+' || {day} || ' days')"
         last_day = f"date({sql}, 'start of month', '{months + 1:+d} months', '-1 day')"
         return f"min({same_day}, {last_day})", [*params, *params, *params]
+
+
+class AddDays(Func):
+    """``expression`` (a date) plus ``days`` calendar days, as a date."""
+
+    output_field = DateField()
+    arity = 1
+
+    def __init__(self, expression: Any, days: int) -> None:
+        if not isinstance(days, int):
+            raise TypeError("days must be an int")
+        self.days = days
+        super().__init__(expression)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"(({sql}) + {self.days})", list(params)
+        return f"date({sql}, '{self.days:+d} days')", list(params)
