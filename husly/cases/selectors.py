@@ -599,10 +599,12 @@ def _deadlines(
         )
     )
     approvals = Decision.objects.filter(
+        # Not replaced: NOT EXISTS, not Django's LEFT JOIN ... IS NULL for the reverse
+        # one-to-one, which PostgreSQL estimated at one row and joined in nested loops.
+        ~Exists(Decision.objects.filter(replaces_id=OuterRef("pk"))),
         case__in=received.values("pk"),
         status=DecisionStatus.ISSUED,
         kind=DecisionKind.APPROVAL,
-        replaced_by__isnull=True,
         issued_on__isnull=False,
         help_kind__in=list(DEADLINE_MONTHS),
     ).annotate(
