@@ -14,7 +14,23 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as DbCase
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +50,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
+from husly.core.dbfunctions import AddDays, AddMonths
 from husly.organisation.access import ROLE_PREFERENCE, get_or_404, require_permission
 from husly.organisation.models import Membership, Role, User
 from husly.people.models import HouseholdMember
@@ -394,10 +411,7 @@ def work_list(
     if filters.unit_id is not None:
         received = received.filter(routings__unit_id__in=units)
     received = received.distinct()
-    items = _deadline_items(received, units, filters, today)
-    due_by_case: dict[int, dt.date] = {}
-    for item in items:
-        due_by_case.setdefault(item.case.pk, item.due)
+    due = _deadlines(received, units, filters, today, shown=limit * 2)
     new_query = received.filter(
         part, routings__status=RoutingStatus.OPEN, routings__assigned_to__isnull=True
     ).distinct()
@@ -406,10 +420,13 @@ def work_list(
         | Q(routings__assigned_to=user, routings__status=RoutingStatus.OPEN)
     ).distinct()
     if filters.deadline:
-        new_query = new_query.filter(pk__in=list(due_by_case))
-        mine_query = mine_query.filter(pk__in=list(due_by_case))
-    new_cases = _sorted(new_query, filters.sort, due_by_case, limit)
-    mine = _sorted(mine_query, filters.sort, due_by_case, limit)
+        with_deadline = Q(pk__in=due.open_cases.values("pk")) | Q(
+            pk__in=due.approvals.values("case_id")
+        )
+        new_query = new_query.filter(with_deadline)
+        mine_query = mine_query.filter(with_deadline)
+    new_cases = _sorted(new_query, filters.sort, due, limit)
+    mine = _sorted(mine_query, filters.sort, due, limit)
     approver_units = unit_ids(user, DECISION_APPROVE)
     awaiting_query = (
         Decision.objects.filter(
@@ -428,22 +445,20 @@ def work_list(
     ).select_related("decision", "decision__case", "decision__case__household")
     if filters.help_kind:
         appeals_query = appeals_query.filter(decision__help_kind=filters.help_kind)
-    overdue = sum(1 for item in items if item.business_days_left < 0)
-    due_soon = sum(1 for item in items if 0 <= item.business_days_left <= DUE_SOON_BUSINESS_DAYS)
     counts = {
         "new": new_query.count(),
         "mine": mine_query.count(),
         "approvals": awaiting_query.count(),
         "appeals": appeals_query.count(),
-        "overdue": overdue,
-        "due_soon": due_soon,
+        "overdue": due.overdue,
+        "due_soon": due.due_soon,
     }
     return WorkList(
         new_cases,
         mine,
         list(awaiting_query[:limit]),
         list(appeals_query[:limit]),
-        items[: limit * 2],
+        due.shown,
         counts,
         colleagues(user),
     )
@@ -469,69 +484,199 @@ def colleagues(user: User) -> list[User]:
     )
 
 
-def _deadline_items(
+@dataclass(frozen=True)
+class _Deadlines:
+    """The work list's deadlines: the first ``shown`` of them in order, the whole counts, and
+    the querysets the filters and the deadline order need. Computed and counted in the
+    database (thousands of open cases and six-month promises in a large municipality); only the
+    deadlines shown are built as items in Python."""
+
+    shown: list[DeadlineItem]
+    overdue: int
+    due_soon: int
+    open_cases: QuerySet[Case]
+    """The cases with a part open in the user's units, annotated with ``month_ends`` (the § 11a
+    month, before a weekend or holiday moves it), ``promised`` (a preliminary reply since the
+    month began) and ``answer_by`` (its promised date), narrowed by the filters."""
+    approvals: QuerySet[Decision]
+    """The approvals whose promise or validity is a deadline, annotated with ``due`` and
+    narrowed by the filters."""
+
+    def due_by_case(self, case_ids: list[int]) -> dict[int, dt.date]:
+        """The soonest deadline of each of these cases."""
+        found: dict[int, dt.date] = {}
+        rows = self.open_cases.filter(pk__in=case_ids).values_list(
+            "pk", "month_ends", "promised", "answer_by"
+        )
+        for case_id, month_ends, promised, answer_by in rows:
+            found[case_id] = answer_by if promised else deadlines.roll_forward(month_ends)
+        approvals = (
+            self.approvals.filter(case_id__in=case_ids)
+            .order_by()
+            .values("case_id")
+            .annotate(first=Min("due"))
+            .values_list("case_id", "first")
+        )
+        for case_id, first in approvals:
+            found[case_id] = min(first, found.get(case_id, first))
+        return found
+
+
+DEADLINE_MONTHS = {
+    HelpKind.START_LOAN: (deadlines.START_LOAN_APPROVAL_VALID_MONTHS, "start_loan_validity"),
+    HelpKind.RENTAL_DWELLING: (deadlines.ALLOCATION_PROMISE_MONTHS, "allocation_promise"),
+    HelpKind.DWELLING_WITH_SERVICES: (deadlines.ALLOCATION_PROMISE_MONTHS, "allocation_promise"),
+}
+"""The approvals that set a deadline, by kind of help: months from the day of issue
+(``deadlines.start_loan_approval_valid_until`` and ``deadlines.allocation_deadline``, not moved
+to a working day) and what the work list calls it."""
+
+
+def last_business_day(day: dt.date) -> dt.date:
+    """``day`` if it is a working day, else the working day before it."""
+    while not deadlines.is_business_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _due_before(working_day: dt.date) -> Q:
+    """The open cases whose deadline is before ``working_day`` (a working day): a promised
+    answer by its date; the § 11a month, moved forward past weekends and holidays, when it ends
+    on or before the working day before (then a working day lies between its end and
+    ``working_day``)."""
+    before = last_business_day(working_day - dt.timedelta(days=1))
+    return Q(promised=True, answer_by__lt=working_day) | Q(promised=False, month_ends__lte=before)
+
+
+def _deadlines(
     received: QuerySet[Case],
     units: list[int],
     filters: WorkFilter,
     today: dt.date,
-) -> list[DeadlineItem]:
-    items: list[DeadlineItem] = []
+    *,
+    shown: int,
+) -> _Deadlines:
+    # business_days_left < 0 (overdue): a working day has passed since the due day, that is the
+    # due day is before the last working day up to today. business_days_left <= 5: due before the
+    # sixth working day from today.
+    overdue_before = last_business_day(today)
+    soon_before = deadlines.add_business_days(today, DUE_SOON_BUSINESS_DAYS + 1)
     # The § 11a month runs for every part still open in the user's units, also when another
-    # unit has already decided its own part of the same application.
+    # unit has already decided its own part of the same application. A reopened case is a new
+    # enquiry: the month runs from the reopening. When the household was told in a preliminary
+    # reply (the latest one, sent since) when to expect an answer, that is the deadline.
     open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
-    open_cases = list(received.filter(open_parts, received_on__isnull=False).distinct())
-    # The latest preliminary reply of every open case, in one query (not one per case).
-    latest_reply: dict[int, PreliminaryReply] = {}
-    for reply in PreliminaryReply.objects.filter(case__in=[c.pk for c in open_cases]).order_by(
-        "case_id", "-sent_on", "-pk"
-    ):
-        latest_reply.setdefault(reply.case_id, reply)
-    for case in open_cases:
-        # A reopened case is a new enquiry: the month runs from the reopening.
-        since = case.received_on
-        if case.reopened_at is not None:
-            since = max(since, timezone.localtime(case.reopened_at).date())
-        reply = latest_reply.get(case.pk)
-        if reply is not None and reply.sent_on >= since:
-            # The household was told when to expect an answer: that is the deadline now.
-            items.append(_item(case, "answer_promised", reply.expected_by, today))
-            continue
-        due = since + dt.timedelta(days=PROCESSING_PRELIMINARY_REPLY_DAYS)
-        items.append(_item(case, "preliminary_reply", deadlines.roll_forward(due), today))
+    latest_reply = PreliminaryReply.objects.filter(case_id=OuterRef("pk")).order_by(
+        "-sent_on", "-pk"
+    )
+    open_cases = (
+        Case.objects.filter(
+            pk__in=received.filter(open_parts, received_on__isnull=False).values("pk")
+        )
+        .annotate(
+            since=Greatest("received_on", Coalesce(TruncDate("reopened_at"), "received_on")),
+            replied_on=Subquery(latest_reply.values("sent_on")[:1]),
+            answer_by=Subquery(latest_reply.values("expected_by")[:1]),
+        )
+        .annotate(
+            promised=DbCase(
+                When(replied_on__gte=F("since"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            month_ends=AddDays("since", PROCESSING_PRELIMINARY_REPLY_DAYS),
+        )
+        .annotate(
+            # The deadline, or the day before a weekend or holiday it is moved past: never
+            # after the deadline, and the order of deadlines up to those moves.
+            earliest=DbCase(
+                When(promised=True, then=F("answer_by")),
+                default=F("month_ends"),
+                output_field=DateField(),
+            )
+        )
+    )
     approvals = Decision.objects.filter(
-        case__in=received,
+        # Not replaced: NOT EXISTS, not Django's LEFT JOIN ... IS NULL for the reverse
+        # one-to-one, which PostgreSQL estimated at one row and joined in nested loops.
+        ~Exists(Decision.objects.filter(replaces_id=OuterRef("pk"))),
+        case__in=received.values("pk"),
         status=DecisionStatus.ISSUED,
         kind=DecisionKind.APPROVAL,
-        replaced_by__isnull=True,
-    ).select_related("case", "case__household")
+        issued_on__isnull=False,
+        help_kind__in=list(DEADLINE_MONTHS),
+    ).annotate(
+        due=DbCase(
+            *(
+                When(help_kind=kind, then=AddMonths("issued_on", months))
+                for kind, (months, _what) in DEADLINE_MONTHS.items()
+            ),
+            output_field=DateField(),
+        )
+    )
     if filters.help_kind:
         approvals = approvals.filter(help_kind=filters.help_kind)
-    for decision in approvals:
-        if decision.issued_on is None:
-            continue
-        if decision.help_kind == HelpKind.START_LOAN:
-            due = deadlines.start_loan_approval_valid_until(decision.issued_on)
-            items.append(_item(decision.case, "start_loan_validity", due, today))
-        elif decision.help_kind in {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}:
-            due = deadlines.allocation_deadline(decision.issued_on)
-            items.append(_item(decision.case, "allocation_promise", due, today))
     if filters.deadline == "overdue":
-        items = [item for item in items if item.business_days_left < 0]
+        approvals = approvals.filter(due__lt=overdue_before)
+        open_cases = open_cases.filter(_due_before(overdue_before))
     elif filters.deadline == "week":
-        items = [item for item in items if item.business_days_left <= DUE_SOON_BUSINESS_DAYS]
+        approvals = approvals.filter(due__lt=soon_before)
+        open_cases = open_cases.filter(_due_before(soon_before))
+    counted = approvals.order_by().aggregate(
+        overdue=Count("pk", filter=Q(due__lt=overdue_before)),
+        due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),
+    )
+    overdue = _due_before(overdue_before)
+    counted_open = open_cases.order_by().aggregate(
+        overdue=Count("pk", filter=overdue),
+        due_soon=Count("pk", filter=~overdue & _due_before(soon_before)),
+    )
+    items = _first_open_items(open_cases, today, shown)
+    for decision in approvals.select_related("case", "case__household").order_by(
+        "due", "case_id", "pk"
+    )[:shown]:
+        what = DEADLINE_MONTHS[HelpKind(decision.help_kind)][1]
+        items.append(_item(decision.case, what, decision.due, today))  # type: ignore[attr-defined]
     items.sort(key=lambda item: (item.due, item.case.pk))
-    return items
+    return _Deadlines(
+        shown=items[:shown],
+        overdue=counted["overdue"] + counted_open["overdue"],
+        due_soon=counted["due_soon"] + counted_open["due_soon"],
+        open_cases=open_cases,
+        approvals=approvals,
+    )
 
 
-def _sorted(
-    query: QuerySet[Case], sort: str, due_by_case: dict[int, dt.date], limit: int
-) -> list[Case]:
+def _first_open_items(open_cases: QuerySet[Case], today: dt.date, shown: int) -> list[DeadlineItem]:
+    """The ``shown`` open cases with the soonest deadlines, as items. The database orders by
+    ``earliest`` (the deadline before a move past a weekend or holiday); the first ``shown`` of
+    that order are moved, and every case whose ``earliest`` is not after the latest of their
+    deadlines is fetched: no case with a sooner deadline is left out."""
+    firsts = list(open_cases.order_by("earliest", "pk").values_list("promised", "earliest")[:shown])
+    if not firsts:
+        return []
+    bound = max(
+        earliest if promised else deadlines.roll_forward(earliest) for promised, earliest in firsts
+    )
+    items = []
+    for case in open_cases.filter(earliest__lte=bound).select_related("household"):
+        if case.promised:  # type: ignore[attr-defined]
+            items.append(_item(case, "answer_promised", case.answer_by, today))  # type: ignore[attr-defined]
+        else:
+            due = deadlines.roll_forward(case.month_ends)  # type: ignore[attr-defined]
+            items.append(_item(case, "preliminary_reply", due, today))
+    items.sort(key=lambda item: (item.due, item.case.pk))
+    return items[:shown]
+
+
+def _sorted(query: QuerySet[Case], sort: str, due: _Deadlines, limit: int) -> list[Case]:
     if sort == "number":
         return list(query.order_by("number", "pk")[:limit])
     if sort == "deadline":
         cases = list(query.order_by("received_on", "pk"))
+        due_by_case = due.due_by_case([case.pk for case in cases])
         far = dt.date.max
         cases.sort(key=lambda case: (due_by_case.get(case.pk, far), case.pk))
         return cases[:limit]

@@ -105,25 +105,35 @@ def _kroner(value: Decimal | int | float) -> int:
 
 
 _ARREARS_SQL = """
-WITH running AS (
-    SELECT c.lease_id AS lease_id, c.due_date AS due_date,
-           SUM(c.amount) OVER (
-               PARTITION BY c.lease_id ORDER BY c.due_date, c.month, c.id
-               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-           ) AS cum,
-           (SELECT COALESCE(SUM(p.amount), 0) FROM rent_payment p
-            WHERE p.lease_id = c.lease_id AND p.paid_on <= %(d)s) AS paid
+WITH events AS (
+    SELECT c.lease_id AS lease_id, c.due_date AS due_date, c.month AS month, c.id AS id,
+           c.amount AS charged, 0 AS paid, 1 AS is_claim
     FROM rent_rentclaim c
     WHERE c.municipality_id = %(m)s AND c.lease_id IS NOT NULL
           AND c.kind <> %(vacancy)s AND c.due_date <= %(d)s
+    UNION ALL
+    SELECT p.lease_id, NULL, NULL, p.id, 0, p.amount, 0
+    FROM rent_payment p
+    WHERE p.paid_on <= %(d)s
+          AND p.lease_id IN (SELECT l.id FROM tenancy_lease l WHERE l.municipality_id = %(m)s)
+), running AS (
+    SELECT lease_id, due_date, is_claim,
+           SUM(charged) OVER (
+               PARTITION BY lease_id ORDER BY is_claim DESC, due_date, month, id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS cum,
+           SUM(paid) OVER (PARTITION BY lease_id) AS paid
+    FROM events
 )
 SELECT lease_id, MAX(cum) - MAX(paid), COUNT(*), MIN(due_date)
-FROM running WHERE cum > paid
+FROM running WHERE is_claim = 1 AND cum > paid
 GROUP BY lease_id
 """
-"""Payments are summed per claim through the (lease, paid_on) index: a join with a grouped
-payments table was planned as a nested loop (quadratic) by SQLite, and by PostgreSQL on fresh
-tables, in the benchmark."""
+"""The claims and the payments of the municipality's leases in one stream, summed per lease
+with window functions: no join and no subquery per row. (A join with a grouped payments table
+was planned as a nested loop, quadratic, by SQLite and by PostgreSQL on fresh tables; a payments
+subquery per claim cost 1.5 s at Oslo scale, 70,000 claims.) Payment rows charge nothing, so
+where they fall in the claims' order does not change the running sum."""
 
 
 def arrears_as_of(*, municipality: Municipality, as_of: dt.date) -> dict[int, Arrears]:

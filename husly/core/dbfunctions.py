@@ -1,0 +1,60 @@
+"""Database functions the ORM lacks, written for PostgreSQL (production) and SQLite (a
+developer's default), so that date rules can run set-based in one query instead of per row in
+Python."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import DateField, Func
+
+
+class AddMonths(Func):
+    """``expression`` (a date) plus ``months`` calendar months, counted as
+    :func:`husly.rules.deadlines.add_months` counts them (domstolloven § 148): the same day
+    number in the last month, or that month's last day when it is shorter (31 August + 6 months
+    is 28 or 29 February). PostgreSQL's ``date + interval 'N months'`` counts the same way."""
+
+    output_field = DateField()
+    arity = 1
+
+    def __init__(self, expression: Any, months: int) -> None:
+        if not isinstance(months, int):
+            raise TypeError("months must be an int")
+        self.months = months
+        super().__init__(expression)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        months = self.months
+        if connection.vendor == "postgresql":
+            return f"(({sql}) + interval '{months} months')::date", list(params)
+        # SQLite: the first of the target month plus the day number less one, but at most the
+        # last day of that month.
+        day = f"(CAST(strftime('%%d', {sql}) AS INTEGER) - 1)"
+        same_day = f"date({sql}, 'start of month', '{months:+d} months', '+' || {day} || ' days')"
+        last_day = f"date({sql}, 'start of month', '{months + 1:+d} months', '-1 day')"
+        return f"min({same_day}, {last_day})", [*params, *params, *params]
+
+
+class AddDays(Func):
+    """``expression`` (a date) plus ``days`` calendar days, as a date."""
+
+    output_field = DateField()
+    arity = 1
+
+    def __init__(self, expression: Any, days: int) -> None:
+        if not isinstance(days, int):
+            raise TypeError("days must be an int")
+        self.days = days
+        super().__init__(expression)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"(({sql}) + {self.days})", list(params)
+        return f"date({sql}, '{self.days:+d} days')", list(params)
