@@ -25,6 +25,7 @@ from husly.cases.models import (
     Assessment,
     Case,
     CaseRouting,
+    DeadlineAlert,
     Decision,
     DecisionStatus,
     Document,
@@ -199,6 +200,40 @@ def export_preliminary_replies(person: Person, scope: Scope) -> Section | None:
         ],
         rows=rows,
         note=_("The checksum identifies the letter exactly as it was sent."),
+    )
+
+
+@register("deadline_alerts", order=52, models=[DeadlineAlert])
+def export_deadline_alerts(person: Person, scope: Scope) -> Section | None:
+    """The deadlines of the household's cases that the daily job raised for the caseworkers."""
+    alerts = (
+        DeadlineAlert.objects.filter(case__in=_cases(scope))
+        .select_related("case")
+        .order_by("due", "pk")
+    )
+    rows = [
+        {
+            "case": a.case.number,
+            "what": a.what,
+            "due": plain(a.due),
+            "raised_on": plain(a.raised_on),
+            "resolved_on": plain(a.resolved_on),
+        }
+        for a in alerts
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="deadline_alerts",
+        title=_("Deadline alerts to the caseworkers"),
+        fields=[
+            ("case", _("Case number")),
+            ("what", _("Deadline")),
+            ("due", _("Due")),
+            ("raised_on", _("Raised")),
+            ("resolved_on", _("Resolved")),
+        ],
+        rows=rows,
     )
 
 

@@ -96,7 +96,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if Role.LEADER in held:
         items.append((reverse("insight:dashboard"), _("Dashboard")))
     if my_units(user):
-        items.append((reverse("insight:my_unit_dashboard"), _("The unit's figures")))
+        items.append((reverse("insight:own_unit_dashboard"), _("The unit's figures")))
     if held & CASE_READ:
         items += [
             (reverse("cases:work_list"), _("Work list")),

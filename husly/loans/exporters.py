@@ -11,10 +11,13 @@ from husly.loans.models import (
     ArrearsFollowUp,
     Candidate,
     DocumentRequest,
+    GrantApplication,
     Loan,
     LoanApplication,
     LoanApproval,
     LoanAssessment,
+    LoanExceptionUse,
+    LoanFact,
     LoanPayment,
     Recommendation,
 )
@@ -31,6 +34,10 @@ from husly.people.models import Person
         DocumentRequest,
         LoanAssessment,
         Recommendation,
+        LoanExceptionUse,
+        # Coded events for the leaders' figures (no names, no free text), linked to the case
+        # whose application, decision and loan are exported here in full.
+        LoanFact,
     ],
 )
 def export_applications(person: Person, scope: Scope) -> Section | None:
@@ -68,6 +75,11 @@ def export_applications(person: Person, scope: Scope) -> Section | None:
                     f"{r.get_team_outcome_display() or '-'}: {r.minutes}"
                     for r in a.recommendations.all()
                 ),
+                "exceptions": ", ".join(
+                    f"{x.exception_id} ({x.criterion_id}): {x.reason}"
+                    + (f" [{_('withdrawn')} {plain(x.withdrawn_at)}]" if x.withdrawn_at else "")
+                    for x in a.exception_uses.all()
+                ),
             }
         )
     if not rows:
@@ -88,6 +100,7 @@ def export_applications(person: Person, scope: Scope) -> Section | None:
             ("documents", _("Documents requested")),
             ("assessments", _("Assessments: smallest help that works")),
             ("team", _("Decision team")),
+            ("exceptions", _("Exceptions from the criteria")),
         ],
         rows=rows,
     )
@@ -143,6 +156,46 @@ def export_loans(person: Person, scope: Scope) -> Section | None:
             ("status", _("Status")),
             ("payments", _("Payments")),
             ("follow_ups", _("Follow-up of missed payments")),
+        ],
+        rows=rows,
+    )
+
+
+@register("grants", order=82, models=[GrantApplication])
+def export_grants(person: Person, scope: Scope) -> Section | None:
+    """The household's grant applications (establishment, adaptation) and where they stand."""
+    grants = GrantApplication.objects.filter(
+        case__household_id__in=scope.household_ids
+    ).select_related("case")
+    rows = [
+        {
+            "case": g.case.number,
+            "grant": g.get_grant_kind_display(),
+            "purpose": g.purpose,
+            "cost": g.cost,
+            "sought": g.amount_sought,
+            "status": g.get_status_display(),
+            "amount": g.amount if g.amount is not None else "",
+            "decided": plain(g.decided_on),
+            "paid": plain(g.paid_on),
+        }
+        for g in grants.order_by("created_at", "pk")
+    ]
+    if not rows:
+        return None
+    return Section(
+        key="grants",
+        title=_("Grants"),
+        fields=[
+            ("case", _("Case")),
+            ("grant", _("Grant")),
+            ("purpose", _("What the grant is for")),
+            ("cost", _("Cost")),
+            ("sought", _("Grant applied for")),
+            ("status", _("Status")),
+            ("amount", _("Grant awarded")),
+            ("decided", _("Decided")),
+            ("paid", _("Paid out")),
         ],
         rows=rows,
     )

@@ -101,7 +101,7 @@ MENU = {
         OWNING,
         NEEDS,
         *PEOPLE,
-        "insight:my_unit_dashboard",
+        "insight:own_unit_dashboard",
     ],
 }
 

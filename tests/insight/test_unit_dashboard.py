@@ -38,7 +38,7 @@ def stock(raelingen, eirik):  # type: ignore[no-untyped-def]
 def test_the_property_unit_sees_its_stock_exactly_and_others_see_it_suppressed(
     raelingen, property_unit, eirik, lise, sara, stock
 ) -> None:  # type: ignore[no-untyped-def]
-    mine = _client(eirik).get(reverse("insight:my_unit_dashboard"))
+    mine = _client(eirik).get(reverse("insight:own_unit_dashboard"))
     assert mine.status_code == 200
     body = mine.content.decode()
     assert "Boligmasse og ledighet" in body and "<td>3</td>" in _stock_row(body)
@@ -56,13 +56,13 @@ def test_nav_sees_temporary_stays_arrears_covered_and_its_start_loans(
     raelingen, routing, housing_office, lise
 ) -> None:  # type: ignore[no-untyped-def]
     nora = _user("nora", routing, "caseworker")  # NAV; start loans are routed to NAV
-    body = _client(nora).get(reverse("insight:my_unit_dashboard")).content.decode()
+    body = _client(nora).get(reverse("insight:own_unit_dashboard")).content.decode()
     assert "Midlertidig botilbud og husleierestanse dekket" in body
     assert "Restanse dekket av NAV i perioden" in body
     assert "Startlån og tilskudd" in body
     assert "Bosetting av flyktninger" not in body and "Boligmasse og ledighet" not in body
     # the menu leads there
-    assert reverse("insight:my_unit_dashboard") in body
+    assert reverse("insight:own_unit_dashboard") in body
     # the leader sees NAV's part as it leaves NAV
     page = _client(lise).get(reverse("insight:unit_dashboard", args=[routing.pk]))
     assert page.status_code == 200
@@ -74,7 +74,7 @@ def test_the_refugee_service_sees_settlement(raelingen) -> None:  # type: ignore
         municipality=raelingen, name="Flyktningtjenesten", kind=UnitKind.REFUGEE_SERVICE
     )
     rita = _user("rita", service, "caseworker")
-    body = _client(rita).get(reverse("insight:my_unit_dashboard")).content.decode()
+    body = _client(rita).get(reverse("insight:own_unit_dashboard")).content.decode()
     assert "Bosetting av flyktninger" in body and "Bosatte husstander" in body
 
 
@@ -94,10 +94,10 @@ def test_who_is_refused_a_units_part(
         _client(eirik).get(reverse("insight:unit_dashboard", args=[routing.pk])).status_code == 404
     )
     # a unit that owns no part has no page of its own, and no menu item
-    assert _client(frank).get(reverse("insight:my_unit_dashboard")).status_code == 404
-    assert _client(sara).get(reverse("insight:my_unit_dashboard")).status_code == 404
+    assert _client(frank).get(reverse("insight:own_unit_dashboard")).status_code == 404
+    assert _client(sara).get(reverse("insight:own_unit_dashboard")).status_code == 404
     home = _client(sara).get(reverse("home")).content.decode()
-    assert reverse("insight:my_unit_dashboard") not in home
+    assert reverse("insight:own_unit_dashboard") not in home
     # the leaders' dashboard lists the units' parts
     assert _client(sara).get(reverse("insight:dashboard")).status_code == 200
 

@@ -207,7 +207,7 @@ RULES: dict[str, Rule] = {
     "insight:kostra": R(STAFF, {}),
     "insight:dashboard": R(STAFF, {}),
     "insight:dashboard_list": R(STAFF, {"key": "=promise_broken"}),
-    "insight:my_unit_dashboard": R(STAFF, {}, owner="eirik"),
+    "insight:own_unit_dashboard": R(STAFF, {}, owner="eirik"),
     "insight:unit_dashboard": R(MUNICIPALITY, {"pk": "unit"}, owner="sara"),
     "insight:kostra_households": R(STAFF, {"year": "=2026", "key": "=new_applicants"}),
     "needs:overview": R(STAFF, {}),
