@@ -589,7 +589,7 @@ def test_a_grant_is_not_decided_on_the_generic_form_and_the_household_sees_it_in
     applicant = household.members.get(relation="applicant").person
     resident = Client()
     resident.force_login(resident_user(request=None, national_id=applicant.national_id))
-    page = resident.get(reverse("portal:case_detail", kwargs={"pk": grant.case.pk}))
+    page = resident.get(reverse("portal:case", kwargs={"pk": grant.case.pk}))
     assert page.status_code == 200
     text = page.content.decode().replace("\xa0", " ")
     assert 'id="my-grant"' in text
