@@ -521,7 +521,8 @@ def _start_loan_elsewhere(request: HttpRequest, case: Case) -> HttpResponse:
     application_pk = getattr(getattr(case, "loan_application", None), "pk", None)
     if application_pk is not None:
         return redirect("loans:application", pk=application_pk)
-    return redirect("cases:case_detail", pk=case.pk)
+    # Came in through the general form: the start-loan unit fills in the loan's facts first.
+    return redirect("loans:application_complete", case_pk=case.pk)
 
 
 def _grant_elsewhere(request: HttpRequest, case: Case) -> HttpResponse:

@@ -178,6 +178,28 @@ def loan_application_create(
     )
 
 
+@transaction.atomic
+def loan_application_complete(
+    *, actor: User, case: Case, data: Mapping[str, Any], consent_how: str = ""
+) -> LoanApplication:
+    """Add the start loan's own facts to a case that came in through the general application
+    form with a start loan ticked, so that the start-loan flow can assess and decide it (the
+    generic decision form sends start loans here). Only the start-loan unit the case is routed
+    to; only once per case; all or nothing."""
+    selectors.require_loan_role(actor, case.municipality)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    routed = locked.routings.filter(
+        help_kind=HelpKind.START_LOAN, unit_id__in=selectors.loan_unit_ids(actor)
+    ).exists()
+    if not routed:
+        raise PermissionDenied
+    if LoanApplication.objects.filter(case=locked).exists():
+        raise ValidationError(_("The case already has its start-loan details."))
+    if locked.status in {CaseStatus.CLOSED, CaseStatus.DRAFT}:
+        raise ValidationError(_("Only an open case can get its start-loan details."))
+    return _application_add(actor, locked, data, consent_how)
+
+
 def _application_for_submission(
     actor: User, submission_token: uuid.UUID | None
 ) -> LoanApplication | None:

@@ -24,6 +24,7 @@ from husly.loans import actions, selectors
 from husly.loans.forms import LoanApplicationForm, PaymentFileForm
 from husly.loans.models import AdviceAgainst, DocumentRequest, LoanApplication
 from husly.loans.payment_file import parse_payment_file
+from husly.organisation.access import get_or_404
 from husly.organisation.models import Unit, User
 from husly.people.models import Person, Relation
 from husly.people.selectors import (
@@ -107,6 +108,51 @@ def application_create(request: HttpRequest, household_pk: int) -> HttpResponse:
             "submission": submission,
             "household": household,
             "title": _("New start-loan application"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def application_complete(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The start-loan unit fills in the loan's own facts for a case that came in through the
+    general application form with a start loan ticked."""
+    user = user_of(request)
+    _require_loan_worker(user)
+    case = get_or_404(selectors.cases_without_loan_details(user), case_pk)
+    log_household_reads(
+        user=user,
+        household_ids=[case.household_id],
+        what="loan_application_complete",
+        path=request.get_full_path(),
+    )
+    form = LoanApplicationForm(request.POST or None, desk=True)
+    del form.fields["channel"]
+    if request.method == "POST" and form.is_valid():
+        from husly.consent.models import GivenHow
+
+        try:
+            application = actions.loan_application_complete(
+                actor=user,
+                case=case,
+                data=form.loan_data(),
+                consent_how=GivenHow.ORAL if form.cleaned_data["consent_to_fetch"] else "",
+            )
+        except ValidationError as error:
+            add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The start-loan details of case %(number)s were registered.")
+                % {"number": case.number},
+            )
+            return redirect("loans:application", pk=application.pk)
+    return render(
+        request,
+        "loans/application_form.html",
+        {
+            "form": form,
+            "household": case.household,
+            "title": _("Start-loan details for case %(number)s") % {"number": case.number},
         },
     )
 

@@ -80,6 +80,22 @@ def applications_for_user(user: User) -> QuerySet[LoanApplication]:
     return LoanApplication.objects.filter(case__routings__unit_id__in=units).distinct()
 
 
+def cases_without_loan_details(user: User) -> QuerySet[Case]:
+    """Open cases routed to the user's start-loan unit that came in through the general
+    application form (Min side or the desk) with a start loan ticked but without the loan's own
+    facts: the start-loan unit completes them (``loan_application_complete``)."""
+    return (
+        Case.objects.filter(
+            routings__help_kind=HelpKind.START_LOAN,
+            routings__unit_id__in=loan_unit_ids(user),
+            loan_application__isnull=True,
+        )
+        .exclude(status__in=["closed", "draft"])
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def application_get_for_user(user: User, pk: object) -> LoanApplication:
     return cast(LoanApplication, get_or_404(applications_for_user(user), pk))
 

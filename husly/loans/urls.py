@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("ny/", application_views.application_new, name="application_new"),
     path("ny/<int:household_pk>/", application_views.application_create, name="application_create"),
+    path(
+        "sak/<int:case_pk>/detaljer/",
+        application_views.application_complete,
+        name="application_complete",
+    ),
     path("dokument/<int:pk>/mottatt/", application_views.document_receive, name="document_receive"),
     path("betalingsfil/", application_views.payment_file, name="payment_file"),
     path("soknad/<int:pk>/", views.application_detail, name="application"),

@@ -61,6 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at")[:100]
     )
     municipality = units[0].municipality if units else None
+    incomplete = list(selectors.cases_without_loan_details(user)[:50])
     approvals = (
         list(selectors.approvals_expiring(municipality, today).select_related("decision__case"))
         if municipality
@@ -77,6 +78,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "loans/overview.html",
         {
             "applications": applications,
+            "incomplete": incomplete,
             "approvals": approvals,
             "today": today,
             "overdue_documents": list(selectors.documents_overdue(user, today)[:50]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from husly.cases import actions as cases_actions
 from husly.loans import actions as loans
 
 COOPERATIVE = {
@@ -162,9 +163,22 @@ def loan_world(routing: Any, household: Any) -> dict[str, Any]:
         "loan_document": document,
         "loan_advice": _advice(nina, application, recommendation),
         "loan_caseworker": nina,
+        "loan_bare_case": bare_start_loan_case(nina, household),
         "loan_application": application,
         "loan_recommendation": recommendation,
         "loan_meeting": meeting,
         "loan_approval": approval,
         "loan": loan,
     }
+
+
+def bare_start_loan_case(actor: Any, household: Any) -> Any:
+    """A case from the general application form with a start loan ticked: no loan details yet."""
+    return cases_actions.case_create(
+        actor=actor,
+        household=household,
+        channel="meeting",
+        help_kinds=["start_loan"],
+        data={"housing_kind": "rented_private"},
+        submit=True,
+    )

@@ -319,3 +319,46 @@ def test_min_side_shows_the_loan_with_rate_term_and_payments(routing, household)
     assert "20.01.2027" in text
     assert reverse("portal:decision_letter", kwargs={"pk": loan.approval.decision_id}) in text
     assert AccessEvent.objects.filter(person_id=applicant.pk, what="portal_loan").exists()
+
+
+def test_a_start_loan_from_the_general_form_is_completed_by_the_start_loan_unit(
+    routing, household
+) -> None:  # type: ignore[no-untyped-def]
+    """A case with a start loan ticked on the general application form is not stuck: the
+    generic decision form sends it to the start-loan details, the overview lists it, and once
+    the details are in, the start-loan flow takes it."""
+    from tests.loans.helpers import bare_start_loan_case
+
+    nina, _nils = nav_staff(routing)
+    case = bare_start_loan_case(nina, household)
+    web = _client(nina)
+    shown = web.get(reverse("cases:decision_create", kwargs={"pk": case.pk}) + "?hjelp=start_loan")
+    complete = reverse("loans:application_complete", kwargs={"case_pk": case.pk})
+    assert shown["Location"] == complete
+    overview = web.get(reverse("loans:overview")).content.decode()
+    assert f'href="{complete}"' in overview
+    refused = web.post(
+        complete,
+        {"net_income_monthly": "abc", "housing_kind": "rented_private"},
+        HTTP_ACCEPT_LANGUAGE="nb",
+    )
+    assert refused.status_code == 200 and not LoanApplication.objects.filter(case=case).exists()
+    data = {
+        "housing_kind": "rented_private",
+        "net_income_monthly": "38 000",
+        "dwelling_kind": "cooperative",
+        "dwelling_address": "Borettslagsveien 3",
+        "dwelling_municipality_number": "3224",
+        "price": "1 900 000",
+        "common_debt": "400 000",
+        "loan_amount": "2 000 000",
+        "consent_to_fetch": "on",
+    }
+    done = web.post(complete, data)
+    application = LoanApplication.objects.get(case=case)
+    assert done["Location"] == reverse("loans:application", kwargs={"pk": application.pk})
+    assert application.common_debt == 400_000 and application.loan_amount == 2_000_000
+    assert Consent.objects.filter(case=case).exists()
+    assert web.get(complete).status_code == 404  # once per case
+    overview = web.get(reverse("loans:overview")).content.decode()
+    assert 'id="incomplete-cases"' not in overview

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from husly.cases import actions as cases
+from husly.cases.models import Case
 from husly.loans import actions as loans
 from husly.loans.models import (
     ArrearsFollowUp,
@@ -26,7 +27,7 @@ from husly.loans.models import (
 )
 from husly.people.models import Household
 from tests.allocation.helpers import make_household
-from tests.loans.helpers import FACTS, prepared
+from tests.loans.helpers import FACTS, bare_start_loan_case, prepared
 
 NAV = "caseworker of another unit"
 CW, AP, FU, RES = "caseworker", "approver", "follow_up", "resident of the household"
@@ -68,6 +69,21 @@ ROWS: dict[str, tuple[set[str], Any]] = {
             },
             case_data={"housing_kind": "rented_private"},
             consent=True,
+        ),
+    ),
+    "husly.loans.actions.loan_application_complete": (
+        LOAN,
+        lambda w, a: loans.loan_application_complete(
+            actor=a,
+            case=w.get(Case, "loan_bare_case"),
+            data={
+                "net_income_monthly": 30_000,
+                "dwelling_kind": "freehold",
+                "dwelling_address": "X 1",
+                "dwelling_municipality_number": "3224",
+                "price": 2_000_000,
+                "loan_amount": 2_000_000,
+            },
         ),
     ),
     "husly.loans.actions.loan_facts_record": (
@@ -313,6 +329,7 @@ def build(w: Any, unit_head: Any) -> None:
     raelingen = w.municipality
     open_app = prepared(nina, make_household(raelingen, "Lånesøker"), net_income_monthly=44_000)
     w.ids["loan_app"] = open_app.pk
+    w.ids["loan_bare_case"] = bare_start_loan_case(nina, make_household(raelingen, "Bare")).pk
     w.ids["doc_request"] = loans.loan_document_request(
         actor=nina,
         application=open_app,

@@ -259,6 +259,7 @@ RULES: dict[str, Rule] = {
     "loans:grant_step": R(PERSON, {"pk": "grant", "step": "=vurder"}, "post", owner="none"),
     "loans:application_new": R(STAFF, {}, owner="nina"),
     "loans:application_create": R(PERSON, {"household_pk": "household"}, owner="nina"),
+    "loans:application_complete": R(PERSON, {"case_pk": "loan_bare_case"}, owner="nina"),
     "loans:document_receive": R(PERSON, {"pk": "loan_document"}, "post", owner="none"),
     "loans:payment_file": R(STAFF, {}, owner="nina"),
     "portal:loan_apply": R(PORTAL_LIST, {}, owner="resident"),
