@@ -411,6 +411,16 @@ NOT_FROM_A_FORM = {
         "the landlord form and landlord_register ask for the number each kind needs first"
     ),
     "landlord_fact_once_per_day": "stored facts are written by actions (update_or_create) only",
+    "kostra_year_unique": "kostra_year_prepare locks the year's row and files a year once",
+    "grant_budget_per_year": "grant_budget_set updates the year's row when there is one",
+    "loan_exception_once_per_criterion": (
+        "loan_exception_record withdraws the criterion's earlier exception first"
+    ),
+    "nomination_referral_one_per_flat": (
+        "nomination_referral_create refuses the same flat twice with a message first "
+        "(tests/landlords/test_nomination_referrals.py)"
+    ),
+    "cases_deadline_alert_unique": "written by the deadline_alerts job only (ignore_conflicts)",
     "case_once_per_submission": (
         "a form sent twice returns the case the first send created, no error "
         "(tests/cases/test_submission.py)"

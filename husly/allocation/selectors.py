@@ -28,7 +28,7 @@ from husly.cases.models import RoutingRule
 from husly.housing.models import DwellingCategory
 from husly.matching import Households, PriorityBreakdown, PriorityPolicy, Vocabulary, score_priority
 from husly.organisation.access import get_or_404, municipality_ids, require_permission
-from husly.organisation.models import Membership, Role, User
+from husly.organisation.models import Membership, Municipality, Role, User
 from husly.people.models import ADULT_RELATIONS
 from husly.rules import deadlines
 
@@ -166,6 +166,30 @@ class Row:
     days_left: int
 
 
+class _Promises:
+    """The six-month promise of each entry (Rælingen guideline 7.1), counted by its
+    municipality's dated parameter in force on the day it was placed, with the municipality's
+    number and each day's value looked up once per list, not once per row."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[int, str] = {}
+        self.months: dict[tuple[str, dt.date], int] = {}
+
+    def of(self, entry: WaitingListEntry) -> dt.date:
+        if getattr(entry, "municipality_id", None) is None:  # a plain record (tests, exports)
+            return deadlines.allocation_deadline(entry.placed_on)
+        number = self.numbers.get(entry.municipality_id)
+        if number is None:
+            number = Municipality.objects.values_list("number", flat=True).get(
+                pk=entry.municipality_id
+            )
+            self.numbers[entry.municipality_id] = number
+        key = (number, entry.placed_on)
+        if key not in self.months:
+            self.months[key] = deadlines.allocation_promise_months(number, entry.placed_on)
+        return deadlines.allocation_deadline(entry.placed_on, months=self.months[key])
+
+
 def scored(
     entries: list[WaitingListEntry], policy_data: dict[str, Any], today: dt.date
 ) -> list[Row]:
@@ -177,8 +201,9 @@ def scored(
     households = Households.from_records(records, vocab)
     scores = score_priority(PriorityPolicy.from_mapping(policy_data), households)
     rows = []
+    promises = _Promises()
     for index, entry in enumerate(entries):
-        promise = deadlines.allocation_deadline(entry.placed_on)
+        promise = promises.of(entry)
         rows.append(
             Row(
                 entry=entry,
@@ -200,6 +225,7 @@ class RankedList(Sequence[Row]):
         self, entries: list[WaitingListEntry], policy_data: dict[str, Any], today: dt.date
     ) -> None:
         self.entries, self.today = entries, today
+        self.promises = _Promises()
         if not entries:
             self.order: list[int] = []
             return
@@ -218,7 +244,7 @@ class RankedList(Sequence[Row]):
 
     def _row(self, index: int) -> Row:
         entry = self.entries[index]
-        promise = deadlines.allocation_deadline(entry.placed_on)
+        promise = self.promises.of(entry)
         return Row(
             entry=entry,
             priority=self.scores.breakdown(index),

@@ -1,7 +1,7 @@
 """Deadline alerts (ADR 0021): every day the job finds the deadlines the work list shows that
 fall due within five working days or have passed, in every municipality, and files one alert per
 case, deadline and date; an alert whose deadline is no longer among them is resolved. The same
-computation as the work list (``_deadline_items``), so the alert and the list never disagree."""
+computation as the work list (``_deadlines``), so the alert and the list never disagree."""
 
 from __future__ import annotations
 
@@ -10,8 +10,11 @@ import datetime as dt
 from django.db import transaction
 
 from husly.cases.models import Case, DeadlineAlert
-from husly.cases.selectors import WorkFilter, _deadline_items
+from husly.cases.selectors import WorkFilter, _deadlines
 from husly.organisation.models import Municipality, Unit
+
+ALL = 1_000_000
+"""As many deadlines as a municipality can have: the job files every one, not a page of them."""
 
 
 def deadline_alerts_raise(*, today: dt.date) -> dict[str, int]:
@@ -23,12 +26,13 @@ def deadline_alerts_raise(*, today: dt.date) -> dict[str, int]:
             units = list(
                 Unit.objects.filter(municipality=municipality).values_list("pk", flat=True)
             )
-            items = _deadline_items(
+            items = _deadlines(
                 Case.objects.filter(municipality=municipality),
                 units,
                 WorkFilter(deadline="week"),
                 today,
-            )
+                shown=ALL,
+            ).shown
             due = {(item.case.pk, item.what, item.due) for item in items}
             open_alerts = DeadlineAlert.objects.filter(
                 case__municipality=municipality, resolved_on__isnull=True

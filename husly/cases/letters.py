@@ -705,7 +705,15 @@ def decision_letter_context(
         "waivers": waivers,
         "waiting_text": text["waiting_text"].format(
             months=decision.expected_wait_months or 6,
-            promise=date_in(deadlines.allocation_deadline(decision.issued_on), lang),
+            promise=date_in(
+                deadlines.allocation_deadline(
+                    decision.issued_on,
+                    months=deadlines.allocation_promise_months(
+                        decision.case.municipality.number, decision.issued_on
+                    ),
+                ),
+                lang,
+            ),
         )
         if waiting and decision.issued_on
         else "",

@@ -52,7 +52,7 @@ from husly.cases.models import (
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
 from husly.core.dbfunctions import AddDays, AddMonths
 from husly.organisation.access import ROLE_PREFERENCE, get_or_404, require_permission
-from husly.organisation.models import Membership, Role, User
+from husly.organisation.models import Membership, Role, Unit, User
 from husly.people.models import HouseholdMember
 from husly.people.selectors import log_reads
 from husly.rules import deadlines
@@ -532,6 +532,32 @@ DEADLINE_MONTHS = {
 to a working day) and what the work list calls it."""
 
 
+def _deadline_whens(units: list[int], today: dt.date) -> list[When]:
+    """The due day of each approval that sets a deadline, in SQL: months from the day of issue
+    by kind of help; the allocation promise by each municipality's dated parameter in force
+    today (``deadlines.allocation_promise_months``; Rælingen's six months by default)."""
+    whens = []
+    promise = {HelpKind.RENTAL_DWELLING, HelpKind.DWELLING_WITH_SERVICES}
+    numbers = dict(
+        Unit.objects.filter(pk__in=units).values_list("municipality_id", "municipality__number")
+    )
+    for municipality_id, number in numbers.items():
+        months = deadlines.allocation_promise_months(number, today)
+        if months != deadlines.ALLOCATION_PROMISE_MONTHS:
+            whens.append(
+                When(
+                    help_kind__in=list(promise),
+                    case__municipality_id=municipality_id,
+                    then=AddMonths("issued_on", months),
+                )
+            )
+    whens += [
+        When(help_kind=kind, then=AddMonths("issued_on", months))
+        for kind, (months, _what) in DEADLINE_MONTHS.items()
+    ]
+    return whens
+
+
 def last_business_day(day: dt.date) -> dt.date:
     """``day`` if it is a working day, else the working day before it."""
     while not deadlines.is_business_day(day):
@@ -609,10 +635,7 @@ def _deadlines(
         help_kind__in=list(DEADLINE_MONTHS),
     ).annotate(
         due=DbCase(
-            *(
-                When(help_kind=kind, then=AddMonths("issued_on", months))
-                for kind, (months, _what) in DEADLINE_MONTHS.items()
-            ),
+            *_deadline_whens(units, today),
             output_field=DateField(),
         )
     )

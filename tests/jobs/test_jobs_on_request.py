@@ -22,7 +22,7 @@ from husly.audit.models import ChangeEvent
 from husly.cases import actions as cases
 from husly.cases.alerts import deadline_alerts_raise
 from husly.cases.models import Case, DeadlineAlert
-from husly.cases.selectors import WorkFilter, _deadline_items
+from husly.cases.selectors import WorkFilter, _deadlines
 from husly.imports.models import ImportBatch, ImportStatus
 from husly.insight.models import KostraYear
 from husly.insight.selectors import kostra_report
@@ -229,7 +229,9 @@ def test_the_daily_job_raises_deadline_alerts_the_caseworker_sees_and_resolves_t
         submit=True,
     )
     units = list(Unit.objects.filter(municipality=raelingen).values_list("pk", flat=True))
-    [item] = _deadline_items(Case.objects.filter(pk=case.pk), units, WorkFilter(), case.received_on)
+    [item] = _deadlines(
+        Case.objects.filter(pk=case.pk), units, WorkFilter(), case.received_on, shown=10
+    ).shown
     assert item.what == "preliminary_reply"
     # Three weeks before the § 11a month ends: nothing yet; two days before: the alert.
     early = dt.datetime.combine(item.due - dt.timedelta(days=21), dt.time(4, 30), tzinfo=dt.UTC)
