@@ -58,6 +58,7 @@ class DwellingForm(StyledFormMixin, forms.ModelForm):
             "category",
             "ownership",
             "monthly_rent",
+            "lettable_units",
         ]
 
     def __init__(self, *args: Any, buildings: Any = None, **kwargs: Any) -> None:
