@@ -150,7 +150,8 @@ def dwelling_record(dwelling: Dwelling) -> DwellingRecord:
         id=dwelling.pk,
         building_id=dwelling.building_id,
         district=_district(dwelling.building.district),
-        rooms=dwelling.rooms + 1,
+        # A room in a shared flat is matched as one bedroom and the shared living room.
+        rooms=(1 if dwelling.lettable_units > 1 else dwelling.rooms) + 1,
         category=dwelling.category,
         floor=max(dwelling.floor - 1, 0),
         has_lift=dwelling.building.has_lift,
