@@ -75,9 +75,9 @@ def taken_units(dwelling_ids: list[int]) -> dict[int, set[int]]:
     leases = Lease.objects.filter(
         dwelling_id__in=dwelling_ids, status__in=[LeaseStatus.ACTIVE, *PENDING_LEASE]
     ).values_list("dwelling_id", "unit")
-    offers = Offer.objects.filter(
-        dwelling_id__in=dwelling_ids, status__in=LIVE_OFFER
-    ).values_list("dwelling_id", "unit")
+    offers = Offer.objects.filter(dwelling_id__in=dwelling_ids, status__in=LIVE_OFFER).values_list(
+        "dwelling_id", "unit"
+    )
     for dwelling_id, unit in [*leases, *offers]:
         taken[dwelling_id].add(unit)
     return taken

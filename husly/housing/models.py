@@ -99,9 +99,7 @@ class Dwelling(models.Model):
     lettable_units = models.PositiveSmallIntegerField(
         _("rooms let separately"),
         default=1,
-        validators=[
-            MinValueValidator(1, message=_("A dwelling is let as at least one unit."))
-        ],
+        validators=[MinValueValidator(1, message=_("A dwelling is let as at least one unit."))],
         help_text=_(
             "1 for an ordinary dwelling. For a shared flat, the number of rooms let to "
             "independent tenants, each with its own lease."

@@ -144,9 +144,7 @@ def _create(actor: User, dwelling: Dwelling, data: Mapping[str, Any], **extra: A
     locked = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
     unit = extra.setdefault("unit", 1)
     if not 1 <= unit <= locked.lettable_units:
-        raise ValidationError(
-            _("The dwelling has no room %(unit)s.") % {"unit": unit}
-        )
+        raise ValidationError(_("The dwelling has no room %(unit)s.") % {"unit": unit})
     live = Lease.objects.filter(dwelling=dwelling, unit=unit)
     if extra.get("renews") is None and live.filter(status=LeaseStatus.ACTIVE).exists():
         raise ValidationError(

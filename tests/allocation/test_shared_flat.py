@@ -149,7 +149,7 @@ def test_an_ordinary_dwelling_is_offered_once_and_refuses_a_room(
     assert lease.unit == 1
     ordinary.refresh_from_db()
     assert ordinary.status == DwellingStatus.OCCUPIED
-    with pytest.raises(ValidationError, match="Boligen er ikke ledig."):
+    with pytest.raises(ValidationError, match=r"Boligen er ikke ledig\."):
         allocation.offer_make(
             actor=sara, entry=_tenant(sara, geir, raelingen, "Berg"), dwelling=ordinary
         )
@@ -196,9 +196,10 @@ def test_two_tenants_of_one_flat_are_billed_separately(
     # Ledgers and arrears are the lease's own: Ali pays, Berg does not.
     pay(first, april, 5200)
     as_of = dt.date(2026, 4, 30)
-    assert ledger_for_lease(first, as_of=as_of).balance == ledger_for_lease(
-        first, as_of=as_of
-    ).charged - 5200
+    assert (
+        ledger_for_lease(first, as_of=as_of).balance
+        == ledger_for_lease(first, as_of=as_of).charged - 5200
+    )
     assert ledger_for_lease(second, as_of=as_of).paid == 0
     assert arrears_for_lease(second, as_of).amount >= 4800
     april_first = [m for m in ledger_for_lease(first, as_of=as_of).months if m.month == april]
@@ -241,7 +242,7 @@ def test_the_meeting_offers_a_free_room_and_the_second_lease_names_it(
     page = client.get(reverse("allocation:meeting_detail", args=[meeting.pk])).content.decode()
     form = page.split(f'action="{reverse("allocation:item_decide", args=[item.pk])}"', 1)[1]
     form = form.split("</form>")[0]
-    rooms = re.findall(rf'<select name="i{item.pk}-unit"[^>]*>(.*?)</select>', form, re.S)
+    rooms = re.findall(rf'<select name="i{item.pk}-unit"[^>]*>(.*?)</select>', form, re.DOTALL)
     assert rooms and re.findall(r'<option value="(\d+)"', rooms[0]) == ["2"]  # free rooms only
     assert "Rom som skal tilbys" in _text(form)
     url = reverse("allocation:item_decide", args=[item.pk])
@@ -269,7 +270,7 @@ def test_the_meeting_offers_a_free_room_and_the_second_lease_names_it(
     writer.force_login(sara)
     create = reverse("tenancy:lease_create", args=[offer.pk])
     assert "rom 2 av 2 i delt bolig" in _text(writer.get(create).content.decode())
-    data = {k: v for k, v in _terms(dt.date(2026, 4, 1), 4800).items()}
+    data = _terms(dt.date(2026, 4, 1), 4800)
     posted = writer.post(
         create,
         {
