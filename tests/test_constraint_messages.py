@@ -369,11 +369,16 @@ NOT_FROM_A_FORM = {
     "membership_unique": "membership_add's refusal is a message, covered in organisation tests",
     "one_main_applicant": "the member form offers no 'applicant' relation",
     "waiting_list_one_live_entry_per_household": "written by the decision hook only",
-    "offer_one_live_offer_per_dwelling": "offer_make locks and checks first (concurrency tests)",
+    "offer_one_live_offer_per_dwelling_unit": "offer_make locks and checks the room first "
+    "(tests/allocation/test_shared_flat.py)",
     "offer_one_live_offer_per_entry": "offer_make locks and checks first (concurrency tests)",
     "meeting_item_unique": "written by allocation_meeting_propose only",
-    "lease_one_active_lease_per_dwelling": "lease_create checks first (concurrency tests)",
-    "lease_one_pending_lease_per_dwelling": "lease_create and lease_renew check first",
+    "lease_one_active_lease_per_dwelling_unit": "lease_create checks first (concurrency tests; "
+    "message tested in tests/allocation/test_shared_flat.py)",
+    "lease_one_pending_lease_per_dwelling_unit": "lease_create and lease_renew check first",
+    "lease_unit_from_one": "the room comes from the offer, checked by offer_make",
+    "dwelling_at_least_one_lettable_unit": "the form's validator refuses it in Norwegian "
+    "(tests/allocation/test_shared_flat.py)",
     "routing_help_unique": "case_routing_refer moves a part; no form adds one",
     "arrears_one_open_case_per_lease": "arrears_scan opens cases only for leases without one",
     "arrears_lease_case_has_lease": "origin and lease are set by arrears_scan or by "

@@ -433,7 +433,7 @@ def matching_shortlist(*, actor: User, dwelling: Dwelling, seed: int | None = No
     its input and the shortlist with every reason."""
     require_allocation_role(actor, dwelling.building.municipality_id)
     municipality = dwelling.building.municipality
-    if dwelling.status != DwellingStatus.VACANT:
+    if not _offerable(dwelling):
         raise ValidationError(_("Only a vacant dwelling can be matched."))
     policy = policy_for(municipality)
     seed = secrets.randbelow(2**31) if seed is None else seed
@@ -546,6 +546,7 @@ def meeting_item_decide(
     confirm: bool,
     reason: str,
     entry: WaitingListEntry | None = None,
+    unit: int | None = None,
 ) -> MeetingItem:
     """The members decide one vacancy: confirm the proposal (or another household, with a
     reason) and the offer is made; or offer nobody this time, with a reason."""
@@ -575,7 +576,7 @@ def meeting_item_decide(
         municipality=item.meeting.municipality,
     )
     if confirm and chosen is not None:
-        offer_make(actor=actor, entry=chosen, dwelling=item.dwelling, item=item)
+        offer_make(actor=actor, entry=chosen, dwelling=item.dwelling, item=item, unit=unit)
     return item
 
 
@@ -627,15 +628,16 @@ def offer_make(
     dwelling: Dwelling,
     item: MeetingItem | None = None,
     today: dt.date | None = None,
+    unit: int | None = None,
 ) -> Offer:
     """Offer a vacant dwelling to a waiting household. The dwelling row is locked, and the
-    database refuses a second live offer for the same dwelling or household."""
+    database refuses a second live offer for the same dwelling or household. In a shared flat
+    one free room (``unit``) is offered; the flat may be let for its other rooms."""
     require_allocation_role(actor, entry.municipality_id)
     day = today or timezone.localdate()
     locked = Dwelling.objects.select_for_update().select_related("building").get(pk=dwelling.pk)
     entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
-    if locked.status != DwellingStatus.VACANT:
-        raise ValidationError(_("The dwelling is not vacant."))
+    unit = _check_unit(locked, unit)
     if entry.status != EntryStatus.WAITING:
         raise ValidationError(_("The household is not waiting for an offer."))
     if entry.municipality_id != locked.building.municipality_id:
@@ -645,6 +647,7 @@ def offer_make(
     offer = Offer(
         entry=entry,
         dwelling=locked,
+        unit=unit,
         meeting_item=item,
         made_on=day,
         answer_due=day + dt.timedelta(days=policy.answer_days),
@@ -671,6 +674,29 @@ def offer_make(
     for handler in offer_made_handlers:
         handler(offer)
     return offer
+
+
+def _offerable(dwelling: Dwelling) -> bool:
+    if dwelling.lettable_units > 1:
+        return dwelling.status in engine.SHARED_OFFERABLE
+    return dwelling.status == DwellingStatus.VACANT
+
+
+def _check_unit(dwelling: Dwelling, unit: int | None) -> int:
+    """The unit offered: 1 for an ordinary dwelling; a free room of a shared flat, chosen."""
+    if not _offerable(dwelling):
+        raise ValidationError(_("The dwelling is not vacant."))
+    if dwelling.lettable_units == 1:
+        if unit not in (None, 1):
+            raise ValidationError({"unit": _("The dwelling is not let room by room.")})
+        return 1
+    if unit is None:
+        raise ValidationError({"unit": _("Choose the room to offer in the shared flat.")})
+    if unit not in engine.free_units(dwelling):
+        raise ValidationError(
+            {"unit": _("Room %(unit)s is let or already offered.") % {"unit": unit}}
+        )
+    return unit
 
 
 def _lock(offer: Offer) -> Offer:
@@ -705,13 +731,15 @@ def offer_accept(*, actor: User, offer: Offer, via: str = AnsweredVia.CASEWORKER
     )
     with translation.override(locked.entry.municipality.language_form):
         reason = _("Offer accepted")  # record text: the municipality's written standard
-    dwelling_status_change(
-        actor=actor,
-        dwelling=locked.dwelling,
-        status=DwellingStatus.RESERVED,
-        valid_from=timezone.localdate(),
-        reason=reason,
-    )
+    # A shared flat already let for another room stays occupied.
+    if not (locked.dwelling.shared and locked.dwelling.status == DwellingStatus.OCCUPIED):
+        dwelling_status_change(
+            actor=actor,
+            dwelling=locked.dwelling,
+            status=DwellingStatus.RESERVED,
+            valid_from=timezone.localdate(),
+            reason=reason,
+        )
     offer.refresh_from_db()
     return locked
 
@@ -768,7 +796,13 @@ def offer_withdraw(*, actor: User, offer: Offer, reason: str) -> Offer:
     locked = _lock(offer)
     if locked.status not in LIVE_OFFER:
         raise ValidationError(_("The offer has already been refused, withdrawn or leased."))
-    if locked.status == OfferStatus.ACCEPTED:
+    others_hold = locked.dwelling.shared and (
+        locked.dwelling.status != DwellingStatus.RESERVED
+        or Offer.objects.filter(dwelling=locked.dwelling, status=OfferStatus.ACCEPTED)
+        .exclude(pk=locked.pk)
+        .exists()
+    )
+    if locked.status == OfferStatus.ACCEPTED and not others_hold:
         with translation.override(locked.entry.municipality.language_form):
             why = _("Accepted offer withdrawn: %(reason)s") % {"reason": reason}  # record text
         dwelling_status_change(

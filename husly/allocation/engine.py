@@ -63,19 +63,61 @@ def matchable_entries(municipality: Municipality) -> list[WaitingListEntry]:
     )
 
 
+SHARED_OFFERABLE = (DwellingStatus.VACANT, DwellingStatus.OCCUPIED, DwellingStatus.RESERVED)
+"""A shared flat can be offered room by room while it is let or reserved for other rooms."""
+
+
+def taken_units(dwelling_ids: list[int]) -> dict[int, set[int]]:
+    """The rooms of these dwellings that are let, being signed or under a live offer."""
+    from husly.tenancy.models import PENDING_LEASE, Lease, LeaseStatus
+
+    taken: dict[int, set[int]] = {pk: set() for pk in dwelling_ids}
+    leases = Lease.objects.filter(
+        dwelling_id__in=dwelling_ids, status__in=[LeaseStatus.ACTIVE, *PENDING_LEASE]
+    ).values_list("dwelling_id", "unit")
+    offers = Offer.objects.filter(dwelling_id__in=dwelling_ids, status__in=LIVE_OFFER).values_list(
+        "dwelling_id", "unit"
+    )
+    for dwelling_id, unit in [*leases, *offers]:
+        taken[dwelling_id].add(unit)
+    return taken
+
+
+def free_units(dwelling: Dwelling) -> list[int]:
+    """The rooms of a dwelling that can be offered now: 1..lettable_units less those taken.
+    An ordinary dwelling has the one unit 1."""
+    taken = taken_units([dwelling.pk])[dwelling.pk]
+    return [u for u in range(1, dwelling.lettable_units + 1) if u not in taken]
+
+
 def vacant_dwellings(municipality: Municipality) -> list[Dwelling]:
-    """Vacant dwellings with no live offer and no active lease."""
+    """Vacant dwellings with no live offer and no active lease, and shared flats with a free
+    room (one room offered at a time: a meeting has one item per dwelling)."""
     from husly.tenancy.models import Lease, LeaseStatus
 
     live_offer = Offer.objects.filter(dwelling=OuterRef("pk"), status__in=LIVE_OFFER)
     active = Lease.objects.filter(dwelling=OuterRef("pk"), status=LeaseStatus.ACTIVE)
-    return list(
-        Dwelling.objects.filter(building__municipality=municipality, status=DwellingStatus.VACANT)
+    ordinary = list(
+        Dwelling.objects.filter(
+            building__municipality=municipality, status=DwellingStatus.VACANT, lettable_units=1
+        )
         .exclude(Exists(live_offer))
         .exclude(Exists(active))
         .select_related("building")
         .order_by("pk")
     )
+    shared = list(
+        Dwelling.objects.filter(
+            building__municipality=municipality,
+            status__in=SHARED_OFFERABLE,
+            lettable_units__gt=1,
+        )
+        .select_related("building")
+        .order_by("pk")
+    )
+    taken = taken_units([d.pk for d in shared])
+    shared = [d for d in shared if len(taken[d.pk]) < d.lettable_units]
+    return sorted([*ordinary, *shared], key=lambda d: d.pk)
 
 
 def household_record(entry: WaitingListEntry, today: dt.date, known: set[str]) -> HouseholdRecord:
@@ -108,7 +150,8 @@ def dwelling_record(dwelling: Dwelling) -> DwellingRecord:
         id=dwelling.pk,
         building_id=dwelling.building_id,
         district=_district(dwelling.building.district),
-        rooms=dwelling.rooms + 1,
+        # A room in a shared flat is matched as one bedroom and the shared living room.
+        rooms=(1 if dwelling.lettable_units > 1 else dwelling.rooms) + 1,
         category=dwelling.category,
         floor=max(dwelling.floor - 1, 0),
         has_lift=dwelling.building.has_lift,

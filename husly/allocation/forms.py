@@ -111,8 +111,28 @@ class ItemDecisionForm(StyledFormMixin, forms.Form):
     entry.conditionally_required = True  # type: ignore[attr-defined]
     reason.conditionally_required = True  # type: ignore[attr-defined]
 
-    def __init__(self, *args: Any, entries: Any = None, choices: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        entries: Any = None,
+        choices: Any = None,
+        units: list[int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if units is not None:
+            # A shared flat: the room to offer, from the free rooms only.
+            room = forms.TypedChoiceField(
+                label=_("Room to offer"),
+                help_text=_("The flat is shared: only the rooms that are free are listed."),
+                choices=[("", gettext("Choose a room"))]
+                + [(u, gettext("Room %(unit)s") % {"unit": u}) for u in units],
+                coerce=int,
+                empty_value=None,
+                required=False,
+            )
+            room.conditionally_required = True  # type: ignore[attr-defined]
+            self.fields["unit"] = room
         if entries is not None:
             field = self.fields["entry"]
             assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above

@@ -289,6 +289,11 @@ class Offer(models.Model):
 
     entry = models.ForeignKey(WaitingListEntry, on_delete=models.PROTECT, related_name="offers")
     dwelling = models.ForeignKey(Dwelling, on_delete=models.PROTECT, related_name="offers")
+    unit = models.PositiveSmallIntegerField(
+        _("room"),
+        default=1,
+        help_text=_("The room offered in a shared flat; 1 for an ordinary dwelling."),
+    )
     meeting_item = models.ForeignKey(
         MeetingItem, on_delete=models.PROTECT, null=True, blank=True, related_name="offers"
     )
@@ -309,9 +314,9 @@ class Offer(models.Model):
         verbose_name = _("offer")
         constraints = [
             models.UniqueConstraint(
-                fields=["dwelling"],
+                fields=["dwelling", "unit"],
                 condition=models.Q(status__in=LIVE_OFFER),
-                name="offer_one_live_offer_per_dwelling",
+                name="offer_one_live_offer_per_dwelling_unit",
                 violation_error_message=_(
                     "The dwelling already has an offer that is not answered or leased."
                 ),

@@ -393,6 +393,12 @@ def _render_meeting(
         what="allocation_meeting",
         path=request.get_full_path(),
     )
+    # A shared flat: the free rooms to choose from (one query for all of them).
+    shared = [item.dwelling for item in undecided if item.dwelling.shared]
+    taken = engine.taken_units([d.pk for d in shared])
+    free = {
+        d.pk: [u for u in range(1, d.lettable_units + 1) if u not in taken[d.pk]] for d in shared
+    }
     forms = {
         item.pk: ItemDecisionForm(
             prefix=f"i{item.pk}",
@@ -400,6 +406,7 @@ def _render_meeting(
             if item.pk == full_pk
             else [(pk, labels[pk]) for pk in shortlists[item.pk] if pk in labels],
             initial={"entry": item.proposed_entry_id},
+            units=free.get(item.dwelling_id),
         )
         for item in undecided
     }
@@ -504,7 +511,8 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     item = selectors.item_get_for_user(user, pk)
     waiting = selectors.entries_for_user(user).filter(status=EntryStatus.WAITING)
-    form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}", entries=waiting)
+    units = engine.free_units(item.dwelling) if item.dwelling.shared else None
+    form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}", entries=waiting, units=units)
     if form.is_valid():
         confirm = request.POST.get("decision") == "confirm"
         try:
@@ -514,6 +522,7 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 confirm=confirm,
                 entry=form.cleaned_data["entry"],
                 reason=form.cleaned_data["reason"],
+                unit=form.cleaned_data.get("unit"),
             )
         except ValidationError as error:
             add_action_errors(form, error)

@@ -46,6 +46,10 @@ class BuildingFilterForm(FilterForm):
 
 
 class DwellingForm(StyledFormMixin, forms.ModelForm):
+    def clean_lettable_units(self) -> int:
+        value = self.cleaned_data.get("lettable_units")
+        return 1 if value is None else int(value)
+
     class Meta:
         model = Dwelling
         fields = [
@@ -58,10 +62,13 @@ class DwellingForm(StyledFormMixin, forms.ModelForm):
             "category",
             "ownership",
             "monthly_rent",
+            "lettable_units",
         ]
 
     def __init__(self, *args: Any, buildings: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Most dwellings are let whole: left empty, the dwelling is one unit.
+        self.fields["lettable_units"].required = False
         if self.instance.pk:
             del self.fields["building"]
         else:

@@ -96,6 +96,15 @@ class Dwelling(models.Model):
         _("ownership"), max_length=20, choices=Ownership.choices, default=Ownership.OWNED
     )
     monthly_rent = models.PositiveIntegerField(_("monthly rent (NOK)"))
+    lettable_units = models.PositiveSmallIntegerField(
+        _("rooms let separately"),
+        default=1,
+        validators=[MinValueValidator(1, message=_("A dwelling is let as at least one unit."))],
+        help_text=_(
+            "1 for an ordinary dwelling. For a shared flat, the number of rooms let to "
+            "independent tenants, each with its own lease."
+        ),
+    )
     status = models.CharField(
         _("status"),
         max_length=20,
@@ -111,11 +120,21 @@ class Dwelling(models.Model):
         verbose_name_plural = _("dwellings")
         constraints = [
             models.UniqueConstraint(fields=["building", "number"], name="dwelling_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(lettable_units__gte=1),
+                name="dwelling_at_least_one_lettable_unit",
+                violation_error_message=_("A dwelling is let as at least one unit."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "category"])]
 
     def __str__(self) -> str:
         return f"{self.building.address} {self.number}"
+
+    @property
+    def shared(self) -> bool:
+        """A shared flat: rooms let to independent tenants, each with its own lease."""
+        return self.lettable_units > 1
 
 
 class DwellingStatusChange(models.Model):

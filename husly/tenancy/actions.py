@@ -141,12 +141,23 @@ def _store_document(lease: Lease) -> None:
 def _create(actor: User, dwelling: Dwelling, data: Mapping[str, Any], **extra: Any) -> Lease:
     """Lock the dwelling row, check it has no active lease, create the lease; the partial
     unique constraint is the last line of defence."""
-    Dwelling.objects.select_for_update().get(pk=dwelling.pk)
-    live = Lease.objects.filter(dwelling=dwelling)
+    locked = Dwelling.objects.select_for_update().get(pk=dwelling.pk)
+    unit = extra.setdefault("unit", 1)
+    if not 1 <= unit <= locked.lettable_units:
+        raise ValidationError(_("The dwelling has no room %(unit)s.") % {"unit": unit})
+    live = Lease.objects.filter(dwelling=dwelling, unit=unit)
     if extra.get("renews") is None and live.filter(status=LeaseStatus.ACTIVE).exists():
-        raise ValidationError(_("The dwelling already has an active lease."))
+        raise ValidationError(
+            _("Room %(unit)s already has an active lease.") % {"unit": unit}
+            if locked.shared
+            else _("The dwelling already has an active lease.")
+        )
     if live.filter(status__in=PENDING_LEASE).exists():
-        raise ValidationError(_("A lease for this dwelling is already being signed."))
+        raise ValidationError(
+            _("A lease for room %(unit)s is already being signed.") % {"unit": unit}
+            if locked.shared
+            else _("A lease for this dwelling is already being signed.")
+        )
     _check_term(data)
     municipality = dwelling.building.municipality
     terms = TenancyTerms.objects.filter(municipality=municipality).first()
@@ -201,6 +212,7 @@ def lease_create(*, actor: User, offer: Offer, data: Mapping[str, Any]) -> Lease
         data,
         household=entry.household,
         offer=offer,
+        unit=offer.unit,
         decision=entry.decision,
         heavy_needs=entry.heavy_needs,
         follow_up_unit=entry.decision.follow_up_unit,
@@ -380,7 +392,13 @@ def lease_end(*, actor: User | None, lease: Lease, ended_on: dt.date, reason: st
         data={"status": LeaseStatus.ENDED, "ended_on": ended_on, "end_reason": reason},
         municipality=lease.municipality,
     )
-    if reason not in (EndReason.RENEWED, EndReason.PURCHASED):  # the buyer stays
+    # The buyer stays; a shared flat stays occupied while another room is let.
+    others_let = (
+        Lease.objects.filter(dwelling_id=lease.dwelling_id, status=LeaseStatus.ACTIVE)
+        .exclude(pk=lease.pk)
+        .exists()
+    )
+    if reason not in (EndReason.RENEWED, EndReason.PURCHASED) and not others_let:
         dwelling = Dwelling.objects.get(pk=lease.dwelling_id)
         with translation.override(lease.municipality.language_form):  # record text
             why = _("Tenant moved out: %(reason)s") % {"reason": EndReason(reason).label}
@@ -545,6 +563,7 @@ def lease_renew(*, actor: User, lease: Lease, data: Mapping[str, Any]) -> Lease:
         household=lease.household,
         decision=renewal.decision,
         renews=lease,
+        unit=lease.unit,
         heavy_needs=lease.heavy_needs,
         follow_up_unit=renewal.decision.follow_up_unit
         if renewal.decision

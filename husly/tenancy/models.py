@@ -112,6 +112,11 @@ class Lease(models.Model):
     renews = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewed_by"
     )
+    unit = models.PositiveSmallIntegerField(
+        _("room"),
+        default=1,
+        help_text=_("The room let in a shared flat; 1 for an ordinary dwelling."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=LeaseStatus.choices, default=LeaseStatus.DRAFT
     )
@@ -182,16 +187,21 @@ class Lease(models.Model):
         verbose_name = _("lease")
         constraints = [
             models.UniqueConstraint(
-                fields=["dwelling"],
+                fields=["dwelling", "unit"],
                 condition=models.Q(status="active"),
-                name="lease_one_active_lease_per_dwelling",
+                name="lease_one_active_lease_per_dwelling_unit",
                 violation_error_message=_("The dwelling already has an active lease."),
             ),
             models.UniqueConstraint(
-                fields=["dwelling"],
+                fields=["dwelling", "unit"],
                 condition=models.Q(status__in=PENDING_LEASE),
-                name="lease_one_pending_lease_per_dwelling",
+                name="lease_one_pending_lease_per_dwelling_unit",
                 violation_error_message=_("A lease for this dwelling is already being signed."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__gte=1),
+                name="lease_unit_from_one",
+                violation_error_message=_("Rooms are numbered from 1."),
             ),
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True)
@@ -211,6 +221,13 @@ class Lease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dwelling} – {self.household}"
+
+    @property
+    def room_label(self) -> str:
+        """'room 2' for a lease of a room in a shared flat; empty for an ordinary dwelling."""
+        if self.dwelling.lettable_units > 1:
+            return _("room %(unit)s") % {"unit": self.unit}
+        return ""
 
     @property
     def fully_signed(self) -> bool:
