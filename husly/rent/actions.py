@@ -43,6 +43,7 @@ from husly.rent.models import (
     VacancyCause,
 )
 from husly.rent.selectors import require_rent_role
+from husly.rules.errors import OutsideParameterCoverageError
 from husly.rules.params import default_tree
 from husly.tenancy.models import Lease, LeaseStatus, TenancyTerms
 
@@ -284,8 +285,11 @@ def _cpi(month: dt.date) -> tuple[Decimal, bool]:
     published = ConsumerPriceIndex.objects.filter(month=month).first()
     if published is not None:
         return published.value, True
-    resolved = default_tree().at(CPI, month)
-    if resolved.valid_from != month:
+    try:
+        resolved = default_tree().at(CPI, month)
+    except OutsideParameterCoverageError:
+        resolved = None
+    if resolved is None or resolved.valid_from != month:
         raise ValidationError(
             _("The consumer price index for %(month)s is not in Husly's parameters yet.")
             % {"month": month.strftime("%m.%Y")}

@@ -215,9 +215,11 @@ def _usable_sets() -> list[g.GuidelineSet]:
 
 
 def _rental_sets() -> list[g.GuidelineSet]:
-    """The sets the case assessment form records facts for; start-loan sets are assessed on the
-    loan application's facts (husly.loans, tests/rules/guidelines/cases)."""
-    return [s for s in g.default_registry().sets if s.application_kind != "start_loan"]
+    """The sets the case assessment form records facts for. Start-loan and grant sets are
+    assessed on the loan or grant application's own facts (husly.loans,
+    tests/rules/guidelines/cases)."""
+    own_facts = {"start_loan", "establishment_grant", "adaptation_grant"}
+    return [s for s in g.default_registry().sets if s.application_kind not in own_facts]
 
 
 def test_the_scenarios_cover_every_criterion_of_every_usable_shipped_set() -> None:

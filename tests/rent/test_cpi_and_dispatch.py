@@ -221,3 +221,16 @@ def test_pages_say_how_to_fix_and_record_the_dispatch(
     me.force_login(resident_user(request=None, national_id=person.national_id))
     mine = me.get(reverse("rent:my_ledger", args=[rent.lease_id])).content.decode()
     assert "varsel sendt 30.11.2026" in mine
+
+
+def test_a_rent_set_before_the_index_values_husly_has_is_refused_with_a_message(
+    raelingen, eirik
+) -> None:  # type: ignore[no-untyped-def]
+    """A lease from 2017 (before the first index value in Husly): regulating it asks for SSB's
+    value for that month, with a message, not an error page."""
+    lease = active_lease(raelingen, eirik, start=D(2017, 6, 1), rent=7000)
+    with pytest.raises(
+        ValidationError, match=r"Konsumprisindeksen for \d\d\.2017 er ikke lagt inn"
+    ):
+        actions.rent_index_adjust(actor=eirik, lease=lease, notice_on=D(2026, 11, 12))
+    assert not Rent.objects.filter(lease=lease, reason="index").exists()
