@@ -149,3 +149,41 @@ def test_ci_only_runs_the_readme_test_command() -> None:
         if line.strip() and not line.startswith("#")
     ]
     assert lines == ["set -euo pipefail", 'cd "$(dirname "$0")/.."', "exec ./dev test"]
+
+
+def test_the_demo_is_built_again_when_its_seeding_code_or_migrations_change(
+    tmp_path: Path,
+) -> None:
+    """`./dev demo` reuses its data only while what built it is unchanged: a new demo user
+    added in a pull must not be printed as a login that does not exist."""
+    dev = _copy_dev(tmp_path / "checkout")
+    tree = dev.parent / "husly"
+    for path, text in {
+        "demo/builder.py": "USERS = ['sara']\n",
+        "rent/demo.py": "RENT = 1\n",
+        "rent/migrations/0001_initial.py": "OPS = []\n",
+        "rent/views.py": "VIEW = 1\n",
+    }.items():
+        (tree / path).parent.mkdir(parents=True, exist_ok=True)
+        (tree / path).write_text(text)
+
+    def fingerprint() -> str:
+        done = _bash("demo_fingerprint", dev=dev)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    first = fingerprint()
+    assert len(first) == 40 and fingerprint() == first
+    (tree / "rent/views.py").write_text("VIEW = 2\n")  # not what the demo is built from
+    assert fingerprint() == first
+    for changed in ("demo/builder.py", "rent/demo.py", "rent/migrations/0001_initial.py"):
+        before = fingerprint()
+        (tree / changed).write_text((tree / changed).read_text() + "# changed\n")
+        assert fingerprint() != before, changed
+    sqlite = dev.parent / "var" / "husly.sqlite3"
+    sqlite.parent.mkdir()
+    sqlite.write_text("old demo")
+    assert _bash("demo_db_reset", dev=dev).returncode == 0
+    assert not sqlite.exists()
+    mine = _bash("demo_db_reset", dev=dev, env={"DATABASE_URL": "postgres://me@/mine"})
+    assert mine.returncode != 0  # a database the user named is never emptied
