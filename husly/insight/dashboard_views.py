@@ -500,43 +500,7 @@ def _sections(d: dict[str, Any], show: Shown, drill: bool, leader_drill: bool) -
         }
     )
 
-    sections.append(
-        {
-            "id": "loans",
-            "title": _("Start loans and grants"),
-            "intro": None,
-            "chart": None,
-            "tables": [
-                _table(
-                    _("Start loans and grants in the period"),
-                    [_("Figure"), count, _("Amount")],
-                    [
-                        _row(
-                            _("Start loans approved"),
-                            show.text(loans["approved"]),
-                            show.money(loans["approved"], loans["approved_amount"]),
-                        ),
-                        _row(
-                            _("with an establishment grant"),
-                            show.text(loans["with_grant"]),
-                            show.money(loans["with_grant"], loans["loan_grant_amount"]),
-                        ),
-                        _row(_("Start loans refused"), show.text(loans["refused"]), ""),
-                        _row(
-                            _("Start loans paid out"),
-                            show.text(loans["disbursed"]),
-                            show.money(loans["disbursed"], loans["disbursed_amount"]),
-                        ),
-                        _row(
-                            _("Grants approved on their own"),
-                            show.text(loans["grants"]),
-                            show.money(loans["grants"], loans["grant_amount"]),
-                        ),
-                    ],
-                )
-            ],
-        }
-    )
+    sections.append(loans_section(loans, show))
 
     sections.append(
         {
@@ -647,3 +611,43 @@ def dashboard_list(request: HttpRequest, key: str) -> HttpResponse:
             "tables": tables,
         },
     )
+
+
+def loans_section(d: dict[str, Any], show: Shown) -> dict[str, Any]:
+    """Start loans and grants in the period, as the dashboard and the start-loan unit's own part
+    show them (counts and amounts through ``show``, so small counts are suppressed alike)."""
+    return {
+        "id": "loans",
+        "title": _("Start loans and grants"),
+        "intro": None,
+        "chart": None,
+        "tables": [
+            _table(
+                _("Start loans and grants in the period"),
+                [_("Figure"), _("How many"), _("Amount")],
+                [
+                    _row(
+                        _("Start loans approved"),
+                        show.text(d["approved"]),
+                        show.money(d["approved"], d["approved_amount"]),
+                    ),
+                    _row(
+                        _("with an establishment grant"),
+                        show.text(d["with_grant"]),
+                        show.money(d["with_grant"], d["loan_grant_amount"]),
+                    ),
+                    _row(_("Start loans refused"), show.text(d["refused"]), ""),
+                    _row(
+                        _("Start loans paid out"),
+                        show.text(d["disbursed"]),
+                        show.money(d["disbursed"], d["disbursed_amount"]),
+                    ),
+                    _row(
+                        _("Grants approved on their own"),
+                        show.text(d["grants"]),
+                        show.money(d["grants"], d["grant_amount"]),
+                    ),
+                ],
+            )
+        ],
+    }

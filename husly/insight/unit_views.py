@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from husly.core.pages import user_of
 from husly.insight import charts
 from husly.insight import units as owned
-from husly.insight.dashboard_views import Shown, _row, _table
+from husly.insight.dashboard_views import Shown, _row, _table, loans_section
 from husly.insight.suppression import SMALL_COUNT, hidden_with_total
 from husly.organisation.models import Unit
 
@@ -85,44 +85,6 @@ def _settlement(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                     _row(
                         _("Persons remaining"),
                         "–" if d["remaining"] is None else show.text(d["remaining"]),
-                    ),
-                ],
-            )
-        ],
-    }
-
-
-def _loans(d: dict[str, Any], show: Shown) -> dict[str, Any]:
-    return {
-        "id": "loans",
-        "title": _("Start loans and grants"),
-        "intro": None,
-        "chart": None,
-        "tables": [
-            _table(
-                _("Start loans and grants in the period"),
-                [_("Figure"), _("How many"), _("Amount")],
-                [
-                    _row(
-                        _("Start loans approved"),
-                        show.text(d["approved"]),
-                        show.money(d["approved"], d["approved_amount"]),
-                    ),
-                    _row(
-                        _("with an establishment grant"),
-                        show.text(d["with_grant"]),
-                        show.money(d["with_grant"], d["loan_grant_amount"]),
-                    ),
-                    _row(_("Start loans refused"), show.text(d["refused"]), ""),
-                    _row(
-                        _("Start loans paid out"),
-                        show.text(d["disbursed"]),
-                        show.money(d["disbursed"], d["disbursed_amount"]),
-                    ),
-                    _row(
-                        _("Grants approved on their own"),
-                        show.text(d["grants"]),
-                        show.money(d["grants"], d["grant_amount"]),
                     ),
                 ],
             )
@@ -212,7 +174,7 @@ def _property(d: dict[str, Any], show: Shown) -> dict[str, Any]:
 BUILDERS = {
     owned.NAV: _nav,
     owned.SETTLEMENT: _settlement,
-    owned.LOANS: _loans,
+    owned.LOANS: loans_section,
     owned.PROPERTY: _property,
 }
 
