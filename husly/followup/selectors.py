@@ -21,8 +21,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from husly.cases.models import Decision, DecisionKind, DecisionStatus
-from husly.cases.selectors import CASE_WRITE, cases_for_user
+from husly.cases.models import CaseRouting, Decision, DecisionKind, DecisionStatus
+from husly.cases.selectors import CASE_WRITE, unit_ids
 from husly.followup.models import (
     DEFAULT_SETTINGS,
     Contact,
@@ -302,15 +302,14 @@ def vacancy_days(municipality_id: int, start: dt.date, end: dt.date) -> Vacancy:
 def refusals_for_user(user: User) -> QuerySet[Decision]:
     """Issued refusals the user may follow up: anywhere in a municipality where they hold the
     follow-up role, and those of the cases routed to their units (caseworkers, approvers)."""
-    own = cases_for_user(user, shared=False).filter(
-        routings__unit__memberships__user=user, routings__unit__memberships__role__in=CASE_WRITE
+    # The cases with a part routed to a unit where the user works on cases (as EXISTS: the
+    # join through the memberships cost more than the rest of the work list together).
+    own = CaseRouting.objects.filter(
+        case_id=OuterRef("case_id"), unit_id__in=unit_ids(user, CASE_WRITE)
     )
     return (
         Decision.objects.filter(kind=DecisionKind.REFUSAL, status=DecisionStatus.ISSUED)
-        .filter(
-            Q(case__municipality_id__in=municipality_ids(user, REFUSAL_ROLES))
-            | Q(case__in=own.values("pk"))
-        )
+        .filter(Q(case__municipality_id__in=municipality_ids(user, REFUSAL_ROLES)) | Exists(own))
         .select_related("case", "case__household", "case__municipality")
         .annotate(
             has_follow_up=Exists(RefusalFollowUp.objects.filter(decision=OuterRef("pk"))),
