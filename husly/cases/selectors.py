@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from husly.audit.freshness import until_changed
 from husly.cases.models import (
     Appeal,
     AppealStatus,
@@ -168,9 +169,7 @@ def visible_cases(
     join the two tables by hash instead of testing each row's case through a subquery."""
     ref = "case_id" if via else "pk"
     routed = CaseRouting.objects.filter(case_id=OuterRef(ref), unit_id__in=unit_ids(user))
-    visible = Q(Exists(routed)) | Q(
-        **{f"{via}created_by": user, f"{via}status": CaseStatus.DRAFT}
-    )
+    visible = Q(Exists(routed)) | Q(**{f"{via}created_by": user, f"{via}status": CaseStatus.DRAFT})
     if shared:
         ids = {
             g.case_id for g in grants_for_user(user) if category is None or category in g.categories
@@ -362,6 +361,8 @@ class WorkFilter:
 
 
 DUE_SOON_BUSINESS_DAYS = 5
+WORK_LIST_ROWS = 25
+"""Rows shown in each part of the work list (the counts are whole; the filters narrow)."""
 
 
 @dataclass(frozen=True)
@@ -402,7 +403,7 @@ def can_refer(user: User, case: Case) -> bool:
 
 
 def work_list(
-    user: User, *, today: dt.date, filters: WorkFilter | None = None, limit: int = 50
+    user: User, *, today: dt.date, filters: WorkFilter | None = None, limit: int = WORK_LIST_ROWS
 ) -> WorkList:
     """What waits for the user and the user's units, with deadlines on the Norwegian calendar.
     Only cases routed to the user's units: shared cases are read, not worked on. ``filters``
@@ -426,16 +427,13 @@ def work_list(
         units,
         filters,
         today,
-        shown=limit * 2,
+        shown=limit,
         on_decisions=visible_cases(user, shared=False, via="case__")
         & _received(units, filters, via="case__"),
+        cache_key=f"{unit_ids(user)}:{units}",
     )
     new_query = received.filter(
-        Exists(
-            parts.filter(
-                unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True
-            )
-        )
+        Exists(parts.filter(unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True))
     )
     mine_query = received.filter(
         Q(assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS])
@@ -623,6 +621,7 @@ def _deadlines(
     *,
     shown: int,
     on_decisions: Q | None = None,
+    cache_key: str | None = None,
 ) -> _Deadlines:
     """The deadlines of the ``received`` cases. ``on_decisions`` says the same of the
     decisions' cases (``case__...``) when it can: then the approvals are joined to their cases
@@ -692,26 +691,43 @@ def _deadlines(
     elif filters.deadline == "week":
         approvals = approvals.filter(due__lt=soon_before)
         open_cases = open_cases.filter(_due_before(soon_before))
-    counted = approvals.order_by().aggregate(
-        overdue=Count("pk", filter=Q(due__lt=overdue_before)),
-        due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),
-    )
-    overdue = _due_before(overdue_before)
-    counted_open = open_cases.order_by().aggregate(
-        overdue=Count("pk", filter=overdue),
-        due_soon=Count("pk", filter=~overdue & _due_before(soon_before)),
-    )
-    items = _first_open_items(open_cases, today, shown)
-    for decision in approvals.select_related("case", "case__household").order_by(
-        "due", "case_id", "pk"
-    )[:shown]:
-        what = DEADLINE_MONTHS[HelpKind(decision.help_kind)][1]
-        items.append(_item(decision.case, what, decision.due, today))  # type: ignore[attr-defined]
-    items.sort(key=lambda item: (item.due, item.case.pk))
+
+    def compute() -> tuple[int, int, list[tuple[int, str, dt.date]]]:
+        counted = approvals.order_by().aggregate(
+            overdue=Count("pk", filter=Q(due__lt=overdue_before)),
+            due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),
+        )
+        overdue = _due_before(overdue_before)
+        counted_open = open_cases.order_by().aggregate(
+            overdue=Count("pk", filter=overdue),
+            due_soon=Count("pk", filter=~overdue & _due_before(soon_before)),
+        )
+        items = _first_open_items(open_cases, today, shown)
+        for decision in approvals.select_related("case", "case__household").order_by(
+            "due", "case_id", "pk"
+        )[:shown]:
+            what = DEADLINE_MONTHS[HelpKind(decision.help_kind)][1]
+            items.append(_item(decision.case, what, decision.due, today))  # type: ignore[attr-defined]
+        items.sort(key=lambda item: (item.due, item.case.pk))
+        return (
+            counted["overdue"] + counted_open["overdue"],
+            counted["due_soon"] + counted_open["due_soon"],
+            [(item.case.pk, item.what, item.due) for item in items[:shown]],
+        )
+
+    if cache_key is None:
+        overdue_n, due_soon_n, firsts = compute()
+    else:
+        # Thousands of open cases and promises counted per click: kept until the next change
+        # of the records (husly.audit.freshness), for every user of the same units.
+        overdue_n, due_soon_n, firsts = until_changed(
+            f"cases:deadlines:{cache_key}:{filters}:{today.isoformat()}:{shown}", compute
+        )
+    cases = Case.objects.select_related("household").in_bulk([pk for pk, _w, _d in firsts])
     return _Deadlines(
-        shown=items[:shown],
-        overdue=counted["overdue"] + counted_open["overdue"],
-        due_soon=counted["due_soon"] + counted_open["due_soon"],
+        shown=[_item(cases[pk], what, due, today) for pk, what, due in firsts if pk in cases],
+        overdue=overdue_n,
+        due_soon=due_soon_n,
         open_cases=open_cases,
         approvals=approvals,
     )

@@ -186,3 +186,16 @@ def test_the_start_page_is_a_task_list_with_counts_for_a_caseworker(
     assert "dager over fristen" in html  # the old case's § 11a month
     # The leader gets aggregates, never the households.
     assert old.number not in leader and "Gammel" not in leader
+
+
+def test_the_deadlines_kept_between_clicks_follow_an_action_at_once(sara, three_cases) -> None:
+    """The deadline counts are kept until the records change (husly.audit.freshness): a case
+    closed (an action, with its change event) leaves them on the next click."""
+    old, _loan, _guarantee = three_cases
+    before = selectors.work_list(sara, today=TODAY)
+    assert old.pk in [item.case.pk for item in before.deadlines]
+    assert before.counts["overdue"] >= 1
+    actions.case_close(actor=sara, case=old, reason="other", note="Flyttet til annen kommune.")
+    after = selectors.work_list(sara, today=TODAY)
+    assert old.pk not in [item.case.pk for item in after.deadlines]
+    assert after.counts["overdue"] == before.counts["overdue"] - 1
