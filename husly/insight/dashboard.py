@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from husly.allocation.models import LIVE_ENTRY, EntryStatus, Offer, OfferStatus, WaitingListEntry
 from husly.arrears.models import ArrearsCase
 from husly.arrears.models import CloseReason as ArrearsCloseReason
+from husly.audit.freshness import until_changed
 from husly.cases.models import Case, Decision, DecisionKind, DecisionStatus, HelpKind
 from husly.followup.models import RefusalFollowUp, VacancySegment
 from husly.housing.models import Dwelling, DwellingStatus
@@ -716,6 +717,15 @@ def settlement_figures(municipality: Municipality, today: dt.date) -> dict[str, 
 
 
 def dashboard(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+    """Every figure of the dashboard for one municipality on ``today``, kept until the records
+    change (``husly.audit.freshness``): leaders open it often, the records change seldom."""
+    return until_changed(
+        f"insight:dashboard:{municipality.pk}:{today.isoformat()}",
+        lambda: dashboard_figures(municipality, today),
+    )
+
+
+def dashboard_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Every figure of the dashboard for one municipality on ``today``. A fixed number of
     queries, whatever the number of households, dwellings or cases."""
     facts = entry_facts(municipality, today)
