@@ -185,6 +185,13 @@ class Lease(models.Model):
     class Meta:
         ordering = ["-start_date", "-pk"]
         verbose_name = _("lease")
+        indexes = [
+            # The lease list's page: active leases by end date, read 25 at a time (without
+            # it PostgreSQL joins and sorts every lease of the municipality per page).
+            models.Index(
+                fields=["municipality", "status", "end_date", "id"], name="lease_list_by_end"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dwelling", "unit"],
