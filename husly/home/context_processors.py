@@ -11,10 +11,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from husly.allocation.selectors import STATS_READ, allocation_municipality_ids
 from husly.arrears.selectors import ARREARS_ROLES
+from husly.audit.freshness import until_changed
 from husly.cases.selectors import CASE_READ
 from husly.insight.fairness_selectors import FAIRNESS_READ
 from husly.insight.units import my_units
@@ -92,6 +94,18 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # A resident's user name is a technical pseudonym: never shown.
             "user_label": _("Logged in"),
         }
+    # The menu asks the same access functions as its pages (a dozen queries): kept until the
+    # records change (memberships, routing: husly.audit.freshness), per user and language.
+    items = until_changed(f"menu:{user.pk}:{get_language()}", lambda: _menu(user, held))
+    path = request.path
+    matches = [url for url, _label in items if url != "/" and path.startswith(url)]
+    current = max(matches, key=len) if matches else ("/" if path == "/" else None)
+    nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
+    return {"nav_items": nav, "held_roles": held}
+
+
+def _menu(user: User, held: set[str]) -> list[tuple[str, str]]:
+    """The menu's items (address, label in the active language) for ``user``."""
     items = [(reverse("home"), _("Start"))]
     if Role.LEADER in held:
         items.append((reverse("insight:dashboard"), _("Dashboard")))
@@ -118,8 +132,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         ]
     if held & ORGANISATION_READ or user.is_superuser:
         items.append((reverse("organisation:unit_list"), _("Organisation")))
-    path = request.path
-    matches = [url for url, _label in items if url != "/" and path.startswith(url)]
-    current = max(matches, key=len) if matches else ("/" if path == "/" else None)
-    nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
-    return {"nav_items": nav, "held_roles": held}
+    return [(url, str(label)) for url, label in items]
