@@ -3,6 +3,7 @@ household's answer to an offer (Min side). Thin views: parse, check access, call
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -37,6 +38,7 @@ from husly.allocation.models import (
     OfferStatus,
     RunKind,
 )
+from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
 from husly.core.pages import add_action_errors, paginate, require_role, user_of
 from husly.housing.models import Dwelling
@@ -86,14 +88,19 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     municipality = _allocating(user)
     policy = actions.current_policy(municipality)
     today = timezone.localdate()
-    # Every live entry is scored (the order depends on all of them); one page is shown.
+    # Every live entry is scored (the order depends on all of them); one page is shown. The
+    # order is kept until the records change (husly.audit.freshness), for every reader of the
+    # same municipalities under the same policy.
+    priority = policy.priority if policy else engine.DEFAULT_PRIORITY
+    ids = selectors.allocation_municipality_ids(user)
+    weights = json.dumps(priority, sort_keys=True, default=str)
+    ranked = until_changed(
+        f"allocation:ranked:{ids}:{weights}:{today}",
+        lambda: selectors.RankedList(selectors.live_entries_for_scoring(user), priority, today),
+    )
     page = paginate(
         request,
-        selectors.RankedList(  # type: ignore[arg-type] # a sequence pages like a queryset
-            selectors.live_entries_for_scoring(user),
-            policy.priority if policy else engine.DEFAULT_PRIORITY,
-            today,
-        ),
+        ranked,  # type: ignore[arg-type] # a sequence pages like a queryset
         per_page=WAITING_LIST_PAGE,
     )
     rows = selectors.with_households(page.object_list)

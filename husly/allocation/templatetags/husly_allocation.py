@@ -99,6 +99,20 @@ def _category(code: Any) -> str:
 
 
 def _texts() -> dict[str, str]:
+    """The reasons' sentences in the active language (made once per language and process:
+    a meeting page explains hundreds of reasons)."""
+    from django.utils.translation import get_language
+
+    language = get_language() or ""
+    if language not in _TEXTS:
+        _TEXTS[language] = _make_texts()
+    return _TEXTS[language]
+
+
+_TEXTS: dict[str, dict[str, str]] = {}
+
+
+def _make_texts() -> dict[str, str]:
     from django.utils.translation import gettext as _
 
     return {
