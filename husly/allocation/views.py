@@ -14,6 +14,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -417,9 +419,15 @@ def _render_meeting(
         )
         for item in undecided
     }
+    # The forms' markup (a hundred fields at a large meeting) is kept until the records change
+    # (husly.audit.freshness): unbound, it says only what the records say.
+    shown: dict[int, Any] = until_changed(
+        f"allocation:meeting_forms:{meeting.pk}:{full_pk}:{get_language()}:{today}",
+        lambda: {pk: mark_safe(str(form)) for pk, form in forms.items()},  # noqa: S308 - a form's own markup
+    )
     if bound is not None and bound_pk in forms:
         bound.fields["entry"].choices = forms[bound_pk].fields["entry"].choices  # type: ignore[attr-defined]
-        forms[bound_pk] = bound
+        shown[bound_pk] = bound
     reasons = [
         r
         for item in items
@@ -431,7 +439,7 @@ def _render_meeting(
         "allocation/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": [(i, forms.get(i.pk)) for i in items],
+            "items": [(i, shown.get(i.pk)) for i in items],
             "full_pk": full_pk,
             "minutes": minutes or MinutesForm(instance=meeting),
             "is_open": meeting.status == MeetingStatus.OPEN,

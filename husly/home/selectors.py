@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count
 from django.utils import timezone
 
+from husly.audit.freshness import until_changed
 from husly.cases.models import DeadlineAlert
 from husly.cases.selectors import CASE_WRITE, WorkList, cases_for_user, unit_ids, work_list
 from husly.housing.models import Dwelling, DwellingStatus
@@ -46,15 +48,18 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
     people_ids = municipality_ids(user, PEOPLE_READ)
     housing_ids = municipality_ids(user, HOUSING_READ)
     org_ids = municipality_ids(user, ORGANISATION_READ)
+    # Whole-register counts (the persons and dwellings of a large municipality) are kept
+    # until the records change (husly.audit.freshness).
+    counts = until_changed(
+        f"home:counts:{people_ids}:{housing_ids}:{org_ids}",
+        lambda: _register_counts(people_ids, housing_ids, org_ids),
+    )
     by_status = None
     if housing_ids:
-        rows = (
-            Dwelling.objects.filter(building__municipality_id__in=housing_ids)
-            .values("status")
-            .annotate(n=Count("pk"))
-        )
-        counts = {row["status"]: row["n"] for row in rows}
-        by_status = [(str(status.label), counts.get(status.value, 0)) for status in DwellingStatus]
+        by_status = [
+            (str(status.label), counts["dwellings"].get(status.value, 0))
+            for status in DwellingStatus
+        ]
     works_on_cases = bool(unit_ids(user, CASE_WRITE))
     alerts = None
     if works_on_cases:
@@ -68,15 +73,34 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
     return StartFigures(
         alerts=alerts,
         roles=[role.label for role in Role if role.value in held],
-        persons=Person.objects.filter(municipality_id__in=people_ids).count()
-        if people_ids
-        else None,
-        households=Household.objects.filter(municipality_id__in=people_ids).count()
-        if people_ids
-        else None,
+        persons=counts["persons"],
+        households=counts["households"],
         dwellings_by_status=by_status,
-        units=Unit.objects.filter(municipality_id__in=org_ids).count() if org_ids else None,
+        units=counts["units"],
         tasks=work_list(user, today=today or timezone.localdate(), limit=TASKS_SHOWN)
         if works_on_cases
         else None,
     )
+
+
+def _register_counts(
+    people_ids: list[int], housing_ids: list[int], org_ids: list[int]
+) -> dict[str, Any]:
+    dwellings: dict[str, int] = {}
+    if housing_ids:
+        rows = (
+            Dwelling.objects.filter(building__municipality_id__in=housing_ids)
+            .values("status")
+            .annotate(n=Count("pk"))
+        )
+        dwellings = {row["status"]: row["n"] for row in rows}
+    return {
+        "persons": Person.objects.filter(municipality_id__in=people_ids).count()
+        if people_ids
+        else None,
+        "households": Household.objects.filter(municipality_id__in=people_ids).count()
+        if people_ids
+        else None,
+        "dwellings": dwellings,
+        "units": Unit.objects.filter(municipality_id__in=org_ids).count() if org_ids else None,
+    }
