@@ -34,7 +34,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from husly.allocation import actions as allocation
-from husly.allocation.models import ItemDecision, MeetingItem, Offer, OfferStatus
+from husly.allocation.models import EntryStatus, ItemDecision, MeetingItem, Offer, OfferStatus
 from husly.audit.models import ChangeEvent
 from husly.cases import actions as cases
 from husly.cases.models import Application, Case, CaseStatus, Decision, DecisionStatus, Document
@@ -465,8 +465,9 @@ def _check_decisions(to_issue: list[Decision]) -> None:
 
 def _check_offers(meeting: Any, offers: list[Offer]) -> None:
     """A confirmed vacancy has its decision event and its one offer, an undecided one neither;
-    every offer has its one creation event and every event its offer; an answered offer has its
-    one answer event, an open one none."""
+    every offer has its one creation event and every event its offer, and an open one has its
+    household's entry marked offered; an answered offer has its one answer event, an open one
+    none."""
     decided_events = _events("meeting_item_decide")
     for item in MeetingItem.objects.filter(meeting=meeting):
         made = Offer.objects.filter(meeting_item=item).count()
@@ -476,8 +477,8 @@ def _check_offers(meeting: Any, offers: list[Offer]) -> None:
             assert item.decision == ItemDecision.PROPOSED
             assert decided_events.count(item.pk) == 0 and made == 0
     assert sorted(_events("offer_make")) == sorted(Offer.objects.values_list("pk", flat=True))
-    for offer in Offer.objects.select_related("entry"):
-        assert offer.entry.status != "waiting", offer
+    for offer in Offer.objects.filter(status=OfferStatus.OPEN).select_related("entry"):
+        assert offer.entry.status == EntryStatus.OFFERED, offer  # its household's entry moved
     answers = _events(["offer_accept", "offer_refuse"])
     for offer in Offer.objects.filter(pk__in=[o.pk for o in offers]):
         assert answers.count(offer.pk) == (0 if offer.status == OfferStatus.OPEN else 1)

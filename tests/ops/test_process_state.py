@@ -7,6 +7,10 @@ reason it cannot differ between two servers (tests/ops/test_servers.py runs two)
 from __future__ import annotations
 
 import ast
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -62,3 +66,32 @@ def test_sessions_cache_and_failed_logins_are_in_the_database() -> None:
     }
     handler = getattr(settings, "AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
     assert handler == "axes.handlers.database.AxesDatabaseHandler"
+
+
+def test_media_go_to_an_s3_bucket_when_the_admin_guide_says_so() -> None:
+    """The variables the admin guide names put the stored files in an S3-compatible bucket
+    through django-storages (the bucket itself is not reached here: no S3 store in the tests)."""
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "husly.settings",
+        "HUSLY_ENV": "development",
+        "HUSLY_MEDIA_S3_BUCKET": "husly-media",
+        "HUSLY_MEDIA_S3_ENDPOINT": "https://s3.example.kommune.no",
+        "HUSLY_MEDIA_S3_REGION": "no-oslo-1",
+    }
+    result = subprocess.run(  # noqa: S603 - our own settings
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    storage = json.loads(result.stdout.strip().splitlines()[-1])
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "husly-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.kommune.no"
+    assert storage["OPTIONS"]["region_name"] == "no-oslo-1"
+    assert storage["OPTIONS"]["file_overwrite"] is False  # stored names are never reused
+    guide = (ROOT.parent / "docs" / "admin-guide.md").read_text(encoding="utf-8")
+    for name in ("HUSLY_MEDIA_S3_BUCKET", "HUSLY_MEDIA_S3_ENDPOINT", "HUSLY_MEDIA_S3_REGION"):
+        assert name in guide
