@@ -240,7 +240,8 @@ def test_a_server_killed_mid_write_leaves_no_partial_state(
         server.stop()
         load.stop.set()
         for thread in load.threads:
-            thread.join(60)
+            if thread.ident is not None:  # started
+                thread.join(60)
     restarted = Server(media, tmp_path / "restarted.log", wait=False)  # boots while we look
     try:
         assert load.failed > 0, load.done  # the kill cut requests off
