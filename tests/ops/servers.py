@@ -32,7 +32,7 @@ def database_url() -> str:
 
 
 class Server:
-    def __init__(self, media: Path, log: Path) -> None:
+    def __init__(self, media: Path, log: Path, *, wait: bool = True) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {
@@ -58,6 +58,13 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
+        self.log_path = log
+        if wait:
+            self.ready()
+
+    def ready(self) -> None:
+        """Wait until the server answers (start it early with ``wait=False`` and do other work
+        meanwhile: it reads the database only when asked)."""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -68,7 +75,7 @@ class Server:
                     break
                 time.sleep(0.2)
         self.stop()
-        msg = f"the server did not start: {log.read_text()}"
+        msg = f"the server did not start: {self.log_path.read_text()}"
         raise RuntimeError(msg)
 
     def stop(self) -> None:
