@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from husly.cases import actions as case_actions
-from husly.cases.models import Appeal, Decision, Document
+from husly.cases.models import Appeal, DeadlineAlert, Decision, Document
 from husly.consent import actions as consent_actions
 from husly.imports.models import ImportBatch
 from husly.organisation.models import Membership, User
@@ -129,6 +129,7 @@ RULES: dict[str, Rule] = {
     "cases:case_assign": R(CASE, {"pk": "case"}, "post", owner="none"),
     "cases:case_new": R(STAFF, {}),
     "cases:case_close": R(CASE, {"pk": "case"}),
+    "cases:deadline_alert_dismiss": R(CASE, {"pk": "deadline_alert"}, "post", owner="none"),
     "cases:case_reopen": R(CASE, {"pk": "case"}),
     "cases:case_refer": R(CASE, {"pk": "case"}),
     "cases:note_add": R(CASE, {"pk": "case"}, "post", owner="none"),
@@ -569,6 +570,12 @@ def world(  # type: ignore[no-untyped-def]
         ),
         **_api_world(arne, raelingen),
         "case": case,
+        "deadline_alert": DeadlineAlert.objects.create(
+            case=case,
+            what="preliminary_reply",
+            due=dt.date(2026, 12, 20),
+            raised_on=dt.date(2026, 12, 14),
+        ),
         "document": document,
         "decision": decision,
         "draft_decision": draft,

@@ -6,6 +6,7 @@ Sources: forvaltningsloven §§ 11a, 24–25, 27–33 (decisions and appeals, sp
 §5); boligsosial lov § 6; the municipality's guideline (e.g. Rælingen points 5–7).
 """
 
+from husly.cases.actions.alerts import deadline_alert_dismiss
 from husly.cases.actions.appeals import (
     appeal_body_outcome_record,
     appeal_forward,
@@ -58,6 +59,7 @@ __all__ = [
     "assessment_run",
     "case_assign",
     "case_close",
+    "deadline_alert_dismiss",
     "case_create",
     "case_draft_delete",
     "case_for_submission",
