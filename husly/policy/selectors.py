@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from husly.organisation.access import get_or_404, scoped
 from husly.organisation.models import Municipality, Role, User
-from husly.policy.models import SimulationRun
+from husly.policy.models import SimulationRequest, SimulationRequestStatus, SimulationRun
 from husly.simulation import Levers, SimulationInput, SimulationResult, compare, simulate
 
 SIMULATION_ROLES = frozenset({Role.LEADER, Role.ADMINISTRATOR})
@@ -39,6 +42,53 @@ def run_for(user: User, pk: int) -> SimulationRun:
     municipality; anyone else gets 404."""
     run: SimulationRun = get_or_404(runs_for(user), pk)  # type: ignore[assignment]
     return run
+
+
+def requests_for(user: User) -> QuerySet[SimulationRequest]:
+    return scoped(SimulationRequest.objects.all(), user, SIMULATION_ROLES, "municipality_id")  # type: ignore[return-value]
+
+
+def request_for(user: User, pk: int) -> SimulationRequest:
+    """The one access function for a simulation asked for on the queue: as its run, leaders
+    and administrators of its municipality; anyone else gets 404."""
+    request: SimulationRequest = get_or_404(requests_for(user), pk)  # type: ignore[assignment]
+    return request
+
+
+@dataclass(frozen=True)
+class RequestState:
+    key: str
+    """queued, running, done or failed"""
+    label: str
+    reason: str = ""
+
+    @property
+    def finished(self) -> bool:
+        return self.key in {"done", "failed"}
+
+
+def request_state(request: SimulationRequest) -> RequestState:
+    """The request's own state once it has ended; while queued, the job's (waiting, running,
+    or failed after every retry on an error the worker could not get past)."""
+    from husly.jobs.selectors import queue_status
+
+    if request.status == SimulationRequestStatus.DONE:
+        return RequestState("done", pgettext("job status", "Done"))
+    if request.status == SimulationRequestStatus.FAILED:
+        return RequestState("failed", pgettext("job status", "Failed"), request.error)
+    status = queue_status(request.job_id)
+    if status == "doing":
+        return RequestState("running", pgettext("job status", "Running"))
+    if status in {"failed", "cancelled", "aborted"}:
+        return RequestState(
+            "failed",
+            pgettext("job status", "Failed"),
+            _(
+                "The simulation stopped on a technical error and nothing was stored. "
+                "The administrator can see the cause under Background jobs and run it again."
+            ),
+        )
+    return RequestState("queued", pgettext("job status", "Queued"))
 
 
 def comparison(run: SimulationRun) -> list[dict[str, Any]]:
