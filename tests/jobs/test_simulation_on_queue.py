@@ -43,7 +43,7 @@ def simulation_world(raelingen, routing, sara, geir, eirik) -> None:  # type: ig
 
 def _form(raelingen, **changed: Any) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     data = LeversForm.initial_from(inputs.todays_levers(raelingen))
-    data.update(label="Treårige kontrakter", runs=20, horizon_months=12, **changed)
+    data.update({"label": "Treårige kontrakter", "runs": 20, "horizon_months": 12, **changed})
     return {k: v for k, v in data.items() if v is not False}
 
 
