@@ -117,7 +117,9 @@ def export_for(user: User, pk: int) -> ExportFile:
 
 
 @dataclass(frozen=True)
-class ExportState:
+class JobState:
+    """Work on the queue as its page shows it to the user who asked."""
+
     key: str
     """queued, running, done or failed"""
     label: str
@@ -128,21 +130,29 @@ class ExportState:
         return self.key in {"done", "failed"}
 
 
-def export_state(made: ExportFile) -> ExportState:
-    if made.status == ExportStatus.DONE:
-        return ExportState("done", pgettext("job status", "Done"))
-    if made.status == ExportStatus.FAILED:
-        return ExportState("failed", pgettext("job status", "Failed"), made.error)
-    status = queue_status(made.job_id)
+def job_state(*, done: bool, failed: str | None, job_id: int | None, stopped: str) -> JobState:
+    """The work's own state once it has ended (``done``, or ``failed`` with its reason); while
+    queued, the job's: waiting, running, or failed after every retry on an error the worker
+    could not get past (``stopped`` says so in the user's words)."""
+    if done:
+        return JobState("done", pgettext("job status", "Done"))
+    if failed is not None:
+        return JobState("failed", pgettext("job status", "Failed"), failed)
+    status = queue_status(job_id)
     if status == "doing":
-        return ExportState("running", pgettext("job status", "Running"))
+        return JobState("running", pgettext("job status", "Running"))
     if status in {"failed", "cancelled", "aborted"}:
-        return ExportState(
-            "failed",
-            pgettext("job status", "Failed"),
-            _(
-                "The export stopped on a technical error and no file was made. "
-                "The administrator can see the cause under Background jobs and run it again."
-            ),
-        )
-    return ExportState("queued", pgettext("job status", "Queued"))
+        return JobState("failed", pgettext("job status", "Failed"), stopped)
+    return JobState("queued", pgettext("job status", "Queued"))
+
+
+def export_state(made: ExportFile) -> JobState:
+    return job_state(
+        done=made.status == ExportStatus.DONE,
+        failed=made.error if made.status == ExportStatus.FAILED else None,
+        job_id=made.job_id,
+        stopped=_(
+            "The export stopped on a technical error and no file was made. "
+            "The administrator can see the cause under Background jobs and run it again."
+        ),
+    )

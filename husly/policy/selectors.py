@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from husly.organisation.access import get_or_404, scoped
 from husly.organisation.models import Municipality, Role, User
 from husly.policy.models import SimulationRequest, SimulationRequestStatus, SimulationRun
 from husly.simulation import Levers, SimulationInput, SimulationResult, compare, simulate
+
+if TYPE_CHECKING:
+    from husly.jobs.selectors import JobState
 
 SIMULATION_ROLES = frozenset({Role.LEADER, Role.ADMINISTRATOR})
 """Leaders (and the municipality's administrator) run simulations; they show aggregates only."""
@@ -55,40 +56,19 @@ def request_for(user: User, pk: int) -> SimulationRequest:
     return request
 
 
-@dataclass(frozen=True)
-class RequestState:
-    key: str
-    """queued, running, done or failed"""
-    label: str
-    reason: str = ""
+def request_state(request: SimulationRequest) -> JobState:
+    """The request's state as its page shows it (husly.jobs.selectors.job_state)."""
+    from husly.jobs.selectors import job_state
 
-    @property
-    def finished(self) -> bool:
-        return self.key in {"done", "failed"}
-
-
-def request_state(request: SimulationRequest) -> RequestState:
-    """The request's own state once it has ended; while queued, the job's (waiting, running,
-    or failed after every retry on an error the worker could not get past)."""
-    from husly.jobs.selectors import queue_status
-
-    if request.status == SimulationRequestStatus.DONE:
-        return RequestState("done", pgettext("job status", "Done"))
-    if request.status == SimulationRequestStatus.FAILED:
-        return RequestState("failed", pgettext("job status", "Failed"), request.error)
-    status = queue_status(request.job_id)
-    if status == "doing":
-        return RequestState("running", pgettext("job status", "Running"))
-    if status in {"failed", "cancelled", "aborted"}:
-        return RequestState(
-            "failed",
-            pgettext("job status", "Failed"),
-            _(
-                "The simulation stopped on a technical error and nothing was stored. "
-                "The administrator can see the cause under Background jobs and run it again."
-            ),
-        )
-    return RequestState("queued", pgettext("job status", "Queued"))
+    return job_state(
+        done=request.status == SimulationRequestStatus.DONE,
+        failed=request.error if request.status == SimulationRequestStatus.FAILED else None,
+        job_id=request.job_id,
+        stopped=_(
+            "The simulation stopped on a technical error and nothing was stored. "
+            "The administrator can see the cause under Background jobs and run it again."
+        ),
+    )
 
 
 def comparison(run: SimulationRun) -> list[dict[str, Any]]:
