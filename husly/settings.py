@@ -359,6 +359,9 @@ DATABASE_ROUTERS = ["husly.jobs.routers.QueueOnPostgresRouter"]
 # jobs, with their reasons, after HUSLY_JOBS_KEEP_FAILED_DAYS (time to look and run them again).
 HUSLY_JOBS_KEEP_DAYS = env_int("HUSLY_JOBS_KEEP_DAYS", default=14)
 HUSLY_JOBS_KEEP_FAILED_DAYS = env_int("HUSLY_JOBS_KEEP_FAILED_DAYS", default=90)
+# Exports made on the queue (ADR 0034) are kept this many days for their download, then the
+# files and their rows are removed by jobs_cleanup.
+HUSLY_EXPORTS_KEEP_DAYS = env_int("HUSLY_EXPORTS_KEEP_DAYS", default=7)
 # A request id on every request and every log line; production logs one JSON object a line.
 MIDDLEWARE.insert(0, "husly.core.request_id.RequestIdMiddleware")
 HUSLY_LOG_JSON = env_bool("HUSLY_LOG_JSON", default=PRODUCTION)

@@ -100,7 +100,11 @@ def api_client_register(
         action="api_client_register",
         instance=client,
         municipality=municipality,
-        changes={"name": [None, name], "scopes": [None, chosen]},
+        changes={
+            "name": [None, name],
+            "scopes": [None, chosen],
+            "unit": [None, unit.name if unit is not None else None],
+        },
     )
     return client, token
 

@@ -44,6 +44,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
                 name=data["name"],
                 scopes=data["scopes"],
                 rate_limit=data["rate_limit"],
+                unit=data.get("unit"),
             )
         except ValidationError as error:
             add_action_errors(form, error)

@@ -633,6 +633,16 @@ class DeadlineAlert(models.Model):
     due = models.DateField()
     raised_on = models.DateField()
     resolved_on = models.DateField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    """A caseworker of the case marked the alert seen (``deadline_alert_dismiss``): it leaves the
+    start page of everyone on the case; a new alert (another deadline or due date) shows again."""
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["due", "pk"]

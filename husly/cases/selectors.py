@@ -42,6 +42,7 @@ from husly.cases.models import (
     Case,
     CaseRouting,
     CaseStatus,
+    DeadlineAlert,
     Decision,
     DecisionKind,
     DecisionStatus,
@@ -182,6 +183,28 @@ def visible_cases(
 def case_get_for_user(user: User, pk: object, *, category: str | None = None) -> Case:
     """Fetch one case for a change; 404 when not accessible."""
     return cast(Case, get_or_404(cases_for_user(user, category=category), pk))
+
+
+def open_alerts_for_user(user: User) -> QuerySet[DeadlineAlert]:
+    """The deadline alerts a caseworker sees on the start page: open (not resolved, not marked
+    seen) on cases routed to one of the user's case-working units."""
+    return DeadlineAlert.objects.filter(
+        case__in=cases_for_user(user, shared=False).filter(
+            Exists(
+                CaseRouting.objects.filter(
+                    case=OuterRef("pk"), unit_id__in=unit_ids(user, CASE_WRITE)
+                )
+            )
+        ),
+        resolved_on__isnull=True,
+        dismissed_at__isnull=True,
+    )
+
+
+def deadline_alert_for_user(user: User, pk: object) -> DeadlineAlert:
+    """The one access function for an alert: open, on a case the user works on; 404
+    otherwise (another unit's case, another municipality, an alert resolved or seen)."""
+    return cast(DeadlineAlert, get_or_404(open_alerts_for_user(user).select_related("case"), pk))
 
 
 @dataclass(frozen=True)

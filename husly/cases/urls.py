@@ -6,6 +6,11 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("arbeidsliste/", views.work_list, name="work_list"),
+    path(
+        "fristvarsel/<int:pk>/sett/",
+        views.deadline_alert_dismiss,
+        name="deadline_alert_dismiss",
+    ),
     path("ruting/", views.routing, name="routing"),
     path("ny/", views.case_new, name="case_new"),
     path("ny/<int:household_pk>/", views.case_create, name="case_create"),

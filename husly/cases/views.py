@@ -309,6 +309,24 @@ def case_assign_me(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("cases:case_detail", pk=case.pk)
 
 
+@require_POST
+def deadline_alert_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark a deadline alert seen: it leaves the start page (the deadline stays on the work
+    list)."""
+    user = user_of(request)
+    alert = selectors.deadline_alert_for_user(user, pk)
+    try:
+        actions.deadline_alert_dismiss(actor=user, alert=alert)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The alert on case %(number)s is marked as seen.") % {"number": alert.case.number},
+        )
+    return redirect("home")
+
+
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close the case: caseworkers and approvers of a unit the case is routed to."""

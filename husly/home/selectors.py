@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from husly.audit.freshness import until_changed
 from husly.cases.models import DeadlineAlert
-from husly.cases.selectors import CASE_WRITE, WorkList, cases_for_user, unit_ids, work_list
+from husly.cases.selectors import CASE_WRITE, WorkList, open_alerts_for_user, unit_ids, work_list
 from husly.housing.models import Dwelling, DwellingStatus
 from husly.organisation.access import (
     HOUSING_READ,
@@ -64,11 +64,7 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
     alerts = None
     if works_on_cases:
         alerts = list(
-            DeadlineAlert.objects.filter(
-                case__in=cases_for_user(user, shared=False), resolved_on__isnull=True
-            )
-            .select_related("case")
-            .order_by("due", "pk")[:TASKS_SHOWN]
+            open_alerts_for_user(user).select_related("case").order_by("due", "pk")[:TASKS_SHOWN]
         )
     return StartFigures(
         alerts=alerts,

@@ -25,6 +25,7 @@ from husly.cases.models import (
 from husly.housing.models import Dwelling, DwellingStatus, DwellingStatusChange, Ownership
 from husly.insight import kostra
 from husly.insight.kostra_figures import BY_KEY, FIGURES, NO_INHABITANTS, Figure
+from husly.insight.models import KostraYear
 from husly.organisation.access import has_role
 from husly.organisation.models import Municipality, Role, User
 from husly.people.models import Household, HouseholdMember
@@ -355,3 +356,10 @@ def households_behind(
             "members__person"
         )
     )
+
+
+def filed_kostra_years(municipality: Municipality) -> list[KostraYear]:
+    """The years the periodic job ``kostra_year`` (or a leader) filed for the municipality,
+    newest first, with the figures as they stood when filed. Aggregates: the KOSTRA page's
+    readers (``INSIGHT_READ`` of the municipality) see them."""
+    return list(KostraYear.objects.filter(municipality=municipality).order_by("-year"))

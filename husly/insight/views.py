@@ -17,6 +17,7 @@ from husly.insight.kostra_figures import BY_KEY
 from husly.insight.selectors import (
     INSIGHT_READ,
     PEOPLE_BEHIND_FIGURES,
+    filed_kostra_years,
     households_behind,
     kostra_report,
 )
@@ -50,6 +51,11 @@ def kostra(request: HttpRequest) -> HttpResponse:
     year = _year(request, today)
     report = kostra_report(municipality, year, today)
     people = has_role(user, municipality.pk, PEOPLE_BEHIND_FIGURES)
+    filed_years = filed_kostra_years(municipality)
+    filed = next((f for f in filed_years if f.year == year), None)
+    filed_values = (
+        {row["key"]: row["value"] for row in filed.report.get("figures", [])} if filed else {}
+    )
     groups: dict[str, list[dict[str, Any]]] = {"skjema13": [], "indicator": [], "temporary": []}
     for row in report["figures"]:
         figure = BY_KEY[row["key"]]
@@ -58,6 +64,9 @@ def kostra(request: HttpRequest) -> HttpResponse:
                 **row,
                 "shown": _shown(row["value"], row["unit"], people),
                 "shown_previous": _shown(row["previous"], row["unit"], people),
+                "shown_filed": _shown(filed_values.get(row["key"]), row["unit"], people),
+                "changed_since_filed": filed is not None
+                and filed_values.get(row["key"]) != row["value"],
                 "drill": people and figure.drill and bool(row["value"]),
             }
         )
@@ -81,6 +90,8 @@ def kostra(request: HttpRequest) -> HttpResponse:
             "years": list(range(today.year, today.year - 10, -1)),
             "report": report,
             "groups": groups,
+            "filed": filed,
+            "filed_years": filed_years,
             "people": people,
             "figures": temporary,
             "bars": bars,

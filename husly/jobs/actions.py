@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
-from django.utils import timezone
+from django.http import Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from husly.audit.events import record_change
-from husly.jobs.models import JobFailure
+from husly.jobs.exports import export_kind
+from husly.jobs.models import ExportFile, ExportStatus, JobFailure
 from husly.jobs.routers import queue_available
 from husly.organisation.access import municipality_ids, require_permission
 from husly.organisation.models import Municipality, Role, User
@@ -80,3 +87,122 @@ def jobs_remove_finished(
         JobFailure.objects.exclude(job_id__in=ProcrastinateJob.objects.values("pk")).delete()
     logger.info("removed %s finished and %s failed jobs", finished, failed)
     return {"finished": finished, "failed": failed}
+
+
+def export_queue(
+    *, actor: User, kind: str, params: Mapping[str, Any], language: str = "nb"
+) -> ExportFile:
+    """Ask for a large export (ADR 0034): the kind's roles in the municipality and the app's
+    own access check now, then the job ``exports_make`` builds it as ``actor``. Deferred in this
+    transaction: no request without its job. The same export asked for again while one is
+    still queued is that one (a double click queues nothing more)."""
+    from husly.jobs.tasks import exports_make
+
+    export = export_kind(kind)
+    try:
+        municipality = export.check(actor, params)
+    except Http404 as unseen:
+        raise PermissionDenied(
+            _("Only those who may see what it holds may make this export.")
+        ) from unseen
+    require_permission(actor, municipality.pk, export.roles)
+    with transaction.atomic():
+        waiting = (
+            ExportFile.objects.select_for_update()
+            .filter(
+                kind=kind,
+                params=dict(params),
+                requested_by=actor,
+                status=ExportStatus.QUEUED,
+                language=language,
+            )
+            .first()
+        )
+        if waiting is not None:
+            return waiting
+        made = ExportFile.objects.create(
+            kind=kind,
+            params=dict(params),
+            municipality=municipality,
+            requested_by=actor,
+            language=language,
+        )
+        made.job_id = exports_make.defer(export_id=made.pk, municipality_id=municipality.pk)
+        made.save(update_fields=["job_id"])
+        record_change(
+            actor=actor,
+            action="export_queue",
+            instance=made,
+            municipality=municipality,
+            changes={"kind": [None, kind], "params": [None, made.params]},
+        )
+    return made
+
+
+def export_make_run(*, export_id: int) -> str:
+    """The queue job's work: build the export once, as the user who asked, and store it. A
+    rerun finds it no longer queued and does nothing. A user who may no longer see what it
+    exports gets it *not made* with the reason; any other error (or a rollback of the row)
+    leaves no file behind and is raised, so the queue retries it."""
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            made = (
+                ExportFile.objects.select_for_update()
+                .select_related("requested_by", "municipality")
+                .filter(pk=export_id)
+                .first()
+            )
+            if made is None or made.status != ExportStatus.QUEUED:
+                return made.status if made is not None else ""
+            export = export_kind(made.kind)
+            try:
+                export.check(made.requested_by, made.params)
+                require_permission(made.requested_by, made.municipality_id, export.roles)
+            except (Http404, PermissionDenied):
+                made.status = ExportStatus.FAILED
+                made.error = _("You may no longer see what this export holds.")
+                made.finished_at = timezone.now()
+                made.save(update_fields=["status", "error", "finished_at"])
+                return made.status
+            with translation.override(made.language):
+                body, filename, content_type = export.build(made.requested_by, made.params)
+            made.file.save(filename, ContentFile(body), save=False)
+            stored.append(made.file.name)
+            made.filename, made.content_type = filename, content_type
+            made.sha256 = hashlib.sha256(body).hexdigest()
+            made.status = ExportStatus.DONE
+            made.finished_at = timezone.now()
+            made.save(
+                update_fields=[
+                    "file",
+                    "filename",
+                    "content_type",
+                    "sha256",
+                    "status",
+                    "finished_at",
+                ]
+            )
+            return made.status
+    except BaseException:
+        for name in stored:  # no file without its row
+            default_storage.delete(name)
+        raise
+
+
+def exports_remove_expired(*, now: dt.datetime, keep_days: int | None = None) -> int:
+    """Remove exports (files and rows) asked for longer ago than ``HUSLY_EXPORTS_KEEP_DAYS``;
+    queued ones are kept. The file goes first: a row whose file is gone is never served (the
+    download checks the hash). Safe to rerun."""
+    keep = settings.HUSLY_EXPORTS_KEEP_DAYS if keep_days is None else keep_days
+    removed = 0
+    expired = ExportFile.objects.filter(created_at__lt=now - dt.timedelta(days=keep)).exclude(
+        status=ExportStatus.QUEUED
+    )
+    for made in expired.iterator():
+        if made.file:
+            made.file.delete(save=False)
+        made.delete()
+        removed += 1
+    logger.info("removed %s expired exports", removed)
+    return removed

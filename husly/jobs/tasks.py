@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from husly.jobs.registry import periodic_job
+from husly.jobs.registry import job, periodic_job
 from husly.organisation.models import Municipality
 from husly.rules import deadlines
 
@@ -76,10 +76,22 @@ def deadline_alerts(scheduled_at: dt.datetime) -> dict[str, int]:
 
 
 def jobs_cleanup(scheduled_at: dt.datetime) -> dict[str, int]:
-    """Finished jobs removed after the retention period (``HUSLY_JOBS_KEEP_DAYS``)."""
-    from husly.jobs.actions import jobs_remove_finished
+    """Finished jobs removed after the retention period (``HUSLY_JOBS_KEEP_DAYS``), and the
+    exports made on the queue with their files (``HUSLY_EXPORTS_KEEP_DAYS``)."""
+    from husly.jobs.actions import exports_remove_expired, jobs_remove_finished
 
-    return jobs_remove_finished(now=scheduled_at)
+    removed = jobs_remove_finished(now=scheduled_at)
+    return {**removed, "exports": exports_remove_expired(now=scheduled_at)}
+
+
+@job("exports_make")
+def exports_make(*, export_id: int, municipality_id: int) -> str:
+    """Build one export a user asked for (ADR 0034); ``municipality_id`` shows the job to that
+    municipality's administrators. Safe to run twice: an export is made once."""
+    from husly.jobs.actions import export_make_run
+
+    del municipality_id
+    return export_make_run(export_id=export_id)
 
 
 # One line each: name, schedule (UTC), what runs.

@@ -4,23 +4,22 @@ Views are thin: access through the selectors, changes through the actions."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from husly.core.pages import add_action_errors, form_errors_text, user_of
-from husly.core.pdf import render_pdf
-from husly.core.spreadsheet import xlsx_bytes
+from husly.jobs.actions import export_queue
+from husly.jobs.exports import export_kind
+from husly.jobs.routers import queue_available
 from husly.needs import actions, selectors
 from husly.needs.forms import RegistrationForm, RoundForm
-from husly.needs.models import NeedsRound, RoundStatus
+from husly.needs.models import RoundStatus
 from husly.organisation.access import first_municipality, has_role, municipality_ids
 from husly.organisation.models import Unit
 from husly.people.selectors import log_reads
@@ -152,55 +151,28 @@ def registration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("needs:round_detail", round_pk)
 
 
-def _export_round(request: HttpRequest, pk: int) -> tuple[NeedsRound, dict[str, Any]]:
-    """Aggregates only ("<5"), for everyone who sees the overview."""
-    needs_round = selectors.round_for(user_of(request), pk)
-    return needs_round, selectors.overview(needs_round.municipality, needs_round)
+def _export(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """Aggregates only ("<5"), for everyone who sees the overview. On the job queue (ADR 0034):
+    the state page shows the download when the worker has made it; without a queue (SQLite)
+    the file is made at once."""
+    user = user_of(request)
+    params = {"round": selectors.round_for(user, pk).pk}
+    if queue_available():
+        made = export_queue(
+            actor=user, kind=kind, params=params, language=translation.get_language() or "nb"
+        )
+        return redirect("jobs:export_detail", made.pk)
+    body, filename, content_type = export_kind(kind).build(user, params)
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
-def _rows(o: dict[str, Any]) -> list[list[Any]]:
-    rows: list[list[Any]] = [
-        [str(o["round"]), o["municipality"].name, o["on"]],
-        [],
-        [_("From the records"), _("Households")],
-    ]
-    rows += [[str(label), value] for label, value in o["records"]]
-    rows += [[str(label), value] for label, value in o["by_urgency"]]
-    rows += [[_("Households in need known from the records"), o["in_records"]], []]
-    survey = o["survey"]
-    rows += [
-        [_("From the needs survey"), _("Households")],
-        [_("Registered by the units"), survey.get("registered", 0)],
-        [_("… of them already known from the records"), survey.get("already_in_records", 0)],
-        [_("… without identity number (not checked for duplicates)"), survey.get("not_checked", 0)],
-        [_("… homeless (national definition)"), survey.get("homeless", 0)],
-        [_("… with children"), survey.get("with_children", 0)],
-    ]
-    for key in ("by_situation", "by_dwelling", "by_household", "by_unit"):
-        rows += [[str(label), value] for label, value in survey.get(key, [])]
-    rows += [[], [_("Households in need, each once"), o["total"]]]
-    return rows
-
-
+@require_POST
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    needs_round, o = _export_round(request, pk)
-    body = xlsx_bytes(_rows(o), title=_("Needs overview"))
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="behovsoversikt-{needs_round.year}.xlsx"'
-    )
-    return response
+    return _export(request, pk, "needs_overview_xlsx")
 
 
+@require_POST
 def export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    needs_round, o = _export_round(request, pk)
-    html = render_to_string(
-        "needs/overview_pdf.html", {"o": o, "lang": translation.get_language() or "nb"}
-    )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="behovsoversikt-{needs_round.year}.pdf"'
-    )
-    return response
+    return _export(request, pk, "needs_overview_pdf")

@@ -42,3 +42,47 @@ class SimulationRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class SimulationRequestStatus(models.TextChoices):
+    QUEUED = "queued", _("In the queue")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Not run")
+
+
+class SimulationRequest(models.Model):
+    """A simulation asked for on the simulation page and run on the job queue (ADR 0034): what
+    was asked (levers, runs, months, the date and the seed chosen when asked, so a retry gives
+    the same run), and then the stored run or why there is none."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(_("name"), max_length=150)
+    changes = models.JSONField(_("levers changed"))
+    runs = models.PositiveIntegerField(_("runs"))
+    horizon_months = models.PositiveIntegerField(_("months ahead"))
+    seed = models.BigIntegerField(_("seed"))
+    as_of = models.DateField()
+    """The day the simulation starts from (the day it was asked for)."""
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(
+        max_length=20,
+        choices=SimulationRequestStatus.choices,
+        default=SimulationRequestStatus.QUEUED,
+    )
+    job_id = models.BigIntegerField(null=True, blank=True)
+    run = models.OneToOneField(
+        SimulationRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="request"
+    )
+    error = models.TextField(blank=True)
+    """Why the simulation was not run, in the user's words (Norwegian)."""
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["municipality", "status"])]
+
+    def __str__(self) -> str:
+        return self.label

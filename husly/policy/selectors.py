@@ -5,14 +5,18 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from husly.organisation.access import get_or_404, scoped
 from husly.organisation.models import Municipality, Role, User
-from husly.policy.models import SimulationRun
+from husly.policy.models import SimulationRequest, SimulationRequestStatus, SimulationRun
 from husly.simulation import Levers, SimulationInput, SimulationResult, compare, simulate
+
+if TYPE_CHECKING:
+    from husly.jobs.selectors import JobState
 
 SIMULATION_ROLES = frozenset({Role.LEADER, Role.ADMINISTRATOR})
 """Leaders (and the municipality's administrator) run simulations; they show aggregates only."""
@@ -39,6 +43,32 @@ def run_for(user: User, pk: int) -> SimulationRun:
     municipality; anyone else gets 404."""
     run: SimulationRun = get_or_404(runs_for(user), pk)  # type: ignore[assignment]
     return run
+
+
+def requests_for(user: User) -> QuerySet[SimulationRequest]:
+    return scoped(SimulationRequest.objects.all(), user, SIMULATION_ROLES, "municipality_id")  # type: ignore[return-value]
+
+
+def request_for(user: User, pk: int) -> SimulationRequest:
+    """The one access function for a simulation asked for on the queue: as its run, leaders
+    and administrators of its municipality; anyone else gets 404."""
+    request: SimulationRequest = get_or_404(requests_for(user), pk)  # type: ignore[assignment]
+    return request
+
+
+def request_state(request: SimulationRequest) -> JobState:
+    """The request's state as its page shows it (husly.jobs.selectors.job_state)."""
+    from husly.jobs.selectors import job_state
+
+    return job_state(
+        done=request.status == SimulationRequestStatus.DONE,
+        failed=request.error if request.status == SimulationRequestStatus.FAILED else None,
+        job_id=request.job_id,
+        stopped=_(
+            "The simulation stopped on a technical error and nothing was stored. "
+            "The administrator can see the cause under Background jobs and run it again."
+        ),
+    )
 
 
 def comparison(run: SimulationRun) -> list[dict[str, Any]]:

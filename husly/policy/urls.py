@@ -6,4 +6,5 @@ app_name = "policy"
 urlpatterns = [
     path("", views.simulation, name="simulation"),
     path("<int:pk>/", views.run_detail, name="run_detail"),
+    path("koe/<int:pk>/", views.request_detail, name="request_detail"),
 ]

@@ -12,13 +12,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from husly.core.pages import add_action_errors, user_of
+from husly.jobs.routers import queue_available
 from husly.organisation.access import first_municipality, municipality_ids
 from husly.policy import actions, inputs
 from husly.policy.forms import LeversForm
-from husly.policy.models import SimulationRun
-from husly.policy.selectors import SIMULATION_ROLES, comparison, run_for, runs_for
+from husly.policy.models import SimulationRequestStatus, SimulationRun
+from husly.policy.selectors import (
+    SIMULATION_ROLES,
+    comparison,
+    request_for,
+    request_state,
+    requests_for,
+    run_for,
+    runs_for,
+)
 from husly.simulation import GROUPS, SimulationResult
 
 FIGURE_LABELS = {
@@ -61,18 +71,24 @@ def simulation(request: HttpRequest) -> HttpResponse:
     today = inputs.todays_levers(municipality)
     form = LeversForm(request.POST or None, initial=LeversForm.initial_from(today))
     if request.method == "POST" and form.is_valid():
+        asked = {
+            "actor": user,
+            "municipality": municipality,
+            "label": form.cleaned_data["label"],
+            "changes": form.changes(today),
+            "runs": form.cleaned_data["runs"],
+            "horizon_months": form.cleaned_data["horizon_months"],
+        }
         try:
-            run = actions.simulation_run(
-                actor=user,
-                municipality=municipality,
-                label=form.cleaned_data["label"],
-                changes=form.changes(today),
-                runs=form.cleaned_data["runs"],
-                horizon_months=form.cleaned_data["horizon_months"],
-            )
+            if queue_available():
+                queued = actions.simulation_queue(**asked)
+            else:  # no queue without PostgreSQL (ADR 0021): run it now
+                run = actions.simulation_run(**asked)
         except ValidationError as error:
             add_action_errors(form, error)
         else:
+            if queue_available():
+                return redirect("policy:request_detail", queued.pk)
             messages.success(request, _("The simulation has run and is stored."))
             return redirect("policy:run_detail", run.pk)
     recent = (
@@ -80,11 +96,35 @@ def simulation(request: HttpRequest) -> HttpResponse:
         .filter(municipality=municipality)
         .only("pk", "label", "created_at", "runs", "horizon_months", "seconds")[:20]
     )
+    waiting = (
+        requests_for(user)
+        .filter(municipality=municipality, status=SimulationRequestStatus.QUEUED)
+        .only("pk", "label", "created_at")[:20]
+    )
     return render(
         request,
         "policy/simulation.html",
-        {"form": form, "municipality": municipality, "recent": recent, "today": today},
+        {
+            "form": form,
+            "municipality": municipality,
+            "recent": recent,
+            "waiting": waiting,
+            "today": today,
+        },
     )
+
+
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A simulation on the queue: queued, running, done or not run with the reason. The page
+    asks again every few seconds (htmx) until the run has ended; opened again once done, it
+    goes to the result."""
+    user = user_of(request)
+    asked = request_for(user, pk)
+    state = request_state(asked)
+    if state.key == "done" and asked.run_id is not None and not request.headers.get("HX-Request"):
+        return redirect("policy:run_detail", asked.run_id)
+    return render(request, "policy/request_detail.html", {"asked": asked, "state": state})
 
 
 def _fmt(value: float, name: str) -> str:

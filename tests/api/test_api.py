@@ -182,3 +182,34 @@ def test_a_client_answers_through_a_unit_of_its_own_municipality(api_world, rael
         )
     assert "unit" in refused.value.message_dict
     assert not ApiClient.objects.filter(name="Feil enhet").exists()
+
+
+def test_the_administrator_chooses_the_clients_unit_among_the_municipalitys_own(  # type: ignore[no-untyped-def]
+    arne, property_unit, housing_office, olga
+) -> None:
+    from django.urls import reverse
+
+    browser = Client()
+    browser.force_login(arne)
+    form = browser.get(reverse("api:client_create")).content.decode()
+    assert property_unit.name in form and housing_office.name in form
+    lorenskog_unit = olga.memberships.first().unit
+    assert lorenskog_unit.name not in form  # only the administrator's municipality's units
+    data = {
+        "municipality": property_unit.municipality_id,
+        "name": "Eiendomsarkivet",
+        "scopes": ["read:dwellings"],
+        "rate_limit": 60,
+    }
+    refused = browser.post(reverse("api:client_create"), {**data, "unit": lorenskog_unit.pk})
+    assert refused.status_code == 200
+    assert "Velg en enhet i kommunen." in refused.content.decode()
+    assert not ApiClient.objects.filter(name="Eiendomsarkivet").exists()
+
+    made = browser.post(reverse("api:client_create"), {**data, "unit": property_unit.pk})
+    assert made.status_code == 200 and made["Cache-Control"] == "no-store"
+    client = ApiClient.objects.get(name="Eiendomsarkivet")
+    assert client.unit == property_unit
+    # Without a choice the unit the administrator administers through answers for it.
+    browser.post(reverse("api:client_create"), {**data, "name": "Postkassen"})
+    assert ApiClient.objects.get(name="Postkassen").unit == housing_office

@@ -15,8 +15,9 @@ from tests.allocation.helpers import approve, make_dwelling, make_household
 from tests.browser.conftest import check_accessibility, log_in, screenshot
 from tests.conftest import PASSWORD
 from tests.factories import synthetic_number
+from tests.jobs.conftest import _empty_queue, run_worker
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 MY_NUMBER = synthetic_number(dt.date(1988, 4, 5))
 
@@ -33,6 +34,7 @@ def test_a_leader_shortens_leases_to_three_years_and_compares_with_todays_policy
     eirik,
     lise,
 ) -> None:
+    _empty_queue()
     base = live_server.url
     mine = make_household(raelingen, "Berg", national_id=MY_NUMBER)
     decision = approve(sara, geir, mine)
@@ -50,7 +52,12 @@ def test_a_leader_shortens_leases_to_three_years_and_compares_with_todays_policy
     page.select_option("#id_runs", "20")
     page.select_option("#id_horizon_months", "12")
     page.click("#simulation-form button[type=submit]")
-    expect(page.locator(".ds-alert").first).to_contain_text("Simuleringen er kjørt og lagret")
+    # On the job queue (ADR 0034): the state page, then the result once a worker has run it.
+    status = page.locator("#simulation-status")
+    expect(status).to_contain_text("I kø")
+    run_worker()
+    expect(status).to_contain_text("Simuleringen er kjørt og lagret", timeout=15_000)
+    status.get_by_role("link", name="Vis resultatet").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Treårige kontrakter")
     expect(page.locator("#changed-levers")).to_contain_text(
         "Lengde på nye og fornyede leiekontrakter"
@@ -78,3 +85,4 @@ def test_a_leader_shortens_leases_to_three_years_and_compares_with_todays_policy
     expect(resident.locator("#wait-estimate")).to_contain_text("husstander som din")
     expect(resident.locator("#wait-estimate li")).to_have_count(3)
     check_accessibility(resident)
+    _empty_queue()

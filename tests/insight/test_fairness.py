@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from husly.insight import fairness
 from husly.insight.suppression import suppressed
+from husly.jobs.actions import export_make_run
+from husly.jobs.models import ExportFile
 from tests.conftest import _user
 from tests.insight.fairness_records import Q2_2025, seed_records
 
@@ -138,7 +140,8 @@ def test_the_report_counts_the_records_by_group(records, raelingen) -> None:  # 
     assert whole["measures"]["approval"]["all"]["n"] == 14  # Q4 2024 to Q3 2025
 
 
-def test_the_leader_reads_the_page_and_the_pdf(records, lise) -> None:  # type: ignore[no-untyped-def]
+def test_the_leader_reads_the_page_and_the_pdf(records, lise, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
     client = Client()
     client.force_login(lise)
     page = client.get(reverse("insight:fairness"), {"kvartal": Q2_2025})
@@ -148,9 +151,16 @@ def test_the_leader_reads_the_page_and_the_pdf(records, lise) -> None:  # type: 
     assert "&lt;5" in body  # the refugees' three refusals
     assert "10–60" in body  # the median wait's interval
     assert "Nordmann" not in body  # aggregates only
-    pdf = client.get(reverse("insight:fairness_pdf"), {"kvartal": Q2_2025})
+    # The PDF is made on the job queue (ADR 0034): asked for, made, downloaded by the leader.
+    asked = client.post(reverse("insight:fairness_pdf"), {"kvartal": Q2_2025})
+    assert asked.status_code == 302
+    made = ExportFile.objects.get(requested_by=lise)
+    assert made.params["period"] == Q2_2025
+    export_make_run(export_id=made.pk)
+    pdf = client.get(reverse("jobs:export_download", args=[made.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    assert f"-{Q2_2025[:4]}-K2.pdf" in pdf["Content-Disposition"]
 
 
 @pytest.mark.parametrize("role", ["caseworker", "approver", "allocation_member", "administrator"])
@@ -158,7 +168,7 @@ def test_only_leaders_see_fairness(records, housing_office, role) -> None:  # ty
     client = Client()
     client.force_login(_user(f"x{role}", housing_office, role))
     assert client.get(reverse("insight:fairness")).status_code == 404
-    assert client.get(reverse("insight:fairness_pdf")).status_code == 404
+    assert client.post(reverse("insight:fairness_pdf")).status_code == 404
 
 
 def test_a_leader_elsewhere_sees_only_their_own(records, lorenskog) -> None:  # type: ignore[no-untyped-def]

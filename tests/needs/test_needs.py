@@ -16,6 +16,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from husly.audit.models import AccessEvent, ChangeEvent
+from husly.jobs.actions import export_make_run
+from husly.jobs.models import ExportFile
 from husly.needs import actions
 from husly.needs.models import NeedSituation, NeedsRegistration
 from husly.needs.selectors import RECORD_ROWS, overview
@@ -172,19 +174,33 @@ def test_overview_joins_records_and_survey_each_household_once(  # type: ignore[
     assert situations["other"] == 0
 
 
-def test_exports_carry_the_overview(needs_round, housing_office, sara, lise):  # type: ignore[no-untyped-def]
+def _made(client: Client, url: str) -> bytes:
+    """Ask for the export (it goes on the job queue, ADR 0034), make it as the job does, and
+    download it from its state page's link."""
+    asked = client.post(url)
+    assert asked.status_code == 302
+    made = ExportFile.objects.order_by("-pk").first()
+    assert made is not None and asked["Location"] == f"/jobber/eksport/{made.pk}/"
+    export_make_run(export_id=made.pk)
+    response = client.get(f"/jobber/eksport/{made.pk}/fil/")
+    assert response.status_code == 200
+    return response.content
+
+
+def test_exports_carry_the_overview(needs_round, housing_office, sara, lise, settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
     actions.needs_registration_create(
         actor=sara, needs_round=needs_round, unit=housing_office, data=DATA
     )
     client = Client()
     client.force_login(lise)
-    response = client.get(f"/behov/runder/{needs_round.pk}/excel/")
-    assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert client.get(f"/behov/runder/{needs_round.pk}/excel/").status_code == 405
+    sheet = load_workbook(
+        io.BytesIO(_made(client, f"/behov/runder/{needs_round.pk}/excel/"))
+    ).active
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][:2] == ["Kartlegging 2026", "Rælingen"]
     assert any(row[0] and row[1] == "<5" for row in cells)
-    pdf = client.get(f"/behov/runder/{needs_round.pk}/pdf/")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert _made(client, f"/behov/runder/{needs_round.pk}/pdf/").startswith(b"%PDF")
     # A leader sees no people: the round's page sends them to the overview.
     assert client.get(f"/behov/runder/{needs_round.pk}/").status_code == 302

@@ -8,6 +8,7 @@ from typing import Any
 
 from husly.insight import actions as insight
 from husly.jobs import actions as jobs
+from husly.needs.models import NeedsRound
 
 ROWS: dict[str, tuple[set[str], Any]] = {
     "husly.jobs.actions.job_retry": (
@@ -18,5 +19,15 @@ ROWS: dict[str, tuple[set[str], Any]] = {
     "husly.insight.actions.kostra_year_prepare": (
         {"leader"},
         lambda w, a: insight.kostra_year_prepare(actor=a, municipality=w.municipality, year=2025),
+    ),
+    # An export on the queue: whoever reads what it exports (the § 5 overview: the needs
+    # readers, NAV's caseworker among them); the kind's own access check decides.
+    "husly.jobs.actions.export_queue": (
+        {"caseworker", "approver", "follow_up", "leader", "caseworker of another unit"},
+        lambda w, a: jobs.export_queue(
+            actor=a,
+            kind="needs_overview_pdf",
+            params={"round": w.get(NeedsRound, "needs_round").pk},
+        ),
     ),
 }

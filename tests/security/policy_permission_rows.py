@@ -22,4 +22,16 @@ ROWS: dict[str, tuple[set[str], Any]] = {
             seed=1,
         ),
     ),
+    "husly.policy.actions.simulation_queue": (
+        {LE, AD},
+        lambda w, a: policy.simulation_queue(
+            actor=a,
+            municipality=w.municipality,
+            label="Treårige kontrakter i kø",
+            changes={"lease_length_months": 36},
+            runs=1,
+            horizon_months=12,
+            seed=1,
+        ),
+    ),
 }

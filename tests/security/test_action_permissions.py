@@ -36,7 +36,7 @@ from husly.arrears.models import ArrearsCase, ArrearsStep, RentMeeting, Repaymen
 from husly.arrears.models import MeetingItem as ArrearsMeetingItem
 from husly.audit.models import ChangeEvent
 from husly.cases import actions as cases
-from husly.cases.models import Appeal, Case, Decision
+from husly.cases.models import Appeal, Case, DeadlineAlert, Decision
 from husly.consent import actions as consent
 from husly.consent.models import Consent, LegalBasis
 from husly.followup import actions as followup
@@ -247,6 +247,18 @@ TABLE: dict[str, tuple[set[str], Call]] = {
         CASE_WORK,
         lambda w, a: cases.case_close(
             actor=a, case=w.get(Case, "open"), reason="other", note="Feilregistrert."
+        ),
+    ),
+    "husly.cases.actions.alerts.deadline_alert_dismiss": (
+        CASE_WORK,
+        lambda w, a: cases.deadline_alert_dismiss(
+            actor=a,
+            alert=DeadlineAlert.objects.get_or_create(
+                case=w.get(Case, "open"),
+                what="preliminary_reply",
+                due=dt.date(2026, 12, 20),
+                defaults={"raised_on": dt.date(2026, 12, 14)},
+            )[0],
         ),
     ),
     "husly.cases.actions.closing.case_reopen": (

@@ -6,6 +6,7 @@ Sources: forvaltningsloven §§ 11a, 24–25, 27–33 (decisions and appeals, sp
 §5); boligsosial lov § 6; the municipality's guideline (e.g. Rælingen points 5–7).
 """
 
+from husly.cases.actions.alerts import deadline_alert_dismiss
 from husly.cases.actions.appeals import (
     appeal_body_outcome_record,
     appeal_forward,
@@ -65,6 +66,7 @@ __all__ = [
     "case_routing_refer",
     "case_submit",
     "case_update_application",
+    "deadline_alert_dismiss",
     "decision_approve",
     "decision_discard",
     "decision_draft",
