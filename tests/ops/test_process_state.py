@@ -30,6 +30,7 @@ CACHED_IN_PROCESS = {
     "rules/living_costs.py:_nav_for": "from the parameter tree (files)",
     "rules/living_costs.py:_sifo_for": "from the parameter tree (files)",
     "rules/validation.py:_names": "field labels in the code",
+    "allocation/templatetags/husly_allocation.py:_texts_for": "sentences from the .mo files",
 }
 CACHE_DECORATORS = {"lru_cache", "cache"}
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import template
@@ -99,17 +100,16 @@ def _category(code: Any) -> str:
 
 
 def _texts() -> dict[str, str]:
-    """The reasons' sentences in the active language (made once per language and process:
-    a meeting page explains hundreds of reasons)."""
+    """The reasons' sentences in the active language (a meeting page explains hundreds)."""
     from django.utils.translation import get_language
 
-    language = get_language() or ""
-    if language not in _TEXTS:
-        _TEXTS[language] = _make_texts()
-    return _TEXTS[language]
+    return _texts_for(get_language() or "")
 
 
-_TEXTS: dict[str, dict[str, str]] = {}
+@functools.lru_cache(maxsize=8)
+def _texts_for(language: str) -> dict[str, str]:
+    """Made once per language and process, from the translation files."""
+    return _make_texts()
 
 
 def _make_texts() -> dict[str, str]:
