@@ -5,17 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.core.pages import user_of
-from husly.insight import charts
 from husly.insight import units as owned
-from husly.insight.dashboard_views import Shown, _row, _table, loans_section
-from husly.insight.suppression import SMALL_COUNT, hidden_with_total
+from husly.insight.dashboard_views import (
+    Shown,
+    _row,
+    _table,
+    loans_section,
+    settlement_cells,
+    stock_cells,
+    stock_chart,
+    stock_tables,
+    vacancy_table,
+)
 from husly.organisation.models import Unit
 
 
@@ -65,6 +72,7 @@ def _nav(d: dict[str, Any], show: Shown) -> dict[str, Any]:
 
 
 def _settlement(d: dict[str, Any], show: Shown) -> dict[str, Any]:
+    cells = settlement_cells(d, show)
     return {
         "id": "settlement",
         "title": _("Settlement of refugees"),
@@ -75,99 +83,28 @@ def _settlement(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                 _("Settlement this year against the council's number"),
                 [_("Figure"), _("How many")],
                 [
-                    _row(
-                        _("The council's number (persons)"),
-                        "–" if d["decided"] is None else d["decided"],
-                    ),
-                    _row(_("Persons settled"), show.text(d["settled"])),
-                    _row(_("Households settled"), show.text(d["households"])),
-                    _row(_("Persons accepted, still to arrive"), show.text(d["expected"])),
-                    _row(
-                        _("Persons remaining"),
-                        "–" if d["remaining"] is None else show.text(d["remaining"]),
-                    ),
+                    _row(_("The council's number (persons)"), cells["decided"]),
+                    _row(_("Persons settled"), cells["settled"]),
+                    _row(_("Households settled"), cells["households"]),
+                    _row(_("Persons accepted, still to arrive"), cells["expected"]),
+                    _row(_("Persons remaining"), cells["remaining"]),
                 ],
             )
         ],
     }
 
 
-def _parts(show: Shown, counts: list[int]) -> list[str]:
-    """Parts of a shown total: for readers outside the unit, small parts and the one that would
-    give a single small part away by subtraction are hidden."""
-    if show.exact:
-        return [show.text(c) for c in counts]
-    hide = hidden_with_total(counts)
-    return [
-        ("<5" if 0 < c < SMALL_COUNT else "–") if h else show.text(c)
-        for c, h in zip(counts, hide, strict=True)
-    ]
-
-
 def _property(d: dict[str, Any], show: Shown) -> dict[str, Any]:
     stock, vacancy = d["stock"], d["vacancy"]
-    categories = stock["categories"]
-    columns = [_parts(show, [c[key] for c in categories]) for key in ("n", "wheelchair", "vacant")]
+    cells = stock_cells(stock, show)
     return {
         "id": "property",
         "title": _("Stock and vacancy"),
         "intro": _(
             "Dwellings in the stock today (sold ones not counted), and vacancy in the period."
         ),
-        "chart": {
-            "kind": "bars",
-            "name": _("Dwellings by kind"),
-            **charts.horizontal(
-                [
-                    charts.Bar(
-                        label=str(c["label"]),
-                        value=c["n"],
-                        text=columns[0][k],
-                        draw=columns[0][k] not in {"–", "<5"},
-                    )
-                    for k, c in enumerate(categories)
-                ]
-            ),
-        },
-        "tables": [
-            _table(
-                _("Dwellings by kind"),
-                [_("Kind"), _("Dwellings"), _("Wheelchair accessible"), _("Vacant")],
-                [
-                    _row(str(c["label"]), columns[0][k], columns[1][k], columns[2][k])
-                    for k, c in enumerate(categories)
-                ]
-                + [
-                    _row(
-                        _("In all"),
-                        show.text(stock["total"]),
-                        show.text(stock["wheelchair"]),
-                        show.text(stock["vacant"]),
-                    )
-                ],
-            ),
-            _table(
-                _("Leases ending with no renewal written"),
-                [_("Ending within"), _("Leases")],
-                [
-                    _row(_("3 months"), show.text(stock["ending"]["m3"])),
-                    _row(_("6 months"), show.text(stock["ending"]["m6"])),
-                    _row(_("12 months"), show.text(stock["ending"]["m12"])),
-                ],
-            ),
-            _table(
-                _("Vacancy days by cause"),
-                [_("Cause"), _("Days"), _("Dwellings")],
-                [
-                    _row(
-                        str(r["label"]),
-                        "–" if show.small(r["dwellings"]) else intcomma(r["days"]),
-                        show.text(r["dwellings"]),
-                    )
-                    for r in vacancy["rows"]
-                ],
-            ),
-        ],
+        "chart": stock_chart(stock, cells),
+        "tables": [*stock_tables(stock, show, cells), vacancy_table(vacancy, show)],
     }
 
 

@@ -37,6 +37,10 @@ from husly.temporary.models import Stay
 
 NAV, SETTLEMENT, LOANS, PROPERTY = "nav", "settlement", "loans", "property"
 PARTS = (NAV, SETTLEMENT, LOANS, PROPERTY)
+HOUSING_OFFICE = "housing_office"
+"""The owner of the rest of the dashboard's data: the waiting list, applications, decisions,
+offers, the promise, waits, refusals, leases, arrears and evictions; and of a part whose kind
+of unit the municipality has not set up in Husly (ADR 0032)."""
 LOAN_HELP = (HelpKind.START_LOAN,)
 """The start-loan unit is the unit start loans are routed to (grants follow it where they go
 elsewhere; the figures are the municipality's)."""
@@ -75,6 +79,50 @@ def unit_for(user: User, pk: int) -> tuple[Unit, bool]:
     if readers.filter(pk=unit.municipality_id).exists():
         return unit, False
     raise Http404
+
+
+def owners_in(municipality_id: int) -> dict[str, set[int]]:
+    """The units of the municipality owning each part (the test of :func:`parts_of`, for all
+    units in one query)."""
+    loans = RoutingRule.objects.filter(
+        unit=OuterRef("pk"), municipality_id=municipality_id, help_kind__in=LOAN_HELP
+    )
+    owners: dict[str, set[int]] = {part: set() for part in PARTS}
+    kinds: dict[str, str] = {
+        UnitKind.NAV: NAV,
+        UnitKind.REFUGEE_SERVICE: SETTLEMENT,
+        UnitKind.PROPERTY: PROPERTY,
+    }
+    rows = (
+        Unit.objects.filter(municipality_id=municipality_id)
+        .annotate(routes_loans=Exists(loans))
+        .values_list("pk", "kind", "routes_loans")
+    )
+    for pk, kind, routes_loans in rows:
+        if kind in kinds:
+            owners[kinds[kind]].add(pk)
+        if routes_loans:
+            owners[LOANS].add(pk)
+    return owners
+
+
+def exact_for(user: User, municipality_id: int, *, sees_people: bool) -> dict[str, bool]:
+    """For each owner of dashboard data (:data:`HOUSING_OFFICE` and :data:`PARTS`), whether
+    ``user`` sees its figures exactly (ADR 0032): the housing office's data for readers who
+    may see those people (``sees_people``: its caseworkers, approvers, allocation members and
+    the administrators); a unit's part for the members of a unit that owns it (any role), and,
+    where no unit of the municipality owns it, as the housing office's data. Everyone else
+    sees small counts suppressed. Two queries."""
+    owners = owners_in(municipality_id)
+    mine = set(
+        Membership.objects.filter(user=user, unit__municipality_id=municipality_id).values_list(
+            "unit_id", flat=True
+        )
+    )
+    out = {HOUSING_OFFICE: sees_people}
+    for part in PARTS:
+        out[part] = bool(owners[part] & mine) if owners[part] else sees_people
+    return out
 
 
 def _owning_parts() -> Q:
