@@ -13,7 +13,7 @@ names."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -142,6 +142,10 @@ def _table(caption: str, headers: list[str], rows: list[dict[str, Any]]) -> dict
 
 def _link(key: str, allowed: bool) -> str | None:
     return reverse("insight:dashboard_list", args=[key]) if allowed else None
+
+
+def no_link(_key: str) -> str | None:
+    return None
 
 
 def promise_words(months: int) -> dict[str, str]:
@@ -484,7 +488,12 @@ def stock_cells(stock: dict[str, Any], show: Shown) -> dict[Any, str]:
     )
 
 
-def stock_tables(stock: dict[str, Any], show: Shown, cells: dict[Any, str]) -> list[Any]:
+def stock_tables(
+    stock: dict[str, Any],
+    show: Shown,
+    cells: dict[Any, str],
+    link: Callable[[str], str | None] = no_link,
+) -> list[Any]:
     categories = stock["categories"]
     share = (
         show.share(stock["wheelchair"], stock["total"])
@@ -508,9 +517,9 @@ def stock_tables(stock: dict[str, Any], show: Shown, cells: dict[Any, str]) -> l
             _("Leases ending with no renewal written"),
             [_("Ending within"), _("Leases")],
             [
-                _row(_("3 months"), show.text(stock["ending"]["m3"])),
-                _row(_("6 months"), show.text(stock["ending"]["m6"])),
-                _row(_("12 months"), show.text(stock["ending"]["m12"])),
+                _row(_("3 months"), show.text(stock["ending"]["m3"]), link=link("ending_3")),
+                _row(_("6 months"), show.text(stock["ending"]["m6"]), link=link("ending_6")),
+                _row(_("12 months"), show.text(stock["ending"]["m12"]), link=link("ending_12")),
             ],
         ),
     ]
@@ -878,9 +887,12 @@ def dashboard_list(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
-def loans_section(d: dict[str, Any], show: Shown) -> dict[str, Any]:
+def loans_section(
+    d: dict[str, Any], show: Shown, link: Callable[[str], str | None] = no_link
+) -> dict[str, Any]:
     """Start loans and grants in the period, as the dashboard and the start-loan unit's own part
-    show them (counts and amounts through ``show``, so small counts are suppressed alike)."""
+    show them (counts and amounts through ``show``, so small counts are suppressed alike;
+    ``link`` gives the list behind a figure, for the unit's members who may see the people)."""
     return {
         "id": "loans",
         "title": _("Start loans and grants"),
@@ -895,22 +907,31 @@ def loans_section(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                         _("Start loans approved"),
                         show.text(d["approved"]),
                         show.money(d["approved"], d["approved_amount"]),
+                        link=link("loans_approved"),
                     ),
                     _row(
                         _("with an establishment grant"),
                         show.text(d["with_grant"]),
                         show.money(d["with_grant"], d["loan_grant_amount"]),
+                        link=link("loans_with_grant"),
                     ),
-                    _row(_("Start loans refused"), show.text(d["refused"]), ""),
+                    _row(
+                        _("Start loans refused"),
+                        show.text(d["refused"]),
+                        "",
+                        link=link("loans_refused"),
+                    ),
                     _row(
                         _("Start loans paid out"),
                         show.text(d["disbursed"]),
                         show.money(d["disbursed"], d["disbursed_amount"]),
+                        link=link("loans_disbursed"),
                     ),
                     _row(
                         _("Grants approved on their own"),
                         show.text(d["grants"]),
                         show.money(d["grants"], d["grant_amount"]),
+                        link=link("grants"),
                     ),
                 ],
             )

@@ -52,7 +52,9 @@ def guard(
             if sum(1 for c in cells if c in hidden) != 1:
                 continue
             candidates = sorted(
-                (values[c], i) for i, c in enumerate(parts) if c not in hidden and values[c] > 0
+                (values[c], i)
+                for i, c in enumerate(parts)
+                if c not in hidden and c not in public and values[c] > 0
             )
             if candidates:
                 hidden.add(parts[candidates[0][1]])
