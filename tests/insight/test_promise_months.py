@@ -118,3 +118,23 @@ def test_the_work_list_waiting_list_and_letter_count_three_months(three_months, 
     # the approval letter
     context = decision_letter_context(decision, "nb")
     assert f"Vi skal gi deg tilbud innen {date_in(due, 'nb')}" in context["waiting_text"]
+
+
+def test_the_pages_name_the_promise_without_six_months(three_months, olga) -> None:  # type: ignore[no-untyped-def]
+    m = three_months
+    today = timezone.localdate()
+    placed = today - dt.timedelta(days=10)
+    entry = _entry(m, olga, "Ventende", placed)
+    CaseRouting.objects.create(
+        case=entry.decision.case,
+        help_kind=HelpKind.RENTAL_DWELLING,
+        unit=olga.memberships.get().unit,
+    )
+    client = Client()
+    client.force_login(olga)
+    body = client.get(reverse("cases:work_list")).content.decode()
+    assert "Bolig tildelt innen fristen etter tilsagn" in body
+    assert date_in(deadlines.add_months(placed, 3), "nb") in body or (
+        deadlines.add_months(placed, 3).strftime("%d.%m.%Y") in body
+    )
+    assert "seks måneder etter tilsagn" not in body
