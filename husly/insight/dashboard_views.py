@@ -765,6 +765,7 @@ def _sections(
     owner_of |= {"loans": owned.LOANS, "settlement": owned.SETTLEMENT}
     for section in sections:
         section["exact"] = shows[owner_of.get(section["id"], HO)].exact
+    sections[1]["exact"] = show.exact and shows[owned.NAV].exact  # needs: NAV's stays too
     return sections
 
 
