@@ -13,6 +13,7 @@ names."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -553,7 +554,9 @@ def vacancy_table(vacancy: dict[str, Any], show: Shown) -> dict[str, Any]:
     )
 
 
-def _stock_sections(d: dict[str, Any], show: Shown) -> list[dict[str, Any]]:
+def _stock_sections(
+    d: dict[str, Any], show: Shown, link: Callable[[str], str | None] = no_link
+) -> list[dict[str, Any]]:
     stock, vacancy = d["stock"], d["vacancy"]
     cells = stock_cells(stock, show)
     return [
@@ -562,7 +565,7 @@ def _stock_sections(d: dict[str, Any], show: Shown) -> list[dict[str, Any]]:
             "title": _("Stock"),
             "intro": _("Dwellings in the stock today (sold ones not counted)."),
             "chart": stock_chart(stock, cells),
-            "tables": stock_tables(stock, show, cells),
+            "tables": stock_tables(stock, show, cells, link),
         },
         {
             "id": "vacancy",
@@ -744,21 +747,25 @@ def _settlement_section(d: dict[str, Any], show: Shown) -> dict[str, Any]:
 
 
 def _sections(
-    d: dict[str, Any], shows: dict[str, Shown], links: dict[str, bool]
+    d: dict[str, Any],
+    shows: dict[str, Shown],
+    links: dict[str, bool],
+    parts: Mapping[str, Callable[[str], str | None]] | None = None,
 ) -> list[dict[str, Any]]:
     """The dashboard's sections: each a heading, an optional chart and tables, each shown as
     its owner's data may be shown to this reader (``shows``: owner -> ``Shown``)."""
     show = shows[HO]
+    part = parts or {}
     sections = [
         _promise_section(d, show, links),
         _needs_section(d, shows, links),
         _flows_section(d, show),
         _waits_section(d, show),
-        *_stock_sections(d, shows[owned.PROPERTY]),
+        *_stock_sections(d, shows[owned.PROPERTY], part.get(owned.PROPERTY, no_link)),
         _refusals_section(d, show, links),
         _evictions_section(d, show, links),
         _living_there_section(d, show),
-        loans_section(d["loans"], shows[owned.LOANS]),
+        loans_section(d["loans"], shows[owned.LOANS], part.get(owned.LOANS, no_link)),
         _settlement_section(d["settlement"], shows[owned.SETTLEMENT]),
     ]
     owner_of = {"stock": owned.PROPERTY, "vacancy": owned.PROPERTY}
@@ -793,6 +800,25 @@ def reader(user: User, municipality: Municipality) -> tuple[dict[str, bool], dic
     return exact, lists
 
 
+def unit_links(user: User, municipality: Municipality) -> dict[str, Callable[[str], str | None]]:
+    """For each unit's part on the main dashboard: the link to the list behind a figure in the
+    part of the unit the reader is a member of (``insight:unit_dashboard_list``), for readers
+    with a role that reads persons; no link for anyone else."""
+    members = owned.member_units(user, municipality.pk) if reads_people(user) else {}
+    out: dict[str, Callable[[str], str | None]] = {}
+    for part in owned.PARTS:
+        unit_id = members.get(part)
+        if unit_id is None:
+            out[part] = no_link
+        else:
+            out[part] = functools.partial(_unit_link, unit_id)
+    return out
+
+
+def _unit_link(unit_id: int, key: str) -> str | None:
+    return reverse("insight:unit_dashboard_list", args=[unit_id, key])
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     municipality = _municipality(user)
@@ -803,7 +829,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     links = {key.split("_")[0]: allowed for key, allowed in lists.items()}
     links["promise"] = True
     shows = {owner: Shown(e) for owner, e in exact.items()}
-    sections = _sections(data, shows, links)
+    sections = _sections(data, shows, links, unit_links(user, municipality))
     return render(
         request,
         "insight/dashboard.html",

@@ -107,6 +107,18 @@ def owners_in(municipality_id: int) -> dict[str, set[int]]:
     return owners
 
 
+def member_units(user: User, municipality_id: int) -> dict[str, int | None]:
+    """For each part, the unit owning it that ``user`` is a member of (the lowest id), or
+    ``None``; the key of a part no unit of the municipality owns is left out. Two queries."""
+    owners = owners_in(municipality_id)
+    mine = set(
+        Membership.objects.filter(user=user, unit__municipality_id=municipality_id).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return {part: min(owners[part] & mine, default=None) for part in PARTS if owners[part]}
+
+
 def exact_for(user: User, municipality_id: int, *, sees_people: bool) -> dict[str, bool]:
     """For each owner of dashboard data (:data:`HOUSING_OFFICE` and :data:`PARTS`), whether
     ``user`` sees its figures exactly (ADR 0032): the housing office's data for readers who
@@ -114,15 +126,10 @@ def exact_for(user: User, municipality_id: int, *, sees_people: bool) -> dict[st
     the administrators); a unit's part for the members of a unit that owns it (any role), and,
     where no unit of the municipality owns it, as the housing office's data. Everyone else
     sees small counts suppressed. Two queries."""
-    owners = owners_in(municipality_id)
-    mine = set(
-        Membership.objects.filter(user=user, unit__municipality_id=municipality_id).values_list(
-            "unit_id", flat=True
-        )
-    )
+    members = member_units(user, municipality_id)
     out = {HOUSING_OFFICE: sees_people}
     for part in PARTS:
-        out[part] = bool(owners[part] & mine) if owners[part] else sees_people
+        out[part] = members[part] is not None if part in members else sees_people
     return out
 
 

@@ -319,6 +319,10 @@ def test_the_start_loan_units_caseworker_opens_the_list_behind_a_figure(loans, r
     url = reverse("insight:unit_dashboard_list", args=[routing.pk, "loans_approved"])
     body = client.get(reverse("insight:own_unit_dashboard")).content.decode()
     assert url in body
+    # the main dashboard's loans figures lead to the same list, exact for the start-loan unit
+    main = client.get(reverse("insight:dashboard")).content.decode()
+    assert url in main
+    assert _cell(main, "Startlån innvilget", 'id="loans"') == "2"
     page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
@@ -343,6 +347,9 @@ def test_who_gets_no_list_behind_a_units_figures(loans, routing, sara, lise, arn
     for reader in (sara, lise, arne):
         client = _client(reader)
         assert url not in client.get(part).content.decode()
+        main = client.get(reverse("insight:dashboard")).content.decode()
+        assert url not in main
+        assert _cell(main, "Startlån innvilget", 'id="loans"') == "&lt;5"
         assert client.get(url).status_code == 404
     # NAV's unit head (a leader: reads no persons) sees the figures exactly, with no lists
     nils = _user("nils", routing, "leader")
