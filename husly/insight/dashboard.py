@@ -716,6 +716,13 @@ def settlement_figures(municipality: Municipality, today: dt.date) -> dict[str, 
     }
 
 
+def promise_months_today(municipality: Municipality, today: dt.date) -> int:
+    """The promise in force today (``municipal.<number>.allocation.promise_months``): what the
+    dashboard's texts name. Each entry's own deadline counts by the promise in force on the day
+    of its approval (:func:`entry_facts`)."""
+    return deadlines.allocation_promise_months(municipality.number, today)
+
+
 def dashboard(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Every figure of the dashboard for one municipality on ``today``, kept until the records
     change (``husly.audit.freshness``): leaders open it often, the records change seldom."""
@@ -734,6 +741,7 @@ def dashboard_figures(municipality: Municipality, today: dt.date) -> dict[str, A
     return {
         "today": today,
         "period_start": first,
+        "promise_months": promise_months_today(municipality, today),
         "applications_open": Case.objects.filter(
             municipality=municipality,
             application__isnull=False,

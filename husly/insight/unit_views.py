@@ -3,23 +3,36 @@ members, small counts suppressed for the municipality's other dashboard readers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from husly.core.pages import user_of
-from husly.insight import charts
 from husly.insight import units as owned
-from husly.insight.dashboard_views import Shown, _row, _table, loans_section
-from husly.insight.suppression import SMALL_COUNT, hidden_with_total
+from husly.insight.dashboard_views import (
+    Shown,
+    _row,
+    _table,
+    loans_section,
+    reads_people,
+    settlement_cells,
+    stock_cells,
+    stock_chart,
+    stock_tables,
+    vacancy_table,
+)
 from husly.organisation.models import Unit
+from husly.people.selectors import log_household_reads, visible_households
+
+Link = Callable[[str], str | None]
 
 
-def _nav(d: dict[str, Any], show: Shown) -> dict[str, Any]:
+def _nav(d: dict[str, Any], show: Shown, link: Link) -> dict[str, Any]:
     count = _("How many")
     return {
         "id": "nav",
@@ -34,12 +47,21 @@ def _nav(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                 _("Temporary accommodation today"),
                 [_("Figure"), count],
                 [
-                    _row(_("Households in temporary accommodation"), show.text(d["stays"])),
-                    _row(_("of them for more than three months"), show.text(d["long"])),
+                    _row(
+                        _("Households in temporary accommodation"),
+                        show.text(d["stays"]),
+                        link=link("stays"),
+                    ),
+                    _row(
+                        _("of them for more than three months"),
+                        show.text(d["long"]),
+                        link=link("long_stays"),
+                    ),
                     _row(_("Children in temporary accommodation"), show.text(d["children"])),
                     _row(
                         _("Stays this unit finds the lasting solution for"),
                         show.text(d["responsible"]),
+                        link=link("responsible"),
                     ),
                 ],
             ),
@@ -51,12 +73,14 @@ def _nav(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                         _("Arrears covered by NAV in the period"),
                         show.text(d["coverages"]),
                         show.money(d["coverages"], d["covered_amount"]),
+                        link=link("coverages"),
                     ),
                     _row(_("Arrears cases covered"), show.text(d["covered_cases"]), ""),
                     _row(
                         _("Leases whose rent this unit pays directly today"),
                         show.text(d["deductions"]),
                         "",
+                        link=link("deductions"),
                     ),
                 ],
             ),
@@ -64,7 +88,8 @@ def _nav(d: dict[str, Any], show: Shown) -> dict[str, Any]:
     }
 
 
-def _settlement(d: dict[str, Any], show: Shown) -> dict[str, Any]:
+def _settlement(d: dict[str, Any], show: Shown, link: Link) -> dict[str, Any]:
+    cells = settlement_cells(d, show)
     return {
         "id": "settlement",
         "title": _("Settlement of refugees"),
@@ -75,99 +100,32 @@ def _settlement(d: dict[str, Any], show: Shown) -> dict[str, Any]:
                 _("Settlement this year against the council's number"),
                 [_("Figure"), _("How many")],
                 [
+                    _row(_("The council's number (persons)"), cells["decided"]),
+                    _row(_("Persons settled"), cells["settled"]),
+                    _row(_("Households settled"), cells["households"], link=link("settled")),
                     _row(
-                        _("The council's number (persons)"),
-                        "–" if d["decided"] is None else d["decided"],
+                        _("Persons accepted, still to arrive"),
+                        cells["expected"],
+                        link=link("expected"),
                     ),
-                    _row(_("Persons settled"), show.text(d["settled"])),
-                    _row(_("Households settled"), show.text(d["households"])),
-                    _row(_("Persons accepted, still to arrive"), show.text(d["expected"])),
-                    _row(
-                        _("Persons remaining"),
-                        "–" if d["remaining"] is None else show.text(d["remaining"]),
-                    ),
+                    _row(_("Persons remaining"), cells["remaining"]),
                 ],
             )
         ],
     }
 
 
-def _parts(show: Shown, counts: list[int]) -> list[str]:
-    """Parts of a shown total: for readers outside the unit, small parts and the one that would
-    give a single small part away by subtraction are hidden."""
-    if show.exact:
-        return [show.text(c) for c in counts]
-    hide = hidden_with_total(counts)
-    return [
-        ("<5" if 0 < c < SMALL_COUNT else "–") if h else show.text(c)
-        for c, h in zip(counts, hide, strict=True)
-    ]
-
-
-def _property(d: dict[str, Any], show: Shown) -> dict[str, Any]:
+def _property(d: dict[str, Any], show: Shown, link: Link) -> dict[str, Any]:
     stock, vacancy = d["stock"], d["vacancy"]
-    categories = stock["categories"]
-    columns = [_parts(show, [c[key] for c in categories]) for key in ("n", "wheelchair", "vacant")]
+    cells = stock_cells(stock, show)
     return {
         "id": "property",
         "title": _("Stock and vacancy"),
         "intro": _(
             "Dwellings in the stock today (sold ones not counted), and vacancy in the period."
         ),
-        "chart": {
-            "kind": "bars",
-            "name": _("Dwellings by kind"),
-            **charts.horizontal(
-                [
-                    charts.Bar(
-                        label=str(c["label"]),
-                        value=c["n"],
-                        text=columns[0][k],
-                        draw=columns[0][k] not in {"–", "<5"},
-                    )
-                    for k, c in enumerate(categories)
-                ]
-            ),
-        },
-        "tables": [
-            _table(
-                _("Dwellings by kind"),
-                [_("Kind"), _("Dwellings"), _("Wheelchair accessible"), _("Vacant")],
-                [
-                    _row(str(c["label"]), columns[0][k], columns[1][k], columns[2][k])
-                    for k, c in enumerate(categories)
-                ]
-                + [
-                    _row(
-                        _("In all"),
-                        show.text(stock["total"]),
-                        show.text(stock["wheelchair"]),
-                        show.text(stock["vacant"]),
-                    )
-                ],
-            ),
-            _table(
-                _("Leases ending with no renewal written"),
-                [_("Ending within"), _("Leases")],
-                [
-                    _row(_("3 months"), show.text(stock["ending"]["m3"])),
-                    _row(_("6 months"), show.text(stock["ending"]["m6"])),
-                    _row(_("12 months"), show.text(stock["ending"]["m12"])),
-                ],
-            ),
-            _table(
-                _("Vacancy days by cause"),
-                [_("Cause"), _("Days"), _("Dwellings")],
-                [
-                    _row(
-                        str(r["label"]),
-                        "–" if show.small(r["dwellings"]) else intcomma(r["days"]),
-                        show.text(r["dwellings"]),
-                    )
-                    for r in vacancy["rows"]
-                ],
-            ),
-        ],
+        "chart": stock_chart(stock, cells),
+        "tables": [*stock_tables(stock, show, cells, link), vacancy_table(vacancy, show)],
     }
 
 
@@ -179,14 +137,20 @@ BUILDERS = {
 }
 
 
-def _part(unit: Unit, exact: bool) -> dict[str, Any]:
+def _part(unit: Unit, exact: bool, lists: bool) -> dict[str, Any]:
     data = owned.unit_figures(unit, timezone.localdate())
     show = Shown(exact)
+
+    def link(key: str) -> str | None:
+        if not (exact and lists):
+            return None
+        return reverse("insight:unit_dashboard_list", args=[unit.pk, key])
+
     return {
         "unit": unit,
         "exact": exact,
         "data": data,
-        "sections": [BUILDERS[p](data[p], show) for p in data["parts"]],
+        "sections": [BUILDERS[p](data[p], show, link) for p in data["parts"]],
     }
 
 
@@ -196,12 +160,56 @@ def my_unit_dashboard(request: HttpRequest) -> HttpResponse:
     units = owned.my_units(user)
     if not units:
         raise Http404
+    lists = reads_people(user)
     return render(
-        request, "insight/unit_dashboard.html", {"parts": [_part(u, exact=True) for u in units]}
+        request,
+        "insight/unit_dashboard.html",
+        {"parts": [_part(u, exact=True, lists=lists) for u in units]},
     )
 
 
 def unit_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     """One unit's part: exact for its members, suppressed for other dashboard readers."""
-    unit, exact = owned.unit_for(user_of(request), pk)
-    return render(request, "insight/unit_dashboard.html", {"parts": [_part(unit, exact)]})
+    user = user_of(request)
+    unit, exact = owned.unit_for(user, pk)
+    return render(
+        request,
+        "insight/unit_dashboard.html",
+        {"parts": [_part(unit, exact, lists=reads_people(user))]},
+    )
+
+
+def unit_dashboard_list(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    """The households behind one of a unit's figures: for the unit's members with a role that
+    reads persons, cut to the households they may see (``visible_households``), one access
+    event per main applicant shown; 404 for everyone else (other readers see aggregates)."""
+    user = user_of(request)
+    unit, exact = owned.unit_for(user, pk)
+    if not exact or not reads_people(user) or key not in owned.UNIT_LISTS:
+        raise Http404
+    part, title = owned.UNIT_LISTS[key]
+    if part not in owned.parts_of(unit):
+        raise Http404
+    rows = owned.unit_list_rows(unit, key, timezone.localdate())
+    ids = {r.household_id for r in rows}
+    seen = set(visible_households(user).filter(pk__in=ids).values_list("pk", flat=True))
+    rows = [r for r in rows if r.household_id in seen]
+    log_household_reads(
+        user=user,
+        household_ids=[r.household_id for r in rows],
+        what=_("The unit's figures: %(list)s") % {"list": title},
+        path=request.path,
+    )
+    return render(
+        request,
+        "insight/dashboard_list.html",
+        {
+            "municipality": unit.municipality,
+            "title": f"{title} ({unit.name})",
+            "rows": rows,
+            "key": key,
+            "deadline_header": False,
+            "back": reverse("insight:unit_dashboard", args=[unit.pk]),
+            "partial": len(seen) < len(ids),
+        },
+    )

@@ -25,6 +25,7 @@ values of the wrong shape.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -768,6 +769,26 @@ def basic_amount_g(on: dt.date, tree: ParameterTree | None = None) -> ResolvedVa
 
 
 @functools.cache
-def default_tree() -> ParameterTree:
+def shipped_tree() -> ParameterTree:
     """The parameter tree shipped with Husly, loaded once per process."""
     return load_parameter_tree(PARAMETERS_ROOT)
+
+
+_trees_in_use: list[ParameterTree] = []
+
+
+def default_tree() -> ParameterTree:
+    """The tree in force: the shipped one, or the one :func:`tree_in_use` puts in its place."""
+    return _trees_in_use[-1] if _trees_in_use else shipped_tree()
+
+
+@contextlib.contextmanager
+def tree_in_use(tree: ParameterTree) -> Iterator[ParameterTree]:
+    """Count by ``tree`` instead of the shipped one inside the block: a municipality's own
+    parameter files (loaded and checked by :func:`load_parameter_tree`) tried before they are
+    shipped, and in tests a municipality whose parameters differ from Rælingen's."""
+    _trees_in_use.append(tree)
+    try:
+        yield tree
+    finally:
+        _trees_in_use.remove(tree)

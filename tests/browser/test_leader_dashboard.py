@@ -49,14 +49,16 @@ def test_a_leader_opens_the_dashboard_and_drills_into_the_broken_promises(
     ).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Styringstavle")
     expect(page.get_by_role("img", name="Løfter holdt og brutt per måned")).to_be_visible()
-    promise = page.get_by_role("table", name="Seksmånedersløftet")
+    promise = page.get_by_role("table", name="Løftet om tilbud innen 6 måneder")
     expect(promise).to_contain_text("Brutt")
     expect(page.locator("body")).not_to_contain_text("Venter 0")
     check_accessibility(page)
     screenshot(page, "leader-dashboard")
 
     promise.get_by_role("link", name="Brutt").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Seksmånedersløfter brutt i perioden")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Løfter om tilbud innen 6 måneder brutt i perioden"
+    )
     expect(page.locator("main")).to_contain_text("I alt: 6")
     by_type = page.get_by_role("table", name="Etter husstandstype")
     expect(by_type.get_by_role("row", name="Enslige")).to_contain_text("<5")
@@ -72,8 +74,10 @@ def test_the_housing_office_drills_into_the_households(
     log_in(page, base, "sara", PASSWORD)
     page.goto(f"{base}/innsikt/oversikt/")
     check_accessibility(page)
-    page.get_by_role("table", name="Seksmånedersløftet").get_by_role("link", name="Brutt").click()
-    table = page.get_by_role("table", name="Seksmånedersløfter brutt i perioden")
+    page.get_by_role("table", name="Løftet om tilbud innen 6 måneder").get_by_role(
+        "link", name="Brutt"
+    ).click()
+    table = page.get_by_role("table", name="Løfter om tilbud innen 6 måneder brutt i perioden")
     expect(table.get_by_role("link", name="Venter 0")).to_be_visible()
     expect(table).not_to_contain_text("Heldig")
     check_accessibility(page)

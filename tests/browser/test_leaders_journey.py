@@ -33,9 +33,11 @@ def test_a_leader_goes_from_the_dashboard_to_a_simulation_of_three_year_leases(
     menu.get_by_role("link", name="Styringstavle").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Styringstavle")
     check_accessibility(page)
-    promise = page.get_by_role("table", name="Seksmånedersløftet")
+    promise = page.get_by_role("table", name="Løftet om tilbud innen 6 måneder")
     promise.get_by_role("link", name="Brutt").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Seksmånedersløfter brutt i perioden")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Løfter om tilbud innen 6 måneder brutt i perioden"
+    )
     expect(page.locator("main")).to_contain_text("I alt: 6")
     expect(page.locator("body")).not_to_contain_text("Venter 0")  # no names for a leader
     check_accessibility(page)

@@ -22,7 +22,7 @@ CACHED_IN_PROCESS = {
     "arrears/procedure.py:default_procedures": "procedures shipped as files",
     "policy/selectors.py:code_version": "digest of the source code",
     "rules/deadlines.py:_weekday_holidays": "public holidays, computed from the year",
-    "rules/params.py:default_tree": "parameters of law shipped as YAML files",
+    "rules/params.py:shipped_tree": "parameters of law shipped as YAML files",
     "rules/guidelines/loader.py:default_registry": "guidelines shipped as YAML files",
     "rules/municipalities.py:_register_for": "from the parameter tree (files)",
     "rules/housing_allowance.py:_parameters_for": "from the parameter tree (files)",

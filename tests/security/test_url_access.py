@@ -213,6 +213,9 @@ RULES: dict[str, Rule] = {
     "insight:dashboard_list": R(STAFF, {"key": "=promise_broken"}),
     "insight:own_unit_dashboard": R(STAFF, {}, owner="eirik"),
     "insight:unit_dashboard": R(MUNICIPALITY, {"pk": "unit"}, owner="sara"),
+    "insight:unit_dashboard_list": R(
+        PERSON, {"pk": "nav_unit", "key": "=loans_approved"}, owner="nina"
+    ),
     "insight:kostra_households": R(STAFF, {"year": "=2026", "key": "=new_applicants"}),
     "needs:overview": R(STAFF, {}),
     "needs:round_open": R(STAFF, {}, "post", owner="none"),
@@ -552,6 +555,7 @@ def world(  # type: ignore[no-untyped-def]
         **_simulation_world(arne, raelingen),
         "municipality": raelingen,
         "unit": housing_office,
+        "nav_unit": routing,
         "staff": sara,
         "membership": Membership.objects.filter(user=sara).first(),
         "person": applicant,
