@@ -17,6 +17,7 @@ plain HTTP on loopback.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import itertools
 import json
 import os
@@ -66,9 +67,35 @@ class Staff(HttpUser):
                 response.failure(f"HTTP {response.status_code} for {path}")
             return response
 
+    def _post(self, path: str, data: dict[str, str], *, name: str) -> Any:
+        """A form sent as a browser sends it: the CSRF cookie's token and a same-origin
+        Referer (the server sees HTTPS); the answer is the redirect to the page."""
+        headers = self._headers()
+        headers["Referer"] = f"https://{self.host.split('://', 1)[1]}{path}"
+        token = next((v for k, v in self.cookies.items() if k.endswith("csrf")), "")
+        with self.client.post(
+            path,
+            data={**data, "csrfmiddlewaretoken": token},
+            headers=headers,
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self._keep_cookies(response)
+            if response.status_code != HTTPStatus.FOUND:
+                response.failure(f"HTTP {response.status_code} for POST {path}")
+            return response
+
     @task
     def click(self) -> None:
         page = self.rng.choices(
             self.role["pages"], weights=[p["weight"] for p in self.role["pages"]]
         )[0]
-        self._get(self.rng.choice(page["paths"]), name=page["name"])
+        path = self.rng.choice(page["paths"])
+        if page.get("method") == "post":
+            if not any(k.endswith("csrf") for k in self.cookies):
+                self._get(page["csrf_from"], name="work_list")  # a page with a form sets it
+            data = {**page["data"], "held_on": dt.datetime.now(dt.UTC).date().isoformat()}
+            self._post(path, data, name=page["name"])
+        else:
+            self._get(path, name=page["name"])
