@@ -33,7 +33,10 @@ def test_readiness_checks_the_database_and_the_migrations() -> None:
 def test_readiness_fails_while_a_migration_is_not_applied() -> None:
     probes.forget_migrations()
     with connection.cursor() as cursor:  # as if this code's last migration had not run yet
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'jobs' AND name = '0001_initial'")
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app = 'jobs' AND name = "
+            "(SELECT max(name) FROM django_migrations WHERE app = 'jobs')"
+        )
     response = Client().get(reverse("readyz"))
     assert response.status_code == 503
     assert response.json()["checks"]["migrations"] == "pending"
