@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from husly.cases import actions
-from husly.cases.models import Application
+from husly.cases.models import Decision
 from husly.people.models import Person
 from husly.policy import inputs
 from husly.simulation import GROUPS, simulate
@@ -123,11 +123,17 @@ def test_a_refusal_replaced_after_an_appeal_is_not_counted(raelingen, routing, s
         lived_in_municipality_since=today - dt.timedelta(days=400),
     )
     assert inputs.residence_refusals(raelingen, today - dt.timedelta(days=30), today)
-    # on appeal the household documents that it has lived here since 2015: assessed again,
-    # approved, the refusal replaced
-    case = refusal.case
-    Application.objects.filter(case=case).update(lived_in_municipality_since=dt.date(2015, 1, 1))
-    actions.assessment_run(actor=sara, case=case)
-    actions.assessment_run(actor=sara, case=case, judgements=judge_all(case, sara))
-    issue(sara, geir, case, kind="approval", replaces=refusal)
+    # the appeal body's new decision replaces the refusal (written as the record it leaves)
+    Decision.objects.create(
+        case=refusal.case,
+        help_kind="rental_dwelling",
+        kind="approval",
+        status="issued",
+        facts="Husstanden har bodd i kommunen siden 2015.",
+        reasoning="Klagen er tatt til følge.",
+        drafted_by=sara,
+        approved_by=geir,
+        replaces=refusal,
+        issued_on=today,
+    )
     assert inputs.residence_refusals(raelingen, today - dt.timedelta(days=30), today) == []
