@@ -725,8 +725,9 @@ def _bulk_leases(
 # share of offers is refused, and the approval lapses (Rælingen 7.3 b). Nobody is housed
 # any other way.
 
-QUEUE_MOVE_OUT_PER_MONTH = 0.013
-"""Monthly hazard of a tenancy ending (about one in seven a year, a mean stay of six years)."""
+QUEUE_MOVE_OUT_PER_MONTH = 0.010
+"""Monthly hazard of a tenancy ending (about one in eight a year, a mean stay of eight years;
+with about three approvals a month the list holds some 15 households, as Rælingen's 16)."""
 QUEUE_EVICTION_SHARE = 0.07
 QUEUE_REFUSAL_SHARE = 0.1
 QUEUE_READY_DAYS = (7, 35)
