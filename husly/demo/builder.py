@@ -444,10 +444,26 @@ class DemoGenerator:
                 progress.update(1)
         landlord = User.objects.get(username=self._username("eiendom"))
         member = User.objects.get(username=self._username("tildeling"))
-        history.house_earlier_approvals(
-            municipality, landlord, member, cast.caseworker, seed=seed, as_of=self.as_of
+        if volume:  # Oslo: the earlier years are bulk rows with drawn waits (ADR 0033)
+            history.house_earlier_approvals(
+                municipality, landlord, member, cast.caseworker, seed=seed, as_of=self.as_of
+            )
+            history.seed_tenancies(municipality, tenants, landlord, seed=seed, as_of=self.as_of)
+            return
+        # The last two years as a queue: moves out, offers in priority order, refusals
+        # (husly.demo.history.house_by_queue); the tenancies of the dwellings that did not
+        # turn over began before them.
+        _housed, tenants = history.house_by_queue(
+            municipality, landlord, member, cast.caseworker, tenants, seed=seed, as_of=self.as_of
         )
-        history.seed_tenancies(municipality, tenants, landlord, seed=seed, as_of=self.as_of)
+        history.seed_tenancies(
+            municipality,
+            tenants,
+            landlord,
+            seed=seed,
+            as_of=self.as_of,
+            older_than=history.HISTORY_DAYS + 1,
+        )
 
     def _allocation(self, municipality: Municipality) -> None:
         """A waiting list (from the approvals above) and one meeting with a proposal."""

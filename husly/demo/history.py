@@ -389,10 +389,13 @@ def seed_tenancies(
     *,
     seed: int,
     as_of: dt.date,
+    older_than: int = 30,
 ) -> int:
     """A lease for every let dwelling that has none, for households already living there
-    (tenancies from before Husly): started one to nine years ago, most on the three-year main
-    rule, some ending within the next months so that renewals are due."""
+    (tenancies from before Husly): started one to nine years ago (and at least ``older_than``
+    days ago: where the queue made the last two years, every lease begun in them is the
+    queue's), most on the three-year main rule, some ending within the next months so that
+    renewals are due."""
     from husly.housing.models import Dwelling, DwellingStatus
 
     rng = random.Random(seed)  # noqa: S311 - demo data, not security
@@ -405,7 +408,9 @@ def seed_tenancies(
     for dwelling, household in zip(let, households, strict=False):
         years = rng.choice([3, 3, 3, 5, 0])
         start = as_of - dt.timedelta(
-            days=rng.randint(365, 9 * 365) if years == 0 else rng.randint(30, 3 * 365 - 10)
+            days=rng.randint(max(365, older_than), 9 * 365)
+            if years == 0
+            else rng.randint(older_than, 3 * 365 - 10)
         )
         _lease(municipality, dwelling, household, actor=actor, rng=rng, start=start, years=years)
         count += 1
@@ -709,3 +714,264 @@ def _bulk_leases(
             )
         )
     Lease.objects.bulk_create(leases, batch_size=2000)
+
+
+# --- the living two years as a queue ----------------------------------------------------------
+# (Replaces, at the small scale, ``house_earlier_approvals``' drawn waits: a back-test of the
+# simulation needs records a queue made, ADR 0033.) Tenancies end as a monthly hazard says; a
+# dwelling is ready again some days later and offered, there and then, to the household on the
+# list with the highest priority points (``husly.matching.score_priority``, the standard
+# weights) whose size and wheelchair need it fits (``husly.matching``'s occupancy norm); a
+# share of offers is refused, and the approval lapses (Rælingen 7.3 b). Nobody is housed
+# any other way.
+
+QUEUE_MOVE_OUT_PER_MONTH = 0.010
+"""Monthly hazard of a tenancy ending (about one in eight a year, a mean stay of eight years;
+with about three approvals a month the list holds some 15 households, as Rælingen's 16)."""
+QUEUE_EVICTION_SHARE = 0.07
+QUEUE_REFUSAL_SHARE = 0.1
+QUEUE_READY_DAYS = (7, 35)
+"""Days from a move-out to the dwelling being ready and offered."""
+QUEUE_LEASE_DAYS = (20, 40)
+"""Days from the offer to the lease's start."""
+
+
+@dataclass
+class _Waiting:
+    entry: Any
+    placed: dt.date
+    htype: int
+    profile: tuple[float, float, float, int]
+
+
+def house_by_queue(  # noqa: PLR0915 - one event loop, read top to bottom
+    municipality: Municipality,
+    actor: User,
+    member: User,
+    caseworker: User,
+    tenants: list[Household],
+    *,
+    seed: int,
+    as_of: dt.date,
+) -> tuple[int, list[Household]]:
+    """The let dwellings' tenancies and the waiting list over the last two years, as a queue
+    (see above). Each dwelling that turns over gets the lease that ended (a household from
+    ``tenants``, its tenancy begun before the two years) and the lease of the household the
+    queue gave it. Returns how many were housed and the tenants not used."""
+    import heapq
+
+    import numpy as np
+
+    from husly.allocation.actions import waiting_list_close
+    from husly.allocation.models import (
+        AnsweredVia,
+        EntryStatus,
+        Offer,
+        OfferStatus,
+        WaitingListEntry,
+    )
+    from husly.cases.actions import case_close
+    from husly.cases.models import Case
+    from husly.housing.models import Dwelling, DwellingStatus
+    from husly.matching.policy import MatchingPolicy
+    from husly.matching.priority import PriorityPolicy
+    from husly.simulation import common
+    from husly.tenancy.actions import standard_end_date
+    from husly.tenancy.models import EndReason, Lease, LeaseStatus, SignedHow, TermKind
+
+    rng = random.Random(seed + 1)  # noqa: S311 - demo data, not security
+    answers = random.Random(seed + 2)  # noqa: S311 - its own stream for the refusals
+    start = as_of - dt.timedelta(days=HISTORY_DAYS)
+    per_day = QUEUE_MOVE_OUT_PER_MONTH / 30.4375
+    policy = PriorityPolicy(version="standard-1")
+    matching = MatchingPolicy(version="simulation")
+    fit = common.fit_matrix(matching)
+    sizes = common.n_sizes(matching)
+    tenants = list(tenants)
+    dwellings = list(
+        Dwelling.objects.filter(
+            building__municipality=municipality, status=DwellingStatus.OCCUPIED, leases__isnull=True
+        ).order_by("pk")
+    )
+    dclass = {
+        d.pk: int(
+            common.dwelling_class(np.array([d.rooms]), np.array([d.wheelchair_accessible]))[0]
+        )
+        for d in dwellings
+    }
+    events: list[tuple[dt.date, int, int, Any]] = []
+    sequence = 0
+
+    def push(day: dt.date, kind: int, item: Any) -> None:
+        nonlocal sequence
+        sequence += 1
+        heapq.heappush(events, (day, kind, sequence, item))
+
+    def move_out(dwelling: Any, since: dt.date, lease: Any) -> None:
+        days = rng.expovariate(per_day)
+        when = since + dt.timedelta(days=round(days))
+        if when < as_of:
+            push(when, 0, (dwelling, lease))
+
+    for dwelling in dwellings:
+        move_out(dwelling, start, None)
+    for entry in WaitingListEntry.objects.filter(
+        municipality=municipality, status=EntryStatus.WAITING
+    ).select_related("household", "decision__case"):
+        htype = int(
+            common.household_type(
+                np.array([max(1, entry.persons)]), np.array([entry.needs_wheelchair]), sizes
+            )[0]
+        )
+        waiting = _Waiting(
+            entry,
+            entry.placed_on,
+            htype,
+            (float(entry.medical), float(entry.social), float(entry.children), entry.urgency),
+        )
+        push(entry.placed_on, 1, waiting)
+
+    queue: list[_Waiting] = []
+    ready: list[Any] = []  # dwellings ready and not yet let, in the order they became ready
+    housed = 0
+
+    def end_before(dwelling: Any, when: dt.date, lease: Any) -> bool:
+        """The tenancy that ends: the queue's own lease, or one begun before the two years."""
+        reason = EndReason.EVICTION if rng.random() < QUEUE_EVICTION_SHARE else EndReason.MOVED_OUT
+        if lease is not None:
+            Lease.objects.filter(pk=lease.pk).update(
+                status=LeaseStatus.ENDED, ended_on=when, end_reason=reason
+            )
+            return True
+        if not tenants:
+            return False
+        household = tenants.pop(0)
+        began = min(when - dt.timedelta(days=365), start - dt.timedelta(days=30))
+        began -= dt.timedelta(days=rng.randint(0, 2500))
+        three = (when - began).days < 3 * 365
+        rent = dwelling.monthly_rent or 8000
+        signed = began - dt.timedelta(days=rng.randint(7, 21))
+        Lease.objects.create(
+            municipality=municipality,
+            dwelling=dwelling,
+            household=household,
+            status=LeaseStatus.ENDED,
+            term_kind=TermKind.STANDARD if three else TermKind.INDEFINITE,
+            term_basis="" if three else "Varig behov er vurdert.",
+            start_date=began,
+            end_date=standard_end_date(began, 3) if three else None,
+            monthly_rent=rent,
+            deposit_amount=rent * 3,
+            created_by=actor,
+            sent_on=signed - dt.timedelta(days=3),
+            tenant_signed_on=signed,
+            tenant_signed_how=SignedHow.PAPER,
+            landlord_signed_on=signed,
+            landlord_signed_how=SignedHow.PAPER,
+            ended_on=when,
+            end_reason=reason,
+        )
+        return True
+
+    def offer_all(today: dt.date) -> None:
+        nonlocal housed
+        if today + dt.timedelta(days=7) > as_of:
+            return  # its answer would come after today: the meeting has the dwelling
+        for dwelling in list(ready):
+            while True:
+                fits = [w for w in queue if fit[w.htype, dclass[dwelling.pk]] >= 0]
+                if not fits:
+                    break
+                points = common.priority_total(
+                    policy,
+                    np.array([w.profile[0] for w in fits]),
+                    np.array([w.profile[1] for w in fits]),
+                    np.array([w.profile[2] for w in fits]),
+                    np.array([w.profile[3] for w in fits], dtype=np.int64),
+                    np.array([(today - w.placed).days for w in fits], dtype=np.int64),
+                )
+                best = max(
+                    range(len(fits)),
+                    key=lambda k: (round(float(points[k]) * 1000), -fits[k].placed.toordinal()),
+                )
+                chosen = fits[best]
+                queue.remove(chosen)
+                entry = chosen.entry
+                answered = today + dt.timedelta(days=answers.randint(1, 6))
+                if answers.random() < QUEUE_REFUSAL_SHARE:
+                    Offer.objects.create(
+                        entry=entry,
+                        dwelling=dwelling,
+                        status=OfferStatus.REFUSED,
+                        made_on=today,
+                        answer_due=today + dt.timedelta(days=7),
+                        answered_at=_at(answered),
+                        answered_via=AnsweredVia.CASEWORKER,
+                        refusal_reason="Husstanden ønsker ikke å bo i dette området.",
+                        made_by=member,
+                    )
+                    waiting_list_close(actor=member, entry=entry, status=EntryStatus.LAPSED)
+                    WaitingListEntry.objects.filter(pk=entry.pk).update(
+                        closed_on=min(answered + dt.timedelta(days=14), as_of)
+                    )
+                    continue
+                begins = today + dt.timedelta(days=rng.randint(*QUEUE_LEASE_DAYS))
+                if begins >= as_of:  # accepted; the lease begins after today
+                    Offer.objects.create(
+                        entry=entry,
+                        dwelling=dwelling,
+                        status=OfferStatus.ACCEPTED,
+                        made_on=today,
+                        answer_due=today + dt.timedelta(days=7),
+                        answered_at=_at(answered),
+                        answered_via=AnsweredVia.CASEWORKER,
+                        made_by=member,
+                    )
+                    WaitingListEntry.objects.filter(pk=entry.pk).update(status=EntryStatus.OFFERED)
+                    Dwelling.objects.filter(pk=dwelling.pk).update(status=DwellingStatus.RESERVED)
+                    ready.remove(dwelling)
+                    break
+                lease = _lease(
+                    municipality,
+                    dwelling,
+                    entry.household,
+                    actor=actor,
+                    rng=rng,
+                    start=begins,
+                    decision=entry.decision,
+                )
+                offer = Offer.objects.create(
+                    entry=entry,
+                    dwelling=dwelling,
+                    status=OfferStatus.LEASED,
+                    made_on=today,
+                    answer_due=today + dt.timedelta(days=7),
+                    answered_at=_at(answered),
+                    answered_via=AnsweredVia.CASEWORKER,
+                    made_by=member,
+                )
+                type(lease).objects.filter(pk=lease.pk).update(offer=offer)
+                waiting_list_close(actor=member, entry=entry, status=EntryStatus.HOUSED)
+                WaitingListEntry.objects.filter(pk=entry.pk).update(closed_on=begins)
+                case_close(actor=caseworker, case=entry.decision.case, reason="completed")
+                Case.objects.filter(pk=entry.decision.case_id).update(closed_at=_at(begins))
+                housed += 1
+                ready.remove(dwelling)
+                move_out(dwelling, begins, lease)
+                break
+
+    while events:
+        day, kind, _n, item = heapq.heappop(events)
+        if kind == 0:  # a tenancy ends; the dwelling is ready some days later
+            dwelling, lease = item
+            if end_before(dwelling, day, lease):
+                push(day + dt.timedelta(days=rng.randint(*QUEUE_READY_DAYS)), 2, dwelling)
+            continue
+        if kind == 1:
+            queue.append(item)
+        else:
+            ready.append(item)
+        offer_all(day)
+    if ready:
+        Dwelling.objects.filter(pk__in=[d.pk for d in ready]).update(status=DwellingStatus.VACANT)
+    return housed, tenants

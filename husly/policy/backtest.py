@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Min, Q
+from django.db.models import Exists, Min, OuterRef, Q
 
 from husly.allocation.models import EntryStatus, Offer, OfferStatus, WaitingListEntry
 from husly.housing.models import Dwelling
@@ -31,7 +31,12 @@ DAYS_PER_MONTH = inputs.DAYS_PER_MONTH
 
 def waiting_list_on(municipality: Municipality, day: dt.date) -> Waiting:
     """The waiting list as it stood at the end of ``day``: entries placed by then and not yet
-    closed, with the offers they had refused by then."""
+    closed, with the offers they had refused by then. An entry whose household had been
+    offered a dwelling by then that it did not refuse is not waiting for an offer (its lease is
+    being written): it is left out, as it would be housed in the records whatever came next."""
+    offered = Offer.objects.filter(
+        entry__municipality=municipality, made_on__lte=day, entry_id=OuterRef("pk")
+    ).exclude(status__in=[OfferStatus.REFUSED, OfferStatus.WITHDRAWN])
     rows = inputs._entry_rows(
         WaitingListEntry.objects.filter(municipality=municipality, placed_on__lte=day)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
@@ -39,6 +44,7 @@ def waiting_list_on(municipality: Municipality, day: dt.date) -> Waiting:
             status__in=[EntryStatus.HOUSED, EntryStatus.LAPSED, EntryStatus.WITHDRAWN],
             closed_on__isnull=True,
         )
+        .exclude(Exists(offered))
         .order_by("pk")
     )
     refused: dict[int, int] = {}
@@ -80,13 +86,17 @@ def stock_on(municipality: Municipality, day: dt.date) -> Stock:
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
         .values_list("dwelling_id", "end_date")
     )
-    next_let = dict(
+    # when the records let it next: the offer of the next lease (the simulation offers and
+    # houses in one month), or the lease's start where it has no offer on record
+    next_let: dict[int, dt.date] = {}
+    for dwelling, begins, offered in (
         Lease.objects.filter(municipality=municipality, start_date__gt=day)
         .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
-        .values("dwelling_id")
-        .annotate(first=Min("start_date"))
-        .values_list("dwelling_id", "first")
-    )
+        .values_list("dwelling_id", "start_date", "offer__made_on")
+    ):
+        when = max(day, offered or begins)
+        if dwelling not in next_let or when < next_let[dwelling]:
+            next_let[dwelling] = when
     dwellings = list(
         Dwelling.objects.filter(building__municipality=municipality)
         .filter(Q(pk__in=list(leases)) | Q(pk__in=list(next_let)))
@@ -114,11 +124,18 @@ def stock_on(municipality: Municipality, day: dt.date) -> Stock:
 
 
 def input_on(
-    municipality: Municipality, day: dt.date, *, months: int, runs: int, seed: int
+    municipality: Municipality,
+    day: dt.date,
+    *,
+    months: int,
+    runs: int,
+    seed: int,
+    history_months: int = inputs.HISTORY_MONTHS,
 ) -> SimulationInput:
-    """The simulation's input as the records stood on ``day`` (policy in force today)."""
+    """The simulation's input as the records stood on ``day`` (policy in force today), with
+    the rates of the ``history_months`` before it."""
     waiting = waiting_list_on(municipality, day)
-    counts, templates = inputs.history(municipality, day)
+    counts, templates = inputs.history(municipality, day, history_months)
     rates, _fell_back = estimate_rates(counts)
     if templates is None:
         templates = ArrivalTemplates(
@@ -146,8 +163,8 @@ def input_on(
 def recorded(municipality: Municipality, day: dt.date, months: int) -> dict[str, float]:
     """What the records say happened in the ``months`` after ``day``: the median and 90th
     percentile of the waits (whole months from the approval to the first offer) of the first
-    offers made then, the households housed from the list per year, and the mean number of
-    households on the list at the month ends."""
+    offers made then, the households housed from the list per year (offers made then and
+    accepted), and the mean number of households on the list at the month ends."""
     end = deadlines.add_months(day, months)
     firsts = list(
         WaitingListEntry.objects.filter(municipality=municipality)
@@ -158,11 +175,14 @@ def recorded(municipality: Municipality, day: dt.date, months: int) -> dict[str,
     waits = np.array(
         [round((first - placed).days / DAYS_PER_MONTH) for placed, first in firsts], dtype=float
     )
-    housed = WaitingListEntry.objects.filter(
-        municipality=municipality,
-        status=EntryStatus.HOUSED,
-        closed_on__gt=day,
-        closed_on__lte=end,
+    # housed as the simulation counts it: an offer made in those months and accepted (its
+    # lease may begin a little later); a household whose offer came before ``day`` is not on
+    # the list the simulation starts from (waiting_list_on)
+    housed = Offer.objects.filter(
+        entry__municipality=municipality,
+        made_on__gt=day,
+        made_on__lte=end,
+        status__in=[OfferStatus.ACCEPTED, OfferStatus.LEASED],
     ).count()
     spans = list(
         WaitingListEntry.objects.filter(municipality=municipality, placed_on__lte=end)
@@ -215,10 +235,13 @@ def back_test(
     runs: int = 100,
     seed: int = 0,
     band: tuple[float, float] = (5.0, 95.0),
+    history_months: int = inputs.HISTORY_MONTHS,
 ) -> list[Comparison]:
     """Each figure: what happened in the ``months`` after ``day``, and the band (``band``
     percentiles, across ``runs`` seeded futures) the simulation started on ``day`` gives."""
-    inp = input_on(municipality, day, months=months, runs=runs, seed=seed)
+    inp = input_on(
+        municipality, day, months=months, runs=runs, seed=seed, history_months=history_months
+    )
     per_run = simulate(inp).per_run()
     happened = recorded(municipality, day, months)
     out = []
@@ -228,4 +251,97 @@ def back_test(
             np.percentile(values, [band[0], 50.0, band[1]]) if values.size else (np.nan,) * 3
         )
         out.append(Comparison(name, happened[name], float(low), float(mid), float(high)))
+    return out
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Households told a chance of an offer within ``months`` months: how many the chances
+    said (their sum), how many got one, and the spread of that number if the chances are
+    right (Poisson-binomial: the square root of the sum of p(1-p))."""
+
+    months: int
+    households: int
+    said: float
+    got: int
+    spread: float
+
+    def within(self, z: float = 1.96) -> bool:
+        """|said - got| inside the two-sided 95 % interval (``z``) of the number got, with half a
+        household for the count being whole."""
+        return abs(self.said - self.got) <= z * self.spread + 0.5
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "months": self.months,
+            "households": self.households,
+            "said": round(self.said, 2),
+            "got": self.got,
+            "spread": round(self.spread, 2),
+            "within": self.within(),
+        }
+
+
+def offers_within(
+    municipality: Municipality, day: dt.date, entry_ids: list[int], months: int
+) -> dict[int, bool]:
+    """Each entry: whether the records show its first offer after ``day`` and no later than
+    ``months`` months after it."""
+    end = deadlines.add_months(day, months)
+    offered = set(
+        Offer.objects.filter(
+            entry__municipality=municipality,
+            entry_id__in=entry_ids,
+            made_on__gt=day,
+            made_on__lte=end,
+        ).values_list("entry_id", flat=True)
+    )
+    return {e: e in offered for e in entry_ids}
+
+
+def calibration(
+    municipality: Municipality,
+    days: list[dt.date],
+    *,
+    horizons: tuple[int, ...] = (3, 6, 12),
+    last: dt.date,
+    runs: int = 100,
+    seed: int = 0,
+    history_months: int = inputs.HISTORY_MONTHS,
+) -> list[Calibration]:
+    """The chance Min side would have told each household on the list on each of ``days`` (the
+    share of runs with an offer within 3, 6, 12 months), beside what happened, per horizon,
+    pooled over the days whose horizon ends by ``last`` (the records' end)."""
+    said: dict[int, list[float]] = {n: [] for n in horizons}
+    got: dict[int, list[bool]] = {n: [] for n in horizons}
+    for day in days:
+        usable = [n for n in horizons if deadlines.add_months(day, n) <= last]
+        if not usable:
+            continue
+        inp = input_on(
+            municipality,
+            day,
+            months=max(usable),
+            runs=runs,
+            seed=seed,
+            history_months=history_months,
+        )
+        chances = simulate(inp).offer_within(tuple(usable))
+        ids = [int(x) for x in inp.waiting.id]
+        for k, n in enumerate(usable):
+            happened = offers_within(municipality, day, ids, n)
+            said[n] += [chances[e][k] for e in ids]
+            got[n] += [happened[e] for e in ids]
+    out = []
+    for n in horizons:
+        p = np.asarray(said[n], dtype=float)
+        out.append(
+            Calibration(
+                months=n,
+                households=int(p.size),
+                said=float(p.sum()),
+                got=int(sum(got[n])),
+                spread=float(np.sqrt((p * (1 - p)).sum())),
+            )
+        )
     return out

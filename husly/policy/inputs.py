@@ -100,6 +100,89 @@ def _groups(rows: list[tuple[Any, ...]], on: dt.date) -> list[int]:
     return out
 
 
+RESIDENCE_KINDS = frozenset({"residence_period"})
+"""Criterion kinds that are the residence requirement (*botidskrav*: lived, or been registered,
+in the municipality for a period; ``husly.rules.guidelines.kinds``). Lawful residence in
+Norway and being registered in the municipality today are other requirements."""
+
+
+def _residence_only(node: dict[str, Any]) -> bool:
+    """The criterion is not met, and would be if the residence requirement were lifted."""
+    if node.get("outcome") != "not_met":
+        return False
+    if node.get("kind") in RESIDENCE_KINDS:
+        return True
+    children = node.get("children") or []
+    failed = [c for c in children if c.get("outcome") == "not_met"]
+    if not failed:
+        return False
+    if node.get("kind") == "any_of":
+        return any(_residence_only(c) for c in failed)
+    return all(_residence_only(c) for c in failed)
+
+
+def refused_for_residence(record: dict[str, Any]) -> bool:
+    """A stored assessment (``Assessment.record``) whose only unmet requirements are the
+    residence requirement: the household would have been approved without it."""
+    failed = [c for c in record.get("criteria") or [] if c.get("outcome") == "not_met"]
+    return bool(failed) and all(_residence_only(c) for c in failed)
+
+
+def residence_refusals(
+    municipality: Municipality, start: dt.date, today: dt.date
+) -> list[tuple[int, int]]:
+    """Refusals of a municipal dwelling issued from ``start`` to ``today`` (not replaced by
+    then, e.g. after an appeal) whose assessment failed only on the residence requirement:
+    (household, persons) each. Read from the decision's stored assessment; one query for the
+    decisions, one for the sizes."""
+    from husly.cases.models import (
+        WAITING_LIST_HELP,
+        Decision,
+        DecisionKind,
+        DecisionStatus,
+    )
+    from husly.people.models import HouseholdMember
+
+    rows = (
+        Decision.objects.filter(
+            case__municipality=municipality,
+            help_kind__in=WAITING_LIST_HELP,
+            kind=DecisionKind.REFUSAL,
+            status=DecisionStatus.ISSUED,
+            issued_on__gte=start,
+            issued_on__lte=today,
+            assessment__isnull=False,
+        )
+        .exclude(replaced_by__issued_on__lte=today)
+        .values_list("case__household_id", "assessment__record")
+    )
+    households = [int(h) for h, record in rows if refused_for_residence(record)]
+    persons: dict[int, int] = defaultdict(int)
+    for h in HouseholdMember.objects.filter(household_id__in=households).values_list(
+        "household_id", flat=True
+    ):
+        persons[h] += 1
+    return [(h, max(1, persons[h])) for h in households]
+
+
+def _refused_rows(refused: list[tuple[int, int]], today: dt.date) -> list[tuple[Any, ...]]:
+    """Entry-shaped rows for households refused for residence (no entry: sizes from the
+    household, children from a member under 18, the other levels unassessed)."""
+    from husly.insight.fairness_selectors import household_facts
+
+    if not refused:
+        return []
+    facts = household_facts({h for h, _ in refused})
+    index = {int(h): k for k, h in enumerate(facts.household.tolist())}
+    adult = np.datetime64(today, "D") - np.timedelta64(round(18 * 365.25), "D")
+    out = []
+    for household, persons in refused:
+        k = index.get(household)
+        child = k is not None and bool(facts.youngest_born[k] > adult)
+        out.append((None, household, persons, 0, 0, 0, int(child), False, today, 0))
+    return out
+
+
 def _entry_rows(queryset: Any) -> list[tuple[Any, ...]]:
     return list(
         queryset.values_list(
@@ -182,39 +265,58 @@ def history(  # noqa: PLR0912 - one pass over the leases, read top to bottom
             municipality=municipality, placed_on__gte=start, placed_on__lte=today
         ).order_by("pk")
     )
+    # Applicants refused only for the residence requirement arrive too when it is lifted:
+    # counted with the applications and as refused (Rates.arrivals_per_month is "before the
+    # residence requirement"), and they shape the templates of new arrivals.
+    arrivals += _refused_rows(residence_refusals(municipality, start, today), today)
     arrival_groups = _groups(arrivals, today)
     applications = [0] * len(GROUPS)
-    for g in arrival_groups:
+    residence_refused = [0] * len(GROUPS)
+    for g, row in zip(arrival_groups, arrivals, strict=True):
         applications[g] += 1
+        residence_refused[g] += int(row[0] is None)
     offers = Offer.objects.filter(
         entry__municipality=municipality, made_on__gte=start, made_on__lte=today
     )
     n_offers = offers.count()
     n_refused = offers.filter(status=OfferStatus.REFUSED).count()
 
-    leases = list(
-        Lease.objects.filter(municipality=municipality, start_date__lte=today)
+    # As the records stood on ``today``: a lease that ended after it was in force then (read on
+    # a past day, a later move must not count as one that had happened).
+    leases = [
+        (*row[:5], None, "", row[7]) if row[5] is not None and row[5] > today else row
+        for row in Lease.objects.filter(municipality=municipality, start_date__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
         .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
         .values_list(
-            "pk", "dwelling_id", "household_id", "start_date", "end_date", "ended_on", "end_reason"
+            "pk",
+            "dwelling_id",
+            "household_id",
+            "start_date",
+            "end_date",
+            "ended_on",
+            "end_reason",
+            "offer__made_on",
         )
-    )
+    ]
     renewal_asked = set(
-        RenewalApplication.objects.filter(lease__municipality=municipality).values_list(
-            "lease_id", flat=True
-        )
+        RenewalApplication.objects.filter(
+            lease__municipality=municipality, created_at__date__lte=today
+        ).values_list("lease_id", flat=True)
     )
     later_entries: dict[int, list[dt.date]] = defaultdict(list)
     for r in arrivals:
-        later_entries[r[1]].append(r[8])
+        if r[0] is not None:
+            later_entries[r[1]].append(r[8])
 
     exposure = moved = evicted = lease_ends = left = refused_renewal = 0
     back_nr = back_ev = 0
-    for _pk, _dw, household, begins, end, ended, reason in leases:
+    for _pk, _dw, household, begins, end, ended, reason, _offered in leases:
         first = max(begins, start)
         last = min(ended or today, today)
-        if end is not None and start <= end <= today:
+        # A lease reaches its end only if it was still in force then: one that ended earlier
+        # (a move, an eviction) is counted as that below, not as a lease end.
+        if end is not None and start <= end <= today and (ended is None or ended >= end):
             lease_ends += 1
             last = min(last, end)
             if reason == EndReason.RENEWED:
@@ -233,20 +335,23 @@ def history(  # noqa: PLR0912 - one pass over the leases, read top to bottom
         exposure += max(0, _months((last - first).days))
 
     vacancy_days = relets = 0
-    by_dwelling: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for _pk, dwelling, _hh, begins, _end, ended, _reason in leases:
-        by_dwelling[dwelling].append((begins, ended))
+    # Turnaround: from the move-out to the next tenant's offer (the simulation offers and
+    # houses in the same month, and waits are counted to the offer), or to the next lease's
+    # start where the records hold no offer.
+    by_dwelling: dict[int, list[tuple[dt.date, dt.date | None, dt.date]]] = defaultdict(list)
+    for _pk, dwelling, _hh, begins, _end, ended, _reason, offered in leases:
+        by_dwelling[dwelling].append((begins, ended, offered or begins))
     for spans in by_dwelling.values():
         spans.sort()
-        for (_b0, e0), (b1, _e1) in itertools.pairwise(spans):
-            if e0 is not None and b1 >= e0 and b1 >= start:
-                vacancy_days += (b1 - e0).days
+        for (_b0, e0, _o0), (b1, _e1, o1) in itertools.pairwise(spans):
+            if e0 is not None and b1 >= e0 and start <= b1 <= today:
+                vacancy_days += max(0, (o1 - e0).days)
                 relets += 1
 
     counts = HistoryCounts(
         months=months,
         applications=applications,
-        residence_refused=[0] * len(GROUPS),
+        residence_refused=residence_refused,
         offers=n_offers,
         refusals=n_refused,
         exposure=exposure,
