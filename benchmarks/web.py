@@ -434,7 +434,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60, help="length of the target run")
     parser.add_argument("--step-seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
-    parser.add_argument("--steps", default="35,50", help="request rates (per s) of the step search")
+    parser.add_argument(
+        "--steps",
+        default="",
+        help="request rates (per s) of the step search (default: 35,50 above a met target, "
+        "5,10,15,20 below a missed one)",
+    )
     parser.add_argument("--fresh", action="store_true", help="seed again, ignore the dump")
     args = parser.parse_args(argv)
     if args.plan:
@@ -460,7 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         best = target["total"].get("rps") if _within(target) else None
         steps: list[dict[str, Any]] = []
-        for rate in (float(r) for r in args.steps.split(",") if r):
+        rates = args.steps or ("35,50" if _within(target) else "5,10,15,20")
+        for rate in (float(r) for r in rates.split(",") if r):
             users = max(1, round(rate * args.pacing))
             step = load(
                 base,
@@ -471,9 +477,17 @@ def main(argv: list[str] | None = None) -> int:
                 workdir=workdir,
             )
             worst = max(
-                (p["p95_ms"] for k, p in step["pages"].items() if k != "login"), default=0.0
+                ((p["p95_ms"], k) for k, p in step["pages"].items() if k != "login"),
+                default=(0.0, ""),
             )
-            steps.append({"rate": rate, "rps": step["total"].get("rps"), "worst_p95_ms": worst})
+            steps.append(
+                {
+                    "rate": rate,
+                    "rps": step["total"].get("rps"),
+                    "worst_p95_ms": worst[0],
+                    "worst_page": worst[1],
+                }
+            )
             if not _within(step):
                 break
             best = max(best or 0.0, step["total"].get("rps") or 0.0)
