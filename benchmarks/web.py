@@ -16,7 +16,8 @@ Run ``./dev bench web`` (``./dev`` starts a throwaway PostgreSQL and sets ``DATA
 4. locust (``benchmarks/web_locustfile.py``) runs headless: ``--users`` simulated staff, each
    with a session of its role made by the plan (logged in before the measured window) and
    opening one page every ``--pacing`` seconds (constant pacing), for ``--seconds``; then a
-   step search (from 5 per s when the target is missed, from 35 when met) raises the rate until some page's p95 passes 150 ms. The roles: three
+   step search (from 5 per s when the target is missed, from 35 when met) raises the rate
+   until some page's p95 passes 150 ms. The roles: three
    caseworkers, the allocation office, the property unit and a leader (the dashboard).
 
 Prints ONE JSON line: per page ``median_ms``, ``p95_ms``, ``requests``, ``errors``,
