@@ -24,7 +24,7 @@ from husly.matching.data import (
 )
 from husly.matching.policy import MatchingPolicy
 from husly.matching.priority import PriorityPolicy, PriorityScores, score_priority
-from husly.simulation.model import DAYS_PER_MONTH, GROUPS, MAX_ROOMS, Rates, SimulationInput
+from husly.simulation.model import DAYS_PER_MONTH, GROUPS, MAX_ROOMS, SimulationInput
 
 __all__ = ["DAYS_PER_MONTH"]  # re-exported for the engine and the reference
 
@@ -329,7 +329,7 @@ def draw_run_rates(inp: SimulationInput) -> RunRates:
             cum = np.cumsum(mine, axis=1)
             mix.append(np.ascontiguousarray(cum / cum[:, -1:] + np.arange(runs)[:, None]))
     if r.ends_observed:
-        scale = _multiplier(rng, np.float64(r.ends_observed), (runs,))
+        scale = _multiplier(rng, np.full(runs, float(r.ends_observed)), (runs,))
         total = np.minimum((move + evict) * scale, 1.0)
         share = r.eviction_per_month / max(r.move_out_per_month + r.eviction_per_month, 1e-300)
         evict = total * share

@@ -4,8 +4,9 @@ The Django side (``husly.policy.inputs``) counts events in the database over a w
 the back-tests count them in a synthetic history. Each rate is the plain ratio of events to
 exposure (maximum likelihood for a Poisson arrival rate and for Bernoulli shares and monthly
 hazards); the counts the arrivals, the hazards and the refusal share rest on go with them, so
-that each run can draw its rates from their uncertainty (see :class:`Rates`). A ratio with no exposure falls back to the default in :class:`Rates`, and the fallback
-is listed so the page can say so.
+that each run can draw its rates from their uncertainty (see :class:`Rates`). A ratio with no
+exposure falls back to the default in :class:`Rates`, and the fallback is listed so the page
+can say so.
 """
 
 from __future__ import annotations

@@ -293,9 +293,8 @@ class Rates:
     @property
     def uncertain(self) -> bool:
         """Whether the runs draw their rates from what they were read from."""
-        return any(
-            x is not None for x in (self.arrivals_observed, self.ends_observed, self.offers_observed)
-        )
+        counts = (self.arrivals_observed, self.ends_observed, self.offers_observed)
+        return any(x is not None for x in counts)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rates:
