@@ -225,8 +225,9 @@ class Rates:
     *T* is the posterior of a Poisson rate (or hazard) under the scale-free prior 1/λ,
     Gamma(shape *k*, rate *T*), i.e. the estimate times a Gamma(*k*, 1/*k*) multiplier of
     mean 1 (five arrivals: about ±45 % between runs); a share of *r* in *n* is
-    Beta(*r*, *n* − *r*). The mean stays the estimate; the runs, and so the bands and the
-    chances told, carry how little the history says (ADR 0033).
+    Beta(*r*, *n* − *r*); the mix of arrivals within a group is a Bayesian bootstrap of the
+    templates (Dirichlet(1, ..., 1) shares per run). The mean stays the estimate; the runs,
+    and so the bands and the chances told, carry how little the history says (ADR 0033).
     """
 
     arrivals_per_month: tuple[float, ...]
