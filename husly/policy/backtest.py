@@ -79,7 +79,9 @@ def stock_on(municipality: Municipality, day: dt.date) -> Stock:
     records do not say whether it stood empty or held a tenancy nobody recorded (a dwelling
     bought later, an older tenancy not imported), and treating all of them as free on that day
     would house the whole list at once. A dwelling the records show no lease for, neither in
-    force that day nor after it, is left out: nothing says it could be let in those months."""
+    force that day nor after it, is left out: nothing says it could be let in those months. A
+    dwelling whose next lease was offered by that day (and not refused) is let that day: the
+    household it went to is not on the list either (:func:`waiting_list_on`)."""
     leases = dict(
         Lease.objects.filter(municipality=municipality, start_date__lte=day)
         .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
@@ -89,14 +91,25 @@ def stock_on(municipality: Municipality, day: dt.date) -> Stock:
     # when the records let it next: the offer of the next lease (the simulation offers and
     # houses in one month), or the lease's start where it has no offer on record
     next_let: dict[int, dt.date] = {}
-    for dwelling, begins, offered in (
+    reserved: dict[int, tuple[dt.date, dt.date | None]] = {}
+    for dwelling, begins, offered, end in (
         Lease.objects.filter(municipality=municipality, start_date__gt=day)
         .exclude(status__in=[LeaseStatus.DRAFT, LeaseStatus.SENT])
-        .values_list("dwelling_id", "start_date", "offer__made_on")
+        .values_list("dwelling_id", "start_date", "offer__made_on", "end_date")
     ):
+        if offered is not None and offered <= day and dwelling not in leases:
+            # offered by then and not refused: its household is not on the list that day
+            # (waiting_list_on), so the dwelling is not free for the list either: let from
+            # that day, with that lease's end date
+            if dwelling not in reserved or begins < reserved[dwelling][0]:
+                reserved[dwelling] = (begins, end)
+            continue
         when = max(day, offered or begins)
         if dwelling not in next_let or when < next_let[dwelling]:
             next_let[dwelling] = when
+    for dwelling, (_begins, end) in reserved.items():
+        leases[dwelling] = end
+        next_let.pop(dwelling, None)
     dwellings = list(
         Dwelling.objects.filter(building__municipality=municipality)
         .filter(Q(pk__in=list(leases)) | Q(pk__in=list(next_let)))

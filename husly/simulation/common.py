@@ -24,7 +24,7 @@ from husly.matching.data import (
 )
 from husly.matching.policy import MatchingPolicy
 from husly.matching.priority import PriorityPolicy, PriorityScores, score_priority
-from husly.simulation.model import DAYS_PER_MONTH, GROUPS, MAX_ROOMS, Rates, SimulationInput
+from husly.simulation.model import DAYS_PER_MONTH, GROUPS, MAX_ROOMS, SimulationInput
 
 __all__ = ["DAYS_PER_MONTH"]  # re-exported for the engine and the reference
 
@@ -248,50 +248,135 @@ def draw_dwellings(rng: np.random.Generator, runs: int, n: int) -> NDArray[np.fl
     return rng.random((runs, n), dtype=np.float32)
 
 
-def float32_bound(threshold: np.float64) -> np.float32:
-    """The smallest single-precision number >= ``threshold``: for a single-precision *x*,
-    ``x < threshold`` exactly when ``x < float32_bound(threshold)`` (no double-precision copy of
-    the whole array needed)."""
-    low = np.float32(threshold)
-    if np.float64(low) < threshold:
-        low = np.nextafter(low, np.float32(np.inf))
-    return low
+def float32_bound(threshold: FloatArray) -> NDArray[np.float32]:
+    """Per entry, the smallest single-precision number >= ``threshold``: for a single-precision
+    *x*, ``x < threshold`` exactly when ``x < float32_bound(threshold)`` (no double-precision
+    copy of the whole array needed)."""
+    low = np.asarray(threshold, dtype=np.float64).astype(np.float32)
+    below = low.astype(np.float64) < threshold
+    out: NDArray[np.float32] = np.where(below, np.nextafter(low, np.float32(np.inf)), low)
+    return out
+
+
+#: Entropy mixed into the seed for the parameter draws: a stream of its own, so the monthly
+#: draws of a run are those of the same seed whether or not its rates are uncertain.
+PARAMETER_STREAM = 0x5A7E
+
+
+@dataclass(frozen=True)
+class RunRates:
+    """The rates each run uses (one row per run): the estimates themselves, or drawn from their
+    uncertainty when :class:`Rates` says what they were read from (:func:`draw_run_rates`)."""
+
+    arrivals: FloatArray  # (runs, groups), a month
+    move: FloatArray  # (runs,), monthly hazard
+    evict: FloatArray  # (runs,), monthly hazard
+    refusal: FloatArray  # (runs,), share of offers refused
+    #: Per group, (runs, templates of the group): each run's cumulative shares of the group's
+    #: templates among its arrivals, plus the run's index (so one search serves all runs:
+    #: :func:`pick_templates`); ``None``: every template equally likely, in all runs.
+    mix: tuple[FloatArray | None, ...] = ()
+
+
+def pick_templates(mix: FloatArray, rows: IntArray, u: FloatArray) -> IntArray:
+    """Which of a group's templates each arrival copies (position in the group's pool), by its
+    run's shares (``RunRates.mix``) and a uniform ``u``: one search over all runs at once (the
+    reference calls it with one arrival at a time, so both get the same answer)."""
+    n = mix.shape[1]
+    at = np.searchsorted(mix.ravel(), u + rows, side="right") - rows * n
+    out: IntArray = np.clip(at, 0, n - 1).astype(np.int64)
+    return out
+
+
+def _multiplier(rng: np.random.Generator, events: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """Gamma(k, 1/k) of mean 1 where ``k`` > 0 (a rate read from no events stays as read)."""
+    k = np.broadcast_to(events, shape)
+    out: FloatArray = rng.gamma(np.where(k > 0, k, 1.0), 1.0 / np.where(k > 0, k, 1.0), size=shape)
+    return np.where(k > 0, out, 1.0)
+
+
+def draw_run_rates(inp: SimulationInput) -> RunRates:
+    """Each run's rates. Without observed counts, the estimates in every run. With them (see
+    :class:`Rates`), from their own stream of the seed (:data:`PARAMETER_STREAM`), before the
+    months begin, the same in both implementations:
+
+    * per run and group, the arrival rate times a Gamma(*k*, 1/*k*) multiplier (*k* the
+      applications counted), and the mix of arrivals within the group as a Bayesian bootstrap
+      of the arrivals seen (Dirichlet(1, ..., 1) shares of the group's templates);
+    * per run, both tenancy hazards times one Gamma multiplier from the moves and evictions
+      counted;
+    * per run, the refusal share from Beta(*r*, *n* - *r*).
+    """
+    r, runs = inp.rates, inp.runs
+    arrivals = np.tile(np.asarray(r.arrivals_per_month, dtype=np.float64), (runs, 1))
+    move = np.full(runs, r.move_out_per_month)
+    evict = np.full(runs, r.eviction_per_month)
+    refusal = np.full(runs, r.refusal_share)
+    mix: list[FloatArray | None] = []
+    if not r.uncertain:
+        return RunRates(arrivals=arrivals, move=move, evict=evict, refusal=refusal)
+    rng = np.random.default_rng([inp.seed, PARAMETER_STREAM])
+    if r.arrivals_observed is not None:
+        k = np.asarray(r.arrivals_observed, dtype=np.float64)
+        arrivals = arrivals * _multiplier(rng, k, arrivals.shape)
+        group = inp.templates.group
+        weights = rng.gamma(1.0, 1.0, size=(runs, group.shape[0]))
+        for g in range(len(GROUPS)):
+            mine = weights[:, group == g]
+            if mine.shape[1] < 2:  # noqa: PLR2004 - one template or none: nothing to mix
+                mix.append(None)
+                continue
+            cum = np.cumsum(mine, axis=1)
+            mix.append(np.ascontiguousarray(cum / cum[:, -1:] + np.arange(runs)[:, None]))
+    if r.ends_observed:
+        scale = _multiplier(rng, np.full(runs, float(r.ends_observed)), (runs,))
+        total = np.minimum((move + evict) * scale, 1.0)
+        share = r.eviction_per_month / max(r.move_out_per_month + r.eviction_per_month, 1e-300)
+        evict = total * share
+        move = total - evict
+    if r.offers_observed:
+        refused = r.refusal_share * r.offers_observed
+        kept = r.offers_observed - refused
+        if refused > 0 and kept > 0:
+            refusal = rng.beta(refused, kept, size=runs)
+    return RunRates(arrivals=arrivals, move=move, evict=evict, refusal=refusal, mix=tuple(mix))
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Cut points on a dwelling's monthly uniform *u*. At the lease's end: *u* < ``leave`` the
-    tenant leaves; < ``fail`` the renewal test refuses (< ``back_nr``: and comes back onto the
-    list); otherwise renewed. During the lease: *u* < ``evict`` evicted (< ``back_ev``: comes
-    back); < ``move`` moves out. Kept as NumPy doubles so single-precision draws compare in
-    double precision in both implementations."""
+    """Cut points on a dwelling's monthly uniform *u*, per run. At the lease's end: *u* <
+    ``leave`` the tenant leaves; < ``fail`` the renewal test refuses (< ``back_nr``: and comes
+    back onto the list); otherwise renewed. During the lease: *u* < ``evict`` evicted
+    (< ``back_ev``: comes back); < ``move`` moves out. Kept as NumPy doubles so
+    single-precision draws compare in double precision in both implementations."""
 
-    leave: np.float64
-    fail: np.float64
-    back_nr: np.float64
-    evict: np.float64
-    back_ev: np.float64
-    move: np.float64
+    leave: FloatArray
+    fail: FloatArray
+    back_nr: FloatArray
+    evict: FloatArray
+    back_ev: FloatArray
+    move: FloatArray
 
     @classmethod
-    def of(cls, inp: SimulationInput) -> Thresholds:
+    def of(cls, inp: SimulationInput, run_rates: RunRates) -> Thresholds:
         r = inp.rates
         fail = r.renewal_test_fail_share if inp.levers.renewal_income_test else 0.0
         leave = r.leave_at_lease_end
-        evict = r.eviction_per_month
+        evict = run_rates.evict
+        one = np.ones(inp.runs)
         return cls(
-            leave=np.float64(leave),
-            fail=np.float64(leave + fail),
-            back_nr=np.float64(leave + fail * r.return_after_nonrenewal),
-            evict=np.float64(evict),
-            back_ev=np.float64(evict * r.return_after_eviction),
-            move=np.float64(evict + r.move_out_per_month),
+            leave=one * leave,
+            fail=one * (leave + fail),
+            back_nr=one * (leave + fail * r.return_after_nonrenewal),
+            evict=evict.copy(),
+            back_ev=evict * r.return_after_eviction,
+            move=evict + run_rates.move,
         )
 
 
-def draw_arrival_counts(rng: np.random.Generator, runs: int, rates: Rates) -> IntArray:
-    lam = np.asarray(rates.arrivals_per_month, dtype=np.float64)
-    return rng.poisson(lam, size=(runs, lam.shape[0])).astype(np.int64)
+def draw_arrival_counts(rng: np.random.Generator, lam: FloatArray) -> IntArray:
+    """Arrivals this month, (runs, groups), from each run's rates."""
+    return rng.poisson(lam).astype(np.int64)
 
 
 def draw_arrivals(rng: np.random.Generator, runs: int, n: int) -> FloatArray:

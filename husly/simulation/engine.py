@@ -178,8 +178,10 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
     tpl_by_group = [np.flatnonzero(tpl.group == g) for g in range(len(GROUPS))]
     all_tpl = np.arange(len(tpl))
     length = lv.lease_length_months
-    th = c.Thresholds.of(inp)
-    move32 = c.float32_bound(th.move)
+    run_rates = c.draw_run_rates(inp)
+    th = c.Thresholds.of(inp, run_rates)
+    move32 = c.float32_bound(th.move)[:, None]
+    refusal = run_rates.refusal
     residence = np.asarray(rates.residence_fail_share)
 
     for m in range(horizon):
@@ -190,13 +192,14 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
         hit_r, hit_c = _nonzero(occupied & ((u < move32) | (lease_end == m)))
         x = u[hit_r, hit_c]
         end_now = lease_end[hit_r, hit_c] == m
-        moved_end = end_now & (x < th.leave)
-        refused = end_now & (x >= th.leave) & (x < th.fail)
-        back_nr = refused & (x < th.back_nr)
-        renewed = end_now & (x >= th.fail)
-        evicted = ~end_now & (x < th.evict)
-        back_ev = evicted & (x < th.back_ev)
-        moved = ~end_now & (x >= th.evict) & (x < th.move)
+        t_leave, t_fail, t_evict = th.leave[hit_r], th.fail[hit_r], th.evict[hit_r]
+        moved_end = end_now & (x < t_leave)
+        refused = end_now & (x >= t_leave) & (x < t_fail)
+        back_nr = refused & (x < th.back_nr[hit_r])
+        renewed = end_now & (x >= t_fail)
+        evicted = ~end_now & (x < t_evict)
+        back_ev = evicted & (x < th.back_ev[hit_r])
+        moved = ~end_now & (x >= t_evict) & (x < th.move[hit_r])
         vacated = moved_end | refused | evicted | moved
         n_ending = np.bincount(hit_r[end_now], minlength=runs)
         tally.lease_ends += n_ending
@@ -232,7 +235,7 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
             sold_backlog -= sell.sum(axis=1)
 
         # 3. arrivals: those coming back first (dwelling order), then each group in turn
-        counts = c.draw_arrival_counts(rng, runs, rates)
+        counts = c.draw_arrival_counts(rng, run_rates.arrivals)
         n_back = np.bincount(br, minlength=runs)
         n_new = counts.sum(axis=1)
         width = int((n_back + n_new).max(initial=0))
@@ -281,7 +284,11 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
             for g in range(len(GROUPS)):
                 mine = a_group == g
                 pool = tpl_by_group[g] if tpl_by_group[g].size else all_tpl
-                t_index[mine] = pool[(d[mine, 0] * pool.size).astype(np.int64)]
+                shares = run_rates.mix[g] if run_rates.mix else None
+                if shares is not None:
+                    t_index[mine] = pool[c.pick_templates(shares, a_row[mine], d[mine, 0])]
+                else:
+                    t_index[mine] = pool[(d[mine, 0] * pool.size).astype(np.int64)]
             people.active[a_row, slot] = True
             people.size[a_row, slot] = tpl.size[t_index]
             people.group[a_row, slot] = a_group
@@ -373,7 +380,7 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
                 width,
             )
             c_ok = np.argmax(np.where(vac[r_ok] > 0, fit[t_ok], -1.0), axis=1)
-            yes = u_ref[r_ok, i_ok] >= rates.refusal_share
+            yes = u_ref[r_ok, i_ok] >= refusal[r_ok]
             vac[r_ok[yes], c_ok[yes]] -= 1  # one household per run per step
             seen_r.append(r_ok)
             seen_i.append(i_ok)
@@ -391,7 +398,7 @@ def _run(inp: SimulationInput) -> c.Tally:  # noqa: PLR0912, PLR0915 - one month
             first = ~people.offered[r_ok, i_ok]
             _first_offer(tally, people, r_ok[first], i_ok[first], m, horizon, inp.promise_months)
             tally.offers += np.bincount(r_ok, minlength=runs)
-            no = u_ref[r_ok, i_ok] < rates.refusal_share
+            no = u_ref[r_ok, i_ok] < refusal[r_ok]
             yes = ~no
             ra, ia, ca = r_ok[yes], i_ok[yes], c_ok[yes]
             taken_r.append(ra)

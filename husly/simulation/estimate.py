@@ -3,8 +3,10 @@
 The Django side (``husly.policy.inputs``) counts events in the database over a window of months;
 the back-tests count them in a synthetic history. Each rate is the plain ratio of events to
 exposure (maximum likelihood for a Poisson arrival rate and for Bernoulli shares and monthly
-hazards). A ratio with no exposure falls back to the default in :class:`Rates`, and the fallback
-is listed so the page can say so.
+hazards); the counts the arrivals, the hazards and the refusal share rest on go with them, so
+that each run can draw its rates from their uncertainty (see :class:`Rates`). A ratio with no
+exposure falls back to the default in :class:`Rates`, and the fallback is listed so the page
+can say so.
 """
 
 from __future__ import annotations
@@ -120,6 +122,10 @@ def estimate_rates(counts: HistoryCounts) -> tuple[Rates, tuple[str, ...]]:
             fell,
         ),
         turnaround_months=int(turnaround),
+        # what they were read from: each run draws its rates from their uncertainty (Rates)
+        arrivals_observed=tuple(int(a) for a in counts.applications),
+        ends_observed=counts.moved_out + counts.evictions if counts.exposure > 0 else None,
+        offers_observed=counts.offers if counts.offers > 0 else None,
     )
     return rates, tuple(fell)
 

@@ -210,6 +210,24 @@ class Rates:
       the list (in a temporary place).
     * ``turnaround_months``: months from a tenant moving out to the dwelling being let again
       (vacancy for repair and letting).
+
+    What the rates were read from (``None``: treated as known, every run uses them as they
+    are; ``husly.simulation.synthetic`` and older stored runs have none):
+
+    * ``arrivals_observed``: applications counted per group in the window the arrival rates
+      were read from;
+    * ``ends_observed``: moves and evictions counted over the tenancy-months the two hazards
+      were read from;
+    * ``offers_observed``: offers counted for ``refusal_share``.
+
+    With them, each run draws its own rates from their uncertainty before it starts
+    (:func:`husly.simulation.common.draw_run_rates`): a rate read as *k* events in an exposure
+    *T* is the posterior of a Poisson rate (or hazard) under the scale-free prior 1/λ,
+    Gamma(shape *k*, rate *T*), i.e. the estimate times a Gamma(*k*, 1/*k*) multiplier of
+    mean 1 (five arrivals: about ±45 % between runs); a share of *r* in *n* is
+    Beta(*r*, *n* − *r*); the mix of arrivals within a group is a Bayesian bootstrap of the
+    templates (Dirichlet(1, ..., 1) shares per run). The mean stays the estimate; the runs,
+    and so the bands and the chances told, carry how little the history says (ADR 0033).
     """
 
     arrivals_per_month: tuple[float, ...]
@@ -222,9 +240,23 @@ class Rates:
     return_after_nonrenewal: float = 0.3
     return_after_eviction: float = 0.6
     turnaround_months: int = 1
+    arrivals_observed: tuple[int, ...] | None = None
+    ends_observed: int | None = None
+    offers_observed: int | None = None
 
     def __post_init__(self) -> None:
         n = len(GROUPS)
+        if self.arrivals_observed is not None:
+            observed = tuple(int(v) for v in self.arrivals_observed)
+            if len(observed) != n or min(observed) < 0:
+                raise ValueError("arrivals_observed needs a count per group, none negative")
+            object.__setattr__(self, "arrivals_observed", observed)
+        for name in ("ends_observed", "offers_observed"):
+            value = getattr(self, name)
+            if value is not None:
+                if int(value) < 0:
+                    raise ValueError(f"{name} cannot be negative")
+                object.__setattr__(self, name, int(value))
         object.__setattr__(
             self, "arrivals_per_month", _floats(self.arrivals_per_month, n, "arrivals")
         )
@@ -254,7 +286,16 @@ class Rates:
         out = dataclasses.asdict(self)
         out["arrivals_per_month"] = list(self.arrivals_per_month)
         out["residence_fail_share"] = list(self.residence_fail_share)
-        return out
+        if self.arrivals_observed is not None:
+            out["arrivals_observed"] = list(self.arrivals_observed)
+        # left out when not known, so a run stored before they existed keeps its digest
+        return {k: v for k, v in out.items() if v is not None}
+
+    @property
+    def uncertain(self) -> bool:
+        """Whether the runs draw their rates from what they were read from."""
+        counts = (self.arrivals_observed, self.ends_observed, self.offers_observed)
+        return any(x is not None for x in counts)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Rates:

@@ -115,7 +115,8 @@ class _Reference:
         pools = [[t for t in range(len(tpl)) if tpl.group[t] == g] for g in range(len(GROUPS))]
         everyone = list(range(len(tpl)))
         length = lv.lease_length_months
-        th = c.Thresholds.of(inp)
+        run_rates = c.draw_run_rates(inp)
+        th = c.Thresholds.of(inp, run_rates)
 
         for m in range(horizon):
             new_end = m + length if length > 0 else -1
@@ -129,26 +130,26 @@ class _Reference:
                     vacate = False
                     if lease_end[r][j] == m:
                         tally.lease_ends[r] += 1
-                        if x < th.leave:
+                        if x < th.leave[r]:
                             tally.left_at_end[r] += 1
                             vacate = True
-                        elif x < th.fail:
+                        elif x < th.fail[r]:
                             tally.not_renewed[r] += 1
-                            if x < th.back_nr:
+                            if x < th.back_nr[r]:
                                 tally.back_after_nonrenewal[r] += 1
                                 back[r].append(tenant[r][j])
                             vacate = True
                         else:
                             tally.renewed[r] += 1
                             lease_end[r][j] = new_end
-                    elif x < th.evict:
+                    elif x < th.evict[r]:
                         tally.exposure[r] += 1
                         tally.evictions[r] += 1
-                        if x < th.back_ev:
+                        if x < th.back_ev[r]:
                             tally.back_after_eviction[r] += 1
                             back[r].append(tenant[r][j])
                         vacate = True
-                    elif x < th.move:
+                    elif x < th.move[r]:
                         tally.exposure[r] += 1
                         tally.moved_out[r] += 1
                         vacate = True
@@ -174,7 +175,7 @@ class _Reference:
                         exists[r][j] = False
                         backlog[r] -= 1
 
-            counts = c.draw_arrival_counts(rng, runs, rates)
+            counts = c.draw_arrival_counts(rng, run_rates.arrivals)
             lists: list[list[tuple[int, bool]]] = []
             for r in range(runs):
                 arrivals = [(g, True) for g in back[r]]
@@ -213,7 +214,14 @@ class _Reference:
                     tally.arrivals[r] += len(accepted[r])
                     for k, (g, is_back, pos) in enumerate(accepted[r]):
                         pool = pools[g] or everyone
-                        t = pool[int(float(draws[r, pos, 0]) * len(pool))]
+                        shares = run_rates.mix[g] if run_rates.mix else None
+                        if shares is not None:
+                            at = c.pick_templates(
+                                shares, np.array([r]), np.array([float(draws[r, pos, 0])])
+                            )
+                            t = pool[int(at[0])]
+                        else:
+                            t = pool[int(float(draws[r, pos, 0]) * len(pool))]
                         urgency = TEMPORARY if is_back else int(tpl.urgency[t])
                         people[r][free[k]] = _Slot(
                             size=int(tpl.size[t]),
@@ -283,7 +291,7 @@ class _Reference:
                         continue
                     self._first_offer(r, p, m)
                     tally.offers[r] += 1
-                    if float(u_ref[r, i]) < rates.refusal_share:
+                    if float(u_ref[r, i]) < run_rates.refusal[r]:
                         tally.refusals[r] += 1
                         p.refusals = int(p.refusals) + 1
                         if int(p.refusals) > lv.refusals_allowed:

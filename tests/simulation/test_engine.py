@@ -21,7 +21,7 @@ from husly.simulation import (
     simulate_reference,
 )
 from husly.simulation import common as c
-from husly.simulation.estimate import counts_from_tally, estimate_rates
+from husly.simulation.estimate import HistoryCounts, counts_from_tally, estimate_rates
 from husly.simulation.synthetic import synthetic_input
 
 EVERY_LEVER = {
@@ -55,6 +55,87 @@ def test_a_run_replays_identically_from_its_stored_input() -> None:
     assert again.same_outcome(SimulationResult.from_dict(stored_result))
     other_seed = simulate(dataclasses.replace(inp, seed=12))
     assert not other_seed.same_outcome(first)
+
+
+def _read_from_few(inp: SimulationInput) -> SimulationInput:
+    """The same rates, said to be read from a year of few events (as on a small municipality):
+    the counts that go with them (Rates.arrivals_observed and the others)."""
+    counts = tuple(int(np.bincount(inp.templates.group, minlength=6)[g] > 0) * 5 for g in range(6))
+    rates = dataclasses.replace(
+        inp.rates, arrivals_observed=counts, ends_observed=20, offers_observed=27
+    )
+    return dataclasses.replace(inp, rates=rates)
+
+
+def test_with_rates_drawn_from_their_uncertainty_both_implementations_agree_and_replay() -> None:
+    inp = _read_from_few(synthetic_input(120, 700, runs=3, horizon_months=30, seed=4))
+    inp = dataclasses.replace(inp, rates=dataclasses.replace(inp.rates, refusal_share=0.3))
+    fast, slow = simulate(inp), simulate_reference(inp)
+    assert fast.same_outcome(slow)
+    stored = SimulationInput.from_dict(inp.to_dict())
+    assert stored.digest() == inp.digest()
+    assert stored.rates == inp.rates
+    assert simulate(stored).same_outcome(fast)
+    known = dataclasses.replace(
+        inp,
+        rates=dataclasses.replace(
+            inp.rates, arrivals_observed=None, ends_observed=None, offers_observed=None
+        ),
+    )
+    assert not simulate(known).same_outcome(fast)  # the draws change the runs
+    assert "arrivals_observed" not in known.to_dict()["rates"]  # older snapshots keep digests
+
+
+def test_rates_read_from_few_events_vary_between_runs_as_the_counts_say() -> None:
+    """A rate read from k events varies by about 1/sqrt(k) between runs around the estimate
+    (Gamma(k, 1/k) multiplier); a share r of n as Beta(r, n - r); each group's mix of
+    arrivals is resampled; rates without counts are the same in every run."""
+    inp = dataclasses.replace(
+        _read_from_few(synthetic_input(20, 100, runs=20000, horizon_months=1, seed=3)),
+        runs=20000,
+    )
+    inp = dataclasses.replace(inp, rates=dataclasses.replace(inp.rates, refusal_share=8 / 27))
+    drawn = c.draw_run_rates(inp)
+    rates = inp.rates
+    g = int(np.argmax(rates.arrivals_per_month))
+    multiplier = drawn.arrivals[:, g] / rates.arrivals_per_month[g]
+    assert multiplier.mean() == pytest.approx(1.0, abs=0.02)
+    assert multiplier.std() == pytest.approx(1 / np.sqrt(5), rel=0.05)  # about 45 %
+    hazard = (drawn.move + drawn.evict) / (rates.move_out_per_month + rates.eviction_per_month)
+    assert hazard.std() == pytest.approx(1 / np.sqrt(20), rel=0.05)
+    assert drawn.evict / (drawn.move + drawn.evict) == pytest.approx(
+        rates.eviction_per_month / (rates.move_out_per_month + rates.eviction_per_month)
+    )
+    assert drawn.refusal.mean() == pytest.approx(8 / 27, abs=0.005)
+    assert drawn.refusal.std() == pytest.approx(np.sqrt(8 * 19 / (27**2 * 28)), rel=0.05)
+    mix = drawn.mix[g]
+    assert mix is not None
+    first = np.diff(mix, axis=1, prepend=np.arange(inp.runs)[:, None])[:, 0]
+    n = int((inp.templates.group == g).sum())
+    assert first.mean() == pytest.approx(1 / n, rel=0.05)
+    assert first.std() > 0.5 / n
+    known = synthetic_input(20, 100, runs=50, horizon_months=1, seed=3)
+    same = c.draw_run_rates(known)
+    assert (same.arrivals == np.asarray(known.rates.arrivals_per_month)).all()
+    assert not same.mix
+
+
+def test_the_history_counts_go_with_the_rates_they_give() -> None:
+    counts = HistoryCounts(
+        months=12,
+        applications=[11, 3, 6, 0, 0, 18],
+        residence_refused=[0, 1, 0, 0, 0, 0],
+        offers=27,
+        refusals=8,
+        exposure=2200,
+        moved_out=18,
+        evictions=2,
+    )
+    rates, _ = estimate_rates(counts)
+    assert rates.arrivals_observed == (11, 3, 6, 0, 0, 18)
+    assert rates.ends_observed == 20
+    assert rates.offers_observed == 27
+    assert rates.arrivals_per_month[5] == pytest.approx(1.5)
 
 
 def test_the_monthly_allocation_is_production_greedy_on_the_same_round() -> None:
