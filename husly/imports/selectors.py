@@ -3,8 +3,6 @@ import into; 404 otherwise) and the state of its run on the job queue."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -13,6 +11,7 @@ from husly.core.pages import writable_municipalities
 from husly.imports.importers import IMPORT_ROLES
 from husly.imports.models import ImportBatch, ImportStatus
 from husly.jobs.routers import queue_available
+from husly.jobs.selectors import JobState
 from husly.organisation.models import User
 
 
@@ -30,25 +29,13 @@ def import_batch_for(user: User, pk: int) -> ImportBatch:
     return batch
 
 
-@dataclass(frozen=True)
-class RunState:
-    key: str
-    """queued, running, done or failed"""
-    label: str
-    reason: str = ""
-
-    @property
-    def finished(self) -> bool:
-        return self.key in {"done", "failed"}
-
-
-def run_state(batch: ImportBatch) -> RunState:
+def run_state(batch: ImportBatch) -> JobState:
     """The batch's own state once it has ended; while queued, the job's (waiting or running,
     or failed after every retry on an error the worker could not get past)."""
     if batch.status == ImportStatus.APPLIED:
-        return RunState("done", pgettext("job status", "Done"))
+        return JobState("done", pgettext("job status", "Done"))
     if batch.status == ImportStatus.FAILED:
-        return RunState("failed", pgettext("job status", "Failed"), batch.error)
+        return JobState("failed", pgettext("job status", "Failed"), batch.error)
     status = "todo"
     if batch.job_id is not None and queue_available():
         from procrastinate.contrib.django.models import ProcrastinateJob
@@ -60,9 +47,9 @@ def run_state(batch: ImportBatch) -> RunState:
             or "todo"
         )
     if status == "doing":
-        return RunState("running", pgettext("job status", "Running"))
+        return JobState("running", pgettext("job status", "Running"))
     if status in {"failed", "cancelled", "aborted"}:
-        return RunState(
+        return JobState(
             "failed",
             pgettext("job status", "Failed"),
             _(
@@ -70,4 +57,4 @@ def run_state(batch: ImportBatch) -> RunState:
                 "The administrator can see the cause under Background jobs and run it again."
             ),
         )
-    return RunState("queued", pgettext("job status", "Queued"))
+    return JobState("queued", pgettext("job status", "Queued"))
