@@ -115,6 +115,9 @@ def test_the_dwelling_list_uses_the_same_number_of_queries_for_few_and_many_rows
 ) -> None:
     client = _client(sara)
     DwellingFactory.create_batch(3, building__municipality=raelingen)
+    client.get(
+        reverse("housing:dwelling_list")
+    )  # warm: the menu is kept until the records change (ADR 0036)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("housing:dwelling_list"))
     DwellingFactory.create_batch(60, building__municipality=raelingen)
@@ -128,6 +131,9 @@ def test_the_building_list_uses_the_same_number_of_queries_for_few_and_many_rows
 ) -> None:
     client = _client(sara)
     BuildingFactory.create_batch(2, municipality=raelingen)
+    client.get(
+        reverse("housing:building_list")
+    )  # warm: the menu is kept until the records change (ADR 0036)
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("housing:building_list"))
     DwellingFactory.create_batch(40, building__municipality=raelingen)
