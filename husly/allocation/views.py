@@ -420,9 +420,9 @@ def _render_meeting(
         for item in undecided
     }
     # The forms' markup (a hundred fields at a large meeting) is kept until the records change
-    # (husly.audit.freshness): unbound, it says only what the records say.
+    # (husly.audit.freshness), per reader: unbound, it says only what the records let them see.
     shown: dict[int, Any] = until_changed(
-        f"allocation:meeting_forms:{meeting.pk}:{full_pk}:{get_language()}:{today}",
+        f"allocation:meeting_forms:{meeting.pk}:{user.pk}:{full_pk}:{get_language()}:{today}",
         lambda: {pk: mark_safe(str(form)) for pk, form in forms.items()},  # noqa: S308 - a form's own markup
     )
     if bound is not None and bound_pk in forms:
