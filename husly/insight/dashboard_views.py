@@ -20,18 +20,21 @@ from typing import Any, TypeVar
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from husly.audit.freshness import until_changed
 from husly.core.pages import user_of
 from husly.insight import charts
 from husly.insight import dashboard as figures
 from husly.insight import units as owned
 from husly.insight.suppression import SMALL_COUNT, guard, suppressed
 from husly.insight.units import units_with_parts
-from husly.organisation.access import municipalities_for_user
+from husly.organisation.access import memberships_of, municipalities_for_user
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads, people_scope, visible_households
 
@@ -823,25 +826,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     municipality = _municipality(user)
     today = timezone.localdate()
-    exact, lists = reader(user, municipality)
-    data = figures.dashboard(municipality, today)
-    # the leaders see the broken promises as a breakdown without names
-    links = {key.split("_")[0]: allowed for key, allowed in lists.items()}
-    links["promise"] = True
-    shows = {owner: Shown(e) for owner, e in exact.items()}
-    sections = _sections(data, shows, links, unit_links(user, municipality))
+
+    def body() -> str:
+        exact, lists = reader(user, municipality)
+        data = figures.dashboard(municipality, today)
+        # the leaders see the broken promises as a breakdown without names
+        links = {key.split("_")[0]: allowed for key, allowed in lists.items()}
+        links["promise"] = True
+        shows = {owner: Shown(e) for owner, e in exact.items()}
+        return render_to_string(
+            "insight/dashboard_body.html",
+            {
+                "data": data,
+                "exact": all(exact.values()),
+                "suppressed": not any(exact.values()),
+                "lists": any(lists.values()),
+                "sections": _sections(data, shows, links, unit_links(user, municipality)),
+                "unit_parts": units_with_parts(user),
+            },
+        )
+
+    # What a reader sees follows from the records and the reader's memberships alone (the
+    # access functions read nothing else): the page as rendered is kept until the records
+    # change for every reader with the same memberships, as the figures are (ADR 0036).
+    scope = f"{municipality.pk}:{today.isoformat()}:{get_language()}:{memberships_of(user)}"
+    page = until_changed(f"insight:dashboard:{scope}", body)
     return render(
         request,
         "insight/dashboard.html",
-        {
-            "municipality": municipality,
-            "data": data,
-            "exact": all(exact.values()),
-            "suppressed": not any(exact.values()),
-            "lists": any(lists.values()),
-            "sections": sections,
-            "unit_parts": units_with_parts(user),
-        },
+        {"municipality": municipality, "body": mark_safe(page)},  # noqa: S308 - rendered by the template above, escaped there
     )
 
 
