@@ -53,7 +53,12 @@ from husly.cases.models import (
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
 from husly.core.dbfunctions import AddDays, AddMonths
-from husly.organisation.access import ROLE_PREFERENCE, get_or_404, require_permission
+from husly.organisation.access import (
+    ROLE_PREFERENCE,
+    get_or_404,
+    membership_rows,
+    require_permission,
+)
 from husly.organisation.models import Membership, Role, Unit, User
 from husly.people.models import HouseholdMember
 from husly.people.selectors import log_reads
@@ -97,10 +102,9 @@ def grants_for_user(user: User, *, case_id: int | None = None) -> list[Grant]:
     """Every active consent or legal basis naming one of the user's units, for a purpose that
     the user's role in that unit serves. Two queries (memberships excepted)."""
     roles_by_unit: dict[int, set[str]] = {}
-    for unit_id, role in Membership.objects.filter(
-        user=user, role__in=list(ROLE_PURPOSES)
-    ).values_list("unit_id", "role"):
-        roles_by_unit.setdefault(unit_id, set()).add(role)
+    for unit_id, _m_id, _kind, role in membership_rows(user):
+        if role in ROLE_PURPOSES:
+            roles_by_unit.setdefault(unit_id, set()).add(role)
     if not roles_by_unit:
         return []
     grants: list[Grant] = []
@@ -123,13 +127,12 @@ def grants_for_user(user: User, *, case_id: int | None = None) -> list[Grant]:
 
 
 def unit_ids(user: User, roles: frozenset[str] = CASE_READ) -> list[int]:
-    cached: dict[frozenset[str], list[int]] = getattr(user, "_husly_case_units", {})
-    if roles not in cached:
-        cached[roles] = list(
-            Membership.objects.filter(user=user, role__in=roles).values_list("unit_id", flat=True)
-        )
-        user._husly_case_units = cached  # type: ignore[attr-defined]
-    return cached[roles]
+    """The units where the user holds one of ``roles`` (from the request's membership rows)."""
+    found: list[int] = []
+    for unit_id, _m_id, _kind, role in membership_rows(user):
+        if role in roles and unit_id not in found:
+            found.append(unit_id)
+    return found
 
 
 def households_reached(user: User, units: list[int]) -> Q:

@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from husly.organisation.access import has_role, municipalities_for_user
+from husly.organisation.access import has_role, memberships_of, municipalities_for_user
 from husly.organisation.models import Municipality, User
 
 PAGE_SIZE = 25
@@ -43,7 +43,7 @@ def querystring_without_page(request: HttpRequest) -> str:
 def user_of(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - the login middleware guarantees it
-    if hasattr(user, "resident") and not user.memberships.exists():
+    if not memberships_of(user) and hasattr(user, "resident"):
         raise PermissionDenied  # residents use the self-service pages only
     return user
 

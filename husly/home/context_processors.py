@@ -85,7 +85,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     held: set[str] = set()
     for roles in roles_by_municipality(user).values():
         held |= roles
-    if hasattr(user, "resident") and not held:
+    if not held and hasattr(user, "resident"):
         url = reverse("portal:home")
         return {
             "nav_items": [

@@ -9,12 +9,16 @@ from django.views.decorators.http import require_GET
 from husly.cases.selectors import work_list_households
 from husly.core.pages import user_of
 from husly.home.selectors import start_page_figures
+from husly.organisation.access import memberships_of
+from husly.organisation.models import User
 from husly.people.selectors import log_household_reads
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    if hasattr(request.user, "resident") and not request.user.memberships.exists():
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - the login middleware guarantees it
+    if not memberships_of(user) and hasattr(user, "resident"):
         return redirect("portal:home")
     user = user_of(request)
     figures = start_page_figures(user)

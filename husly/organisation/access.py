@@ -32,19 +32,29 @@ ACCESS_LOG_READ = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ADMINISTRATOR}
 """Who opens one person's access log (docs/privacy-and-security.md, roles)."""
 
 
+def membership_rows(user: User) -> list[tuple[int, int, str, str]]:
+    """``(unit_id, municipality_id, unit_kind, role)`` for each of the user's memberships, in
+    the order they were given: one query, kept on the user object for the request (every access
+    function below reads these rows, not the table)."""
+    cached: list[tuple[int, int, str, str]] | None = getattr(user, "_husly_membership_rows", None)
+    if cached is None:
+        cached = []
+        if user.is_authenticated and user.is_active:
+            cached = list(
+                user.memberships.order_by("pk").values_list(
+                    "unit_id", "unit__municipality_id", "unit__kind", "role"
+                )
+            )
+        user._husly_membership_rows = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def roles_by_municipality(user: User) -> dict[int, frozenset[str]]:
-    """``{municipality_id: roles}`` for the user, cached on the user object for the request."""
-    cached: dict[int, frozenset[str]] | None = getattr(user, "_husly_roles", None)
-    if cached is not None:
-        return cached
+    """``{municipality_id: roles}`` for the user (from the request's membership rows)."""
     roles: dict[int, set[str]] = {}
-    if user.is_authenticated and user.is_active:
-        rows = user.memberships.values_list("unit__municipality_id", "role")
-        for municipality_id, role in rows:
-            roles.setdefault(municipality_id, set()).add(role)
-    result = {key: frozenset(value) for key, value in roles.items()}
-    user._husly_roles = result  # type: ignore[attr-defined]
-    return result
+    for _unit_id, municipality_id, _kind, role in membership_rows(user):
+        roles.setdefault(municipality_id, set()).add(role)
+    return {key: frozenset(value) for key, value in roles.items()}
 
 
 ROLE_PREFERENCE: list[str] = [
@@ -60,18 +70,8 @@ ROLE_PREFERENCE: list[str] = [
 
 
 def memberships_of(user: User) -> list[tuple[int, int, str]]:
-    """``(unit_id, municipality_id, role)`` for each membership, cached for the request."""
-    cached: list[tuple[int, int, str]] | None = getattr(user, "_husly_memberships", None)
-    if cached is None:
-        cached = []
-        if user.is_authenticated and user.is_active:
-            cached = list(
-                user.memberships.order_by("pk").values_list(
-                    "unit_id", "unit__municipality_id", "role"
-                )
-            )
-        user._husly_memberships = cached  # type: ignore[attr-defined]
-    return cached
+    """``(unit_id, municipality_id, role)`` for each membership (the request's rows)."""
+    return [(unit_id, m_id, role) for unit_id, m_id, _kind, role in membership_rows(user)]
 
 
 def access_via(

@@ -34,9 +34,10 @@ from husly.organisation.access import (
     PEOPLE_READ,
     access_via,
     get_or_404,
+    membership_rows,
     municipality_ids,
 )
-from husly.organisation.models import Membership, Role, UnitKind, User
+from husly.organisation.models import Role, UnitKind, User
 from husly.people.hooks import household_reach_handlers
 from husly.people.models import Household, HouseholdMember, Person, Relation, StatedMember
 
@@ -57,17 +58,15 @@ def people_scope(user: User) -> tuple[list[int], list[int]]:
         return cached
     whole: set[int] = set()
     units: set[int] = set()
-    if user.is_authenticated and user.is_active:
-        rows = Membership.objects.filter(user=user, role__in=PEOPLE_READ).values_list(
-            "unit_id", "unit__municipality_id", "unit__kind", "role"
-        )
-        for unit_id, municipality_id, kind, role in rows:
-            if role == Role.ADMINISTRATOR or (
-                role in WHOLE_MUNICIPALITY and kind == UnitKind.HOUSING_OFFICE
-            ):
-                whole.add(municipality_id)
-            elif role != Role.ADMINISTRATOR:
-                units.add(unit_id)
+    for unit_id, municipality_id, kind, role in membership_rows(user):
+        if role not in PEOPLE_READ:
+            continue
+        if role == Role.ADMINISTRATOR or (
+            role in WHOLE_MUNICIPALITY and kind == UnitKind.HOUSING_OFFICE
+        ):
+            whole.add(municipality_id)
+        else:
+            units.add(unit_id)
     result = (sorted(whole), sorted(units))
     user._husly_people_scope = result  # type: ignore[attr-defined]
     return result
