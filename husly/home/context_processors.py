@@ -26,6 +26,7 @@ from husly.organisation.access import (
     HOUSING_READ,
     ORGANISATION_READ,
     PEOPLE_READ,
+    memberships_of,
     roles_by_municipality,
 )
 from husly.organisation.models import Role, User
@@ -94,9 +95,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             # A resident's user name is a technical pseudonym: never shown.
             "user_label": _("Logged in"),
         }
-    # The menu asks the same access functions as its pages (a dozen queries): kept until the
-    # records change (memberships, routing: husly.audit.freshness), per user and language.
-    items = until_changed(f"menu:{user.pk}:{get_language()}", lambda: _menu(user, held))
+    # The menu asks the same access functions as its pages (a dozen queries), which read the
+    # user's memberships and the records alone: kept until the records change (memberships,
+    # routing: husly.audit.freshness) for every user with the same memberships, per language.
+    scope = f"{user.is_superuser}:{memberships_of(user)}"
+    items = until_changed(f"menu:{scope}:{get_language()}", lambda: _menu(user, held))
     path = request.path
     matches = [url for url, _label in items if url != "/" and path.startswith(url)]
     current = max(matches, key=len) if matches else ("/" if path == "/" else None)
