@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
@@ -100,8 +100,11 @@ def month_list(today: dt.date, months: int = PERIOD_MONTHS) -> list[dt.date]:
 KEPT, BROKEN, OVERDUE, PENDING, ENDED = "kept", "broken", "overdue", "pending", "ended"
 
 
-@dataclass(frozen=True)
-class EntryFact:
+class EntryFact(NamedTuple):
+    """A waiting-list entry as the dashboard counts it (a named tuple: thousands are built
+    per computation)."""
+
+
     pk: int
     household_id: int
     placed_on: dt.date
