@@ -38,10 +38,9 @@ def roles_by_municipality(user: User) -> dict[int, frozenset[str]]:
     if cached is not None:
         return cached
     roles: dict[int, set[str]] = {}
-    if user.is_authenticated and user.is_active:
-        rows = user.memberships.values_list("unit__municipality_id", "role")
-        for municipality_id, role in rows:
-            roles.setdefault(municipality_id, set()).add(role)
+    # From the one read of the memberships the request makes (access checks, the access log).
+    for _unit_id, municipality_id, role in memberships_of(user):
+        roles.setdefault(municipality_id, set()).add(role)
     result = {key: frozenset(value) for key, value in roles.items()}
     user._husly_roles = result  # type: ignore[attr-defined]
     return result

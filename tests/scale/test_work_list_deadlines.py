@@ -125,3 +125,25 @@ def test_the_work_list_deadlines_are_the_rules_one_by_one() -> None:
         assert [(i.due, i.case.pk) for i in week.deadlines] == [
             e[:2] for e in expected if e[3] <= 5
         ][: selectors.WORK_LIST_ROWS]
+        _assert_ordered_by_deadline(sara, today, expected)
+
+
+def _assert_ordered_by_deadline(
+    user: User, today: dt.date, expected: list[tuple[dt.date, int, str, int]]
+) -> None:
+    """The new and own cases in deadline order (ordered in the database, the moves past
+    weekends and holidays in Python) are the first of all of them ordered one by one by their
+    soonest deadline, cases without a deadline last."""
+    soonest: dict[int, dt.date] = {}
+    for due, case_id, _what, _left in expected:  # sorted: the first is the soonest
+        soonest.setdefault(case_id, due)
+    every = selectors.work_list(user, today=today, filters=WorkFilter(sort="number"), limit=5000)
+    first = selectors.work_list(user, today=today, filters=WorkFilter(sort="deadline"), limit=5)
+    longest = 0
+    for part, count in (("new_cases", "new"), ("my_cases", "mine")):
+        cases = getattr(every, part)
+        assert len(cases) == every.counts[count] == first.counts[count]
+        longest = max(longest, len(cases))
+        ordered = sorted(cases, key=lambda case: (soonest.get(case.pk, dt.date.max), case.pk))
+        assert [c.pk for c in getattr(first, part)] == [c.pk for c in ordered[:5]], (part, today)
+    assert longest > 5  # more cases than shown: the order decides which
