@@ -664,7 +664,7 @@ class _Deadlines:
         shown: list[DeadlineItem],
         overdue: int,
         due_soon: int,
-        open_cases: QuerySet[Case],
+        open_cases: Any,
         open_parts: Exists,
         open_filter: Q,
         approvals: Any,
@@ -672,14 +672,18 @@ class _Deadlines:
         self.shown = shown
         self.overdue = overdue
         self.due_soon = due_soon
-        self.open_cases = open_cases
-        """The cases with a part open in the user's units, annotated with ``month_ends`` (the
-        § 11a month, before a weekend or holiday moves it), ``promised`` (a preliminary reply
-        since the month began) and ``answer_by`` (its promised date), narrowed by the
-        filters."""
+        self._open_cases = open_cases
         self._open_parts = open_parts
         self._open_filter = open_filter
         self._approvals = approvals
+
+    @functools.cached_property
+    def open_cases(self) -> QuerySet[Case]:
+        """The cases with a part open in the user's units, annotated with ``month_ends`` (the
+        § 11a month, before a weekend or holiday moves it), ``promised`` (a preliminary reply
+        since the month began) and ``answer_by`` (its promised date), narrowed by the
+        filters (made when asked for, like :attr:`approvals`)."""
+        return cast(QuerySet[Case], self._open_cases())
 
     @functools.cached_property
     def approvals(self) -> QuerySet[Decision]:
@@ -841,11 +845,6 @@ def _deadlines(
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
         parts = parts.filter(help_kind=filters.help_kind)
-    open_cases = _with_open_deadline(
-        Case.objects.filter(
-            pk__in=received.filter(open_parts, received_on__isnull=False).values("pk")
-        )
-    )
 
     def make_approvals() -> QuerySet[Decision]:
         approvals = Decision.objects.filter(
@@ -876,19 +875,26 @@ def _deadlines(
         open_filter = _due_before(overdue_before)
     elif filters.deadline == "week":
         open_filter = _due_before(soon_before)
-    open_cases = open_cases.filter(open_filter)
+
+    def make_open_cases() -> QuerySet[Case]:
+        return _with_open_deadline(
+            Case.objects.filter(
+                pk__in=received.filter(open_parts, received_on__isnull=False).values("pk")
+            )
+        ).filter(open_filter)
+
     result = _Deadlines(
         shown=[],
         overdue=0,
         due_soon=0,
-        open_cases=open_cases,
+        open_cases=make_open_cases,
         open_parts=Exists(parts),
         open_filter=open_filter,
         approvals=make_approvals,
     )
 
     def compute() -> tuple[int, int, list[tuple[int, str, dt.date]]]:
-        approvals = result.approvals
+        approvals, open_cases = result.approvals, result.open_cases
         counted = approvals.order_by().aggregate(
             overdue=Count("pk", filter=Q(due__lt=overdue_before)),
             due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),

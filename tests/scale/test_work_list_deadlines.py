@@ -12,6 +12,7 @@ from django.utils import timezone
 from husly.cases import selectors
 from husly.cases.models import (
     Case,
+    CaseRouting,
     CaseStatus,
     Decision,
     DecisionKind,
@@ -104,6 +105,14 @@ def test_the_work_list_deadlines_are_the_rules_one_by_one() -> None:
             sent_by=cast.caseworker,
         )
     sara = cast.caseworker
+    # Every other open part is sara's, the rest nobody's: both lists longer than shown.
+    open_parts = CaseRouting.objects.filter(case__municipality=demo, status="open").order_by("pk")
+    CaseRouting.objects.filter(pk__in=list(open_parts.values_list("pk", flat=True))[::2]).update(
+        assigned_to=sara
+    )
+    CaseRouting.objects.filter(pk__in=list(open_parts.values_list("pk", flat=True))[1::2]).update(
+        assigned_to=None
+    )
     # A Monday, a Saturday, Maundy Thursday, the day before Christmas Eve, a Sunday.
     for today in [
         dt.date(2026, 11, 2),
