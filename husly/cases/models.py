@@ -156,6 +156,12 @@ class Case(models.Model):
             models.Index(fields=["municipality", "status"]),
             # The case list, newest first, a page at a time (Oslo: 5,000 cases a year).
             models.Index(fields=["received_on", "id"], name="case_received_idx"),
+            # A caseworker's own open cases (the work list's "mine"), without a scan of all.
+            models.Index(
+                fields=["assigned_to"],
+                condition=models.Q(status__in=["submitted", "in_progress"]),
+                name="case_assigned_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -313,6 +319,17 @@ class CaseRouting(models.Model):
         ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(fields=["case", "help_kind"], name="routing_help_unique")
+        ]
+        indexes = [
+            # The open parts of a unit and of a caseworker (the work list), few among many.
+            models.Index(
+                fields=["unit"], condition=models.Q(status="open"), name="routing_unit_open_idx"
+            ),
+            models.Index(
+                fields=["assigned_to"],
+                condition=models.Q(status="open"),
+                name="routing_assigned_open_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ their data), with the role and unit that gave access.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as DbCase
-from django.db.models.functions import Coalesce, Greatest, TruncDate
+from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -102,9 +103,8 @@ def grants_for_user(user: User, *, case_id: int | None = None) -> list[Grant]:
     """Every active consent or legal basis naming one of the user's units, for a purpose that
     the user's role in that unit serves. Two queries (memberships excepted)."""
     roles_by_unit: dict[int, set[str]] = {}
-    for unit_id, _m_id, _kind, role in membership_rows(user):
-        if role in ROLE_PURPOSES:
-            roles_by_unit.setdefault(unit_id, set()).add(role)
+    for unit_id, role in _memberships(user, frozenset(ROLE_PURPOSES)):
+        roles_by_unit.setdefault(unit_id, set()).add(role)
     if not roles_by_unit:
         return []
     grants: list[Grant] = []
@@ -126,13 +126,22 @@ def grants_for_user(user: User, *, case_id: int | None = None) -> list[Grant]:
     return grants
 
 
+def _memberships(user: User, roles: frozenset[str]) -> list[tuple[int, str]]:
+    """``(unit_id, role)`` of the user's memberships in ``roles``: from the memberships read
+    once per request (``membership_rows``); an inactive user's as stored."""
+    if user.is_authenticated and user.is_active:
+        return [(unit, role) for unit, _m, _kind, role in membership_rows(user) if role in roles]
+    return list(Membership.objects.filter(user=user, role__in=roles).values_list("unit_id", "role"))
+
+
 def unit_ids(user: User, roles: frozenset[str] = CASE_READ) -> list[int]:
-    """The units where the user holds one of ``roles`` (from the request's membership rows)."""
-    found: list[int] = []
-    for unit_id, _m_id, _kind, role in membership_rows(user):
-        if role in roles and unit_id not in found:
-            found.append(unit_id)
-    return found
+    """The units where ``user`` holds one of ``roles``, from the memberships read once per
+    request (``membership_rows``); an inactive user's own, as stored."""
+    cached: dict[frozenset[str], list[int]] = getattr(user, "_husly_case_units", {})
+    if roles not in cached:
+        cached[roles] = list(dict.fromkeys(unit_id for unit_id, _r in _memberships(user, roles)))
+        user._husly_case_units = cached  # type: ignore[attr-defined]
+    return cached[roles]
 
 
 def households_reached(user: User, units: list[int]) -> Q:
@@ -155,25 +164,35 @@ def households_reached(user: User, units: list[int]) -> Q:
 
 
 def cases_for_user(
-    user: User, *, category: str | None = None, shared: bool = True
+    user: User, *, category: str | None = None, shared: bool = True, drafts: bool = True
 ) -> QuerySet[Case]:
     """The one access function for cases. ``category`` (a ``husly.consent`` data category)
     limits shared cases to those whose consent or legal basis covers it; ``shared=False``
-    leaves shared cases out (work lists show only the units' own cases)."""
+    leaves shared cases out (work lists show only the units' own cases); ``drafts=False``
+    leaves out the drafts the user registered (the work list shows received cases only)."""
     return Case.objects.filter(
-        visible_cases(user, category=category, shared=shared)
+        visible_cases(user, category=category, shared=shared, drafts=drafts)
     ).select_related("household", "municipality", "assigned_to")
 
 
 def visible_cases(
-    user: User, *, category: str | None = None, shared: bool = True, via: str = ""
+    user: User,
+    *,
+    category: str | None = None,
+    shared: bool = True,
+    via: str = "",
+    drafts: bool = True,
 ) -> Q:
     """The condition behind :func:`cases_for_user`, on ``Case`` or, with ``via="case__"``, on a
     model with a ``case`` key (a decision, say): filtering that model by it lets PostgreSQL
-    join the two tables by hash instead of testing each row's case through a subquery."""
+    join the two tables by hash instead of testing each row's case through a subquery.
+    ``drafts=False`` (no own drafts) leaves a plain EXISTS that PostgreSQL can join (an OR
+    makes it hash every routing of the units first)."""
     ref = "case_id" if via else "pk"
     routed = CaseRouting.objects.filter(case_id=OuterRef(ref), unit_id__in=unit_ids(user))
-    visible = Q(Exists(routed)) | Q(**{f"{via}created_by": user, f"{via}status": CaseStatus.DRAFT})
+    visible = Q(Exists(routed))
+    if drafts:
+        visible |= Q(**{f"{via}created_by": user, f"{via}status": CaseStatus.DRAFT})
     if shared:
         ids = {
             g.case_id for g in grants_for_user(user) if category is None or category in g.categories
@@ -225,13 +244,15 @@ class CaseAccess:
         return category in self.categories
 
 
-def case_access(user: User, case: Case) -> CaseAccess:
-    routed_units = set(case.routings.values_list("unit_id", flat=True))
+def case_access(user: User, case: Case, *, routings: list[CaseRouting] | None = None) -> CaseAccess:
+    """``routings``: the case's routings when already read."""
+    if routings is None:
+        routings = list(case.routings.all())
+    routed_units = {routing.unit_id for routing in routings}
     own = [
         (ROLE_PREFERENCE.index(role), role, unit_id)
-        for unit_id, role in Membership.objects.filter(
-            user=user, role__in=CASE_READ, unit_id__in=routed_units
-        ).values_list("unit_id", "role")
+        for unit_id, role in _memberships(user, CASE_READ)
+        if unit_id in routed_units
     ]
     if own:
         _rank, role, unit_id = min(own)
@@ -258,11 +279,16 @@ def case_read(*, user: User, pk: object, what: str, path: str, category: str | N
     """Fetch one case to show it, and log a read of every household member with the role and
     unit that gave access (``case.access``)."""
     case = case_get_for_user(user, pk, category=category)
-    access = case_access(user, case)
+    # The routings and members are read once, for the access check and log and for the page
+    # (``case.read_routings``, ``case.read_members``).
+    routings = list(case.routings.select_related("unit", "assigned_to"))
+    access = case_access(user, case, routings=routings)
     case.access = access  # type: ignore[attr-defined]
-    members = HouseholdMember.objects.filter(household_id=case.household_id).select_related(
-        "person"
+    case.read_routings = routings  # type: ignore[attr-defined]
+    members = list(
+        HouseholdMember.objects.filter(household_id=case.household_id).select_related("person")
     )
+    case.read_members = members  # type: ignore[attr-defined]
     log_reads(
         user=user,
         persons=[m.person for m in members],
@@ -280,10 +306,14 @@ def is_routed(user: User, case: Case) -> bool:
     return case.routings.filter(unit_id__in=unit_ids(user)).exists()
 
 
-def can_act_on(user: User, case: Case) -> bool:
-    """May the user change the case (register notes, assess, draft decisions)?"""
+def can_act_on(user: User, case: Case, *, routings: list[CaseRouting] | None = None) -> bool:
+    """May the user change the case (register notes, assess, draft decisions)? ``routings``:
+    the case's routings when already read."""
     if case.status == CaseStatus.DRAFT and case.created_by_id == user.pk:
         return True
+    if routings is not None:
+        held = set(unit_ids(user, CASE_WRITE))
+        return any(r.unit_id in held for r in routings)
     return case.routings.filter(unit_id__in=unit_ids(user, CASE_WRITE)).exists()
 
 
@@ -318,8 +348,24 @@ OPEN = "open"
 def case_list(
     user: User, *, search: str = "", status: str = "", help_kind: str = ""
 ) -> QuerySet[Case]:
-    queryset = cases_for_user(user).prefetch_related(
-        Prefetch("routings", queryset=CaseRouting.objects.select_related("unit"))
+    # What the list shows: its kinds of help, not whole municipalities, units and users.
+    queryset = (
+        cases_for_user(user)
+        .select_related(None)
+        .select_related("household", "assigned_to")
+        .only(
+            "number",
+            "status",
+            "close_reason",
+            "received_on",
+            "household__name",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+        .prefetch_related(
+            Prefetch("routings", queryset=CaseRouting.objects.only("case_id", "help_kind"))
+        )
     )
     if search:
         queryset = queryset.filter(
@@ -417,56 +463,79 @@ def _in_work(case: Case) -> bool:
     return case.status not in {CaseStatus.DRAFT, CaseStatus.CLOSED}
 
 
-def can_take(user: User, case: Case) -> bool:
+def can_take(user: User, case: Case, *, routings: list[CaseRouting] | None = None) -> bool:
     """Whether ``user`` can take a part of the received, open case: one held by their units
-    that is not theirs yet."""
+    that is not theirs yet. ``routings``: the case's routings when already read."""
+    if routings is not None:
+        held = set(unit_ids(user, CASE_WRITE))
+        return _in_work(case) and any(
+            r.unit_id in held and r.assigned_to_id != user.pk for r in routings
+        )
     return _in_work(case) and parts_held_by(user, case).exclude(assigned_to=user).exists()
 
 
-def can_refer(user: User, case: Case) -> bool:
+def can_refer(user: User, case: Case, *, routings: list[CaseRouting] | None = None) -> bool:
     """Whether ``user`` can send a part of the received, open case on: their units hold one."""
+    if routings is not None:
+        held = set(unit_ids(user, CASE_WRITE))
+        return _in_work(case) and any(r.unit_id in held for r in routings)
     return _in_work(case) and parts_held_by(user, case).exists()
 
 
 def work_list(
-    user: User, *, today: dt.date, filters: WorkFilter | None = None, limit: int = WORK_LIST_ROWS
+    user: User,
+    *,
+    today: dt.date,
+    filters: WorkFilter | None = None,
+    limit: int = WORK_LIST_ROWS,
+    with_colleagues: bool = True,
 ) -> WorkList:
     """What waits for the user and the user's units, with deadlines on the Norwegian calendar.
     Only cases routed to the user's units: shared cases are read, not worked on. ``filters``
-    narrows the cases and deadlines; the counts follow the filters too."""
+    narrows the cases and deadlines; the counts follow the filters too. ``with_colleagues``
+    says whether to find whom a case can be given to (the start page gives none)."""
     filters = filters or WorkFilter()
     visible = cases_for_user(user, shared=False)
+    # Received cases are never drafts: without the own drafts the database can join.
+    routed = cases_for_user(user, shared=False, drafts=False)
     # New for the user's units: a received case with a part for one of them still open, that
     # nobody in those units has taken. One door in: when the housing office has taken or decided
     # its part, NAV still finds the start-loan part of the same application here.
     units = unit_ids(user)
     if filters.unit_id is not None:
         units = [unit for unit in units if unit == filters.unit_id]
-    # Parts as EXISTS, not joins: a join to the routings repeats a case per part and needs a
-    # DISTINCT over whole rows, which at thousands of open cases cost more than the rest.
-    parts = CaseRouting.objects.filter(case=OuterRef("pk"))
-    if filters.help_kind:
-        parts = parts.filter(help_kind=filters.help_kind)
-    received = visible.filter(_received(units, filters))
+    received = routed.filter(_received(units, filters))
     due = _deadlines(
         received,
         units,
         filters,
         today,
         shown=limit,
-        on_decisions=visible_cases(user, shared=False, via="case__")
+        on_decisions=visible_cases(user, shared=False, via="case__", drafts=False)
         & _received(units, filters, via="case__"),
         cache_key=f"{unit_ids(user)}:{units}",
     )
-    new_query = received.filter(
-        Exists(parts.filter(unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True))
+    # The cases of the open parts nobody has taken, read first (a partial index on the open
+    # parts): few among many, then found by their keys. (As a subquery PostgreSQL guesses
+    # them many and walks every received case in order to find the first few.)
+    untaken = CaseRouting.objects.filter(
+        unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True
     )
+    if filters.help_kind:
+        untaken = untaken.filter(help_kind=filters.help_kind)
+    new_query = received.filter(pk__in=set(untaken.values_list("case_id", flat=True)))
+    # Mine: a case assigned to the user while it is being worked on, or with an open part of
+    # theirs (the union of two index reads).
     mine_query = received.filter(
-        Q(assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS])
-        | Exists(
-            CaseRouting.objects.filter(
-                case=OuterRef("pk"), assigned_to=user, status=RoutingStatus.OPEN
-            )
+        pk__in=Case.objects.filter(
+            assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
+        )
+        .order_by()
+        .values("pk")
+        .union(
+            CaseRouting.objects.filter(assigned_to=user, status=RoutingStatus.OPEN)
+            .order_by()
+            .values("case_id")
         )
     )
     if filters.deadline:
@@ -475,43 +544,76 @@ def work_list(
         )
         new_query = new_query.filter(with_deadline)
         mine_query = mine_query.filter(with_deadline)
-    new_cases = _sorted(new_query, filters.sort, due, limit)
-    mine = _sorted(mine_query, filters.sort, due, limit)
+    new_cases, new_count = _sorted(_case_rows(new_query), filters.sort, due, limit)
+    mine, mine_count = _sorted(_case_rows(mine_query), filters.sort, due, limit)
     approver_units = unit_ids(user, DECISION_APPROVE)
-    awaiting_query = (
-        Decision.objects.filter(
-            status=DecisionStatus.AWAITING_APPROVAL,
-            case__routings__unit_id__in=approver_units,
+    awaiting: list[Decision] = []
+    awaiting_count = 0
+    if approver_units:
+        awaiting_query = (
+            Decision.objects.filter(
+                Exists(
+                    CaseRouting.objects.filter(
+                        case_id=OuterRef("case_id"), unit_id__in=approver_units
+                    )
+                ),
+                status=DecisionStatus.AWAITING_APPROVAL,
+            )
+            .exclude(drafted_by=user)
+            .select_related("case", "case__household")
         )
-        .exclude(drafted_by=user)
-        .select_related("case", "case__household")
-        .distinct()
-    )
-    if filters.help_kind:
-        awaiting_query = awaiting_query.filter(help_kind=filters.help_kind)
+        if filters.help_kind:
+            awaiting_query = awaiting_query.filter(help_kind=filters.help_kind)
+        awaiting, awaiting_count = _first_and_count(awaiting_query, limit)
     appeals_query = Appeal.objects.filter(
         decision__case__in=visible,
         status__in=[AppealStatus.REGISTERED, AppealStatus.UPHELD],
     ).select_related("decision", "decision__case", "decision__case__household")
     if filters.help_kind:
         appeals_query = appeals_query.filter(decision__help_kind=filters.help_kind)
+    appeals, appeals_count = _first_and_count(appeals_query, limit)
     counts = {
-        "new": new_query.count(),
-        "mine": mine_query.count(),
-        "approvals": awaiting_query.count(),
-        "appeals": appeals_query.count(),
+        "new": new_count,
+        "mine": mine_count,
+        "approvals": awaiting_count,
+        "appeals": appeals_count,
         "overdue": due.overdue,
         "due_soon": due.due_soon,
     }
     return WorkList(
         new_cases,
         mine,
-        list(awaiting_query[:limit]),
-        list(appeals_query[:limit]),
+        awaiting,
+        appeals,
         due.shown,
         counts,
-        colleagues(user),
+        colleagues(user) if with_colleagues else [],
     )
+
+
+def _case_rows(query: QuerySet[Case]) -> QuerySet[Case]:
+    """The work list's case rows: what its tables show, not whole municipalities and users."""
+    return (
+        query.select_related(None)
+        .select_related("household", "assigned_to")
+        .only(
+            "number",
+            "status",
+            "received_on",
+            "household__name",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+    )
+
+
+def _first_and_count(query: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
+    """The first ``limit`` rows of ``query`` and how many rows it has in all: counted only
+    when the first rows fill the limit. (Not a window count over the limited query: PostgreSQL
+    then plans to stop early along an index and compares every row with every other.)"""
+    rows = list(query[:limit])
+    return rows, (query.count() if len(rows) >= limit else len(rows))
 
 
 def _received(units: list[int], filters: WorkFilter, via: str = "") -> Q:
@@ -545,46 +647,123 @@ def colleagues(user: User) -> list[User]:
             is_active=True,
         )
         .distinct()
+        .only("first_name", "last_name", "username")
         .order_by("first_name", "last_name", "username")
     )
 
 
-@dataclass(frozen=True)
 class _Deadlines:
     """The work list's deadlines: the first ``shown`` of them in order, the whole counts, and
     the querysets the filters and the deadline order need. Computed and counted in the
     database (thousands of open cases and six-month promises in a large municipality); only the
     deadlines shown are built as items in Python."""
 
-    shown: list[DeadlineItem]
-    overdue: int
-    due_soon: int
-    open_cases: QuerySet[Case]
-    """The cases with a part open in the user's units, annotated with ``month_ends`` (the § 11a
-    month, before a weekend or holiday moves it), ``promised`` (a preliminary reply since the
-    month began) and ``answer_by`` (its promised date), narrowed by the filters."""
-    approvals: QuerySet[Decision]
-    """The approvals whose promise or validity is a deadline, annotated with ``due`` and
-    narrowed by the filters."""
+    def __init__(
+        self,
+        *,
+        shown: list[DeadlineItem],
+        overdue: int,
+        due_soon: int,
+        open_cases: Any,
+        open_parts: Exists,
+        open_filter: Q,
+        approvals: Any,
+    ) -> None:
+        self.shown = shown
+        self.overdue = overdue
+        self.due_soon = due_soon
+        self._open_cases = open_cases
+        self._open_parts = open_parts
+        self._open_filter = open_filter
+        self._approvals = approvals
 
-    def due_by_case(self, case_ids: list[int]) -> dict[int, dt.date]:
-        """The soonest deadline of each of these cases."""
-        found: dict[int, dt.date] = {}
-        rows = self.open_cases.filter(pk__in=case_ids).values_list(
-            "pk", "month_ends", "promised", "answer_by"
+    @functools.cached_property
+    def open_cases(self) -> QuerySet[Case]:
+        """The cases with a part open in the user's units, annotated with ``month_ends`` (the
+        § 11a month, before a weekend or holiday moves it), ``promised`` (a preliminary reply
+        since the month began) and ``answer_by`` (its promised date), narrowed by the
+        filters (made when asked for, like :attr:`approvals`)."""
+        return cast(QuerySet[Case], self._open_cases())
+
+    @functools.cached_property
+    def approvals(self) -> QuerySet[Decision]:
+        """The approvals whose promise or validity is a deadline, annotated with ``due`` and
+        narrowed by the filters (made when asked for: the page without a deadline filter or
+        order needs them only when the kept deadlines have changed)."""
+        return cast(QuerySet[Decision], self._approvals())
+
+    def with_first_due(self, query: QuerySet[Case]) -> QuerySet[Case]:
+        """``query`` (received cases) annotated with ``first_due``: the soonest of its
+        deadlines before a weekend or holiday moves the § 11a month (never after the deadline,
+        and in the same order up to those moves), null for a case without one; and with what
+        gives its deadline (``open_first``, ``promised``, ``answer_by``, ``month_ends``,
+        ``approval_first``): see :func:`_first_due`."""
+        open_first = DbCase(
+            When(
+                Q(self._open_parts, received_on__isnull=False) & self._open_filter,
+                then=F("earliest"),
+            ),
+            default=None,
+            output_field=DateField(),
         )
-        for case_id, month_ends, promised, answer_by in rows:
-            found[case_id] = answer_by if promised else deadlines.roll_forward(month_ends)
-        approvals = (
-            self.approvals.filter(case_id__in=case_ids)
+        approval_first = Subquery(
+            self.approvals.filter(case_id=OuterRef("pk"))
             .order_by()
             .values("case_id")
             .annotate(first=Min("due"))
-            .values_list("case_id", "first")
+            .values("first")[:1],
+            output_field=DateField(),
         )
-        for case_id, first in approvals:
-            found[case_id] = min(first, found.get(case_id, first))
-        return found
+        return (
+            _with_open_deadline(query)
+            .annotate(open_first=open_first, approval_first=approval_first)
+            .annotate(first_due=Least("open_first", "approval_first"))
+        )
+
+
+def _first_due(case: Case) -> dt.date | None:
+    """The soonest deadline of a case from :meth:`_Deadlines.with_first_due`: the § 11a month
+    moved past weekends and holidays, or the promised answer, and its approvals' deadlines."""
+    found: dt.date | None = None
+    if case.open_first is not None:  # type: ignore[attr-defined]
+        found = case.answer_by if case.promised else deadlines.roll_forward(case.month_ends)  # type: ignore[attr-defined]
+    approval: dt.date | None = case.approval_first  # type: ignore[attr-defined]
+    if approval is not None:
+        found = approval if found is None else min(found, approval)
+    return found
+
+
+def _with_open_deadline(query: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases annotated with their § 11a month and promised answer. A reopened case is a new
+    enquiry: the month runs from the reopening. When the household was told in a preliminary
+    reply (the latest one, sent since) when to expect an answer, that is the deadline."""
+    latest_reply = PreliminaryReply.objects.filter(case_id=OuterRef("pk")).order_by(
+        "-sent_on", "-pk"
+    )
+    return (
+        query.annotate(
+            since=Greatest("received_on", Coalesce(TruncDate("reopened_at"), "received_on")),
+            replied_on=Subquery(latest_reply.values("sent_on")[:1]),
+            answer_by=Subquery(latest_reply.values("expected_by")[:1]),
+        )
+        .annotate(
+            promised=DbCase(
+                When(replied_on__gte=F("since"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            month_ends=AddDays("since", PROCESSING_PRELIMINARY_REPLY_DAYS),
+        )
+        .annotate(
+            # The deadline, or the day before a weekend or holiday it is moved past: never
+            # after the deadline, and the order of deadlines up to those moves.
+            earliest=DbCase(
+                When(promised=True, then=F("answer_by")),
+                default=F("month_ends"),
+                output_field=DateField(),
+            )
+        )
+    )
 
 
 DEADLINE_MONTHS = {
@@ -658,67 +837,64 @@ def _deadlines(
     overdue_before = last_business_day(today)
     soon_before = deadlines.add_business_days(today, DUE_SOON_BUSINESS_DAYS + 1)
     # The § 11a month runs for every part still open in the user's units, also when another
-    # unit has already decided its own part of the same application. A reopened case is a new
-    # enquiry: the month runs from the reopening. When the household was told in a preliminary
-    # reply (the latest one, sent since) when to expect an answer, that is the deadline.
+    # unit has already decided its own part of the same application.
     open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
+    parts = CaseRouting.objects.filter(
+        case_id=OuterRef("pk"), unit_id__in=units, status=RoutingStatus.OPEN
+    )
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
-    latest_reply = PreliminaryReply.objects.filter(case_id=OuterRef("pk")).order_by(
-        "-sent_on", "-pk"
-    )
-    open_cases = (
-        Case.objects.filter(
-            pk__in=received.filter(open_parts, received_on__isnull=False).values("pk")
-        )
-        .annotate(
-            since=Greatest("received_on", Coalesce(TruncDate("reopened_at"), "received_on")),
-            replied_on=Subquery(latest_reply.values("sent_on")[:1]),
-            answer_by=Subquery(latest_reply.values("expected_by")[:1]),
-        )
-        .annotate(
-            promised=DbCase(
-                When(replied_on__gte=F("since"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            month_ends=AddDays("since", PROCESSING_PRELIMINARY_REPLY_DAYS),
-        )
-        .annotate(
-            # The deadline, or the day before a weekend or holiday it is moved past: never
-            # after the deadline, and the order of deadlines up to those moves.
-            earliest=DbCase(
-                When(promised=True, then=F("answer_by")),
-                default=F("month_ends"),
+        parts = parts.filter(help_kind=filters.help_kind)
+
+    def make_approvals() -> QuerySet[Decision]:
+        approvals = Decision.objects.filter(
+            # Not replaced: NOT EXISTS, not Django's LEFT JOIN ... IS NULL for the reverse
+            # one-to-one, which PostgreSQL estimated at one row and joined in nested loops.
+            ~Exists(Decision.objects.filter(replaces_id=OuterRef("pk"))),
+            Q(case__in=received.values("pk")) if on_decisions is None else on_decisions,
+            status=DecisionStatus.ISSUED,
+            kind=DecisionKind.APPROVAL,
+            issued_on__isnull=False,
+            help_kind__in=list(DEADLINE_MONTHS),
+        ).annotate(
+            due=DbCase(
+                *_deadline_whens(units, today),
                 output_field=DateField(),
             )
         )
-    )
-    approvals = Decision.objects.filter(
-        # Not replaced: NOT EXISTS, not Django's LEFT JOIN ... IS NULL for the reverse
-        # one-to-one, which PostgreSQL estimated at one row and joined in nested loops.
-        ~Exists(Decision.objects.filter(replaces_id=OuterRef("pk"))),
-        Q(case__in=received.values("pk")) if on_decisions is None else on_decisions,
-        status=DecisionStatus.ISSUED,
-        kind=DecisionKind.APPROVAL,
-        issued_on__isnull=False,
-        help_kind__in=list(DEADLINE_MONTHS),
-    ).annotate(
-        due=DbCase(
-            *_deadline_whens(units, today),
-            output_field=DateField(),
-        )
-    )
-    if filters.help_kind:
-        approvals = approvals.filter(help_kind=filters.help_kind)
+        if filters.help_kind:
+            approvals = approvals.filter(help_kind=filters.help_kind)
+        if filters.deadline == "overdue":
+            approvals = approvals.filter(due__lt=overdue_before)
+        elif filters.deadline == "week":
+            approvals = approvals.filter(due__lt=soon_before)
+        return approvals
+
+    open_filter = Q()
     if filters.deadline == "overdue":
-        approvals = approvals.filter(due__lt=overdue_before)
-        open_cases = open_cases.filter(_due_before(overdue_before))
+        open_filter = _due_before(overdue_before)
     elif filters.deadline == "week":
-        approvals = approvals.filter(due__lt=soon_before)
-        open_cases = open_cases.filter(_due_before(soon_before))
+        open_filter = _due_before(soon_before)
+
+    def make_open_cases() -> QuerySet[Case]:
+        return _with_open_deadline(
+            Case.objects.filter(
+                pk__in=received.filter(open_parts, received_on__isnull=False).values("pk")
+            )
+        ).filter(open_filter)
+
+    result = _Deadlines(
+        shown=[],
+        overdue=0,
+        due_soon=0,
+        open_cases=make_open_cases,
+        open_parts=Exists(parts),
+        open_filter=open_filter,
+        approvals=make_approvals,
+    )
 
     def compute() -> tuple[int, int, list[tuple[int, str, dt.date]]]:
+        approvals, open_cases = result.approvals, result.open_cases
         counted = approvals.order_by().aggregate(
             overdue=Count("pk", filter=Q(due__lt=overdue_before)),
             due_soon=Count("pk", filter=Q(due__gte=overdue_before, due__lt=soon_before)),
@@ -750,13 +926,10 @@ def _deadlines(
             f"cases:deadlines:{cache_key}:{filters}:{today.isoformat()}:{shown}", compute
         )
     cases = Case.objects.select_related("household").in_bulk([pk for pk, _w, _d in firsts])
-    return _Deadlines(
-        shown=[_item(cases[pk], what, due, today) for pk, what, due in firsts if pk in cases],
-        overdue=overdue_n,
-        due_soon=due_soon_n,
-        open_cases=open_cases,
-        approvals=approvals,
-    )
+    result.shown = [_item(cases[pk], what, due, today) for pk, what, due in firsts if pk in cases]
+    result.overdue = overdue_n
+    result.due_soon = due_soon_n
+    return result
 
 
 def _first_open_items(open_cases: QuerySet[Case], today: dt.date, shown: int) -> list[DeadlineItem]:
@@ -781,16 +954,35 @@ def _first_open_items(open_cases: QuerySet[Case], today: dt.date, shown: int) ->
     return items[:shown]
 
 
-def _sorted(query: QuerySet[Case], sort: str, due: _Deadlines, limit: int) -> list[Case]:
-    if sort == "number":
-        return list(query.order_by("number", "pk")[:limit])
+def _sorted(
+    query: QuerySet[Case], sort: str, due: _Deadlines, limit: int
+) -> tuple[list[Case], int]:
+    """The first ``limit`` cases of ``query`` in the order asked for, and how many it has."""
     if sort == "deadline":
-        cases = list(query.order_by("received_on", "pk"))
-        due_by_case = due.due_by_case([case.pk for case in cases])
-        far = dt.date.max
-        cases.sort(key=lambda case: (due_by_case.get(case.pk, far), case.pk))
-        return cases[:limit]
-    return list(query.order_by("received_on", "pk")[:limit])
+        return _by_deadline(query, due, limit)
+    order = ("number", "pk") if sort == "number" else ("received_on", "pk")
+    return _first_and_count(query.order_by(*order), limit)
+
+
+def _by_deadline(query: QuerySet[Case], due: _Deadlines, limit: int) -> tuple[list[Case], int]:
+    """The first ``limit`` cases by their soonest deadline (then by number in the database),
+    cases without a deadline last. The database orders by the deadline before a move past a
+    weekend or holiday; every case whose deadline before the move is not after the latest
+    moved deadline of the first ``limit`` is fetched and ordered here: none is left out."""
+    keyed = due.with_first_due(query)
+    head = list(keyed.order_by(F("first_due").asc(nulls_last=True), "pk")[:limit])
+    if not head:
+        return [], 0
+    total = query.count() if len(head) >= limit else len(head)
+    dated = [case.first_due for case in head if case.first_due is not None]  # type: ignore[attr-defined]
+    candidates = head
+    if dated and len(dated) == len(head):
+        bound = max(deadlines.roll_forward(day) for day in dated)
+        candidates = list(keyed.filter(first_due__lte=bound))
+    far = dt.date.max
+    firsts = {case.pk: _first_due(case) or far for case in candidates}
+    candidates.sort(key=lambda case: (firsts[case.pk], case.pk))
+    return candidates[:limit], total
 
 
 def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:

@@ -59,6 +59,7 @@ from husly.people.selectors import (
     log_household_reads,
     log_reads,
 )
+from husly.tenancy.selectors import work_list_item_households, work_list_items
 
 
 def _writable(user: User, case: Case) -> None:
@@ -103,9 +104,12 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
     filter_form = WorkFilterForm(request.GET or None, units=units)
     work = selectors.work_list(user, today=timezone.localdate(), filters=filter_form.filters())
+    # The allocation and tenancy items are read here so that the page writes one access event.
+    allocation_work = work_list_items(user)
     log_household_reads(
         user=user,
-        household_ids=selectors.work_list_households(work),
+        household_ids=selectors.work_list_households(work)
+        + work_list_item_households(allocation_work),
         what="work_list",
         path=request.get_full_path(),
     )
@@ -114,6 +118,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
         "cases/work_list.html",
         {
             "work": work,
+            "allocation_work": allocation_work,
             "filter_form": filter_form,
             "assign_form": CaseAssignForm(colleagues=work.colleagues, initial={"caseworker": user}),
             "next": request.get_full_path(),
@@ -231,16 +236,23 @@ def case_page(
     criteria = _flat_criteria(assessment.record["criteria"]) if assessment else []
     if judgement_form is None and assessment is not None:
         judgement_form = JudgementForm(assessment)
+    # Read once by ``case_read`` (the access check and log), with their units and caseworkers.
+    routings: list[Any] = getattr(case, "read_routings", None) or list(
+        case.routings.select_related("unit", "assigned_to")
+    )
+    members = getattr(case, "read_members", None)
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
             "application": case.application,
-            "routings": case.routings.select_related("unit", "assigned_to"),
-            "can_take": selectors.can_take(user, case),
-            "can_refer": selectors.can_refer(user, case),
-            "members": case.household.members.select_related("person"),
+            "routings": routings,
+            "can_take": selectors.can_take(user, case, routings=routings),
+            "can_refer": selectors.can_refer(user, case, routings=routings),
+            "members": members
+            if members is not None
+            else case.household.members.select_related("person"),
             "notes": case.notes.select_related("author", "author__resident"),
             "documents": case.documents.all(),
             "assessment": assessment,
@@ -250,7 +262,7 @@ def case_page(
             "judgement_form": judgement_form,
             "decisions": case.decisions.select_related("drafted_by", "approved_by"),
             "replies": case.preliminary_replies.all(),
-            "can_act": selectors.can_act_on(user, case),
+            "can_act": selectors.can_act_on(user, case, routings=routings),
             "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
             "document_form": DocumentForm(),
             "access": case.access,

@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from husly.audit.freshness import until_changed
 from husly.cases.models import CaseRouting, Decision, DecisionKind, DecisionStatus
 from husly.cases.selectors import CASE_WRITE, unit_ids
 from husly.followup.models import (
@@ -330,6 +331,27 @@ def refusals_waiting(user: User, today: dt.date) -> QuerySet[Decision]:
         .annotate(follow_up_overdue=Exists(overdue))
         .filter(Q(has_follow_up=False) | Q(follow_up_overdue=True))
     )
+
+
+def refusals_waiting_count(user: User, today: dt.date) -> int | None:
+    """How many refused households wait (:func:`refusals_waiting`), or None for a user who
+    follows up no refusals. The same for everyone with the same units and municipalities: kept
+    until the records change (``husly.audit.freshness``; thousands of refusals in Oslo)."""
+    write_units = sorted(set(unit_ids(user, CASE_WRITE)))
+    municipalities = municipality_ids(user, REFUSAL_ROLES)
+    if not write_units and not municipalities:
+        return None  # nothing to follow up, and nothing to ask the database
+
+    def compute() -> int | None:
+        if not can_follow_up_refusals(user):
+            return None
+        return refusals_waiting(user, today).count()
+
+    found: tuple[int | None] = until_changed(
+        f"followup:refusals_waiting:{write_units}:{municipalities}:{today.isoformat()}",
+        lambda: (compute(),),
+    )
+    return found[0]
 
 
 def refusal_get_for_user(user: User, pk: object) -> Decision:

@@ -73,7 +73,9 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
         households=counts["households"],
         dwellings_by_status=by_status,
         units=counts["units"],
-        tasks=work_list(user, today=today or timezone.localdate(), limit=TASKS_SHOWN)
+        tasks=work_list(
+            user, today=today or timezone.localdate(), limit=TASKS_SHOWN, with_colleagues=False
+        )
         if works_on_cases
         else None,
     )

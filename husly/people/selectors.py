@@ -233,7 +233,12 @@ def log_household_reads(
     ids = {pk for pk in household_ids if pk is not None}
     if not ids:
         return
-    members = HouseholdMember.objects.filter(household_id__in=ids).select_related("person")
+    # The log needs each person's key and municipality, not the person's data.
+    members = (
+        HouseholdMember.objects.filter(household_id__in=ids)
+        .select_related("person")
+        .only("person__municipality_id")
+    )
     if not everyone:
         members = members.filter(relation=Relation.APPLICANT)
     persons = {m.person_id: m.person for m in members}

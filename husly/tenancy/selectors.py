@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -61,6 +61,48 @@ def leases_for_user(user: User) -> QuerySet[Lease]:
     return cast(
         QuerySet[Lease], scoped(Lease.objects.all(), user, TENANCY_READ, "municipality_id")
     ).select_related("dwelling", "dwelling__building", "household", "follow_up_unit")
+
+
+WORK_LIST_ITEMS = 50
+"""Items of each kind on the staff work list."""
+
+
+def work_list_items(user: User) -> dict[str, list[Any]]:
+    """The allocation and tenancy items on the staff work list: refusals to follow up, offers
+    waiting for an answer or a lease, renewal reminders and renewal applications."""
+    from husly.allocation.models import OfferStatus as Status
+    from husly.allocation.selectors import offers_for_user, on_hold
+
+    # What the list shows (names, dates), not whole decisions, dwellings and buildings.
+    reminded = (
+        leases_for_user(user)
+        .filter(status=LeaseStatus.ACTIVE, reminder__isnull=False, renewals__isnull=True)
+        .select_related(None)
+        .select_related("household", "reminder")
+    )
+    households = ("entry__household",)
+    offers = offers_for_user(user).select_related(None).select_related(*households)
+    accepted = accepted_offers_for_user(user).select_related(None).select_related(*households)
+    entries = on_hold(user).select_related(None).select_related("household")
+    return {
+        "on_hold": list(entries.only("household__name")[:WORK_LIST_ITEMS]),
+        "open_offers": list(
+            offers.filter(status=Status.OPEN).only("answer_due", "entry__household__name")[
+                :WORK_LIST_ITEMS
+            ]
+        ),
+        "to_lease": list(accepted.only("entry__household__name")[:WORK_LIST_ITEMS]),
+        "reminded": list(reminded[:WORK_LIST_ITEMS]),
+    }
+
+
+def work_list_item_households(items: dict[str, list[Any]]) -> list[int]:
+    """Every household the work list's allocation and tenancy items name, for the access log."""
+    return (
+        [e.household_id for e in items["on_hold"]]
+        + [o.entry.household_id for o in items["open_offers"] + items["to_lease"]]
+        + [lease.household_id for lease in items["reminded"]]
+    )
 
 
 def households_followed_up(user: User, units: list[int]) -> Q:

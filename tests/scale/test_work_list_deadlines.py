@@ -12,6 +12,7 @@ from django.utils import timezone
 from husly.cases import selectors
 from husly.cases.models import (
     Case,
+    CaseRouting,
     CaseStatus,
     Decision,
     DecisionKind,
@@ -104,6 +105,14 @@ def test_the_work_list_deadlines_are_the_rules_one_by_one() -> None:
             sent_by=cast.caseworker,
         )
     sara = cast.caseworker
+    # Every other open part is sara's, the rest nobody's: both lists longer than shown.
+    open_parts = CaseRouting.objects.filter(case__municipality=demo, status="open").order_by("pk")
+    CaseRouting.objects.filter(pk__in=list(open_parts.values_list("pk", flat=True))[::2]).update(
+        assigned_to=sara
+    )
+    CaseRouting.objects.filter(pk__in=list(open_parts.values_list("pk", flat=True))[1::2]).update(
+        assigned_to=None
+    )
     # A Monday, a Saturday, Maundy Thursday, the day before Christmas Eve, a Sunday.
     for today in [
         dt.date(2026, 11, 2),
@@ -125,3 +134,25 @@ def test_the_work_list_deadlines_are_the_rules_one_by_one() -> None:
         assert [(i.due, i.case.pk) for i in week.deadlines] == [
             e[:2] for e in expected if e[3] <= 5
         ][: selectors.WORK_LIST_ROWS]
+        _assert_ordered_by_deadline(sara, today, expected)
+
+
+def _assert_ordered_by_deadline(
+    user: User, today: dt.date, expected: list[tuple[dt.date, int, str, int]]
+) -> None:
+    """The new and own cases in deadline order (ordered in the database, the moves past
+    weekends and holidays in Python) are the first of all of them ordered one by one by their
+    soonest deadline, cases without a deadline last."""
+    soonest: dict[int, dt.date] = {}
+    for due, case_id, _what, _left in expected:  # sorted: the first is the soonest
+        soonest.setdefault(case_id, due)
+    every = selectors.work_list(user, today=today, filters=WorkFilter(sort="number"), limit=5000)
+    first = selectors.work_list(user, today=today, filters=WorkFilter(sort="deadline"), limit=5)
+    longest = 0
+    for part, count in (("new_cases", "new"), ("my_cases", "mine")):
+        cases = getattr(every, part)
+        assert len(cases) == every.counts[count] == first.counts[count]
+        longest = max(longest, len(cases))
+        ordered = sorted(cases, key=lambda case: (soonest.get(case.pk, dt.date.max), case.pk))
+        assert [c.pk for c in getattr(first, part)] == [c.pk for c in ordered[:5]], (part, today)
+    assert longest > 5  # more cases than shown: the order decides which

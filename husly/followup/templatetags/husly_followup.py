@@ -30,6 +30,4 @@ def refusals_waiting(context: Any) -> dict[str, Any]:
     from husly.followup import selectors
 
     user = context["request"].user
-    if not selectors.can_follow_up_refusals(user):
-        return {"count": None}
-    return {"count": selectors.refusals_waiting(user, timezone.localdate()).count()}
+    return {"count": selectors.refusals_waiting_count(user, timezone.localdate())}
