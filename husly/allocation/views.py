@@ -91,21 +91,22 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     policy = actions.current_policy(municipality)
     today = timezone.localdate()
     # Every live entry is scored (the order depends on all of them); one page is shown. The
-    # order is kept until the records change (husly.audit.freshness), for every reader of the
-    # same municipalities under the same policy.
+    # order (the entries' ids) is kept until the records change (husly.audit.freshness), for
+    # every reader of the same municipalities under the same policy.
     priority = policy.priority if policy else engine.DEFAULT_PRIORITY
     ids = selectors.allocation_municipality_ids(user)
     weights = json.dumps(priority, sort_keys=True, default=str)
-    ranked = until_changed(
-        f"allocation:ranked:{ids}:{weights}:{today}",
-        lambda: selectors.RankedList(selectors.live_entries_for_scoring(user), priority, today),
+    # Only the ids are kept (a few kilobytes to read back), and the page's rows are scored again.
+    ranked: list[int] = until_changed(
+        f"allocation:ranked-ids:{ids}:{weights}:{today}",
+        lambda: selectors.ranked_entry_ids(user, priority, today),
     )
     page = paginate(
         request,
         ranked,  # type: ignore[arg-type] # a sequence pages like a queryset
         per_page=WAITING_LIST_PAGE,
     )
-    rows = selectors.with_households(page.object_list)
+    rows = selectors.page_rows(page.object_list, priority, today)
     on_hold = list(selectors.on_hold(user))
     offers = list(selectors.open_offers(user))
     log_household_reads(
@@ -127,7 +128,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "on_hold": on_hold,
             "offers": offers,
             "today": today,
-            "bands": _bands(municipality),
+            "bands": _bands(policy),
         },
     )
 
@@ -185,7 +186,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers": entry.offers.select_related("dwelling", "dwelling__building"),
             "reason_form": ReasonForm(),
             "can_draft_lapse": can_act_on(user, entry.decision.case),
-            "bands": _bands(entry.municipality),
+            "bands": _bands(policy),
         },
     )
 
@@ -302,7 +303,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "replayed": replayed,
             "names": names,
             "dwellings": dwellings,
-            "bands": _bands(run.municipality),
+            "bands": _bands(actions.current_policy(run.municipality)),
         },
     )
 
@@ -445,7 +446,7 @@ def _render_meeting(
             "is_open": meeting.status == MeetingStatus.OPEN,
             "names": names,
             "dwellings": dwellings,
-            "bands": _bands(meeting.municipality),
+            "bands": _bands(actions.current_policy(meeting.municipality)),
         },
         status=400 if bound is not None else 200,
     )
@@ -487,9 +488,9 @@ def _reason_names(reasons: list[dict[str, Any]]) -> tuple[dict[int, str], dict[i
     return names, dwellings
 
 
-def _bands(municipality: Municipality) -> list[tuple[str, float, float | None]]:
-    """The priority groups in force: (name, minimum points, the next group's minimum)."""
-    policy = actions.current_policy(municipality)
+def _bands(policy: AllocationPolicy | None) -> list[tuple[str, float, float | None]]:
+    """The priority groups in force (``policy``, the municipality's current policy or none):
+    (name, minimum points, the next group's minimum)."""
     bands = PriorityPolicy.from_mapping(
         policy.priority if policy else engine.DEFAULT_PRIORITY
     ).bands
