@@ -113,7 +113,11 @@ def runs_for_user(user: User) -> QuerySet[MatchingRun]:
 
 
 def run_get_for_user(user: User, pk: object) -> MatchingRun:
-    return cast(MatchingRun, get_or_404(runs_for_user(user), pk))
+    # The stored input (the snapshot: every household weighed) is read only for a replay.
+    queryset = (
+        runs_for_user(user).defer("snapshot").select_related("municipality", "policy", "created_by")
+    )
+    return cast(MatchingRun, get_or_404(queryset, pk))
 
 
 def meetings_for_user(user: User) -> QuerySet[AllocationMeeting]:

@@ -68,9 +68,17 @@ def allocation_work(context: Any) -> dict[str, Any]:
 
 
 def _num(value: Any, places: int = 1) -> str:
+    from django.utils.translation import get_language
+
+    return _num_in(float(value), places, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _num_in(value: float, places: int, language: str | None) -> str:
+    """A number as ``language`` writes it (the same points recur all over a meeting page)."""
     from django.utils.formats import number_format
 
-    return str(number_format(float(value), places, use_l10n=True))
+    return str(number_format(value, places, use_l10n=True))
 
 
 def _persons(n: Any) -> str:
@@ -273,6 +281,22 @@ def explain_reason(data: Any, names: Any = None, dwellings: Any = None) -> str:
 @register.simple_tag
 def explain(data: Any, names: Any = None, dwellings: Any = None) -> str:
     return explain_reason(data, names, dwellings)
+
+
+@register.simple_tag
+def explain_items(*groups: Any, names: Any = None, dwellings: Any = None) -> str:
+    """Each reason of the given lists as a list item (``<li>{% explain r %}</li>`` for each,
+    in one tag: a meeting page explains hundreds)."""
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(  # noqa: S308 - every reason's text is escaped
+        "".join(
+            f"<li>{escape(explain_reason(r, names, dwellings))}</li>"
+            for group in groups
+            for r in group or ()
+        )
+    )
 
 
 @register.filter
