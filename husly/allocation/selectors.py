@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast, overload
 
@@ -113,7 +113,11 @@ def runs_for_user(user: User) -> QuerySet[MatchingRun]:
 
 
 def run_get_for_user(user: User, pk: object) -> MatchingRun:
-    return cast(MatchingRun, get_or_404(runs_for_user(user), pk))
+    # The stored input (the snapshot: every household weighed) is read only for a replay.
+    queryset = (
+        runs_for_user(user).defer("snapshot").select_related("municipality", "policy", "created_by")
+    )
+    return cast(MatchingRun, get_or_404(queryset, pk))
 
 
 def meetings_for_user(user: User) -> QuerySet[AllocationMeeting]:
@@ -242,7 +246,8 @@ class RankedList(Sequence[Row]):
     def __len__(self) -> int:
         return len(self.order)
 
-    def _row(self, index: int) -> Row:
+    def row(self, index: int) -> Row:
+        """The row of ``entries[index]`` (not of the ``index``-th in priority order)."""
         entry = self.entries[index]
         promise = self.promises.of(entry)
         return Row(
@@ -259,8 +264,8 @@ class RankedList(Sequence[Row]):
     def __getitem__(self, key: slice) -> list[Row]: ...
     def __getitem__(self, key: int | slice) -> Row | list[Row]:
         if isinstance(key, slice):
-            return [self._row(i) for i in self.order[key]]
-        return self._row(self.order[key])
+            return [self.row(i) for i in self.order[key]]
+        return self.row(self.order[key])
 
 
 def live_entries(user: User) -> list[WaitingListEntry]:
@@ -289,7 +294,7 @@ SCORING_FIELDS = (
 
 def live_entries_for_scoring(user: User) -> list[WaitingListEntry]:
     """The live entries with only what the priority needs (no household, no decision): the
-    whole list is scored to order it, then one page is fetched in full (``with_households``)."""
+    whole list is scored to order it, then one page is fetched in full (``page_rows``)."""
     rows = WaitingListEntry.objects.filter(
         municipality_id__in=allocation_municipality_ids(user), status__in=LIVE_ENTRY
     ).values(*SCORING_FIELDS)
@@ -297,11 +302,27 @@ def live_entries_for_scoring(user: User) -> list[WaitingListEntry]:
     return [cast(WaitingListEntry, SimpleNamespace(**row)) for row in rows]
 
 
-def with_households(rows: Sequence[Row]) -> list[Row]:
-    """The rows of one page with their entries fetched in full, in one query."""
-    full = WaitingListEntry.objects.select_related("household", "decision", "decision__case")
-    by_pk = {entry.pk: entry for entry in full.filter(pk__in=[row.entry.pk for row in rows])}
-    return [replace(row, entry=by_pk[row.entry.pk]) for row in rows if row.entry.pk in by_pk]
+def ranked_entry_ids(user: User, policy_data: dict[str, Any], today: dt.date) -> list[int]:
+    """The ids of the live entries the user works with, highest priority first (the order of
+    :class:`RankedList`): every live entry is scored to order the list, and only the ids are
+    kept, so that a page can be cut from it without the whole list."""
+    entries = live_entries_for_scoring(user)
+    ranked = RankedList(entries, policy_data, today)
+    return [int(entries[index].pk) for index in ranked.order]
+
+
+def page_rows(ids: Sequence[int], policy_data: dict[str, Any], today: dt.date) -> list[Row]:
+    """The rows of one page of the waiting list, in the order of ``ids``: the entries fetched
+    with their households in one query and scored (a household's priority depends on its own
+    record and the policy only, so scoring the page gives the breakdown scoring all gives).
+    An entry gone since the ids were ranked is left out."""
+    by_pk = {
+        entry.pk: entry
+        for entry in WaitingListEntry.objects.select_related("household").filter(pk__in=ids)
+    }
+    entries = [by_pk[pk] for pk in ids if pk in by_pk]
+    ranked = RankedList(entries, policy_data, today)
+    return [ranked.row(index) for index in range(len(entries))]
 
 
 def on_hold(user: User) -> QuerySet[WaitingListEntry]:

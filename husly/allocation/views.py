@@ -36,6 +36,7 @@ from husly.allocation.models import (
     AnsweredVia,
     EntryStatus,
     ItemDecision,
+    MatchingRun,
     MeetingStatus,
     OfferStatus,
     RunKind,
@@ -91,21 +92,22 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     policy = actions.current_policy(municipality)
     today = timezone.localdate()
     # Every live entry is scored (the order depends on all of them); one page is shown. The
-    # order is kept until the records change (husly.audit.freshness), for every reader of the
-    # same municipalities under the same policy.
+    # order (the entries' ids) is kept until the records change (husly.audit.freshness), for
+    # every reader of the same municipalities under the same policy.
     priority = policy.priority if policy else engine.DEFAULT_PRIORITY
     ids = selectors.allocation_municipality_ids(user)
     weights = json.dumps(priority, sort_keys=True, default=str)
-    ranked = until_changed(
-        f"allocation:ranked:{ids}:{weights}:{today}",
-        lambda: selectors.RankedList(selectors.live_entries_for_scoring(user), priority, today),
+    # Only the ids are kept (a few kilobytes to read back), and the page's rows are scored again.
+    ranked: list[int] = until_changed(
+        f"allocation:ranked-ids:{ids}:{weights}:{today}",
+        lambda: selectors.ranked_entry_ids(user, priority, today),
     )
     page = paginate(
         request,
         ranked,  # type: ignore[arg-type] # a sequence pages like a queryset
         per_page=WAITING_LIST_PAGE,
     )
-    rows = selectors.with_households(page.object_list)
+    rows = selectors.page_rows(page.object_list, priority, today)
     on_hold = list(selectors.on_hold(user))
     offers = list(selectors.open_offers(user))
     log_household_reads(
@@ -127,7 +129,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "on_hold": on_hold,
             "offers": offers,
             "today": today,
-            "bands": _bands(municipality),
+            "bands": _bands(policy),
         },
     )
 
@@ -185,7 +187,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "offers": entry.offers.select_related("dwelling", "dwelling__building"),
             "reason_form": ReasonForm(),
             "can_draft_lapse": can_act_on(user, entry.decision.case),
-            "bands": _bands(entry.municipality),
+            "bands": _bands(policy),
         },
     )
 
@@ -247,12 +249,14 @@ def shortlist(request: HttpRequest, dwelling_pk: int) -> HttpResponse:
     return redirect("allocation:run_detail", pk=run.pk)
 
 
-def _names(ids: list[int]) -> dict[int, Any]:
+def _names(ids: Any) -> dict[int, tuple[int, str]]:
+    """``{entry id: (household id, household name)}`` for waiting-list entries (one query)."""
     from husly.allocation.models import WaitingListEntry
 
-    return {
-        e.pk: e for e in WaitingListEntry.objects.filter(pk__in=ids).select_related("household")
-    }
+    rows = WaitingListEntry.objects.filter(pk__in=ids).values_list(
+        "pk", "household_id", "household__name"
+    )
+    return {pk: (household_id, name) for pk, household_id, name in rows}
 
 
 @require_http_methods(["GET", "POST"])
@@ -284,11 +288,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         dwelling_ids = [a["dwelling_id"] for a in run.result["assignments"]]
         reasons = [{"params": {"dwelling": pk}} for pk in dwelling_ids]
-    names, dwellings = _reason_names(reasons)
-    entries = _names(ids)
+    names, dwellings = _reason_names(reasons, also=ids)
     log_household_reads(
         user=user,
-        household_ids=[entry.household_id for entry in entries.values()],
+        household_ids=[names[pk][0] for pk in ids if pk in names],
         what="matching_run",
         path=request.get_full_path(),
     )
@@ -297,12 +300,11 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allocation/run_detail.html",
         {
             "run": run,
-            "entries": entries,
             "dwelling": dwelling,
             "replayed": replayed,
-            "names": names,
+            "names": {pk: name for pk, (_household, name) in names.items()},
             "dwellings": dwellings,
-            "bands": _bands(run.municipality),
+            "bands": _bands(actions.current_policy(run.municipality)),
         },
     )
 
@@ -376,6 +378,9 @@ def _render_meeting(
             "decided_by",
         )
     )
+    if meeting.run_id is not None:
+        # The page shows when the proposal was made and how good it is, not its stored input.
+        meeting.run = MatchingRun.objects.defer("snapshot").get(pk=meeting.run_id)
     today = timezone.localdate()
     # Each vacancy offers the proposed household and the others the engine weighed for it; the
     # whole waiting list (thousands in a large municipality) only for the one vacancy asked for
@@ -383,50 +388,53 @@ def _render_meeting(
     undecided = [item for item in items if item.decision == ItemDecision.PROPOSED]
     shortlists = {item.pk: _item_candidates(item) for item in undecided}
     wanted = {pk for ids in shortlists.values() for pk in ids}
-    ordered = waiting.select_related("household", "decision__case").order_by(
-        "household__name", "placed_on", "pk"
-    )
-    shown = list(ordered.filter(pk__in=wanted))
-    labels = {e.pk: entry_choice_label(e, today) for e in shown}
     full_pk = bound_pk if bound is not None else _int_or_none(request.GET.get("alle"))
-    full: list[tuple[int, str]] = []
-    if full_pk in shortlists:
-        everyone = list(ordered)
-        shown += everyone
-        full = [(e.pk, entry_choice_label(e, today)) for e in everyone]
+    choosable = waiting if full_pk in shortlists else waiting.filter(pk__in=wanted)
     # The items and the households to choose from name households.
     log_household_reads(
         user=user,
-        household_ids=[e.household_id for e in shown]
+        household_ids=list(choosable.values_list("household_id", flat=True))
         + [e.household_id for i in items for e in (i.proposed_entry, i.chosen_entry) if e],
         what="allocation_meeting",
         path=request.get_full_path(),
     )
-    # A shared flat: the free rooms to choose from (one query for all of them).
-    shared = [item.dwelling for item in undecided if item.dwelling.shared]
-    taken = engine.taken_units([d.pk for d in shared])
-    free = {
-        d.pk: [u for u in range(1, d.lettable_units + 1) if u not in taken[d.pk]] for d in shared
-    }
-    forms = {
-        item.pk: ItemDecisionForm(
-            prefix=f"i{item.pk}",
-            choices=full
-            if item.pk == full_pk
-            else [(pk, labels[pk]) for pk in shortlists[item.pk] if pk in labels],
-            initial={"entry": item.proposed_entry_id},
-            units=free.get(item.dwelling_id),
+
+    def item_forms() -> dict[int, ItemDecisionForm]:
+        """The vacancies' decision forms, unbound (made only when their markup is not kept)."""
+        ordered = waiting.select_related("household", "decision__case").order_by(
+            "household__name", "placed_on", "pk"
         )
-        for item in undecided
-    }
+        labels = {e.pk: entry_choice_label(e, today) for e in ordered.filter(pk__in=wanted)}
+        full: list[tuple[int, str]] = []
+        if full_pk in shortlists:
+            full = [(e.pk, entry_choice_label(e, today)) for e in ordered]
+        # A shared flat: the free rooms to choose from (one query for all of them).
+        shared = [item.dwelling for item in undecided if item.dwelling.shared]
+        taken = engine.taken_units([d.pk for d in shared])
+        free = {
+            d.pk: [u for u in range(1, d.lettable_units + 1) if u not in taken[d.pk]]
+            for d in shared
+        }
+        return {
+            item.pk: ItemDecisionForm(
+                prefix=f"i{item.pk}",
+                choices=full
+                if item.pk == full_pk
+                else [(pk, labels[pk]) for pk in shortlists[item.pk] if pk in labels],
+                initial={"entry": item.proposed_entry_id},
+                units=free.get(item.dwelling_id),
+            )
+            for item in undecided
+        }
+
     # The forms' markup (a hundred fields at a large meeting) is kept until the records change
     # (husly.audit.freshness), per reader: unbound, it says only what the records let them see.
     shown: dict[int, Any] = until_changed(
         f"allocation:meeting_forms:{meeting.pk}:{user.pk}:{full_pk}:{get_language()}:{today}",
-        lambda: {pk: mark_safe(str(form)) for pk, form in forms.items()},  # noqa: S308 - a form's own markup
+        lambda: {pk: mark_safe(str(form)) for pk, form in item_forms().items()},  # noqa: S308 - a form's own markup
     )
-    if bound is not None and bound_pk in forms:
-        bound.fields["entry"].choices = forms[bound_pk].fields["entry"].choices  # type: ignore[attr-defined]
+    if bound is not None and bound_pk in shortlists:
+        bound.fields["entry"].choices = item_forms()[bound_pk].fields["entry"].choices  # type: ignore[attr-defined]
         shown[bound_pk] = bound
     reasons = [
         r
@@ -445,7 +453,7 @@ def _render_meeting(
             "is_open": meeting.status == MeetingStatus.OPEN,
             "names": names,
             "dwellings": dwellings,
-            "bands": _bands(meeting.municipality),
+            "bands": _bands(actions.current_policy(meeting.municipality)),
         },
         status=400 if bound is not None else 200,
     )
@@ -469,9 +477,13 @@ def _int_or_none(value: str | None) -> int | None:
         return None
 
 
-def _reason_names(reasons: list[dict[str, Any]]) -> tuple[dict[int, str], dict[int, str]]:
-    """Household names and dwelling addresses for the ids the engine's reasons mention."""
-    household_ids: set[int] = set()
+def _reason_names(
+    reasons: list[dict[str, Any]], *, also: list[int] | None = None
+) -> tuple[dict[int, Any], dict[int, str]]:
+    """Household names and dwelling addresses for the ids the engine's reasons mention. With
+    ``also`` (more waiting-list entries the page names), the names come as ``(household id,
+    name)`` for the reasons' entries and those, in one query."""
+    household_ids: set[int] = set(also or [])
     dwelling_ids: set[int] = set()
     for r in reasons:
         params = r.get("params") or {}
@@ -479,17 +491,20 @@ def _reason_names(reasons: list[dict[str, Any]]) -> tuple[dict[int, str], dict[i
             household_ids.add(int(params["household"]))
         if "dwelling" in params:
             dwelling_ids.add(int(params["dwelling"]))
-    names = {pk: str(e.household.name) for pk, e in _names(sorted(household_ids)).items()}
+    found = _names(sorted(household_ids))
+    names: dict[int, Any] = found if also is not None else {pk: n for pk, (_h, n) in found.items()}
     dwellings = {
-        d.pk: f"{d.building.address} {d.number}"
-        for d in Dwelling.objects.filter(pk__in=dwelling_ids).select_related("building")
+        pk: f"{address} {number}"
+        for pk, address, number in Dwelling.objects.filter(pk__in=dwelling_ids).values_list(
+            "pk", "building__address", "number"
+        )
     }
     return names, dwellings
 
 
-def _bands(municipality: Municipality) -> list[tuple[str, float, float | None]]:
-    """The priority groups in force: (name, minimum points, the next group's minimum)."""
-    policy = actions.current_policy(municipality)
+def _bands(policy: AllocationPolicy | None) -> list[tuple[str, float, float | None]]:
+    """The priority groups in force (``policy``, the municipality's current policy or none):
+    (name, minimum points, the next group's minimum)."""
     bands = PriorityPolicy.from_mapping(
         policy.priority if policy else engine.DEFAULT_PRIORITY
     ).bands

@@ -34,6 +34,11 @@ class Building(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
+        indexes = [
+            # The dwelling list's order (building name, then number): with the buildings read
+            # in name order, a page of the list is a walk, not a sort of every dwelling.
+            models.Index(fields=["municipality", "name"], name="building_municipality_name"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "address"], name="building_address_unique"

@@ -198,10 +198,15 @@ def log_reads(
     else any role the user holds there (the unit the reader acted for). ``emergency`` marks a
     break-the-glass read, with the reason the reader gave."""
     events = []
+    found: dict[int, tuple[str, int | None]] = {}  # the role found for each municipality
     for person in persons:
-        role, unit_id = via or access_via(user, person.municipality_id, PEOPLE_READ)
-        if unit_id is None:
-            role, unit_id = access_via(user, person.municipality_id)
+        if person.municipality_id in found:
+            role, unit_id = found[person.municipality_id]
+        else:
+            role, unit_id = via or access_via(user, person.municipality_id, PEOPLE_READ)
+            if unit_id is None:
+                role, unit_id = access_via(user, person.municipality_id)
+            found[person.municipality_id] = (role, unit_id)
         events.append(
             AccessEvent(
                 actor=user,
@@ -233,15 +238,14 @@ def log_household_reads(
     ids = {pk for pk in household_ids if pk is not None}
     if not ids:
         return
-    # The log needs each person's key and municipality, not the person's data.
-    members = (
-        HouseholdMember.objects.filter(household_id__in=ids)
-        .select_related("person")
-        .only("person__municipality_id")
-    )
+    members = HouseholdMember.objects.filter(household_id__in=ids)
     if not everyone:
         members = members.filter(relation=Relation.APPLICANT)
-    persons = {m.person_id: m.person for m in members}
+    # The log needs each person's id and municipality, not the whole row.
+    persons = {
+        pk: Person(pk=pk, municipality_id=municipality_id)
+        for pk, municipality_id in members.values_list("person_id", "person__municipality_id")
+    }
     log_reads(user=user, persons=persons.values(), what=what, path=path)
 
 
