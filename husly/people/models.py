@@ -100,7 +100,16 @@ class Person(models.Model):
                 ),
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "family_name", "given_name"])]
+        indexes = [
+            models.Index(fields=["municipality", "family_name", "given_name"]),
+            # The search by the start of an identity number (LIKE 'term%'): a pattern index,
+            # which a prefix can use whatever the database's collation.
+            models.Index(
+                fields=["municipality", "national_id"],
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                name="person_national_id_prefix",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

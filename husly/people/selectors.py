@@ -24,8 +24,17 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, cast
 
-from django.db.models import BigIntegerField, Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,7 +48,14 @@ from husly.organisation.access import (
 )
 from husly.organisation.models import Role, UnitKind, User
 from husly.people.hooks import household_reach_handlers
-from husly.people.models import Household, HouseholdMember, Person, Relation, StatedMember
+from husly.people.models import (
+    Household,
+    HouseholdMember,
+    Person,
+    Relation,
+    StatedMember,
+    StatedMemberStatus,
+)
 
 WHOLE_MUNICIPALITY = frozenset({Role.CASEWORKER, Role.APPROVER, Role.ALLOCATION_MEMBER})
 """Roles that see every household of the municipality when held in the housing office."""
@@ -97,15 +113,24 @@ def visible_households(user: User) -> QuerySet[Household]:
 
 
 def visible_persons(user: User) -> QuerySet[Person]:
-    """The members of the visible households, and the persons the user registered."""
+    """The members of the visible households, and the persons the user registered.
+
+    Where the user sees every household of the municipality, every person of it is visible;
+    the members and the registrations are looked up only in the other municipalities (none for
+    staff of the housing office), so a search or a read there is one indexed condition."""
     whole, units = people_scope(user)
-    households = visible_households(user).values("pk")
-    visible = Q(municipality_id__in=whole) | Q(
-        pk__in=HouseholdMember.objects.filter(household_id__in=households).values("person_id")
-    )
-    if units:
-        visible |= Q(pk__in=_registered_by(user, "person_create"))
-    return Person.objects.filter(visible, municipality_id__in=municipality_ids(user, PEOPLE_READ))
+    readable = municipality_ids(user, PEOPLE_READ)
+    visible = Q(municipality_id__in=whole)
+    elsewhere = [pk for pk in readable if pk not in whole]
+    if elsewhere:
+        households = visible_households(user).values("pk")
+        through = Q(
+            pk__in=HouseholdMember.objects.filter(household_id__in=households).values("person_id")
+        )
+        if units:
+            through |= Q(pk__in=_registered_by(user, "person_create"))
+        visible |= Q(municipality_id__in=elsewhere) & through
+    return Person.objects.filter(visible, municipality_id__in=readable)
 
 
 def person_list(
@@ -123,6 +148,10 @@ def person_list(
                 queryset = queryset.filter(
                     Q(given_name__icontains=term) | Q(family_name__icontains=term)
                 )
+        # Sorted on an expression that the name index cannot give (the same order): the
+        # planner then finds the matches through the trigram indexes and sorts them, instead
+        # of walking the whole register in name order until a page of matches turns up.
+        queryset = queryset.order_by(Concat("family_name", Value("")), "given_name", "pk")
     if residence_permit:
         queryset = queryset.filter(residence_permit=residence_permit)
     return queryset
@@ -197,21 +226,43 @@ def log_reads(
     that gave access; by default the user's register role in the person's municipality, or
     else any role the user holds there (the unit the reader acted for). ``emergency`` marks a
     break-the-glass read, with the reason the reader gave."""
+    _log_person_reads(
+        user=user,
+        persons=[(person.pk, person.municipality_id) for person in persons],
+        what=what,
+        path=path,
+        via=via,
+        emergency=emergency,
+        reason=reason,
+    )
+
+
+def _log_person_reads(
+    *,
+    user: User,
+    persons: Iterable[tuple[int, int]],
+    what: str,
+    path: str,
+    via: tuple[str, int | None] | None = None,
+    emergency: bool = False,
+    reason: str = "",
+) -> None:
+    """``log_reads`` for ``(person_id, municipality_id)`` pairs."""
     events = []
     found: dict[int, tuple[str, int | None]] = {}  # the role found for each municipality
-    for person in persons:
-        if person.municipality_id in found:
-            role, unit_id = found[person.municipality_id]
+    for person_id, municipality_id in persons:
+        if municipality_id in found:
+            role, unit_id = found[municipality_id]
         else:
-            role, unit_id = via or access_via(user, person.municipality_id, PEOPLE_READ)
+            role, unit_id = via or access_via(user, municipality_id, PEOPLE_READ)
             if unit_id is None:
-                role, unit_id = access_via(user, person.municipality_id)
-            found[person.municipality_id] = (role, unit_id)
+                role, unit_id = access_via(user, municipality_id)
+            found[municipality_id] = (role, unit_id)
         events.append(
             AccessEvent(
                 actor=user,
-                municipality_id=person.municipality_id,
-                person_id=person.pk,
+                municipality_id=municipality_id,
+                person_id=person_id,
                 what=what[:200],
                 path=path[:300],
                 role=role,
@@ -241,12 +292,8 @@ def log_household_reads(
     members = HouseholdMember.objects.filter(household_id__in=ids)
     if not everyone:
         members = members.filter(relation=Relation.APPLICANT)
-    # The log needs each person's id and municipality, not the whole row.
-    persons = {
-        pk: Person(pk=pk, municipality_id=municipality_id)
-        for pk, municipality_id in members.values_list("person_id", "person__municipality_id")
-    }
-    log_reads(user=user, persons=persons.values(), what=what, path=path)
+    persons = dict(members.order_by("pk").values_list("person_id", "person__municipality_id"))
+    _log_person_reads(user=user, persons=persons.items(), what=what, path=path)
 
 
 def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
@@ -285,10 +332,18 @@ def household_get_for_user(user: User, pk: object) -> Household:
 def household_read(*, user: User, pk: object, what: str, path: str) -> Household:
     """Fetch one household to show it, and log a read of every member. A household opened in
     an emergency (the glass broken for one of its members) is logged as an emergency read
-    and comes back with ``emergency_reason`` set."""
+    and comes back with ``emergency_reason`` set. It comes back with the members read
+    (``members_read``) and whether members stated in Min side wait to be checked
+    (``has_unchecked``)."""
     reason, emergency = "", False
+    pending = StatedMember.objects.filter(
+        household=OuterRef("pk"), status=StatedMemberStatus.PENDING
+    )
     try:
-        household = household_get_for_user(user, pk)
+        household = cast(
+            Household,
+            get_or_404(_scoped_households(user).annotate(has_unchecked=Exists(pending)), pk),
+        )
     except Http404:
         emergency = True
         opened = HouseholdMember.objects.filter(
@@ -297,24 +352,32 @@ def household_read(*, user: User, pk: object, what: str, path: str) -> Household
         queryset = Household.objects.filter(
             pk__in=opened, municipality_id__in=municipality_ids(user, PEOPLE_READ)
         )
-        household = cast(Household, get_or_404(queryset.select_related("municipality"), pk))
-        members = household.members.values_list("person_id", flat=True)
-        event = _emergency_events(user).filter(person_id__in=members).first()
+        household = cast(
+            Household,
+            get_or_404(
+                queryset.select_related("municipality").annotate(has_unchecked=Exists(pending)),
+                pk,
+            ),
+        )
+        member_ids = household.members.values_list("person_id", flat=True)
+        event = _emergency_events(user).filter(person_id__in=member_ids).first()
         reason = event.reason if event else ""
+    members = household_members(household)
     log_reads(
         user=user,
-        persons=[m.person for m in household_members(household)],
+        persons=[m.person for m in members],
         what=what,
         path=path,
         emergency=emergency,
         reason=reason,
     )
     household.emergency_reason = reason  # type: ignore[attr-defined]
+    household.members_read = members  # type: ignore[attr-defined]
     return household
 
 
 def household_members(household: Household) -> list[HouseholdMember]:
-    return list(household.members.select_related("person", "person__municipality"))
+    return list(household.members.select_related("person").order_by("pk"))
 
 
 def member_get_for_user(user: User, household: Household, pk: object) -> HouseholdMember:

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from copy import copy
+from functools import cached_property
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from husly.audit.export import EXPORT_ROLES
 from husly.audit.selectors import access_events_for_person, change_events_for_person
 from husly.core.pages import (
+    PAGE_SIZE,
     add_action_errors,
     form_page,
     paginate,
@@ -41,15 +46,57 @@ from husly.people.forms import (
 from husly.people.models import Household
 
 
+class _CountedWithPage(Paginator):  # type: ignore[type-arg]
+    """A paginator that fetches the requested page and the number of hits in one query
+    (``COUNT(*) OVER ()``), so a search is run once rather than once to count the hits and
+    once more for the page. A page past the last (no rows, so no count) or a malformed page
+    number falls back to counting, and gives the page ``Paginator.get_page`` gives."""
+
+    def __init__(self, queryset: QuerySet[Any], per_page: int, wanted: object) -> None:
+        super().__init__(queryset, per_page)
+        self._queryset = queryset
+        try:
+            self._wanted = max(int(str(wanted)), 1)
+        except ValueError:
+            self._wanted = 1
+        self._rows: list[Any] | None = None
+
+    @cached_property
+    def count(self) -> int:
+        start = (self._wanted - 1) * self.per_page
+        counted = self._queryset.annotate(hits=Window(Count("*")))
+        rows = list(counted[start : start + self.per_page])
+        if not rows:
+            # No rows on the first page: no hits. Past the last page: count them.
+            return 0 if start == 0 else self._queryset.count()
+        self._rows = rows
+        hits: int = rows[0].hits
+        return hits
+
+    def page(self, number: int | str) -> Page[Any]:
+        valid = self.validate_number(number)
+        if self._rows is not None and valid == self._wanted:
+            return Page(self._rows, valid, self)
+        return super().page(valid)
+
+
+# Only what the list shows, and the municipality an access event records.
+_LISTED = ("national_id", "date_of_birth", "given_name", "family_name", "residence_permit")
+
+
 def person_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     filter_form = PersonFilterForm(request.GET or None)
+    search = filter_form.value("q")
     queryset = selectors.person_list(
-        user,
-        search=filter_form.value("q"),
-        residence_permit=filter_form.value("residence_permit"),
-    )
-    page = paginate(request, queryset)
+        user, search=search, residence_permit=filter_form.value("residence_permit")
+    ).only(*_LISTED, "municipality__name")
+    if search:
+        page = _CountedWithPage(queryset, PAGE_SIZE, request.GET.get("side")).get_page(
+            request.GET.get("side")
+        )
+    else:
+        page = paginate(request, queryset)
     selectors.log_reads(
         user=user, persons=page.object_list, what="person_list", path=request.get_full_path()
     )
@@ -60,7 +107,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
-            "can_create": writable_municipalities(user, PEOPLE_WRITE).exists(),
+            "can_create": bool(municipality_ids(user, PEOPLE_WRITE)),
         },
     )
 
@@ -198,12 +245,12 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/household_detail.html",
         {
             "household": household,
-            "members": selectors.household_members(household),
+            "members": household.members_read,  # type: ignore[attr-defined]
             "can_edit": can_edit,
             "stated": selectors.stated_members_to_check(
                 user=user, household=household, path=request.get_full_path()
             )
-            if can_edit
+            if can_edit and household.has_unchecked  # type: ignore[attr-defined]
             else [],
         },
     )

@@ -105,6 +105,36 @@ def work_list_item_households(items: dict[str, list[Any]]) -> list[int]:
     )
 
 
+LEASE_ROW = (
+    "municipality_id",
+    "dwelling__number",
+    "dwelling__building__address",
+    "household__name",
+    "status",
+    "start_date",
+    "end_date",
+    "monthly_rent",
+    "tenant_signed_on",
+    "landlord_signed_on",
+)
+"""What a list of leases shows of each: the dwelling, the household, the dates, the rent and
+the signing."""
+
+
+def lease_rows(leases: QuerySet[Lease]) -> QuerySet[Lease]:
+    """``leases`` with only the fields a list shows (``LEASE_ROW``)."""
+    return (
+        leases.select_related(None)
+        .select_related("dwelling__building", "household")
+        .only(*LEASE_ROW)
+    )
+
+
+def offer_rows(offers: QuerySet[Offer]) -> QuerySet[Offer]:
+    """``offers`` with only what a list shows: the dwelling and the household offered it."""
+    return offers.only("dwelling__number", "dwelling__building__address", "entry__household__name")
+
+
 def households_followed_up(user: User, units: list[int]) -> Q:
     """``Q`` on ``Household`` (registered with ``husly.people.hooks``): the households with an
     active lease that one of ``units`` follows up."""

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
 from husly.core.pages import add_action_errors, paginate, require_role, user_of
-from husly.organisation.access import municipalities_for_user
+from husly.organisation.access import municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
 from husly.tenancy import actions, selectors
@@ -33,22 +33,26 @@ from husly.tenancy.models import (
 
 def lease_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    leases = selectors.leases_for_user(user)
+    leases = selectors.lease_rows(selectors.leases_for_user(user))
     active = leases.filter(status=LeaseStatus.ACTIVE)
     # The active leases a page at a time (a large municipality has thousands); the work above
-    # them in full, each list in one query (the renewals with their lease, not one per lease).
+    # them in full, each list in one query (the renewals with their lease, not one per lease),
+    # each with only the fields the page shows.
     page = paginate(request, active.order_by("end_date", "pk"))
     shown = {
         "leases": list(page.object_list),
         "reminded": list(
-            active.filter(reminder__isnull=False, renewals__isnull=True).select_related("reminder")
+            active.filter(reminder__isnull=False, renewals__isnull=True)
+            .select_related("reminder")
+            .only(*selectors.LEASE_ROW, "reminder__apply_by")
         ),
         "renewals": list(
             RenewalApplication.objects.filter(lease__in=active, decision__isnull=True)
             .select_related("lease__household", "case")
+            .only("case__number", "lease__household__name")
             .order_by("pk")
         ),
-        "accepted": list(selectors.accepted_offers_for_user(user)),
+        "accepted": list(selectors.offer_rows(selectors.accepted_offers_for_user(user))),
         "pending": list(leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk")),
     }
     log_household_reads(
@@ -61,7 +65,7 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         what="lease_list",
         path=request.get_full_path(),
     )
-    can_edit_terms = municipalities_for_user(user, selectors.TERMS_WRITE).exists()
+    can_edit_terms = bool(municipality_ids(user, selectors.TERMS_WRITE))
     return render(
         request,
         "tenancy/lease_list.html",

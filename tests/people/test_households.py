@@ -94,3 +94,42 @@ def test_the_household_list_uses_the_same_number_of_queries_for_few_and_many_row
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("people:household_list"))
     assert len(many) == len(few)
+
+
+def test_the_household_page_reads_its_members_once_and_stated_members_only_when_waiting(
+    sara, raelingen
+) -> None:
+    import datetime as dt
+
+    from husly.people import actions
+    from husly.people.models import StatedMember
+
+    household = HouseholdFactory(municipality=raelingen)
+    child = PersonFactory(municipality=raelingen, given_name="Mina")
+    HouseholdMember.objects.create(household=household, relation="child", person=child)
+    client = _client(sara)
+    url = reverse("people:household_detail", args=[household.pk])
+    client.get(url)  # warm: the menu is kept until the records change (ADR 0036)
+
+    def _read() -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        # The table each query reads rows from (its first column's).
+        return html, [q["sql"].removeprefix("SELECT ").split(".", 1)[0] for q in queries]
+
+    html, tables = _read()
+    assert "Mina" in html and "oppgitt på Min side" not in html
+    assert tables.count('"people_householdmember"') == 1
+    assert '"people_statedmember"' not in tables  # nothing waits: not asked for
+    stated = StatedMember.objects.create(
+        household=household,
+        given_name="Emil",
+        family_name="Vik",
+        date_of_birth=dt.date(2015, 5, 1),
+        relation="child",
+        stated_by=sara,
+    )
+    html, tables = _read()
+    assert "Emil Vik" in html and tables.count('"people_statedmember"') == 1
+    actions.stated_member_reject(actor=sara, stated=stated)
+    assert "Emil Vik" not in _read()[0]

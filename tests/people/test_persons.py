@@ -149,3 +149,53 @@ def test_the_person_list_uses_the_same_number_of_queries_for_few_and_many_rows(
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("people:person_list"))
     assert len(many) == len(few)
+
+
+def test_a_search_reads_its_page_and_counts_its_hits_in_one_query(sara, raelingen) -> None:
+    found = [
+        PersonFactory(municipality=raelingen, family_name=f"Bergsen{i % 3}", given_name=f"Ola{i}")
+        for i in range(28)
+    ]
+    PersonFactory.create_batch(4, municipality=raelingen, family_name="Dahl")
+    ordered = sorted(found, key=lambda p: (p.family_name, p.given_name, p.pk))
+    client = _client(sara)
+    url = reverse("people:person_list")
+    client.get(url, {"q": "bergsen"})  # warm: the menu is kept until the records change
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url, {"q": "bergsen"})
+    person_queries = [
+        q["sql"] for q in queries if q["sql"].split(" FROM ", 1)[-1].startswith('"people_person"')
+    ]
+    assert len(person_queries) == 1 and "COUNT(*) OVER ()" in person_queries[0]
+    page = first.context["page"]
+    assert list(page) == ordered[:25]
+    assert page.paginator.count == 28 and page.paginator.num_pages == 2
+    assert "28 treff" in first.content.decode()
+    second = client.get(url, {"q": "bergsen", "side": "2"}).context["page"]
+    assert (second.number, list(second)) == (2, ordered[25:])
+    # Past the last page, or not a number: the nearest page, as every list gives it.
+    assert list(client.get(url, {"q": "bergsen", "side": "9"}).context["page"]) == ordered[25:]
+    assert client.get(url, {"q": "bergsen", "side": "x"}).context["page"].number == 1
+    assert client.get(url, {"q": "bergsen", "side": "0"}).context["page"].number == 2
+    # Only the persons shown are logged as read (the first page was read twice).
+    logged = AccessEvent.objects.filter(actor=sara, what="person_list", path__endswith="bergsen")
+    assert sorted(logged.values_list("person_id", flat=True)) == sorted(
+        2 * [p.pk for p in ordered[:25]]
+    )
+
+
+def test_a_search_without_hits_says_so(sara, raelingen) -> None:
+    PersonFactory(municipality=raelingen, family_name="Dahl")
+    response = _client(sara).get(reverse("people:person_list"), {"q": "Zzyzx"})
+    assert response.context["page"].paginator.count == 0
+    assert list(response.context["page"]) == []
+    assert not AccessEvent.objects.filter(what="person_list").exists()
+
+
+def test_the_name_search_combines_terms_and_finds_given_names_too(sara, raelingen) -> None:
+    kari = PersonFactory(municipality=raelingen, given_name="Kari", family_name="Nordmann")
+    PersonFactory(municipality=raelingen, given_name="Ola", family_name="Nordmann")
+    client = _client(sara)
+    assert list(client.get(reverse("people:person_list"), {"q": "KAR"}).context["page"]) == [kari]
+    both = client.get(reverse("people:person_list"), {"q": "kari nord"}).context["page"]
+    assert list(both) == [kari]
