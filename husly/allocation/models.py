@@ -277,6 +277,9 @@ class OfferStatus(models.TextChoices):
 
 
 LIVE_OFFER = [OfferStatus.OPEN, OfferStatus.ACCEPTED]
+ACCEPTED_OFFER = [OfferStatus.ACCEPTED, OfferStatus.LEASED]
+"""Offers the household has accepted: the dwelling is its own (the lease may be written, not
+yet begun; the entry closes as housed when it begins)."""
 
 
 class AnsweredVia(models.TextChoices):

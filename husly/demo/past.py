@@ -332,7 +332,14 @@ class _Past:
             story = _Story(household=household, received=received, outcome=outcome)
             story.decided = received + dt.timedelta(days=rng.randint(18, 45))
             if outcome == "lapsed":
-                story.refused_offers = [story.decided + dt.timedelta(days=rng.randint(30, 200))]
+                # The offer it refused, 30 to 200 days after the approval, and the lapse two
+                # weeks later, both before the living two years: there every offer is the
+                # queue's (husly.demo.history.house_by_queue, ADR 0037). Where less time is
+                # left, the same draw is scaled into what is left.
+                room = (self.live_start - story.decided).days - 15
+                low, high = min(30, room), min(200, room)
+                days = low + (rng.randint(30, 200) - 30) * (high - low) // 170
+                story.refused_offers = [story.decided + dt.timedelta(days=days)]
             if outcome == "temporary_only" or (outcome == "refused" and rng.random() < 0.3):
                 nights = int(rng.choice([3, 7, 12, 20, 35, 60, 95, 150]) * rng.uniform(0.7, 1.3))
                 end = rng.choices(

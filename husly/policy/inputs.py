@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 from django.db.models import Q
 
-from husly.allocation.models import LIVE_ENTRY, Offer, OfferStatus, RefusalRule, WaitingListEntry
+from husly.allocation.models import (
+    ACCEPTED_OFFER,
+    LIVE_ENTRY,
+    Offer,
+    OfferStatus,
+    RefusalRule,
+    WaitingListEntry,
+)
 from husly.housing.models import Dwelling, DwellingStatus
 from husly.matching.priority import PriorityPolicy
 from husly.organisation.models import Municipality
@@ -200,11 +207,24 @@ def _entry_rows(queryset: Any) -> list[tuple[Any, ...]]:
     )
 
 
+def _held_offers(municipality: Municipality) -> Any:
+    """Offers accepted by households still on the list (the entry closes when the lease
+    begins)."""
+    return Offer.objects.filter(
+        entry__municipality=municipality,
+        entry__status__in=LIVE_ENTRY,
+        status__in=ACCEPTED_OFFER,
+    )
+
+
 def waiting_list(municipality: Municipality, today: dt.date) -> Waiting:
+    """Today's waiting list as the simulation starts from it: the live entries, less those
+    whose household has accepted an offer (as the back-test reads a past day,
+    ``husly.policy.backtest.waiting_list_on``)."""
     rows = _entry_rows(
-        WaitingListEntry.objects.filter(municipality=municipality, status__in=LIVE_ENTRY).order_by(
-            "pk"
-        )
+        WaitingListEntry.objects.filter(municipality=municipality, status__in=LIVE_ENTRY)
+        .exclude(pk__in=_held_offers(municipality).values("entry_id"))
+        .order_by("pk")
     )
     in_stay = set(
         Stay.objects.filter(municipality=municipality, ended_on__isnull=True).values_list(
@@ -226,14 +246,27 @@ def waiting_list(municipality: Municipality, today: dt.date) -> Waiting:
     )
 
 
-def stock(municipality: Municipality, today: dt.date) -> Stock:
+def stock(municipality: Municipality, today: dt.date, *, lease_months: int = 0) -> Stock:
+    """Today's dwellings and the leases in force. A dwelling whose offer a household on the
+    list has accepted is let from today (its household is not on the simulated list,
+    :func:`waiting_list`): to the end date of the lease written for it, or, with none written
+    yet, ``lease_months`` from today (0: no end)."""
     dwellings = list(
         Dwelling.objects.filter(building__municipality=municipality)
         .exclude(status=DwellingStatus.SOLD)
         .order_by("pk")
         .values_list("pk", "rooms", "wheelchair_accessible")
     )
-    leases = dict(
+    leases: dict[int, dt.date | None] = {}
+    for dwelling, written, end in _held_offers(municipality).values_list(
+        "dwelling_id", "lease__pk", "lease__end_date"
+    ):
+        leases[dwelling] = (
+            end
+            if written is not None
+            else (deadlines.add_months(today, lease_months) if lease_months > 0 else None)
+        )
+    leases.update(
         Lease.objects.filter(municipality=municipality, status=LeaseStatus.ACTIVE).values_list(
             "dwelling_id", "end_date"
         )
@@ -429,12 +462,13 @@ def simulation_input(
             children=waiting.children,
             needs_wheelchair=waiting.needs_wheelchair,
         )
+    levers = todays_levers(municipality)
     inp = SimulationInput(
         waiting=waiting,
-        stock=stock(municipality, today),
+        stock=stock(municipality, today, lease_months=levers.lease_length_months),
         templates=templates,
         rates=rates,
-        levers=todays_levers(municipality),
+        levers=levers,
         horizon_months=horizon_months,
         runs=runs,
         seed=seed,

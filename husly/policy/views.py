@@ -10,8 +10,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from husly.core.pages import add_action_errors, user_of
@@ -29,13 +30,13 @@ from husly.policy.selectors import (
     run_for,
     runs_for,
 )
+from husly.rules import deadlines
 from husly.simulation import GROUPS, SimulationResult
 
 FIGURE_LABELS = {
     "wait_median": gettext_lazy("Wait to first offer, median (months)"),
     "wait_p90": gettext_lazy("Wait to first offer, 90th percentile (months)"),
     "wait_mean": gettext_lazy("Wait to first offer, mean (months)"),
-    "promise_kept_share": gettext_lazy("Six-month promise kept (share)"),
     "housed_per_year": gettext_lazy("Households housed from the list per year"),
     "settled_per_year": gettext_lazy("Refugees settled in vacancies set aside per year"),
     "loans_per_year": gettext_lazy("Households leaving the list with a start loan per year"),
@@ -110,6 +111,9 @@ def simulation(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "waiting": waiting,
             "today": today,
+            "promise_months": deadlines.allocation_promise_months(
+                municipality.number, timezone.localdate()
+            ),
         },
     )
 
@@ -127,6 +131,22 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "policy/request_detail.html", {"asked": asked, "state": state})
 
 
+def _promise_kept_label(months: int) -> str:
+    """The promise the simulation counted (its input's months, the dated parameter
+    ``municipal.<number>.allocation.promise_months`` on the run's day), named by its months."""
+    return ngettext(
+        "Promise of an offer within %(months)s month kept (share)",
+        "Promise of an offer within %(months)s months kept (share)",
+        months,
+    ) % {"months": months}
+
+
+def _label(name: str, run: SimulationRun) -> str:
+    if name == "promise_kept_share":
+        return _promise_kept_label(int(run.input.get("promise_months", 6)))
+    return str(FIGURE_LABELS[name])
+
+
 def _fmt(value: float, name: str) -> str:
     if math.isnan(value):  # nothing to count
         return "–"
@@ -142,7 +162,7 @@ def _rows(run: SimulationRun) -> list[dict[str, Any]]:
         b, s = row["baseline"], row["scenario"]
         rows.append(
             {
-                "label": FIGURE_LABELS[name],
+                "label": _label(name, run),
                 "baseline": _fmt(b["median"], name),
                 "baseline_band": f"{_fmt(b['low'], name)}–{_fmt(b['high'], name)}",
                 "scenario": _fmt(s["median"], name),

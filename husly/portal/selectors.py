@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from husly.allocation import actions as allocation_actions
 from husly.allocation.engine import DEFAULT_PRIORITY
-from husly.allocation.models import LIVE_ENTRY, WaitingListEntry
+from husly.allocation.models import ACCEPTED_OFFER, LIVE_ENTRY, Offer, WaitingListEntry
 from husly.allocation.selectors import scored
 from husly.audit.export import Scope
 from husly.audit.models import AccessEvent
@@ -128,6 +128,8 @@ class WaitingPlace:
     band: str
     reasons: list[PriorityItem]
     promise: dt.date
+    accepted_offer: bool = False
+    """The household has accepted an offer (its lease not yet begun): it waits for no other."""
 
 
 def my_waiting_place(case: Case, today: dt.date) -> WaitingPlace | None:
@@ -157,4 +159,5 @@ def my_waiting_place(case: Case, today: dt.date) -> WaitingPlace | None:
         band=row.priority.band,
         reasons=[item for item in row.priority.items if item.points > 0],
         promise=row.promise,
+        accepted_offer=Offer.objects.filter(entry=entry, status__in=ACCEPTED_OFFER).exists(),
     )

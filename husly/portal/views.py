@@ -302,7 +302,7 @@ PERIODS = {
 def _wait_estimate(waiting: selectors.WaitingPlace | None) -> dict[str, Any] | None:
     """The chance of an offer within 3, 6 and 12 months in plain words (from the newest
     simulation of today's policy, husly.policy), or None when there is none for this entry."""
-    if waiting is None:
+    if waiting is None or waiting.accepted_offer:
         return None
     estimate = wait_estimate(waiting.entry.municipality, waiting.entry.pk)
     if estimate is None:

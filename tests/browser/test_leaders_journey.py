@@ -79,7 +79,7 @@ def test_a_leader_goes_from_the_dashboard_to_a_simulation_of_three_year_leases(
     table = page.locator("#comparison")
     expect(table).to_contain_text("Dagens politikk")
     expect(table).to_contain_text("Scenario")
-    expect(table.get_by_role("row", name="Seksmånedersløftet holdt")).to_be_visible()
+    expect(table.get_by_role("row", name="Løftet om tilbud innen 6 måneder holdt")).to_be_visible()
     expect(page.locator("#queue-table tbody tr")).to_have_count(12)
     expect(page.locator("#groups")).to_contain_text("Flyktninger")
     expect(page.locator("main")).not_to_contain_text("Venter 0")

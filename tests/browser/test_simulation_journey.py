@@ -66,7 +66,7 @@ def test_a_leader_shortens_leases_to_three_years_and_compares_with_todays_policy
     table = page.locator("#comparison")
     expect(table).to_contain_text("Dagens politikk")
     expect(table).to_contain_text("Scenario")
-    expect(table).to_contain_text("Seksmånedersløftet holdt")
+    expect(table).to_contain_text("Løftet om tilbud innen 6 måneder holdt")
     expect(page.locator("figure svg")).to_be_visible()
     expect(page.locator("#queue-table tbody tr")).to_have_count(12)
     expect(page.locator("main")).not_to_contain_text("Berg")  # aggregates only

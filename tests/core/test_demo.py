@@ -113,7 +113,7 @@ def test_the_small_demo_is_at_raelingen_scale_and_valid() -> None:
 
 def _check_a_stored_simulation() -> None:
     """The demo stores one simulation run, so Min side shows a wait estimate out of the box."""
-    from husly.allocation.models import LIVE_ENTRY, WaitingListEntry
+    from husly.allocation.models import ACCEPTED_OFFER, LIVE_ENTRY, Offer, WaitingListEntry
     from husly.policy.models import SimulationRun
     from husly.policy.selectors import replays_identically, wait_estimate
 
@@ -121,9 +121,17 @@ def _check_a_stored_simulation() -> None:
     assert run.levers["lease_length_months"] == 36 and run.created_by is None
     assert replays_identically(run)
     live = WaitingListEntry.objects.filter(status__in=LIVE_ENTRY).select_related("municipality")
-    estimates = [wait_estimate(e.municipality, e.pk) for e in live]
+    accepted = set(
+        Offer.objects.filter(status__in=ACCEPTED_OFFER, entry__in=live).values_list(
+            "entry_id", flat=True
+        )
+    )
+    assert accepted  # the queue's last offers, accepted, their leases beginning after the day
+    estimates = [wait_estimate(e.municipality, e.pk) for e in live if e.pk not in accepted]
     assert estimates and all(e is not None for e in estimates)
     assert any(e["within"][12] > 0 for e in estimates if e)
+    # a household that has accepted an offer is told no chance of one (ADR 0037)
+    assert all(wait_estimate(e.municipality, e.pk) is None for e in live if e.pk in accepted)
 
 
 def _check_years_of_history() -> None:

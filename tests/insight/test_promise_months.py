@@ -138,3 +138,33 @@ def test_the_pages_name_the_promise_without_six_months(three_months, olga) -> No
         deadlines.add_months(placed, 3).strftime("%d.%m.%Y") in body
     )
     assert "seks måneder etter tilsagn" not in body
+
+
+def test_the_simulation_names_the_promise_by_its_months(three_months, olga) -> None:  # type: ignore[no-untyped-def]
+    from husly.policy.actions import simulation_run
+    from tests.conftest import _user
+    from tests.factories import BuildingFactory, DwellingFactory
+
+    m = three_months
+    leader = _user("lars", olga.memberships.get().unit, "leader")
+    _entry(m, olga, "Venter", dt.date(2026, 3, 1))
+    DwellingFactory(building=BuildingFactory(municipality=m), rooms=2)
+    client = Client()
+    client.force_login(leader)
+    page = client.get(reverse("policy:simulation")).content.decode()
+    assert "løftet om tilbud innen 3 måneder" in page
+    assert "seksmåneders" not in page.lower() and "seks måneder" not in page
+    run = simulation_run(
+        actor=leader,
+        municipality=m,
+        label="Treårige kontrakter",
+        changes={"lease_length_months": 36},
+        runs=5,
+        horizon_months=12,
+        seed=1,
+        today=TODAY,
+    )
+    assert run.input["promise_months"] == 3  # what the simulation counted
+    detail = client.get(reverse("policy:run_detail", args=[run.pk])).content.decode()
+    assert "Løftet om tilbud innen 3 måneder holdt (andel)" in detail
+    assert "seksmåneders" not in detail.lower()

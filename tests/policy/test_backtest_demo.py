@@ -18,6 +18,10 @@ Stated tolerances, decided before the figures were seen (ADR 0033):
   pooled over the days whose horizon ends by the demo's day, the number that got one differs
   from the sum of the chances by at most 1.96 x sqrt(sum p(1-p)) + 0.5 (the 95 % interval of
   the number got if the chances are right, half a household for the count being whole).
+
+The demo's older, drawn history (``husly.demo.past``) ends before the queue's two years: its
+lapsed approvals refuse their offers before them, so every offer the back-test reads from its
+window is the queue's (ADR 0037).
 """
 
 from __future__ import annotations
@@ -51,13 +55,9 @@ def test_the_simulation_reproduces_the_demo_history_within_its_bands_and_is_cali
     }
     assert all(r.inside for r in rows), report
     assert all(c.households > 0 for c in chances), report
-    if not all(c.within() for c in chances):
-        # Not reached (ADR 0033, amended): reported, not hidden and not widened. Seen with each
-        # run's rates drawn from what they were read from, and the dwellings offered by the day
-        # let on it: 3 months 9 got of 11.4 said (52 household-days, allowed 4.6) and 6 months
-        # 15 of 19.0 (allowed 5.3) hold; 12 months 6 of 10.0 (15 households of one day,
-        # allowed 3.4) does not. Six single persons of low or middling urgency were told 0.5-0.8
-        # within a year and none got one: the small dwellings went to homeless single
-        # applicants who came after them. One arrival stream decides all six; the interval
-        # treats them as independent.
-        pytest.xfail(f"calibration outside the stated interval: {report}")
+    # Held since the demo's drawn history refuses its offers before the queue's two years
+    # (ADR 0037): 3 months 9 got of 10.6 said (52 household-days, allowed 4.4), 6 months 15 of
+    # 17.9 (allowed 5.2), 12 months 6 of 8.6 (15 households, allowed 3.4). One day's 12-month
+    # households share one arrival stream; pooled over six independent demos (ADR 0037, not
+    # run here: each demo takes minutes) 45 got of 42.4 said (77 households, allowed 6.5).
+    assert all(c.within() for c in chances), report

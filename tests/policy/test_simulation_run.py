@@ -149,3 +149,57 @@ def test_the_command_runs_and_stores_a_simulation_as_the_system(world, raelingen
     run = SimulationRun.objects.get()
     assert run.created_by is None and run.seed == 3
     assert f"Stored simulation {run.pk}" in out.getvalue()
+
+
+def test_a_household_that_has_accepted_an_offer_is_not_simulated_as_waiting(
+    world, raelingen, sara, eirik, lise
+) -> None:
+    """Min side's estimate starts from households still waiting for an offer: one that has
+    accepted an offer (its lease written or not) has its dwelling, and is told so, not a
+    chance; the dwelling is let to it from today."""
+    from husly.allocation import actions as allocation
+    from husly.policy import inputs
+    from husly.tenancy import actions as tenancy
+
+    mine = entry_of(world.case.household)
+    home = make_dwelling(raelingen, eirik, rooms=1, address="Tilbudsvegen 1")
+    offer = allocation.offer_make(actor=sara, entry=mine, dwelling=home)
+    # an open offer may still be refused: the household is simulated as waiting
+    inp, basis = inputs.simulation_input(raelingen, TODAY, runs=5, horizon_months=12, seed=1)
+    assert mine.pk in inp.waiting.id.tolist() and basis["waiting"] == 3
+
+    allocation.offer_accept(actor=sara, offer=offer)
+    inp, basis = inputs.simulation_input(raelingen, TODAY, runs=5, horizon_months=12, seed=1)
+    assert mine.pk not in inp.waiting.id.tolist() and basis["waiting"] == 2
+    k = inp.stock.id.tolist().index(home.pk)
+    assert bool(inp.stock.occupied[k])  # let to it, not free for the others on the list
+    assert int(inp.stock.lease_end_month[k]) == inp.levers.lease_length_months
+
+    start = dt.date(2027, 1, 1)
+    tenancy.lease_create(
+        actor=sara,
+        offer=offer,
+        data={
+            "start_date": start,
+            "end_date": dt.date(2029, 12, 31),
+            "term_kind": "standard",
+            "term_basis": "",
+            "monthly_rent": 9800,
+            "deposit_kind": "nav_guarantee",
+            "deposit_amount": 29_400,
+            "handover_on": start,
+            "inspection_on": start + dt.timedelta(days=60),
+        },
+    )
+    inp, basis = inputs.simulation_input(raelingen, TODAY, runs=5, horizon_months=12, seed=1)
+    assert mine.pk not in inp.waiting.id.tolist() and basis["waiting"] == 2
+    k = inp.stock.id.tolist().index(home.pk)
+    assert bool(inp.stock.occupied[k]) and int(inp.stock.lease_end_month[k]) == 37  # its lease
+
+    _run(lise, raelingen)
+    assert wait_estimate(raelingen, mine.pk) is None
+    client = Client()
+    client.post(reverse("portal:login"), {"national_id": MY_NUMBER})
+    html = client.get(reverse("portal:case", args=[world.case_id])).content.decode()
+    assert "Du har takket ja til et tilbud om bolig" in html
+    assert "husstander som din" not in html and "Vi har ikke noe anslag" not in html
