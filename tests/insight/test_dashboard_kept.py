@@ -46,10 +46,10 @@ def test_each_reader_gets_the_page_of_their_own_access(world, sara, lise) -> Non
 
 
 def test_readers_with_the_same_memberships_share_the_page_until_a_change(
-    world,
+    world,  # noqa: F811
     sara,
     housing_office,
-    raelingen,  # noqa: F811
+    raelingen,
 ) -> None:
     colleague = _user("siri", housing_office, "caseworker")
     first = _main(_page(sara))
