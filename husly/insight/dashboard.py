@@ -104,7 +104,6 @@ class EntryFact(NamedTuple):
     """A waiting-list entry as the dashboard counts it (a named tuple: thousands are built
     per computation)."""
 
-
     pk: int
     household_id: int
     placed_on: dt.date
