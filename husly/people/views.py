@@ -56,7 +56,8 @@ class _CountedWithPage(Paginator):  # type: ignore[type-arg]
         super().__init__(queryset, per_page)
         self._queryset = queryset
         try:
-            self._wanted = max(int(str(wanted)), 1)
+            # Any page past the last is answered by counting: no need to ask past a million.
+            self._wanted = min(max(int(str(wanted)), 1), 1_000_000)
         except ValueError:
             self._wanted = 1
         self._rows: list[Any] | None = None

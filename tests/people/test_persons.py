@@ -177,6 +177,7 @@ def test_a_search_reads_its_page_and_counts_its_hits_in_one_query(sara, raelinge
     assert list(client.get(url, {"q": "bergsen", "side": "9"}).context["page"]) == ordered[25:]
     assert client.get(url, {"q": "bergsen", "side": "x"}).context["page"].number == 1
     assert client.get(url, {"q": "bergsen", "side": "0"}).context["page"].number == 2
+    assert client.get(url, {"q": "bergsen", "side": "9" * 30}).context["page"].number == 2
     # Only the persons shown are logged as read (the first page was read twice).
     logged = AccessEvent.objects.filter(actor=sara, what="person_list", path__endswith="bergsen")
     assert sorted(logged.values_list("person_id", flat=True)) == sorted(
