@@ -30,7 +30,9 @@ import datetime as dt
 
 import pytest
 
+from husly.allocation.models import Offer
 from husly.demo.builder import DemoGenerator
+from husly.demo.history import HISTORY_DAYS
 from husly.organisation.models import Municipality
 from husly.policy.backtest import back_test, calibration, recorded
 
@@ -45,6 +47,12 @@ HISTORY = 12
 def test_the_simulation_reproduces_the_demo_history_within_its_bands_and_is_calibrated() -> None:
     DemoGenerator("small", seed=1, as_of=AS_OF).run()
     raelingen = Municipality.objects.get(number="3224")
+    # every offer of the queue's two years is the queue's: none on an approval from before them
+    # (the drawn history's lapsed approvals refused theirs before, ADR 0037)
+    queue_began = AS_OF - dt.timedelta(days=HISTORY_DAYS)
+    assert not Offer.objects.filter(
+        entry__municipality=raelingen, made_on__gte=queue_began, entry__placed_on__lt=queue_began
+    ).exists()
     happened = recorded(raelingen, DAY, 12)
     assert happened["first_offers"] >= 20  # the history has waits to compare with
     rows = back_test(raelingen, DAY, months=12, runs=100, seed=1, history_months=HISTORY)
