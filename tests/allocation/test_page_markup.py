@@ -82,7 +82,7 @@ def test_the_waiting_list_rows_are_the_markup_the_template_gave(language: str) -
 def test_a_page_of_rows_is_scored_as_the_whole_list(  # type: ignore[no-untyped-def]
     sara, geir, tone, raelingen, routing
 ) -> None:
-    for k, kind in enumerate(["no_home", "with_family_or_friends", "no_home", "renting"]):
+    for k, kind in enumerate(["no_home", "with_family_or_friends", "no_home", "rented_private"]):
         approve(sara, geir, make_household(raelingen, f"Hus{k}", children=k % 2), housing_kind=kind)
     entry = WaitingListEntry.objects.order_by("pk").first()
     assert entry is not None
