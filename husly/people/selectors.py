@@ -289,7 +289,7 @@ def log_household_reads(
     ids = {pk for pk in household_ids if pk is not None}
     if not ids:
         return
-    members = HouseholdMember.objects.filter(household_id__in=ids)
+    members = HouseholdMember.objects.filter(household_id__in=ids).order_by()  # any order
     if not everyone:
         members = members.filter(relation=Relation.APPLICANT)
     persons = dict(members.order_by("pk").values_list("person_id", "person__municipality_id"))

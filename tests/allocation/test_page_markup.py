@@ -1,0 +1,153 @@
+"""The waiting list's rows and the meeting's vacancies are built in Python (issue 17: fifty
+rows or forty vacancies through the template engine cost more than the rest of the page). They
+must give the markup the templates gave, escaping included; the page's rows must be scored as
+when the whole list is scored."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.template import engines
+from django.utils import translation
+from django.utils.safestring import mark_safe
+
+from husly.allocation import actions, engine, selectors
+from husly.allocation.models import EntryStatus, ItemDecision, WaitingListEntry
+from husly.allocation.templatetags.husly_allocation import waiting_rows
+from husly.people.models import Household
+from tests.allocation.helpers import approve, make_dwelling, make_household
+
+NOW = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
+
+# The templates' markup before the rows were built in Python (waiting_list.html and
+# meeting_detail.html as of session 7), kept to compare with.
+BEFORE = Path(__file__).parent / "markup_before"
+
+
+def _before(name: str, context: dict[str, Any]) -> str:
+    return (
+        engines["django"]
+        .from_string((BEFORE / name).read_text())
+        .render(context)
+        .removesuffix("\n")
+    )
+
+
+def _entry(pk: int, name: str, placed_on: dt.date, **fields: object) -> WaitingListEntry:
+    """An entry as the page reads it (not saved: the rows need no database)."""
+    values: dict[str, object] = {
+        "persons": 1,
+        "categories": ["ordinary"],
+        "medical": 0,
+        "social": 0,
+        "children": 0,
+        "urgency": 0,
+        "manual_points": 0,
+        "manual_reason": "",
+        "allowed_districts": [],
+        "preferred_district": "",
+        "max_floor": None,
+        "needs_wheelchair": False,
+        "heavy_needs": False,
+        "status": EntryStatus.WAITING,
+    }
+    values.update(fields)
+    return WaitingListEntry(pk=pk, placed_on=placed_on, household=Household(name=name), **values)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_waiting_list_rows_are_the_markup_the_template_gave(language: str) -> None:
+    today = dt.date(2026, 3, 5)
+    entries = [
+        _entry(1, "Berg", dt.date(2025, 1, 2), persons=3, children=2, urgency=2),
+        _entry(2, "<Ola & 'Kari'>", today, manual_points=-0.25, manual_reason="Vurdert"),
+        _entry(3, "Dahl", dt.date(2025, 12, 1), medical=1, social=0.5, persons=1),
+        _entry(4, "Lund", dt.date(2023, 7, 31), status=EntryStatus.OFFERED, urgency=1),
+    ]
+    rows = selectors.RankedList(entries, engine.DEFAULT_PRIORITY, today)[:]
+    assert any(row.days_left < 0 for row in rows) and any(row.days_left > 1 for row in rows)
+    with translation.override(language):
+        before = _before("waiting_rows.html", {"rows": rows})
+        after = str(waiting_rows(rows))
+    assert after == before
+    assert "&lt;Ola &amp; &#x27;Kari&#x27;&gt;" in after
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_page_of_rows_is_scored_as_the_whole_list(  # type: ignore[no-untyped-def]
+    sara, geir, tone, raelingen, routing
+) -> None:
+    for k, kind in enumerate(["no_home", "with_family_or_friends", "no_home", "rented_private"]):
+        approve(sara, geir, make_household(raelingen, f"Hus{k}", children=k % 2), housing_kind=kind)
+    entry = WaitingListEntry.objects.order_by("pk").first()
+    assert entry is not None
+    actions.waiting_list_entry_adjust(actor=tone, entry=entry, points=7, reason="Særlige grunner")
+    today = dt.date(2026, 3, 5)
+    ids = selectors.ranked_entry_ids(tone, engine.DEFAULT_PRIORITY, today)
+    whole = selectors.RankedList(selectors.live_entries(tone), engine.DEFAULT_PRIORITY, today)
+    assert ids == [row.entry.pk for row in whole]
+    page = selectors.page_rows(ids[1:3], engine.DEFAULT_PRIORITY, today)
+    assert [(r.entry.pk, r.priority, r.promise, r.days_left) for r in page] == [
+        (r.entry.pk, r.priority, r.promise, r.days_left) for r in whole[1:3]
+    ]
+    assert page[0].entry.household.name  # the page's entries come with their households
+    # An entry gone since the order was kept is left out.
+    rows = selectors.page_rows([ids[0], max(ids) + 1000], engine.DEFAULT_PRIORITY, today)
+    assert [row.entry.pk for row in rows] == [ids[0]]
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_meeting_vacancies_are_the_markup_the_template_gave(  # type: ignore[no-untyped-def]
+    sara, geir, tone, raelingen, routing, eirik, language
+) -> None:
+    from husly.allocation.views import _reason_names
+
+    for k, kind in enumerate(["no_home", "with_family_or_friends", "no_home"]):
+        approve(sara, geir, make_household(raelingen, f"Berg<{k}>", children=k), housing_kind=kind)
+    for rooms in (1, 2, 3):
+        make_dwelling(raelingen, eirik, rooms=rooms, rent=12500)
+    meeting = actions.allocation_meeting_create(
+        actor=tone, municipality=raelingen, data={"title": "Møte", "held_on": NOW.date()}
+    )
+    actions.allocation_meeting_propose(actor=tone, meeting=meeting, seed=3)
+    items = list(meeting.items.select_related("dwelling__building", "proposed_entry__household"))
+    assert len(items) == 3 and any(i.explanation.get("fits") for i in items)
+    # One vacancy decided (another household chosen, with a reason), one with nobody proposed.
+    items[0].decision, items[0].reason, items[0].decided_by = (
+        ItemDecision.REJECTED,
+        "Grunn <x>",
+        tone,
+    )
+    items[0].chosen_entry = items[0].proposed_entry
+    items[1].proposed_entry = None
+    reasons = [
+        r for i in items for r in [*i.explanation.get("fits", []), *i.explanation.get("others", [])]
+    ]
+    names, dwellings = _reason_names(reasons)
+    pairs = [
+        (i, None if i.decision != ItemDecision.PROPOSED else mark_safe("<p>skjema</p>"))
+        for i in items
+    ]
+    context = {
+        "items": pairs,
+        "names": names,
+        "dwellings": dwellings,
+        "full_pk": items[2].pk,
+        "csrf_token": "t" * 64,
+    }
+    with translation.override(language):
+        before = _before("meeting_items.html", context)
+        template = engines["django"].from_string(
+            "{% load husly_allocation %}{% for item, form in items %}{% meeting_item item form %}"
+            "{% endfor %}"
+        )
+        after = template.render(context)
+    assert after == before
+    assert "Grunn &lt;x&gt;" in after and 'value="' + "t" * 64 + '"' in after
