@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -149,14 +150,18 @@ def case_facts(case: Case, *, assessed_on: dt.date) -> g.CaseFacts:
     )
 
 
-def fact_source_labels(case: Case) -> dict[str, str]:
+def fact_source_labels(case: Case, members: list[Any] | None = None) -> dict[str, str]:
     """Fact path → where the fact is known from, in the user's language, for every fact the case
     has: the person register for the applicant's own data, the recorded source (or "stated by
-    the applicant") for the application's."""
+    the applicant") for the application's. ``members``: the household's members (with their
+    persons) when already read."""
     application: Application = case.application
     recorded = application.fact_sources or {}
-    member = case.household.members.filter(relation=Relation.APPLICANT).select_related("person")
-    applicant = next(iter(member), None)
+    if members is None:
+        members = list(
+            case.household.members.filter(relation=Relation.APPLICANT).select_related("person")
+        )
+    applicant = next((m for m in members if m.relation == Relation.APPLICANT), None)
     labels = {
         path: str(_("Person register"))
         for path, field in PERSON_FACTS.items()

@@ -609,11 +609,11 @@ def _case_rows(query: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def _first_and_count(query: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
-    """The first ``limit`` rows of ``query`` and how many rows it has in all: counted only
-    when the first rows fill the limit. (Not a window count over the limited query: PostgreSQL
-    then plans to stop early along an index and compares every row with every other.)"""
-    rows = list(query[:limit])
-    return rows, (query.count() if len(rows) >= limit else len(rows))
+    """The first ``limit`` rows of ``query`` and how many rows it has in all. Counted always,
+    also when the first rows are all of them: the page asks the same number of times for few
+    and many cases. (Not a window count over the limited query: PostgreSQL then plans to stop
+    early along an index and compares every row with every other.)"""
+    return list(query[:limit]), query.count()
 
 
 def _received(units: list[int], filters: WorkFilter, via: str = "") -> Q:
@@ -965,24 +965,22 @@ def _sorted(
 
 
 def _by_deadline(query: QuerySet[Case], due: _Deadlines, limit: int) -> tuple[list[Case], int]:
-    """The first ``limit`` cases by their soonest deadline (then by number in the database),
-    cases without a deadline last. The database orders by the deadline before a move past a
-    weekend or holiday; every case whose deadline before the move is not after the latest
-    moved deadline of the first ``limit`` is fetched and ordered here: none is left out."""
+    """The first ``limit`` cases by their soonest deadline (then by key), cases without a
+    deadline last, and how many there are. The database orders by the deadline before a move
+    past a weekend or holiday; every case whose deadline before the move is not after the
+    latest moved deadline of the first ``limit`` is fetched and ordered here: none is left out.
+    Three queries, whatever the cases."""
     keyed = due.with_first_due(query)
     head = list(keyed.order_by(F("first_due").asc(nulls_last=True), "pk")[:limit])
-    if not head:
-        return [], 0
-    total = query.count() if len(head) >= limit else len(head)
     dated = [case.first_due for case in head if case.first_due is not None]  # type: ignore[attr-defined]
-    candidates = head
-    if dated and len(dated) == len(head):
-        bound = max(deadlines.roll_forward(day) for day in dated)
-        candidates = list(keyed.filter(first_due__lte=bound))
+    bound = max((deadlines.roll_forward(day) for day in dated), default=dt.date.min)
+    # When some of the first have no deadline, every case with one is among them.
+    candidates = list(keyed.filter(first_due__lte=bound))
+    candidates += [case for case in head if case.first_due is None]  # type: ignore[attr-defined]
     far = dt.date.max
     firsts = {case.pk: _first_due(case) or far for case in candidates}
     candidates.sort(key=lambda case: (firsts[case.pk], case.pk))
-    return candidates[:limit], total
+    return candidates[:limit], query.count()
 
 
 def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:

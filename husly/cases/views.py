@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -119,10 +121,29 @@ def work_list(request: HttpRequest) -> HttpResponse:
         {
             "work": work,
             "allocation_work": allocation_work,
+            # The same choices on every row: made once, not once per case.
+            "colleague_options": _colleague_options(work.colleagues, user),
             "filter_form": filter_form,
             "assign_form": CaseAssignForm(colleagues=work.colleagues, initial={"caseworker": user}),
             "next": request.get_full_path(),
         },
+    )
+
+
+def _colleague_options(colleagues: list[User], user: User) -> SafeString:
+    """The ``<option>`` of each colleague a case can be given to, the user chosen ("me")."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}{}</option>',
+        (
+            (
+                colleague.pk,
+                mark_safe(" selected") if colleague.pk == user.pk else "",
+                colleague.get_full_name() or colleague.username,
+                format_html(" ({})", _("me")) if colleague.pk == user.pk else "",
+            )
+            for colleague in colleagues
+        ),
     )
 
 
@@ -257,7 +278,7 @@ def case_page(
             "documents": case.documents.all(),
             "assessment": assessment,
             "criteria": criteria,
-            "fact_sources": fact_source_labels(case),
+            "fact_sources": fact_source_labels(case, members),
             "guideline_problem": actions.guideline_problem(case),
             "judgement_form": judgement_form,
             "decisions": case.decisions.select_related("drafted_by", "approved_by"),
