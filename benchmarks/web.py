@@ -15,7 +15,9 @@ Run ``./dev bench web`` (``./dev`` starts a throwaway PostgreSQL and sets ``DATA
    to check it answers 200 and to count its database queries (second fetch, warm).
 4. locust (``benchmarks/web_locustfile.py``) runs headless: ``--users`` simulated staff, each
    with a session of its role made by the plan (logged in before the measured window) and
-   opening one page every ``--pacing`` seconds (constant pacing), for ``--seconds``; then a
+   opening one page every ``--pacing`` seconds on average (independent users: exponential times
+   between clicks, counted from the start of the last; a Poisson stream of users / pacing per
+   second), for ``--seconds``, after a warm-up the figures leave out; then a
    step search (from 5 per s when the target is missed, from 35 when met) raises the rate
    until some page's p95 passes 150 ms. The roles: three
    caseworkers, the allocation office, the property unit and a leader (the dashboard). Each role
@@ -508,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": "oslo",
         "users": args.users,
         "pacing_s": args.pacing,
+        "arrivals": "poisson (exponential time between a user's clicks, mean pacing_s)",
         "seconds": args.seconds,
         "workers": args.workers,
         "pages": pages,

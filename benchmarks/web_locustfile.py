@@ -4,9 +4,15 @@ Read by ``locust -f``; the plan (who clicks which pages) comes from the JSON fil
 ``HUSLY_BENCH_PLAN``, written by ``benchmarks.web --plan``. Each simulated user takes a session
 of the demo login of its role that the plan made before the load (staff log in once in the
 morning: 50 Argon2 hashes in the measured minute are not a caseworker's day), then opens one page
-of its role's mix every ``HUSLY_BENCH_PACING`` seconds (constant pacing: the click rate does not
-drop when the server slows down, so a slow server shows as long response times, not as a lower
-load).
+of its role's mix every ``HUSLY_BENCH_PACING`` seconds on average. Each user clicks on its own
+(independent users): the time from one click to the next is drawn from an exponential
+distribution with that mean, so the clicks of all users together arrive as a Poisson stream of
+``users / pacing`` per second. The time is counted from the start of the last click, not from its
+answer (as locust's constant pacing does), so the click rate does not drop when the server slows
+down: a slow server shows as long response times, not as a lower load. Constant pacing (every
+user exactly every ``pacing`` s) was used before session 8: after a stall it keeps every user
+that waited in the same phase, and the server then gets the whole population's clicks in one
+burst every ``pacing`` seconds, which no office of independent people does.
 
 The server runs with production settings behind no proxy: the client sends
 ``X-Forwarded-Proto: https`` as the reverse proxy does in production (SECURE_PROXY_SSL_HEADER),
@@ -22,11 +28,12 @@ import itertools
 import json
 import os
 import random
+import time
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from typing import Any
 
-from locust import HttpUser, constant_pacing, task
+from locust import HttpUser, task
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["HUSLY_BENCH_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 PACING = float(os.environ.get("HUSLY_BENCH_PACING", "2"))
@@ -35,7 +42,11 @@ _TAKEN: collections.Counter[int] = collections.Counter()
 
 
 class Staff(HttpUser):
-    wait_time = constant_pacing(PACING)
+    def wait_time(self) -> float:
+        """Until the next click: an exponential time with mean ``PACING`` from the start of
+        the last click (at once when the answer took longer)."""
+        gap = self.rng.expovariate(1.0 / PACING)
+        return max(0.0, gap - (time.monotonic() - self.clicked_at))
 
     def on_start(self) -> None:
         index, self.role = next(_ROLES)
@@ -44,6 +55,7 @@ class Staff(HttpUser):
         _TAKEN[index] += 1
         self.rng = random.Random(hash(session))  # noqa: S311
         self.cookies: dict[str, str] = {PLAN["session_cookie"]: session}
+        self.clicked_at = time.monotonic()
 
     def _headers(self) -> dict[str, str]:
         headers = {"X-Forwarded-Proto": "https"}
@@ -88,6 +100,7 @@ class Staff(HttpUser):
 
     @task
     def click(self) -> None:
+        self.clicked_at = time.monotonic()
         page = self.rng.choices(
             self.role["pages"], weights=[p["weight"] for p in self.role["pages"]]
         )[0]
