@@ -142,11 +142,18 @@ def promise_state(
 
 
 def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
-    """Every waiting-list entry of the municipality with its first offer and promise state.
-    One query."""
+    """The waiting-list entries the dashboard counts, with first offer and promise state: those
+    still on the list, and those whose promise deadline or first offer can fall in the period
+    (placed within the longest promise before it). Older closed entries count in no figure and
+    no list behind one. One query."""
+    first = period_start(today)
+    since = deadlines.add_months(
+        first, -deadlines.longest_allocation_promise_months(municipality.number)
+    )
     rows = (
         WaitingListEntry.objects.filter(municipality=municipality, placed_on__lte=today)
         .annotate(first_offer=Min("offers__made_on"))
+        .filter(Q(status__in=LIVE_ENTRY) | Q(placed_on__gte=since) | Q(first_offer__gte=first))
         .values_list(
             "pk",
             "household_id",

@@ -279,6 +279,20 @@ def allocation_promise_months(municipality_number: str, on: date) -> int:
     return int(cast(float, value))
 
 
+def longest_allocation_promise_months(municipality_number: str) -> int:
+    """The longest promise (months) the municipality has had in force on any day, or Rælingen's
+    six months where it has entered none (:func:`allocation_promise_months`, the same dated
+    parameter): no approval's deadline lies further from its day than this."""
+    from husly.rules.params import default_tree
+
+    tree = default_tree()
+    path = f"municipal.{municipality_number}.allocation.promise_months"
+    months = [ALLOCATION_PROMISE_MONTHS]
+    if path in tree:
+        months += [int(cast(float, e.value)) for e in tree.get(path).entries if e.value is not None]
+    return max(months)
+
+
 def allocation_deadline(approved_on: date, *, months: int = ALLOCATION_PROMISE_MONTHS) -> date:
     """Return the date by which an applicant with *tilsagn* shall have been allocated a dwelling.
 

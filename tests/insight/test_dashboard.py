@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from husly.allocation.models import WaitingListEntry
 from husly.arrears.models import ArrearsCase
 from husly.audit.models import AccessEvent
 from husly.cases.models import Case
@@ -449,3 +450,24 @@ def test_living_there_figures_count_the_stored_facts_suppressed_for_the_leader(
     assert "Restansesaker åpnet</th><td>6</td>" in section.replace("\n", "").replace(" <", "<")
     assert "Bo-planer tilbudt" in section
     assert "&lt;5" in section
+
+
+def test_the_entry_facts_leave_out_only_entries_no_figure_counts(world, raelingen, sara) -> None:  # type: ignore[no-untyped-def]
+    """Foxtrot (placed 2024, housed 2024) counts in no figure of the period from 1.7.2025; an
+    entry placed as long ago whose first offer came in the period counts in the waits; one
+    placed within the promise before the period (deadline in it) in the promise."""
+    dwelling = world["b"].offers.first().dwelling
+    late = _entry(raelingen, sara, "Sen", D(2023, 3, 1), status="housed", closed=D(2025, 9, 1))
+    _offer(late, dwelling, D(2025, 8, 1), "leased", sara)
+    edge = _entry(raelingen, sara, "Kant", D(2025, 1, 1), status="withdrawn", closed=D(2025, 2, 1))
+    gone = _entry(
+        raelingen, sara, "Borte", D(2024, 12, 31), status="withdrawn", closed=D(2025, 1, 5)
+    )
+    kept = {f.pk for f in figures.entry_facts(raelingen, TODAY)}
+    assert late.pk in kept and edge.pk in kept
+    foxtrot = WaitingListEntry.objects.get(household__name="Foxtrot")
+    assert foxtrot.pk not in kept and gone.pk not in kept
+    # the deadline of "Kant" (1.7.2025) is the period's first day; "Borte" 30.6.2025 is before it
+    assert {f.deadline for f in figures.entry_facts(raelingen, TODAY) if f.pk == edge.pk} == {
+        D(2025, 7, 1)
+    }
