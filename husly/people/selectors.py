@@ -226,31 +226,10 @@ def log_reads(
     that gave access; by default the user's register role in the person's municipality, or
     else any role the user holds there (the unit the reader acted for). ``emergency`` marks a
     break-the-glass read, with the reason the reader gave."""
-    _log_person_reads(
-        user=user,
-        persons=[(person.pk, person.municipality_id) for person in persons],
-        what=what,
-        path=path,
-        via=via,
-        emergency=emergency,
-        reason=reason,
-    )
-
-
-def _log_person_reads(
-    *,
-    user: User,
-    persons: Iterable[tuple[int, int]],
-    what: str,
-    path: str,
-    via: tuple[str, int | None] | None = None,
-    emergency: bool = False,
-    reason: str = "",
-) -> None:
-    """``log_reads`` for ``(person_id, municipality_id)`` pairs."""
     events = []
     found: dict[int, tuple[str, int | None]] = {}  # the role found for each municipality
-    for person_id, municipality_id in persons:
+    for person in persons:
+        person_id, municipality_id = person.pk, person.municipality_id
         if municipality_id in found:
             role, unit_id = found[municipality_id]
         else:
@@ -289,11 +268,13 @@ def log_household_reads(
     ids = {pk for pk in household_ids if pk is not None}
     if not ids:
         return
-    members = HouseholdMember.objects.filter(household_id__in=ids).order_by()  # any order
+    members = HouseholdMember.objects.filter(household_id__in=ids)
     if not everyone:
         members = members.filter(relation=Relation.APPLICANT)
-    persons = dict(members.order_by("pk").values_list("person_id", "person__municipality_id"))
-    _log_person_reads(user=user, persons=persons.items(), what=what, path=path)
+    # The log needs each person's key and municipality, not the person's row.
+    rows = dict(members.order_by("pk").values_list("person_id", "person__municipality_id"))
+    persons = [Person(pk=pk, municipality_id=m_id) for pk, m_id in rows.items()]
+    log_reads(user=user, persons=persons, what=what, path=path)
 
 
 def household_list(user: User, *, search: str = "") -> QuerySet[Household]:
