@@ -13,15 +13,23 @@ figure at once on a busy server. A reader who finds no earlier figure computes i
 Two transactions that commit out of the order of their event ids can leave a figure computed
 before the earlier-numbered one committed: ``MAX_AGE`` bounds how long such a figure lives, so
 a figure is never more than a minute behind a change.
+
+Within one request the newest change is read once (the menu and the page ask for it both): the
+request sees the records as of its first read, and a change event the request itself writes
+clears that read, so a figure read after it is computed anew.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from husly.audit.models import ChangeEvent
 
@@ -33,9 +41,38 @@ COMPUTING = 30
 """Seconds one reader may take to compute a figure before another reader computes it too."""
 
 
+class _RequestMemo(threading.local):
+    in_request = False
+    change: int | None = None
+
+
+_memo = _RequestMemo()
+
+
+@receiver(request_started, dispatch_uid="freshness_request_started")
+def _request_started(**_: Any) -> None:
+    _memo.in_request, _memo.change = True, None
+
+
+@receiver(request_finished, dispatch_uid="freshness_request_finished")
+def _request_finished(**_: Any) -> None:
+    _memo.in_request, _memo.change = False, None
+
+
+@receiver(post_save, sender=ChangeEvent, dispatch_uid="freshness_change_saved")
+def _change_saved(**_: Any) -> None:
+    _memo.change = None
+
+
 def last_change() -> int:
-    """The id of the newest change event (0 before the first): one index probe."""
-    return ChangeEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    """The id of the newest change event (0 before the first): one index probe, once per
+    request."""
+    if _memo.change is not None:
+        return _memo.change
+    change = ChangeEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if _memo.in_request:
+        _memo.change = change
+    return change
 
 
 def until_changed(key: str, compute: Callable[[], T]) -> T:

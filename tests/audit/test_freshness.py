@@ -47,3 +47,38 @@ def test_a_first_reader_with_no_figure_before_computes_it_even_while_another_doe
         return "first", until_changed("figure", lambda: "second")
 
     assert until_changed("figure", slow) == ("first", "second")
+
+
+def test_a_request_reads_the_newest_change_once(sara, django_assert_num_queries):
+    from husly.audit import freshness
+    from husly.audit.freshness import last_change
+
+    # as Django's request_started and request_finished signals do (sending those here would
+    # also close the test's database connection)
+    freshness._request_started()
+    try:
+        first = last_change()
+        with django_assert_num_queries(0):
+            assert last_change() == first
+        # a change the request writes itself is seen at once
+        event = record_change(
+            actor=sara, action="test", instance=sara, municipality=None, changes={}
+        )
+        assert last_change() == event.pk
+    finally:
+        freshness._request_finished()
+    # outside a request every call reads the table
+    with django_assert_num_queries(1):
+        assert last_change() == event.pk
+
+
+def test_the_menu_and_the_page_share_one_read_of_the_newest_change(sara, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sara)
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/").status_code == 200
+    reads = [q for q in queries.captured_queries if 'FROM "audit_changeevent"' in q["sql"]]
+    assert len(reads) == 1
