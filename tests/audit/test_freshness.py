@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from husly.audit.events import record_change
 from husly.audit.freshness import until_changed
+from husly.audit.models import ChangeEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +87,89 @@ def test_the_menu_and_the_page_share_one_read_of_the_newest_change(sara, client)
         assert client.get("/").status_code == 200
     reads = [q for q in queries.captured_queries if 'FROM "audit_changeevent"' in q["sql"]]
     assert len(reads) == 1
+
+
+def test_after_a_change_a_reader_gets_the_figure_before_and_it_is_computed_after_the_response(
+    sara,
+):
+    from husly.audit import freshness
+
+    assert until_changed("figure", lambda: "old") == "old"
+    record_change(actor=sara, action="test", instance=sara, municipality=None, changes={})
+    computed: list[str] = []
+
+    def compute() -> str:
+        computed.append("new")
+        return "new"
+
+    freshness._request_started()
+    try:
+        assert until_changed("figure", compute) == "old"
+        assert computed == []  # not while the reader waits
+        assert until_changed("figure", compute) == "old"  # the same request: still computing
+    finally:
+        freshness._request_finished()  # the response has been sent
+    assert computed == ["new"]
+    assert until_changed("figure", lambda: "computed twice") == "new"
+
+
+def test_a_reader_whose_own_session_wrote_a_newer_change_gets_the_figure_at_once(sara):
+    from husly.audit import freshness
+
+    assert until_changed("figure", lambda: "old") == "old"
+    event = record_change(actor=sara, action="test", instance=sara, municipality=None, changes={})
+    freshness._request_started()
+    try:
+        freshness._memo.session = {freshness.WRITTEN: event.pk}
+        assert until_changed("figure", lambda: "new") == "new"
+    finally:
+        freshness._request_finished()
+
+
+def test_a_reader_with_no_earlier_figure_gets_it_computed_at_once(sara):
+    from husly.audit import freshness
+
+    freshness._request_started()
+    try:
+        assert until_changed("figure", lambda: "first") == "first"
+    finally:
+        freshness._request_finished()
+
+
+def test_the_one_who_acts_sees_it_at_once_and_a_colleague_from_the_next_page(
+    raelingen, sara, housing_office
+):
+    """The start page's register counts: Sara registers a person and sees the new count at
+    once; her colleague sees the count of a moment ago once, then the new one."""
+    from husly.audit.freshness import WRITTEN
+    from husly.people.models import Person
+    from tests.conftest import _user
+    from tests.factories import synthetic_number
+
+    siri = Client()
+    siri.force_login(_user("siri", housing_office, "caseworker"))
+    client = Client()
+    client.force_login(sara)
+    assert client.get(reverse("home")).context["figures"].persons == 0
+
+    def register(born: dt.date) -> None:
+        response = client.post(
+            reverse("people:person_create"),
+            {
+                "municipality": raelingen.pk,
+                "national_id": synthetic_number(born),
+                "given_name": "Ingrid",
+                "family_name": "Haugen",
+                "language_form": "nb",
+                "residence_permit": "unknown",
+            },
+        )
+        assert response.status_code == 302
+
+    register(dt.date(1979, 6, 30))
+    assert client.session[WRITTEN] == ChangeEvent.objects.latest("pk").pk
+    assert client.get(reverse("home")).context["figures"].persons == 1
+    register(dt.date(1980, 7, 1))
+    assert Person.objects.count() == 2
+    assert siri.get(reverse("home")).context["figures"].persons == 1
+    assert siri.get(reverse("home")).context["figures"].persons == 2

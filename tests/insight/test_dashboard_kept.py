@@ -1,6 +1,7 @@
 """The dashboard page as rendered is kept until the records change, per set of memberships
-(ADR 0036): readers with other access never get another reader's page, and an action shows at
-once."""
+(ADR 0036): readers with other access never get another reader's page, and an action shows
+from the next page on (the first reader after it gets the page of a moment ago while it is
+computed after their response, ADR 0038)."""
 
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def test_readers_with_the_same_memberships_share_the_page_until_a_change(
     _entry(raelingen, sara, "Hotel", timezone.localdate())
     # Written without an action: the page is kept (no change event) ...
     assert _cell(_main(_page(colleague)), "Husstander på ventelisten") == total
-    # ... until the next change event, which every action writes in its transaction.
+    # ... until the next change event, which every action writes in its transaction: the
+    # first reader after it gets the page of a moment ago, which is computed after their answer.
     record_change(actor=sara, action="test", instance=raelingen, municipality=raelingen, changes={})
+    assert _cell(_main(_page(colleague)), "Husstander på ventelisten") == total
     assert int(_cell(_main(_page(colleague)), "Husstander på ventelisten")) == int(total) + 1
