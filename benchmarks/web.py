@@ -28,7 +28,10 @@ Prints ONE JSON line: per page ``median_ms``, ``p95_ms``, ``requests``, ``errors
 ``queries``; ``rps`` and ``errors`` in total; ``target_met`` (every p95 <= 150 ms and no
 errors at the target rate); ``max_rps_p95_150`` (the highest stepped rate at which every page's
 p95 stayed <= 150 ms); ``seed_s`` (seconds to seed, or null when restored); ``load_avg`` (the
-machine's load average before and after: the machine may be shared).
+machine's load average before and after: the machine may be shared); ``cpu`` for the target
+run: the share of the machine's CPU time that was busy, the load generator's own CPU seconds,
+and the rest per request (``server_ms_per_request``: gunicorn, PostgreSQL and anything else
+running, in ms of one core per request).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import resource
 import secrets
 import shutil
 import signal
@@ -368,11 +372,29 @@ def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], s
     return server, base
 
 
+def _busy_seconds() -> float | None:
+    """CPU seconds the machine has been busy since boot, all cores (Linux), else None."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = [int(x) for x in handle.readline().split()[1:8]]
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = fields
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def load(
     base: str, plan: Path, *, users: int, pacing: float, seconds: int, workdir: Path
 ) -> dict[str, Any]:
-    """One locust run; per page median/p95 (ms), requests, errors; total rps and errors."""
+    """One locust run; per page median/p95 (ms), requests, errors; total rps and errors; the
+    machine's CPU over the run."""
     prefix = workdir / f"run-{users}-{pacing}"
+    busy_before, generator_before, started = _busy_seconds(), _children_cpu(), time.monotonic()
     subprocess.run(  # noqa: S603
         [
             str(Path(PYTHON).parent / "locust"),
@@ -401,6 +423,8 @@ def load(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    busy_after, generator = _busy_seconds(), _children_cpu() - generator_before
+    wall = time.monotonic() - started
     pages: dict[str, Any] = {}
     total: dict[str, Any] = {}
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
@@ -415,7 +439,13 @@ def load(
                 total = {**figures, "rps": round(float(row["Requests/s"]), 1)}
             else:
                 pages[row["Name"]] = figures
-    return {"pages": pages, "total": total}
+    cpu: dict[str, Any] = {"load_generator_s": round(generator, 1)}
+    if busy_before is not None and busy_after is not None:
+        busy = busy_after - busy_before
+        cpu["machine_busy_share"] = round(busy / (wall * (os.cpu_count() or 1)), 2)
+        if total.get("requests"):
+            cpu["server_ms_per_request"] = round((busy - generator) / total["requests"] * 1000, 1)
+    return {"pages": pages, "total": total, "cpu": cpu}
 
 
 def _ms(value: str) -> float:
@@ -518,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
         "errors": errors,
         "target_met": _within(target) and errors == 0,
         "max_rps_p95_150": best,
+        "cpu": target["cpu"],
         "steps": steps,
         "seed_s": None if seed_s is None else round(seed_s, 1),
         "load_avg": {
