@@ -66,16 +66,15 @@ def test_the_work_list_offers_a_preliminary_reply_when_the_month_is_nearly_up(
     with time_machine.travel(RECEIVED + dt.timedelta(days=3), tick=False):
         assert link not in _client(sara).get(reverse("cases:work_list")).content.decode()
     with time_machine.travel(NEAR, tick=False):
-        page = _client(sara).get(reverse("cases:work_list")).content.decode()
+        browser = _client(sara)  # one session: what she sends she sees on her next page
+        page = browser.get(reverse("cases:work_list")).content.decode()
         assert link in page
-        response = _client(sara).post(
-            link, {"reason": REASON, "expected_by": "2026-04-30"}, follow=True
-        )
+        response = browser.post(link, {"reason": REASON, "expected_by": "2026-04-30"}, follow=True)
         assert "Det foreløpige svaret er sendt" in response.content.decode()
-        page = _client(sara).get(reverse("cases:work_list")).content.decode()
+        page = browser.get(reverse("cases:work_list")).content.decode()
         assert link not in page
         assert "Svar lovet i det foreløpige svaret" in page
-        work = _client(sara).get(reverse("cases:work_list")).context["work"]
+        work = browser.get(reverse("cases:work_list")).context["work"]
         promised = [i for i in work.deadlines if i.case == case]
         assert [(i.what, i.due) for i in promised] == [("answer_promised", dt.date(2026, 4, 30))]
 

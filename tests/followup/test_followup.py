@@ -626,14 +626,17 @@ def test_a_refusal_whose_follow_up_date_passed_returns_to_the_list_and_the_work_
     work = client.get(reverse("cases:work_list")).content.decode()
     assert "1 avslått husstand venter på henvisning og oppfølging" in work
     assert reverse("followup:refusal_list") in work
-    follow_up = actions.refusal_follow_up_record(
-        actor=sara,
-        decision=refusal,
-        data={
+    # Recorded on the refusal's page: the work list she returns to counts it at once.
+    response = client.post(
+        reverse("followup:refusal_detail", args=[refusal.pk]),
+        {
+            "step": "henvist",
             "referred_to": "NAV for depositumsgaranti.",
-            "follow_up_on": TODAY + dt.timedelta(days=14),
+            "follow_up_on": (TODAY + dt.timedelta(days=14)).isoformat(),
         },
     )
+    assert response.status_code == 302
+    follow_up = RefusalFollowUp.objects.get(decision=refusal)
     assert "avslått husstand venter" not in client.get(reverse("cases:work_list")).content.decode()
     RefusalFollowUp.objects.filter(pk=follow_up.pk).update(
         follow_up_on=timezone.localdate() - dt.timedelta(days=1)
