@@ -550,9 +550,7 @@ def work_list(
         new_cases, new_count = _by_deadline(
             _case_rows(received.filter(with_deadline, pk__in=new_ids)), due, limit
         )
-        mine, mine_count = _by_deadline(
-            _case_rows(received.filter(own, with_deadline)), due, limit
-        )
+        mine, mine_count = _by_deadline(_case_rows(received.filter(own, with_deadline)), due, limit)
         cases = _case_rows(Case.objects.all()).in_bulk(due.case_ids)
     else:
         # The keys of both lists in their order, in one query (the whole counts); then the rows
@@ -593,6 +591,8 @@ def work_list(
             )
             .exclude(drafted_by=user)
             .select_related("case", "case__household")
+            # What the pages show of them (not their facts, reasoning and letters).
+            .only("help_kind", "kind", "case__number", "case__household__name")
         )
         if filters.help_kind:
             awaiting_query = awaiting_query.filter(help_kind=filters.help_kind)
@@ -601,6 +601,10 @@ def work_list(
         decision__case__in=visible,
         status__in=[AppealStatus.REGISTERED, AppealStatus.UPHELD],
     ).select_related("decision", "decision__case", "decision__case__household")
+    # What the page shows of them.
+    appeals_query = appeals_query.only(
+        "status", "decision__case__number", "decision__case__household__name"
+    )
     if filters.help_kind:
         appeals_query = appeals_query.filter(decision__help_kind=filters.help_kind)
     appeals, appeals_count = _first_and_count(appeals_query, limit)

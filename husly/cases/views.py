@@ -145,7 +145,6 @@ def work_list(request: HttpRequest) -> HttpResponse:
             # The same choices on every row: made once, not once per case.
             "colleague_options": _colleague_options(work.colleagues, user),
             "filter_form": filter_form,
-            "assign_form": CaseAssignForm(colleagues=work.colleagues, initial={"caseworker": user}),
             "next": request.get_full_path(),
         },
     )

@@ -13,7 +13,9 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from husly.cases import actions
@@ -73,7 +75,9 @@ def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-unty
         }
         templates = [{**settings.TEMPLATES[0], "DIRS": [BEFORE, *settings.TEMPLATES[0]["DIRS"]]}]
         with override_settings(TEMPLATES=templates):
-            before = render_to_string("cases/work_list.html", context, request=response.wsgi_request)
+            before = render_to_string(
+                "cases/work_list.html", context, request=response.wsgi_request
+            )
     assert _without_tokens(after) == _without_tokens(before)
     # The rows are there to compare: new and own cases, a deadline passed and one near, with
     # the way to a preliminary reply, the assignment forms and the escaped names.
@@ -84,3 +88,33 @@ def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-unty
     assert reverse("cases:case_assign", args=[near.pk]) in after
     if not query.startswith("?deadline"):
         assert reverse("cases:case_detail", args=[fresh.pk]) in after
+
+
+def test_the_start_page_and_the_work_list_ask_the_database_a_fixed_number_of_times(  # type: ignore[no-untyped-def]
+    sara, geir, raelingen, routing
+) -> None:
+    """Counted on the second visit (the figures kept until the records change are kept then):
+    the keys of the new and own cases in one query, their rows and the deadlines' in one, the
+    approvals and the appeals each with their counts in one."""
+    for day, name in ((1, "Berg"), (20, "Dahl"), (28, "Lund")):
+        case = _case(sara, raelingen, name, dt.datetime(2026, 11, day, 9, tzinfo=dt.UTC))
+    actions.case_assign(actor=sara, case=case, caseworker=sara)
+    counts = {}
+    for user in (sara, geir):
+        client = Client()
+        client.force_login(user)
+        for url in (reverse("home"), reverse("cases:work_list")):
+            with time_machine.travel(NOW):
+                client.get(url)
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+            counts[user.username, url] = len(queries)
+    # Session 8's pages asked four times more (a caseworker: the rows and the count of the new
+    # and of the own cases apart, the appeals' count, the deadlines' cases) and five for an
+    # approver (the approvals' count).
+    assert counts == {
+        ("sara", reverse("home")): 16,
+        ("sara", reverse("cases:work_list")): 23,
+        ("geir", reverse("home")): 17,
+        ("geir", reverse("cases:work_list")): 24,
+    }
