@@ -20,6 +20,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -29,6 +30,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models import Case as DbCase
 from django.db.models.functions import Coalesce, Greatest, Least, TruncDate
@@ -514,6 +516,7 @@ def work_list(
         on_decisions=visible_cases(user, shared=False, via="case__", drafts=False)
         & _received(units, filters, via="case__"),
         cache_key=f"{unit_ids(user)}:{units}",
+        read_cases=False,
     )
     # The cases of the open parts nobody has taken, read first (a partial index on the open
     # parts): few among many, then found by their keys. (As a subquery PostgreSQL guesses
@@ -523,10 +526,10 @@ def work_list(
     )
     if filters.help_kind:
         untaken = untaken.filter(help_kind=filters.help_kind)
-    new_query = received.filter(pk__in=set(untaken.values_list("case_id", flat=True)))
+    new_ids = set(untaken.values_list("case_id", flat=True))
     # Mine: a case assigned to the user while it is being worked on, or with an open part of
     # theirs (the union of two index reads).
-    mine_query = received.filter(
+    own = Q(
         pk__in=Case.objects.filter(
             assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
         )
@@ -538,14 +541,41 @@ def work_list(
             .values("case_id")
         )
     )
+    with_deadline = Q()
     if filters.deadline:
         with_deadline = Q(pk__in=due.open_cases.values("pk")) | Q(
             pk__in=due.approvals.values("case_id")
         )
-        new_query = new_query.filter(with_deadline)
-        mine_query = mine_query.filter(with_deadline)
-    new_cases, new_count = _sorted(_case_rows(new_query), filters.sort, due, limit)
-    mine, mine_count = _sorted(_case_rows(mine_query), filters.sort, due, limit)
+    if filters.sort == "deadline":
+        new_cases, new_count = _by_deadline(
+            _case_rows(received.filter(with_deadline, pk__in=new_ids)), due, limit
+        )
+        mine, mine_count = _by_deadline(_case_rows(received.filter(own, with_deadline)), due, limit)
+        cases = _case_rows(Case.objects.all()).in_bulk(due.case_ids)
+    else:
+        # The keys of both lists in their order, in one query (the whole counts); then the rows
+        # shown, with the deadlines' cases, in another.
+        order = ("number", "pk") if filters.sort == "number" else ("received_on", "pk")
+        keys = (
+            received.filter(Q(pk__in=new_ids) | own, with_deadline)
+            .annotate(mine=ExpressionWrapper(own, output_field=BooleanField()))
+            .order_by(*order)
+            .values_list("pk", "mine")
+        )
+        new_keys: list[int] = []
+        mine_keys: list[int] = []
+        for pk, is_mine in keys:
+            if pk in new_ids:
+                new_keys.append(pk)
+            if is_mine:
+                mine_keys.append(pk)
+        new_count, mine_count = len(new_keys), len(mine_keys)
+        cases = _case_rows(Case.objects.all()).in_bulk(
+            [*new_keys[:limit], *mine_keys[:limit], *due.case_ids]
+        )
+        new_cases = [cases[pk] for pk in new_keys[:limit] if pk in cases]
+        mine = [cases[pk] for pk in mine_keys[:limit] if pk in cases]
+    due.take(cases, today)
     approver_units = unit_ids(user, DECISION_APPROVE)
     awaiting: list[Decision] = []
     awaiting_count = 0
@@ -561,6 +591,8 @@ def work_list(
             )
             .exclude(drafted_by=user)
             .select_related("case", "case__household")
+            # What the pages show of them (not their facts, reasoning and letters).
+            .only("help_kind", "kind", "case__number", "case__household__name")
         )
         if filters.help_kind:
             awaiting_query = awaiting_query.filter(help_kind=filters.help_kind)
@@ -569,6 +601,10 @@ def work_list(
         decision__case__in=visible,
         status__in=[AppealStatus.REGISTERED, AppealStatus.UPHELD],
     ).select_related("decision", "decision__case", "decision__case__household")
+    # What the page shows of them.
+    appeals_query = appeals_query.only(
+        "status", "decision__case__number", "decision__case__household__name"
+    )
     if filters.help_kind:
         appeals_query = appeals_query.filter(decision__help_kind=filters.help_kind)
     appeals, appeals_count = _first_and_count(appeals_query, limit)
@@ -609,11 +645,11 @@ def _case_rows(query: QuerySet[Case]) -> QuerySet[Case]:
 
 
 def _first_and_count(query: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
-    """The first ``limit`` rows of ``query`` and how many rows it has in all. Counted always,
-    also when the first rows are all of them: the page asks the same number of times for few
-    and many cases. (Not a window count over the limited query: PostgreSQL then plans to stop
-    early along an index and compares every row with every other.)"""
-    return list(query[:limit]), query.count()
+    """The first ``limit`` rows of ``query`` and how many rows it has in all, in one query (a
+    window count: the approvals and appeals are few; not for the case lists, where PostgreSQL
+    would then plan to stop early along an index and compare every row with every other)."""
+    rows = list(query.annotate(whole_count=Window(Count("pk")))[:limit])
+    return rows, rows[0].whole_count if rows else 0
 
 
 def _received(units: list[int], filters: WorkFilter, via: str = "") -> Q:
@@ -670,12 +706,25 @@ class _Deadlines:
         approvals: Any,
     ) -> None:
         self.shown = shown
+        self.firsts: list[tuple[int, str, dt.date]] = []
+        """The deadlines shown, as ``(case key, what, due)``, before their cases are read."""
         self.overdue = overdue
         self.due_soon = due_soon
         self._open_cases = open_cases
         self._open_parts = open_parts
         self._open_filter = open_filter
         self._approvals = approvals
+
+    @property
+    def case_ids(self) -> list[int]:
+        """The keys of the cases whose deadlines are shown."""
+        return [pk for pk, _what, _due in self.firsts]
+
+    def take(self, cases: dict[int, Case], today: dt.date) -> None:
+        """Make the deadlines shown (:attr:`shown`) from their cases, read by the caller."""
+        self.shown = [
+            _item(cases[pk], what, due, today) for pk, what, due in self.firsts if pk in cases
+        ]
 
     @functools.cached_property
     def open_cases(self) -> QuerySet[Case]:
@@ -827,10 +876,13 @@ def _deadlines(
     shown: int,
     on_decisions: Q | None = None,
     cache_key: str | None = None,
+    read_cases: bool = True,
 ) -> _Deadlines:
     """The deadlines of the ``received`` cases. ``on_decisions`` says the same of the
     decisions' cases (``case__...``) when it can: then the approvals are joined to their cases
-    by hash rather than each tested against ``received`` as a subquery."""
+    by hash rather than each tested against ``received`` as a subquery. ``read_cases=False``
+    leaves reading the cases of the deadlines shown to the caller (:meth:`_Deadlines.take`),
+    who reads them with its own."""
     # business_days_left < 0 (overdue): a working day has passed since the due day, that is the
     # due day is before the last working day up to today. business_days_left <= 5: due before the
     # sixth working day from today.
@@ -925,8 +977,9 @@ def _deadlines(
         overdue_n, due_soon_n, firsts = until_changed(
             f"cases:deadlines:{cache_key}:{filters}:{today.isoformat()}:{shown}", compute
         )
-    cases = Case.objects.select_related("household").in_bulk([pk for pk, _w, _d in firsts])
-    result.shown = [_item(cases[pk], what, due, today) for pk, what, due in firsts if pk in cases]
+    result.firsts = firsts
+    if read_cases:
+        result.take(Case.objects.select_related("household").in_bulk(result.case_ids), today)
     result.overdue = overdue_n
     result.due_soon = due_soon_n
     return result
@@ -952,16 +1005,6 @@ def _first_open_items(open_cases: QuerySet[Case], today: dt.date, shown: int) ->
             items.append(_item(case, "preliminary_reply", due, today))
     items.sort(key=lambda item: (item.due, item.case.pk))
     return items[:shown]
-
-
-def _sorted(
-    query: QuerySet[Case], sort: str, due: _Deadlines, limit: int
-) -> tuple[list[Case], int]:
-    """The first ``limit`` cases of ``query`` in the order asked for, and how many it has."""
-    if sort == "deadline":
-        return _by_deadline(query, due, limit)
-    order = ("number", "pk") if sort == "number" else ("received_on", "pk")
-    return _first_and_count(query.order_by(*order), limit)
 
 
 def _by_deadline(query: QuerySet[Case], due: _Deadlines, limit: int) -> tuple[list[Case], int]:

@@ -64,7 +64,10 @@ def start_page_figures(user: User, *, today: dt.date | None = None) -> StartFigu
     alerts = None
     if works_on_cases:
         alerts = list(
-            open_alerts_for_user(user).select_related("case").order_by("due", "pk")[:TASKS_SHOWN]
+            open_alerts_for_user(user)
+            .select_related("case")
+            .only("what", "due", "raised_on", "case__number")  # what the page shows
+            .order_by("due", "pk")[:TASKS_SHOWN]
         )
     return StartFigures(
         alerts=alerts,
