@@ -111,7 +111,8 @@ def test_the_start_page_and_the_work_list_ask_the_database_a_fixed_number_of_tim
             counts[user.username, url] = len(queries)
     # Session 8's pages asked four times more (a caseworker: the rows and the count of the new
     # and of the own cases apart, the appeals' count, the deadlines' cases) and five for an
-    # approver (the approvals' count).
+    # approver (the approvals' count); and two more for the newest change event, which each
+    # kept figure asked for before it was read once per request (ADR 0038).
     assert counts == {
         ("sara", reverse("home")): 16,
         ("sara", reverse("cases:work_list")): 23,
