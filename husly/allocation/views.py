@@ -618,6 +618,8 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The offer was made.") if confirm else _("The decision was recorded.")
             )
             return redirect("allocation:meeting_detail", pk=item.meeting_id)
+    # The vacancy as stored (a refused action may have changed the object before it refused).
+    item = selectors.item_get_for_user(user, pk)
     return _render_item(request, user, item, bound=form)
 
 
