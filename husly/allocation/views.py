@@ -294,6 +294,17 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         what="matching_run",
         path=request.get_full_path(),
     )
+    plain = {pk: name for pk, (_household, name) in names.items()}
+    # A proposal's rows as plain values (one loop in the template, no lookups per row).
+    assignments = [
+        {
+            "name": plain.get(a["household_id"]) or "",
+            "dwelling": dwellings.get(a["dwelling_id"]) or a["dwelling_id"],
+            "points": a.get("priority_points"),
+            "band": a.get("band"),
+        }
+        for a in (run.result.get("assignments") or [] if run.kind != RunKind.SHORTLIST else [])
+    ]
     return render(
         request,
         "allocation/run_detail.html",
@@ -301,7 +312,8 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "dwelling": dwelling,
             "replayed": replayed,
-            "names": {pk: name for pk, (_household, name) in names.items()},
+            "assignments": assignments,
+            "names": plain,
             "dwellings": dwellings,
             "bands": _bands(actions.current_policy(run.municipality_id)),
         },
