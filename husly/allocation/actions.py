@@ -95,7 +95,8 @@ def _record(
 # --- policy --------------------------------------------------------------------------------------
 
 
-def current_policy(municipality: Municipality) -> AllocationPolicy | None:
+def current_policy(municipality: Municipality | int) -> AllocationPolicy | None:
+    """The municipality's policy in force (``municipality``: the municipality or its id)."""
     return AllocationPolicy.objects.filter(municipality=municipality).first()
 
 

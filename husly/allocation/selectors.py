@@ -114,9 +114,8 @@ def runs_for_user(user: User) -> QuerySet[MatchingRun]:
 
 def run_get_for_user(user: User, pk: object) -> MatchingRun:
     # The stored input (the snapshot: every household weighed) is read only for a replay.
-    queryset = (
-        runs_for_user(user).defer("snapshot").select_related("municipality", "policy", "created_by")
-    )
+    # The page shows the policy's version and who made the run.
+    queryset = runs_for_user(user).defer("snapshot").select_related("policy", "created_by")
     return cast(MatchingRun, get_or_404(queryset, pk))
 
 

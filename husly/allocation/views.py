@@ -14,8 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -295,6 +294,17 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         what="matching_run",
         path=request.get_full_path(),
     )
+    plain = {pk: name for pk, (_household, name) in names.items()}
+    # A proposal's rows as plain values (one loop in the template, no lookups per row).
+    assignments = [
+        {
+            "name": plain.get(a["household_id"]) or "",
+            "dwelling": dwellings.get(a["dwelling_id"]) or a["dwelling_id"],
+            "points": a.get("priority_points"),
+            "band": a.get("band"),
+        }
+        for a in (run.result.get("assignments") or [] if run.kind != RunKind.SHORTLIST else [])
+    ]
     return render(
         request,
         "allocation/run_detail.html",
@@ -302,9 +312,10 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "run": run,
             "dwelling": dwelling,
             "replayed": replayed,
-            "names": {pk: name for pk, (_household, name) in names.items()},
+            "assignments": assignments,
+            "names": plain,
             "dwellings": dwellings,
-            "bands": _bands(actions.current_policy(run.municipality)),
+            "bands": _bands(actions.current_policy(run.municipality_id)),
         },
     )
 
@@ -356,107 +367,163 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_meeting(
-    request: HttpRequest,
-    user: User,
-    meeting: Any,
-    minutes: MinutesForm | None = None,
-    *,
-    bound: ItemDecisionForm | None = None,
-    bound_pk: int | None = None,
+    request: HttpRequest, user: User, meeting: Any, minutes: MinutesForm | None = None
 ) -> HttpResponse:
-    """The meeting page; ``bound`` is a vacancy's decision form sent with an error, shown with
-    the household and reason the member chose."""
-    waiting = selectors.entries_for_user(user).filter(
-        municipality=meeting.municipality, status=EntryStatus.WAITING
-    )
-    items = list(
-        meeting.items.select_related(
-            "dwelling",
-            "dwelling__building",
-            "proposed_entry__household",
-            "chosen_entry__household",
-            "decided_by",
-        )
-    )
+    """The meeting page: each vacancy with its proposal and why, and a link to its decision
+    form (``item_decide``; loaded into the page on request, a page of its own without
+    JavaScript): the forms name hundreds of households, the page the proposed ones."""
+    items = list(meeting.items.select_related("dwelling", "dwelling__building", "decided_by"))
     if meeting.run_id is not None:
         # The page shows when the proposal was made and how good it is, not its stored input.
         meeting.run = MatchingRun.objects.defer("snapshot").get(pk=meeting.run_id)
-    today = timezone.localdate()
-    # Each vacancy offers the proposed household and the others the engine weighed for it; the
-    # whole waiting list (thousands in a large municipality) only for the one vacancy asked for
-    # (``?alle=<item>``, or the vacancy whose form came back with an error).
-    undecided = [item for item in items if item.decision == ItemDecision.PROPOSED]
-    shortlists = {item.pk: _item_candidates(item) for item in undecided}
-    wanted = {pk for ids in shortlists.values() for pk in ids}
-    full_pk = bound_pk if bound is not None else _int_or_none(request.GET.get("alle"))
-    choosable = waiting if full_pk in shortlists else waiting.filter(pk__in=wanted)
-    # The items and the households to choose from name households.
-    log_household_reads(
-        user=user,
-        household_ids=list(choosable.values_list("household_id", flat=True))
-        + [e.household_id for i in items for e in (i.proposed_entry, i.chosen_entry) if e],
-        what="allocation_meeting",
-        path=request.get_full_path(),
-    )
-
-    def item_forms() -> dict[int, ItemDecisionForm]:
-        """The vacancies' decision forms, unbound (made only when their markup is not kept)."""
-        ordered = waiting.select_related("household", "decision__case").order_by(
-            "household__name", "placed_on", "pk"
-        )
-        labels = {e.pk: entry_choice_label(e, today) for e in ordered.filter(pk__in=wanted)}
-        full: list[tuple[int, str]] = []
-        if full_pk in shortlists:
-            full = [(e.pk, entry_choice_label(e, today)) for e in ordered]
-        # A shared flat: the free rooms to choose from (one query for all of them).
-        shared = [item.dwelling for item in undecided if item.dwelling.shared]
-        taken = engine.taken_units([d.pk for d in shared])
-        free = {
-            d.pk: [u for u in range(1, d.lettable_units + 1) if u not in taken[d.pk]]
-            for d in shared
-        }
-        return {
-            item.pk: ItemDecisionForm(
-                prefix=f"i{item.pk}",
-                choices=full
-                if item.pk == full_pk
-                else [(pk, labels[pk]) for pk in shortlists[item.pk] if pk in labels],
-                initial={"entry": item.proposed_entry_id},
-                units=free.get(item.dwelling_id),
-            )
-            for item in undecided
-        }
-
-    # The forms' markup (a hundred fields at a large meeting) is kept until the records change
-    # (husly.audit.freshness), per reader: unbound, it says only what the records let them see.
-    shown: dict[int, Any] = until_changed(
-        f"allocation:meeting_forms:{meeting.pk}:{user.pk}:{full_pk}:{get_language()}:{today}",
-        lambda: {pk: mark_safe(str(form)) for pk, form in item_forms().items()},  # noqa: S308 - a form's own markup
-    )
-    if bound is not None and bound_pk in shortlists:
-        bound.fields["entry"].choices = item_forms()[bound_pk].fields["entry"].choices  # type: ignore[attr-defined]
-        shown[bound_pk] = bound
     reasons = [
         r
         for item in items
         for r in [*item.explanation.get("fits", []), *item.explanation.get("others", [])]
     ]
-    names, dwellings = _reason_names(reasons)
+    named = [e for i in items for e in (i.proposed_entry_id, i.chosen_entry_id) if e]
+    names, dwellings = _reason_names(reasons, also=named)
+    # The page names the proposed and chosen households and those its reasons mention.
+    log_household_reads(
+        user=user,
+        household_ids=[household for household, _name in names.values()],
+        what="allocation_meeting",
+        path=request.get_full_path(),
+    )
+    plain = {pk: name for pk, (_household, name) in names.items()}
     return render(
         request,
         "allocation/meeting_detail.html",
         {
             "meeting": meeting,
-            "items": [(i, shown.get(i.pk)) for i in items],
-            "full_pk": full_pk,
+            "vacancies": _vacancies(items, plain, dwellings),
             "minutes": minutes or MinutesForm(instance=meeting),
             "is_open": meeting.status == MeetingStatus.OPEN,
-            "names": names,
-            "dwellings": dwellings,
-            "bands": _bands(actions.current_policy(meeting.municipality)),
+            "bands": _bands(actions.current_policy(meeting.municipality_id)),
         },
-        status=400 if bound is not None else 200,
     )
+
+
+def _vacancies(
+    items: list[Any], names: dict[int, str], dwellings: dict[int, str]
+) -> list[dict[str, Any]]:
+    """What the meeting page shows of each vacancy, as plain values for one loop in the
+    template (``allocation/meeting_detail.html``)."""
+    from django.urls import reverse
+
+    from husly.allocation.templatetags.husly_allocation import explain_reason, rooms_label
+
+    # Each form's address: the URL pattern reversed once, the id put in its place.
+    before, _sep, after = reverse("allocation:item_decide", args=[918273645]).partition("918273645")
+    categories = {}
+    rows = []
+    for item in items:
+        dwelling, explanation = item.dwelling, item.explanation
+        category = categories.get(dwelling.category)
+        if category is None:
+            category = categories[dwelling.category] = dwelling.get_category_display().lower()
+        priority = explanation.get("priority") or {}
+        rows.append(
+            {
+                "pk": str(item.pk),  # as text: the template would localize a number each time
+                "address": dwelling.building.address,
+                "number": dwelling.number,
+                "rooms": rooms_label(dwelling),
+                "category": category,
+                "rent": dwelling.monthly_rent,
+                "proposed": names.get(item.proposed_entry_id, "") if item.proposed_entry_id else "",
+                "priority": bool(priority),
+                "points": priority.get("total"),
+                "band": priority.get("band"),
+                "reasons": [
+                    explain_reason(r, names, dwellings)
+                    for r in [*explanation.get("fits", []), *explanation.get("others", [])]
+                ]
+                if explanation.get("fits")
+                else (),
+                "url": f"{before}{item.pk}{after}"
+                if item.decision == ItemDecision.PROPOSED
+                else "",
+                "decision": item.get_decision_display(),
+                "chosen": names.get(item.chosen_entry_id, "") if item.chosen_entry_id else "",
+                "reason": item.reason,
+                "decided_by": item.decided_by,
+            }
+        )
+    return rows
+
+
+def _render_item(
+    request: HttpRequest,
+    user: User,
+    item: Any,
+    *,
+    bound: ItemDecisionForm | None = None,
+) -> HttpResponse:
+    """A vacancy's decision form: the proposed household and those the engine weighed for it
+    (``_item_candidates``), or the whole waiting list (``?alle=1``, or when the form came back
+    with an error, with the household and reason the member chose). A page of its own; only
+    the form when the meeting page asks for it (htmx)."""
+    meeting = item.meeting
+    reasons = [*item.explanation.get("fits", []), *item.explanation.get("others", [])]
+    named = [e for e in (item.proposed_entry_id, item.chosen_entry_id) if e]
+    names, dwellings = _reason_names(reasons, also=named)
+    households = [household for household, _name in names.values()]
+    full = bound is not None or request.GET.get("alle") == "1"
+    form: ItemDecisionForm | None = None
+    if item.decision == ItemDecision.PROPOSED:
+        today = timezone.localdate()
+        shortlist = _item_candidates(item)
+        entries = (
+            selectors.entries_for_user(user)
+            .filter(municipality_id=meeting.municipality_id, status=EntryStatus.WAITING)
+            .select_related("household", "decision__case")
+            .order_by("household__name", "placed_on", "pk")
+        )
+        if not full:
+            entries = entries.filter(pk__in=shortlist)
+        labels = {e.pk: entry_choice_label(e, today) for e in entries}
+        households += [e.household_id for e in entries]
+        choices = (
+            list(labels.items()) if full else [(pk, labels[pk]) for pk in shortlist if pk in labels]
+        )
+        form = ItemDecisionForm(
+            prefix=f"i{item.pk}",
+            choices=choices,
+            initial={"entry": item.proposed_entry_id},
+            units=engine.free_units(item.dwelling) if item.dwelling.shared else None,
+        )
+        if bound is not None:
+            bound.fields["entry"].choices = form.fields["entry"].choices  # type: ignore[attr-defined]
+            form = bound
+        elif request.htmx:  # type: ignore[attr-defined]
+            # Loaded into the meeting page: the form takes the focus the link had.
+            form.fields["entry"].widget.attrs["autofocus"] = True
+    log_household_reads(
+        user=user,
+        household_ids=households,
+        what="allocation_meeting",
+        path=request.get_full_path(),
+    )
+    plain = {pk: name for pk, (_household, name) in names.items()}
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "vacancy": _vacancies([item], plain, dwellings)[0],
+        "form": form,
+        "full": full,
+    }
+    if request.htmx and bound is None:  # type: ignore[attr-defined]
+        response = render(request, "allocation/_item_decide.html", context)
+    else:
+        response = render(
+            request,
+            "allocation/item_decide.html",
+            context,
+            status=400 if bound is not None else 200,
+        )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 def _item_candidates(item: Any) -> list[int]:
@@ -536,10 +603,12 @@ def meeting_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("allocation:meeting_detail", pk=meeting.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     item = selectors.item_get_for_user(user, pk)
+    if request.method != "POST":
+        return _render_item(request, user, item)
     waiting = selectors.entries_for_user(user).filter(status=EntryStatus.WAITING)
     units = engine.free_units(item.dwelling) if item.dwelling.shared else None
     form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}", entries=waiting, units=units)
@@ -561,7 +630,9 @@ def item_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The offer was made.") if confirm else _("The decision was recorded.")
             )
             return redirect("allocation:meeting_detail", pk=item.meeting_id)
-    return _render_meeting(request, user, item.meeting, bound=form, bound_pk=item.pk)
+    # The vacancy as stored (a refused action may have changed the object before it refused).
+    item = selectors.item_get_for_user(user, pk)
+    return _render_item(request, user, item, bound=form)
 
 
 @require_http_methods(["GET", "POST"])

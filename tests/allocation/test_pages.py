@@ -209,9 +209,18 @@ def test_the_household_chooser_tells_households_apart_and_keeps_the_choice_after
     client = _client(tone)
     shown = meeting.items.filter(proposed_entry__isnull=False).order_by("pk").first()
     assert shown is not None
+    # The meeting page links each undecided vacancy to its form (loaded on request).
+    url = reverse("allocation:item_decide", args=[shown.pk])
+    meeting_page = client.get(reverse("allocation:meeting_detail", args=[meeting.pk]))
+    assert f'href="{url}"' in meeting_page.content.decode()
+    assert f'name="i{shown.pk}-entry"' not in meeting_page.content.decode()
     # By default a vacancy offers the engine's shortlist; every waiting household on demand.
-    url = reverse("allocation:meeting_detail", args=[meeting.pk])
-    page = client.get(f"{url}?alle={shown.pk}").content.decode()
+    short = client.get(url).content.decode()
+    assert f'action="{url}"' in short and f'href="{url}?alle=1"' in short
+    page = client.get(f"{url}?alle=1").content.decode()
+    assert len(re.findall(r"<option value=\"\d+\"", page)) >= len(
+        re.findall(r"<option value=\"\d+\"", short)
+    )
     options = re.findall(r"<option value=\"(\d+)\"[^>]*>([^<]+)</option>", page)
     bergs = {label for _, label in options if label.startswith("Berg")}
     case_numbers = {entry_of(h).decision.case.number for h in (first, second)}
@@ -239,3 +248,59 @@ def test_the_household_chooser_tells_households_apart_and_keeps_the_choice_after
     assert "Gi en begrunnelse" in _text(form) or "begrunnelse" in _text(form).lower()
     item.refresh_from_db()
     assert item.decision == "proposed"  # nothing was offered
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_vacancy_form_comes_on_request_and_works_without_javascript(
+    sara, geir, tone, raelingen, routing, eirik
+) -> None:
+    """Issue 17: the meeting page names the proposed households; each undecided vacancy's form
+    (which names every household it offers) is a page of its own, or only the form when the
+    meeting page loads it (htmx). Each page logs the households it shows."""
+    from husly.audit.models import AccessEvent
+    from husly.people.models import HouseholdMember
+
+    meeting, _big, _households = _world(sara, geir, tone, raelingen, eirik)
+    item = meeting.items.filter(proposed_entry__isnull=False).order_by("pk").first()
+    assert item is not None
+    proposed = item.proposed_entry
+    assert proposed is not None
+    applicant = HouseholdMember.objects.get(household=proposed.household, relation="applicant")
+    client = _client(tone)
+    url = reverse("allocation:item_decide", args=[item.pk])
+
+    before = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    page = client.get(reverse("allocation:meeting_detail", args=[meeting.pk])).content.decode()
+    assert f'hx-get="{url}"' in page and f'hx-target="#decide-{item.pk}"' in page
+    logged = AccessEvent.objects.filter(pk__gt=before, actor=tone, what="allocation_meeting")
+    assert applicant.person_id in set(logged.values_list("person_id", flat=True))
+
+    # Loaded into the meeting page: the form alone, taking the focus the link had.
+    before = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    fragment = client.get(url, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and "HX-Request" in fragment["Vary"]
+    html = fragment.content.decode()
+    assert html.startswith(f'<div id="decide-{item.pk}">') and "<html" not in html
+    assert re.search(rf'<select name="i{item.pk}-entry"[^>]* autofocus', html)
+    assert re.search(rf'<option value="{proposed.pk}" selected>', html)
+    logged = AccessEvent.objects.filter(pk__gt=before, actor=tone, what="allocation_meeting")
+    assert applicant.person_id in set(logged.values_list("person_id", flat=True))
+
+    # Without JavaScript: the link opens the form's page; confirming returns to the meeting.
+    full = client.get(url).content.decode()
+    assert "<html" in full and "autofocus" not in full
+    assert (
+        f'href="{reverse("allocation:meeting_detail", args=[meeting.pk])}#item-{item.pk}"' in full
+    )
+    done = client.post(
+        url,
+        {f"i{item.pk}-entry": str(proposed.pk), f"i{item.pk}-reason": "", "decision": "confirm"},
+    )
+    assert done.status_code == 302
+    assert done["Location"] == reverse("allocation:meeting_detail", args=[meeting.pk])
+    page = client.get(done["Location"]).content.decode()
+    assert f'id="decide-{item.pk}"' not in page
+    decided = page.split(f'id="item-{item.pk}"', 1)[1].split("</article>")[0]
+    assert "item-decision" in decided and proposed.household.name in decided
+    # A decided vacancy's page shows the decision, not a form.
+    assert f'name="i{item.pk}-entry"' not in client.get(url).content.decode()

@@ -68,9 +68,18 @@ def test_the_waiting_list_and_the_meeting_use_the_same_queries_for_few_and_many_
     actions.allocation_meeting_propose(actor=tone, meeting=meeting, seed=1)
     few = _count(client, reverse("allocation:waiting_list"))
     few_meeting = _count(client, reverse("allocation:meeting_detail", args=[meeting.pk]))
+    # A vacancy's decision form (loaded on request) asks the same whatever the list's length.
+    few_form = _count(client, _first_form(meeting))
     _entries(sara, raelingen, 20, 100)
     for _ in range(5):
         make_dwelling(raelingen, eirik)
     actions.allocation_meeting_propose(actor=tone, meeting=meeting, seed=1)
     assert _count(client, reverse("allocation:waiting_list")) == few
     assert _count(client, reverse("allocation:meeting_detail", args=[meeting.pk])) == few_meeting
+    assert _count(client, _first_form(meeting)) == few_form
+    assert _count(client, _first_form(meeting) + "?alle=1") == few_form
+
+
+def _first_form(meeting) -> str:  # type: ignore[no-untyped-def]
+    item = meeting.items.order_by("pk").first()
+    return reverse("allocation:item_decide", args=[item.pk])

@@ -239,7 +239,7 @@ def test_the_meeting_offers_a_free_room_and_the_second_lease_names_it(
     item = meeting.items.get(dwelling=shared)
     client = Client()
     client.force_login(tone)
-    page = client.get(reverse("allocation:meeting_detail", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("allocation:item_decide", args=[item.pk])).content.decode()
     form = page.split(f'action="{reverse("allocation:item_decide", args=[item.pk])}"', 1)[1]
     form = form.split("</form>")[0]
     rooms = re.findall(rf'<select name="i{item.pk}-unit"[^>]*>(.*?)</select>', form, re.DOTALL)

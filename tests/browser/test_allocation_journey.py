@@ -80,6 +80,26 @@ def test_a_vacancy_is_matched_confirmed_accepted_leased_and_renewed(
     staff.click("#propose")
     expect(staff.locator("article")).to_contain_text("Berg")
     check_accessibility(staff)
+    # Without JavaScript the vacancy's link opens its decision form as a page of its own.
+    meeting_url = staff.url
+    plain = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="nb-NO", java_script_enabled=False
+    )
+    plain.add_cookies(staff.context.cookies())
+    no_js = plain.new_page()
+    no_js.goto(meeting_url)
+    no_js.click("article a[href*='/tildeling/saker/']")
+    expect(no_js.locator("h1")).to_contain_text(dwelling.number)
+    expect(no_js.locator("select[name$='-entry'] option[selected]")).to_contain_text("Berg")
+    item_url = no_js.url
+    plain.close()
+    staff.goto(item_url)  # the same page, axe-checked (axe needs JavaScript)
+    check_accessibility(staff)
+    staff.goto(meeting_url)
+    # With it, the form is loaded into the meeting page and takes the focus.
+    staff.click("article a[href*='/tildeling/saker/']")
+    expect(staff.locator("article select[name$='-entry']")).to_be_focused()
+    check_accessibility(staff)
     staff.click("button[name=decision][value=confirm]")
     expect(staff.locator(".item-decision")).to_contain_text("Berg")
     staff.fill("#id_minutes", "Boligen tilbys Berg, som foreslått.")

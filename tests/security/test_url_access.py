@@ -188,7 +188,7 @@ RULES: dict[str, Rule] = {
     "allocation:meeting_step": R(
         PERSON, {"pk": "meeting", "step": "=forslag"}, "post", owner="none"
     ),
-    "allocation:item_decide": R(PERSON, {"pk": "meeting_item"}, "post", owner="none"),
+    "allocation:item_decide": R(PERSON, {"pk": "meeting_item"}),  # GET: the form; POST decides
     "allocation:offer_detail": R(PERSON, {"pk": "offer"}),
     "allocation:policy": R(STAFF, {}),
     "allocation:my_offer": R(PORTAL, {"pk": "offer"}, owner="resident"),

@@ -4,7 +4,6 @@ import functools
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape
 
 register = template.Library()
 
@@ -425,82 +424,3 @@ def _one_decimal(value: float, language: str | None) -> str:
     from django.template.defaultfilters import floatformat
 
     return floatformat(value, 1)
-
-
-@register.simple_tag(takes_context=True)
-def meeting_item(context: Any, item: Any, form: Any) -> str:
-    """One vacancy of an allocation meeting (``allocation/meeting_detail.html``): the dwelling,
-    the proposed household and why, and the members' decision form (``form``: its markup, or a
-    bound form) or the decision made. Built in Python (a large meeting has dozens of vacancies);
-    the markup and texts are those the template had."""
-    from django.contrib.humanize.templatetags.humanize import intcomma
-    from django.template.defaultfilters import floatformat
-    from django.template.defaulttags import CsrfTokenNode
-    from django.urls import reverse
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import gettext
-
-    dwelling, explanation, pk = item.dwelling, item.explanation, int(item.pk)
-    parts = [
-        f'<article class="ds-card husly-section" aria-labelledby="item-{pk}">\n'
-        f'<h3 class="ds-heading" data-size="xs" id="item-{pk}">'
-        f"{escape(dwelling.building.address)} {escape(dwelling.number)} – "
-        f"{escape(rooms_label(dwelling))}, {escape(dwelling.get_category_display().lower())}, "
-        f"{escape(intcomma(dwelling.monthly_rent))} kr</h3>\n"
-        f'<p class="ds-paragraph">{escape(gettext("Proposed:"))} <strong>'
-    ]
-    if item.proposed_entry:
-        parts.append(escape(item.proposed_entry.household.name))
-    else:
-        parts.append(escape(gettext("nobody fits")))
-    parts.append("</strong>")
-    if explanation.get("priority"):
-        priority = explanation["priority"]
-        text = gettext("priority %(points)s points, group %(band)s") % {
-            "points": escape(floatformat(priority.get("total"), 1)),
-            "band": escape(priority.get("band")),
-        }
-        parts.append(f" ({text})")
-    parts.append("</p>\n")
-    if explanation.get("fits"):
-        reasons = explain_items(
-            explanation.get("fits"),
-            explanation.get("others"),
-            names=context.get("names"),
-            dwellings=context.get("dwellings"),
-        )
-        parts.append(
-            f"<details><summary>{escape(gettext('Why this household'))}</summary>"
-            f'<ul class="ds-list">{reasons}</ul></details>'
-        )
-    parts.append("\n")
-    if form:
-        action = reverse("allocation:item_decide", args=[pk])
-        csrf = CsrfTokenNode().render(context)
-        parts.append(
-            f'<form method="post" action="{escape(action)}" class="husly-form" novalidate>'
-            f"{csrf}{conditional_escape(form)}\n"
-            '<div class="husly-actions"><button type="submit" name="decision" value="confirm" '
-            f'class="ds-button" data-variant="primary">'
-            f"{escape(gettext('Confirm and make the offer'))}</button>\n"
-            '<button type="submit" name="decision" value="reject" class="ds-button" '
-            f'data-variant="secondary">{escape(gettext("Offer to nobody now"))}</button></div>'
-            "</form>\n"
-        )
-        if context.get("full_pk") != item.pk:
-            every = escape(gettext("Choose among every household on the waiting list"))
-            parts.append(
-                f'<p class="ds-paragraph" data-size="sm"><a class="ds-link" '
-                f'href="?alle={pk}#item-{pk}">{every}</a></p>'
-            )
-        parts.append("\n")
-    else:
-        parts.append(f'<p class="ds-paragraph item-decision">{escape(item.get_decision_display())}')
-        if item.chosen_entry:
-            parts.append(f": {escape(item.chosen_entry.household.name)}")
-        if item.reason:
-            parts.append(f" – {escape(item.reason)}")
-        parts.append(f" ({escape(item.decided_by)})</p>")
-    parts.append("\n</article>")
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
