@@ -50,6 +50,7 @@ from husly.cases.models import (
     DecisionStatus,
     Document,
     HelpKind,
+    JournalNote,
     PreliminaryReply,
     RoutingStatus,
 )
@@ -316,7 +317,19 @@ def _case_read(
         case = shape(cases_for_user(user, shared=False)).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError):
         case = cast(Case, get_or_404(shape(cases_for_user(user, category=category)), pk))
-    routings = list(case.routings.select_related("unit", "assigned_to"))
+    routings = list(
+        case.routings.select_related("unit", "assigned_to").only(
+            "case_id",
+            "help_kind",
+            "unit_id",
+            "status",
+            "assigned_to_id",
+            "unit__name",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+    )
     access = case_access(user, case, routings=routings)
     members = list(
         HouseholdMember.objects.filter(household_id=case.household_id).select_related("person")
@@ -341,7 +354,9 @@ def case_page_read(*, user: User, pk: object, what: str, path: str) -> CaseRead:
     """:func:`case_read` for the case page: the case comes with its application, who closed
     it, how many members stated in Min side are not checked yet (``unchecked_members``) and
     whether a consent or a legal basis was ever recorded on it (``has_consent``,
-    ``has_legal_basis``), in the same query."""
+    ``has_legal_basis``) and whether it has an assessment, preliminary replies, notes and
+    documents (``has_assessment``, ...: most cases have none, and the page then asks no more),
+    in the same query."""
 
     def shape(queryset: QuerySet[Case]) -> QuerySet[Case]:
         pending = (
@@ -355,6 +370,10 @@ def case_page_read(*, user: User, pk: object, what: str, path: str) -> CaseRead:
         )
         return queryset.select_related("application", "closed_by").annotate(
             unchecked_members=Coalesce(Subquery(pending), 0),
+            has_assessment=Exists(Assessment.objects.filter(case_id=OuterRef("pk"))),
+            has_replies=Exists(PreliminaryReply.objects.filter(case_id=OuterRef("pk"))),
+            has_notes=Exists(JournalNote.objects.filter(case_id=OuterRef("pk"))),
+            has_documents=Exists(Document.objects.filter(case_id=OuterRef("pk"))),
             has_consent=Exists(Consent.objects.filter(case_id=OuterRef("pk"))),
             has_legal_basis=Exists(LegalBasis.objects.filter(case_id=OuterRef("pk"))),
         )

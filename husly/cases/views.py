@@ -261,7 +261,7 @@ def case_page(
     """The case page; ``judgement_form`` is the caseworker's bound assessment form after an
     error, shown with everything typed and each error next to its field."""
     case, access, routings, members = shown.case, shown.access, shown.routings, shown.members
-    assessment = case.assessments.first()
+    assessment = case.assessments.first() if case.has_assessment else None  # type: ignore[attr-defined]
     criteria = _flat_criteria(assessment.record["criteria"]) if assessment else []
     if judgement_form is None and assessment is not None:
         judgement_form = JudgementForm(assessment)
@@ -280,8 +280,10 @@ def case_page(
             "can_refer": selectors.can_refer(user, case, routings=routings),
             "members": members,
             "unchecked_members": case.unchecked_members,  # type: ignore[attr-defined]
-            "notes": case.notes.select_related("author", "author__resident"),
-            "documents": case.documents.all(),
+            "notes": case.notes.select_related("author", "author__resident")
+            if case.has_notes  # type: ignore[attr-defined]
+            else (),
+            "documents": case.documents.all() if case.has_documents else (),  # type: ignore[attr-defined]
             "assessment": assessment,
             "criteria": criteria,
             "fact_sources": fact_source_labels(case, members),
@@ -289,8 +291,9 @@ def case_page(
                 case, help_kinds=[routing.help_kind for routing in routings]
             ),
             "judgement_form": judgement_form,
-            "decisions": case.decisions.select_related("drafted_by", "approved_by"),
-            "replies": case.preliminary_replies.all(),
+            # What the list shows of each decision (not its facts, reasoning and letter).
+            "decisions": case.decisions.only("case_id", "help_kind", "kind", "status", "issued_on"),
+            "replies": case.preliminary_replies.all() if case.has_replies else (),  # type: ignore[attr-defined]
             "can_act": selectors.can_act_on(user, case, routings=routings),
             "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
             "document_form": DocumentForm(),
