@@ -293,7 +293,7 @@ def test_the_case_page_asks_a_fixed_number_of_times(full_case, sara, household) 
         return len(queries)
 
     # Session, user, memberships; the case with its application and flags, its routings, its
-    # members, the access log; the menu's figure (2); its decisions (before: 17).
+    # members, the access log; the menu's figure (2); its decisions.
     assert count(bare) == 10
     # And its assessment, replies, notes, documents, consents (with their units).
     assert count(full_case) == 10 + 7
