@@ -350,6 +350,35 @@ def case_read(*, user: User, pk: object, what: str, path: str, category: str | N
     return _case_read(user=user, pk=pk, what=what, path=path, category=category).case
 
 
+@functools.cache
+def _case_page_parts() -> dict[str, Any]:
+    """The case page's annotations on the case (see :func:`case_page_read`), built once: a
+    queryset copies an expression when it uses it, so the same ones serve every request."""
+    pending = (
+        StatedMember.objects.filter(
+            household_id=OuterRef("household_id"), status=StatedMemberStatus.PENDING
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "unchecked_members": Coalesce(Subquery(pending), 0),
+        **{
+            f"has_{part}": Exists(model.objects.filter(case_id=OuterRef("pk")))
+            for part, model in (
+                ("assessment", Assessment),
+                ("replies", PreliminaryReply),
+                ("notes", JournalNote),
+                ("documents", Document),
+                ("consent", Consent),
+                ("legal_basis", LegalBasis),
+            )
+        },
+    }
+
+
 def case_page_read(*, user: User, pk: object, what: str, path: str) -> CaseRead:
     """:func:`case_read` for the case page: the case comes with its application, who closed
     it, how many members stated in Min side are not checked yet (``unchecked_members``) and
@@ -359,24 +388,7 @@ def case_page_read(*, user: User, pk: object, what: str, path: str) -> CaseRead:
     in the same query."""
 
     def shape(queryset: QuerySet[Case]) -> QuerySet[Case]:
-        pending = (
-            StatedMember.objects.filter(
-                household_id=OuterRef("household_id"), status=StatedMemberStatus.PENDING
-            )
-            .order_by()
-            .values("household_id")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return queryset.select_related("application", "closed_by").annotate(
-            unchecked_members=Coalesce(Subquery(pending), 0),
-            has_assessment=Exists(Assessment.objects.filter(case_id=OuterRef("pk"))),
-            has_replies=Exists(PreliminaryReply.objects.filter(case_id=OuterRef("pk"))),
-            has_notes=Exists(JournalNote.objects.filter(case_id=OuterRef("pk"))),
-            has_documents=Exists(Document.objects.filter(case_id=OuterRef("pk"))),
-            has_consent=Exists(Consent.objects.filter(case_id=OuterRef("pk"))),
-            has_legal_basis=Exists(LegalBasis.objects.filter(case_id=OuterRef("pk"))),
-        )
+        return queryset.select_related("application", "closed_by").annotate(**_case_page_parts())
 
     return _case_read(user=user, pk=pk, what=what, path=path, category=None, shape=shape)
 
