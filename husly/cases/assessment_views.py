@@ -70,7 +70,7 @@ def assessment_run(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The case was assessed against the guideline."))
             return redirect(reverse("cases:case_detail", args=[case.pk]) + "#vurdering")
-    shown = selectors.case_read(
+    shown = selectors.case_page_read(
         user=user, pk=pk, what="case_detail", path=reverse("cases:case_detail", args=[case.pk])
     )
     return case_page(request, user, shown, judgement_form=form)

@@ -162,6 +162,12 @@ class Case(models.Model):
                 condition=models.Q(status__in=["submitted", "in_progress"]),
                 name="case_assigned_open_idx",
             ),
+            # The drafts a user registered (the case list's few cases not routed to a unit).
+            models.Index(
+                fields=["created_by"],
+                condition=models.Q(status="draft"),
+                name="case_draft_creator_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -330,6 +336,8 @@ class CaseRouting(models.Model):
                 condition=models.Q(status="open"),
                 name="routing_assigned_open_idx",
             ),
+            # The cases routed to a set of units, counted from the index alone (the case list).
+            models.Index(fields=["unit", "case"], name="routing_unit_case_idx"),
         ]
 
     def __str__(self) -> str:

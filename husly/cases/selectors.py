@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -24,7 +25,6 @@ from django.db.models import (
     F,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -45,12 +45,14 @@ from husly.cases.models import (
     Case,
     CaseRouting,
     CaseStatus,
+    CloseReason,
     DeadlineAlert,
     Decision,
     DecisionKind,
     DecisionStatus,
     Document,
     HelpKind,
+    JournalNote,
     PreliminaryReply,
     RoutingStatus,
 )
@@ -63,7 +65,7 @@ from husly.organisation.access import (
     require_permission,
 )
 from husly.organisation.models import Membership, Role, Unit, User
-from husly.people.models import HouseholdMember
+from husly.people.models import HouseholdMember, StatedMember, StatedMemberStatus
 from husly.people.selectors import log_reads
 from husly.rules import deadlines
 
@@ -246,8 +248,15 @@ class CaseAccess:
         return category in self.categories
 
 
-def case_access(user: User, case: Case, *, routings: list[CaseRouting] | None = None) -> CaseAccess:
-    """``routings``: the case's routings when already read."""
+def case_access(
+    user: User,
+    case: Case,
+    *,
+    routings: list[CaseRouting] | None = None,
+    grants: list[Grant] | None = None,
+) -> CaseAccess:
+    """``routings``: the case's routings when already read; ``grants``: the user's grants for
+    the case when already read."""
     if routings is None:
         routings = list(case.routings.all())
     routed_units = {routing.unit_id for routing in routings}
@@ -259,7 +268,8 @@ def case_access(user: User, case: Case, *, routings: list[CaseRouting] | None = 
     if own:
         _rank, role, unit_id = min(own)
         return CaseAccess(role, unit_id, True, ALL_CATEGORIES)
-    grants = grants_for_user(user, case_id=case.pk)
+    if grants is None:
+        grants = grants_for_user(user, case_id=case.pk)
     if grants and case.status != CaseStatus.DRAFT:
         first = min(grants, key=lambda g: (ROLE_PREFERENCE.index(g.role), g.unit_id))
         categories = frozenset().union(*(g.categories for g in grants))
@@ -277,20 +287,55 @@ def case_access(user: User, case: Case, *, routings: list[CaseRouting] | None = 
     return CaseAccess(membership.role, membership.unit_id, True, ALL_CATEGORIES)
 
 
-def case_read(*, user: User, pk: object, what: str, path: str, category: str | None = None) -> Case:
-    """Fetch one case to show it, and log a read of every household member with the role and
-    unit that gave access (``case.access``)."""
-    case = case_get_for_user(user, pk, category=category)
-    # The routings and members are read once, for the access check and log and for the page
-    # (``case.read_routings``, ``case.read_members``).
-    routings = list(case.routings.select_related("unit", "assigned_to"))
+@dataclass(frozen=True)
+class CaseRead:
+    """A case read to be shown, why the user sees it (``access``), and its routings (with their
+    units and caseworkers) and household members (with their persons), read once for the
+    access check and the log and for the page."""
+
+    case: Case
+    access: CaseAccess
+    routings: list[CaseRouting]
+    members: list[HouseholdMember]
+
+
+def _case_read(
+    *,
+    user: User,
+    pk: object,
+    what: str,
+    path: str,
+    category: str | None,
+    shape: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None,
+) -> CaseRead:
+    """Fetch one case to show it (``shape`` adds what the caller reads with it), and log a read
+    of every household member with the role and unit that gave access.
+
+    The case is looked for first among those routed to the user's units and the user's own
+    drafts, which needs no consents or legal bases; only a case not found there is looked for
+    in the whole of :func:`cases_for_user` (shared cases, or a 404)."""
+    shape = shape or (lambda queryset: queryset)
+    try:
+        case = shape(cases_for_user(user, shared=False)).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError):
+        case = cast(Case, get_or_404(shape(cases_for_user(user, category=category)), pk))
+    routings = list(
+        case.routings.select_related("unit", "assigned_to").only(
+            "case_id",
+            "help_kind",
+            "unit_id",
+            "status",
+            "assigned_to_id",
+            "unit__name",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+    )
     access = case_access(user, case, routings=routings)
-    case.access = access  # type: ignore[attr-defined]
-    case.read_routings = routings  # type: ignore[attr-defined]
     members = list(
         HouseholdMember.objects.filter(household_id=case.household_id).select_related("person")
     )
-    case.read_members = members  # type: ignore[attr-defined]
     log_reads(
         user=user,
         persons=[m.person for m in members],
@@ -298,7 +343,56 @@ def case_read(*, user: User, pk: object, what: str, path: str, category: str | N
         path=path,
         via=(access.role, access.unit_id),
     )
-    return case
+    return CaseRead(case, access, routings, members)
+
+
+def case_read(*, user: User, pk: object, what: str, path: str, category: str | None = None) -> Case:
+    """Fetch one case to show it, and log a read of every household member with the role and
+    unit that gave access."""
+    return _case_read(user=user, pk=pk, what=what, path=path, category=category).case
+
+
+@functools.cache
+def _case_page_parts() -> dict[str, Any]:
+    """The case page's annotations on the case (see :func:`case_page_read`), built once: a
+    queryset copies an expression when it uses it, so the same ones serve every request."""
+    pending = (
+        StatedMember.objects.filter(
+            household_id=OuterRef("household_id"), status=StatedMemberStatus.PENDING
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "unchecked_members": Coalesce(Subquery(pending), 0),
+        **{
+            f"has_{part}": Exists(model.objects.filter(case_id=OuterRef("pk")))
+            for part, model in (
+                ("assessment", Assessment),
+                ("replies", PreliminaryReply),
+                ("notes", JournalNote),
+                ("documents", Document),
+                ("consent", Consent),
+                ("legal_basis", LegalBasis),
+            )
+        },
+    }
+
+
+def case_page_read(*, user: User, pk: object, what: str, path: str) -> CaseRead:
+    """:func:`case_read` for the case page: the case comes with its application, who closed
+    it, how many members stated in Min side are not checked yet (``unchecked_members``) and
+    whether a consent or a legal basis was ever recorded on it (``has_consent``,
+    ``has_legal_basis``) and whether it has an assessment, preliminary replies, notes and
+    documents (``has_assessment``, ...: most cases have none, and the page then asks no more),
+    in the same query."""
+
+    def shape(queryset: QuerySet[Case]) -> QuerySet[Case]:
+        return queryset.select_related("application", "closed_by").annotate(**_case_page_parts())
+
+    return _case_read(user=user, pk=pk, what=what, path=path, category=None, shape=shape)
 
 
 def is_routed(user: User, case: Case) -> bool:
@@ -347,28 +441,47 @@ OPEN = "open"
 """The case list's filter value for every case that is not closed."""
 
 
-def case_list(
-    user: User, *, search: str = "", status: str = "", help_kind: str = ""
-) -> QuerySet[Case]:
-    # What the list shows: its kinds of help, not whole municipalities, units and users.
-    queryset = (
-        cases_for_user(user)
-        .select_related(None)
-        .select_related("household", "assigned_to")
-        .only(
-            "number",
-            "status",
-            "close_reason",
-            "received_on",
-            "household__name",
-            "assigned_to__first_name",
-            "assigned_to__last_name",
-            "assigned_to__username",
-        )
-        .prefetch_related(
-            Prefetch("routings", queryset=CaseRouting.objects.only("case_id", "help_kind"))
-        )
+@dataclass(frozen=True)
+class CaseList:
+    """The case list's cases (``values()`` rows, newest first) and how many there are."""
+
+    cases: QuerySet[Any]
+    count: int
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One row of the case list, as the template shows it."""
+
+    pk: int
+    number: str
+    household: str
+    help_kinds: str
+    received_on: dt.date | None
+    status: str
+    close_reason: str
+    caseworker: str
+
+
+def case_list(user: User, *, search: str = "", status: str = "", help_kind: str = "") -> CaseList:
+    """The cases of :func:`cases_for_user`, filtered, with their count.
+
+    The cases routed to the user's units are one ``EXISTS`` that PostgreSQL joins (and walks
+    in the list's order for a page); the few others the user sees (their own drafts, cases
+    shared with their unit) are read first by their keys, so that no ``OR`` makes PostgreSQL
+    test every case of the units. Without filters the count is the routed cases, counted
+    from the routing index, plus those few."""
+    units = unit_ids(user)
+    routed = Exists(CaseRouting.objects.filter(case_id=OuterRef("pk"), unit_id__in=units))
+    others = Q(created_by=user, status=CaseStatus.DRAFT)
+    shared = {g.case_id for g in grants_for_user(user)}
+    if shared:
+        others |= Q(pk__in=shared) & ~Q(status=CaseStatus.DRAFT)
+    extra = list(
+        Case.objects.filter(others).exclude(routed).order_by().values_list("pk", flat=True)
     )
+    queryset = Case.objects.filter(Q(routed) | Q(pk__in=extra) if extra else Q(routed))
+    filtered = bool(search or status or help_kind)
     if search:
         queryset = queryset.filter(
             Q(number__icontains=search) | Q(household__name__icontains=search)
@@ -379,7 +492,59 @@ def case_list(
         queryset = queryset.filter(status=status)
     if help_kind:
         queryset = queryset.filter(routings__help_kind=help_kind).distinct()
-    return queryset
+    if filtered:
+        count = queryset.count()
+    else:
+        routed_count = (
+            CaseRouting.objects.filter(unit_id__in=units).values("case_id").distinct().count()
+        )
+        count = routed_count + len(extra)
+    # What the list shows: its kinds of help, not whole municipalities, units and users.
+    rows = queryset.values(
+        "pk",
+        "number",
+        "status",
+        "close_reason",
+        "received_on",
+        "household_id",
+        "household__name",
+        "assigned_to__first_name",
+        "assigned_to__last_name",
+        "assigned_to__username",
+    )
+    return CaseList(rows, count)
+
+
+def case_rows(cases: Iterable[dict[str, Any]]) -> list[CaseRow]:
+    """The rows of a page of :func:`case_list`, with their kinds of help (one query)."""
+    cases = list(cases)
+    kinds: dict[int, list[str]] = {}
+    labels = dict(HelpKind.choices)
+    for case_id, kind in CaseRouting.objects.filter(
+        case_id__in=[c["pk"] for c in cases]
+    ).values_list("case_id", "help_kind"):
+        kinds.setdefault(case_id, []).append(str(labels.get(kind, kind)))
+    statuses = dict(CaseStatus.choices)
+    reasons = dict(CloseReason.choices)
+    rows = []
+    for c in cases:
+        username = c["assigned_to__username"]
+        name = f"{c['assigned_to__first_name']} {c['assigned_to__last_name']}".strip()
+        rows.append(
+            CaseRow(
+                pk=c["pk"],
+                number=c["number"],
+                household=c["household__name"],
+                help_kinds=", ".join(kinds.get(c["pk"], ())),
+                received_on=c["received_on"],
+                status=str(statuses.get(c["status"], c["status"])),
+                close_reason=str(reasons.get(c["close_reason"], c["close_reason"])).lower()
+                if c["status"] == CaseStatus.CLOSED
+                else "",
+                caseworker=(name or username) if username is not None else "",
+            )
+        )
+    return rows
 
 
 def decision_get_for_user(user: User, pk: object) -> Decision:

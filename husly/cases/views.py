@@ -74,16 +74,17 @@ def _writable(user: User, case: Case) -> None:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     filter_form = CaseFilterForm(request.GET or None)
-    queryset = selectors.case_list(
+    cases = selectors.case_list(
         user,
         search=filter_form.value("q"),
         status=filter_form.value("status"),
         help_kind=filter_form.value("help_kind"),
     )
-    page = paginate(request, queryset)
+    page = paginate(request, cases.cases, count=cases.count)
+    shown = list(page.object_list)
     log_household_reads(
         user=user,
-        household_ids=[case.household_id for case in page.object_list],
+        household_ids=[case["household_id"] for case in shown],
         what="case_list",
         path=request.get_full_path(),
     )
@@ -92,6 +93,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "cases/case_list.html",
         {
             "page": page,
+            "rows": selectors.case_rows(shown),
+            # Each row's link is this and the case's key (``cases:case_detail``).
+            "case_url": reverse("cases:case_list"),
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
             "can_register": bool(selectors.unit_ids(user, selectors.CASE_WRITE)),
@@ -305,24 +309,26 @@ def case_create(request: HttpRequest, household_pk: int) -> HttpResponse:
 
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    case = selectors.case_read(user=user, pk=pk, what="case_detail", path=request.get_full_path())
-    return case_page(request, user, case)
+    shown = selectors.case_page_read(
+        user=user, pk=pk, what="case_detail", path=request.get_full_path()
+    )
+    return case_page(request, user, shown)
 
 
 def case_page(
-    request: HttpRequest, user: User, case: Case, judgement_form: Any = None
+    request: HttpRequest, user: User, shown: selectors.CaseRead, judgement_form: Any = None
 ) -> HttpResponse:
     """The case page; ``judgement_form`` is the caseworker's bound assessment form after an
     error, shown with everything typed and each error next to its field."""
-    assessment = case.assessments.first()
+    case, access, routings, members = shown.case, shown.access, shown.routings, shown.members
+    assessment = case.assessments.first() if case.has_assessment else None  # type: ignore[attr-defined]
     criteria = _flat_criteria(assessment.record["criteria"]) if assessment else []
     if judgement_form is None and assessment is not None:
         judgement_form = JudgementForm(assessment)
-    # Read once by ``case_read`` (the access check and log), with their units and caseworkers.
-    routings: list[Any] = getattr(case, "read_routings", None) or list(
-        case.routings.select_related("unit", "assigned_to")
-    )
-    members = getattr(case, "read_members", None)
+    sharing: Any = None
+    if access.routed:
+        shared = case.has_consent or case.has_legal_basis  # type: ignore[attr-defined]
+        sharing = sharing_selectors.sharing_for_case(case) if shared else ([], [])
     return render(
         request,
         "cases/case_detail.html",
@@ -332,23 +338,27 @@ def case_page(
             "routings": routings,
             "can_take": selectors.can_take(user, case, routings=routings),
             "can_refer": selectors.can_refer(user, case, routings=routings),
-            "members": members
-            if members is not None
-            else case.household.members.select_related("person"),
-            "notes": case.notes.select_related("author", "author__resident"),
-            "documents": case.documents.all(),
+            "members": members,
+            "unchecked_members": case.unchecked_members,  # type: ignore[attr-defined]
+            "notes": case.notes.select_related("author", "author__resident")
+            if case.has_notes  # type: ignore[attr-defined]
+            else (),
+            "documents": case.documents.all() if case.has_documents else (),  # type: ignore[attr-defined]
             "assessment": assessment,
             "criteria": criteria,
             "fact_sources": fact_source_labels(case, members),
-            "guideline_problem": actions.guideline_problem(case),
+            "guideline_problem": actions.guideline_problem(
+                case, help_kinds=[routing.help_kind for routing in routings]
+            ),
             "judgement_form": judgement_form,
-            "decisions": case.decisions.select_related("drafted_by", "approved_by"),
-            "replies": case.preliminary_replies.all(),
+            # What the list shows of each decision (not its facts, reasoning and letter).
+            "decisions": case.decisions.only("case_id", "help_kind", "kind", "status", "issued_on"),
+            "replies": case.preliminary_replies.all() if case.has_replies else (),  # type: ignore[attr-defined]
             "can_act": selectors.can_act_on(user, case, routings=routings),
             "note_form": JournalNoteForm(initial={"held_on": timezone.localdate()}),
             "document_form": DocumentForm(),
-            "access": case.access,
-            "sharing": sharing_selectors.sharing_for_case(case) if case.access.routed else None,
+            "access": access,
+            "sharing": sharing,
         },
         status=400 if judgement_form is not None and judgement_form.errors else 200,
     )

@@ -19,9 +19,20 @@ from husly.organisation.models import Municipality, User
 PAGE_SIZE = 25
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page:
-    """The requested page; an out-of-range or malformed page number gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("side"))
+def paginate(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    per_page: int = PAGE_SIZE,
+    *,
+    count: int | None = None,
+) -> Page:
+    """The requested page; an out-of-range or malformed page number gives the nearest page.
+    ``count``: the number of rows when the caller has counted them more cheaply than
+    ``queryset.count()`` would."""
+    paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # type: ignore[misc]  # a cached_property, set beforehand
+    return paginator.get_page(request.GET.get("side"))
 
 
 def require_role(user: User, municipality_id: int, roles: frozenset[str]) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,18 +39,27 @@ def grunnbelop_on(day: dt.date) -> int:
     return round(default_tree().at("national.basic_amount_g", day).value)
 
 
-def guideline_help_kind(case: Case) -> str | None:
-    """The kind of help in ``case`` that a municipal guideline decides, if any."""
-    kinds = set(case.routings.values_list("help_kind", flat=True))
+def guideline_help_kind(case: Case, help_kinds: Iterable[str] | None = None) -> str | None:
+    """The kind of help in ``case`` that a municipal guideline decides, if any. ``help_kinds``:
+    the case's kinds of help when already read."""
+    kinds = set(
+        help_kinds if help_kinds is not None else case.routings.values_list("help_kind", flat=True)
+    )
     return next((k for k in GUIDELINE_KINDS_BY_HELP if k in kinds), None)
 
 
-def guideline_for(case: Case, on: dt.date, help_kind: str | None = None) -> g.GuidelineSet:
+def guideline_for(
+    case: Case,
+    on: dt.date,
+    help_kind: str | None = None,
+    *,
+    help_kinds: Iterable[str] | None = None,
+) -> g.GuidelineSet:
     """The guideline set the municipality has adopted for ``help_kind`` (default: the case's kind
     of help that a guideline decides), in force on ``on``: the newest one that names the
     municipality's number. Illustrative example sets are never used. Raises a ValidationError
     with a message for the caseworker when there is none."""
-    kind = help_kind or guideline_help_kind(case)
+    kind = help_kind or guideline_help_kind(case, help_kinds)
     if kind is None or kind not in GUIDELINE_KINDS_BY_HELP:
         raise ValidationError(
             _(
@@ -85,10 +94,13 @@ def guideline_for(case: Case, on: dt.date, help_kind: str | None = None) -> g.Gu
     return sets[0]
 
 
-def guideline_problem(case: Case, on: dt.date | None = None) -> str:
-    """Why the case cannot be assessed against a guideline today, or "" if it can."""
+def guideline_problem(
+    case: Case, on: dt.date | None = None, *, help_kinds: Iterable[str] | None = None
+) -> str:
+    """Why the case cannot be assessed against a guideline today, or "" if it can.
+    ``help_kinds``: the case's kinds of help when already read."""
     try:
-        guideline_for(case, on or timezone.localdate())
+        guideline_for(case, on or timezone.localdate(), help_kinds=help_kinds)
     except ValidationError as error:
         return " ".join(error.messages)
     return ""
