@@ -9,6 +9,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
-from husly.core.pages import add_action_errors, paginate, require_role, user_of
+from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
 from husly.organisation.access import municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
@@ -33,35 +34,54 @@ from husly.tenancy.models import (
 
 def lease_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    leases = selectors.lease_rows(selectors.leases_for_user(user))
+    leases = selectors.leases_for_user(user)
     active = leases.filter(status=LeaseStatus.ACTIVE)
     # The active leases a page at a time (a large municipality has thousands); the work above
-    # them in full, each list in one query (the renewals with their lease, not one per lease),
-    # each with only the fields the page shows.
-    page = paginate(request, active.order_by("end_date", "pk"))
+    # them in full. Each list as plain rows with only the fields the page shows; the leases
+    # being signed and those reminded of renewal (that have not applied) in one query.
+    page = paginate(request, selectors.lease_rows(active.order_by("end_date", "pk")))
+    applied = RenewalApplication.objects.filter(lease=OuterRef("pk"))
+    signing_or_reminded = leases.filter(
+        Q(status__in=PENDING_LEASE)
+        | Q(status=LeaseStatus.ACTIVE, reminder__isnull=False) & ~Exists(applied)
+    )
+    pending, reminded = [], []
+    for lease in selectors.lease_rows(
+        signing_or_reminded.order_by("start_date", "pk"),
+        "status",
+        "tenant_signed_on",
+        "landlord_signed_on",
+        "reminder__apply_by",
+    ):
+        if lease["status"] == LeaseStatus.ACTIVE:
+            reminded.append(lease)
+        else:
+            # What ``tenancy/_lease_status.html`` shows of a lease that is not being signed.
+            lease["get_status_display"] = LeaseStatus(lease["status"]).label
+            pending.append(lease)
+    reminded.reverse()  # the newest first (``Lease.Meta.ordering``)
     shown = {
         "leases": list(page.object_list),
-        "reminded": list(
-            active.filter(reminder__isnull=False, renewals__isnull=True)
-            .select_related("reminder")
-            .only(*selectors.LEASE_ROW, "reminder__apply_by")
-        ),
+        "reminded": reminded,
         "renewals": list(
             RenewalApplication.objects.filter(lease__in=active, decision__isnull=True)
-            .select_related("lease__household", "case")
-            .only("case__number", "lease__household__name")
             .order_by("pk")
+            .values("case_id", "case__number", "lease__household_id", "lease__household__name")
         ),
         "accepted": list(selectors.offer_rows(selectors.accepted_offers_for_user(user))),
-        "pending": list(leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk")),
+        "pending": pending,
     }
+    detail = pk_url("tenancy:lease_detail")
+    for lease in shown["leases"] + pending:
+        lease["url"] = detail(lease["pk"])
     log_household_reads(
         user=user,
         household_ids=[
-            lease.household_id for lease in shown["leases"] + shown["reminded"] + shown["pending"]
+            lease["household_id"]
+            for lease in shown["leases"] + shown["reminded"] + shown["pending"]
         ]
-        + [r.lease.household_id for r in shown["renewals"]]
-        + [o.entry.household_id for o in shown["accepted"]],
+        + [r["lease__household_id"] for r in shown["renewals"]]
+        + [o["entry__household_id"] for o in shown["accepted"]],
         what="lease_list",
         path=request.get_full_path(),
     )
