@@ -365,68 +365,6 @@ def persons(n: Any) -> str:
     return _persons(n)
 
 
-@register.simple_tag
-def waiting_rows(rows: Any) -> str:
-    """The rows of one page of the waiting list (``selectors.Row``), built in Python: fifty
-    rows through the template engine cost more than the rest of the page. The columns are those
-    of the table head in ``allocation/waiting_list.html``; the texts are the template's (the
-    same messages, escaped as the template escapes them)."""
-    from django.urls import reverse
-    from django.utils.html import escape
-    from django.utils.safestring import mark_safe
-    from django.utils.translation import get_language, gettext, ngettext
-
-    from husly.allocation.models import EntryStatus
-
-    language = get_language()
-    # Each entry's link: the URL pattern reversed once, the id put in its place.
-    before, _, after = reverse("allocation:entry_detail", args=[918273645]).partition("918273645")
-    statuses = {status.value: escape(status.label) for status in EntryStatus}
-    parts = []
-    for row in rows:
-        entry, priority = row.entry, row.priority
-        items = "".join(
-            f"<li>{escape(item.label)}: {_one_decimal(item.points, language)}</li>"
-            for item in priority.items
-            if item.points
-        )
-        waited = ngettext("%(days)s day", "%(days)s days", row.waited_days) % {
-            "days": row.waited_days
-        }
-        if row.days_left < 0:
-            left = "<strong>%s</strong>" % (
-                gettext("%(days)s days overdue") % {"days": abs(row.days_left)}
-            )
-        else:
-            left = ngettext("%(days)s day left", "%(days)s days left", row.days_left) % {
-                "days": row.days_left
-            }
-        status = statuses.get(entry.status) or escape(entry.get_status_display())
-        parts.append(
-            f'<tr>\n<td><a class="ds-link" href="{before}{int(entry.pk)}{after}">'
-            f"{escape(entry.household.name)}</a></td>\n"
-            f"<td><details><summary>{_one_decimal(priority.total, language)}</summary>"
-            f'<ul class="ds-list">{items}</ul></details></td>\n'
-            f"<td>{escape(priority.band)}</td><td>{escape(_persons(entry.persons))}</td>\n"
-            f"<td>{_day(entry.placed_on)}</td>\n<td>{waited}</td>\n"
-            f"<td>{_day(row.promise)}: {left}</td>\n<td>{status}</td></tr>\n"
-        )
-    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
-
-
-def _day(day: Any) -> str:
-    """``day|date:"d.m.Y"``."""
-    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-
-
-@functools.lru_cache(maxsize=4096)
-def _one_decimal(value: float, language: str | None) -> str:
-    """``value|floatformat:1`` in ``language`` (points repeat from row to row)."""
-    from django.template.defaultfilters import floatformat
-
-    return floatformat(value, 1)
-
-
 @register.simple_tag(takes_context=True)
 def meeting_item(context: Any, item: Any, form: Any) -> str:
     """One vacancy of an allocation meeting (``allocation/meeting_detail.html``): the dwelling,
