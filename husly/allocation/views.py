@@ -92,8 +92,16 @@ def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
 
 def waiting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _allocating(user)
-    policy = actions.current_policy(municipality)
+    # The policy in force in the municipality whose list the user works with (as
+    # ``_allocating`` and ``actions.current_policy``), read with its municipality in one query.
+    policy = (
+        AllocationPolicy.objects.filter(
+            municipality_id__in=selectors.allocation_municipality_ids(user)[:1]
+        )
+        .select_related("municipality")
+        .first()
+    )
+    municipality = policy.municipality if policy else _allocating(user)
     today = timezone.localdate()
     # Every live entry is scored (the order depends on all of them); one page is shown. The
     # order (the entries' ids) is kept until the records change (husly.audit.freshness), for
@@ -111,7 +119,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         ranked,  # type: ignore[arg-type] # a sequence pages like a queryset
         per_page=WAITING_LIST_PAGE,
     )
-    rows = selectors.page_rows(
+    rows = selectors.page_lines(
         page.object_list, priority, today, numbers={municipality.pk: municipality.number}
     )
     # The lists below the table as plain rows with only what they show.
@@ -153,7 +161,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _waiting_rows(rows: list[selectors.Row]) -> list[dict[str, Any]]:
+def _waiting_rows(rows: list[selectors.Line]) -> list[dict[str, Any]]:
     """What each row of the waiting list shows, as text (``allocation/waiting_list.html`` has
     the markup): the numbers and dates written as the page writes them, each counted text in
     the reader's language."""
@@ -162,18 +170,16 @@ def _waiting_rows(rows: list[selectors.Row]) -> list[dict[str, Any]]:
     statuses = {status.value: str(status.label) for status in EntryStatus}
     shown = []
     for row in rows:
-        entry, priority, left = row.entry, row.priority, row.days_left
+        entry, left = row.entry, row.days_left
         shown.append(
             {
                 "url": url(entry.pk),
                 "name": entry.household.name,
-                "total": _one_decimal(priority.total, language),
+                "total": _one_decimal(row.total, language),
                 "items": [
-                    f"{item.label}: {_one_decimal(item.points, language)}"
-                    for item in priority.items
-                    if item.points
+                    f"{label}: {_one_decimal(points, language)}" for label, points in row.items
                 ],
-                "band": priority.band,
+                "band": row.band,
                 "persons": persons(entry.persons),
                 "placed_on": _day(entry.placed_on),
                 "waited": ngettext("%(days)s day", "%(days)s days", row.waited_days)

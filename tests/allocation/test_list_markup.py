@@ -69,7 +69,7 @@ def test_the_lease_list_is_the_markup_the_template_gave(
         indefinite = active("Fjell")
     # The leases being signed in each state the page words differently, and one lease without
     # an end (written as records: the page only reads them).
-    sent = Lease.objects.filter(status=LeaseStatus.DRAFT).order_by("pk")
+    sent = list(Lease.objects.filter(status=LeaseStatus.DRAFT).order_by("pk"))
     Lease.objects.filter(pk=sent[0].pk).update(
         status=LeaseStatus.SENT, tenant_signed_on=dt.date(2026, 3, 6)
     )

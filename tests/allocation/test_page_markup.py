@@ -69,12 +69,13 @@ def test_the_waiting_list_rows_are_the_markup_the_template_gave(language: str) -
         _entry(3, "Dahl", dt.date(2025, 12, 1), medical=1, social=0.5, persons=1),
         _entry(4, "Lund", dt.date(2023, 7, 31), status=EntryStatus.OFFERED, urgency=1),
     ]
-    rows = selectors.RankedList(entries, engine.DEFAULT_PRIORITY, today)[:]
+    ranked = selectors.RankedList(entries, engine.DEFAULT_PRIORITY, today)
+    rows = ranked[:]
     assert any(row.days_left < 0 for row in rows) and any(row.days_left > 1 for row in rows)
     rows_template = engines["django"].get_template("allocation/_waiting_rows.html")
     with translation.override(language):
         before = _before("waiting_rows.html", {"rows": rows})
-        after = rows_template.render({"rows": _waiting_rows(rows)})
+        after = rows_template.render({"rows": _waiting_rows(ranked.lines())})
         nobody = rows_template.render({"rows": []})
     assert after == before
     assert "&lt;Ola &amp; &#x27;Kari&#x27;&gt;" in after
@@ -99,6 +100,19 @@ def test_a_page_of_rows_is_scored_as_the_whole_list(  # type: ignore[no-untyped-
     assert [(r.entry.pk, r.priority, r.promise, r.days_left) for r in page] == [
         (r.entry.pk, r.priority, r.promise, r.days_left) for r in whole[1:3]
     ]
+    # The lines the page shows carry the breakdowns' figures.
+    lines = selectors.page_lines(ids[1:3], engine.DEFAULT_PRIORITY, today)
+    assert [(line.entry.pk, line.total, line.band, line.items, line.promise) for line in lines] == [
+        (
+            r.entry.pk,
+            r.priority.total,
+            r.priority.band,
+            tuple((item.label, item.points) for item in r.priority.items if item.points),
+            r.promise,
+        )
+        for r in page
+    ]
+    assert any(len(line.items) > 1 for line in lines)
     assert page[0].entry.household.name  # the page's entries come with their households
     # An entry gone since the order was kept is left out.
     rows = selectors.page_rows([ids[0], max(ids) + 1000], engine.DEFAULT_PRIORITY, today)
