@@ -3,6 +3,8 @@ household's answer to an offer (Min side). Thin views: parse, check access, call
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from typing import Any, cast
@@ -13,8 +15,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -40,9 +44,10 @@ from husly.allocation.models import (
     OfferStatus,
     RunKind,
 )
+from husly.allocation.templatetags.husly_allocation import persons
 from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
-from husly.core.pages import add_action_errors, paginate, require_role, user_of
+from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
 from husly.housing.models import Dwelling
 from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
@@ -87,8 +92,16 @@ def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
 
 def waiting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _allocating(user)
-    policy = actions.current_policy(municipality)
+    # The policy in force in the municipality whose list the user works with (as
+    # ``_allocating`` and ``actions.current_policy``), read with its municipality in one query.
+    policy = (
+        AllocationPolicy.objects.filter(
+            municipality_id__in=selectors.allocation_municipality_ids(user)[:1]
+        )
+        .select_related("municipality")
+        .first()
+    )
+    municipality = policy.municipality if policy else _allocating(user)
     today = timezone.localdate()
     # Every live entry is scored (the order depends on all of them); one page is shown. The
     # order (the entries' ids) is kept until the records change (husly.audit.freshness), for
@@ -106,14 +119,29 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         ranked,  # type: ignore[arg-type] # a sequence pages like a queryset
         per_page=WAITING_LIST_PAGE,
     )
-    rows = selectors.page_rows(page.object_list, priority, today)
-    on_hold = list(selectors.on_hold(user))
-    offers = list(selectors.open_offers(user))
+    rows = selectors.page_lines(
+        page.object_list, priority, today, numbers={municipality.pk: municipality.number}
+    )
+    # The lists below the table as plain rows with only what they show.
+    on_hold = list(selectors.on_hold(user).values("pk", "household_id", "household__name"))
+    offers = list(
+        selectors.open_offers(user).values(
+            "pk",
+            "status",
+            "answer_due",
+            "dwelling__building__address",
+            "dwelling__number",
+            "entry__household_id",
+            "entry__household__name",
+        )
+    )
+    for offer in offers:
+        offer["status_label"] = OfferStatus(offer["status"]).label
     log_household_reads(
         user=user,
         household_ids=[row.entry.household_id for row in rows]
-        + [entry.household_id for entry in on_hold]
-        + [offer.entry.household_id for offer in offers],
+        + [entry["household_id"] for entry in on_hold]
+        + [offer["entry__household_id"] for offer in offers],
         what="waiting_list",
         path=request.get_full_path(),
     )
@@ -121,7 +149,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         request,
         "allocation/waiting_list.html",
         {
-            "rows": rows,
+            "rows": _waiting_rows(rows),
             "page": page,
             "querystring": "",
             "policy": policy,
@@ -131,6 +159,51 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
             "bands": _bands(policy),
         },
     )
+
+
+def _waiting_rows(rows: list[selectors.Line]) -> list[dict[str, Any]]:
+    """What each row of the waiting list shows, as text (``allocation/waiting_list.html`` has
+    the markup): the numbers and dates written as the page writes them, each counted text in
+    the reader's language."""
+    language = get_language()
+    url = pk_url("allocation:entry_detail")
+    statuses = {status.value: str(status.label) for status in EntryStatus}
+    shown = []
+    for row in rows:
+        entry, left = row.entry, row.days_left
+        shown.append(
+            {
+                "url": url(entry.pk),
+                "name": entry.household.name,
+                "total": _one_decimal(row.total, language),
+                "items": [
+                    f"{label}: {_one_decimal(points, language)}" for label, points in row.items
+                ],
+                "band": row.band,
+                "persons": persons(entry.persons),
+                "placed_on": _day(entry.placed_on),
+                "waited": ngettext("%(days)s day", "%(days)s days", row.waited_days)
+                % {"days": row.waited_days},
+                "promise": _day(row.promise),
+                "overdue": left < 0,
+                "left": _("%(days)s days overdue") % {"days": -left}
+                if left < 0
+                else ngettext("%(days)s day left", "%(days)s days left", left) % {"days": left},
+                "status": statuses.get(entry.status, entry.status),
+            }
+        )
+    return shown
+
+
+def _day(day: dt.date) -> str:
+    """``day|date:"d.m.Y"``."""
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_decimal(value: float, language: str | None) -> str:
+    """``value|floatformat:1`` in ``language`` (points repeat from row to row)."""
+    return floatformat(value, 1)
 
 
 @require_http_methods(["GET", "POST"])

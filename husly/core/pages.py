@@ -12,6 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from husly.organisation.access import has_role, memberships_of, municipalities_for_user
 from husly.organisation.models import Municipality, User
@@ -132,3 +133,10 @@ def form_page(
 def form_errors_text(form: forms.BaseForm) -> str:
     """All of a form's error messages in one line, for a message after a redirect."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for many keys, the pattern reversed once (a list of fifty
+    rows need not resolve it fifty times): the key put in its place."""
+    before, _, after = reverse(name, args=[918273645]).partition("918273645")
+    return lambda pk: f"{before}{int(pk)}{after}"

@@ -40,6 +40,21 @@ def districts_for_user(user: User) -> list[str]:
     return sorted(set(queryset.values_list("district", flat=True)))
 
 
+DWELLING_ROW = (
+    "pk",
+    "building__address",
+    "number",
+    "rooms",
+    "area_m2",
+    "floor",
+    "category",
+    "wheelchair_accessible",
+    "monthly_rent",
+    "status",
+)
+"""What the list of dwellings shows of each."""
+
+
 def dwelling_list(
     user: User,
     *,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from husly.core.pages import (
     form_page,
     paginate,
+    pk_url,
     querystring_without_page,
     require_role,
     submit,
@@ -28,8 +29,8 @@ from husly.housing.forms import (
     DwellingForm,
     StatusChangeForm,
 )
-from husly.housing.models import Building
-from husly.organisation.access import HOUSING_WRITE, has_role
+from husly.housing.models import Building, DwellingCategory, DwellingStatus
+from husly.organisation.access import HOUSING_WRITE, has_role, municipality_ids
 
 
 def building_list(request: HttpRequest) -> HttpResponse:
@@ -114,14 +115,25 @@ def dwelling_list(request: HttpRequest) -> HttpResponse:
         min_rooms=min_rooms if min_rooms != "" else None,
         wheelchair=bool(filter_form.value("wheelchair")),
     )
+    # The page's rows as plain values with only what the table shows, each label and link
+    # looked up once for the page.
+    page = paginate(request, queryset)
+    page.object_list = list(page.object_list.values(*selectors.DWELLING_ROW))
+    detail = pk_url("housing:dwelling_detail")
+    categories = {value: str(label) for value, label in DwellingCategory.choices}
+    statuses = {value: str(label) for value, label in DwellingStatus.choices}
+    for dwelling in page.object_list:
+        dwelling["url"] = detail(dwelling["pk"])
+        dwelling["category_label"] = categories.get(dwelling["category"], dwelling["category"])
+        dwelling["status_label"] = statuses.get(dwelling["status"], dwelling["status"])
     return render(
         request,
         "housing/dwelling_list.html",
         {
-            "page": paginate(request, queryset),
+            "page": page,
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
-            "can_create": writable_municipalities(user, HOUSING_WRITE).exists(),
+            "can_create": bool(municipality_ids(user, HOUSING_WRITE)),
         },
     )
 

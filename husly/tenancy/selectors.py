@@ -106,33 +106,35 @@ def work_list_item_households(items: dict[str, list[Any]]) -> list[int]:
 
 
 LEASE_ROW = (
-    "municipality_id",
-    "dwelling__number",
+    "pk",
+    "household_id",
     "dwelling__building__address",
+    "dwelling__number",
     "household__name",
-    "status",
     "start_date",
     "end_date",
     "monthly_rent",
-    "tenant_signed_on",
-    "landlord_signed_on",
 )
-"""What a list of leases shows of each: the dwelling, the household, the dates, the rent and
-the signing."""
+"""What a list of leases shows of each: the dwelling, the household, the dates and the rent
+(and the household's key, for the access log)."""
 
 
-def lease_rows(leases: QuerySet[Lease]) -> QuerySet[Lease]:
-    """``leases`` with only the fields a list shows (``LEASE_ROW``)."""
-    return (
-        leases.select_related(None)
-        .select_related("dwelling__building", "household")
-        .only(*LEASE_ROW)
+def lease_rows(leases: QuerySet[Lease], *fields: str) -> QuerySet[Lease, dict[str, Any]]:
+    """``leases`` as plain rows (dicts) with only the fields a list shows (``LEASE_ROW``) and
+    ``fields``: a list builds no models."""
+    return leases.values(*LEASE_ROW, *fields)
+
+
+def offer_rows(offers: QuerySet[Offer]) -> QuerySet[Offer, dict[str, Any]]:
+    """``offers`` as plain rows with only what a list shows: the dwelling and the household
+    offered it (and its key, for the access log)."""
+    return offers.values(
+        "pk",
+        "dwelling__building__address",
+        "dwelling__number",
+        "entry__household_id",
+        "entry__household__name",
     )
-
-
-def offer_rows(offers: QuerySet[Offer]) -> QuerySet[Offer]:
-    """``offers`` with only what a list shows: the dwelling and the household offered it."""
-    return offers.only("dwelling__number", "dwelling__building__address", "entry__household__name")
 
 
 def households_followed_up(user: User, units: list[int]) -> Q:

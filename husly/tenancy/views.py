@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.allocation.views import _act, _municipality, _resident
-from husly.core.pages import add_action_errors, paginate, require_role, user_of
+from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
 from husly.organisation.access import municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
@@ -33,35 +33,51 @@ from husly.tenancy.models import (
 
 def lease_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    leases = selectors.lease_rows(selectors.leases_for_user(user))
+    leases = selectors.leases_for_user(user)
     active = leases.filter(status=LeaseStatus.ACTIVE)
-    # The active leases a page at a time (a large municipality has thousands); the work above
-    # them in full, each list in one query (the renewals with their lease, not one per lease),
-    # each with only the fields the page shows.
+    # The active leases a page at a time (a large municipality has thousands; counted without
+    # the joins the rows need); the work above them in full. Each list in one query as plain
+    # rows with only the fields the page shows.
     page = paginate(request, active.order_by("end_date", "pk"))
+    page.object_list = list(selectors.lease_rows(page.object_list))
+    reminded = list(
+        selectors.lease_rows(
+            active.filter(reminder__isnull=False, renewals__isnull=True), "reminder__apply_by"
+        )
+    )
+    pending = list(
+        selectors.lease_rows(
+            leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk"),
+            "status",
+            "tenant_signed_on",
+            "landlord_signed_on",
+        )
+    )
+    for lease in pending:
+        # What ``tenancy/_lease_status.html`` shows of a lease that is not being signed.
+        lease["get_status_display"] = LeaseStatus(lease["status"]).label
     shown = {
-        "leases": list(page.object_list),
-        "reminded": list(
-            active.filter(reminder__isnull=False, renewals__isnull=True)
-            .select_related("reminder")
-            .only(*selectors.LEASE_ROW, "reminder__apply_by")
-        ),
+        "leases": page.object_list,
+        "reminded": reminded,
         "renewals": list(
             RenewalApplication.objects.filter(lease__in=active, decision__isnull=True)
-            .select_related("lease__household", "case")
-            .only("case__number", "lease__household__name")
             .order_by("pk")
+            .values("case_id", "case__number", "lease__household_id", "lease__household__name")
         ),
         "accepted": list(selectors.offer_rows(selectors.accepted_offers_for_user(user))),
-        "pending": list(leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk")),
+        "pending": pending,
     }
+    detail = pk_url("tenancy:lease_detail")
+    for lease in shown["leases"] + pending:
+        lease["url"] = detail(lease["pk"])
     log_household_reads(
         user=user,
         household_ids=[
-            lease.household_id for lease in shown["leases"] + shown["reminded"] + shown["pending"]
+            lease["household_id"]
+            for lease in shown["leases"] + shown["reminded"] + shown["pending"]
         ]
-        + [r.lease.household_id for r in shown["renewals"]]
-        + [o.entry.household_id for o in shown["accepted"]],
+        + [r["lease__household_id"] for r in shown["renewals"]]
+        + [o["entry__household_id"] for o in shown["accepted"]],
         what="lease_list",
         path=request.get_full_path(),
     )

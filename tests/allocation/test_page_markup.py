@@ -1,7 +1,8 @@
-"""The waiting list's rows are built in Python (issue 17: fifty rows through the template engine
-cost more than the rest of the page), the meeting's vacancies in one template loop over values
-made in the view. They must give the markup the templates gave, escaping included; the page's
-rows must be scored as when the whole list is scored."""
+"""The waiting list's rows (``allocation/_waiting_rows.html``, a plain loop over the texts
+``views._waiting_rows`` prepares) and the meeting's vacancies (one template loop over values made
+in the view) must give the markup the templates gave before (issue 17: fifty rows through
+includes and filters cost more than the rest of the page), escaping included; the page's rows
+must be scored as when the whole list is scored."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import translation
 
 from husly.allocation import actions, engine, selectors
 from husly.allocation.models import EntryStatus, ItemDecision, WaitingListEntry
-from husly.allocation.templatetags.husly_allocation import waiting_rows
+from husly.allocation.views import _waiting_rows
 from husly.people.models import Household
 from tests.allocation.helpers import approve, make_dwelling, make_household
 
@@ -68,13 +69,17 @@ def test_the_waiting_list_rows_are_the_markup_the_template_gave(language: str) -
         _entry(3, "Dahl", dt.date(2025, 12, 1), medical=1, social=0.5, persons=1),
         _entry(4, "Lund", dt.date(2023, 7, 31), status=EntryStatus.OFFERED, urgency=1),
     ]
-    rows = selectors.RankedList(entries, engine.DEFAULT_PRIORITY, today)[:]
+    ranked = selectors.RankedList(entries, engine.DEFAULT_PRIORITY, today)
+    rows = ranked[:]
     assert any(row.days_left < 0 for row in rows) and any(row.days_left > 1 for row in rows)
+    rows_template = engines["django"].get_template("allocation/_waiting_rows.html")
     with translation.override(language):
         before = _before("waiting_rows.html", {"rows": rows})
-        after = str(waiting_rows(rows))
+        after = rows_template.render({"rows": _waiting_rows(ranked.lines())})
+        nobody = rows_template.render({"rows": []})
     assert after == before
     assert "&lt;Ola &amp; &#x27;Kari&#x27;&gt;" in after
+    assert nobody.startswith('<tr><td colspan="8">') and after.count("<tr>") == 4
 
 
 @pytest.mark.django_db
@@ -95,6 +100,19 @@ def test_a_page_of_rows_is_scored_as_the_whole_list(  # type: ignore[no-untyped-
     assert [(r.entry.pk, r.priority, r.promise, r.days_left) for r in page] == [
         (r.entry.pk, r.priority, r.promise, r.days_left) for r in whole[1:3]
     ]
+    # The lines the page shows carry the breakdowns' figures.
+    lines = selectors.page_lines(ids[1:3], engine.DEFAULT_PRIORITY, today)
+    assert [(line.entry.pk, line.total, line.band, line.items, line.promise) for line in lines] == [
+        (
+            r.entry.pk,
+            r.priority.total,
+            r.priority.band,
+            tuple((item.label, item.points) for item in r.priority.items if item.points),
+            r.promise,
+        )
+        for r in page
+    ]
+    assert any(len(line.items) > 1 for line in lines)
     assert page[0].entry.household.name  # the page's entries come with their households
     # An entry gone since the order was kept is left out.
     rows = selectors.page_rows([ids[0], max(ids) + 1000], engine.DEFAULT_PRIORITY, today)

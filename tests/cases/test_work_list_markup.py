@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse

@@ -32,7 +32,7 @@ CACHED_IN_PROCESS = {
     "rules/validation.py:_names": "field labels in the code",
     "allocation/templatetags/husly_allocation.py:_texts_for": "sentences from the .mo files",
     "allocation/templatetags/husly_allocation.py:_num_in": "numbers written by the locale files",
-    "allocation/templatetags/husly_allocation.py:_one_decimal": "the same, one decimal",
+    "allocation/views.py:_one_decimal": "numbers written by the locale files, one decimal",
 }
 CACHE_DECORATORS = {"lru_cache", "cache"}
 
