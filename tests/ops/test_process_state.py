@@ -33,6 +33,7 @@ CACHED_IN_PROCESS = {
     "allocation/templatetags/husly_allocation.py:_texts_for": "sentences from the .mo files",
     "allocation/templatetags/husly_allocation.py:_num_in": "numbers written by the locale files",
     "allocation/views.py:_one_decimal": "numbers written by the locale files, one decimal",
+    "cases/selectors.py:_case_page_parts": "query expressions built from the code, no data",
 }
 CACHE_DECORATORS = {"lru_cache", "cache"}
 

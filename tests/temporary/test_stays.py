@@ -94,6 +94,7 @@ def test_out_of_hours_placement_to_lease(sara, lise, kids, places, housing_offic
             actor=sara, stay=stay, planned_end=dt.date(2026, 7, 1), reason="Venter på bolig."
         )
         assert stay.decision.replaces_id == decision.pk
+        client = _client(sara)  # logged in again: no session lasts three months
         page = client.get(reverse("temporary:stay_detail", args=[stay.pk])).content.decode()
         assert "Past three months" in page or "Over tre måneder" in page
         leader = _client(lise).get(reverse("temporary:flags")).content.decode()
