@@ -482,12 +482,9 @@ def _vacancies(
 ) -> list[dict[str, Any]]:
     """What the meeting page shows of each vacancy, as plain values for one loop in the
     template (``allocation/meeting_detail.html``)."""
-    from django.urls import reverse
-
     from husly.allocation.templatetags.husly_allocation import explain_reason, rooms_label
 
-    # Each form's address: the URL pattern reversed once, the id put in its place.
-    before, _sep, after = reverse("allocation:item_decide", args=[918273645]).partition("918273645")
+    decide_url = pk_url("allocation:item_decide")
     categories = {}
     rows = []
     for item in items:
@@ -514,9 +511,7 @@ def _vacancies(
                 ]
                 if explanation.get("fits")
                 else (),
-                "url": f"{before}{item.pk}{after}"
-                if item.decision == ItemDecision.PROPOSED
-                else "",
+                "url": decide_url(item.pk) if item.decision == ItemDecision.PROPOSED else "",
                 "decision": item.get_decision_display(),
                 "chosen": names.get(item.chosen_entry_id, "") if item.chosen_entry_id else "",
                 "reason": item.reason,

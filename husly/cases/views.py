@@ -52,6 +52,7 @@ from husly.core.pages import (
     form_errors_text,
     form_page,
     paginate,
+    pk_url,
     querystring_without_page,
     submit,
     user_of,
@@ -121,9 +122,9 @@ def work_list(request: HttpRequest) -> HttpResponse:
         what="work_list",
         path=request.get_full_path(),
     )
-    case_url = _url_with_key("cases:case_detail")
-    assign_url = _url_with_key("cases:case_assign")
-    reply_url = _url_with_key("cases:preliminary_reply_create")
+    case_url = pk_url("cases:case_detail")
+    assign_url = pk_url("cases:case_assign")
+    reply_url = pk_url("cases:preliminary_reply_create")
     return render(
         request,
         "cases/work_list.html",
@@ -152,17 +153,6 @@ def work_list(request: HttpRequest) -> HttpResponse:
             "next": request.get_full_path(),
         },
     )
-
-
-KEY = 918_273_645
-"""A key no object has, to find where an address puts its key."""
-
-
-def _url_with_key(name: str) -> Callable[[int], str]:
-    """The address ``name`` takes for a key (as ``reverse(name, args=[key])`` gives it), made
-    from the address reversed once."""
-    before, after = reverse(name, args=[KEY]).split(str(KEY))
-    return lambda pk: f"{before}{pk}{after}"
 
 
 def _day(day: dt.date | None) -> str:
