@@ -21,9 +21,11 @@ it, and lists log every person they show.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from typing import Any, cast
 
+from django.db import connections, router
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -38,6 +40,7 @@ from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
 
+from husly.audit.events import record_accesses, rows_source
 from husly.audit.models import AccessEvent, ChangeEvent
 from husly.organisation.access import (
     PEOPLE_READ,
@@ -45,6 +48,7 @@ from husly.organisation.access import (
     get_or_404,
     membership_rows,
     municipality_ids,
+    roles_by_municipality,
 )
 from husly.organisation.models import Role, UnitKind, User
 from husly.people.hooks import household_reach_handlers
@@ -212,6 +216,23 @@ def household_for_emergency(user: User, pk: object) -> Household:
     return cast(Household, get_or_404(queryset.select_related("municipality"), pk))
 
 
+def _access_vias(
+    user: User, municipalities: Iterable[int], via: tuple[str, int | None] | None = None
+) -> dict[int, tuple[str, int | None]]:
+    """``{municipality_id: (role, unit_id)}`` for the access log: ``via`` when it names a unit,
+    else the user's register role in the municipality, or else any role the user holds there
+    (the unit the reader acted for); ``("", None)`` where the user holds none."""
+    found: dict[int, tuple[str, int | None]] = {}
+    for municipality_id in municipalities:
+        if municipality_id in found:
+            continue
+        role, unit_id = via or access_via(user, municipality_id, PEOPLE_READ)
+        if unit_id is None:
+            role, unit_id = access_via(user, municipality_id)
+        found[municipality_id] = (role, unit_id)
+    return found
+
+
 def log_reads(
     *,
     user: User,
@@ -226,32 +247,20 @@ def log_reads(
     that gave access; by default the user's register role in the person's municipality, or
     else any role the user holds there (the unit the reader acted for). ``emergency`` marks a
     break-the-glass read, with the reason the reader gave."""
-    events = []
-    found: dict[int, tuple[str, int | None]] = {}  # the role found for each municipality
-    for person in persons:
-        person_id, municipality_id = person.pk, person.municipality_id
-        if municipality_id in found:
-            role, unit_id = found[municipality_id]
-        else:
-            role, unit_id = via or access_via(user, municipality_id, PEOPLE_READ)
-            if unit_id is None:
-                role, unit_id = access_via(user, municipality_id)
-            found[municipality_id] = (role, unit_id)
-        events.append(
-            AccessEvent(
-                actor=user,
-                municipality_id=municipality_id,
-                person_id=person_id,
-                what=what[:200],
-                path=path[:300],
-                role=role,
-                unit_id=unit_id,
-                emergency=emergency,
-                reason=reason[:300],
-            )
-        )
-    if events:
-        AccessEvent.objects.bulk_create(events)
+    rows = [(person.pk, person.municipality_id) for person in persons]
+    if not rows:
+        return
+    source, params = rows_source(rows)
+    record_accesses(
+        actor_id=user.pk,
+        source=source,
+        params=params,
+        via=_access_vias(user, (m_id for _pk, m_id in rows), via),
+        what=what,
+        path=path,
+        reason=reason,
+        emergency=emergency,
+    )
 
 
 def log_household_reads(
@@ -264,17 +273,39 @@ def log_household_reads(
 ) -> None:
     """Log a page that names households (a list, a form): one access event for each main
     applicant (the person a household's name stands for), or for every member when the page
-    lists them (``everyone``). Two queries whatever the number of households."""
-    ids = {pk for pk in household_ids if pk is not None}
+    lists them (``everyone``); a person in several of the households once. One statement
+    whatever the number of households: the members are read and the events written by one
+    ``INSERT … SELECT`` (the role and unit per municipality come from the user's memberships)."""
+    ids = sorted({pk for pk in household_ids if pk is not None})
     if not ids:
         return
-    members = HouseholdMember.objects.filter(household_id__in=ids)
+    connection = connections[router.db_for_write(AccessEvent)]
+    quote = connection.ops.quote_name
+    member, person = HouseholdMember._meta.db_table, Person._meta.db_table
+    params: list[Any]
+    if connection.vendor == "postgresql":
+        among, params = "= ANY(%s::bigint[])", [ids]
+    else:
+        among, params = "IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    applicants = ""
     if not everyone:
-        members = members.filter(relation=Relation.APPLICANT)
-    # The log needs each person's key and municipality, not the person's row.
-    rows = dict(members.order_by("pk").values_list("person_id", "person__municipality_id"))
-    persons = [Person(pk=pk, municipality_id=m_id) for pk, m_id in rows.items()]
-    log_reads(user=user, persons=persons, what=what, path=path)
+        applicants = " AND m.relation = %s"
+        params.append(Relation.APPLICANT.value)
+    # Names from the models, every value a parameter.
+    source = (
+        f"SELECT p.id AS person_id, p.municipality_id AS municipality_id "  # noqa: S608
+        f"FROM {quote(member)} m JOIN {quote(person)} p ON p.id = m.person_id "
+        f"WHERE m.household_id {among}{applicants} "
+        "GROUP BY p.id, p.municipality_id ORDER BY MIN(m.id)"
+    )
+    record_accesses(
+        actor_id=user.pk,
+        source=source,
+        params=params,
+        via=_access_vias(user, roles_by_municipality(user)),
+        what=what,
+        path=path,
+    )
 
 
 def household_list(user: User, *, search: str = "") -> QuerySet[Household]:

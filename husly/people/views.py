@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from copy import copy
 from functools import cached_property
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models import Count, QuerySet, Window
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +25,7 @@ from husly.core.pages import (
     add_action_errors,
     form_page,
     paginate,
+    pk_url,
     querystring_without_page,
     require_role,
     user_of,
@@ -43,7 +46,7 @@ from husly.people.forms import (
     PersonFilterForm,
     PersonForm,
 )
-from husly.people.models import Household
+from husly.people.models import Household, Person, ResidencePermit
 
 
 class _CountedWithPage(Paginator):  # type: ignore[type-arg]
@@ -85,6 +88,27 @@ class _CountedWithPage(Paginator):  # type: ignore[type-arg]
 _LISTED = ("national_id", "date_of_birth", "given_name", "family_name", "residence_permit")
 
 
+def _person_rows(persons: Iterable[Person]) -> list[dict[str, str]]:
+    """What the person list shows of each person, as text: the template loops over plain rows
+    (no address reversed, date formatted or choice looked up per row in the template)."""
+    detail = pk_url("people:person_detail")
+    permits = dict(ResidencePermit.choices)
+    return [
+        {
+            "url": detail(person.pk),
+            "family_name": person.family_name,
+            "given_name": person.given_name,
+            "born": dateformat.format(person.date_of_birth, "d.m.Y")
+            if person.date_of_birth
+            else "",
+            "national_id": person.masked_national_id or "–",
+            "residence_permit": str(permits.get(person.residence_permit, person.residence_permit)),
+            "municipality": person.municipality.name,
+        }
+        for person in persons
+    ]
+
+
 def person_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     filter_form = PersonFilterForm(request.GET or None)
@@ -106,6 +130,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "people/person_list.html",
         {
             "page": page,
+            "rows": _person_rows(page.object_list),
             "filter_form": filter_form,
             "querystring": querystring_without_page(request),
             "can_create": bool(municipality_ids(user, PEOPLE_WRITE)),
