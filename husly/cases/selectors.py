@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -57,7 +56,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
-from husly.core.dbfunctions import AddDays, AddMonths
+from husly.core.dbfunctions import AddDays, AddMonths, InKeys
 from husly.organisation.access import (
     ROLE_PREFERENCE,
     get_or_404,
@@ -683,29 +682,36 @@ def work_list(
         cache_key=f"{unit_ids(user)}:{units}",
         read_cases=False,
     )
-    # The cases of the open parts nobody has taken, read first (a partial index on the open
-    # parts): few among many, then found by their keys. (As a subquery PostgreSQL guesses
-    # them many and walks every received case in order to find the first few.)
+    # The candidates of both lists, read first by their keys (partial indexes on the open
+    # parts and on the cases being worked on), in one query: the cases of the open parts
+    # nobody in the units has taken (new), and the cases assigned to the user while they are
+    # worked on or with an open part of theirs (mine). The cases are then found by these keys:
+    # a few hundred, where a condition with a subquery made PostgreSQL walk every case and
+    # hash every routing of the units.
     untaken = CaseRouting.objects.filter(
         unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True
     )
     if filters.help_kind:
         untaken = untaken.filter(help_kind=filters.help_kind)
-    new_ids = set(untaken.values_list("case_id", flat=True))
-    # Mine: a case assigned to the user while it is being worked on, or with an open part of
-    # theirs (the union of two index reads).
-    own = Q(
-        pk__in=Case.objects.filter(
-            assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
-        )
-        .order_by()
-        .values("pk")
+    new_ids: set[int] = set()
+    own_ids: set[int] = set()
+    candidates = (
+        untaken.order_by()
+        .values_list("case_id", "assigned_to_id")
         .union(
             CaseRouting.objects.filter(assigned_to=user, status=RoutingStatus.OPEN)
             .order_by()
-            .values("case_id")
+            .values_list("case_id", "assigned_to_id"),
+            Case.objects.filter(
+                assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
+            )
+            .order_by()
+            .values_list("pk", "assigned_to_id"),
+            all=True,
         )
     )
+    for pk, assigned in candidates:
+        (new_ids if assigned is None else own_ids).add(pk)
     with_deadline = Q()
     if filters.deadline:
         with_deadline = Q(pk__in=due.open_cases.values("pk")) | Q(
@@ -713,27 +719,25 @@ def work_list(
         )
     if filters.sort == "deadline":
         new_cases, new_count = _by_deadline(
-            _case_rows(received.filter(with_deadline, pk__in=new_ids)), due, limit
+            _case_rows(received.filter(InKeys("pk", new_ids), with_deadline)), due, limit
         )
-        mine, mine_count = _by_deadline(_case_rows(received.filter(own, with_deadline)), due, limit)
+        mine, mine_count = _by_deadline(
+            _case_rows(received.filter(InKeys("pk", own_ids), with_deadline)), due, limit
+        )
         cases = _case_rows(Case.objects.all()).in_bulk(due.case_ids)
     else:
         # The keys of both lists in their order, in one query (the whole counts); then the rows
         # shown, with the deadlines' cases, in another.
         order = ("number", "pk") if filters.sort == "number" else ("received_on", "pk")
-        keys = (
-            received.filter(Q(pk__in=new_ids) | own, with_deadline)
-            .annotate(mine=ExpressionWrapper(own, output_field=BooleanField()))
-            .order_by(*order)
-            .values_list("pk", "mine")
-        )
-        new_keys: list[int] = []
-        mine_keys: list[int] = []
-        for pk, is_mine in keys:
-            if pk in new_ids:
-                new_keys.append(pk)
-            if is_mine:
-                mine_keys.append(pk)
+        keys: list[int] = []
+        if new_ids or own_ids:
+            keys = list(
+                received.filter(InKeys("pk", new_ids | own_ids), with_deadline)
+                .order_by(*order)
+                .values_list("pk", flat=True)
+            )
+        new_keys = [pk for pk in keys if pk in new_ids]
+        mine_keys = [pk for pk in keys if pk in own_ids]
         new_count, mine_count = len(new_keys), len(mine_keys)
         cases = _case_rows(Case.objects.all()).in_bulk(
             [*new_keys[:limit], *mine_keys[:limit], *due.case_ids]
