@@ -66,17 +66,17 @@ class InKeys(Func):
     """``expression IN keys`` for many integer keys (hundreds of a caseworker's cases), as a
     condition for ``filter()``. On PostgreSQL the keys go as one array parameter
     (``= ANY(%s::bigint[])``): Django's ``__in`` prepares, binds and writes one parameter per
-    key in Python, which costs milliseconds for a few hundred. On SQLite the plain ``IN``. No
-    keys: nothing matches (like an empty ``__in``, the query is not sent)."""
+    key in Python, which costs milliseconds for a few hundred. The array goes as its text
+    (``'{1,2,3}'``): psycopg dumps a list of ints item by item in Python, itself about 2 ms for
+    900 keys. On SQLite the plain ``IN``. No keys: nothing matches (like an empty ``__in``,
+    the query is not sent)."""
 
     output_field = BooleanField()
     conditional = True
     arity = 1
 
     def __init__(self, expression: Any, keys: Iterable[int]) -> None:
-        self.keys = sorted(keys)
-        if not all(isinstance(key, int) for key in self.keys):
-            raise TypeError("keys must be ints")
+        self.keys = sorted(map(int, keys))
         super().__init__(expression)
 
     def as_sql(  # type: ignore[override]
@@ -86,6 +86,7 @@ class InKeys(Func):
             raise EmptyResultSet
         sql, params = compiler.compile(self.source_expressions[0])
         if connection.vendor == "postgresql":
-            return f"{sql} = ANY(%s::bigint[])", [*params, self.keys]
+            array = "{" + ",".join(map(str, self.keys)) + "}"
+            return f"{sql} = ANY(%s::bigint[])", [*params, array]
         marks = ", ".join(["%s"] * len(self.keys))
         return f"{sql} IN ({marks})", [*params, *self.keys]
