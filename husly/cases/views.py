@@ -191,6 +191,8 @@ def _work_rows(
 ) -> list[dict[str, str]]:
     """The work list's rows of cases: what each cell shows (text, escaped by the template)."""
     assign_label = _("Assign case %(number)s to")
+    # What ``case.get_status_display()`` shows, translated once (it walks the choices per call).
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
     rows = []
     for case in cases:
         worker = case.assigned_to
@@ -200,7 +202,7 @@ def _work_rows(
                 "number": case.number,
                 "household": case.household.name,
                 "received": _day(case.received_on),
-                "status": case.get_status_display(),
+                "status": statuses.get(case.status, case.status),
                 "caseworker": (worker.get_full_name() or worker.username) if worker else "–",
                 "assign_url": assign_url(case.pk),
                 "field_id": f"assign-{prefix}-{case.pk}",
