@@ -677,8 +677,10 @@ def work_list(
         filters,
         today,
         shown=limit,
-        on_decisions=visible_cases(user, shared=False, via="case__", drafts=False)
-        & _received(units, filters, via="case__"),
+        on_decisions=lambda: (
+            visible_cases(user, shared=False, via="case__", drafts=False)
+            & _received(units, filters, via="case__")
+        ),
         cache_key=f"{unit_ids(user)}:{units}",
         read_cases=False,
     )
@@ -823,12 +825,14 @@ def _first_and_count(query: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
 
 def _received(units: list[int], filters: WorkFilter, via: str = "") -> Q:
     """The received cases the filters leave (on ``Case``, or through ``via="case__"``)."""
-    parts = CaseRouting.objects.filter(case_id=OuterRef("case_id" if via else "pk"))
-    if filters.help_kind:
-        parts = parts.filter(help_kind=filters.help_kind)
     received = ~Q(**{f"{via}status__in": [CaseStatus.DRAFT, CaseStatus.CLOSED]})
     if filters.status:
         received &= Q(**{f"{via}status": filters.status})
+    if not filters.help_kind and filters.unit_id is None:
+        return received  # no parts to ask about (a queryset made for nothing costs)
+    parts = CaseRouting.objects.filter(case_id=OuterRef("case_id" if via else "pk"))
+    if filters.help_kind:
+        parts = parts.filter(help_kind=filters.help_kind)
     if filters.help_kind:
         received &= Q(Exists(parts))
     if filters.unit_id is not None:
@@ -870,7 +874,7 @@ class _Deadlines:
         overdue: int,
         due_soon: int,
         open_cases: Any,
-        open_parts: Exists,
+        open_parts: Callable[[], Exists],
         open_filter: Q,
         approvals: Any,
     ) -> None:
@@ -918,7 +922,7 @@ class _Deadlines:
         ``approval_first``): see :func:`_first_due`."""
         open_first = DbCase(
             When(
-                Q(self._open_parts, received_on__isnull=False) & self._open_filter,
+                Q(self._open_parts(), received_on__isnull=False) & self._open_filter,
                 then=F("earliest"),
             ),
             default=None,
@@ -1043,15 +1047,15 @@ def _deadlines(
     today: dt.date,
     *,
     shown: int,
-    on_decisions: Q | None = None,
+    on_decisions: Callable[[], Q] | None = None,
     cache_key: str | None = None,
     read_cases: bool = True,
 ) -> _Deadlines:
-    """The deadlines of the ``received`` cases. ``on_decisions`` says the same of the
-    decisions' cases (``case__...``) when it can: then the approvals are joined to their cases
-    by hash rather than each tested against ``received`` as a subquery. ``read_cases=False``
-    leaves reading the cases of the deadlines shown to the caller (:meth:`_Deadlines.take`),
-    who reads them with its own."""
+    """The deadlines of the ``received`` cases. ``on_decisions`` makes the same condition on
+    the decisions' cases (``case__...``) when it can (made only when the approvals are read):
+    then the approvals are joined to their cases by hash rather than each tested against
+    ``received`` as a subquery. ``read_cases=False`` leaves reading the cases of the deadlines
+    shown to the caller (:meth:`_Deadlines.take`), who reads them with its own."""
     # business_days_left < 0 (overdue): a working day has passed since the due day, that is the
     # due day is before the last working day up to today. business_days_left <= 5: due before the
     # sixth working day from today.
@@ -1060,19 +1064,23 @@ def _deadlines(
     # The § 11a month runs for every part still open in the user's units, also when another
     # unit has already decided its own part of the same application.
     open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
-    parts = CaseRouting.objects.filter(
-        case_id=OuterRef("pk"), unit_id__in=units, status=RoutingStatus.OPEN
-    )
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
-        parts = parts.filter(help_kind=filters.help_kind)
+
+    def make_open_parts() -> Exists:
+        parts = CaseRouting.objects.filter(
+            case_id=OuterRef("pk"), unit_id__in=units, status=RoutingStatus.OPEN
+        )
+        if filters.help_kind:
+            parts = parts.filter(help_kind=filters.help_kind)
+        return Exists(parts)
 
     def make_approvals() -> QuerySet[Decision]:
         approvals = Decision.objects.filter(
             # Not replaced: NOT EXISTS, not Django's LEFT JOIN ... IS NULL for the reverse
             # one-to-one, which PostgreSQL estimated at one row and joined in nested loops.
             ~Exists(Decision.objects.filter(replaces_id=OuterRef("pk"))),
-            Q(case__in=received.values("pk")) if on_decisions is None else on_decisions,
+            Q(case__in=received.values("pk")) if on_decisions is None else on_decisions(),
             status=DecisionStatus.ISSUED,
             kind=DecisionKind.APPROVAL,
             issued_on__isnull=False,
@@ -1109,7 +1117,7 @@ def _deadlines(
         overdue=0,
         due_soon=0,
         open_cases=make_open_cases,
-        open_parts=Exists(parts),
+        open_parts=make_open_parts,
         open_filter=open_filter,
         approvals=make_approvals,
     )
