@@ -21,7 +21,6 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     IntegerField,
     Min,
@@ -59,7 +58,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
-from husly.core.dbfunctions import AddDays, AddMonths
+from husly.core.dbfunctions import AddDays, AddMonths, InKeys
 from husly.organisation.access import (
     ROLE_PREFERENCE,
     get_or_404,
@@ -687,34 +686,43 @@ def work_list(
         filters,
         today,
         shown=limit,
-        on_decisions=visible_cases(user, shared=False, via="case__", drafts=False)
-        & _received(units, filters, via="case__"),
+        on_decisions=lambda: (
+            visible_cases(user, shared=False, via="case__", drafts=False)
+            & _received(units, filters, via="case__")
+        ),
         cache_key=f"{unit_ids(user)}:{units}",
         read_cases=False,
     )
-    # The cases of the open parts nobody has taken, read first (a partial index on the open
-    # parts): few among many, then found by their keys. (As a subquery PostgreSQL guesses
-    # them many and walks every received case in order to find the first few.)
+    # The candidates of both lists, read first by their keys (partial indexes on the open
+    # parts and on the cases being worked on), in one query: the cases of the open parts
+    # nobody in the units has taken (new), and the cases assigned to the user while they are
+    # worked on or with an open part of theirs (mine). The cases are then found by these keys:
+    # a few hundred, where a condition with a subquery made PostgreSQL walk every case and
+    # hash every routing of the units.
     untaken = CaseRouting.objects.filter(
         unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True
     )
     if filters.help_kind:
         untaken = untaken.filter(help_kind=filters.help_kind)
-    new_ids = set(untaken.values_list("case_id", flat=True))
-    # Mine: a case assigned to the user while it is being worked on, or with an open part of
-    # theirs (the union of two index reads).
-    own = Q(
-        pk__in=Case.objects.filter(
-            assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
-        )
-        .order_by()
-        .values("pk")
+    new_ids: set[int] = set()
+    own_ids: set[int] = set()
+    candidates = (
+        untaken.order_by()
+        .values_list("case_id", "assigned_to_id")
         .union(
             CaseRouting.objects.filter(assigned_to=user, status=RoutingStatus.OPEN)
             .order_by()
-            .values("case_id")
+            .values_list("case_id", "assigned_to_id"),
+            Case.objects.filter(
+                assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
+            )
+            .order_by()
+            .values_list("pk", "assigned_to_id"),
+            all=True,
         )
     )
+    for pk, assigned in candidates:
+        (new_ids if assigned is None else own_ids).add(pk)
     with_deadline = Q()
     if filters.deadline:
         with_deadline = Q(pk__in=due.open_cases.values("pk")) | Q(
@@ -722,27 +730,25 @@ def work_list(
         )
     if filters.sort == "deadline":
         new_cases, new_count = _by_deadline(
-            _case_rows(received.filter(with_deadline, pk__in=new_ids)), due, limit
+            _case_rows(received.filter(InKeys("pk", new_ids), with_deadline)), due, limit
         )
-        mine, mine_count = _by_deadline(_case_rows(received.filter(own, with_deadline)), due, limit)
+        mine, mine_count = _by_deadline(
+            _case_rows(received.filter(InKeys("pk", own_ids), with_deadline)), due, limit
+        )
         cases = _case_rows(Case.objects.all()).in_bulk(due.case_ids)
     else:
         # The keys of both lists in their order, in one query (the whole counts); then the rows
         # shown, with the deadlines' cases, in another.
         order = ("number", "pk") if filters.sort == "number" else ("received_on", "pk")
-        keys = (
-            received.filter(Q(pk__in=new_ids) | own, with_deadline)
-            .annotate(mine=ExpressionWrapper(own, output_field=BooleanField()))
-            .order_by(*order)
-            .values_list("pk", "mine")
-        )
-        new_keys: list[int] = []
-        mine_keys: list[int] = []
-        for pk, is_mine in keys:
-            if pk in new_ids:
-                new_keys.append(pk)
-            if is_mine:
-                mine_keys.append(pk)
+        keys: list[int] = []
+        if new_ids or own_ids:
+            keys = list(
+                received.filter(InKeys("pk", new_ids | own_ids), with_deadline)
+                .order_by(*order)
+                .values_list("pk", flat=True)
+            )
+        new_keys = [pk for pk in keys if pk in new_ids]
+        mine_keys = [pk for pk in keys if pk in own_ids]
         new_count, mine_count = len(new_keys), len(mine_keys)
         cases = _case_rows(Case.objects.all()).in_bulk(
             [*new_keys[:limit], *mine_keys[:limit], *due.case_ids]
@@ -828,12 +834,14 @@ def _first_and_count(query: QuerySet[Any], limit: int) -> tuple[list[Any], int]:
 
 def _received(units: list[int], filters: WorkFilter, via: str = "") -> Q:
     """The received cases the filters leave (on ``Case``, or through ``via="case__"``)."""
-    parts = CaseRouting.objects.filter(case_id=OuterRef("case_id" if via else "pk"))
-    if filters.help_kind:
-        parts = parts.filter(help_kind=filters.help_kind)
     received = ~Q(**{f"{via}status__in": [CaseStatus.DRAFT, CaseStatus.CLOSED]})
     if filters.status:
         received &= Q(**{f"{via}status": filters.status})
+    if not filters.help_kind and filters.unit_id is None:
+        return received  # no parts to ask about (a queryset made for nothing costs)
+    parts = CaseRouting.objects.filter(case_id=OuterRef("case_id" if via else "pk"))
+    if filters.help_kind:
+        parts = parts.filter(help_kind=filters.help_kind)
     if filters.help_kind:
         received &= Q(Exists(parts))
     if filters.unit_id is not None:
@@ -875,7 +883,7 @@ class _Deadlines:
         overdue: int,
         due_soon: int,
         open_cases: Any,
-        open_parts: Exists,
+        open_parts: Callable[[], Exists],
         open_filter: Q,
         approvals: Any,
     ) -> None:
@@ -923,7 +931,7 @@ class _Deadlines:
         ``approval_first``): see :func:`_first_due`."""
         open_first = DbCase(
             When(
-                Q(self._open_parts, received_on__isnull=False) & self._open_filter,
+                Q(self._open_parts(), received_on__isnull=False) & self._open_filter,
                 then=F("earliest"),
             ),
             default=None,
@@ -1048,15 +1056,15 @@ def _deadlines(
     today: dt.date,
     *,
     shown: int,
-    on_decisions: Q | None = None,
+    on_decisions: Callable[[], Q] | None = None,
     cache_key: str | None = None,
     read_cases: bool = True,
 ) -> _Deadlines:
-    """The deadlines of the ``received`` cases. ``on_decisions`` says the same of the
-    decisions' cases (``case__...``) when it can: then the approvals are joined to their cases
-    by hash rather than each tested against ``received`` as a subquery. ``read_cases=False``
-    leaves reading the cases of the deadlines shown to the caller (:meth:`_Deadlines.take`),
-    who reads them with its own."""
+    """The deadlines of the ``received`` cases. ``on_decisions`` makes the same condition on
+    the decisions' cases (``case__...``) when it can (made only when the approvals are read):
+    then the approvals are joined to their cases by hash rather than each tested against
+    ``received`` as a subquery. ``read_cases=False`` leaves reading the cases of the deadlines
+    shown to the caller (:meth:`_Deadlines.take`), who reads them with its own."""
     # business_days_left < 0 (overdue): a working day has passed since the due day, that is the
     # due day is before the last working day up to today. business_days_left <= 5: due before the
     # sixth working day from today.
@@ -1065,19 +1073,23 @@ def _deadlines(
     # The § 11a month runs for every part still open in the user's units, also when another
     # unit has already decided its own part of the same application.
     open_parts = Q(routings__unit_id__in=units, routings__status=RoutingStatus.OPEN)
-    parts = CaseRouting.objects.filter(
-        case_id=OuterRef("pk"), unit_id__in=units, status=RoutingStatus.OPEN
-    )
     if filters.help_kind:
         open_parts &= Q(routings__help_kind=filters.help_kind)
-        parts = parts.filter(help_kind=filters.help_kind)
+
+    def make_open_parts() -> Exists:
+        parts = CaseRouting.objects.filter(
+            case_id=OuterRef("pk"), unit_id__in=units, status=RoutingStatus.OPEN
+        )
+        if filters.help_kind:
+            parts = parts.filter(help_kind=filters.help_kind)
+        return Exists(parts)
 
     def make_approvals() -> QuerySet[Decision]:
         approvals = Decision.objects.filter(
             # Not replaced: NOT EXISTS, not Django's LEFT JOIN ... IS NULL for the reverse
             # one-to-one, which PostgreSQL estimated at one row and joined in nested loops.
             ~Exists(Decision.objects.filter(replaces_id=OuterRef("pk"))),
-            Q(case__in=received.values("pk")) if on_decisions is None else on_decisions,
+            Q(case__in=received.values("pk")) if on_decisions is None else on_decisions(),
             status=DecisionStatus.ISSUED,
             kind=DecisionKind.APPROVAL,
             issued_on__isnull=False,
@@ -1114,7 +1126,7 @@ def _deadlines(
         overdue=0,
         due_soon=0,
         open_cases=make_open_cases,
-        open_parts=Exists(parts),
+        open_parts=make_open_parts,
         open_filter=open_filter,
         approvals=make_approvals,
     )

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from husly.cases import actions, selectors
@@ -134,18 +135,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
             # than reversing two addresses and formatting a date per row).
             "new_rows": _work_rows(work.new_cases, "new", case_url, assign_url),
             "mine_rows": _work_rows(work.my_cases, "mine", case_url, assign_url),
-            "deadline_rows": [
-                {
-                    "url": case_url(item.case.pk),
-                    "number": item.case.number,
-                    "what": item.what,
-                    "reply_url": reply_url(item.case.pk) if item.reply_is_due else "",
-                    "due": _day(item.due),
-                    "days_left": item.business_days_left,
-                    "overdue": max(-item.business_days_left, 0),
-                }
-                for item in work.deadlines
-            ],
+            "deadline_rows": _deadline_rows(work.deadlines, case_url, reply_url),
             "allocation_work": allocation_work,
             # The same choices on every row: made once, not once per case.
             "colleague_options": _colleague_options(work.colleagues, user),
@@ -160,6 +150,39 @@ def _day(day: dt.date | None) -> str:
     return "–" if day is None else f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
+def _deadline_rows(
+    items: list[selectors.DeadlineItem],
+    case_url: Callable[[int], str],
+    reply_url: Callable[[int], str],
+) -> list[dict[str, Any]]:
+    """The work list's deadlines: what each cell shows (text, escaped by the template; the
+    texts translated once per page, not once per row)."""
+    texts = {
+        "preliminary_reply": _("Preliminary reply or decision (one month, fvl. § 11a)"),
+        "answer_promised": _("Answer promised in the preliminary reply"),
+        "allocation_promise": _("Dwelling allocated within the promised time after approval"),
+        "start_loan_validity": _("Start-loan approval expires"),
+    }
+    rows = []
+    for item in items:
+        overdue = -item.business_days_left
+        rows.append(
+            {
+                "url": case_url(item.case.pk),
+                "number": item.case.number,
+                "what": texts[item.what],
+                "reply_url": reply_url(item.case.pk) if item.reply_is_due else "",
+                "due": _day(item.due),
+                "days_left": item.business_days_left,
+                "overdue": ngettext("%(days)s day overdue", "%(days)s days overdue", overdue)
+                % {"days": overdue}
+                if overdue > 0
+                else "",
+            }
+        )
+    return rows
+
+
 def _work_rows(
     cases: list[Case],
     prefix: str,
@@ -167,6 +190,9 @@ def _work_rows(
     assign_url: Callable[[int], str],
 ) -> list[dict[str, str]]:
     """The work list's rows of cases: what each cell shows (text, escaped by the template)."""
+    assign_label = _("Assign case %(number)s to")
+    # What ``case.get_status_display()`` shows, translated once (it walks the choices per call).
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
     rows = []
     for case in cases:
         worker = case.assigned_to
@@ -176,10 +202,11 @@ def _work_rows(
                 "number": case.number,
                 "household": case.household.name,
                 "received": _day(case.received_on),
-                "status": case.get_status_display(),
+                "status": statuses.get(case.status, case.status),
                 "caseworker": (worker.get_full_name() or worker.username) if worker else "–",
                 "assign_url": assign_url(case.pk),
                 "field_id": f"assign-{prefix}-{case.pk}",
+                "assign_label": assign_label % {"number": case.number},
             }
         )
     return rows

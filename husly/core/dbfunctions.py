@@ -4,9 +4,11 @@ Python."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import DateField, Func
+from django.core.exceptions import EmptyResultSet
+from django.db.models import BooleanField, DateField, Func
 
 
 class AddMonths(Func):
@@ -58,3 +60,33 @@ class AddDays(Func):
         if connection.vendor == "postgresql":
             return f"(({sql}) + {self.days})", list(params)
         return f"date({sql}, '{self.days:+d} days')", list(params)
+
+
+class InKeys(Func):
+    """``expression IN keys`` for many integer keys (hundreds of a caseworker's cases), as a
+    condition for ``filter()``. On PostgreSQL the keys go as one array parameter
+    (``= ANY(%s::bigint[])``): Django's ``__in`` prepares, binds and writes one parameter per
+    key in Python, which costs milliseconds for a few hundred. The array goes as its text
+    (``'{1,2,3}'``): psycopg dumps a list of ints item by item in Python, itself about 2 ms for
+    900 keys. On SQLite the plain ``IN``. No keys: nothing matches (like an empty ``__in``,
+    the query is not sent)."""
+
+    output_field = BooleanField()
+    conditional = True
+    arity = 1
+
+    def __init__(self, expression: Any, keys: Iterable[int]) -> None:
+        self.keys = sorted(map(int, keys))
+        super().__init__(expression)
+
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, list[Any]]:
+        if not self.keys:
+            raise EmptyResultSet
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            array = "{" + ",".join(map(str, self.keys)) + "}"
+            return f"{sql} = ANY(%s::bigint[])", [*params, array]
+        marks = ", ".join(["%s"] * len(self.keys))
+        return f"{sql} IN ({marks})", [*params, *self.keys]

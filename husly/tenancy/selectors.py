@@ -79,6 +79,7 @@ def work_list_items(user: User) -> dict[str, list[Any]]:
         .filter(status=LeaseStatus.ACTIVE, reminder__isnull=False, renewals__isnull=True)
         .select_related(None)
         .select_related("household", "reminder")
+        .only("end_date", "household__name", "reminder__apply_by")
     )
     households = ("entry__household",)
     offers = offers_for_user(user).select_related(None).select_related(*households)

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -192,8 +195,14 @@ def test_renewal_reminders_go_out_once_and_show_on_min_side(
     assert "1 renewal reminders" in out.getvalue()
     client = Client()
     client.force_login(sara)
-    work = client.get(reverse("cases:work_list")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        work = client.get(reverse("cases:work_list")).content.decode()
     assert reverse("tenancy:lease_detail", args=[lease.pk]) in work  # on the work list
+    assert f">{lease.household.name}</a>:" in work
+    assert "30.11.2028" in work and f"{lease.end_date:%d.%m.%Y}" in work
+    # What the item shows is read with the leases (only those fields): none read on its own.
+    one_by_one = re.compile(r'WHERE "(tenancy_lease|tenancy_renewalreminder)"\."id" = ')
+    assert not [q["sql"] for q in queries if one_by_one.search(q["sql"])]
 
 
 def test_a_renewal_is_a_case_decided_after_guidance_and_the_alternatives(

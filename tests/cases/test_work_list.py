@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
@@ -199,3 +200,85 @@ def test_the_deadlines_kept_between_clicks_follow_an_action_at_once(sara, three_
     after = selectors.work_list(sara, today=TODAY)
     assert old.pk not in [item.case.pk for item in after.deadlines]
     assert after.counts["overdue"] == before.counts["overdue"] - 1
+
+
+def _lists_by_definition(user, filters: WorkFilter) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
+    """The new and own cases as their definitions read, plainly (subqueries), in the list's
+    order: what the work list's candidate keys must give."""
+    units = selectors.unit_ids(user)
+    if filters.unit_id is not None:
+        units = [unit for unit in units if unit == filters.unit_id]
+    received = selectors.cases_for_user(user, shared=False, drafts=False).filter(
+        selectors._received(units, filters)
+    )
+    untaken = CaseRouting.objects.filter(unit_id__in=units, status="open", assigned_to=None)
+    if filters.help_kind:
+        untaken = untaken.filter(help_kind=filters.help_kind)
+    own = Q(assigned_to=user, status__in=["submitted", "in_progress"]) | Q(
+        pk__in=CaseRouting.objects.filter(assigned_to=user, status="open").values("case_id")
+    )
+    order = ("number", "pk") if filters.sort == "number" else ("received_on", "pk")
+    new = received.filter(pk__in=untaken.values("case_id")).order_by(*order)
+    return list(new.values_list("pk", flat=True)), list(
+        received.filter(own).order_by(*order).values_list("pk", flat=True)
+    )
+
+
+def test_the_new_and_own_cases_are_those_their_definitions_give(  # type: ignore[no-untyped-def]
+    sara, raelingen, housing_office, routing
+) -> None:
+    """The work list reads the candidates' keys first (untaken parts, the user's cases and
+    parts) and then the cases by them: the same cases, order and counts as the definitions,
+    with every filter."""
+    hanne = _user("hanne", housing_office, "caseworker")
+    day = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    made = []
+    for n, kinds in enumerate(
+        [["rental_dwelling"], ["rental_dwelling", "start_loan"], ["deposit_guarantee"]] * 3
+    ):
+        with time_machine.travel(day + dt.timedelta(days=(7 * n) % 11)):
+            made.append(_case(sara, _household(raelingen, f"H{n}"), kinds))
+    untaken, both, mine, mine_and_new, moved, closed, part_done, hannes, other = made
+    # Mine by the case: assigned while an open part of the unit is still untaken (new too).
+    Case.objects.filter(pk=mine_and_new.pk).update(assigned_to=sara, status="in_progress")
+    # Mine by the part: the housing office's part of a two-part case is hers, the case not.
+    CaseRouting.objects.filter(case=both, unit=housing_office).update(assigned_to=sara)
+    actions.case_assign(actor=sara, case=mine, caseworker=sara)
+    # Hers by the case, but no longer routed to her units: not on her list.
+    Case.objects.filter(pk=moved.pk).update(assigned_to=sara, status="in_progress")
+    CaseRouting.objects.filter(case=moved).update(unit=routing)
+    # Closed, or her part done: not hers to work on.
+    Case.objects.filter(pk=closed.pk).update(
+        assigned_to=sara, status="closed", closed_at=day, close_reason="withdrawn"
+    )
+    CaseRouting.objects.filter(case=part_done).update(assigned_to=sara, status="done")
+    actions.case_assign(actor=hanne, case=hannes, caseworker=hanne)
+    del other, untaken
+    seen = set()
+    for filters in [
+        WorkFilter(),
+        WorkFilter(sort="number"),
+        WorkFilter(help_kind="rental_dwelling"),
+        WorkFilter(help_kind="start_loan"),
+        WorkFilter(status="in_progress"),
+        WorkFilter(unit_id=housing_office.pk),
+        WorkFilter(unit_id=routing.pk),
+        WorkFilter(sort="deadline"),
+        WorkFilter(deadline="overdue", sort="number"),
+    ]:
+        new, own = _lists_by_definition(sara, filters)
+        work = selectors.work_list(sara, today=TODAY, filters=filters, limit=4)
+        assert (work.counts["new"], work.counts["mine"]) == (len(new), len(own)), filters
+        if filters.sort == "deadline":  # another order: the same cases first
+            assert {c.pk for c in work.new_cases} <= set(new), filters
+            assert {c.pk for c in work.my_cases} <= set(own), filters
+        else:
+            assert [c.pk for c in work.new_cases] == new[:4], filters
+            assert [c.pk for c in work.my_cases] == own[:4], filters
+        seen |= set(own)
+    # The list tells apart what it should: each kind of own case was there to be found.
+    assert {mine.pk, both.pk, mine_and_new.pk} <= seen
+    assert not {moved.pk, closed.pk, part_done.pk, hannes.pk} & seen
+    everything = selectors.work_list(sara, today=TODAY)
+    assert mine_and_new.pk in {c.pk for c in everything.new_cases}
+    assert mine_and_new.pk in {c.pk for c in everything.my_cases}
