@@ -133,6 +133,13 @@ def meeting_get_for_user(user: User, pk: object) -> AllocationMeeting:
     return cast(AllocationMeeting, get_or_404(meetings_for_user(user), pk))
 
 
+def meeting_read_for_user(user: User, pk: object) -> AllocationMeeting:
+    """As :func:`meeting_get_for_user`, with the meeting's proposal (``run``) without its stored
+    input (the meeting page shows when the proposal was made and how good it is)."""
+    queryset = meetings_for_user(user).select_related("run").defer("run__snapshot")
+    return cast(AllocationMeeting, get_or_404(queryset, pk))
+
+
 def item_get_for_user(user: User, pk: object) -> MeetingItem:
     queryset = MeetingItem.objects.filter(
         meeting__municipality_id__in=allocation_municipality_ids(user)

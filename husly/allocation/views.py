@@ -48,7 +48,7 @@ from husly.allocation.templatetags.husly_allocation import persons
 from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
 from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
-from husly.housing.models import Dwelling
+from husly.housing.models import Dwelling, DwellingCategory
 from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
@@ -420,7 +420,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    meeting = selectors.meeting_get_for_user(user, pk)
+    meeting = selectors.meeting_read_for_user(user, pk)
     minutes = MinutesForm(request.POST or None, instance=meeting)
     if request.method == "POST" and minutes.is_valid():
         _require(user, meeting.municipality_id)
@@ -439,23 +439,49 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_meeting(request, user, meeting, minutes)
 
 
+ITEM_ROW = (
+    "pk",
+    "explanation",
+    "proposed_entry_id",
+    "chosen_entry_id",
+    "decision",
+    "reason",
+    "decided_by_id",
+    "decided_by__first_name",
+    "decided_by__last_name",
+    "decided_by__username",
+    "dwelling_id",
+    "dwelling__number",
+    "dwelling__rooms",
+    "dwelling__category",
+    "dwelling__monthly_rent",
+    "dwelling__building__address",
+)
+"""What the meeting page shows of each vacancy (``_vacancies``), read as plain values."""
+
+
 def _render_meeting(
     request: HttpRequest, user: User, meeting: Any, minutes: MinutesForm | None = None
 ) -> HttpResponse:
     """The meeting page: each vacancy with its proposal and why, and a link to its decision
     form (``item_decide``; loaded into the page on request, a page of its own without
     JavaScript): the forms name hundreds of households, the page the proposed ones."""
-    items = list(meeting.items.select_related("dwelling", "dwelling__building", "decided_by"))
-    if meeting.run_id is not None:
+    items = list(meeting.items.values(*ITEM_ROW))
+    if meeting.run_id is not None and "run" not in meeting._state.fields_cache:
         # The page shows when the proposal was made and how good it is, not its stored input.
         meeting.run = MatchingRun.objects.defer("snapshot").get(pk=meeting.run_id)
     reasons = [
         r
         for item in items
-        for r in [*item.explanation.get("fits", []), *item.explanation.get("others", [])]
+        for r in [*item["explanation"].get("fits", []), *item["explanation"].get("others", [])]
     ]
-    named = [e for i in items for e in (i.proposed_entry_id, i.chosen_entry_id) if e]
-    names, dwellings = _reason_names(reasons, also=named)
+    named = [e for i in items for e in (i["proposed_entry_id"], i["chosen_entry_id"]) if e]
+    # The reasons name the round's dwellings, which the vacancies have read already.
+    known = {
+        i["dwelling_id"]: f"{i['dwelling__building__address']} {i['dwelling__number']}"
+        for i in items
+    }
+    names, dwellings = _reason_names(reasons, also=named, dwellings=known)
     # The page names the proposed and chosen households and those its reasons mention.
     log_household_reads(
         user=user,
@@ -477,48 +503,82 @@ def _render_meeting(
     )
 
 
-def _vacancies(
-    items: list[Any], names: dict[int, str], dwellings: dict[int, str]
-) -> list[dict[str, Any]]:
-    """What the meeting page shows of each vacancy, as plain values for one loop in the
-    template (``allocation/meeting_detail.html``)."""
-    from husly.allocation.templatetags.husly_allocation import explain_reason, rooms_label
+def _item_row(item: Any) -> dict[str, Any]:
+    """A vacancy read as a model (``item_decide``) as the values ``_vacancies`` reads."""
+    dwelling, decided_by = item.dwelling, item.decided_by
+    return {
+        "pk": item.pk,
+        "explanation": item.explanation,
+        "proposed_entry_id": item.proposed_entry_id,
+        "chosen_entry_id": item.chosen_entry_id,
+        "decision": item.decision,
+        "reason": item.reason,
+        "decided_by_id": item.decided_by_id,
+        "decided_by__first_name": decided_by.first_name if decided_by else None,
+        "decided_by__last_name": decided_by.last_name if decided_by else None,
+        "decided_by__username": decided_by.username if decided_by else None,
+        "dwelling_id": dwelling.pk,
+        "dwelling__number": dwelling.number,
+        "dwelling__rooms": dwelling.rooms,
+        "dwelling__category": dwelling.category,
+        "dwelling__monthly_rent": dwelling.monthly_rent,
+        "dwelling__building__address": dwelling.building.address,
+    }
 
+
+def _vacancies(
+    items: list[dict[str, Any]], names: dict[int, str], dwellings: dict[int, str]
+) -> list[dict[str, Any]]:
+    """What the meeting page shows of each vacancy (``ITEM_ROW`` values), as plain values for
+    one loop in the template (``allocation/meeting_detail.html``)."""
+    from husly.allocation.templatetags.husly_allocation import explain_reason, rooms_text
+
+    language = get_language()
     decide_url = pk_url("allocation:item_decide")
-    categories = {}
+    categories = {value: str(label).lower() for value, label in DwellingCategory.choices}
+    decisions = {value: str(label) for value, label in ItemDecision.choices}
     rows = []
     for item in items:
-        dwelling, explanation = item.dwelling, item.explanation
-        category = categories.get(dwelling.category)
-        if category is None:
-            category = categories[dwelling.category] = dwelling.get_category_display().lower()
+        explanation = item["explanation"]
         priority = explanation.get("priority") or {}
+        category, decision = item["dwelling__category"], item["decision"]
         rows.append(
             {
-                "pk": str(item.pk),  # as text: the template would localize a number each time
-                "address": dwelling.building.address,
-                "number": dwelling.number,
-                "rooms": rooms_label(dwelling),
-                "category": category,
-                "rent": dwelling.monthly_rent,
-                "proposed": names.get(item.proposed_entry_id, "") if item.proposed_entry_id else "",
+                "pk": str(item["pk"]),  # as text: the template would localize a number each time
+                "address": item["dwelling__building__address"],
+                "number": item["dwelling__number"],
+                "rooms": rooms_text(item["dwelling__rooms"], language),
+                "category": categories.get(category, category.lower()),
+                "rent": item["dwelling__monthly_rent"],
+                "proposed": names.get(item["proposed_entry_id"], "")
+                if item["proposed_entry_id"]
+                else "",
                 "priority": bool(priority),
                 "points": priority.get("total"),
                 "band": priority.get("band"),
                 "reasons": [
-                    explain_reason(r, names, dwellings)
+                    explain_reason(r, names, dwellings, language=language)
                     for r in [*explanation.get("fits", []), *explanation.get("others", [])]
                 ]
                 if explanation.get("fits")
                 else (),
-                "url": decide_url(item.pk) if item.decision == ItemDecision.PROPOSED else "",
-                "decision": item.get_decision_display(),
-                "chosen": names.get(item.chosen_entry_id, "") if item.chosen_entry_id else "",
-                "reason": item.reason,
-                "decided_by": item.decided_by,
+                "url": decide_url(item["pk"]) if decision == ItemDecision.PROPOSED else "",
+                "decision": decisions.get(decision, decision),
+                "chosen": names.get(item["chosen_entry_id"], "") if item["chosen_entry_id"] else "",
+                "reason": item["reason"],
+                "decided_by": _user_name(item),
             }
         )
     return rows
+
+
+def _user_name(item: dict[str, Any]) -> str | None:
+    """``str(item.decided_by)`` (``User.__str__``) from the vacancy's values; ``None`` when
+    nobody has decided."""
+    if item["decided_by_id"] is None:
+        return None
+    full = f"{item['decided_by__first_name']} {item['decided_by__last_name']}".strip()
+    return full or item["decided_by__username"]
 
 
 def _render_item(
@@ -577,7 +637,7 @@ def _render_item(
     context = {
         "meeting": meeting,
         "item": item,
-        "vacancy": _vacancies([item], plain, dwellings)[0],
+        "vacancy": _vacancies([_item_row(item)], plain, dwellings)[0],
         "form": form,
         "full": full,
     }
@@ -613,11 +673,15 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _reason_names(
-    reasons: list[dict[str, Any]], *, also: list[int] | None = None
+    reasons: list[dict[str, Any]],
+    *,
+    also: list[int] | None = None,
+    dwellings: dict[int, str] | None = None,
 ) -> tuple[dict[int, Any], dict[int, str]]:
     """Household names and dwelling addresses for the ids the engine's reasons mention. With
     ``also`` (more waiting-list entries the page names), the names come as ``(household id,
-    name)`` for the reasons' entries and those, in one query."""
+    name)`` for the reasons' entries and those, in one query. ``dwellings``: addresses the
+    page has read already (only the others are read)."""
     household_ids: set[int] = set(also or [])
     dwelling_ids: set[int] = set()
     for r in reasons:
@@ -628,13 +692,15 @@ def _reason_names(
             dwelling_ids.add(int(params["dwelling"]))
     found = _names(sorted(household_ids))
     names: dict[int, Any] = found if also is not None else {pk: n for pk, (_h, n) in found.items()}
-    dwellings = {
-        pk: f"{address} {number}"
-        for pk, address, number in Dwelling.objects.filter(pk__in=dwelling_ids).values_list(
-            "pk", "building__address", "number"
-        )
-    }
-    return names, dwellings
+    addresses = {pk: text for pk, text in (dwellings or {}).items() if pk in dwelling_ids}
+    if missing := dwelling_ids - addresses.keys():
+        addresses |= {
+            pk: f"{address} {number}"
+            for pk, address, number in Dwelling.objects.filter(pk__in=missing).values_list(
+                "pk", "building__address", "number"
+            )
+        }
+    return names, addresses
 
 
 def _bands(policy: AllocationPolicy | None) -> list[tuple[str, float, float | None]]:
