@@ -9,7 +9,6 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,29 +37,24 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     active = leases.filter(status=LeaseStatus.ACTIVE)
     # The active leases a page at a time (a large municipality has thousands; counted without
     # the joins the rows need, the count kept until the records change); the work above them
-    # in full. The lists as plain rows with only the fields the page shows.
+    # in full. Each list in one query as plain rows with only the fields the page shows.
     page = paginate(
         request, active.order_by("end_date", "pk"), count=selectors.active_lease_count(user)
     )
     page.object_list = list(selectors.lease_rows(page.object_list))
-    # The reminders sent and the leases being signed in one query, parted here.
-    reminded, pending = [], []
-    for lease in selectors.lease_rows(
-        leases.filter(
-            Q(status=LeaseStatus.ACTIVE, reminder__isnull=False)
-            & ~Exists(RenewalApplication.objects.filter(lease=OuterRef("pk")))
-            | Q(status__in=PENDING_LEASE)
-        ).order_by(),
-        "status",
-        "reminder__apply_by",
-        "tenant_signed_on",
-        "landlord_signed_on",
-    ):
-        (reminded if lease["status"] == LeaseStatus.ACTIVE else pending).append(lease)
-    # Each in the order of its own list before: the reminders newest lease first (the leases'
-    # order), those being signed by their start.
-    reminded.sort(key=lambda lease: (lease["start_date"], lease["pk"]), reverse=True)
-    pending.sort(key=lambda lease: (lease["start_date"], lease["pk"]))
+    reminded = list(
+        selectors.lease_rows(
+            active.filter(reminder__isnull=False, renewals__isnull=True), "reminder__apply_by"
+        )
+    )
+    pending = list(
+        selectors.lease_rows(
+            leases.filter(status__in=PENDING_LEASE).order_by("start_date", "pk"),
+            "status",
+            "tenant_signed_on",
+            "landlord_signed_on",
+        )
+    )
     statuses = dict(LeaseStatus.choices)
     for lease in pending:
         # What ``tenancy/_lease_status.html`` shows of a lease that is not being signed.
