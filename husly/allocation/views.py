@@ -388,7 +388,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "names": plain,
             "dwellings": dwellings,
-            "bands": _bands(actions.current_policy(run.municipality_id)),
+            "bands": _bands_of(run.current_priority),
         },
     )
 
@@ -498,7 +498,7 @@ def _render_meeting(
             "vacancies": _vacancies(items, plain, dwellings),
             "minutes": minutes or MinutesForm(instance=meeting),
             "is_open": meeting.status == MeetingStatus.OPEN,
-            "bands": _bands(actions.current_policy(meeting.municipality_id)),
+            "bands": _bands_of(meeting.current_priority),
         },
     )
 
@@ -706,8 +706,13 @@ def _reason_names(
 def _bands(policy: AllocationPolicy | None) -> list[tuple[str, float, float | None]]:
     """The priority groups in force (``policy``, the municipality's current policy or none):
     (name, minimum points, the next group's minimum)."""
+    return _bands_of(policy.priority if policy else None)
+
+
+def _bands_of(priority: dict[str, Any] | None) -> list[tuple[str, float, float | None]]:
+    """As :func:`_bands`, from the current policy's priority (``None``: no policy)."""
     bands = PriorityPolicy.from_mapping(
-        policy.priority if policy else engine.DEFAULT_PRIORITY
+        priority if priority is not None else engine.DEFAULT_PRIORITY
     ).bands
     return [
         (name, minimum, bands[k - 1][1] if k > 0 else None)

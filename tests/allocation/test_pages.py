@@ -77,6 +77,37 @@ def test_the_meeting_page_explains_in_plain_norwegian_without_codes(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_the_meeting_and_its_run_explain_the_groups_of_the_policy_in_force(
+    sara, geir, tone, arne, raelingen, routing, eirik
+) -> None:
+    """The groups explained are those of the municipality's policy in force (read with the
+    meeting or the run), also when it came after the proposal."""
+    from husly.allocation import engine
+
+    meeting, _big, _households = _world(sara, geir, tone, raelingen, eirik)
+    client = _client(tone)
+    meeting_url = reverse("allocation:meeting_detail", args=[meeting.pk])
+    run_url = reverse("allocation:run_detail", args=[meeting.run_id])
+    for url in (meeting_url, run_url):
+        assert "Gruppe A: 70 poeng eller mer" in _text(client.get(url).content.decode())
+    actions.allocation_policy_set(
+        actor=arne,
+        municipality=raelingen,
+        data={
+            "version": "grupper-2",
+            "priority": {**engine.DEFAULT_PRIORITY, "bands": {"A": 55, "B": 25, "C": 0}},
+            "matching": engine.DEFAULT_MATCHING,
+            "refusal_rule": "lapse",
+            "refusals_allowed": 1,
+        },
+    )
+    for url in (meeting_url, run_url):
+        page = _text(client.get(url).content.decode())
+        assert "Gruppe A: 55 poeng eller mer" in page and "Gruppe B: minst 25 og under 55" in page
+        assert "70 poeng" not in page
+
+
+@time_machine.travel(NOW, tick=False)
 def test_the_waiting_list_and_entry_explain_priority_group_and_waiting_time(
     sara, geir, tone, raelingen, routing, eirik
 ) -> None:
