@@ -556,6 +556,14 @@ def _vacancies(
                 "priority": bool(priority),
                 "points": priority.get("total"),
                 "band": priority.get("band"),
+                # The words the meeting page shows with them (text: the template escapes it).
+                "priority_text": _("priority %(points)s points, group %(band)s")
+                % {
+                    "points": _one_decimal(priority.get("total"), language),
+                    "band": priority.get("band"),
+                }
+                if priority
+                else "",
                 "reasons": [
                     explain_reason(r, names, dwellings, language=language)
                     for r in [*explanation.get("fits", []), *explanation.get("others", [])]
