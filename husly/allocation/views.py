@@ -368,13 +368,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         path=request.get_full_path(),
     )
     plain = {pk: name for pk, (_household, name) in names.items()}
-    # A proposal's rows as plain values (one loop in the template, no lookups per row).
+    # A proposal's rows as plain values (one loop in the template, no lookups per row), each
+    # with its priority in words (text: the template escapes it).
+    language = get_language()
     assignments = [
         {
             "name": plain.get(a["household_id"]) or "",
             "dwelling": dwellings.get(a["dwelling_id"]) or a["dwelling_id"],
-            "points": a.get("priority_points"),
-            "band": a.get("band"),
+            "priority": _("priority %(points)s points, group %(band)s")
+            % {"points": _one_decimal(a.get("priority_points"), language), "band": a.get("band")},
         }
         for a in (run.result.get("assignments") or [] if run.kind != RunKind.SHORTLIST else [])
     ]
