@@ -44,7 +44,7 @@ from husly.allocation.models import (
     OfferStatus,
     RunKind,
 )
-from husly.allocation.templatetags.husly_allocation import persons
+from husly.allocation.templatetags.husly_allocation import _persons
 from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
 from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
@@ -180,19 +180,29 @@ def _waiting_rows(rows: list[selectors.Line]) -> list[dict[str, Any]]:
                     f"{label}: {_one_decimal(points, language)}" for label, points in row.items
                 ],
                 "band": row.band,
-                "persons": persons(entry.persons),
+                "persons": _persons(entry.persons, language),
                 "placed_on": _day(entry.placed_on),
-                "waited": ngettext("%(days)s day", "%(days)s days", row.waited_days)
-                % {"days": row.waited_days},
+                "waited": _days("waited", row.waited_days, language),
                 "promise": _day(row.promise),
                 "overdue": left < 0,
-                "left": _("%(days)s days overdue") % {"days": -left}
+                "left": _days("overdue", -left, language)
                 if left < 0
-                else ngettext("%(days)s day left", "%(days)s days left", left) % {"days": left},
+                else _days("left", left, language),
                 "status": statuses.get(entry.status, entry.status),
             }
         )
     return shown
+
+
+@functools.lru_cache(maxsize=4096)
+def _days(kind: str, days: int, language: str | None) -> str:
+    """A waiting list row's count of days in ``language`` (the active one: the key of the
+    cache; the same counts recur from row to row and request to request)."""
+    if kind == "waited":
+        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+    if kind == "overdue":
+        return _("%(days)s days overdue") % {"days": days}
+    return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
 
 
 def _day(day: dt.date) -> str:
