@@ -35,6 +35,7 @@ from husly.allocation.forms import (
     entry_choice_label,
 )
 from husly.allocation.models import (
+    AllocationMeeting,
     AllocationPolicy,
     AnsweredVia,
     EntryStatus,
@@ -479,8 +480,9 @@ def _render_meeting(
     form (``item_decide``; loaded into the page on request, a page of its own without
     JavaScript): the forms name hundreds of households, the page the proposed ones."""
     items = list(meeting.items.values(*ITEM_ROW))
-    if meeting.run_id is not None and "run" not in meeting._state.fields_cache:
-        # The page shows when the proposal was made and how good it is, not its stored input.
+    if meeting.run_id is not None and not AllocationMeeting.run.field.is_cached(meeting):
+        # The page shows when the proposal was made and how good it is, not its stored input
+        # (read with the meeting on a GET, ``meeting_read_for_user``).
         meeting.run = MatchingRun.objects.defer("snapshot").get(pk=meeting.run_id)
     reasons = [
         r
