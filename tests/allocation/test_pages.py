@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from husly.allocation import actions
-from husly.allocation.models import MatchingRun
+from husly.allocation.models import MatchingRun, MeetingStatus
 from husly.allocation.templatetags.husly_allocation import explain_reason
 from tests.allocation.helpers import approve, entry_of, make_dwelling, make_household
 
@@ -335,3 +335,26 @@ def test_a_vacancy_form_comes_on_request_and_works_without_javascript(
     assert "item-decision" in decided and proposed.household.name in decided
     # A decided vacancy's page shows the decision, not a form.
     assert f'name="i{item.pk}-entry"' not in client.get(url).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_meeting_page_shows_its_proposal_after_refused_minutes(
+    sara, geir, tone, raelingen, routing, eirik
+) -> None:
+    """The minutes sent back (an invalid form, or refused by the action on a closed meeting)
+    give the page again with the proposal's facts and the groups."""
+    meeting, _big, _households = _world(sara, geir, tone, raelingen, eirik)
+    client = _client(tone)
+    url = reverse("allocation:meeting_detail", args=[meeting.pk])
+    run_url = reverse("allocation:run_detail", args=[meeting.run_id])
+    too_long = client.post(url, {"members": "x" * 301, "minutes": "Ført."})
+    assert too_long.status_code == 200
+    page = too_long.content.decode()
+    assert run_url in page and "Gruppe A: 70 poeng eller mer" in _text(page)
+    type(meeting).objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)
+    refused = client.post(url, {"members": "Tone", "minutes": "Ført."})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert run_url in page and "Gruppe A: 70 poeng eller mer" in _text(page)
+    meeting.refresh_from_db()
+    assert meeting.members != "Tone"  # refused: nothing written
