@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast, overload
 
-from django.db.models import Q, QuerySet
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery
 
 from husly.allocation.engine import household_record
 from husly.allocation.models import (
     LIVE_ENTRY,
     AllocationMeeting,
+    AllocationPolicy,
     EntryStatus,
     MatchingRun,
     MeetingItem,
@@ -58,9 +59,13 @@ def allocation_municipality_ids(user: User) -> list[int]:
     # The user's units from the request's membership rows (no query of their own).
     casework = {Role.CASEWORKER, Role.APPROVER}
     units = [unit_id for unit_id, _m_id, role in memberships_of(user) if role in casework]
-    handling = RoutingRule.objects.filter(
-        unit_id__in=units, help_kind__in=DWELLING_KINDS
-    ).values_list("municipality_id", flat=True)
+    handling = (
+        RoutingRule.objects.filter(unit_id__in=units, help_kind__in=DWELLING_KINDS).values_list(
+            "municipality_id", flat=True
+        )
+        if units  # (no casework unit: nothing to ask, nor a query to build)
+        else ()
+    )
     result = sorted(members | set(handling))
     user._husly_allocation_municipalities = result  # type: ignore[attr-defined]
     return result
@@ -118,10 +123,26 @@ def runs_for_user(user: User) -> QuerySet[MatchingRun]:
     return MatchingRun.objects.filter(municipality_id__in=allocation_municipality_ids(user))
 
 
+def current_priority() -> Subquery:
+    """The priority of the policy in force (``actions.current_policy``) in the municipality of
+    the object a query reads (its ``municipality_id``), for an annotation: ``None`` when the
+    municipality has no policy (the default's)."""
+    policies = AllocationPolicy.objects.filter(municipality=OuterRef("municipality_id"))
+    return Subquery(
+        policies.order_by("-created_at", "-pk").values("priority")[:1], output_field=JSONField()
+    )
+
+
 def run_get_for_user(user: User, pk: object) -> MatchingRun:
     # The stored input (the snapshot: every household weighed) is read only for a replay.
-    # The page shows the policy's version and who made the run.
-    queryset = runs_for_user(user).defer("snapshot").select_related("policy", "created_by")
+    # The page shows the policy's version and who made the run, and the priority groups of the
+    # policy in force (``current_priority``).
+    queryset = (
+        runs_for_user(user)
+        .defer("snapshot")
+        .select_related("policy", "created_by")
+        .annotate(current_priority=current_priority())
+    )
     return cast(MatchingRun, get_or_404(queryset, pk))
 
 
@@ -131,6 +152,19 @@ def meetings_for_user(user: User) -> QuerySet[AllocationMeeting]:
 
 def meeting_get_for_user(user: User, pk: object) -> AllocationMeeting:
     return cast(AllocationMeeting, get_or_404(meetings_for_user(user), pk))
+
+
+def meeting_read_for_user(user: User, pk: object) -> AllocationMeeting:
+    """As :func:`meeting_get_for_user`, with the meeting's proposal (``run``) without its stored
+    input (the meeting page shows when the proposal was made and how good it is) and the
+    priority of the policy in force (``current_priority``)."""
+    queryset = (
+        meetings_for_user(user)
+        .select_related("run")
+        .defer("run__snapshot")
+        .annotate(current_priority=current_priority())
+    )
+    return cast(AllocationMeeting, get_or_404(queryset, pk))
 
 
 def item_get_for_user(user: User, pk: object) -> MeetingItem:

@@ -35,6 +35,7 @@ from husly.allocation.forms import (
     entry_choice_label,
 )
 from husly.allocation.models import (
+    AllocationMeeting,
     AllocationPolicy,
     AnsweredVia,
     EntryStatus,
@@ -44,11 +45,11 @@ from husly.allocation.models import (
     OfferStatus,
     RunKind,
 )
-from husly.allocation.templatetags.husly_allocation import persons
+from husly.allocation.templatetags.husly_allocation import _persons
 from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
 from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
-from husly.housing.models import Dwelling
+from husly.housing.models import Dwelling, DwellingCategory
 from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
@@ -180,19 +181,29 @@ def _waiting_rows(rows: list[selectors.Line]) -> list[dict[str, Any]]:
                     f"{label}: {_one_decimal(points, language)}" for label, points in row.items
                 ],
                 "band": row.band,
-                "persons": persons(entry.persons),
+                "persons": _persons(entry.persons, language),
                 "placed_on": _day(entry.placed_on),
-                "waited": ngettext("%(days)s day", "%(days)s days", row.waited_days)
-                % {"days": row.waited_days},
+                "waited": _days("waited", row.waited_days, language),
                 "promise": _day(row.promise),
                 "overdue": left < 0,
-                "left": _("%(days)s days overdue") % {"days": -left}
+                "left": _days("overdue", -left, language)
                 if left < 0
-                else ngettext("%(days)s day left", "%(days)s days left", left) % {"days": left},
+                else _days("left", left, language),
                 "status": statuses.get(entry.status, entry.status),
             }
         )
     return shown
+
+
+@functools.lru_cache(maxsize=4096)
+def _days(kind: str, days: int, language: str | None) -> str:
+    """A waiting list row's count of days in ``language`` (the active one: the key of the
+    cache; the same counts recur from row to row and request to request)."""
+    if kind == "waited":
+        return ngettext("%(days)s day", "%(days)s days", days) % {"days": days}
+    if kind == "overdue":
+        return _("%(days)s days overdue") % {"days": days}
+    return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
 
 
 def _day(day: dt.date) -> str:
@@ -368,13 +379,15 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         path=request.get_full_path(),
     )
     plain = {pk: name for pk, (_household, name) in names.items()}
-    # A proposal's rows as plain values (one loop in the template, no lookups per row).
+    # A proposal's rows as plain values (one loop in the template, no lookups per row), each
+    # with its priority in words (text: the template escapes it).
+    language = get_language()
     assignments = [
         {
             "name": plain.get(a["household_id"]) or "",
             "dwelling": dwellings.get(a["dwelling_id"]) or a["dwelling_id"],
-            "points": a.get("priority_points"),
-            "band": a.get("band"),
+            "priority": _("priority %(points)s points, group %(band)s")
+            % {"points": _one_decimal(a.get("priority_points"), language), "band": a.get("band")},
         }
         for a in (run.result.get("assignments") or [] if run.kind != RunKind.SHORTLIST else [])
     ]
@@ -388,7 +401,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assignments": assignments,
             "names": plain,
             "dwellings": dwellings,
-            "bands": _bands(actions.current_policy(run.municipality_id)),
+            "bands": _bands_of(run.current_priority),
         },
     )
 
@@ -420,7 +433,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
-    meeting = selectors.meeting_get_for_user(user, pk)
+    meeting = selectors.meeting_read_for_user(user, pk)
     minutes = MinutesForm(request.POST or None, instance=meeting)
     if request.method == "POST" and minutes.is_valid():
         _require(user, meeting.municipality_id)
@@ -439,23 +452,50 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_meeting(request, user, meeting, minutes)
 
 
+ITEM_ROW = (
+    "pk",
+    "explanation",
+    "proposed_entry_id",
+    "chosen_entry_id",
+    "decision",
+    "reason",
+    "decided_by_id",
+    "decided_by__first_name",
+    "decided_by__last_name",
+    "decided_by__username",
+    "dwelling_id",
+    "dwelling__number",
+    "dwelling__rooms",
+    "dwelling__category",
+    "dwelling__monthly_rent",
+    "dwelling__building__address",
+)
+"""What the meeting page shows of each vacancy (``_vacancies``), read as plain values."""
+
+
 def _render_meeting(
     request: HttpRequest, user: User, meeting: Any, minutes: MinutesForm | None = None
 ) -> HttpResponse:
     """The meeting page: each vacancy with its proposal and why, and a link to its decision
     form (``item_decide``; loaded into the page on request, a page of its own without
     JavaScript): the forms name hundreds of households, the page the proposed ones."""
-    items = list(meeting.items.select_related("dwelling", "dwelling__building", "decided_by"))
-    if meeting.run_id is not None:
-        # The page shows when the proposal was made and how good it is, not its stored input.
+    items = list(meeting.items.values(*ITEM_ROW))
+    if meeting.run_id is not None and not AllocationMeeting.run.field.is_cached(meeting):
+        # The page shows when the proposal was made and how good it is, not its stored input
+        # (read with the meeting on a GET, ``meeting_read_for_user``).
         meeting.run = MatchingRun.objects.defer("snapshot").get(pk=meeting.run_id)
     reasons = [
         r
         for item in items
-        for r in [*item.explanation.get("fits", []), *item.explanation.get("others", [])]
+        for r in [*item["explanation"].get("fits", []), *item["explanation"].get("others", [])]
     ]
-    named = [e for i in items for e in (i.proposed_entry_id, i.chosen_entry_id) if e]
-    names, dwellings = _reason_names(reasons, also=named)
+    named = [e for i in items for e in (i["proposed_entry_id"], i["chosen_entry_id"]) if e]
+    # The reasons name the round's dwellings, which the vacancies have read already.
+    known = {
+        i["dwelling_id"]: f"{i['dwelling__building__address']} {i['dwelling__number']}"
+        for i in items
+    }
+    names, dwellings = _reason_names(reasons, also=named, dwellings=known)
     # The page names the proposed and chosen households and those its reasons mention.
     log_household_reads(
         user=user,
@@ -472,53 +512,95 @@ def _render_meeting(
             "vacancies": _vacancies(items, plain, dwellings),
             "minutes": minutes or MinutesForm(instance=meeting),
             "is_open": meeting.status == MeetingStatus.OPEN,
-            "bands": _bands(actions.current_policy(meeting.municipality_id)),
+            "bands": _bands_of(meeting.current_priority),
         },
     )
 
 
-def _vacancies(
-    items: list[Any], names: dict[int, str], dwellings: dict[int, str]
-) -> list[dict[str, Any]]:
-    """What the meeting page shows of each vacancy, as plain values for one loop in the
-    template (``allocation/meeting_detail.html``)."""
-    from husly.allocation.templatetags.husly_allocation import explain_reason, rooms_label
+def _item_row(item: Any) -> dict[str, Any]:
+    """A vacancy read as a model (``item_decide``) as the values ``_vacancies`` reads."""
+    dwelling, decided_by = item.dwelling, item.decided_by
+    return {
+        "pk": item.pk,
+        "explanation": item.explanation,
+        "proposed_entry_id": item.proposed_entry_id,
+        "chosen_entry_id": item.chosen_entry_id,
+        "decision": item.decision,
+        "reason": item.reason,
+        "decided_by_id": item.decided_by_id,
+        "decided_by__first_name": decided_by.first_name if decided_by else None,
+        "decided_by__last_name": decided_by.last_name if decided_by else None,
+        "decided_by__username": decided_by.username if decided_by else None,
+        "dwelling_id": dwelling.pk,
+        "dwelling__number": dwelling.number,
+        "dwelling__rooms": dwelling.rooms,
+        "dwelling__category": dwelling.category,
+        "dwelling__monthly_rent": dwelling.monthly_rent,
+        "dwelling__building__address": dwelling.building.address,
+    }
 
+
+def _vacancies(
+    items: list[dict[str, Any]], names: dict[int, str], dwellings: dict[int, str]
+) -> list[dict[str, Any]]:
+    """What the meeting page shows of each vacancy (``ITEM_ROW`` values), as plain values for
+    one loop in the template (``allocation/meeting_detail.html``)."""
+    from husly.allocation.templatetags.husly_allocation import explain_reason, rooms_text
+
+    language = get_language()
     decide_url = pk_url("allocation:item_decide")
-    categories = {}
+    categories = {value: str(label).lower() for value, label in DwellingCategory.choices}
+    decisions = {value: str(label) for value, label in ItemDecision.choices}
     rows = []
     for item in items:
-        dwelling, explanation = item.dwelling, item.explanation
-        category = categories.get(dwelling.category)
-        if category is None:
-            category = categories[dwelling.category] = dwelling.get_category_display().lower()
+        explanation = item["explanation"]
         priority = explanation.get("priority") or {}
+        category, decision = item["dwelling__category"], item["decision"]
         rows.append(
             {
-                "pk": str(item.pk),  # as text: the template would localize a number each time
-                "address": dwelling.building.address,
-                "number": dwelling.number,
-                "rooms": rooms_label(dwelling),
-                "category": category,
-                "rent": dwelling.monthly_rent,
-                "proposed": names.get(item.proposed_entry_id, "") if item.proposed_entry_id else "",
+                "pk": str(item["pk"]),  # as text: the template would localize a number each time
+                "address": item["dwelling__building__address"],
+                "number": item["dwelling__number"],
+                "rooms": rooms_text(item["dwelling__rooms"], language),
+                "category": categories.get(category, category.lower()),
+                "rent": item["dwelling__monthly_rent"],
+                "proposed": names.get(item["proposed_entry_id"], "")
+                if item["proposed_entry_id"]
+                else "",
                 "priority": bool(priority),
                 "points": priority.get("total"),
                 "band": priority.get("band"),
+                # The words the meeting page shows with them (text: the template escapes it).
+                "priority_text": _("priority %(points)s points, group %(band)s")
+                % {
+                    "points": _one_decimal(priority.get("total"), language),
+                    "band": priority.get("band"),
+                }
+                if priority
+                else "",
                 "reasons": [
-                    explain_reason(r, names, dwellings)
+                    explain_reason(r, names, dwellings, language=language)
                     for r in [*explanation.get("fits", []), *explanation.get("others", [])]
                 ]
                 if explanation.get("fits")
                 else (),
-                "url": decide_url(item.pk) if item.decision == ItemDecision.PROPOSED else "",
-                "decision": item.get_decision_display(),
-                "chosen": names.get(item.chosen_entry_id, "") if item.chosen_entry_id else "",
-                "reason": item.reason,
-                "decided_by": item.decided_by,
+                "url": decide_url(item["pk"]) if decision == ItemDecision.PROPOSED else "",
+                "decision": decisions.get(decision, decision),
+                "chosen": names.get(item["chosen_entry_id"], "") if item["chosen_entry_id"] else "",
+                "reason": item["reason"],
+                "decided_by": _user_name(item),
             }
         )
     return rows
+
+
+def _user_name(item: dict[str, Any]) -> str | None:
+    """``str(item.decided_by)`` (``User.__str__``) from the vacancy's values; ``None`` when
+    nobody has decided."""
+    if item["decided_by_id"] is None:
+        return None
+    full = f"{item['decided_by__first_name']} {item['decided_by__last_name']}".strip()
+    return full or item["decided_by__username"]
 
 
 def _render_item(
@@ -577,7 +659,7 @@ def _render_item(
     context = {
         "meeting": meeting,
         "item": item,
-        "vacancy": _vacancies([item], plain, dwellings)[0],
+        "vacancy": _vacancies([_item_row(item)], plain, dwellings)[0],
         "form": form,
         "full": full,
     }
@@ -613,11 +695,15 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _reason_names(
-    reasons: list[dict[str, Any]], *, also: list[int] | None = None
+    reasons: list[dict[str, Any]],
+    *,
+    also: list[int] | None = None,
+    dwellings: dict[int, str] | None = None,
 ) -> tuple[dict[int, Any], dict[int, str]]:
     """Household names and dwelling addresses for the ids the engine's reasons mention. With
     ``also`` (more waiting-list entries the page names), the names come as ``(household id,
-    name)`` for the reasons' entries and those, in one query."""
+    name)`` for the reasons' entries and those, in one query. ``dwellings``: addresses the
+    page has read already (only the others are read)."""
     household_ids: set[int] = set(also or [])
     dwelling_ids: set[int] = set()
     for r in reasons:
@@ -628,20 +714,27 @@ def _reason_names(
             dwelling_ids.add(int(params["dwelling"]))
     found = _names(sorted(household_ids))
     names: dict[int, Any] = found if also is not None else {pk: n for pk, (_h, n) in found.items()}
-    dwellings = {
-        pk: f"{address} {number}"
-        for pk, address, number in Dwelling.objects.filter(pk__in=dwelling_ids).values_list(
-            "pk", "building__address", "number"
-        )
-    }
-    return names, dwellings
+    addresses = {pk: text for pk, text in (dwellings or {}).items() if pk in dwelling_ids}
+    if missing := dwelling_ids - addresses.keys():
+        addresses |= {
+            pk: f"{address} {number}"
+            for pk, address, number in Dwelling.objects.filter(pk__in=missing).values_list(
+                "pk", "building__address", "number"
+            )
+        }
+    return names, addresses
 
 
 def _bands(policy: AllocationPolicy | None) -> list[tuple[str, float, float | None]]:
     """The priority groups in force (``policy``, the municipality's current policy or none):
     (name, minimum points, the next group's minimum)."""
+    return _bands_of(policy.priority if policy else None)
+
+
+def _bands_of(priority: dict[str, Any] | None) -> list[tuple[str, float, float | None]]:
+    """As :func:`_bands`, from the current policy's priority (``None``: no policy)."""
     bands = PriorityPolicy.from_mapping(
-        policy.priority if policy else engine.DEFAULT_PRIORITY
+        priority if priority is not None else engine.DEFAULT_PRIORITY
     ).bands
     return [
         (name, minimum, bands[k - 1][1] if k > 0 else None)

@@ -6,8 +6,9 @@ from typing import cast
 
 from django.db.models import Count, Q, QuerySet
 
+from husly.audit.freshness import until_changed
 from husly.housing.models import Building, Dwelling
-from husly.organisation.access import HOUSING_READ, get_or_404, scoped
+from husly.organisation.access import HOUSING_READ, get_or_404, municipality_ids, scoped
 from husly.organisation.models import User
 
 
@@ -86,6 +87,16 @@ def dwelling_list(
     if district:
         queryset = queryset.filter(building__district=district)
     return queryset
+
+
+def dwelling_count(user: User) -> int:
+    """The dwellings the user may read (the unfiltered list's count), kept until the records
+    change for every reader with the same municipalities."""
+    ids = municipality_ids(user, HOUSING_READ)
+    return until_changed(
+        f"housing:dwelling-count:{ids}",
+        lambda: Dwelling.objects.filter(building__municipality_id__in=ids).count(),
+    )
 
 
 def dwelling_get_for_user(user: User, pk: object) -> Dwelling:

@@ -107,17 +107,18 @@ def dwelling_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     filter_form = DwellingFilterForm(request.GET or None)
     min_rooms = filter_form.value("min_rooms")
-    queryset = selectors.dwelling_list(
-        user,
-        search=filter_form.value("q"),
-        status=filter_form.value("status"),
-        category=filter_form.value("category"),
-        min_rooms=min_rooms if min_rooms != "" else None,
-        wheelchair=bool(filter_form.value("wheelchair")),
-    )
+    filters = {
+        "search": filter_form.value("q"),
+        "status": filter_form.value("status"),
+        "category": filter_form.value("category"),
+        "min_rooms": min_rooms if min_rooms != "" else None,
+        "wheelchair": bool(filter_form.value("wheelchair")),
+    }
+    queryset = selectors.dwelling_list(user, **filters)
     # The page's rows as plain values with only what the table shows, each label and link
-    # looked up once for the page.
-    page = paginate(request, queryset)
+    # looked up once for the page. Unfiltered, the count is the one kept for every reader.
+    unfiltered = not any(value not in ("", None, False) for value in filters.values())
+    page = paginate(request, queryset, count=selectors.dwelling_count(user) if unfiltered else None)
     page.object_list = list(page.object_list.values(*selectors.DWELLING_ROW))
     detail = pk_url("housing:dwelling_detail")
     categories = {value: str(label) for value, label in DwellingCategory.choices}

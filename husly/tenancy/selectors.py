@@ -12,9 +12,10 @@ from django.db.models import Q, QuerySet
 
 from husly.allocation.models import Offer, OfferStatus
 from husly.allocation.selectors import require_allocation_role
+from husly.audit.freshness import until_changed
 from husly.cases.selectors import require_case_role
 from husly.housing.models import DwellingStatus, DwellingStatusChange
-from husly.organisation.access import get_or_404, scoped
+from husly.organisation.access import get_or_404, municipality_ids, scoped
 from husly.organisation.models import Municipality, Role, User
 from husly.rules import deadlines
 from husly.tenancy.models import (
@@ -61,6 +62,16 @@ def leases_for_user(user: User) -> QuerySet[Lease]:
     return cast(
         QuerySet[Lease], scoped(Lease.objects.all(), user, TENANCY_READ, "municipality_id")
     ).select_related("dwelling", "dwelling__building", "household", "follow_up_unit")
+
+
+def active_lease_count(user: User) -> int:
+    """The active leases the user may read (the lease list's count of its pages), kept until
+    the records change for every reader with the same municipalities."""
+    ids = municipality_ids(user, TENANCY_READ)
+    return until_changed(
+        f"tenancy:active-lease-count:{ids}",
+        lambda: Lease.objects.filter(municipality_id__in=ids, status=LeaseStatus.ACTIVE).count(),
+    )
 
 
 WORK_LIST_ITEMS = 50

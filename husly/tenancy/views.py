@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _act, _municipality, _resident
+from husly.allocation.views import _act, _day, _municipality, _resident
 from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
 from husly.organisation.access import municipality_ids
 from husly.organisation.models import User
@@ -36,9 +36,11 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     leases = selectors.leases_for_user(user)
     active = leases.filter(status=LeaseStatus.ACTIVE)
     # The active leases a page at a time (a large municipality has thousands; counted without
-    # the joins the rows need); the work above them in full. Each list in one query as plain
-    # rows with only the fields the page shows.
-    page = paginate(request, active.order_by("end_date", "pk"))
+    # the joins the rows need, the count kept until the records change); the work above them
+    # in full. Each list in one query as plain rows with only the fields the page shows.
+    page = paginate(
+        request, active.order_by("end_date", "pk"), count=selectors.active_lease_count(user)
+    )
     page.object_list = list(selectors.lease_rows(page.object_list))
     reminded = list(
         selectors.lease_rows(
@@ -53,9 +55,10 @@ def lease_list(request: HttpRequest) -> HttpResponse:
             "landlord_signed_on",
         )
     )
+    statuses = dict(LeaseStatus.choices)
     for lease in pending:
         # What ``tenancy/_lease_status.html`` shows of a lease that is not being signed.
-        lease["get_status_display"] = LeaseStatus(lease["status"]).label
+        lease["get_status_display"] = statuses[lease["status"]]
     shown = {
         "leases": page.object_list,
         "reminded": reminded,
@@ -70,6 +73,10 @@ def lease_list(request: HttpRequest) -> HttpResponse:
     detail = pk_url("tenancy:lease_detail")
     for lease in shown["leases"] + pending:
         lease["url"] = detail(lease["pk"])
+    for lease in shown["leases"]:
+        # The page's dates as ``|date:"d.m.Y"`` writes them (no end: the template says so).
+        lease["start"] = _day(lease["start_date"])
+        lease["end"] = _day(lease["end_date"]) if lease["end_date"] else ""
     log_household_reads(
         user=user,
         household_ids=[

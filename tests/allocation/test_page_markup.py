@@ -175,3 +175,55 @@ def test_the_meeting_vacancies_are_the_markup_the_template_gave(  # type: ignore
     assert after == before
     assert "Grunn &lt;x&gt;" in after and "Berg&lt;" in after
     assert "<form" not in after  # the forms come on request
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_run_proposal_is_the_markup_the_template_gave(  # type: ignore[no-untyped-def]
+    sara, geir, tone, raelingen, routing, eirik, language
+) -> None:
+    """A matching run's proposal: each row's priority in words made in the view gives the
+    markup the template's ``blocktranslate`` gave (escaping included)."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    for k, kind in enumerate(["no_home", "with_family_or_friends"]):
+        approve(sara, geir, make_household(raelingen, f"Berg<{k}>", children=k), housing_kind=kind)
+    for rooms in (1, 2):
+        make_dwelling(raelingen, eirik, rooms=rooms, rent=12500)
+    meeting = actions.allocation_meeting_create(
+        actor=tone, municipality=raelingen, data={"title": "Møte", "held_on": NOW.date()}
+    )
+    actions.allocation_meeting_propose(actor=tone, meeting=meeting, seed=3)
+    meeting.refresh_from_db()
+    run = meeting.run
+    assert run is not None and run.result["assignments"]
+    client = Client()
+    client.force_login(tone)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(reverse("allocation:run_detail", args=[run.pk])).content.decode()
+    after = re.findall(r'(?s)<ul class="ds-list" id="assignments">.*?</ul>', page)[0]
+
+    names = dict(
+        WaitingListEntry.objects.filter(
+            pk__in=[a["household_id"] for a in run.result["assignments"]]
+        ).values_list("pk", "household__name")
+    )
+    from husly.housing.models import Dwelling
+
+    dwellings = {d.pk: f"{d.building.address} {d.number}" for d in Dwelling.objects.all()}
+    assignments = [
+        {
+            "name": names[a["household_id"]],
+            "dwelling": dwellings[a["dwelling_id"]],
+            "points": a.get("priority_points"),
+            "band": a.get("band"),
+        }
+        for a in run.result["assignments"]
+    ]
+    with translation.override(language):
+        before = _before("run_assignments.html", {"assignments": assignments})
+    assert after == before
+    assert "Berg&lt;" in after and after.count("<li>") == len(assignments)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from husly.allocation import actions
-from husly.allocation.models import MatchingRun
+from husly.allocation.models import MatchingRun, MeetingStatus
 from husly.allocation.templatetags.husly_allocation import explain_reason
 from tests.allocation.helpers import approve, entry_of, make_dwelling, make_household
 
@@ -74,6 +74,37 @@ def test_the_meeting_page_explains_in_plain_norwegian_without_codes(
     assert "startverdi" not in page.split("Hva prioritet")[0].lower()  # no seed up front
     assert "Gruppe C: under 40 poeng" in page  # what a group means, where it is shown
     assert "gruppe C" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_meeting_and_its_run_explain_the_groups_of_the_policy_in_force(
+    sara, geir, tone, arne, raelingen, routing, eirik
+) -> None:
+    """The groups explained are those of the municipality's policy in force (read with the
+    meeting or the run), also when it came after the proposal."""
+    from husly.allocation import engine
+
+    meeting, _big, _households = _world(sara, geir, tone, raelingen, eirik)
+    client = _client(tone)
+    meeting_url = reverse("allocation:meeting_detail", args=[meeting.pk])
+    run_url = reverse("allocation:run_detail", args=[meeting.run_id])
+    for url in (meeting_url, run_url):
+        assert "Gruppe A: 70 poeng eller mer" in _text(client.get(url).content.decode())
+    actions.allocation_policy_set(
+        actor=arne,
+        municipality=raelingen,
+        data={
+            "version": "grupper-2",
+            "priority": {**engine.DEFAULT_PRIORITY, "bands": {"A": 55, "B": 25, "C": 0}},
+            "matching": engine.DEFAULT_MATCHING,
+            "refusal_rule": "lapse",
+            "refusals_allowed": 1,
+        },
+    )
+    for url in (meeting_url, run_url):
+        page = _text(client.get(url).content.decode())
+        assert "Gruppe A: 55 poeng eller mer" in page and "Gruppe B: minst 25 og under 55" in page
+        assert "70 poeng" not in page
 
 
 @time_machine.travel(NOW, tick=False)
@@ -304,3 +335,26 @@ def test_a_vacancy_form_comes_on_request_and_works_without_javascript(
     assert "item-decision" in decided and proposed.household.name in decided
     # A decided vacancy's page shows the decision, not a form.
     assert f'name="i{item.pk}-entry"' not in client.get(url).content.decode()
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_meeting_page_shows_its_proposal_after_refused_minutes(
+    sara, geir, tone, raelingen, routing, eirik
+) -> None:
+    """The minutes sent back (an invalid form, or refused by the action on a closed meeting)
+    give the page again with the proposal's facts and the groups."""
+    meeting, _big, _households = _world(sara, geir, tone, raelingen, eirik)
+    client = _client(tone)
+    url = reverse("allocation:meeting_detail", args=[meeting.pk])
+    run_url = reverse("allocation:run_detail", args=[meeting.run_id])
+    too_long = client.post(url, {"members": "x" * 301, "minutes": "Ført."})
+    assert too_long.status_code == 200
+    page = too_long.content.decode()
+    assert run_url in page and "Gruppe A: 70 poeng eller mer" in _text(page)
+    type(meeting).objects.filter(pk=meeting.pk).update(status=MeetingStatus.CLOSED)
+    refused = client.post(url, {"members": "Tone", "minutes": "Ført."})
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert run_url in page and "Gruppe A: 70 poeng eller mer" in _text(page)
+    meeting.refresh_from_db()
+    assert meeting.members != "Tone"  # refused: nothing written

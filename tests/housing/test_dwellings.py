@@ -140,3 +140,39 @@ def test_the_building_list_uses_the_same_number_of_queries_for_few_and_many_rows
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("housing:building_list"))
     assert len(many) == len(few)
+
+
+def test_the_dwelling_count_is_kept_until_the_records_change(eirik, sara, raelingen) -> None:
+    """The unfiltered list's count is kept for every reader until the records change (ADR 0036,
+    0038): the actor sees a dwelling they register at once, a colleague from the next page; a
+    filtered list is counted as it is asked."""
+    building = BuildingFactory(municipality=raelingen)
+    DwellingFactory.create_batch(3, building=building)
+    colleague = _client(sara)
+
+    def count(client: Client, **filters: str) -> int:
+        page = client.get(reverse("housing:dwelling_list"), filters).context["page"]
+        return int(page.paginator.count)
+
+    assert count(colleague) == 3
+    DwellingFactory(building=building, status="occupied")  # no change event: the count kept
+    assert count(colleague) == 3
+    assert count(colleague, status="occupied") == 1
+    actor = _client(eirik)
+    response = actor.post(
+        reverse("housing:dwelling_create"),
+        {
+            "building": building.pk,
+            "number": "H0909",
+            "rooms": 2,
+            "area_m2": "55,5",
+            "floor": 1,
+            "category": "ordinary",
+            "ownership": "owned",
+            "monthly_rent": 9500,
+        },
+    )
+    assert response.status_code == 302
+    assert count(actor) == 5  # the actor's own change: counted at once
+    count(colleague)  # (may show the count a change behind once)
+    assert count(colleague) == 5

@@ -57,10 +57,13 @@ def allocation_work(context: Any) -> dict[str, Any]:
 # as a Norwegian reads them ("3-roms" is two bedrooms and a living room), names instead of ids.
 
 
-def _num(value: Any, places: int = 1) -> str:
-    from django.utils.translation import get_language
+def _num(value: Any, places: int = 1, language: str | None = None) -> str:
+    """``value`` as the active language (or ``language``, when the caller has it) writes it."""
+    if language is None:
+        from django.utils.translation import get_language
 
-    return _num_in(float(value), places, get_language())
+        language = get_language()
+    return _num_in(float(value), places, language)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,18 +74,37 @@ def _num_in(value: float, places: int, language: str | None) -> str:
     return str(number_format(value, places, use_l10n=True))
 
 
-def _persons(n: Any) -> str:
+def _persons(n: Any, language: str | None = None) -> str:
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language()
+    return _persons_in(int(n), language)
+
+
+@functools.lru_cache(maxsize=512)
+def _persons_in(n: int, language: str | None) -> str:
+    """``n`` persons in ``language`` (the active one: the caller's key for the cache)."""
     from django.utils.translation import ngettext
 
-    return ngettext("%(n)s person", "%(n)s persons", int(n)) % {"n": int(n)}
+    return ngettext("%(n)s person", "%(n)s persons", n) % {"n": n}
 
 
-def _bedrooms(rooms: Any) -> str:
+def _bedrooms(rooms: Any, language: str | None = None) -> str:
     """``rooms`` counts the living room (matching's unit); bedrooms are one fewer."""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language()
+    return _bedrooms_in(max(int(rooms) - 1, 0), language)
+
+
+@functools.lru_cache(maxsize=512)
+def _bedrooms_in(bedrooms: int, language: str | None) -> str:
+    """``bedrooms`` in ``language`` (the active one: the caller's key for the cache)."""
     from django.utils.translation import gettext as _
     from django.utils.translation import ngettext
 
-    bedrooms = max(int(rooms) - 1, 0)
     if bedrooms == 0:
         return _("no separate bedroom")
     return ngettext("%(n)s bedroom", "%(n)s bedrooms", bedrooms) % {"n": bedrooms}
@@ -97,16 +119,10 @@ def _category(code: Any) -> str:
         return str(code)
 
 
-def _texts() -> dict[str, str]:
-    """The reasons' sentences in the active language (a meeting page explains hundreds)."""
-    from django.utils.translation import get_language
-
-    return _texts_for(get_language() or "")
-
-
 @functools.lru_cache(maxsize=8)
 def _texts_for(language: str) -> dict[str, str]:
-    """Made once per language and process, from the translation files."""
+    """The reasons' sentences in ``language``, the active one (a meeting page explains
+    hundreds): made once per language and process, from the translation files."""
     return _make_texts()
 
 
@@ -189,20 +205,22 @@ def _make_texts() -> dict[str, str]:
     }
 
 
-def _values(params: dict[str, Any], names: Any, dwellings: Any) -> dict[str, Any]:
+def _values(
+    params: dict[str, Any], names: Any, dwellings: Any, language: str | None
+) -> dict[str, Any]:
     from django.utils.translation import gettext as _
 
     values: dict[str, Any] = {k: int(params[k]) for k in _INTEGERS if k in params}
     if "rooms" in params:
-        values["bedrooms"] = _bedrooms(params["rooms"])
+        values["bedrooms"] = _bedrooms(params["rooms"], language)
     if "persons" in params:
-        values["persons"] = _persons(params["persons"])
+        values["persons"] = _persons(params["persons"], language)
     for key in ("floor", "max_floor"):  # the engine counts floors above the ground floor
         if key in params:
             values[key] = int(params[key]) + 1
-    values.update({k: _num(params[k]) for k in _DECIMALS if k in params})
+    values.update({k: _num(params[k], 1, language) for k in _DECIMALS if k in params})
     if "fit" in params:
-        values["fit"] = _num(params["fit"], 2)
+        values["fit"] = _num(params["fit"], 2, language)
     if "category" in params:
         values["category"] = _category(params["category"])
     if "district" in params:
@@ -214,7 +232,9 @@ def _values(params: dict[str, Any], names: Any, dwellings: Any) -> dict[str, Any
         did = int(params["dwelling"])
         values["dwelling"] = str(dwellings.get(did) or _("dwelling no. %(id)s") % {"id": did})
     if "reasons" in params:
-        values["why"] = " ".join(explain_reason(r, names, dwellings) for r in params["reasons"])
+        values["why"] = " ".join(
+            explain_reason(r, names, dwellings, language=language) for r in params["reasons"]
+        )
     elif "why" in params:
         values["why"] = params["why"]
     return values
@@ -244,22 +264,32 @@ def _counted(code: str, n: int) -> str | None:
     return None
 
 
-def explain_reason(data: Any, names: Any = None, dwellings: Any = None) -> str:
+_NO_LANGUAGE = object()
+
+
+def explain_reason(
+    data: Any, names: Any = None, dwellings: Any = None, *, language: Any = _NO_LANGUAGE
+) -> str:
     """One stored engine reason (``{"code", "text", "params"}``) as text in the user's language.
     ``names`` maps waiting-list entry ids to household names, ``dwellings`` dwelling ids to
-    addresses; an unknown code falls back to the stored (bokmål) text."""
+    addresses; an unknown code falls back to the stored (bokmål) text. ``language``: the
+    active language, when the caller explains many reasons and has looked it up once."""
+    if language is _NO_LANGUAGE:
+        from django.utils.translation import get_language
+
+        language = get_language()
     code = str(data.get("code", ""))
     params = dict(data.get("params") or {})
     stored = str(data.get("text", ""))
     counted = _counted(code, int(params.get("n", 0)))
     if counted is not None:
         return counted
-    values = _values(params, names or {}, dwellings or {})
+    values = _values(params, names or {}, dwellings or {}, language)
     if code == "proposed" and params.get("top_band"):
         code, values["band"] = "proposed_top_band", params["top_band"]
     elif code == "proposed" and params.get("band_note") and "top_band" not in params:
         return stored  # stored before the top band was kept on its own
-    template = _texts().get(code)
+    template = _texts_for(language or "").get(code)
     if template is None:
         return stored
     try:
@@ -292,12 +322,26 @@ def explain_items(*groups: Any, names: Any = None, dwellings: Any = None) -> str
 @register.filter
 def rooms_label(dwelling: Any) -> str:
     """A dwelling's size as a Norwegian reads it: "3-roms (2 soverom)"."""
+    return rooms_text(dwelling.rooms)
+
+
+def rooms_text(rooms: Any, language: Any = _NO_LANGUAGE) -> str:
+    """:func:`rooms_label` of a dwelling with ``rooms`` bedrooms (``language`` as for
+    :func:`explain_reason`)."""
+    if language is _NO_LANGUAGE:
+        from django.utils.translation import get_language
+
+        language = get_language()
+    return _rooms_in(int(rooms), language)
+
+
+@functools.lru_cache(maxsize=256)
+def _rooms_in(bedrooms: int, language: str | None) -> str:
     from django.utils.translation import gettext as _
 
-    bedrooms = int(dwelling.rooms)
     return _("%(rooms)s-room (%(bedrooms)s)") % {
         "rooms": bedrooms + 1,
-        "bedrooms": _bedrooms(bedrooms + 1),
+        "bedrooms": _bedrooms_in(max(bedrooms, 0), language),
     }
 
 
