@@ -63,10 +63,6 @@ P95_LIMIT_MS = 150.0
 SESSIONS_PER_ROLE = 40
 """Sessions made before the load per role: more than the simulated users of a role at the
 highest stepped rate."""
-SERVER_NICE = 5
-"""The load generator shares the machine with the server it measures. So that its clock is not
-held up while the server's processes have the cores (a client on another machine is not), the
-server runs at a lower scheduling priority (``nice``); PostgreSQL is not changed."""
 WRITE_WEIGHT = 0.2
 """The caseworkers' notes, against 25 for their page views: with 50 staff clicking every 2 s,
 about one write every 8 s, several times the change events of Oslo's working day (about 5,000
@@ -340,16 +336,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def serve(
-    env: dict[str, str], workers: int, *, nice: int = 0
-) -> tuple[subprocess.Popen[bytes], str]:
-    """gunicorn on a free port of loopback; ``nice`` lowers its scheduling priority (and its
-    workers') by that much, when the ``nice`` program is there."""
+def serve(env: dict[str, str], workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    niced = shutil.which("nice")
     server = subprocess.Popen(  # noqa: S603
         [
-            *([niced, "-n", str(nice)] if nice and niced else []),
             str(Path(PYTHON).parent / "gunicorn"),
             "husly.wsgi",
             "--workers",
@@ -485,13 +475,6 @@ def main(argv: list[str] | None = None) -> int:
         help="request rates (per s) of the step search (default: 35,50 above a met target, "
         "5,10,15,20 below a missed one)",
     )
-    parser.add_argument(
-        "--server-nice",
-        type=int,
-        default=SERVER_NICE,
-        help="how much lower the server's scheduling priority is than the load generator's "
-        "(0: the same)",
-    )
     parser.add_argument("--fresh", action="store_true", help="seed again, ignore the dump")
     args = parser.parse_args(argv)
     if args.plan:
@@ -509,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
     subprocess.run(  # noqa: S603
         [PYTHON, "-m", "benchmarks.web", "--plan", str(plan)], cwd=ROOT, env=env, check=True
     )
-    server, base = serve(env, args.workers, nice=args.server_nice)
+    server, base = serve(env, args.workers)
     try:
         load(base, plan, users=10, pacing=1.0, seconds=10, workdir=workdir)  # warm-up
         target = load(
@@ -560,7 +543,6 @@ def main(argv: list[str] | None = None) -> int:
         "arrivals": "poisson (exponential time between a user's clicks, mean pacing_s)",
         "seconds": args.seconds,
         "workers": args.workers,
-        "server_nice": args.server_nice,
         "pages": pages,
         "rps": target["total"].get("rps"),
         "errors": errors,
