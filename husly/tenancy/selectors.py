@@ -80,7 +80,16 @@ WORK_LIST_ITEMS = 50
 
 def work_list_items(user: User) -> dict[str, list[Any]]:
     """The allocation and tenancy items on the staff work list: refusals to follow up, offers
-    waiting for an answer or a lease, renewal reminders and renewal applications."""
+    waiting for an answer or a lease, renewal reminders and renewal applications. They depend
+    on the user only through the municipalities of the user's allocation and tenancy roles, so
+    they are kept until the records change for every reader with the same (ADR 0036)."""
+    from husly.allocation.selectors import allocation_municipality_ids
+
+    scope = f"{allocation_municipality_ids(user)}:{municipality_ids(user, TENANCY_READ)}"
+    return until_changed(f"tenancy:work-list-items:{scope}", lambda: _work_list_items(user))
+
+
+def _work_list_items(user: User) -> dict[str, list[Any]]:
     from husly.allocation.models import OfferStatus as Status
     from husly.allocation.selectors import offers_for_user, on_hold
 

@@ -36,3 +36,21 @@ def test_the_work_list_logs_its_cases_and_its_offers_in_one_insert(
     applicant = household.members.get(relation="applicant").person
     assert applicant.pk in {event.person_id for event in logged}
     assert {event.what for event in logged} == {"work_list"}
+
+
+def test_the_kept_items_are_only_shown_to_readers_with_the_same_municipalities(
+    sara, geir, olga, raelingen, routing, vacancy
+) -> None:
+    """The allocation and tenancy items are kept until the records change per set of the
+    reader's municipalities: a caseworker in another municipality, reading after Rælingen's
+    items were kept, is not shown them."""
+    household = make_household(raelingen, "Berg")
+    approve(sara, geir, household)
+    offer = actions.offer_make(actor=sara, entry=entry_of(household), dwelling=vacancy)
+    link = reverse("allocation:offer_detail", args=[offer.pk])
+    for user, shown in ((sara, True), (geir, True), (olga, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get(reverse("cases:work_list"))
+        assert page.status_code == 200
+        assert (link in page.content.decode()) is shown, user.username
