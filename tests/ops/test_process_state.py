@@ -33,6 +33,10 @@ CACHED_IN_PROCESS = {
     "allocation/templatetags/husly_allocation.py:_texts_for": "sentences from the .mo files",
     "allocation/templatetags/husly_allocation.py:_num_in": "numbers written by the locale files",
     "allocation/views.py:_one_decimal": "numbers written by the locale files, one decimal",
+    "allocation/views.py:_days": "counts of days in words from the .mo files",
+    "allocation/templatetags/husly_allocation.py:_persons_in": "persons in words (.mo files)",
+    "allocation/templatetags/husly_allocation.py:_bedrooms_in": "bedrooms in words (.mo files)",
+    "allocation/templatetags/husly_allocation.py:_rooms_in": "rooms in words from the .mo files",
     "cases/selectors.py:_case_page_parts": "query expressions built from the code, no data",
 }
 CACHE_DECORATORS = {"lru_cache", "cache"}
