@@ -178,6 +178,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "husly_cache",
+        # Figures kept until the records change (ADR 0036) are kept per set of memberships,
+        # units and language: a large municipality keeps more than the 300 entries Django
+        # keeps by default before it drops a third of them (figures then computed again while
+        # a reader waits). Each write counts the table's rows; at 5,000 that count stays cheap.
+        "OPTIONS": {"MAX_ENTRIES": 5_000},
     }
 }
 if env_str("HUSLY_MEDIA_S3_BUCKET", ""):

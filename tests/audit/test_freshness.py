@@ -54,6 +54,23 @@ def test_a_first_reader_with_no_figure_before_computes_it_even_while_another_doe
     assert until_changed("figure", slow) == ("first", "second")
 
 
+def test_a_figure_stays_kept_while_a_large_municipality_keeps_many_others():
+    """Oslo keeps a few figures per set of memberships, units and language: many more than the
+    300 entries Django's database cache keeps by default before it drops a third of them."""
+    calls: list[str] = []
+
+    def compute(key: str) -> str:
+        calls.append(key)
+        return key
+
+    for k in range(400):
+        until_changed(f"figure {k}", lambda k=k: compute(f"figure {k}"))
+    calls.clear()
+    for k in range(400):
+        assert until_changed(f"figure {k}", lambda k=k: compute(f"figure {k}")) == f"figure {k}"
+    assert calls == []
+
+
 def test_a_request_reads_the_newest_change_once(sara, django_assert_num_queries):
     from husly.audit import freshness
     from husly.audit.freshness import last_change
