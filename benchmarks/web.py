@@ -19,9 +19,10 @@ Run ``./dev bench web`` (``./dev`` starts a throwaway PostgreSQL and sets ``DATA
    between clicks, counted from the start of the last; a Poisson stream of users / pacing per
    second), for ``--seconds``, after a warm-up of 30 s at the same rate that the figures leave
    out; then a step search (from 5 per s when the target is missed, from 35 when met) raises
-   the rate until some page's p95 passes 150 ms. The roles: three caseworkers, the allocation office, the property unit and a leader (the dashboard). Each role
-   is one demo login with many sessions: figures kept per set of memberships (the menu, the
-   dashboard page, ADR 0036) are shared by colleagues in the same roles in a municipality too.
+   the rate until some page's p95 passes 150 ms. The roles: three caseworkers, the allocation
+   office, the property unit and a leader (the dashboard). Each role is one demo login with
+   many sessions: figures kept per set of memberships (the menu, the dashboard page, ADR 0036)
+   are shared by colleagues in the same roles in a municipality too.
 
 Prints ONE JSON line: per page ``median_ms``, ``p95_ms``, ``requests``, ``errors``,
 ``queries``; ``rps`` and ``errors`` in total; ``target_met`` (every p95 <= 150 ms and no
