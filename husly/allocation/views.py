@@ -3,7 +3,6 @@ household's answer to an offer (Min side). Thin views: parse, check access, call
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 from collections.abc import Callable
@@ -48,7 +47,14 @@ from husly.allocation.models import (
 from husly.allocation.templatetags.husly_allocation import _persons
 from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
-from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
+from husly.core.pages import (
+    add_action_errors,
+    day_text,
+    paginate,
+    pk_url,
+    require_role,
+    user_of,
+)
 from husly.housing.models import Dwelling, DwellingCategory
 from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
@@ -182,9 +188,9 @@ def _waiting_rows(rows: list[selectors.Line]) -> list[dict[str, Any]]:
                 ],
                 "band": row.band,
                 "persons": _persons(entry.persons, language),
-                "placed_on": _day(entry.placed_on),
+                "placed_on": day_text(entry.placed_on),
                 "waited": _days("waited", row.waited_days, language),
-                "promise": _day(row.promise),
+                "promise": day_text(row.promise),
                 "overdue": left < 0,
                 "left": _days("overdue", -left, language)
                 if left < 0
@@ -204,11 +210,6 @@ def _days(kind: str, days: int, language: str | None) -> str:
     if kind == "overdue":
         return _("%(days)s days overdue") % {"days": days}
     return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
-
-
-def _day(day: dt.date) -> str:
-    """``day|date:"d.m.Y"``."""
-    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
 @functools.lru_cache(maxsize=4096)

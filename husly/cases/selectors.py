@@ -141,12 +141,9 @@ def _memberships(user: User, roles: frozenset[str]) -> list[tuple[int, str]]:
 
 def unit_ids(user: User, roles: frozenset[str] = CASE_READ) -> list[int]:
     """The units where ``user`` holds one of ``roles``, from the memberships read once per
-    request (``membership_rows``); an inactive user's own, as stored."""
-    cached: dict[frozenset[str], list[int]] = getattr(user, "_husly_case_units", {})
-    if roles not in cached:
-        cached[roles] = list(dict.fromkeys(unit_id for unit_id, _r in _memberships(user, roles)))
-        user._husly_case_units = cached  # type: ignore[attr-defined]
-    return cached[roles]
+    request (``membership_rows``, kept on the user: no query here); an inactive user's own,
+    as stored."""
+    return list(dict.fromkeys(unit_id for unit_id, _r in _memberships(user, roles)))
 
 
 def households_reached(user: User, units: list[int]) -> Q:

@@ -50,6 +50,7 @@ from husly.consent import selectors as sharing_selectors
 from husly.core.forms import SubmissionForm
 from husly.core.pages import (
     add_action_errors,
+    day_text,
     form_errors_text,
     form_page,
     paginate,
@@ -145,11 +146,6 @@ def work_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _day(day: dt.date | None) -> str:
-    """A day as ``{{ day|date:"d.m.Y"|default:"–" }}`` shows it."""
-    return "–" if day is None else f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
-
-
 def _deadline_rows(
     items: list[selectors.DeadlineItem],
     case_url: Callable[[int], str],
@@ -172,7 +168,7 @@ def _deadline_rows(
                 "number": item.case.number,
                 "what": texts[item.what],
                 "reply_url": reply_url(item.case.pk) if item.reply_is_due else "",
-                "due": _day(item.due),
+                "due": day_text(item.due, "–"),
                 "days_left": item.business_days_left,
                 "overdue": ngettext("%(days)s day overdue", "%(days)s days overdue", overdue)
                 % {"days": overdue}
@@ -201,7 +197,7 @@ def _work_rows(
                 "url": case_url(case.pk),
                 "number": case.number,
                 "household": case.household.name,
-                "received": _day(case.received_on),
+                "received": day_text(case.received_on, "–"),
                 "status": statuses.get(case.status, case.status),
                 "caseworker": (worker.get_full_name() or worker.username) if worker else "–",
                 "assign_url": assign_url(case.pk),

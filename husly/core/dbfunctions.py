@@ -4,6 +4,7 @@ Python."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -62,14 +63,25 @@ class AddDays(Func):
         return f"date({sql}, '{self.days:+d} days')", list(params)
 
 
+def among_keys(keys: Iterable[int], connection: Any) -> tuple[str, list[Any]]:
+    """``(sql, params)`` for raw SQL: ``column`` followed by ``sql`` is true when the column
+    is one of the integer ``keys`` (hundreds of them: a caseworker's cases, a list's
+    households), the keys as ONE parameter whatever their number. On PostgreSQL an array
+    (``= ANY(%s::bigint[])``) given as its text (``'{1,2,3}'``): psycopg dumps a list of ints
+    item by item in Python, itself about 2 ms for 900 keys, and Django's ``__in`` prepares,
+    binds and writes one parameter per key. On SQLite the keys as a JSON array
+    (``IN (SELECT value FROM json_each(%s))``), so no number of keys meets SQLite's limit on
+    parameters. No keys: nothing matches."""
+    keys = [int(key) for key in keys]
+    if connection.vendor == "postgresql":
+        return "= ANY(%s::bigint[])", ["{" + ",".join(map(str, keys)) + "}"]
+    return "IN (SELECT value FROM json_each(%s))", [json.dumps(keys)]
+
+
 class InKeys(Func):
     """``expression IN keys`` for many integer keys (hundreds of a caseworker's cases), as a
-    condition for ``filter()``. On PostgreSQL the keys go as one array parameter
-    (``= ANY(%s::bigint[])``): Django's ``__in`` prepares, binds and writes one parameter per
-    key in Python, which costs milliseconds for a few hundred. The array goes as its text
-    (``'{1,2,3}'``): psycopg dumps a list of ints item by item in Python, itself about 2 ms for
-    900 keys. On SQLite the plain ``IN``. No keys: nothing matches (like an empty ``__in``,
-    the query is not sent)."""
+    condition for ``filter()``: the keys as one parameter (:func:`among_keys`). No keys:
+    nothing matches (like an empty ``__in``, the query is not sent)."""
 
     output_field = BooleanField()
     conditional = True
@@ -85,8 +97,5 @@ class InKeys(Func):
         if not self.keys:
             raise EmptyResultSet
         sql, params = compiler.compile(self.source_expressions[0])
-        if connection.vendor == "postgresql":
-            array = "{" + ",".join(map(str, self.keys)) + "}"
-            return f"{sql} = ANY(%s::bigint[])", [*params, array]
-        marks = ", ".join(["%s"] * len(self.keys))
-        return f"{sql} IN ({marks})", [*params, *self.keys]
+        among, keys = among_keys(self.keys, connection)
+        return f"{sql} {among}", [*params, *keys]

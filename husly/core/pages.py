@@ -1,7 +1,9 @@
-"""Small helpers views share: pagination, role checks on writes, municipality choices."""
+"""Small helpers views share: pagination, role checks on writes, municipality choices, days
+as the pages write them."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -133,6 +135,13 @@ def form_page(
 def form_errors_text(form: forms.BaseForm) -> str:
     """All of a form's error messages in one line, for a message after a redirect."""
     return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+def day_text(day: dt.date | None, empty: str = "") -> str:
+    """A day as ``{{ day|date:"d.m.Y" }}`` writes it (``01.02.2026``), or ``empty`` for none
+    (``"–"`` is what ``|default:"–"`` shows): for rows a view makes ready for the template
+    rather than formatting a date per row there."""
+    return empty if day is None else f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
 def pk_url(name: str) -> Callable[[int], str]:

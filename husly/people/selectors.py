@@ -21,7 +21,6 @@ it, and lists log every person they show.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable
 from typing import Any, cast
 
@@ -42,6 +41,7 @@ from django.utils import timezone
 
 from husly.audit.events import record_accesses, rows_source
 from husly.audit.models import AccessEvent, ChangeEvent
+from husly.core.dbfunctions import among_keys
 from husly.organisation.access import (
     PEOPLE_READ,
     access_via,
@@ -282,11 +282,7 @@ def log_household_reads(
     connection = connections[router.db_for_write(AccessEvent)]
     quote = connection.ops.quote_name
     member, person = HouseholdMember._meta.db_table, Person._meta.db_table
-    params: list[Any]
-    if connection.vendor == "postgresql":
-        among, params = "= ANY(%s::bigint[])", [ids]
-    else:
-        among, params = "IN (SELECT value FROM json_each(%s))", [json.dumps(ids)]
+    among, params = among_keys(ids, connection)
     applicants = ""
     if not everyone:
         applicants = " AND m.relation = %s"

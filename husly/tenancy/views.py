@@ -15,8 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _act, _day, _municipality, _resident
-from husly.core.pages import add_action_errors, paginate, pk_url, require_role, user_of
+from husly.allocation.views import _act, _municipality, _resident
+from husly.core.pages import (
+    add_action_errors,
+    day_text,
+    paginate,
+    pk_url,
+    require_role,
+    user_of,
+)
 from husly.organisation.access import municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
@@ -75,8 +82,8 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         lease["url"] = detail(lease["pk"])
     for lease in shown["leases"]:
         # The page's dates as ``|date:"d.m.Y"`` writes them (no end: the template says so).
-        lease["start"] = _day(lease["start_date"])
-        lease["end"] = _day(lease["end_date"]) if lease["end_date"] else ""
+        lease["start"] = day_text(lease["start_date"])
+        lease["end"] = day_text(lease["end_date"])
     log_household_reads(
         user=user,
         household_ids=[
