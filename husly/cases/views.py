@@ -140,6 +140,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
             # The same choices on every row: made once, not once per case.
             "colleague_options": _colleague_options(work.colleagues, user),
             "filter_form": filter_form,
+            "filter_fields": filter_form.field_rows(),
             "next": request.get_full_path(),
         },
     )

@@ -50,7 +50,18 @@ def _without_tokens(html: str) -> str:
     return TOKEN.sub(r"\1TOKEN\"", html)
 
 
-@pytest.mark.parametrize("query", ["", "?sort=number", "?sort=deadline", "?deadline=week"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sort=number",
+        "?sort=deadline",
+        "?deadline=week",
+        # The filters chosen, and values that are not choices (errors shown by the fields).
+        "?unit={unit}&help_kind=rental_dwelling&status=submitted&deadline=overdue&sort=number",
+        "?unit=999&help_kind=x&status=<b>&deadline=&sort=x",
+    ],
+)
 def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-untyped-def]
     sara, raelingen, housing_office, routing, query
 ) -> None:
@@ -66,7 +77,7 @@ def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-unty
     client = Client()
     client.force_login(sara)
     with time_machine.travel(NOW):
-        response = client.get(reverse("cases:work_list") + query)
+        response = client.get(reverse("cases:work_list") + query.format(unit=housing_office.pk))
         assert response.status_code == 200
         after = response.content.decode()
         context = {
@@ -81,6 +92,18 @@ def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-unty
     assert _without_tokens(after) == _without_tokens(before)
     # The rows are there to compare: new and own cases, a deadline passed and one near, with
     # the way to a preliminary reply, the assignment forms and the escaped names.
+    if "unit={unit}" in query:
+        # Only the overdue case is left; the filters shown chosen.
+        assert reverse("cases:preliminary_reply_create", args=[overdue.pk]) in after
+        assert reverse("cases:case_detail", args=[fresh.pk]) not in after
+        assert f'<option value="{housing_office.pk}" selected>' in after
+        assert '<option value="overdue" selected>Fristen er ute</option>' in after
+        return
+    if "unit=999" in query:
+        # Not choices: each field says so, marked for assistive tech; the list is unfiltered.
+        assert after.count('aria-invalid="true"') == 4
+        assert 'aria-describedby="id_status_error" id="id_status"' in after
+        assert 'id="id_unit_error">' in after
     assert after.count('name="csrfmiddlewaretoken"') >= 4
     assert "&lt;Ola &amp; &#x27;Kari&#x27;&gt;" in after
     assert "<td>Sara &lt;Sæther&gt;</td>" in after
