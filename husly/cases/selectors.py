@@ -579,9 +579,82 @@ PRELIMINARY_REPLY_NEAR_DAYS = 5
 reply (a week ahead, and of course once it has passed)."""
 
 
+@dataclass(frozen=True, slots=True)
+class WorkCase:
+    """A case as the work list and the start page show it, read as plain values (three models
+    built per row cost more than reading the rows, issue 17)."""
+
+    pk: int
+    number: str
+    status: str
+    received_on: dt.date | None
+    household_id: int
+    household_name: str
+    caseworker: str
+    """Whom it is assigned to (``get_full_name()``, else the username), "" for nobody."""
+
+
+def _work_cases(ids: list[int]) -> dict[int, WorkCase]:
+    """The cases of ``ids`` by key (none asked: no query, as ``in_bulk``)."""
+    if not ids:
+        return {}
+    rows = Case.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "number",
+        "status",
+        "received_on",
+        "household_id",
+        "household__name",
+        "assigned_to_id",
+        "assigned_to__first_name",
+        "assigned_to__last_name",
+        "assigned_to__username",
+    )
+    return {
+        pk: WorkCase(
+            pk,
+            number,
+            status,
+            received_on,
+            household_id,
+            household_name,
+            ""
+            if worker is None
+            # What ``User.get_full_name() or username`` gives.
+            else f"{first_name} {last_name}".strip() or username,
+        )
+        for (
+            pk,
+            number,
+            status,
+            received_on,
+            household_id,
+            household_name,
+            worker,
+            first_name,
+            last_name,
+            username,
+        ) in rows
+    }
+
+
+def _work_case(case: Case) -> WorkCase:
+    """A case read as a model (the deadline order's rows) as :class:`WorkCase`."""
+    worker = case.assigned_to
+    return WorkCase(
+        case.pk,
+        case.number,
+        case.status,
+        case.received_on,
+        case.household_id,
+        case.household.name,
+        (worker.get_full_name() or worker.username) if worker else "",
+    )
+
+
 @dataclass(frozen=True)
 class DeadlineItem:
-    case: Case
+    case: Case | WorkCase
     what: str
     due: dt.date
     business_days_left: int
@@ -614,8 +687,8 @@ WORK_LIST_ROWS = 25
 
 @dataclass(frozen=True)
 class WorkList:
-    new_cases: list[Case]
-    my_cases: list[Case]
+    new_cases: list[WorkCase]
+    my_cases: list[WorkCase]
     awaiting_my_approval: list[Decision]
     appeals: list[Appeal]
     deadlines: list[DeadlineItem]
@@ -728,13 +801,15 @@ def work_list(
             pk__in=due.approvals.values("case_id")
         )
     if filters.sort == "deadline":
-        new_cases, new_count = _by_deadline(
+        new_rows, new_count = _by_deadline(
             _case_rows(received.filter(InKeys("pk", new_ids), with_deadline)), due, limit
         )
-        mine, mine_count = _by_deadline(
+        mine_rows, mine_count = _by_deadline(
             _case_rows(received.filter(InKeys("pk", own_ids), with_deadline)), due, limit
         )
-        cases = _case_rows(Case.objects.all()).in_bulk(due.case_ids)
+        new_cases = [_work_case(case) for case in new_rows]
+        mine = [_work_case(case) for case in mine_rows]
+        cases = _work_cases(due.case_ids)
     else:
         # The keys of both lists in their order, in one query (the whole counts); then the rows
         # shown, with the deadlines' cases, in another.
@@ -749,9 +824,7 @@ def work_list(
         new_keys = [pk for pk in keys if pk in new_ids]
         mine_keys = [pk for pk in keys if pk in own_ids]
         new_count, mine_count = len(new_keys), len(mine_keys)
-        cases = _case_rows(Case.objects.all()).in_bulk(
-            [*new_keys[:limit], *mine_keys[:limit], *due.case_ids]
-        )
+        cases = _work_cases([*new_keys[:limit], *mine_keys[:limit], *due.case_ids])
         new_cases = [cases[pk] for pk in new_keys[:limit] if pk in cases]
         mine = [cases[pk] for pk in mine_keys[:limit] if pk in cases]
     due.take(cases, today)
@@ -903,7 +976,7 @@ class _Deadlines:
         """The keys of the cases whose deadlines are shown."""
         return [pk for pk, _what, _due in self.firsts]
 
-    def take(self, cases: dict[int, Case], today: dt.date) -> None:
+    def take(self, cases: dict[int, Case] | dict[int, WorkCase], today: dt.date) -> None:
         """Make the deadlines shown (:attr:`shown`) from their cases, read by the caller."""
         self.shown = [
             _item(cases[pk], what, due, today) for pk, what, due in self.firsts if pk in cases
@@ -1213,7 +1286,7 @@ def _by_deadline(query: QuerySet[Case], due: _Deadlines, limit: int) -> tuple[li
     return candidates[:limit], query.count()
 
 
-def _item(case: Case, what: str, due: dt.date, today: dt.date) -> DeadlineItem:
+def _item(case: Case | WorkCase, what: str, due: dt.date, today: dt.date) -> DeadlineItem:
     return DeadlineItem(
         case=case,
         what=what,
