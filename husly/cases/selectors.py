@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, cast
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -771,28 +772,9 @@ def work_list(
     # worked on or with an open part of theirs (mine). The cases are then found by these keys:
     # a few hundred, where a condition with a subquery made PostgreSQL walk every case and
     # hash every routing of the units.
-    untaken = CaseRouting.objects.filter(
-        unit_id__in=units, status=RoutingStatus.OPEN, assigned_to__isnull=True
-    )
-    if filters.help_kind:
-        untaken = untaken.filter(help_kind=filters.help_kind)
     new_ids: set[int] = set()
     own_ids: set[int] = set()
-    candidates = (
-        untaken.order_by()
-        .values_list("case_id", "assigned_to_id")
-        .union(
-            CaseRouting.objects.filter(assigned_to=user, status=RoutingStatus.OPEN)
-            .order_by()
-            .values_list("case_id", "assigned_to_id"),
-            Case.objects.filter(
-                assigned_to=user, status__in=[CaseStatus.SUBMITTED, CaseStatus.IN_PROGRESS]
-            )
-            .order_by()
-            .values_list("pk", "assigned_to_id"),
-            all=True,
-        )
-    )
+    candidates = _candidates(user, units, filters.help_kind)
     for pk, assigned in candidates:
         (new_ids if assigned is None else own_ids).add(pk)
     with_deadline = Q()
@@ -879,6 +861,38 @@ def work_list(
         counts,
         colleagues(user) if with_colleagues else [],
     )
+
+
+# Table names from the models; every value a parameter.
+_UNTAKEN_SQL = (
+    f"SELECT case_id, assigned_to_id FROM {CaseRouting._meta.db_table}"  # noqa: S608
+    " WHERE unit_id IN ({units}) AND status = %s AND assigned_to_id IS NULL{help_kind}"
+)
+_OWN_SQL = (
+    f"SELECT case_id, assigned_to_id FROM {CaseRouting._meta.db_table}"  # noqa: S608
+    " WHERE assigned_to_id = %s AND status = %s"
+    f" UNION ALL SELECT id, assigned_to_id FROM {Case._meta.db_table}"
+    " WHERE assigned_to_id = %s AND status IN (%s, %s)"
+)
+
+
+def _candidates(user: User, units: list[int], help_kind: str) -> list[tuple[int, int | None]]:
+    """``(case key, assigned to)`` of the work list's candidates, in one query: the open parts
+    of the ``units`` (of ``help_kind``, if given) nobody has taken, the open parts assigned to
+    the user, and the cases assigned to the user while they are worked on. Written out: the
+    ORM's union of the three querysets cost more to build (1.5 ms) than to run."""
+    sql, params = _OWN_SQL, [user.pk, RoutingStatus.OPEN.value, user.pk]
+    params += [CaseStatus.SUBMITTED.value, CaseStatus.IN_PROGRESS.value]
+    if units:  # no units: no untaken parts (as an empty ``__in``)
+        untaken = _UNTAKEN_SQL.format(
+            units=", ".join(["%s"] * len(units)),
+            help_kind=" AND help_kind = %s" if help_kind else "",
+        )
+        sql = f"{untaken} UNION ALL {sql}"
+        params = [*units, RoutingStatus.OPEN.value, *([help_kind] if help_kind else []), *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _case_rows(query: QuerySet[Case]) -> QuerySet[Case]:
