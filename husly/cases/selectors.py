@@ -596,10 +596,11 @@ class WorkCase:
 
 
 def _work_cases(ids: list[int]) -> dict[int, WorkCase]:
-    """The cases of ``ids`` by key (none asked: no query, as ``in_bulk``)."""
+    """The cases of ``ids`` by key (none asked: no query, as ``in_bulk``; the keys as one
+    array, not a parameter each)."""
     if not ids:
         return {}
-    rows = Case.objects.filter(pk__in=ids).values_list(
+    rows = Case.objects.filter(InKeys("pk", ids)).values_list(
         "pk",
         "number",
         "status",
