@@ -194,6 +194,30 @@ class WorkFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("All my units")), *units]  # type: ignore[attr-defined]
 
+    def field_rows(self) -> list[dict[str, Any]]:
+        """What each filter shows, for cases/work_list.html to write as forms/field.html and
+        django/forms/widgets/select.html do (those rendered five fields through the form
+        renderer per page, issue 17): its id, name, label, errors and options (value, label,
+        chosen), the options as Django's select widget chooses them (flat choices only)."""
+        rows = []
+        for field in self:
+            widget = field.field.widget
+            value = widget.format_value(field.value())  # type: ignore[attr-defined]
+            rows.append(
+                {
+                    "id": field.auto_id,
+                    "name": field.html_name,
+                    "label": field.label,
+                    "errors": field.errors,
+                    "options": [
+                        (str(option["value"]), option["label"], option["selected"])
+                        for _group, options, _index in widget.optgroups(field.html_name, value)  # type: ignore[attr-defined]
+                        for option in options
+                    ],
+                }
+            )
+        return rows
+
     def filters(self) -> WorkFilter:
         if not self.is_valid():
             return WorkFilter()

@@ -141,6 +141,7 @@ def work_list(request: HttpRequest) -> HttpResponse:
             # The same choices on every row: made once, not once per case.
             "colleague_options": _colleague_options(work.colleagues, user),
             "filter_form": filter_form,
+            "filter_fields": filter_form.field_rows(),
             "next": request.get_full_path(),
         },
     )
@@ -180,7 +181,7 @@ def _deadline_rows(
 
 
 def _work_rows(
-    cases: list[Case],
+    cases: list[selectors.WorkCase],
     prefix: str,
     case_url: Callable[[int], str],
     assign_url: Callable[[int], str],
@@ -189,23 +190,20 @@ def _work_rows(
     assign_label = _("Assign case %(number)s to")
     # What ``case.get_status_display()`` shows, translated once (it walks the choices per call).
     statuses = {value: str(label) for value, label in CaseStatus.choices}
-    rows = []
-    for case in cases:
-        worker = case.assigned_to
-        rows.append(
-            {
-                "url": case_url(case.pk),
-                "number": case.number,
-                "household": case.household.name,
-                "received": day_text(case.received_on, "–"),
-                "status": statuses.get(case.status, case.status),
-                "caseworker": (worker.get_full_name() or worker.username) if worker else "–",
-                "assign_url": assign_url(case.pk),
-                "field_id": f"assign-{prefix}-{case.pk}",
-                "assign_label": assign_label % {"number": case.number},
-            }
-        )
-    return rows
+    return [
+        {
+            "url": case_url(case.pk),
+            "number": case.number,
+            "household": case.household_name,
+            "received": day_text(case.received_on, "–"),
+            "status": statuses.get(case.status, case.status),
+            "caseworker": case.caseworker or "–",
+            "assign_url": assign_url(case.pk),
+            "field_id": f"assign-{prefix}-{case.pk}",
+            "assign_label": assign_label % {"number": case.number},
+        }
+        for case in cases
+    ]
 
 
 def _colleague_options(colleagues: list[User], user: User) -> SafeString:

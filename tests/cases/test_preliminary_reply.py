@@ -75,7 +75,7 @@ def test_the_work_list_offers_a_preliminary_reply_when_the_month_is_nearly_up(
         assert link not in page
         assert "Svar lovet i det foreløpige svaret" in page
         work = browser.get(reverse("cases:work_list")).context["work"]
-        promised = [i for i in work.deadlines if i.case == case]
+        promised = [i for i in work.deadlines if i.case.pk == case.pk]
         assert [(i.what, i.due) for i in promised] == [("answer_promised", dt.date(2026, 4, 30))]
 
 

@@ -282,3 +282,25 @@ def test_the_new_and_own_cases_are_those_their_definitions_give(  # type: ignore
     everything = selectors.work_list(sara, today=TODAY)
     assert mine_and_new.pk in {c.pk for c in everything.new_cases}
     assert mine_and_new.pk in {c.pk for c in everything.my_cases}
+
+
+def test_a_user_without_case_units_has_an_empty_work_list(eirik, sara, raelingen, routing) -> None:  # type: ignore[no-untyped-def]
+    """No units: the candidates' query asks for no untaken parts (no empty ``IN ()``)."""
+    household = HouseholdFactory(
+        municipality=raelingen, applicant=PersonFactory(municipality=raelingen)
+    )
+    actions.case_create(
+        actor=sara,
+        household=household,
+        channel="phone",
+        help_kinds=["rental_dwelling"],
+        data=ELIGIBLE,
+        submit=True,
+    )
+    assert selectors.unit_ids(eirik) == []
+    for filters in (WorkFilter(), WorkFilter(help_kind="rental_dwelling", sort="number")):
+        work = selectors.work_list(eirik, today=TODAY, filters=filters)
+        assert (work.new_cases, work.my_cases, work.deadlines) == ([], [], [])
+        assert work.counts["new"] == work.counts["mine"] == 0
+    # Sara's units have it, new.
+    assert len(selectors.work_list(sara, today=TODAY).new_cases) == 1

@@ -5,6 +5,7 @@ included, apart from the CSRF tokens (new on every render)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
@@ -19,6 +20,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from husly.cases import actions
+from husly.cases.models import Case
+from husly.cases.selectors import WorkList
 from tests.cases.helpers import ELIGIBLE
 from tests.conftest import _user
 from tests.factories import HouseholdFactory, PersonFactory
@@ -46,11 +49,37 @@ def _case(actor, municipality, name: str, received: dt.datetime, kind: str = "re
         )
 
 
+def _with_models(work: WorkList) -> WorkList:
+    """The work list as the selector gave it when the templates were written: its cases as
+    models (they are plain rows now, ``WorkCase``), for the templates of then to read."""
+    cases = [*work.new_cases, *work.my_cases, *(item.case for item in work.deadlines)]
+    models = Case.objects.select_related("household", "assigned_to").in_bulk(
+        [case.pk for case in cases]
+    )
+    return dataclasses.replace(
+        work,
+        new_cases=[models[case.pk] for case in work.new_cases],
+        my_cases=[models[case.pk] for case in work.my_cases],
+        deadlines=[dataclasses.replace(item, case=models[item.case.pk]) for item in work.deadlines],
+    )
+
+
 def _without_tokens(html: str) -> str:
     return TOKEN.sub(r"\1TOKEN\"", html)
 
 
-@pytest.mark.parametrize("query", ["", "?sort=number", "?sort=deadline", "?deadline=week"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?sort=number",
+        "?sort=deadline",
+        "?deadline=week",
+        # The filters chosen, and values that are not choices (errors shown by the fields).
+        "?unit={unit}&help_kind=rental_dwelling&status=submitted&deadline=overdue&sort=number",
+        "?unit=999&help_kind=x&status=<b>&deadline=&sort=x",
+    ],
+)
 def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-untyped-def]
     sara, raelingen, housing_office, routing, query
 ) -> None:
@@ -66,13 +95,14 @@ def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-unty
     client = Client()
     client.force_login(sara)
     with time_machine.travel(NOW):
-        response = client.get(reverse("cases:work_list") + query)
+        response = client.get(reverse("cases:work_list") + query.format(unit=housing_office.pk))
         assert response.status_code == 200
         after = response.content.decode()
         context = {
             key: response.context[key]
             for key in ("work", "allocation_work", "colleague_options", "filter_form", "next")
         }
+        context["work"] = _with_models(context["work"])
         templates = [{**settings.TEMPLATES[0], "DIRS": [BEFORE, *settings.TEMPLATES[0]["DIRS"]]}]
         with override_settings(TEMPLATES=templates):
             before = render_to_string(
@@ -81,6 +111,18 @@ def test_the_work_list_is_the_markup_the_templates_gave(  # type: ignore[no-unty
     assert _without_tokens(after) == _without_tokens(before)
     # The rows are there to compare: new and own cases, a deadline passed and one near, with
     # the way to a preliminary reply, the assignment forms and the escaped names.
+    if "unit={unit}" in query:
+        # Only the overdue case is left; the filters shown chosen.
+        assert reverse("cases:preliminary_reply_create", args=[overdue.pk]) in after
+        assert reverse("cases:case_detail", args=[fresh.pk]) not in after
+        assert f'<option value="{housing_office.pk}" selected>' in after
+        assert '<option value="overdue" selected>Fristen er ute</option>' in after
+        return
+    if "unit=999" in query:
+        # Not choices: each field says so, marked for assistive tech; the list is unfiltered.
+        assert after.count('aria-invalid="true"') == 4
+        assert 'aria-describedby="id_status_error" id="id_status"' in after
+        assert 'id="id_unit_error">' in after
     assert after.count('name="csrfmiddlewaretoken"') >= 4
     assert "&lt;Ola &amp; &#x27;Kari&#x27;&gt;" in after
     assert "<td>Sara &lt;Sæther&gt;</td>" in after
