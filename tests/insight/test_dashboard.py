@@ -471,3 +471,65 @@ def test_the_entry_facts_leave_out_only_entries_no_figure_counts(world, raelinge
     assert {f.deadline for f in figures.entry_facts(raelingen, TODAY) if f.pk == edge.pk} == {
         D(2025, 7, 1)
     }
+
+
+def test_start_loan_figures_count_issued_decisions_of_the_period(world, raelingen, sara) -> None:  # type: ignore[no-untyped-def]
+    """Approved start loans with their terms (and the grants in them), refusals and grants on
+    their own: only decisions issued in the period count, and none of them in the flows."""
+    from husly.cases.models import Decision
+    from husly.loans.models import LoanApplication, LoanApproval
+    from tests.loans.helpers import COOPERATIVE
+
+    household = _household(raelingen, "Lånar")
+
+    def approval(issued: dt.date, amount: int, grant: int, status: str = "issued") -> None:
+        case = Case.objects.create(
+            municipality=raelingen,
+            household=household,
+            number=f"T-L{issued.isoformat()}{amount}",
+            channel="meeting",
+            created_by=sara,
+        )
+        application = LoanApplication.objects.create(case=case, **COOPERATIVE)
+        decision = _decision(case, sara, "approval", issued, help_kind="start_loan")
+        Decision.objects.filter(pk=decision.pk).update(status=status)
+        LoanApproval.objects.create(
+            decision=decision,
+            application=application,
+            amount=amount,
+            grant_amount=grant,
+            annual_rate="0.05",
+            term_years=25,
+            max_price=2_500_000,
+        )
+
+    approval(D(2026, 3, 1), 2_000_000, 100_000)
+    approval(D(2026, 4, 1), 1_000_000, 0)
+    approval(D(2025, 5, 1), 900_000, 50_000)  # before the period
+    approval(D(2026, 5, 1), 800_000, 40_000, status="approved")  # not issued
+    approval(D(2026, 6, 16), 700_000, 30_000)  # after today
+    grant_case = Case.objects.create(
+        municipality=raelingen,
+        household=household,
+        number="T-G2",
+        channel="meeting",
+        created_by=sara,
+    )
+    _decision(grant_case, sara, "refusal", D(2026, 5, 2), help_kind="grant", amount=10_000)
+    _decision(grant_case, sara, "approval", D(2026, 5, 3), help_kind="grant", amount=20_000)
+
+    d = figures.dashboard_figures(raelingen, TODAY)
+    assert d["loans"] == {
+        "approved": 2,
+        "approved_amount": 3_000_000,
+        "refused": 1,
+        "with_grant": 1,
+        "loan_grant_amount": 100_000,
+        "disbursed": 0,
+        "disbursed_amount": 0,
+        "grants": 2,
+        "grant_amount": 70_000,
+    }
+    assert figures.loan_figures(raelingen, TODAY) == d["loans"]
+    assert d["flows"]["totals"]["decisions"] == 7
+    assert figures.flow_figures(raelingen, TODAY) == d["flows"]
