@@ -17,15 +17,15 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from husly.allocation.models import LIVE_ENTRY, EntryStatus, Offer, OfferStatus, WaitingListEntry
+from husly.allocation.models import LIVE_ENTRY, EntryStatus, OfferStatus, WaitingListEntry
 from husly.arrears.models import ArrearsCase
 from husly.arrears.models import CloseReason as ArrearsCloseReason
 from husly.audit.freshness import until_changed
 from husly.cases.models import Case, Decision, DecisionKind, DecisionStatus, HelpKind
-from husly.followup.models import RefusalFollowUp, VacancySegment
+from husly.followup.models import VacancySegment
 from husly.housing.models import Dwelling, DwellingStatus
 from husly.loans.models import Loan, LoanApproval
 from husly.organisation.models import Municipality, Role
@@ -223,27 +223,35 @@ def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
 
 def promise_figures(facts: list[EntryFact], today: dt.date) -> dict[str, Any]:
     """Kept and broken among the promises whose deadline fell in the period (by month of the
-    deadline), and the households past the deadline with no offer today."""
+    deadline), and the households past the deadline with no offer today. One pass over the
+    facts."""
     first = period_start(today)
     months = month_list(today)
-    in_period = [f for f in facts if first <= f.deadline <= today]
-    by_month = {m: Counter[str]() for m in months}
-    for f in in_period:
-        state = BROKEN if f.promise == OVERDUE else f.promise
-        by_month[f.deadline.replace(day=1)][state] += 1
-    kept = sum(1 for f in in_period if f.promise == KEPT)
-    broken = sum(1 for f in in_period if f.promise in (BROKEN, OVERDUE))
+    soon = today + dt.timedelta(days=30)
+    kept_in = dict.fromkeys(months, 0)
+    broken_in = dict.fromkeys(months, 0)
+    overdue = due = 0
+    for f in facts:
+        promise = f.promise
+        deadline = f.deadline
+        if promise == OVERDUE:
+            overdue += 1
+        elif promise == PENDING and deadline <= soon:
+            due += 1
+        if first <= deadline <= today:
+            if promise == KEPT:
+                kept_in[deadline.replace(day=1)] += 1
+            elif promise in (BROKEN, OVERDUE):
+                broken_in[deadline.replace(day=1)] += 1
+    kept = sum(kept_in.values())
+    broken = sum(broken_in.values())
     return {
         "kept": kept,
         "broken": broken,
         "decided": kept + broken,
-        "overdue_now": sum(1 for f in facts if f.promise == OVERDUE),
-        "due_within_30_days": sum(
-            1 for f in facts if f.promise == PENDING and f.deadline <= today + dt.timedelta(days=30)
-        ),
-        "months": [
-            {"month": m, "kept": by_month[m][KEPT], "broken": by_month[m][BROKEN]} for m in months
-        ],
+        "overdue_now": overdue,
+        "due_within_30_days": due,
+        "months": [{"month": m, "kept": kept_in[m], "broken": broken_in[m]} for m in months],
     }
 
 
@@ -571,57 +579,57 @@ REFUSAL_OUTCOMES = {
 }
 
 
+_REFUSALS_SQL = """
+SELECT CASE
+    WHEN EXISTS (
+        SELECT 1 FROM cases_decision a JOIN cases_case ac ON ac.id = a.case_id
+        WHERE ac.household_id = c.household_id AND a.status = %(issued)s
+          AND a.kind = %(approval)s AND a.help_kind = ANY(%(help)s)
+          AND a.issued_on >= d.issued_on
+    ) THEN 'approved_later'
+    WHEN EXISTS (
+        SELECT 1 FROM followup_refusalfollowup f
+        WHERE f.decision_id = d.id AND f.followed_up_on IS NOT NULL
+    ) THEN 'followed_up'
+    WHEN EXISTS (SELECT 1 FROM followup_refusalfollowup f WHERE f.decision_id = d.id)
+    THEN 'follow_up_planned'
+    ELSE 'nothing_recorded' END,
+    COUNT(*)
+FROM cases_decision d JOIN cases_case c ON c.id = d.case_id
+WHERE c.municipality_id = %(m)s AND d.status = %(issued)s AND d.kind = %(refusal)s
+  AND d.help_kind = ANY(%(help)s) AND d.issued_on >= %(first)s AND d.issued_on <= %(today)s
+GROUP BY 1
+"""
+
+_REFUSED_OFFERS_SQL = """
+SELECT e.status, COUNT(*)
+FROM allocation_offer o JOIN allocation_waitinglistentry e ON e.id = o.entry_id
+WHERE e.municipality_id = %(m)s AND o.status = %(refused)s
+  AND o.made_on >= %(first)s AND o.made_on <= %(today)s
+GROUP BY 1
+"""
+
+
 def refusal_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Refused applications for a dwelling issued in the period and what became of the
-    household (the first that applies: a later approval, a follow-up done, a follow-up planned,
-    nothing); offers refused in the period by where the household's entry stands now. Two
-    queries."""
-    first = period_start(today)
-    later_approval = Decision.objects.filter(
-        case__household_id=OuterRef("case__household_id"),
-        status=DecisionStatus.ISSUED,
-        kind=DecisionKind.APPROVAL,
-        help_kind__in=DWELLING_HELP,
-        issued_on__gte=OuterRef("issued_on"),
-    )
-    follow_up = RefusalFollowUp.objects.filter(decision_id=OuterRef("pk"))
-    refusals = (
-        Decision.objects.filter(
-            case__municipality=municipality,
-            status=DecisionStatus.ISSUED,
-            kind=DecisionKind.REFUSAL,
-            help_kind__in=DWELLING_HELP,
-            issued_on__gte=first,
-            issued_on__lte=today,
-        )
-        .annotate(
-            approved=Exists(later_approval),
-            followed=Exists(follow_up.filter(followed_up_on__isnull=False)),
-            planned=Exists(follow_up),
-        )
-        .values_list("approved", "followed", "planned")
-    )
-    outcomes: Counter[str] = Counter()
-    for approved, followed, planned in refusals:
-        if approved:
-            outcomes["approved_later"] += 1
-        elif followed:
-            outcomes["followed_up"] += 1
-        elif planned:
-            outcomes["follow_up_planned"] += 1
-        else:
-            outcomes["nothing_recorded"] += 1
-    offers = dict(
-        Offer.objects.filter(
-            entry__municipality=municipality,
-            status=OfferStatus.REFUSED,
-            made_on__gte=first,
-            made_on__lte=today,
-        )
-        .values_list("entry__status")
-        .annotate(n=Count("pk"))
-        .values_list("entry__status", "n")
-    )
+    household (the first that applies: a later approval for a dwelling, a follow-up done, a
+    follow-up planned, nothing), counted by the database; offers refused in the period by where
+    the household's entry stands now. Two queries."""
+    params = {
+        "m": municipality.pk,
+        "first": period_start(today),
+        "today": today,
+        "issued": str(DecisionStatus.ISSUED),
+        "approval": str(DecisionKind.APPROVAL),
+        "refusal": str(DecisionKind.REFUSAL),
+        "help": [str(k) for k in DWELLING_HELP],
+        "refused": str(OfferStatus.REFUSED),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_REFUSALS_SQL, params)
+        outcomes: Counter[str] = Counter(dict(cursor.fetchall()))
+        cursor.execute(_REFUSED_OFFERS_SQL, params)
+        offers = dict(cursor.fetchall())
     return {
         "refusals": sum(outcomes.values()),
         "outcomes": [

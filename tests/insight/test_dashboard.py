@@ -533,3 +533,57 @@ def test_start_loan_figures_count_issued_decisions_of_the_period(world, raelinge
     assert figures.loan_figures(raelingen, TODAY) == d["loans"]
     assert d["flows"]["totals"]["decisions"] == 7
     assert figures.flow_figures(raelingen, TODAY) == d["flows"]
+
+
+def test_refusal_outcomes_take_the_first_that_applies(world, raelingen, sara) -> None:  # type: ignore[no-untyped-def]
+    """Each refused application for a dwelling counts once, by the first outcome that applies
+    (a later approval for a dwelling, a follow-up done, one planned, nothing); refused offers
+    count by where their entry stands now."""
+
+    def refusal(name: str, issued: dt.date, help_kind: str = "rental_dwelling") -> Any:
+        household = _household(raelingen, name)
+        case = _case(raelingen, household, sara, issued - dt.timedelta(days=20))
+        return _decision(case, sara, "refusal", issued, help_kind=help_kind)
+
+    later = refusal("Senere", D(2026, 1, 5))
+    _decision(_case(raelingen, later.case.household, sara, None), sara, "approval", D(2026, 4, 1))
+    planned = refusal("Planlagt", D(2026, 2, 5))
+    RefusalFollowUp.objects.create(
+        municipality=raelingen,
+        decision=planned,
+        household=planned.case.household,
+        referred_to="NAV",
+        follow_up_on=D(2026, 7, 1),
+        recorded_by=sara,
+    )
+    # approved before the refusal: not "approved later"; followed up as well
+    both = refusal("Begge", D(2026, 3, 5))
+    _decision(_case(raelingen, both.case.household, sara, None), sara, "approval", D(2026, 1, 1))
+    RefusalFollowUp.objects.create(
+        municipality=raelingen,
+        decision=both,
+        household=both.case.household,
+        referred_to="NAV",
+        follow_up_on=D(2026, 4, 1),
+        followed_up_on=D(2026, 4, 2),
+        recorded_by=sara,
+    )
+    refusal("Ingen", D(2026, 5, 5))
+    refusal("Gammel", D(2025, 6, 30))  # before the period
+    refusal("Lån", D(2026, 5, 6), help_kind="start_loan")  # not a dwelling
+    housed = _entry(raelingen, sara, "Budt", D(2025, 9, 1), status="housed", closed=D(2026, 5, 1))
+    dwelling = world["b"].offers.first().dwelling
+    _offer(housed, dwelling, D(2026, 3, 1), "refused", sara)
+    _offer(housed, dwelling, D(2025, 3, 1), "refused", sara)  # before the period
+
+    refusals = figures.dashboard_figures(raelingen, TODAY)["refusals"]
+    assert refusals["refusals"] == 5
+    assert {o["key"]: o["n"] for o in refusals["outcomes"]} == {
+        "approved_later": 1,
+        "followed_up": 2,  # Romeo and Begge
+        "follow_up_planned": 1,
+        "nothing_recorded": 1,
+    }
+    assert refusals["refused_offers"] == 2
+    offers = {o["key"]: o["n"] for o in refusals["offer_outcomes"]}
+    assert (offers["offered"], offers["housed"], offers["waiting"]) == (1, 1, 0)
