@@ -26,10 +26,10 @@ from husly.arrears.models import CloseReason as ArrearsCloseReason
 from husly.audit.freshness import until_changed
 from husly.cases.models import Case, Decision, DecisionKind, DecisionStatus, HelpKind
 from husly.followup.models import VacancySegment
-from husly.housing.models import Dwelling, DwellingStatus
+from husly.housing.models import DwellingStatus
 from husly.loans.models import Loan, LoanApproval
 from husly.organisation.models import Municipality, Role
-from husly.people.models import HouseholdMember, Relation
+from husly.people.models import Relation
 from husly.rent.selectors import arrears_as_of
 from husly.rules import deadlines
 from husly.settlement.selectors import progress as settlement_progress
@@ -328,22 +328,35 @@ def waiting_list(facts: list[EntryFact]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+_TEMPORARY_SQL = """
+WITH open_stays AS (
+    SELECT s.household_id, s.starts_on FROM temporary_stay s
+    WHERE s.municipality_id = %(m)s AND s.starts_on <= %(today)s
+      AND (s.ended_on IS NULL OR s.ended_on > %(today)s)
+)
+SELECT (SELECT COUNT(*) FROM open_stays),
+       (SELECT COUNT(*) FROM open_stays WHERE starts_on <= %(long)s),
+       (SELECT COUNT(*) FROM people_householdmember hm
+        WHERE hm.relation = %(child)s
+          AND hm.household_id IN (SELECT household_id FROM open_stays))
+"""
+
+
 def temporary_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
-    """Stays open today, those longer than three months, and the children in them. Two
-    queries."""
-    open_stays = Stay.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today),
-        municipality=municipality,
-        starts_on__lte=today,
-    )
-    totals = open_stays.aggregate(
-        stays=Count("pk"),
-        long=Count("pk", filter=Q(starts_on__lte=today - dt.timedelta(days=LONG_STAY_DAYS))),
-    )
-    children = HouseholdMember.objects.filter(
-        household_id__in=open_stays.values("household_id"), relation=Relation.CHILD
-    ).count()
-    return {"stays": totals["stays"], "long": totals["long"], "children": children}
+    """Stays open today, those longer than three months, and the children in them. One
+    query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TEMPORARY_SQL,
+            {
+                "m": municipality.pk,
+                "today": today,
+                "long": today - dt.timedelta(days=LONG_STAY_DAYS),
+                "child": str(Relation.CHILD),
+            },
+        )
+        stays, long, children = cursor.fetchone()
+    return {"stays": stays, "long": long, "children": children}
 
 
 ARREARS_CACHE_SECONDS = 300
@@ -396,22 +409,48 @@ def _arrears_figures(municipality: Municipality, today: dt.date) -> dict[str, An
     }
 
 
+_STOCK_SQL = """
+SELECT d.category, COUNT(*), COUNT(*) FILTER (WHERE d.wheelchair_accessible),
+       COUNT(*) FILTER (WHERE d.status = %(vacant)s)
+FROM housing_dwelling d JOIN housing_building b ON b.id = d.building_id
+WHERE b.municipality_id = %(m)s AND NOT d.status = %(sold)s
+GROUP BY 1
+"""
+
+_ENDING_SQL = """
+SELECT COUNT(*) FILTER (WHERE l.end_date <= %(m3)s), COUNT(*) FILTER (WHERE l.end_date <= %(m6)s),
+       COUNT(*)
+FROM tenancy_lease l
+WHERE l.municipality_id = %(m)s AND l.status = %(active)s
+  AND l.end_date >= %(today)s AND l.end_date <= %(m12)s
+  AND NOT EXISTS (SELECT 1 FROM tenancy_lease r WHERE r.renews_id = l.id)
+"""
+
+
 def stock_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Dwellings in the stock (not sold) by category, with the wheelchair-accessible share and
-    the vacant ones; leases ending in the next 3, 6 and 12 months with no renewal written."""
+    the vacant ones; leases ending in the next 3, 6 and 12 months with no renewal written. Two
+    queries."""
     from husly.housing.models import DwellingCategory
 
-    dwellings = Dwelling.objects.filter(building__municipality=municipality).exclude(
-        status=DwellingStatus.SOLD
-    )
-    rows = {
-        row["category"]: row
-        for row in dwellings.values("category").annotate(
-            n=Count("pk"),
-            wheelchair=Count("pk", filter=Q(wheelchair_accessible=True)),
-            vacant=Count("pk", filter=Q(status=DwellingStatus.VACANT)),
-        )
+    params = {
+        "m": municipality.pk,
+        "sold": str(DwellingStatus.SOLD),
+        "vacant": str(DwellingStatus.VACANT),
+        "active": str(LeaseStatus.ACTIVE),
+        "today": today,
+        "m3": deadlines.add_months(today, 3),
+        "m6": deadlines.add_months(today, 6),
+        "m12": deadlines.add_months(today, 12),
     }
+    with connection.cursor() as cursor:
+        cursor.execute(_STOCK_SQL, params)
+        rows = {
+            category: {"n": n, "wheelchair": wheelchair, "vacant": vacant}
+            for category, n, wheelchair, vacant in cursor.fetchall()
+        }
+        cursor.execute(_ENDING_SQL, params)
+        m3, m6, m12 = cursor.fetchone()
     categories = [
         {
             "key": key,
@@ -424,17 +463,7 @@ def stock_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     ]
     total = sum(c["n"] for c in categories)
     wheelchair = sum(c["wheelchair"] for c in categories)
-    ending = Lease.objects.filter(
-        municipality=municipality,
-        status=LeaseStatus.ACTIVE,
-        end_date__gte=today,
-        end_date__lte=deadlines.add_months(today, 12),
-        renewed_by__isnull=True,
-    ).aggregate(
-        m3=Count("pk", filter=Q(end_date__lte=deadlines.add_months(today, 3))),
-        m6=Count("pk", filter=Q(end_date__lte=deadlines.add_months(today, 6))),
-        m12=Count("pk"),
-    )
+    ending = {"m3": m3, "m6": m6, "m12": m12}
     return {
         "categories": categories,
         "total": total,
@@ -684,40 +713,56 @@ def eviction_figures(municipality: Municipality, today: dt.date) -> dict[str, An
     }
 
 
+_LIVING_THERE_SQL = """
+SELECT COUNT(*) FILTER (WHERE f.kind = %(case_opened)s),
+       COUNT(*) FILTER (WHERE f.kind = %(case_closed)s),
+       COUNT(*) FILTER (WHERE f.kind = %(collection_notice)s),
+       COUNT(*) FILTER (WHERE f.kind = %(eviction_notice)s),
+       COUNT(*) FILTER (WHERE f.kind = %(petition)s),
+       COUNT(*) FILTER (WHERE f.kind = %(external_petition)s),
+       COUNT(*) FILTER (WHERE f.kind = %(eviction)s AND f.with_children),
+       COUNT(*) FILTER (WHERE f.kind = %(eviction)s AND NOT f.with_children),
+       (SELECT COUNT(*) FILTER (WHERE p.offered_on >= %(first)s AND p.offered_on <= %(today)s)
+               FROM followup_housingplan p WHERE p.municipality_id = %(m)s),
+       (SELECT COUNT(*) FILTER (WHERE p.accepted_on >= %(first)s AND p.accepted_on <= %(today)s)
+               FROM followup_housingplan p WHERE p.municipality_id = %(m)s),
+       (SELECT COUNT(*) FILTER (WHERE p.declined_on >= %(first)s AND p.declined_on <= %(today)s)
+               FROM followup_housingplan p WHERE p.municipality_id = %(m)s)
+FROM arrears_arrearsfact f
+WHERE f.municipality_id = %(m)s AND f."on" >= %(first)s AND f."on" <= %(today)s
+"""
+
+
 def living_there_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """The stored facts of living there in the period (issue 12), counted, never recomputed:
     arrears cases opened and closed, debt-collection notices, § 4-18 notices, petitions,
     evictions carried out with and without children (``ArrearsFact``), and bo-plans offered,
-    accepted and declined (the dates on ``HousingPlan``). Two queries."""
-    from husly.arrears.models import ArrearsFact, FactKind
-    from husly.followup.models import HousingPlan
+    accepted and declined (the dates on ``HousingPlan``). One query."""
+    from husly.arrears.models import FactKind
 
-    first = period_start(today)
-    facts = ArrearsFact.objects.filter(
-        municipality=municipality, on__gte=first, on__lte=today
-    ).aggregate(
-        **{
-            kind: Count("pk", filter=Q(kind=kind))
-            for kind in (
-                FactKind.CASE_OPENED,
-                FactKind.CASE_CLOSED,
-                FactKind.COLLECTION_NOTICE,
-                FactKind.EVICTION_NOTICE,
-                FactKind.PETITION,
-                FactKind.EXTERNAL_PETITION,
-            )
-        },
-        eviction_with_children=Count("pk", filter=Q(kind=FactKind.EVICTION, with_children=True)),
-        eviction_without_children=Count(
-            "pk", filter=Q(kind=FactKind.EVICTION, with_children=False)
-        ),
+    kinds = (
+        FactKind.CASE_OPENED,
+        FactKind.CASE_CLOSED,
+        FactKind.COLLECTION_NOTICE,
+        FactKind.EVICTION_NOTICE,
+        FactKind.PETITION,
+        FactKind.EXTERNAL_PETITION,
     )
-    plans = HousingPlan.objects.filter(municipality=municipality).aggregate(
-        plans_offered=Count("pk", filter=Q(offered_on__gte=first, offered_on__lte=today)),
-        plans_accepted=Count("pk", filter=Q(accepted_on__gte=first, accepted_on__lte=today)),
-        plans_declined=Count("pk", filter=Q(declined_on__gte=first, declined_on__lte=today)),
+    params: dict[str, Any] = {str(kind): str(kind) for kind in kinds}
+    params.update(
+        m=municipality.pk, first=period_start(today), today=today, eviction=str(FactKind.EVICTION)
     )
-    return {**facts, **plans}
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVING_THERE_SQL, params)
+        row = cursor.fetchone()
+    keys = [str(kind) for kind in kinds] + [
+        "eviction_with_children",
+        "eviction_without_children",
+        "plans_offered",
+        "plans_accepted",
+        "plans_declined",
+    ]
+    return dict(zip(keys, row, strict=True))
 
 
 LIVING_THERE_ROWS = (

@@ -587,3 +587,34 @@ def test_refusal_outcomes_take_the_first_that_applies(world, raelingen, sara) ->
     assert refusals["refused_offers"] == 2
     offers = {o["key"]: o["n"] for o in refusals["offer_outcomes"]}
     assert (offers["offered"], offers["housed"], offers["waiting"]) == (1, 1, 0)
+
+
+def test_leases_ending_leave_out_those_with_a_renewal_written(world, raelingen, sara) -> None:  # type: ignore[no-untyped-def]
+    building = BuildingFactory(municipality=raelingen)
+    for name, renewed in (("Fornyet", True), ("Slutter", False)):
+        dwelling = DwellingFactory(building=building, status="occupied")
+        household = _household(raelingen, name)
+        lease = _lease(
+            raelingen,
+            dwelling,
+            household,
+            sara,
+            start_date=D(2023, 8, 1),
+            end_date=D(2026, 7, 31),
+            status="active",
+        )
+        if renewed:
+            _lease(
+                raelingen,
+                dwelling,
+                household,
+                sara,
+                start_date=D(2026, 8, 1),
+                end_date=D(2029, 7, 31),
+                status="draft",
+                renews=lease,
+            )
+    stock = figures.dashboard_figures(raelingen, TODAY)["stock"]
+    # the world's Hotell lease ends 23.09.2026 (within six months); Slutter's 31.07.2026
+    assert stock["ending"] == {"m3": 1, "m6": 2, "m12": 2}
+    assert (stock["total"], stock["vacant"]) == (6, 2)
