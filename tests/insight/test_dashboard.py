@@ -305,8 +305,8 @@ def test_the_query_count_does_not_grow_with_the_data(world, raelingen, sara) -> 
     with CaptureQueriesContext(connection) as large:
         figures.dashboard_figures(raelingen, TODAY)
     assert len(large) == len(small)
-    # 30 and the arrears cache's key, read and write (ADR 0024)
-    assert len(small) <= 36
+    # 25 and the arrears figures, the cache's read and write (ADR 0024)
+    assert len(small) <= 31
     figures.dashboard(raelingen, TODAY)
     with CaptureQueriesContext(connection) as kept:
         figures.dashboard(raelingen, TODAY)
