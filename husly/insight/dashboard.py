@@ -6,6 +6,12 @@ number of queries is fixed whatever the number of households (tests/insight/test
 counts them). The figures are raw counts here; ``husly.insight.dashboard_views`` suppresses
 small counts for readers who may not see the people behind them. How each figure is defined:
 docs/leaders-guide.md, section "Dashboard".
+
+The figures are computed again after every change to the records (``husly.audit.freshness``),
+so the heavier ones are plain SQL statements with parameters (building a grouped ORM query
+costs more Python than the database spends on it), and the decisions of the period are grouped
+once for the flows and the start-loan figures. The tests in tests/insight/test_dashboard.py
+compute every figure by hand.
 """
 
 from __future__ import annotations
