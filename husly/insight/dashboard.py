@@ -6,6 +6,12 @@ number of queries is fixed whatever the number of households (tests/insight/test
 counts them). The figures are raw counts here; ``husly.insight.dashboard_views`` suppresses
 small counts for readers who may not see the people behind them. How each figure is defined:
 docs/leaders-guide.md, section "Dashboard".
+
+The figures are computed again after every change to the records (``husly.audit.freshness``),
+so the heavier ones are plain SQL statements with parameters (building a grouped ORM query
+costs more Python than the database spends on it), and the decisions of the period are grouped
+once for the flows and the start-loan figures. The tests in tests/insight/test_dashboard.py
+compute every figure by hand.
 """
 
 from __future__ import annotations
@@ -16,20 +22,20 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from husly.allocation.models import LIVE_ENTRY, EntryStatus, Offer, OfferStatus, WaitingListEntry
+from husly.allocation.models import LIVE_ENTRY, EntryStatus, OfferStatus, WaitingListEntry
 from husly.arrears.models import ArrearsCase
 from husly.arrears.models import CloseReason as ArrearsCloseReason
 from husly.audit.freshness import until_changed
 from husly.cases.models import Case, Decision, DecisionKind, DecisionStatus, HelpKind
-from husly.followup.models import RefusalFollowUp, VacancySegment
-from husly.housing.models import Dwelling, DwellingStatus
+from husly.followup.models import VacancySegment
+from husly.housing.models import DwellingStatus
 from husly.loans.models import Loan, LoanApproval
 from husly.organisation.models import Municipality, Role
-from husly.people.models import HouseholdMember, Relation
+from husly.people.models import Relation
 from husly.rent.selectors import arrears_as_of
 from husly.rules import deadlines
 from husly.settlement.selectors import progress as settlement_progress
@@ -132,13 +138,42 @@ def promise_state(
     offer. ``overdue``: still on the list past the deadline with no offer (broken, still open).
     ``ended``: the entry closed before the deadline without an offer (lapsed, withdrawn): the
     promise no longer ran. ``pending``: the deadline has not come yet."""
+    return _promise(deadline, status, closed_on, first_offer, today)
+
+
+_LIVE = frozenset(str(s.value) for s in LIVE_ENTRY)
+_HOUSED = str(EntryStatus.HOUSED.value)
+
+
+def _promise(
+    deadline: dt.date,
+    status: str,
+    closed_on: dt.date | None,
+    first_offer: dt.date | None,
+    today: dt.date,
+) -> str:
+    """:func:`promise_state` with positional arguments (called once per entry)."""
     if first_offer is not None:
         return KEPT if first_offer <= deadline else BROKEN
-    if status in LIVE_ENTRY:
+    if status in _LIVE:
         return OVERDUE if today > deadline else PENDING
     if closed_on is None or closed_on <= deadline:
-        return KEPT if status == EntryStatus.HOUSED else ENDED
+        return KEPT if status == _HOUSED else ENDED
     return BROKEN
+
+
+_ENTRY_FACTS_SQL = """
+SELECT e.id, e.household_id, e.placed_on, e.status, e.closed_on, o.first_offer,
+       e.persons, e.children, e.urgency
+FROM allocation_waitinglistentry e
+LEFT JOIN (
+    SELECT entry_id, MIN(made_on) AS first_offer FROM allocation_offer GROUP BY entry_id
+) o ON o.entry_id = e.id
+WHERE e.municipality_id = %(m)s AND e.placed_on <= %(today)s
+  AND (e.status = ANY(%(live)s) OR e.placed_on >= %(since)s OR o.first_offer >= %(first)s)
+"""
+"""The entries with their first offer: the offers grouped once by entry and joined (grouping
+the joined rows by entry cost twice as much at Oslo scale)."""
 
 
 def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
@@ -150,48 +185,43 @@ def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
     since = deadlines.add_months(
         first, -deadlines.longest_allocation_promise_months(municipality.number)
     )
-    rows = (
-        WaitingListEntry.objects.filter(municipality=municipality, placed_on__lte=today)
-        .annotate(first_offer=Min("offers__made_on"))
-        .filter(Q(status__in=LIVE_ENTRY) | Q(placed_on__gte=since) | Q(first_offer__gte=first))
-        .values_list(
-            "pk",
-            "household_id",
-            "placed_on",
-            "status",
-            "closed_on",
-            "first_offer",
-            "persons",
-            "children",
-            "urgency",
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ENTRY_FACTS_SQL,
+            {
+                "m": municipality.pk,
+                "today": today,
+                "live": sorted(_LIVE),
+                "since": since,
+                "first": first,
+            },
         )
-    )
+        rows = cursor.fetchall()
     facts = []
+    append = facts.append
+    make = EntryFact._make
+    number = municipality.number
     deadline_of: dict[dt.date, dt.date] = {}  # a few thousand distinct approval days at most
-    for pk, household_id, placed, status, closed, first, persons, children, urgency in rows:
+    for pk, household_id, placed, status, closed, offer, persons, children, urgency in rows:
         deadline = deadline_of.get(placed)
         if deadline is None:
             # the promise in force on the day of the approval (a dated municipal parameter)
-            months = deadlines.allocation_promise_months(municipality.number, placed)
+            months = deadlines.allocation_promise_months(number, placed)
             deadline = deadline_of[placed] = deadlines.allocation_deadline(placed, months=months)
-        facts.append(
-            EntryFact(
-                pk=pk,
-                household_id=household_id,
-                placed_on=placed,
-                deadline=deadline,
-                status=status,
-                closed_on=closed,
-                first_offer=first,
-                household_type=household_type(persons, children),
-                urgency=urgency,
-                promise=promise_state(
-                    deadline=deadline,
-                    status=status,
-                    closed_on=closed,
-                    first_offer=first,
-                    today=today,
-                ),
+        append(
+            make(
+                (
+                    pk,
+                    household_id,
+                    placed,
+                    deadline,
+                    status,
+                    closed,
+                    offer,
+                    household_type(persons, children),
+                    urgency,
+                    _promise(deadline, status, closed, offer, today),
+                )
             )
         )
     return facts
@@ -199,27 +229,35 @@ def entry_facts(municipality: Municipality, today: dt.date) -> list[EntryFact]:
 
 def promise_figures(facts: list[EntryFact], today: dt.date) -> dict[str, Any]:
     """Kept and broken among the promises whose deadline fell in the period (by month of the
-    deadline), and the households past the deadline with no offer today."""
+    deadline), and the households past the deadline with no offer today. One pass over the
+    facts."""
     first = period_start(today)
     months = month_list(today)
-    in_period = [f for f in facts if first <= f.deadline <= today]
-    by_month = {m: Counter[str]() for m in months}
-    for f in in_period:
-        state = BROKEN if f.promise == OVERDUE else f.promise
-        by_month[f.deadline.replace(day=1)][state] += 1
-    kept = sum(1 for f in in_period if f.promise == KEPT)
-    broken = sum(1 for f in in_period if f.promise in (BROKEN, OVERDUE))
+    soon = today + dt.timedelta(days=30)
+    kept_in = dict.fromkeys(months, 0)
+    broken_in = dict.fromkeys(months, 0)
+    overdue = due = 0
+    for f in facts:
+        promise = f.promise
+        deadline = f.deadline
+        if promise == OVERDUE:
+            overdue += 1
+        elif promise == PENDING and deadline <= soon:
+            due += 1
+        if first <= deadline <= today:
+            if promise == KEPT:
+                kept_in[deadline.replace(day=1)] += 1
+            elif promise in (BROKEN, OVERDUE):
+                broken_in[deadline.replace(day=1)] += 1
+    kept = sum(kept_in.values())
+    broken = sum(broken_in.values())
     return {
         "kept": kept,
         "broken": broken,
         "decided": kept + broken,
-        "overdue_now": sum(1 for f in facts if f.promise == OVERDUE),
-        "due_within_30_days": sum(
-            1 for f in facts if f.promise == PENDING and f.deadline <= today + dt.timedelta(days=30)
-        ),
-        "months": [
-            {"month": m, "kept": by_month[m][KEPT], "broken": by_month[m][BROKEN]} for m in months
-        ],
+        "overdue_now": overdue,
+        "due_within_30_days": due,
+        "months": [{"month": m, "kept": kept_in[m], "broken": broken_in[m]} for m in months],
     }
 
 
@@ -296,25 +334,46 @@ def waiting_list(facts: list[EntryFact]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+_TEMPORARY_SQL = """
+WITH open_stays AS (
+    SELECT s.household_id, s.starts_on FROM temporary_stay s
+    WHERE s.municipality_id = %(m)s AND s.starts_on <= %(today)s
+      AND (s.ended_on IS NULL OR s.ended_on > %(today)s)
+)
+SELECT (SELECT COUNT(*) FROM open_stays),
+       (SELECT COUNT(*) FROM open_stays WHERE starts_on <= %(long)s),
+       (SELECT COUNT(*) FROM people_householdmember hm
+        WHERE hm.relation = %(child)s
+          AND hm.household_id IN (SELECT household_id FROM open_stays))
+"""
+
+
 def temporary_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
-    """Stays open today, those longer than three months, and the children in them. Two
-    queries."""
-    open_stays = Stay.objects.filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=today),
-        municipality=municipality,
-        starts_on__lte=today,
-    )
-    totals = open_stays.aggregate(
-        stays=Count("pk"),
-        long=Count("pk", filter=Q(starts_on__lte=today - dt.timedelta(days=LONG_STAY_DAYS))),
-    )
-    children = HouseholdMember.objects.filter(
-        household_id__in=open_stays.values("household_id"), relation=Relation.CHILD
-    ).count()
-    return {"stays": totals["stays"], "long": totals["long"], "children": children}
+    """Stays open today, those longer than three months, and the children in them. One
+    query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TEMPORARY_SQL,
+            {
+                "m": municipality.pk,
+                "today": today,
+                "long": today - dt.timedelta(days=LONG_STAY_DAYS),
+                "child": str(Relation.CHILD),
+            },
+        )
+        stays, long, children = cursor.fetchone()
+    return {"stays": stays, "long": long, "children": children}
 
 
 ARREARS_CACHE_SECONDS = 300
+
+_ARREARS_KEY_SQL = """
+SELECT c.n, c.last, p.n, p.last, p.placed
+FROM (SELECT COUNT(*) AS n, MAX(id) AS last FROM rent_rentclaim WHERE municipality_id = %(m)s) c,
+     (SELECT COUNT(*) AS n, MAX(id) AS last, MAX(placed_at) AS placed
+      FROM rent_payment WHERE municipality_id = %(m)s) p
+"""
+"""The claims and the payments there are (the arrears figures' cache key), in one query."""
 
 
 def arrears_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
@@ -325,21 +384,17 @@ def arrears_figures(municipality: Municipality, today: dt.date) -> dict[str, Any
     once); anything else shows within ``ARREARS_CACHE_SECONDS``."""
     from django.core.cache import cache
 
-    from husly.rent.models import Payment, RentClaim
-
-    claims = RentClaim.objects.filter(municipality=municipality).aggregate(
-        n=Count("pk"), last=Max("pk")
-    )
-    payments = Payment.objects.filter(municipality=municipality).aggregate(
-        n=Count("pk"), last=Max("pk"), placed=Max("placed_at")
-    )
-    key = "insight:arrears:{}:{}:{n}:{last}:{p_n}:{p_last}:{placed}".format(
+    with connection.cursor() as cursor:
+        cursor.execute(_ARREARS_KEY_SQL, {"m": municipality.pk})
+        n, last, p_n, p_last, placed = cursor.fetchone()
+    key = "insight:arrears:{}:{}:{}:{}:{}:{}:{}".format(
         municipality.pk,
         today.isoformat(),
-        **claims,
-        p_n=payments["n"],
-        p_last=payments["last"],
-        placed=payments["placed"].isoformat() if payments["placed"] else "",
+        n,
+        last,
+        p_n,
+        p_last,
+        placed.isoformat() if placed else "",
     )
     found = cache.get(key)
     if found is None:
@@ -360,22 +415,48 @@ def _arrears_figures(municipality: Municipality, today: dt.date) -> dict[str, An
     }
 
 
+_STOCK_SQL = """
+SELECT d.category, COUNT(*), COUNT(*) FILTER (WHERE d.wheelchair_accessible),
+       COUNT(*) FILTER (WHERE d.status = %(vacant)s)
+FROM housing_dwelling d JOIN housing_building b ON b.id = d.building_id
+WHERE b.municipality_id = %(m)s AND NOT d.status = %(sold)s
+GROUP BY 1
+"""
+
+_ENDING_SQL = """
+SELECT COUNT(*) FILTER (WHERE l.end_date <= %(m3)s), COUNT(*) FILTER (WHERE l.end_date <= %(m6)s),
+       COUNT(*)
+FROM tenancy_lease l
+WHERE l.municipality_id = %(m)s AND l.status = %(active)s
+  AND l.end_date >= %(today)s AND l.end_date <= %(m12)s
+  AND NOT EXISTS (SELECT 1 FROM tenancy_lease r WHERE r.renews_id = l.id)
+"""
+
+
 def stock_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Dwellings in the stock (not sold) by category, with the wheelchair-accessible share and
-    the vacant ones; leases ending in the next 3, 6 and 12 months with no renewal written."""
+    the vacant ones; leases ending in the next 3, 6 and 12 months with no renewal written. Two
+    queries."""
     from husly.housing.models import DwellingCategory
 
-    dwellings = Dwelling.objects.filter(building__municipality=municipality).exclude(
-        status=DwellingStatus.SOLD
-    )
-    rows = {
-        row["category"]: row
-        for row in dwellings.values("category").annotate(
-            n=Count("pk"),
-            wheelchair=Count("pk", filter=Q(wheelchair_accessible=True)),
-            vacant=Count("pk", filter=Q(status=DwellingStatus.VACANT)),
-        )
+    params = {
+        "m": municipality.pk,
+        "sold": str(DwellingStatus.SOLD),
+        "vacant": str(DwellingStatus.VACANT),
+        "active": str(LeaseStatus.ACTIVE),
+        "today": today,
+        "m3": deadlines.add_months(today, 3),
+        "m6": deadlines.add_months(today, 6),
+        "m12": deadlines.add_months(today, 12),
     }
+    with connection.cursor() as cursor:
+        cursor.execute(_STOCK_SQL, params)
+        rows = {
+            category: {"n": n, "wheelchair": wheelchair, "vacant": vacant}
+            for category, n, wheelchair, vacant in cursor.fetchall()
+        }
+        cursor.execute(_ENDING_SQL, params)
+        m3, m6, m12 = cursor.fetchone()
     categories = [
         {
             "key": key,
@@ -388,17 +469,7 @@ def stock_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     ]
     total = sum(c["n"] for c in categories)
     wheelchair = sum(c["wheelchair"] for c in categories)
-    ending = Lease.objects.filter(
-        municipality=municipality,
-        status=LeaseStatus.ACTIVE,
-        end_date__gte=today,
-        end_date__lte=deadlines.add_months(today, 12),
-        renewed_by__isnull=True,
-    ).aggregate(
-        m3=Count("pk", filter=Q(end_date__lte=deadlines.add_months(today, 3))),
-        m6=Count("pk", filter=Q(end_date__lte=deadlines.add_months(today, 6))),
-        m12=Count("pk"),
-    )
+    ending = {"m3": m3, "m6": m6, "m12": m12}
     return {
         "categories": categories,
         "total": total,
@@ -434,69 +505,99 @@ def vacancy_figures(municipality: Municipality, today: dt.date) -> dict[str, Any
     return {"rows": rows, "days": sum(days.values())}
 
 
-def _per_month(queryset: Any, field: str) -> dict[dt.date, int]:
-    return {
-        row["month"]: row["n"]
-        for row in queryset.annotate(month=TruncMonth(field))
-        .values("month")
-        .annotate(n=Count("pk"))
-    }
+_FLOWS_SQL = {
+    "applications": """
+SELECT DATE_TRUNC('month', c.received_on)::date, COUNT(*)
+FROM cases_case c JOIN cases_application a ON a.case_id = c.id
+WHERE c.municipality_id = %(m)s AND c.received_on >= %(first)s AND c.received_on < %(end)s
+GROUP BY 1""",
+    "offers": """
+SELECT DATE_TRUNC('month', o.made_on)::date, COUNT(*)
+FROM allocation_offer o JOIN allocation_waitinglistentry e ON e.id = o.entry_id
+WHERE e.municipality_id = %(m)s AND o.made_on >= %(first)s AND o.made_on < %(end)s
+GROUP BY 1""",
+    "leases": """
+SELECT DATE_TRUNC('month', l.start_date)::date, COUNT(*)
+FROM tenancy_lease l
+WHERE l.municipality_id = %(m)s AND l.renews_id IS NULL AND NOT l.status = ANY(%(pending)s)
+  AND l.start_date >= %(first)s AND l.start_date < %(end)s
+GROUP BY 1""",
+    "moves_on": """
+SELECT DATE_TRUNC('month', l.ended_on)::date, COUNT(*)
+FROM tenancy_lease l
+WHERE l.municipality_id = %(m)s AND l.end_reason = ANY(%(moves_on)s)
+  AND l.ended_on >= %(first)s AND l.ended_on < %(end)s
+GROUP BY 1""",
+}
+"""Four monthly series of :func:`flow_figures` as plain statements (grouped queries built by
+the ORM cost more Python than the database spends on them; one UNION ALL of them was planned
+with parallel workers, more CPU in all); the decisions come from :func:`issued_decisions`."""
+
+FLOW_SERIES = ("applications", "decisions", "offers", "leases", "moves_on")
 
 
-def flow_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
-    """Per month of the period: applications received, approvals and refusals issued, offers
-    made, leases started (renewals excluded) and moves on. Five grouped queries."""
+class Issued(NamedTuple):
+    """Decisions issued in the period, counted by month, kind of help and kind of decision."""
+
+    month: dt.date
+    help_kind: str
+    kind: str
+    n: int
+    amount: int | None
+
+
+_ISSUED_SQL = """
+SELECT DATE_TRUNC('month', d.issued_on)::date, d.help_kind, d.kind, COUNT(*), SUM(d.amount)
+FROM cases_decision d JOIN cases_case c ON c.id = d.case_id
+WHERE c.municipality_id = %(m)s AND d.status = %(issued)s
+  AND d.issued_on >= %(first)s AND d.issued_on <= %(today)s
+GROUP BY 1, 2, 3
+"""
+
+
+def issued_decisions(municipality: Municipality, today: dt.date) -> list[Issued]:
+    """The decisions issued in the period, grouped (what the flows and the start-loan figures
+    count: one pass over the decisions instead of one per figure). One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ISSUED_SQL,
+            {
+                "m": municipality.pk,
+                "issued": str(DecisionStatus.ISSUED),
+                "first": period_start(today),
+                "today": today,
+            },
+        )
+        return [Issued._make(row) for row in cursor.fetchall()]
+
+
+def flow_figures(
+    municipality: Municipality, today: dt.date, issued: list[Issued] | None = None
+) -> dict[str, Any]:
+    """Per month of the period: applications received, approvals and refusals issued (for a
+    dwelling), offers made, leases started (renewals and leases not yet in force excluded) and
+    moves on. Four queries, and :func:`issued_decisions` unless given."""
     first = period_start(today)
     end = today + dt.timedelta(days=1)
-    applications = _per_month(
-        Case.objects.filter(
-            municipality=municipality,
-            application__isnull=False,
-            received_on__gte=first,
-            received_on__lt=end,
-        ),
-        "received_on",
-    )
-    decisions = _per_month(
-        Decision.objects.filter(
-            case__municipality=municipality,
-            status=DecisionStatus.ISSUED,
-            kind__in=(DecisionKind.APPROVAL, DecisionKind.REFUSAL),
-            help_kind__in=DWELLING_HELP,
-            issued_on__gte=first,
-            issued_on__lt=end,
-        ),
-        "issued_on",
-    )
-    offers = _per_month(
-        Offer.objects.filter(entry__municipality=municipality, made_on__gte=first, made_on__lt=end),
-        "made_on",
-    )
-    leases = _per_month(
-        Lease.objects.filter(
-            municipality=municipality,
-            renews__isnull=True,
-            start_date__gte=first,
-            start_date__lt=end,
-        ).exclude(status__in=PENDING_LEASE),
-        "start_date",
-    )
-    moves_on = _per_month(
-        Lease.objects.filter(
-            municipality=municipality,
-            end_reason__in=MOVES_ON,
-            ended_on__gte=first,
-            ended_on__lt=end,
-        ),
-        "ended_on",
-    )
-    series = {
-        "applications": applications,
-        "decisions": decisions,
-        "offers": offers,
-        "leases": leases,
-        "moves_on": moves_on,
+    params = {
+        "m": municipality.pk,
+        "first": first,
+        "end": end,
+        "pending": [str(s) for s in PENDING_LEASE],
+        "moves_on": [str(r) for r in MOVES_ON],
     }
+    series: dict[str, dict[dt.date, int]] = {key: {} for key in FLOW_SERIES}
+    with connection.cursor() as cursor:
+        for key, sql in _FLOWS_SQL.items():
+            cursor.execute(sql, params)
+            series[key] = dict(cursor.fetchall())
+    decisions = series["decisions"]
+    for row in issued_decisions(municipality, today) if issued is None else issued:
+        if row.help_kind in DWELLING_HELP and row.kind in (
+            DecisionKind.APPROVAL,
+            DecisionKind.REFUSAL,
+        ):
+            decisions[row.month] = decisions.get(row.month, 0) + row.n
     months: list[dict[str, Any]] = [
         {"month": m, **{key: values.get(m, 0) for key, values in series.items()}}
         for m in month_list(today)
@@ -513,57 +614,57 @@ REFUSAL_OUTCOMES = {
 }
 
 
+_REFUSALS_SQL = """
+SELECT CASE
+    WHEN EXISTS (
+        SELECT 1 FROM cases_decision a JOIN cases_case ac ON ac.id = a.case_id
+        WHERE ac.household_id = c.household_id AND a.status = %(issued)s
+          AND a.kind = %(approval)s AND a.help_kind = ANY(%(help)s)
+          AND a.issued_on >= d.issued_on
+    ) THEN 'approved_later'
+    WHEN EXISTS (
+        SELECT 1 FROM followup_refusalfollowup f
+        WHERE f.decision_id = d.id AND f.followed_up_on IS NOT NULL
+    ) THEN 'followed_up'
+    WHEN EXISTS (SELECT 1 FROM followup_refusalfollowup f WHERE f.decision_id = d.id)
+    THEN 'follow_up_planned'
+    ELSE 'nothing_recorded' END,
+    COUNT(*)
+FROM cases_decision d JOIN cases_case c ON c.id = d.case_id
+WHERE c.municipality_id = %(m)s AND d.status = %(issued)s AND d.kind = %(refusal)s
+  AND d.help_kind = ANY(%(help)s) AND d.issued_on >= %(first)s AND d.issued_on <= %(today)s
+GROUP BY 1
+"""
+
+_REFUSED_OFFERS_SQL = """
+SELECT e.status, COUNT(*)
+FROM allocation_offer o JOIN allocation_waitinglistentry e ON e.id = o.entry_id
+WHERE e.municipality_id = %(m)s AND o.status = %(refused)s
+  AND o.made_on >= %(first)s AND o.made_on <= %(today)s
+GROUP BY 1
+"""
+
+
 def refusal_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """Refused applications for a dwelling issued in the period and what became of the
-    household (the first that applies: a later approval, a follow-up done, a follow-up planned,
-    nothing); offers refused in the period by where the household's entry stands now. Two
-    queries."""
-    first = period_start(today)
-    later_approval = Decision.objects.filter(
-        case__household_id=OuterRef("case__household_id"),
-        status=DecisionStatus.ISSUED,
-        kind=DecisionKind.APPROVAL,
-        help_kind__in=DWELLING_HELP,
-        issued_on__gte=OuterRef("issued_on"),
-    )
-    follow_up = RefusalFollowUp.objects.filter(decision_id=OuterRef("pk"))
-    refusals = (
-        Decision.objects.filter(
-            case__municipality=municipality,
-            status=DecisionStatus.ISSUED,
-            kind=DecisionKind.REFUSAL,
-            help_kind__in=DWELLING_HELP,
-            issued_on__gte=first,
-            issued_on__lte=today,
-        )
-        .annotate(
-            approved=Exists(later_approval),
-            followed=Exists(follow_up.filter(followed_up_on__isnull=False)),
-            planned=Exists(follow_up),
-        )
-        .values_list("approved", "followed", "planned")
-    )
-    outcomes: Counter[str] = Counter()
-    for approved, followed, planned in refusals:
-        if approved:
-            outcomes["approved_later"] += 1
-        elif followed:
-            outcomes["followed_up"] += 1
-        elif planned:
-            outcomes["follow_up_planned"] += 1
-        else:
-            outcomes["nothing_recorded"] += 1
-    offers = dict(
-        Offer.objects.filter(
-            entry__municipality=municipality,
-            status=OfferStatus.REFUSED,
-            made_on__gte=first,
-            made_on__lte=today,
-        )
-        .values_list("entry__status")
-        .annotate(n=Count("pk"))
-        .values_list("entry__status", "n")
-    )
+    household (the first that applies: a later approval for a dwelling, a follow-up done, a
+    follow-up planned, nothing), counted by the database; offers refused in the period by where
+    the household's entry stands now. Two queries."""
+    params = {
+        "m": municipality.pk,
+        "first": period_start(today),
+        "today": today,
+        "issued": str(DecisionStatus.ISSUED),
+        "approval": str(DecisionKind.APPROVAL),
+        "refusal": str(DecisionKind.REFUSAL),
+        "help": [str(k) for k in DWELLING_HELP],
+        "refused": str(OfferStatus.REFUSED),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_REFUSALS_SQL, params)
+        outcomes: Counter[str] = Counter(dict(cursor.fetchall()))
+        cursor.execute(_REFUSED_OFFERS_SQL, params)
+        offers = dict(cursor.fetchall())
     return {
         "refusals": sum(outcomes.values()),
         "outcomes": [
@@ -618,40 +719,56 @@ def eviction_figures(municipality: Municipality, today: dt.date) -> dict[str, An
     }
 
 
+_LIVING_THERE_SQL = """
+SELECT COUNT(*) FILTER (WHERE f.kind = %(case_opened)s),
+       COUNT(*) FILTER (WHERE f.kind = %(case_closed)s),
+       COUNT(*) FILTER (WHERE f.kind = %(collection_notice)s),
+       COUNT(*) FILTER (WHERE f.kind = %(eviction_notice)s),
+       COUNT(*) FILTER (WHERE f.kind = %(petition)s),
+       COUNT(*) FILTER (WHERE f.kind = %(external_petition)s),
+       COUNT(*) FILTER (WHERE f.kind = %(eviction)s AND f.with_children),
+       COUNT(*) FILTER (WHERE f.kind = %(eviction)s AND NOT f.with_children),
+       (SELECT COUNT(*) FILTER (WHERE p.offered_on >= %(first)s AND p.offered_on <= %(today)s)
+               FROM followup_housingplan p WHERE p.municipality_id = %(m)s),
+       (SELECT COUNT(*) FILTER (WHERE p.accepted_on >= %(first)s AND p.accepted_on <= %(today)s)
+               FROM followup_housingplan p WHERE p.municipality_id = %(m)s),
+       (SELECT COUNT(*) FILTER (WHERE p.declined_on >= %(first)s AND p.declined_on <= %(today)s)
+               FROM followup_housingplan p WHERE p.municipality_id = %(m)s)
+FROM arrears_arrearsfact f
+WHERE f.municipality_id = %(m)s AND f."on" >= %(first)s AND f."on" <= %(today)s
+"""
+
+
 def living_there_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
     """The stored facts of living there in the period (issue 12), counted, never recomputed:
     arrears cases opened and closed, debt-collection notices, § 4-18 notices, petitions,
     evictions carried out with and without children (``ArrearsFact``), and bo-plans offered,
-    accepted and declined (the dates on ``HousingPlan``). Two queries."""
-    from husly.arrears.models import ArrearsFact, FactKind
-    from husly.followup.models import HousingPlan
+    accepted and declined (the dates on ``HousingPlan``). One query."""
+    from husly.arrears.models import FactKind
 
-    first = period_start(today)
-    facts = ArrearsFact.objects.filter(
-        municipality=municipality, on__gte=first, on__lte=today
-    ).aggregate(
-        **{
-            kind: Count("pk", filter=Q(kind=kind))
-            for kind in (
-                FactKind.CASE_OPENED,
-                FactKind.CASE_CLOSED,
-                FactKind.COLLECTION_NOTICE,
-                FactKind.EVICTION_NOTICE,
-                FactKind.PETITION,
-                FactKind.EXTERNAL_PETITION,
-            )
-        },
-        eviction_with_children=Count("pk", filter=Q(kind=FactKind.EVICTION, with_children=True)),
-        eviction_without_children=Count(
-            "pk", filter=Q(kind=FactKind.EVICTION, with_children=False)
-        ),
+    kinds = (
+        FactKind.CASE_OPENED,
+        FactKind.CASE_CLOSED,
+        FactKind.COLLECTION_NOTICE,
+        FactKind.EVICTION_NOTICE,
+        FactKind.PETITION,
+        FactKind.EXTERNAL_PETITION,
     )
-    plans = HousingPlan.objects.filter(municipality=municipality).aggregate(
-        plans_offered=Count("pk", filter=Q(offered_on__gte=first, offered_on__lte=today)),
-        plans_accepted=Count("pk", filter=Q(accepted_on__gte=first, accepted_on__lte=today)),
-        plans_declined=Count("pk", filter=Q(declined_on__gte=first, declined_on__lte=today)),
+    params: dict[str, Any] = {str(kind): str(kind) for kind in kinds}
+    params.update(
+        m=municipality.pk, first=period_start(today), today=today, eviction=str(FactKind.EVICTION)
     )
-    return {**facts, **plans}
+    with connection.cursor() as cursor:
+        cursor.execute(_LIVING_THERE_SQL, params)
+        row = cursor.fetchone()
+    keys = [str(kind) for kind in kinds] + [
+        "eviction_with_children",
+        "eviction_without_children",
+        "plans_offered",
+        "plans_accepted",
+        "plans_declined",
+    ]
+    return dict(zip(keys, row, strict=True))
 
 
 LIVING_THERE_ROWS = (
@@ -670,28 +787,31 @@ LIVING_THERE_ROWS = (
 """The rows of the living-there figures, in the order the dashboard shows them."""
 
 
-def loan_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
+def loan_figures(
+    municipality: Municipality, today: dt.date, issued: list[Issued] | None = None
+) -> dict[str, Any]:
     """Start loans approved (and the establishment grants in them) and refused in the period,
-    loans paid out, and grants decided on their own. Three queries."""
+    loans paid out, and grants decided on their own. Two queries, and
+    :func:`issued_decisions` unless given."""
     first = period_start(today)
-    decided = Decision.objects.filter(
-        case__municipality=municipality,
-        status=DecisionStatus.ISSUED,
-        issued_on__gte=first,
-        issued_on__lte=today,
-    )
-    counts = decided.aggregate(
-        loan_approved=Count(
-            "pk", filter=Q(help_kind=HelpKind.START_LOAN, kind=DecisionKind.APPROVAL)
-        ),
-        loan_refused=Count(
-            "pk", filter=Q(help_kind=HelpKind.START_LOAN, kind=DecisionKind.REFUSAL)
-        ),
-        grants=Count("pk", filter=Q(help_kind=HelpKind.GRANT, kind=DecisionKind.APPROVAL)),
-        grant_amount=Sum("amount", filter=Q(help_kind=HelpKind.GRANT, kind=DecisionKind.APPROVAL)),
-    )
+    counts: Counter[str] = Counter()
+    grant_amount = 0
+    for row in issued_decisions(municipality, today) if issued is None else issued:
+        if row.help_kind == HelpKind.START_LOAN and row.kind in (
+            DecisionKind.APPROVAL,
+            DecisionKind.REFUSAL,
+        ):
+            counts[f"loan_{row.kind}"] += row.n
+        elif row.help_kind == HelpKind.GRANT and row.kind == DecisionKind.APPROVAL:
+            counts["grants"] += row.n
+            grant_amount += row.amount or 0
     terms = LoanApproval.objects.filter(
-        decision__in=decided.filter(help_kind=HelpKind.START_LOAN, kind=DecisionKind.APPROVAL)
+        decision__case__municipality=municipality,
+        decision__status=DecisionStatus.ISSUED,
+        decision__issued_on__gte=first,
+        decision__issued_on__lte=today,
+        decision__help_kind=HelpKind.START_LOAN,
+        decision__kind=DecisionKind.APPROVAL,
     ).aggregate(
         amount=Sum("amount"),
         with_grant=Count("pk", filter=Q(grant_amount__gt=0)),
@@ -701,15 +821,15 @@ def loan_figures(municipality: Municipality, today: dt.date) -> dict[str, Any]:
         municipality=municipality, disbursed_on__gte=first, disbursed_on__lte=today
     ).aggregate(n=Count("pk"), amount=Sum(F("principal")))
     return {
-        "approved": counts["loan_approved"],
+        "approved": counts["loan_approval"],
         "approved_amount": terms["amount"] or 0,
-        "refused": counts["loan_refused"],
+        "refused": counts["loan_refusal"],
         "with_grant": terms["with_grant"],
         "loan_grant_amount": terms["grant_amount"] or 0,
         "disbursed": paid["n"],
         "disbursed_amount": paid["amount"] or 0,
         "grants": counts["grants"],
-        "grant_amount": counts["grant_amount"] or 0,
+        "grant_amount": grant_amount,
     }
 
 
@@ -745,6 +865,7 @@ def dashboard_figures(municipality: Municipality, today: dt.date) -> dict[str, A
     """Every figure of the dashboard for one municipality on ``today``. A fixed number of
     queries, whatever the number of households, dwellings or cases."""
     facts = entry_facts(municipality, today)
+    issued = issued_decisions(municipality, today)
     homeless = homeless_on(municipality.pk, today)
     first = period_start(today)
     return {
@@ -762,13 +883,13 @@ def dashboard_figures(municipality: Municipality, today: dt.date) -> dict[str, A
         "arrears": arrears_figures(municipality, today),
         "stock": stock_figures(municipality, today),
         "vacancy": vacancy_figures(municipality, today),
-        "flows": flow_figures(municipality, today),
+        "flows": flow_figures(municipality, today, issued),
         "promise": promise_figures(facts, today),
         "waits": wait_figures(facts, today),
         "refusals": refusal_figures(municipality, today),
         "evictions": eviction_figures(municipality, today),
         "living_there": living_there_figures(municipality, today),
-        "loans": loan_figures(municipality, today),
+        "loans": loan_figures(municipality, today, issued),
         "settlement": settlement_figures(municipality, today),
     }
 
