@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
 from typing import Any, cast
 
 import yaml
@@ -48,6 +47,7 @@ from husly.allocation.templatetags.husly_allocation import _persons
 from husly.audit.freshness import until_changed
 from husly.cases.selectors import can_act_on
 from husly.core.pages import (
+    act,
     add_action_errors,
     day_text,
     paginate,
@@ -60,7 +60,7 @@ from husly.matching import PriorityPolicy, ReplayMismatchError, replay
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads, log_reads
-from husly.portal.auth import is_resident
+from husly.portal.auth import resident_of
 
 WAITING_LIST_PAGE = 50
 """Rows of the waiting list on one page (Oslo has about 2,000 households waiting)."""
@@ -78,23 +78,6 @@ def _allocating(user: User) -> Municipality:
 def _require(user: User, municipality_id: int) -> None:
     if not selectors.can_allocate(user, municipality_id):
         raise PermissionDenied
-
-
-def _municipality(user: User, roles: frozenset[str]) -> Municipality:
-    municipality = municipalities_for_user(user, roles).first()
-    if municipality is None:
-        raise PermissionDenied
-    return municipality
-
-
-def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
-    try:
-        result = call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return None
-    messages.success(request, done)
-    return result
 
 
 def waiting_list(request: HttpRequest) -> HttpResponse:
@@ -282,7 +265,7 @@ def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     entry = selectors.entry_get_for_user(user, pk)
     _require(user, entry.municipality_id)
     if step == "bortfall":
-        decision = _act(
+        decision = act(
             request,
             lambda: actions.waiting_list_lapse_draft(actor=user, entry=entry),
             _("The lapse decision was drafted. Send it for approval."),
@@ -290,7 +273,7 @@ def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if decision is not None:
             return redirect("cases:decision_detail", pk=decision.pk)
     elif step == "behold":
-        _act(
+        act(
             request,
             lambda: actions.waiting_list_entry_resume(
                 actor=user, entry=entry, reason=request.POST.get("reason", "")
@@ -323,7 +306,7 @@ def shortlist(request: HttpRequest, dwelling_pk: int) -> HttpResponse:
     from husly.organisation.access import get_or_404
 
     dwelling = cast(Dwelling, get_or_404(queryset, dwelling_pk))
-    run = _act(
+    run = act(
         request,
         lambda: actions.matching_shortlist(actor=user, dwelling=dwelling),
         _("The shortlist was made."),
@@ -440,7 +423,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _require(user, meeting.municipality_id)
         meeting.refresh_from_db()
         if (
-            _act(
+            act(
                 request,
                 lambda: actions.allocation_meeting_update(
                     actor=user, meeting=meeting, data=minutes.cleaned_data
@@ -749,13 +732,13 @@ def meeting_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     meeting = selectors.meeting_get_for_user(user, pk)
     _require(user, meeting.municipality_id)
     if step == "forslag":
-        _act(
+        act(
             request,
             lambda: actions.allocation_meeting_propose(actor=user, meeting=meeting),
             _("The proposal was made. Decide each vacancy."),
         )
     elif step == "lukk":
-        _act(
+        act(
             request,
             lambda: actions.allocation_meeting_close(actor=user, meeting=meeting),
             _("The meeting was closed."),
@@ -806,14 +789,14 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         _require(user, offer.entry.municipality_id)
         step = request.POST.get("step")
         if step == "accept":
-            _act(
+            act(
                 request,
                 lambda: actions.offer_accept(actor=user, offer=offer),
                 _("The acceptance was recorded."),
             )
             return redirect("allocation:offer_detail", pk=offer.pk)
         if step == "withdraw":
-            _act(
+            act(
                 request,
                 lambda: actions.offer_withdraw(
                     actor=user, offer=offer, reason=request.POST.get("reason", "")
@@ -822,7 +805,7 @@ def offer_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("allocation:offer_detail", pk=offer.pk)
         if step == "refuse" and refuse.is_valid():
-            _act(
+            act(
                 request,
                 lambda: actions.offer_refuse(
                     actor=user, offer=offer, reason=refuse.cleaned_data["reason"]
@@ -904,29 +887,22 @@ def policy(request: HttpRequest) -> HttpResponse:
 # --- Min side ------------------------------------------------------------------------------------
 
 
-def _resident(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not is_resident(user):
-        raise PermissionDenied
-    return user
-
-
 @login_required(login_url="portal:login")
 @require_http_methods(["GET", "POST"])
 def my_offer(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     offer = selectors.my_offer(user, pk)
     refuse = RefuseForm(request.POST if request.POST.get("step") == "refuse" else None)
     if request.method == "POST":
         if request.POST.get("step") == "accept":
-            _act(
+            act(
                 request,
                 lambda: actions.offer_accept(actor=user, offer=offer, via=AnsweredVia.PORTAL),
                 _("Thank you. You have accepted the offer."),
             )
             return redirect("allocation:my_offer", pk=offer.pk)
         if request.POST.get("step") == "refuse" and refuse.is_valid():
-            _act(
+            act(
                 request,
                 lambda: actions.offer_refuse(
                     actor=user,

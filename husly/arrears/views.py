@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _act, _municipality, _resident
 from husly.arrears import actions, selectors
 from husly.arrears.forms import (
     AgreementForm,
@@ -33,10 +32,11 @@ from husly.arrears.forms import (
 from husly.arrears.letters import letter_text, render_step_letter
 from husly.arrears.models import ArrearsCase, CaseStatus, MeetingStatus, StepStatus
 from husly.consent.models import Consent, LegalBasis
-from husly.core.pages import add_action_errors, user_of
+from husly.core.pages import act, add_action_errors, municipality_for_role, user_of
 from husly.organisation.access import has_role, municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import household_get_for_user, log_household_reads, log_reads
+from husly.portal.auth import resident_of
 
 
 def _people(case_municipality_id: int) -> list[tuple[str, str]]:
@@ -161,7 +161,7 @@ def _prepare(request: HttpRequest, user: User, case: ArrearsCase) -> None:
         messages.error(request, _("No step can be taken now."))
         return
     data, step_id = form.cleaned_data, found.next.step.id
-    _act(
+    act(
         request,
         lambda: actions.arrears_step_prepare(
             actor=user,
@@ -185,7 +185,7 @@ def _pending_or_404(case: ArrearsCase) -> Any:
 
 def _confirm(request: HttpRequest, user: User, case: ArrearsCase) -> None:
     pending = _pending_or_404(case)
-    _act(
+    act(
         request,
         lambda: actions.arrears_step_confirm(
             actor=user, step=pending, channel=request.POST.get("channel", "")
@@ -196,7 +196,7 @@ def _confirm(request: HttpRequest, user: User, case: ArrearsCase) -> None:
 
 def _cancel(request: HttpRequest, user: User, case: ArrearsCase) -> None:
     pending = _pending_or_404(case)
-    _act(
+    act(
         request,
         lambda: actions.arrears_step_cancel(actor=user, step=pending),
         _("The prepared step is cancelled. Nothing was sent."),
@@ -207,7 +207,7 @@ def _assign(request: HttpRequest, user: User, case: ArrearsCase) -> None:
     form = AssignForm(request.POST, people=_people(case.municipality_id))
     if form.is_valid() and form.cleaned_data["responsible"]:
         chosen = User.objects.get(pk=form.cleaned_data["responsible"])
-        _act(
+        act(
             request,
             lambda: actions.arrears_case_assign(actor=user, case=case, responsible=chosen),
             _("Saved."),
@@ -219,7 +219,7 @@ def _agreement(request: HttpRequest, user: User, case: ArrearsCase) -> None:
     if not form.is_valid():
         _errors(request, form)
         return
-    _act(
+    act(
         request,
         lambda: actions.repayment_agreement_create(
             actor=user,
@@ -239,7 +239,7 @@ def _nav(request: HttpRequest, user: User, case: ArrearsCase) -> None:
     kind, _sep, basis_pk = form.cleaned_data["basis"].partition(":")
     consent = Consent.objects.filter(pk=basis_pk).first() if kind == "consent" else None
     basis = LegalBasis.objects.filter(pk=basis_pk).first() if kind == "basis" else None
-    _act(
+    act(
         request,
         lambda: actions.nav_coverage_record(
             actor=user,
@@ -254,7 +254,7 @@ def _nav(request: HttpRequest, user: User, case: ArrearsCase) -> None:
 
 
 def _close(request: HttpRequest, user: User, case: ArrearsCase) -> None:
-    _act(
+    act(
         request,
         lambda: actions.arrears_case_close(actor=user, case=case, on=timezone.localdate()),
         _("The case is closed."),
@@ -298,7 +298,7 @@ def step_document(request: HttpRequest, pk: int) -> HttpResponse:
 def external_register(request: HttpRequest) -> HttpResponse:
     """NAV registers a copy of an eviction petition from a private landlord or cooperative."""
     user = user_of(request)
-    municipality = _municipality(user, selectors.NAV_ROLES)
+    municipality = municipality_for_role(user, selectors.NAV_ROLES)
     form = ExternalPetitionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -324,11 +324,11 @@ def external_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _municipality(user, selectors.MEETING_ROLES)
+    municipality = municipality_for_role(user, selectors.MEETING_ROLES)
     meetings = list(selectors.meetings_for_user(user)[:30])
     form = MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        meeting = _act(
+        meeting = act(
             request,
             lambda: actions.rent_meeting_create(
                 actor=user,
@@ -362,7 +362,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = _people(meeting.municipality_id)
     if request.method == "POST":
         if request.POST.get("step") == "close":
-            _act(
+            act(
                 request,
                 lambda: actions.rent_meeting_close(actor=user, meeting=meeting),
                 _("The minutes are closed."),
@@ -372,7 +372,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             form = MeetingItemForm(request.POST, prefix=f"i{item.pk}", people=people)
             if form.is_valid():
                 chosen = User.objects.filter(pk=form.cleaned_data["responsible"] or 0).first()
-                _act(
+                act(
                     request,
                     lambda: actions.rent_meeting_item_record(
                         actor=user,
@@ -418,7 +418,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def my_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     step = selectors.my_step(user, pk)
     with step.document.open("rb") as handle:
         pdf = handle.read()

@@ -19,7 +19,8 @@ from husly.calculators.forms import AllowanceForm, LoanForm, field_for, initial_
 from husly.cases.models import Case
 from husly.cases.selectors import case_read
 from husly.core.pages import user_of
-from husly.portal.views import _resident, portal_login_required
+from husly.portal.auth import resident_of
+from husly.portal.views import portal_login_required
 from husly.rules.errors import RulesInputError
 from husly.rules.housing_allowance import (
     HousingAllowanceApplication,
@@ -129,11 +130,11 @@ def staff_loan(request: HttpRequest) -> HttpResponse:
 
 @portal_login_required
 def portal_allowance(request: HttpRequest) -> HttpResponse:
-    _resident(request)
+    resident_of(request)
     return _allowance(request, "calculators/portal.html")
 
 
 @portal_login_required
 def portal_loan(request: HttpRequest) -> HttpResponse:
-    _resident(request)
+    resident_of(request)
     return _loan(request, "calculators/portal.html")

@@ -59,7 +59,7 @@ from husly.cases.models import (
     RoutingStatus,
 )
 from husly.consent.models import ALL_CATEGORIES, ROLE_PURPOSES, Consent, LegalBasis
-from husly.core.dbfunctions import AddDays, AddMonths, InKeys
+from husly.core.dbfunctions import AddDays, AddMonths, InKeys, among_keys
 from husly.organisation.access import (
     ROLE_PREFERENCE,
     get_or_404,
@@ -864,7 +864,7 @@ def work_list(
 # Table names from the models; every value a parameter.
 _UNTAKEN_SQL = (
     f"SELECT case_id, assigned_to_id FROM {CaseRouting._meta.db_table}"  # noqa: S608
-    " WHERE unit_id IN ({units}) AND status = %s AND assigned_to_id IS NULL{help_kind}"
+    " WHERE unit_id {units} AND status = %s AND assigned_to_id IS NULL{help_kind}"
 )
 _OWN_SQL = (
     f"SELECT case_id, assigned_to_id FROM {CaseRouting._meta.db_table}"  # noqa: S608
@@ -882,12 +882,12 @@ def _candidates(user: User, units: list[int], help_kind: str) -> list[tuple[int,
     sql, params = _OWN_SQL, [user.pk, RoutingStatus.OPEN.value, user.pk]
     params += [CaseStatus.SUBMITTED.value, CaseStatus.IN_PROGRESS.value]
     if units:  # no units: no untaken parts (as an empty ``__in``)
+        among, keys = among_keys(units, connection)
         untaken = _UNTAKEN_SQL.format(
-            units=", ".join(["%s"] * len(units)),
-            help_kind=" AND help_kind = %s" if help_kind else "",
+            units=among, help_kind=" AND help_kind = %s" if help_kind else ""
         )
         sql = f"{untaken} UNION ALL {sql}"
-        params = [*units, RoutingStatus.OPEN.value, *([help_kind] if help_kind else []), *params]
+        params = [*keys, RoutingStatus.OPEN.value, *([help_kind] if help_kind else []), *params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

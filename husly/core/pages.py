@@ -44,6 +44,27 @@ def require_role(user: User, municipality_id: int, roles: frozenset[str]) -> Non
         raise PermissionDenied
 
 
+def municipality_for_role(user: User, roles: frozenset[str]) -> Municipality:
+    """The municipality a page without an object works in, where the user has one of ``roles``;
+    none is 403 (the page exists, the user may not use it)."""
+    municipality = municipalities_for_user(user, roles).first()
+    if municipality is None:
+        raise PermissionDenied
+    return municipality
+
+
+def act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
+    """Run ``call`` (one atomic action) for a button without a form: say ``done``, or the
+    action's refusal as an error message (nothing was written); the action's result or None."""
+    try:
+        result = call()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return None
+    messages.success(request, done)
+    return result
+
+
 def writable_municipalities(user: User, roles: frozenset[str]) -> QuerySet[Municipality]:
     return municipalities_for_user(user, roles)
 

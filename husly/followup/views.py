@@ -20,7 +20,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _resident
 from husly.core.pages import add_action_errors, paginate, querystring_without_page, user_of
 from husly.followup import actions, selectors
 from husly.followup.forms import (
@@ -42,6 +41,7 @@ from husly.followup.models import FollowUpSettings, WrittenWarning
 from husly.organisation.access import has_role
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
+from husly.portal.auth import resident_of
 from husly.tenancy.models import Lease
 
 
@@ -309,7 +309,7 @@ def warning_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def my_plan_answer(request: HttpRequest, pk: int) -> HttpResponse:
     """The household accepts or declines the bo-plan it was offered at moving in (Min side)."""
-    user = _resident(request)
+    user = resident_of(request)
     plan = selectors.my_plan(user, pk)
     answer = request.POST.get("answer")
     if answer not in {"accepted", "declined"}:
@@ -337,7 +337,7 @@ def my_plan_answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def my_warning_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     return _letter(selectors.my_warning(user, pk))
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from husly.allocation.models import EntryStatus, WaitingListEntry
 from husly.allocation.selectors import can_allocate
 from husly.cases.models import Case, HelpKind
-from husly.core.pages import add_action_errors, user_of
+from husly.core.pages import act, add_action_errors, user_of
 from husly.landlords import actions, forms, selectors
 from husly.landlords.models import (
     Agreement,
@@ -46,16 +46,6 @@ def _log_landlords(request: HttpRequest, user: User, landlords: list[Landlord], 
         what=what,
         path=request.get_full_path(),
     )
-
-
-def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
-    try:
-        result = call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return None
-    messages.success(request, done)
-    return result
 
 
 # --- the register --------------------------------------------------------------------------------
@@ -160,7 +150,7 @@ def landlord_contact(request: HttpRequest, pk: int) -> HttpResponse:
     landlord = selectors.landlord_get_for_user(user, pk)
     form = forms.ContactForm(request.POST)
     if form.is_valid():
-        _act(
+        act(
             request,
             lambda: actions.landlord_contact_record(
                 actor=user,
@@ -181,7 +171,7 @@ def dwelling_add(request: HttpRequest, pk: int) -> HttpResponse:
     landlord = selectors.landlord_get_for_user(user, pk)
     form = forms.OfferedDwellingForm(request.POST)
     if form.is_valid():
-        _act(
+        act(
             request,
             lambda: actions.offered_dwelling_register(
                 actor=user, landlord=landlord, data=form.cleaned_data
@@ -202,7 +192,7 @@ def dwelling_assess(request: HttpRequest, pk: int) -> HttpResponse:
     offered = selectors.offered_dwelling_get_for_user(user, pk)
     form = forms.AssessForm(request.POST)
     if form.is_valid():
-        _act(
+        act(
             request,
             lambda: actions.offered_dwelling_assess(
                 actor=user,
@@ -261,7 +251,7 @@ def enquiry_answer(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = selectors.enquiry_get_for_user(user, pk)
     form = forms.AnswerForm(request.POST)
     if form.is_valid():
-        _act(
+        act(
             request,
             lambda: actions.enquiry_answer(
                 actor=user, enquiry=enquiry, answer=form.cleaned_data["answer"]
@@ -278,7 +268,7 @@ def enquiry_take(request: HttpRequest, pk: int) -> HttpResponse:
     """Take an enquiry in the queue: it is assigned to the user."""
     user = user_of(request)
     enquiry = selectors.enquiry_get_for_user(user, pk)
-    _act(
+    act(
         request,
         lambda: actions.enquiry_assign(actor=user, enquiry=enquiry, to=user),
         _("The enquiry is yours."),
@@ -584,7 +574,7 @@ def agreement_step(  # noqa: PLR0912 - one branch per step
         )
         messages.error(request, errors)
     else:
-        _act(request, call, done)
+        act(request, call, done)
     return redirect("landlords:agreement_detail", pk=agreement.pk)
 
 
@@ -594,7 +584,7 @@ def fault_update(request: HttpRequest, pk: int) -> HttpResponse:
     fault = selectors.fault_get_for_user(user, pk)
     form = forms.FaultUpdateForm(request.POST)
     if form.is_valid():
-        _act(
+        act(
             request,
             lambda: actions.fault_update(
                 actor=user,

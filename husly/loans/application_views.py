@@ -34,8 +34,9 @@ from husly.people.selectors import (
     log_reads,
 )
 from husly.portal import selectors as portal_selectors
+from husly.portal.auth import resident_of
 from husly.portal.forms import AboutYouForm
-from husly.portal.views import _resident, portal_login_required
+from husly.portal.views import portal_login_required
 
 # --- the desk ------------------------------------------------------------------------------------
 
@@ -242,7 +243,7 @@ def payment_file(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def portal_apply(request: HttpRequest) -> HttpResponse:
     """The household applies for a start loan itself: one case per submission."""
-    user = _resident(request)
+    user = resident_of(request)
     me = portal_selectors.my_persons(user).first()
     about = AboutYouForm(
         request.POST or None,
@@ -293,7 +294,7 @@ def _my_application(user: User, pk: object) -> LoanApplication:
 def portal_loan(request: HttpRequest, pk: int) -> HttpResponse:
     """The household's own start loan: the application, the team's decision, the letters and
     the loan (balance, rate, term, payments). The read is logged on the resident's person."""
-    user = _resident(request)
+    user = resident_of(request)
     application = _my_application(user, pk)
     case = application.case
     me = portal_selectors.me_in(user, case)
@@ -327,7 +328,7 @@ def portal_loan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def portal_advice_letter(request: HttpRequest, pk: int) -> HttpResponse:
     """The written advice against (frarådning) as the household received it."""
-    user = _resident(request)
+    user = resident_of(request)
     advice = AdviceAgainst.objects.filter(
         application__case__in=portal_selectors.my_cases(user), pk=pk
     ).first()

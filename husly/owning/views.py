@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _resident
 from husly.core.pages import add_action_errors, user_of
 from husly.core.stored_letters import letter_response
 from husly.organisation.models import User
@@ -28,6 +27,7 @@ from husly.owning.forms import (
 )
 from husly.owning.models import OptionStatus, SaleStatus
 from husly.people.selectors import log_household_reads
+from husly.portal.auth import resident_of
 from husly.rules.ownership import REASONS
 
 REMINDER_MONTHS = 6
@@ -337,6 +337,6 @@ def sale_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def my_sale_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     sale = selectors.my_sale(user, pk)
     return letter_response(sale, name=f"salgstilbud-{sale.pk}.pdf")

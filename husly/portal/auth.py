@@ -7,6 +7,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -44,3 +45,11 @@ def resident_user(
 
 def is_resident(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and hasattr(user, "resident")
+
+
+def resident_of(request: HttpRequest) -> User:
+    """The resident signed in to the self-service pages; anyone else is 403."""
+    user = request.user
+    if not isinstance(user, User) or not is_resident(user):
+        raise PermissionDenied
+    return user

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,23 +32,16 @@ from husly.consent.forms import PortalConsentForm
 from husly.consent.models import GivenHow
 from husly.core.forms import SubmissionForm
 from husly.core.pages import add_action_errors, paginate
-from husly.organisation.models import Role, User
+from husly.organisation.models import Role
 from husly.people.models import Person
 from husly.policy.selectors import wait_estimate
 from husly.portal import actions, selectors
-from husly.portal.auth import is_resident, resident_user
+from husly.portal.auth import resident_of, resident_user
 from husly.portal.forms import AboutYouForm, DevLoginForm, MemberFormSet, PortalAppealForm
 from husly.rules import deadlines
 from husly.security import oidc
 
 portal_login_required = login_required(login_url="portal:login")
-
-
-def _resident(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User) or not is_resident(user):
-        raise PermissionDenied
-    return user
 
 
 @login_not_required
@@ -72,7 +65,7 @@ def portal_login(request: HttpRequest) -> HttpResponse:
 
 @portal_login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     return render(
         request,
         "portal/home.html",
@@ -105,7 +98,7 @@ def _unchecked(form: Any) -> Any:
 @portal_login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     me = selectors.my_persons(user).first()
     about = AboutYouForm(
         request.POST or None,
@@ -174,7 +167,7 @@ def apply(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Complete a draft and send it."""
-    user = _resident(request)
+    user = resident_of(request)
     case = selectors.my_case(user, pk)
     if not selectors.is_editable(case):
         raise Http404
@@ -203,7 +196,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     """Withdraw a sent application nothing has been decided on yet, after a confirmation."""
-    user = _resident(request)
+    user = resident_of(request)
     case = selectors.my_case(user, pk)
     if not selectors.can_withdraw(case):
         raise Http404
@@ -235,7 +228,7 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a draft that was never sent, after a confirmation."""
-    user = _resident(request)
+    user = resident_of(request)
     case = selectors.my_case(user, pk)
     if not selectors.is_editable(case):
         raise Http404
@@ -264,7 +257,7 @@ def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     case = selectors.my_case(user, pk)
     decisions = [
         {
@@ -324,7 +317,7 @@ def _wait_estimate(waiting: selectors.WaitingPlace | None) -> dict[str, Any] | N
 def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The issued decision as a page, in the household's written standard: the same text as
     the letter, readable on a phone and with a screen reader."""
-    user = _resident(request)
+    user = resident_of(request)
     decision = selectors.my_decision(user, pk)
     context = decision_letter_context(decision, draft=False)
     return render(request, "portal/decision.html", context)
@@ -332,14 +325,14 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_login_required
 def preliminary_reply_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     reply = selectors.my_preliminary_reply(user, pk)
     return render(request, "portal/preliminary_reply.html", preliminary_reply_context(reply))
 
 
 @portal_login_required
 def preliminary_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     reply = selectors.my_preliminary_reply(user, pk)
     response = HttpResponse(stored_letter(reply), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="forelopig-svar-{reply.case.number}.pdf"'
@@ -348,7 +341,7 @@ def preliminary_reply_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @portal_login_required
 def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     decision = selectors.my_decision(user, pk)
     response = HttpResponse(stored_letter(decision), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="vedtak-{decision.case.number}.pdf"'
@@ -358,7 +351,7 @@ def decision_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required
 @require_http_methods(["POST"])
 def appeal(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     decision = selectors.my_decision(user, pk)
     form = PortalAppealForm(request.POST)
     if not form.is_valid():
@@ -480,7 +473,7 @@ WHAT_LABELS = {
 @portal_login_required
 def access_log(request: HttpRequest) -> HttpResponse:
     """Who in the municipality has looked at the resident's data, and through which unit."""
-    user = _resident(request)
+    user = resident_of(request)
     page = paginate(request, selectors.my_access_events(user), per_page=50)
     rows = [
         {
@@ -502,7 +495,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
 
 def _my_export(request: HttpRequest, pk: int, what: str) -> tuple[dict[str, object], str]:
     """The resident's own data (art. 15), logged as a read of their person like any other."""
-    user = _resident(request)
+    user = resident_of(request)
     person = selectors.my_person(user, pk)
     record_access(actor=user, person=person, what=what, path=request.get_full_path())
     stamp = timezone.localdate().isoformat()
@@ -526,7 +519,7 @@ def my_export_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required
 def sharing(request: HttpRequest) -> HttpResponse:
     """What is shared with which units, on which basis; the resident withdraws consent here."""
-    user = _resident(request)
+    user = resident_of(request)
     return render(
         request,
         "portal/sharing.html",
@@ -538,7 +531,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
     """The household consents digitally to share its case with other units."""
-    user = _resident(request)
+    user = resident_of(request)
     case = selectors.my_case(user, pk)
     if case.status == CaseStatus.DRAFT:
         raise Http404
@@ -563,7 +556,7 @@ def consent_give(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required
 @require_http_methods(["POST"])
 def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     consent = selectors.my_consent(user, pk)
     try:
         consent_actions.consent_withdraw(actor=user, consent=consent)

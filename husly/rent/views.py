@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _resident
 from husly.core.pages import require_role, user_of
 from husly.housing.models import Dwelling
 from husly.imports.importers import ImportFileError
 from husly.organisation.access import municipalities_for_user, municipality_ids
 from husly.people.selectors import log_household_reads
+from husly.portal.auth import resident_of
 from husly.rent import actions, selectors
 from husly.rent.forms import (
     DispatchForm,
@@ -384,7 +384,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="portal:login")
 def my_ledger(request: HttpRequest, pk: int) -> HttpResponse:
     """The household's own ledger in Min side: claims, payments and balance by month."""
-    user = _resident(request)
+    user = resident_of(request)
     lease = my_lease(user, pk)
     if lease.status not in {LeaseStatus.ACTIVE, LeaseStatus.ENDED}:
         raise Http404

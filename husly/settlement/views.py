@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _resident
 from husly.core.pages import add_action_errors, user_of
 from husly.core.stored_letters import letter_response
 from husly.housing.models import Building
 from husly.organisation.access import first_municipality, get_or_404
 from husly.organisation.models import Municipality, User
 from husly.people.selectors import log_household_reads
+from husly.portal.auth import resident_of
 from husly.settlement import actions, selectors
 from husly.settlement.forms import (
     AcceptForm,
@@ -62,16 +62,6 @@ FLAG_LABELS = {
 
 def _settlement_municipality(user: User) -> Municipality:
     return first_municipality(selectors.settlement_municipality_ids(user))
-
-
-def _act(request: HttpRequest, call: Any, done: str) -> Any:
-    try:
-        result = call()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return None
-    messages.success(request, done)
-    return result
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -462,6 +452,6 @@ def self_settlement_letter(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def my_self_settlement_letter(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     approval = selectors.my_self_settlement(user, pk)
     return letter_response(approval, name=f"selvbosetting-{approval.pk}.pdf")

@@ -21,7 +21,8 @@ from husly.organisation.access import get_or_404, municipalities_for_user, munic
 from husly.organisation.models import Municipality, Unit, User
 from husly.people.models import ADULT_RELATIONS, Household, HouseholdMember
 from husly.people.selectors import log_household_reads, log_reads
-from husly.portal.views import _resident, portal_login_required
+from husly.portal.auth import resident_of
+from husly.portal.views import portal_login_required
 from husly.temporary import actions, selectors
 from husly.temporary.flags import ALL_FLAGS
 from husly.temporary.forms import (
@@ -446,7 +447,7 @@ def situation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @portal_login_required
 def my_stay(request: HttpRequest, pk: int) -> HttpResponse:
     """Min side: the stay, the decision in force and who works on the lasting home."""
-    user = _resident(request)
+    user = resident_of(request)
     stay = cast(Stay, get_or_404(selectors.my_stays(user), pk))
     today = timezone.localdate()
     segments = list(stay.segments.select_related("place__provider"))

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from husly.allocation.views import _act, _municipality, _resident
 from husly.core.pages import (
+    act,
     add_action_errors,
     day_text,
+    municipality_for_role,
     paginate,
     pk_url,
     require_role,
@@ -27,6 +28,7 @@ from husly.core.pages import (
 from husly.organisation.access import municipality_ids
 from husly.organisation.models import User
 from husly.people.selectors import log_household_reads, log_reads
+from husly.portal.auth import resident_of
 from husly.tenancy import actions, selectors
 from husly.tenancy.forms import AlternativesForm, EndForm, LeaseForm, SignForm, TenancyTermsForm
 from husly.tenancy.models import (
@@ -107,7 +109,7 @@ def lease_list(request: HttpRequest) -> HttpResponse:
 def tenancy_terms(request: HttpRequest) -> HttpResponse:
     """The municipality's standing lease terms: account, due day and house rules."""
     user = user_of(request)
-    municipality = _municipality(user, selectors.TERMS_WRITE)
+    municipality = municipality_for_role(user, selectors.TERMS_WRITE)
     terms = TenancyTerms.objects.filter(municipality=municipality).first()
     form = TenancyTermsForm(request.POST or None, instance=terms)
     if request.method == "POST" and form.is_valid():
@@ -238,7 +240,7 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     lease = selectors.lease_get_for_user(user, pk)
     require_role(user, lease.municipality_id, selectors.TENANCY_WRITE)
     if step == "send":
-        _act(
+        act(
             request,
             lambda: actions.lease_send(actor=user, lease=lease),
             _("The lease was sent for signing."),
@@ -246,7 +248,7 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     elif step == "signatur":
         return _sign(request, user, lease)
     elif step == "aktiver":
-        _act(
+        act(
             request,
             lambda: actions.lease_activate(actor=user, lease=lease, today=timezone.localdate()),
             _("The lease is in force and the dwelling is let from the start date."),
@@ -254,7 +256,7 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     elif step == "avslutt":
         form = EndForm(request.POST)
         if form.is_valid():
-            _act(
+            act(
                 request,
                 lambda: actions.lease_end(
                     actor=user,
@@ -265,7 +267,7 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 _("The lease was ended and the dwelling is vacant from the day after."),
             )
     elif step == "fornyelse":
-        renewal = _act(
+        renewal = act(
             request,
             lambda: actions.renewal_apply(actor=user, lease=lease),
             _("The renewal application was registered as a case."),
@@ -278,7 +280,7 @@ def lease_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         if renewal is None:
             raise PermissionDenied
         if alternatives.is_valid():
-            _act(
+            act(
                 request,
                 lambda: actions.renewal_alternatives_record(
                     actor=user,
@@ -360,7 +362,7 @@ def lease_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 def throughput(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
-    municipality = _municipality(user, selectors.STATS_READ)
+    municipality = municipality_for_role(user, selectors.STATS_READ)
     months = selectors.throughput(municipality, months=12, today=timezone.localdate())
     return render(
         request, "tenancy/throughput.html", {"months": months, "municipality": municipality}
@@ -370,9 +372,9 @@ def throughput(request: HttpRequest) -> HttpResponse:
 @login_required(login_url="portal:login")
 @require_POST
 def my_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     lease = selectors.my_lease(user, pk)
-    _act(
+    act(
         request,
         lambda: actions.renewal_apply(actor=user, lease=lease, channel="self_service"),
         _("Your application to renew the lease was sent."),
@@ -382,5 +384,5 @@ def my_renewal_apply(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required(login_url="portal:login")
 def my_lease_document(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _resident(request)
+    user = resident_of(request)
     return _pdf_response(selectors.my_lease(user, pk))
