@@ -3,7 +3,7 @@ as the records stood that day (the waiting list, the stock and the leases in for
 of the two years before), run the policy in force for the months that followed, and set the
 simulated figures beside what the records say happened in those months.
 
-Used by the test suite on the demo's five years of history (tests/policy/test_backtest_demo.py)
+Used by the test suite on the demo's five years of history (tests/core/test_demo.py)
 and readable by anyone who wants to check the simulation on their own municipality's records
 (ADR 0031). Reads only; stores nothing.
 """

@@ -19,7 +19,6 @@ from tests.allocation.helpers import approve, make_dwelling, make_household
 pytestmark = pytest.mark.django_db
 
 
-
 def test_refugees_and_young_people_are_their_own_groups(
     raelingen, routing, sara, geir, eirik, housing_office, lise
 ) -> None:  # type: ignore[no-untyped-def]

@@ -52,7 +52,10 @@ class OIDCProvider:
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> OIDCProvider:
         self._server = make_server("127.0.0.1", 0, self.app, handler_class=_QuietHandler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        # Polled for shutdown every 50 ms, not 0.5 s: stop() waits for the poll (each test).
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
         return self
 
     def stop(self) -> None:
