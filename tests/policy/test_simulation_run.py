@@ -5,8 +5,10 @@ Min side."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -22,6 +24,14 @@ pytestmark = pytest.mark.django_db
 
 MY_NUMBER = synthetic_number(dt.date(1988, 4, 5))
 TODAY = dt.date(2026, 12, 3)
+
+
+@pytest.fixture(autouse=True)
+def _on_today() -> Iterator[None]:
+    """The records are made on TODAY, the day the simulations start from (the counts below
+    are of what stood that day; records made on a later real day would not count)."""
+    with time_machine.travel(dt.datetime(2026, 12, 3, 11, 0, tzinfo=dt.UTC), tick=True):
+        yield
 
 
 @pytest.fixture
