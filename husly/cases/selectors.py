@@ -1217,6 +1217,10 @@ def _deadlines(
         approvals=make_approvals,
     )
 
+    # The first WORK_LIST_ROWS deadlines are kept whatever ``shown`` is: the start page's first
+    # five are the work list's, so a change of the records has them computed once, not twice.
+    kept = max(shown, WORK_LIST_ROWS)
+
     def compute() -> tuple[int, int, list[tuple[int, str, dt.date]]]:
         approvals, open_cases = result.approvals, result.open_cases
         counted = approvals.order_by().aggregate(
@@ -1228,17 +1232,17 @@ def _deadlines(
             overdue=Count("pk", filter=overdue),
             due_soon=Count("pk", filter=~overdue & _due_before(soon_before)),
         )
-        items = _first_open_items(open_cases, today, shown)
+        items = _first_open_items(open_cases, today, kept)
         for decision in approvals.select_related("case", "case__household").order_by(
             "due", "case_id", "pk"
-        )[:shown]:
+        )[:kept]:
             what = DEADLINE_MONTHS[HelpKind(decision.help_kind)][1]
             items.append(_item(decision.case, what, decision.due, today))  # type: ignore[attr-defined]
         items.sort(key=lambda item: (item.due, item.case.pk))
         return (
             counted["overdue"] + counted_open["overdue"],
             counted["due_soon"] + counted_open["due_soon"],
-            [(item.case.pk, item.what, item.due) for item in items[:shown]],
+            [(item.case.pk, item.what, item.due) for item in items[:kept]],
         )
 
     if cache_key is None:
@@ -1247,9 +1251,9 @@ def _deadlines(
         # Thousands of open cases and promises counted per click: kept until the next change
         # of the records (husly.audit.freshness), for every user of the same units.
         overdue_n, due_soon_n, firsts = until_changed(
-            f"cases:deadlines:{cache_key}:{filters}:{today.isoformat()}:{shown}", compute
+            f"cases:deadlines:{cache_key}:{filters}:{today.isoformat()}:{kept}", compute
         )
-    result.firsts = firsts
+    result.firsts = firsts[:shown]
     if read_cases:
         result.take(Case.objects.select_related("household").in_bulk(result.case_ids), today)
     result.overdue = overdue_n

@@ -8,8 +8,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import Q
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from husly.audit.models import AccessEvent
@@ -200,6 +202,23 @@ def test_the_deadlines_kept_between_clicks_follow_an_action_at_once(sara, three_
     after = selectors.work_list(sara, today=TODAY)
     assert old.pk not in [item.case.pk for item in after.deadlines]
     assert after.counts["overdue"] == before.counts["overdue"] - 1
+
+
+def test_the_start_page_shows_the_work_lists_first_deadlines_computed_once_for_both(
+    sara, three_cases
+) -> None:
+    """The start page's few deadlines are the first of the work list's, kept together: after
+    the start page the work list computes nothing again (as many queries as on a second
+    visit)."""
+    start = selectors.work_list(sara, today=TODAY, limit=1, with_colleagues=False)
+    with CaptureQueriesContext(connection) as after_start:
+        work = selectors.work_list(sara, today=TODAY)
+    with CaptureQueriesContext(connection) as second_visit:
+        selectors.work_list(sara, today=TODAY)
+    assert len(after_start) == len(second_visit)
+    shown = [item.case.pk for item in work.deadlines]
+    assert len(shown) == 2  # more than the start page shows
+    assert [item.case.pk for item in start.deadlines] == shown[:1]
 
 
 def _lists_by_definition(user, filters: WorkFilter) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def]
