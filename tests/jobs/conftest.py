@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import connection, connections
-from django.db.backends.signals import connection_created
 from procrastinate.contrib.django import app
 
 
@@ -30,17 +29,6 @@ def run_worker() -> None:
     """A real worker, in this process, until no job is due (what ``./dev worker`` runs). In a
     thread of its own: its event loop must not meet Playwright's in the test's thread."""
     failures: list[BaseException] = []
-    # The jobs run in the worker's executor threads, each opening a connection of its own that
-    # the thread keeps (a real worker reuses it for the next job): closed here once the worker
-    # has stopped, so that no session is left on the test database.
-    opened: list[object] = []
-    caller = threading.current_thread()
-
-    def remember(sender: object, connection: object, **kwargs: object) -> None:
-        if threading.current_thread() is not caller:
-            opened.append(connection)
-
-    connection_created.connect(remember, weak=False)
 
     def work() -> None:
         try:
@@ -54,11 +42,6 @@ def run_worker() -> None:
     thread = threading.Thread(target=work)
     thread.start()
     thread.join(timeout=120)
-    connection_created.disconnect(remember)
-    for wrapper in opened:
-        raw = getattr(wrapper, "connection", None)
-        if raw is not None:
-            raw.close()  # from this thread: past the wrapper's own-thread check
     if failures:
         raise failures[0]
 
